@@ -1,0 +1,140 @@
+"""What the record holds about a visit, as the store hands it back.
+
+These are values: the store builds them from rows, the clinic API passes them up, and the
+screens, the CLI and the reports read them. Nothing here knows how they are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ketadesk.core.course import CoursePosition
+from ketadesk.core.phases import Phase
+from ketadesk.core.timers import VisitTimers
+from ketadesk.core.vitals import AlertKind, Source, VitalSigns
+
+
+@dataclass(frozen=True, slots=True)
+class VitalsRecord:
+    """A saved set of vitals with who entered it and which alerts it raised."""
+
+    id: int
+    visit_id: int
+    vitals: VitalSigns
+    source: Source
+    alerts: tuple[AlertKind, ...]
+    is_baseline: bool
+    entered_at: datetime
+    entered_by: str
+    corrects_id: int | None = None
+    entered_in_error: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseEvent:
+    """One step of the visit's phase timeline."""
+
+    phase: Phase
+    at: datetime
+    by: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistEntry:
+    """The latest answer to one checklist item, with who ticked it and when."""
+
+    checklist: str
+    item_key: str
+    checked: bool
+    note: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoseRecord:
+    """The dose as prepared and run for one visit."""
+
+    id: int
+    mg_per_kg: float
+    weight_kg: float
+    dose_mg: float
+    concentration_mg_per_ml: float
+    volume_ml: float
+    duration_min: int
+    rate_ml_per_h: float
+    drug: str
+    route: str
+    lot_number: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    """A time-stamped, attributed free-text note."""
+
+    id: int
+    kind: str
+    text: str
+    at: datetime
+    by: str
+    corrects_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """A clinician's acknowledgement of an alert or an override, with the action taken."""
+
+    id: int
+    subject: str
+    subject_id: int | None
+    note: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSummary:
+    """One visit as the chair board and the visit list show it."""
+
+    id: int
+    patient_id: int
+    patient_name: str
+    mrn: str
+    substance_use: bool
+    scheduled_date: date
+    chair: int | None
+    phase: Phase
+    position: CoursePosition | None
+    course_id: int | None
+    timers: VisitTimers | None = None
+    latest: VitalsRecord | None = None
+    unacknowledged_alerts: tuple[AlertKind, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VisitDetail:
+    """Everything recorded about one visit, for the workspace and the reports."""
+
+    summary: VisitSummary
+    events: tuple[PhaseEvent, ...]
+    weight_kg: float | None
+    dose: DoseRecord | None
+    vitals: tuple[VitalsRecord, ...]
+    checklist: tuple[ChecklistEntry, ...]
+    notes: tuple[NoteRecord, ...]
+    acknowledgements: tuple[Acknowledgement, ...] = field(default=())
+
+    @property
+    def baseline(self) -> VitalsRecord | None:
+        """The baseline set: the latest reading marked as baseline."""
+        marked = [v for v in self.vitals if v.is_baseline]
+        return marked[-1] if marked else None
+
+    def event_time(self, phase: Phase) -> datetime | None:
+        """When the visit last entered ``phase``, if it has."""
+        times = [e.at for e in self.events if e.phase is phase]
+        return times[-1] if times else None

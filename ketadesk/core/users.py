@@ -1,0 +1,50 @@
+"""Who is at the keyboard: users, their roles, and what each role may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ketadesk.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    """What a user is allowed to do in the clinic."""
+
+    NURSE = "nurse"
+    PHYSICIAN = "physician"
+    ADMINISTRATOR = "administrator"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person (or the program itself, for housekeeping) who writes to the record."""
+
+    id: int
+    login: str
+    display_name: str
+    credentials: str
+    roles: frozenset[Role]
+
+    @property
+    def signature_name(self) -> str:
+        """Printed name with credentials, as under a signature: ``Jane Roe, MD``."""
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+    def require(self, action: str, *roles: Role) -> None:
+        """Raise :class:`PermissionDenied` unless the user has one of ``roles``.
+
+        The system user (demo data, migrations, backups) may do what any role may.
+        """
+        if Role.SYSTEM in self.roles or self.roles.intersection(roles):
+            return
+        needed = " or ".join(f"the {r.value} role" for r in roles)
+        raise PermissionDenied(f"{self.display_name} cannot {action}", needed)
+
+
+# Who may do what. The clinic API checks these on every call; hiding buttons is only a courtesy.
+CHARTING = (Role.NURSE, Role.PHYSICIAN)
+SCHEDULING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
+PHYSICIAN_ONLY = (Role.PHYSICIAN,)
+ADMIN_ONLY = (Role.ADMINISTRATOR,)

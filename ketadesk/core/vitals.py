@@ -1,0 +1,205 @@
+"""Vital signs: plausibility (typing errors) and alert thresholds (clinical concern).
+
+Two different questions. A value outside the plausible range is almost surely a typing
+error and is refused, naming the field and the range. A plausible value past an alert
+threshold is real and must be saved, then raised for the nurse to acknowledge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.protocol import AlertThresholds
+
+
+class Source(StrEnum):
+    """Where a reading came from."""
+
+    MANUAL = "manual"
+    MONITOR = "monitor"
+
+
+# Plausibility limits, inclusive (CLINICAL.md, "Plausibility"). Not protocol: these
+# separate typing errors from physiology and do not vary by clinic.
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "sbp": (40, 300),
+    "dbp": (20, 200),
+    "hr": (20, 250),
+    "spo2": (50, 100),
+    "rr": (2, 60),
+    "temp_c": (30.0, 43.0),
+    "weight_kg": (25.0, 350.0),
+}
+
+FIELD_LABELS = {
+    "sbp": "Systolic BP",
+    "dbp": "Diastolic BP",
+    "hr": "Heart rate",
+    "spo2": "SpO2",
+    "rr": "Respiratory rate",
+    "temp_c": "Temperature",
+    "weight_kg": "Weight",
+}
+
+UNITS = {"sbp": "mmHg", "dbp": "mmHg", "hr": "/min", "spo2": "%", "rr": "/min", "temp_c": "°C", "weight_kg": "kg"}
+
+
+class AlertKind(StrEnum):
+    """Which threshold a reading crossed."""
+
+    SBP_HIGH = "sbp_high"
+    SBP_LOW = "sbp_low"
+    DBP_HIGH = "dbp_high"
+    HR_HIGH = "hr_high"
+    HR_LOW = "hr_low"
+    SPO2_LOW = "spo2_low"
+    RR_LOW = "rr_low"
+    RR_HIGH = "rr_high"
+
+    @property
+    def label(self) -> str:
+        """How the alert reads on screen and paper."""
+        return _ALERT_LABELS[self]
+
+
+_ALERT_LABELS = {
+    AlertKind.SBP_HIGH: "Systolic BP high",
+    AlertKind.SBP_LOW: "Systolic BP low",
+    AlertKind.DBP_HIGH: "Diastolic BP high",
+    AlertKind.HR_HIGH: "Heart rate high",
+    AlertKind.HR_LOW: "Heart rate low",
+    AlertKind.SPO2_LOW: "SpO2 low",
+    AlertKind.RR_LOW: "Respiratory rate low",
+    AlertKind.RR_HIGH: "Respiratory rate high",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VitalSigns:
+    """One set of vital signs taken at one moment."""
+
+    taken_at: datetime
+    sbp: int
+    dbp: int
+    hr: int
+    spo2: int
+    rr: int
+    temp_c: float | None = None
+
+
+def _allowed(field: str) -> str:
+    low, high = PLAUSIBLE[field]
+    unit = UNITS[field]
+    if field == "temp_c" or field == "weight_kg":
+        return f"{FIELD_LABELS[field]} must be {low:g}–{high:g} {unit}"
+    return f"{FIELD_LABELS[field]} must be a whole number {low:g}–{high:g} {unit}"
+
+
+def parse_whole(field: str, raw: str | int) -> int:
+    """Read a whole-number vital from typed text, refusing typing errors with the range."""
+    text = str(raw).strip()
+    if not text:
+        raise ValidationError(field, text, _allowed(field), message=f"{FIELD_LABELS[field]} is missing; {_allowed(field)}.")
+    if not text.isascii() or not text.isdigit():
+        raise ValidationError(field, text, _allowed(field),
+                              message=f"{FIELD_LABELS[field]} {text!r} is not a whole number; {_allowed(field)}.")
+    value = int(text)
+    low, high = PLAUSIBLE[field]
+    if not low <= value <= high:
+        raise ValidationError(field, value, _allowed(field),
+                              message=f"{FIELD_LABELS[field]} {value} is outside the plausible range; {_allowed(field)}.")
+    return value
+
+
+def parse_decimal(field: str, raw: str | float, places: int = 1) -> float:
+    """Read a decimal measurement (temperature, weight) from typed text."""
+    text = str(raw).strip().replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not text or not text.isascii() or not number.is_finite():
+        raise ValidationError(field, text, _allowed(field),
+                              message=f"{FIELD_LABELS[field]} {text!r} is not a number; {_allowed(field)}.")
+    value = float(round(number, places))
+    low, high = PLAUSIBLE[field]
+    if not low <= value <= high:
+        raise ValidationError(field, value, _allowed(field),
+                              message=f"{FIELD_LABELS[field]} {value:g} is outside the plausible range; {_allowed(field)}.")
+    return value
+
+
+def validate_vitals(
+    taken_at: datetime,
+    sbp: str | int,
+    dbp: str | int,
+    hr: str | int,
+    spo2: str | int,
+    rr: str | int,
+    temp_c: str | float | None = None,
+) -> VitalSigns:
+    """Check one typed set of vitals and return it, or raise naming the first bad field.
+
+    Diastolic must be below systolic: the other way round is a transposition.
+    """
+    values = VitalSigns(
+        taken_at=taken_at,
+        sbp=parse_whole("sbp", sbp),
+        dbp=parse_whole("dbp", dbp),
+        hr=parse_whole("hr", hr),
+        spo2=parse_whole("spo2", spo2),
+        rr=parse_whole("rr", rr),
+        temp_c=None if temp_c is None or str(temp_c).strip() == "" else parse_decimal("temp_c", temp_c),
+    )
+    if values.dbp >= values.sbp:
+        raise ValidationError(
+            "dbp", values.dbp, f"diastolic must be below systolic ({values.sbp})",
+            message=f"Diastolic BP {values.dbp} is not below systolic {values.sbp}; check the two were not swapped.",
+        )
+    return values
+
+
+def classify(vitals: VitalSigns, limits: AlertThresholds) -> tuple[AlertKind, ...]:
+    """Return every alert threshold this reading crosses, in a fixed order."""
+    found: list[AlertKind] = []
+    if vitals.sbp >= limits.sbp_at_or_above:
+        found.append(AlertKind.SBP_HIGH)
+    if vitals.sbp < limits.sbp_below:
+        found.append(AlertKind.SBP_LOW)
+    if vitals.dbp >= limits.dbp_at_or_above:
+        found.append(AlertKind.DBP_HIGH)
+    if vitals.hr > limits.hr_above:
+        found.append(AlertKind.HR_HIGH)
+    if vitals.hr < limits.hr_below:
+        found.append(AlertKind.HR_LOW)
+    if vitals.spo2 < limits.spo2_below:
+        found.append(AlertKind.SPO2_LOW)
+    if vitals.rr < limits.rr_below:
+        found.append(AlertKind.RR_LOW)
+    if vitals.rr > limits.rr_above:
+        found.append(AlertKind.RR_HIGH)
+    return tuple(found)
+
+
+def baseline_needs_physician(vitals: VitalSigns, limits: AlertThresholds) -> bool:
+    """True when a baseline BP above the protocol limit must be acknowledged before starting."""
+    return vitals.sbp > limits.baseline_sbp_above or vitals.dbp > limits.baseline_dbp_above
+
+
+def percent_from_baseline(value: float, baseline: float) -> float:
+    """How far ``value`` is from ``baseline``, as a percentage of the baseline."""
+    if baseline <= 0:
+        raise ValueError("baseline must be positive")
+    return abs(value - baseline) / baseline * 100.0
+
+
+def within_percent_of_baseline(current: VitalSigns, baseline: VitalSigns, percent: float) -> bool:
+    """Discharge criterion: SBP, DBP and HR each within ``percent`` of the baseline set."""
+    return all(
+        percent_from_baseline(now, base) <= percent
+        for now, base in ((current.sbp, baseline.sbp), (current.dbp, baseline.dbp), (current.hr, baseline.hr))
+    )

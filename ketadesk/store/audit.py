@@ -1,0 +1,109 @@
+"""The audit trail: one row for every write, chained by hashes.
+
+Each row carries the SHA-256 of the row before it and its own, so removing or changing
+any row breaks the chain from that point on, and ``verify_chain`` names where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ketadesk.store.db import Store
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def row_hash(prev_hash: str, at: str, actor_id: int | None, action: str, entity: str,
+             entity_id: int | None, before: str | None, after: str | None) -> str:
+    """The hash that seals one audit row to the one before it."""
+    material = json.dumps(
+        [prev_hash, at, actor_id, action, entity, entity_id, before, after],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def append(store: Store, *, at: str, actor_id: int | None, action: str, entity: str,
+           entity_id: int | None, before: Any = None, after: Any = None) -> int:
+    """Add an audit row inside the caller's transaction and return its id."""
+    if not store.conn.in_transaction:
+        raise RuntimeError("audit rows are written inside the transaction of the change they record")
+    last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+    prev = last[0] if last else GENESIS
+    before_text, after_text = _canonical(before), _canonical(after)
+    digest = row_hash(prev, at, actor_id, action, entity, entity_id, before_text, after_text)
+    cursor = store.execute(
+        "INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, actor_id, action, entity, entity_id, before_text, after_text, prev, digest),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """Where the audit chain stops holding, and why."""
+
+    audit_id: int
+    reason: str
+
+
+def verify_chain(store: Store) -> ChainBreak | None:
+    """Walk the whole audit trail; return the first row that does not verify, or None."""
+    prev = GENESIS
+    expected_id: int | None = None
+    cursor = store.conn.execute(
+        "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash FROM audit ORDER BY id"
+    )
+    for row in cursor:
+        if expected_id is not None and row["id"] != expected_id:
+            return ChainBreak(expected_id, f"audit entries {expected_id}–{row['id'] - 1} are missing")
+        if row["prev_hash"] != prev:
+            return ChainBreak(row["id"], "does not link to the entry before it")
+        digest = row_hash(prev, row["at"], row["actor_id"], row["action"], row["entity"], row["entity_id"],
+                          row["before"], row["after"])
+        if digest != row["hash"]:
+            return ChainBreak(row["id"], "its content was changed after it was written")
+        prev = row["hash"]
+        expected_id = row["id"] + 1
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit row as an administrator reads it."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: str | None
+    after: str | None
+
+
+def entries_for(store: Store, entity: str, entity_id: int) -> list[AuditEntry]:
+    """Every audit entry about one record, oldest first."""
+    rows = store.all(
+        "SELECT a.id, a.at, coalesce(u.login, '') AS actor, a.action, a.entity, a.entity_id, a.before, a.after"
+        " FROM audit a LEFT JOIN users u ON u.id = a.actor_id WHERE a.entity = ? AND a.entity_id = ? ORDER BY a.id",
+        (entity, entity_id),
+    )
+    return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
+            for r in rows]
+
+
+def count(store: Store) -> int:
+    """How many audit rows there are."""
+    row = store.one("SELECT count(*) FROM audit")
+    return int(row[0]) if row else 0

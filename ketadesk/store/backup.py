@@ -1,0 +1,88 @@
+"""Backups through SQLite's online backup API, checked after they are written.
+
+The online API copies a live database page by page without stopping the bedside, and
+the copy is only kept once ``integrity_check`` on it says ``ok``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from ketadesk.store import audit
+from ketadesk.store.db import Store
+from ketadesk.store.errors import StoreError
+
+PAGES_PER_STEP = 256
+_DAILY = re.compile(r"ketadesk-(\d{4}-\d{2}-\d{2})\.sqlite")
+
+
+def backup_to(store: Store, destination: Path, *, progress: Callable[[int, int], None] | None = None,
+              at: str | None = None, actor_id: int | None = None) -> Path:
+    """Copy the open database to ``destination``, verify the copy, and audit the backup.
+
+    The copy is written beside the destination under a temporary name and renamed into
+    place only when it checks out, so a failed backup never leaves a half file behind.
+    """
+    destination = Path(destination)
+    if destination.exists() and destination.is_dir():
+        raise StoreError(f"{destination} is a folder; give a file name for the backup")
+    if not destination.parent.exists():
+        raise StoreError(f"the folder {destination.parent} does not exist")
+    if store.path is not None and destination.resolve() == store.path.resolve():
+        raise StoreError("a backup cannot overwrite the database it copies")
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    target = sqlite3.connect(str(partial))
+    try:
+        def step(status: int, remaining: int, total: int) -> None:
+            if progress is not None:
+                progress(total - remaining, total)
+
+        store.conn.backup(target, pages=PAGES_PER_STEP, progress=step)
+        target.execute("PRAGMA journal_mode = DELETE")
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        target.close()
+    if result != "ok":
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"the backup failed its integrity check ({result}); nothing was kept")
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, destination)
+    if at is not None:
+        with store.transaction():
+            audit.append(store, at=at, actor_id=actor_id, action="backup", entity="database", entity_id=None,
+                         after={"file": str(destination)})
+    return destination
+
+
+def daily_backup(store: Store, folder: Path, today: date, keep: int, *, at: str, actor_id: int | None) -> Path | None:
+    """Make today's automatic backup if there is none yet, and keep only the newest ``keep``.
+
+    Returns the new file, or None when today's backup already existed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"ketadesk-{today.isoformat()}.sqlite"
+    made = None
+    if not target.exists():
+        made = backup_to(store, target, at=at, actor_id=actor_id)
+    dated = sorted((p for p in folder.iterdir() if _DAILY.fullmatch(p.name)), key=lambda p: p.name)
+    for old in dated[:-keep] if keep > 0 else []:
+        old.unlink()
+    return made
+
+
+def check(store: Store) -> list[str]:
+    """Run quick_check and foreign_key_check; return what failed (empty when all is well)."""
+    problems: list[str] = []
+    quick = [row[0] for row in store.conn.execute("PRAGMA quick_check").fetchall()]
+    if quick != ["ok"]:
+        problems.extend(f"quick_check: {line}" for line in quick[:10])
+    for row in store.conn.execute("PRAGMA foreign_key_check").fetchall()[:10]:
+        problems.append(f"foreign_key_check: {row[0]} row {row[1]} points at a missing {row[2]}")
+    return problems

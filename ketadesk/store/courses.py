@@ -1,0 +1,71 @@
+"""Treatment courses as stored: which template, when it started, how many induction visits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ketadesk.core.protocol import ScheduleTemplate
+from ketadesk.store import audit
+from ketadesk.store.db import Store
+from ketadesk.store.errors import NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRecord:
+    """A stored course and its template, frozen as it was when the course was planned."""
+
+    id: int
+    patient_id: int
+    template: ScheduleTemplate
+    start_date: date
+    visits_planned: int
+
+
+def create(store: Store, patient_id: int, template: ScheduleTemplate, start: date, *, at: str, actor_id: int) -> int:
+    """Plan a course for a patient; the template is copied so later protocol edits leave it alone."""
+    with store.transaction():
+        cursor = store.execute(
+            """INSERT INTO courses (patient_id, template_key, visits_per_week, induction_count,
+               maintenance_interval_days, start_date, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (patient_id, template.key, ",".join(str(n) for n in template.visits_per_week), template.induction_count,
+             template.maintenance_interval_days, start.isoformat(), at, actor_id),
+        )
+        course_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="plan", entity="course", entity_id=course_id,
+                     after={"patient_id": patient_id, "template": template.key, "start_date": start.isoformat()})
+    return course_id
+
+
+def get(store: Store, course_id: int) -> CourseRecord:
+    """One course with its template."""
+    row = store.one(
+        "SELECT c.*, (SELECT count(*) FROM visits v WHERE v.course_id = c.id) AS planned FROM courses c WHERE c.id = ?",
+        (course_id,),
+    )
+    if row is None:
+        raise NotFound(f"no course with id {course_id}")
+    template = ScheduleTemplate(
+        key=row["template_key"],
+        label=row["template_key"],
+        visits_per_week=tuple(int(n) for n in row["visits_per_week"].split(",")),
+        maintenance_interval_days=row["maintenance_interval_days"],
+    )
+    return CourseRecord(row["id"], row["patient_id"], template, date.fromisoformat(row["start_date"]), row["planned"])
+
+
+def for_patient(store: Store, patient_id: int) -> list[CourseRecord]:
+    """Every course of a patient, oldest first."""
+    rows = store.all("SELECT id FROM courses WHERE patient_id = ? ORDER BY start_date, id", (patient_id,))
+    return [get(store, r["id"]) for r in rows]
+
+
+def next_sequence(store: Store, course_id: int) -> int:
+    """The number the next visit of this course takes (cancelled and no-show visits do not count)."""
+    row = store.one(
+        """SELECT count(*) FROM visits v WHERE v.course_id = ? AND
+           (SELECT phase FROM visit_events e WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1)
+           NOT IN ('cancelled', 'no_show')""",
+        (course_id,),
+    )
+    return (int(row[0]) if row else 0) + 1

@@ -1,0 +1,426 @@
+"""A visit and everything recorded during it, as stored.
+
+Every clinical row here is appended, never changed: the phase is the latest phase event,
+a corrected reading is a new row pointing at the old one, the latest checklist answer per
+item is the one that counts. Each write function adds its audit row in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ketadesk.core.clock import from_utc_iso
+from ketadesk.core.course import CoursePosition
+from ketadesk.core.dosing import DosePlan
+from ketadesk.core.phases import Phase
+from ketadesk.core.records import (
+    Acknowledgement,
+    ChecklistEntry,
+    DoseRecord,
+    NoteRecord,
+    PhaseEvent,
+    VisitDetail,
+    VisitSummary,
+    VitalsRecord,
+)
+from ketadesk.core.timers import VisitTimes
+from ketadesk.core.vitals import AlertKind, Source, VitalSigns
+from ketadesk.store import audit
+from ketadesk.store.db import Store
+from ketadesk.store.errors import NotFound
+
+ALERT_SUBJECT = "vitals_alert"
+
+# Current vitals: not entered in error and not replaced by a later correction.
+_CURRENT_VITALS = """
+    SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
+    WHERE v.visit_id = ? AND v.entered_in_error = 0
+    AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    """A visit's summary and the stored times its timers are derived from."""
+
+    summary: VisitSummary
+    times: VisitTimes
+
+
+def _opt_time(text: str | None) -> datetime | None:
+    return from_utc_iso(text) if text else None
+
+
+def _vitals_record(row: sqlite3.Row) -> VitalsRecord:
+    return VitalsRecord(
+        id=row["id"],
+        visit_id=row["visit_id"],
+        vitals=VitalSigns(from_utc_iso(row["taken_at"]), row["sbp"], row["dbp"], row["hr"], row["spo2"], row["rr"],
+                          row["temp_c"]),
+        source=Source(row["source"]),
+        alerts=tuple(AlertKind(a) for a in row["alerts"].split(",") if a),
+        is_baseline=bool(row["is_baseline"]),
+        entered_at=from_utc_iso(row["entered_at"]),
+        entered_by=row["by_login"],
+        corrects_id=row["corrects_id"],
+        entered_in_error=bool(row["entered_in_error"]),
+    )
+
+
+# ----------------------------------------------------------------------------- writes
+
+def schedule(store: Store, *, patient_id: int, course_id: int | None, sequence: int | None, day: date,
+             chair: int | None, at: str, actor_id: int) -> int:
+    """Book a visit and open its phase timeline at "scheduled"."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO visits (patient_id, course_id, sequence, scheduled_date, chair, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (patient_id, course_id, sequence, day.isoformat(), chair, at, actor_id),
+        )
+        visit_id = int(cursor.lastrowid or 0)
+        store.execute("INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, ?, ?, ?)",
+                      (visit_id, Phase.SCHEDULED.value, at, actor_id))
+        audit.append(store, at=at, actor_id=actor_id, action="schedule", entity="visit", entity_id=visit_id,
+                     after={"patient_id": patient_id, "course_id": course_id, "sequence": sequence,
+                            "date": day.isoformat(), "chair": chair})
+    return visit_id
+
+
+def move(store: Store, visit_id: int, *, day: date, chair: int | None, at: str, actor_id: int) -> None:
+    """Change a booked visit's date or chair: scheduling, not clinical record, so updated with an audit row."""
+    with store.transaction():
+        row = store.one("SELECT scheduled_date, chair FROM visits WHERE id = ?", (visit_id,))
+        if row is None:
+            raise NotFound(f"no visit with id {visit_id}")
+        store.execute("UPDATE visits SET scheduled_date = ?, chair = ? WHERE id = ?",
+                      (day.isoformat(), chair, visit_id))
+        audit.append(store, at=at, actor_id=actor_id, action="move", entity="visit", entity_id=visit_id,
+                     before={"date": row["scheduled_date"], "chair": row["chair"]},
+                     after={"date": day.isoformat(), "chair": chair})
+
+
+def add_event(store: Store, visit_id: int, phase: Phase, *, at: str, actor_id: int, reason: str = "") -> None:
+    """Append a phase step."""
+    with store.transaction():
+        before = current_phase(store, visit_id)
+        store.execute("INSERT INTO visit_events (visit_id, phase, at, by, reason) VALUES (?, ?, ?, ?, ?)",
+                      (visit_id, phase.value, at, actor_id, reason))
+        audit.append(store, at=at, actor_id=actor_id, action="phase", entity="visit", entity_id=visit_id,
+                     before={"phase": before.value}, after={"phase": phase.value, "reason": reason})
+
+
+def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, checked: bool, note: str, *,
+                  at: str, actor_id: int) -> int:
+    """Record one answer to a checklist item; the latest answer per item counts."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO checklist_entries (visit_id, checklist, item_key, checked, note, at, by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (visit_id, checklist, item_key, int(checked), note, at, actor_id),
+        )
+        entry_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="checklist", entity="visit", entity_id=visit_id,
+                     after={"checklist": checklist, "item": item_key, "checked": checked, "note": note})
+    return entry_id
+
+
+def add_weight(store: Store, visit_id: int, weight_kg: float, *, at: str, actor_id: int) -> int:
+    """Record today's weight."""
+    with store.transaction():
+        cursor = store.execute("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, ?, ?, ?)",
+                               (visit_id, weight_kg, at, actor_id))
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="weight", entity="visit", entity_id=visit_id,
+                     after={"weight_kg": weight_kg})
+    return row_id
+
+
+def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: int) -> int:
+    """Record the dose as prepared; a later row replaces it until the infusion starts."""
+    values = {
+        "drug": plan.drug, "route": plan.route, "mg_per_kg": plan.mg_per_kg, "weight_kg": plan.weight_kg,
+        "dose_mg": plan.dose_mg, "concentration_mg_per_ml": plan.concentration_mg_per_ml,
+        "volume_ml": plan.volume_ml, "duration_min": plan.duration_min, "rate_ml_per_h": plan.rate_ml_per_h,
+        "lot_number": plan.lot_number,
+    }
+    with store.transaction():
+        cursor = store.execute(
+            f"INSERT INTO doses (visit_id, {', '.join(values)}, at, by) VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
+            (visit_id, *values.values(), at, actor_id),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="dose", entity="visit", entity_id=visit_id,
+                     after=values)
+    return row_id
+
+
+def add_vitals(store: Store, visit_id: int, vitals: VitalSigns, *, source: Source, alerts: Iterable[AlertKind],
+               is_baseline: bool, at: str, actor_id: int, corrects_id: int | None = None,
+               entered_in_error: bool = False) -> int:
+    """Save one set of vitals with the alerts it raised."""
+    from ketadesk.core.clock import to_utc_iso
+
+    alert_text = ",".join(a.value for a in alerts)
+    taken = to_utc_iso(vitals.taken_at)
+    with store.transaction():
+        cursor = store.execute(
+            """INSERT INTO vitals (visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline,
+               entered_at, entered_by, corrects_id, entered_in_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (visit_id, taken, vitals.sbp, vitals.dbp, vitals.hr, vitals.spo2, vitals.rr, vitals.temp_c, source.value,
+             alert_text, int(is_baseline), at, actor_id, corrects_id, int(entered_in_error)),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="correct_vitals" if corrects_id else "vitals",
+                     entity="vitals", entity_id=row_id,
+                     after={"visit_id": visit_id, "taken_at": taken, "sbp": vitals.sbp, "dbp": vitals.dbp,
+                            "hr": vitals.hr, "spo2": vitals.spo2, "rr": vitals.rr, "temp_c": vitals.temp_c,
+                            "alerts": alert_text, "baseline": is_baseline, "corrects": corrects_id,
+                            "entered_in_error": entered_in_error})
+    return row_id
+
+
+def add_note(store: Store, visit_id: int, kind: str, text: str, *, at: str, actor_id: int,
+             corrects_id: int | None = None) -> int:
+    """Save a time-stamped note."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO notes (visit_id, kind, text, at, by, corrects_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (visit_id, kind, text, at, actor_id, corrects_id),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="note", entity="note", entity_id=row_id,
+                     after={"visit_id": visit_id, "kind": kind, "text": text, "corrects": corrects_id})
+    return row_id
+
+
+def add_acknowledgement(store: Store, visit_id: int, subject: str, subject_id: int | None, note: str, *,
+                        at: str, actor_id: int) -> int:
+    """Record that a clinician saw an alert or approved an override, and what they did."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO acknowledgements (visit_id, subject, subject_id, note, at, by) VALUES (?, ?, ?, ?, ?, ?)",
+            (visit_id, subject, subject_id, note, at, actor_id),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="acknowledge", entity="visit", entity_id=visit_id,
+                     after={"subject": subject, "subject_id": subject_id, "note": note})
+    return row_id
+
+
+def add_score(store: Store, visit_id: int, scale: str, total: int, items: dict[str, int] | None, *, taken_at: str,
+              at: str, actor_id: int) -> int:
+    """Save a bedside scale score (MOAA/S, RASS, CADSS-6, Aldrete)."""
+    items_text = json.dumps(items, sort_keys=True) if items else ""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO scores (visit_id, scale, total, items, taken_at, by) VALUES (?, ?, ?, ?, ?, ?)",
+            (visit_id, scale, total, items_text, taken_at, actor_id),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="score", entity="visit", entity_id=visit_id,
+                     after={"scale": scale, "total": total, "items": items, "taken_at": taken_at})
+    return row_id
+
+
+# ----------------------------------------------------------------------------- reads
+
+def current_phase(store: Store, visit_id: int) -> Phase:
+    """The visit's phase: its latest phase event."""
+    row = store.one("SELECT phase FROM visit_events WHERE visit_id = ? ORDER BY id DESC LIMIT 1", (visit_id,))
+    if row is None:
+        raise NotFound(f"no visit with id {visit_id}")
+    return Phase(row[0])
+
+
+_SUMMARY = """
+    SELECT v.id, v.patient_id, v.course_id, v.sequence, v.scheduled_date, v.chair, p.mrn,
+        r.family_name, r.given_name, r.substance_use, c.induction_count,
+        (SELECT phase FROM visit_events e WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1) AS phase,
+        (SELECT at FROM visit_events e WHERE e.visit_id = v.id AND e.phase = 'infusing'
+            ORDER BY e.id DESC LIMIT 1) AS infusion_started_at,
+        (SELECT at FROM visit_events e WHERE e.visit_id = v.id AND e.phase IN ('stopped_early', 'observation')
+            ORDER BY e.id LIMIT 1) AS infusion_stopped_at,
+        (SELECT duration_min FROM doses d WHERE d.visit_id = v.id ORDER BY d.id DESC LIMIT 1) AS duration_min
+    FROM visits v
+    JOIN patients p ON p.id = v.patient_id
+    JOIN patient_revisions r ON r.patient_id = p.id
+        AND r.revision = (SELECT max(revision) FROM patient_revisions WHERE patient_id = p.id)
+    LEFT JOIN courses c ON c.id = v.course_id
+"""
+
+
+def _latest_vitals(store: Store, visit_id: int) -> VitalsRecord | None:
+    row = store.one(_CURRENT_VITALS + " ORDER BY v.taken_at DESC, v.id DESC LIMIT 1", (visit_id,))
+    return _vitals_record(row) if row else None
+
+
+def unacknowledged_alerts(store: Store, visit_id: int) -> list[VitalsRecord]:
+    """Current readings with alerts that no one has acknowledged yet."""
+    rows = store.all(
+        _CURRENT_VITALS + f""" AND v.alerts != '' AND NOT EXISTS (SELECT 1 FROM acknowledgements a
+        WHERE a.visit_id = v.visit_id AND a.subject = '{ALERT_SUBJECT}' AND a.subject_id = v.id)
+        ORDER BY v.taken_at, v.id""",
+        (visit_id,),
+    )
+    return [_vitals_record(r) for r in rows]
+
+
+def _row(store: Store, row: sqlite3.Row, *, with_readings: bool) -> VisitRow:
+    position = None
+    if row["sequence"] is not None and row["induction_count"] is not None:
+        position = CoursePosition(row["sequence"], row["induction_count"])
+    latest = _latest_vitals(store, row["id"]) if with_readings else None
+    alerts: tuple[AlertKind, ...] = ()
+    if with_readings:
+        pending = unacknowledged_alerts(store, row["id"])
+        alerts = tuple(dict.fromkeys(a for record in pending for a in record.alerts))
+    summary = VisitSummary(
+        id=row["id"],
+        patient_id=row["patient_id"],
+        patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
+        mrn=row["mrn"],
+        substance_use=bool(row["substance_use"]),
+        scheduled_date=date.fromisoformat(row["scheduled_date"]),
+        chair=row["chair"],
+        phase=Phase(row["phase"]),
+        position=position,
+        course_id=row["course_id"],
+        latest=latest,
+        unacknowledged_alerts=alerts,
+    )
+    times = VisitTimes(
+        phase=summary.phase,
+        infusion_started_at=_opt_time(row["infusion_started_at"]),
+        infusion_stopped_at=_opt_time(row["infusion_stopped_at"]),
+        planned_duration_min=row["duration_min"],
+        last_vitals_at=latest.vitals.taken_at if latest else None,
+    )
+    return VisitRow(summary, times)
+
+
+def on_date(store: Store, day: date, *, with_readings: bool = True) -> list[VisitRow]:
+    """Every visit booked for ``day``, by chair."""
+    rows = store.all(_SUMMARY + " WHERE v.scheduled_date = ? ORDER BY v.chair IS NULL, v.chair, v.id",
+                     (day.isoformat(),))
+    return [_row(store, r, with_readings=with_readings) for r in rows]
+
+
+def between(store: Store, first: date, last: date) -> list[VisitRow]:
+    """Visits booked from ``first`` to ``last`` inclusive, without readings (for lists and exports)."""
+    rows = store.all(_SUMMARY + " WHERE v.scheduled_date BETWEEN ? AND ? ORDER BY v.scheduled_date, v.chair, v.id",
+                     (first.isoformat(), last.isoformat()))
+    return [_row(store, r, with_readings=False) for r in rows]
+
+
+def row(store: Store, visit_id: int) -> VisitRow:
+    """One visit's summary and timer inputs."""
+    found = store.one(_SUMMARY + " WHERE v.id = ?", (visit_id,))
+    if found is None:
+        raise NotFound(f"no visit with id {visit_id}")
+    return _row(store, found, with_readings=True)
+
+
+def for_patient(store: Store, patient_id: int) -> list[VisitRow]:
+    """Every visit of one patient, oldest first, with their latest readings."""
+    rows = store.all(_SUMMARY + " WHERE v.patient_id = ? ORDER BY v.scheduled_date, v.id", (patient_id,))
+    return [_row(store, r, with_readings=False) for r in rows]
+
+
+def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
+    """Everything recorded about one visit."""
+    base = row(store, visit_id)
+    events = tuple(
+        PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
+        for r in store.all("SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by"
+                           " WHERE e.visit_id = ? ORDER BY e.id", (visit_id,))
+    )
+    weight = store.one("SELECT weight_kg FROM weights WHERE visit_id = ? ORDER BY id DESC LIMIT 1", (visit_id,))
+    dose_row = store.one("SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id = ?"
+                         " ORDER BY d.id DESC LIMIT 1", (visit_id,))
+    dose = None
+    if dose_row:
+        dose = DoseRecord(dose_row["id"], dose_row["mg_per_kg"], dose_row["weight_kg"], dose_row["dose_mg"],
+                          dose_row["concentration_mg_per_ml"], dose_row["volume_ml"], dose_row["duration_min"],
+                          dose_row["rate_ml_per_h"], dose_row["drug"], dose_row["route"], dose_row["lot_number"],
+                          from_utc_iso(dose_row["at"]), dose_row["login"])
+    vitals = tuple(_vitals_record(r) for r in store.all(_CURRENT_VITALS + " ORDER BY v.taken_at, v.id", (visit_id,)))
+    checklist = tuple(
+        ChecklistEntry(r["checklist"], r["item_key"], bool(r["checked"]), r["note"], from_utc_iso(r["at"]), r["login"])
+        for r in store.all(
+            """SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by WHERE c.visit_id = ?
+               AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
+               AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""",
+            (visit_id,),
+        )
+    )
+    notes = tuple(
+        NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
+        for r in store.all(
+            """SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id = ?
+               AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""",
+            (visit_id,),
+        )
+    )
+    acks = tuple(
+        Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"], from_utc_iso(r["at"]), r["login"])
+        for r in store.all("SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by"
+                           " WHERE a.visit_id = ? ORDER BY a.id", (visit_id,))
+    )
+    result = VisitDetail(
+        summary=base.summary,
+        events=events,
+        weight_kg=float(weight[0]) if weight else None,
+        dose=dose,
+        vitals=vitals,
+        checklist=checklist,
+        notes=notes,
+        acknowledgements=acks,
+    )
+    return result, base.times
+
+
+def previous_dose_mg_per_kg(store: Store, patient_id: int, before_visit_id: int) -> float | None:
+    """The mg/kg of the patient's last infusion that actually started, before this visit."""
+    row = store.one(
+        """SELECT d.mg_per_kg FROM doses d JOIN visits v ON v.id = d.visit_id
+           WHERE v.patient_id = ? AND v.id != ? AND EXISTS (SELECT 1 FROM visit_events e
+           WHERE e.visit_id = v.id AND e.phase = 'infusing')
+           ORDER BY v.scheduled_date DESC, d.id DESC LIMIT 1""",
+        (patient_id, before_visit_id),
+    )
+    return float(row[0]) if row else None
+
+
+def vitals_by_id(store: Store, vitals_id: int) -> VitalsRecord:
+    """One stored reading."""
+    found = store.one("SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by"
+                      " WHERE v.id = ?", (vitals_id,))
+    if found is None:
+        raise NotFound(f"no vitals reading with id {vitals_id}")
+    return _vitals_record(found)
+
+
+def acknowledged(store: Store, visit_id: int, subject: str, subject_id: int | None = None) -> bool:
+    """Whether an acknowledgement of ``subject`` exists for this visit."""
+    if subject_id is None:
+        found = store.one("SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ?", (visit_id, subject))
+    else:
+        found = store.one("SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ? AND subject_id = ?",
+                          (visit_id, subject, subject_id))
+    return found is not None
+
+
+def latest_scores(store: Store, visit_id: int) -> dict[str, tuple[int, str]]:
+    """The latest total per scale for a visit, with its items as JSON text."""
+    rows = store.all(
+        """SELECT s.scale, s.total, s.items FROM scores s WHERE s.visit_id = ? AND s.id = (SELECT max(id) FROM scores x
+           WHERE x.visit_id = s.visit_id AND x.scale = s.scale)""",
+        (visit_id,),
+    )
+    return {r["scale"]: (r["total"], r["items"]) for r in rows}
