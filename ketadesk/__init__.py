@@ -1,0 +1,1 @@
+"""KetaDesk: the bedside workstation of an outpatient ketamine infusion clinic."""

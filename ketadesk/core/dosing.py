@@ -51,11 +51,12 @@ def parse_mg_per_kg(raw: str | float) -> float:
 
 def validate_lot(raw: str) -> str:
     """A lot number as printed on the vial: 1–40 letters, digits, hyphens, dots or slashes."""
-    text = raw.strip().upper()
+    text = raw.strip()
+    # Checked before upper-casing, which turns some non-ASCII letters into ASCII ones ("ß" → "SS").
     if not text or len(text) > LOT_MAX or not all(c.isascii() and (c.isalnum() or c in "-./") for c in text):
         raise ValidationError("lot_number", raw, "1–40 letters, digits, '-', '.' or '/'",
                               message=f"Lot number {raw!r} is not valid; copy it from the vial (letters, digits, - . /).")
-    return text
+    return text.upper()
 
 
 def calculate_dose(

@@ -107,7 +107,7 @@ def clean_text(field_name: str, raw: str, *, max_length: int, required: bool, la
 def validate_name(field_name: str, raw: str, label: str) -> str:
     """A person's name: required, one line, any script."""
     text = clean_text(field_name, raw, max_length=NAME_MAX, required=True, label=label)
-    if "\n" in text or "\t" in text:
+    if any(c in "\n\t\u2028\u2029" for c in text):  # U+2028/9 break lines on screen like a newline
         raise ValidationError(field_name, text, "a single line", message=f"{label} must be a single line.")
     if not any(unicodedata.category(c).startswith("L") for c in text):
         raise ValidationError(field_name, text, "at least one letter",
@@ -117,11 +117,12 @@ def validate_name(field_name: str, raw: str, label: str) -> str:
 
 def validate_mrn(raw: str) -> str:
     """Medical record number: 3–20 letters, digits or hyphens, starting with a letter or digit."""
-    text = raw.strip().upper()
+    text = raw.strip()
+    # Match before upper-casing: "ß12".upper() is "SS12", which would silently become another patient's MRN.
     if not MRN_PATTERN.fullmatch(text):
         raise ValidationError("mrn", raw, "3–20 letters, digits or hyphens",
                               message=f"MRN {raw!r} is not valid; use 3–20 letters, digits or hyphens.")
-    return text
+    return text.upper()
 
 
 def validate_date_of_birth(born: date, today: date) -> date:

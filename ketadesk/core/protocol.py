@@ -130,6 +130,18 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise ProtocolError(source, "(syntax)", str(error), line) from error
 
 
+def _line_of(text: str, section: str, key: str) -> int | None:
+    """Best-effort line of ``key`` within ``[section]`` of one TOML text ("" for the top level)."""
+    current = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[]").strip()
+        elif current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
+
+
 class _Reader:
     """Reads typed values out of the parsed tables, naming the key and line on failure."""
 
@@ -138,20 +150,10 @@ class _Reader:
         self.source = source
         self.texts = texts
 
-    def _line_of(self, section: str, key: str) -> int | None:
-        """Best-effort line of ``key`` in the files, within ``[section]`` when there is one."""
-        for text in reversed(self.texts):  # the override wins, so look there first
-            current = ""
-            for number, raw in enumerate(text.splitlines(), start=1):
-                stripped = raw.strip()
-                if stripped.startswith("["):
-                    current = stripped.strip("[]").strip()
-                elif current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
-                    return number
-        return None
-
     def fail(self, section: str, key: str, reason: str) -> ProtocolError:
-        return ProtocolError(self.source, f"[{section}] {key}", reason, self._line_of(section, key))
+        # Only the file named by ``source`` is searched: a line number from the shipped
+        # defaults would send the clinic to a line their own file does not have.
+        return ProtocolError(self.source, f"[{section}] {key}", reason, _line_of(self.texts[-1], section, key))
 
     def table(self, section: str) -> dict[str, Any]:
         node: Any = self.data
@@ -242,6 +244,22 @@ def _templates(reader: _Reader) -> tuple[ScheduleTemplate, ...]:
     return tuple(templates)
 
 
+def _refuse_unknown_keys(base: dict[str, Any], override: dict[str, Any], source: str, text: str,
+                        section: str = "") -> None:
+    """Refuse a key the defaults do not have: a misspelt threshold would otherwise be ignored silently."""
+    for key, value in override.items():
+        full = f"{section}.{key}" if section else key
+        if key not in base:
+            if isinstance(value, dict):  # a whole misspelt [table]: point at its header
+                lines = [raw.strip() for raw in text.splitlines()]
+                line = lines.index(f"[{full}]") + 1 if f"[{full}]" in lines else None
+                raise ProtocolError(source, f"[{full}]", "is not a protocol table (check the spelling)", line)
+            raise ProtocolError(source, f"[{section}] {key}" if section else key,
+                                "is not a protocol setting (check the spelling)", _line_of(text, section, key))
+        if isinstance(value, dict) and isinstance(base[key], dict):
+            _refuse_unknown_keys(base[key], value, source, text, full)
+
+
 def load_protocol(default_text: str, override_text: str | None = None, source: str = "protocol") -> Protocol:
     """Build a :class:`Protocol` from the shipped defaults and an optional clinic override.
 
@@ -250,7 +268,9 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
     data = parse_toml(default_text, "default protocol")
     texts = [default_text]
     if override_text is not None:
-        data = merge(data, parse_toml(override_text, source))
+        override = parse_toml(override_text, source)
+        _refuse_unknown_keys(data, override, source, override_text)
+        data = merge(data, override)
         texts.append(override_text)
     r = _Reader(data, source, texts)
 

@@ -97,6 +97,18 @@ class Acknowledgement:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreRecord:
+    """One bedside scale score (MOAA/S, RASS, CADSS-6, Aldrete) with its items."""
+
+    id: int
+    scale: str
+    total: int
+    items: tuple[tuple[str, int], ...]
+    taken_at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
 class VisitSummary:
     """One visit as the chair board and the visit list show it."""
 
@@ -127,12 +139,25 @@ class VisitDetail:
     checklist: tuple[ChecklistEntry, ...]
     notes: tuple[NoteRecord, ...]
     acknowledgements: tuple[Acknowledgement, ...] = field(default=())
+    scores: tuple[ScoreRecord, ...] = field(default=())
 
     @property
     def baseline(self) -> VitalsRecord | None:
         """The baseline set: the latest reading marked as baseline."""
         marked = [v for v in self.vitals if v.is_baseline]
         return marked[-1] if marked else None
+
+    def latest_score(self, scale: str) -> ScoreRecord | None:
+        """The most recent score on ``scale``, if any."""
+        found = [s for s in self.scores if s.scale == scale]
+        return found[-1] if found else None
+
+    def checklist_answer(self, checklist: str, item_key: str) -> ChecklistEntry | None:
+        """The latest answer to one checklist item."""
+        for entry in self.checklist:
+            if entry.checklist == checklist and entry.item_key == item_key:
+                return entry
+        return None
 
     def event_time(self, phase: Phase) -> datetime | None:
         """When the visit last entered ``phase``, if it has."""

@@ -107,8 +107,13 @@ def parse_whole(field: str, raw: str | int) -> int:
     if not text.isascii() or not text.isdigit():
         raise ValidationError(field, text, _allowed(field),
                               message=f"{FIELD_LABELS[field]} {text!r} is not a whole number; {_allowed(field)}.")
-    value = int(text)
     low, high = PLAUSIBLE[field]
+    digits = text.lstrip("0") or "0"
+    if len(digits) > 6:  # int() refuses thousands of digits; any such number is out of range anyway
+        raise ValidationError(field, f"{digits[:6]}…", _allowed(field),
+                              message=f"{FIELD_LABELS[field]} {digits[:6]}… is outside the plausible range; "
+                                      f"{_allowed(field)}.")
+    value = int(digits)
     if not low <= value <= high:
         raise ValidationError(field, value, _allowed(field),
                               message=f"{FIELD_LABELS[field]} {value} is outside the plausible range; {_allowed(field)}.")
@@ -125,8 +130,13 @@ def parse_decimal(field: str, raw: str | float, places: int = 1) -> float:
     if not text or not text.isascii() or not number.is_finite():
         raise ValidationError(field, text, _allowed(field),
                               message=f"{FIELD_LABELS[field]} {text!r} is not a number; {_allowed(field)}.")
-    value = float(round(number, places))
     low, high = PLAUSIBLE[field]
+    try:
+        value = float(round(number, places))
+    except InvalidOperation:  # more digits than Decimal can round: far outside any plausible range
+        raise ValidationError(field, text, _allowed(field),
+                              message=f"{FIELD_LABELS[field]} {text[:12]!r} is outside the plausible range; "
+                                      f"{_allowed(field)}.") from None
     if not low <= value <= high:
         raise ValidationError(field, value, _allowed(field),
                               message=f"{FIELD_LABELS[field]} {value:g} is outside the plausible range; {_allowed(field)}.")

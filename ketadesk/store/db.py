@@ -115,10 +115,14 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
         raise StoreError(f"the folder {target.parent} does not exist")
     try:
         conn = _connect(target)
+    except sqlite3.Error as error:
+        raise StoreError(f"{target} could not be opened ({error})") from error
+    try:
         # Reading the header first: a file that is not SQLite fails here, untouched.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         applied = _applied_names(conn)
     except sqlite3.DatabaseError as error:
+        conn.close()  # no handle left on a file we refused (Windows would keep it locked)
         raise StoreError(f"{target} is not a KetaDesk database ({error})") from error
     unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
     user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -124,3 +124,9 @@ def revisions(store: Store, patient_id: int) -> int:
     """How many revisions a patient has."""
     row = store.one("SELECT count(*) FROM patient_revisions WHERE patient_id = ?", (patient_id,))
     return int(row[0]) if row else 0
+
+
+def count(store: Store) -> int:
+    """How many patients are registered."""
+    row = store.one("SELECT count(*) FROM patients")
+    return int(row[0]) if row else 0

@@ -24,6 +24,7 @@ from ketadesk.core.records import (
     DoseRecord,
     NoteRecord,
     PhaseEvent,
+    ScoreRecord,
     VisitDetail,
     VisitSummary,
     VitalsRecord,
@@ -372,6 +373,13 @@ def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
         for r in store.all("SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by"
                            " WHERE a.visit_id = ? ORDER BY a.id", (visit_id,))
     )
+    scores = tuple(
+        ScoreRecord(r["id"], r["scale"], r["total"],
+                    tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items())) if r["items"] else (),
+                    from_utc_iso(r["taken_at"]), r["login"])
+        for r in store.all("SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
+                           " WHERE s.visit_id = ? ORDER BY s.taken_at, s.id", (visit_id,))
+    )
     result = VisitDetail(
         summary=base.summary,
         events=events,
@@ -381,6 +389,7 @@ def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
         checklist=checklist,
         notes=notes,
         acknowledgements=acks,
+        scores=scores,
     )
     return result, base.times
 

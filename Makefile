@@ -1,0 +1,42 @@
+# KetaDesk: two commands set everything up on a machine with only Python 3.11 and pip.
+#   make run    create .venv if needed, install KetaDesk with its extras, start the program
+#   make test   lint, type-check the core, check the layers, run the tests
+#   make bench  run the benchmarks (figures go in docs/BENCHMARKS.md)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test lint bench demo clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ketadesk $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check ketadesk tests bench
+	$(BIN)/mypy --strict ketadesk/core
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+demo: $(STAMP)
+	$(BIN)/ketadesk demo $(ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

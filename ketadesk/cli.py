@@ -1,0 +1,206 @@
+"""The command line: the jobs that need no window, on the same clinic API as the screens.
+
+A user's mistake prints one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from ketadesk.clinic import Clinic, NewerDatabaseError, PermissionDenied, ProtocolError, StoreError, ValidationError
+from ketadesk.clinic import config
+from ketadesk.core.clock import SystemClock
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+DEMO_FILE = "demo.sqlite"
+
+
+def package_version() -> str:
+    """The installed KetaDesk version."""
+    try:
+        return version("ketadesk")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0+unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports mistakes as one line, like every other KetaDesk error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"ketadesk: {message} (see 'ketadesk --help')\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per job."""
+    parser = _Parser(prog="ketadesk", description="KetaDesk: the bedside workstation of a ketamine infusion clinic.")
+    parser.add_argument("--version", action="version", version=f"KetaDesk {package_version()}")
+    parser.add_argument("--db", metavar="PATH",
+                        help=f"database file (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="fill a database with a realistic demo clinic")
+    demo.add_argument("--patients", type=int, default=24, metavar="N", help="number of patients (default 24)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed, for a repeatable demo")
+
+    visits = commands.add_parser("visits", help="list the visits of a day")
+    visits.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
+    visits.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    commands.add_parser("check", help="check the database: integrity, foreign keys, schema, audit chain")
+
+    backup = commands.add_parser("backup", help="copy the database safely (online backup API, verified)")
+    backup.add_argument("dest", nargs="?", metavar="DEST",
+                        help="file to write (default: a dated file in the backups folder beside the database)")
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    sys.stderr.write(f"ketadesk: {message}\n")
+    return code
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} patients")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _open(path: Path) -> Clinic:
+    return Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
+
+
+def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
+    if not 1 <= args.patients <= 5000:
+        return _fail(f"--patients {args.patients} is out of range; use 1–5000", EXIT_USAGE)
+    clinic = _open(path)
+    try:
+        if clinic.patient_count():
+            return _fail(f"{path} already holds patients; the demo fills only a new, empty database "
+                         "(give another --db)")
+        print(f"Writing a demo clinic of {args.patients} patients to {path}")
+        from ketadesk.clinic.demo import build_demo
+
+        for _ in build_demo(clinic, patients=args.patients, seed=args.seed, progress=_progress):
+            pass
+        board = clinic.board()
+        print(f"Done: {args.patients} patients, {len(board)} visits today, {clinic.audit_count()} audit entries.")
+    finally:
+        clinic.close()
+    return 0
+
+
+def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        return _fail(f"--date {args.date!r} is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
+    clinic = _open(path)
+    try:
+        summaries = clinic.board(day) if day is None else clinic.visits_between(day, day)
+        rows = [
+            {
+                "id": s.id,
+                "patient": s.patient_name,
+                "mrn": s.mrn,
+                "date": s.scheduled_date.isoformat(),
+                "chair": s.chair,
+                "phase": s.phase.value,
+                "course_position": s.position.label if s.position else None,
+                "substance_use": s.substance_use,
+            }
+            for s in summaries
+        ]
+    finally:
+        clinic.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(f"No visits on {(day or date.today()).isoformat()}.")
+        return 0
+    headers = ("ID", "Patient", "MRN", "Date", "Chair", "Phase", "Course")
+    table = [(str(r["id"]), str(r["patient"]) + (" [SUD]" if r["substance_use"] else ""), str(r["mrn"]),
+              str(r["date"]), str(r["chair"] or "–"), str(r["phase"]).replace("_", " "), str(r["course_position"] or "–"))
+             for r in rows]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    return 0
+
+
+def _cmd_check(path: Path) -> int:
+    if not path.exists():
+        return _fail(f"{path} does not exist")
+    clinic = _open(path)
+    try:
+        problems = clinic.check()
+        version_now = clinic.schema_version()
+    finally:
+        clinic.close()
+    if problems:
+        for problem in problems:
+            sys.stderr.write(f"ketadesk: check failed: {problem}\n")
+        return EXIT_FAILED
+    print(f"{path}: ok (integrity, foreign keys, schema version {version_now}, audit chain)")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace, path: Path) -> int:
+    if not path.exists():
+        return _fail(f"{path} does not exist; nothing to back up")
+    clinic = _open(path)
+    try:
+        if args.dest:
+            made = clinic.backup(Path(args.dest).expanduser())
+        else:
+            folder = config.backup_dir(path)
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = clinic.clock.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
+            made = clinic.backup(folder / f"ketadesk-manual-{stamp}.sqlite")
+    finally:
+        clinic.close()
+    print(f"Backup written and verified: {made}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one CLI command and return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "demo" and not args.db and not config.os.environ.get(config.DB_ENV):
+            folder = config.data_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / DEMO_FILE
+        else:
+            path = config.database_path(args.db)
+        if args.command == "demo":
+            return _cmd_demo(args, path)
+        if args.command == "visits":
+            return _cmd_visits(args, path)
+        if args.command == "check":
+            return _cmd_check(path)
+        if args.command == "backup":
+            return _cmd_backup(args, path)
+    except (ValidationError, PermissionDenied, ProtocolError, NewerDatabaseError, StoreError) as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except OSError as error:
+        return _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+    return _fail(f"unknown command {args.command!r}", EXIT_USAGE)

@@ -1,0 +1,38 @@
+"""Builders shared by the tests: a valid patient, a visit walked to the point of infusing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.patient import Diagnosis, Patient, Sex
+
+
+def make_patient(mrn: str = "KD-00001", **changes: object) -> Patient:
+    """A valid patient, with any field changed by keyword."""
+    fields: dict[str, object] = {
+        "mrn": mrn,
+        "family_name": "Núñez",
+        "given_name": "Zoë",
+        "date_of_birth": date(1984, 3, 9),
+        "sex": Sex.FEMALE,
+        "weight_kg": 70.0,
+        "diagnoses": (Diagnosis.PTSD,),
+        "allergies": "Penicillin",
+        "medications": "Sertraline 100 mg",
+        "substance_use": False,
+        "substance_use_note": "",
+        "contraindications": "",
+    }
+    fields.update(changes)
+    return Patient(**fields)  # type: ignore[arg-type]
+
+
+def ready_to_infuse(nurse: Clinic, visit_id: int, *, sbp: int = 128, dbp: int = 80) -> None:
+    """Walk a scheduled visit through pre-assessment until the pump may start."""
+    nurse.start_pre_assessment(visit_id)
+    for item in nurse.protocol.pre_infusion_checklist:
+        nurse.record_checklist(visit_id, "pre_infusion", item.key, True)
+    nurse.record_weight(visit_id, "70")
+    nurse.record_vitals(visit_id, sbp=sbp, dbp=dbp, hr=72, spo2=98, rr=14)
+    nurse.prepare_dose(visit_id, "0.5", "KT2301-15")

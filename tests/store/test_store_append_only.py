@@ -1,0 +1,119 @@
+"""The database itself refuses to change or delete clinical record, whoever asks and however."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from ketadesk.core.dosing import DosePlan
+from ketadesk.core.patient import Patient
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import ScheduleTemplate
+from ketadesk.core.users import User
+from ketadesk.core.vitals import Source, VitalSigns
+from ketadesk.store import courses, patients, visits
+from ketadesk.store.db import Store
+from ketadesk.store.errors import StoreError
+from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
+
+# One column per append-only table that a forger would most like to change.
+TARGET_COLUMN = {
+    "patient_revisions": ("family_name", "'Forged'"),
+    "visit_events": ("reason", "'forged'"),
+    "checklist_entries": ("checked", "0"),
+    "weights": ("weight_kg", "99.0"),
+    "doses": ("dose_mg", "200.0"),
+    "vitals": ("sbp", "120"),
+    "notes": ("text", "'forged'"),
+    "acknowledgements": ("note", "'forged'"),
+    "scores": ("total", "0"),
+    "audit": ("after", "'{}'"),
+}
+
+
+@pytest.fixture
+def full_visit(store: Store, nurse: User, patient_id: int, visit_id: int, *, at: Callable[[float], str],
+               reading: Callable[..., VitalSigns], dose_plan: Callable[..., DosePlan],
+               make_patient: Callable[..., Patient]) -> int:
+    """A visit with at least one row in every append-only table, and a course for the patient."""
+    template = ScheduleTemplate("induction-6", "Six over two weeks", (3, 3), 28)
+    courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
+    patients.revise(store, patient_id, make_patient(weight_kg=67.9), at=at(3), actor_id=nurse.id)
+    visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(4), actor_id=nurse.id)
+    visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
+    visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
+    visits.add_dose(store, visit_id, dose_plan(0.5, 67.9), at=at(7), actor_id=nurse.id)
+    visits.add_vitals(store, visit_id, reading(8), source=Source.MANUAL, alerts=[], is_baseline=True, at=at(8),
+                      actor_id=nurse.id)
+    visits.add_note(store, visit_id, "observation", "Settled", at=at(9), actor_id=nurse.id)
+    visits.add_acknowledgement(store, visit_id, "baseline_bp", None, "Seen", at=at(10), actor_id=nurse.id)
+    visits.add_score(store, visit_id, "rass", 0, None, taken_at=at(10), at=at(11), actor_id=nurse.id)
+    return visit_id
+
+
+def _snapshot(store: Store, table: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+
+
+def test_every_append_only_table_is_covered() -> None:
+    """The forgery table above names every append-only table of the schema (so none is left untested)."""
+    assert set(TARGET_COLUMN) == set(APPEND_ONLY)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_update_is_refused(store: Store, full_visit: int, table: str) -> None:
+    """A raw UPDATE on an append-only table fails with the 'never changed' message and changes nothing."""
+    before = _snapshot(store, table)
+    assert before, f"the fixture left {table} empty"
+    column, value = TARGET_COLUMN[table]
+    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+        store.conn.execute(f"UPDATE {table} SET {column} = {value}")
+    assert _snapshot(store, table) == before
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_delete_is_refused(store: Store, full_visit: int, table: str) -> None:
+    """A raw DELETE on an append-only table fails with the 'never changed' message and removes nothing."""
+    before = _snapshot(store, table)
+    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+        store.conn.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table})")
+    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+        store.conn.execute(f"DELETE FROM {table}")  # no truncate shortcut around the trigger
+    assert _snapshot(store, table) == before
+
+
+@pytest.mark.parametrize("table", NEVER_DELETED)
+def test_identity_rows_are_never_deleted(store: Store, full_visit: int, table: str) -> None:
+    """Users, patients, courses and visits cannot be deleted, not even all at once."""
+    before = _snapshot(store, table)
+    assert before
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        store.conn.execute(f"DELETE FROM {table}")
+    assert _snapshot(store, table) == before
+
+
+def test_refusal_through_the_store_is_a_store_error(store: Store, full_visit: int) -> None:
+    """The same refusal through Store.execute arrives as a StoreError a screen can show."""
+    with pytest.raises(StoreError, match="never changed"):
+        store.execute("UPDATE vitals SET hr = 60")
+
+
+def test_refused_update_inside_a_transaction_rolls_back_the_whole_write(
+    store: Store, full_visit: int, nurse: User, count: Callable[[Store, str], int],
+) -> None:
+    """A write that tries to overwrite a reading as part of a bigger change loses the whole change."""
+    notes_before, audit_before = count(store, "notes"), count(store, "audit")
+    with pytest.raises(StoreError), store.transaction():
+        visits.add_note(store, full_visit, "observation", "about to overwrite", at="2025-03-03T15:00:00.000Z",
+                        actor_id=nurse.id)
+        store.execute("UPDATE vitals SET sbp = 118")
+    assert (count(store, "notes"), count(store, "audit")) == (notes_before, audit_before)
+
+
+def test_scheduling_columns_of_a_visit_may_change(store: Store, full_visit: int) -> None:
+    """Visits are not append-only: their date and chair may be moved (the store audits the move)."""
+    store.conn.execute("UPDATE visits SET chair = 4 WHERE id = ?", (full_visit,))
+    assert store.one("SELECT chair FROM visits WHERE id = ?", (full_visit,))[0] == 4  # type: ignore[index]
