@@ -1,0 +1,225 @@
+"""The chair board: one tile per chair, readable from across the room.
+
+Every tile is redrawn from the clinic API on each tick of one 1 Hz timer; nothing on the
+board counts time itself, so it always agrees with the stored timestamps. Colour is never
+the only signal: every state is also written out in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.phases import Phase
+from ketadesk.core.records import VisitSummary
+from ketadesk.core.timers import format_duration
+
+# Tile accents by phase; the phase is always written on the tile too.
+PHASE_COLOURS = {
+    Phase.SCHEDULED: "#607d8b",
+    Phase.PRE_ASSESSMENT: "#1565c0",
+    Phase.INFUSING: "#6a1b9a",
+    Phase.STOPPED_EARLY: "#ad1457",
+    Phase.OBSERVATION: "#00838f",
+    Phase.READY_FOR_DISCHARGE: "#2e7d32",
+    Phase.DISCHARGED: "#9e9e9e",
+    Phase.SIGNED: "#9e9e9e",
+}
+ALERT_COLOUR = "#c62828"
+
+
+@dataclass(frozen=True, slots=True)
+class ChairState:
+    """What one chair is doing: the visit to show, and how many others wait there."""
+
+    chair: int
+    visit: VisitSummary | None
+    waiting: int
+
+
+def chair_states(visits: list[VisitSummary], chairs: int) -> list[ChairState]:
+    """Pick, for every chair, the visit a nurse needs to see.
+
+    The visit under way wins; otherwise the next one booked; otherwise the chair is free.
+    """
+    states: list[ChairState] = []
+    for chair in range(1, chairs + 1):
+        here = [v for v in visits if v.chair == chair]
+        active = [v for v in here if v.phase.is_active]
+        booked = [v for v in here if v.phase is Phase.SCHEDULED]
+        shown = active[0] if active else booked[0] if booked else None
+        waiting = len([v for v in active + booked if v is not shown])
+        states.append(ChairState(chair, shown, waiting))
+    return states
+
+
+def _label(name: str, *, bold: bool = False, size: float = 1.0) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(name.replace("_", " "))
+    label.setWordWrap(True)
+    font = label.font()
+    font.setBold(bold)
+    if size != 1.0:
+        font.setPointSizeF(font.pointSizeF() * size)
+    label.setFont(font)
+    return label
+
+
+class ChairTile(QFrame):
+    """One chair: patient, phase, timers, latest reading and alerts."""
+
+    opened = Signal(int)
+
+    def __init__(self, chair: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chair = chair
+        self.visit_id: int | None = None
+        self.setObjectName(f"chair_tile_{chair}")
+        self.setAccessibleName(f"Chair {chair}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(260, 200)
+        layout = QVBoxLayout(self)
+        self.title = _label("chair_title", bold=True, size=1.3)
+        self.patient = _label("patient", bold=True, size=1.15)
+        self.flag = _label("substance_flag", bold=True)
+        self.phase = _label("phase", bold=True)
+        self.course = _label("course")
+        self.infusion = _label("infusion_timer", size=1.1)
+        self.observation = _label("observation_timer", size=1.1)
+        self.vitals_due = _label("vitals_due", bold=True, size=1.1)
+        self.latest = _label("latest_reading")
+        self.alerts = _label("alerts", bold=True)
+        for widget in (self.title, self.patient, self.flag, self.phase, self.course, self.infusion,
+                       self.observation, self.vitals_due, self.latest, self.alerts):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def mouseDoubleClickEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        """Double-click opens the visit in the workspace."""
+        if self.visit_id is not None:
+            self.opened.emit(self.visit_id)
+
+    def show_state(self, state: ChairState) -> None:
+        """Redraw the tile for ``state``."""
+        visit = state.visit
+        self.visit_id = visit.id if visit else None
+        more = f"  (+{state.waiting} more booked)" if state.waiting else ""
+        self.title.setText(f"Chair {self.chair}{more}")
+        if visit is None:
+            self._free()
+            return
+        colour = PHASE_COLOURS.get(visit.phase, "#607d8b")
+        self.patient.setText(f"{visit.patient_name}  ·  {visit.mrn}")
+        self.flag.setText("⚠ SUBSTANCE-USE HISTORY" if visit.substance_use else "")
+        self.flag.setVisible(visit.substance_use)
+        self.phase.setText(f"● {visit.phase.label.upper()}")
+        self.phase.setStyleSheet(f"color: {colour};")
+        self.course.setText(visit.position.label if visit.position else "Not in a course")
+        timers = visit.timers
+        self.infusion.setText("")
+        self.observation.setText("")
+        self.vitals_due.setText("")
+        self.vitals_due.setStyleSheet("")
+        if timers is not None:
+            if timers.infusion_elapsed is not None and visit.phase is Phase.INFUSING:
+                remaining = timers.infusion_remaining
+                left = format_duration(remaining) if remaining is not None else "–"
+                self.infusion.setText(f"Infusion {format_duration(timers.infusion_elapsed)} elapsed · {left} left")
+            if timers.observation_remaining is not None:
+                if timers.observation_complete:
+                    self.observation.setText("Observation minimum done")
+                else:
+                    self.observation.setText(f"Observation {format_duration(timers.observation_remaining)} left")
+            if timers.vitals_due_in is not None:
+                if timers.vitals_overdue:
+                    self.vitals_due.setText(f"VITALS OVERDUE by {format_duration(-timers.vitals_due_in)}")
+                    self.vitals_due.setStyleSheet(f"color: white; background: {ALERT_COLOUR}; padding: 2px;")
+                else:
+                    self.vitals_due.setText(f"Next vitals in {format_duration(timers.vitals_due_in)}")
+        latest = visit.latest
+        if latest is not None:
+            v = latest.vitals
+            when = v.taken_at.astimezone().strftime("%H:%M")
+            self.latest.setText(f"BP {v.sbp}/{v.dbp} · HR {v.hr} · SpO2 {v.spo2} % · RR {v.rr}  at {when}")
+        else:
+            self.latest.setText("No readings yet")
+        if visit.unacknowledged_alerts:
+            words = ", ".join(a.label for a in visit.unacknowledged_alerts)
+            self.alerts.setText(f"⚠ ALERT: {words} — acknowledge")
+            self.alerts.setStyleSheet(f"color: {ALERT_COLOUR};")
+        else:
+            self.alerts.setText("")
+        self._hide_empty()
+        self.setStyleSheet(f"#chair_tile_{self.chair} {{ border: 3px solid "
+                           f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}")
+
+    def _hide_empty(self) -> None:
+        """Collapse lines with nothing to say, so what matters sits together."""
+        for label in (self.flag, self.phase, self.course, self.infusion, self.observation, self.vitals_due,
+                      self.latest, self.alerts):
+            label.setVisible(bool(label.text()))
+
+    def _free(self) -> None:
+        self.patient.setText("Free")
+        self.flag.setText("")
+        self.flag.setVisible(False)
+        self.phase.setText("")
+        for label in (self.course, self.infusion, self.observation, self.vitals_due, self.latest, self.alerts):
+            label.setText("")
+        self.vitals_due.setStyleSheet("")
+        self._hide_empty()
+        self.setStyleSheet(f"#chair_tile_{self.chair} {{ border: 1px dashed #9e9e9e; border-radius: 6px; }}")
+
+
+class ChairBoard(QWidget):
+    """Every chair at once, refreshed once a second from the clinic API."""
+
+    visit_opened = Signal(int)
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None, *,
+                 on_tick: Callable[[list[VisitSummary]], None] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chair_board")
+        self.clinic = clinic
+        self.on_tick = on_tick
+        chairs = clinic.protocol.chairs
+        columns = 3 if chairs > 4 else 2
+        grid = QGridLayout(self)
+        self.tiles: list[ChairTile] = []
+        for index in range(chairs):
+            tile = ChairTile(index + 1, self)
+            tile.opened.connect(self.visit_opened)
+            grid.addWidget(tile, index // columns, index % columns)
+            self.tiles.append(tile)
+        self.timer = QTimer(self)
+        self.timer.setObjectName("board_timer")
+        self.timer.setInterval(1000)
+        self.timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self.timer.timeout.connect(self.tick)
+        self.tick()
+
+    def start(self) -> None:
+        """Begin the 1 Hz refresh."""
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop refreshing (closing, locking, tests)."""
+        self.timer.stop()
+
+    def tick(self) -> None:
+        """Re-read today's visits and redraw every tile."""
+        visits = self.clinic.board()
+        for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles)), strict=True):
+            tile.show_state(state)
+        if self.on_tick is not None:
+            self.on_tick(visits)
+
+    def tile(self, chair: int) -> ChairTile:
+        """The tile of chair ``chair`` (1-based)."""
+        return self.tiles[chair - 1]
