@@ -60,12 +60,12 @@ class ChainBreak:
 def verify_chain(store: Store) -> ChainBreak | None:
     """Walk the whole audit trail; return the first row that does not verify, or None."""
     prev = GENESIS
-    expected_id: int | None = None
+    expected_id = 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
     cursor = store.conn.execute(
         "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash FROM audit ORDER BY id"
     )
     for row in cursor:
-        if expected_id is not None and row["id"] != expected_id:
+        if row["id"] != expected_id:
             return ChainBreak(expected_id, f"audit entries {expected_id}–{row['id'] - 1} are missing")
         if row["prev_hash"] != prev:
             return ChainBreak(row["id"], "does not link to the entry before it")

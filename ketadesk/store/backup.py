@@ -37,23 +37,26 @@ def backup_to(store: Store, destination: Path, *, progress: Callable[[int, int],
         raise StoreError("a backup cannot overwrite the database it copies")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    target = sqlite3.connect(str(partial))
     try:
-        def step(status: int, remaining: int, total: int) -> None:
-            if progress is not None:
-                progress(total - remaining, total)
+        target = sqlite3.connect(str(partial))
+        try:
+            def step(status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
 
-        store.conn.backup(target, pages=PAGES_PER_STEP, progress=step)
-        target.execute("PRAGMA journal_mode = DELETE")
-        result = target.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        target.close()
-    if result != "ok":
-        partial.unlink(missing_ok=True)
-        raise StoreError(f"the backup failed its integrity check ({result}); nothing was kept")
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, destination)
+            store.conn.backup(target, pages=PAGES_PER_STEP, progress=step)
+            target.execute("PRAGMA journal_mode = DELETE")
+            result = target.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            target.close()
+        if result != "ok":
+            raise StoreError(f"the backup failed its integrity check ({result}); nothing was kept")
+        with open(partial, "r+b") as handle:  # writable: Windows cannot flush a read-only handle
+            os.fsync(handle.fileno())
+        os.replace(partial, destination)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failed or cancelled backup leaves no half file behind
+        raise
     if at is not None:
         with store.transaction():
             audit.append(store, at=at, actor_id=actor_id, action="backup", entity="database", entity_id=None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,11 @@ class Store:
             with self.db.atomic():
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:  # still locked after the busy timeout, or read-only
+            raise StoreError(f"the database is busy in another window or cannot be written ({error}); "
+                             "nothing was saved, try again") from error
         try:
             yield self
         except BaseException:
@@ -51,9 +55,11 @@ class Store:
         else:
             try:
                 self.conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.OperationalError):  # disk full, I/O error
+                    raise StoreError(f"the change could not be saved ({error}); nothing was saved") from error
                 raise
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
@@ -78,10 +84,9 @@ class Store:
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
-        try:
+        # Another connection may hold the WAL; it is checkpointed later then.
+        with suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass  # another connection may hold the WAL; it is checkpointed later
         self.conn.close()
 
 

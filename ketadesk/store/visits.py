@@ -152,7 +152,8 @@ def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: 
     }
     with store.transaction():
         cursor = store.execute(
-            f"INSERT INTO doses (visit_id, {', '.join(values)}, at, by) VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
+            f"INSERT INTO doses (visit_id, {', '.join(values)}, at, by)"
+            f" VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
             (visit_id, *values.values(), at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
@@ -172,7 +173,8 @@ def add_vitals(store: Store, visit_id: int, vitals: VitalSigns, *, source: Sourc
     with store.transaction():
         cursor = store.execute(
             """INSERT INTO vitals (visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline,
-               entered_at, entered_by, corrects_id, entered_in_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               entered_at, entered_by, corrects_id, entered_in_error)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (visit_id, taken, vitals.sbp, vitals.dbp, vitals.hr, vitals.spo2, vitals.rr, vitals.temp_c, source.value,
              alert_text, int(is_baseline), at, actor_id, corrects_id, int(entered_in_error)),
         )
@@ -328,7 +330,7 @@ def row(store: Store, visit_id: int) -> VisitRow:
 
 
 def for_patient(store: Store, patient_id: int) -> list[VisitRow]:
-    """Every visit of one patient, oldest first, with their latest readings."""
+    """Every visit of one patient, oldest first (summaries only; see detail() for readings)."""
     rows = store.all(_SUMMARY + " WHERE v.patient_id = ? ORDER BY v.scheduled_date, v.id", (patient_id,))
     return [_row(store, r, with_readings=False) for r in rows]
 

@@ -288,6 +288,16 @@ def test_deleted_row_is_named(ctx: Ctx) -> None:
     assert "missing" in found.reason
 
 
+@pytest.mark.parametrize("which", ["first", "second"])
+def test_deleted_head_of_the_trail_is_named(ctx: Ctx, which: str) -> None:
+    """Deleting the very first audit rows is reported as those rows missing, not as a later link failing."""
+    _busy_day(ctx)
+    _drop_audit_guards(ctx.store)
+    last = 1 if which == "first" else 2
+    ctx.store.conn.execute("DELETE FROM audit WHERE id <= ?", (last,))
+    assert verify_chain(ctx.store) == ChainBreak(1, f"audit entries 1–{last} are missing")
+
+
 def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
     """Changing a row and recomputing its own hash still breaks the chain at the row after it."""
     _busy_day(ctx)

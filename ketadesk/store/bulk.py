@@ -1,0 +1,814 @@
+"""Bulk loading: a whole synthetic clinic written straight into the store, fast.
+
+For the benchmarks (``python -m bench``) and for large demo data. It writes users,
+patients with revisions, treatment courses, visits with their phase timelines, weights,
+doses, vitals (with the alerts core classifies), sedation and Aldrete scores,
+acknowledgements of alert readings and, optionally, checklist answers — and for every
+row the audit row the clinic API would have written, with the same action, entity and
+JSON payload, hash-chained in id order, so ``verify_chain`` and ``Clinic.check()`` pass.
+
+Everything comes from a seeded :class:`random.Random`: the same :class:`BulkSpec` gives
+the same database. Ids are assigned here, in time order (each day's events are sorted by
+their timestamp before they get ids), and rows go in with ``executemany`` in large
+transactions, parents before children.
+
+Durability while loading: :func:`generate` switches the connection to
+``PRAGMA synchronous = OFF`` (and a larger page cache) for the load and restores
+``synchronous = FULL`` (and the cache size) when it finishes, fails or is closed early.
+This module is the only place in KetaDesk that relaxes the storage rules, and only
+because the data is synthetic: a power cut during a load can lose part of a synthetic
+clinic, never a record someone typed. Each chunk still commits as one transaction, so a
+load stopped half way leaves a shorter clinic with a valid audit chain.
+
+Simplifications, on purpose: times of day are laid out in UTC; the clinic is open every
+day; a visit has about ``vitals / visits`` readings (the manual ones on the protocol's
+schedule — baseline, every 10 min infusing, every 15 min in observation — with a
+monitor feed filling in between); visits end at "discharged" (no signing yet, as the
+clinic API has no signing yet); checklist answers are off by default.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.course import next_visit_date
+from ketadesk.core.dosing import DosePlan, calculate_dose
+from ketadesk.core.patient import Diagnosis, Patient, Sex
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import Protocol
+from ketadesk.core.readiness import BASELINE_BP
+from ketadesk.core.users import Role
+from ketadesk.core.vitals import VitalSigns, baseline_needs_physician, classify
+from ketadesk.store import audit
+from ketadesk.store.db import Store
+from ketadesk.store.errors import StoreError
+from ketadesk.store.patients import _snapshot
+from ketadesk.store.visits import ALERT_SUBJECT
+
+# Column lists exactly as in schema.py, parents before children (the order rows are flushed in).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "users": ("id", "login", "display_name", "credentials", "roles", "password_hash", "active", "created_at"),
+    "patients": ("id", "mrn", "created_at", "created_by"),
+    "patient_revisions": ("id", "patient_id", "revision", "family_name", "given_name", "date_of_birth", "sex",
+                          "weight_kg", "diagnoses", "allergies", "medications", "substance_use",
+                          "substance_use_note", "contraindications", "recorded_at", "recorded_by"),
+    "courses": ("id", "patient_id", "template_key", "visits_per_week", "induction_count",
+                "maintenance_interval_days", "start_date", "created_at", "created_by"),
+    "visits": ("id", "patient_id", "course_id", "sequence", "scheduled_date", "chair", "created_at", "created_by"),
+    "visit_events": ("id", "visit_id", "phase", "at", "by", "reason"),
+    "checklist_entries": ("id", "visit_id", "checklist", "item_key", "checked", "note", "at", "by"),
+    "weights": ("id", "visit_id", "weight_kg", "at", "by"),
+    "doses": ("id", "visit_id", "drug", "route", "mg_per_kg", "weight_kg", "dose_mg", "concentration_mg_per_ml",
+              "volume_ml", "duration_min", "rate_ml_per_h", "lot_number", "at", "by"),
+    "vitals": ("id", "visit_id", "taken_at", "sbp", "dbp", "hr", "spo2", "rr", "temp_c", "source", "alerts",
+               "is_baseline", "entered_at", "entered_by", "corrects_id", "entered_in_error"),
+    "acknowledgements": ("id", "visit_id", "subject", "subject_id", "note", "at", "by"),
+    "scores": ("id", "visit_id", "scale", "total", "items", "taken_at", "by"),
+    "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"),
+}
+_INSERT = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+           for table, cols in COLUMNS.items()}
+
+FLUSH_ROWS = 250_000
+BULK_CACHE_KIB = 256 * 1024
+
+NURSES = (("rn.ada", "Ada Okonkwo", "RN"), ("rn.bea", "Beatriz Lima", "RN"), ("rn.cal", "Callum Reid", "RN"),
+          ("rn.dee", "Deepa Nair", "RN, BSN"), ("rn.eli", "Elías Romero", "RN"), ("rn.fay", "Fay Whitlock", "RN"))
+PHYSICIANS = (("md.bo", "Bo Lindqvist", "MD"), ("md.chen", "Wei Chen", "MD"), ("md.diaz", "Lucía Díaz", "DO"))
+ADMINS = (("admin.it", "Front Desk", ""),)
+
+FAMILY = ("Okafor", "Núñez", "Smith", "Nguyen", "Kowalski", "García", "Müller", "O'Brien", "Johansson", "Haddad",
+          "Kim", "Patel", "Rossi", "Dubois", "Yılmaz", "Cohen", "Nakamura", "Silva", "Ivanova", "Murphy", "Mensah",
+          "Schmidt", "Andersson", "Chen", "Fernández", "Kaur", "Lefebvre", "Novak", "Popescu", "Wójcik", "Brown",
+          "Lee", "Wilson", "Martin", "Thompson", "Walker", "Hernández", "Singh", "Ali", "Khan", "Zhang", "Søgaard")
+GIVEN = ("Zoë", "Ada", "Chiamaka", "José", "Mia", "Liam", "Noah", "Emma", "Olivia", "Ava", "Lucas", "Sofía", "Mateo",
+         "Hana", "Yusuf", "Amara", "Élodie", "Björn", "Priya", "Kenji", "Fatima", "Grace", "Oliver", "Isla", "Leo",
+         "Maya", "Ethan", "Chloé", "Dmitri", "Aisha", "Tomás", "Ingrid", "Rafael", "Nora", "Samuel", "Leila", "Kai",
+         "Ruth", "Omar", "Siobhán")
+DIAGNOSES = ((Diagnosis.TREATMENT_RESISTANT_DEPRESSION, 40), (Diagnosis.GENERALISED_ANXIETY, 14),
+             (Diagnosis.PTSD, 15), (Diagnosis.SOCIAL_ANXIETY, 8), (Diagnosis.BIPOLAR_DEPRESSION, 8),
+             (Diagnosis.OCD, 8), (Diagnosis.OTHER, 7))
+ALLERGIES = ("", "", "", "", "", "Penicillin", "Sulfonamides", "Latex", "Codeine (nausea)", "Shellfish")
+MEDICATIONS = ("", "Sertraline 100 mg daily", "Escitalopram 10 mg daily", "Bupropion XL 300 mg daily",
+               "Venlafaxine XR 150 mg daily", "Lithium 600 mg nightly", "Lamotrigine 200 mg daily",
+               "Quetiapine 50 mg nightly", "Prazosin 2 mg nightly", "Fluoxetine 40 mg daily")
+SUBSTANCE_NOTES = ("Alcohol use disorder, in remission 2 years", "Cannabis, weekly",
+                   "Past opioid use, on buprenorphine", "Alcohol, 2-3 drinks most days",
+                   "Past stimulant use, none for 5 years")
+CANCEL_REASONS = ("Patient unwell (viral illness)", "No escort available", "Patient asked to reschedule",
+                  "Ate within 4 h of the infusion", "Blood pressure uncontrolled at home; GP review first")
+STOP_REASONS = ("Patient asked to stop: distressing dissociation", "Nausea and vomiting",
+                "Sustained SBP above 180 despite slowing")
+ALERT_NOTES = ("Rechecked in 5 min; back within limits", "Infusion rate slowed; physician informed",
+               "Manual recheck; monitor artefact", "Oxygen 2 L/min by nasal cannula; resolved",
+               "Patient reassured; rechecked at next interval")
+
+DONE, CANCELLED, NO_SHOW = "done", "cancelled", "no_show"
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# Today's visits cycle through these phases so the board shows a real mid-day.
+_TODAY_PHASES = (Phase.DISCHARGED, Phase.INFUSING, Phase.OBSERVATION, Phase.PRE_ASSESSMENT, Phase.DISCHARGED,
+                 Phase.READY_FOR_DISCHARGE, Phase.SCHEDULED, Phase.INFUSING, Phase.DISCHARGED, Phase.OBSERVATION,
+                 Phase.SCHEDULED, Phase.DISCHARGED)
+
+# Event kinds, in rough order of how often they occur.
+_VITALS, _PHASE, _SCORE, _ACK, _WEIGHT, _DOSE, _CHECK, _BOOK, _REGISTER, _PLAN, _REVISE = range(11)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSpec:
+    """How big a clinic to generate, and from which seed."""
+
+    patients: int = 5_000
+    visits: int = 100_000
+    vitals: int = 2_500_000
+    years: int = 10
+    seed: int = 20261127
+    now: datetime | None = None
+    """The moment the history ends (aware); today's visits are laid out around it. None: the system time."""
+    today_visits: int | None = None
+    """How many visits are booked today; None: the clinic's average day."""
+    checklists: bool = False
+    """Also write every checklist answer (about 14 rows and audit rows more per visit)."""
+    cancel_rate: float = 0.03
+    no_show_rate: float = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a load has come: visits written of those planned, and rows written per table."""
+
+    done: int
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        """Rows written so far, every table together."""
+        return sum(self.counts.values())
+
+
+@dataclass(slots=True)
+class _Person:
+    index: int
+    plan_seed: int
+    start: date
+    n: int
+    forced: bool
+    attempts: list[_Attempt] = field(default_factory=list)
+    capped: bool = False
+    patient: Patient | None = None
+    patient_id: int = 0
+    course_id: int = 0
+    revision: int = 0
+    sbp: float = 0.0
+    dbp: float = 0.0
+    hr: float = 0.0
+    spo2: int = 98
+    rr: int = 14
+    response: float = 1.0
+    weight: float = 70.0
+    mg_per_kg: float = 0.5
+
+
+@dataclass(slots=True)
+class _Attempt:
+    day: date
+    sequence: int
+    outcome: str
+    person: _Person
+    chair: int = 1
+    start: int = 0
+    readings: int = 0
+    visit_id: int = 0
+    phase: str = Phase.SCHEDULED.value
+    next: _Attempt | None = None
+
+
+def _canonical(value: object) -> str | None:
+    return audit._canonical(value)
+
+
+def vitals_after(visit_id: int, taken_at: str, sbp: int, dbp: int, hr: int, spo2: int, rr: int,
+                 temp_c: float | None, alerts: str, baseline: bool) -> str:
+    """The audit payload of a new reading, as ``visits.add_vitals`` writes it (canonical JSON, built fast)."""
+    temp = "null" if temp_c is None else repr(float(temp_c))
+    return (f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":null,"dbp":{dbp},'
+            f'"entered_in_error":false,"hr":{hr},"rr":{rr},"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}",'
+            f'"temp_c":{temp},"visit_id":{visit_id}}}')
+
+
+class _Writer:
+    """Buffers rows per table with ids assigned here, and seals each audit row to the one before."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.rows: dict[str, list[tuple[object, ...]]] = {t: [] for t in COLUMNS}
+        self.next_id = {t: self._max_id(t) + 1 for t in COLUMNS}
+        self.counts = dict.fromkeys(COLUMNS, 0)
+        last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        self.prev_hash: str = last[0] if last else audit.GENESIS
+        self.buffered = 0
+
+    def _max_id(self, table: str) -> int:
+        row = self.store.one(f"SELECT max(id) FROM {table}")
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def add(self, table: str, values: tuple[object, ...]) -> int:
+        row_id = self.next_id[table]
+        self.next_id[table] = row_id + 1
+        self.rows[table].append((row_id, *values))
+        self.buffered += 1
+        return row_id
+
+    def audit(self, at: str, actor_id: int | None, action: str, entity: str, entity_id: int | None,
+              before: str | None, after: str | None) -> None:
+        prev = self.prev_hash
+        digest = audit.row_hash(prev, at, actor_id, action, entity, entity_id, before, after)
+        row_id = self.next_id["audit"]
+        self.next_id["audit"] = row_id + 1
+        self.rows["audit"].append((row_id, at, actor_id, action, entity, entity_id, before, after, prev, digest))
+        self.prev_hash = digest
+        self.buffered += 1
+
+    def flush(self) -> None:
+        if not self.buffered:
+            return
+        import sqlite3
+
+        try:
+            with self.store.transaction():
+                for table, rows in self.rows.items():
+                    if rows:
+                        self.store.conn.executemany(_INSERT[table], rows)
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"the bulk load was refused by the database: {error}") from error
+        for table, rows in self.rows.items():
+            self.counts[table] += len(rows)
+            rows.clear()
+        self.buffered = 0
+
+
+def _day_prefixes() -> Callable[[date, int], str]:
+    cache: dict[date, str] = {}
+
+    def at(day: date, sec: int) -> str:
+        if 0 <= sec < 86_400:
+            prefix = cache.get(day)
+            if prefix is None:
+                prefix = cache[day] = day.isoformat() + "T"
+            hours, rest = divmod(sec, 3600)
+            minutes, seconds = divmod(rest, 60)
+            return f"{prefix}{hours:02d}:{minutes:02d}:{seconds:02d}.000Z"
+        return to_utc_iso(datetime.combine(day, time(), UTC) + timedelta(seconds=sec))
+
+    return at
+
+
+class _Generator:
+    def __init__(self, store: Store, protocol: Protocol, spec: BulkSpec) -> None:
+        if spec.patients < 1 or spec.visits < spec.patients or spec.vitals < 0 or spec.years < 1:
+            raise ValueError("a bulk clinic needs ≥1 patient, at least one visit per patient and ≥1 year")
+        self.store = store
+        self.protocol = protocol
+        self.spec = spec
+        self.rng = random.Random(spec.seed)
+        now = spec.now or datetime.now(UTC)
+        if now.tzinfo is None:
+            raise ValueError("BulkSpec.now must be timezone-aware")
+        self.now = now.astimezone(UTC)
+        self.today = now.astimezone().date()
+        self.now_sec = int((self.now - datetime.combine(self.today, time(), UTC)).total_seconds())
+        self.first_day = self.today - timedelta(days=round(365.25 * spec.years))
+        self.template = protocol.template(None)
+        self.chairs = max(1, protocol.chairs)
+        self.at = _day_prefixes()
+        self.w = _Writer(store)
+        self.nurses: list[int] = []
+        self.physicians: list[int] = []
+        self.desk: list[int] = []
+        self._offsets: list[int] = [0]
+        self._counter = 0
+
+    # ------------------------------------------------------------------ planning
+
+    def offset(self, sequence: int) -> int:
+        """Days from a course's start to its visit number ``sequence``."""
+        while len(self._offsets) <= sequence:
+            n = len(self._offsets)
+            self._offsets.append((next_visit_date(self.template, self.first_day, n) - self.first_day).days)
+        return self._offsets[sequence]
+
+    def build_attempts(self, person: _Person) -> None:
+        rng = random.Random(person.plan_seed)
+        spec = self.spec
+        out: list[_Attempt] = []
+        seq, earliest = 1, person.start
+        capped = False
+        while len(out) < person.n:
+            day = max(person.start + timedelta(days=self.offset(seq)), earliest)
+            if day > self.today:
+                capped = True
+                break
+            roll = rng.random()
+            outcome = DONE
+            if not person.forced and roll < spec.cancel_rate:
+                outcome = CANCELLED
+            elif not person.forced and roll < spec.cancel_rate + spec.no_show_rate:
+                outcome = NO_SHOW
+            out.append(_Attempt(day, seq, outcome, person))
+            if outcome == DONE:
+                seq += 1
+                earliest = day + timedelta(days=1)
+            else:
+                earliest = day + timedelta(days=rng.randint(2, 4))
+        for before, after in itertools.pairwise(out):
+            before.next = after
+        person.attempts, person.capped = out, capped
+
+    def plan(self) -> list[_Person]:
+        spec, rng = self.spec, self.rng
+        mean = spec.visits / spec.patients
+        tail = max(0.5, (mean - 0.12 * 4) / 0.88 - 8)
+        span = (self.today - self.first_day).days
+        today_count = spec.today_visits
+        if today_count is None:
+            today_count = max(6, round(spec.visits / span))
+        today_count = max(0, min(today_count, spec.patients // 2, self.chairs * 10))
+        forced = set(rng.sample(range(spec.patients), today_count))
+        people: list[_Person] = []
+        for index in range(spec.patients):
+            # About one in eight stops during induction; the rest go on to maintenance.
+            n = rng.randint(1, 7) if rng.random() < 0.12 else 8 + round(rng.expovariate(1 / tail))
+            plan_seed = rng.getrandbits(48)
+            if index in forced:
+                n = rng.randint(2, 8) if rng.random() < 0.35 else max(9, min(n, 40))
+                while n > 1 and self.offset(n) > span:
+                    n -= 1
+                start = self.today - timedelta(days=self.offset(n))
+            else:
+                start = self.first_day + timedelta(days=rng.randrange(span))
+            person = _Person(index, plan_seed, start, n, index in forced)
+            self.build_attempts(person)
+            people.append(person)
+        self._fit_total(people)
+        return people
+
+    def _fit_total(self, people: list[_Person]) -> None:
+        """Grow or trim the patients' plans until there are exactly ``spec.visits`` visits."""
+        rng, target = self.rng, self.spec.visits
+        total = sum(len(p.attempts) for p in people)
+        free = [p for p in people if not p.forced]
+        while total != target:
+            if total < target:
+                room = [p for p in free if not p.capped]
+                if not room:
+                    raise StoreError(f"{target} visits do not fit in {self.spec.years} years for "
+                                     f"{self.spec.patients} patients")
+                rng.shuffle(room)
+                step = max(1, (target - total) // len(room))
+                for person in room:
+                    if total >= target:
+                        break
+                    before = len(person.attempts)
+                    person.n = before + min(step, target - total)
+                    self.build_attempts(person)
+                    total += len(person.attempts) - before
+            else:
+                shrink = [p for p in free if len(p.attempts) > 1]
+                if not shrink:
+                    raise StoreError(f"{target} visits are too few for {self.spec.patients} patients")
+                rng.shuffle(shrink)
+                step = max(1, (total - target) // len(shrink))
+                for person in shrink:
+                    if total <= target:
+                        break
+                    before = len(person.attempts)
+                    person.n = max(1, before - min(step, total - target))
+                    self.build_attempts(person)
+                    total += len(person.attempts) - before
+
+    def lay_out_days(self, people: list[_Person]) -> dict[date, list[_Attempt]]:
+        """Chairs and start times for every visit, and how many readings each gets."""
+        rng = self.rng
+        by_day: dict[date, list[_Attempt]] = {}
+        for person in people:
+            for attempt in person.attempts:
+                by_day.setdefault(attempt.day, []).append(attempt)
+        done: list[_Attempt] = []
+        for day in sorted(by_day):
+            attempts = by_day[day]
+            rng.shuffle(attempts)
+            turns = math.ceil(len(attempts) / self.chairs)
+            turn_sec = min(100 * 60, (12 * 3600) // turns)
+            for slot, attempt in enumerate(attempts):
+                attempt.chair = slot % self.chairs + 1
+                turn = slot // self.chairs
+                attempt.start = 7 * 3600 + 1800 + turn * turn_sec + (attempt.chair - 1) * 300 + rng.randint(0, 300)
+                if attempt.outcome == DONE:
+                    done.append(attempt)
+        if done:
+            base, extra = divmod(self.spec.vitals, len(done))
+            for i, attempt in enumerate(done):
+                attempt.readings = base + (1 if i < extra else 0)
+            for first, second in zip(done[::2], done[1::2], strict=False):
+                shift = rng.randint(0, min(4, max(0, second.readings - 1)))
+                first.readings += shift
+                second.readings -= shift
+        return by_day
+
+    def make_patient(self, person: _Person) -> None:
+        rng = self.rng
+        age = rng.randint(18, 78)
+        birth = self.today - timedelta(days=age * 365 + rng.randrange(365))
+        sex = rng.choices((Sex.FEMALE, Sex.MALE, Sex.OTHER, Sex.UNKNOWN), (55, 43, 1.5, 0.5))[0]
+        weight = round(rng.gauss(82 if sex is Sex.MALE else 70, 14), 1)
+        person.weight = min(max(weight, 42.0), 160.0)
+        kinds = [d for d, _ in DIAGNOSES]
+        weights = [w for _, w in DIAGNOSES]
+        diagnoses = [rng.choices(kinds, weights)[0]]
+        if rng.random() < 0.25:
+            second = rng.choices(kinds, weights)[0]
+            if second not in diagnoses:
+                diagnoses.append(second)
+        substance = rng.random() < 0.10
+        person.patient = Patient(
+            mrn=f"KD{person.index + 1:06d}", family_name=rng.choice(FAMILY), given_name=rng.choice(GIVEN),
+            date_of_birth=birth, sex=sex, weight_kg=person.weight, diagnoses=tuple(diagnoses),
+            allergies=rng.choice(ALLERGIES), medications=rng.choice(MEDICATIONS), substance_use=substance,
+            substance_use_note=rng.choice(SUBSTANCE_NOTES) if substance else "",
+        )
+        person.sbp = min(max(rng.gauss(121, 12), 100), 165)
+        person.dbp = min(max(person.sbp * 0.62 + rng.gauss(0, 5), 55), 100)
+        person.hr = min(max(rng.gauss(74, 10), 52), 108)
+        person.spo2 = rng.choice((96, 97, 97, 98, 98, 98, 99, 99))
+        person.rr = rng.randint(12, 18)
+        person.response = rng.uniform(0.3, 1.3)
+
+    # ------------------------------------------------------------------ events of one day
+
+    def event(self, events: list[tuple[object, ...]], day: date, sec: int, kind: int, *payload: object) -> None:
+        self._counter += 1
+        events.append((self.at(day, sec), self._counter, kind, payload))
+
+    def office_events(self, person: _Person, events: list[tuple[object, ...]], day: date) -> None:
+        rng = self.rng
+        self.make_patient(person)
+        desk = rng.choice(self.desk + self.nurses)
+        sec = rng.randint(8 * 3600, 17 * 3600)
+        self.event(events, day, sec, _REGISTER, person, desk)
+        self.event(events, day, sec + 40, _PLAN, person, desk)
+        self.event(events, day, sec + 90, _BOOK, person.attempts[0], desk)
+
+    def cancel_events(self, attempt: _Attempt, events: list[tuple[object, ...]], cutoff: int | None) -> None:
+        rng = self.rng
+        nurse = rng.choice(self.nurses)
+        if attempt.outcome == CANCELLED:
+            sec = max(6 * 3600, attempt.start - rng.randint(3600, 5 * 3600))
+            phase, reason = Phase.CANCELLED.value, rng.choice(CANCEL_REASONS)
+        else:
+            sec, phase, reason = attempt.start + 1800, Phase.NO_SHOW.value, ""
+        if cutoff is not None and sec > cutoff:
+            return
+        self.event(events, attempt.day, sec, _PHASE, attempt, phase, reason, nurse)
+        if attempt.next is not None:
+            self.event(events, attempt.day, sec + 60, _BOOK, attempt.next, nurse)
+
+    def timeline(self) -> tuple[int, int, int, int, int]:
+        """Offsets from the slot start: pre-assessment, infusion, observation, ready, discharged."""
+        rng = self.rng
+        pre = rng.randint(0, 600)
+        infusing = pre + 900 + rng.randint(0, 300)
+        observation = infusing + self.protocol.infusion_duration_min * 60 + rng.randint(0, 60)
+        ready = observation + self.protocol.observation_minimum_min * 60 + rng.randint(60, 1500)
+        discharged = ready + rng.randint(120, 900)
+        return pre, infusing, observation, ready, discharged
+
+    def visit_events(self, attempt: _Attempt, events: list[tuple[object, ...]], cutoff: int | None,
+                     target: Phase | None) -> None:
+        rng, person, day = self.rng, attempt.person, attempt.day
+        nurse = rng.choice(self.nurses)
+        pre, infusing, observation, ready, discharged = self.timeline()
+        stopped_early = target is None and rng.random() < 0.015
+        if stopped_early:
+            observation = infusing + rng.randint(8, 35) * 60
+            ready = observation + self.protocol.observation_minimum_min * 60 + rng.randint(300, 1800)
+            discharged = ready + rng.randint(120, 900)
+        s = attempt.start
+        if target is not None:
+            windows = {Phase.PRE_ASSESSMENT: (pre + 60, infusing - 60),
+                       Phase.INFUSING: (infusing + 60, observation - 60),
+                       Phase.OBSERVATION: (observation + 60, ready - 60),
+                       Phase.READY_FOR_DISCHARGE: (ready + 60, discharged - 60),
+                       Phase.DISCHARGED: (discharged + 60, discharged + 3 * 3600)}
+            if target is Phase.SCHEDULED:
+                return
+            low, high = windows[target]
+            s = self.now_sec - rng.randint(low, max(low, high))
+
+        def add(offset: int, kind: int, *payload: object) -> None:
+            if cutoff is None or s + offset <= cutoff:
+                self.event(events, day, s + offset, kind, attempt, *payload)
+
+        add(pre, _PHASE, Phase.PRE_ASSESSMENT.value, "", nurse)
+        if self.spec.checklists:
+            for i, item in enumerate(self.protocol.pre_infusion_checklist):
+                if not item.automatic:
+                    add(pre + 30 + 20 * i, _CHECK, "pre_infusion", item.key, nurse)
+        weight = round(person.weight + rng.gauss(0, 0.8), 1)
+        add(pre + 120, _WEIGHT, weight, nurse)
+        if attempt.sequence in (3, 5) and person.mg_per_kg < 0.9 and rng.random() < 0.45:
+            person.mg_per_kg = round(person.mg_per_kg + 0.1, 2)
+        lot = f"KT-{day.year % 100:02d}{day.month:02d}-{rng.randint(1, 9)}"
+        plan = calculate_dose(person.mg_per_kg, weight, concentration_mg_per_ml=self.protocol.concentration_mg_per_ml,
+                              duration_min=self.protocol.infusion_duration_min, drug=self.protocol.drug,
+                              route=self.protocol.route, lot_number=lot)
+        add(pre + 660, _DOSE, plan, nurse)
+        add(infusing, _PHASE, Phase.INFUSING.value, "", nurse)
+        stop_reason = rng.choice(STOP_REASONS) if stopped_early else ""
+        if stopped_early:
+            add(observation - 60, _PHASE, Phase.STOPPED_EARLY.value, stop_reason, nurse)
+        add(observation, _PHASE, Phase.OBSERVATION.value, stop_reason, nurse)
+        if infusing + 1200 < observation:
+            moaas = rng.choice((5, 4, 4, 3))
+            add(infusing + 1200, _SCORE, "moaas", moaas, None, nurse)
+            add(infusing + 1201, _SCORE, "rass", 0 if moaas == 5 else rng.choice((-1, -1, -2)), None, nurse)
+        add(observation + 1500, _SCORE, "moaas", 5, None, nurse)
+        add(observation + 1501, _SCORE, "rass", 0, None, nurse)
+        aldrete = {"activity": 2, "respiration": 2, "circulation": 2, "consciousness": 2, "spo2": 2}
+        if rng.random() < 0.2:
+            aldrete["activity"] = 1
+        add(observation + 1680, _SCORE, "aldrete", sum(aldrete.values()), aldrete, nurse)
+        if self.spec.checklists:
+            for i, item in enumerate(self.protocol.discharge_checklist):
+                if not item.automatic:
+                    add(ready + 20 + 20 * i, _CHECK, "discharge", item.key, nurse)
+        add(ready, _PHASE, Phase.READY_FOR_DISCHARGE.value, "", nurse)
+        add(discharged, _PHASE, Phase.DISCHARGED.value, "", nurse)
+        booked = s + discharged + 60
+        if attempt.next is not None and (cutoff is None or booked <= cutoff):
+            self.event(events, day, booked, _BOOK, attempt.next, nurse)
+        self.vitals_events(attempt, add, nurse, s, (pre, infusing, observation, ready))
+
+    def vitals_events(self, attempt: _Attempt, add: Callable[..., None], nurse: int, start: int,
+                      marks: tuple[int, int, int, int]) -> None:
+        rng, person = self.rng, attempt.person
+        pre, infusing, observation, ready = marks
+        manual = [pre + 240]
+        manual += [infusing + 600 * j - 30 for j in range(1, 10) if infusing + 600 * j - 30 < observation]
+        manual += [observation + 900 * j for j in range(1, 10) if observation + 900 * j < ready]
+        manual.append(ready + 60)
+        manual = manual[: attempt.readings]
+        monitor = max(0, attempt.readings - len(manual))
+        gap = (ready - infusing) / (monitor + 1)
+        times = [(t, True) for t in manual] + [(infusing + int(gap * (j + 1)), False) for j in range(monitor)]
+        day_sbp = rng.gauss(0, 6)
+        day_hr = rng.gauss(0, 4)
+        limits = self.protocol.alerts
+        infusion_min = max(1.0, (observation - infusing) / 60)
+        peak = person.response * min(1.0, infusion_min / 15)
+        first = True
+        for offset, is_manual in times:
+            if offset < infusing:
+                effect = 0.0
+            elif offset < observation:
+                effect = person.response * min(1.0, (offset - infusing) / 900)
+            else:
+                effect = peak * math.exp(-(offset - observation) / 900)
+            sbp = round(person.sbp + day_sbp + 20 * effect + rng.gauss(0, 5))
+            dbp = round(person.dbp + day_sbp * 0.5 + 9 * effect + rng.gauss(0, 4))
+            hr = round(person.hr + day_hr + 10 * effect + rng.gauss(0, 4))
+            spo2 = person.spo2 - (1 if rng.random() < 0.2 * effect else 0)
+            rr = person.rr + rng.randint(-2, 2)
+            if rng.random() < 0.002:
+                spo2 = rng.randint(88, 91)
+            if rng.random() < 0.001:
+                rr = rng.randint(7, 9)
+            sbp = min(max(sbp, 70), 240)
+            dbp = min(max(dbp, 40), sbp - 15)
+            hr = min(max(hr, 40), 170)
+            spo2 = min(max(spo2, 85), 100)
+            baseline = first and offset < infusing
+            temp = round(rng.uniform(36.2, 37.3), 1) if baseline else None
+            vitals = VitalSigns(_EPOCH, sbp, dbp, hr, spo2, rr, temp)
+            kinds = classify(vitals, limits)
+            alerts = ",".join(k.value for k in kinds)
+            entered = offset + (rng.randint(5, 90) if is_manual else 2)
+            box = [0]
+            add(entered, _VITALS, start + offset, sbp, dbp, hr, spo2, rr, temp, "manual" if is_manual else "monitor",
+                alerts, baseline, nurse, box)
+            if alerts:
+                add(entered + rng.randint(60, 300), _ACK, ALERT_SUBJECT, box, rng.choice(ALERT_NOTES), nurse)
+            if baseline and baseline_needs_physician(vitals, limits):
+                add(pre + 600, _ACK, BASELINE_BP, None, "Reviewed; asymptomatic, proceed with recheck at 10 min",
+                    rng.choice(self.physicians))
+            first = False
+
+    # ------------------------------------------------------------------ writing events
+
+    def dispatch(self, events: list[tuple[object, ...]]) -> None:
+        w = self.w
+        add, write_audit = w.add, w.audit
+        at_text = self.at
+        for at, _, kind, payload in sorted(events):  # type: ignore[assignment]
+            if kind == _VITALS:
+                attempt, taken_sec, sbp, dbp, hr, spo2, rr, temp, source, alerts, baseline, by, box = payload
+                taken = at_text(attempt.day, taken_sec)
+                row_id = add("vitals", (attempt.visit_id, taken, sbp, dbp, hr, spo2, rr, temp, source, alerts,
+                                        int(baseline), at, by, None, 0))
+                box[0] = row_id
+                write_audit(at, by, "vitals", "vitals", row_id, None,
+                            vitals_after(attempt.visit_id, taken, sbp, dbp, hr, spo2, rr, temp, alerts, baseline))
+            elif kind == _PHASE:
+                attempt, phase, reason, by = payload
+                add("visit_events", (attempt.visit_id, phase, at, by, reason))
+                write_audit(at, by, "phase", "visit", attempt.visit_id, _canonical({"phase": attempt.phase}),
+                            _canonical({"phase": phase, "reason": reason}))
+                attempt.phase = phase
+            elif kind == _SCORE:
+                attempt, scale, total, items, by = payload
+                items_text = json.dumps(items, sort_keys=True) if items else ""
+                add("scores", (attempt.visit_id, scale, total, items_text, at, by))
+                write_audit(at, by, "score", "visit", attempt.visit_id, None,
+                            _canonical({"scale": scale, "total": total, "items": items, "taken_at": at}))
+            elif kind == _ACK:
+                attempt, subject, box, note, by = payload
+                subject_id = box[0] if box is not None else None
+                add("acknowledgements", (attempt.visit_id, subject, subject_id, note, at, by))
+                write_audit(at, by, "acknowledge", "visit", attempt.visit_id, None,
+                            _canonical({"subject": subject, "subject_id": subject_id, "note": note}))
+            elif kind == _WEIGHT:
+                attempt, kg, by = payload
+                add("weights", (attempt.visit_id, kg, at, by))
+                write_audit(at, by, "weight", "visit", attempt.visit_id, None, _canonical({"weight_kg": kg}))
+            elif kind == _DOSE:
+                attempt, plan, by = payload
+                values = _dose_values(plan)
+                add("doses", (attempt.visit_id, *values.values(), at, by))
+                write_audit(at, by, "dose", "visit", attempt.visit_id, None, _canonical(values))
+            elif kind == _CHECK:
+                attempt, checklist, item_key, by = payload
+                add("checklist_entries", (attempt.visit_id, checklist, item_key, 1, "", at, by))
+                write_audit(at, by, "checklist", "visit", attempt.visit_id, None,
+                            _canonical({"checklist": checklist, "item": item_key, "checked": True, "note": ""}))
+            elif kind == _BOOK:
+                attempt, by = payload
+                person = attempt.person
+                attempt.visit_id = add("visits", (person.patient_id, person.course_id, attempt.sequence,
+                                                  attempt.day.isoformat(), attempt.chair, at, by))
+                add("visit_events", (attempt.visit_id, Phase.SCHEDULED.value, at, by, ""))
+                write_audit(at, by, "schedule", "visit", attempt.visit_id, None,
+                            _canonical({"patient_id": person.patient_id, "course_id": person.course_id,
+                                        "sequence": attempt.sequence, "date": attempt.day.isoformat(),
+                                        "chair": attempt.chair}))
+            elif kind == _REGISTER:
+                person, by = payload
+                patient = person.patient
+                assert patient is not None
+                person.patient_id = add("patients", (patient.mrn, at, by))
+                self.revision_row(person, patient, at, by)
+                write_audit(at, by, "register", "patient", person.patient_id, None, _canonical(_snapshot(patient)))
+            elif kind == _PLAN:
+                person, by = payload
+                t = self.template
+                start = person.attempts[0].day.isoformat()
+                weeks = ",".join(str(n) for n in t.visits_per_week)
+                person.course_id = add("courses", (person.patient_id, t.key, weeks,
+                                                   t.induction_count, t.maintenance_interval_days, start, at, by))
+                write_audit(at, by, "plan", "course", person.course_id, None,
+                            _canonical({"patient_id": person.patient_id, "template": t.key, "start_date": start}))
+            elif kind == _REVISE:
+                person, changed, by = payload
+                before = person.patient
+                assert before is not None
+                self.revision_row(person, changed, at, by)
+                write_audit(at, by, "revise", "patient", person.patient_id, _canonical(_snapshot(before)),
+                            _canonical(_snapshot(changed)))
+                person.patient = changed
+
+    def revision_row(self, person: _Person, patient: Patient, at: str, by: int) -> None:
+        person.revision += 1
+        self.w.add("patient_revisions", (
+            person.patient_id, person.revision, patient.family_name, patient.given_name,
+            patient.date_of_birth.isoformat(), patient.sex.value, patient.weight_kg,
+            ",".join(d.value for d in patient.diagnoses), patient.allergies, patient.medications,
+            int(patient.substance_use), patient.substance_use_note, patient.contraindications, at, by))
+
+    def add_users(self, day: date) -> None:
+        w = self.w
+        at = self.at(day, 8 * 3600)
+        existing = {row["login"]: row["id"] for row in self.store.all("SELECT id, login FROM users")}
+
+        def user(login: str, name: str, credentials: str, role: Role, actor: int | None) -> int:
+            if login in existing:
+                return int(existing[login])
+            user_id = w.add("users", (login, name, credentials, role.value, None, 1, at))
+            w.audit(at, actor if actor is not None else user_id, "create", "user", user_id, None,
+                    _canonical({"login": login, "display_name": name, "credentials": credentials,
+                                "roles": role.value}))
+            existing[login] = user_id
+            return user_id
+
+        system = user("system", "KetaDesk", "", Role.SYSTEM, None)
+        self.desk = [user(*a, Role.ADMINISTRATOR, system) for a in ADMINS]
+        self.nurses = [user(*n, Role.NURSE, system) for n in NURSES]
+        self.physicians = [user(*p, Role.PHYSICIAN, system) for p in PHYSICIANS]
+
+    # ------------------------------------------------------------------ the load
+
+    def run(self) -> Iterator[Progress]:
+        if self.store.one("SELECT 1 FROM patients LIMIT 1"):
+            raise StoreError("a bulk load fills a database without patients; this one has patients already")
+        rng = self.rng
+        people = self.plan()
+        by_day = self.lay_out_days(people)
+        office: dict[date, list[_Person]] = {}
+        revisions: dict[date, list[_Person]] = {}
+        for person in people:
+            first = person.attempts[0].day
+            office.setdefault(first - timedelta(days=rng.randint(1, 14)), []).append(person)
+            if len(person.attempts) > 3 and rng.random() < 0.15:
+                revisions.setdefault(rng.choice(person.attempts[1:-1]).day, []).append(person)
+        days = sorted(set(by_day) | set(office) | set(revisions))
+        self.add_users(days[0] - timedelta(days=30))
+        total = self.spec.visits
+        done = 0
+        conn = self.store.conn
+        old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            for day in days:
+                events: list[tuple[object, ...]] = []
+                for person in office.get(day, ()):
+                    self.office_events(person, events, day)
+                for person in revisions.get(day, ()):
+                    self.revise_event(person, events, day)
+                is_today = day == self.today
+                cutoff = self.now_sec if is_today else None
+                todays = 0
+                for attempt in sorted(by_day.get(day, ()), key=lambda a: a.start):
+                    if attempt.outcome == DONE:
+                        target = None
+                        if is_today:
+                            target = _TODAY_PHASES[todays % len(_TODAY_PHASES)]
+                            todays += 1
+                        self.visit_events(attempt, events, cutoff, target)
+                    else:
+                        self.cancel_events(attempt, events, cutoff)
+                    done += 1
+                self.dispatch(events)
+                if self.w.buffered >= FLUSH_ROWS:
+                    self.w.flush()
+                    yield Progress(done, total, dict(self.w.counts))
+            self.w.flush()
+        finally:
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA cache_size = {old_cache}")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield Progress(done, total, dict(self.w.counts))
+
+    def revise_event(self, person: _Person, events: list[tuple[object, ...]], day: date) -> None:
+        rng = self.rng
+        assert person.patient is not None
+        if rng.random() < 0.5:
+            person.weight = min(max(round(person.weight + rng.gauss(0, 4), 1), 40.0), 165.0)
+            changed = replace(person.patient, weight_kg=person.weight)
+        else:
+            changed = replace(person.patient, medications=rng.choice(MEDICATIONS))
+        self.event(events, day, 7 * 3600 + rng.randint(0, 1500), _REVISE, person, changed, rng.choice(self.nurses))
+
+
+def _dose_values(plan: DosePlan) -> dict[str, object]:
+    return {
+        "drug": plan.drug, "route": plan.route, "mg_per_kg": plan.mg_per_kg, "weight_kg": plan.weight_kg,
+        "dose_mg": plan.dose_mg, "concentration_mg_per_ml": plan.concentration_mg_per_ml,
+        "volume_ml": plan.volume_ml, "duration_min": plan.duration_min, "rate_ml_per_h": plan.rate_ml_per_h,
+        "lot_number": plan.lot_number,
+    }
+
+
+def generate(store: Store, protocol: Protocol, spec: BulkSpec | None = None) -> Iterator[Progress]:
+    """Fill an open store (with no patients yet) with a synthetic clinic, yielding progress as chunks commit.
+
+    The last item has ``done == total`` and the row count of every table written. Closing
+    the generator early leaves the chunks committed so far, consistent and audit-chained.
+    """
+    return _Generator(store, protocol, spec or BulkSpec()).run()
+
+
+def load(store: Store, protocol: Protocol, spec: BulkSpec | None = None,
+         progress: Callable[[Progress], None] | None = None) -> Progress:
+    """Run :func:`generate` to the end and return its final progress (rows written per table)."""
+    last = Progress(0, (spec or BulkSpec()).visits)
+    for step in generate(store, protocol, spec):
+        last = step
+        if progress is not None:
+            progress(step)
+    return last
