@@ -30,6 +30,28 @@ APPEND_ONLY = (
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 
 
+# Rows that belong to a visit and so are frozen once the visit is signed.
+VISIT_ROWS = ("visit_events", "checklist_entries", "weights", "doses", "vitals", "notes", "acknowledgements", "scores")
+
+
+def _signed_lock_triggers(db: Database) -> None:
+    """A signed visit accepts nothing more, whoever sends it, raw SQL included.
+
+    Corrections after signing are addenda, which live in their own table.
+    """
+    signed = ("(SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'")
+    for table in VISIT_ROWS:
+        db.execute(
+            f"""CREATE TRIGGER {table}_signed_lock BEFORE INSERT ON {table} WHEN {signed}
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
+        )
+    db.execute(
+        """CREATE TRIGGER visits_signed_lock BEFORE UPDATE ON visits WHEN
+        (SELECT phase FROM visit_events WHERE visit_id = OLD.id ORDER BY id DESC LIMIT 1) = 'signed'
+        BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
+    )
+
+
 def _guard_triggers(db: Database) -> None:
     for table in APPEND_ONLY:
         for action in ("UPDATE", "DELETE"):
@@ -228,6 +250,7 @@ def initial(db: Database) -> None:
     for statement in statements:
         db.execute(statement)
     _guard_triggers(db)
+    _signed_lock_triggers(db)
     db.execute("PRAGMA user_version = 1")
 
 

@@ -120,8 +120,6 @@ def test_scheduling_columns_of_a_visit_may_change(store: Store, full_visit: int)
     assert store.one("SELECT chair FROM visits WHERE id = ?", (full_visit,))[0] == 4  # type: ignore[index]
 
 
-@pytest.mark.xfail(reason="DESIGN.md: signed visits are locked by triggers; schema 0001 has no such trigger yet",
-                   raises=AssertionError, strict=True)
 def test_signed_visit_refuses_new_vitals_in_the_database(
     store: Store, full_visit: int, nurse: User, reading: Callable[..., VitalSigns], count: Callable[[Store, str], int],
 ) -> None:
@@ -133,3 +131,20 @@ def test_signed_visit_refuses_new_vitals_in_the_database(
         visits.add_vitals(store, full_visit, reading(90), source=Source.MANUAL, alerts=[], is_baseline=False,
                           at="2025-03-03T16:00:00.000Z", actor_id=nurse.id)
     assert count(store, "vitals") == before, "the database took a new reading on a signed visit"
+
+
+def test_signed_visit_refuses_raw_sql_on_every_visit_table(store: Store, full_visit: int, nurse: User) -> None:
+    """Raw INSERTs into a signed visit's rows and UPDATEs of the visit itself are rejected by triggers."""
+    for phase in (Phase.INFUSING, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE, Phase.DISCHARGED, Phase.SIGNED):
+        visits.add_event(store, full_visit, phase, at="2025-03-03T15:00:00.000Z", actor_id=nurse.id)
+    attempts = [
+        ("INSERT INTO notes (visit_id, kind, text, at, by) VALUES (?, 'nursing', 'late', 'x', ?)",
+         (full_visit, nurse.id)),
+        ("INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, 'observation', 'x', ?)",
+         (full_visit, nurse.id)),
+        ("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, 70, 'x', ?)", (full_visit, nurse.id)),
+        ("UPDATE visits SET chair = 3 WHERE id = ?", (full_visit,)),
+    ]
+    for sql, params in attempts:
+        with pytest.raises(sqlite3.DatabaseError, match="signed and locked"):
+            store.conn.execute(sql, params)
