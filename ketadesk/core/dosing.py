@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from ketadesk.core.errors import ValidationError
@@ -37,15 +39,18 @@ class DoseReview:
 
 
 def parse_mg_per_kg(raw: str | float) -> float:
-    """Read a typed mg/kg dose: a positive number with at most two decimals."""
+    """Read a typed mg/kg dose: plain digits with at most three decimals, 0.05–3 mg/kg."""
     text = str(raw).strip().replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not text or value != value or not 0.05 <= value <= 3.0:
-        raise ValidationError("mg_per_kg", text, "a dose between 0.05 and 3 mg/kg",
-                              message=f"Dose {text!r} mg/kg is not a plausible ketamine dose; enter 0.05–3 mg/kg.")
+    plain = re.fullmatch(r"\d{1,2}(\.\d{1,3})?|\.\d{1,3}", text, flags=re.ASCII) is not None
+    value = float(text) if plain else math.nan
+    if not plain or not 0.05 <= value <= 3.0:
+        raise ValidationError(
+            "mg_per_kg",
+            text,
+            "a dose between 0.05 and 3 mg/kg",
+            message=f"Dose {text!r} mg/kg is not a plausible ketamine dose; "
+            "enter 0.05–3 mg/kg with at most three decimals.",
+        )
     return round(value, 3)
 
 
@@ -54,8 +59,12 @@ def validate_lot(raw: str) -> str:
     text = raw.strip()
     # Checked before upper-casing, which turns some non-ASCII letters into ASCII ones ("ß" → "SS").
     if not text or len(text) > LOT_MAX or not all(c.isascii() and (c.isalnum() or c in "-./") for c in text):
-        raise ValidationError("lot_number", raw, "1–40 letters, digits, '-', '.' or '/'",
-                              message=f"Lot number {raw!r} is not valid; copy it from the vial (letters, digits, - . /).")
+        raise ValidationError(
+            "lot_number",
+            raw,
+            "1–40 letters, digits, '-', '.' or '/'",
+            message=f"Lot number {raw!r} is not valid; copy it from the vial (letters, digits, - . /).",
+        )
     return text.upper()
 
 

@@ -90,17 +90,25 @@ def clean_text(field_name: str, raw: str, *, max_length: int, required: bool, la
     Any script is welcome; control characters other than newlines and tabs are not,
     because they corrupt printouts and exports.
     """
-    text = unicodedata.normalize("NFC", raw).strip()
+    # Windows line endings become plain newlines before anything is checked.
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n")).strip()
     if required and not text:
-        raise ValidationError(field_name, raw, f"{label} is required",
-                              message=f"{label} is required.")
+        raise ValidationError(field_name, raw, f"{label} is required", message=f"{label} is required.")
     if len(text) > max_length:
-        raise ValidationError(field_name, f"{text[:20]}…", f"at most {max_length} characters",
-                              message=f"{label} is {len(text)} characters long; at most {max_length} are allowed.")
+        raise ValidationError(
+            field_name,
+            f"{text[:20]}…",
+            f"at most {max_length} characters",
+            message=f"{label} is {len(text)} characters long; at most {max_length} are allowed.",
+        )
     bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\n\t"]
     if bad:
-        raise ValidationError(field_name, text, "letters, digits, punctuation and spaces",
-                              message=f"{label} contains a control character (U+{ord(bad[0]):04X}); retype it.")
+        raise ValidationError(
+            field_name,
+            text,
+            "letters, digits, punctuation and spaces",
+            message=f"{label} contains a control character (U+{ord(bad[0]):04X}); retype it.",
+        )
     return text
 
 
@@ -110,8 +118,7 @@ def validate_name(field_name: str, raw: str, label: str) -> str:
     if any(c in "\n\t\u2028\u2029" for c in text):  # U+2028/9 break lines on screen like a newline
         raise ValidationError(field_name, text, "a single line", message=f"{label} must be a single line.")
     if not any(unicodedata.category(c).startswith("L") for c in text):
-        raise ValidationError(field_name, text, "at least one letter",
-                              message=f"{label} {text!r} has no letters.")
+        raise ValidationError(field_name, text, "at least one letter", message=f"{label} {text!r} has no letters.")
     return text
 
 
@@ -120,29 +127,47 @@ def validate_mrn(raw: str) -> str:
     text = raw.strip()
     # Match before upper-casing: "ß12".upper() is "SS12", which would silently become another patient's MRN.
     if not MRN_PATTERN.fullmatch(text):
-        raise ValidationError("mrn", raw, "3–20 letters, digits or hyphens",
-                              message=f"MRN {raw!r} is not valid; use 3–20 letters, digits or hyphens.")
+        raise ValidationError(
+            "mrn",
+            raw,
+            "3–20 letters, digits or hyphens",
+            message=f"MRN {raw!r} is not valid; use 3–20 letters, digits or hyphens.",
+        )
     return text.upper()
 
 
 def validate_date_of_birth(born: date, today: date) -> date:
     """A date of birth in the past and no more than 120 years ago."""
     if born > today:
-        raise ValidationError("date_of_birth", born.isoformat(), "a date in the past",
-                              message=f"Date of birth {born.isoformat()} is in the future.")
+        raise ValidationError(
+            "date_of_birth",
+            born.isoformat(),
+            "a date in the past",
+            message=f"Date of birth {born.isoformat()} is in the future.",
+        )
     if today.year - born.year > OLDEST_AGE_YEARS:
-        raise ValidationError("date_of_birth", born.isoformat(), f"within the last {OLDEST_AGE_YEARS} years",
-                              message=f"Date of birth {born.isoformat()} is more than {OLDEST_AGE_YEARS} years ago.")
+        raise ValidationError(
+            "date_of_birth",
+            born.isoformat(),
+            f"within the last {OLDEST_AGE_YEARS} years",
+            message=f"Date of birth {born.isoformat()} is more than {OLDEST_AGE_YEARS} years ago.",
+        )
     return born
 
 
 def parse_date(field_name: str, raw: str, label: str) -> date:
-    """Read a typed date in ISO form (YYYY-MM-DD)."""
+    """Read a typed date in ISO form (YYYY-MM-DD), and only that form: no week dates, no run-together digits."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip(), flags=re.ASCII):
+            raise ValueError(raw)
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValidationError(field_name, raw, "a date written YYYY-MM-DD",
-                              message=f"{label} {raw!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise ValidationError(
+            field_name,
+            raw,
+            "a date written YYYY-MM-DD",
+            message=f"{label} {raw!r} is not a date; write it as YYYY-MM-DD.",
+        ) from None
 
 
 def validate_patient(patient: Patient, today: date) -> Patient:
@@ -161,12 +186,23 @@ def validate_patient(patient: Patient, today: date) -> Patient:
         weight_kg=weight,
         diagnoses=tuple(Diagnosis(d) for d in patient.diagnoses),
         allergies=clean_text("allergies", patient.allergies, max_length=NOTE_MAX, required=False, label="Allergies"),
-        medications=clean_text("medications", patient.medications, max_length=NOTE_MAX, required=False,
-                               label="Current medications"),
+        medications=clean_text(
+            "medications", patient.medications, max_length=NOTE_MAX, required=False, label="Current medications"
+        ),
         substance_use=bool(patient.substance_use),
-        substance_use_note=clean_text("substance_use_note", patient.substance_use_note, max_length=NOTE_MAX,
-                                      required=False, label="Substance-use note"),
-        contraindications=clean_text("contraindications", patient.contraindications, max_length=NOTE_MAX,
-                                     required=False, label="Contraindication notes"),
+        substance_use_note=clean_text(
+            "substance_use_note",
+            patient.substance_use_note,
+            max_length=NOTE_MAX,
+            required=False,
+            label="Substance-use note",
+        ),
+        contraindications=clean_text(
+            "contraindications",
+            patient.contraindications,
+            max_length=NOTE_MAX,
+            required=False,
+            label="Contraindication notes",
+        ),
         id=patient.id,
     )

@@ -97,7 +97,8 @@ def check_transition(current: Phase, target: Phase, reason: str | None = None) -
             hint = f"from {current.label.lower()} the visit can go to {options}"
         else:
             hint = f"a {current.label.lower()} visit cannot change phase"
-        raise ValidationError("phase", target.label, hint,
-                              message=f"Cannot move the visit to {target.label.lower()}: {hint}.")
+        raise ValidationError(
+            "phase", target.label, hint, message=f"Cannot move the visit to {target.label.lower()}: {hint}."
+        )
     if target in NEEDS_REASON and not (reason and reason.strip()):
         raise ValidationError("reason", reason or "", f"{target.label.lower()} needs a written reason")

@@ -233,19 +233,16 @@ def _templates(reader: _Reader) -> tuple[ScheduleTemplate, ...]:
             or not weeks
             or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 7 for n in weeks)
         ):
-            raise ProtocolError(
-                reader.source, where, f"visits_per_week {weeks!r} must list whole numbers 1-7"
-            )
+            raise ProtocolError(reader.source, where, f"visits_per_week {weeks!r} must list whole numbers 1-7")
         if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 365:
-            raise ProtocolError(
-                reader.source, where, f"maintenance_interval_days {interval!r} must be 1-365"
-            )
+            raise ProtocolError(reader.source, where, f"maintenance_interval_days {interval!r} must be 1-365")
         templates.append(ScheduleTemplate(key, label, tuple(weeks), interval))
     return tuple(templates)
 
 
-def _refuse_unknown_keys(base: dict[str, Any], override: dict[str, Any], source: str, text: str,
-                        section: str = "") -> None:
+def _refuse_unknown_keys(
+    base: dict[str, Any], override: dict[str, Any], source: str, text: str, section: str = ""
+) -> None:
     """Refuse a key the defaults do not have: a misspelt threshold would otherwise be ignored silently."""
     for key, value in override.items():
         full = f"{section}.{key}" if section else key
@@ -254,8 +251,12 @@ def _refuse_unknown_keys(base: dict[str, Any], override: dict[str, Any], source:
                 lines = [raw.strip() for raw in text.splitlines()]
                 line = lines.index(f"[{full}]") + 1 if f"[{full}]" in lines else None
                 raise ProtocolError(source, f"[{full}]", "is not a protocol table (check the spelling)", line)
-            raise ProtocolError(source, f"[{section}] {key}" if section else key,
-                                "is not a protocol setting (check the spelling)", _line_of(text, section, key))
+            raise ProtocolError(
+                source,
+                f"[{section}] {key}" if section else key,
+                "is not a protocol setting (check the spelling)",
+                _line_of(text, section, key),
+            )
         if isinstance(value, dict) and isinstance(base[key], dict):
             _refuse_unknown_keys(base[key], value, source, text, full)
 

@@ -47,8 +47,7 @@ def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: f
     elif baseline_needs_physician(baseline.vitals, protocol.alerts) and not _acked(visit, BASELINE_BP):
         limit = f"{protocol.alerts.baseline_sbp_above}/{protocol.alerts.baseline_dbp_above}"
         blockers.append(
-            f"Baseline BP {baseline.vitals.sbp}/{baseline.vitals.dbp} is above {limit}: "
-            "a physician must acknowledge it"
+            f"Baseline BP {baseline.vitals.sbp}/{baseline.vitals.dbp} is above {limit}: a physician must acknowledge it"
         )
     if visit.dose is None:
         blockers.append("The dose is not prepared")
@@ -65,12 +64,14 @@ def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: f
 
 
 def _acked(visit: VisitDetail, subject: str, subject_id: int | None = None) -> bool:
-    return any(a.subject == subject and (subject_id is None or a.subject_id == subject_id)
-               for a in visit.acknowledgements)
+    return any(
+        a.subject == subject and (subject_id is None or a.subject_id == subject_id) for a in visit.acknowledgements
+    )
 
 
-def discharge_criteria(protocol: Protocol, visit: VisitDetail, timers: VisitTimers | None,
-                       now: datetime) -> list[Criterion]:
+def discharge_criteria(
+    protocol: Protocol, visit: VisitDetail, timers: VisitTimers | None, now: datetime
+) -> list[Criterion]:
     """Judge every discharge criterion of the protocol against the record at ``now``."""
     results: list[Criterion] = []
     for item in protocol.discharge_checklist:

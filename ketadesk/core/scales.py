@@ -49,14 +49,14 @@ CADSS_ANCHORS = ("Not at all", "Slightly", "Moderately", "Considerably", "Extrem
 
 def check_moaas(value: int) -> int:
     """A MOAA/S level 0–5."""
-    if value not in MOAAS_LEVELS:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in MOAAS_LEVELS:
         raise ValidationError("moaas", value, "MOAA/S is 0–5")
     return value
 
 
 def check_rass(value: int) -> int:
     """A RASS level −5 to +4."""
-    if value not in RASS_LEVELS:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in RASS_LEVELS:
         raise ValidationError("rass", value, "RASS is −5 to +4")
     return value
 

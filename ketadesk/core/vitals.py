@@ -94,7 +94,7 @@ class VitalSigns:
 def _allowed(field: str) -> str:
     low, high = PLAUSIBLE[field]
     unit = UNITS[field]
-    if field == "temp_c" or field == "weight_kg":
+    if field in {"temp_c", "weight_kg"}:
         return f"{FIELD_LABELS[field]} must be {low:g}–{high:g} {unit}"
     return f"{FIELD_LABELS[field]} must be a whole number {low:g}–{high:g} {unit}"
 
@@ -103,20 +103,33 @@ def parse_whole(field: str, raw: str | int) -> int:
     """Read a whole-number vital from typed text, refusing typing errors with the range."""
     text = str(raw).strip()
     if not text:
-        raise ValidationError(field, text, _allowed(field), message=f"{FIELD_LABELS[field]} is missing; {_allowed(field)}.")
+        raise ValidationError(
+            field, text, _allowed(field), message=f"{FIELD_LABELS[field]} is missing; {_allowed(field)}."
+        )
     if not text.isascii() or not text.isdigit():
-        raise ValidationError(field, text, _allowed(field),
-                              message=f"{FIELD_LABELS[field]} {text!r} is not a whole number; {_allowed(field)}.")
+        raise ValidationError(
+            field,
+            text,
+            _allowed(field),
+            message=f"{FIELD_LABELS[field]} {text!r} is not a whole number; {_allowed(field)}.",
+        )
     low, high = PLAUSIBLE[field]
     digits = text.lstrip("0") or "0"
     if len(digits) > 6:  # int() refuses thousands of digits; any such number is out of range anyway
-        raise ValidationError(field, f"{digits[:6]}…", _allowed(field),
-                              message=f"{FIELD_LABELS[field]} {digits[:6]}… is outside the plausible range; "
-                                      f"{_allowed(field)}.")
+        raise ValidationError(
+            field,
+            f"{digits[:6]}…",
+            _allowed(field),
+            message=f"{FIELD_LABELS[field]} {digits[:6]}… is outside the plausible range; {_allowed(field)}.",
+        )
     value = int(digits)
     if not low <= value <= high:
-        raise ValidationError(field, value, _allowed(field),
-                              message=f"{FIELD_LABELS[field]} {value} is outside the plausible range; {_allowed(field)}.")
+        raise ValidationError(
+            field,
+            value,
+            _allowed(field),
+            message=f"{FIELD_LABELS[field]} {value} is outside the plausible range; {_allowed(field)}.",
+        )
     return value
 
 
@@ -127,19 +140,27 @@ def parse_decimal(field: str, raw: str | float, places: int = 1) -> float:
         number = Decimal(text)
     except InvalidOperation:
         number = Decimal("NaN")
-    if not text or not text.isascii() or not number.is_finite():
-        raise ValidationError(field, text, _allowed(field),
-                              message=f"{FIELD_LABELS[field]} {text!r} is not a number; {_allowed(field)}.")
+    if not text or not text.isascii() or "_" in text or not number.is_finite():
+        raise ValidationError(
+            field, text, _allowed(field), message=f"{FIELD_LABELS[field]} {text!r} is not a number; {_allowed(field)}."
+        )
     low, high = PLAUSIBLE[field]
     try:
         value = float(round(number, places))
     except InvalidOperation:  # more digits than Decimal can round: far outside any plausible range
-        raise ValidationError(field, text, _allowed(field),
-                              message=f"{FIELD_LABELS[field]} {text[:12]!r} is outside the plausible range; "
-                                      f"{_allowed(field)}.") from None
+        raise ValidationError(
+            field,
+            text,
+            _allowed(field),
+            message=f"{FIELD_LABELS[field]} {text[:12]!r} is outside the plausible range; {_allowed(field)}.",
+        ) from None
     if not low <= value <= high:
-        raise ValidationError(field, value, _allowed(field),
-                              message=f"{FIELD_LABELS[field]} {value:g} is outside the plausible range; {_allowed(field)}.")
+        raise ValidationError(
+            field,
+            value,
+            _allowed(field),
+            message=f"{FIELD_LABELS[field]} {value:g} is outside the plausible range; {_allowed(field)}.",
+        )
     return value
 
 
@@ -167,7 +188,9 @@ def validate_vitals(
     )
     if values.dbp >= values.sbp:
         raise ValidationError(
-            "dbp", values.dbp, f"diastolic must be below systolic ({values.sbp})",
+            "dbp",
+            values.dbp,
+            f"diastolic must be below systolic ({values.sbp})",
             message=f"Diastolic BP {values.dbp} is not below systolic {values.sbp}; check the two were not swapped.",
         )
     return values

@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from ketadesk.core.clock import FakeClock, SystemClock, from_utc_iso, to_utc_iso
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-CLINIC_TIMES = st.datetimes(
-    min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31), timezones=st.just(UTC)
-)
+CLINIC_TIMES = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31), timezones=st.just(UTC))
 
 
 def test_fake_clock_stands_still_until_moved() -> None:
