@@ -395,4 +395,6 @@ def test_parse_date_takes_only_yyyy_mm_dd(typed: str) -> None:
 
 def test_clean_text_turns_windows_line_endings_into_newlines() -> None:
     """A note pasted with CR LF endings is kept, with plain newlines."""
-    assert clean_text("text", "line one\r\nline two", max_length=100, required=True, label="Note") == "line one\nline two"
+    assert (
+        clean_text("text", "line one\r\nline two", max_length=100, required=True, label="Note") == "line one\nline two"
+    )
