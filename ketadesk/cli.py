@@ -13,8 +13,15 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ketadesk.clinic import Clinic, NewerDatabaseError, PermissionDenied, ProtocolError, StoreError, ValidationError
-from ketadesk.clinic import config
+from ketadesk.clinic import (
+    Clinic,
+    NewerDatabaseError,
+    PermissionDenied,
+    ProtocolError,
+    StoreError,
+    ValidationError,
+    config,
+)
 from ketadesk.core.clock import SystemClock
 
 EXIT_USAGE = 2
@@ -76,8 +83,16 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _open(path: Path) -> Clinic:
-    return Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
+def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
+    """Open the clinic; with ``daily_backup``, make today's automatic backup first if it is missing."""
+    clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
+    if daily_backup and clinic.patient_count():
+        try:
+            clinic.daily_backup(config.backup_dir(path))
+        except BaseException:
+            clinic.close()
+            raise
+    return clinic
 
 
 def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
@@ -105,7 +120,7 @@ def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
         day = date.fromisoformat(args.date) if args.date else None
     except ValueError:
         return _fail(f"--date {args.date!r} is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
-    clinic = _open(path)
+    clinic = _open(path, daily_backup=True)
     try:
         summaries = clinic.board(day) if day is None else clinic.visits_between(day, day)
         rows = [
@@ -130,9 +145,11 @@ def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
         print(f"No visits on {(day or date.today()).isoformat()}.")
         return 0
     headers = ("ID", "Patient", "MRN", "Date", "Chair", "Phase", "Course")
-    table = [(str(r["id"]), str(r["patient"]) + (" [SUD]" if r["substance_use"] else ""), str(r["mrn"]),
-              str(r["date"]), str(r["chair"] or "–"), str(r["phase"]).replace("_", " "), str(r["course_position"] or "–"))
-             for r in rows]
+    table = [
+        (str(r["id"]), str(r["patient"]) + (" [SUD]" if r["substance_use"] else ""), str(r["mrn"]), str(r["date"]),
+         str(r["chair"] or "–"), str(r["phase"]).replace("_", " "), str(r["course_position"] or "–"))
+        for r in rows
+    ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     for row in table:
@@ -160,7 +177,7 @@ def _cmd_check(path: Path) -> int:
 def _cmd_backup(args: argparse.Namespace, path: Path) -> int:
     if not path.exists():
         return _fail(f"{path} does not exist; nothing to back up")
-    clinic = _open(path)
+    clinic = _open(path, daily_backup=True)
     try:
         if args.dest:
             made = clinic.backup(Path(args.dest).expanduser())

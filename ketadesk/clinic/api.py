@@ -7,6 +7,8 @@ touches the store, and nothing here knows about widgets.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.core.course import next_visit_date
 from ketadesk.core.dosing import DosePlan, DoseReview, calculate_dose, review_dose
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.events import AdverseEventKind, validate_event_description, validate_intervention
 from ketadesk.core.patient import NOTE_MAX, Patient, clean_text, validate_patient
 from ketadesk.core.phases import Phase, check_transition
 from ketadesk.core.protocol import Protocol
@@ -174,7 +177,11 @@ class Clinic:
 
     def find_patients(self, text: str, limit: int = 50) -> list[Patient]:
         """Patients whose name contains, or whose MRN starts with, ``text``."""
-        return store_patients.find(self.store, text, limit)
+        # Names are stored NFC; a search typed in decomposed form (combining accents) must still match.
+        needle = unicodedata.normalize("NFC", text)
+        if "\x00" in needle:  # SQLite's LIKE stops at NUL ("ab\0zz" would match as "ab"); no stored name has one
+            return []
+        return store_patients.find(self.store, needle, limit)
 
     # ------------------------------------------------------------------ courses and scheduling
 
@@ -382,11 +389,7 @@ class Clinic:
         phase = self._require_phase(visit_id, "record vital signs", Phase.PRE_ASSESSMENT, Phase.INFUSING,
                                     Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE)
         now = self.clock.now()
-        when = taken_at or now
-        if when > now + timedelta(minutes=1):
-            raise ValidationError("taken_at", to_utc_iso(when), "a time not in the future")
-        if when < now - LATE_ENTRY_LIMIT:
-            raise ValidationError("taken_at", to_utc_iso(when), "within the last 12 hours")
+        when = self._past_time("taken_at", taken_at)
         vitals = validate_vitals(when, sbp, dbp, hr, spo2, rr, temp_c)
         alerts = classify(vitals, self.protocol.alerts)
         is_baseline = (phase is Phase.PRE_ASSESSMENT) if baseline is None else baseline
@@ -430,8 +433,11 @@ class Clinic:
                                          at=self._stamp(), actor_id=self.user.id)
         return Changes.visit(visit_id, "acknowledgements")
 
-    def add_note(self, visit_id: int, kind: str, text: str) -> Changes:
-        """Save a time-stamped note (nursing, dissociation, adverse event, intervention, physician)."""
+    def add_note(self, visit_id: int, kind: str, text: str, *, draft_field: str | None = None) -> Changes:
+        """Save a time-stamped note (nursing, dissociation, adverse event, intervention, physician).
+
+        With ``draft_field``, the draft it was typed in is cleared in the same transaction.
+        """
         self.user.require("write notes", *CHARTING)
         if kind not in NOTE_KINDS:
             raise ValidationError("kind", kind, ", ".join(NOTE_KINDS))
@@ -439,8 +445,68 @@ class Clinic:
         phase = self._phase(visit_id)
         if phase in (Phase.SIGNED, Phase.CANCELLED, Phase.NO_SHOW):
             raise ValidationError("phase", phase.label, "notes on a closed visit are added as addenda")
-        note_id = store_visits.add_note(self.store, visit_id, kind, body, at=self._stamp(), actor_id=self.user.id)
+        stamp = self._stamp()
+        with self.store.transaction():
+            note_id = store_visits.add_note(self.store, visit_id, kind, body, at=stamp, actor_id=self.user.id)
+            if draft_field is not None:
+                store_visits.save_draft(self.store, visit_id, self.user.id, draft_field, "", at=stamp)
         return Changes.visit(visit_id, "notes", created_id=note_id)
+
+    def record_adverse_event(self, visit_id: int, kind: str, description: str = "",
+                             onset_at: datetime | None = None) -> Changes:
+        """Chart an adverse event (nausea, hypertension, agitation …) with when it began."""
+        self.user.require("chart adverse events", *CHARTING)
+        self._require_phase(visit_id, "chart an adverse event", Phase.PRE_ASSESSMENT, Phase.INFUSING,
+                            Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE, Phase.DISCHARGED)
+        try:
+            event_kind = AdverseEventKind(kind)
+        except ValueError:
+            raise ValidationError("kind", kind, ", ".join(k.label.lower() for k in AdverseEventKind)) from None
+        text = validate_event_description(event_kind, description)
+        onset = self._past_time("onset_at", onset_at)
+        row_id = store_visits.add_adverse_event(self.store, visit_id, event_kind, text, onset_at=to_utc_iso(onset),
+                                                at=self._stamp(), actor_id=self.user.id)
+        return Changes.visit(visit_id, "adverse_events", created_id=row_id)
+
+    def record_intervention(self, visit_id: int, *, drug: str, dose: str, route: str,
+                            given_at: datetime | None = None, note: str = "",
+                            adverse_event_id: int | None = None) -> Changes:
+        """Chart a medicine or measure given (drug, dose, route, time), optionally for an adverse event."""
+        self.user.require("chart interventions", *CHARTING)
+        self._require_phase(visit_id, "chart an intervention", Phase.PRE_ASSESSMENT, Phase.INFUSING,
+                            Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE, Phase.DISCHARGED)
+        clean_drug, clean_dose, clean_route = validate_intervention(drug, dose, route)
+        text = clean_text("note", note, max_length=NOTE_MAX, required=False, label="Note")
+        when = self._past_time("given_at", given_at)
+        if adverse_event_id is not None:
+            detail, _ = store_visits.detail(self.store, visit_id)
+            if all(e.id != adverse_event_id for e in detail.adverse_events):
+                raise ValidationError("adverse_event", adverse_event_id, "an adverse event of this visit")
+        row_id = store_visits.add_intervention(self.store, visit_id, drug=clean_drug, dose=clean_dose,
+                                               route=clean_route, given_at=to_utc_iso(when), note=text,
+                                               adverse_event_id=adverse_event_id, at=self._stamp(),
+                                               actor_id=self.user.id)
+        return Changes.visit(visit_id, "interventions", created_id=row_id)
+
+    def _past_time(self, field: str, moment: datetime | None) -> datetime:
+        """A charted time: now when not given, never in the future, at most 12 hours back."""
+        now = self.clock.now()
+        when = moment or now
+        if when.tzinfo is None:
+            raise ValidationError(field, str(when), "a time with its time zone")
+        if when > now + timedelta(minutes=1):
+            raise ValidationError(field, to_utc_iso(when), "a time not in the future")
+        if when < now - LATE_ENTRY_LIMIT:
+            raise ValidationError(field, to_utc_iso(when), "within the last 12 hours")
+        return when
+
+    def save_draft(self, visit_id: int, field: str, text: str) -> None:
+        """Keep what the user is typing in a note field, so an interruption loses nothing."""
+        store_visits.save_draft(self.store, visit_id, self.user.id, field, text, at=self._stamp())
+
+    def draft(self, visit_id: int, field: str) -> str:
+        """The user's unsaved text for a note field."""
+        return store_visits.draft(self.store, visit_id, self.user.id, field)
 
     def record_sedation(self, visit_id: int, *, moaas: int, rass: int) -> Changes:
         """Record MOAA/S and RASS together, as they are assessed together at the bedside."""
@@ -490,10 +556,12 @@ class Clinic:
     def mark_ready_for_discharge(self, visit_id: int) -> Changes:
         """Observation done: the patient may be assessed for discharge."""
         self.user.require("mark a visit ready for discharge", *CHARTING)
+        # The phase first: otherwise an infusing or discharged visit is told its observation "has not passed".
+        self._require_phase(visit_id, "mark the visit ready for discharge", Phase.OBSERVATION)
         view = self.visit(visit_id)
         if not view.timers.observation_complete:
             left = view.timers.observation_remaining
-            shown = "" if left is None else f" ({int(left.total_seconds() // 60) + 1} min left)"
+            shown = "" if left is None else f" ({math.ceil(left.total_seconds() / 60)} min left)"
             raise ValidationError("observation", "", f"the {self.protocol.observation_minimum_min} min minimum",
                                   message=f"The minimum observation of {self.protocol.observation_minimum_min} min "
                                           f"has not passed{shown}.")

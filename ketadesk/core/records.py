@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ketadesk.core.course import CoursePosition
+from ketadesk.core.events import AdverseEvent, Intervention
 from ketadesk.core.phases import Phase
 from ketadesk.core.timers import VisitTimers
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
@@ -140,6 +141,8 @@ class VisitDetail:
     notes: tuple[NoteRecord, ...]
     acknowledgements: tuple[Acknowledgement, ...] = field(default=())
     scores: tuple[ScoreRecord, ...] = field(default=())
+    adverse_events: tuple[AdverseEvent, ...] = field(default=())
+    interventions: tuple[Intervention, ...] = field(default=())
 
     @property
     def baseline(self) -> VitalsRecord | None:

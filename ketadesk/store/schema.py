@@ -14,7 +14,7 @@ MIGRATION_SET = "ketadesk"
 migrations = Migrations(MIGRATION_SET)
 
 # Tables whose rows are clinical record: never updated, never deleted.
-APPEND_ONLY = (
+_APPEND_ONLY_0001 = (
     "patient_revisions",
     "visit_events",
     "checklist_entries",
@@ -26,6 +26,8 @@ APPEND_ONLY = (
     "scores",
     "audit",
 )
+# Every append-only table, including those added by later migrations.
+APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions")
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 
@@ -53,7 +55,7 @@ def _signed_lock_triggers(db: Database) -> None:
 
 
 def _guard_triggers(db: Database) -> None:
-    for table in APPEND_ONLY:
+    for table in _APPEND_ONLY_0001:
         for action in ("UPDATE", "DELETE"):
             db.execute(
                 f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
@@ -252,6 +254,64 @@ def initial(db: Database) -> None:
     _guard_triggers(db)
     _signed_lock_triggers(db)
     db.execute("PRAGMA user_version = 1")
+
+
+@migrations(name="0002_bedside")
+def bedside(db: Database) -> None:
+    """Adverse events, interventions given for them, and note drafts.
+
+    Adverse events and interventions are clinical record: append-only and locked with the
+    visit. Drafts are the nurse's unsaved typing, kept so an interruption loses nothing;
+    they are scratch, replaced as the nurse types and cleared when the note is saved,
+    and are not audited keystroke by keystroke (the saved note is).
+    """
+    for statement in (
+        """CREATE TABLE adverse_events (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            kind TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            onset_at TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX adverse_events_visit ON adverse_events(visit_id, onset_at)",
+        """CREATE TABLE interventions (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            adverse_event_id INTEGER REFERENCES adverse_events(id),
+            drug TEXT NOT NULL,
+            dose TEXT NOT NULL,
+            route TEXT NOT NULL,
+            given_at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX interventions_visit ON interventions(visit_id, given_at)",
+        """CREATE TABLE drafts (
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            field TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (visit_id, user_id, field)
+        ) STRICT""",
+    ):
+        db.execute(statement)
+    for table in ("adverse_events", "interventions"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never changed or deleted;
+                record a correction instead'); END"""
+            )
+        db.execute(
+            f"""CREATE TRIGGER {table}_signed_lock BEFORE INSERT ON {table} WHEN
+            (SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
+        )
+    db.execute("PRAGMA user_version = 2")
 
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

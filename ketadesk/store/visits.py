@@ -17,6 +17,7 @@ from datetime import date, datetime
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.dosing import DosePlan
+from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import (
     Acknowledgement,
@@ -231,6 +232,58 @@ def add_score(store: Store, visit_id: int, scale: str, total: int, items: dict[s
     return row_id
 
 
+def add_adverse_event(store: Store, visit_id: int, kind: AdverseEventKind, description: str, *, onset_at: str,
+                      at: str, actor_id: int) -> int:
+    """Record an adverse event."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO adverse_events (visit_id, kind, description, onset_at, at, by) VALUES (?, ?, ?, ?, ?, ?)",
+            (visit_id, kind.value, description, onset_at, at, actor_id),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="adverse_event", entity="visit", entity_id=visit_id,
+                     after={"id": row_id, "kind": kind.value, "description": description, "onset_at": onset_at})
+    return row_id
+
+
+def add_intervention(store: Store, visit_id: int, *, drug: str, dose: str, route: Route, given_at: str, note: str,
+                     adverse_event_id: int | None, at: str, actor_id: int) -> int:
+    """Record a medicine or measure given during the visit."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO interventions (visit_id, adverse_event_id, drug, dose, route, given_at, note, at, by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (visit_id, adverse_event_id, drug, dose, route.value, given_at, note, at, actor_id),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="intervention", entity="visit", entity_id=visit_id,
+                     after={"id": row_id, "drug": drug, "dose": dose, "route": route.value, "given_at": given_at,
+                            "note": note, "adverse_event_id": adverse_event_id})
+    return row_id
+
+
+def save_draft(store: Store, visit_id: int, user_id: int, field: str, text: str, *, at: str) -> None:
+    """Keep what a nurse is typing, replacing the previous draft (scratch, not record: not audited)."""
+    with store.transaction():
+        if text:
+            store.execute(
+                "INSERT INTO drafts (visit_id, user_id, field, text, updated_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (visit_id, user_id, field) DO UPDATE SET text = excluded.text,"
+                " updated_at = excluded.updated_at",
+                (visit_id, user_id, field, text, at),
+            )
+        else:
+            store.execute("DELETE FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?",
+                          (visit_id, user_id, field))
+
+
+def draft(store: Store, visit_id: int, user_id: int, field: str) -> str:
+    """The unsaved text a nurse left in a field, or an empty string."""
+    row = store.one("SELECT text FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?",
+                    (visit_id, user_id, field))
+    return str(row[0]) if row else ""
+
+
 # ----------------------------------------------------------------------------- reads
 
 def current_phase(store: Store, visit_id: int) -> Phase:
@@ -382,6 +435,18 @@ def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
         for r in store.all("SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
                            " WHERE s.visit_id = ? ORDER BY s.taken_at, s.id", (visit_id,))
     )
+    events_ = tuple(
+        AdverseEvent(r["id"], AdverseEventKind(r["kind"]), r["description"], from_utc_iso(r["onset_at"]),
+                     from_utc_iso(r["at"]), r["login"])
+        for r in store.all("SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
+                           " WHERE a.visit_id = ? ORDER BY a.onset_at, a.id", (visit_id,))
+    )
+    given = tuple(
+        Intervention(r["id"], r["drug"], r["dose"], Route(r["route"]), from_utc_iso(r["given_at"]), r["note"],
+                     r["adverse_event_id"], from_utc_iso(r["at"]), r["login"])
+        for r in store.all("SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
+                           " WHERE i.visit_id = ? ORDER BY i.given_at, i.id", (visit_id,))
+    )
     result = VisitDetail(
         summary=base.summary,
         events=events,
@@ -392,6 +457,8 @@ def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
         notes=notes,
         acknowledgements=acks,
         scores=scores,
+        adverse_events=events_,
+        interventions=given,
     )
     return result, base.times
 

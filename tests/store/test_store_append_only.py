@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from ketadesk.core.dosing import DosePlan
+from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ScheduleTemplate
@@ -32,6 +33,8 @@ TARGET_COLUMN = {
     "acknowledgements": ("note", "'forged'"),
     "scores": ("total", "0"),
     "audit": ("after", "'{}'"),
+    "adverse_events": ("kind", "'other'"),
+    "interventions": ("dose", "'40 mg'"),
 }
 
 
@@ -52,6 +55,10 @@ def full_visit(store: Store, nurse: User, patient_id: int, visit_id: int, *, at:
     visits.add_note(store, visit_id, "observation", "Settled", at=at(9), actor_id=nurse.id)
     visits.add_acknowledgement(store, visit_id, "baseline_bp", None, "Seen", at=at(10), actor_id=nurse.id)
     visits.add_score(store, visit_id, "rass", 0, None, taken_at=at(10), at=at(11), actor_id=nurse.id)
+    event = visits.add_adverse_event(store, visit_id, AdverseEventKind.NAUSEA, "Mild", onset_at=at(11), at=at(11),
+                                     actor_id=nurse.id)
+    visits.add_intervention(store, visit_id, drug="Ondansetron", dose="4 mg", route=Route.IV, given_at=at(12),
+                            note="", adverse_event_id=event, at=at(12), actor_id=nurse.id)
     return visit_id
 
 
