@@ -143,6 +143,12 @@ class Clinic:
                                   actor_id=self.user.id, password_hash=password_hash)
         return Changes(tables=frozenset({"users"}), created_id=user.id)
 
+    def users_with_role(self, role: object) -> list[User]:
+        """Active users holding ``role``, by printed name."""
+        from ketadesk.core.users import Role
+
+        return store_users.with_role(self.store, Role(str(role)))
+
     def user_by_login(self, login: str) -> User | None:
         """Look a user up by login."""
         return store_users.by_login(self.store, login)

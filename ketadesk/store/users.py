@@ -58,3 +58,9 @@ def system_user(store: Store, at: str) -> User:
         return existing
     return create(store, login=SYSTEM_LOGIN, display_name="KetaDesk", credentials="",
                   roles=frozenset({Role.SYSTEM}), at=at, actor_id=None)
+
+
+def with_role(store: Store, role: Role) -> list[User]:
+    """Active users holding ``role``, ordered by printed name."""
+    rows = store.all("SELECT * FROM users WHERE active = 1 ORDER BY display_name")
+    return [user for user in (_user(r) for r in rows) if role in user.roles]

@@ -1,0 +1,114 @@
+"""The keyboard vitals row: SBP, DBP, HR, SpO2, RR and optional temperature, Tab between, Enter commits.
+
+A refused value keeps what was typed, highlights the field and says the allowed range;
+a committed reading clears the row and puts the cursor back on SBP for the next set.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ketadesk.clinic import Changes, Clinic
+from ketadesk.ui.common import USER_ERRORS, MessageLine
+
+FIELDS = (
+    ("sbp", "SBP", "mmHg"),
+    ("dbp", "DBP", "mmHg"),
+    ("hr", "HR", "/min"),
+    ("spo2", "SpO2", "%"),
+    ("rr", "RR", "/min"),
+    ("temp_c", "Temp", "°C"),
+)
+INVALID_STYLE = "border: 2px solid #c62828;"
+
+
+class _Field(QLineEdit):
+    """One vital's box; Enter anywhere in the row commits the set."""
+
+    enter = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Enter and Return commit; every other key types."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class VitalsRow(QWidget):
+    """One line of boxes that records a set of vitals through the clinic API."""
+
+    committed = Signal(object)
+
+    def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None, *, name: str = "vitals_row",
+                 baseline: bool | None = None) -> None:
+        super().__init__(parent)
+        self.clinic = clinic
+        self.visit_id = visit_id
+        self.baseline = baseline
+        self.setObjectName(name)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label, unit in FIELDS:
+            caption = QLabel(label)
+            box = _Field()
+            box.setObjectName(f"{name}_{key}")
+            box.setAccessibleName(f"{label} ({unit})")
+            box.setPlaceholderText(unit if key != "temp_c" else "°C opt.")
+            box.setMaxLength(6)
+            box.setFixedWidth(64)
+            box.enter.connect(self.commit)
+            caption.setBuddy(box)
+            row.addWidget(caption)
+            row.addWidget(box)
+            self.fields[key] = box
+        self.commit_button = QPushButton("Record (Enter)")
+        self.commit_button.setObjectName(f"{name}_commit")
+        self.commit_button.setAccessibleName("Record vital signs")
+        self.commit_button.clicked.connect(self.commit)
+        row.addWidget(self.commit_button)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self.message = MessageLine(f"{name}_message")
+        outer.addWidget(self.message)
+        for first, second in zip(list(self.fields.values()), list(self.fields.values())[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        QWidget.setTabOrder(self.fields["temp_c"], self.commit_button)
+
+    def set_values(self, **values: str) -> None:
+        """Type values into the boxes (tests and demos)."""
+        for key, text in values.items():
+            self.fields[key].setText(text)
+
+    def commit(self) -> Changes | None:
+        """Record what is typed; on a refusal keep it, mark the field and say why."""
+        for box in self.fields.values():
+            box.setStyleSheet("")
+        typed = {key: box.text() for key, box in self.fields.items()}
+        try:
+            changes = self.clinic.record_vitals(
+                self.visit_id, sbp=typed["sbp"], dbp=typed["dbp"], hr=typed["hr"], spo2=typed["spo2"],
+                rr=typed["rr"], temp_c=typed["temp_c"] or None, baseline=self.baseline,
+            )
+        except USER_ERRORS as error:
+            field = getattr(error, "field", None)
+            if field in self.fields:
+                self.fields[field].setStyleSheet(INVALID_STYLE)
+                self.fields[field].setFocus()
+                self.fields[field].selectAll()
+            self.message.error(str(getattr(error, "message", None) or error))
+            return None
+        for box in self.fields.values():
+            box.clear()
+        alerts = ", ".join(changes.warnings)
+        if alerts:
+            self.message.error(f"Saved — ALERT: {alerts}. Acknowledge it with the action taken.")
+        else:
+            self.message.ok("Saved")
+        self.fields["sbp"].setFocus()
+        self.committed.emit(changes)
+        return changes
