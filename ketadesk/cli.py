@@ -10,7 +10,6 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ketadesk.clinic import (
@@ -29,14 +28,6 @@ EXIT_FAILED = 1
 DEMO_FILE = "demo.sqlite"
 
 
-def package_version() -> str:
-    """The installed KetaDesk version."""
-    try:
-        return version("ketadesk")
-    except PackageNotFoundError:  # running from a source tree without installing
-        return "0+unknown"
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse that reports mistakes as one line, like every other KetaDesk error."""
 
@@ -48,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     parser = _Parser(prog="ketadesk", description="KetaDesk: the bedside workstation of a ketamine infusion clinic.")
-    parser.add_argument("--version", action="version", version=f"KetaDesk {package_version()}")
+    parser.add_argument("--version", action="version", version=f"KetaDesk {config.package_version()}")
     parser.add_argument("--db", metavar="PATH",
                         help=f"database file (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -60,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     visits = commands.add_parser("visits", help="list the visits of a day")
     visits.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
     visits.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    gui = commands.add_parser("gui", help="start the bedside workstation (the default with no command)")
+    gui.add_argument("--user", metavar="LOGIN", help="act as this user (until sign-in arrives)")
+    gui.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
     commands.add_parser("check", help="check the database: integrity, foreign keys, schema, audit chain")
 
@@ -197,8 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
     try:
         if args.command == "demo" and not args.db and not config.os.environ.get(config.DB_ENV):
             folder = config.data_dir()
@@ -212,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_visits(args, path)
         if args.command == "check":
             return _cmd_check(path)
+        if args.command == "gui":
+            from ketadesk.ui.app import run_gui
+
+            return run_gui(path, args.user, exit_after_start=args.exit_after_start)
         if args.command == "backup":
             return _cmd_backup(args, path)
     except (ValidationError, PermissionDenied, ProtocolError, NewerDatabaseError, StoreError) as error:

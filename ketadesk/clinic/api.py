@@ -92,6 +92,11 @@ class Clinic:
             user = found
         return cls(store, clock, protocol, user)
 
+    @property
+    def database_path(self) -> Path | None:
+        """The file this clinic is working in."""
+        return self.store.path
+
     def as_user(self, user: User) -> Clinic:
         """The same clinic acting for another user (switching at a shared workstation)."""
         return Clinic(self.store, self.clock, self.protocol, user)

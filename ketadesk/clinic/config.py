@@ -20,6 +20,16 @@ DB_FILE = "ketadesk.sqlite"
 PROTOCOL_FILE = "protocol.toml"
 
 
+def package_version() -> str:
+    """The installed KetaDesk version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ketadesk")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "0+unknown"
+
+
 def data_dir() -> Path:
     """The per-user folder for the database, backups and the clinic's protocol."""
     return user_data_path(APP_NAME, appauthor=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic
@@ -178,7 +178,7 @@ class ChairTile(QFrame):
 
 
 class ChairBoard(QWidget):
-    """Every chair at once, refreshed once a second from the clinic API."""
+    """Every chair at once; the main window's one 1 Hz timer calls :meth:`tick`."""
 
     visit_opened = Signal(int)
 
@@ -197,24 +197,13 @@ class ChairBoard(QWidget):
             tile.opened.connect(self.visit_opened)
             grid.addWidget(tile, index // columns, index % columns)
             self.tiles.append(tile)
-        self.timer = QTimer(self)
-        self.timer.setObjectName("board_timer")
-        self.timer.setInterval(1000)
-        self.timer.setTimerType(Qt.TimerType.CoarseTimer)
-        self.timer.timeout.connect(self.tick)
+        self.visits: list[VisitSummary] = []
         self.tick()
-
-    def start(self) -> None:
-        """Begin the 1 Hz refresh."""
-        self.timer.start()
-
-    def stop(self) -> None:
-        """Stop refreshing (closing, locking, tests)."""
-        self.timer.stop()
 
     def tick(self) -> None:
         """Re-read today's visits and redraw every tile."""
         visits = self.clinic.board()
+        self.visits = visits
         for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles)), strict=True):
             tile.show_state(state)
         if self.on_tick is not None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Changes, Clinic, NotFound, PermissionDenied, StoreError, ValidationError
+from ketadesk.clinic import Changes, Clinic, NotFound, PermissionDenied, StoreError, ValidationError, VisitView
 from ketadesk.core.users import Role
 
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
@@ -95,6 +95,10 @@ class SectionBase(QWidget):
         super().__init__(parent)
         self.clinic = clinic
         self.visit_id = visit_id
+
+    def refresh(self, view: VisitView) -> None:
+        """Redraw from ``view``; never touch what the user is typing. Every section overrides this."""
+        raise NotImplementedError
 
     def emit_changes(self, changes: Changes | None) -> None:
         """Tell the workspace a write happened."""

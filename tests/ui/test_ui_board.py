@@ -55,13 +55,3 @@ def test_alert_and_substance_flag_are_written_out(qtbot: QtBot, nurse: Clinic, c
     nurse.acknowledge_alert(vid, alert.created_id or 0, "Rechecked after 5 min: 158/92")
     board.tick()
     assert tile.alerts.text() == ""
-
-
-def test_board_timer_is_stopped_when_told(qtbot: QtBot, clinic: Clinic) -> None:
-    """The 1 Hz timer runs only between start() and stop()."""
-    board = _board(qtbot, clinic)
-    assert not board.timer.isActive()
-    board.start()
-    assert board.timer.isActive()
-    board.stop()
-    assert not board.timer.isActive()

@@ -1,0 +1,97 @@
+"""The visit banner: who this is, what to watch for, where the visit stands, and its timers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+
+from ketadesk.clinic import VisitView
+from ketadesk.core.patient import Patient
+from ketadesk.core.timers import format_duration
+from ketadesk.ui.board import ALERT_COLOUR, PHASE_COLOURS
+
+
+def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(name.replace("banner_", "").replace("_", " "))
+    label.setWordWrap(True)
+    font = label.font()
+    font.setBold(bold)
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+class VisitBanner(QFrame):
+    """Always on top of the workspace: identity, cautions, course position, phase, timers."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("visit_banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self)
+        self.name = _label("banner_name", bold=True, scale=1.4)
+        self.identity = _label("banner_identity")
+        self.diagnoses = _label("banner_diagnoses")
+        self.allergies = _label("banner_allergies", bold=True)
+        self.substance = _label("banner_substance_flag", bold=True)
+        self.course = _label("banner_course", bold=True)
+        self.phase = _label("banner_phase", bold=True, scale=1.2)
+        self.timers = _label("banner_timers", scale=1.1)
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.phase, 0, 1)
+        grid.addWidget(self.identity, 1, 0)
+        grid.addWidget(self.course, 1, 1)
+        grid.addWidget(self.diagnoses, 2, 0)
+        grid.addWidget(self.timers, 2, 1)
+        grid.addWidget(self.allergies, 3, 0)
+        grid.addWidget(self.substance, 4, 0, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+
+    def show_visit(self, view: VisitView, patient: Patient, today: date) -> None:
+        """Redraw for the visit as it stands now."""
+        summary = view.detail.summary
+        self.name.setText(patient.display_name)
+        weight = view.detail.weight_kg if view.detail.weight_kg is not None else patient.weight_kg
+        weight_text = f"{weight:g} kg" if weight is not None else "weight not recorded"
+        self.identity.setText(
+            f"MRN {patient.mrn} · {patient.age_on(today)} y · {patient.sex.value} · {weight_text} · "
+            f"born {patient.date_of_birth.isoformat()}"
+        )
+        self.diagnoses.setText("Diagnoses: " + (", ".join(d.label for d in patient.diagnoses) or "none recorded"))
+        allergies = patient.allergies or "none recorded"
+        self.allergies.setText(f"Allergies: {allergies}")
+        if patient.substance_use:
+            note = f" — {patient.substance_use_note}" if patient.substance_use_note else ""
+            self.substance.setText(f"⚠ SUBSTANCE-USE HISTORY{note}")
+            self.substance.setStyleSheet(f"color: white; background: {ALERT_COLOUR}; padding: 3px;")
+            self.substance.show()
+        else:
+            self.substance.hide()
+        self.course.setText(summary.position.label if summary.position else "Not in a course")
+        colour = PHASE_COLOURS.get(summary.phase, "#607d8b")
+        self.phase.setText(f"● {summary.phase.label.upper()}")
+        self.phase.setStyleSheet(f"color: {colour};")
+        self.timers.setText(self._timer_text(view))
+
+    @staticmethod
+    def _timer_text(view: VisitView) -> str:
+        timers = view.timers
+        parts: list[str] = []
+        if timers.infusion_elapsed is not None:
+            remaining = timers.infusion_remaining
+            if remaining is not None and remaining.total_seconds() > 0:
+                parts.append(f"Infusion {format_duration(timers.infusion_elapsed)} · {format_duration(remaining)} left")
+            else:
+                parts.append(f"Infusion ran {format_duration(timers.infusion_elapsed)}")
+        if timers.observation_remaining is not None:
+            parts.append("Observation minimum done" if timers.observation_complete
+                         else f"Observation {format_duration(timers.observation_remaining)} left")
+        if timers.vitals_due_in is not None:
+            parts.append(f"VITALS OVERDUE by {format_duration(-timers.vitals_due_in)}" if timers.vitals_overdue
+                         else f"Next vitals in {format_duration(timers.vitals_due_in)}")
+        return "\n".join(parts)

@@ -1,0 +1,97 @@
+"""The visit workspace: the banner over four sections, all redrawn from one read of the visit.
+
+Sections never talk to each other. Each calls the clinic API and emits what changed; the
+workspace re-reads the visit once and hands the same view to the banner and every section,
+and passes the change up so the chair board refreshes too.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from ketadesk.clinic import Changes, Clinic, VisitView
+from ketadesk.core.phases import Phase
+from ketadesk.ui.banner import VisitBanner
+from ketadesk.ui.common import SectionBase
+from ketadesk.ui.discharge import DischargeSection
+from ketadesk.ui.monitoring import MonitoringSection
+from ketadesk.ui.pre_assessment import PreAssessmentSection
+from ketadesk.ui.sedation import SedationSection
+
+# Which section a nurse needs first in each phase.
+SECTION_FOR_PHASE = {
+    Phase.SCHEDULED: 0,
+    Phase.PRE_ASSESSMENT: 0,
+    Phase.INFUSING: 1,
+    Phase.STOPPED_EARLY: 1,
+    Phase.OBSERVATION: 1,
+    Phase.READY_FOR_DISCHARGE: 3,
+    Phase.DISCHARGED: 3,
+    Phase.SIGNED: 3,
+}
+
+
+class VisitWorkspace(QWidget):
+    """Everything about one visit, on one screen."""
+
+    changed = Signal(object)
+
+    def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clinic = clinic
+        self.visit_id = visit_id
+        self.setObjectName(f"visit_workspace_{visit_id}")
+        layout = QVBoxLayout(self)
+        self.banner = VisitBanner(self)
+        layout.addWidget(self.banner)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("workspace_sections")
+        self.pre_assessment = PreAssessmentSection(clinic, visit_id, self)
+        self.monitoring = MonitoringSection(clinic, visit_id, self)
+        self.sedation = SedationSection(clinic, visit_id, self)
+        self.discharge = DischargeSection(clinic, visit_id, self)
+        self.sections: list[SectionBase] = [self.pre_assessment, self.monitoring, self.sedation, self.discharge]
+        for section, title in zip(self.sections, ("&1 Pre-assessment", "&2 Monitoring",
+                                                  "&3 Sedation && dissociation", "&4 Discharge"), strict=True):
+            self.tabs.addTab(section, title)
+            section.changed.connect(self._on_changed)
+        layout.addWidget(self.tabs, 1)
+        self.view: VisitView | None = None
+        self.refresh()
+        if self.view is not None:
+            self.tabs.setCurrentIndex(SECTION_FOR_PHASE.get(self.view.detail.summary.phase, 0))
+
+    @property
+    def phase(self) -> Phase:
+        """The visit's phase as last read."""
+        assert self.view is not None
+        return self.view.detail.summary.phase
+
+    def refresh(self) -> None:
+        """Re-read the visit and redraw the banner and every section."""
+        view = self.clinic.visit(self.visit_id)
+        previous = self.view.detail.summary.phase if self.view is not None else None
+        self.view = view
+        patient = self.clinic.patient(view.detail.summary.patient_id)
+        self.banner.show_visit(view, patient, self.clinic.today())
+        for section in self.sections:
+            section.refresh(view)
+        phase = view.detail.summary.phase
+        if previous is not None and phase is not previous:
+            self.tabs.setCurrentIndex(SECTION_FOR_PHASE.get(phase, self.tabs.currentIndex()))
+
+    def tick(self) -> None:
+        """Once a second: timers move, so redraw from a fresh read."""
+        self.refresh()
+
+    def flush(self) -> None:
+        """Save anything half-typed that sections keep as drafts (before closing)."""
+        for section in self.sections:
+            flush = getattr(section, "flush_draft", None)
+            if callable(flush):
+                flush()
+
+    def _on_changed(self, changes: Changes) -> None:
+        self.refresh()
+        self.changed.emit(changes)
