@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint bench demo screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -25,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/ketadesk $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check ketadesk tests bench
+	$(BIN)/ruff check ketadesk tests bench tools
 	$(BIN)/mypy --strict ketadesk/core
 	$(BIN)/lint-imports
 
@@ -34,6 +34,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
+
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
 
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)
