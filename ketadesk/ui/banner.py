@@ -77,6 +77,8 @@ class VisitBanner(QFrame):
         self.phase.setText(f"● {summary.phase.label.upper()}")
         self.phase.setStyleSheet(f"color: {colour};")
         self.timers.setText(self._timer_text(view))
+        overdue = view.timers.vitals_overdue
+        self.timers.setStyleSheet(f"color: {ALERT_COLOUR}; font-weight: bold;" if overdue else "")
 
     @staticmethod
     def _timer_text(view: VisitView) -> str:

@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         if waiting:
             parts.append(f"⚠ {waiting} alert{'s' if waiting != 1 else ''} to acknowledge")
         if late:
-            parts.append(f"⏱ vitals overdue in {late} chair{'s' if late != 1 else ''}")
+            parts.append(f"VITALS OVERDUE in {late} chair{'s' if late != 1 else ''}")
         self.status_alerts.setText("   ".join(parts) or "No alerts")
 
     # ------------------------------------------------------------------ visits

@@ -1,0 +1,127 @@
+"""Pieces the pre-assessment and discharge sections share: a checklist line, and form text that
+a refresh may fill only while the user has not started typing in it.
+
+A checklist line is a tick box, its label (word-wrapped: protocol labels can be long; a click
+on the words ticks too) and who answered it and when. Its state is set with signals
+blocked, so redrawing it never writes to the record.
+
+Answers reach the section through a plain callback from Qt's own ``toggled`` signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.records import ChecklistEntry
+from ketadesk.ui.common import local_time
+
+MUTED_STYLE = "color: #546e7a;"
+
+
+class _ClickableLabel(QLabel):
+    """A label that clicks its tick box when clicked, as a check box's own text would."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self.box = box
+        self.setBuddy(box)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        """A left click on the words counts as a click on the box."""
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled():
+            self.box.click()
+        super().mousePressEvent(event)
+
+
+class ChecklistLine:
+    """One checklist item laid out on a row of a grid: box, wrapped label, and who answered it when.
+
+    The three widgets go straight into the caller's grid (no wrapper widget), so word-wrapped
+    labels get the height their real width needs and the rows stay evenly spaced.
+    """
+
+    def __init__(self, name: str, key: str, label: str, on_answer: Callable[[str, bool], None],
+                 grid: QGridLayout, row: int) -> None:
+        self.key = key
+        self.box = QCheckBox()
+        self.box.setObjectName(name)
+        self.box.setAccessibleName(label)
+        self.box.setToolTip(label)
+        self.text = _ClickableLabel(label, self.box)
+        self.text.setObjectName(f"{name}_label")
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.by = QLabel()
+        self.by.setObjectName(f"{name}_by")
+        self.by.setAccessibleName(f"{label}: answered by")
+        self.by.setStyleSheet(MUTED_STYLE)
+        self.by.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.box, row, 0, top)
+        grid.addWidget(self.text, row, 1, top)
+        grid.addWidget(self.by, row, 2, top | Qt.AlignmentFlag.AlignRight)
+        grid.setColumnStretch(1, 1)
+        self.box.toggled.connect(lambda checked: on_answer(self.key, checked))
+
+    def show_answer(self, entry: ChecklistEntry | None, editable: bool, names: NameBook) -> None:
+        """Draw the stored answer (never writing it back) and who gave it."""
+        checked = entry is not None and entry.checked
+        if self.box.isChecked() != checked:
+            with QSignalBlocker(self.box):
+                self.box.setChecked(checked)
+        self.box.setEnabled(editable)
+        self.text.setEnabled(editable)
+        if entry is None:
+            self.by.setText("not answered")
+        elif entry.checked:
+            self.by.setText(f"✓ {names.name(entry.by)} {local_time(entry.at)}")
+        else:
+            self.by.setText(f"unticked by {names.name(entry.by)} {local_time(entry.at)}")
+
+    def put_back(self, checked: bool) -> None:
+        """Undo a tick the clinic refused, without writing again."""
+        with QSignalBlocker(self.box):
+            self.box.setChecked(checked)
+
+
+class NameBook:
+    """Printed names for the logins the record holds, looked up once each."""
+
+    def __init__(self, clinic: Clinic) -> None:
+        self.clinic = clinic
+        self._names: dict[str, str] = {}
+
+    def name(self, login: str) -> str:
+        """``Maria Santos, RN`` for ``nurse``; the login itself if it is unknown."""
+        if login not in self._names:
+            user = self.clinic.user_by_login(login)
+            self._names[login] = user.signature_name if user is not None else login
+        return self._names[login]
+
+
+class PristineFields:
+    """Fill form fields from the record only while the user has not typed in them.
+
+    A field is *pristine* while its text is what the program last put there and it does not
+    have the keyboard focus; only then may a refresh replace it.
+    """
+
+    def __init__(self) -> None:
+        self._shown: dict[int, str] = {}
+
+    def fill(self, field: QLineEdit, text: str, *, force: bool = False) -> None:
+        """Show ``text`` unless the user is editing ``field`` (``force``: read-only fields always follow the record)."""
+        last = self._shown.get(id(field), "")
+        if force or (field.text() == last and not field.hasFocus()):
+            if field.text() != text:
+                field.setText(text)
+            self._shown[id(field)] = text
+
+    def adopt(self, field: QLineEdit) -> None:
+        """What is typed now has been saved: treat it as the program's own text."""
+        self._shown[id(field)] = field.text()
