@@ -192,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
+        # An explicit empty list means "no arguments", not "read the process's own command line".
+        args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
     try:
         if args.command == "demo" and not args.db and not config.os.environ.get(config.DB_ENV):
             folder = config.data_dir()

@@ -383,9 +383,11 @@ class Clinic:
         """Stop the pump and begin observation; stopping before the planned end needs a reason."""
         self.user.require("stop an infusion", *CHARTING)
         self._require_phase(visit_id, "stop the infusion", Phase.INFUSING)
-        if early:
-            self._move(visit_id, Phase.STOPPED_EARLY, reason)
-        self._move(visit_id, Phase.OBSERVATION, reason if early else "")
+        # One write: a crash between the two steps must not leave the visit stuck in "stopped early".
+        with self.store.transaction():
+            if early:
+                self._move(visit_id, Phase.STOPPED_EARLY, reason)
+            self._move(visit_id, Phase.OBSERVATION, reason if early else "")
         return Changes.visit(visit_id, "visit_events")
 
     def record_vitals(self, visit_id: int, *, sbp: str | int, dbp: str | int, hr: str | int, spo2: str | int,

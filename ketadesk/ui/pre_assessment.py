@@ -282,6 +282,13 @@ class PreAssessmentSection(SectionBase):
         column = QVBoxLayout(box)
         self.blockers = _label("start_blockers")
         column.addWidget(self.blockers)
+        # The start is where the nurse finishes the checks, not only on the monitoring tab.
+        self.start_infusion_button = QPushButton("Start infusion")
+        self.start_infusion_button.setObjectName("pre_start_infusion_button")
+        self.start_infusion_button.setAccessibleName("Start infusion")
+        self.start_infusion_button.clicked.connect(self.start_infusion)
+        self.start_infusion_button.setEnabled(False)
+        column.addWidget(self.start_infusion_button, 0, Qt.AlignmentFlag.AlignLeft)
         return box
 
     # ------------------------------------------------------------------ drawing
@@ -423,6 +430,8 @@ class PreAssessmentSection(SectionBase):
             self.dose_ack_button.setVisible(editable)
 
     def _draw_blockers(self, phase: Phase) -> None:
+        self.start_infusion_button.setEnabled(False)
+        self.start_infusion_button.setVisible(phase is Phase.PRE_ASSESSMENT)
         if phase is Phase.SCHEDULED:
             self.blockers.setText("Start the pre-assessment first; then tick the checklist, record the weight, "
                                   "the baseline vital signs and the dose.")
@@ -440,6 +449,7 @@ class PreAssessmentSection(SectionBase):
         else:
             self.blockers.setText("✓ Every pre-infusion gate is met: the infusion may start.")
             self.blockers.setStyleSheet(OK_STYLE)
+            self.start_infusion_button.setEnabled(True)
 
     def update_dose_result(self) -> None:
         """Recalculate the dose from what is typed, as it is typed; nothing is saved."""
@@ -486,6 +496,10 @@ class PreAssessmentSection(SectionBase):
             return
         self.emit_changes(changes)
         self.refresh(self.clinic.visit(self.visit_id))
+
+    def start_infusion(self) -> None:
+        """Start the pump once every gate holds (the clinic checks them again)."""
+        self._written(attempt(self.message, lambda: self.clinic.start_infusion(self.visit_id)))
 
     def start_pre_assessment(self) -> None:
         """The patient is in the chair."""

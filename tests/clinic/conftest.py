@@ -1,0 +1,76 @@
+"""Fixtures for clinic API tests: visits walked to a given phase on the fake clock, and a guard
+that proves a refused call left the database exactly as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from ketadesk.clinic import Clinic, ValidationError
+from ketadesk.core.clock import FakeClock
+from ketadesk.core.scales import AldreteScore
+from tests.clinic.clinic_steps import Refused, chart, row_counts
+from tests.helpers import ready_to_infuse
+
+
+@pytest.fixture
+def refused(clinic: Clinic) -> Refused:
+    """A context manager: the block must raise, and no table (audit included) may gain or lose a row.
+
+    ``field`` checks the ValidationError names the field the user must fix.
+    """
+
+    @contextmanager
+    def guard(error: type[BaseException] = ValidationError, field: str | None = None,
+              match: str | None = None) -> Iterator[pytest.ExceptionInfo[BaseException]]:
+        audit_before, patients_before, rows_before = clinic.audit_count(), clinic.patient_count(), row_counts(clinic)
+        with pytest.raises(error, match=match) as caught:
+            yield caught
+        if field is not None:
+            assert isinstance(caught.value, ValidationError)
+            assert caught.value.field == field, f"named {caught.value.field!r}, expected {field!r}"
+        assert clinic.audit_count() == audit_before
+        assert clinic.patient_count() == patients_before
+        assert row_counts(clinic) == rows_before
+
+    return guard
+
+
+@pytest.fixture
+def infusing(nurse: Clinic, visit_id: int, clock: FakeClock) -> int:
+    """The visit with its pre-assessment done and the pump started (normal baseline, 0.5 mg/kg)."""
+    ready_to_infuse(nurse, visit_id)
+    clock.advance(minutes=2)
+    nurse.start_infusion(visit_id)
+    return visit_id
+
+
+@pytest.fixture
+def observing(nurse: Clinic, infusing: int, clock: FakeClock) -> int:
+    """The visit after a full 40-min infusion charted every 10 min; the pump stopped just now."""
+    for _ in range(4):
+        clock.advance(minutes=10)
+        chart(nurse, infusing)
+    nurse.stop_infusion(infusing)
+    return infusing
+
+
+@pytest.fixture
+def recovered(nurse: Clinic, observing: int, clock: FakeClock) -> int:
+    """The visit in observation with vitals, sedation and Aldrete at pass charted, 30 min after the stop."""
+    chart(nurse, observing)
+    nurse.record_sedation(observing, moaas=5, rass=0)
+    nurse.record_aldrete(observing, AldreteScore(2, 2, 2, 2, 2))
+    clock.advance(minutes=15)
+    chart(nurse, observing)
+    clock.advance(minutes=15)
+    return observing
+
+
+@pytest.fixture
+def ready(nurse: Clinic, recovered: int) -> int:
+    """The visit marked ready for discharge, no discharge item ticked yet."""
+    nurse.mark_ready_for_discharge(recovered)
+    return recovered
