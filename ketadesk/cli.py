@@ -115,6 +115,8 @@ def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
         day = date.fromisoformat(args.date) if args.date else None
     except ValueError:
         return _fail(f"--date {args.date!r} is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
+    if not path.exists():
+        return _fail(f"{path} does not exist; check --db or {config.DB_ENV} (a new clinic starts with 'ketadesk gui')")
     clinic = _open(path, daily_backup=True)
     try:
         summaries = clinic.board(day) if day is None else clinic.visits_between(day, day)

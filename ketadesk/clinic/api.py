@@ -25,7 +25,7 @@ from ketadesk.core.phases import Phase, check_transition
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VisitSummary, VitalsRecord
 from ketadesk.core.scales import AldreteScore, cadss6_total, check_moaas, check_rass
-from ketadesk.core.timers import VisitTimers, compute_timers
+from ketadesk.core.timers import VisitTimers, compute_timers, format_duration
 from ketadesk.core.users import ADMIN_ONLY, CHARTING, PHYSICIAN_ONLY, SCHEDULING, User
 from ketadesk.core.vitals import Source, classify, parse_decimal, validate_vitals
 from ketadesk.store import audit as store_audit
@@ -164,6 +164,10 @@ class Clinic:
         """Register a new patient after checking every field."""
         self.user.require("register patients", *SCHEDULING)
         clean = validate_patient(patient, self.today())
+        if store_patients.by_mrn(self.store, clean.mrn) is not None:
+            raise ValidationError("mrn", clean.mrn, "an MRN not registered to another patient",
+                                  message=f"MRN {clean.mrn} is already registered to another patient; "
+                                          "find that patient instead of registering again.")
         patient_id = store_patients.register(self.store, clean, at=self._stamp(), actor_id=self.user.id)
         return Changes(patients=frozenset({patient_id}), tables=frozenset({"patients"}), created_id=patient_id)
 
@@ -383,6 +387,12 @@ class Clinic:
         """Stop the pump and begin observation; stopping before the planned end needs a reason."""
         self.user.require("stop an infusion", *CHARTING)
         self._require_phase(visit_id, "stop the infusion", Phase.INFUSING)
+        timers = self.visit(visit_id).timers
+        if not early and timers.stopping_now_is_early:
+            left = format_duration(timers.infusion_remaining or timedelta(0))
+            raise ValidationError("reason", "", "an early stop with a written reason",
+                                  message=f"The infusion still has {left} to run: stopping now is an early stop "
+                                          "and needs a written reason.")
         # One write: a crash between the two steps must not leave the visit stuck in "stopped early".
         with self.store.transaction():
             if early:
@@ -587,12 +597,18 @@ class Clinic:
         self._require_phase(visit_id, "discharge", Phase.READY_FOR_DISCHARGE)
         unmet = [c for c in self.discharge_criteria(visit_id) if not c.met]
         view = self.visit(visit_id)
-        overridden = any(a.subject == readiness.DISCHARGE_OVERRIDE for a in view.detail.acknowledgements)
-        if unmet and not overridden:
-            listed = "; ".join(f"{c.label} ({c.detail})" for c in unmet)
+        # An override speaks for this recovery: it must be given after the infusion stopped.
+        stopped = view.detail.event_time(Phase.OBSERVATION)
+        overrides = [a for a in view.detail.acknowledgements
+                     if a.subject == readiness.DISCHARGE_OVERRIDE and (stopped is None or a.at >= stopped)]
+        listed = "; ".join(f"{c.label} ({c.detail})" for c in unmet)
+        if unmet and not overrides:
             raise ValidationError("discharge", "", "every criterion met, or a physician's written override",
                                   message=f"Discharge is blocked: {listed}.")
-        reason = "physician override: criteria unmet" if unmet else ""
+        reason = ""
+        if unmet:
+            override = overrides[-1]
+            reason = f"Physician override by {override.by}: {override.note} — criteria unmet: {listed}"
         self._move(visit_id, Phase.DISCHARGED, reason)
         return Changes.visit(visit_id, "visit_events")
 

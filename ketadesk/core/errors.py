@@ -25,5 +25,5 @@ class PermissionDenied(PermissionError):
     def __init__(self, action: str, needed: str) -> None:
         self.action = action
         self.needed = needed
-        self.message = f"{action} needs {needed}"
+        self.message = f"{action}: that needs {needed}."
         super().__init__(self.message)

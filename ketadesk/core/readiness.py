@@ -44,7 +44,9 @@ def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: f
     baseline = visit.baseline
     if baseline is None:
         blockers.append("Baseline vital signs are not recorded")
-    elif baseline_needs_physician(baseline.vitals, protocol.alerts) and not _acked(visit, BASELINE_BP):
+    elif baseline_needs_physician(baseline.vitals, protocol.alerts) and not _acked(
+        visit, BASELINE_BP, since=baseline.entered_at
+    ):
         limit = f"{protocol.alerts.baseline_sbp_above}/{protocol.alerts.baseline_dbp_above}"
         blockers.append(
             f"Baseline BP {baseline.vitals.sbp}/{baseline.vitals.dbp} is above {limit}: a physician must acknowledge it"
@@ -63,9 +65,11 @@ def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: f
     return blockers
 
 
-def _acked(visit: VisitDetail, subject: str, subject_id: int | None = None) -> bool:
+def _acked(visit: VisitDetail, subject: str, subject_id: int | None = None, *, since: datetime | None = None) -> bool:
+    """Whether a physician acknowledged ``subject`` (after ``since``: a newer, higher baseline needs a new one)."""
     return any(
-        a.subject == subject and (subject_id is None or a.subject_id == subject_id) for a in visit.acknowledgements
+        a.subject == subject and (subject_id is None or a.subject_id == subject_id) and (since is None or a.at >= since)
+        for a in visit.acknowledgements
     )
 
 

@@ -12,6 +12,10 @@ from datetime import datetime, timedelta
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 
+# A pump and the workstation do not agree to the second: a stop this close to the planned
+# end is the infusion completing; anything earlier is an early stop and needs a reason.
+STOP_GRACE = timedelta(minutes=1)
+
 # Phases in which the patient is watched after the pump has stopped.
 _AFTER_INFUSION = (Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE)
 
@@ -42,6 +46,11 @@ class VisitTimers:
     def vitals_overdue(self) -> bool:
         """True once the next set of vitals is late."""
         return self.vitals_due_in is not None and self.vitals_due_in < timedelta(0)
+
+    @property
+    def stopping_now_is_early(self) -> bool:
+        """True while more than :data:`STOP_GRACE` of the planned infusion is left."""
+        return self.infusion_remaining is not None and self.infusion_remaining > STOP_GRACE
 
     @property
     def observation_complete(self) -> bool:

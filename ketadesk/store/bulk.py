@@ -3,7 +3,8 @@
 For the benchmarks (``python -m bench``) and for large demo data. It writes users,
 patients with revisions, treatment courses, visits with their phase timelines, weights,
 doses, vitals (with the alerts core classifies), sedation and Aldrete scores,
-acknowledgements of alert readings and, optionally, checklist answers — and for every
+acknowledgements of alert readings and high baselines, a few adverse events with what was
+given for them and, optionally, checklist answers — and for every
 row the audit row the clinic API would have written, with the same action, entity and
 JSON payload, hash-chained in id order, so ``verify_chain`` and ``Clinic.check()`` pass.
 
@@ -40,6 +41,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.course import next_visit_date
 from ketadesk.core.dosing import DosePlan, calculate_dose
+from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -70,6 +72,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "vitals": ("id", "visit_id", "taken_at", "sbp", "dbp", "hr", "spo2", "rr", "temp_c", "source", "alerts",
                "is_baseline", "entered_at", "entered_by", "corrects_id", "entered_in_error"),
     "acknowledgements": ("id", "visit_id", "subject", "subject_id", "note", "at", "by"),
+    "adverse_events": ("id", "visit_id", "kind", "description", "onset_at", "at", "by"),
+    "interventions": ("id", "visit_id", "adverse_event_id", "drug", "dose", "route", "given_at", "note", "at", "by"),
     "scores": ("id", "visit_id", "scale", "total", "items", "taken_at", "by"),
     "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"),
 }
@@ -117,8 +121,18 @@ _TODAY_PHASES = (Phase.DISCHARGED, Phase.INFUSING, Phase.OBSERVATION, Phase.PRE_
                  Phase.READY_FOR_DISCHARGE, Phase.SCHEDULED, Phase.INFUSING, Phase.DISCHARGED, Phase.OBSERVATION,
                  Phase.SCHEDULED, Phase.DISCHARGED)
 
+# Adverse events during the infusion (kind, weight, what was given: drug, dose, route; None: nothing given).
+ADVERSE = ((AdverseEventKind.NAUSEA, 50, ("Ondansetron", "4 mg", Route.IV)),
+           (AdverseEventKind.ANXIETY_AGITATION, 18, ("Midazolam", "1 mg", Route.IV)),
+           (AdverseEventKind.VOMITING, 10, ("Ondansetron", "4 mg", Route.IV)),
+           (AdverseEventKind.HYPERTENSION, 10, ("Clonidine", "0.1 mg", Route.PO)),
+           (AdverseEventKind.HALLUCINATIONS, 6, ("Midazolam", "1 mg", Route.IV)),
+           (AdverseEventKind.TACHYCARDIA, 6, None))
+ADVERSE_RATE = 0.06
+
 # Event kinds, in rough order of how often they occur.
-_VITALS, _PHASE, _SCORE, _ACK, _WEIGHT, _DOSE, _CHECK, _BOOK, _REGISTER, _PLAN, _REVISE = range(11)
+(_VITALS, _PHASE, _SCORE, _ACK, _WEIGHT, _DOSE, _CHECK, _BOOK, _REGISTER, _PLAN, _REVISE, _ADVERSE,
+ _INTERVENTION) = range(13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,9 +325,11 @@ class _Generator:
         out: list[_Attempt] = []
         seq, earliest = 1, person.start
         capped = False
+        # Only the patients picked for today come today, so today is an average day of the clinic.
+        last_day = self.today if person.forced else self.today - timedelta(days=1)
         while len(out) < person.n:
             day = max(person.start + timedelta(days=self.offset(seq)), earliest)
-            if day > self.today:
+            if day > last_day:
                 capped = True
                 break
             roll = rng.random()
@@ -539,6 +555,16 @@ class _Generator:
             moaas = rng.choice((5, 4, 4, 3))
             add(infusing + 1200, _SCORE, "moaas", moaas, None, nurse)
             add(infusing + 1201, _SCORE, "rass", 0 if moaas == 5 else rng.choice((-1, -1, -2)), None, nurse)
+        if rng.random() < ADVERSE_RATE:
+            kind, _, given = rng.choices(ADVERSE, [weight for _, weight, _ in ADVERSE])[0]
+            onset = infusing + rng.randint(300, max(301, observation - infusing - 60))
+            charted = onset + rng.randint(120, 360)
+            box = [0]
+            add(charted, _ADVERSE, kind.value, "", s + onset, nurse, box)
+            if given is not None:
+                drug, dose, route = given
+                handed = charted + rng.randint(60, 300)
+                add(handed + rng.randint(60, 180), _INTERVENTION, drug, dose, route.value, s + handed, "", box, nurse)
         add(observation + 1500, _SCORE, "moaas", 5, None, nurse)
         add(observation + 1501, _SCORE, "rass", 0, None, nurse)
         aldrete = {"activity": 2, "respiration": 2, "circulation": 2, "consciousness": 2, "spo2": 2}
@@ -652,6 +678,20 @@ class _Generator:
                 values = _dose_values(plan)
                 add("doses", (attempt.visit_id, *values.values(), at, by))
                 write_audit(at, by, "dose", "visit", attempt.visit_id, None, _canonical(values))
+            elif kind == _ADVERSE:
+                attempt, event_kind, description, onset_sec, by, box = payload
+                onset_at = at_text(attempt.day, onset_sec)
+                box[0] = add("adverse_events", (attempt.visit_id, event_kind, description, onset_at, at, by))
+                write_audit(at, by, "adverse_event", "visit", attempt.visit_id, None,
+                            _canonical({"id": box[0], "kind": event_kind, "description": description,
+                                        "onset_at": onset_at}))
+            elif kind == _INTERVENTION:
+                attempt, drug, dose, route, given_sec, note, box, by = payload
+                given_at = at_text(attempt.day, given_sec)
+                row_id = add("interventions", (attempt.visit_id, box[0], drug, dose, route, given_at, note, at, by))
+                write_audit(at, by, "intervention", "visit", attempt.visit_id, None,
+                            _canonical({"id": row_id, "drug": drug, "dose": dose, "route": route,
+                                        "given_at": given_at, "note": note, "adverse_event_id": box[0]}))
             elif kind == _CHECK:
                 attempt, checklist, item_key, by = payload
                 add("checklist_entries", (attempt.visit_id, checklist, item_key, 1, "", at, by))

@@ -119,7 +119,22 @@ def test_physician_override_allows_discharge_with_a_criterion_unmet(nurse: Clini
     physician.acknowledge_override(ready, readiness.DISCHARGE_OVERRIDE, "Escort delayed; taxi home, called sister")
     nurse.discharge(ready)
     last = nurse.visit(ready).detail.events[-1]
-    assert (last.phase, last.reason) == (Phase.DISCHARGED, "physician override: criteria unmet")
+    assert last.phase is Phase.DISCHARGED
+    assert last.reason == ("Physician override by doctor: Escort delayed; taxi home, called sister — "
+                           "criteria unmet: Responsible adult escort present (not ticked)")
+
+
+def test_override_given_before_the_infusion_stopped_does_not_count(nurse: Clinic, physician: Clinic, infusing: int,
+                                                                  clock: FakeClock, refused: Refused) -> None:
+    """A discharge override speaks for this recovery only: one written during the infusion is not enough."""
+    physician.acknowledge_override(infusing, readiness.DISCHARGE_OVERRIDE, "Written too early")
+    clock.advance(minutes=40)
+    nurse.stop_infusion(infusing)
+    nurse.record_vitals(infusing, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
+    clock.advance(minutes=31)
+    nurse.mark_ready_for_discharge(infusing)
+    with refused(match="Discharge is blocked"):
+        nurse.discharge(infusing)
 
 
 def test_discharge_only_from_ready(nurse: Clinic, recovered: int, refused: Refused) -> None:

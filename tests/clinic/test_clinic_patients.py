@@ -98,7 +98,7 @@ def test_duplicate_mrn_and_changed_mrn_are_refused(nurse: Clinic, refused: Refus
     """An MRN is registered once and never changed by an edit; both refusals store nothing."""
     patient_id = nurse.register_patient(make_patient()).created_id
     assert patient_id is not None
-    with refused(StoreError, match="already registered"):
+    with refused(field="mrn", match="already registered"):
         nurse.register_patient(make_patient(family_name="Other"))
     with refused(StoreError, match="MRN is fixed"):
         nurse.edit_patient(patient_id, make_patient(mrn="KD-99999"))

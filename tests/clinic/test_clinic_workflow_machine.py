@@ -182,9 +182,10 @@ class VisitWorkflow(RuleBasedStateMachine):
     @precondition(lambda self: self._in(Phase.INFUSING))
     @rule(early=st.booleans(), reason=REASONS)
     def stop_infusion(self, early: bool, reason: str) -> None:
-        """Stopping works unless it is early without a written reason."""
-        assert self.attempt(self.nurse.stop_infusion, self.visit_id, early=early, reason=reason) is (
-            not early or bool(reason.strip()))
+        """Stopping works when the planned time has run, or as an early stop with a written reason."""
+        ran_out = not self.nurse.visit(self.visit_id).timers.stopping_now_is_early
+        expected = bool(reason.strip()) if early else ran_out
+        assert self.attempt(self.nurse.stop_infusion, self.visit_id, early=early, reason=reason) is expected
 
     @precondition(lambda self: self._in(Phase.INFUSING, *AFTER_PUMP))
     @rule(moaas=st.integers(3, 6), rass=st.integers(-2, 1))

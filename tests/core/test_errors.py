@@ -38,5 +38,5 @@ def test_permission_denied_says_what_is_needed() -> None:
     """PermissionDenied names the action and the role it needs, and is a PermissionError."""
     error = PermissionDenied("Nurse Ann cannot sign", "the physician role")
     assert isinstance(error, PermissionError)
-    assert str(error) == "Nurse Ann cannot sign needs the physician role"
+    assert str(error) == "Nurse Ann cannot sign: that needs the physician role."
     assert (error.action, error.needed) == ("Nurse Ann cannot sign", "the physician role")

@@ -121,7 +121,7 @@ def test_physician_override_allows_discharge_with_criteria_unmet(qtbot: QtBot, n
     section.discharge_button.click()
     detail = nurse.visit(observing).detail
     assert detail.summary.phase is Phase.DISCHARGED
-    assert "physician override" in detail.events[-1].reason
+    assert detail.events[-1].reason.startswith("Physician override by doctor")
 
 
 def test_refresh_keeps_chosen_items_and_never_writes(qtbot: QtBot, nurse: Clinic, observing: int,

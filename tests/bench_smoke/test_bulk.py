@@ -1,0 +1,189 @@
+"""Smoke tests of the bulk loader (ketadesk.store.bulk) at a tiny size: counts, integrity, reads."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ketadesk.clinic import Clinic
+from ketadesk.clinic.config import default_protocol_text
+from ketadesk.core.clock import FakeClock
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import Protocol, load_protocol
+from ketadesk.store import audit, bulk
+from ketadesk.store.db import open_store
+from ketadesk.store.errors import StoreError
+
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+TINY = bulk.BulkSpec(patients=20, visits=400, vitals=9_000, years=10, now=NOW, today_visits=8)
+
+
+@pytest.fixture(scope="module")
+def protocol() -> Protocol:
+    """The protocol that ships with KetaDesk."""
+    return load_protocol(default_protocol_text())
+
+
+def _load(path: Path, protocol: Protocol, spec: bulk.BulkSpec) -> tuple[bulk.Progress, list[bulk.Progress]]:
+    store = open_store(path)
+    try:
+        steps = list(bulk.generate(store, protocol, spec))
+    finally:
+        store.close()
+    return steps[-1], steps
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> tuple[Path, bulk.Progress]:
+    """A tiny ten-year clinic, loaded once for the module."""
+    path = tmp_path_factory.mktemp("bulk") / "tiny.sqlite"
+    last, _ = _load(path, protocol, TINY)
+    return path, last
+
+
+@pytest.fixture
+def clinic(tiny: tuple[Path, bulk.Progress], protocol: Protocol) -> Iterator[Clinic]:
+    """The tiny clinic opened through the clinic API with the clock at the load's "now"."""
+    opened = Clinic.open(tiny[0], FakeClock(NOW), protocol)
+    yield opened
+    opened.close()
+
+
+def _count(path: Path, table: str) -> int:
+    with closing(sqlite3.connect(path)) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_column_lists_match_the_schema(tmp_path: Path) -> None:
+    """Every column list the loader inserts with is exactly the table's columns, in order."""
+    store = open_store(tmp_path / "schema.sqlite")
+    try:
+        for table, columns in bulk.COLUMNS.items():
+            actual = tuple(row["name"] for row in store.all(f"PRAGMA table_info({table})"))
+            assert columns == actual, table
+    finally:
+        store.close()
+
+
+def test_row_counts_match_the_spec_and_the_progress(tiny: tuple[Path, bulk.Progress]) -> None:
+    """Patients and visits are exactly as asked, vitals close to it, and the progress counts what is stored."""
+    path, last = tiny
+    assert _count(path, "patients") == TINY.patients
+    assert _count(path, "visits") == TINY.visits
+    assert 0.9 * TINY.vitals <= _count(path, "vitals") <= TINY.vitals
+    for table, written in last.counts.items():
+        assert _count(path, table) == written, table
+    assert last.done == last.total == TINY.visits
+
+
+def test_every_record_row_has_its_audit_row(tiny: tuple[Path, bulk.Progress]) -> None:
+    """One audit row per write, as through the clinic API (a booking's visit and its first event share one)."""
+    c = tiny[1].counts
+    expected = (c["users"] + c["patient_revisions"] + c["courses"] + c["visits"] + (c["visit_events"] - c["visits"])
+                + c["weights"] + c["doses"] + c["vitals"] + c["acknowledgements"] + c["scores"]
+                + c["checklist_entries"] + c["adverse_events"] + c["interventions"])
+    assert c["audit"] == expected
+
+
+def test_check_passes_on_the_loaded_clinic(clinic: Clinic) -> None:
+    """Integrity, foreign keys, schema version and the whole audit chain hold after a bulk load."""
+    assert clinic.check() == []
+
+
+def test_board_shows_today_in_several_phases(clinic: Clinic) -> None:
+    """Today's board lists exactly the visits booked for today, in varied phases, with timers."""
+    board = clinic.board(NOW.date())
+    assert len(board) == TINY.today_visits
+    phases = {v.phase for v in board}
+    assert len(phases) >= 3
+    assert Phase.INFUSING in phases
+    assert all(v.timers is not None for v in board)
+    infusing = [v for v in board if v.phase is Phase.INFUSING]
+    assert all(v.timers.infusion_remaining is not None for v in infusing if v.timers)
+
+
+def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, bulk.Progress]) -> None:
+    """A patient's history holds all of their visits, and finished visits carry their readings and dose."""
+    with closing(sqlite3.connect(tiny[0])) as conn:
+        patient_id, visits = conn.execute(
+            "SELECT patient_id, count(*) FROM visits GROUP BY patient_id ORDER BY 2 DESC LIMIT 1").fetchone()
+    history = clinic.patient_history(patient_id)
+    assert len(history.visits) == visits
+    assert len(history.courses) == 1
+    discharged = [v for v in history.visits if v.summary.phase is Phase.DISCHARGED]
+    assert discharged
+    assert all(v.vitals and v.dose is not None and v.weight_kg for v in discharged)
+    assert all(any(r.is_baseline for r in v.vitals) for v in discharged)
+
+
+def test_same_spec_gives_the_same_database(tmp_path: Path, protocol: Protocol,
+                                           tiny: tuple[Path, bulk.Progress]) -> None:
+    """The seeded generator is reproducible: a second load ends on the same audit hash."""
+    again = tmp_path / "again.sqlite"
+    _load(again, protocol, TINY)
+
+    def last_hash(path: Path) -> str:
+        with closing(sqlite3.connect(path)) as conn:
+            return str(conn.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0])
+
+    assert last_hash(again) == last_hash(tiny[0])
+
+
+def test_progress_is_yielded_as_chunks_commit(tmp_path: Path, protocol: Protocol,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With small chunks the generator reports rising progress, ending at every visit."""
+    monkeypatch.setattr(bulk, "FLUSH_ROWS", 2_000)
+    _, steps = _load(tmp_path / "chunks.sqlite", protocol, TINY)
+    assert len(steps) > 3
+    assert [s.done for s in steps] == sorted(s.done for s in steps)
+    assert steps[-1].done == steps[-1].total
+
+
+def test_durable_sync_is_restored_after_a_load(tmp_path: Path, protocol: Protocol) -> None:
+    """The load runs with synchronous=OFF but leaves the connection at FULL again."""
+    store = open_store(tmp_path / "sync.sqlite")
+    try:
+        bulk.load(store, protocol, replace(TINY, patients=5, visits=40, vitals=400, today_visits=2))
+        assert store.one("PRAGMA synchronous")[0] == 2  # type: ignore[index]
+    finally:
+        store.close()
+
+
+def test_checklists_can_be_included(tmp_path: Path, protocol: Protocol) -> None:
+    """With checklists on, answers are written with their audit rows and the check still passes."""
+    path = tmp_path / "checklists.sqlite"
+    spec = replace(TINY, patients=5, visits=40, vitals=800, today_visits=2, checklists=True)
+    last, _ = _load(path, protocol, spec)
+    assert last.counts["checklist_entries"] > 0
+    opened = Clinic.open(path, FakeClock(NOW), protocol)
+    try:
+        assert opened.check() == []
+    finally:
+        opened.close()
+
+
+def test_refuses_a_database_with_patients(tiny: tuple[Path, bulk.Progress], protocol: Protocol) -> None:
+    """A bulk load only fills a database that has no patients yet."""
+    store = open_store(tiny[0])
+    try:
+        with pytest.raises(StoreError, match="without patients"):
+            list(bulk.generate(store, protocol, TINY))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("temp_c", [None, 36.8, 37.0])
+@pytest.mark.parametrize("alerts", ["", "sbp_high,dbp_high"])
+def test_fast_vitals_payload_is_the_canonical_json(temp_c: float | None, alerts: str) -> None:
+    """The hand-built vitals audit payload is byte for byte what visits.add_vitals would write."""
+    taken = "2026-11-27T13:57:56.000Z"
+    expected = audit._canonical({"visit_id": 12, "taken_at": taken, "sbp": 181, "dbp": 96, "hr": 88, "spo2": 97,
+                                 "rr": 14, "temp_c": temp_c, "alerts": alerts, "baseline": temp_c is not None,
+                                 "corrects": None, "entered_in_error": False})
+    assert bulk.vitals_after(12, taken, 181, 96, 88, 97, 14, temp_c, alerts, temp_c is not None) == expected
