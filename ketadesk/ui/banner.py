@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from ketadesk.clinic import VisitView
 from ketadesk.core.patient import Patient
 from ketadesk.core.timers import format_duration
-from ketadesk.ui.board import ALERT_COLOUR, PHASE_COLOURS
+from ketadesk.ui.board import ALERT_COLOUR, phase_colour
 
 
 def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:
@@ -73,7 +73,7 @@ class VisitBanner(QFrame):
         else:
             self.substance.hide()
         self.course.setText(summary.position.label if summary.position else "Not in a course")
-        colour = PHASE_COLOURS.get(summary.phase, "#607d8b")
+        colour = phase_colour(summary.phase)
         self.phase.setText(f"● {summary.phase.label.upper()}")
         self.phase.setStyleSheet(f"color: {colour};")
         self.timers.setText(self._timer_text(view))

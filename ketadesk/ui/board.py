@@ -31,6 +31,35 @@ PHASE_COLOURS = {
 }
 ALERT_COLOUR = "#c62828"
 
+# The same hues, lighter, for dark system themes (contrast against a dark window).
+PHASE_COLOURS_DARK = {
+    Phase.SCHEDULED: "#b0bec5",
+    Phase.PRE_ASSESSMENT: "#64b5f6",
+    Phase.INFUSING: "#ce93d8",
+    Phase.STOPPED_EARLY: "#f48fb1",
+    Phase.OBSERVATION: "#4dd0e1",
+    Phase.READY_FOR_DISCHARGE: "#81c784",
+    Phase.DISCHARGED: "#bdbdbd",
+    Phase.SIGNED: "#bdbdbd",
+}
+
+
+def dark_theme() -> bool:
+    """True when the system palette has a dark window (the user's theme, not ours to override)."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return False
+    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def phase_colour(phase: Phase) -> str:
+    """The phase's accent, readable in the current light or dark theme."""
+    table = PHASE_COLOURS_DARK if dark_theme() else PHASE_COLOURS
+    return table.get(phase, "#607d8b")
+
 
 @dataclass(frozen=True, slots=True)
 class ChairState:
@@ -115,7 +144,7 @@ class ChairTile(QFrame):
         if visit is None:
             self._free()
             return
-        colour = PHASE_COLOURS.get(visit.phase, "#607d8b")
+        colour = phase_colour(visit.phase)
         self.patient.setText(f"{visit.patient_name}  ·  {visit.mrn}")
         self.flag.setText("⚠ SUBSTANCE-USE HISTORY" if visit.substance_use else "")
         self.flag.setStyleSheet(f"color: white; background: {ALERT_COLOUR}; padding: 2px;")

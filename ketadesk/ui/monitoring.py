@@ -333,6 +333,8 @@ class MonitoringSection(SectionBase):
             '<span style="color:#616161">- - alert thresholds (shaded: alert zone)</span>')
         self.chart_legend.setObjectName("vitals_chart_legend")
         self.chart_legend.setWordWrap(True)
+        # The legend belongs to the chart, which is always drawn on white: keep it readable in dark themes.
+        self.chart_legend.setStyleSheet("background: white; padding: 3px;")
         layout.addWidget(self.chart_legend)
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.spo2_chart)
