@@ -37,6 +37,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.course import next_visit_date
@@ -115,6 +116,8 @@ ALERT_NOTES = ("Rechecked in 5 min; back within limits", "Infusion rate slowed; 
                "Patient reassured; rechecked at next interval")
 
 DONE, CANCELLED, NO_SHOW = "done", "cancelled", "no_show"
+# One thing that happened: (timestamp text, tie-break counter, kind, what the kind needs).
+_Event = tuple[str, int, int, tuple[Any, ...]]
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 # Today's visits cycle through these phases so the board shows a real mid-day.
 _TODAY_PHASES = (Phase.DISCHARGED, Phase.INFUSING, Phase.OBSERVATION, Phase.PRE_ASSESSMENT, Phase.DISCHARGED,
@@ -469,11 +472,11 @@ class _Generator:
 
     # ------------------------------------------------------------------ events of one day
 
-    def event(self, events: list[tuple[object, ...]], day: date, sec: int, kind: int, *payload: object) -> None:
+    def event(self, events: list[_Event], day: date, sec: int, kind: int, *payload: object) -> None:
         self._counter += 1
         events.append((self.at(day, sec), self._counter, kind, payload))
 
-    def office_events(self, person: _Person, events: list[tuple[object, ...]], day: date) -> None:
+    def office_events(self, person: _Person, events: list[_Event], day: date) -> None:
         rng = self.rng
         self.make_patient(person)
         desk = rng.choice(self.desk + self.nurses)
@@ -482,7 +485,7 @@ class _Generator:
         self.event(events, day, sec + 40, _PLAN, person, desk)
         self.event(events, day, sec + 90, _BOOK, person.attempts[0], desk)
 
-    def cancel_events(self, attempt: _Attempt, events: list[tuple[object, ...]], cutoff: int | None) -> None:
+    def cancel_events(self, attempt: _Attempt, events: list[_Event], cutoff: int | None) -> None:
         rng = self.rng
         nurse = rng.choice(self.nurses)
         if attempt.outcome == CANCELLED:
@@ -506,7 +509,7 @@ class _Generator:
         discharged = ready + rng.randint(120, 900)
         return pre, infusing, observation, ready, discharged
 
-    def visit_events(self, attempt: _Attempt, events: list[tuple[object, ...]], cutoff: int | None,
+    def visit_events(self, attempt: _Attempt, events: list[_Event], cutoff: int | None,
                      target: Phase | None) -> None:
         rng, person, day = self.rng, attempt.person, attempt.day
         nurse = rng.choice(self.nurses)
@@ -638,11 +641,11 @@ class _Generator:
 
     # ------------------------------------------------------------------ writing events
 
-    def dispatch(self, events: list[tuple[object, ...]]) -> None:
+    def dispatch(self, events: list[_Event]) -> None:
         w = self.w
         add, write_audit = w.add, w.audit
         at_text = self.at
-        for at, _, kind, payload in sorted(events):  # type: ignore[assignment]
+        for at, _, kind, payload in sorted(events):
             if kind == _VITALS:
                 attempt, taken_sec, sbp, dbp, hr, spo2, rr, temp, source, alerts, baseline, by, box = payload
                 taken = at_text(attempt.day, taken_sec)
@@ -785,7 +788,7 @@ class _Generator:
         conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
             for day in days:
-                events: list[tuple[object, ...]] = []
+                events: list[_Event] = []
                 for person in office.get(day, ()):
                     self.office_events(person, events, day)
                 for person in revisions.get(day, ()):
@@ -814,7 +817,7 @@ class _Generator:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         yield Progress(done, total, dict(self.w.counts))
 
-    def revise_event(self, person: _Person, events: list[tuple[object, ...]], day: date) -> None:
+    def revise_event(self, person: _Person, events: list[_Event], day: date) -> None:
         rng = self.rng
         assert person.patient is not None
         if rng.random() < 0.5:

@@ -1,0 +1,16 @@
+"""KetaDesk benchmarks: ``python -m bench`` (``make bench``) runs them all and prints a table.
+
+- :mod:`bench.write` — one vitals set through the clinic API, committed durably, next to a
+  bare sqlite3 insert + commit with the same pragmas on the same disk.
+- :mod:`bench.tenyear` — a ten-year clinic generated with :mod:`ketadesk.store.bulk`, then
+  open, today's board, one patient's history and size on disk, each read step in a fresh
+  process (:mod:`bench.reads`) so its peak RSS is its own.
+
+Figures and the machine they came from are written up in docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+OUT_DIR = Path(__file__).resolve().parent / "out"
