@@ -641,7 +641,7 @@ class Clinic:
         """A patient's whole record: every course and every visit in full."""
         patient = store_patients.get(self.store, patient_id)
         rows = store_visits.for_patient(self.store, patient_id)
-        details = tuple(store_visits.detail(self.store, r.summary.id)[0] for r in rows)
+        details = tuple(detail for detail, _ in store_visits.details(self.store, rows))
         return PatientHistory(patient, tuple(store_courses.for_patient(self.store, patient_id)), details)
 
     # ------------------------------------------------------------------ housekeeping

@@ -58,6 +58,9 @@ class FakeClock:
         self._now = moment.astimezone(UTC)
 
 
+_ZERO = timedelta(0)
+
+
 def to_utc_iso(moment: datetime) -> str:
     """Format an aware datetime as the UTC ISO-8601 text the store keeps.
 
@@ -70,8 +73,15 @@ def to_utc_iso(moment: datetime) -> str:
 
 
 def from_utc_iso(text: str) -> datetime:
-    """Parse text written by :func:`to_utc_iso` back into an aware UTC datetime."""
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+    """Parse text written by :func:`to_utc_iso` back into an aware UTC datetime.
+
+    Python 3.11 reads the ``Z`` suffix itself; the stored form is always UTC, so the common
+    case needs no conversion (this runs for every reading a history loads).
+    """
+    parsed = datetime.fromisoformat(text)
+    zone = parsed.tzinfo
+    if zone is UTC:
+        return parsed
+    if zone is None or parsed.utcoffset() == _ZERO:
+        return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

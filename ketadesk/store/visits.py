@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,19 +59,30 @@ def _opt_time(text: str | None) -> datetime | None:
     return from_utc_iso(text) if text else None
 
 
+# Readings are the most numerous rows a screen loads (a long history holds thousands), so
+# their enums are looked up in plain dicts rather than through the Enum constructor.
+_SOURCES = {s.value: s for s in Source}
+_ALERTS = {a.value: a for a in AlertKind}
+
+
+def _alerts(text: str) -> tuple[AlertKind, ...]:
+    return tuple(_ALERTS[a] for a in text.split(",")) if text else ()
+
+
 def _vitals_record(row: sqlite3.Row) -> VitalsRecord:
+    (id_, visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline, entered_at, _, corrects_id,
+     entered_in_error, by_login) = row
     return VitalsRecord(
-        id=row["id"],
-        visit_id=row["visit_id"],
-        vitals=VitalSigns(from_utc_iso(row["taken_at"]), row["sbp"], row["dbp"], row["hr"], row["spo2"], row["rr"],
-                          row["temp_c"]),
-        source=Source(row["source"]),
-        alerts=tuple(AlertKind(a) for a in row["alerts"].split(",") if a),
-        is_baseline=bool(row["is_baseline"]),
-        entered_at=from_utc_iso(row["entered_at"]),
-        entered_by=row["by_login"],
-        corrects_id=row["corrects_id"],
-        entered_in_error=bool(row["entered_in_error"]),
+        id=id_,
+        visit_id=visit_id,
+        vitals=VitalSigns(from_utc_iso(taken_at), sbp, dbp, hr, spo2, rr, temp_c),
+        source=_SOURCES[source],
+        alerts=_alerts(alerts),
+        is_baseline=bool(is_baseline),
+        entered_at=from_utc_iso(entered_at),
+        entered_by=by_login,
+        corrects_id=corrects_id,
+        entered_in_error=bool(entered_in_error),
     )
 
 
@@ -390,77 +402,87 @@ def for_patient(store: Store, patient_id: int) -> list[VisitRow]:
 
 def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
     """Everything recorded about one visit."""
-    base = row(store, visit_id)
-    events = tuple(
-        PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
-        for r in store.all("SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by"
-                           " WHERE e.visit_id = ? ORDER BY e.id", (visit_id,))
-    )
-    weight = store.one("SELECT weight_kg FROM weights WHERE visit_id = ? ORDER BY id DESC LIMIT 1", (visit_id,))
-    dose_row = store.one("SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id = ?"
-                         " ORDER BY d.id DESC LIMIT 1", (visit_id,))
-    dose = None
-    if dose_row:
-        dose = DoseRecord(dose_row["id"], dose_row["mg_per_kg"], dose_row["weight_kg"], dose_row["dose_mg"],
-                          dose_row["concentration_mg_per_ml"], dose_row["volume_ml"], dose_row["duration_min"],
-                          dose_row["rate_ml_per_h"], dose_row["drug"], dose_row["route"], dose_row["lot_number"],
-                          from_utc_iso(dose_row["at"]), dose_row["login"])
-    vitals = tuple(_vitals_record(r) for r in store.all(_CURRENT_VITALS + " ORDER BY v.taken_at, v.id", (visit_id,)))
-    checklist = tuple(
-        ChecklistEntry(r["checklist"], r["item_key"], bool(r["checked"]), r["note"], from_utc_iso(r["at"]), r["login"])
-        for r in store.all(
-            """SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by WHERE c.visit_id = ?
-               AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
-               AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""",
-            (visit_id,),
+    return details(store, [row(store, visit_id)])[0]
+
+
+def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
+    """Run ``sql`` (which selects ``visit_id``) for every visit in the JSON id list, grouped by visit."""
+    groups: dict[int, list[sqlite3.Row]] = defaultdict(list)
+    for found in store.all(sql, (ids,)):
+        groups[found["visit_id"]].append(found)
+    return groups
+
+
+_IN = "IN (SELECT value FROM json_each(?))"
+
+
+def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, VisitTimes]]:
+    """Everything recorded about several visits, one query per kind of record for all of them.
+
+    A patient's whole history is read this way: the cost grows with the rows read, not
+    with the number of visits times the number of tables.
+    """
+    if not rows:
+        return []
+    ids = json.dumps([r.summary.id for r in rows])
+    events = _grouped(store, "SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by"
+                             f" WHERE e.visit_id {_IN} ORDER BY e.id", ids)
+    weights = _grouped(store, f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids)
+    doses = _grouped(store, f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN}"
+                            " ORDER BY d.id", ids)
+    vitals = _grouped(store, """SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
+        WHERE v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)"""
+                      f" AND v.visit_id {_IN} ORDER BY v.taken_at, v.id", ids)
+    checklist = _grouped(store, f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
+        WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
+        AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""", ids)
+    notes = _grouped(store, f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
+        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""", ids)
+    acks = _grouped(store, "SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by"
+                           f" WHERE a.visit_id {_IN} ORDER BY a.id", ids)
+    scores = _grouped(store, "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
+                             f" WHERE s.visit_id {_IN} ORDER BY s.taken_at, s.id", ids)
+    adverse = _grouped(store, "SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
+                              f" WHERE a.visit_id {_IN} ORDER BY a.onset_at, a.id", ids)
+    given = _grouped(store, "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
+                            f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id", ids)
+    result: list[tuple[VisitDetail, VisitTimes]] = []
+    for base in rows:
+        vid = base.summary.id
+        dose_rows = doses.get(vid)
+        dose = None
+        if dose_rows:
+            d = dose_rows[-1]
+            dose = DoseRecord(d["id"], d["mg_per_kg"], d["weight_kg"], d["dose_mg"], d["concentration_mg_per_ml"],
+                              d["volume_ml"], d["duration_min"], d["rate_ml_per_h"], d["drug"], d["route"],
+                              d["lot_number"], from_utc_iso(d["at"]), d["login"])
+        weight_rows = weights.get(vid)
+        detail_ = VisitDetail(
+            summary=base.summary,
+            events=tuple(PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
+                         for r in events.get(vid, ())),
+            weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,
+            dose=dose,
+            vitals=tuple(_vitals_record(r) for r in vitals.get(vid, ())),
+            checklist=tuple(ChecklistEntry(r["checklist"], r["item_key"], bool(r["checked"]), r["note"],
+                                           from_utc_iso(r["at"]), r["login"]) for r in checklist.get(vid, ())),
+            notes=tuple(NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
+                        for r in notes.get(vid, ())),
+            acknowledgements=tuple(Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"],
+                                                   from_utc_iso(r["at"]), r["login"]) for r in acks.get(vid, ())),
+            scores=tuple(ScoreRecord(r["id"], r["scale"], r["total"],
+                                     tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items()))
+                                     if r["items"] else (),
+                                     from_utc_iso(r["taken_at"]), r["login"]) for r in scores.get(vid, ())),
+            adverse_events=tuple(AdverseEvent(r["id"], AdverseEventKind(r["kind"]), r["description"],
+                                              from_utc_iso(r["onset_at"]), from_utc_iso(r["at"]), r["login"])
+                                 for r in adverse.get(vid, ())),
+            interventions=tuple(Intervention(r["id"], r["drug"], r["dose"], Route(r["route"]),
+                                             from_utc_iso(r["given_at"]), r["note"], r["adverse_event_id"],
+                                             from_utc_iso(r["at"]), r["login"]) for r in given.get(vid, ())),
         )
-    )
-    notes = tuple(
-        NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
-        for r in store.all(
-            """SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id = ?
-               AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""",
-            (visit_id,),
-        )
-    )
-    acks = tuple(
-        Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"], from_utc_iso(r["at"]), r["login"])
-        for r in store.all("SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by"
-                           " WHERE a.visit_id = ? ORDER BY a.id", (visit_id,))
-    )
-    scores = tuple(
-        ScoreRecord(r["id"], r["scale"], r["total"],
-                    tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items())) if r["items"] else (),
-                    from_utc_iso(r["taken_at"]), r["login"])
-        for r in store.all("SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-                           " WHERE s.visit_id = ? ORDER BY s.taken_at, s.id", (visit_id,))
-    )
-    events_ = tuple(
-        AdverseEvent(r["id"], AdverseEventKind(r["kind"]), r["description"], from_utc_iso(r["onset_at"]),
-                     from_utc_iso(r["at"]), r["login"])
-        for r in store.all("SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
-                           " WHERE a.visit_id = ? ORDER BY a.onset_at, a.id", (visit_id,))
-    )
-    given = tuple(
-        Intervention(r["id"], r["drug"], r["dose"], Route(r["route"]), from_utc_iso(r["given_at"]), r["note"],
-                     r["adverse_event_id"], from_utc_iso(r["at"]), r["login"])
-        for r in store.all("SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
-                           " WHERE i.visit_id = ? ORDER BY i.given_at, i.id", (visit_id,))
-    )
-    result = VisitDetail(
-        summary=base.summary,
-        events=events,
-        weight_kg=float(weight[0]) if weight else None,
-        dose=dose,
-        vitals=vitals,
-        checklist=checklist,
-        notes=notes,
-        acknowledgements=acks,
-        scores=scores,
-        adverse_events=events_,
-        interventions=given,
-    )
-    return result, base.times
+        result.append((detail_, base.times))
+    return result
 
 
 def previous_dose_mg_per_kg(store: Store, patient_id: int, before_visit_id: int) -> float | None:
