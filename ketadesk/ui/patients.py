@@ -286,6 +286,7 @@ class FindPatientDialog(QDialog):
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.verticalHeader().setVisible(False)
         self.results.doubleClicked.connect(self.schedule)
         layout.addWidget(self.results, 1)
         row = QHBoxLayout()
@@ -312,6 +313,7 @@ class FindPatientDialog(QDialog):
             for column, text in enumerate((patient.display_name, patient.mrn, patient.date_of_birth.isoformat(),
                                            caution)):
                 self.results.setItem(row, column, QTableWidgetItem(text))
+        self.results.resizeColumnsToContents()
         if self.patients:
             self.results.selectRow(0)
 
