@@ -150,6 +150,10 @@ class VisitDetail:
         marked = [v for v in self.vitals if v.is_baseline]
         return marked[-1] if marked else None
 
+    def latest_acknowledgement(self, subject: str) -> Acknowledgement | None:
+        """The most recent acknowledgement of ``subject`` (baseline BP, dose, discharge override)."""
+        return next((a for a in reversed(self.acknowledgements) if a.subject == subject), None)
+
     def latest_score(self, scale: str) -> ScoreRecord | None:
         """The most recent score on ``scale``, if any."""
         found = [s for s in self.scores if s.scale == scale]

@@ -95,6 +95,7 @@ class SectionBase(QWidget):
         super().__init__(parent)
         self.clinic = clinic
         self.visit_id = visit_id
+        self.acknowledgement_dialog: PhysicianAcknowledgement | None = None
 
     def refresh(self, view: VisitView) -> None:
         """Redraw from ``view``; never touch what the user is typing. Every section overrides this."""
@@ -104,6 +105,27 @@ class SectionBase(QWidget):
         """Tell the workspace a write happened."""
         if changes is not None:
             self.changed.emit(changes)
+
+    def written(self, changes: Changes | None) -> None:
+        """A write succeeded: tell the workspace, and redraw this section at once in case it stands alone."""
+        if changes is None:
+            return
+        self.emit_changes(changes)
+        self.refresh(self.clinic.visit(self.visit_id))
+
+    def open_acknowledgement(self, subject: str, what: str) -> PhysicianAcknowledgement:
+        """Open the physician's dialog without blocking; its acceptance is a write like any other.
+
+        The dialog is kept as ``acknowledgement_dialog`` (tests drive it there); the previous,
+        long-closed one is released when the next opens.
+        """
+        dialog = PhysicianAcknowledgement(self.clinic, self.visit_id, subject, what, self)
+        dialog.accepted.connect(lambda: self.written(dialog.result_changes))
+        if self.acknowledgement_dialog is not None:
+            self.acknowledgement_dialog.deleteLater()
+        self.acknowledgement_dialog = dialog
+        dialog.open()
+        return dialog
 
 
 class PhysicianAcknowledgement(QDialog):

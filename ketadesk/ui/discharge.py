@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Changes, Clinic, VisitView
+from ketadesk.clinic import Clinic, VisitView
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE, Criterion
 from ketadesk.core.records import Acknowledgement, VisitDetail
@@ -101,7 +101,6 @@ class DischargeSection(SectionBase):
         super().__init__(clinic, visit_id, parent)
         self.setObjectName("discharge_section")
         self.names = NameBook(clinic)
-        self.acknowledgement_dialog: PhysicianAcknowledgement | None = None
         self._record_key: tuple[object, ...] | None = None
         self._criteria: list[Criterion] = []
         self._criteria_key: tuple[object, ...] | None = None
@@ -313,7 +312,7 @@ class DischargeSection(SectionBase):
 
     def _draw_actions(self, detail: VisitDetail, phase: Phase, timers: VisitTimers) -> None:
         unmet = [c for c in self._criteria if not c.met]
-        override = _latest(detail.acknowledgements, DISCHARGE_OVERRIDE)
+        override = detail.latest_acknowledgement(DISCHARGE_OVERRIDE)
         # Ready for discharge: only from observation, once the minimum has passed.
         if phase is Phase.OBSERVATION or phase is Phase.STOPPED_EARLY:
             left = timers.observation_remaining
@@ -394,13 +393,6 @@ class DischargeSection(SectionBase):
 
     # ------------------------------------------------------------------ writing
 
-    def _written(self, changes: Changes | None) -> None:
-        """A write succeeded: tell the workspace, and redraw this section at once in case it stands alone."""
-        if changes is None:
-            return
-        self.emit_changes(changes)
-        self.refresh(self.clinic.visit(self.visit_id))
-
     def record_checklist(self, item_key: str, checked: bool) -> None:
         """Store one tick or untick at once; a refusal puts the box back."""
         changes = attempt(self.message,
@@ -408,7 +400,7 @@ class DischargeSection(SectionBase):
         if changes is None:
             self.manual[item_key].put_back(not checked)
             return
-        self._written(changes)
+        self.written(changes)
 
     def record_aldrete(self) -> None:
         """Record the modified Aldrete score as chosen."""
@@ -421,15 +413,15 @@ class DischargeSection(SectionBase):
                                                              AldreteScore(**{k: int(v) for k, v in values.items()})))
         if changes is not None:
             self.aldrete_message.ok("Aldrete recorded")
-        self._written(changes)
+        self.written(changes)
 
     def mark_ready(self) -> None:
         """Observation is done: the patient may be assessed for discharge."""
-        self._written(attempt(self.message, lambda: self.clinic.mark_ready_for_discharge(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.mark_ready_for_discharge(self.visit_id)))
 
     def discharge(self) -> None:
         """Discharge the patient (the clinic checks every criterion again)."""
-        self._written(attempt(self.message, lambda: self.clinic.discharge(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.discharge(self.visit_id)))
 
     def override(self) -> PhysicianAcknowledgement:
         """Open the physician's override for unmet criteria, listing them; a written reason is required."""
@@ -437,14 +429,5 @@ class DischargeSection(SectionBase):
         unmet = [missing_words(c, view.timers) for c in self._criteria if not c.met]
         listed = "\n".join(f"•  {m}" for m in unmet) or "•  (none)"
         what = ("Discharge with criteria unmet needs a physician's written reason.\nUnmet now:\n" + listed)
-        dialog = PhysicianAcknowledgement(self.clinic, self.visit_id, DISCHARGE_OVERRIDE, what, self)
-        dialog.accepted.connect(lambda: self._written(dialog.result_changes))
-        if self.acknowledgement_dialog is not None:  # the last one, long closed
-            self.acknowledgement_dialog.deleteLater()
-        self.acknowledgement_dialog = dialog
-        dialog.open()
-        return dialog
+        return self.open_acknowledgement(DISCHARGE_OVERRIDE, what)
 
-
-def _latest(acknowledgements: tuple[Acknowledgement, ...], subject: str) -> Acknowledgement | None:
-    return next((a for a in reversed(acknowledgements) if a.subject == subject), None)

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Changes, Clinic, VisitView
+from ketadesk.clinic import Clinic, VisitView
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import BASELINE_BP, DOSE_OVERRIDE
-from ketadesk.core.records import Acknowledgement, DoseRecord, VisitDetail
+from ketadesk.core.records import DoseRecord, VisitDetail
 from ketadesk.core.vitals import baseline_needs_physician
 from ketadesk.ui.checklist_rows import MUTED_STYLE, ChecklistLine, NameBook, PristineFields
 from ketadesk.ui.common import (
@@ -105,7 +105,6 @@ class PreAssessmentSection(SectionBase):
         self.setObjectName("pre_assessment_section")
         self.names = NameBook(clinic)
         self.fields = PristineFields()
-        self.acknowledgement_dialog: PhysicianAcknowledgement | None = None
         self._drawn: tuple[object, ...] | None = None
         self._phase: Phase | None = None
         self._weight_kg: float | None = None
@@ -204,7 +203,7 @@ class PreAssessmentSection(SectionBase):
         box.setObjectName("baseline_box")
         column = QVBoxLayout(box)
         self.baseline_row = VitalsRow(clinic, visit_id, name="baseline_row", baseline=True)
-        self.baseline_row.committed.connect(self._written)
+        self.baseline_row.committed.connect(self.written)
         column.addWidget(self.baseline_row)
         self.baseline_recorded = _label("baseline_recorded")
         column.addWidget(self.baseline_recorded)
@@ -353,7 +352,7 @@ class PreAssessmentSection(SectionBase):
                 f"{local_time(v.taken_at)} by {self.names.name(baseline.entered_by)}")
             self.baseline_recorded.setStyleSheet("")
             needs = baseline_needs_physician(v, self.clinic.protocol.alerts)
-        ack = _latest(detail.acknowledgements, BASELINE_BP)
+        ack = detail.latest_acknowledgement(BASELINE_BP)
         if not needs or baseline is None:
             self.baseline_ack.setText("")
             self.baseline_ack.setVisible(False)
@@ -490,20 +489,13 @@ class PreAssessmentSection(SectionBase):
 
     # ------------------------------------------------------------------ writing
 
-    def _written(self, changes: Changes | None) -> None:
-        """A write succeeded: tell the workspace, and redraw this section at once in case it stands alone."""
-        if changes is None:
-            return
-        self.emit_changes(changes)
-        self.refresh(self.clinic.visit(self.visit_id))
-
     def start_infusion(self) -> None:
         """Start the pump once every gate holds (the clinic checks them again)."""
-        self._written(attempt(self.message, lambda: self.clinic.start_infusion(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.start_infusion(self.visit_id)))
 
     def start_pre_assessment(self) -> None:
         """The patient is in the chair."""
-        self._written(attempt(self.message, lambda: self.clinic.start_pre_assessment(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.start_pre_assessment(self.visit_id)))
 
     def record_checklist(self, item_key: str, checked: bool) -> None:
         """Store one tick or untick as soon as it is made; a refusal puts the box back."""
@@ -512,7 +504,7 @@ class PreAssessmentSection(SectionBase):
         if changes is None:
             self.checklist[item_key].put_back(not checked)
             return
-        self._written(changes)
+        self.written(changes)
 
     def record_weight(self) -> None:
         """Record today's weight as typed."""
@@ -520,7 +512,7 @@ class PreAssessmentSection(SectionBase):
         if changes is not None:
             self.fields.adopt(self.weight)
             self.weight_message.ok("Weight recorded")
-        self._written(changes)
+        self.written(changes)
 
     def prepare_dose(self) -> None:
         """Record the dose as calculated for today's weight."""
@@ -534,30 +526,18 @@ class PreAssessmentSection(SectionBase):
             self.dose_message.error("Dose prepared — a physician must acknowledge it: " + "; ".join(changes.warnings))
         else:
             self.dose_message.ok("Dose prepared")
-        self._written(changes)
+        self.written(changes)
 
     def acknowledge_baseline(self) -> PhysicianAcknowledgement:
         """Ask a physician to acknowledge a baseline BP above the protocol limit."""
         limits = self.clinic.protocol.alerts
-        return self._open_acknowledgement(
+        return self.open_acknowledgement(
             BASELINE_BP, f"The baseline blood pressure is above {limits.baseline_sbp_above}/"
                          f"{limits.baseline_dbp_above}. A physician must say why it is safe to start the infusion.")
 
     def acknowledge_dose(self) -> PhysicianAcknowledgement:
         """Ask a physician to acknowledge a dose outside the protocol."""
         text = self.dose_ack.text().removeprefix("⚠ ")
-        return self._open_acknowledgement(DOSE_OVERRIDE, f"{text} A physician must give the reason for this dose.")
-
-    def _open_acknowledgement(self, subject: str, what: str) -> PhysicianAcknowledgement:
-        """Open the physician's dialog without blocking; its acceptance is a write like any other."""
-        dialog = PhysicianAcknowledgement(self.clinic, self.visit_id, subject, what, self)
-        dialog.accepted.connect(lambda: self._written(dialog.result_changes))
-        if self.acknowledgement_dialog is not None:  # the last one, long closed
-            self.acknowledgement_dialog.deleteLater()
-        self.acknowledgement_dialog = dialog
-        dialog.open()
-        return dialog
+        return self.open_acknowledgement(DOSE_OVERRIDE, f"{text} A physician must give the reason for this dose.")
 
 
-def _latest(acknowledgements: tuple[Acknowledgement, ...], subject: str) -> Acknowledgement | None:
-    return next((a for a in reversed(acknowledgements) if a.subject == subject), None)
