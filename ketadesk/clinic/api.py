@@ -25,6 +25,7 @@ from ketadesk.core.phases import Phase, check_transition
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VisitSummary, VitalsRecord
 from ketadesk.core.scales import AldreteScore, cadss6_total, check_moaas, check_rass
+from ketadesk.core.signing import Addendum, Signature
 from ketadesk.core.timers import VisitTimers, compute_timers, format_duration
 from ketadesk.core.users import ADMIN_ONLY, CHARTING, PHYSICIAN_ONLY, SCHEDULING, User
 from ketadesk.core.vitals import Source, classify, parse_decimal, validate_vitals
@@ -32,6 +33,7 @@ from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
 from ketadesk.store import courses as store_courses
 from ketadesk.store import patients as store_patients
+from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 from ketadesk.store.courses import CourseRecord
@@ -632,6 +634,14 @@ class Clinic:
         summary = replace(detail.summary, timers=compute_timers(times, self.protocol, self.clock.now()))
         detail = replace(detail, summary=summary)
         return VisitView(detail, summary.timers or compute_timers(times, self.protocol, self.clock.now()))
+
+    def visit_signature(self, visit_id: int) -> Signature | None:
+        """The physician's signature over the visit, if signed."""
+        return store_signatures.visit_signature(self.store, visit_id)
+
+    def addenda(self, visit_id: int) -> list[Addendum]:
+        """The visit's addenda in order, each with its author's signature."""
+        return store_signatures.addenda(self.store, visit_id)
 
     def unacknowledged_alerts(self, visit_id: int) -> list[VitalsRecord]:
         """Alert readings of a visit still waiting for an acknowledgement."""

@@ -27,7 +27,7 @@ _APPEND_ONLY_0001 = (
     "audit",
 )
 # Every append-only table, including those added by later migrations.
-APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions")
+APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures")
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 
@@ -312,6 +312,53 @@ def bedside(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
         )
     db.execute("PRAGMA user_version = 2")
+
+
+@migrations(name="0003_signatures")
+def signatures(db: Database) -> None:
+    """Sign-in safety for users, physicians' signatures, and addenda after signing.
+
+    A signature records who signed, as printed, with credentials, when, what it means, and
+    the SHA-256 of the canonical content it covers, so any later change to that content is
+    found by ``ketadesk check``. Addenda are the only way to add to a signed visit; each is
+    signed by its author. Both tables are append-only.
+    """
+    for statement in (
+        "ALTER TABLE users ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN locked_until TEXT",
+        """CREATE TABLE addenda (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            text TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX addenda_visit ON addenda(visit_id, id)",
+        """CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            addendum_id INTEGER REFERENCES addenda(id),
+            signer_id INTEGER NOT NULL REFERENCES users(id),
+            printed_name TEXT NOT NULL,
+            credentials TEXT NOT NULL,
+            meaning TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL CHECK (length(content_hash) = 64)
+        ) STRICT""",
+        "CREATE INDEX signatures_visit ON signatures(visit_id, id)",
+        "CREATE UNIQUE INDEX signatures_one_per_visit ON signatures(visit_id) WHERE addendum_id IS NULL",
+        "CREATE UNIQUE INDEX signatures_one_per_addendum ON signatures(addendum_id) WHERE addendum_id IS NOT NULL",
+    ):
+        db.execute(statement)
+    for table in ("addenda", "signatures"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never changed or deleted;
+                record a correction instead'); END"""
+            )
+    db.execute("PRAGMA user_version = 3")
 
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

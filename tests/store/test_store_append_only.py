@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,9 +14,10 @@ from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ScheduleTemplate
+from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import courses, patients, visits
+from ketadesk.store import courses, patients, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -35,6 +36,8 @@ TARGET_COLUMN = {
     "audit": ("after", "'{}'"),
     "adverse_events": ("kind", "'other'"),
     "interventions": ("dose", "'40 mg'"),
+    "addenda": ("text", "'forged'"),
+    "signatures": ("content_hash", "'" + "0" * 64 + "'"),
 }
 
 
@@ -59,6 +62,11 @@ def full_visit(store: Store, nurse: User, patient_id: int, visit_id: int, *, at:
                                      actor_id=nurse.id)
     visits.add_intervention(store, visit_id, drug="Ondansetron", dose="4 mg", route=Route.IV, given_at=at(12),
                             note="", adverse_event_id=event, at=at(12), actor_id=nurse.id)
+    addendum = signatures.add_addendum(store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13),
+                                       actor_id=nurse.id)
+    signatures.add_signature(store, visit_id, addendum, Signature("Maria Santos", "RN", ADDENDUM_MEANING,
+                                                                  datetime(2025, 3, 3, tzinfo=UTC), "a" * 64),
+                             signer_id=nurse.id, at=at(13))
     return visit_id
 
 

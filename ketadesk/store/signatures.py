@@ -1,0 +1,96 @@
+"""Signatures and addenda as stored.
+
+A signature is written in the same transaction as the visit's move to "signed", so a visit
+is never signed without its signature nor the other way round.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from ketadesk.core.clock import from_utc_iso
+from ketadesk.core.signing import Addendum, Signature
+from ketadesk.store import audit
+from ketadesk.store.db import Store
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSignature:
+    """A signature with the ids it belongs to, for verification."""
+
+    signature: Signature
+    visit_id: int
+    addendum_id: int | None
+
+
+def add_addendum(store: Store, visit_id: int, text: str, reason: str, *, at: str, actor_id: int) -> int:
+    """Append an addendum (its signature is written by the caller in the same transaction)."""
+    with store.transaction():
+        cursor = store.execute("INSERT INTO addenda (visit_id, text, reason, at, by) VALUES (?, ?, ?, ?, ?)",
+                               (visit_id, text, reason, at, actor_id))
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=actor_id, action="addendum", entity="visit", entity_id=visit_id,
+                     after={"addendum_id": row_id, "text": text, "reason": reason})
+    return row_id
+
+
+def add_signature(store: Store, visit_id: int, addendum_id: int | None, signature: Signature, *, signer_id: int,
+                  at: str) -> int:
+    """Append a signature over a visit (``addendum_id`` None) or over one addendum."""
+    with store.transaction():
+        cursor = store.execute(
+            "INSERT INTO signatures (visit_id, addendum_id, signer_id, printed_name, credentials, meaning,"
+            " signed_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (visit_id, addendum_id, signer_id, signature.printed_name, signature.credentials, signature.meaning,
+             at, signature.content_hash),
+        )
+        row_id = int(cursor.lastrowid or 0)
+        audit.append(store, at=at, actor_id=signer_id, action="sign", entity="visit", entity_id=visit_id,
+                     after={"signature_id": row_id, "addendum_id": addendum_id, "meaning": signature.meaning,
+                            "content_hash": signature.content_hash})
+    return row_id
+
+
+def _signature(row: sqlite3.Row) -> Signature:
+    return Signature(row["printed_name"], row["credentials"], row["meaning"], from_utc_iso(row["signed_at"]),
+                     row["content_hash"], row["login"])
+
+
+def visit_signature(store: Store, visit_id: int) -> Signature | None:
+    """The signature over the visit itself, if signed."""
+    row = store.one("SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
+                    " WHERE s.visit_id = ? AND s.addendum_id IS NULL", (visit_id,))
+    return _signature(row) if row else None
+
+
+def addenda(store: Store, visit_id: int) -> list[Addendum]:
+    """A visit's addenda in order, each with its signature."""
+    rows = store.all(
+        """SELECT a.id, a.text, a.reason, a.at, u.login AS author, s.printed_name, s.credentials, s.meaning,
+           s.signed_at, s.content_hash, su.login FROM addenda a JOIN users u ON u.id = a.by
+           LEFT JOIN signatures s ON s.addendum_id = a.id LEFT JOIN users su ON su.id = s.signer_id
+           WHERE a.visit_id = ? ORDER BY a.id""",
+        (visit_id,),
+    )
+    return [
+        Addendum(r["id"], r["text"], r["reason"], from_utc_iso(r["at"]), r["author"],
+                 _signature(r) if r["content_hash"] else None)
+        for r in rows
+    ]
+
+
+def every_signature(store: Store) -> list[StoredSignature]:
+    """Every signature in the file, oldest first (for ``ketadesk check``)."""
+    rows = store.all("SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id ORDER BY s.id")
+    return [StoredSignature(_signature(r), r["visit_id"], r["addendum_id"]) for r in rows]
+
+
+def awaiting_signature(store: Store) -> list[int]:
+    """Discharged visits not yet signed, oldest discharge first."""
+    rows = store.all(
+        """SELECT v.id FROM visits v JOIN visit_events e ON e.visit_id = v.id AND e.id =
+           (SELECT max(id) FROM visit_events x WHERE x.visit_id = v.id)
+           WHERE e.phase = 'discharged' ORDER BY e.at, v.id"""
+    )
+    return [int(r[0]) for r in rows]
