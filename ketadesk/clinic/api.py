@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ketadesk.clinic.accounts import AccountsMixin
 from ketadesk.clinic.changes import Changes
 from ketadesk.core import readiness
 from ketadesk.core.clock import Clock, to_utc_iso
@@ -71,7 +72,7 @@ class NextVisit:
     label: str
 
 
-class Clinic:
+class Clinic(AccountsMixin):
     """The clinic's use cases over one open database, for one signed-in user."""
 
     def __init__(self, store: Store, clock: Clock, protocol: Protocol, user: User) -> None:
@@ -676,6 +677,7 @@ class Clinic:
         broken = store_audit.verify_chain(self.store)
         if broken is not None:
             problems.append(f"audit chain: entry {broken.audit_id} {broken.reason}")
+        problems.extend(f"signature: {p}" for p in self.signature_problems())
         return problems
 
     def schema_version(self) -> int:

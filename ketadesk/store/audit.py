@@ -107,3 +107,35 @@ def count(store: Store) -> int:
     """How many audit rows there are."""
     row = store.one("SELECT count(*) FROM audit")
     return int(row[0]) if row else 0
+
+
+def search(store: Store, *, actor: str | None = None, action: str | None = None, entity: str | None = None,
+           since: str | None = None, until: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+    """Audit entries matching every filter given, newest first (for the administrator's log)."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, value in (("u.login", actor), ("a.action", action), ("a.entity", entity)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if since:
+        clauses.append("a.at >= ?")
+        params.append(since)
+    if until:
+        clauses.append("a.at < ?")
+        params.append(until)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = store.all(
+        "SELECT a.id, a.at, coalesce(u.login, '') AS actor, a.action, a.entity, a.entity_id, a.before, a.after"
+        f" FROM audit a LEFT JOIN users u ON u.id = a.actor_id {where} ORDER BY a.id DESC LIMIT ?",
+        (*params, limit),
+    )
+    return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
+            for r in rows]
+
+
+def write(store: Store, *, at: str, actor_id: int | None, action: str, entity: str, entity_id: int | None,
+          after: object = None) -> int:
+    """An audit entry that is its own write (sign-out, lock, export, print)."""
+    with store.transaction():
+        return append(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, after=after)

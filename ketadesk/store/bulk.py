@@ -57,7 +57,8 @@ from ketadesk.store.visits import ALERT_SUBJECT
 
 # Column lists exactly as in schema.py, parents before children (the order rows are flushed in).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "users": ("id", "login", "display_name", "credentials", "roles", "password_hash", "active", "created_at"),
+    "users": ("id", "login", "display_name", "credentials", "roles", "password_hash", "active", "created_at",
+              "failed_attempts", "locked_until"),
     "patients": ("id", "mrn", "created_at", "created_by"),
     "patient_revisions": ("id", "patient_id", "revision", "family_name", "given_name", "date_of_birth", "sex",
                           "weight_kg", "diagnoses", "allergies", "medications", "substance_use",
@@ -751,7 +752,7 @@ class _Generator:
         def user(login: str, name: str, credentials: str, role: Role, actor: int | None) -> int:
             if login in existing:
                 return int(existing[login])
-            user_id = w.add("users", (login, name, credentials, role.value, None, 1, at))
+            user_id = w.add("users", (login, name, credentials, role.value, None, 1, at, 0, None))
             w.audit(at, actor if actor is not None else user_id, "create", "user", user_id, None,
                     _canonical({"login": login, "display_name": name, "credentials": credentials,
                                 "roles": role.value}))

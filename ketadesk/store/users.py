@@ -64,3 +64,57 @@ def with_role(store: Store, role: Role) -> list[User]:
     """Active users holding ``role``, ordered by printed name."""
     rows = store.all("SELECT * FROM users WHERE active = 1 ORDER BY display_name")
     return [user for user in (_user(r) for r in rows) if role in user.roles]
+
+
+def password_hash(store: Store, user_id: int) -> str | None:
+    """The stored argon2 hash of a user's password (None: no password, cannot sign in)."""
+    row = store.one("SELECT password_hash FROM users WHERE id = ?", (user_id,))
+    return row[0] if row else None
+
+
+def lockout(store: Store, user_id: int) -> tuple[int, str | None, bool]:
+    """Failed attempts in a row, locked-until time (UTC ISO) and whether the user is active."""
+    row = store.one("SELECT failed_attempts, locked_until, active FROM users WHERE id = ?", (user_id,))
+    if row is None:
+        raise NotFound(f"no user with id {user_id}")
+    return int(row[0]), row[1], bool(row[2])
+
+
+def record_sign_in(store: Store, user_id: int | None, *, ok: bool, attempts: int, locked_until: str | None,
+                   at: str, action: str, detail: dict[str, object] | None = None) -> None:
+    """Keep the failed-attempt count and lock, and audit the sign-in, failure or re-entry."""
+    with store.transaction():
+        if user_id is not None:
+            store.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                          (attempts, locked_until, user_id))
+        audit.append(store, at=at, actor_id=user_id, action=action, entity="user", entity_id=user_id,
+                     after={"ok": ok, "failed_attempts": attempts, "locked_until": locked_until, **(detail or {})})
+
+
+def set_password(store: Store, user_id: int, new_hash: str, *, at: str, actor_id: int) -> None:
+    """Replace a password hash (the hash itself never goes into the audit trail)."""
+    with store.transaction():
+        store.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                      (new_hash, user_id))
+        audit.append(store, at=at, actor_id=actor_id, action="set_password", entity="user", entity_id=user_id,
+                     after={"password": "changed"})
+
+
+def set_active(store: Store, user_id: int, active: bool, *, at: str, actor_id: int) -> None:
+    """Disable or re-enable a login (users are never deleted: their entries stay attributed)."""
+    with store.transaction():
+        store.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+        audit.append(store, at=at, actor_id=actor_id, action="enable" if active else "disable", entity="user",
+                     entity_id=user_id, after={"active": active})
+
+
+def everyone(store: Store) -> list[tuple[User, bool]]:
+    """Every user but the program's own, with whether the login is active."""
+    rows = store.all("SELECT * FROM users WHERE login != ? ORDER BY display_name", (SYSTEM_LOGIN,))
+    return [(_user(r), bool(r["active"])) for r in rows]
+
+
+def with_password_count(store: Store) -> int:
+    """How many users can sign in (a clinic with none still needs setting up)."""
+    row = store.one("SELECT count(*) FROM users WHERE password_hash IS NOT NULL AND login != ?", (SYSTEM_LOGIN,))
+    return int(row[0]) if row else 0
