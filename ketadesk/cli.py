@@ -95,8 +95,8 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
         return _fail(f"--patients {args.patients} is out of range; use 1–5000", EXIT_USAGE)
     clinic = _open(path)
     try:
-        if clinic.patient_count():
-            return _fail(f"{path} already holds patients; the demo fills only a new, empty database "
+        if clinic.patient_count() or not clinic.needs_setup():
+            return _fail(f"{path} already holds patients or users; the demo fills only a new, empty database "
                          "(give another --db)")
         print(f"Writing a demo clinic of {args.patients} patients to {path}")
         from ketadesk.clinic.demo import build_demo

@@ -182,6 +182,15 @@ class AccountsMixin:
             raise ValidationError("phase", phase.label, "only a discharged visit can be signed",
                                   message=f"Only a discharged visit can be signed; this one is {phase.label.lower()}.")
         self.confirm_password(password, "reauthenticate_to_sign")
+        return self.seal_visit(visit_id, meaning)
+
+    def seal_visit(self: Clinic, visit_id: int, meaning: str = VISIT_MEANING) -> Changes:
+        """Write the signature and the "signed" step in one transaction (the password was checked by the caller).
+
+        Only :meth:`sign_visit` and the demo generator call this; the demo's signatures are
+        generated data, so it skips the password re-entry that a real signature needs.
+        """
+        self.user.require("sign visits", *PHYSICIAN_ONLY)
         detail, _ = store_visits.detail(self.store, visit_id)
         now = self.clock.now()
         signature = Signature(self.user.display_name, self.user.credentials, meaning.strip() or VISIT_MEANING, now,
@@ -203,6 +212,10 @@ class AccountsMixin:
         body = clean_text("text", text, max_length=NOTE_MAX, required=True, label="Addendum")
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the addendum")
         self.confirm_password(password, "reauthenticate_to_sign")
+        return self.seal_addendum(visit_id, body, why)
+
+    def seal_addendum(self: Clinic, visit_id: int, body: str, why: str) -> Changes:
+        """Write an addendum and its author's signature together (text checked, password confirmed by the caller)."""
         now = self.clock.now()
         stamp = to_utc_iso(now)
         with self.store.transaction():

@@ -60,8 +60,20 @@ class DemoStaff:
     administrator: User
 
 
+# Demo logins and passwords (listed in the README). Only a demo database ever gets them:
+# the demo refuses a database that has patients or anyone who can sign in.
+DEMO_PASSWORDS = {
+    "nurse": "nurse-demo-pass",
+    "nurse2": "nurse2-demo-pass",
+    "doctor": "doctor-demo-pass",
+    "admin": "admin-demo-pass",
+}
+
+
 def _staff(clinic: Clinic) -> DemoStaff:
-    """Create the demo staff once (no passwords yet: the demo opens without sign-in)."""
+    """Create the demo staff once, one per role, with the demo passwords."""
+    from ketadesk.clinic.accounts import hash_password
+
     people = [
         ("nurse", "Maria Santos", "RN", Role.NURSE),
         ("nurse2", "Tom Achterberg", "RN", Role.NURSE),
@@ -72,7 +84,7 @@ def _staff(clinic: Clinic) -> DemoStaff:
     for login, name, credentials, role in people:
         existing = clinic.user_by_login(login)
         if existing is None:
-            clinic.add_user(login, name, credentials, frozenset({role}))
+            clinic.add_user(login, name, credentials, frozenset({role}), hash_password(DEMO_PASSWORDS[login]))
             existing = clinic.user_by_login(login)
         assert existing is not None
         made[login] = existing
@@ -220,6 +232,7 @@ def build_demo(clinic: Clinic, *, patients: int = 24, seed: int = 7,
     staff = _staff(base)
     nurse = base.as_user(staff.nurses[0])
     today_plan = _today_plan(real_now, patients, clinic.protocol.chairs)
+    made_addendum = False
     for number in range(patients):
         with clinic.store.transaction():
             clock.set(max(clock.now(), real_now - timedelta(days=120)))
@@ -243,6 +256,17 @@ def build_demo(clinic: Clinic, *, patients: int = 24, seed: int = 7,
                 walk.observe(rng.choice((30, 45)))
                 walk.discharge()
                 previous = walk.dose
+                # The demo physician signs visits older than two days; the most recent wait for a signature.
+                if day < today - timedelta(days=2):
+                    clock.advance(timedelta(hours=rng.choice((2, 3, 5))))
+                    signer = base.as_user(staff.physician)
+                    signer.seal_visit(visit_id)
+                    if not made_addendum:
+                        clock.advance(timedelta(hours=20))
+                        base.as_user(staff.nurses[0]).seal_addendum(
+                            visit_id, "Escort was the patient's brother, not her sister as charted at discharge.",
+                            "Wrong relationship charted")
+                        made_addendum = True
             if number in today_plan:
                 _today_visit(base, clock, staff, rng, patient_id, course_id, patient.weight_kg or 70.0, previous,
                              today_plan[number], real_now)
