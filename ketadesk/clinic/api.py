@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ketadesk.clinic.accounts import AccountsMixin
 from ketadesk.clinic.changes import Changes
+from ketadesk.clinic.reporting import ReportingMixin
 from ketadesk.core import readiness
 from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.core.course import next_visit_date
@@ -72,7 +73,7 @@ class NextVisit:
     label: str
 
 
-class Clinic(AccountsMixin):
+class Clinic(AccountsMixin, ReportingMixin):
     """The clinic's use cases over one open database, for one signed-in user."""
 
     def __init__(self, store: Store, clock: Clock, protocol: Protocol, user: User) -> None:

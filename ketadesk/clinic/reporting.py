@@ -1,0 +1,376 @@
+"""Reports through the clinic API: visit and course PDFs, FHIR R4, vitals CSV, and batch export.
+
+The ``*_pdf``/``visit_fhir``/``vitals_csv`` calls only read (the GUI previews with them);
+the ``save_*`` calls and :meth:`ReportingMixin.export_reports` write files atomically — a
+temporary file in the same folder, then a rename — never replace an existing file unless
+told to, and leave one audit entry per file written ("export"), as printing does ("print").
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.patient import Patient
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import Protocol
+from ketadesk.core.records import VisitDetail
+from ketadesk.core.signing import Addendum, Signature
+from ketadesk.core.users import Role
+from ketadesk.reports import csv_export, fhir
+from ketadesk.reports.course_pdf import CourseInfo, course_report
+from ketadesk.reports.visit_pdf import visit_report
+from ketadesk.store import audit as store_audit
+from ketadesk.store import courses as store_courses
+from ketadesk.store import patients as store_patients
+from ketadesk.store import signatures as store_signatures
+from ketadesk.store import users as store_users
+from ketadesk.store import visits as store_visits
+from ketadesk.store.visits import VisitRow
+
+if TYPE_CHECKING:
+    from ketadesk.clinic.api import Clinic
+
+# Records staff, physicians and nurses all file and read reports.
+REPORT_ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("file", "visit_id", "mrn", "patient", "visit_date", "status", "signed_by", "signed_at", "bytes",
+                    "sha256")
+# Visits with nothing charted have no report.
+_NOTHING_TO_REPORT = (Phase.SCHEDULED, Phase.CANCELLED, Phase.NO_SHOW)
+# Visits read from the database at a time during a batch: bounds memory, keeps queries few.
+_BATCH_READ = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedFile:
+    """A file an export wrote."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchExport:
+    """What a batch export wrote: one PDF per visit and the manifest that lists them."""
+
+    folder: Path
+    files: tuple[ExportedFile, ...]
+    manifest: Path
+
+
+@dataclass(frozen=True, slots=True)
+class _VisitJob:
+    """Everything one visit report is built from (plain values, so a worker process can build it)."""
+
+    visit: VisitDetail
+    patient: Patient
+    protocol: Protocol
+    signature: Signature | None
+    addenda: tuple[Addendum, ...]
+    staff: dict[str, str]
+
+
+def _render(job: _VisitJob) -> bytes:
+    """Build one visit report (runs in the batch's worker processes too)."""
+    return visit_report(job.visit, job.patient, job.protocol, signature=job.signature, addenda=job.addenda,
+                        staff=job.staff)
+
+
+@contextmanager
+def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
+    """Write ``path`` through a temporary file in the same folder, renamed into place when complete.
+
+    Without ``overwrite`` an existing file is never replaced: :class:`FileExistsError`, and
+    nothing is written. A reader sees the old file or the whole new one, never a part.
+    """
+    path = Path(path).expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise ValidationError("file", str(path), "a file in an existing folder",
+                              message=f"The folder {folder} does not exist; nothing was written.")
+    if path.is_dir():
+        raise ValidationError("file", str(path), "a file name, not a folder",
+                              message=f"{path} is a folder; give a file name.")
+    if not overwrite and path.exists():
+        raise FileExistsError(17, "already exists", str(path))
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(temporary, path)
+        else:
+            try:
+                # A hard link never replaces a file that appeared meanwhile.
+                os.link(temporary, path)
+            except FileExistsError:
+                raise FileExistsError(17, "already exists", str(path)) from None
+            except OSError:  # a file system without hard links (FAT on a USB stick)
+                if path.exists():
+                    raise FileExistsError(17, "already exists", str(path)) from None
+                os.replace(temporary, path)
+            else:
+                os.unlink(temporary)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def write_file(path: Path, data: bytes, *, overwrite: bool = False) -> ExportedFile:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
+    with atomic_file(path, overwrite=overwrite) as out:
+        out.write(data)
+    return ExportedFile(Path(path).expanduser(), len(data), hashlib.sha256(data).hexdigest())
+
+
+def _signer(signature: Signature | None) -> str:
+    if signature is None:
+        return ""
+    return f"{signature.printed_name}, {signature.credentials}" if signature.credentials else signature.printed_name
+
+
+def report_file_name(summary_date: date, mrn: str, visit_id: int) -> str:
+    """``2026-11-24_KD-10001_visit-123.pdf``: sorts by date, names the patient by MRN only."""
+    return f"{summary_date.isoformat()}_{mrn}_visit-{visit_id}.pdf"
+
+
+class ReportingMixin:
+    """The part of :class:`Clinic` that makes reports and exports."""
+
+    # ------------------------------------------------------------------ reads
+
+    def report_staff(self: Clinic) -> dict[str, str]:
+        """Every login with the printed name and credentials reports show for it."""
+        staff = {user.login: user.signature_name for user, _ in store_users.everyone(self.store)}
+        staff[store_users.SYSTEM_LOGIN] = "KetaDesk"
+        return staff
+
+    def _visit_job(self: Clinic, detail: VisitDetail, staff: dict[str, str],
+                   patients: dict[int, Patient] | None = None) -> _VisitJob:
+        visit_id = detail.summary.id
+        patient_id = detail.summary.patient_id
+        patient = patients.get(patient_id) if patients is not None else None
+        if patient is None:
+            patient = store_patients.get(self.store, patient_id)
+            if patients is not None:
+                patients[patient_id] = patient
+        return _VisitJob(detail, patient, self.protocol, store_signatures.visit_signature(self.store, visit_id),
+                         tuple(store_signatures.addenda(self.store, visit_id)), staff)
+
+    def visit_report_pdf(self: Clinic, visit_id: int) -> bytes:
+        """The visit's PDF report (for a preview; nothing is written or audited)."""
+        self.user.require("read reports", *REPORT_ROLES)
+        detail, _ = store_visits.detail(self.store, visit_id)
+        return _render(self._visit_job(detail, self.report_staff()))
+
+    def course_report_pdf(self: Clinic, course_id: int) -> bytes:
+        """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6."""
+        self.user.require("read reports", *REPORT_ROLES)
+        course = store_courses.get(self.store, course_id)
+        patient = store_patients.get(self.store, course.patient_id)
+        rows = [r for r in store_visits.for_patient(self.store, course.patient_id) if r.summary.course_id == course_id]
+        details = [d for d, _ in store_visits.details(self.store, rows)]
+        signatures = {d.summary.id: store_signatures.visit_signature(self.store, d.summary.id) for d in details}
+        try:
+            label = self.protocol.template(course.template.key).label
+        except KeyError:  # the protocol no longer has the template the course was planned with
+            label = course.template.key
+        info = CourseInfo(course.id, course.template.key, label, course.start_date, course.template.induction_count,
+                          course.template.maintenance_interval_days)
+        return course_report(info, patient, self.protocol, details, signatures=signatures)
+
+    def visit_fhir(self: Clinic, visit_id: int) -> dict[str, Any]:
+        """The visit as a FHIR R4 Bundle (plain dicts)."""
+        self.user.require("read reports", *REPORT_ROLES)
+        detail, _ = store_visits.detail(self.store, visit_id)
+        patient = store_patients.get(self.store, detail.summary.patient_id)
+        return fhir.visit_bundle(detail, patient, self.protocol, self.report_staff())
+
+    def vitals_csv(self: Clinic, visit_ids: Sequence[int] | None = None) -> str:
+        """Vital signs of the given visits (every visit when None) as CSV text with ISO times."""
+        out = io.StringIO()
+        self._write_vitals_csv(out, visit_ids)
+        return out.getvalue()
+
+    def _write_vitals_csv(self: Clinic, out: IO[str], visit_ids: Sequence[int] | None) -> int:
+        self.user.require("read reports", *REPORT_ROLES)
+        if visit_ids is None:
+            rows = store_visits.between(self.store, date.min, date.max)
+        else:
+            rows = [store_visits.row(self.store, visit_id) for visit_id in visit_ids]
+        csv_export.write_header(out)
+        count = 0
+        for start in range(0, len(rows), _BATCH_READ * 10):
+            chunk = rows[start:start + _BATCH_READ * 10]
+            count += csv_export.write_rows(out, (d for d, _ in store_visits.details(self.store, chunk)))
+        return count
+
+    # ------------------------------------------------------------------ writes
+
+    def _audit_export(self: Clinic, action: str, entity: str, entity_id: int | None, after: dict[str, Any]) -> None:
+        store_audit.write(self.store, at=to_utc_iso(self.clock.now()), actor_id=self.user.id, action=action,
+                          entity=entity, entity_id=entity_id, after=after)
+
+    def _exported(self: Clinic, kind: str, entity: str, entity_id: int | None, made: ExportedFile,
+                  **extra: Any) -> ExportedFile:
+        self._audit_export("export", entity, entity_id, {"kind": kind, "file": str(made.path.resolve()),
+                                                         "bytes": made.size, "sha256": made.sha256, **extra})
+        return made
+
+    def save_visit_report(self: Clinic, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
+        """Write the visit's PDF to ``path`` (atomically; an existing file only with ``overwrite``) and audit it."""
+        self.user.require("export reports", *REPORT_ROLES)
+        made = write_file(path, self.visit_report_pdf(visit_id), overwrite=overwrite)
+        return self._exported("visit_pdf", "visit", visit_id, made)
+
+    def save_course_report(self: Clinic, course_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
+        """Write the course summary PDF to ``path`` and audit it."""
+        self.user.require("export reports", *REPORT_ROLES)
+        made = write_file(path, self.course_report_pdf(course_id), overwrite=overwrite)
+        return self._exported("course_pdf", "course", course_id, made)
+
+    def save_visit_fhir(self: Clinic, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
+        """Write the visit's FHIR R4 Bundle as JSON to ``path`` and audit it."""
+        self.user.require("export reports", *REPORT_ROLES)
+        text = json.dumps(self.visit_fhir(visit_id), ensure_ascii=False, indent=2) + "\n"
+        made = write_file(path, text.encode("utf-8"), overwrite=overwrite)
+        return self._exported("fhir_r4", "visit", visit_id, made)
+
+    def save_vitals_csv(self: Clinic, path: Path, visit_ids: Sequence[int] | None = None, *,
+                        overwrite: bool = False) -> ExportedFile:
+        """Write the vitals of the given visits (every visit when None) as CSV to ``path`` and audit it."""
+        self.user.require("export reports", *REPORT_ROLES)
+        if visit_ids is not None:
+            for visit_id in visit_ids:
+                store_visits.current_phase(self.store, visit_id)  # an unknown visit fails before any file exists
+        digest = hashlib.sha256()
+        size = 0
+        rows = 0
+        with atomic_file(path, overwrite=overwrite) as out:
+            class _Hashing(io.TextIOBase):
+                """Text to UTF-8 bytes into the file, hashing as it goes (the whole clinic may not fit in memory)."""
+
+                def write(self, text: str) -> int:
+                    nonlocal size
+                    data = text.encode("utf-8")
+                    digest.update(data)
+                    size += len(data)
+                    out.write(data)
+                    return len(text)
+
+            rows = self._write_vitals_csv(_Hashing(), visit_ids)
+        made = ExportedFile(Path(path).expanduser(), size, digest.hexdigest())
+        scope = "all" if visit_ids is None else list(visit_ids)
+        return self._exported("vitals_csv", "vitals", None, made, visits=scope, rows=rows)
+
+    def record_print(self: Clinic, visit_id: int) -> None:
+        """Audit that the visit's report was printed (the GUI calls this after its print dialog)."""
+        self.user.require("print reports", *REPORT_ROLES)
+        store_visits.current_phase(self.store, visit_id)
+        self._audit_export("print", "visit", visit_id, {"kind": "visit_pdf"})
+
+    def export_visits(self: Clinic, first: date | None = None, last: date | None = None, *,
+                      signed_only: bool = False) -> list[VisitRow]:
+        """The visits a batch export from ``first`` to ``last`` covers (those with something charted)."""
+        rows = store_visits.between(self.store, first or date.min, last or date.max)
+        wanted = (Phase.SIGNED,) if signed_only else None
+        return [r for r in rows if r.summary.phase not in _NOTHING_TO_REPORT
+                and (wanted is None or r.summary.phase in wanted)]
+
+    def export_reports(self: Clinic, folder: Path, first: date | None = None, last: date | None = None, *,
+                       signed_only: bool = False, overwrite: bool = False,
+                       progress: Callable[[int, int], None] | None = None, workers: int = 1) -> BatchExport:
+        """One PDF per visit from ``first`` to ``last`` into ``folder``, and a manifest CSV listing them.
+
+        Nothing is written if any target file exists (unless ``overwrite``). With ``workers``
+        above 1, reports are built in that many processes; files, the manifest and the audit
+        entries are still written here, one after another, in date order.
+        """
+        self.user.require("export reports", *REPORT_ROLES)
+        if first is not None and last is not None and first > last:
+            raise ValidationError("from", first.isoformat(), f"a date on or before {last.isoformat()}")
+        folder = Path(folder).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise ValidationError("folder", str(folder), "a folder", message=f"{folder} is a file, not a folder.")
+        rows = self.export_visits(first, last, signed_only=signed_only)
+        names = [report_file_name(r.summary.scheduled_date, r.summary.mrn, r.summary.id) for r in rows]
+        if not overwrite:
+            clash = [n for n in [*names, MANIFEST_NAME] if (folder / n).exists()]
+            if clash:
+                more = f" and {len(clash) - 1} more" if len(clash) > 1 else ""
+                raise FileExistsError(17, f"already exists{more}; nothing was exported", str(folder / clash[0]))
+        folder.mkdir(parents=True, exist_ok=True)
+        staff = self.report_staff()
+        patients: dict[int, Patient] = {}
+        written: list[ExportedFile] = []
+        manifest_rows: list[list[object]] = []
+        total = len(rows)
+        if progress is not None:
+            progress(0, total)
+
+        def jobs() -> Iterator[_VisitJob]:
+            for start in range(0, total, _BATCH_READ):
+                for detail, _ in store_visits.details(self.store, rows[start:start + _BATCH_READ]):
+                    yield self._visit_job(detail, staff, patients)
+
+        for index, (job, pdf) in enumerate(_render_all(jobs(), workers)):
+            made = write_file(folder / names[index], pdf, overwrite=overwrite)
+            written.append(made)
+            self._exported("visit_pdf", "visit", job.visit.summary.id, made, batch=True)
+            summary = job.visit.summary
+            sig = job.signature
+            manifest_rows.append([names[index], summary.id, summary.mrn, summary.patient_name,
+                                  summary.scheduled_date.isoformat(), summary.phase.value,
+                                  _signer(sig),
+                                  to_utc_iso(sig.signed_at) if sig else "", made.size, made.sha256])
+            if progress is not None:
+                progress(index + 1, total)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(MANIFEST_COLUMNS)
+        writer.writerows(manifest_rows)
+        manifest = write_file(folder / MANIFEST_NAME, out.getvalue().encode("utf-8"), overwrite=overwrite)
+        self._exported("manifest", "export", None, manifest, files=len(written),
+                       first=first.isoformat() if first else None, last=last.isoformat() if last else None,
+                       signed_only=signed_only)
+        return BatchExport(folder, tuple(written), manifest.path)
+
+
+def _render_all(jobs: Iterator[_VisitJob], workers: int) -> Iterator[tuple[_VisitJob, bytes]]:
+    """Each job with its PDF, in order; in ``workers`` processes when more than one."""
+    if workers <= 1:
+        for job in jobs:
+            yield job, _render(job)
+        return
+    import multiprocessing
+
+    # "spawn": a forked child would inherit the open SQLite connection (and, in the GUI, Qt).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        window: deque[tuple[_VisitJob, Future[bytes]]] = deque()
+        ahead = workers * 4  # enough queued to keep every worker busy, few enough to bound memory
+        for job in jobs:
+            window.append((job, pool.submit(_render, job)))
+            if len(window) >= ahead:
+                done_job, future = window.popleft()
+                yield done_job, future.result()
+        while window:
+            done_job, future = window.popleft()
+            yield done_job, future.result()

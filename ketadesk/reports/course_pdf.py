@@ -1,0 +1,171 @@
+"""The course summary: every visit of one treatment course on a page or two, with the dose over time.
+
+For each visit: date, position in the course, dose, the highest blood pressure, the lowest
+SpO2, the highest CADSS-6 and any adverse events, and whether a physician has signed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from ketadesk.core.patient import Patient
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import Protocol
+from ketadesk.core.records import VisitDetail, VitalsRecord
+from ketadesk.core.signing import Signature
+from ketadesk.reports import charts
+from ketadesk.reports.layout import (
+    ALERT,
+    PageSetup,
+    Styles,
+    build_pdf,
+    frame_width,
+    key_values,
+    markup,
+    number,
+    patient_line,
+    table,
+    ymd,
+    zone_note,
+)
+
+TITLE = "Course summary"
+
+
+@dataclass(frozen=True, slots=True)
+class CourseInfo:
+    """What the summary says about the course itself (plain values from the clinic's record)."""
+
+    id: int
+    template_key: str
+    template_label: str
+    start_date: date
+    induction_count: int
+    maintenance_interval_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class VisitLine:
+    """One visit of the course as the summary table shows it."""
+
+    visit_id: int
+    day: date
+    position: str
+    status: str
+    mg_per_kg: float | None
+    dose_mg: float | None
+    infused: bool
+    peak_bp: VitalsRecord | None
+    lowest_spo2: int | None
+    highest_cadss6: int | None
+    adverse_events: tuple[str, ...]
+    signed: Signature | None
+
+
+def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
+    """The summary of one visit: peak BP is the reading with the highest systolic (then diastolic)."""
+    s = visit.summary
+    peak = max(visit.vitals, key=lambda r: (r.vitals.sbp, r.vitals.dbp)) if visit.vitals else None
+    cadss = [x.total for x in visit.scores if x.scale == "cadss6"]
+    return VisitLine(
+        visit_id=s.id,
+        day=s.scheduled_date,
+        position=s.position.label if s.position else "–",
+        status=s.phase.label,
+        mg_per_kg=visit.dose.mg_per_kg if visit.dose else None,
+        dose_mg=visit.dose.dose_mg if visit.dose else None,
+        infused=visit.event_time(Phase.INFUSING) is not None,
+        peak_bp=peak,
+        lowest_spo2=min(r.vitals.spo2 for r in visit.vitals) if visit.vitals else None,
+        highest_cadss6=max(cadss) if cadss else None,
+        adverse_events=tuple(e.kind.label for e in visit.adverse_events),
+        signed=signature,
+    )
+
+
+def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visits: Sequence[VisitDetail], *,
+                  signatures: Mapping[int, Signature | None] | None = None) -> bytes:
+    """The course's PDF: visits in date order with their key figures and a dose-over-time chart."""
+    signed = signatures or {}
+    styles = Styles()
+    ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
+    lines = [visit_line(v, signed.get(v.summary.id)) for v in ordered]
+    first = next((v.events[0].at for v in ordered if v.events), None)
+    setup = PageSetup(
+        page_size=protocol.page_size,
+        clinic_name=protocol.clinic_name,
+        title=TITLE,
+        patient_line=patient_line(patient),
+        reference=f"Course {course.id} · from {ymd(course.start_date)}",
+        draft=False,
+        footer=f"KetaDesk course summary · {zone_note(first)}",
+        pdf_title=f"Course {course.id} — {patient.display_name} ({patient.mrn})",
+        pdf_subject=f"{TITLE}, started {ymd(course.start_date)}",
+    )
+    width = frame_width(setup)
+    infused = [line for line in lines if line.infused and line.mg_per_kg is not None]
+    total_mg = sum(line.dose_mg or 0 for line in infused)
+    story: list[Flowable] = [
+        Paragraph(markup(TITLE), styles.title),
+        Paragraph(markup(f"Course {course.id} · {course.template_label} · started {ymd(course.start_date)} · "
+                         f"{len(lines)} visits booked, {len(infused)} infusions given"), styles.subtitle),
+    ]
+    substance = "No"
+    if patient.substance_use:
+        substance = "<font color='#b00020'><b>YES</b></font>" + (
+            f" — {markup(patient.substance_use_note)}" if patient.substance_use_note else "")
+    pairs: list[tuple[str, object]] = [
+        ("Patient", Paragraph(markup(patient.display_name), styles.body)),
+        ("MRN", patient.mrn),
+        ("Date of birth", ymd(patient.date_of_birth)),
+        ("Diagnoses", Paragraph(markup(", ".join(d.label for d in patient.diagnoses) or "–"), styles.body)),
+        ("Substance use", Paragraph(substance, styles.body)),
+        ("Allergies", Paragraph(markup(patient.allergies or "None recorded"), styles.body)),
+        ("Schedule", Paragraph(markup(f"{course.template_key}: {course.induction_count} induction infusions, then "
+                                      f"every {course.maintenance_interval_days} days"), styles.body)),
+        ("Total given", f"{number(total_mg, 1)} mg in {len(infused)} infusions"),
+    ]
+    story += [Paragraph("Course", styles.heading), key_values(pairs, width)]
+    story.append(Paragraph("Dose over time", styles.heading))
+    if infused:
+        points = [(line.day, line.mg_per_kg or 0.0, f"#{index}") for index, line in enumerate(lines, start=1)
+                  if line.infused and line.mg_per_kg is not None]
+        story.append(charts.dose_chart(points, width, limits=(protocol.dose.min_mg_per_kg,
+                                                              protocol.dose.max_mg_per_kg)))
+    else:
+        story.append(Paragraph("No infusion has been given in this course yet.", styles.small))
+    story.append(Paragraph("Visits", styles.heading))
+    rows: list[list[object]] = [["#", "Date", "Position", "Status", "Dose\nmg/kg", "Dose\nmg", "Peak\nBP",
+                                 "Lowest\nSpO2", "Max\nCADSS-6", "Adverse events", "Signed"]]
+    extra: list[tuple[object, ...]] = []
+    for index, line in enumerate(lines, start=1):
+        peak = line.peak_bp
+        peak_text = f"{peak.vitals.sbp}/{peak.vitals.dbp}" if peak is not None else "–"
+        if peak is not None and peak.alerts:
+            extra.append(("TEXTCOLOR", (6, index), (6, index), ALERT))
+        rows.append([
+            str(index), ymd(line.day), line.position, line.status,
+            number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
+            number(line.dose_mg, 1) if line.dose_mg is not None else "–",
+            peak_text,
+            f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
+            str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
+            Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
+            line.signed.signed_at.astimezone().strftime("%Y-%m-%d") if line.signed else "not signed",
+        ])
+        if line.signed is None and line.infused:
+            extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))
+    widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 17 * mm]
+    widths[9] = width - sum(widths)
+    extra.append(("ALIGN", (4, 0), (8, -1), "CENTER"))
+    story.append(table(rows, widths, extra=extra))
+    story.append(Spacer(1, 6))
+    story.append(Paragraph(markup(
+        "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
+        "Each visit's own report has every reading, the notes and the signature."), styles.small))
+    return build_pdf(story, setup)

@@ -1,0 +1,59 @@
+"""Vital signs as CSV: one row per current reading, times in ISO-8601.
+
+``taken_at`` is UTC (``…Z``, as stored); ``taken_at_local`` is the same moment with the
+workstation's offset, for a spreadsheet read in the clinic. A name that a spreadsheet would
+run as a formula (starting with ``=``, ``+``, ``-`` or ``@``) is written with a leading
+apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import TextIO
+
+from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.records import VisitDetail
+
+COLUMNS = (
+    "visit_id", "mrn", "patient", "visit_date", "reading_id", "taken_at", "taken_at_local", "sbp", "dbp", "hr",
+    "spo2", "rr", "temp_c", "source", "baseline", "alerts", "entered_by", "entered_at", "corrects_id",
+)
+
+
+def _safe(text: str) -> str:
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_header(out: TextIO) -> None:
+    """The column names."""
+    csv.writer(out, lineterminator="\n").writerow(COLUMNS)
+
+
+def write_rows(out: TextIO, visits: Iterable[VisitDetail]) -> int:
+    """Every current reading of every visit, in visit then time order; returns how many rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    count = 0
+    for visit in visits:
+        s = visit.summary
+        for record in visit.vitals:
+            vs = record.vitals
+            writer.writerow([
+                s.id, s.mrn, _safe(s.patient_name), s.scheduled_date.isoformat(), record.id,
+                to_utc_iso(vs.taken_at), vs.taken_at.astimezone().isoformat(timespec="seconds"),
+                vs.sbp, vs.dbp, vs.hr, vs.spo2, vs.rr, "" if vs.temp_c is None else f"{vs.temp_c:g}",
+                record.source.value, "yes" if record.is_baseline else "no", ";".join(a.value for a in record.alerts),
+                record.entered_by, to_utc_iso(record.entered_at),
+                "" if record.corrects_id is None else record.corrects_id,
+            ])
+            count += 1
+    return count
+
+
+def vitals_csv(visits: Iterable[VisitDetail]) -> str:
+    """The readings of ``visits`` as CSV text with its header."""
+    out = io.StringIO()
+    write_header(out)
+    write_rows(out, visits)
+    return out.getvalue()

@@ -1,0 +1,290 @@
+"""What every KetaDesk PDF shares: the page, its header and footer, the styles, and repeatable bytes.
+
+Each page carries the clinic's name, the patient's name, MRN and date of birth, and
+"Page n of N"; an unsigned visit says "DRAFT — NOT SIGNED" on every page. Documents are
+built in reportlab's invariant mode, so the same record always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from ketadesk.core.patient import Patient
+from ketadesk.reports import fonts
+
+PAGE_SIZES = {"Letter": LETTER, "A4": A4}
+DRAFT_MARK = "DRAFT — NOT SIGNED"
+
+MARGIN_X = 16 * mm
+MARGIN_TOP = 25 * mm
+MARGIN_BOTTOM = 16 * mm
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#5a5a5a")
+RULE = colors.HexColor("#9a9a9a")
+SHADE = colors.HexColor("#eef1f4")
+ALERT = colors.HexColor("#b00020")
+DRAFT_RED = colors.HexColor("#c62828")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSetup:
+    """What the header and footer of every page say."""
+
+    page_size: str
+    clinic_name: str
+    title: str
+    patient_line: str
+    reference: str
+    draft: bool
+    footer: str
+    pdf_title: str
+    pdf_subject: str
+
+
+def patient_line(patient: Patient) -> str:
+    """``FAMILY, Given · MRN … · DOB YYYY-MM-DD``: how every page names the patient."""
+    return f"{patient.display_name} · MRN {patient.mrn} · DOB {patient.date_of_birth.isoformat()}"
+
+
+# ----------------------------------------------------------------------------- text
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored UTC moment in the workstation's time zone."""
+    return moment.astimezone() if moment is not None else None
+
+
+def hm(moment: datetime | None) -> str:
+    """``09:05`` in local time, or a dash."""
+    return moment.astimezone().strftime("%H:%M") if moment is not None else "–"
+
+
+def ymd_hm(moment: datetime | None) -> str:
+    """``2026-11-24 09:05`` in local time, or a dash."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "–"
+
+
+def ymd(day: date | None) -> str:
+    """``2026-11-24`` or a dash."""
+    return day.isoformat() if day is not None else "–"
+
+
+def zone_note(moment: datetime | None) -> str:
+    """The time zone the report's times are in, named once in the footer."""
+    shown = (moment or datetime.now().astimezone()).astimezone()
+    offset = shown.strftime("%z")
+    return f"Times are local ({shown.tzname()}, UTC{offset[:3]}:{offset[3:]})"
+
+
+def number(value: float | None, places: int = 1) -> str:
+    """A measurement without trailing zeros (``0.5``, ``35``, ``37.2``)."""
+    if value is None:
+        return "–"
+    text = f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def person(login: str, staff: Mapping[str, str]) -> str:
+    """Who did something, by printed name and credentials when the clinic knows the login."""
+    return staff.get(login, login)
+
+
+def markup(text: str) -> str:
+    """User text made safe for a Paragraph: escaped, line breaks kept."""
+    return escape(text).replace("\n", "<br/>")
+
+
+# ----------------------------------------------------------------------------- styles
+
+def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None, color: Any = INK,
+           space_before: float = 0, space_after: float = 0, left_indent: float = 0) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size,
+                          leading=leading or size * 1.25, textColor=color, spaceBefore=space_before,
+                          spaceAfter=space_after, leftIndent=left_indent)
+
+
+class Styles:
+    """The handful of paragraph styles a report uses."""
+
+    def __init__(self) -> None:
+        fonts.register()
+        self.title = _style("title", 15, bold=True, space_after=2)
+        self.subtitle = _style("subtitle", 9.5, color=MUTED, space_after=4)
+        self.heading = _style("heading", 11, bold=True, space_before=9, space_after=3)
+        self.body = _style("body", 8.5)
+        self.small = _style("small", 7.5, color=MUTED)
+        self.cell = _style("cell", 7.5, leading=9)
+        self.cell_bold = _style("cell_bold", 7.5, leading=9, bold=True)
+        self.note_head = _style("note_head", 8, bold=True, space_before=4)
+        self.note_body = _style("note_body", 8.5, left_indent=8, space_after=1)
+        self.alert = _style("alert", 8.5, bold=True, color=ALERT)
+        self.signature = _style("signature", 9, bold=True, space_before=2, space_after=2)
+
+
+def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = True,
+          extra: Sequence[tuple[Any, ...]] = (), font_size: float = 7.5) -> Table:
+    """A ruled table; the header row repeats on every page and long rows may split across pages."""
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), font_size),
+        ("LEADING", (0, 0), (-1, -1), font_size + 1.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    if header:
+        style += [
+            ("FONTNAME", (0, 0), (-1, 0), fonts.BOLD),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
+        ]
+    style += list(extra)
+    made = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1,
+                 hAlign="LEFT")
+    made.setStyle(TableStyle(style))
+    return made
+
+
+def key_values(pairs: Sequence[tuple[str, Any]], width: float, columns: int = 2) -> Table:
+    """Label/value pairs laid out in ``columns`` column pairs, labels in grey."""
+    cells: list[list[Any]] = []
+    row: list[Any] = []
+    for label, value in pairs:
+        row += [label, value]
+        if len(row) == columns * 2:
+            cells.append(row)
+            row = []
+    if row:
+        cells.append(row + [""] * (columns * 2 - len(row)))
+    label_w = 29 * mm
+    value_w = width / columns - label_w
+    widths = [label_w, value_w] * columns
+    made = Table(cells, colWidths=widths, hAlign="LEFT", splitInRow=1)
+    made.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+        ("LEADING", (0, 0), (-1, -1), 10.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        *[("TEXTCOLOR", (i, 0), (i, -1), MUTED) for i in range(0, columns * 2, 2)],
+    ]))
+    return made
+
+
+# ----------------------------------------------------------------------------- pages
+
+def frame_width(setup: PageSetup) -> float:
+    """The width text and tables may use."""
+    return float(PAGE_SIZES[setup.page_size][0]) - 2 * MARGIN_X
+
+
+def _decorate(setup: PageSetup, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+    """Header, draft mark and footer rule, drawn under each page's content."""
+    width, height = PAGE_SIZES[setup.page_size]
+    canvas.saveState()
+    if setup.draft:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFillAlpha(0.10)
+        canvas.setFont(fonts.BOLD, 54)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(50)
+        canvas.drawCentredString(0, -18, DRAFT_MARK)
+        canvas.restoreState()
+        canvas.saveState()
+    top = height - 11 * mm
+    canvas.setFillColor(INK)
+    canvas.setFont(fonts.BOLD, 9.5)
+    canvas.drawString(MARGIN_X, top, setup.clinic_name)
+    canvas.setFont(fonts.REGULAR, 8.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(width - MARGIN_X, top, setup.title)
+    canvas.setFillColor(INK)
+    canvas.setFont(fonts.BOLD, 9.5)
+    canvas.drawString(MARGIN_X, top - 12, setup.patient_line)
+    canvas.setFont(fonts.REGULAR, 8.5)
+    canvas.drawRightString(width - MARGIN_X, top - 12, setup.reference)
+    if setup.draft:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFont(fonts.BOLD, 9.5)
+        canvas.drawCentredString(width / 2, top, DRAFT_MARK)
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(0.8)
+    canvas.line(MARGIN_X, top - 17, width - MARGIN_X, top - 17)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.4)
+    canvas.line(MARGIN_X, MARGIN_BOTTOM - 4 * mm, width - MARGIN_X, MARGIN_BOTTOM - 4 * mm)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(fonts.REGULAR, 7)
+    canvas.drawString(MARGIN_X, MARGIN_BOTTOM - 8 * mm, setup.footer)
+    canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that holds its pages until the end, so each can say "Page n of N"."""
+
+    def __init__(self, *args: Any, setup: PageSetup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._setup = setup
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        """Keep the finished page's state instead of writing it out now."""
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        """Write every page with its number out of the total, then the file."""
+        total = len(self._held)
+        width = PAGE_SIZES[self._setup.page_size][0]
+        for number_, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFillColor(MUTED)
+            self.setFont(fonts.REGULAR, 7.5)
+            self.drawRightString(width - MARGIN_X, MARGIN_BOTTOM - 8 * mm, f"Page {number_} of {total}")
+            self.restoreState()
+            super().showPage()
+        super().save()
+
+
+def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
+    """Lay the story out on the setup's pages and return the PDF's bytes (the same every time)."""
+    fonts.register()
+    # Invariant mode: a fixed creation date and document ID, so equal records give equal bytes.
+    rl_config.invariant = 1
+    buffer = io.BytesIO()
+    page = PAGE_SIZES[setup.page_size]
+    doc = BaseDocTemplate(buffer, pagesize=page, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                          bottomMargin=MARGIN_BOTTOM, title=setup.pdf_title, author=setup.clinic_name,
+                          subject=setup.pdf_subject, creator="KetaDesk", producer="KetaDesk (reportlab)",
+                          invariant=1, pageCompression=1, initialFontName=fonts.REGULAR)
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, page[0] - 2 * MARGIN_X, page[1] - MARGIN_TOP - MARGIN_BOTTOM,
+                  id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=partial(_decorate, setup))])
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, setup=setup))
+    return buffer.getvalue()
+
+
+def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of already-escaped markup."""
+    return Paragraph(text, style)
