@@ -6,8 +6,8 @@ last drew (reading ids, acknowledgements, infusion times) and redraws the table 
 only when those changed; it never touches what the user is typing.
 
 The table shows the newest reading first, so the latest set is visible without scrolling.
-The chart's x axis is minutes from the infusion start (baseline readings are negative);
-before the infusion starts it counts from the first reading.
+The table and the chart themselves are drawn by :mod:`ketadesk.ui.vitals_views`, which the
+physician's review shares.
 """
 
 from __future__ import annotations
@@ -15,22 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,17 +34,21 @@ from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.timers import format_duration
-from ketadesk.core.vitals import AlertKind
 from ketadesk.ui.common import ERROR_STYLE, OK_STYLE, MessageLine, SectionBase, attempt, local_time
 from ketadesk.ui.vitals_row import VitalsRow
+from ketadesk.ui.vitals_views import (
+    ALERT_BACKGROUND,
+    ALERT_COLOUR,
+    COLUMNS,
+    VitalsChart,
+    fill_readings_table,
+    infusion_stop,
+    make_readings_table,
+)
 
-ALERT_COLOUR = "#c62828"
-ALERT_BACKGROUND = "#ffebee"
-SBP_COLOUR = "#b71c1c"
-DBP_COLOUR = "#1565c0"
-HR_COLOUR = "#2e7d32"
-SPO2_COLOUR = "#6a1b9a"
-MARKER_COLOUR = "#424242"
+# The table's columns and colours still answer to their old address here.
+__all__ = ["ALERT_BACKGROUND", "ALERT_COLOUR", "COLUMNS", "STOP_GRACE", "MonitoringSection", "StopEarlyDialog",
+           "infusion_stop"]
 
 # A pump and the workstation do not agree to the second; a stop this close to the planned
 # end is the infusion completing, anything earlier is an early stop and needs a reason.
@@ -58,36 +57,6 @@ STOP_GRACE = timedelta(minutes=1)
 # Phases in which a reading may be recorded (the clinic API decides; this only greys the row out).
 RECORDING_PHASES = frozenset({Phase.PRE_ASSESSMENT, Phase.INFUSING, Phase.STOPPED_EARLY, Phase.OBSERVATION,
                               Phase.READY_FOR_DISCHARGE})
-
-COLUMNS = ("Time", "SBP", "DBP", "HR", "SpO2", "RR", "Temp", "By", "Alerts")
-
-# Which table column an alert points at, and which way the value went.
-ALERT_CELLS: dict[AlertKind, tuple[int, str]] = {
-    AlertKind.SBP_HIGH: (1, "↑"),
-    AlertKind.SBP_LOW: (1, "↓"),
-    AlertKind.DBP_HIGH: (2, "↑"),
-    AlertKind.HR_HIGH: (3, "↑"),
-    AlertKind.HR_LOW: (3, "↓"),
-    AlertKind.SPO2_LOW: (4, "↓"),
-    AlertKind.RR_LOW: (5, "↓"),
-    AlertKind.RR_HIGH: (5, "↑"),
-}
-
-
-def _minutes(moment: datetime, origin: datetime) -> float:
-    return (moment - origin).total_seconds() / 60.0
-
-
-def infusion_stop(detail: VisitDetail) -> tuple[datetime | None, bool]:
-    """When the pump stopped (the first stop or observation event) and whether it was stopped early."""
-    for event in detail.events:
-        if event.phase in (Phase.STOPPED_EARLY, Phase.OBSERVATION):
-            return event.at, event.phase is Phase.STOPPED_EARLY
-    return None, False
-
-
-def _pen(colour: str, width: float = 2, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> object:
-    return pg.mkPen(colour, width=width, style=style)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,143 +224,21 @@ class MonitoringSection(SectionBase):
         return self.alerts_panel
 
     def _build_table(self) -> QTableWidget:
-        table = QTableWidget(0, len(COLUMNS))
-        table.setObjectName("readings_table")
-        table.setAccessibleName("Vital signs readings, newest first")
-        table.setHorizontalHeaderLabels(list(COLUMNS))
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.verticalHeader().setVisible(False)
-        table.setAlternatingRowColors(True)
-        header = table.horizontalHeader()
-        for column in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        table = make_readings_table("readings_table", "Vital signs readings, newest first")
         table.setMinimumHeight(110)
         self.readings_table = table
         return table
 
     def _build_charts(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self.chart = pg.PlotWidget(background="w")
-        self.chart.setObjectName("vitals_chart")
-        self.chart.setAccessibleName("Chart of blood pressure and heart rate")
-        self.spo2_chart = pg.PlotWidget(background="w")
-        self.spo2_chart.setObjectName("spo2_chart")
-        self.spo2_chart.setAccessibleName("Chart of SpO2")
-        self.spo2_chart.setFixedHeight(120)
-        self.chart.setMinimumHeight(180)
-        for widget in (self.chart, self.spo2_chart):
-            item = widget.getPlotItem()
-            item.setMouseEnabled(x=False, y=False)
-            item.setMenuEnabled(False)
-            item.hideButtons()
-            item.showGrid(x=True, y=True, alpha=0.15)
-            for side in ("left", "bottom"):
-                axis = item.getAxis(side)
-                axis.setPen(pg.mkPen("#616161"))
-                axis.setTextPen(pg.mkPen("#212121"))
-            item.getAxis("left").setWidth(52)
-        self.spo2_chart.setXLink(self.chart)
-        main = self.chart.getPlotItem()
-        main.setLabel("left", "mmHg · beats/min")
-        main.getAxis("bottom").setStyle(showValues=True)
-        self.curves = {
-            "sbp": main.plot([], [], name="SBP ▼", pen=_pen(SBP_COLOUR), symbol="t", symbolSize=9,
-                             symbolBrush=SBP_COLOUR, symbolPen=None),
-            "dbp": main.plot([], [], name="DBP ▲", pen=_pen(DBP_COLOUR), symbol="t1", symbolSize=9,
-                             symbolBrush=DBP_COLOUR, symbolPen=None),
-            "hr": main.plot([], [], name="HR ●", pen=_pen(HR_COLOUR, 1.5, Qt.PenStyle.DashLine), symbol="o",
-                            symbolSize=6, symbolBrush=HR_COLOUR, symbolPen=None),
-        }
-        self.alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5),
-                                               brush=None)
-        main.addItem(self.alert_points)
-        spo2 = self.spo2_chart.getPlotItem()
-        spo2.setLabel("left", "SpO2 %")
-        self.curves["spo2"] = spo2.plot([], [], pen=_pen(SPO2_COLOUR), symbol="s", symbolSize=6,
-                                        symbolBrush=SPO2_COLOUR, symbolPen=None)
-        self.spo2_alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5),
-                                                    brush=None)
-        spo2.addItem(self.spo2_alert_points)
-        self._add_thresholds()
-        self.start_markers = [self._marker(main), self._marker(spo2, label=False)]
-        self.stop_markers = [self._marker(main, left_of_line=True, position=0.02), self._marker(spo2, label=False)]
-        self.planned_end_marker = self._marker(main, colour="#757575", style=Qt.PenStyle.DotLine, left_of_line=True,
-                                               position=0.02)
-        # The key sits above the plot, in words and symbols, so it never hides a reading.
-        self.chart_legend = QLabel(
-            f'<span style="color:{SBP_COLOUR}">▼ SBP</span> &nbsp; '
-            f'<span style="color:{DBP_COLOUR}">▲ DBP</span> &nbsp; '
-            f'<span style="color:{HR_COLOUR}">● HR (dashed)</span> &nbsp; '
-            f'<span style="color:{SPO2_COLOUR}">■ SpO2 (lower chart)</span> &nbsp; '
-            f'<span style="color:{ALERT_COLOUR}">◯ reading that raised an alert</span> &nbsp; '
-            f'<span style="color:{MARKER_COLOUR}">┆ infusion start / stop (dotted: planned end)</span> &nbsp; '
-            '<span style="color:#616161">- - alert thresholds (shaded: alert zone)</span>')
-        self.chart_legend.setObjectName("vitals_chart_legend")
-        self.chart_legend.setWordWrap(True)
-        # The legend belongs to the chart, which is always drawn on white: keep it readable in dark themes.
-        self.chart_legend.setStyleSheet("background: white; padding: 3px;")
-        layout.addWidget(self.chart_legend)
-        layout.addWidget(self.chart, 1)
-        layout.addWidget(self.spo2_chart)
-        return box
-
-    def _add_thresholds(self) -> None:
-        """Dashed lines at the protocol's alert thresholds, named, in the colour of the vital they watch."""
-        limits = self.clinic.protocol.alerts
-        main = self.chart.getPlotItem()
-        lines = (
-            (limits.sbp_at_or_above, f"SBP ≥ {limits.sbp_at_or_above}", SBP_COLOUR, 0.02),
-            (limits.sbp_below, f"SBP < {limits.sbp_below}", SBP_COLOUR, 0.02),
-            (limits.dbp_at_or_above, f"DBP ≥ {limits.dbp_at_or_above}", DBP_COLOUR, 0.02),
-            (limits.hr_above, f"HR > {limits.hr_above}", HR_COLOUR, 0.98),
-            (limits.hr_below, f"HR < {limits.hr_below}", HR_COLOUR, 0.98),
-        )
-        self.threshold_lines: dict[str, pg.InfiniteLine] = {}
-        for value, text, colour, position in lines:
-            self.threshold_lines[text] = self._threshold(main, value, text, colour, position)
-        # The SBP alert zone is shaded too: nothing normal lives up there, so the band reads at a glance.
-        band = pg.LinearRegionItem(values=(limits.sbp_at_or_above, 400), orientation="horizontal", movable=False,
-                                   brush=pg.mkBrush(198, 40, 40, 22), pen=pg.mkPen(None))
-        band.setZValue(-20)
-        main.addItem(band)
-        spo2 = self.spo2_chart.getPlotItem()
-        self.threshold_lines["spo2"] = self._threshold(spo2, limits.spo2_below, f"SpO2 < {limits.spo2_below}",
-                                                       SPO2_COLOUR, 0.02)
-        low_band = pg.LinearRegionItem(values=(0, limits.spo2_below), orientation="horizontal", movable=False,
-                                       brush=pg.mkBrush(198, 40, 40, 22), pen=pg.mkPen(None))
-        low_band.setZValue(-20)
-        spo2.addItem(low_band)
-
-    @staticmethod
-    def _threshold(plot: pg.PlotItem, value: float, text: str, colour: str, position: float) -> pg.InfiniteLine:
-        anchor = (0, 1) if position < 0.5 else (1, 1)  # the label sits just above the line, inside the plot
-        options = {"position": position, "color": colour, "anchors": [anchor, anchor],
-                   "fill": pg.mkBrush(255, 255, 255, 200)}
-        line = pg.InfiniteLine(pos=value, angle=0, movable=False, pen=_pen(colour, 1, Qt.PenStyle.DashLine),
-                               label=text, labelOpts=options)
-        line.setZValue(-10)
-        plot.addItem(line, ignoreBounds=True)
-        return line
-
-    @staticmethod
-    def _marker(plot: pg.PlotItem, *, label: bool = True, colour: str = MARKER_COLOUR,
-                style: Qt.PenStyle = Qt.PenStyle.DashDotLine, left_of_line: bool = False,
-                position: float = 0.97) -> pg.InfiniteLine:
-        # Labels of the stop and planned-end lines sit left of the line (they are near the right edge) and at the
-        # foot of the chart, where readings seldom are, so they neither cover the start label nor an SBP alert.
-        anchor = (1, 1) if left_of_line else (0, 0)
-        options = {"position": position, "color": colour, "anchors": [anchor, anchor],
-                   "fill": pg.mkBrush(255, 255, 255, 220)}
-        line = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=_pen(colour, 2, style),
-                               label="" if label else None, labelOpts=options if label else None)
-        line.setVisible(False)
-        plot.addItem(line, ignoreBounds=True)
-        return line
+        self.vitals_chart = VitalsChart(self.clinic.protocol.alerts, name="vitals_charts")
+        # The chart's parts under the names the section has always had (tests and benchmarks reach them).
+        chart = self.vitals_chart
+        self.chart, self.spo2_chart, self.chart_legend = chart.chart, chart.spo2_chart, chart.legend
+        self.curves, self.threshold_lines = chart.curves, chart.threshold_lines
+        self.alert_points, self.spo2_alert_points = chart.alert_points, chart.spo2_alert_points
+        self.start_markers, self.stop_markers = chart.start_markers, chart.stop_markers
+        self.planned_end_marker = chart.planned_end_marker
+        return chart
 
     # ------------------------------------------------------------------ refresh
 
@@ -418,7 +265,7 @@ class MonitoringSection(SectionBase):
         key = _ChartKey(ids, started, stopped, planned)
         if key != self._chart_key:
             self._chart_key = key
-            self._draw_chart(detail, started, stopped)
+            self._draw_chart(detail)
 
     def _refresh_buttons(self, view: VisitView) -> None:
         detail = view.detail
@@ -514,92 +361,10 @@ class MonitoringSection(SectionBase):
         self.alerts_panel.setVisible(bool(wanted))
 
     def _draw_table(self, detail: VisitDetail, pending: set[int]) -> None:
-        table = self.readings_table
-        readings = list(reversed(detail.vitals))
-        table.setRowCount(len(readings))
-        bold = QFont(table.font())
-        bold.setBold(True)
-        for row, record in enumerate(readings):
-            v = record.vitals
-            when = local_time(v.taken_at)
-            if record.is_baseline:
-                when += " baseline"
-            if record.corrects_id is not None:
-                when += " (corrected)"
-            values = [when, str(v.sbp), str(v.dbp), str(v.hr), str(v.spo2), str(v.rr),
-                      "" if v.temp_c is None else f"{v.temp_c:.1f}", record.entered_by, ""]
-            marked: dict[int, str] = {}
-            for alert in record.alerts:
-                column, arrow = ALERT_CELLS[alert]
-                marked[column] = arrow
-            if record.alerts:
-                words = ", ".join(a.label for a in record.alerts)
-                state = "not acknowledged" if record.id in pending else "acknowledged"
-                values[-1] = f"⚠ {words} ({state})"
-            for column, text in enumerate(values):
-                item = QTableWidgetItem(text + (f" {marked[column]}" if column in marked else ""))
-                if 0 < column < len(COLUMNS) - 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if column in marked or (column == len(COLUMNS) - 1 and record.alerts):
-                    item.setForeground(QBrush(QColor(ALERT_COLOUR)))
-                    item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))
-                    item.setFont(bold)
-                table.setItem(row, column, item)
+        fill_readings_table(self.readings_table, detail, pending)
 
-    def _draw_chart(self, detail: VisitDetail, started: datetime | None, stopped: datetime | None) -> None:
-        readings = detail.vitals
-        origin = started or (readings[0].vitals.taken_at if readings else None)
-        xs = [_minutes(r.vitals.taken_at, origin) for r in readings] if origin else []
-        self.curves["sbp"].setData(xs, [r.vitals.sbp for r in readings])
-        self.curves["dbp"].setData(xs, [r.vitals.dbp for r in readings])
-        self.curves["hr"].setData(xs, [r.vitals.hr for r in readings])
-        self.curves["spo2"].setData(xs, [r.vitals.spo2 for r in readings])
-        fields = {AlertKind.SBP_HIGH: "sbp", AlertKind.SBP_LOW: "sbp", AlertKind.DBP_HIGH: "dbp",
-                  AlertKind.HR_HIGH: "hr", AlertKind.HR_LOW: "hr"}
-        points = [(x, getattr(r.vitals, fields[a])) for x, r in zip(xs, readings, strict=True)
-                  for a in r.alerts if a in fields]
-        self.alert_points.setData([p[0] for p in points], [p[1] for p in points])
-        low = [(x, r.vitals.spo2) for x, r in zip(xs, readings, strict=True) if AlertKind.SPO2_LOW in r.alerts]
-        self.spo2_alert_points.setData([p[0] for p in low], [p[1] for p in low])
-
-        main = self.chart.getPlotItem()
-        label = "Minutes from infusion start" if started else "Minutes from first reading (infusion not started)"
-        self.spo2_chart.getPlotItem().setLabel("bottom", label)  # one axis title under both charts
-        marks: list[float] = []
-        for line in self.start_markers:
-            line.setVisible(started is not None)
-            line.setPos(0)
-        if started is not None:
-            marks.append(0.0)
-            self.start_markers[0].label.setFormat(f"Start {local_time(started)}")
-        early = any(e.phase is Phase.STOPPED_EARLY for e in detail.events)
-        stop_x = _minutes(stopped, origin) if stopped is not None and origin is not None else None
-        for line in self.stop_markers:
-            line.setVisible(stop_x is not None)
-            if stop_x is not None:
-                line.setPos(stop_x)
-        if stop_x is not None:
-            marks.append(stop_x)
-            what = "Stopped early" if early else "Stop"
-            self.stop_markers[0].label.setFormat(f"{what} {local_time(stopped)}")
-        planned_end = None
-        if stop_x is None and started is not None and detail.dose is not None:
-            planned_end = float(detail.dose.duration_min)  # show the whole planned infusion while it runs
-            marks.append(planned_end)
-            end_time = started + timedelta(minutes=detail.dose.duration_min)
-            self.planned_end_marker.setVisible(True)  # before the text: a hidden label ignores new text
-            self.planned_end_marker.setPos(planned_end)
-            self.planned_end_marker.label.setFormat(f"Planned end {local_time(end_time)}")
-        else:
-            self.planned_end_marker.setVisible(False)
-        span = xs + marks
-        left = min([*span, 0.0]) - 3
-        right = max([*span, left + 20]) + 3
-        main.setXRange(left, right, padding=0)
-        top = max([230, *(r.vitals.sbp + 25 for r in readings)])  # headroom for the start label
-        bottom = min([30, *(r.vitals.hr - 10 for r in readings), *(r.vitals.dbp - 10 for r in readings)])
-        main.setYRange(bottom, top, padding=0)
-        self.spo2_chart.getPlotItem().setYRange(min([84, *(r.vitals.spo2 - 3 for r in readings)]), 101, padding=0)
+    def _draw_chart(self, detail: VisitDetail) -> None:
+        self.vitals_chart.draw(detail)
 
     # ------------------------------------------------------------------ actions
 

@@ -1,0 +1,336 @@
+"""Read-only views of a visit's vital signs: the readings table and the chart.
+
+The bedside monitoring section and the physician's review draw the same readings the same
+way, so the table filling and the chart live here once. Neither writes anything; both draw
+only from a :class:`VisitDetail`.
+
+The chart's x axis is minutes from the infusion start (baseline readings are negative);
+before the infusion starts it counts from the first reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import AlertThresholds
+from ketadesk.core.records import VisitDetail
+from ketadesk.core.vitals import AlertKind
+from ketadesk.ui.common import local_time
+
+ALERT_COLOUR = "#c62828"
+ALERT_BACKGROUND = "#ffebee"
+SBP_COLOUR = "#b71c1c"
+DBP_COLOUR = "#1565c0"
+HR_COLOUR = "#2e7d32"
+SPO2_COLOUR = "#6a1b9a"
+MARKER_COLOUR = "#424242"
+
+COLUMNS = ("Time", "SBP", "DBP", "HR", "SpO2", "RR", "Temp", "By", "Alerts")
+
+# Which table column an alert points at, and which way the value went.
+ALERT_CELLS: dict[AlertKind, tuple[int, str]] = {
+    AlertKind.SBP_HIGH: (1, "↑"),
+    AlertKind.SBP_LOW: (1, "↓"),
+    AlertKind.DBP_HIGH: (2, "↑"),
+    AlertKind.HR_HIGH: (3, "↑"),
+    AlertKind.HR_LOW: (3, "↓"),
+    AlertKind.SPO2_LOW: (4, "↓"),
+    AlertKind.RR_LOW: (5, "↓"),
+    AlertKind.RR_HIGH: (5, "↑"),
+}
+
+
+def _minutes(moment: datetime, origin: datetime) -> float:
+    return (moment - origin).total_seconds() / 60.0
+
+
+def infusion_stop(detail: VisitDetail) -> tuple[datetime | None, bool]:
+    """When the pump stopped (the first stop or observation event) and whether it was stopped early."""
+    for event in detail.events:
+        if event.phase in (Phase.STOPPED_EARLY, Phase.OBSERVATION):
+            return event.at, event.phase is Phase.STOPPED_EARLY
+    return None, False
+
+
+def _pen(colour: str, width: float = 2, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> object:
+    return pg.mkPen(colour, width=width, style=style)
+
+
+# ---------------------------------------------------------------------- the table
+
+
+def make_readings_table(name: str, accessible_name: str) -> QTableWidget:
+    """An empty, read-only readings table with the standard columns."""
+    table = QTableWidget(0, len(COLUMNS))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setHorizontalHeaderLabels(list(COLUMNS))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    for column in range(len(COLUMNS) - 1):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def fill_readings_table(table: QTableWidget, detail: VisitDetail, pending: Collection[int] = (), *,
+                        newest_first: bool = True, name: Callable[[str], str] | None = None) -> None:
+    """Show every current reading of ``detail``: alert values marked with an arrow, in colour and in words.
+
+    ``pending`` holds the ids of alert readings not acknowledged yet; the Alerts column says
+    which. The bedside shows the newest first; a review reads the visit from the start.
+    ``name`` turns the login that entered a reading into what the By column shows.
+    """
+    readings = list(reversed(detail.vitals)) if newest_first else list(detail.vitals)
+    table.setRowCount(len(readings))
+    bold = QFont(table.font())
+    bold.setBold(True)
+    for row, record in enumerate(readings):
+        v = record.vitals
+        when = local_time(v.taken_at)
+        if record.is_baseline:
+            when += " baseline"
+        if record.corrects_id is not None:
+            when += " (corrected)"
+        values = [when, str(v.sbp), str(v.dbp), str(v.hr), str(v.spo2), str(v.rr),
+                  "" if v.temp_c is None else f"{v.temp_c:.1f}",
+                  name(record.entered_by) if name is not None else record.entered_by, ""]
+        marked: dict[int, str] = {}
+        for alert in record.alerts:
+            column, arrow = ALERT_CELLS[alert]
+            marked[column] = arrow
+        if record.alerts:
+            words = ", ".join(a.label for a in record.alerts)
+            state = "not acknowledged" if record.id in pending else "acknowledged"
+            values[-1] = f"⚠ {words} ({state})"
+        for column, text in enumerate(values):
+            item = QTableWidgetItem(text + (f" {marked[column]}" if column in marked else ""))
+            if 0 < column < len(COLUMNS) - 2:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column in marked or (column == len(COLUMNS) - 1 and record.alerts):
+                item.setForeground(QBrush(QColor(ALERT_COLOUR)))
+                item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))
+                item.setFont(bold)
+            table.setItem(row, column, item)
+
+
+def fit_table_height(table: QTableWidget) -> None:
+    """Make a table exactly as tall as its rows, for a page that scrolls as a whole (no scroll bars inside)."""
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.resizeRowsToContents()
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    header = 0 if table.horizontalHeader().isHidden() else table.horizontalHeader().sizeHint().height()
+    table.setFixedHeight(rows + header + 2 * table.frameWidth() + 2)
+
+
+# ---------------------------------------------------------------------- the chart
+
+
+class VitalsChart(QWidget):
+    """BP and heart rate over the visit above a SpO2 strip, with alert thresholds, alert readings and
+    the infusion's start, stop and planned end marked. Read-only: the mouse neither pans nor zooms.
+
+    ``prefix`` goes in front of the children's objectNames (``vitals_chart``, ``spo2_chart``,
+    ``vitals_chart_legend``) so two charts on one screen stay distinct.
+    """
+
+    def __init__(self, limits: AlertThresholds, parent: QWidget | None = None, *, name: str = "vitals_charts",
+                 prefix: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.limits = limits
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.chart = pg.PlotWidget(background="w")
+        self.chart.setObjectName(f"{prefix}vitals_chart")
+        self.chart.setAccessibleName("Chart of blood pressure and heart rate")
+        self.spo2_chart = pg.PlotWidget(background="w")
+        self.spo2_chart.setObjectName(f"{prefix}spo2_chart")
+        self.spo2_chart.setAccessibleName("Chart of SpO2")
+        self.spo2_chart.setFixedHeight(120)
+        self.chart.setMinimumHeight(180)
+        for widget in (self.chart, self.spo2_chart):
+            item = widget.getPlotItem()
+            item.setMouseEnabled(x=False, y=False)
+            item.setMenuEnabled(False)
+            item.hideButtons()
+            item.showGrid(x=True, y=True, alpha=0.15)
+            for side in ("left", "bottom"):
+                axis = item.getAxis(side)
+                axis.setPen(pg.mkPen("#616161"))
+                axis.setTextPen(pg.mkPen("#212121"))
+            item.getAxis("left").setWidth(52)
+        self.spo2_chart.setXLink(self.chart)
+        main = self.chart.getPlotItem()
+        main.setLabel("left", "mmHg · beats/min")
+        main.getAxis("bottom").setStyle(showValues=True)
+        self.curves = {
+            "sbp": main.plot([], [], name="SBP ▼", pen=_pen(SBP_COLOUR), symbol="t", symbolSize=9,
+                             symbolBrush=SBP_COLOUR, symbolPen=None),
+            "dbp": main.plot([], [], name="DBP ▲", pen=_pen(DBP_COLOUR), symbol="t1", symbolSize=9,
+                             symbolBrush=DBP_COLOUR, symbolPen=None),
+            "hr": main.plot([], [], name="HR ●", pen=_pen(HR_COLOUR, 1.5, Qt.PenStyle.DashLine), symbol="o",
+                            symbolSize=6, symbolBrush=HR_COLOUR, symbolPen=None),
+        }
+        self.alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5),
+                                               brush=None)
+        main.addItem(self.alert_points)
+        spo2 = self.spo2_chart.getPlotItem()
+        spo2.setLabel("left", "SpO2 %")
+        self.curves["spo2"] = spo2.plot([], [], pen=_pen(SPO2_COLOUR), symbol="s", symbolSize=6,
+                                        symbolBrush=SPO2_COLOUR, symbolPen=None)
+        self.spo2_alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5),
+                                                    brush=None)
+        spo2.addItem(self.spo2_alert_points)
+        self._add_thresholds()
+        self.start_markers = [self._marker(main), self._marker(spo2, label=False)]
+        self.stop_markers = [self._marker(main, left_of_line=True, position=0.02), self._marker(spo2, label=False)]
+        self.planned_end_marker = self._marker(main, colour="#757575", style=Qt.PenStyle.DotLine, left_of_line=True,
+                                               position=0.02)
+        # The key sits above the plot, in words and symbols, so it never hides a reading.
+        self.legend = QLabel(
+            f'<span style="color:{SBP_COLOUR}">▼ SBP</span> &nbsp; '
+            f'<span style="color:{DBP_COLOUR}">▲ DBP</span> &nbsp; '
+            f'<span style="color:{HR_COLOUR}">● HR (dashed)</span> &nbsp; '
+            f'<span style="color:{SPO2_COLOUR}">■ SpO2 (lower chart)</span> &nbsp; '
+            f'<span style="color:{ALERT_COLOUR}">◯ reading that raised an alert</span> &nbsp; '
+            f'<span style="color:{MARKER_COLOUR}">┆ infusion start / stop (dotted: planned end)</span> &nbsp; '
+            '<span style="color:#616161">- - alert thresholds (shaded: alert zone)</span>')
+        self.legend.setObjectName(f"{prefix}vitals_chart_legend")
+        self.legend.setWordWrap(True)
+        # The legend belongs to the chart, which is always drawn on white: keep it readable in dark themes.
+        self.legend.setStyleSheet("background: white; padding: 3px;")
+        layout.addWidget(self.legend)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.spo2_chart)
+
+    def _add_thresholds(self) -> None:
+        """Dashed lines at the protocol's alert thresholds, named, in the colour of the vital they watch."""
+        limits = self.limits
+        main = self.chart.getPlotItem()
+        lines = (
+            (limits.sbp_at_or_above, f"SBP ≥ {limits.sbp_at_or_above}", SBP_COLOUR, 0.02),
+            (limits.sbp_below, f"SBP < {limits.sbp_below}", SBP_COLOUR, 0.02),
+            (limits.dbp_at_or_above, f"DBP ≥ {limits.dbp_at_or_above}", DBP_COLOUR, 0.02),
+            (limits.hr_above, f"HR > {limits.hr_above}", HR_COLOUR, 0.98),
+            (limits.hr_below, f"HR < {limits.hr_below}", HR_COLOUR, 0.98),
+        )
+        self.threshold_lines: dict[str, pg.InfiniteLine] = {}
+        for value, text, colour, position in lines:
+            self.threshold_lines[text] = self._threshold(main, value, text, colour, position)
+        # The SBP alert zone is shaded too: nothing normal lives up there, so the band reads at a glance.
+        band = pg.LinearRegionItem(values=(limits.sbp_at_or_above, 400), orientation="horizontal", movable=False,
+                                   brush=pg.mkBrush(198, 40, 40, 22), pen=pg.mkPen(None))
+        band.setZValue(-20)
+        main.addItem(band)
+        spo2 = self.spo2_chart.getPlotItem()
+        self.threshold_lines["spo2"] = self._threshold(spo2, limits.spo2_below, f"SpO2 < {limits.spo2_below}",
+                                                       SPO2_COLOUR, 0.02)
+        low_band = pg.LinearRegionItem(values=(0, limits.spo2_below), orientation="horizontal", movable=False,
+                                       brush=pg.mkBrush(198, 40, 40, 22), pen=pg.mkPen(None))
+        low_band.setZValue(-20)
+        spo2.addItem(low_band)
+
+    @staticmethod
+    def _threshold(plot: pg.PlotItem, value: float, text: str, colour: str, position: float) -> pg.InfiniteLine:
+        anchor = (0, 1) if position < 0.5 else (1, 1)  # the label sits just above the line, inside the plot
+        options = {"position": position, "color": colour, "anchors": [anchor, anchor],
+                   "fill": pg.mkBrush(255, 255, 255, 200)}
+        line = pg.InfiniteLine(pos=value, angle=0, movable=False, pen=_pen(colour, 1, Qt.PenStyle.DashLine),
+                               label=text, labelOpts=options)
+        line.setZValue(-10)
+        plot.addItem(line, ignoreBounds=True)
+        return line
+
+    @staticmethod
+    def _marker(plot: pg.PlotItem, *, label: bool = True, colour: str = MARKER_COLOUR,
+                style: Qt.PenStyle = Qt.PenStyle.DashDotLine, left_of_line: bool = False,
+                position: float = 0.97) -> pg.InfiniteLine:
+        # Labels of the stop and planned-end lines sit left of the line (they are near the right edge) and at the
+        # foot of the chart, where readings seldom are, so they neither cover the start label nor an SBP alert.
+        anchor = (1, 1) if left_of_line else (0, 0)
+        options = {"position": position, "color": colour, "anchors": [anchor, anchor],
+                   "fill": pg.mkBrush(255, 255, 255, 220)}
+        line = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=_pen(colour, 2, style),
+                               label="" if label else None, labelOpts=options if label else None)
+        line.setVisible(False)
+        plot.addItem(line, ignoreBounds=True)
+        return line
+
+    def draw(self, detail: VisitDetail) -> None:
+        """Redraw every curve, alert ring and marker from the visit's current readings and events."""
+        readings = detail.vitals
+        started = detail.event_time(Phase.INFUSING)
+        stopped, _ = infusion_stop(detail)
+        origin = started or (readings[0].vitals.taken_at if readings else None)
+        xs = [_minutes(r.vitals.taken_at, origin) for r in readings] if origin else []
+        self.curves["sbp"].setData(xs, [r.vitals.sbp for r in readings])
+        self.curves["dbp"].setData(xs, [r.vitals.dbp for r in readings])
+        self.curves["hr"].setData(xs, [r.vitals.hr for r in readings])
+        self.curves["spo2"].setData(xs, [r.vitals.spo2 for r in readings])
+        fields = {AlertKind.SBP_HIGH: "sbp", AlertKind.SBP_LOW: "sbp", AlertKind.DBP_HIGH: "dbp",
+                  AlertKind.HR_HIGH: "hr", AlertKind.HR_LOW: "hr"}
+        points = [(x, getattr(r.vitals, fields[a])) for x, r in zip(xs, readings, strict=True)
+                  for a in r.alerts if a in fields]
+        self.alert_points.setData([p[0] for p in points], [p[1] for p in points])
+        low = [(x, r.vitals.spo2) for x, r in zip(xs, readings, strict=True) if AlertKind.SPO2_LOW in r.alerts]
+        self.spo2_alert_points.setData([p[0] for p in low], [p[1] for p in low])
+
+        main = self.chart.getPlotItem()
+        label = "Minutes from infusion start" if started else "Minutes from first reading (infusion not started)"
+        self.spo2_chart.getPlotItem().setLabel("bottom", label)  # one axis title under both charts
+        marks: list[float] = []
+        for line in self.start_markers:
+            line.setVisible(started is not None)
+            line.setPos(0)
+        if started is not None:
+            marks.append(0.0)
+            self.start_markers[0].label.setFormat(f"Start {local_time(started)}")
+        early = any(e.phase is Phase.STOPPED_EARLY for e in detail.events)
+        stop_x = _minutes(stopped, origin) if stopped is not None and origin is not None else None
+        for line in self.stop_markers:
+            line.setVisible(stop_x is not None)
+            if stop_x is not None:
+                line.setPos(stop_x)
+        if stop_x is not None:
+            marks.append(stop_x)
+            what = "Stopped early" if early else "Stop"
+            self.stop_markers[0].label.setFormat(f"{what} {local_time(stopped)}")
+        planned_end = None
+        if stop_x is None and started is not None and detail.dose is not None:
+            planned_end = float(detail.dose.duration_min)  # show the whole planned infusion while it runs
+            marks.append(planned_end)
+            end_time = started + timedelta(minutes=detail.dose.duration_min)
+            self.planned_end_marker.setVisible(True)  # before the text: a hidden label ignores new text
+            self.planned_end_marker.setPos(planned_end)
+            self.planned_end_marker.label.setFormat(f"Planned end {local_time(end_time)}")
+        else:
+            self.planned_end_marker.setVisible(False)
+        span = xs + marks
+        left = min([*span, 0.0]) - 3
+        right = max([*span, left + 20]) + 3
+        main.setXRange(left, right, padding=0)
+        top = max([230, *(r.vitals.sbp + 25 for r in readings)])  # headroom for the start label
+        bottom = min([30, *(r.vitals.hr - 10 for r in readings), *(r.vitals.dbp - 10 for r in readings)])
+        main.setYRange(bottom, top, padding=0)
+        self.spo2_chart.getPlotItem().setYRange(min([84, *(r.vitals.spo2 - 3 for r in readings)]), 101, padding=0)

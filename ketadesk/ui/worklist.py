@@ -1,0 +1,185 @@
+"""The physician's worklist: discharged visits waiting for a signature, the oldest discharge first.
+
+Each row says when the patient left, who they are, where the visit stands in the course
+and which nurse discharged them, and flags what a physician should read first: a discharge
+under a physician's override, or an alert nobody acknowledged. Double-click or Enter opens
+the visit's review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.phases import Phase
+from ketadesk.core.readiness import DISCHARGE_OVERRIDE
+from ketadesk.core.records import VisitSummary
+from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
+from ketadesk.ui.common import local_datetime
+from ketadesk.ui.vitals_views import ALERT_BACKGROUND, ALERT_COLOUR
+
+COLUMNS = ("Discharged", "Patient", "MRN", "Course", "Discharged by", "Flags")
+FLAGS_COLUMN = len(COLUMNS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    """One visit waiting for a signature, as the worklist shows it."""
+
+    visit_id: int
+    discharged: str
+    patient: str
+    mrn: str
+    course: str
+    nurse: str
+    flags: tuple[str, ...]
+
+
+class _Table(QTableWidget):
+    """The worklist's table: Enter opens the current row (a double-click does too)."""
+
+    open_row = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Enter or Return opens the visit in the current row."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.open_row.emit(self.currentRow())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class WorklistPanel(QWidget):
+    """Discharged visits awaiting a physician's signature, oldest first."""
+
+    visit_opened = Signal(int)
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clinic = clinic
+        self.setObjectName("worklist_panel")
+        self.setAccessibleName("Visits awaiting a signature")
+        self.names = NameBook(clinic)
+        self.rows: list[WorklistRow] = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("worklist_title")
+        self.title.setAccessibleName("Visits awaiting a signature")
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.title.setFont(font)
+        top.addWidget(self.title, 1)
+        self.open_button = QPushButton("Open review")
+        self.open_button.setObjectName("worklist_open_button")
+        self.open_button.setAccessibleName("Open the selected visit's review")
+        self.open_button.clicked.connect(lambda: self._open(self.table.currentRow()))
+        top.addWidget(self.open_button)
+        layout.addLayout(top)
+        self.hint = QLabel("Oldest discharge first. Double-click a visit or press Enter to review and sign it.")
+        self.hint.setObjectName("worklist_hint")
+        self.hint.setStyleSheet(MUTED_STYLE)
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.table = _Table(0, len(COLUMNS))
+        self.table.setObjectName("worklist_table")
+        self.table.setAccessibleName("Discharged visits awaiting a signature, oldest first")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        for column in range(FLAGS_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(FLAGS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(lambda row, _column: self._open(row))
+        self.table.open_row.connect(self._open)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.table, 1)
+        self.empty = QLabel("Nothing waits for a signature.")
+        self.empty.setObjectName("worklist_empty")
+        self.empty.setStyleSheet(MUTED_STYLE)
+        layout.addWidget(self.empty)
+        self.refresh()
+
+    @property
+    def count(self) -> int:
+        """How many visits wait for a signature."""
+        return len(self.rows)
+
+    def refresh(self) -> None:
+        """Re-read the visits awaiting a signature and redraw, keeping the selected visit selected."""
+        selected = self.current_visit_id()
+        self.rows = [self._row(summary) for summary in self.clinic.awaiting_signature()]
+        self.title.setText(f"Awaiting signature: {self.count}")
+        table = self.table
+        table.setRowCount(len(self.rows))
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for index, row in enumerate(self.rows):
+            cells = (row.discharged, row.patient, row.mrn, row.course, row.nurse, "  ".join(row.flags))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row.visit_id)
+                item.setToolTip(text)
+                if column == FLAGS_COLUMN and row.flags:
+                    item.setForeground(QBrush(QColor(ALERT_COLOUR)))
+                    item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))
+                    item.setFont(bold)
+                table.setItem(index, column, item)
+        chosen = next((i for i, r in enumerate(self.rows) if r.visit_id == selected), 0 if self.rows else -1)
+        if chosen >= 0:
+            table.selectRow(chosen)
+        self.empty.setVisible(not self.rows)
+        self.open_button.setEnabled(bool(self.rows))
+
+    def _row(self, summary: VisitSummary) -> WorklistRow:
+        detail = self.clinic.visit(summary.id).detail
+        event = next((e for e in reversed(detail.events) if e.phase is Phase.DISCHARGED), None)
+        flags: list[str] = []
+        overridden = (event is not None and bool(event.reason)) or detail.latest_acknowledgement(
+            DISCHARGE_OVERRIDE) is not None
+        if overridden:
+            flags.append("⚠ Discharged under a physician's override")
+        pending = [a for r in self.clinic.unacknowledged_alerts(summary.id) for a in r.alerts]
+        if pending:
+            words = ", ".join(dict.fromkeys(a.label for a in pending))
+            flags.append(f"⚠ Alert not acknowledged: {words}")
+        return WorklistRow(
+            visit_id=summary.id,
+            discharged=local_datetime(event.at if event else None),
+            patient=summary.patient_name,
+            mrn=summary.mrn,
+            course=summary.position.label if summary.position else "Not in a course",
+            nurse=self.names.name(event.by) if event else "–",
+            flags=tuple(flags),
+        )
+
+    def current_visit_id(self) -> int | None:
+        """The visit in the selected row, if any."""
+        row = self.table.currentRow()
+        return self.rows[row].visit_id if 0 <= row < len(self.rows) else None
+
+    def _selection_changed(self) -> None:
+        self.open_button.setEnabled(self.current_visit_id() is not None)
+
+    def _open(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.visit_opened.emit(self.rows[row].visit_id)
