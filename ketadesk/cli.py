@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -61,7 +62,38 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database safely (online backup API, verified)")
     backup.add_argument("dest", nargs="?", metavar="DEST",
                         help="file to write (default: a dated file in the backups folder beside the database)")
+    _add_report_commands(commands)
     return parser
+
+
+def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """report, export, fhir and csv: files for the chart, another clinic or a spreadsheet."""
+    force = {"action": "store_true", "help": "replace the file if it exists (otherwise an existing file is kept)"}
+    report = commands.add_parser("report", help="write a visit's PDF report, or a course summary with --course")
+    report.add_argument("visit", nargs="?", type=int, metavar="VISIT_ID", help="the visit to report")
+    report.add_argument("--course", type=int, metavar="COURSE_ID", help="a course summary instead of one visit")
+    report.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="the PDF to write")
+    report.add_argument("--force", **force)
+
+    export = commands.add_parser("export", help="one PDF per visit into a folder, with a manifest CSV")
+    export.add_argument("dest", metavar="DIR", help="the folder to write into (made if missing)")
+    export.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first visit date (default: the oldest)")
+    export.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last visit date (default: the newest)")
+    export.add_argument("--signed-only", action="store_true", help="only visits a physician has signed")
+    export.add_argument("--workers", type=int, metavar="N",
+                        help="processes building PDFs (default: up to 2, by the number of CPUs)")
+    export.add_argument("--force", action="store_true", help="replace files that exist in DIR")
+
+    fhir = commands.add_parser("fhir", help="write a visit as a FHIR R4 Bundle (JSON)")
+    fhir.add_argument("visit", type=int, metavar="VISIT_ID", help="the visit to export")
+    fhir.add_argument("-o", "--output", required=True, metavar="FILE.json", help="the JSON file to write")
+    fhir.add_argument("--force", **force)
+
+    vitals = commands.add_parser("csv", help="write vital signs as CSV with ISO times (one visit, or --all)")
+    vitals.add_argument("visit", nargs="?", type=int, metavar="VISIT_ID", help="the visit to export")
+    vitals.add_argument("--all", action="store_true", help="every visit in the database")
+    vitals.add_argument("-o", "--output", required=True, metavar="FILE.csv", help="the CSV file to write")
+    vitals.add_argument("--force", **force)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -189,6 +221,96 @@ def _cmd_backup(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
+def _existing(path: Path) -> Clinic:
+    """Open a database that must already exist (reports never create an empty one)."""
+    if not path.exists():
+        raise FileNotFoundError(2, "No such database (check --db or $KETADESK_DB)", str(path))
+    return _open(path)
+
+
+def _export_progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} visits")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
+
+
+def _cmd_report(args: argparse.Namespace, path: Path) -> int:
+    if (args.visit is None) == (args.course is None):
+        return _fail("give either VISIT_ID or --course COURSE_ID (one of them)", EXIT_USAGE)
+    clinic = _existing(path)
+    try:
+        output = Path(args.output)
+        if args.course is not None:
+            made = clinic.save_course_report(args.course, output, overwrite=args.force)
+            print(f"Course {args.course} summary written: {made.path} ({_size(made.size)})")
+        else:
+            made = clinic.save_visit_report(args.visit, output, overwrite=args.force)
+            print(f"Visit {args.visit} report written: {made.path} ({_size(made.size)})")
+    finally:
+        clinic.close()
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, path: Path) -> int:
+    for flag, text in (("--from", args.first), ("--to", args.last)):
+        if text and not _is_date(text):
+            return _fail(f"{flag} {text!r} is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
+    first = date.fromisoformat(args.first) if args.first else None
+    last = date.fromisoformat(args.last) if args.last else None
+    if args.workers is not None and not 1 <= args.workers <= 16:
+        return _fail(f"--workers {args.workers} is out of range; use 1–16", EXIT_USAGE)
+    workers = args.workers or max(1, min(2, os.cpu_count() or 1))
+    clinic = _existing(path)
+    try:
+        batch = clinic.export_reports(Path(args.dest), first, last, signed_only=args.signed_only,
+                                      overwrite=args.force, progress=_export_progress, workers=workers)
+    finally:
+        clinic.close()
+    which = "signed visits" if args.signed_only else "visits"
+    print(f"{len(batch.files)} {which} exported to {batch.folder}; manifest: {batch.manifest}")
+    return 0
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _cmd_fhir(args: argparse.Namespace, path: Path) -> int:
+    clinic = _existing(path)
+    try:
+        made = clinic.save_visit_fhir(args.visit, Path(args.output), overwrite=args.force)
+    finally:
+        clinic.close()
+    print(f"Visit {args.visit} FHIR R4 Bundle written: {made.path} ({_size(made.size)})")
+    return 0
+
+
+def _cmd_csv(args: argparse.Namespace, path: Path) -> int:
+    if (args.visit is None) == (not args.all):
+        return _fail("give either VISIT_ID or --all (one of them)", EXIT_USAGE)
+    clinic = _existing(path)
+    try:
+        made = clinic.save_vitals_csv(Path(args.output), None if args.all else [args.visit], overwrite=args.force)
+    finally:
+        clinic.close()
+    print(f"Vital signs written: {made.path} ({_size(made.size)})")
+    return 0
+
+
+_REPORT_COMMANDS = {"report": _cmd_report, "export": _cmd_export, "fhir": _cmd_fhir, "csv": _cmd_csv}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one CLI command and return the exit code."""
     parser = build_parser()
@@ -215,8 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(path, args.user, exit_after_start=args.exit_after_start)
         if args.command == "backup":
             return _cmd_backup(args, path)
+        if args.command in _REPORT_COMMANDS:
+            return _REPORT_COMMANDS[args.command](args, path)
     except (ValidationError, PermissionDenied, ProtocolError, NewerDatabaseError, StoreError) as error:
         return _fail(str(error))
+    except FileExistsError as error:
+        return _fail(f"{error.filename} {error.strerror}; give --force to replace it")
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except OSError as error:

@@ -54,6 +54,8 @@ MANIFEST_COLUMNS = ("file", "visit_id", "mrn", "patient", "visit_date", "status"
 _NOTHING_TO_REPORT = (Phase.SCHEDULED, Phase.CANCELLED, Phase.NO_SHOW)
 # Visits read from the database at a time during a batch: bounds memory, keeps queries few.
 _BATCH_READ = 50
+# Below this many reports, starting worker processes costs more than it saves.
+_POOL_FROM = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,10 @@ def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
                               message=f"{path} is a folder; give a file name.")
     if not overwrite and path.exists():
         raise FileExistsError(17, "already exists", str(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as error:  # name the file the user asked for, not the temporary one
+        raise OSError(error.errno, error.strerror, str(path)) from error
     try:
         with os.fdopen(handle, "wb") as out:
             yield out
@@ -306,7 +311,9 @@ class ReportingMixin:
         """
         self.user.require("export reports", *REPORT_ROLES)
         if first is not None and last is not None and first > last:
-            raise ValidationError("from", first.isoformat(), f"a date on or before {last.isoformat()}")
+            raise ValidationError("from", first.isoformat(), f"a date on or before {last.isoformat()}",
+                                  message=f"The first date {first.isoformat()} is after the last date "
+                                          f"{last.isoformat()}; nothing was exported.")
         folder = Path(folder).expanduser()
         if folder.exists() and not folder.is_dir():
             raise ValidationError("folder", str(folder), "a folder", message=f"{folder} is a file, not a folder.")
@@ -331,7 +338,7 @@ class ReportingMixin:
                 for detail, _ in store_visits.details(self.store, rows[start:start + _BATCH_READ]):
                     yield self._visit_job(detail, staff, patients)
 
-        for index, (job, pdf) in enumerate(_render_all(jobs(), workers)):
+        for index, (job, pdf) in enumerate(_render_all(jobs(), workers if total >= _POOL_FROM else 1)):
             made = write_file(folder / names[index], pdf, overwrite=overwrite)
             written.append(made)
             self._exported("visit_pdf", "visit", job.visit.summary.id, made, batch=True)

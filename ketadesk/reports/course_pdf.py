@@ -156,7 +156,8 @@ def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visi
             f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
             str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
             Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
-            line.signed.signed_at.astimezone().strftime("%Y-%m-%d") if line.signed else "not signed",
+            line.signed.signed_at.astimezone().strftime("%Y-%m-%d") if line.signed
+            else "not signed" if line.infused else "–",
         ])
         if line.signed is None and line.infused:
             extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))

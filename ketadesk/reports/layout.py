@@ -121,7 +121,7 @@ class Styles:
     """The handful of paragraph styles a report uses."""
 
     def __init__(self) -> None:
-        fonts.register()
+        prepare()
         self.title = _style("title", 15, bold=True, space_after=2)
         self.subtitle = _style("subtitle", 9.5, color=MUTED, space_after=4)
         self.heading = _style("heading", 11, bold=True, space_before=9, space_after=3)
@@ -267,11 +267,16 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
-    """Lay the story out on the setup's pages and return the PDF's bytes (the same every time)."""
+def prepare() -> None:
+    """Set reportlab up for reports: the fonts and repeatable output."""
     fonts.register()
     # Invariant mode: a fixed creation date and document ID, so equal records give equal bytes.
     rl_config.invariant = 1
+
+
+def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
+    """Lay the story out on the setup's pages and return the PDF's bytes (the same every time)."""
+    prepare()
     buffer = io.BytesIO()
     page = PAGE_SIZES[setup.page_size]
     doc = BaseDocTemplate(buffer, pagesize=page, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
