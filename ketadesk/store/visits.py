@@ -486,13 +486,19 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
 
 
 def previous_dose_mg_per_kg(store: Store, patient_id: int, before_visit_id: int) -> float | None:
-    """The mg/kg of the patient's last infusion that actually started, before this visit."""
+    """The mg/kg of the patient's last infusion that actually started before this visit.
+
+    "Before" is by the visit's date (and booking order on the same day), so reviewing an old
+    visit compares it with the one that preceded it, not with a later one.
+    """
     row = store.one(
         """SELECT d.mg_per_kg FROM doses d JOIN visits v ON v.id = d.visit_id
-           WHERE v.patient_id = ? AND v.id != ? AND EXISTS (SELECT 1 FROM visit_events e
-           WHERE e.visit_id = v.id AND e.phase = 'infusing')
-           ORDER BY v.scheduled_date DESC, d.id DESC LIMIT 1""",
-        (patient_id, before_visit_id),
+           JOIN visits this ON this.id = ?
+           WHERE v.patient_id = ? AND v.id != this.id
+           AND (v.scheduled_date < this.scheduled_date OR (v.scheduled_date = this.scheduled_date AND v.id < this.id))
+           AND EXISTS (SELECT 1 FROM visit_events e WHERE e.visit_id = v.id AND e.phase = 'infusing')
+           ORDER BY v.scheduled_date DESC, v.id DESC, d.id DESC LIMIT 1""",
+        (before_visit_id, patient_id),
     )
     return float(row[0]) if row else None
 

@@ -369,3 +369,38 @@ def test_records_name_who_wrote_them(store: Store, nurse: User, system: User, vi
     assert detail.vitals[0].entered_by == "nurse.ada"
     assert detail.notes[0].by == "dr.osei"
     assert detail.events[-1].by == "dr.osei"
+
+
+def test_previous_dose_is_the_infusion_before_this_visit_not_a_later_one() -> None:
+    """Reviewing an old visit compares its dose with the visit before it, never with a later visit."""
+    from datetime import date
+    from pathlib import Path
+    from tempfile import mkdtemp
+
+    from ketadesk.clinic.config import default_protocol_text
+    from ketadesk.core.dosing import calculate_dose
+    from ketadesk.core.phases import Phase
+    from ketadesk.core.protocol import load_protocol
+    from ketadesk.store import patients, users, visits
+    from ketadesk.store.db import open_store
+    from tests.helpers import make_patient
+
+    protocol = load_protocol(default_protocol_text())
+    store = open_store(Path(mkdtemp()) / "d.sqlite")
+    at = "2026-01-01T09:00:00.000Z"
+    me = users.system_user(store, at).id
+    pid = patients.register(store, make_patient(), at=at, actor_id=me)
+    ids = []
+    for day, dose in ((date(2026, 1, 5), 0.5), (date(2026, 1, 7), 0.75), (date(2026, 1, 9), 1.0)):
+        vid = visits.schedule(store, patient_id=pid, course_id=None, sequence=None, day=day, chair=1, at=at,
+                              actor_id=me)
+        plan = calculate_dose(dose, 70, concentration_mg_per_ml=1.0, duration_min=40, drug=protocol.drug,
+                              route=protocol.route, lot_number="L1")
+        visits.add_dose(store, vid, plan, at=at, actor_id=me)
+        visits.add_event(store, vid, Phase.PRE_ASSESSMENT, at=at, actor_id=me)
+        visits.add_event(store, vid, Phase.INFUSING, at=at, actor_id=me)
+        ids.append(vid)
+    assert visits.previous_dose_mg_per_kg(store, pid, ids[0]) is None
+    assert visits.previous_dose_mg_per_kg(store, pid, ids[1]) == 0.5
+    assert visits.previous_dose_mg_per_kg(store, pid, ids[2]) == 0.75
+    store.close()
