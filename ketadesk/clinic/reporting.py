@@ -9,6 +9,7 @@ told to, and leave one audit entry per file written ("export"), as printing does
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -16,7 +17,7 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
@@ -370,14 +371,19 @@ def _render_all(jobs: Iterator[_VisitJob], workers: int) -> Iterator[tuple[_Visi
     import multiprocessing
 
     # "spawn": a forked child would inherit the open SQLite connection (and, in the GUI, Qt).
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        window: deque[tuple[_VisitJob, Future[bytes]]] = deque()
-        ahead = workers * 4  # enough queued to keep every worker busy, few enough to bound memory
-        for job in jobs:
-            window.append((job, pool.submit(_render, job)))
-            if len(window) >= ahead:
+    # A frozen program must call multiprocessing.freeze_support() first thing (ketadesk.__main__ does).
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            window: deque[tuple[_VisitJob, Future[bytes]]] = deque()
+            ahead = workers * 4  # enough queued to keep every worker busy, few enough to bound memory
+            for job in jobs:
+                window.append((job, pool.submit(_render, job)))
+                if len(window) >= ahead:
+                    done_job, future = window.popleft()
+                    yield done_job, future.result()
+            while window:
                 done_job, future = window.popleft()
                 yield done_job, future.result()
-        while window:
-            done_job, future = window.popleft()
-            yield done_job, future.result()
+    except BrokenExecutor as error:
+        raise OSError(errno.ECHILD, "a process building reports stopped unexpectedly (out of memory?); the files "
+                                    "written so far are complete; try again with one worker") from error
