@@ -2,6 +2,7 @@
 
     python -m bench            # the full ten-year clinic (a few minutes)
     python -m bench --quick    # a ten-year clinic at a tenth of the size
+    python -m bench --only reports  # one visit report and a batch of ~1,000 (about 2 min)
     python -m bench --out results.json
 
 Files are written under bench/out/ (ignored by git), all on the same disk.
@@ -20,7 +21,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from bench import OUT_DIR, machine, tenyear, write
+from bench import OUT_DIR, machine, reports, tenyear, write
 from ketadesk.store.bulk import BulkSpec
 from ketadesk.store.schema import SCHEMA_VERSION
 
@@ -107,6 +108,8 @@ def table(results: dict[str, Any]) -> str:
             c = t["check"]
             rows.append((f"Clinic.check() ({c['audit_rows']:,} audit rows)", f"{c['seconds']:.1f} s", "",
                          "[]", _verdict(c["problems"] == [])))
+    if results.get("reports"):
+        rows += reports.rows(results["reports"])
     header = ("benchmark", "median", "p95", "goal", "result")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)),
@@ -121,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a ten-year clinic at a tenth of the size")
     parser.add_argument("--out", type=Path, help="write every figure as JSON to this file")
-    parser.add_argument("--only", choices=("write", "tenyear"), help="run one benchmark only")
+    parser.add_argument("--only", choices=("write", "tenyear", "reports"), help="run one benchmark only")
     parser.add_argument("--no-check", action="store_true", help="skip the full Clinic.check() of the ten-year file")
     parser.add_argument("--reuse", action="store_true",
                         help="time the reads on the ten-year file already in bench/out (if it has the right size)")
@@ -149,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
         results["tenyear"] = tenyear.run(OUT_DIR / name, spec, _say, reps=20, sample=50 if args.quick else 100,
                                          check=not args.no_check, reuse=args.reuse)
+    if args.only in (None, "reports"):
+        results["reports"] = reports.run(OUT_DIR, _say, quick=args.quick)
     results["seconds"] = time.perf_counter() - started
     results["load_average_at_end"] = os.getloadavg()
     print(table(results), flush=True)
