@@ -237,15 +237,16 @@ def dose_chart(points: Sequence[tuple[date, float, str]], width: float, *, limit
         coords += [x.at((day - first).days), y.at(dose)]
     if len(coords) >= 4:
         drawing.add(PolyLine(coords, strokeColor=INK, strokeWidth=1.1))
-    last_label_x = last_value_x = -1e9
+    last_label_x = -1e9
     previous: float | None = None
     for index, (day, dose, label) in enumerate(points):
         px, py = coords[2 * index], coords[2 * index + 1]
         drawing.add(Circle(px, py, 2.4, fillColor=HR_COLOUR, strokeColor=None))
-        # The dose is written where it changes, and never on top of the last one written.
-        if dose != previous and px - last_value_x >= 14:
-            drawing.add(_text(px, py + 5, f"{dose:g}", anchor="middle", colour=INK))
-            last_value_x = px
+        # The dose is written where it changes: under the point when the line climbs from it, else above.
+        if dose != previous:
+            following = points[index + 1][1] if index + 1 < len(points) else dose
+            drawing.add(_text(px, py - 10 if following > dose else py + 5, f"{dose:g}", anchor="middle",
+                              colour=INK))
         previous = dose
         if px - last_label_x >= 34:
             drawing.add(_text(px, bottom - 10, day.strftime("%m-%d"), anchor="middle"))
