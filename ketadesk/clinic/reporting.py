@@ -216,7 +216,7 @@ class ReportingMixin:
         self._write_vitals_csv(out, visit_ids)
         return out.getvalue()
 
-    def _write_vitals_csv(self: Clinic, out: IO[str], visit_ids: Sequence[int] | None) -> int:
+    def _write_vitals_csv(self: Clinic, out: csv_export.TextSink, visit_ids: Sequence[int] | None) -> int:
         self.user.require("read reports", *REPORT_ROLES)
         if visit_ids is None:
             rows = store_visits.between(self.store, date.min, date.max)
@@ -271,10 +271,10 @@ class ReportingMixin:
         size = 0
         rows = 0
         with atomic_file(path, overwrite=overwrite) as out:
-            class _Hashing(io.TextIOBase):
+            class _Hashing:
                 """Text to UTF-8 bytes into the file, hashing as it goes (the whole clinic may not fit in memory)."""
 
-                def write(self, text: str) -> int:
+                def write(self, text: str, /) -> int:
                     nonlocal size
                     data = text.encode("utf-8")
                     digest.update(data)

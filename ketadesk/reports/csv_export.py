@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Protocol
 
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.records import VisitDetail
@@ -22,16 +22,24 @@ COLUMNS = (
 )
 
 
+class TextSink(Protocol):
+    """Anything CSV text can be written to: a file, a StringIO, an encoder into a file."""
+
+    def write(self, text: str, /) -> object:
+        """Take the next piece of text."""
+        ...
+
+
 def _safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_header(out: TextIO) -> None:
+def write_header(out: TextSink) -> None:
     """The column names."""
     csv.writer(out, lineterminator="\n").writerow(COLUMNS)
 
 
-def write_rows(out: TextIO, visits: Iterable[VisitDetail]) -> int:
+def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
     """Every current reading of every visit, in visit then time order; returns how many rows."""
     writer = csv.writer(out, lineterminator="\n")
     count = 0

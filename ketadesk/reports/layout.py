@@ -195,7 +195,7 @@ def key_values(pairs: Sequence[tuple[str, Any]], width: float, columns: int = 2)
 
 def frame_width(setup: PageSetup) -> float:
     """The width text and tables may use."""
-    return float(PAGE_SIZES[setup.page_size][0]) - 2 * MARGIN_X
+    return float(PAGE_SIZES[setup.page_size][0] - 2 * MARGIN_X)
 
 
 def _decorate(setup: PageSetup, canvas: Canvas, _doc: BaseDocTemplate) -> None:
