@@ -1,7 +1,8 @@
 """Screenshots of every screen, taken offscreen on a fresh demo clinic, for docs/ and the README.
 
-Run with ``make screenshots``. The demo is built on the real clock so the board shows
-live timers; the images are looked at before they are committed.
+Run with ``make screenshots``; name some (``python tools/screenshots.py sign-in locked``) to
+take only those. The demo is built on the real clock so the board shows live timers; the
+images are looked at before they are committed.
 """
 
 from __future__ import annotations
@@ -18,25 +19,44 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
-from ketadesk.clinic.demo import build_demo
+from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
+from ketadesk.ui.admin import AuditLogDialog, UsersDialog
 from ketadesk.ui.app import application, build_main_window
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
 
 OUT = Path("docs/screenshots")
+WANTED: set[str] = set()
 
 
 def _save(widget: QWidget, name: str) -> None:
+    if WANTED and name not in WANTED:
+        return
     QApplication.processEvents()
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path}")
 
 
-def main() -> int:
-    """Build a demo clinic in a temp folder and photograph each screen."""
+def _doors(folder: Path, db: Path) -> None:
+    """The first-start screen on an empty clinic, and the demo's sign-in screen with its logins."""
+    empty = folder / "clinic" / "ketadesk.sqlite"
+    empty.parent.mkdir()
+    for database, name in ((empty, "first-start"), (db, "sign-in")):
+        settings = QSettings(str(folder / f"{name}.ini"), QSettings.Format.IniFormat)
+        window = build_main_window(database, settings=settings, require_sign_in=True)
+        window.resize(1280, 860)
+        window.show()
+        _save(window, name)
+        window.close()
+        window.clinic.close()
+
+
+def main(names: list[str] | None = None) -> int:
+    """Build a demo clinic in a temp folder and photograph each screen (or only those named)."""
+    WANTED.update(names if names is not None else sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
     application()
     folder = Path(tempfile.mkdtemp())
@@ -45,8 +65,9 @@ def main() -> int:
     for _ in build_demo(seed, patients=24):
         pass
     seed.close()
+    _doors(folder, db)
     settings = QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(db, settings=settings)
+    window = build_main_window(db, settings=settings, user_login="nurse")
     window.resize(1280, 900)
     window.show()
     window.tick()
@@ -75,6 +96,20 @@ def main() -> int:
     form.show()
     _save(form, "patient-form")
     form.close()
+    admin = window.clinic.sign_in("admin", DEMO_PASSWORDS["admin"])
+    users = UsersDialog(admin, window)
+    users.resize(900, 620)
+    users.show()
+    users.select("nurse2")
+    _save(users, "users")
+    users.close()
+    audit = AuditLogDialog(admin, window)
+    audit.resize(1200, 640)
+    audit.show()
+    _save(audit, "audit-log")
+    audit.close()
+    window.lock()
+    _save(window, "locked")
     window.stop()
     window.close()
     window.clinic.close()

@@ -6,13 +6,18 @@ otherwise; a clinic's ``protocol.toml`` in the same folder overrides the shipped
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import tempfile
+import tomllib
 from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_path
 
-from ketadesk.core.protocol import Protocol, load_protocol
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.protocol import Protocol, ProtocolError, load_protocol, parse_toml
 
 APP_NAME = "KetaDesk"
 DB_ENV = "KETADESK_DB"
@@ -57,6 +62,80 @@ def load_clinic_protocol(database: Path | None = None) -> Protocol:
     override_path = (database.parent if database else data_dir()) / PROTOCOL_FILE
     override = override_path.read_text(encoding="utf-8") if override_path.is_file() else None
     return load_protocol(default_protocol_text(), override, source=str(override_path))
+
+
+def save_clinic_settings(database: Path, name: str, chairs: int) -> Path:
+    """Write the clinic's name and number of chairs into ``protocol.toml`` beside the database.
+
+    An existing file keeps every other line and comment; a missing one is created with just
+    ``[clinic]``. The new text is read back as the program will read it at the next start,
+    and only then replaces the old file (temp file + rename), so a failure leaves it as it was.
+    """
+    clean = name.strip()
+    if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
+        raise ValidationError("clinic name", name, "1–100 characters on one line",
+                              message="Type the clinic's name (up to 100 characters, one line).")
+    if not 1 <= chairs <= 24:
+        raise ValidationError("chairs", chairs, "1–24 chairs")
+    path = database.parent / PROTOCOL_FILE
+    source = str(path)
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    before = parse_toml(old, source)
+    if old:  # a file the program would refuse is refused here too, with its own line numbers, and left alone
+        load_protocol(default_protocol_text(), old, source=source)
+    # json's string escapes are valid TOML basic-string escapes.
+    new = _with_clinic_keys(old, {"name": json.dumps(clean, ensure_ascii=False), "chairs": str(chairs)})
+    try:
+        after = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        after = None
+    expected = {**before, "clinic": {**before.get("clinic", {}), "name": clean, "chairs": chairs}}
+    if after != expected:
+        raise ProtocolError(source, "[clinic]", "is written in a form KetaDesk cannot edit; set name and chairs "
+                                                "under [clinic] by hand")
+    load_protocol(default_protocol_text(), new, source=source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
+    handle, temporary = tempfile.mkstemp(prefix=".protocol-", suffix=".toml", dir=path.parent)
+    try:
+        os.chmod(temporary, mode)  # mkstemp makes it private; keep the permissions the file had
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(new)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+_HEADER = re.compile(r"^\s*\[")
+_CLINIC_HEADER = re.compile(r"^\s*\[\s*clinic\s*\]\s*(#.*)?$")
+
+
+def _with_clinic_keys(text: str, values: dict[str, str]) -> str:
+    """``text`` with each ``key = value`` of ``values`` set in its ``[clinic]`` table (added when missing)."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if _CLINIC_HEADER.match(line)), None)
+    if start is None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        block = ["\n" if lines else "", "[clinic]\n", *(f"{k} = {v}\n" for k, v in values.items())]
+        return "".join(lines + [b for b in block if b])
+    if not lines[start].endswith("\n"):
+        lines[start] += "\n"
+    end = next((i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines))
+    missing: list[str] = []
+    for key, value in values.items():
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        found = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)
+        if found is None:
+            missing.append(f"{key} = {value}\n")
+        else:
+            lines[found] = f"{key} = {value}\n"
+    lines[start + 1:start + 1] = missing
+    return "".join(lines)
 
 
 def backup_dir(database: Path) -> Path:

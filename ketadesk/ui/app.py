@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from ketadesk.clinic import Clinic, config
+from ketadesk.clinic import Clinic, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role
@@ -32,27 +32,45 @@ def application() -> QApplication:
 
 
 def build_main_window(db_path: Path, clock: Clock | None = None, *, protocol: Protocol | None = None,
-                      user_login: str | None = None, settings: QSettings | None = None) -> MainWindow:
-    """Open ``db_path`` and build the main window around it, acting as ``user_login``.
+                      user_login: str | None = None, settings: QSettings | None = None,
+                      require_sign_in: bool | None = None) -> MainWindow:
+    """Open ``db_path`` and build the main window around it.
 
-    Without a login the window acts as the clinic's first nurse (the sign-in screen takes
-    this over). ``settings`` defaults to the user's KetaDesk preferences; tests pass an
-    INI file of their own so nothing leaks between runs.
+    With ``user_login`` the window opens signed in as that user (tests, screenshots, demos);
+    without one it opens at the first-start or sign-in screen. ``require_sign_in`` (default:
+    only when no login is given) also guards the session: the screen locks after the
+    protocol's idle minutes and closing the program records the sign-out. ``require_sign_in=False``
+    without a login acts as the clinic's first nurse, as before sign-in existed. ``settings``
+    defaults to the user's KetaDesk preferences; tests pass an INI file of their own so
+    nothing leaks between runs.
     """
     application()
+    guarded = user_login is None if require_sign_in is None else require_sign_in
     chosen_protocol = protocol or config.load_clinic_protocol(db_path)
-    clinic = Clinic.open(db_path, clock or SystemClock(), chosen_protocol, user_login)
-    if user_login is None:
+    clinic = Clinic.open(db_path, clock or SystemClock(), chosen_protocol)  # acting as the program itself
+    acting = None
+    if user_login is not None:
+        acting = clinic.user_by_login(user_login)
+        if acting is None:
+            clinic.close()
+            raise ValidationError("user", user_login, "a registered login")
+    elif not guarded:
         nurses = clinic.users_with_role(Role.NURSE)
-        if nurses:
-            clinic = clinic.as_user(nurses[0])
-    return MainWindow(clinic, settings or QSettings())
+        acting = nurses[0] if nurses else clinic.user
+    if acting is None:
+        return MainWindow(clinic, settings or QSettings(), signed_in=False, guarded=guarded)
+    return MainWindow(clinic.as_user(acting), settings or QSettings(), guarded=guarded)
 
 
 def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False) -> int:
-    """Start the bedside workstation and run until it is closed."""
+    """Start the bedside workstation at its first-start or sign-in screen and run until it is closed.
+
+    ``user_login`` (``ketadesk gui --user LOGIN``) only fills in the login: the password is always asked.
+    """
     app = application()
-    window = build_main_window(db_path, user_login=user_login)
+    window = build_main_window(db_path, require_sign_in=True)
+    if user_login:
+        window.suggest_login(user_login)
     window.show()
     window.start()
     if exit_after_start:

@@ -1,59 +1,121 @@
-"""The main window: the chair board, one tab per open visit, menus, and the one 1 Hz timer.
+"""The main window: the doors (first start, sign-in), the working page, the lock, and the one 1 Hz timer.
 
-No screen reaches into another: the window hands the clinic API to each, listens for what
-changed, and redraws. QSettings keeps preferences only (layout, text size, mute) — never
-clinical data, which lives in the database alone.
+A stack of three pages is the central widget: the door (set up or sign in), the working
+page (the chair board and one tab per open visit) and the lock. Nothing clinical exists
+until someone signs in, and nothing clinical shows while locked. No screen reaches into
+another: the window hands the clinic API to each, listens for what changed, and redraws.
+QSettings keeps preferences only (layout, text size, mute) — never clinical data, which
+lives in the database alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenuBar,
     QMessageBox,
+    QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.records import VisitSummary
+from ketadesk.core.users import Role
+from ketadesk.ui.admin import AuditLogDialog, UsersDialog
 from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.chime import Chime
 from ketadesk.ui.common import USER_ERRORS
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
+from ketadesk.ui.sign_in import (
+    DEMO_FILE,
+    DOOR_ERRORS,
+    FirstStartScreen,
+    LockScreen,
+    SignInScreen,
+    role_words,
+    with_protocol,
+)
 from ketadesk.ui.workspace import VisitWorkspace
 
 MIN_FONT, MAX_FONT = 8, 28
 
 
-class MainWindow(QMainWindow):
-    """The bedside workstation."""
+class Page(StrEnum):
+    """What the window shows."""
 
-    def __init__(self, clinic: Clinic, settings: QSettings, parent: QWidget | None = None) -> None:
+    DOOR = "door"  # first start or sign-in: nothing clinical
+    WORK = "work"  # the chair board and the visits
+    LOCKED = "locked"  # the lock screen: nothing clinical
+
+
+class ActivityWatch(QObject):
+    """Hears every key press, click and wheel turn anywhere in the program, for the idle lock."""
+
+    INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
+
+    def __init__(self, on_input: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("activity_watch")
+        self._on_input = on_input
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Note the input and let the event go on."""
+        if event.type() in self.INPUT:
+            self._on_input()
+        return False
+
+
+def _door_of(clinic: Clinic) -> Clinic:
+    """The clinic acting as the program itself: what the doors use before anyone signs in."""
+    system = clinic.users_with_role(Role.SYSTEM)
+    return clinic.as_user(system[0]) if system else clinic
+
+
+class MainWindow(QMainWindow):
+    """The bedside workstation.
+
+    ``signed_in``: ``clinic`` already acts for a person (tests, demos, benchmarks); otherwise
+    the window opens at the door. ``guarded``: the screen locks after the protocol's idle
+    minutes, and closing the program ends the session in the audit trail (the real program).
+    """
+
+    def __init__(self, clinic: Clinic, settings: QSettings, parent: QWidget | None = None, *,
+                 signed_in: bool = True, guarded: bool = False, login_hint: str = "") -> None:
         super().__init__(parent)
         self.clinic = clinic
+        self.door = _door_of(clinic)
         self.settings = settings
+        self.guarded = guarded
+        self.page = Page.DOOR
+        self.demo = clinic.database_path is not None and clinic.database_path.name == DEMO_FILE
         self.setObjectName("main_window")
-        self.setWindowTitle(f"KetaDesk — {clinic.protocol.clinic_name}")
         self.chime = Chime(self, muted=self._bool("chime_muted"))
         self._alerts_seen: set[tuple[int, str]] = set()
         self._overdue_seen: set[int] = set()
+        self._last_input: datetime = clinic.clock.now()
 
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("main_tabs")
-        self.tabs.setTabsClosable(True)
-        self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.board = ChairBoard(clinic, self)
-        self.board.visit_opened.connect(self.open_visit)
-        self.tabs.addTab(self.board, "Chair &board")
-        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
-        self.setCentralWidget(self.tabs)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("main_stack")
+        self.setCentralWidget(self.stack)
+        self.door_page: SignInScreen | FirstStartScreen | None = None
+        self.work_page: QWidget | None = None
+        self.lock_page = LockScreen(self)
+        self.lock_page.unlocked.connect(self._unlocked)
+        self.stack.addWidget(self.lock_page)
 
         self.status_user = QLabel()
         self.status_user.setObjectName("status_user")
@@ -61,16 +123,23 @@ class MainWindow(QMainWindow):
         self.status_alerts.setObjectName("status_alerts")
         self.statusBar().addWidget(self.status_user, 1)
         self.statusBar().addPermanentWidget(self.status_alerts)
-        self.status_user.setText(f"{clinic.user.signature_name} · {clinic.database_path}")
 
-        self._build_menus()
+        self.activity = ActivityWatch(self.note_activity, self)
+        if guarded:
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self.activity)
+
         self.timer = QTimer(self)
         self.timer.setObjectName("one_second_timer")
         self.timer.setInterval(1000)
         self.timer.setTimerType(Qt.TimerType.CoarseTimer)
         self.timer.timeout.connect(self.tick)
         self._restore()
-        self.tick()
+        if signed_in:
+            self._enter_work(clinic)
+        else:
+            self._show_door(login_hint)
 
     # ------------------------------------------------------------------ preferences
 
@@ -109,10 +178,186 @@ class MainWindow(QMainWindow):
         self.settings.setValue("chime_muted", muted)
         self.mute_action.setChecked(muted)
 
+    # ------------------------------------------------------------------ pages
+
+    def _show_page(self, page: Page) -> None:
+        """Bring ``page`` to the front, with the menus and status line that belong to it."""
+        self.page = page
+        widget = {Page.DOOR: self.door_page, Page.WORK: self.work_page, Page.LOCKED: self.lock_page}[page]
+        assert widget is not None
+        self.stack.setCurrentWidget(widget)
+        name = self.clinic.protocol.clinic_name
+        self.setWindowTitle(f"KetaDesk — {name}{' (demo)' if self.demo else ''}")
+        self._build_menus()
+        self.statusBar().clearMessage()
+        where = self.clinic.database_path
+        user = self.clinic.user
+        if page is Page.WORK:
+            roles = role_words(user)
+            self.status_user.setText(f"Signed in: {user.signature_name}{f' ({roles})' if roles else ''} · {where}")
+        elif page is Page.LOCKED:
+            self.status_user.setText(f"Locked · {user.signature_name} · {where}")
+            self.status_alerts.setText("")
+        else:
+            self.status_user.setText(f"Not signed in · {where}")
+            self.status_alerts.setText("")
+        if page is not Page.WORK:
+            widget.setFocus()
+
+    def _show_door(self, login: str = "") -> None:
+        """The first-start screen while nobody can sign in, else the sign-in screen."""
+        self._discard_door()
+        self.clinic = self.door
+        screen: SignInScreen | FirstStartScreen
+        if self.door.needs_setup():
+            screen = FirstStartScreen(self.door, self)
+            screen.demo_ready.connect(self._open_demo)
+        else:
+            screen = SignInScreen(self.door, self, demo=self.demo, login=login)
+        screen.signed_in.connect(self._signed_in)
+        self.door_page = screen
+        self.stack.addWidget(screen)
+        self._show_page(Page.DOOR)
+
+    def _discard_door(self) -> None:
+        if self.door_page is None:
+            return
+        if isinstance(self.door_page, FirstStartScreen):
+            self.door_page.cancel_demo()
+        self.stack.removeWidget(self.door_page)
+        self.door_page.deleteLater()
+        self.door_page = None
+
+    def suggest_login(self, login: str) -> None:
+        """Fill the sign-in screen's login (``ketadesk gui --user LOGIN``); the password is still asked."""
+        if isinstance(self.door_page, SignInScreen) and login:
+            self.door_page.login.setText(login)
+            self.door_page.setFocusProxy(self.door_page.password)
+            self.door_page.password.setFocus()
+
+    def _signed_in(self, clinic: Clinic) -> None:
+        """Someone came through the door: their working page, built for them."""
+        if clinic.protocol != self.door.protocol:  # set up just now: the clinic's name and chairs
+            self.door = with_protocol(self.door, clinic.protocol)
+        self._discard_door()
+        self._enter_work(clinic)
+
+    def _open_demo(self, path: Path) -> None:
+        """Switch the window to the demo clinic's database and its sign-in screen."""
+        try:
+            demo = Clinic.open(path, self.door.clock, self.door.protocol)
+        except DOOR_ERRORS as error:
+            if isinstance(self.door_page, FirstStartScreen):
+                self.door_page.demo_message.error(f"{path} cannot be opened: {error}")
+            return
+        previous = self.door
+        self.door = demo
+        self.demo = True
+        previous.close()
+        self._show_door()
+
+    def _enter_work(self, clinic: Clinic) -> None:
+        """Build the working page for ``clinic``'s user: the chair board, no visit tabs yet."""
+        self._discard_work()
+        self.clinic = clinic
+        page = QWidget(self)
+        page.setObjectName("work_page")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(page)
+        self.tabs.setObjectName("main_tabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.board = ChairBoard(clinic, self.tabs)
+        self.board.visit_opened.connect(self.open_visit)
+        self.tabs.addTab(self.board, "Chair &board")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        layout.addWidget(self.tabs)
+        self.stack.addWidget(page)
+        self.work_page = page
+        self._alerts_seen, self._overdue_seen = set(), set()
+        self.note_activity()
+        self._show_page(Page.WORK)
+        self.tick()
+
+    def _discard_work(self) -> None:
+        """Close the working page and its visit tabs (what was typed in notes is kept as drafts first)."""
+        if self.work_page is None:
+            return
+        self.flush_workspaces()
+        self.stack.removeWidget(self.work_page)
+        self.work_page.deleteLater()
+        self.work_page = None
+
+    def flush_workspaces(self) -> None:
+        """Save anything half-typed in the open visits as drafts."""
+        if self.work_page is None:
+            return
+        for index in range(1, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, VisitWorkspace):
+                widget.flush()
+
+    def _close_dialogs(self) -> None:
+        """Close every dialog of this window (a patient form, the audit log…) before the screen is hidden."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+
+    # ------------------------------------------------------------------ lock and sign-out
+
+    def note_activity(self) -> None:
+        """Someone used the keyboard or mouse: the idle lock starts counting again."""
+        self._last_input = self.clinic.clock.now()
+
+    def idle_for(self) -> timedelta:
+        """How long since the last key press, click or wheel turn, by the clinic's clock."""
+        return self.clinic.clock.now() - self._last_input
+
+    def lock(self, reason: str = "manual") -> None:
+        """Hide everything clinical behind the lock screen; drafts are saved and the lock audited."""
+        if self.page is not Page.WORK:
+            return
+        self.flush_workspaces()
+        self._close_dialogs()
+        problem = ""
+        try:
+            self.clinic.record_lock(reason)
+        except USER_ERRORS as error:  # the screen locks all the same
+            problem = f" (The lock could not be recorded: {error})"
+        minutes = self.clinic.protocol.idle_lock_minutes
+        why = f"Locked after {minutes} min without input." if reason == "idle" else "Locked by hand."
+        self.lock_page.prepare(self.clinic, why + problem)
+        self._show_page(Page.LOCKED)
+
+    def _unlocked(self, clinic: Clinic) -> None:
+        """The same user carries on where they were; another user gets a working page of their own."""
+        if clinic.user.id == self.clinic.user.id:
+            self.note_activity()
+            self._show_page(Page.WORK)
+            self.tick()
+            return
+        with suppress(*USER_ERRORS):  # the next user's sign-in is recorded either way
+            self.clinic.sign_out()
+        self._enter_work(clinic)
+
+    def sign_out(self) -> None:
+        """End this user's session (audited) and go back to the sign-in screen."""
+        if self.page is Page.DOOR:
+            return
+        self.flush_workspaces()
+        self._close_dialogs()
+        try:
+            self.clinic.sign_out()
+        except USER_ERRORS as error:
+            QMessageBox.warning(self, "Sign-out not recorded", str(error))
+        self._discard_work()
+        self._show_door()
+
     # ------------------------------------------------------------------ menus
 
     def _action(self, name: str, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
-        action = QAction(text, self)
+        action = QAction(text, self.menuBar())
         action.setObjectName(name)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -121,21 +366,34 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        """The menus for the page in front; clinical actions (and their shortcuts) exist only on the working page."""
+        for old in self.actions():
+            self.removeAction(old)
+            old.setEnabled(False)
+        self.setMenuBar(QMenuBar(self))  # the old bar and its actions are deleted with it
         bar = self.menuBar()
+        working = self.page is Page.WORK
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("backup_action", "&Back up now…", None, self.backup))
-        file_menu.addSeparator()
+        if working:
+            file_menu.addAction(self._action("backup_action", "&Back up now…", None, self.backup))
+            file_menu.addSeparator()
+            file_menu.addAction(self._action("lock_action", "&Lock / switch user", "Ctrl+L",
+                                             lambda: self.lock("manual")))
+            file_menu.addAction(self._action("sign_out_action", "Sign &out", None, self.sign_out))
+            file_menu.addSeparator()
         file_menu.addAction(self._action("quit_action", "&Quit", QKeySequence.StandardKey.Quit, self.close))
-        patients = bar.addMenu("&Patients")
-        patients.addAction(self._action("find_patient_action", "&Find / schedule…", "Ctrl+F", self.find_patient))
-        patients.addAction(self._action("register_patient_action", "&Register…", "Ctrl+N", self.register_patient))
-        visit = bar.addMenu("&Visit")
-        visit.addAction(self._action("board_action", "Chair &board", "Ctrl+0", self.show_board))
-        for chair in range(1, min(self.clinic.protocol.chairs, 9) + 1):
-            visit.addAction(self._action(f"open_chair_{chair}_action", f"Open chair {chair}", f"Ctrl+{chair}",
-                                         lambda _=False, c=chair: self.open_chair(c)))
-        visit.addAction(self._action("close_tab_action", "&Close visit tab", "Ctrl+W",
-                                     lambda: self.close_tab(self.tabs.currentIndex())))
+        if working:
+            patients = bar.addMenu("&Patients")
+            patients.addAction(self._action("find_patient_action", "&Find / schedule…", "Ctrl+F", self.find_patient))
+            patients.addAction(self._action("register_patient_action", "&Register…", "Ctrl+N",
+                                            self.register_patient))
+            visit = bar.addMenu("&Visit")
+            visit.addAction(self._action("board_action", "Chair &board", "Ctrl+0", self.show_board))
+            for chair in range(1, min(self.clinic.protocol.chairs, 9) + 1):
+                visit.addAction(self._action(f"open_chair_{chair}_action", f"Open chair {chair}", f"Ctrl+{chair}",
+                                             lambda _=False, c=chair: self.open_chair(c)))
+            visit.addAction(self._action("close_tab_action", "&Close visit tab", "Ctrl+W",
+                                         lambda: self.close_tab(self.tabs.currentIndex())))
         view = bar.addMenu("V&iew")
         view.addAction(self._action("larger_text_action", "&Larger text", "Ctrl++", lambda: self._font_step(1)))
         view.addAction(self._action("smaller_text_action", "&Smaller text", "Ctrl+-", lambda: self._font_step(-1)))
@@ -144,6 +402,15 @@ class MainWindow(QMainWindow):
         self.mute_action.setCheckable(True)
         self.mute_action.setChecked(self.chime.muted)
         view.addAction(self.mute_action)
+        if working:
+            admin = bar.addMenu("&Admin")
+            allowed = self.is_administrator()
+            for action in (self._action("users_action", "&Users…", None, self.open_users),
+                           self._action("audit_log_action", "&Audit log…", None, self.open_audit_log)):
+                action.setEnabled(allowed)
+                action.setToolTip("" if allowed else "For administrators only")
+                admin.addAction(action)
+            admin.setToolTipsVisible(True)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("about_action", "&About KetaDesk", None, self.about))
 
@@ -158,7 +425,15 @@ class MainWindow(QMainWindow):
         self.timer.stop()
 
     def tick(self) -> None:
-        """Once a second: redraw the board and the visit in front, and chime for what is new."""
+        """Once a second: lock when idle too long, else redraw the board and the visit in front and chime.
+
+        At the door and while locked there is nothing to redraw, and nothing clinical is read.
+        """
+        if self.page is not Page.WORK:
+            return
+        if self.guarded and self.idle_for() >= timedelta(minutes=self.clinic.protocol.idle_lock_minutes):
+            self.lock("idle")
+            return
         self.board.tick()
         current = self.tabs.currentWidget()
         if isinstance(current, VisitWorkspace):
@@ -231,12 +506,36 @@ class MainWindow(QMainWindow):
         """Find a patient; booking a visit from there refreshes the board."""
         dialog = FindPatientDialog(self.clinic, self)
         dialog.exec()
-        if dialog.scheduled:
+        if dialog.scheduled and self.page is Page.WORK:
             self.board.tick()
 
     def register_patient(self) -> None:
         """Register a new patient."""
         PatientForm(self.clinic, None, self).exec()
+
+    def is_administrator(self) -> bool:
+        """Whether the signed-in user may manage users and read the audit log."""
+        return self.page is not Page.DOOR and Role.ADMINISTRATOR in self.clinic.user.roles
+
+    def open_users(self) -> UsersDialog | None:
+        """The administrator's list of users (refused for anyone else, as the clinic API refuses them)."""
+        if not self.is_administrator():
+            self.statusBar().showMessage("Managing users is for administrators only.", 6000)
+            return None
+        dialog = UsersDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_audit_log(self) -> AuditLogDialog | None:
+        """The administrator's audit log, filtered and exportable."""
+        if not self.is_administrator():
+            self.statusBar().showMessage("The audit log is for administrators only.", 6000)
+            return None
+        dialog = AuditLogDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def backup(self) -> None:
         """Write a verified copy of the database where the user chooses."""
@@ -260,14 +559,21 @@ class MainWindow(QMainWindow):
                           f"Database: {self.clinic.database_path}")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        """Remember the layout; stop the timer. Every entry is already committed."""
+        """Remember the layout; stop the timer; end a guarded session. Every entry is already committed."""
         self.stop()
-        for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, VisitWorkspace):
-                widget.flush()
+        self.flush_workspaces()
+        if isinstance(self.door_page, FirstStartScreen):
+            self.door_page.cancel_demo()
+        if self.guarded and self.page is not Page.DOOR:
+            self._close_dialogs()
+            with suppress(*USER_ERRORS):  # closing goes ahead; the session simply has no recorded end
+                self.clinic.sign_out()
+            self._discard_work()
+            self.clinic = self.door
+            self.page = Page.DOOR
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.activity)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(event)
-
-
