@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenuBar,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -40,6 +41,7 @@ from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.chime import Chime
 from ketadesk.ui.common import USER_ERRORS
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
+from ketadesk.ui.review import ReviewScreen
 from ketadesk.ui.sign_in import (
     DEMO_FILE,
     DOOR_ERRORS,
@@ -49,7 +51,11 @@ from ketadesk.ui.sign_in import (
     role_words,
     with_protocol,
 )
+from ketadesk.ui.worklist import WorklistPanel
 from ketadesk.ui.workspace import VisitWorkspace
+
+# The signature count is a query of its own; it is refreshed after writes and every so often.
+SIGNATURE_COUNT_EVERY = 15
 
 MIN_FONT, MAX_FONT = 8, 28
 
@@ -123,6 +129,13 @@ class MainWindow(QMainWindow):
         self.status_alerts.setObjectName("status_alerts")
         self.statusBar().addWidget(self.status_user, 1)
         self.statusBar().addPermanentWidget(self.status_alerts)
+        self.status_signatures = QPushButton()
+        self.status_signatures.setObjectName("status_signatures")
+        self.status_signatures.setAccessibleName("Visits awaiting a physician's signature")
+        self.status_signatures.setFlat(True)
+        self.status_signatures.clicked.connect(self.open_worklist)
+        self.statusBar().addPermanentWidget(self.status_signatures)
+        self._ticks = 0
 
         self.activity = ActivityWatch(self.note_activity, self)
         if guarded:
@@ -394,6 +407,11 @@ class MainWindow(QMainWindow):
                                              lambda _=False, c=chair: self.open_chair(c)))
             visit.addAction(self._action("close_tab_action", "&Close visit tab", "Ctrl+W",
                                          lambda: self.close_tab(self.tabs.currentIndex())))
+            visit.addSeparator()
+            visit.addAction(self._action("worklist_action", "Awaiting &signature…", "Ctrl+Shift+S",
+                                         self.open_worklist))
+            visit.addAction(self._action("review_action", "&Review / sign this visit", "Ctrl+R",
+                                         self.review_current))
         view = bar.addMenu("V&iew")
         view.addAction(self._action("larger_text_action", "&Larger text", "Ctrl++", lambda: self._font_step(1)))
         view.addAction(self._action("smaller_text_action", "&Smaller text", "Ctrl+-", lambda: self._font_step(-1)))
@@ -439,6 +457,15 @@ class MainWindow(QMainWindow):
         if isinstance(current, VisitWorkspace):
             current.tick()
         self._announce(self.board.visits)
+        self._ticks += 1
+        if self._ticks % SIGNATURE_COUNT_EVERY == 1:
+            self.refresh_signature_count()
+
+    def refresh_signature_count(self) -> int:
+        """Show how many discharged visits wait for a physician's signature (always in the status bar)."""
+        waiting = len(self.clinic.awaiting_signature())
+        self.status_signatures.setText(f"Awaiting signature: {waiting}")
+        return waiting
 
     def _announce(self, visits: list[VisitSummary]) -> None:
         """Chime once for each new alert reading and each visit whose vitals just went overdue."""
@@ -496,9 +523,50 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
 
     def on_changed(self, changes: Changes) -> None:
-        """A write happened somewhere: the board redraws now rather than at the next tick."""
+        """A write happened somewhere: the board and the worklist redraw now rather than at the next tick."""
         self.board.tick()
         self._announce(self.board.visits)
+        self.refresh_signature_count()
+        for index in range(1, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            stale_review = isinstance(widget, ReviewScreen) and widget is not self.tabs.currentWidget()
+            if isinstance(widget, WorklistPanel) or stale_review:
+                widget.refresh()
+
+    def open_worklist(self) -> WorklistPanel:
+        """The physician's worklist: discharged visits awaiting a signature, oldest first."""
+        for index in range(1, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, WorklistPanel):
+                widget.refresh()
+                self.tabs.setCurrentIndex(index)
+                return widget
+        panel = WorklistPanel(self.clinic, self)
+        panel.visit_opened.connect(self.open_review)
+        self.tabs.setCurrentIndex(self.tabs.addTab(panel, "Awaiting signature"))
+        return panel
+
+    def open_review(self, visit_id: int) -> ReviewScreen:
+        """The whole visit on one page for review, signing and addenda."""
+        for index in range(1, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, ReviewScreen) and widget.visit_id == visit_id:
+                widget.refresh()
+                self.tabs.setCurrentIndex(index)
+                return widget
+        screen = ReviewScreen(self.clinic, visit_id, self)
+        screen.changed.connect(self.on_changed)
+        name = self.clinic.visit(visit_id).detail.summary.patient_name
+        self.tabs.setCurrentIndex(self.tabs.addTab(screen, f"Review · {name}"))
+        return screen
+
+    def review_current(self) -> ReviewScreen | None:
+        """Open the review of the visit whose workspace is in front."""
+        current = self.tabs.currentWidget()
+        if isinstance(current, VisitWorkspace):
+            return self.open_review(current.visit_id)
+        self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
+        return None
 
     # ------------------------------------------------------------------ dialogs
 

@@ -217,3 +217,26 @@ def test_substance_flag_on_banner_and_tile(window: MainWindow, nurse: Clinic) ->
     window.open_visit(vid)
     banner = window.findChild(QLabel, "banner_substance_flag")
     assert "Cannabis use disorder" in banner.text()
+
+
+def test_signature_count_worklist_and_review_from_the_main_window(window: MainWindow, nurse: Clinic,
+                                                                  physician: Clinic, visit_id: int,
+                                                                  clock: FakeClock) -> None:
+    """A discharged visit shows in the always-visible count; the worklist opens its review screen."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.start_infusion(visit_id)
+    clock.advance(minutes=40)
+    nurse.stop_infusion(visit_id)
+    nurse.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
+    clock.advance(minutes=31)
+    nurse.mark_ready_for_discharge(visit_id)
+    physician.acknowledge_override(visit_id, "discharge_override", "Reviewed at the bedside; safe to go home")
+    nurse.discharge(visit_id)
+    assert window.refresh_signature_count() == 1
+    assert window.status_signatures.text() == "Awaiting signature: 1"
+    panel = window.open_worklist()
+    assert panel.count == 1
+    panel.visit_opened.emit(visit_id)
+    current = window.tabs.currentWidget()
+    assert type(current).__name__ == "ReviewScreen"
+    assert current.visit_id == visit_id
