@@ -41,6 +41,7 @@ from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.chime import Chime
 from ketadesk.ui.common import USER_ERRORS
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
+from ketadesk.ui.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review import ReviewScreen
 from ketadesk.ui.sign_in import (
     DEMO_FILE,
@@ -412,6 +413,7 @@ class MainWindow(QMainWindow):
                                          self.open_worklist))
             visit.addAction(self._action("review_action", "&Review / sign this visit", "Ctrl+R",
                                          self.review_current))
+            visit.addAction(self._action("export_pdf_action", "&Export PDF…", "Ctrl+E", self.export_current_pdf))
         view = bar.addMenu("V&iew")
         view.addAction(self._action("larger_text_action", "&Larger text", "Ctrl++", lambda: self._font_step(1)))
         view.addAction(self._action("smaller_text_action", "&Smaller text", "Ctrl+-", lambda: self._font_step(-1)))
@@ -559,6 +561,17 @@ class MainWindow(QMainWindow):
         name = self.clinic.visit(visit_id).detail.summary.patient_name
         self.tabs.setCurrentIndex(self.tabs.addTab(screen, f"Review · {name}"))
         return screen
+
+    def export_current_pdf(self) -> PdfPreviewDialog | None:
+        """Preview the PDF of the visit in front (workspace or review), then save it."""
+        current = self.tabs.currentWidget()
+        if not isinstance(current, VisitWorkspace | ReviewScreen):
+            self.statusBar().showMessage("Open a visit or its review first", 5000)
+            return None
+        dialog = PdfPreviewDialog(self.clinic, current.visit_id, self)
+        self.preview_dialog = dialog
+        dialog.open()
+        return dialog
 
     def review_current(self) -> ReviewScreen | None:
         """Open the review of the visit whose workspace is in front."""
