@@ -5,6 +5,9 @@
 - :mod:`bench.tenyear` — a ten-year clinic generated with :mod:`ketadesk.store.bulk`, then
   open, today's board, one patient's history and size on disk, each read step in a fresh
   process (:mod:`bench.reads`) so its peak RSS is its own.
+- :mod:`bench.ui` — the bedside GUI: Enter → reading on screen, the 1 Hz board tick, idle
+  CPU, and program start on the ten-year file next to a bare PySide6 window
+  (:mod:`bench.ui_start`), with resident memory; each step in a fresh process.
 
 Figures and the machine they came from are written up in docs/BENCHMARKS.md.
 """

@@ -1,8 +1,9 @@
-"""``python -m bench`` (``make bench``): every benchmark of the foundation issue, and a table of results.
+"""``python -m bench`` (``make bench``): every benchmark of the foundation and bedside-GUI issues, and a table.
 
-    python -m bench            # the full ten-year clinic (a few minutes)
-    python -m bench --quick    # a ten-year clinic at a tenth of the size
+    python -m bench            # the full ten-year clinic (a few minutes), then the GUI
+    python -m bench --quick    # a ten-year clinic at a tenth of the size, fewer GUI repetitions
     python -m bench --only reports  # one visit report and a batch of ~1,000 (about 2 min)
+    python -m bench --only ui  # the bedside GUI alone (reuses the ten-year file; makes it if missing)
     python -m bench --out results.json
 
 Files are written under bench/out/ (ignored by git), all on the same disk.
@@ -21,7 +22,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from bench import OUT_DIR, machine, reports, tenyear, write
+from bench import OUT_DIR, machine, reports, tenyear, ui, write
 from ketadesk.store.bulk import BulkSpec
 from ketadesk.store.schema import SCHEMA_VERSION
 
@@ -40,6 +41,76 @@ def _verdict(ok: bool) -> str:
 
 def _mib(n: float) -> str:
     return f"{n / 1024 / 1024:,.0f} MiB"
+
+
+def _ui_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """The bedside GUI's rows: Enter → everywhere, the tick, idle CPU, start and memory."""
+    goals = ui.GOALS
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def timing(label: str, s: dict[str, float], goal_ms: float | None = None, judged: bool = True) -> None:
+        goal = f"< {goal_ms:g} ms" if goal_ms is not None else ""
+        verdict = _verdict(s["p95_ms"] < goal_ms) if goal_ms is not None and judged else ""
+        rows.append((label, f"{s['median_ms']:.1f} ms", f"{s['p95_ms']:.1f} ms", goal,
+                     f"(min {s['min_ms']:.1f}) {verdict}".strip()))
+
+    e = u.get("enter")
+    if e:
+        six = e["six_chairs"]
+        timing(f"GUI: Enter → saved, table, chart, tile, painted ({six['n']}×, 6 chairs, "
+               f"{six['readings_in_visit']['min']}–{six['readings_in_visit']['max']} readings)", six, goals["enter_ms"])
+        timing("  the same, CPU time of the process", six["cpu"], goals["enter_ms"],
+               judged=False)
+        timing("  of which until the key press returns (save + redraw in code)", six["until_key_returns"])
+        timing("  of which events and painting after it", six["events_and_paint"])
+        if "one_visit" in e:
+            one = e["one_visit"]
+            timing(f"  one visit growing to {one['readings_in_visit']['max']} readings: last third",
+                   one["last_third"], goals["enter_ms"], judged=False)
+    t = u.get("tick")
+    if t:
+        timing(f"GUI: 1 Hz tick, board in front ({t['active_chairs']} active chairs)",
+               t["window_tick_board_in_front"], goals["tick_ms"])
+        timing("  the same, CPU time", t["window_tick_board_in_front"]["cpu"], goals["tick_ms"], judged=False)
+        timing("  ChairBoard.tick() alone", t["board_tick"], goals["tick_ms"], judged=False)
+        timing("  tick with a visit in front (board + workspace)", t["window_tick_visit_in_front"], goals["tick_ms"],
+               judged=False)
+        timing("  tick + repaint, board in front", t["window_tick_board_in_front_painted"])
+        timing("  tick + repaint, visit in front", t["window_tick_visit_in_front_painted"])
+    i = u.get("idle")
+    if i:
+        for key, label in (("board_in_front", "GUI: idle CPU, 1 Hz timer, board in front"),
+                           ("visit_in_front", "  idle CPU, visit in front")):
+            r = i[key]
+            pct = r["cpu_pct_of_one_core"]
+            goal = f"< {goals['idle_cpu_pct']:g} %" if key == "board_in_front" else ""
+            verdict = _verdict(pct < goals["idle_cpu_pct"]) if key == "board_in_front" else ""
+            rows.append((f"{label} ({r['wall_s']:.0f} s, {r['ticks']} ticks)", f"{pct:.2f} % of a core", "",
+                         goal, verdict))
+    s = u.get("start")
+    if s:
+        g, b = s["gui"], s["bare"]
+        rows.append((f"GUI: start to painted board, ten-year file ({g['n']} starts, {g['tiles_with_visit']}/"
+                     f"{g['tiles']} tiles busy)", f"{g['median_ms'] / 1000:.2f} s", f"{g['p95_ms'] / 1000:.2f} s",
+                     f"< {goals['start_s']:g} s", f"(min {g['min_ms'] / 1000:.2f}) "
+                                                  f"{_verdict(g['median_ms'] < goals['start_s'] * 1000)}"))
+        rows.append(("  bare PySide6 QMainWindow, same way", f"{b['median_ms'] / 1000:.2f} s",
+                     f"{b['p95_ms'] / 1000:.2f} s", "reference", f"(min {b['min_ms'] / 1000:.2f})"))
+        rows.append(("  KetaDesk minus bare (median)", f"{s['difference_ms'] / 1000:.2f} s", "", "", ""))
+        steps = g["steps_median_s"]
+        rows.append((f"  medians since launch: interpreter up {g['interpreter']['median_ms'] / 1000:.2f} s, imports "
+                     f"done {steps['imports']:.2f} s, window built {steps['window_built']:.2f} s, painted "
+                     f"{steps['painted']:.2f} s", "", "", "", ""))
+        c = s["cli_exit_after_start"]
+        rows.append(("  `ketadesk gui --exit-after-start`, whole process", f"{c['median_ms'] / 1000:.2f} s",
+                     f"{c['p95_ms'] / 1000:.2f} s", "", ""))
+        m = s["memory"]
+        rows.append(("GUI: resident memory, ten-year file open, board up", f"{m['gui_rss_mib']:.0f} MiB",
+                     f"(peak {m['gui_hwm_mib']:.0f})", f"< {goals['rss_mib']:g} MB",
+                     _verdict(m["gui_hwm_mib"] * 1024 * 1024 < goals["rss_mib"] * 1_000_000)))
+        rows.append(("  bare PySide6 window", f"{m['bare_rss_mib']:.0f} MiB", f"(peak {m['bare_hwm_mib']:.0f})",
+                     "reference", ""))
+    return rows
 
 
 def table(results: dict[str, Any]) -> str:
@@ -108,6 +179,8 @@ def table(results: dict[str, Any]) -> str:
             c = t["check"]
             rows.append((f"Clinic.check() ({c['audit_rows']:,} audit rows)", f"{c['seconds']:.1f} s", "",
                          "[]", _verdict(c["problems"] == [])))
+    if results.get("ui"):
+        rows += _ui_rows(results["ui"])
     if results.get("reports"):
         rows += reports.rows(results["reports"])
     header = ("benchmark", "median", "p95", "goal", "result")
@@ -124,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a ten-year clinic at a tenth of the size")
     parser.add_argument("--out", type=Path, help="write every figure as JSON to this file")
-    parser.add_argument("--only", choices=("write", "tenyear", "reports"), help="run one benchmark only")
+    parser.add_argument("--only", choices=("write", "tenyear", "reports", "ui"), help="run one benchmark only")
     parser.add_argument("--no-check", action="store_true", help="skip the full Clinic.check() of the ten-year file")
     parser.add_argument("--reuse", action="store_true",
                         help="time the reads on the ten-year file already in bench/out (if it has the right size)")
@@ -152,6 +225,16 @@ def main(argv: list[str] | None = None) -> int:
         name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
         results["tenyear"] = tenyear.run(OUT_DIR / name, spec, _say, reps=20, sample=50 if args.quick else 100,
                                          check=not args.no_check, reuse=args.reuse)
+    if args.only in (None, "ui"):
+        name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
+        path = OUT_DIR / name
+        if not tenyear.reusable(path, spec):
+            _say(f"no finished ten-year clinic at {path}: generating it for the start-up benchmark ...")
+            tenyear.generate(path, spec, _say)
+        results["ui"] = ui.run(path, _say, quick=args.quick)
+        if results["ui"].get("profiles"):
+            for step, text in results["ui"]["profiles"].items():
+                _say(f"{step}:\n{text}")
     if args.only in (None, "reports"):
         results["reports"] = reports.run(OUT_DIR, _say, quick=args.quick)
     results["seconds"] = time.perf_counter() - started

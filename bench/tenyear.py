@@ -82,7 +82,7 @@ def read_step(step: str, path: Path, now: datetime, *extra: str) -> dict[str, ob
     return result
 
 
-def _reusable(path: Path, spec: bulk.BulkSpec) -> bool:
+def reusable(path: Path, spec: bulk.BulkSpec) -> bool:
     """True when ``path`` holds a finished load of ``spec``'s size."""
     if not path.exists():
         return False
@@ -102,7 +102,7 @@ def run(path: Path, spec: bulk.BulkSpec, report: Callable[[str], None], *, reps:
     result: dict[str, object] = {"spec": {k: (v.isoformat() if isinstance(v, datetime) else v)
                                           for k, v in asdict(spec).items()}, "file": str(path)}
     report(f"ten-year clinic: {spec.patients:,} patients, {spec.visits:,} visits, ~{spec.vitals:,} vitals sets")
-    if reuse and _reusable(path, spec):
+    if reuse and reusable(path, spec):
         report(f"  reusing {path}")
         result["generate"] = {"reused": True}
     else:

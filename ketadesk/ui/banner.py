@@ -10,6 +10,7 @@ from ketadesk.clinic import VisitView
 from ketadesk.core.patient import Patient
 from ketadesk.core.timers import format_duration
 from ketadesk.ui.board import ALERT_COLOUR, phase_colour
+from ketadesk.ui.common import set_style
 
 
 def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:
@@ -68,17 +69,17 @@ class VisitBanner(QFrame):
         if patient.substance_use:
             note = f" — {patient.substance_use_note}" if patient.substance_use_note else ""
             self.substance.setText(f"⚠ SUBSTANCE-USE HISTORY{note}")
-            self.substance.setStyleSheet(f"color: white; background: {ALERT_COLOUR}; padding: 3px;")
+            set_style(self.substance, f"color: white; background: {ALERT_COLOUR}; padding: 3px;")
             self.substance.show()
         else:
             self.substance.hide()
         self.course.setText(summary.position.label if summary.position else "Not in a course")
         colour = phase_colour(summary.phase)
         self.phase.setText(f"● {summary.phase.label.upper()}")
-        self.phase.setStyleSheet(f"color: {colour};")
+        set_style(self.phase, f"color: {colour};")
         self.timers.setText(self._timer_text(view))
         overdue = view.timers.vitals_overdue
-        self.timers.setStyleSheet(f"color: {ALERT_COLOUR}; font-weight: bold;" if overdue else "")
+        set_style(self.timers, f"color: {ALERT_COLOUR}; font-weight: bold;" if overdue else "")
 
     @staticmethod
     def _timer_text(view: VisitView) -> str:

@@ -17,6 +17,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
+from ketadesk.ui.common import set_style
 
 # Tile accents by phase; the phase is always written on the tile too.
 PHASE_COLOURS = {
@@ -147,16 +148,16 @@ class ChairTile(QFrame):
         colour = phase_colour(visit.phase)
         self.patient.setText(f"{visit.patient_name}  ·  {visit.mrn}")
         self.flag.setText("⚠ SUBSTANCE-USE HISTORY" if visit.substance_use else "")
-        self.flag.setStyleSheet(f"color: white; background: {ALERT_COLOUR}; padding: 2px;")
+        set_style(self.flag, f"color: white; background: {ALERT_COLOUR}; padding: 2px;")
         self.flag.setVisible(visit.substance_use)
         self.phase.setText(f"● {visit.phase.label.upper()}")
-        self.phase.setStyleSheet(f"color: {colour};")
+        set_style(self.phase, f"color: {colour};")
         self.course.setText(visit.position.label if visit.position else "Not in a course")
         timers = visit.timers
         self.infusion.setText("")
         self.observation.setText("")
         self.vitals_due.setText("")
-        self.vitals_due.setStyleSheet("")
+        set_style(self.vitals_due, "")
         if timers is not None:
             if timers.infusion_elapsed is not None and visit.phase is Phase.INFUSING:
                 remaining = timers.infusion_remaining
@@ -170,7 +171,7 @@ class ChairTile(QFrame):
             if timers.vitals_due_in is not None:
                 if timers.vitals_overdue:
                     self.vitals_due.setText(f"VITALS OVERDUE by {format_duration(-timers.vitals_due_in)}")
-                    self.vitals_due.setStyleSheet(f"color: white; background: {ALERT_COLOUR}; padding: 2px;")
+                    set_style(self.vitals_due, f"color: white; background: {ALERT_COLOUR}; padding: 2px;")
                 else:
                     self.vitals_due.setText(f"Next vitals in {format_duration(timers.vitals_due_in)}")
         latest = visit.latest
@@ -183,12 +184,12 @@ class ChairTile(QFrame):
         if visit.unacknowledged_alerts:
             words = ", ".join(a.label for a in visit.unacknowledged_alerts)
             self.alerts.setText(f"⚠ ALERT: {words} — acknowledge")
-            self.alerts.setStyleSheet(f"color: {ALERT_COLOUR};")
+            set_style(self.alerts, f"color: {ALERT_COLOUR};")
         else:
             self.alerts.setText("")
         self._hide_empty()
-        self.setStyleSheet(f"#chair_tile_{self.chair} {{ border: 3px solid "
-                           f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}")
+        set_style(self, f"#chair_tile_{self.chair} {{ border: 3px solid "
+                        f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}")
 
     def _hide_empty(self) -> None:
         """Collapse lines with nothing to say, so what matters sits together."""
@@ -203,9 +204,9 @@ class ChairTile(QFrame):
         self.phase.setText("")
         for label in (self.course, self.infusion, self.observation, self.vitals_due, self.latest, self.alerts):
             label.setText("")
-        self.vitals_due.setStyleSheet("")
+        set_style(self.vitals_due, "")
         self._hide_empty()
-        self.setStyleSheet(f"#chair_tile_{self.chair} {{ border: 1px dashed #9e9e9e; border-radius: 6px; }}")
+        set_style(self, f"#chair_tile_{self.chair} {{ border: 1px dashed #9e9e9e; border-radius: 6px; }}")
 
 
 class ChairBoard(QWidget):

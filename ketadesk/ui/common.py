@@ -33,6 +33,17 @@ T = TypeVar("T")
 USER_ERRORS = (ValidationError, PermissionDenied, StoreError, NotFound)
 
 
+def set_style(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` the style sheet ``sheet`` unless it has it already.
+
+    Qt re-polishes a widget (and its children) on every ``setStyleSheet`` call, even with
+    the same text; the screens set their styles on every once-a-second redraw, so an
+    unchanged style would cost a polish and a full repaint each second for nothing.
+    """
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
 class MessageLine(QLabel):
     """A line under a form that says what went wrong, or what was saved."""
 
@@ -45,13 +56,13 @@ class MessageLine(QLabel):
 
     def error(self, text: str) -> None:
         """Show a refusal in red, in words."""
-        self.setStyleSheet(ERROR_STYLE)
+        set_style(self, ERROR_STYLE)
         self.setText(f"⚠ {text}")
         self.show()
 
     def ok(self, text: str) -> None:
         """Show a confirmation."""
-        self.setStyleSheet(OK_STYLE)
+        set_style(self, OK_STYLE)
         self.setText(f"✓ {text}")
         self.show()
 

@@ -40,6 +40,7 @@ from ketadesk.ui.common import (
     SectionBase,
     attempt,
     local_time,
+    set_style,
 )
 
 CHECKLIST = "discharge"
@@ -259,12 +260,12 @@ class DischargeSection(SectionBase):
                     combo.setCurrentIndex(combo.findData(items.get(key, -1)))
         if latest is None:
             self.aldrete_recorded.setText("No Aldrete score recorded yet.")
-            self.aldrete_recorded.setStyleSheet(MUTED_STYLE)
+            set_style(self.aldrete_recorded, MUTED_STYLE)
         else:
             verdict = "pass" if latest.total >= self.clinic.protocol.aldrete_pass else "below the pass mark"
             self.aldrete_recorded.setText(f"Recorded: {latest.total} / 10 ({verdict}) at {local_time(latest.taken_at)} "
                                           f"by {self.names.name(latest.by)}")
-            self.aldrete_recorded.setStyleSheet("")
+            set_style(self.aldrete_recorded, "")
         self._draw_circulation_hint(detail)
         self.update_aldrete_total()
         self._draw_status(detail, phase)
@@ -302,13 +303,13 @@ class DischargeSection(SectionBase):
             if criterion is None:
                 label.setText(f"–  {title}: judged after the infusion" if phase not in (Phase.DISCHARGED, Phase.SIGNED)
                               else f"–  {title}")
-                label.setStyleSheet(MUTED_STYLE)
+                set_style(label, MUTED_STYLE)
                 continue
             detail = criterion.detail
             if key == "observation_elapsed" and not criterion.met and timers.observation_remaining is not None:
                 detail = f"{format_duration(timers.observation_remaining)} of observation left"
             label.setText(f"{'✓' if criterion.met else '✗'}  {title} — {detail}")
-            label.setStyleSheet(OK_STYLE if criterion.met else ERROR_STYLE)
+            set_style(label, OK_STYLE if criterion.met else ERROR_STYLE)
 
     def _draw_actions(self, detail: VisitDetail, phase: Phase, timers: VisitTimers) -> None:
         unmet = [c for c in self._criteria if not c.met]
@@ -347,13 +348,13 @@ class DischargeSection(SectionBase):
                      override: Acknowledgement | None) -> None:
         if phase in (Phase.DISCHARGED, Phase.SIGNED):
             self.blocked_reason.setText("The patient has been discharged.")
-            self.blocked_reason.setStyleSheet(MUTED_STYLE)
+            set_style(self.blocked_reason, MUTED_STYLE)
             return
         if phase not in ASSESSING:
             self.blocked_reason.setText("Discharge is not possible yet: the infusion has not ended."
                                         if phase in (Phase.SCHEDULED, Phase.PRE_ASSESSMENT, Phase.INFUSING)
                                         else f"No discharge: the visit is {phase.label.lower()}.")
-            self.blocked_reason.setStyleSheet(MUTED_STYLE)
+            set_style(self.blocked_reason, MUTED_STYLE)
             return
         missing = [missing_words(c, timers) for c in unmet]
         if phase is not Phase.READY_FOR_DISCHARGE:
@@ -362,15 +363,15 @@ class DischargeSection(SectionBase):
                            else "Mark the visit ready for discharge")
         if not missing:
             self.blocked_reason.setText("✓ Every criterion holds: the patient may be discharged.")
-            self.blocked_reason.setStyleSheet(OK_STYLE)
+            set_style(self.blocked_reason, OK_STYLE)
             return
         if override is not None and phase is Phase.READY_FOR_DISCHARGE:
             self.blocked_reason.setText("✓ Discharge allowed under the physician's override. Still unmet: "
                                         + "; ".join(missing) + ".")
-            self.blocked_reason.setStyleSheet(OK_STYLE)
+            set_style(self.blocked_reason, OK_STYLE)
             return
         self.blocked_reason.setText("✗ Discharge blocked:\n" + "\n".join(f"•  {m}" for m in missing))
-        self.blocked_reason.setStyleSheet(ERROR_STYLE)
+        set_style(self.blocked_reason, ERROR_STYLE)
 
     def update_aldrete_total(self) -> None:
         """Add up the items as they are chosen; the button records only a complete score."""
@@ -378,17 +379,17 @@ class DischargeSection(SectionBase):
         editable = self._phase in ASSESSING
         if len(chosen) < len(self.aldrete):
             self.aldrete_total.setText(f"Total: – (score every item; {len(chosen)} of {len(self.aldrete)} done)")
-            self.aldrete_total.setStyleSheet(MUTED_STYLE)
+            set_style(self.aldrete_total, MUTED_STYLE)
             self.record_aldrete_button.setEnabled(False)
             return
         total = sum(int(value) for value in chosen.values())
         mark = self.clinic.protocol.aldrete_pass
         if total >= mark:
             self.aldrete_total.setText(f"Total: {total} / 10 — ✓ pass (pass mark {mark})")
-            self.aldrete_total.setStyleSheet(OK_STYLE)
+            set_style(self.aldrete_total, OK_STYLE)
         else:
             self.aldrete_total.setText(f"Total: {total} / 10 — ✗ below the pass mark of {mark}")
-            self.aldrete_total.setStyleSheet(ERROR_STYLE)
+            set_style(self.aldrete_total, ERROR_STYLE)
         self.record_aldrete_button.setEnabled(editable)
 
     # ------------------------------------------------------------------ writing

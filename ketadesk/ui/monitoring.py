@@ -34,7 +34,7 @@ from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.timers import format_duration
-from ketadesk.ui.common import ERROR_STYLE, OK_STYLE, MessageLine, SectionBase, attempt, local_time
+from ketadesk.ui.common import ERROR_STYLE, OK_STYLE, MessageLine, SectionBase, attempt, local_time, set_style
 from ketadesk.ui.vitals_row import VitalsRow
 from ketadesk.ui.vitals_views import (
     ALERT_BACKGROUND,
@@ -284,11 +284,11 @@ class MonitoringSection(SectionBase):
                 listed = "\n".join(f"• {b}" for b in self._blockers)
                 self.start_button.setToolTip(f"The infusion cannot start yet:\n{listed}")
                 self.start_blockers.setText("Before the infusion can start: " + "; ".join(self._blockers) + ".")
-                self.start_blockers.setStyleSheet(f"color: {ALERT_COLOUR};")
+                set_style(self.start_blockers, f"color: {ALERT_COLOUR};")
             else:
                 self.start_button.setToolTip("Every pre-infusion check holds: the infusion may start.")
                 self.start_blockers.setText("✓ Ready to start the infusion.")
-                self.start_blockers.setStyleSheet(OK_STYLE)
+                set_style(self.start_blockers, OK_STYLE)
             self.start_blockers.show()
         else:
             self._blockers_key = None
@@ -336,7 +336,7 @@ class MonitoringSection(SectionBase):
             else:
                 parts.append(f"next vitals in {format_duration(timers.vitals_due_in)}")
         self.infusion_status.setText(" · ".join(parts))
-        self.infusion_status.setStyleSheet(ERROR_STYLE if overdue else "")
+        set_style(self.infusion_status, ERROR_STYLE if overdue else "")
 
     def _refresh_alerts(self, pending: list[VitalsRecord]) -> None:
         """Add rows for new alerts and drop acknowledged ones; rows that stay keep their typed notes."""

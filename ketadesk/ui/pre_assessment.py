@@ -41,6 +41,7 @@ from ketadesk.ui.common import (
     SectionBase,
     attempt,
     local_time,
+    set_style,
 )
 from ketadesk.ui.vitals_row import VitalsRow
 
@@ -343,14 +344,14 @@ class PreAssessmentSection(SectionBase):
         needs = False
         if baseline is None:
             self.baseline_recorded.setText("No baseline recorded yet: type SBP, DBP, HR, SpO2, RR and press Enter.")
-            self.baseline_recorded.setStyleSheet(MUTED_STYLE)
+            set_style(self.baseline_recorded, MUTED_STYLE)
         else:
             v = baseline.vitals
             temp = f" · {v.temp_c:g} °C" if v.temp_c is not None else ""
             self.baseline_recorded.setText(
                 f"Baseline: BP {v.sbp}/{v.dbp} · HR {v.hr} · SpO2 {v.spo2} % · RR {v.rr}{temp} — taken "
                 f"{local_time(v.taken_at)} by {self.names.name(baseline.entered_by)}")
-            self.baseline_recorded.setStyleSheet("")
+            set_style(self.baseline_recorded, "")
             needs = baseline_needs_physician(v, self.clinic.protocol.alerts)
         ack = detail.latest_acknowledgement(BASELINE_BP)
         if not needs or baseline is None:
@@ -365,12 +366,12 @@ class PreAssessmentSection(SectionBase):
         if ack is not None:
             self.baseline_ack.setText(f"✓ {above}: acknowledged by {self.names.name(ack.by)} at "
                                       f"{local_time(ack.at)} — “{ack.note}”")
-            self.baseline_ack.setStyleSheet(OK_STYLE)
+            set_style(self.baseline_ack, OK_STYLE)
             self.baseline_ack_button.setVisible(False)
         else:
             self.baseline_ack.setText(f"⚠ {above}: a physician must acknowledge it, with a reason, "
                                       "before the infusion starts.")
-            self.baseline_ack.setStyleSheet(WARNING_STYLE)
+            set_style(self.baseline_ack, WARNING_STYLE)
             self.baseline_ack_button.setVisible(editable)
 
     def _draw_dose(self, detail: VisitDetail, editable: bool) -> None:
@@ -392,13 +393,13 @@ class PreAssessmentSection(SectionBase):
         if dose is None:
             self.prepared.setText("No dose prepared yet." if editable or detail.summary.phase is Phase.SCHEDULED
                                   else "No dose was prepared.")
-            self.prepared.setStyleSheet(MUTED_STYLE)
+            set_style(self.prepared, MUTED_STYLE)
         else:
             self.prepared.setText(f"Prepared by {self.names.name(dose.by)} at {local_time(dose.at)}: "
                                   f"{dose.dose_mg:g} mg {dose.drug} {dose.route} "
                                   f"({dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg), "
                                   f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h, lot {dose.lot_number}.")
-            self.prepared.setStyleSheet("")
+            set_style(self.prepared, "")
         self._draw_dose_acknowledgement(detail, dose, editable)
         self.update_dose_result()
 
@@ -421,11 +422,11 @@ class PreAssessmentSection(SectionBase):
         if ack is not None:
             self.dose_ack.setText(f"✓ Dose outside the protocol ({'; '.join(reasons)}): acknowledged by "
                                   f"{self.names.name(ack.by)} at {local_time(ack.at)} — “{ack.note}”")
-            self.dose_ack.setStyleSheet(OK_STYLE)
+            set_style(self.dose_ack, OK_STYLE)
             self.dose_ack_button.setVisible(False)
         else:
             self.dose_ack.setText(f"⚠ The prepared dose needs a physician's acknowledgement: {'; '.join(reasons)}.")
-            self.dose_ack.setStyleSheet(WARNING_STYLE)
+            set_style(self.dose_ack, WARNING_STYLE)
             self.dose_ack_button.setVisible(editable)
 
     def _draw_blockers(self, phase: Phase) -> None:
@@ -434,20 +435,20 @@ class PreAssessmentSection(SectionBase):
         if phase is Phase.SCHEDULED:
             self.blockers.setText("Start the pre-assessment first; then tick the checklist, record the weight, "
                                   "the baseline vital signs and the dose.")
-            self.blockers.setStyleSheet(MUTED_STYLE)
+            set_style(self.blockers, MUTED_STYLE)
             return
         if phase is not Phase.PRE_ASSESSMENT:
             self.blockers.setText("The pre-assessment is closed." if phase in (Phase.CANCELLED, Phase.NO_SHOW)
                                   else "✓ Every pre-infusion gate was met; the infusion has started.")
-            self.blockers.setStyleSheet(MUTED_STYLE)
+            set_style(self.blockers, MUTED_STYLE)
             return
         blockers = _group_blockers(self.clinic.start_blockers(self.visit_id))
         if blockers:
             self.blockers.setText("✗ Not yet — still needed:\n" + "\n".join(f"•  {b}" for b in blockers))
-            self.blockers.setStyleSheet(ERROR_STYLE)
+            set_style(self.blockers, ERROR_STYLE)
         else:
             self.blockers.setText("✓ Every pre-infusion gate is met: the infusion may start.")
-            self.blockers.setStyleSheet(OK_STYLE)
+            set_style(self.blockers, OK_STYLE)
             self.start_infusion_button.setEnabled(True)
 
     def update_dose_result(self) -> None:
@@ -456,15 +457,15 @@ class PreAssessmentSection(SectionBase):
             dose = self._dose
             if dose is not None:
                 self.result.setText(record_summary(dose))
-                self.result.setStyleSheet("")
+                set_style(self.result, "")
             else:
                 self.result.setText("Record today's weight, then the calculator shows mg, mL and the pump rate."
                                     if self._phase is Phase.SCHEDULED else "No dose was calculated.")
-                self.result.setStyleSheet(MUTED_STYLE)
+                set_style(self.result, MUTED_STYLE)
             return
         if self._weight_kg is None:
             self.result.setText("Record today's weight, then the calculator shows mg, mL and the pump rate.")
-            self.result.setStyleSheet(MUTED_STYLE)
+            set_style(self.result, MUTED_STYLE)
             return
         lot = self.lot.text().strip()
         lot_note = ""
@@ -478,14 +479,14 @@ class PreAssessmentSection(SectionBase):
                 plan, review = self.clinic.calculate_dose(self.visit_id, self.mg_per_kg.text(), _LOT_PLACEHOLDER)
         except USER_ERRORS as error:
             self.result.setText(f"⚠ {getattr(error, 'message', None) or error}")
-            self.result.setStyleSheet(ERROR_STYLE)
+            set_style(self.result, ERROR_STYLE)
             return
         lines = [plan_summary(plan), f"Lot: {lot.upper()}" if lot and not lot_note else
                  f"⚠ {lot_note}" if lot_note else "Lot: type it from the vial"]
         if review.needs_physician:
             lines.append("⚠ Needs a physician's acknowledgement: " + "; ".join(review.reasons))
         self.result.setText("\n".join(lines))
-        self.result.setStyleSheet(REVIEW_STYLE if review.needs_physician or lot_note else "")
+        set_style(self.result, REVIEW_STYLE if review.needs_physician or lot_note else "")
 
     # ------------------------------------------------------------------ writing
 

@@ -47,7 +47,7 @@ from ketadesk.clinic.api import NOTE_KINDS
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.records import NoteRecord, ScoreRecord
 from ketadesk.core.scales import CADSS6_ITEMS, CADSS_ANCHORS, MOAAS_LEVELS, RASS_LEVELS, cadss6_total
-from ketadesk.ui.common import USER_ERRORS, MessageLine, SectionBase, local_time
+from ketadesk.ui.common import USER_ERRORS, MessageLine, SectionBase, local_time, set_style
 from ketadesk.ui.vitals_row import INVALID_STYLE
 
 # Typing pauses this long before the draft is written; focus-out and hiding write it at once.
@@ -180,7 +180,7 @@ class ClockTimeEdit(QTimeEdit):
     def reset(self, now: datetime) -> None:
         """Go back to following the clock."""
         self.touched = False
-        self.setStyleSheet("")
+        set_style(self, "")
         self.follow(now)
 
     def moment(self, now: datetime) -> datetime | None:
@@ -505,7 +505,7 @@ class SedationSection(SectionBase):
         target = fields.get(field) if isinstance(field, str) else None
         if target is not None:
             widget, label = target
-            widget.setStyleSheet(INVALID_STYLE)
+            set_style(widget, INVALID_STYLE)
             widget.setFocus()
             if isinstance(error, ValidationError) and message.startswith(f"{error.field}: "):
                 # The core's generic wording names the field by its code; say it as the screen does.
@@ -515,7 +515,7 @@ class SedationSection(SectionBase):
     @staticmethod
     def _unmark(*widgets: QWidget) -> None:
         for widget in widgets:
-            widget.setStyleSheet("")
+            set_style(widget, "")
 
     def _write(self, line: MessageLine, action: Callable[[], Changes],
                fields: Mapping[str, tuple[QWidget, str]]) -> Changes | None:
@@ -548,7 +548,7 @@ class SedationSection(SectionBase):
                                                    (self.rass_picker, "RASS", rass)) if value is None]
         if missing:
             for picker, _ in missing:
-                picker.setStyleSheet(INVALID_STYLE)
+                set_style(picker, INVALID_STYLE)
             missing[0][0].setFocus()
             names = " and ".join(name for _, name in missing)
             self.sedation_message.error(f"{names}: choose the level that matches the patient before recording.")
@@ -574,7 +574,7 @@ class SedationSection(SectionBase):
         unscored = [n for n, value in scores.items() if value is None]
         for number in scores:
             if scores[number] is not None:
-                self.cadss_items[number].setStyleSheet("")
+                set_style(self.cadss_items[number], "")
         if unscored:
             done = len(scores) - len(unscored)
             self.cadss_total.setText(f"Total – / {CADSS_MAX}  ({done} of {len(scores)} items scored)")
@@ -588,7 +588,7 @@ class SedationSection(SectionBase):
         unscored = [n for n, value in scores.items() if value is None]
         if unscored:
             for number in unscored:
-                self.cadss_items[number].setStyleSheet(INVALID_STYLE)
+                set_style(self.cadss_items[number], INVALID_STYLE)
             self.cadss_items[unscored[0]].setFocus()
             listed = ", ".join(str(n) for n in unscored)
             self.cadss_message.error(f"CADSS-6: score every item (0–4) before recording; not scored: item {listed}.")
@@ -722,7 +722,7 @@ class SedationSection(SectionBase):
         }
         self._unmark(*(widget for widget, _ in fields.values()))
         if kind is None:
-            self.adverse_kind.setStyleSheet(INVALID_STYLE)
+            set_style(self.adverse_kind, INVALID_STYLE)
             self.adverse_kind.setFocus()
             choices = ", ".join(k.label.lower() for k in AdverseEventKind)
             self.adverse_message.error(f"Event: choose what happened ({choices}).")
@@ -763,7 +763,7 @@ class SedationSection(SectionBase):
         }
         self._unmark(*(widget for widget, _ in fields.values()))
         if route is None:
-            self.intervention_route.setStyleSheet(INVALID_STYLE)
+            set_style(self.intervention_route, INVALID_STYLE)
             self.intervention_route.setFocus()
             self.intervention_message.error(f"Route: choose how it was given ({', '.join(r.value for r in Route)}).")
             return None

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
-from ketadesk.ui.common import USER_ERRORS, MessageLine
+from ketadesk.ui.common import USER_ERRORS, MessageLine, set_style
 
 FIELDS = (
     ("sbp", "SBP", "mmHg"),
@@ -87,7 +87,7 @@ class VitalsRow(QWidget):
     def commit(self) -> Changes | None:
         """Record what is typed; on a refusal keep it, mark the field and say why."""
         for box in self.fields.values():
-            box.setStyleSheet("")
+            set_style(box, "")
         typed = {key: box.text() for key, box in self.fields.items()}
         try:
             changes = self.clinic.record_vitals(
@@ -97,7 +97,7 @@ class VitalsRow(QWidget):
         except USER_ERRORS as error:
             field = getattr(error, "field", None)
             if field in self.fields:
-                self.fields[field].setStyleSheet(INVALID_STYLE)
+                set_style(self.fields[field], INVALID_STYLE)
                 self.fields[field].setFocus()
                 self.fields[field].selectAll()
             self.message.error(str(getattr(error, "message", None) or error))

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGraphicsItem,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -179,6 +180,9 @@ class VitalsChart(QWidget):
                 axis = item.getAxis(side)
                 axis.setPen(pg.mkPen("#616161"))
                 axis.setTextPen(pg.mkPen("#212121"))
+                # The axis item also draws the grid across the whole plot, and faint lines are slow to draw: keep it
+                # as a pixmap that is redrawn only when the axis changes (range, size, title), not on every repaint.
+                axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item.getAxis("left").setWidth(52)
         self.spo2_chart.setXLink(self.chart)
         main = self.chart.getPlotItem()
@@ -298,7 +302,9 @@ class VitalsChart(QWidget):
 
         main = self.chart.getPlotItem()
         label = "Minutes from infusion start" if started else "Minutes from first reading (infusion not started)"
-        self.spo2_chart.getPlotItem().setLabel("bottom", label)  # one axis title under both charts
+        if self.spo2_chart.getPlotItem().getAxis("bottom").labelText != label:
+            # One axis title under both charts; set only when it changes, as pyqtgraph redraws the axis each time.
+            self.spo2_chart.getPlotItem().setLabel("bottom", label)
         marks: list[float] = []
         for line in self.start_markers:
             line.setVisible(started is not None)

@@ -1,0 +1,156 @@
+"""One program start, timed from inside a fresh process: ``python bench/ui_start.py gui|bare --db FILE --ini FILE``.
+
+The first statement records the wall clock, before any import, so the parent (which noted
+the wall clock just before starting this process) can split the start into the
+interpreter's own start-up and what KetaDesk adds. Then:
+
+- ``gui``: what ``ketadesk gui`` does — the QApplication, :func:`build_main_window` on the
+  database with a :class:`SystemClock` (open the clinic, build every screen, the first
+  board read and tick), ``show()``, ``start()`` — then events are processed until the
+  board has been painted. The program itself opens at its sign-in screen; here the window
+  opens signed in as the clinic's first nurse (``require_sign_in=False``), so the time is
+  start to a usable board without the person typing a password.
+- ``bare``: the reference — a bare PySide6 QApplication (same style) and an empty
+  QMainWindow of the same size, shown, events processed until it has been painted.
+
+Prints one JSON object: wall-clock moments (``time.time()``) and ``perf_counter`` steps,
+what the board shows, and VmRSS / VmHWM from /proc/self/status once the window is up.
+"""
+
+import time
+
+TOP_EPOCH = time.time()
+TOP_PERF = time.perf_counter()
+
+import argparse  # noqa: E402  (after the clock: the import is part of what is timed)
+import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+DEADLINE_S = 20.0
+_KEEP: list[object] = []  # the paint watchers, alive as long as the process
+
+
+def _status_kib() -> dict[str, int]:
+    """VmRSS and VmHWM of this process in KiB (Linux), else empty."""
+    wanted = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            key = line.split(":", 1)[0]
+            if key in ("VmRSS", "VmHWM"):
+                wanted[key] = int(line.split()[1])
+    except OSError:
+        pass
+    return wanted
+
+
+def _paint_watch(target: object) -> list[float]:
+    """A list that gets the perf_counter moment of every paint event ``target`` receives."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted: list[float] = []
+
+    class _Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(time.perf_counter())
+            return False
+
+    watch = _Watch()
+    target.installEventFilter(watch)  # type: ignore[attr-defined]
+    _KEEP.append(watch)
+    return painted
+
+
+def _until_painted(app: object, painted: list[float]) -> None:
+    deadline = time.perf_counter() + DEADLINE_S
+    while not painted:
+        app.processEvents()  # type: ignore[attr-defined]
+        if time.perf_counter() > deadline:
+            raise SystemExit("the window was never painted")
+    app.processEvents()  # type: ignore[attr-defined]  # whatever the first paint posted
+
+
+def run_gui(db: Path, ini: Path) -> dict[str, object]:
+    """The bedside program's start on ``db``, up to a painted, ticked board."""
+    steps: dict[str, float] = {}
+    from PySide6.QtCore import QSettings
+
+    from ketadesk.core.clock import SystemClock
+    from ketadesk.ui.app import application, build_main_window
+
+    steps["imports"] = time.perf_counter()
+    app = application()
+    steps["application"] = time.perf_counter()
+    # Straight to the board as the clinic's first nurse: the sign-in screen (and typing a password) is not timed.
+    window = build_main_window(db, SystemClock(), settings=QSettings(str(ini), QSettings.Format.IniFormat),
+                               require_sign_in=False)
+    steps["window_built"] = time.perf_counter()
+    painted = _paint_watch(window.board.tile(1))
+    window.show()
+    window.start()
+    steps["shown"] = time.perf_counter()
+    _until_painted(app, painted)
+    steps["painted"] = time.perf_counter()
+    ready_epoch = time.time()
+    memory = _status_kib()
+    tiles = window.board.tiles
+    result = {
+        "ready_epoch": ready_epoch,
+        "steps_s": {k: v - TOP_PERF for k, v in steps.items()},
+        "first_paint_s": painted[0] - TOP_PERF,
+        "board_visits": len(window.board.visits),
+        "tiles": len(tiles),
+        "tiles_with_visit": sum(1 for t in tiles if t.visit_id is not None),
+        "tiles_filled": all(t.title.text() and t.patient.text() for t in tiles),
+        "tile_1": [t.text() for t in (tiles[0].title, tiles[0].patient, tiles[0].phase, tiles[0].latest)],
+        "memory_kib": memory,
+    }
+    window.stop()
+    window.clinic.close()
+    return result
+
+
+def run_bare() -> dict[str, object]:
+    """A bare PySide6 window, started the same way: the reference for what Qt itself costs."""
+    steps: dict[str, float] = {}
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+    steps["imports"] = time.perf_counter()
+    app = QApplication(sys.argv[:1])
+    app.setStyle("Fusion")
+    steps["application"] = time.perf_counter()
+    window = QMainWindow()
+    central = QWidget(window)
+    window.setCentralWidget(central)
+    window.resize(1280, 860)
+    steps["window_built"] = time.perf_counter()
+    painted = _paint_watch(central)
+    window.show()
+    steps["shown"] = time.perf_counter()
+    _until_painted(app, painted)
+    steps["painted"] = time.perf_counter()
+    ready_epoch = time.time()
+    return {"ready_epoch": ready_epoch, "steps_s": {k: v - TOP_PERF for k, v in steps.items()},
+            "first_paint_s": painted[0] - TOP_PERF, "memory_kib": _status_kib()}
+
+
+def main() -> None:
+    """Start one window and print the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("kind", choices=("gui", "bare"))
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--ini", type=Path)
+    args = parser.parse_args()
+    if args.kind == "gui":
+        if args.db is None or args.ini is None:
+            parser.error("gui needs --db and --ini")
+        result = run_gui(args.db, args.ini)
+    else:
+        result = run_bare()
+    result["top_epoch"] = TOP_EPOCH
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
