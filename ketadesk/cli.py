@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     visits.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     gui = commands.add_parser("gui", help="start the bedside workstation (the default with no command)")
-    gui.add_argument("--user", metavar="LOGIN", help="act as this user (until sign-in arrives)")
+    gui.add_argument("--user", metavar="LOGIN", help="fill in this login at sign-in (the password is still asked)")
     gui.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
     commands.add_parser("check", help="check the database: integrity, foreign keys, schema, audit chain")

@@ -174,6 +174,10 @@ class AccountsMixin:
         return [store_visits.row(self.store, visit_id).summary
                 for visit_id in store_signatures.awaiting_signature(self.store)]
 
+    def awaiting_signature_count(self: Clinic) -> int:
+        """How many discharged visits wait for a signature (cheap enough for the status bar)."""
+        return store_signatures.count_awaiting(self.store)
+
     def sign_visit(self: Clinic, visit_id: int, password: str, meaning: str = VISIT_MEANING) -> Changes:
         """A physician signs a discharged visit, re-entering the password; the visit then locks."""
         self.user.require("sign visits", *PHYSICIAN_ONLY)

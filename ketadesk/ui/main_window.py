@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
 
     def refresh_signature_count(self) -> int:
         """Show how many discharged visits wait for a physician's signature (always in the status bar)."""
-        waiting = len(self.clinic.awaiting_signature())
+        waiting = self.clinic.awaiting_signature_count()
         self.status_signatures.setText(f"Awaiting signature: {waiting}")
         return waiting
 

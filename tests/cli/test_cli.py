@@ -379,3 +379,20 @@ def test_newer_database_refused_in_a_real_process(demo_copy: Callable[[str], Pat
     assert "newer" in _one_line(done.stderr)
     assert "Traceback" not in done.stderr
     assert _digest(db) == before
+
+
+def test_the_signature_count_from_the_indexes_matches_the_worklist(demo_master: Path) -> None:
+    """The status bar's cheap count (two partial-index counts) agrees with the full worklist on a demo clinic."""
+    from ketadesk.store import signatures
+    from ketadesk.store.db import open_store
+
+    store = open_store(demo_master)
+    try:
+        waiting = signatures.awaiting_signature(store)
+        signed = store.one("SELECT count(*) FROM signatures WHERE addendum_id IS NULL")
+        assert waiting and signed is not None and signed[0] > 0
+        assert signatures.count_awaiting(store) == len(waiting)
+        plan = store.all("EXPLAIN QUERY PLAN SELECT count(*) FROM visit_events WHERE phase = 'signed'")
+        assert any("visit_events_signed" in str(tuple(row)) for row in plan)
+    finally:
+        store.close()

@@ -118,6 +118,7 @@ def test_physician_signs_with_password_and_the_visit_locks(staffed: Clinic, disc
     """Signing re-asks the password, records name, credentials, time, meaning and hash, and locks the visit."""
     physician = staffed.sign_in("sam", PASSWORD)
     assert [v.id for v in physician.awaiting_signature()] == [discharged]
+    assert physician.awaiting_signature_count() == 1
     with pytest.raises(ValidationError, match="Wrong"):
         physician.sign_visit(discharged, "not my password")
     physician.sign_visit(discharged, PASSWORD)
@@ -129,6 +130,7 @@ def test_physician_signs_with_password_and_the_visit_locks(staffed: Clinic, disc
     assert "Electronically signed by Samuel Okonkwo, MD" in signature.manifestation
     assert physician.visit(discharged).detail.summary.phase is Phase.SIGNED
     assert physician.awaiting_signature() == []
+    assert physician.awaiting_signature_count() == 0
     nurse = staffed.sign_in("ann", PASSWORD)
     with pytest.raises(ValidationError):
         nurse.add_note(discharged, "nursing", "Late note")
