@@ -147,12 +147,13 @@ def build_small_clinic(path: Path) -> SmallClinic:
 def _window(small: SmallClinic, ini: Path, clock: Any = None) -> MainWindow:
     from PySide6.QtCore import QSettings
 
-    from ketadesk.ui.app import build_main_window
+    from ketadesk.ui.app import build_main_window, settle_memory
 
     window = build_main_window(small.path, clock or small.clock, protocol=_protocol(), user_login="nurse",
                                settings=QSettings(str(ini), QSettings.Format.IniFormat))
     window.show()
     _app().processEvents()
+    settle_memory()  # as run_gui does once the window is up
     return window
 
 

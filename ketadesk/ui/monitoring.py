@@ -230,7 +230,8 @@ class MonitoringSection(SectionBase):
         return table
 
     def _build_charts(self) -> QWidget:
-        self.vitals_chart = VitalsChart(self.clinic.protocol.alerts, name="vitals_charts")
+        self.vitals_chart = VitalsChart(self.clinic.protocol.alerts, name="vitals_charts",
+                                        observation_min=self.clinic.protocol.observation_minimum_min)
         # The chart's parts under the names the section has always had (tests and benchmarks reach them).
         chart = self.vitals_chart
         self.chart, self.spo2_chart, self.chart_legend = chart.chart, chart.spo2_chart, chart.legend

@@ -296,7 +296,8 @@ class PreAssessmentSection(SectionBase):
     def refresh(self, view: VisitView) -> None:
         """Redraw from the record. Nothing here depends on the clock, so an unchanged record costs nothing."""
         detail = view.detail
-        key = (detail.summary.phase, detail.events, detail.weight_kg, detail.dose, detail.vitals, detail.checklist,
+        # The baseline, not every reading: a set charted during the infusion changes nothing here.
+        key = (detail.summary.phase, detail.events, detail.weight_kg, detail.dose, detail.baseline, detail.checklist,
                detail.acknowledgements)
         if key == self._drawn:
             return

@@ -10,12 +10,13 @@ before the infusion starts it counts from the first reading.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGraphicsItem,
@@ -42,6 +43,11 @@ SPO2_COLOUR = "#6a1b9a"
 MARKER_COLOUR = "#424242"
 
 COLUMNS = ("Time", "SBP", "DBP", "HR", "SpO2", "RR", "Temp", "By", "Alerts")
+# The widest text each column can hold (alert cells are bold); None: fit the column to what it holds.
+WIDEST = ("00:00 baseline (corrected)", "000 ↑", "000 ↑", "000 ↑", "000 ↓", "00 ↑", "00.0", None)
+CELL_PADDING = 16
+# When readings run past every planned mark, the time axis grows by this many minutes at a time.
+AXIS_STEP_MIN = 15
 
 # Which table column an alert points at, and which way the value went.
 ALERT_CELLS: dict[AlertKind, tuple[int, str]] = {
@@ -86,10 +92,24 @@ def make_readings_table(name: str, accessible_name: str) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
-    for column in range(len(COLUMNS) - 1):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    # Columns as wide as their widest possible content, set once: they never jump as readings arrive, and a
+    # new reading costs no re-measuring of every cell (which fitting to contents does on each change).
+    plain, bold = table.fontMetrics(), QFontMetrics(_bold(table.font()))
+    for column, sample in enumerate(WIDEST):
+        if sample is None:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            continue
+        width = max(plain.horizontalAdvance(COLUMNS[column]), bold.horizontalAdvance(sample))
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width + CELL_PADDING)
     header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
 
 
 def fill_readings_table(table: QTableWidget, detail: VisitDetail, pending: Collection[int] = (), *,
@@ -101,9 +121,11 @@ def fill_readings_table(table: QTableWidget, detail: VisitDetail, pending: Colle
     ``name`` turns the login that entered a reading into what the By column shows.
     """
     readings = list(reversed(detail.vitals)) if newest_first else list(detail.vitals)
+    # Empty first: replacing an item in a shown table whose columns fit their contents re-measures the whole
+    # column for every cell (about 250 ms for 30 readings); filling empty rows measures once (about 5 ms).
+    table.setRowCount(0)
     table.setRowCount(len(readings))
-    bold = QFont(table.font())
-    bold.setBold(True)
+    bold = _bold(table.font())
     for row, record in enumerate(readings):
         v = record.vitals
         when = local_time(v.taken_at)
@@ -155,10 +177,12 @@ class VitalsChart(QWidget):
     """
 
     def __init__(self, limits: AlertThresholds, parent: QWidget | None = None, *, name: str = "vitals_charts",
-                 prefix: str = "") -> None:
+                 prefix: str = "", observation_min: int = 0) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.limits = limits
+        self.observation_min = observation_min
+        self._alert_rings: tuple[list[tuple[float, int]], list[tuple[float, int]]] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -296,9 +320,11 @@ class VitalsChart(QWidget):
                   AlertKind.HR_HIGH: "hr", AlertKind.HR_LOW: "hr"}
         points = [(x, getattr(r.vitals, fields[a])) for x, r in zip(xs, readings, strict=True)
                   for a in r.alerts if a in fields]
-        self.alert_points.setData([p[0] for p in points], [p[1] for p in points])
         low = [(x, r.vitals.spo2) for x, r in zip(xs, readings, strict=True) if AlertKind.SPO2_LOW in r.alerts]
-        self.spo2_alert_points.setData([p[0] for p in low], [p[1] for p in low])
+        if (points, low) != self._alert_rings:  # most readings raise no alert: leave the rings as they are
+            self._alert_rings = (points, low)
+            self.alert_points.setData([p[0] for p in points], [p[1] for p in points])
+            self.spo2_alert_points.setData([p[0] for p in low], [p[1] for p in low])
 
         main = self.chart.getPlotItem()
         label = "Minutes from infusion start" if started else "Minutes from first reading (infusion not started)"
@@ -333,8 +359,16 @@ class VitalsChart(QWidget):
         else:
             self.planned_end_marker.setVisible(False)
         span = xs + marks
+        if stop_x is not None and self.observation_min:
+            # After the stop the time axis reaches to the end of the planned observation, so the nurse sees how
+            # much is left and the axes stay put as readings come in (a moving axis is redrawn on every reading).
+            span.append(stop_x + self.observation_min)
         left = min([*span, 0.0]) - 3
-        right = max([*span, left + 20]) + 3
+        right = max([*span[len(xs):], left + 20]) + 3
+        if xs and max(xs) + 3 > right:
+            # Readings past every planned mark (an overrun, a long observation): grow in whole steps, so the
+            # axes are redrawn once a step rather than with every reading.
+            right += math.ceil((max(xs) + 3 - right) / AXIS_STEP_MIN) * AXIS_STEP_MIN
         main.setXRange(left, right, padding=0)
         top = max([230, *(r.vitals.sbp + 25 for r in readings)])  # headroom for the start label
         bottom = min([30, *(r.vitals.hr - 10 for r in readings), *(r.vitals.dbp - 10 for r in readings)])

@@ -240,3 +240,17 @@ def test_signature_count_worklist_and_review_from_the_main_window(window: MainWi
     current = window.tabs.currentWidget()
     assert type(current).__name__ == "ReviewScreen"
     assert current.visit_id == visit_id
+
+
+def test_settle_memory_sets_start_up_objects_aside_from_full_collections() -> None:
+    """After start-up the long-lived objects are frozen, so a full collection no longer walks them."""
+    import gc
+
+    from ketadesk.ui.app import settle_memory
+
+    before = gc.get_freeze_count()
+    try:
+        settle_memory()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableWidget, QWidget
@@ -247,3 +249,59 @@ def test_tick_refresh_keeps_typing_and_skips_redraws(qtbot: QtBot, nurse: Clinic
     assert section.findChild(QLineEdit, f"alert_note_{alert}") is note
     assert note.text() == "Rechecking"
     assert "VITALS OVERDUE by 1:00" in section.findChild(QLabel, "infusion_status").text()
+
+
+def test_time_axis_holds_still_through_the_observation_and_grows_in_steps_past_it(
+        qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock) -> None:
+    """While infusing the axis reaches the planned end; after the stop, the end of the planned observation;
+    readings beyond every planned mark widen it a whole step at a time, never one reading at a time."""
+    from ketadesk.ui.vitals_views import AXIS_STEP_MIN
+
+    _infusing(nurse, visit_id)
+    section = _section(qtbot, nurse, visit_id)
+    main = section.chart.getPlotItem()
+    planned = nurse.visit(visit_id).detail.dose.duration_min  # type: ignore[union-attr]
+    observation = nurse.protocol.observation_minimum_min
+    clock.advance(minutes=10)
+    nurse.record_vitals(visit_id, sbp=128, dbp=80, hr=76, spo2=97, rr=14)
+    section.reload()
+    assert main.viewRange()[0][1] == planned + 3
+    clock.advance(minutes=planned - 10)
+    nurse.stop_infusion(visit_id)
+    section.reload()
+    during_observation = main.viewRange()[0]
+    assert during_observation[1] == planned + observation + 3
+    for minutes in (10, 10, 10):
+        clock.advance(minutes=minutes)
+        nurse.record_vitals(visit_id, sbp=124, dbp=78, hr=72, spo2=98, rr=14)
+        section.reload()
+        assert main.viewRange()[0] == during_observation  # the axes are not redrawn for each reading
+    clock.set(clock.now() + timedelta(minutes=observation))  # past the planned end of observation
+    nurse.record_vitals(visit_id, sbp=122, dbp=78, hr=70, spo2=98, rr=14)
+    section.reload()
+    right = main.viewRange()[0][1]
+    last = section.curves["sbp"].getData()[0][-1]
+    assert right >= last + 3
+    assert (right - during_observation[1]) % AXIS_STEP_MIN == 0
+
+
+def test_table_columns_fit_the_widest_value_and_do_not_jump(qtbot: QtBot, nurse: Clinic, visit_id: int,
+                                                            clock: FakeClock) -> None:
+    """Column widths are set once from the widest possible text, so an alert arrow or a new reading moves nothing."""
+    _infusing(nurse, visit_id)
+    section = _section(qtbot, nurse, visit_id)
+    section.show()
+    table = section.readings_table
+    header = table.horizontalHeader()
+    widths = [header.sectionSize(c) for c in range(len(COLUMNS) - 2)]
+    clock.advance(minutes=10)
+    nurse.record_vitals(visit_id, sbp=196, dbp=112, hr=128, spo2=88, rr=30, temp_c=38.4)
+    section.reload()
+    assert [header.sectionSize(c) for c in range(len(COLUMNS) - 2)] == widths
+    metrics = table.fontMetrics()
+    bold = table.item(0, 1).font()
+    bold_metrics = type(metrics)(bold)
+    for column in range(len(COLUMNS) - 2):
+        text = table.item(0, column).text()
+        used = (bold_metrics if table.item(0, column).font().bold() else metrics).horizontalAdvance(text)
+        assert used < header.sectionSize(column), (COLUMNS[column], text)

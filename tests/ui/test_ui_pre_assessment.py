@@ -210,3 +210,25 @@ def test_inputs_are_read_only_once_the_infusion_has_started(qtbot: QtBot, nurse:
     assert "BP 128/80" in section.baseline_recorded.text()
     assert "35 mg" in section.result.text()
     assert "infusion started" in section.status.text()
+
+
+def test_readings_during_the_infusion_leave_the_closed_pre_assessment_alone(qtbot: QtBot, nurse: Clinic,
+                                                                             visit_id: int, clock: FakeClock) -> None:
+    """Only the baseline belongs here: a set charted mid-infusion redraws nothing and recalculates no dose."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.start_infusion(visit_id)
+    section = _section(qtbot, nurse, visit_id)
+    section.refresh(nurse.visit(visit_id))
+    recalculated: list[int] = []
+    calculate = nurse.calculate_dose
+    nurse.calculate_dose = lambda *a, **k: recalculated.append(1) or calculate(*a, **k)  # type: ignore[method-assign]
+    clock.advance(minutes=10)
+    nurse.record_vitals(visit_id, sbp=140, dbp=88, hr=80, spo2=97, rr=15)
+    section.refresh(nurse.visit(visit_id))
+    assert recalculated == []
+    assert "BP 128/80" in section.baseline_recorded.text()
+    baseline = nurse.visit(visit_id).detail.baseline
+    assert baseline is not None
+    nurse.correct_vitals(visit_id, baseline.id, reason="Transposed digits", sbp=126, dbp=80, hr=72, spo2=98, rr=14)
+    section.refresh(nurse.visit(visit_id))
+    assert "BP 126/80" in section.baseline_recorded.text()  # a corrected baseline is redrawn
