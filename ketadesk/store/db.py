@@ -19,6 +19,7 @@ from ketadesk.store.errors import NewerDatabaseError, StoreError
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 32 * 1024
 
 
 class Store:
@@ -144,6 +145,9 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
         raise StoreError(f"{target}: could not switch to write-ahead logging (journal mode is {mode})")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # A page cache of up to 32 MiB (SQLite's default is 2 MiB): a long patient history or the worklist read
+    # twice comes from memory, not from the file again. It fills only as pages are read.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     db = Database(conn)
     if migrate and len(applied) < SCHEMA_VERSION:
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.store.db import BUSY_TIMEOUT_MS, Store, open_store
+from ketadesk.store.db import BUSY_TIMEOUT_MS, CACHE_KIB, Store, open_store
 from ketadesk.store.errors import StoreError
 
 
@@ -21,6 +21,7 @@ def test_pragmas_after_open(store: Store) -> None:
     assert str(_pragma(store, "journal_mode")).lower() == "wal"
     assert _pragma(store, "synchronous") == 2  # FULL
     assert _pragma(store, "foreign_keys") == 1
+    assert _pragma(store, "cache_size") == -CACHE_KIB  # 32 MiB of page cache, filled as pages are read
     assert int(_pragma(store, "busy_timeout")) > 0  # type: ignore[call-overload]
     assert _pragma(store, "busy_timeout") == BUSY_TIMEOUT_MS
 
