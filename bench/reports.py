@@ -6,8 +6,9 @@ object), so a step's peak RSS and its first-report cost are its own.
 
 The clinic is generated with :mod:`ketadesk.store.bulk` (checklist answers on): about 30
 readings a visit, scores, acknowledgements and a few adverse events, every row audited.
-Bulk visits are not signed, so every report carries the draft mark (a signature block
-instead is a few lines; it does not change the figures).
+The bulk loader signs visits discharged before the last two days of the spec, so most
+reports carry a signature block, whose content hash is recomputed for its "matches the
+signed content" line; the most recent visits carry the draft mark instead.
 """
 
 from __future__ import annotations

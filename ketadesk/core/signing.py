@@ -52,6 +52,11 @@ class Addendum:
     signature: Signature | None
 
 
+def canonical_json(content: dict[str, Any]) -> str:
+    """Content as the one JSON text a signature seals: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _time(moment: datetime | None) -> str | None:
     return to_utc_iso(moment) if moment is not None else None
 
@@ -84,13 +89,13 @@ def canonical_visit(visit: VisitDetail) -> str:
         "interventions": [[i.id, i.drug, i.dose, i.route.value, _time(i.given_at), i.note, i.adverse_event_id, i.by]
                           for i in visit.interventions],
     }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return canonical_json(content)
 
 
 def canonical_addendum(visit_id: int, addendum_id: int, text: str, reason: str, at: datetime, by: str) -> str:
     """An addendum's signed content as canonical JSON."""
-    return json.dumps({"visit_id": visit_id, "addendum_id": addendum_id, "text": text, "reason": reason,
-                       "at": to_utc_iso(at), "by": by}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return canonical_json({"visit_id": visit_id, "addendum_id": addendum_id, "text": text, "reason": reason,
+                           "at": to_utc_iso(at), "by": by})
 
 
 def content_hash(canonical: str) -> str:

@@ -4,9 +4,20 @@ For the benchmarks (``python -m bench``) and for large demo data. It writes user
 patients with revisions, treatment courses, visits with their phase timelines, weights,
 doses, vitals (with the alerts core classifies), sedation and Aldrete scores,
 acknowledgements of alert readings and high baselines, a few adverse events with what was
-given for them and, optionally, checklist answers — and for every
+given for them, physicians' signatures and, optionally, checklist answers — and for every
 row the audit row the clinic API would have written, with the same action, entity and
 JSON payload, hash-chained in id order, so ``verify_chain`` and ``Clinic.check()`` pass.
+
+Signing: a physician signs each discharged visit the next working day (Monday to Friday)
+after it, in one morning session, as :meth:`Clinic.seal_visit` would: a ``signatures`` row
+sealing the visit's canonical content (:func:`canonical_visit`), the "signed" step, and
+their audit rows. Visits discharged in the last :data:`UNSIGNED_DAYS` days (and any whose
+signing would fall after "now") are left for the physician's worklist. Reading every visit
+back to hash it would nearly double the load's time (the rows read, turned into records and
+formatted back: some 1.3 ms a visit), so the generator gathers each visit's content in
+:func:`canonical_visit`'s layout as it writes the rows (:class:`_Sealable`), and after every
+commit reads back a sample of the visits it signed and hashes them exactly as
+``ketadesk check`` does: if the two ever part, the load stops with a :class:`StoreError`.
 
 Everything comes from a seeded :class:`random.Random`: the same :class:`BulkSpec` gives
 the same database. Ids are assigned here, in time order (each day's events are sorted by
@@ -24,8 +35,9 @@ load stopped half way leaves a shorter clinic with a valid audit chain.
 Simplifications, on purpose: times of day are laid out in UTC; the clinic is open every
 day; a visit has about ``vitals / visits`` readings (the manual ones on the protocol's
 schedule — baseline, every 10 min infusing, every 15 min in observation — with a
-monitor feed filling in between); visits end at "discharged" (no signing yet, as the
-clinic API has no signing yet); checklist answers are off by default.
+monitor feed filling in between); the physician's password re-entry before each signature
+is not written (as with the demo's signatures); no addenda; checklist answers are off by
+default.
 """
 
 from __future__ import annotations
@@ -40,16 +52,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from ketadesk.core.clock import to_utc_iso
-from ketadesk.core.course import next_visit_date
+from ketadesk.core.course import CoursePosition, next_visit_date
 from ketadesk.core.dosing import DosePlan, calculate_dose
 from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.readiness import BASELINE_BP
+from ketadesk.core.signing import VISIT_MEANING, canonical_json, canonical_visit, content_hash
 from ketadesk.core.users import Role
 from ketadesk.core.vitals import VitalSigns, baseline_needs_physician, classify
 from ketadesk.store import audit
+from ketadesk.store import visits as store_visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.patients import _snapshot
@@ -77,6 +91,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "adverse_events": ("id", "visit_id", "kind", "description", "onset_at", "at", "by"),
     "interventions": ("id", "visit_id", "adverse_event_id", "drug", "dose", "route", "given_at", "note", "at", "by"),
     "scores": ("id", "visit_id", "scale", "total", "items", "taken_at", "by"),
+    "signatures": ("id", "visit_id", "addendum_id", "signer_id", "printed_name", "credentials", "meaning",
+                   "signed_at", "content_hash"),
     "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"),
 }
 _INSERT = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -84,6 +100,10 @@ _INSERT = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('
 
 FLUSH_ROWS = 250_000
 BULK_CACHE_KIB = 256 * 1024
+# Visits discharged this many days before "now" (and since) still wait for a signature, as in the demo.
+UNSIGNED_DAYS = 2
+# About this many of the visits signed since the last commit are read back and re-hashed (_Generator.flush).
+SPOT_CHECKS = 20
 
 NURSES = (("rn.ada", "Ada Okonkwo", "RN"), ("rn.bea", "Beatriz Lima", "RN"), ("rn.cal", "Callum Reid", "RN"),
           ("rn.dee", "Deepa Nair", "RN, BSN"), ("rn.eli", "Elías Romero", "RN"), ("rn.fay", "Fay Whitlock", "RN"))
@@ -136,7 +156,7 @@ ADVERSE_RATE = 0.06
 
 # Event kinds, in rough order of how often they occur.
 (_VITALS, _PHASE, _SCORE, _ACK, _WEIGHT, _DOSE, _CHECK, _BOOK, _REGISTER, _PLAN, _REVISE, _ADVERSE,
- _INTERVENTION) = range(13)
+ _INTERVENTION, _SIGN) = range(14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +227,56 @@ class _Attempt:
     visit_id: int = 0
     phase: str = Phase.SCHEDULED.value
     next: _Attempt | None = None
+    discharged: int = 0
+    """Seconds from the start of ``day`` to the discharge (for signing after it)."""
+    sealable: _Sealable | None = None
+    """The content a signature will cover, gathered while the visit is written (visits to be signed only)."""
+
+
+@dataclass(slots=True)
+class _Sealable:
+    """One visit's signed content, gathered row by row in :func:`canonical_visit`'s layout.
+
+    Each entry is what ``canonical_visit`` prints for a record, keyed where
+    :func:`visits.details` sorts by something other than the order of writing (the time,
+    then the id); values carry the types the store gives back (REAL columns as float).
+    Entries are tuples, which JSON prints as arrays too: unlike lists, the garbage collector
+    stops tracking them, and tracking a few days' readings cost a tenth of the load.
+    """
+
+    events: list[tuple[object, ...]] = field(default_factory=list)
+    weight_kg: float | None = None
+    dose: dict[str, object] | None = None
+    vitals: list[tuple[str, int, tuple[object, ...]]] = field(default_factory=list)
+    checklist: list[tuple[str, int, tuple[object, ...]]] = field(default_factory=list)
+    acknowledgements: list[tuple[object, ...]] = field(default_factory=list)
+    scores: list[tuple[str, int, tuple[object, ...]]] = field(default_factory=list)
+    adverse_events: list[tuple[str, int, tuple[object, ...]]] = field(default_factory=list)
+    interventions: list[tuple[str, int, tuple[object, ...]]] = field(default_factory=list)
+
+    def text(self, attempt: _Attempt, induction_count: int) -> str:
+        """The canonical JSON ``canonical_visit`` gives for this visit as stored."""
+        patient = attempt.person.patient
+        assert patient is not None
+        return canonical_json({
+            "visit": {"id": attempt.visit_id, "patient_id": attempt.person.patient_id, "mrn": patient.mrn,
+                      "date": attempt.day.isoformat(), "chair": attempt.chair,
+                      "position": CoursePosition(attempt.sequence, induction_count).label},
+            "events": self.events,
+            "weight_kg": self.weight_kg,
+            "dose": self.dose,
+            "vitals": _in_order(self.vitals),
+            "checklist": _in_order(self.checklist),
+            "notes": [],
+            "acknowledgements": self.acknowledgements,
+            "scores": _in_order(self.scores),
+            "adverse_events": _in_order(self.adverse_events),
+            "interventions": _in_order(self.interventions),
+        })
+
+
+def _in_order(keyed: list[tuple[str, int, tuple[object, ...]]]) -> list[tuple[object, ...]]:
+    return [entry for _, _, entry in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
 
 def _canonical(value: object) -> str | None:
@@ -233,6 +303,10 @@ class _Writer:
         last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
         self.prev_hash: str = last[0] if last else audit.GENESIS
         self.buffered = 0
+        # "Signed" steps go in after every other row of their chunk: the signed-visit lock
+        # refuses any row for a visit after its signed step, and one chunk can hold a visit's
+        # readings and, days later, its signature.
+        self.signed_steps: list[tuple[object, ...]] = []
 
     def _max_id(self, table: str) -> int:
         row = self.store.one(f"SELECT max(id) FROM {table}")
@@ -242,6 +316,13 @@ class _Writer:
         row_id = self.next_id[table]
         self.next_id[table] = row_id + 1
         self.rows[table].append((row_id, *values))
+        self.buffered += 1
+        return row_id
+
+    def add_signed_step(self, values: tuple[object, ...]) -> int:
+        row_id = self.next_id["visit_events"]
+        self.next_id["visit_events"] = row_id + 1
+        self.signed_steps.append((row_id, *values))
         self.buffered += 1
         return row_id
 
@@ -265,11 +346,15 @@ class _Writer:
                 for table, rows in self.rows.items():
                     if rows:
                         self.store.conn.executemany(_INSERT[table], rows)
+                if self.signed_steps:
+                    self.store.conn.executemany(_INSERT["visit_events"], self.signed_steps)
         except sqlite3.IntegrityError as error:
             raise StoreError(f"the bulk load was refused by the database: {error}") from error
         for table, rows in self.rows.items():
             self.counts[table] += len(rows)
             rows.clear()
+        self.counts["visit_events"] += len(self.signed_steps)
+        self.signed_steps.clear()
         self.buffered = 0
 
 
@@ -311,6 +396,15 @@ class _Generator:
         self.nurses: list[int] = []
         self.physicians: list[int] = []
         self.desk: list[int] = []
+        # Each user's login, and the name and credentials they sign with (as Clinic.seal_visit takes them).
+        self.logins: dict[int, str] = {}
+        self.signs_as: dict[int, tuple[str, str]] = {}
+        # Visits discharged before this day are signed, each on the day it is filed under here;
+        # signing draws from its own generator so every other random choice of a seed stays as it was.
+        self.sign_before = self.today - timedelta(days=UNSIGNED_DAYS)
+        self.to_sign: dict[date, list[_Attempt]] = {}
+        self.sign_rng = random.Random(f"{spec.seed}:signing")
+        self.signed: list[tuple[int, str]] = []
         self._offsets: list[int] = [0]
         self._counter = 0
 
@@ -581,6 +675,9 @@ class _Generator:
                     add(ready + 20 + 20 * i, _CHECK, "discharge", item.key, nurse)
         add(ready, _PHASE, Phase.READY_FOR_DISCHARGE.value, "", nurse)
         add(discharged, _PHASE, Phase.DISCHARGED.value, "", nurse)
+        attempt.discharged = s + discharged
+        if cutoff is None and attempt.sealable is not None:
+            self.to_sign.setdefault(_next_working_day(day), []).append(attempt)
         booked = s + discharged + 60
         if attempt.next is not None and (cutoff is None or booked <= cutoff):
             self.event(events, day, booked, _BOOK, attempt.next, nurse)
@@ -646,6 +743,7 @@ class _Generator:
         w = self.w
         add, write_audit = w.add, w.audit
         at_text = self.at
+        login = self.logins
         for at, _, kind, payload in sorted(events):
             if kind == _VITALS:
                 attempt, taken_sec, sbp, dbp, hr, spo2, rr, temp, source, alerts, baseline, by, box = payload
@@ -655,33 +753,53 @@ class _Generator:
                 box[0] = row_id
                 write_audit(at, by, "vitals", "vitals", row_id, None,
                             vitals_after(attempt.visit_id, taken, sbp, dbp, hr, spo2, rr, temp, alerts, baseline))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.vitals.append((taken, row_id, (row_id, taken, sbp, dbp, hr, spo2, rr, temp, source,
+                                                           tuple(alerts.split(",")) if alerts else (), baseline,
+                                                           login[by], None)))
             elif kind == _PHASE:
                 attempt, phase, reason, by = payload
                 add("visit_events", (attempt.visit_id, phase, at, by, reason))
                 write_audit(at, by, "phase", "visit", attempt.visit_id, _canonical({"phase": attempt.phase}),
                             _canonical({"phase": phase, "reason": reason}))
                 attempt.phase = phase
+                if (sealing := attempt.sealable) is not None:
+                    sealing.events.append((phase, at, login[by], reason))
             elif kind == _SCORE:
                 attempt, scale, total, items, by = payload
                 items_text = json.dumps(items, sort_keys=True) if items else ""
-                add("scores", (attempt.visit_id, scale, total, items_text, at, by))
+                row_id = add("scores", (attempt.visit_id, scale, total, items_text, at, by))
                 write_audit(at, by, "score", "visit", attempt.visit_id, None,
                             _canonical({"scale": scale, "total": total, "items": items, "taken_at": at}))
+                if (sealing := attempt.sealable) is not None:
+                    listed = tuple(sorted(items.items())) if items else ()
+                    sealing.scores.append((at, row_id, (row_id, scale, total, listed, at, login[by])))
             elif kind == _ACK:
                 attempt, subject, box, note, by = payload
                 subject_id = box[0] if box is not None else None
-                add("acknowledgements", (attempt.visit_id, subject, subject_id, note, at, by))
+                row_id = add("acknowledgements", (attempt.visit_id, subject, subject_id, note, at, by))
                 write_audit(at, by, "acknowledge", "visit", attempt.visit_id, None,
                             _canonical({"subject": subject, "subject_id": subject_id, "note": note}))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.acknowledgements.append((row_id, subject, subject_id, note, at, login[by]))
             elif kind == _WEIGHT:
                 attempt, kg, by = payload
                 add("weights", (attempt.visit_id, kg, at, by))
                 write_audit(at, by, "weight", "visit", attempt.visit_id, None, _canonical({"weight_kg": kg}))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.weight_kg = float(kg)
             elif kind == _DOSE:
                 attempt, plan, by = payload
                 values = _dose_values(plan)
-                add("doses", (attempt.visit_id, *values.values(), at, by))
+                row_id = add("doses", (attempt.visit_id, *values.values(), at, by))
                 write_audit(at, by, "dose", "visit", attempt.visit_id, None, _canonical(values))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.dose = {
+                        "id": row_id, "mg_per_kg": float(plan.mg_per_kg), "weight_kg": float(plan.weight_kg),
+                        "dose_mg": float(plan.dose_mg), "concentration": float(plan.concentration_mg_per_ml),
+                        "volume_ml": float(plan.volume_ml), "duration_min": int(plan.duration_min),
+                        "rate_ml_per_h": float(plan.rate_ml_per_h), "drug": plan.drug, "route": plan.route,
+                        "lot": plan.lot_number, "at": at, "by": login[by]}
             elif kind == _ADVERSE:
                 attempt, event_kind, description, onset_sec, by, box = payload
                 onset_at = at_text(attempt.day, onset_sec)
@@ -689,6 +807,9 @@ class _Generator:
                 write_audit(at, by, "adverse_event", "visit", attempt.visit_id, None,
                             _canonical({"id": box[0], "kind": event_kind, "description": description,
                                         "onset_at": onset_at}))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.adverse_events.append((onset_at, box[0], (box[0], event_kind, description, onset_at,
+                                                                      login[by])))
             elif kind == _INTERVENTION:
                 attempt, drug, dose, route, given_sec, note, box, by = payload
                 given_at = at_text(attempt.day, given_sec)
@@ -696,11 +817,33 @@ class _Generator:
                 write_audit(at, by, "intervention", "visit", attempt.visit_id, None,
                             _canonical({"id": row_id, "drug": drug, "dose": dose, "route": route,
                                         "given_at": given_at, "note": note, "adverse_event_id": box[0]}))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.interventions.append((given_at, row_id, (row_id, drug, dose, route, given_at, note,
+                                                                     box[0], login[by])))
+            elif kind == _SIGN:
+                attempt, by = payload
+                sealing = attempt.sealable
+                assert sealing is not None
+                sealed = content_hash(sealing.text(attempt, self.template.induction_count))
+                attempt.sealable = None
+                name, credentials = self.signs_as[by]
+                signature_id = add("signatures", (attempt.visit_id, None, by, name, credentials, VISIT_MEANING, at,
+                                                  sealed))
+                write_audit(at, by, "sign", "visit", attempt.visit_id, None,
+                            _canonical({"signature_id": signature_id, "addendum_id": None, "meaning": VISIT_MEANING,
+                                        "content_hash": sealed}))
+                w.add_signed_step((attempt.visit_id, Phase.SIGNED.value, at, by, VISIT_MEANING))
+                write_audit(at, by, "phase", "visit", attempt.visit_id, _canonical({"phase": attempt.phase}),
+                            _canonical({"phase": Phase.SIGNED.value, "reason": VISIT_MEANING}))
+                attempt.phase = Phase.SIGNED.value
+                self.signed.append((attempt.visit_id, sealed))
             elif kind == _CHECK:
                 attempt, checklist, item_key, by = payload
-                add("checklist_entries", (attempt.visit_id, checklist, item_key, 1, "", at, by))
+                row_id = add("checklist_entries", (attempt.visit_id, checklist, item_key, 1, "", at, by))
                 write_audit(at, by, "checklist", "visit", attempt.visit_id, None,
                             _canonical({"checklist": checklist, "item": item_key, "checked": True, "note": ""}))
+                if (sealing := attempt.sealable) is not None:
+                    sealing.checklist.append((checklist, row_id, (checklist, item_key, True, "", at, login[by])))
             elif kind == _BOOK:
                 attempt, by = payload
                 person = attempt.person
@@ -711,6 +854,8 @@ class _Generator:
                             _canonical({"patient_id": person.patient_id, "course_id": person.course_id,
                                         "sequence": attempt.sequence, "date": attempt.day.isoformat(),
                                         "chair": attempt.chair}))
+                if attempt.outcome == DONE and attempt.day < self.sign_before:
+                    attempt.sealable = _Sealable(events=[(Phase.SCHEDULED.value, at, login[by], "")])
             elif kind == _REGISTER:
                 person, by = payload
                 patient = person.patient
@@ -747,16 +892,22 @@ class _Generator:
     def add_users(self, day: date) -> None:
         w = self.w
         at = self.at(day, 8 * 3600)
-        existing = {row["login"]: row["id"] for row in self.store.all("SELECT id, login FROM users")}
+        existing = {row["login"]: row for row in self.store.all("SELECT id, login, display_name, credentials"
+                                                                " FROM users")}
 
         def user(login: str, name: str, credentials: str, role: Role, actor: int | None) -> int:
             if login in existing:
-                return int(existing[login])
+                found = existing[login]
+                user_id = int(found["id"])
+                self.logins[user_id] = login
+                self.signs_as[user_id] = (found["display_name"], found["credentials"])
+                return user_id
             user_id = w.add("users", (login, name, credentials, role.value, None, 1, at, 0, None))
+            self.logins[user_id] = login
+            self.signs_as[user_id] = (name, credentials)
             w.audit(at, actor if actor is not None else user_id, "create", "user", user_id, None,
                     _canonical({"login": login, "display_name": name, "credentials": credentials,
                                 "roles": role.value}))
-            existing[login] = user_id
             return user_id
 
         system = user("system", "KetaDesk", "", Role.SYSTEM, None)
@@ -779,8 +930,10 @@ class _Generator:
             office.setdefault(first - timedelta(days=rng.randint(1, 14)), []).append(person)
             if len(person.attempts) > 3 and rng.random() < 0.15:
                 revisions.setdefault(rng.choice(person.attempts[1:-1]).day, []).append(person)
-        days = sorted(set(by_day) | set(office) | set(revisions))
-        self.add_users(days[0] - timedelta(days=30))
+        busy = sorted(set(by_day) | set(office) | set(revisions))
+        self.add_users(busy[0] - timedelta(days=30))
+        # Every day up to today, not only the busy ones: a physician may sign on a day with no visits.
+        days = [busy[0] + timedelta(days=n) for n in range((max(busy[-1], self.today) - busy[0]).days + 1)]
         total = self.spec.visits
         done = 0
         conn = self.store.conn
@@ -790,6 +943,9 @@ class _Generator:
         try:
             for day in days:
                 events: list[_Event] = []
+                signing = self.to_sign.pop(day, None)
+                if signing:
+                    self.sign_events(day, signing, events)
                 for person in office.get(day, ()):
                     self.office_events(person, events, day)
                 for person in revisions.get(day, ()):
@@ -809,14 +965,46 @@ class _Generator:
                     done += 1
                 self.dispatch(events)
                 if self.w.buffered >= FLUSH_ROWS:
-                    self.w.flush()
+                    self.flush()
                     yield Progress(done, total, dict(self.w.counts))
-            self.w.flush()
+            self.flush()
         finally:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA cache_size = {old_cache}")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         yield Progress(done, total, dict(self.w.counts))
+
+    def sign_events(self, day: date, attempts: list[_Attempt], events: list[_Event]) -> None:
+        """The morning's signatures: one physician works through the waiting visits, oldest discharge first."""
+        rng = self.sign_rng
+        physician = rng.choice(self.physicians)
+        sec = rng.randint(8 * 3600, 10 * 3600)
+        for attempt in sorted(attempts, key=lambda a: (a.day, a.discharged, a.visit_id)):
+            after_discharge = (attempt.day - day).days * 86_400 + attempt.discharged + 600
+            sec = max(sec + rng.randint(60, 300), after_discharge)
+            if day == self.today and sec > self.now_sec:
+                break  # the rest of this morning's list is still on the worklist "now"
+            self.event(events, day, sec, _SIGN, attempt, physician)
+
+    def flush(self) -> None:
+        """Commit what is buffered, then re-hash a sample of the visits just signed from the stored record.
+
+        The signatures were sealed from the content gathered while writing (:class:`_Sealable`);
+        reading a few back and hashing them as ``ketadesk check`` does makes any drift between
+        that and :func:`canonical_visit` or :func:`visits.details` stop the load at once.
+        """
+        self.w.flush()
+        signed, self.signed = self.signed, []
+        if not signed:
+            return
+        sample = signed[:: max(1, len(signed) // SPOT_CHECKS)]
+        rows = store_visits.rows_by_id(self.store, (visit_id for visit_id, _ in sample))
+        stored = {detail.summary.id: content_hash(canonical_visit(detail))
+                  for detail, _ in store_visits.details(self.store, rows)}
+        for visit_id, sealed in sample:
+            if stored[visit_id] != sealed:
+                raise StoreError(f"visit {visit_id}: the bulk loader sealed content that differs from the stored "
+                                 "record; its _Sealable no longer follows canonical_visit")
 
     def revise_event(self, person: _Person, events: list[_Event], day: date) -> None:
         rng = self.rng
@@ -827,6 +1015,14 @@ class _Generator:
         else:
             changed = replace(person.patient, medications=rng.choice(MEDICATIONS))
         self.event(events, day, 7 * 3600 + rng.randint(0, 1500), _REVISE, person, changed, rng.choice(self.nurses))
+
+
+def _next_working_day(day: date) -> date:
+    """The first Monday-to-Friday after ``day``: when the physician signs that day's discharges."""
+    following = day + timedelta(days=1)
+    while following.weekday() >= 5:
+        following += timedelta(days=1)
+    return following
 
 
 def _dose_values(plan: DosePlan) -> dict[str, object]:

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol, load_protocol
+from ketadesk.core.signing import VISIT_MEANING, canonical_visit, content_hash
 from ketadesk.store import audit, bulk
 from ketadesk.store.db import open_store
 from ketadesk.store.errors import StoreError
@@ -87,7 +88,7 @@ def test_every_record_row_has_its_audit_row(tiny: tuple[Path, bulk.Progress]) ->
     c = tiny[1].counts
     expected = (c["users"] + c["patient_revisions"] + c["courses"] + c["visits"] + (c["visit_events"] - c["visits"])
                 + c["weights"] + c["doses"] + c["vitals"] + c["acknowledgements"] + c["scores"]
-                + c["checklist_entries"] + c["adverse_events"] + c["interventions"])
+                + c["checklist_entries"] + c["adverse_events"] + c["interventions"] + c["signatures"])
     assert c["audit"] == expected
 
 
@@ -116,10 +117,69 @@ def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, bul
     history = clinic.patient_history(patient_id)
     assert len(history.visits) == visits
     assert len(history.courses) == 1
-    discharged = [v for v in history.visits if v.summary.phase is Phase.DISCHARGED]
+    discharged = [v for v in history.visits if v.summary.phase in (Phase.DISCHARGED, Phase.SIGNED)]
     assert discharged
     assert all(v.vitals and v.dose is not None and v.weight_kg for v in discharged)
     assert all(any(r.is_baseline for r in v.vitals) for v in discharged)
+
+
+def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tuple[Path, bulk.Progress]) -> None:
+    """Every visit discharged before the last two days is signed by a physician; the recent ones wait."""
+    with closing(sqlite3.connect(tiny[0])) as conn:
+        discharged = dict(conn.execute("SELECT e.visit_id, v.scheduled_date FROM visit_events e"
+                                       " JOIN visits v ON v.id = e.visit_id WHERE e.phase = 'discharged'").fetchall())
+        signed = dict(conn.execute(
+            "SELECT s.visit_id, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
+            " JOIN visit_events e ON e.visit_id = s.visit_id AND e.phase = 'signed'"
+            " WHERE s.addendum_id IS NULL AND s.meaning = e.reason AND s.signed_at = e.at").fetchall())
+        delays = conn.execute("SELECT s.signed_at, e.at, v.scheduled_date FROM signatures s JOIN visits v"
+                              " ON v.id = s.visit_id JOIN visit_events e"
+                              " ON e.visit_id = s.visit_id AND e.phase = 'discharged'").fetchall()
+    first_unsigned = (NOW.astimezone().date() - timedelta(days=bulk.UNSIGNED_DAYS)).isoformat()
+    assert set(signed) == {v for v, day in discharged.items() if day < first_unsigned}
+    assert set(signed.values()) <= {login for login, _, _ in bulk.PHYSICIANS}
+    # Signed on a weekday after the discharge, within the next working day (three days after a Friday).
+    assert delays
+    for signed_at, discharged_at, visit_day in delays:
+        signed_day = date.fromisoformat(signed_at[:10])
+        assert signed_at > discharged_at and signed_day.weekday() < 5
+        assert 1 <= (signed_day - date.fromisoformat(visit_day)).days <= 3
+    waiting = [v.id for v in clinic.awaiting_signature()]
+    assert sorted(waiting) == sorted(v for v, day in discharged.items() if day >= first_unsigned)
+    assert TINY.today_visits is not None
+    assert 0 < clinic.awaiting_signature_count() == len(waiting) <= TINY.today_visits
+
+
+def test_signatures_verify_and_their_audit_rows_match_the_api(clinic: Clinic,
+                                                               tiny: tuple[Path, bulk.Progress]) -> None:
+    """Each generated signature seals the visit as stored, and is audited as Clinic.seal_visit audits it."""
+    assert clinic.signature_problems() == []
+    with closing(sqlite3.connect(tiny[0])) as conn:
+        signature_id, visit_id, signer_id, at, sealed = conn.execute(
+            "SELECT id, visit_id, signer_id, signed_at, content_hash FROM signatures ORDER BY id LIMIT 1").fetchone()
+        rows = conn.execute("SELECT actor_id, action, entity, entity_id, before, after FROM audit"
+                            " WHERE at = ? AND entity_id = ? ORDER BY id", (at, visit_id)).fetchall()
+    assert rows == [
+        (signer_id, "sign", "visit", visit_id, None,
+         audit._canonical({"signature_id": signature_id, "addendum_id": None, "meaning": VISIT_MEANING,
+                           "content_hash": sealed})),
+        (signer_id, "phase", "visit", visit_id, audit._canonical({"phase": "discharged"}),
+         audit._canonical({"phase": "signed", "reason": VISIT_MEANING})),
+    ]
+    assert sealed == content_hash(canonical_visit(clinic.visit(visit_id).detail))
+
+
+def test_sealed_content_that_drifts_from_the_stored_record_stops_the_load(
+        tmp_path: Path, protocol: Protocol, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the loader's own view of a visit ever differs from what check will read, the next commit fails."""
+    gathered = bulk._Sealable.text
+
+    def drifted(self: bulk._Sealable, attempt: bulk._Attempt, induction_count: int) -> str:
+        return gathered(self, attempt, induction_count).replace('"notes":[]', '"notes":[["a note"]]')
+
+    monkeypatch.setattr(bulk._Sealable, "text", drifted)
+    with pytest.raises(StoreError, match="differs from the stored record"):
+        _load(tmp_path / "drift.sqlite", protocol, replace(TINY, patients=5, visits=40, vitals=400, today_visits=2))
 
 
 def test_same_spec_gives_the_same_database(tmp_path: Path, protocol: Protocol,

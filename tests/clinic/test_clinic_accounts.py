@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
+from ketadesk.clinic import Clinic, PermissionDenied, ValidationError, accounts
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
+from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
-from tests.helpers import ready_to_infuse
+from tests.helpers import make_patient, ready_to_infuse
 
 PASSWORD = "correct horse battery"
 
@@ -25,18 +26,14 @@ def staffed(clinic: Clinic) -> Clinic:
     return clinic
 
 
-@pytest.fixture
-def discharged(staffed: Clinic, clock: FakeClock, patient_id: int, visit_id: int) -> int:
-    """A visit walked to discharge by the nurse."""
-    nurse = staffed.sign_in("ann", PASSWORD)
+def walk_to_discharge(nurse: Clinic, clock: FakeClock, visit_id: int) -> None:
+    """Walk a scheduled visit through infusion and observation to discharge."""
     ready_to_infuse(nurse, visit_id)
     nurse.start_infusion(visit_id)
     clock.advance(minutes=40)
     nurse.stop_infusion(visit_id)
     nurse.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
     nurse.record_sedation(visit_id, moaas=5, rass=0)
-    from ketadesk.core.scales import AldreteScore
-
     nurse.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 2))
     clock.advance(minutes=31)
     nurse.mark_ready_for_discharge(visit_id)
@@ -44,6 +41,12 @@ def discharged(staffed: Clinic, clock: FakeClock, patient_id: int, visit_id: int
         if not item.automatic:
             nurse.record_checklist(visit_id, "discharge", item.key, True)
     nurse.discharge(visit_id)
+
+
+@pytest.fixture
+def discharged(staffed: Clinic, clock: FakeClock, patient_id: int, visit_id: int) -> int:
+    """A visit walked to discharge by the nurse."""
+    walk_to_discharge(staffed.sign_in("ann", PASSWORD), clock, visit_id)
     return visit_id
 
 
@@ -163,6 +166,32 @@ def test_check_names_a_visit_changed_behind_the_program(staffed: Clinic, dischar
         raw.execute("UPDATE vitals SET sbp = 119 WHERE visit_id = ? AND is_baseline = 0", (discharged,))
     problems = staffed.check()
     assert any(f"visit {discharged}: the signed content was changed" in p for p in problems)
+
+
+def test_check_names_changed_content_among_many_signatures_read_in_batches(
+        clinic: Clinic, nurse: Clinic, physician: Clinic, clock: FakeClock, db_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verifying two signatures at a time, check names exactly the changed visit and addendum, in signature order."""
+    monkeypatch.setattr(accounts, "SIGNATURE_BATCH", 2)
+    visits: list[int] = []
+    for n in range(5):
+        patient = nurse.register_patient(make_patient(f"KD-2000{n}")).created_id or 0
+        course = nurse.plan_course(patient, nurse.today()).created_id
+        visit = nurse.schedule_visit(patient, nurse.today(), 1 + n % 4, course_id=course).created_id or 0
+        walk_to_discharge(nurse, clock, visit)
+        physician.seal_visit(visit)
+        visits.append(visit)
+    addendum = physician.seal_addendum(visits[1], "Escort was her brother", "Charted wrong name").created_id
+    assert clinic.check() == []
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("DROP TRIGGER vitals_no_update")
+        raw.execute("DROP TRIGGER addenda_no_update")
+        raw.execute("UPDATE vitals SET sbp = 119 WHERE visit_id = ? AND is_baseline = 0", (visits[3],))
+        raw.execute("UPDATE addenda SET text = 'Escort was her sister' WHERE id = ?", (addendum,))
+    assert clinic.check() == [
+        f"signature: visit {visits[3]}: the signed content was changed after signing",
+        f"signature: visit {visits[1]}: addendum {addendum} was changed after signing",
+    ]
 
 
 def test_check_names_the_first_broken_audit_entry(staffed: Clinic, db_path: Path) -> None:
