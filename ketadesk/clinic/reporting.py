@@ -33,8 +33,6 @@ from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature
 from ketadesk.core.users import Role
 from ketadesk.reports import csv_export, fhir
-from ketadesk.reports.course_pdf import CourseInfo, course_report
-from ketadesk.reports.visit_pdf import visit_report
 from ketadesk.store import audit as store_audit
 from ketadesk.store import courses as store_courses
 from ketadesk.store import patients as store_patients
@@ -91,6 +89,8 @@ class _VisitJob:
 
 def _render(job: _VisitJob) -> bytes:
     """Build one visit report (runs in the batch's worker processes too)."""
+    from ketadesk.reports.visit_pdf import visit_report  # reportlab loads with the first report, not at start
+
     return visit_report(job.visit, job.patient, job.protocol, signature=job.signature, addenda=job.addenda,
                         staff=job.staff)
 
@@ -189,6 +189,8 @@ class ReportingMixin:
 
     def course_report_pdf(self: Clinic, course_id: int) -> bytes:
         """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6."""
+        from ketadesk.reports.course_pdf import CourseInfo, course_report  # reportlab: loaded when first needed
+
         self.user.require("read reports", *REPORT_ROLES)
         course = store_courses.get(self.store, course_id)
         patient = store_patients.get(self.store, course.patient_id)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from ketadesk.core.protocol import AlertThresholds
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.vitals import AlertKind
 from ketadesk.ui.common import local_time
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 ALERT_COLOUR = "#c62828"
 ALERT_BACKGROUND = "#ffebee"
@@ -75,6 +78,8 @@ def infusion_stop(detail: VisitDetail) -> tuple[datetime | None, bool]:
 
 
 def _pen(colour: str, width: float = 2, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> object:
+    import pyqtgraph as pg
+
     return pg.mkPen(colour, width=width, style=style)
 
 
@@ -178,6 +183,8 @@ class VitalsChart(QWidget):
 
     def __init__(self, limits: AlertThresholds, parent: QWidget | None = None, *, name: str = "vitals_charts",
                  prefix: str = "", observation_min: int = 0) -> None:
+        import pyqtgraph as pg  # loaded with the first chart, so the program starts (to the board) without it
+
         super().__init__(parent)
         self.setObjectName(name)
         self.limits = limits
@@ -254,6 +261,8 @@ class VitalsChart(QWidget):
 
     def _add_thresholds(self) -> None:
         """Dashed lines at the protocol's alert thresholds, named, in the colour of the vital they watch."""
+        import pyqtgraph as pg
+
         limits = self.limits
         main = self.chart.getPlotItem()
         lines = (
@@ -281,6 +290,8 @@ class VitalsChart(QWidget):
 
     @staticmethod
     def _threshold(plot: pg.PlotItem, value: float, text: str, colour: str, position: float) -> pg.InfiniteLine:
+        import pyqtgraph as pg
+
         anchor = (0, 1) if position < 0.5 else (1, 1)  # the label sits just above the line, inside the plot
         options = {"position": position, "color": colour, "anchors": [anchor, anchor],
                    "fill": pg.mkBrush(255, 255, 255, 200)}
@@ -296,6 +307,8 @@ class VitalsChart(QWidget):
                 position: float = 0.97) -> pg.InfiniteLine:
         # Labels of the stop and planned-end lines sit left of the line (they are near the right edge) and at the
         # foot of the chart, where readings seldom are, so they neither cover the start label nor an SBP alert.
+        import pyqtgraph as pg
+
         anchor = (1, 1) if left_of_line else (0, 0)
         options = {"position": position, "color": colour, "anchors": [anchor, anchor],
                    "fill": pg.mkBrush(255, 255, 255, 220)}

@@ -254,3 +254,16 @@ def test_settle_memory_sets_start_up_objects_aside_from_full_collections() -> No
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+
+
+def test_the_program_starts_without_the_chart_or_pdf_libraries() -> None:
+    """pyqtgraph and reportlab load with the first chart or report, not at start (about half a second here)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys; import ketadesk.ui.app, ketadesk.cli; "
+             "print(sorted(m for m in ('pyqtgraph', 'reportlab') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "[]"
