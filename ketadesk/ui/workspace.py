@@ -58,6 +58,8 @@ class VisitWorkspace(QWidget):
             section.changed.connect(self._on_changed)
         layout.addWidget(self.tabs, 1)
         self.view: VisitView | None = None
+        self._stale: set[int] = set()  # sections behind another tab not yet redrawn from the latest read
+        self.tabs.currentChanged.connect(self._on_section_shown)
         self.refresh()
         if self.view is not None:
             self.tabs.setCurrentIndex(SECTION_FOR_PHASE.get(self.view.detail.summary.phase, 0))
@@ -68,15 +70,25 @@ class VisitWorkspace(QWidget):
         assert self.view is not None
         return self.view.detail.summary.phase
 
-    def refresh(self) -> None:
-        """Re-read the visit and redraw the banner and every section."""
+    def refresh(self, *, every_section: bool = True) -> None:
+        """Re-read the visit and redraw the banner and every section (or only the one in front).
+
+        After a change the nurse is looking at one section: that one is redrawn at once and
+        the others when they are shown or on the next tick, so Enter is not kept waiting
+        for screens nobody sees.
+        """
         view = self.clinic.visit(self.visit_id)
         previous = self.view.detail.summary.phase if self.view is not None else None
         self.view = view
         patient = self.clinic.patient(view.detail.summary.patient_id)
         self.banner.show_visit(view, patient, self.clinic.today())
-        for section in self.sections:
-            section.refresh(view)
+        current = self.tabs.currentIndex()
+        for index, section in enumerate(self.sections):
+            if every_section or index == current:
+                section.refresh(view)
+                self._stale.discard(index)
+            else:
+                self._stale.add(index)
         phase = view.detail.summary.phase
         if previous is not None and phase is not previous:
             self.tabs.setCurrentIndex(SECTION_FOR_PHASE.get(phase, self.tabs.currentIndex()))
@@ -93,5 +105,10 @@ class VisitWorkspace(QWidget):
                 flush()
 
     def _on_changed(self, changes: Changes) -> None:
-        self.refresh()
+        self.refresh(every_section=False)
         self.changed.emit(changes)
+
+    def _on_section_shown(self, index: int) -> None:
+        if index in self._stale and self.view is not None:
+            self._stale.discard(index)
+            self.sections[index].refresh(self.view)

@@ -152,3 +152,26 @@ def test_nothing_can_be_done_before_the_infusion_ends(qtbot: QtBot, nurse: Clini
     assert not section.override_button.isEnabled()
     assert not section.ready_button.isEnabled()
     assert "infusion has not ended" in section.blocked_reason.text()
+
+
+def test_a_reading_redraws_the_section_in_front_and_the_discharge_tab_when_shown(
+        qtbot: QtBot, nurse: Clinic, observing: int, clock: FakeClock) -> None:
+    """Enter waits only for the section in front; the hidden discharge tab is redrawn as it is shown, or on the tick."""
+    from ketadesk.ui.workspace import VisitWorkspace
+
+    workspace = VisitWorkspace(nurse, observing)
+    qtbot.addWidget(workspace)
+    workspace.tabs.setCurrentWidget(workspace.monitoring)
+    drawn: list[int] = []
+    redraw = workspace.discharge.refresh
+    workspace.discharge.refresh = lambda view: (drawn.append(len(view.detail.vitals)), redraw(view))  # type: ignore[method-assign]
+    clock.advance(minutes=5)
+    workspace.monitoring.vitals_row.set_values(sbp="124", dbp="78", hr="70", spo2="98", rr="14")
+    workspace.monitoring.vitals_row.commit()
+    assert drawn == []  # hidden: not redrawn while the nurse's Enter waits
+    readings = len(nurse.visit(observing).detail.vitals)
+    workspace.tabs.setCurrentWidget(workspace.discharge)
+    assert drawn == [readings]  # shown: redrawn from the latest read, the new reading included
+    workspace.tabs.setCurrentWidget(workspace.monitoring)
+    workspace.tick()
+    assert drawn == [readings, readings]  # the tick redraws every section
