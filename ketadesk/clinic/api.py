@@ -679,6 +679,8 @@ class Clinic(AccountsMixin, ReportingMixin):
         if broken is not None:
             problems.append(f"audit chain: entry {broken.audit_id} {broken.reason}")
         problems.extend(f"signature: {p}" for p in self.signature_problems())
+        problems.extend(f"signature worklist: visit {v} is out of step with its phase steps"
+                        for v in store_signatures.worklist_out_of_step(self.store))
         return problems
 
     def schema_version(self) -> int:

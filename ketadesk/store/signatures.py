@@ -100,23 +100,33 @@ def signatures_in_batches(store: Store, size: int) -> Iterator[list[StoredSignat
 
 
 def awaiting_signature(store: Store) -> list[int]:
-    """Discharged visits not yet signed, oldest discharge first."""
-    rows = store.all(
-        """SELECT e.visit_id FROM visit_events e WHERE e.phase = 'discharged'
-           AND NOT EXISTS (SELECT 1 FROM visit_events s WHERE s.visit_id = e.visit_id AND s.phase = 'signed')
-           ORDER BY e.at, e.visit_id"""
-    )
+    """Discharged visits not yet signed, oldest discharge first (the worklist the triggers keep)."""
+    rows = store.all("SELECT visit_id FROM awaiting_signature ORDER BY discharged_at, visit_id")
     return [int(r[0]) for r in rows]
 
 
 def count_awaiting(store: Store) -> int:
-    """How many discharged visits wait for a signature, from the two partial indexes alone.
-
-    A visit is discharged once and signed at most once after that (the phase rules and the
-    signed-visit lock hold it), so the difference is exact.
-    """
-    row = store.one(
-        """SELECT (SELECT count(*) FROM visit_events WHERE phase = 'discharged')
-                - (SELECT count(*) FROM visit_events WHERE phase = 'signed')"""
-    )
+    """How many discharged visits wait for a signature: a count of the worklist table."""
+    row = store.one("SELECT count(*) FROM awaiting_signature")
     return int(row[0]) if row else 0
+
+
+def worklist_out_of_step(store: Store) -> list[int]:
+    """Visits where the kept worklist and the phase events disagree (empty when they agree).
+
+    Recomputed from the events themselves, for ``ketadesk check``: a worklist row removed or
+    added behind the program's back shows here.
+    """
+    rows = store.all(
+        """SELECT visit_id FROM (
+               SELECT e.visit_id FROM visit_events e WHERE e.phase = 'discharged'
+               AND NOT EXISTS (SELECT 1 FROM visit_events s WHERE s.visit_id = e.visit_id AND s.phase = 'signed')
+               EXCEPT SELECT visit_id FROM awaiting_signature)
+           UNION
+           SELECT visit_id FROM (
+               SELECT visit_id FROM awaiting_signature
+               EXCEPT SELECT e.visit_id FROM visit_events e WHERE e.phase = 'discharged'
+               AND NOT EXISTS (SELECT 1 FROM visit_events s WHERE s.visit_id = e.visit_id AND s.phase = 'signed'))
+           ORDER BY visit_id"""
+    )
+    return [int(r[0]) for r in rows]

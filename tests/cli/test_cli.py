@@ -381,8 +381,8 @@ def test_newer_database_refused_in_a_real_process(demo_copy: Callable[[str], Pat
     assert _digest(db) == before
 
 
-def test_the_signature_count_from_the_indexes_matches_the_worklist(demo_master: Path) -> None:
-    """The status bar's cheap count (two partial-index counts) agrees with the full worklist on a demo clinic."""
+def test_the_signature_count_matches_the_worklist_and_the_phase_steps(demo_master: Path) -> None:
+    """The status bar's count, the worklist the triggers keep and the phase steps agree on a demo clinic."""
     from ketadesk.store import signatures
     from ketadesk.store.db import open_store
 
@@ -392,7 +392,46 @@ def test_the_signature_count_from_the_indexes_matches_the_worklist(demo_master: 
         signed = store.one("SELECT count(*) FROM signatures WHERE addendum_id IS NULL")
         assert waiting and signed is not None and signed[0] > 0
         assert signatures.count_awaiting(store) == len(waiting)
-        plan = store.all("EXPLAIN QUERY PLAN SELECT count(*) FROM visit_events WHERE phase = 'signed'")
-        assert any("visit_events_signed" in str(tuple(row)) for row in plan)
+        assert signatures.worklist_out_of_step(store) == []
+    finally:
+        store.close()
+
+
+def test_check_names_a_worklist_row_removed_behind_the_programs_back(demo_copy: Callable[[str], Path],
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The worklist the triggers keep is checked against the phase steps it is derived from."""
+    path = demo_copy("clinic.sqlite")
+    with sqlite3.connect(path) as raw:
+        visit_id = raw.execute("SELECT visit_id FROM awaiting_signature ORDER BY visit_id LIMIT 1").fetchone()[0]
+        raw.execute("DELETE FROM awaiting_signature WHERE visit_id = ?", (visit_id,))
+    raw.close()
+    assert main(["--db", str(path), "check"]) != 0
+    assert f"signature worklist: visit {visit_id} is out of step" in capsys.readouterr().err
+
+
+def test_upgrading_to_the_kept_worklist_fills_it_from_the_phase_steps(demo_copy: Callable[[str], Path]) -> None:
+    """A schema-4 file (before the worklist table) gets the table filled with exactly the unsigned discharges."""
+    from ketadesk.store import signatures
+    from ketadesk.store.db import open_store
+
+    path = demo_copy("clinic.sqlite")
+    with sqlite3.connect(path) as raw:  # take the file back to schema 4, as an older KetaDesk left it
+        expected = [r[0] for r in raw.execute("SELECT visit_id FROM awaiting_signature ORDER BY discharged_at, "
+                                              "visit_id")]
+        for statement in (
+            "DROP TRIGGER awaiting_signature_on_discharge", "DROP TRIGGER awaiting_signature_on_sign",
+            "DROP TABLE awaiting_signature",
+            "CREATE INDEX visit_events_discharged ON visit_events(visit_id) WHERE phase = 'discharged'",
+            "CREATE INDEX visit_events_signed ON visit_events(visit_id) WHERE phase = 'signed'",
+            "DELETE FROM _sqlite_migrations WHERE name = '0005_signature_worklist_table'",
+            "PRAGMA user_version = 4",
+        ):
+            raw.execute(statement)
+    raw.close()
+    store = open_store(path)
+    try:
+        assert store.schema_version() == 5
+        assert expected and signatures.awaiting_signature(store) == expected
+        assert signatures.worklist_out_of_step(store) == []
     finally:
         store.close()
