@@ -118,15 +118,12 @@ def worklist_out_of_step(store: Store) -> list[int]:
     added behind the program's back shows here.
     """
     rows = store.all(
-        """SELECT visit_id FROM (
+        """WITH derived AS (
                SELECT e.visit_id FROM visit_events e WHERE e.phase = 'discharged'
-               AND NOT EXISTS (SELECT 1 FROM visit_events s WHERE s.visit_id = e.visit_id AND s.phase = 'signed')
-               EXCEPT SELECT visit_id FROM awaiting_signature)
-           UNION
-           SELECT visit_id FROM (
-               SELECT visit_id FROM awaiting_signature
-               EXCEPT SELECT e.visit_id FROM visit_events e WHERE e.phase = 'discharged'
                AND NOT EXISTS (SELECT 1 FROM visit_events s WHERE s.visit_id = e.visit_id AND s.phase = 'signed'))
+           SELECT visit_id FROM (SELECT visit_id FROM derived EXCEPT SELECT visit_id FROM awaiting_signature)
+           UNION
+           SELECT visit_id FROM (SELECT visit_id FROM awaiting_signature EXCEPT SELECT visit_id FROM derived)
            ORDER BY visit_id"""
     )
     return [int(r[0]) for r in rows]

@@ -57,7 +57,6 @@ from ketadesk.ui.workspace import VisitWorkspace
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
 SIGNATURE_COUNT_EVERY = 15
-SIGNATURE_COUNT_TABLES = frozenset({"visit_events", "signatures"})  # the writes that can change the count
 
 MIN_FONT, MAX_FONT = 8, 28
 
@@ -529,10 +528,7 @@ class MainWindow(QMainWindow):
         """A write happened somewhere: the board and the worklist redraw now rather than at the next tick."""
         self.board.tick()
         self._announce(self.board.visits)
-        # Only a phase change (a discharge) or a signature can change the count, and counting reads every unsigned
-        # discharged visit: not after every reading or note.
-        if not changes.tables or changes.tables & SIGNATURE_COUNT_TABLES:
-            self.refresh_signature_count()
+        self.refresh_signature_count()
         for index in range(1, self.tabs.count()):
             widget = self.tabs.widget(index)
             stale_review = isinstance(widget, ReviewScreen) and widget is not self.tabs.currentWidget()

@@ -392,13 +392,12 @@ class VitalsChart(QWidget):
             self.planned_end_marker.label.setFormat(f"Planned end {local_time(end_time)}")
         else:
             self.planned_end_marker.setVisible(False)
-        span = xs + marks
         if stop_x is not None and self.observation_min:
             # After the stop the time axis reaches to the end of the planned observation, so the nurse sees how
             # much is left and the axes stay put as readings come in (a moving axis is redrawn on every reading).
-            span.append(stop_x + self.observation_min)
-        left = min([*span, 0.0]) - 3
-        right = max([*span[len(xs):], left + 20]) + 3
+            marks.append(stop_x + self.observation_min)
+        left = min([*xs, *marks, 0.0]) - 3
+        right = max([*marks, left + 20]) + 3
         if xs and max(xs) + 3 > right:
             # Readings past every planned mark (an overrun, a long observation): grow in whole steps, so the
             # axes are redrawn once a step rather than with every reading.
