@@ -120,7 +120,7 @@ def table(results: dict[str, Any]) -> str:
     if w:
         for key, label in (("bare", "vitals write: bare sqlite3 insert + commit"),
                            ("bare_audit", "vitals write: bare + audit row (same txn)"),
-                           ("api", "vitals write: Clinic.record_vitals")):
+                           ("api", "vitals write: Clinic.bedside.record_vitals")):
             s = w[key]
             goal = verdict = ""
             if key == "api":
@@ -177,7 +177,7 @@ def table(results: dict[str, Any]) -> str:
                      f"(after open {h['rss_after_open_mib']:.0f})", "", ""))
         if "check" in t:
             c = t["check"]
-            rows.append((f"Clinic.check() ({c['audit_rows']:,} audit rows)", f"{c['seconds']:.1f} s", "",
+            rows.append((f"Clinic.maintenance.check() ({c['audit_rows']:,} audit rows)", f"{c['seconds']:.1f} s", "",
                          "[]", _verdict(c["problems"] == [])))
     if results.get("ui"):
         rows += _ui_rows(results["ui"])
@@ -198,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a ten-year clinic at a tenth of the size")
     parser.add_argument("--out", type=Path, help="write every figure as JSON to this file")
     parser.add_argument("--only", choices=("write", "tenyear", "reports", "ui"), help="run one benchmark only")
-    parser.add_argument("--no-check", action="store_true", help="skip the full Clinic.check() of the ten-year file")
+    parser.add_argument("--no-check", action="store_true",
+                        help="skip the full Clinic.maintenance.check() of the ten-year file")
     parser.add_argument("--reuse", action="store_true",
                         help="time the reads on the ten-year file already in bench/out (if it has the right size)")
     parser.add_argument("--write-reps", type=int, help="durable writes per variant (default 1000, quick 300)")

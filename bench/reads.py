@@ -1,8 +1,8 @@
 """One read step of the ten-year benchmark, in a fresh process so its peak RSS is its own.
 
 ``python -m bench.reads STEP --db FILE --now ISO`` prints one JSON object. Steps:
-``open`` (``Clinic.open``), ``board`` (``Clinic.board(today)``), ``history``
-(``Clinic.patient_history``) and ``check`` (``Clinic.check()``: integrity, foreign keys,
+``open`` (``Clinic.open``), ``board`` (``Clinic.visits.board(today)``), ``history``
+(``Clinic.patients.history``) and ``check`` (``Clinic.maintenance.check()``: integrity, foreign keys,
 the whole audit chain). The database file is in the OS page cache (it was just written),
 so "first call" means a cold SQLite cache in a new process, not a cold disk.
 """
@@ -59,18 +59,18 @@ def step_board(db: Path, now: datetime, reps: int) -> dict[str, object]:
     rss_open = peak_rss_mib()
     day = clinic.today()
     start = time.perf_counter()
-    board = clinic.board(day)
+    board = clinic.visits.board(day)
     first = time.perf_counter() - start
     times = []
     for _ in range(reps):
         start = time.perf_counter()
-        clinic.board(day)
+        clinic.visits.board(day)
         times.append(time.perf_counter() - start)
     busy_day = date.fromisoformat(busiest[0])
     busy_times = []
     for _ in range(max(3, reps // 5)):
         start = time.perf_counter()
-        busy = clinic.board(busy_day)
+        busy = clinic.visits.board(busy_day)
         busy_times.append(time.perf_counter() - start)
     clinic.close()
     phases = Counter(str(v.phase) for v in board)
@@ -92,21 +92,21 @@ def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> 
     first, repeat, best, visits, vitals = [], [], [], [], []
     for patient_id in patients:
         start = time.perf_counter()
-        history = clinic.patient_history(patient_id)
+        history = clinic.patients.history(patient_id)
         first.append(time.perf_counter() - start)
         visits.append(len(history.visits))
         vitals.append(sum(len(v.vitals) for v in history.visits))
         again = []
         for _ in range(reps):
             start = time.perf_counter()
-            clinic.patient_history(patient_id)
+            clinic.patients.history(patient_id)
             again.append(time.perf_counter() - start)
         repeat.extend(again)
         best.append(min([first[-1], *again]))
     big_times = []
     for _ in range(max(3, reps)):
         start = time.perf_counter()
-        big = clinic.patient_history(largest)
+        big = clinic.patients.history(largest)
         big_times.append(time.perf_counter() - start)
     clinic.close()
     return {
@@ -124,12 +124,12 @@ def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> 
 
 
 def step_check(db: Path, now: datetime) -> dict[str, object]:
-    """``Clinic.check()`` once: integrity check, foreign keys, schema version, the whole audit chain."""
+    """``Clinic.maintenance.check()`` once: integrity check, foreign keys, schema version, the whole audit chain."""
     clinic = _open(db, now)
     start = time.perf_counter()
-    problems = clinic.check()
+    problems = clinic.maintenance.check()
     elapsed = time.perf_counter() - start
-    audit_rows = clinic.audit_count()
+    audit_rows = clinic.audit.count()
     clinic.close()
     return {"seconds": elapsed, "problems": problems, "audit_rows": audit_rows, "rss_peak_mib": peak_rss_mib()}
 

@@ -73,7 +73,7 @@ def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
     """One visit report with 30 readings: the first in this process, then ``reps`` more; also the build alone."""
     started = time.perf_counter()
     clinic = _open(db, now)
-    rows = clinic.export_visits()
+    rows = clinic.reports.export_visits()
     from ketadesk.store import visits as store_visits
 
     details = [d for d, _ in store_visits.details(clinic.store, rows[:300])]
@@ -82,16 +82,16 @@ def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
         chosen = min(details, key=lambda d: abs(len(d.vitals) - READINGS))
     visit_id = chosen.summary.id
     opened = time.perf_counter()
-    first = clinic.visit_report_pdf(visit_id)
+    first = clinic.reports.visit_report_pdf(visit_id)
     first_s = time.perf_counter() - opened
     times = []
     for _ in range(reps):
         start = time.perf_counter()
-        again = clinic.visit_report_pdf(visit_id)
+        again = clinic.reports.visit_report_pdf(visit_id)
         times.append(time.perf_counter() - start)
     from ketadesk.clinic.reporting import _render
 
-    job = clinic._visit_job(chosen, clinic.report_staff())
+    job = clinic._visit_job(chosen, clinic.reports.report_staff())
     build = []
     for _ in range(reps):
         start = time.perf_counter()
@@ -109,7 +109,7 @@ def step_batch(db: Path, now: datetime, out: Path, workers: int) -> dict[str, ob
     clinic = _open(db, now)
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
-    batch = clinic.export_reports(out, workers=workers)
+    batch = clinic.reports.export_reports(out, workers=workers)
     seconds = time.perf_counter() - start
     clinic.close()
     size = sum(f.size for f in batch.files)
@@ -159,7 +159,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
 
     one = r["one"]
     made: list[tuple[str, str, str, str, str]] = [
-        (f"visit report PDF, {one['readings']} readings, {one['pages']} pages (Clinic.visit_report_pdf)",
+        (f"visit report PDF, {one['readings']} readings, {one['pages']} pages (Clinic.reports.visit_report_pdf)",
          f"{one['repeat']['median_ms']:.0f} ms", f"{one['repeat']['p95_ms']:.0f} ms", f"< {GOALS['one_ms']:.0f} ms",
          verdict(one["repeat"]["p95_ms"] < GOALS["one_ms"])),
         ("  the same, building the PDF only (no database read)", f"{one['build_only']['median_ms']:.0f} ms",

@@ -116,6 +116,6 @@ def run(path: Path, spec: bulk.BulkSpec, report: Callable[[str], None], *, reps:
     report("  patient history ...")
     result["history"] = read_step("history", path, spec.now, "--reps", "3", "--sample", str(sample))
     if check:
-        report("  Clinic.check() ...")
+        report("  Clinic.maintenance.check() ...")
         result["check"] = read_step("check", path, spec.now)
     return result

@@ -100,8 +100,8 @@ def build_small_clinic(path: Path) -> SmallClinic:
     protocol = _protocol()
     clock = FakeClock(START - timedelta(minutes=30))
     clinic = Clinic.open(path, clock, protocol)
-    clinic.add_user("nurse", "Bench Nurse", "RN", frozenset({Role.NURSE}))
-    user = clinic.user_by_login("nurse")
+    clinic.accounts.add_user("nurse", "Bench Nurse", "RN", frozenset({Role.NURSE}))
+    user = clinic.accounts.by_login("nurse")
     assert user is not None
     nurse = clinic.as_user(user)
     names = [("Okafor", "Amara"), ("Lindqvist", "Anders"), ("García", "Lucía"), ("Nguyen", "Minh"),
@@ -110,36 +110,36 @@ def build_small_clinic(path: Path) -> SmallClinic:
     for chair, (family, given) in enumerate(names, start=1):
         patient = Patient(f"KD-B{chair:04d}", family, given, date(1970 + chair * 3, chair, 10 + chair),
                           Sex.FEMALE if chair % 2 else Sex.MALE, 60.0 + chair * 4, (Diagnosis.PTSD,))
-        patient_id = nurse.register_patient(patient).created_id
+        patient_id = nurse.patients.register(patient).created_id
         assert patient_id is not None
-        course_id = nurse.plan_course(patient_id, clinic.today()).created_id
-        visit_id = nurse.schedule_visit(patient_id, clinic.today(), chair, course_id=course_id).created_id
+        course_id = nurse.scheduling.plan_course(patient_id, clinic.today()).created_id
+        visit_id = nurse.scheduling.schedule_visit(patient_id, clinic.today(), chair, course_id=course_id).created_id
         assert visit_id is not None
-        nurse.start_pre_assessment(visit_id)
+        nurse.infusion.start_pre_assessment(visit_id)
         for item in protocol.pre_infusion_checklist:
             if not item.automatic:
-                nurse.record_checklist(visit_id, "pre_infusion", item.key, True)
-        nurse.record_weight(visit_id, str(60 + chair * 4))
-        nurse.record_vitals(visit_id, sbp=120 + chair, dbp=76, hr=70 + chair, spo2=98, rr=14)
-        nurse.prepare_dose(visit_id, "0.5", f"LOT-{chair}")
+                nurse.bedside.record_checklist(visit_id, "pre_infusion", item.key, True)
+        nurse.infusion.record_weight(visit_id, str(60 + chair * 4))
+        nurse.bedside.record_vitals(visit_id, sbp=120 + chair, dbp=76, hr=70 + chair, spo2=98, rr=14)
+        nurse.infusion.prepare_dose(visit_id, "0.5", f"LOT-{chair}")
         visits[chair] = visit_id
     early, late = [visits[c] for c in (4, 5, 6)], [visits[c] for c in (1, 2, 3)]
     clock.set(START)
     for visit_id in early:
-        nurse.start_infusion(visit_id)
+        nurse.infusion.start_infusion(visit_id)
     for minute in range(1, 46):
         clock.set(START + timedelta(minutes=minute))
         if minute == 20:
             for visit_id in late:
-                nurse.start_infusion(visit_id)
+                nurse.infusion.start_infusion(visit_id)
         for visit_id in early:
             if minute in (10, 20, 30, 40):
-                nurse.record_vitals(visit_id, sbp=128 + minute // 10, dbp=80, hr=76, spo2=97, rr=14)
+                nurse.bedside.record_vitals(visit_id, sbp=128 + minute // 10, dbp=80, hr=76, spo2=97, rr=14)
             if minute == 41:
-                nurse.stop_infusion(visit_id)
+                nurse.infusion.stop_infusion(visit_id)
         for visit_id in late:
             if minute in (30, 40):
-                nurse.record_vitals(visit_id, sbp=130 + minute // 10, dbp=82, hr=78, spo2=98, rr=15)
+                nurse.bedside.record_vitals(visit_id, sbp=130 + minute // 10, dbp=82, hr=78, spo2=98, rr=15)
     clinic.close()
     return SmallClinic(path, clock, visits)
 

@@ -8,7 +8,7 @@ interleaved, a block of each per round, so a change in the disk's mood hits all 
   the store's pragmas (WAL, ``synchronous=FULL``, ``foreign_keys=ON``, busy timeout).
 - ``bare_audit``: the same plus what the store adds to every write: read the last audit
   hash, SHA-256 in Python, ``INSERT INTO audit`` — still one transaction, one commit.
-- ``api``: ``Clinic.record_vitals`` from typed text (role check, phase check, validation,
+- ``api``: ``Clinic.bedside.record_vitals`` from typed text (role check, phase check, validation,
   alert classification, the vitals row and its audit row, commit), with a FakeClock
   moved 30 s between calls.
 - ``bare_nosync`` and ``api_nosync``: the same with ``synchronous=OFF`` — not durable, a
@@ -63,24 +63,24 @@ def _prepare(path: Path) -> _Setup:
     clock = FakeClock(START)
     protocol = load_protocol(default_protocol_text())
     clinic = Clinic.open(path, clock, protocol)
-    clinic.add_user("rn.bench", "Bench Nurse", "RN", frozenset({Role.NURSE}))
-    user = clinic.user_by_login("rn.bench")
+    clinic.accounts.add_user("rn.bench", "Bench Nurse", "RN", frozenset({Role.NURSE}))
+    user = clinic.accounts.by_login("rn.bench")
     assert user is not None
     nurse = clinic.as_user(user)
     patient = Patient("KD-BENCH", "Bench", "Patient", date(1980, 1, 2), Sex.FEMALE, 70.0, (Diagnosis.PTSD,))
-    patient_id = nurse.register_patient(patient).created_id
+    patient_id = nurse.patients.register(patient).created_id
     assert patient_id is not None
-    course_id = nurse.plan_course(patient_id, clinic.today()).created_id
-    visit_id = nurse.schedule_visit(patient_id, clinic.today(), 1, course_id=course_id).created_id
+    course_id = nurse.scheduling.plan_course(patient_id, clinic.today()).created_id
+    visit_id = nurse.scheduling.schedule_visit(patient_id, clinic.today(), 1, course_id=course_id).created_id
     assert visit_id is not None
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     for item in protocol.pre_infusion_checklist:
         if not item.automatic:
-            nurse.record_checklist(visit_id, "pre_infusion", item.key, True)
-    nurse.record_weight(visit_id, "70")
-    nurse.record_vitals(visit_id, sbp="122", dbp="78", hr="72", spo2="98", rr="14")
-    nurse.prepare_dose(visit_id, "0.5", "LOT-1")
-    nurse.start_infusion(visit_id)
+            nurse.bedside.record_checklist(visit_id, "pre_infusion", item.key, True)
+    nurse.infusion.record_weight(visit_id, "70")
+    nurse.bedside.record_vitals(visit_id, sbp="122", dbp="78", hr="72", spo2="98", rr="14")
+    nurse.infusion.prepare_dose(visit_id, "0.5", "LOT-1")
+    nurse.infusion.start_infusion(visit_id)
     return _Setup(clinic, nurse, visit_id, user.id, clock)
 
 
@@ -127,7 +127,7 @@ def _api(path: Path, *, synchronous: str) -> tuple[Callable[[], float], Callable
     def once() -> float:
         clock.advance(seconds=30)
         start = time.perf_counter()
-        nurse.record_vitals(visit_id, sbp="128", dbp="80", hr="76", spo2="98", rr="14")
+        nurse.bedside.record_vitals(visit_id, sbp="128", dbp="80", hr="76", spo2="98", rr="14")
         return time.perf_counter() - start
 
     return once, setup.clinic.close, setup

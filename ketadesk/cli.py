@@ -41,8 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     parser = _Parser(prog="ketadesk", description="KetaDesk: the bedside workstation of a ketamine infusion clinic.")
     parser.add_argument("--version", action="version", version=f"KetaDesk {config.package_version()}")
-    parser.add_argument("--db", metavar="PATH",
-                        help=f"database file (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help=f"database file (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="fill a database with a realistic demo clinic")
@@ -60,8 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the database: integrity, foreign keys, schema, audit chain")
 
     backup = commands.add_parser("backup", help="copy the database safely (online backup API, verified)")
-    backup.add_argument("dest", nargs="?", metavar="DEST",
-                        help="file to write (default: a dated file in the backups folder beside the database)")
+    backup.add_argument(
+        "dest",
+        nargs="?",
+        metavar="DEST",
+        help="file to write (default: a dated file in the backups folder beside the database)",
+    )
     _add_report_commands(commands)
     return parser
 
@@ -80,8 +87,9 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     export.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first visit date (default: the oldest)")
     export.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last visit date (default: the newest)")
     export.add_argument("--signed-only", action="store_true", help="only visits a physician has signed")
-    export.add_argument("--workers", type=int, metavar="N",
-                        help="processes building PDFs (default: up to 2, by the number of CPUs)")
+    export.add_argument(
+        "--workers", type=int, metavar="N", help="processes building PDFs (default: up to 2, by the number of CPUs)"
+    )
     export.add_argument("--force", action="store_true", help="replace files that exist in DIR")
 
     fhir = commands.add_parser("fhir", help="write a visit as a FHIR R4 Bundle (JSON)")
@@ -113,9 +121,9 @@ def _progress(done: int, total: int) -> None:
 def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
     """Open the clinic; with ``daily_backup``, make today's automatic backup first if it is missing."""
     clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
-    if daily_backup and clinic.patient_count():
+    if daily_backup and clinic.patients.count():
         try:
-            clinic.daily_backup(config.backup_dir(path))
+            clinic.maintenance.daily_backup(config.backup_dir(path))
         except BaseException:
             clinic.close()
             raise
@@ -127,16 +135,17 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
         return _fail(f"--patients {args.patients} is out of range; use 1–5000", EXIT_USAGE)
     clinic = _open(path)
     try:
-        if clinic.patient_count() or not clinic.needs_setup():
-            return _fail(f"{path} already holds patients or users; the demo fills only a new, empty database "
-                         "(give another --db)")
+        if clinic.patients.count() or not clinic.accounts.needs_setup():
+            return _fail(
+                f"{path} already holds patients or users; the demo fills only a new, empty database (give another --db)"
+            )
         print(f"Writing a demo clinic of {args.patients} patients to {path}")
         from ketadesk.clinic.demo import build_demo
 
         for _ in build_demo(clinic, patients=args.patients, seed=args.seed, progress=_progress):
             pass
-        board = clinic.board()
-        print(f"Done: {args.patients} patients, {len(board)} visits today, {clinic.audit_count()} audit entries.")
+        board = clinic.visits.board()
+        print(f"Done: {args.patients} patients, {len(board)} visits today, {clinic.audit.count()} audit entries.")
     finally:
         clinic.close()
     return 0
@@ -151,7 +160,7 @@ def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
         return _fail(f"{path} does not exist; check --db or {config.DB_ENV} (a new clinic starts with 'ketadesk gui')")
     clinic = _open(path, daily_backup=True)
     try:
-        summaries = clinic.board(day) if day is None else clinic.visits_between(day, day)
+        summaries = clinic.visits.board(day) if day is None else clinic.visits.between(day, day)
         rows = [
             {
                 "id": s.id,
@@ -175,8 +184,15 @@ def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
         return 0
     headers = ("ID", "Patient", "MRN", "Date", "Chair", "Phase", "Course")
     table = [
-        (str(r["id"]), str(r["patient"]) + (" [SUD]" if r["substance_use"] else ""), str(r["mrn"]), str(r["date"]),
-         str(r["chair"] or "–"), str(r["phase"]).replace("_", " "), str(r["course_position"] or "–"))
+        (
+            str(r["id"]),
+            str(r["patient"]) + (" [SUD]" if r["substance_use"] else ""),
+            str(r["mrn"]),
+            str(r["date"]),
+            str(r["chair"] or "–"),
+            str(r["phase"]).replace("_", " "),
+            str(r["course_position"] or "–"),
+        )
         for r in rows
     ]
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
@@ -191,8 +207,8 @@ def _cmd_check(path: Path) -> int:
         return _fail(f"{path} does not exist")
     clinic = _open(path)
     try:
-        problems = clinic.check()
-        version_now = clinic.schema_version()
+        problems = clinic.maintenance.check()
+        version_now = clinic.maintenance.schema_version()
     finally:
         clinic.close()
     if problems:
@@ -209,12 +225,12 @@ def _cmd_backup(args: argparse.Namespace, path: Path) -> int:
     clinic = _open(path, daily_backup=True)
     try:
         if args.dest:
-            made = clinic.backup(Path(args.dest).expanduser())
+            made = clinic.maintenance.backup(Path(args.dest).expanduser())
         else:
             folder = config.backup_dir(path)
             folder.mkdir(parents=True, exist_ok=True)
             stamp = clinic.clock.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
-            made = clinic.backup(folder / f"ketadesk-manual-{stamp}.sqlite")
+            made = clinic.maintenance.backup(folder / f"ketadesk-manual-{stamp}.sqlite")
     finally:
         clinic.close()
     print(f"Backup written and verified: {made}")
@@ -248,10 +264,10 @@ def _cmd_report(args: argparse.Namespace, path: Path) -> int:
     try:
         output = Path(args.output)
         if args.course is not None:
-            made = clinic.save_course_report(args.course, output, overwrite=args.force)
+            made = clinic.reports.save_course_report(args.course, output, overwrite=args.force)
             print(f"Course {args.course} summary written: {made.path} ({_size(made.size)})")
         else:
-            made = clinic.save_visit_report(args.visit, output, overwrite=args.force)
+            made = clinic.reports.save_visit_report(args.visit, output, overwrite=args.force)
             print(f"Visit {args.visit} report written: {made.path} ({_size(made.size)})")
     finally:
         clinic.close()
@@ -269,8 +285,15 @@ def _cmd_export(args: argparse.Namespace, path: Path) -> int:
     workers = args.workers or max(1, min(2, os.cpu_count() or 1))
     clinic = _existing(path)
     try:
-        batch = clinic.export_reports(Path(args.dest), first, last, signed_only=args.signed_only,
-                                      overwrite=args.force, progress=_export_progress, workers=workers)
+        batch = clinic.reports.export_reports(
+            Path(args.dest),
+            first,
+            last,
+            signed_only=args.signed_only,
+            overwrite=args.force,
+            progress=_export_progress,
+            workers=workers,
+        )
     finally:
         clinic.close()
     which = "signed visits" if args.signed_only else "visits"
@@ -289,7 +312,7 @@ def _is_date(text: str) -> bool:
 def _cmd_fhir(args: argparse.Namespace, path: Path) -> int:
     clinic = _existing(path)
     try:
-        made = clinic.save_visit_fhir(args.visit, Path(args.output), overwrite=args.force)
+        made = clinic.reports.save_visit_fhir(args.visit, Path(args.output), overwrite=args.force)
     finally:
         clinic.close()
     print(f"Visit {args.visit} FHIR R4 Bundle written: {made.path} ({_size(made.size)})")
@@ -301,7 +324,9 @@ def _cmd_csv(args: argparse.Namespace, path: Path) -> int:
         return _fail("give either VISIT_ID or --all (one of them)", EXIT_USAGE)
     clinic = _existing(path)
     try:
-        made = clinic.save_vitals_csv(Path(args.output), None if args.all else [args.visit], overwrite=args.force)
+        made = clinic.reports.save_vitals_csv(
+            Path(args.output), None if args.all else [args.visit], overwrite=args.force
+        )
     finally:
         clinic.close()
     print(f"Vital signs written: {made.path} ({_size(made.size)})")

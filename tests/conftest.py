@@ -48,9 +48,9 @@ def db_path(tmp_path: Path) -> Path:
 def clinic(db_path: Path, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
     """A clinic on a real temporary database, acting as the program's own user."""
     opened = Clinic.open(db_path, clock, default_protocol)
-    opened.add_user("nurse", "Maria Santos", "RN", frozenset({Role.NURSE}))
-    opened.add_user("doctor", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}))
-    opened.add_user("admin", "Rita Lindgren", "", frozenset({Role.ADMINISTRATOR}))
+    opened.accounts.add_user("nurse", "Maria Santos", "RN", frozenset({Role.NURSE}))
+    opened.accounts.add_user("doctor", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}))
+    opened.accounts.add_user("admin", "Rita Lindgren", "", frozenset({Role.ADMINISTRATOR}))
     yield opened
     opened.close()
 
@@ -58,7 +58,7 @@ def clinic(db_path: Path, clock: FakeClock, default_protocol: Protocol) -> Itera
 @pytest.fixture
 def nurse(clinic: Clinic) -> Clinic:
     """The clinic acting as a nurse."""
-    user = clinic.user_by_login("nurse")
+    user = clinic.accounts.by_login("nurse")
     assert user is not None
     return clinic.as_user(user)
 
@@ -66,7 +66,7 @@ def nurse(clinic: Clinic) -> Clinic:
 @pytest.fixture
 def physician(clinic: Clinic) -> Clinic:
     """The clinic acting as a physician."""
-    user = clinic.user_by_login("doctor")
+    user = clinic.accounts.by_login("doctor")
     assert user is not None
     return clinic.as_user(user)
 
@@ -74,7 +74,7 @@ def physician(clinic: Clinic) -> Clinic:
 @pytest.fixture
 def administrator(clinic: Clinic) -> Clinic:
     """The clinic acting as an administrator."""
-    user = clinic.user_by_login("admin")
+    user = clinic.accounts.by_login("admin")
     assert user is not None
     return clinic.as_user(user)
 
@@ -82,16 +82,16 @@ def administrator(clinic: Clinic) -> Clinic:
 @pytest.fixture
 def patient_id(nurse: Clinic) -> int:
     """A registered patient with a planned course."""
-    created = nurse.register_patient(make_patient()).created_id
+    created = nurse.patients.register(make_patient()).created_id
     assert created is not None
-    nurse.plan_course(created, nurse.today())
+    nurse.scheduling.plan_course(created, nurse.today())
     return created
 
 
 @pytest.fixture
 def visit_id(nurse: Clinic, patient_id: int) -> int:
     """Today's first visit of that patient's course, in chair 1, not yet started."""
-    course = nurse.courses(patient_id)[-1]
-    created = nurse.schedule_visit(patient_id, nurse.today(), 1, course_id=course.id).created_id
+    course = nurse.scheduling.courses(patient_id)[-1]
+    created = nurse.scheduling.schedule_visit(patient_id, nurse.today(), 1, course_id=course.id).created_id
     assert created is not None
     return created

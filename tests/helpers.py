@@ -30,9 +30,9 @@ def make_patient(mrn: str = "KD-00001", **changes: object) -> Patient:
 
 def ready_to_infuse(nurse: Clinic, visit_id: int, *, sbp: int = 128, dbp: int = 80) -> None:
     """Walk a scheduled visit through pre-assessment until the pump may start."""
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     for item in nurse.protocol.pre_infusion_checklist:
-        nurse.record_checklist(visit_id, "pre_infusion", item.key, True)
-    nurse.record_weight(visit_id, "70")
-    nurse.record_vitals(visit_id, sbp=sbp, dbp=dbp, hr=72, spo2=98, rr=14)
-    nurse.prepare_dose(visit_id, "0.5", "KT2301-15")
+        nurse.bedside.record_checklist(visit_id, "pre_infusion", item.key, True)
+    nurse.infusion.record_weight(visit_id, "70")
+    nurse.bedside.record_vitals(visit_id, sbp=sbp, dbp=dbp, hr=72, spo2=98, rr=14)
+    nurse.infusion.prepare_dose(visit_id, "0.5", "KT2301-15")

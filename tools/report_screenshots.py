@@ -28,12 +28,15 @@ DPI = "100"
 
 def _pick(clinic: Clinic) -> int:
     """A signed visit with an alert and a dissociation note; else any signed visit with an addendum; else any."""
-    rows = clinic.export_visits(signed_only=True) or clinic.export_visits()
+    rows = clinic.reports.export_visits(signed_only=True) or clinic.reports.export_visits()
     best, best_score = rows[0].summary.id, -1
     for row in rows:
-        detail = clinic.visit(row.summary.id).detail
-        score = (2 * any(v.alerts for v in detail.vitals) + any(n.kind == "dissociation" for n in detail.notes)
-                 + bool(clinic.addenda(row.summary.id)))
+        detail = clinic.visits.get(row.summary.id).detail
+        score = (
+            2 * any(v.alerts for v in detail.vitals)
+            + any(n.kind == "dissociation" for n in detail.notes)
+            + bool(clinic.signing.addenda(row.summary.id))
+        )
         if score > best_score:
             best, best_score = row.summary.id, score
     return best
@@ -63,14 +66,14 @@ def main() -> int:
         for _ in build_demo(clinic, patients=12, seed=7):
             pass
         visit_id = _pick(clinic)
-        detail = clinic.visit(visit_id).detail
+        detail = clinic.visits.get(visit_id).detail
         assert detail.summary.phase in (Phase.SIGNED, Phase.DISCHARGED)
         course_id = detail.summary.course_id
         assert course_id is not None
         visit_pdf = Path(folder) / "visit.pdf"
         course_pdf = Path(folder) / "course.pdf"
-        visit_pdf.write_bytes(clinic.visit_report_pdf(visit_id))
-        course_pdf.write_bytes(clinic.course_report_pdf(course_id))
+        visit_pdf.write_bytes(clinic.reports.visit_report_pdf(visit_id))
+        course_pdf.write_bytes(clinic.reports.course_report_pdf(course_id))
         clinic.close()
         for old in OUT.glob("report-visit*.png"):
             old.unlink()

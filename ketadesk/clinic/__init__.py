@@ -1,12 +1,15 @@
 """The clinic API: the one door the screens and the CLI go through."""
 
-from ketadesk.clinic.api import Clinic, NextVisit, PatientHistory, VisitView
-from ketadesk.clinic.changes import Changes
+from ketadesk.clinic.api import Clinic
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.usecase import Verdict
+from ketadesk.clinic.views import NextVisit, PatientHistory, VisitView
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.protocol import ProtocolError
 from ketadesk.store.errors import NewerDatabaseError, NotFound, StoreError
 
 __all__ = [
+    "Change",
     "Changes",
     "Clinic",
     "NewerDatabaseError",
@@ -17,5 +20,6 @@ __all__ = [
     "ProtocolError",
     "StoreError",
     "ValidationError",
+    "Verdict",
     "VisitView",
 ]

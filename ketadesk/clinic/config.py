@@ -73,8 +73,12 @@ def save_clinic_settings(database: Path, name: str, chairs: int) -> Path:
     """
     clean = name.strip()
     if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
-        raise ValidationError("clinic name", name, "1–100 characters on one line",
-                              message="Type the clinic's name (up to 100 characters, one line).")
+        raise ValidationError(
+            "clinic name",
+            name,
+            "1–100 characters on one line",
+            message="Type the clinic's name (up to 100 characters, one line).",
+        )
     if not 1 <= chairs <= 24:
         raise ValidationError("chairs", chairs, "1–24 chairs")
     path = database.parent / PROTOCOL_FILE
@@ -91,8 +95,9 @@ def save_clinic_settings(database: Path, name: str, chairs: int) -> Path:
         after = None
     expected = {**before, "clinic": {**before.get("clinic", {}), "name": clean, "chairs": chairs}}
     if after != expected:
-        raise ProtocolError(source, "[clinic]", "is written in a form KetaDesk cannot edit; set name and chairs "
-                                                "under [clinic] by hand")
+        raise ProtocolError(
+            source, "[clinic]", "is written in a form KetaDesk cannot edit; set name and chairs under [clinic] by hand"
+        )
     load_protocol(default_protocol_text(), new, source=source)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
@@ -134,7 +139,7 @@ def _with_clinic_keys(text: str, values: dict[str, str]) -> str:
             missing.append(f"{key} = {value}\n")
         else:
             lines[found] = f"{key} = {value}\n"
-    lines[start + 1:start + 1] = missing
+    lines[start + 1 : start + 1] = missing
     return "".join(lines)
 
 

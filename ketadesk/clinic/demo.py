@@ -21,21 +21,108 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role, User
 
-FAMILY = ["Okafor", "Lindqvist", "García", "Nguyen", "Kowalski", "Haddad", "O'Brien", "Tanaka", "Müller", "Singh",
-          "Rossi", "Dubois", "Petrov", "Adeyemi", "Kim", "Novak", "Fernández", "Jensen", "Costa", "Ivanova",
-          "Brennan", "Yilmaz", "Mensah", "Sato", "Horvath", "Björk", "Chen", "Moreau", "Papadopoulos", "Walsh",
-          "Łukasik", "Żelazny", "Ødegaard", "Nakamura", "Afolabi", "Quispe", "Al-Sayed", "Van Dijk"]
-GIVEN_F = ["Amara", "Ingrid", "Lucía", "Mai", "Zofia", "Layla", "Siobhan", "Yui", "Greta", "Priya", "Chiara",
-           "Élodie", "Daria", "Folake", "Ji-woo", "Ana", "Freja", "Inês", "Olga", "Zoë"]
-GIVEN_M = ["Chidi", "Anders", "Mateo", "Minh", "Tomasz", "Karim", "Declan", "Haruto", "Lukas", "Arjun", "Marco",
-           "Théo", "Nikolai", "Tunde", "Min-jun", "Jakub", "Rasmus", "João", "Pavel", "Björn"]
+FAMILY = [
+    "Okafor",
+    "Lindqvist",
+    "García",
+    "Nguyen",
+    "Kowalski",
+    "Haddad",
+    "O'Brien",
+    "Tanaka",
+    "Müller",
+    "Singh",
+    "Rossi",
+    "Dubois",
+    "Petrov",
+    "Adeyemi",
+    "Kim",
+    "Novak",
+    "Fernández",
+    "Jensen",
+    "Costa",
+    "Ivanova",
+    "Brennan",
+    "Yilmaz",
+    "Mensah",
+    "Sato",
+    "Horvath",
+    "Björk",
+    "Chen",
+    "Moreau",
+    "Papadopoulos",
+    "Walsh",
+    "Łukasik",
+    "Żelazny",
+    "Ødegaard",
+    "Nakamura",
+    "Afolabi",
+    "Quispe",
+    "Al-Sayed",
+    "Van Dijk",
+]
+GIVEN_F = [
+    "Amara",
+    "Ingrid",
+    "Lucía",
+    "Mai",
+    "Zofia",
+    "Layla",
+    "Siobhan",
+    "Yui",
+    "Greta",
+    "Priya",
+    "Chiara",
+    "Élodie",
+    "Daria",
+    "Folake",
+    "Ji-woo",
+    "Ana",
+    "Freja",
+    "Inês",
+    "Olga",
+    "Zoë",
+]
+GIVEN_M = [
+    "Chidi",
+    "Anders",
+    "Mateo",
+    "Minh",
+    "Tomasz",
+    "Karim",
+    "Declan",
+    "Haruto",
+    "Lukas",
+    "Arjun",
+    "Marco",
+    "Théo",
+    "Nikolai",
+    "Tunde",
+    "Min-jun",
+    "Jakub",
+    "Rasmus",
+    "João",
+    "Pavel",
+    "Björn",
+]
 ALLERGIES = ["", "", "", "Penicillin (rash)", "Latex", "Sulfonamides", "Codeine (nausea)", "No known drug allergies"]
-MEDICATIONS = ["Sertraline 100 mg daily", "Escitalopram 20 mg daily", "Bupropion XL 300 mg daily",
-               "Lamotrigine 200 mg daily", "Venlafaxine XR 225 mg daily", "Quetiapine 50 mg at night",
-               "Lithium 800 mg daily", "Prazosin 2 mg at night", "Fluvoxamine 200 mg daily", ""]
-SUBSTANCE_NOTES = ["Alcohol use disorder, in sustained remission since 2021",
-                   "Past cannabis use disorder; abstinent 3 years",
-                   "Opioid use disorder in remission; on buprenorphine — discussed with prescriber"]
+MEDICATIONS = [
+    "Sertraline 100 mg daily",
+    "Escitalopram 20 mg daily",
+    "Bupropion XL 300 mg daily",
+    "Lamotrigine 200 mg daily",
+    "Venlafaxine XR 225 mg daily",
+    "Quetiapine 50 mg at night",
+    "Lithium 800 mg daily",
+    "Prazosin 2 mg at night",
+    "Fluvoxamine 200 mg daily",
+    "",
+]
+SUBSTANCE_NOTES = [
+    "Alcohol use disorder, in sustained remission since 2021",
+    "Past cannabis use disorder; abstinent 3 years",
+    "Opioid use disorder in remission; on buprenorphine — discussed with prescriber",
+]
 DISSOCIATION_NOTES = [
     "Describes floating sensation and colours 'breathing'; reassured, eyeshade and music helped.",
     "Felt detached from body around 20 min; calm throughout, no distress.",
@@ -82,10 +169,10 @@ def _staff(clinic: Clinic) -> DemoStaff:
     ]
     made: dict[str, User] = {}
     for login, name, credentials, role in people:
-        existing = clinic.user_by_login(login)
+        existing = clinic.accounts.by_login(login)
         if existing is None:
-            clinic.add_user(login, name, credentials, frozenset({role}), hash_password(DEMO_PASSWORDS[login]))
-            existing = clinic.user_by_login(login)
+            clinic.accounts.add_user(login, name, credentials, frozenset({role}), hash_password(DEMO_PASSWORDS[login]))
+            existing = clinic.accounts.by_login(login)
         assert existing is not None
         made[login] = existing
     return DemoStaff((made["nurse"], made["nurse2"]), made["doctor"], made["admin"])
@@ -116,8 +203,16 @@ def _patient(rng: random.Random, number: int, today: date) -> Patient:
 class _Visit:
     """Walks one visit through its phases on a moving fake clock."""
 
-    def __init__(self, clinic: Clinic, clock: FakeClock, staff: DemoStaff, rng: random.Random, visit_id: int,
-                 weight: float, previous_dose: float | None) -> None:
+    def __init__(
+        self,
+        clinic: Clinic,
+        clock: FakeClock,
+        staff: DemoStaff,
+        rng: random.Random,
+        visit_id: int,
+        weight: float,
+        previous_dose: float | None,
+    ) -> None:
         self.rng = rng
         self.clock = clock
         self.visit_id = visit_id
@@ -138,39 +233,53 @@ class _Visit:
         if spike:
             sbp, dbp = r.randint(180, 192), r.randint(100, 112)
         hr = self.base_hr + int(rise * r.randint(2, 10)) + r.randint(-4, 4)
-        change = self.nurse.record_vitals(self.visit_id, sbp=sbp, dbp=min(dbp, sbp - 20), hr=hr,
-                                          spo2=r.choice((96, 97, 97, 98, 98, 99, 100)), rr=r.randint(12, 18),
-                                          temp_c=round(r.uniform(36.4, 37.1), 1) if r.random() < 0.2 else None)
+        change = self.nurse.bedside.record_vitals(
+            self.visit_id,
+            sbp=sbp,
+            dbp=min(dbp, sbp - 20),
+            hr=hr,
+            spo2=r.choice((96, 97, 97, 98, 98, 99, 100)),
+            rr=r.randint(12, 18),
+            temp_c=round(r.uniform(36.4, 37.1), 1) if r.random() < 0.2 else None,
+        )
         if change.warnings:
             self.clock.advance(minutes=1)
-            self.nurse.acknowledge_alert(self.visit_id, change.created_id or 0,
-                                         "Rechecked after 5 min; physician informed, rate reduced by half.")
+            self.nurse.bedside.acknowledge_alert(
+                self.visit_id,
+                change.created_id or 0,
+                "Rechecked after 5 min; physician informed, rate reduced by half.",
+            )
 
     def pre_assessment(self) -> None:
         """Check-in, checklist, weight, baseline and dose."""
         n, p = self.nurse, self.physician
-        n.start_pre_assessment(self.visit_id)
+        n.infusion.start_pre_assessment(self.visit_id)
         for item in n.protocol.pre_infusion_checklist:
             self.clock.advance(seconds=20)
-            n.record_checklist(self.visit_id, "pre_infusion", item.key, True)
-        n.record_weight(self.visit_id, self.weight)
+            n.bedside.record_checklist(self.visit_id, "pre_infusion", item.key, True)
+        n.infusion.record_weight(self.visit_id, self.weight)
         self.clock.advance(minutes=2)
         self.vitals()
         steps = {None: 0.5, 0.5: 0.5, 0.75: 0.75}
         self.dose = steps.get(self.previous_dose, self.previous_dose or 0.5)
         if self.previous_dose is not None and self.rng.random() < 0.25 and self.previous_dose < 0.75:
             self.dose = round(self.previous_dose + 0.25, 2)
-        n.prepare_dose(self.visit_id, self.dose, f"KT{self.rng.randint(2300, 2399)}-{self.rng.randint(10, 99)}")
-        blockers = n.start_blockers(self.visit_id)
+        n.infusion.prepare_dose(
+            self.visit_id, self.dose, f"KT{self.rng.randint(2300, 2399)}-{self.rng.randint(10, 99)}"
+        )
+        blockers = n.infusion.start_blockers(self.visit_id)
         if any("Baseline BP" in b for b in blockers):
-            p.acknowledge_override(self.visit_id, readiness.BASELINE_BP, "Reviewed: anxious on arrival, no symptoms; "
-                                                                        "proceed with BP every 5 min.")
+            p.bedside.acknowledge_override(
+                self.visit_id,
+                readiness.BASELINE_BP,
+                "Reviewed: anxious on arrival, no symptoms; proceed with BP every 5 min.",
+            )
         self.clock.advance(minutes=3)
 
     def infuse(self, minutes: int | None = None) -> None:
         """Start the pump and chart every 10 minutes up to ``minutes`` (the whole infusion when None)."""
         n = self.nurse
-        n.start_infusion(self.visit_id)
+        n.infusion.start_infusion(self.visit_id)
         duration = n.protocol.infusion_duration_min
         until = duration if minutes is None else minutes
         spike_at = 30 if self.rng.random() < 0.08 else -1
@@ -178,47 +287,49 @@ class _Visit:
             self.clock.advance(minutes=10)
             self.vitals(rise=min(elapsed / duration, 1.0), spike=elapsed == spike_at)
             if elapsed == 20:
-                n.record_sedation(self.visit_id, moaas=self.rng.choice((4, 4, 5, 3)),
-                                  rass=self.rng.choice((0, -1, -1, -2)))
+                n.bedside.record_sedation(
+                    self.visit_id, moaas=self.rng.choice((4, 4, 5, 3)), rass=self.rng.choice((0, -1, -1, -2))
+                )
                 items = {k: self.rng.randint(0, 3) for k in (1, 2, 6, 7, 15, 22)}
-                n.record_cadss6(self.visit_id, items)
+                n.bedside.record_cadss6(self.visit_id, items)
             if elapsed == 30 and self.rng.random() < 0.6:
-                n.add_note(self.visit_id, "dissociation", self.rng.choice(DISSOCIATION_NOTES))
+                n.bedside.add_note(self.visit_id, "dissociation", self.rng.choice(DISSOCIATION_NOTES))
         if minutes is None:
             self.clock.advance(seconds=30)
 
     def observe(self, minutes: int) -> None:
         """Stop the pump and observe, charting every 15 minutes."""
         n = self.nurse
-        n.stop_infusion(self.visit_id)
+        n.infusion.stop_infusion(self.visit_id)
         self.clock.advance(minutes=1)
         self.vitals(rise=0.3)
         for _ in range(15, minutes + 1, 15):
             self.clock.advance(minutes=15)
             self.vitals(rise=0.1)
-        n.record_sedation(self.visit_id, moaas=5, rass=0)
-        n.record_aldrete(self.visit_id, AldreteScore(2, 2, 2, 2, 2))
+        n.bedside.record_sedation(self.visit_id, moaas=5, rass=0)
+        n.discharge.record_aldrete(self.visit_id, AldreteScore(2, 2, 2, 2, 2))
 
     def discharge(self) -> None:
         """Ready for discharge, the checklist, and home."""
         n = self.nurse
-        n.mark_ready_for_discharge(self.visit_id)
+        n.discharge.mark_ready(self.visit_id)
         for item in n.protocol.discharge_checklist:
             if not item.automatic:
                 self.clock.advance(seconds=15)
-                n.record_checklist(self.visit_id, "discharge", item.key, True)
+                n.bedside.record_checklist(self.visit_id, "discharge", item.key, True)
         if self.rng.random() < 0.5:
-            n.add_note(self.visit_id, "nursing", self.rng.choice(NURSING_NOTES))
+            n.bedside.add_note(self.visit_id, "nursing", self.rng.choice(NURSING_NOTES))
         self.clock.advance(minutes=2)
-        n.discharge(self.visit_id)
+        n.discharge.discharge(self.visit_id)
 
 
 def _local(day: date, hour: int, minute: int) -> datetime:
     return datetime.combine(day, time(hour, minute)).astimezone().astimezone(UTC)
 
 
-def build_demo(clinic: Clinic, *, patients: int = 24, seed: int = 7,
-               progress: Callable[[int, int], None] | None = None) -> Iterator[None]:
+def build_demo(
+    clinic: Clinic, *, patients: int = 24, seed: int = 7, progress: Callable[[int, int], None] | None = None
+) -> Iterator[None]:
     """Fill the clinic with demo data; yields once per patient so callers can show progress.
 
     ``clinic``'s own clock gives "now"; the demo's past is written on a fake clock that
@@ -237,18 +348,22 @@ def build_demo(clinic: Clinic, *, patients: int = 24, seed: int = 7,
         with clinic.store.transaction():
             clock.set(max(clock.now(), real_now - timedelta(days=120)))
             patient = _patient(rng, number, today)
-            patient_id = nurse.register_patient(patient).created_id or 0
+            patient_id = nurse.patients.register(patient).created_id or 0
             finished = rng.choice((0, 2, 3, 5, 7, 8, 8, 10)) if number not in today_plan else rng.choice((1, 3, 6))
             start = today - timedelta(days=_course_days(finished) + rng.randint(1, 6))
             clock.set(_local(start, 8, 0) - timedelta(days=7))
-            course_id = nurse.plan_course(patient_id, start).created_id or 0
+            course_id = nurse.scheduling.plan_course(patient_id, start).created_id or 0
             previous: float | None = None
             for _ in range(finished):
-                step = nurse.next_visit(patient_id)
+                step = nurse.scheduling.next_visit(patient_id)
                 day = step.day if step.day < today else today - timedelta(days=1)
                 clock.set(max(clock.now(), _local(day - timedelta(days=3), 9, 0)))
-                visit_id = nurse.schedule_visit(patient_id, day, rng.randint(1, clinic.protocol.chairs),
-                                                course_id=course_id).created_id or 0
+                visit_id = (
+                    nurse.scheduling.schedule_visit(
+                        patient_id, day, rng.randint(1, clinic.protocol.chairs), course_id=course_id
+                    ).created_id
+                    or 0
+                )
                 clock.set(_local(day, rng.choice((8, 9, 10, 11, 13, 14)), rng.choice((0, 15, 30))))
                 walk = _Visit(base, clock, staff, rng, visit_id, patient.weight_kg or 70.0, previous)
                 walk.pre_assessment()
@@ -260,16 +375,28 @@ def build_demo(clinic: Clinic, *, patients: int = 24, seed: int = 7,
                 if day < today - timedelta(days=2):
                     clock.advance(timedelta(hours=rng.choice((2, 3, 5))))
                     signer = base.as_user(staff.physician)
-                    signer.seal_visit(visit_id)
+                    signer.signing.seal_visit(visit_id)
                     if not made_addendum:
                         clock.advance(timedelta(hours=20))
-                        base.as_user(staff.nurses[0]).seal_addendum(
-                            visit_id, "Escort was the patient's brother, not her sister as charted at discharge.",
-                            "Wrong relationship charted")
+                        base.as_user(staff.nurses[0]).signing.seal_addendum(
+                            visit_id,
+                            "Escort was the patient's brother, not her sister as charted at discharge.",
+                            "Wrong relationship charted",
+                        )
                         made_addendum = True
             if number in today_plan:
-                _today_visit(base, clock, staff, rng, patient_id, course_id, patient.weight_kg or 70.0, previous,
-                             today_plan[number], real_now)
+                _today_visit(
+                    base,
+                    clock,
+                    staff,
+                    rng,
+                    patient_id,
+                    course_id,
+                    patient.weight_kg or 70.0,
+                    previous,
+                    today_plan[number],
+                    real_now,
+                )
         if progress is not None:
             progress(number + 1, patients)
         yield
@@ -298,24 +425,35 @@ def _today_plan(now: datetime, patients: int, chairs: int) -> dict[int, tuple[Ph
     return plan
 
 
-def _today_visit(clinic: Clinic, clock: FakeClock, staff: DemoStaff, rng: random.Random, patient_id: int,
-                 course_id: int, weight: float, previous: float | None, plan: tuple[Phase, int, int],
-                 now: datetime) -> None:
+def _today_visit(
+    clinic: Clinic,
+    clock: FakeClock,
+    staff: DemoStaff,
+    rng: random.Random,
+    patient_id: int,
+    course_id: int,
+    weight: float,
+    previous: float | None,
+    plan: tuple[Phase, int, int],
+    now: datetime,
+) -> None:
     """Book today's visit and walk it to the phase it is in right now."""
     phase, chair, minutes = plan
     nurse = clinic.as_user(staff.nurses[0])
     clock.set(max(clock.now(), now - timedelta(days=2)))
-    visit_id = nurse.schedule_visit(patient_id, now.astimezone().date(), chair, course_id=course_id).created_id or 0
+    visit_id = (
+        nurse.scheduling.schedule_visit(patient_id, now.astimezone().date(), chair, course_id=course_id).created_id or 0
+    )
     if phase is Phase.SCHEDULED:
         return
     clock.set(now - timedelta(minutes=minutes))
     walk = _Visit(clinic, clock, staff, rng, visit_id, weight, previous)
     if phase is Phase.PRE_ASSESSMENT:
-        walk.nurse.start_pre_assessment(visit_id)
+        walk.nurse.infusion.start_pre_assessment(visit_id)
         for item in clinic.protocol.pre_infusion_checklist[:4]:
             clock.advance(seconds=40)
-            walk.nurse.record_checklist(visit_id, "pre_infusion", item.key, True)
-        walk.nurse.record_weight(visit_id, weight)
+            walk.nurse.bedside.record_checklist(visit_id, "pre_infusion", item.key, True)
+        walk.nurse.infusion.record_weight(visit_id, weight)
         walk.vitals()
         return
     walk.pre_assessment()
@@ -325,14 +463,14 @@ def _today_visit(clinic: Clinic, clock: FakeClock, staff: DemoStaff, rng: random
         return
     walk.infuse()
     if phase is Phase.OBSERVATION:
-        walk.nurse.stop_infusion(visit_id)
+        walk.nurse.infusion.stop_infusion(visit_id)
         clock.advance(minutes=1)
         walk.vitals(rise=0.4)
-        walk.nurse.add_note(visit_id, "dissociation", rng.choice(DISSOCIATION_NOTES))
+        walk.nurse.bedside.add_note(visit_id, "dissociation", rng.choice(DISSOCIATION_NOTES))
         return
     walk.observe(30)
     if phase is Phase.READY_FOR_DISCHARGE:
-        walk.nurse.mark_ready_for_discharge(visit_id)
-        walk.nurse.record_checklist(visit_id, "discharge", "steady_gait", True)
+        walk.nurse.discharge.mark_ready(visit_id)
+        walk.nurse.bedside.record_checklist(visit_id, "discharge", "steady_gait", True)
         return
     walk.discharge()

@@ -13,25 +13,27 @@ import errno
 import hashlib
 import io
 import json
-import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
+from ketadesk.clinic import files
+from ketadesk.clinic.changes import Change
+from ketadesk.clinic.files import ExportedFile
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.patient import Patient
-from ketadesk.core.phases import Phase
+from ketadesk.core.phases import NEVER_HAPPENED, Phase
 from ketadesk.core.protocol import Protocol
-from ketadesk.core.records import VisitDetail
+from ketadesk.core.records import VisitDetail, VisitSummary
 from ketadesk.core.signing import Addendum, Signature
-from ketadesk.core.users import Role
+from ketadesk.core.users import REPORTING
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
 from ketadesk.store import courses as store_courses
@@ -39,31 +41,24 @@ from ketadesk.store import patients as store_patients
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
-from ketadesk.store.visits import VisitRow
 
-if TYPE_CHECKING:
-    from ketadesk.clinic.api import Clinic
-
-# Records staff, physicians and nurses all file and read reports.
-REPORT_ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 MANIFEST_NAME = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "visit_id", "mrn", "patient", "visit_date", "status", "signed_by", "signed_at", "bytes",
-                    "sha256")
-# Visits with nothing charted have no report.
-_NOTHING_TO_REPORT = (Phase.SCHEDULED, Phase.CANCELLED, Phase.NO_SHOW)
+MANIFEST_COLUMNS = (
+    "file",
+    "visit_id",
+    "mrn",
+    "patient",
+    "visit_date",
+    "status",
+    "signed_by",
+    "signed_at",
+    "bytes",
+    "sha256",
+)
 # Visits read from the database at a time during a batch: bounds memory, keeps queries few.
 _BATCH_READ = 50
 # Below this many reports, starting worker processes costs more than it saves.
 _POOL_FROM = 24
-
-
-@dataclass(frozen=True, slots=True)
-class ExportedFile:
-    """A file an export wrote."""
-
-    path: Path
-    size: int
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,60 +86,9 @@ def _render(job: _VisitJob) -> bytes:
     """Build one visit report (runs in the batch's worker processes too)."""
     from ketadesk.reports.visit_pdf import visit_report  # reportlab loads with the first report, not at start
 
-    return visit_report(job.visit, job.patient, job.protocol, signature=job.signature, addenda=job.addenda,
-                        staff=job.staff)
-
-
-@contextmanager
-def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
-    """Write ``path`` through a temporary file in the same folder, renamed into place when complete.
-
-    Without ``overwrite`` an existing file is never replaced: :class:`FileExistsError`, and
-    nothing is written. A reader sees the old file or the whole new one, never a part.
-    """
-    path = Path(path).expanduser()
-    folder = path.parent
-    if not folder.is_dir():
-        raise ValidationError("file", str(path), "a file in an existing folder",
-                              message=f"The folder {folder} does not exist; nothing was written.")
-    if path.is_dir():
-        raise ValidationError("file", str(path), "a file name, not a folder",
-                              message=f"{path} is a folder; give a file name.")
-    if not overwrite and path.exists():
-        raise FileExistsError(17, "already exists", str(path))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as error:  # name the file the user asked for, not the temporary one
-        raise OSError(error.errno, error.strerror, str(path)) from error
-    try:
-        with os.fdopen(handle, "wb") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            try:
-                # A hard link never replaces a file that appeared meanwhile.
-                os.link(temporary, path)
-            except FileExistsError:
-                raise FileExistsError(17, "already exists", str(path)) from None
-            except OSError:  # a file system without hard links (FAT on a USB stick)
-                if path.exists():
-                    raise FileExistsError(17, "already exists", str(path)) from None
-                os.replace(temporary, path)
-            else:
-                os.unlink(temporary)
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def write_file(path: Path, data: bytes, *, overwrite: bool = False) -> ExportedFile:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
-    with atomic_file(path, overwrite=overwrite) as out:
-        out.write(data)
-    return ExportedFile(Path(path).expanduser(), len(data), hashlib.sha256(data).hexdigest())
+    return visit_report(
+        job.visit, job.patient, job.protocol, signature=job.signature, addenda=job.addenda, staff=job.staff
+    )
 
 
 def _signer(signature: Signature | None) -> str:
@@ -158,121 +102,137 @@ def report_file_name(summary_date: date, mrn: str, visit_id: int) -> str:
     return f"{summary_date.isoformat()}_{mrn}_visit-{visit_id}.pdf"
 
 
-class ReportingMixin:
-    """The part of :class:`Clinic` that makes reports and exports."""
+class Reports(Area):
+    """Visit and course reports, FHIR and CSV, and the batch export."""
 
     # ------------------------------------------------------------------ reads
 
-    def report_staff(self: Clinic) -> dict[str, str]:
+    def report_staff(self) -> dict[str, str]:
         """Every login with the printed name and credentials reports show for it."""
-        staff = {user.login: user.signature_name for user, _ in store_users.everyone(self.store)}
+        staff = {user.login: user.signature_name for user, _ in store_users.everyone(self.session.store)}
         staff[store_users.SYSTEM_LOGIN] = "KetaDesk"
         return staff
 
-    def _visit_job(self: Clinic, detail: VisitDetail, staff: dict[str, str],
-                   patients: dict[int, Patient] | None = None) -> _VisitJob:
+    def _visit_job(
+        self, detail: VisitDetail, staff: dict[str, str], patients: dict[int, Patient] | None = None
+    ) -> _VisitJob:
         visit_id = detail.summary.id
         patient_id = detail.summary.patient_id
         patient = patients.get(patient_id) if patients is not None else None
         if patient is None:
-            patient = store_patients.get(self.store, patient_id)
+            patient = store_patients.get(self.session.store, patient_id)
             if patients is not None:
                 patients[patient_id] = patient
-        return _VisitJob(detail, patient, self.protocol, store_signatures.visit_signature(self.store, visit_id),
-                         tuple(store_signatures.addenda(self.store, visit_id)), staff)
+        return _VisitJob(
+            detail,
+            patient,
+            self.session.protocol,
+            store_signatures.visit_signature(self.session.store, visit_id),
+            tuple(store_signatures.addenda(self.session.store, visit_id)),
+            staff,
+        )
 
-    def visit_report_pdf(self: Clinic, visit_id: int) -> bytes:
+    @use_case("read reports", roles=REPORTING)
+    def visit_report_pdf(self, visit_id: int) -> bytes:
         """The visit's PDF report (for a preview; nothing is written or audited)."""
-        self.user.require("read reports", *REPORT_ROLES)
-        detail, _ = store_visits.detail(self.store, visit_id)
+        detail, _ = store_visits.detail(self.session.store, visit_id)
         return _render(self._visit_job(detail, self.report_staff()))
 
-    def course_report_pdf(self: Clinic, course_id: int) -> bytes:
+    @use_case("read reports", roles=REPORTING)
+    def course_report_pdf(self, course_id: int) -> bytes:
         """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6."""
         from ketadesk.reports.course_pdf import CourseInfo, course_report  # reportlab: loaded when first needed
 
-        self.user.require("read reports", *REPORT_ROLES)
-        course = store_courses.get(self.store, course_id)
-        patient = store_patients.get(self.store, course.patient_id)
-        rows = [r for r in store_visits.for_patient(self.store, course.patient_id) if r.summary.course_id == course_id]
-        details = [d for d, _ in store_visits.details(self.store, rows)]
-        signatures = {d.summary.id: store_signatures.visit_signature(self.store, d.summary.id) for d in details}
+        course = store_courses.get(self.session.store, course_id)
+        patient = store_patients.get(self.session.store, course.patient_id)
+        rows = [
+            r
+            for r in store_visits.for_patient(self.session.store, course.patient_id)
+            if r.summary.course_id == course_id
+        ]
+        details = [d for d, _ in store_visits.details(self.session.store, rows)]
+        signatures = {d.summary.id: store_signatures.visit_signature(self.session.store, d.summary.id) for d in details}
         try:
-            label = self.protocol.template(course.template.key).label
+            label = self.session.protocol.template(course.template.key).label
         except KeyError:  # the protocol no longer has the template the course was planned with
             label = course.template.key
-        info = CourseInfo(course.id, course.template.key, label, course.start_date, course.template.induction_count,
-                          course.template.maintenance_interval_days)
-        return course_report(info, patient, self.protocol, details, signatures=signatures)
+        info = CourseInfo(
+            course.id,
+            course.template.key,
+            label,
+            course.start_date,
+            course.template.induction_count,
+            course.template.maintenance_interval_days,
+        )
+        return course_report(info, patient, self.session.protocol, details, signatures=signatures)
 
-    def visit_fhir(self: Clinic, visit_id: int) -> dict[str, Any]:
+    @use_case("read reports", roles=REPORTING)
+    def visit_fhir(self, visit_id: int) -> dict[str, Any]:
         """The visit as a FHIR R4 Bundle (plain dicts)."""
-        self.user.require("read reports", *REPORT_ROLES)
-        detail, _ = store_visits.detail(self.store, visit_id)
-        patient = store_patients.get(self.store, detail.summary.patient_id)
-        return fhir.visit_bundle(detail, patient, self.protocol, self.report_staff())
+        detail, _ = store_visits.detail(self.session.store, visit_id)
+        patient = store_patients.get(self.session.store, detail.summary.patient_id)
+        return fhir.visit_bundle(detail, patient, self.session.protocol, self.report_staff())
 
-    def vitals_csv(self: Clinic, visit_ids: Sequence[int] | None = None) -> str:
+    def vitals_csv(self, visit_ids: Sequence[int] | None = None) -> str:
         """Vital signs of the given visits (every visit when None) as CSV text with ISO times."""
         out = io.StringIO()
         self._write_vitals_csv(out, visit_ids)
         return out.getvalue()
 
-    def _write_vitals_csv(self: Clinic, out: csv_export.TextSink, visit_ids: Sequence[int] | None) -> int:
-        self.user.require("read reports", *REPORT_ROLES)
+    @use_case("read reports", roles=REPORTING)
+    def _write_vitals_csv(self, out: csv_export.TextSink, visit_ids: Sequence[int] | None) -> int:
         if visit_ids is None:
-            rows = store_visits.between(self.store, date.min, date.max)
+            rows = store_visits.between(self.session.store, date.min, date.max)
         else:
-            rows = [store_visits.row(self.store, visit_id) for visit_id in visit_ids]
+            rows = [store_visits.row(self.session.store, visit_id) for visit_id in visit_ids]
         csv_export.write_header(out)
         count = 0
         for start in range(0, len(rows), _BATCH_READ * 10):
-            chunk = rows[start:start + _BATCH_READ * 10]
-            count += csv_export.write_rows(out, (d for d, _ in store_visits.details(self.store, chunk)))
+            chunk = rows[start : start + _BATCH_READ * 10]
+            count += csv_export.write_rows(out, (d for d, _ in store_visits.details(self.session.store, chunk)))
         return count
 
     # ------------------------------------------------------------------ writes
 
-    def _audit_export(self: Clinic, action: str, entity: str, entity_id: int | None, after: dict[str, Any]) -> None:
-        store_audit.write(self.store, at=to_utc_iso(self.clock.now()), actor_id=self.user.id, action=action,
-                          entity=entity, entity_id=entity_id, after=after)
+    def _exported(
+        self, kind: str, entity: str, entity_id: int | None, made: ExportedFile, **extra: Any
+    ) -> ExportedFile:
+        return files.audit_file(self.session, made, kind=kind, entity=entity, entity_id=entity_id, **extra)
 
-    def _exported(self: Clinic, kind: str, entity: str, entity_id: int | None, made: ExportedFile,
-                  **extra: Any) -> ExportedFile:
-        self._audit_export("export", entity, entity_id, {"kind": kind, "file": str(made.path.resolve()),
-                                                         "bytes": made.size, "sha256": made.sha256, **extra})
-        return made
-
-    def save_visit_report(self: Clinic, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
+    @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
+    def save_visit_report(self, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
         """Write the visit's PDF to ``path`` (atomically; an existing file only with ``overwrite``) and audit it."""
-        self.user.require("export reports", *REPORT_ROLES)
-        made = write_file(path, self.visit_report_pdf(visit_id), overwrite=overwrite)
+        made = files.write_file(path, self.visit_report_pdf(visit_id), overwrite=overwrite)
         return self._exported("visit_pdf", "visit", visit_id, made)
 
-    def save_course_report(self: Clinic, course_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
+    @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
+    def save_course_report(self, course_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
         """Write the course summary PDF to ``path`` and audit it."""
-        self.user.require("export reports", *REPORT_ROLES)
-        made = write_file(path, self.course_report_pdf(course_id), overwrite=overwrite)
+        made = files.write_file(path, self.course_report_pdf(course_id), overwrite=overwrite)
         return self._exported("course_pdf", "course", course_id, made)
 
-    def save_visit_fhir(self: Clinic, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
+    @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
+    def save_visit_fhir(self, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
         """Write the visit's FHIR R4 Bundle as JSON to ``path`` and audit it."""
-        self.user.require("export reports", *REPORT_ROLES)
         text = json.dumps(self.visit_fhir(visit_id), ensure_ascii=False, indent=2) + "\n"
-        made = write_file(path, text.encode("utf-8"), overwrite=overwrite)
+        made = files.write_file(path, text.encode("utf-8"), overwrite=overwrite)
         return self._exported("fhir_r4", "visit", visit_id, made)
 
-    def save_vitals_csv(self: Clinic, path: Path, visit_ids: Sequence[int] | None = None, *,
-                        overwrite: bool = False) -> ExportedFile:
+    @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
+    def save_vitals_csv(
+        self, path: Path, visit_ids: Sequence[int] | None = None, *, overwrite: bool = False
+    ) -> ExportedFile:
         """Write the vitals of the given visits (every visit when None) as CSV to ``path`` and audit it."""
-        self.user.require("export reports", *REPORT_ROLES)
         if visit_ids is not None:
             for visit_id in visit_ids:
-                store_visits.current_phase(self.store, visit_id)  # an unknown visit fails before any file exists
+                store_visits.current_phase(
+                    self.session.store, visit_id
+                )  # an unknown visit fails before any file exists
         digest = hashlib.sha256()
         size = 0
         rows = 0
-        with atomic_file(path, overwrite=overwrite) as out:
+        with files.atomic_file(path, overwrite=overwrite) as out:
+
             class _Hashing:
                 """Text to UTF-8 bytes into the file, hashing as it goes (the whole clinic may not fit in memory)."""
 
@@ -289,38 +249,64 @@ class ReportingMixin:
         scope = "all" if visit_ids is None else list(visit_ids)
         return self._exported("vitals_csv", "vitals", None, made, visits=scope, rows=rows)
 
-    def record_print(self: Clinic, visit_id: int) -> None:
+    @use_case("print reports", roles=REPORTING, changes={Change.AUDIT})
+    def record_print(self, visit_id: int) -> None:
         """Audit that the visit's report was printed (the GUI calls this after its print dialog)."""
-        self.user.require("print reports", *REPORT_ROLES)
-        store_visits.current_phase(self.store, visit_id)
-        self._audit_export("print", "visit", visit_id, {"kind": "visit_pdf"})
+        store_visits.current_phase(self.session.store, visit_id)
+        s = self.session
+        store_audit.write(
+            s.store,
+            at=s.stamp(),
+            actor_id=s.user.id,
+            action=AuditAction.PRINT,
+            entity=AuditEntity.VISIT,
+            entity_id=visit_id,
+            after={"kind": "visit_pdf"},
+        )
 
-    def export_visits(self: Clinic, first: date | None = None, last: date | None = None, *,
-                      signed_only: bool = False) -> list[VisitRow]:
+    def export_visits(
+        self, first: date | None = None, last: date | None = None, *, signed_only: bool = False
+    ) -> list[VisitSummary]:
         """The visits a batch export from ``first`` to ``last`` covers (those with something charted)."""
-        rows = store_visits.between(self.store, first or date.min, last or date.max)
-        wanted = (Phase.SIGNED,) if signed_only else None
-        return [r for r in rows if r.summary.phase not in _NOTHING_TO_REPORT
-                and (wanted is None or r.summary.phase in wanted)]
+        return [r.summary for r in self._export_rows(first, last, signed_only=signed_only)]
 
-    def export_reports(self: Clinic, folder: Path, first: date | None = None, last: date | None = None, *,
-                       signed_only: bool = False, overwrite: bool = False,
-                       progress: Callable[[int, int], None] | None = None, workers: int = 1) -> BatchExport:
+    def _export_rows(self, first: date | None, last: date | None, *, signed_only: bool) -> list[store_visits.VisitRow]:
+        rows = store_visits.between(self.session.store, first or date.min, last or date.max)
+        wanted = (Phase.SIGNED,) if signed_only else None
+        return [
+            r for r in rows if r.summary.phase not in NEVER_HAPPENED and (wanted is None or r.summary.phase in wanted)
+        ]
+
+    @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
+    def export_reports(
+        self,
+        folder: Path,
+        first: date | None = None,
+        last: date | None = None,
+        *,
+        signed_only: bool = False,
+        overwrite: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        workers: int = 1,
+    ) -> BatchExport:
         """One PDF per visit from ``first`` to ``last`` into ``folder``, and a manifest CSV listing them.
 
         Nothing is written if any target file exists (unless ``overwrite``). With ``workers``
         above 1, reports are built in that many processes; files, the manifest and the audit
         entries are still written here, one after another, in date order.
         """
-        self.user.require("export reports", *REPORT_ROLES)
         if first is not None and last is not None and first > last:
-            raise ValidationError("from", first.isoformat(), f"a date on or before {last.isoformat()}",
-                                  message=f"The first date {first.isoformat()} is after the last date "
-                                          f"{last.isoformat()}; nothing was exported.")
+            raise ValidationError(
+                "from",
+                first.isoformat(),
+                f"a date on or before {last.isoformat()}",
+                message=f"The first date {first.isoformat()} is after the last date "
+                f"{last.isoformat()}; nothing was exported.",
+            )
         folder = Path(folder).expanduser()
         if folder.exists() and not folder.is_dir():
             raise ValidationError("folder", str(folder), "a folder", message=f"{folder} is a file, not a folder.")
-        rows = self.export_visits(first, last, signed_only=signed_only)
+        rows = self._export_rows(first, last, signed_only=signed_only)
         names = [report_file_name(r.summary.scheduled_date, r.summary.mrn, r.summary.id) for r in rows]
         if not overwrite:
             clash = [n for n in [*names, MANIFEST_NAME] if (folder / n).exists()]
@@ -338,29 +324,46 @@ class ReportingMixin:
 
         def jobs() -> Iterator[_VisitJob]:
             for start in range(0, total, _BATCH_READ):
-                for detail, _ in store_visits.details(self.store, rows[start:start + _BATCH_READ]):
+                for detail, _ in store_visits.details(self.session.store, rows[start : start + _BATCH_READ]):
                     yield self._visit_job(detail, staff, patients)
 
         for index, (job, pdf) in enumerate(_render_all(jobs(), workers if total >= _POOL_FROM else 1)):
-            made = write_file(folder / names[index], pdf, overwrite=overwrite)
+            made = files.write_file(folder / names[index], pdf, overwrite=overwrite)
             written.append(made)
             self._exported("visit_pdf", "visit", job.visit.summary.id, made, batch=True)
             summary = job.visit.summary
             sig = job.signature
-            manifest_rows.append([names[index], summary.id, summary.mrn, summary.patient_name,
-                                  summary.scheduled_date.isoformat(), summary.phase.value,
-                                  _signer(sig),
-                                  to_utc_iso(sig.signed_at) if sig else "", made.size, made.sha256])
+            manifest_rows.append(
+                [
+                    names[index],
+                    summary.id,
+                    summary.mrn,
+                    summary.patient_name,
+                    summary.scheduled_date.isoformat(),
+                    summary.phase.value,
+                    _signer(sig),
+                    to_utc_iso(sig.signed_at) if sig else "",
+                    made.size,
+                    made.sha256,
+                ]
+            )
             if progress is not None:
                 progress(index + 1, total)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(MANIFEST_COLUMNS)
         writer.writerows(manifest_rows)
-        manifest = write_file(folder / MANIFEST_NAME, out.getvalue().encode("utf-8"), overwrite=overwrite)
-        self._exported("manifest", "export", None, manifest, files=len(written),
-                       first=first.isoformat() if first else None, last=last.isoformat() if last else None,
-                       signed_only=signed_only)
+        manifest = files.write_file(folder / MANIFEST_NAME, out.getvalue().encode("utf-8"), overwrite=overwrite)
+        self._exported(
+            "manifest",
+            "export",
+            None,
+            manifest,
+            files=len(written),
+            first=first.isoformat() if first else None,
+            last=last.isoformat() if last else None,
+            signed_only=signed_only,
+        )
         return BatchExport(folder, tuple(written), manifest.path)
 
 
@@ -387,5 +390,8 @@ def _render_all(jobs: Iterator[_VisitJob], workers: int) -> Iterator[tuple[_Visi
                 done_job, future = window.popleft()
                 yield done_job, future.result()
     except BrokenExecutor as error:
-        raise OSError(errno.ECHILD, "a process building reports stopped unexpectedly (out of memory?); the files "
-                                    "written so far are complete; try again with one worker") from error
+        raise OSError(
+            errno.ECHILD,
+            "a process building reports stopped unexpectedly (out of memory?); the files "
+            "written so far are complete; try again with one worker",
+        ) from error

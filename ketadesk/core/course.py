@@ -9,6 +9,17 @@ from ketadesk.core.protocol import ScheduleTemplate
 
 
 @dataclass(frozen=True, slots=True)
+class Course:
+    """A patient's treatment course and its template, frozen as it was when the course was planned."""
+
+    id: int
+    patient_id: int
+    template: ScheduleTemplate
+    start_date: date
+    visits_planned: int
+
+
+@dataclass(frozen=True, slots=True)
 class CoursePosition:
     """Where one visit stands in its course."""
 

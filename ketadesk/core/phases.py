@@ -102,3 +102,37 @@ def check_transition(current: Phase, target: Phase, reason: str | None = None) -
         )
     if target in NEEDS_REASON and not (reason and reason.strip()):
         raise ValidationError("reason", reason or "", f"{target.label.lower()} needs a written reason")
+
+
+# Named phase sets: which phases a kind of bedside work is possible in. Each tuple is in the
+# visit's order, which is the order a refusal lists them in.
+PhaseSet = tuple[Phase, ...]
+IN_THE_CHAIR: PhaseSet = (
+    Phase.PRE_ASSESSMENT,
+    Phase.INFUSING,
+    Phase.STOPPED_EARLY,
+    Phase.OBSERVATION,
+    Phase.READY_FOR_DISCHARGE,
+)
+"""The patient is in the chair: vital signs are charted."""
+CHARTED_UNSIGNED: PhaseSet = (*IN_THE_CHAIR, Phase.DISCHARGED)
+"""Adverse events, interventions and corrections may still be charted (until the visit is signed)."""
+AFTER_START: PhaseSet = (Phase.INFUSING, Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE)
+"""The drug is in: sedation and dissociation are scored."""
+RECOVERY: PhaseSet = (Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE)
+"""The pump has stopped and the patient recovers: the discharge assessment is made."""
+NOTES_OPEN: PhaseSet = (Phase.SCHEDULED, *CHARTED_UNSIGNED)
+"""Notes are written into the record itself; once signed (or never started) they are addenda."""
+OPEN: PhaseSet = (Phase.SCHEDULED, *IN_THE_CHAIR)
+"""Not closed: the visit may still be moved to another chair."""
+FINISHED: PhaseSet = (Phase.DISCHARGED, Phase.SIGNED)
+"""The patient has gone home: the visit is reviewed, signed, reported."""
+NEVER_HAPPENED: PhaseSet = (Phase.SCHEDULED, Phase.CANCELLED, Phase.NO_SHOW)
+"""Nothing was charted: there is nothing to report."""
+NOT_HELD: PhaseSet = (Phase.CANCELLED, Phase.NO_SHOW)
+"""The visit was called off or the patient did not come."""
+
+
+def can_transition(current: Phase, target: Phase) -> bool:
+    """True when ``current → target`` is an allowed step (a reason may still be needed)."""
+    return target in NEXT_PHASES[current]

@@ -19,6 +19,7 @@ from ketadesk.core.vitals import baseline_needs_physician, within_percent_of_bas
 BASELINE_BP = "baseline_bp"
 DOSE_OVERRIDE = "dose_override"
 DISCHARGE_OVERRIDE = "discharge_override"
+OVERRIDE_SUBJECTS = (BASELINE_BP, DOSE_OVERRIDE, DISCHARGE_OVERRIDE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,3 +48,7 @@ CHARTING = (Role.NURSE, Role.PHYSICIAN)
 SCHEDULING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 PHYSICIAN_ONLY = (Role.PHYSICIAN,)
 ADMIN_ONLY = (Role.ADMINISTRATOR,)
+REPORTING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
+"""Records staff, physicians and nurses all file and read reports."""
+EVERYONE = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
+"""Anyone with a login (reads and acts about oneself)."""

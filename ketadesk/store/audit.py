@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ketadesk.core.audit import AuditEntry
 from ketadesk.store.db import Store
 
 GENESIS = "0" * 64
@@ -76,20 +77,6 @@ def verify_chain(store: Store) -> ChainBreak | None:
         prev = row["hash"]
         expected_id = row["id"] + 1
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One audit row as an administrator reads it."""
-
-    id: int
-    at: str
-    actor: str
-    action: str
-    entity: str
-    entity_id: int | None
-    before: str | None
-    after: str | None
 
 
 def entries_for(store: Store, entity: str, entity_id: int) -> list[AuditEntry]:

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from ketadesk.core.course import Course
 from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.store import audit
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
-
-
-@dataclass(frozen=True, slots=True)
-class CourseRecord:
-    """A stored course and its template, frozen as it was when the course was planned."""
-
-    id: int
-    patient_id: int
-    template: ScheduleTemplate
-    start_date: date
-    visits_planned: int
 
 
 def create(store: Store, patient_id: int, template: ScheduleTemplate, start: date, *, at: str, actor_id: int) -> int:
@@ -37,7 +26,7 @@ def create(store: Store, patient_id: int, template: ScheduleTemplate, start: dat
     return course_id
 
 
-def get(store: Store, course_id: int) -> CourseRecord:
+def get(store: Store, course_id: int) -> Course:
     """One course with its template."""
     row = store.one(
         "SELECT c.*, (SELECT count(*) FROM visits v WHERE v.course_id = c.id) AS planned FROM courses c WHERE c.id = ?",
@@ -51,10 +40,10 @@ def get(store: Store, course_id: int) -> CourseRecord:
         visits_per_week=tuple(int(n) for n in row["visits_per_week"].split(",")),
         maintenance_interval_days=row["maintenance_interval_days"],
     )
-    return CourseRecord(row["id"], row["patient_id"], template, date.fromisoformat(row["start_date"]), row["planned"])
+    return Course(row["id"], row["patient_id"], template, date.fromisoformat(row["start_date"]), row["planned"])
 
 
-def for_patient(store: Store, patient_id: int) -> list[CourseRecord]:
+def for_patient(store: Store, patient_id: int) -> list[Course]:
     """Every course of a patient, oldest first."""
     rows = store.all("SELECT id FROM courses WHERE patient_id = ? ORDER BY start_date, id", (patient_id,))
     return [get(store, r["id"]) for r in rows]

@@ -46,10 +46,38 @@ ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 SHOWN = 1000
 EVERY_MATCH = 10**9
 KNOWN_ACTIONS = (
-    "sign_in", "failed_sign_in", "sign_out", "lock", "unlock", "failed_unlock", "reauthenticate_to_sign",
-    "failed_reauthenticate_to_sign", "create", "set_password", "enable", "disable", "export", "backup",
-    "register", "revise", "plan", "schedule", "move", "phase", "checklist", "weight", "dose", "vitals",
-    "correct_vitals", "acknowledge", "note", "score", "adverse_event", "intervention", "sign", "addendum",
+    "sign_in",
+    "failed_sign_in",
+    "sign_out",
+    "lock",
+    "unlock",
+    "failed_unlock",
+    "reauthenticate_to_sign",
+    "failed_reauthenticate_to_sign",
+    "create",
+    "set_password",
+    "enable",
+    "disable",
+    "export",
+    "backup",
+    "register",
+    "revise",
+    "plan",
+    "schedule",
+    "move",
+    "phase",
+    "checklist",
+    "weight",
+    "dose",
+    "vitals",
+    "correct_vitals",
+    "acknowledge",
+    "note",
+    "score",
+    "adverse_event",
+    "intervention",
+    "sign",
+    "addendum",
 )
 KNOWN_ENTITIES = ("user", "patient", "course", "visit", "vitals", "note", "audit", "database")
 
@@ -173,8 +201,9 @@ class UsersDialog(QDialog):
             self.role_boxes[role] = box_for_role
             roles.addWidget(box_for_role)
         roles.addStretch(1)
-        self.new_password = _line("user_password", "First password", password=True,
-                                  placeholder=f"at least {MIN_PASSWORD} characters")
+        self.new_password = _line(
+            "user_password", "First password", password=True, placeholder=f"at least {MIN_PASSWORD} characters"
+        )
         self.new_password_again = _line("user_password_again", "First password again", password=True)
         self.add_button = _button("user_add_button", "&Add user")
         self.add_button.clicked.connect(self.add_user)
@@ -193,8 +222,9 @@ class UsersDialog(QDialog):
         self.selected_label = QLabel("Choose a user in the list.")
         self.selected_label.setObjectName("users_selected")
         self.selected_label.setWordWrap(True)
-        self.reset_password = _line("user_new_password", "New password", password=True,
-                                    placeholder=f"at least {MIN_PASSWORD} characters")
+        self.reset_password = _line(
+            "user_new_password", "New password", password=True, placeholder=f"at least {MIN_PASSWORD} characters"
+        )
         self.reset_password_again = _line("user_new_password_again", "New password again", password=True)
         self.reset_button = _button("user_reset_button", "&Reset password")
         self.reset_button.setToolTip("Sets a new password and lifts a lock after wrong passwords")
@@ -214,11 +244,16 @@ class UsersDialog(QDialog):
     def refresh(self, select: str | None = None) -> None:
         """Re-read the users; keep (or move) the selection."""
         keep = select or self.selected_login()
-        self.people = self.clinic.users()
+        self.people = self.clinic.accounts.users()
         self.table.setRowCount(len(self.people))
         for row, (user, active) in enumerate(self.people):
-            values = (user.login, user.display_name, user.credentials, _role_words(user.roles),
-                      "active" if active else "DISABLED")
+            values = (
+                user.login,
+                user.display_name,
+                user.credentials,
+                _role_words(user.roles),
+                "active" if active else "DISABLED",
+            )
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if not active:
@@ -275,8 +310,12 @@ class UsersDialog(QDialog):
             self.message.error("Tick at least one role: nurse, physician or administrator.")
             return None
         login = self.new_login.text().strip().lower()
-        changes = attempt(self.message, lambda: self.clinic.create_user(
-            login, self.new_name.text(), self.new_credentials.text(), roles, password))
+        changes = attempt(
+            self.message,
+            lambda: self.clinic.accounts.create_user(
+                login, self.new_name.text(), self.new_credentials.text(), roles, password
+            ),
+        )
         self._clear(self.new_password, self.new_password_again)
         if changes is None:
             return None
@@ -299,7 +338,7 @@ class UsersDialog(QDialog):
             self.message.error("The two passwords differ; type the new password twice again.")
             self._clear(self.reset_password, self.reset_password_again)
             return None
-        changes = attempt(self.message, lambda: self.clinic.set_password(login, password))
+        changes = attempt(self.message, lambda: self.clinic.accounts.set_password(login, password))
         self._clear(self.reset_password, self.reset_password_again)
         if changes is not None:
             self.refresh(select=login)
@@ -313,7 +352,7 @@ class UsersDialog(QDialog):
             self.message.error("Choose the user to disable or enable.")
             return None
         user, active = chosen
-        changes = attempt(self.message, lambda: self.clinic.set_user_active(user.login, not active))
+        changes = attempt(self.message, lambda: self.clinic.accounts.set_user_active(user.login, not active))
         if changes is not None:
             self.refresh(select=user.login)
             self.message.ok(f"{user.login} can no longer sign in." if active else f"{user.login} can sign in again.")
@@ -358,8 +397,11 @@ class AuditLogDialog(QDialog):
         self.count = QLabel()
         self.count.setObjectName("audit_count")
         layout.addWidget(self.count)
-        self.table = _table("audit_table", "Audit entries",
-                            ("#", "When (local)", "User", "Action", "Record", "Record id", "Before", "After"))
+        self.table = _table(
+            "audit_table",
+            "Audit entries",
+            ("#", "When (local)", "User", "Action", "Record", "Record id", "Before", "After"),
+        )
         layout.addWidget(self.table, 1)
         self.message = MessageLine("audit_message")
         layout.addWidget(self.message)
@@ -380,7 +422,7 @@ class AuditLogDialog(QDialog):
         self.user.setObjectName("audit_user")
         self.user.setAccessibleName("User")
         self.user.addItem("Anyone", None)
-        for person, _active in self.clinic.users():
+        for person, _active in self.clinic.accounts.users():
             self.user.addItem(f"{person.login} — {person.display_name}", person.login)
         self.user.addItem("system — the program itself", "system")
         self.action = self._editable("audit_action", "Action", KNOWN_ACTIONS)
@@ -449,7 +491,7 @@ class AuditLogDialog(QDialog):
     def search(self) -> list[AuditRow]:
         """Show the newest entries that match the filters."""
         filters = self.filters()
-        found = attempt(self.message, lambda: self.clinic.audit_log(limit=SHOWN, **filters))
+        found = attempt(self.message, lambda: self.clinic.audit.search(limit=SHOWN, **filters))
         self.entries = list(found or [])
         self._fill()
         self.export_button.setEnabled(found is not None)
@@ -465,9 +507,16 @@ class AuditLogDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             when = from_utc_iso(entry.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            values = (str(entry.id), when, entry.actor or "(unknown login)", entry.action, entry.entity,
-                      "" if entry.entity_id is None else str(entry.entity_id), _shown(entry.before),
-                      _shown(entry.after))
+            values = (
+                str(entry.id),
+                when,
+                entry.actor or "(unknown login)",
+                entry.action,
+                entry.entity,
+                "" if entry.entity_id is None else str(entry.entity_id),
+                _shown(entry.before),
+                _shown(entry.after),
+            )
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 full = (entry.before if column == 6 else entry.after) if column >= 6 else None
@@ -490,17 +539,18 @@ class AuditLogDialog(QDialog):
     def export_to(self, path: Path) -> Path | None:
         """Write every entry matching the filters to ``path`` as CSV (the export itself is audited)."""
         filters = self.filters()
-        entries = attempt(self.message, lambda: self.clinic.audit_log(limit=EVERY_MATCH, **filters))
+        entries = attempt(self.message, lambda: self.clinic.audit.search(limit=EVERY_MATCH, **filters))
         if entries is None:
             return None
-        text = attempt(self.message, lambda: self.clinic.audit_csv(entries))
+        text = attempt(self.message, lambda: self.clinic.audit.csv(entries))
         if text is None:
             return None
         try:
             write_text_atomically(path, text)
         except OSError as error:
-            self.message.error(f"The file could not be written: {error.strerror or error} ({path}). "
-                               "Choose another folder.")
+            self.message.error(
+                f"The file could not be written: {error.strerror or error} ({path}). Choose another folder."
+            )
             return None
         rows = len(entries)
         self.message.ok(f"Exported {rows} entr{'y' if rows == 1 else 'ies'} to {path}")

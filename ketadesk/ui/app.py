@@ -32,9 +32,15 @@ def application() -> QApplication:
     return created
 
 
-def build_main_window(db_path: Path, clock: Clock | None = None, *, protocol: Protocol | None = None,
-                      user_login: str | None = None, settings: QSettings | None = None,
-                      require_sign_in: bool | None = None) -> MainWindow:
+def build_main_window(
+    db_path: Path,
+    clock: Clock | None = None,
+    *,
+    protocol: Protocol | None = None,
+    user_login: str | None = None,
+    settings: QSettings | None = None,
+    require_sign_in: bool | None = None,
+) -> MainWindow:
     """Open ``db_path`` and build the main window around it.
 
     With ``user_login`` the window opens signed in as that user (tests, screenshots, demos);
@@ -51,12 +57,12 @@ def build_main_window(db_path: Path, clock: Clock | None = None, *, protocol: Pr
     clinic = Clinic.open(db_path, clock or SystemClock(), chosen_protocol)  # acting as the program itself
     acting = None
     if user_login is not None:
-        acting = clinic.user_by_login(user_login)
+        acting = clinic.accounts.by_login(user_login)
         if acting is None:
             clinic.close()
             raise ValidationError("user", user_login, "a registered login")
     elif not guarded:
-        nurses = clinic.users_with_role(Role.NURSE)
+        nurses = clinic.accounts.with_role(Role.NURSE)
         acting = nurses[0] if nurses else clinic.user
     if acting is None:
         return MainWindow(clinic, settings or QSettings(), signed_in=False, guarded=guarded)

@@ -92,9 +92,15 @@ class VisitBanner(QFrame):
             else:
                 parts.append(f"Infusion ran {format_duration(timers.infusion_elapsed)}")
         if timers.observation_remaining is not None:
-            parts.append("Observation minimum done" if timers.observation_complete
-                         else f"Observation {format_duration(timers.observation_remaining)} left")
+            parts.append(
+                "Observation minimum done"
+                if timers.observation_complete
+                else f"Observation {format_duration(timers.observation_remaining)} left"
+            )
         if timers.vitals_due_in is not None:
-            parts.append(f"VITALS OVERDUE by {format_duration(-timers.vitals_due_in)}" if timers.vitals_overdue
-                         else f"Next vitals in {format_duration(timers.vitals_due_in)}")
+            parts.append(
+                f"VITALS OVERDUE by {format_duration(-timers.vitals_due_in)}"
+                if timers.vitals_overdue
+                else f"Next vitals in {format_duration(timers.vitals_due_in)}"
+            )
         return "\n".join(parts)

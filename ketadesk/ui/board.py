@@ -126,8 +126,18 @@ class ChairTile(QFrame):
         self.vitals_due = _label("vitals_due", bold=True, size=1.4)
         self.latest = _label("latest_reading", size=1.2)
         self.alerts = _label("alerts", bold=True, size=1.3)
-        for widget in (self.title, self.patient, self.flag, self.phase, self.course, self.infusion,
-                       self.observation, self.vitals_due, self.latest, self.alerts):
+        for widget in (
+            self.title,
+            self.patient,
+            self.flag,
+            self.phase,
+            self.course,
+            self.infusion,
+            self.observation,
+            self.vitals_due,
+            self.latest,
+            self.alerts,
+        ):
             layout.addWidget(widget)
         layout.addStretch(1)
 
@@ -188,13 +198,24 @@ class ChairTile(QFrame):
         else:
             self.alerts.setText("")
         self._hide_empty()
-        set_style(self, f"#chair_tile_{self.chair} {{ border: 3px solid "
-                        f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}")
+        set_style(
+            self,
+            f"#chair_tile_{self.chair} {{ border: 3px solid "
+            f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}",
+        )
 
     def _hide_empty(self) -> None:
         """Collapse lines with nothing to say, so what matters sits together."""
-        for label in (self.flag, self.phase, self.course, self.infusion, self.observation, self.vitals_due,
-                      self.latest, self.alerts):
+        for label in (
+            self.flag,
+            self.phase,
+            self.course,
+            self.infusion,
+            self.observation,
+            self.vitals_due,
+            self.latest,
+            self.alerts,
+        ):
             label.setVisible(bool(label.text()))
 
     def _free(self) -> None:
@@ -214,8 +235,13 @@ class ChairBoard(QWidget):
 
     visit_opened = Signal(int)
 
-    def __init__(self, clinic: Clinic, parent: QWidget | None = None, *,
-                 on_tick: Callable[[list[VisitSummary]], None] | None = None) -> None:
+    def __init__(
+        self,
+        clinic: Clinic,
+        parent: QWidget | None = None,
+        *,
+        on_tick: Callable[[list[VisitSummary]], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("chair_board")
         self.clinic = clinic
@@ -234,7 +260,7 @@ class ChairBoard(QWidget):
 
     def tick(self) -> None:
         """Re-read today's visits and redraw every tile."""
-        visits = self.clinic.board()
+        visits = self.clinic.visits.board()
         self.visits = visits
         for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles)), strict=True):
             tile.show_state(state)

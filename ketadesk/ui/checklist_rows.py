@@ -45,8 +45,9 @@ class ChecklistLine:
     labels get the height their real width needs and the rows stay evenly spaced.
     """
 
-    def __init__(self, name: str, key: str, label: str, on_answer: Callable[[str, bool], None],
-                 grid: QGridLayout, row: int) -> None:
+    def __init__(
+        self, name: str, key: str, label: str, on_answer: Callable[[str, bool], None], grid: QGridLayout, row: int
+    ) -> None:
         self.key = key
         self.box = QCheckBox()
         self.box.setObjectName(name)
@@ -99,7 +100,7 @@ class NameBook:
     def name(self, login: str) -> str:
         """``Maria Santos, RN`` for ``nurse``; the login itself if it is unknown."""
         if login not in self._names:
-            user = self.clinic.user_by_login(login)
+            user = self.clinic.accounts.by_login(login)
             self._names[login] = user.signature_name if user is not None else login
         return self._names[login]
 

@@ -122,7 +122,7 @@ class SectionBase(QWidget):
         if changes is None:
             return
         self.emit_changes(changes)
-        self.refresh(self.clinic.visit(self.visit_id))
+        self.refresh(self.clinic.visits.get(self.visit_id))
 
     def open_acknowledgement(self, subject: str, what: str) -> PhysicianAcknowledgement:
         """Open the physician's dialog without blocking; its acceptance is a write like any other.
@@ -162,7 +162,7 @@ class PhysicianAcknowledgement(QDialog):
         self.physician = QComboBox()
         self.physician.setObjectName("physician_login")
         self.physician.setAccessibleName("Physician")
-        for user in clinic.users_with_role(Role.PHYSICIAN):
+        for user in clinic.accounts.with_role(Role.PHYSICIAN):
             self.physician.addItem(user.signature_name, user.login)
         form.addRow("Physician", self.physician)
         self.reason = QPlainTextEdit()
@@ -188,14 +188,15 @@ class PhysicianAcknowledgement(QDialog):
         if login is None:
             self.message.error("No physician is registered in this clinic.")
             return
-        user = self.clinic.user_by_login(str(login))
+        user = self.clinic.accounts.by_login(str(login))
         if user is None:
             self.message.error(f"Physician {login} is not registered.")
             return
         as_physician = self.clinic.as_user(user)
-        changes = attempt(self.message,
-                          lambda: as_physician.acknowledge_override(self.visit_id, self.subject,
-                                                                    self.reason.toPlainText()))
+        changes = attempt(
+            self.message,
+            lambda: as_physician.bedside.acknowledge_override(self.visit_id, self.subject, self.reason.toPlainText()),
+        )
         if changes is not None:
             self.result_changes = changes
             self.accept()

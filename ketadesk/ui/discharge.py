@@ -128,7 +128,7 @@ class DischargeSection(SectionBase):
         layout.addLayout(columns)
         layout.addWidget(self._actions_box())
         layout.addStretch(1)
-        self.refresh(clinic.visit(visit_id))
+        self.refresh(clinic.visits.get(visit_id))
 
     # ------------------------------------------------------------------ building
 
@@ -148,8 +148,9 @@ class DischargeSection(SectionBase):
                 grid.addWidget(label, row, 0, 1, 3)
                 self.automatic[item.key] = label
             else:
-                self.manual[item.key] = ChecklistLine(f"discharge_check_{item.key}", item.key, item.label,
-                                                      self.record_checklist, grid, row)
+                self.manual[item.key] = ChecklistLine(
+                    f"discharge_check_{item.key}", item.key, item.label, self.record_checklist, grid, row
+                )
         grid.setRowStretch(len(self.labels), 1)
         return box
 
@@ -235,7 +236,7 @@ class DischargeSection(SectionBase):
         criteria_key = (record_key, timers.observation_complete, timers.observation_remaining is None)
         if phase in ASSESSING:
             if criteria_key != self._criteria_key:
-                self._criteria = self.clinic.discharge_criteria(self.visit_id)
+                self._criteria = self.clinic.discharge.criteria(self.visit_id)
                 self._criteria_key = criteria_key
         else:
             self._criteria = []
@@ -263,8 +264,10 @@ class DischargeSection(SectionBase):
             set_style(self.aldrete_recorded, MUTED_STYLE)
         else:
             verdict = "pass" if latest.total >= self.clinic.protocol.aldrete_pass else "below the pass mark"
-            self.aldrete_recorded.setText(f"Recorded: {latest.total} / 10 ({verdict}) at {local_time(latest.taken_at)} "
-                                          f"by {self.names.name(latest.by)}")
+            self.aldrete_recorded.setText(
+                f"Recorded: {latest.total} / 10 ({verdict}) at {local_time(latest.taken_at)} "
+                f"by {self.names.name(latest.by)}"
+            )
             set_style(self.aldrete_recorded, "")
         self._draw_circulation_hint(detail)
         self.update_aldrete_total()
@@ -275,8 +278,9 @@ class DischargeSection(SectionBase):
             event = next((e for e in reversed(detail.events) if e.phase is Phase.DISCHARGED), None)
             how = f" ({event.reason})" if event is not None and event.reason else ""
             who = f" by {self.names.name(event.by)}" if event is not None else ""
-            self.status.setText(f"✓ Discharged at {local_time(event.at if event else None)}{who}{how}. "
-                                "Shown as recorded (read-only).")
+            self.status.setText(
+                f"✓ Discharged at {local_time(event.at if event else None)}{who}{how}. Shown as recorded (read-only)."
+            )
         elif phase in ASSESSING:
             self.status.setText(f"{phase.label}: work through the criteria; every one must hold before discharge.")
         elif phase in (Phase.CANCELLED, Phase.NO_SHOW):
@@ -293,7 +297,8 @@ class DischargeSection(SectionBase):
         percent = percent_from_baseline(latest.vitals.sbp, baseline.vitals.sbp)
         self.circulation_hint.setText(
             f"Circulation from the record: latest BP {latest.vitals.sbp}/{latest.vitals.dbp} is {percent:.0f} % from "
-            f"baseline {baseline.vitals.sbp}/{baseline.vitals.dbp} (systolic) → {circulation_item(percent)}")
+            f"baseline {baseline.vitals.sbp}/{baseline.vitals.dbp} (systolic) → {circulation_item(percent)}"
+        )
 
     def _draw_criteria(self, phase: Phase, timers: VisitTimers) -> None:
         judged = {c.key: c for c in self._criteria}
@@ -301,8 +306,11 @@ class DischargeSection(SectionBase):
             criterion = judged.get(key)
             title = self.labels[key]
             if criterion is None:
-                label.setText(f"–  {title}: judged after the infusion" if phase not in (Phase.DISCHARGED, Phase.SIGNED)
-                              else f"–  {title}")
+                label.setText(
+                    f"–  {title}: judged after the infusion"
+                    if phase not in (Phase.DISCHARGED, Phase.SIGNED)
+                    else f"–  {title}"
+                )
                 set_style(label, MUTED_STYLE)
                 continue
             detail = criterion.detail
@@ -333,8 +341,9 @@ class DischargeSection(SectionBase):
         self.override_button.setEnabled(phase in ASSESSING and bool(unmet) and override is None)
         self.override_button.setVisible(phase not in (Phase.DISCHARGED, Phase.SIGNED))
         if override is not None:
-            self.override_note.setText(f"Physician override by {self.names.name(override.by)} at "
-                                       f"{local_time(override.at)}: “{override.note}”")
+            self.override_note.setText(
+                f"Physician override by {self.names.name(override.by)} at {local_time(override.at)}: “{override.note}”"
+            )
             self.override_note.setVisible(True)
         else:
             self.override_note.setText("")
@@ -344,30 +353,35 @@ class DischargeSection(SectionBase):
         self.discharge_button.setVisible(phase not in (Phase.DISCHARGED, Phase.SIGNED))
         self._draw_reason(phase, timers, unmet, override)
 
-    def _draw_reason(self, phase: Phase, timers: VisitTimers, unmet: list[Criterion],
-                     override: Acknowledgement | None) -> None:
+    def _draw_reason(
+        self, phase: Phase, timers: VisitTimers, unmet: list[Criterion], override: Acknowledgement | None
+    ) -> None:
         if phase in (Phase.DISCHARGED, Phase.SIGNED):
             self.blocked_reason.setText("The patient has been discharged.")
             set_style(self.blocked_reason, MUTED_STYLE)
             return
         if phase not in ASSESSING:
-            self.blocked_reason.setText("Discharge is not possible yet: the infusion has not ended."
-                                        if phase in (Phase.SCHEDULED, Phase.PRE_ASSESSMENT, Phase.INFUSING)
-                                        else f"No discharge: the visit is {phase.label.lower()}.")
+            self.blocked_reason.setText(
+                "Discharge is not possible yet: the infusion has not ended."
+                if phase in (Phase.SCHEDULED, Phase.PRE_ASSESSMENT, Phase.INFUSING)
+                else f"No discharge: the visit is {phase.label.lower()}."
+            )
             set_style(self.blocked_reason, MUTED_STYLE)
             return
         missing = [missing_words(c, timers) for c in unmet]
         if phase is not Phase.READY_FOR_DISCHARGE:
             observation_left = any(c.key == "observation_elapsed" for c in unmet)
-            missing.append("Not marked ready for discharge" if observation_left
-                           else "Mark the visit ready for discharge")
+            missing.append(
+                "Not marked ready for discharge" if observation_left else "Mark the visit ready for discharge"
+            )
         if not missing:
             self.blocked_reason.setText("✓ Every criterion holds: the patient may be discharged.")
             set_style(self.blocked_reason, OK_STYLE)
             return
         if override is not None and phase is Phase.READY_FOR_DISCHARGE:
-            self.blocked_reason.setText("✓ Discharge allowed under the physician's override. Still unmet: "
-                                        + "; ".join(missing) + ".")
+            self.blocked_reason.setText(
+                "✓ Discharge allowed under the physician's override. Still unmet: " + "; ".join(missing) + "."
+            )
             set_style(self.blocked_reason, OK_STYLE)
             return
         self.blocked_reason.setText("✗ Discharge blocked:\n" + "\n".join(f"•  {m}" for m in missing))
@@ -396,8 +410,9 @@ class DischargeSection(SectionBase):
 
     def record_checklist(self, item_key: str, checked: bool) -> None:
         """Store one tick or untick at once; a refusal puts the box back."""
-        changes = attempt(self.message,
-                          lambda: self.clinic.record_checklist(self.visit_id, CHECKLIST, item_key, checked))
+        changes = attempt(
+            self.message, lambda: self.clinic.bedside.record_checklist(self.visit_id, CHECKLIST, item_key, checked)
+        )
         if changes is None:
             self.manual[item_key].put_back(not checked)
             return
@@ -409,26 +424,28 @@ class DischargeSection(SectionBase):
         if any(value is None for value in values.values()):
             self.aldrete_message.error("Score every Aldrete item before recording.")
             return
-        changes = attempt(self.aldrete_message,
-                          lambda: self.clinic.record_aldrete(self.visit_id,
-                                                             AldreteScore(**{k: int(v) for k, v in values.items()})))
+        changes = attempt(
+            self.aldrete_message,
+            lambda: self.clinic.discharge.record_aldrete(
+                self.visit_id, AldreteScore(**{k: int(v) for k, v in values.items()})
+            ),
+        )
         if changes is not None:
             self.aldrete_message.ok("Aldrete recorded")
         self.written(changes)
 
     def mark_ready(self) -> None:
         """Observation is done: the patient may be assessed for discharge."""
-        self.written(attempt(self.message, lambda: self.clinic.mark_ready_for_discharge(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.discharge.mark_ready(self.visit_id)))
 
     def discharge(self) -> None:
         """Discharge the patient (the clinic checks every criterion again)."""
-        self.written(attempt(self.message, lambda: self.clinic.discharge(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.discharge.discharge(self.visit_id)))
 
     def override(self) -> PhysicianAcknowledgement:
         """Open the physician's override for unmet criteria, listing them; a written reason is required."""
-        view = self.clinic.visit(self.visit_id)
+        view = self.clinic.visits.get(self.visit_id)
         unmet = [missing_words(c, view.timers) for c in self._criteria if not c.met]
         listed = "\n".join(f"•  {m}" for m in unmet) or "•  (none)"
-        what = ("Discharge with criteria unmet needs a physician's written reason.\nUnmet now:\n" + listed)
+        what = "Discharge with criteria unmet needs a physician's written reason.\nUnmet now:\n" + listed
         return self.open_acknowledgement(DISCHARGE_OVERRIDE, what)
-

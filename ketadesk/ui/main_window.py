@@ -88,7 +88,7 @@ class ActivityWatch(QObject):
 
 def _door_of(clinic: Clinic) -> Clinic:
     """The clinic acting as the program itself: what the doors use before anyone signs in."""
-    system = clinic.users_with_role(Role.SYSTEM)
+    system = clinic.accounts.with_role(Role.SYSTEM)
     return clinic.as_user(system[0]) if system else clinic
 
 
@@ -100,8 +100,16 @@ class MainWindow(QMainWindow):
     minutes, and closing the program ends the session in the audit trail (the real program).
     """
 
-    def __init__(self, clinic: Clinic, settings: QSettings, parent: QWidget | None = None, *,
-                 signed_in: bool = True, guarded: bool = False, login_hint: str = "") -> None:
+    def __init__(
+        self,
+        clinic: Clinic,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        signed_in: bool = True,
+        guarded: bool = False,
+        login_hint: str = "",
+    ) -> None:
         super().__init__(parent)
         self.clinic = clinic
         self.door = _door_of(clinic)
@@ -223,7 +231,7 @@ class MainWindow(QMainWindow):
         self._discard_door()
         self.clinic = self.door
         screen: SignInScreen | FirstStartScreen
-        if self.door.needs_setup():
+        if self.door.accounts.needs_setup():
             screen = FirstStartScreen(self.door, self)
             screen.demo_ready.connect(self._open_demo)
         else:
@@ -336,7 +344,7 @@ class MainWindow(QMainWindow):
         self._close_dialogs()
         problem = ""
         try:
-            self.clinic.record_lock(reason)
+            self.clinic.accounts.record_lock(reason)
         except USER_ERRORS as error:  # the screen locks all the same
             problem = f" (The lock could not be recorded: {error})"
         minutes = self.clinic.protocol.idle_lock_minutes
@@ -352,7 +360,7 @@ class MainWindow(QMainWindow):
             self.tick()
             return
         with suppress(*USER_ERRORS):  # the next user's sign-in is recorded either way
-            self.clinic.sign_out()
+            self.clinic.accounts.sign_out()
         self._enter_work(clinic)
 
     def sign_out(self) -> None:
@@ -362,7 +370,7 @@ class MainWindow(QMainWindow):
         self.flush_workspaces()
         self._close_dialogs()
         try:
-            self.clinic.sign_out()
+            self.clinic.accounts.sign_out()
         except USER_ERRORS as error:
             QMessageBox.warning(self, "Sign-out not recorded", str(error))
         self._discard_work()
@@ -391,42 +399,52 @@ class MainWindow(QMainWindow):
         if working:
             file_menu.addAction(self._action("backup_action", "&Back up now…", None, self.backup))
             file_menu.addSeparator()
-            file_menu.addAction(self._action("lock_action", "&Lock / switch user", "Ctrl+L",
-                                             lambda: self.lock("manual")))
+            file_menu.addAction(
+                self._action("lock_action", "&Lock / switch user", "Ctrl+L", lambda: self.lock("manual"))
+            )
             file_menu.addAction(self._action("sign_out_action", "Sign &out", None, self.sign_out))
             file_menu.addSeparator()
         file_menu.addAction(self._action("quit_action", "&Quit", QKeySequence.StandardKey.Quit, self.close))
         if working:
             patients = bar.addMenu("&Patients")
             patients.addAction(self._action("find_patient_action", "&Find / schedule…", "Ctrl+F", self.find_patient))
-            patients.addAction(self._action("register_patient_action", "&Register…", "Ctrl+N",
-                                            self.register_patient))
+            patients.addAction(self._action("register_patient_action", "&Register…", "Ctrl+N", self.register_patient))
             visit = bar.addMenu("&Visit")
             visit.addAction(self._action("board_action", "Chair &board", "Ctrl+0", self.show_board))
             for chair in range(1, min(self.clinic.protocol.chairs, 9) + 1):
-                visit.addAction(self._action(f"open_chair_{chair}_action", f"Open chair {chair}", f"Ctrl+{chair}",
-                                             lambda _=False, c=chair: self.open_chair(c)))
-            visit.addAction(self._action("close_tab_action", "&Close visit tab", "Ctrl+W",
-                                         lambda: self.close_tab(self.tabs.currentIndex())))
+                visit.addAction(
+                    self._action(
+                        f"open_chair_{chair}_action",
+                        f"Open chair {chair}",
+                        f"Ctrl+{chair}",
+                        lambda _=False, c=chair: self.open_chair(c),
+                    )
+                )
+            visit.addAction(
+                self._action(
+                    "close_tab_action", "&Close visit tab", "Ctrl+W", lambda: self.close_tab(self.tabs.currentIndex())
+                )
+            )
             visit.addSeparator()
-            visit.addAction(self._action("worklist_action", "Awaiting &signature…", "Ctrl+Shift+S",
-                                         self.open_worklist))
-            visit.addAction(self._action("review_action", "&Review / sign this visit", "Ctrl+R",
-                                         self.review_current))
+            visit.addAction(self._action("worklist_action", "Awaiting &signature…", "Ctrl+Shift+S", self.open_worklist))
+            visit.addAction(self._action("review_action", "&Review / sign this visit", "Ctrl+R", self.review_current))
             visit.addAction(self._action("export_pdf_action", "&Export PDF…", "Ctrl+E", self.export_current_pdf))
         view = bar.addMenu("V&iew")
         view.addAction(self._action("larger_text_action", "&Larger text", "Ctrl++", lambda: self._font_step(1)))
         view.addAction(self._action("smaller_text_action", "&Smaller text", "Ctrl+-", lambda: self._font_step(-1)))
-        self.mute_action = self._action("mute_action", "&Mute alert chime", "Ctrl+M",
-                                        lambda: self.set_muted(not self.chime.muted))
+        self.mute_action = self._action(
+            "mute_action", "&Mute alert chime", "Ctrl+M", lambda: self.set_muted(not self.chime.muted)
+        )
         self.mute_action.setCheckable(True)
         self.mute_action.setChecked(self.chime.muted)
         view.addAction(self.mute_action)
         if working:
             admin = bar.addMenu("&Admin")
             allowed = self.is_administrator()
-            for action in (self._action("users_action", "&Users…", None, self.open_users),
-                           self._action("audit_log_action", "&Audit log…", None, self.open_audit_log)):
+            for action in (
+                self._action("users_action", "&Users…", None, self.open_users),
+                self._action("audit_log_action", "&Audit log…", None, self.open_audit_log),
+            ):
                 action.setEnabled(allowed)
                 action.setToolTip("" if allowed else "For administrators only")
                 admin.addAction(action)
@@ -465,7 +483,7 @@ class MainWindow(QMainWindow):
 
     def refresh_signature_count(self) -> int:
         """Show how many discharged visits wait for a physician's signature (always in the status bar)."""
-        waiting = self.clinic.awaiting_signature_count()
+        waiting = self.clinic.signing.awaiting_count()
         self.status_signatures.setText(f"Awaiting signature: {waiting}")
         return waiting
 
@@ -558,7 +576,7 @@ class MainWindow(QMainWindow):
                 return widget
         screen = ReviewScreen(self.clinic, visit_id, self)
         screen.changed.connect(self.on_changed)
-        name = self.clinic.visit(visit_id).detail.summary.patient_name
+        name = self.clinic.visits.get(visit_id).detail.summary.patient_name
         self.tabs.setCurrentIndex(self.tabs.addTab(screen, f"Review · {name}"))
         return screen
 
@@ -620,12 +638,13 @@ class MainWindow(QMainWindow):
 
     def backup(self) -> None:
         """Write a verified copy of the database where the user chooses."""
-        target, _ = QFileDialog.getSaveFileName(self, "Back up the database", "ketadesk-backup.sqlite",
-                                                "SQLite database (*.sqlite)")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Back up the database", "ketadesk-backup.sqlite", "SQLite database (*.sqlite)"
+        )
         if not target:
             return
         try:
-            made = self.clinic.backup(Path(target))
+            made = self.clinic.maintenance.backup(Path(target))
         except USER_ERRORS as error:
             QMessageBox.warning(self, "Backup failed", str(error))
             return
@@ -635,9 +654,12 @@ class MainWindow(QMainWindow):
         """Name, version and database."""
         from ketadesk.clinic.config import package_version
 
-        QMessageBox.about(self, "About KetaDesk",
-                          f"KetaDesk {package_version()}\nBedside workstation for ketamine infusion clinics.\n"
-                          f"Database: {self.clinic.database_path}")
+        QMessageBox.about(
+            self,
+            "About KetaDesk",
+            f"KetaDesk {package_version()}\nBedside workstation for ketamine infusion clinics.\n"
+            f"Database: {self.clinic.database_path}",
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Remember the layout; stop the timer; end a guarded session. Every entry is already committed."""
@@ -648,7 +670,7 @@ class MainWindow(QMainWindow):
         if self.guarded and self.page is not Page.DOOR:
             self._close_dialogs()
             with suppress(*USER_ERRORS):  # closing goes ahead; the session simply has no recorded end
-                self.clinic.sign_out()
+                self.clinic.accounts.sign_out()
             self._discard_work()
             self.clinic = self.door
             self.page = Page.DOOR

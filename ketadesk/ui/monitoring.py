@@ -47,16 +47,24 @@ from ketadesk.ui.vitals_views import (
 )
 
 # The table's columns and colours still answer to their old address here.
-__all__ = ["ALERT_BACKGROUND", "ALERT_COLOUR", "COLUMNS", "STOP_GRACE", "MonitoringSection", "StopEarlyDialog",
-           "infusion_stop"]
+__all__ = [
+    "ALERT_BACKGROUND",
+    "ALERT_COLOUR",
+    "COLUMNS",
+    "STOP_GRACE",
+    "MonitoringSection",
+    "StopEarlyDialog",
+    "infusion_stop",
+]
 
 # A pump and the workstation do not agree to the second; a stop this close to the planned
 # end is the infusion completing, anything earlier is an early stop and needs a reason.
 STOP_GRACE = timedelta(minutes=1)
 
 # Phases in which a reading may be recorded (the clinic API decides; this only greys the row out).
-RECORDING_PHASES = frozenset({Phase.PRE_ASSESSMENT, Phase.INFUSING, Phase.STOPPED_EARLY, Phase.OBSERVATION,
-                              Phase.READY_FOR_DISCHARGE})
+RECORDING_PHASES = frozenset(
+    {Phase.PRE_ASSESSMENT, Phase.INFUSING, Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +111,10 @@ class StopEarlyDialog(QDialog):
 
     def stop(self) -> None:
         """Stop the pump early with the typed reason; a refusal keeps the dialog and the text."""
-        changes = attempt(self.message, lambda: self.clinic.stop_infusion(self.visit_id, early=True,
-                                                                           reason=self.reason.text()))
+        changes = attempt(
+            self.message,
+            lambda: self.clinic.infusion.stop_infusion(self.visit_id, early=True, reason=self.reason.text()),
+        )
         if changes is not None:
             self.result_changes = changes
             self.accept()
@@ -121,8 +131,9 @@ class _AlertRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         v = record.vitals
         words = ", ".join(a.label for a in record.alerts)
-        self.label = QLabel(f"⚠ {local_time(v.taken_at)}  {words} — BP {v.sbp}/{v.dbp}, HR {v.hr}, "
-                            f"SpO2 {v.spo2} %, RR {v.rr}")
+        self.label = QLabel(
+            f"⚠ {local_time(v.taken_at)}  {words} — BP {v.sbp}/{v.dbp}, HR {v.hr}, SpO2 {v.spo2} %, RR {v.rr}"
+        )
         self.label.setObjectName(f"alert_text_{record.id}")
         self.label.setStyleSheet(f"color: {ALERT_COLOUR}; font-weight: bold;")
         self.note = QLineEdit()
@@ -180,7 +191,7 @@ class MonitoringSection(SectionBase):
         splitter.setSizes([190, 420])  # about six readings visible above the chart
         outer.addWidget(splitter, 1)
 
-        self.refresh(clinic.visit(visit_id))
+        self.refresh(clinic.visits.get(visit_id))
 
     # ------------------------------------------------------------------ building
 
@@ -213,10 +224,12 @@ class MonitoringSection(SectionBase):
         self.alerts_panel = QGroupBox("Alerts waiting for acknowledgement")
         self.alerts_panel.setObjectName("alerts_panel")
         self.alerts_panel.setAccessibleName("Alerts waiting for acknowledgement")
-        self.alerts_panel.setStyleSheet(f"QGroupBox#alerts_panel {{ border: 2px solid {ALERT_COLOUR}; "
-                                        f"border-radius: 4px; margin-top: 1.2em; padding: 4px; }} "
-                                        f"QGroupBox#alerts_panel::title {{ color: {ALERT_COLOUR}; "
-                                        f"subcontrol-origin: margin; left: 8px; }}")
+        self.alerts_panel.setStyleSheet(
+            f"QGroupBox#alerts_panel {{ border: 2px solid {ALERT_COLOUR}; "
+            f"border-radius: 4px; margin-top: 1.2em; padding: 4px; }} "
+            f"QGroupBox#alerts_panel::title {{ color: {ALERT_COLOUR}; "
+            f"subcontrol-origin: margin; left: 8px; }}"
+        )
         self.alerts_layout = QVBoxLayout(self.alerts_panel)
         self.alerts_message = MessageLine("alerts_message")
         self.alerts_layout.addWidget(self.alerts_message)
@@ -230,8 +243,11 @@ class MonitoringSection(SectionBase):
         return table
 
     def _build_charts(self) -> QWidget:
-        self.vitals_chart = VitalsChart(self.clinic.protocol.alerts, name="vitals_charts",
-                                        observation_min=self.clinic.protocol.observation_minimum_min)
+        self.vitals_chart = VitalsChart(
+            self.clinic.protocol.alerts,
+            name="vitals_charts",
+            observation_min=self.clinic.protocol.observation_minimum_min,
+        )
         # The chart's parts under the names the section has always had (tests and benchmarks reach them).
         chart = self.vitals_chart
         self.chart, self.spo2_chart, self.chart_legend = chart.chart, chart.spo2_chart, chart.legend
@@ -245,7 +261,7 @@ class MonitoringSection(SectionBase):
 
     def reload(self) -> None:
         """Re-read the visit and redraw (for use outside the workspace)."""
-        self.refresh(self.clinic.visit(self.visit_id))
+        self.refresh(self.clinic.visits.get(self.visit_id))
 
     def refresh(self, view: VisitView) -> None:
         """Redraw from ``view``; cheap when nothing but the clock moved, and never touches typed text."""
@@ -256,7 +272,7 @@ class MonitoringSection(SectionBase):
         ack_ids = tuple(a.id for a in detail.acknowledgements)
         if (ids, ack_ids) != self._alerts_key:  # the table shows acknowledgement too, so it redraws with the panel
             self._alerts_key = (ids, ack_ids)
-            pending = self.clinic.unacknowledged_alerts(self.visit_id)
+            pending = self.clinic.visits.unacknowledged_alerts(self.visit_id)
             self._refresh_alerts(pending)
             pending_ids = {r.id for r in pending}
             self._draw_table(detail, pending_ids)
@@ -276,11 +292,16 @@ class MonitoringSection(SectionBase):
         self.stop_button.setEnabled(phase is Phase.INFUSING)
         self.stop_early_button.setEnabled(phase is Phase.INFUSING)
         if phase is Phase.PRE_ASSESSMENT:
-            key = (detail.checklist, detail.weight_kg, detail.dose, tuple(v.id for v in detail.vitals),
-                   detail.acknowledgements)
+            key = (
+                detail.checklist,
+                detail.weight_kg,
+                detail.dose,
+                tuple(v.id for v in detail.vitals),
+                detail.acknowledgements,
+            )
             if key != self._blockers_key:
                 self._blockers_key = key
-                self._blockers = self.clinic.start_blockers(self.visit_id)
+                self._blockers = self.clinic.infusion.start_blockers(self.visit_id)
             if self._blockers:
                 listed = "\n".join(f"• {b}" for b in self._blockers)
                 self.start_button.setToolTip(f"The infusion cannot start yet:\n{listed}")
@@ -294,12 +315,21 @@ class MonitoringSection(SectionBase):
         else:
             self._blockers_key = None
             self.start_blockers.hide()
-            self.start_button.setToolTip("The infusion starts from pre-assessment."
-                                         if phase is Phase.SCHEDULED else "The infusion has already started.")
-        self.stop_button.setToolTip("Record that the infusion ran to its planned end." if phase is Phase.INFUSING
-                                    else "Possible only while infusing.")
-        self.stop_early_button.setToolTip("Stop before the planned end; you will be asked for the reason."
-                                          if phase is Phase.INFUSING else "Possible only while infusing.")
+            self.start_button.setToolTip(
+                "The infusion starts from pre-assessment."
+                if phase is Phase.SCHEDULED
+                else "The infusion has already started."
+            )
+        self.stop_button.setToolTip(
+            "Record that the infusion ran to its planned end."
+            if phase is Phase.INFUSING
+            else "Possible only while infusing."
+        )
+        self.stop_early_button.setToolTip(
+            "Stop before the planned end; you will be asked for the reason."
+            if phase is Phase.INFUSING
+            else "Possible only while infusing."
+        )
 
     def _refresh_status(self, view: VisitView) -> None:
         detail, timers = view.detail, view.timers
@@ -357,8 +387,10 @@ class MonitoringSection(SectionBase):
             self.alerts_layout.insertWidget(self.alerts_layout.count() - 1, row)
         if not wanted:
             self.alerts_message.clear_message()
-        self.alerts_panel.setTitle(f"⚠ {len(wanted)} alert{'s' if len(wanted) != 1 else ''} waiting for "
-                                   "acknowledgement — write the action taken")
+        self.alerts_panel.setTitle(
+            f"⚠ {len(wanted)} alert{'s' if len(wanted) != 1 else ''} waiting for "
+            "acknowledgement — write the action taken"
+        )
         self.alerts_panel.setVisible(bool(wanted))
 
     def _draw_table(self, detail: VisitDetail, pending: set[int]) -> None:
@@ -371,23 +403,26 @@ class MonitoringSection(SectionBase):
 
     def start_infusion(self) -> None:
         """Start the pump; if something still blocks it, say what, in words."""
-        changes = attempt(self.infusion_message, lambda: self.clinic.start_infusion(self.visit_id))
+        changes = attempt(self.infusion_message, lambda: self.clinic.infusion.start_infusion(self.visit_id))
         if changes is not None:
             self.infusion_message.ok(f"Infusion started at {local_time(self.clinic.clock.now())}.")
             self.emit_changes(changes)
 
     def stop_infusion(self) -> None:
         """The infusion ran its planned time: stop it. Before the planned end it is an early stop and asks why."""
-        view = self.clinic.visit(self.visit_id)
+        view = self.clinic.visits.get(self.visit_id)
         left = view.timers.infusion_remaining
         if view.detail.summary.phase is Phase.INFUSING and left is not None and left > STOP_GRACE:
-            self.ask_stop_early(f"The planned infusion still has {format_duration(left)} to run, so stopping now "
-                                "is an early stop. Write why it is stopped.")
+            self.ask_stop_early(
+                f"The planned infusion still has {format_duration(left)} to run, so stopping now "
+                "is an early stop. Write why it is stopped."
+            )
             return
-        changes = attempt(self.infusion_message, lambda: self.clinic.stop_infusion(self.visit_id))
+        changes = attempt(self.infusion_message, lambda: self.clinic.infusion.stop_infusion(self.visit_id))
         if changes is not None:
-            self.infusion_message.ok(f"Infusion stopped at {local_time(self.clinic.clock.now())}; "
-                                     "observation has begun.")
+            self.infusion_message.ok(
+                f"Infusion stopped at {local_time(self.clinic.clock.now())}; observation has begun."
+            )
             self.emit_changes(changes)
 
     def _stop_early_clicked(self) -> None:
@@ -397,8 +432,9 @@ class MonitoringSection(SectionBase):
         """Open the early-stop dialog (not blocking); it stops the infusion once a reason is written."""
         if self.stop_dialog is not None:
             self.stop_dialog.deleteLater()
-        dialog = StopEarlyDialog(self.clinic, self.visit_id,
-                                 explanation or "Stopping before the planned end needs a written reason.", self)
+        dialog = StopEarlyDialog(
+            self.clinic, self.visit_id, explanation or "Stopping before the planned end needs a written reason.", self
+        )
         dialog.accepted.connect(lambda: self._stopped_early(dialog))
         self.stop_dialog = dialog
         dialog.open()
@@ -406,8 +442,10 @@ class MonitoringSection(SectionBase):
         return dialog
 
     def _stopped_early(self, dialog: StopEarlyDialog) -> None:
-        self.infusion_message.ok(f"Infusion stopped early at {local_time(self.clinic.clock.now())}: "
-                                 f"{dialog.reason.text().strip()}. Observation has begun.")
+        self.infusion_message.ok(
+            f"Infusion stopped early at {local_time(self.clinic.clock.now())}: "
+            f"{dialog.reason.text().strip()}. Observation has begun."
+        )
         self.emit_changes(dialog.result_changes)
 
     def acknowledge(self, vitals_id: int) -> None:
@@ -415,8 +453,10 @@ class MonitoringSection(SectionBase):
         row = self.alert_rows.get(vitals_id)
         if row is None:
             return
-        changes = attempt(self.alerts_message,
-                          lambda: self.clinic.acknowledge_alert(self.visit_id, vitals_id, row.note.text()))
+        changes = attempt(
+            self.alerts_message,
+            lambda: self.clinic.bedside.acknowledge_alert(self.visit_id, vitals_id, row.note.text()),
+        )
         if changes is None:
             row.note.setFocus()
             return

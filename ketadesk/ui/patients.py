@@ -106,7 +106,7 @@ class PatientForm(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         if patient_id is not None:
-            self._load(clinic.patient(patient_id))
+            self._load(clinic.patients.get(patient_id))
 
     @staticmethod
     def _line(name: str, accessible: str) -> QLineEdit:
@@ -170,11 +170,12 @@ class PatientForm(QDialog):
 
     def save(self) -> None:
         """Register or revise through the clinic; stay open with the reason if refused."""
+
         def write() -> Changes:
             typed = self.patient()
             if self.patient_id is None:
-                return self.clinic.register_patient(typed)
-            return self.clinic.edit_patient(self.patient_id, typed)
+                return self.clinic.patients.register(typed)
+            return self.clinic.patients.edit(self.patient_id, typed)
 
         changes = attempt(self.message, write)
         if changes is not None:
@@ -191,7 +192,7 @@ class ScheduleVisitDialog(QDialog):
         self.patient_id = patient_id
         self.visit_id: int | None = None
         self.setObjectName("schedule_visit_dialog")
-        patient = clinic.patient(patient_id)
+        patient = clinic.patients.get(patient_id)
         self.setWindowTitle(f"Schedule a visit — {patient.display_name}")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -233,7 +234,7 @@ class ScheduleVisitDialog(QDialog):
         self._show_next()
 
     def _show_next(self) -> None:
-        step = self.clinic.next_visit(self.patient_id)
+        step = self.clinic.scheduling.next_visit(self.patient_id)
         self.next = step
         self.day.setDate(_qdate(step.day))
         if step.course_id is None:
@@ -243,17 +244,24 @@ class ScheduleVisitDialog(QDialog):
 
     def plan_course(self) -> None:
         """Start a new course from the chosen template on the chosen date."""
-        changes = attempt(self.message, lambda: self.clinic.plan_course(
-            self.patient_id, _pydate(self.day.date()), str(self.template.currentData())))
+        changes = attempt(
+            self.message,
+            lambda: self.clinic.scheduling.plan_course(
+                self.patient_id, _pydate(self.day.date()), str(self.template.currentData())
+            ),
+        )
         if changes is not None:
             self._show_next()
             self.message.ok("Course planned")
 
     def schedule(self) -> None:
         """Book the visit; warn (but allow) when the chair is already taken that day."""
-        changes = attempt(self.message, lambda: self.clinic.schedule_visit(
-            self.patient_id, _pydate(self.day.date()), int(self.chair.currentData()),
-            course_id=self.next.course_id))
+        changes = attempt(
+            self.message,
+            lambda: self.clinic.scheduling.schedule_visit(
+                self.patient_id, _pydate(self.day.date()), int(self.chair.currentData()), course_id=self.next.course_id
+            ),
+        )
         if changes is None:
             return
         self.visit_id = changes.created_id
@@ -290,9 +298,11 @@ class FindPatientDialog(QDialog):
         self.results.doubleClicked.connect(self.schedule)
         layout.addWidget(self.results, 1)
         row = QHBoxLayout()
-        for name, text, slot in (("register_patient_button", "&Register new…", self.register),
-                                 ("edit_patient_button", "&Edit…", self.edit),
-                                 ("schedule_patient_button", "&Schedule visit…", self.schedule)):
+        for name, text, slot in (
+            ("register_patient_button", "&Register new…", self.register),
+            ("edit_patient_button", "&Edit…", self.edit),
+            ("schedule_patient_button", "&Schedule visit…", self.schedule),
+        ):
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(slot)
@@ -306,12 +316,13 @@ class FindPatientDialog(QDialog):
 
     def search(self) -> None:
         """Show matching patients as the user types."""
-        self.patients = self.clinic.find_patients(self.query.text())
+        self.patients = self.clinic.patients.find(self.query.text())
         self.results.setRowCount(len(self.patients))
         for row, patient in enumerate(self.patients):
             caution = "⚠ substance-use history" if patient.substance_use else ""
-            for column, text in enumerate((patient.display_name, patient.mrn, patient.date_of_birth.isoformat(),
-                                           caution)):
+            for column, text in enumerate(
+                (patient.display_name, patient.mrn, patient.date_of_birth.isoformat(), caution)
+            ):
                 self.results.setItem(row, column, QTableWidgetItem(text))
         self.results.resizeColumnsToContents()
         if self.patients:
@@ -327,7 +338,7 @@ class FindPatientDialog(QDialog):
         form = PatientForm(self.clinic, None, self)
         form.mrn.setText(self.query.text().strip() if self.query.text().strip().upper().startswith("KD") else "")
         if form.exec() == QDialog.DialogCode.Accepted and form.saved_id is not None:
-            self.query.setText(self.clinic.patient(form.saved_id).mrn)
+            self.query.setText(self.clinic.patients.get(form.saved_id).mrn)
 
     def edit(self) -> None:
         """Edit the highlighted patient (saved as a new revision)."""

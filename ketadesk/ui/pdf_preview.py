@@ -30,7 +30,7 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle("Visit report — preview")
         self.resize(900, 1000)
         layout = QVBoxLayout(self)
-        self.data = clinic.visit_report_pdf(visit_id)
+        self.data = clinic.reports.visit_report_pdf(visit_id)
         self.buffer = QBuffer(self)
         self.buffer.setData(QByteArray(self.data))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -63,7 +63,7 @@ class PdfPreviewDialog(QDialog):
         """A file name a records clerk can sort by: date, MRN, visit."""
         from ketadesk.clinic.reporting import report_file_name
 
-        summary = self.clinic.visit(self.visit_id).detail.summary
+        summary = self.clinic.visits.get(self.visit_id).detail.summary
         return report_file_name(summary.scheduled_date, summary.mrn, self.visit_id)
 
     def choose_and_save(self) -> Path | None:
@@ -76,11 +76,14 @@ class PdfPreviewDialog(QDialog):
     def save_to(self, path: Path, *, replace_confirmed: bool = False) -> Path | None:
         """Save the report to ``path``; an existing file is replaced only when the user said so."""
         try:
-            made = attempt(self.message,
-                           lambda: self.clinic.save_visit_report(self.visit_id, path, overwrite=replace_confirmed))
+            made = attempt(
+                self.message,
+                lambda: self.clinic.reports.save_visit_report(self.visit_id, path, overwrite=replace_confirmed),
+            )
         except FileExistsError:
-            self.message.error(f"{path.name} already exists; choose Save… again and confirm replacing it, "
-                               "or pick another name.")
+            self.message.error(
+                f"{path.name} already exists; choose Save… again and confirm replacing it, or pick another name."
+            )
             return None
         except OSError as error:
             self.message.error(f"Could not write {path}: {error.strerror or error}")

@@ -66,25 +66,51 @@ def _label(name: str, *, bold: bool = False, wrap: bool = True) -> QLabel:
     return label
 
 
-def dose_summary(mg_per_kg: float, weight_kg: float, dose_mg: float, volume_ml: float, concentration: float,
-                 rate_ml_per_h: float, rate_mg_per_h: float, duration_min: int) -> str:
+def dose_summary(
+    mg_per_kg: float,
+    weight_kg: float,
+    dose_mg: float,
+    volume_ml: float,
+    concentration: float,
+    rate_ml_per_h: float,
+    rate_mg_per_h: float,
+    duration_min: int,
+) -> str:
     """The dose as a nurse checks it against the pump: mg/kg × kg = mg, mL, mL/h and mg/h."""
-    return (f"{mg_per_kg:g} mg/kg × {weight_kg:g} kg = {dose_mg:g} mg\n"
-            f"Volume {volume_ml:g} mL at {concentration:g} mg/mL\n"
-            f"Rate {rate_ml_per_h:g} mL/h ({rate_mg_per_h:g} mg/h) over {duration_min} min")
+    return (
+        f"{mg_per_kg:g} mg/kg × {weight_kg:g} kg = {dose_mg:g} mg\n"
+        f"Volume {volume_ml:g} mL at {concentration:g} mg/mL\n"
+        f"Rate {rate_ml_per_h:g} mL/h ({rate_mg_per_h:g} mg/h) over {duration_min} min"
+    )
 
 
 def plan_summary(plan: DosePlan) -> str:
     """A calculated plan in words."""
-    return dose_summary(plan.mg_per_kg, plan.weight_kg, plan.dose_mg, plan.volume_ml, plan.concentration_mg_per_ml,
-                        plan.rate_ml_per_h, plan.rate_mg_per_h, plan.duration_min)
+    return dose_summary(
+        plan.mg_per_kg,
+        plan.weight_kg,
+        plan.dose_mg,
+        plan.volume_ml,
+        plan.concentration_mg_per_ml,
+        plan.rate_ml_per_h,
+        plan.rate_mg_per_h,
+        plan.duration_min,
+    )
 
 
 def record_summary(dose: DoseRecord) -> str:
     """A prepared dose in words (mg/h is derived: the record keeps mL/h)."""
     mg_per_h = round(dose.dose_mg / (dose.duration_min / 60), 1)
-    return dose_summary(dose.mg_per_kg, dose.weight_kg, dose.dose_mg, dose.volume_ml, dose.concentration_mg_per_ml,
-                        dose.rate_ml_per_h, mg_per_h, dose.duration_min)
+    return dose_summary(
+        dose.mg_per_kg,
+        dose.weight_kg,
+        dose.dose_mg,
+        dose.volume_ml,
+        dose.concentration_mg_per_ml,
+        dose.rate_ml_per_h,
+        mg_per_h,
+        dose.duration_min,
+    )
 
 
 def _group_blockers(blockers: list[str]) -> list[str]:
@@ -110,7 +136,7 @@ class PreAssessmentSection(SectionBase):
         self._phase: Phase | None = None
         self._weight_kg: float | None = None
         self._dose: DoseRecord | None = None
-        self.previous_mg_per_kg = clinic.previous_dose(visit_id)
+        self.previous_mg_per_kg = clinic.infusion.previous_dose(visit_id)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -155,7 +181,7 @@ class PreAssessmentSection(SectionBase):
         self.fields.fill(self.mg_per_kg, f"{default:g}")
         self.mg_per_kg.textChanged.connect(self.update_dose_result)
         self.lot.textChanged.connect(self.update_dose_result)
-        self.refresh(clinic.visit(visit_id))
+        self.refresh(clinic.visits.get(visit_id))
 
     # ------------------------------------------------------------------ building
 
@@ -166,8 +192,9 @@ class PreAssessmentSection(SectionBase):
         grid.setVerticalSpacing(8)
         self.checklist: dict[str, ChecklistLine] = {}
         for row, item in enumerate(clinic.protocol.pre_infusion_checklist):
-            self.checklist[item.key] = ChecklistLine(f"pre_check_{item.key}", item.key, item.label,
-                                                     self.record_checklist, grid, row)
+            self.checklist[item.key] = ChecklistLine(
+                f"pre_check_{item.key}", item.key, item.label, self.record_checklist, grid, row
+            )
         grid.setRowStretch(len(self.checklist), 1)
         return box
 
@@ -297,8 +324,15 @@ class PreAssessmentSection(SectionBase):
         """Redraw from the record. Nothing here depends on the clock, so an unchanged record costs nothing."""
         detail = view.detail
         # The baseline, not every reading: a set charted during the infusion changes nothing here.
-        key = (detail.summary.phase, detail.events, detail.weight_kg, detail.dose, detail.baseline, detail.checklist,
-               detail.acknowledgements)
+        key = (
+            detail.summary.phase,
+            detail.events,
+            detail.weight_kg,
+            detail.dose,
+            detail.baseline,
+            detail.checklist,
+            detail.acknowledgements,
+        )
         if key == self._drawn:
             return
         self._drawn = key
@@ -327,8 +361,9 @@ class PreAssessmentSection(SectionBase):
             text = f"Visit {phase.label.lower()}: the pre-assessment is closed (read-only)."
         else:
             infusion = detail.event_time(Phase.INFUSING)
-            text = (f"Pre-assessment complete; infusion started at {local_time(infusion)}. "
-                    "Shown as recorded (read-only).")
+            text = (
+                f"Pre-assessment complete; infusion started at {local_time(infusion)}. Shown as recorded (read-only)."
+            )
         self.status.setText(text)
 
     def _draw_weight(self, detail: VisitDetail, editable: bool) -> None:
@@ -351,7 +386,8 @@ class PreAssessmentSection(SectionBase):
             temp = f" · {v.temp_c:g} °C" if v.temp_c is not None else ""
             self.baseline_recorded.setText(
                 f"Baseline: BP {v.sbp}/{v.dbp} · HR {v.hr} · SpO2 {v.spo2} % · RR {v.rr}{temp} — taken "
-                f"{local_time(v.taken_at)} by {self.names.name(baseline.entered_by)}")
+                f"{local_time(v.taken_at)} by {self.names.name(baseline.entered_by)}"
+            )
             set_style(self.baseline_recorded, "")
             needs = baseline_needs_physician(v, self.clinic.protocol.alerts)
         ack = detail.latest_acknowledgement(BASELINE_BP)
@@ -362,16 +398,20 @@ class PreAssessmentSection(SectionBase):
             return
         self.baseline_ack.setVisible(True)
         limits = self.clinic.protocol.alerts
-        above = f"BP {baseline.vitals.sbp}/{baseline.vitals.dbp} is above {limits.baseline_sbp_above}/" \
-                f"{limits.baseline_dbp_above}"
+        above = (
+            f"BP {baseline.vitals.sbp}/{baseline.vitals.dbp} is above {limits.baseline_sbp_above}/"
+            f"{limits.baseline_dbp_above}"
+        )
         if ack is not None:
-            self.baseline_ack.setText(f"✓ {above}: acknowledged by {self.names.name(ack.by)} at "
-                                      f"{local_time(ack.at)} — “{ack.note}”")
+            self.baseline_ack.setText(
+                f"✓ {above}: acknowledged by {self.names.name(ack.by)} at {local_time(ack.at)} — “{ack.note}”"
+            )
             set_style(self.baseline_ack, OK_STYLE)
             self.baseline_ack_button.setVisible(False)
         else:
-            self.baseline_ack.setText(f"⚠ {above}: a physician must acknowledge it, with a reason, "
-                                      "before the infusion starts.")
+            self.baseline_ack.setText(
+                f"⚠ {above}: a physician must acknowledge it, with a reason, before the infusion starts."
+            )
             set_style(self.baseline_ack, WARNING_STYLE)
             self.baseline_ack_button.setVisible(editable)
 
@@ -387,19 +427,26 @@ class PreAssessmentSection(SectionBase):
             self.fields.fill(self.mg_per_kg, "", force=True)
             self.fields.fill(self.lot, "", force=True)
         if self.previous_mg_per_kg is None:
-            self.previous.setText(f"First infusion of this patient: protocol default "
-                                  f"{self.clinic.protocol.dose.default_mg_per_kg:g} mg/kg.")
+            self.previous.setText(
+                f"First infusion of this patient: protocol default "
+                f"{self.clinic.protocol.dose.default_mg_per_kg:g} mg/kg."
+            )
         else:
             self.previous.setText(f"Previous infusion: {self.previous_mg_per_kg:g} mg/kg.")
         if dose is None:
-            self.prepared.setText("No dose prepared yet." if editable or detail.summary.phase is Phase.SCHEDULED
-                                  else "No dose was prepared.")
+            self.prepared.setText(
+                "No dose prepared yet."
+                if editable or detail.summary.phase is Phase.SCHEDULED
+                else "No dose was prepared."
+            )
             set_style(self.prepared, MUTED_STYLE)
         else:
-            self.prepared.setText(f"Prepared by {self.names.name(dose.by)} at {local_time(dose.at)}: "
-                                  f"{dose.dose_mg:g} mg {dose.drug} {dose.route} "
-                                  f"({dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg), "
-                                  f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h, lot {dose.lot_number}.")
+            self.prepared.setText(
+                f"Prepared by {self.names.name(dose.by)} at {local_time(dose.at)}: "
+                f"{dose.dose_mg:g} mg {dose.drug} {dose.route} "
+                f"({dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg), "
+                f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h, lot {dose.lot_number}."
+            )
             set_style(self.prepared, "")
         self._draw_dose_acknowledgement(detail, dose, editable)
         self.update_dose_result()
@@ -408,8 +455,9 @@ class PreAssessmentSection(SectionBase):
         reasons: tuple[str, ...] = ()
         if dose is not None:
             try:
-                _, review = self.clinic.calculate_dose(self.visit_id, dose.mg_per_kg, dose.lot_number,
-                                                       weight=dose.weight_kg)
+                _, review = self.clinic.infusion.calculate_dose(
+                    self.visit_id, dose.mg_per_kg, dose.lot_number, weight=dose.weight_kg
+                )
             except USER_ERRORS:  # a stored dose always recalculates; if not, the start gate still says so
                 review = None
             reasons = review.reasons if review is not None and review.needs_physician else ()
@@ -418,11 +466,15 @@ class PreAssessmentSection(SectionBase):
             self.dose_ack_button.setVisible(False)
             return
         self.dose_ack.setVisible(True)
-        ack = next((a for a in reversed(detail.acknowledgements)
-                    if a.subject == DOSE_OVERRIDE and a.subject_id == dose.id), None)
+        ack = next(
+            (a for a in reversed(detail.acknowledgements) if a.subject == DOSE_OVERRIDE and a.subject_id == dose.id),
+            None,
+        )
         if ack is not None:
-            self.dose_ack.setText(f"✓ Dose outside the protocol ({'; '.join(reasons)}): acknowledged by "
-                                  f"{self.names.name(ack.by)} at {local_time(ack.at)} — “{ack.note}”")
+            self.dose_ack.setText(
+                f"✓ Dose outside the protocol ({'; '.join(reasons)}): acknowledged by "
+                f"{self.names.name(ack.by)} at {local_time(ack.at)} — “{ack.note}”"
+            )
             set_style(self.dose_ack, OK_STYLE)
             self.dose_ack_button.setVisible(False)
         else:
@@ -434,16 +486,21 @@ class PreAssessmentSection(SectionBase):
         self.start_infusion_button.setEnabled(False)
         self.start_infusion_button.setVisible(phase is Phase.PRE_ASSESSMENT)
         if phase is Phase.SCHEDULED:
-            self.blockers.setText("Start the pre-assessment first; then tick the checklist, record the weight, "
-                                  "the baseline vital signs and the dose.")
+            self.blockers.setText(
+                "Start the pre-assessment first; then tick the checklist, record the weight, "
+                "the baseline vital signs and the dose."
+            )
             set_style(self.blockers, MUTED_STYLE)
             return
         if phase is not Phase.PRE_ASSESSMENT:
-            self.blockers.setText("The pre-assessment is closed." if phase in (Phase.CANCELLED, Phase.NO_SHOW)
-                                  else "✓ Every pre-infusion gate was met; the infusion has started.")
+            self.blockers.setText(
+                "The pre-assessment is closed."
+                if phase in (Phase.CANCELLED, Phase.NO_SHOW)
+                else "✓ Every pre-infusion gate was met; the infusion has started."
+            )
             set_style(self.blockers, MUTED_STYLE)
             return
-        blockers = _group_blockers(self.clinic.start_blockers(self.visit_id))
+        blockers = _group_blockers(self.clinic.infusion.start_blockers(self.visit_id))
         if blockers:
             self.blockers.setText("✗ Not yet — still needed:\n" + "\n".join(f"•  {b}" for b in blockers))
             set_style(self.blockers, ERROR_STYLE)
@@ -460,8 +517,11 @@ class PreAssessmentSection(SectionBase):
                 self.result.setText(record_summary(dose))
                 set_style(self.result, "")
             else:
-                self.result.setText("Record today's weight, then the calculator shows mg, mL and the pump rate."
-                                    if self._phase is Phase.SCHEDULED else "No dose was calculated.")
+                self.result.setText(
+                    "Record today's weight, then the calculator shows mg, mL and the pump rate."
+                    if self._phase is Phase.SCHEDULED
+                    else "No dose was calculated."
+                )
                 set_style(self.result, MUTED_STYLE)
             return
         if self._weight_kg is None:
@@ -472,18 +532,28 @@ class PreAssessmentSection(SectionBase):
         lot_note = ""
         try:
             try:
-                plan, review = self.clinic.calculate_dose(self.visit_id, self.mg_per_kg.text(), lot or _LOT_PLACEHOLDER)
+                plan, review = self.clinic.infusion.calculate_dose(
+                    self.visit_id, self.mg_per_kg.text(), lot or _LOT_PLACEHOLDER
+                )
             except USER_ERRORS as error:
                 if getattr(error, "field", None) != "lot_number":
                     raise
                 lot_note = str(getattr(error, "message", None) or error)
-                plan, review = self.clinic.calculate_dose(self.visit_id, self.mg_per_kg.text(), _LOT_PLACEHOLDER)
+                plan, review = self.clinic.infusion.calculate_dose(
+                    self.visit_id, self.mg_per_kg.text(), _LOT_PLACEHOLDER
+                )
         except USER_ERRORS as error:
             self.result.setText(f"⚠ {getattr(error, 'message', None) or error}")
             set_style(self.result, ERROR_STYLE)
             return
-        lines = [plan_summary(plan), f"Lot: {lot.upper()}" if lot and not lot_note else
-                 f"⚠ {lot_note}" if lot_note else "Lot: type it from the vial"]
+        lines = [
+            plan_summary(plan),
+            f"Lot: {lot.upper()}"
+            if lot and not lot_note
+            else f"⚠ {lot_note}"
+            if lot_note
+            else "Lot: type it from the vial",
+        ]
         if review.needs_physician:
             lines.append("⚠ Needs a physician's acknowledgement: " + "; ".join(review.reasons))
         self.result.setText("\n".join(lines))
@@ -493,16 +563,17 @@ class PreAssessmentSection(SectionBase):
 
     def start_infusion(self) -> None:
         """Start the pump once every gate holds (the clinic checks them again)."""
-        self.written(attempt(self.message, lambda: self.clinic.start_infusion(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.infusion.start_infusion(self.visit_id)))
 
     def start_pre_assessment(self) -> None:
         """The patient is in the chair."""
-        self.written(attempt(self.message, lambda: self.clinic.start_pre_assessment(self.visit_id)))
+        self.written(attempt(self.message, lambda: self.clinic.infusion.start_pre_assessment(self.visit_id)))
 
     def record_checklist(self, item_key: str, checked: bool) -> None:
         """Store one tick or untick as soon as it is made; a refusal puts the box back."""
-        changes = attempt(self.message,
-                          lambda: self.clinic.record_checklist(self.visit_id, CHECKLIST, item_key, checked))
+        changes = attempt(
+            self.message, lambda: self.clinic.bedside.record_checklist(self.visit_id, CHECKLIST, item_key, checked)
+        )
         if changes is None:
             self.checklist[item_key].put_back(not checked)
             return
@@ -510,7 +581,9 @@ class PreAssessmentSection(SectionBase):
 
     def record_weight(self) -> None:
         """Record today's weight as typed."""
-        changes = attempt(self.weight_message, lambda: self.clinic.record_weight(self.visit_id, self.weight.text()))
+        changes = attempt(
+            self.weight_message, lambda: self.clinic.infusion.record_weight(self.visit_id, self.weight.text())
+        )
         if changes is not None:
             self.fields.adopt(self.weight)
             self.weight_message.ok("Weight recorded")
@@ -518,8 +591,10 @@ class PreAssessmentSection(SectionBase):
 
     def prepare_dose(self) -> None:
         """Record the dose as calculated for today's weight."""
-        changes = attempt(self.dose_message,
-                          lambda: self.clinic.prepare_dose(self.visit_id, self.mg_per_kg.text(), self.lot.text()))
+        changes = attempt(
+            self.dose_message,
+            lambda: self.clinic.infusion.prepare_dose(self.visit_id, self.mg_per_kg.text(), self.lot.text()),
+        )
         if changes is None:
             return
         self.fields.adopt(self.mg_per_kg)
@@ -534,12 +609,12 @@ class PreAssessmentSection(SectionBase):
         """Ask a physician to acknowledge a baseline BP above the protocol limit."""
         limits = self.clinic.protocol.alerts
         return self.open_acknowledgement(
-            BASELINE_BP, f"The baseline blood pressure is above {limits.baseline_sbp_above}/"
-                         f"{limits.baseline_dbp_above}. A physician must say why it is safe to start the infusion.")
+            BASELINE_BP,
+            f"The baseline blood pressure is above {limits.baseline_sbp_above}/"
+            f"{limits.baseline_dbp_above}. A physician must say why it is safe to start the infusion.",
+        )
 
     def acknowledge_dose(self) -> PhysicianAcknowledgement:
         """Ask a physician to acknowledge a dose outside the protocol."""
         text = self.dose_ack.text().removeprefix("⚠ ")
         return self.open_acknowledgement(DOSE_OVERRIDE, f"{text} A physician must give the reason for this dose.")
-
-

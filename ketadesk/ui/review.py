@@ -76,8 +76,13 @@ OVERRIDES = {
 CHARTING_ROLES = frozenset({Role.NURSE, Role.PHYSICIAN})
 
 
-ALDRETE_NAMES = {"activity": "activity", "respiration": "respiration", "circulation": "circulation",
-                 "consciousness": "consciousness", "spo2": "SpO2"}
+ALDRETE_NAMES = {
+    "activity": "activity",
+    "respiration": "respiration",
+    "circulation": "circulation",
+    "consciousness": "consciousness",
+    "spo2": "SpO2",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +207,9 @@ def _visit_words(view: VisitView, patient: Patient) -> str:
     summary = view.detail.summary
     position = summary.position.label if summary.position else "not in a course"
     chair = f", chair {summary.chair}" if summary.chair else ""
-    return (f"{patient.display_name} (MRN {patient.mrn})\n"
-            f"Visit of {summary.scheduled_date.isoformat()}{chair} — {position}")
+    return (
+        f"{patient.display_name} (MRN {patient.mrn})\nVisit of {summary.scheduled_date.isoformat()}{chair} — {position}"
+    )
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -230,14 +236,19 @@ class SignDialog(QDialog):
         self.clinic = clinic
         self.visit_id = visit_id
         self.result_changes: Changes | None = None
-        view = clinic.visit(visit_id)
-        patient = clinic.patient(view.detail.summary.patient_id)
+        view = clinic.visits.get(visit_id)
+        patient = clinic.patients.get(view.detail.summary.patient_id)
         layout = QVBoxLayout(self)
         subject = _label("sign_subject", _visit_words(view, patient), bold=True)
         layout.addWidget(subject)
         discharged = view.detail.event_time(Phase.DISCHARGED)
-        layout.addWidget(_label("sign_discharged", f"Discharged {local_datetime(discharged)}"
-                                if discharged else "Not discharged", style=MUTED_STYLE))
+        layout.addWidget(
+            _label(
+                "sign_discharged",
+                f"Discharged {local_datetime(discharged)}" if discharged else "Not discharged",
+                style=MUTED_STYLE,
+            )
+        )
         form = QFormLayout()
         form.addRow("Signing as", _label("sign_signer", clinic.user.signature_name))
         self.meaning = QComboBox()
@@ -249,11 +260,14 @@ class SignDialog(QDialog):
         self.password = _password_field("sign_password")
         form.addRow("Password", self.password)
         layout.addLayout(form)
-        layout.addWidget(_label(
-            "sign_statement",
-            "Your signature records your printed name, the date and time, its meaning and a SHA-256 fingerprint of "
-            "the visit record shown. The visit is then locked; later corrections are added as signed addenda.",
-            style=MUTED_STYLE))
+        layout.addWidget(
+            _label(
+                "sign_statement",
+                "Your signature records your printed name, the date and time, its meaning and a SHA-256 fingerprint of "
+                "the visit record shown. The visit is then locked; later corrections are added as signed addenda.",
+                style=MUTED_STYLE,
+            )
+        )
         self.message = MessageLine("sign_message")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -274,7 +288,9 @@ class SignDialog(QDialog):
             self.password.setFocus()
             return
         meaning = self.meaning.currentText()
-        changes = attempt(self.message, lambda: self.clinic.sign_visit(self.visit_id, self.password.text(), meaning))
+        changes = attempt(
+            self.message, lambda: self.clinic.signing.sign_visit(self.visit_id, self.password.text(), meaning)
+        )
         if changes is None:
             self.password.selectAll()
             self.password.setFocus()
@@ -293,14 +309,17 @@ class AddendumDialog(QDialog):
         self.clinic = clinic
         self.visit_id = visit_id
         self.result_changes: Changes | None = None
-        view = clinic.visit(visit_id)
-        patient = clinic.patient(view.detail.summary.patient_id)
+        view = clinic.visits.get(visit_id)
+        patient = clinic.patients.get(view.detail.summary.patient_id)
         layout = QVBoxLayout(self)
         layout.addWidget(_label("addendum_subject", _visit_words(view, patient), bold=True))
-        layout.addWidget(_label(
-            "addendum_explanation",
-            "The signed record stays as it is. The addendum is added after it, time-stamped and signed by you.",
-            style=MUTED_STYLE))
+        layout.addWidget(
+            _label(
+                "addendum_explanation",
+                "The signed record stays as it is. The addendum is added after it, time-stamped and signed by you.",
+                style=MUTED_STYLE,
+            )
+        )
         form = QFormLayout()
         self.text = QPlainTextEdit()
         self.text.setObjectName("addendum_text")
@@ -337,8 +356,12 @@ class AddendumDialog(QDialog):
             self.message.error("Type your password to sign the addendum.")
             self.password.setFocus()
             return
-        changes = attempt(self.message, lambda: self.clinic.add_addendum(
-            self.visit_id, self.text.toPlainText(), self.reason.text(), self.password.text()))
+        changes = attempt(
+            self.message,
+            lambda: self.clinic.signing.add_addendum(
+                self.visit_id, self.text.toPlainText(), self.reason.text(), self.password.text()
+            ),
+        )
         if changes is None:
             self.password.selectAll()
             return
@@ -468,8 +491,7 @@ class ReviewScreen(QWidget):
         discharge_box, discharge_layout = _box("review_discharge_box", "Discharge")
         self.discharge_heading = _label("review_discharge_heading", style=MUTED_STYLE)
         discharge_layout.addWidget(self.discharge_heading)
-        self.checklist = EntryList("review_discharge_checklist", "The protocol has no discharge checklist.",
-                                   bold=False)
+        self.checklist = EntryList("review_discharge_checklist", "The protocol has no discharge checklist.", bold=False)
         discharge_layout.addWidget(self.checklist)
         self.discharge_event = EntryList("review_discharge", "Not discharged yet.")
         discharge_layout.addWidget(self.discharge_event)
@@ -508,12 +530,12 @@ class ReviewScreen(QWidget):
 
     def refresh(self) -> None:
         """Re-read the visit, its signature and addenda, and redraw the whole page."""
-        view = self.clinic.visit(self.visit_id)
+        view = self.clinic.visits.get(self.visit_id)
         self.view = view
         detail = view.detail
-        patient = self.clinic.patient(detail.summary.patient_id)
-        signature = self.clinic.visit_signature(self.visit_id)
-        addenda = self.clinic.addenda(self.visit_id)
+        patient = self.clinic.patients.get(detail.summary.patient_id)
+        signature = self.clinic.signing.signature(self.visit_id)
+        addenda = self.clinic.signing.addenda(self.visit_id)
         self._draw_header(detail, patient, signature, addenda)
         self.banner.show_visit(view, patient, self.clinic.today())
         self.dose.show_entries(self._dose_entries(detail))
@@ -533,12 +555,15 @@ class ReviewScreen(QWidget):
             return local_datetime(moment)
         return local_time(moment)
 
-    def _draw_header(self, detail: VisitDetail, patient: Patient, signature: Signature | None,
-                     addenda: list[Addendum]) -> None:
+    def _draw_header(
+        self, detail: VisitDetail, patient: Patient, signature: Signature | None, addenda: list[Addendum]
+    ) -> None:
         summary = detail.summary
         position = summary.position.label if summary.position else "not in a course"
-        self.title.setText(f"Review — {patient.display_name} · MRN {patient.mrn} · visit of "
-                           f"{summary.scheduled_date.isoformat()} · {position}")
+        self.title.setText(
+            f"Review — {patient.display_name} · MRN {patient.mrn} · visit of "
+            f"{summary.scheduled_date.isoformat()} · {position}"
+        )
         phase = summary.phase
         if phase is Phase.SIGNED and signature is not None:
             more = f" · {len(addenda)} addend{'um' if len(addenda) == 1 else 'a'} after it" if addenda else ""
@@ -583,15 +608,21 @@ class ReviewScreen(QWidget):
             return []
         day = detail.summary.scheduled_date
         entries = [
-            Entry(f"{dose.drug} {dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg = {dose.dose_mg:g} mg {dose.route}",
-                  f"{dose.volume_ml:g} ml at {dose.concentration_mg_per_ml:g} mg/ml over {dose.duration_min} min "
-                  f"({dose.rate_ml_per_h:g} ml/h) · lot {dose.lot_number}\n"
-                  f"Prepared {self._when(dose.at, day)} by {self.names.name(dose.by)}"),
+            Entry(
+                f"{dose.drug} {dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg = {dose.dose_mg:g} mg {dose.route}",
+                f"{dose.volume_ml:g} ml at {dose.concentration_mg_per_ml:g} mg/ml over {dose.duration_min} min "
+                f"({dose.rate_ml_per_h:g} ml/h) · lot {dose.lot_number}\n"
+                f"Prepared {self._when(dose.at, day)} by {self.names.name(dose.by)}",
+            ),
         ]
         entries.append(self._previous_dose(detail))
         if detail.weight_kg is not None and abs(detail.weight_kg - dose.weight_kg) > 0.05:
-            entries.append(Entry(f"Weight today {detail.weight_kg:g} kg differs from the dose's {dose.weight_kg:g} kg",
-                                 style=ERROR_STYLE))
+            entries.append(
+                Entry(
+                    f"Weight today {detail.weight_kg:g} kg differs from the dose's {dose.weight_kg:g} kg",
+                    style=ERROR_STYLE,
+                )
+            )
         return entries
 
     def _previous_dose(self, detail: VisitDetail) -> Entry:
@@ -601,15 +632,22 @@ class ReviewScreen(QWidget):
         next visit, and the infusion before *this* one is what a physician compares with.
         """
         this = detail.summary
-        earlier = [v for v in self.clinic.patient_history(this.patient_id).visits
-                   if v.dose is not None and v.event_time(Phase.INFUSING) is not None and v.summary.id != this.id
-                   and (v.summary.scheduled_date, v.summary.id) < (this.scheduled_date, this.id)]
+        earlier = [
+            v
+            for v in self.clinic.patients.history(this.patient_id).visits
+            if v.dose is not None
+            and v.event_time(Phase.INFUSING) is not None
+            and v.summary.id != this.id
+            and (v.summary.scheduled_date, v.summary.id) < (this.scheduled_date, this.id)
+        ]
         if not earlier:
             return Entry("First infusion on record for this patient", style=MUTED_STYLE)
         last = max(earlier, key=lambda v: (v.summary.scheduled_date, v.summary.id))
         assert last.dose is not None
-        return Entry(f"Previous infusion: {last.dose.mg_per_kg:g} mg/kg on {last.summary.scheduled_date.isoformat()}",
-                     style=MUTED_STYLE)
+        return Entry(
+            f"Previous infusion: {last.dose.mg_per_kg:g} mg/kg on {last.summary.scheduled_date.isoformat()}",
+            style=MUTED_STYLE,
+        )
 
     def _timeline_entries(self, detail: VisitDetail) -> list[Entry]:
         day = detail.summary.scheduled_date
@@ -621,15 +659,17 @@ class ReviewScreen(QWidget):
         return entries
 
     def _draw_vitals(self, detail: VisitDetail) -> None:
-        pending = {r.id for r in self.clinic.unacknowledged_alerts(self.visit_id)}
+        pending = {r.id for r in self.clinic.visits.unacknowledged_alerts(self.visit_id)}
         fill_readings_table(self.readings_table, detail, pending, newest_first=False, name=self.names.name)
         fit_table_height(self.readings_table)
         self.chart.draw(detail)
         count = len(detail.vitals)
         alerts = sum(1 for r in detail.vitals if r.alerts)
         baseline = detail.baseline
-        parts = [f"{count} reading{'s' if count != 1 else ''}, in time order",
-                 f"{alerts} with an alert" if alerts else "none crossed an alert threshold"]
+        parts = [
+            f"{count} reading{'s' if count != 1 else ''}, in time order",
+            f"{alerts} with an alert" if alerts else "none crossed an alert threshold",
+        ]
         if baseline is not None:
             parts.append(f"baseline {baseline.vitals.sbp}/{baseline.vitals.dbp}, HR {baseline.vitals.hr}")
         if pending:
@@ -653,18 +693,24 @@ class ReviewScreen(QWidget):
                 continue
             v = record.vitals
             words = ", ".join(a.label for a in record.alerts)
-            head = (f"⚠ {self._when(v.taken_at, day)}  {words} — BP {v.sbp}/{v.dbp}, HR {v.hr}, SpO2 {v.spo2} %, "
-                    f"RR {v.rr}")
+            head = (
+                f"⚠ {self._when(v.taken_at, day)}  {words} — BP {v.sbp}/{v.dbp}, HR {v.hr}, SpO2 {v.spo2} %, RR {v.rr}"
+            )
             acks = alert_acks.get(record.id, [])
             if acks:
-                body = "\n".join(f"Acknowledged {self._when(a.at, day)} by {self.names.name(a.by)}: {a.note}"
-                                 for a in acks)
+                body = "\n".join(
+                    f"Acknowledged {self._when(a.at, day)} by {self.names.name(a.by)}: {a.note}" for a in acks
+                )
                 entries.append(Entry(head, body, f"color: {ALERT_COLOUR};"))
             else:
                 entries.append(Entry(head, "NOT ACKNOWLEDGED", f"color: {ALERT_COLOUR};"))
         for ack in overrides:
-            entries.append(Entry(f"Physician acknowledgement — {OVERRIDES[ack.subject]}",
-                                 f"“{ack.note}” — {self.names.name(ack.by)}, {self._when(ack.at, day)}"))
+            entries.append(
+                Entry(
+                    f"Physician acknowledgement — {OVERRIDES[ack.subject]}",
+                    f"“{ack.note}” — {self.names.name(ack.by)}, {self._when(ack.at, day)}",
+                )
+            )
         return entries
 
     def _draw_scores(self, detail: VisitDetail) -> None:
@@ -673,8 +719,12 @@ class ReviewScreen(QWidget):
         table = self.scores
         table.setRowCount(len(scores))
         for row, score in enumerate(scores):
-            cells = (self._when(score.taken_at, day), SCALE_NAMES.get(score.scale, score.scale),
-                     score_text(score, self.clinic.protocol.aldrete_pass), self.names.name(score.by))
+            cells = (
+                self._when(score.taken_at, day),
+                SCALE_NAMES.get(score.scale, score.scale),
+                score_text(score, self.clinic.protocol.aldrete_pass),
+                self.names.name(score.by),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -685,11 +735,22 @@ class ReviewScreen(QWidget):
 
     def _note_entries(self, detail: VisitDetail) -> list[Entry]:
         day = detail.summary.scheduled_date
-        kinds = {"nursing": "Nursing", "dissociation": "Dissociation", "adverse_event": "Adverse event",
-                 "intervention": "Intervention", "physician": "Physician", "correction": "Correction"}
-        return [Entry(f"{self._when(n.at, day)} · {kinds.get(n.kind, n.kind.replace('_', ' ').capitalize())} · "
-                      f"{self.names.name(n.by)}", n.text)
-                for n in sorted(detail.notes, key=lambda n: (n.at, n.id))]
+        kinds = {
+            "nursing": "Nursing",
+            "dissociation": "Dissociation",
+            "adverse_event": "Adverse event",
+            "intervention": "Intervention",
+            "physician": "Physician",
+            "correction": "Correction",
+        }
+        return [
+            Entry(
+                f"{self._when(n.at, day)} · {kinds.get(n.kind, n.kind.replace('_', ' ').capitalize())} · "
+                f"{self.names.name(n.by)}",
+                n.text,
+            )
+            for n in sorted(detail.notes, key=lambda n: (n.at, n.id))
+        ]
 
     def _event_entries(self, detail: VisitDetail) -> list[Entry]:
         day = detail.summary.scheduled_date
@@ -699,29 +760,51 @@ class ReviewScreen(QWidget):
 
         def given_line(i: Intervention) -> str:
             note = f" — {i.note}" if i.note else ""
-            return (f"Given {self._when(i.given_at, day)}: {i.drug} {i.dose} {i.route.value}{note} "
-                    f"({self.names.name(i.by)})")
+            return (
+                f"Given {self._when(i.given_at, day)}: {i.drug} {i.dose} {i.route.value}{note} "
+                f"({self.names.name(i.by)})"
+            )
 
         for event in detail.adverse_events:
             lines = [event.description] if event.description else []
             lines.append(f"Charted {self._when(event.at, day)} by {self.names.name(event.by)}")
             lines.extend(f"→ {given_line(i)}" for i in given if i.adverse_event_id == event.id)
-            entries.append((event.onset_at, 0, Entry(f"{self._when(event.onset_at, day)}  {event.kind.label} (onset)",
-                                                     "\n".join(lines), f"color: {ALERT_COLOUR};")))
+            entries.append(
+                (
+                    event.onset_at,
+                    0,
+                    Entry(
+                        f"{self._when(event.onset_at, day)}  {event.kind.label} (onset)",
+                        "\n".join(lines),
+                        f"color: {ALERT_COLOUR};",
+                    ),
+                )
+            )
         for i in given:
             if i.adverse_event_id in known:
                 continue
-            entries.append((i.given_at, 1, Entry(f"{self._when(i.given_at, day)}  Given: {i.drug} {i.dose} "
-                                                 f"{i.route.value}", "\n".join(filter(None, [
-                                                     i.note, f"Charted by {self.names.name(i.by)}"])))))
+            entries.append(
+                (
+                    i.given_at,
+                    1,
+                    Entry(
+                        f"{self._when(i.given_at, day)}  Given: {i.drug} {i.dose} {i.route.value}",
+                        "\n".join(filter(None, [i.note, f"Charted by {self.names.name(i.by)}"])),
+                    ),
+                )
+            )
         return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]
 
     def _criteria_at_discharge(self, detail: VisitDetail, discharged: datetime) -> list[Criterion]:
         """The discharge criteria as they stood when the patient left (the observation clock stops there)."""
         stopped, _ = infusion_stop(detail)
-        times = VisitTimes(Phase.READY_FOR_DISCHARGE, detail.event_time(Phase.INFUSING), stopped,
-                           detail.dose.duration_min if detail.dose is not None else None,
-                           detail.vitals[-1].vitals.taken_at if detail.vitals else None)
+        times = VisitTimes(
+            Phase.READY_FOR_DISCHARGE,
+            detail.event_time(Phase.INFUSING),
+            stopped,
+            detail.dose.duration_min if detail.dose is not None else None,
+            detail.vitals[-1].vitals.taken_at if detail.vitals else None,
+        )
         timers = compute_timers(times, self.clinic.protocol, discharged)
         return readiness.discharge_criteria(self.clinic.protocol, detail, timers, discharged)
 
@@ -733,7 +816,7 @@ class ReviewScreen(QWidget):
             criteria = self._criteria_at_discharge(detail, event.at)
             self.discharge_heading.setText(f"Checklist as it stood at discharge ({self._when(event.at, day)}):")
         else:
-            criteria = self.clinic.discharge_criteria(self.visit_id)
+            criteria = self.clinic.discharge.criteria(self.visit_id)
             self.discharge_heading.setText("Checklist as it stands now (the patient is not discharged):")
         entries = []
         for criterion in criteria:
@@ -746,42 +829,59 @@ class ReviewScreen(QWidget):
                     detail_text = f"{verb} by {self.names.name(answer.by)} at {self._when(answer.at, day)}"
                     if answer.note:
                         detail_text += f" — {answer.note}"
-            entries.append(Entry(f"{mark}  {criterion.label} — {detail_text}",
-                                 style=OK_STYLE if criterion.met else ERROR_STYLE))
+            entries.append(
+                Entry(f"{mark}  {criterion.label} — {detail_text}", style=OK_STYLE if criterion.met else ERROR_STYLE)
+            )
         self.checklist.show_entries(entries)
         lines: list[Entry] = []
         if event is not None:
-            lines.append(Entry(f"Discharged {self._when(event.at, day)} by {self.names.name(event.by)}",
-                               f"Recorded with the discharge: {event.reason}" if event.reason else
-                               "Every criterion held at discharge."))
+            lines.append(
+                Entry(
+                    f"Discharged {self._when(event.at, day)} by {self.names.name(event.by)}",
+                    f"Recorded with the discharge: {event.reason}"
+                    if event.reason
+                    else "Every criterion held at discharge.",
+                )
+            )
         override = detail.latest_acknowledgement(readiness.DISCHARGE_OVERRIDE)
         if override is not None:
-            lines.append(Entry(f"Physician override — {OVERRIDES[readiness.DISCHARGE_OVERRIDE]}",
-                               f"“{override.note}” — {self.names.name(override.by)}, {self._when(override.at, day)}",
-                               WARNING_STYLE))
+            lines.append(
+                Entry(
+                    f"Physician override — {OVERRIDES[readiness.DISCHARGE_OVERRIDE]}",
+                    f"“{override.note}” — {self.names.name(override.by)}, {self._when(override.at, day)}",
+                    WARNING_STYLE,
+                )
+            )
         self.discharge_event.show_entries(lines)
 
     def _draw_signature(self, detail: VisitDetail, signature: Signature | None) -> None:
         if signature is not None:
             self.signature.setText(signature.manifestation)
             self.signature.setStyleSheet(OK_STYLE)
-            self.signature_detail.setText(f"SHA-256 of the signed record: {signature.content_hash}\n"
-                                          "The visit is locked; anything added later is an addendum below.")
+            self.signature_detail.setText(
+                f"SHA-256 of the signed record: {signature.content_hash}\n"
+                "The visit is locked; anything added later is an addendum below."
+            )
             self.signature_detail.setVisible(True)
             return
         self.signature.setText(NOT_SIGNED)
         self.signature.setStyleSheet(WARNING_STYLE)
-        self.signature_detail.setText("" if detail.summary.phase is Phase.DISCHARGED
-                                      else "A physician can sign once the patient is discharged.")
+        self.signature_detail.setText(
+            "" if detail.summary.phase is Phase.DISCHARGED else "A physician can sign once the patient is discharged."
+        )
         self.signature_detail.setVisible(bool(self.signature_detail.text()))
 
     def _addendum_entries(self, addenda: list[Addendum]) -> list[Entry]:
         entries = []
         for number, addendum in enumerate(addenda, start=1):
             signed = addendum.signature.manifestation if addendum.signature is not None else "NOT SIGNED"
-            entries.append(Entry(f"Addendum {number} — {local_datetime(addendum.at)} by "
-                                 f"{self.names.name(addendum.by)}",
-                                 f"{addendum.text}\nReason for the addendum: {addendum.reason}", signed=signed))
+            entries.append(
+                Entry(
+                    f"Addendum {number} — {local_datetime(addendum.at)} by {self.names.name(addendum.by)}",
+                    f"{addendum.text}\nReason for the addendum: {addendum.reason}",
+                    signed=signed,
+                )
+            )
         return entries
 
     # ------------------------------------------------------------------ writing

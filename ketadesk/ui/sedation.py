@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketadesk.clinic import Changes, Clinic, ValidationError, VisitView
-from ketadesk.clinic.api import NOTE_KINDS
+from ketadesk.core.charting import NOTE_KINDS
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.records import NoteRecord, ScoreRecord
 from ketadesk.core.scales import CADSS6_ITEMS, CADSS_ANCHORS, MOAAS_LEVELS, RASS_LEVELS, cadss6_total
@@ -125,8 +125,9 @@ class NoteEdit(QPlainTextEdit):
     and a plain callback is the cheapest way to hear of them.
     """
 
-    def __init__(self, on_focus_lost: Callable[[], object], on_submit: Callable[[], object],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, on_focus_lost: Callable[[], object], on_submit: Callable[[], object], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._on_focus_lost = on_focus_lost
         self._on_submit = on_submit
@@ -138,8 +139,10 @@ class NoteEdit(QPlainTextEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         """Ctrl+Enter saves the note; every other key types."""
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             self._on_submit()
             return
         super().keyPressEvent(event)
@@ -195,12 +198,12 @@ class ClockTimeEdit(QTimeEdit):
         local_now = now.astimezone()
         moment = datetime.combine(local_now.date(), time(chosen.hour(), chosen.minute())).astimezone()
         if moment > now + timedelta(minutes=1):
-            earlier = datetime.combine(local_now.date() - timedelta(days=1),
-                                       time(chosen.hour(), chosen.minute())).astimezone()
+            earlier = datetime.combine(
+                local_now.date() - timedelta(days=1), time(chosen.hour(), chosen.minute())
+            ).astimezone()
             if earlier >= now - timedelta(hours=12):
                 return earlier
         return moment
-
 
 
 class HistoryTable(QTableWidget):
@@ -270,7 +273,7 @@ class SedationSection(SectionBase):
         outer.addWidget(scroll)
 
         self._restore_draft()
-        self.refresh(clinic.visit(visit_id))
+        self.refresh(clinic.visits.get(visit_id))
 
     # ------------------------------------------------------------------ building
 
@@ -300,8 +303,12 @@ class SedationSection(SectionBase):
         box.setObjectName("cadss_group")
         layout = QVBoxLayout(box)
         anchors = " · ".join(f"{score} {anchor.lower()}" for score, anchor in enumerate(CADSS_ANCHORS))
-        layout.addWidget(_label("cadss_anchors", f"Ask the patient about right now; the observer-rated item is yours "
-                                                 f"to rate.\nEach item: {anchors}."))
+        layout.addWidget(
+            _label(
+                "cadss_anchors",
+                f"Ask the patient about right now; the observer-rated item is yours to rate.\nEach item: {anchors}.",
+            )
+        )
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         self.cadss_items: dict[int, QComboBox] = {}
@@ -383,8 +390,9 @@ class SedationSection(SectionBase):
         self.note_text = NoteEdit(self.flush_draft, self.save_note)
         self.note_text.setObjectName("note_text")
         self.note_text.setAccessibleName("Note text")
-        self.note_text.setPlaceholderText("What the patient describes, emergence reactions, what helped… "
-                                          "Kept as you type; Ctrl+Enter saves the note.")
+        self.note_text.setPlaceholderText(
+            "What the patient describes, emergence reactions, what helped… Kept as you type; Ctrl+Enter saves the note."
+        )
         self.note_text.setMinimumHeight(80)
         self.note_text.setMaximumHeight(120)
         self.note_text.textChanged.connect(self._note_typed)
@@ -517,8 +525,9 @@ class SedationSection(SectionBase):
         for widget in widgets:
             set_style(widget, "")
 
-    def _write(self, line: MessageLine, action: Callable[[], Changes],
-               fields: Mapping[str, tuple[QWidget, str]]) -> Changes | None:
+    def _write(
+        self, line: MessageLine, action: Callable[[], Changes], fields: Mapping[str, tuple[QWidget, str]]
+    ) -> Changes | None:
         """Run one clinic write; on a refusal report it on ``line`` and return None."""
         self._unmark(*(widget for widget, _ in fields.values()))
         try:
@@ -531,7 +540,7 @@ class SedationSection(SectionBase):
 
     def _written(self, changes: Changes) -> None:
         """Redraw from the record, then tell the workspace."""
-        self.refresh(self.clinic.visit(self.visit_id))
+        self.refresh(self.clinic.visits.get(self.visit_id))
         self.emit_changes(changes)
 
     def _now_text(self) -> str:
@@ -544,8 +553,11 @@ class SedationSection(SectionBase):
         moaas = self.moaas_picker.currentData()
         rass = self.rass_picker.currentData()
         self._unmark(self.moaas_picker, self.rass_picker)
-        missing = [(p, name) for p, name, value in ((self.moaas_picker, "MOAA/S", moaas),
-                                                   (self.rass_picker, "RASS", rass)) if value is None]
+        missing = [
+            (p, name)
+            for p, name, value in ((self.moaas_picker, "MOAA/S", moaas), (self.rass_picker, "RASS", rass))
+            if value is None
+        ]
         if missing:
             for picker, _ in missing:
                 set_style(picker, INVALID_STYLE)
@@ -554,9 +566,11 @@ class SedationSection(SectionBase):
             self.sedation_message.error(f"{names}: choose the level that matches the patient before recording.")
             return None
         fields = {"moaas": (self.moaas_picker, "MOAA/S"), "rass": (self.rass_picker, "RASS")}
-        changes = self._write(self.sedation_message,
-                              lambda: self.clinic.record_sedation(self.visit_id, moaas=int(moaas), rass=int(rass)),
-                              fields)
+        changes = self._write(
+            self.sedation_message,
+            lambda: self.clinic.bedside.record_sedation(self.visit_id, moaas=int(moaas), rass=int(rass)),
+            fields,
+        )
         if changes is None:
             return None
         self.moaas_picker.setCurrentIndex(-1)
@@ -595,7 +609,9 @@ class SedationSection(SectionBase):
             return None
         items = {n: int(v) for n, v in scores.items() if v is not None}
         fields = {f"cadss6 item {n}": (combo, f"CADSS item {n}") for n, combo in self.cadss_items.items()}
-        changes = self._write(self.cadss_message, lambda: self.clinic.record_cadss6(self.visit_id, items), fields)
+        changes = self._write(
+            self.cadss_message, lambda: self.clinic.bedside.record_cadss6(self.visit_id, items), fields
+        )
         if changes is None:
             return None
         total = self.cadss_total.text().removeprefix("Total ")
@@ -609,7 +625,7 @@ class SedationSection(SectionBase):
 
     def _read_draft(self, kind: str) -> str:
         try:
-            return self.clinic.draft(self.visit_id, draft_field(kind))
+            return self.clinic.bedside.draft(self.visit_id, draft_field(kind))
         except USER_ERRORS:
             return ""
 
@@ -640,7 +656,7 @@ class SedationSection(SectionBase):
     def _keep(self, kind: str, text: str) -> bool:
         """Write one draft slot; say so on the note line when it fails."""
         try:
-            self.clinic.save_draft(self.visit_id, draft_field(kind), text)
+            self.clinic.bedside.save_draft(self.visit_id, draft_field(kind), text)
         except USER_ERRORS as error:
             detail = str(getattr(error, "message", None) or error)
             self.note_message.error(f"The draft could not be kept ({detail}); save the note or copy the text.")
@@ -672,8 +688,10 @@ class SedationSection(SectionBase):
         if stored and stored != typed:
             merged = f"{typed.rstrip()}\n\n{stored}" if typed.strip() else stored
             if typed.strip():
-                self.note_message.ok(f"An earlier unsaved {NOTE_KIND_LABELS.get(new_kind, new_kind).lower()} "
-                                     f"draft was added below what you typed.")
+                self.note_message.ok(
+                    f"An earlier unsaved {NOTE_KIND_LABELS.get(new_kind, new_kind).lower()} "
+                    f"draft was added below what you typed."
+                )
         # The new slot first, then the old one cleared: a failure in between duplicates, never loses.
         # If the new slot cannot be written, the next flush tries again with what is on screen.
         self._saved_draft = merged if self._keep(new_kind, merged) else stored
@@ -687,9 +705,11 @@ class SedationSection(SectionBase):
         kind = self._draft_kind
         text = self.note_text.toPlainText()
         fields = {"text": (self.note_text, "Note"), "kind": (self.note_kind, "Kind")}
-        changes = self._write(self.note_message,
-                              lambda: self.clinic.add_note(self.visit_id, kind, text, draft_field=draft_field(kind)),
-                              fields)
+        changes = self._write(
+            self.note_message,
+            lambda: self.clinic.bedside.add_note(self.visit_id, kind, text, draft_field=draft_field(kind)),
+            fields,
+        )
         if changes is None:
             self.flush_draft()
             return None
@@ -729,9 +749,11 @@ class SedationSection(SectionBase):
             return None
         onset = self.adverse_onset.moment(self.clinic.clock.now())
         description = self.adverse_description.text()
-        changes = self._write(self.adverse_message,
-                              lambda: self.clinic.record_adverse_event(self.visit_id, str(kind), description, onset),
-                              fields)
+        changes = self._write(
+            self.adverse_message,
+            lambda: self.clinic.bedside.record_adverse_event(self.visit_id, str(kind), description, onset),
+            fields,
+        )
         if changes is None:
             return None
         label = AdverseEventKind(str(kind)).label
@@ -740,7 +762,7 @@ class SedationSection(SectionBase):
         self.adverse_description.clear()
         self.adverse_onset.reset(self.clinic.clock.now())
         self.adverse_message.ok(f"{label} charted, onset {when}")
-        self.refresh(self.clinic.visit(self.visit_id))
+        self.refresh(self.clinic.visits.get(self.visit_id))
         # What is given next is most often for this event: offer it, unless another is being charted.
         blank = not (self.intervention_drug.text() or self.intervention_dose.text())
         if blank and changes.created_id is not None:
@@ -772,9 +794,15 @@ class SedationSection(SectionBase):
         drug, dose, note = self.intervention_drug.text(), self.intervention_dose.text(), self.intervention_note.text()
         changes = self._write(
             self.intervention_message,
-            lambda: self.clinic.record_intervention(self.visit_id, drug=drug, dose=dose, route=str(route),
-                                                    given_at=given_at, note=note,
-                                                    adverse_event_id=None if event_id is None else int(event_id)),
+            lambda: self.clinic.bedside.record_intervention(
+                self.visit_id,
+                drug=drug,
+                dose=dose,
+                route=str(route),
+                given_at=given_at,
+                note=note,
+                adverse_event_id=None if event_id is None else int(event_id),
+            ),
             fields,
         )
         if changes is None:
@@ -796,7 +824,7 @@ class SedationSection(SectionBase):
         """A user's printed name for the lists (the record keeps the login)."""
         if login not in self._names:
             try:
-                user = self.clinic.user_by_login(login)
+                user = self.clinic.accounts.by_login(login)
             except USER_ERRORS:
                 user = None
             self._names[login] = user.signature_name if user is not None else login
@@ -830,8 +858,12 @@ class SedationSection(SectionBase):
         table = self.scores_history
         table.setRowCount(len(scores))
         for row, score in enumerate(scores):
-            cells = (local_time(score.taken_at), SCALE_NAMES.get(score.scale, score.scale), _score_text(score),
-                     self._name(score.by))
+            cells = (
+                local_time(score.taken_at),
+                SCALE_NAMES.get(score.scale, score.scale),
+                _score_text(score),
+                self._name(score.by),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -858,8 +890,9 @@ class SedationSection(SectionBase):
             what = f"{event.kind.label} — {event.description}" if event.description else event.kind.label
             item = QTreeWidgetItem([local_time(event.onset_at), what])
             item.setData(0, Qt.ItemDataRole.UserRole, event.id)
-            _tooltips(item, f"onset {local_time(event.onset_at)}; charted {local_time(event.at)} by "
-                            f"{self._name(event.by)}")
+            _tooltips(
+                item, f"onset {local_time(event.onset_at)}; charted {local_time(event.at)} by {self._name(event.by)}"
+            )
             parents[event.id] = item
             tops.append((event.onset_at, 0, item))
         for intervention in sorted(given, key=lambda i: (i.given_at, i.id)):
@@ -868,8 +901,11 @@ class SedationSection(SectionBase):
                 what = f"{what} — {intervention.note}"
             item = QTreeWidgetItem([local_time(intervention.given_at), what])
             item.setData(0, Qt.ItemDataRole.UserRole, intervention.id)
-            _tooltips(item, f"given {local_time(intervention.given_at)}; charted {local_time(intervention.at)} by "
-                            f"{self._name(intervention.by)}")
+            _tooltips(
+                item,
+                f"given {local_time(intervention.given_at)}; charted {local_time(intervention.at)} by "
+                f"{self._name(intervention.by)}",
+            )
             if intervention.adverse_event_id in known:
                 parents[int(intervention.adverse_event_id or 0)].addChild(item)
             else:

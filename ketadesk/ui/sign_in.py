@@ -55,7 +55,7 @@ def demo_path(database: Path) -> Path:
 
 def with_protocol(clinic: Clinic, protocol: Protocol) -> Clinic:
     """The same clinic and user under another protocol (after the clinic's name or chairs change)."""
-    return Clinic(clinic.store, clinic.clock, protocol, clinic.user)
+    return clinic.with_protocol(protocol)
 
 
 def role_words(user: User) -> str:
@@ -179,7 +179,7 @@ class SignInScreen(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for login, password in DEMO_PASSWORDS.items():
-            user = self.clinic.user_by_login(login)
+            user = self.clinic.accounts.by_login(login)
             if user is None:
                 continue
             row = table.rowCount()
@@ -250,8 +250,12 @@ class FirstStartScreen(QWidget):
 
         panel, layout = _panel(760)
         layout.addWidget(_title("first_start_title", "Welcome to KetaDesk"))
-        layout.addWidget(_note(f"Nobody can sign in to this clinic's database yet ({clinic.database_path}). "
-                               "Look around in a demo clinic first, or set this clinic up now."))
+        layout.addWidget(
+            _note(
+                f"Nobody can sign in to this clinic's database yet ({clinic.database_path}). "
+                "Look around in a demo clinic first, or set this clinic up now."
+            )
+        )
         columns = QHBoxLayout()
         columns.setSpacing(18)
         columns.addWidget(self._demo_box(), 2)
@@ -265,9 +269,13 @@ class FirstStartScreen(QWidget):
     def _demo_box(self) -> QGroupBox:
         box = QGroupBox("Look around first")
         inner = QVBoxLayout(box)
-        inner.addWidget(_note(f"A separate demo database ({DEMO_FILE}, in the same folder) with made-up "
-                              "patients, today's visits in every phase, and a login for each role. "
-                              "This clinic's own database stays empty."))
+        inner.addWidget(
+            _note(
+                f"A separate demo database ({DEMO_FILE}, in the same folder) with made-up "
+                "patients, today's visits in every phase, and a login for each role. "
+                "This clinic's own database stays empty."
+            )
+        )
         self.open_demo_button = _button("open_demo_button", "Open a &demo clinic")
         self.open_demo_button.clicked.connect(self.open_demo)
         inner.addWidget(self.open_demo_button)
@@ -319,14 +327,15 @@ class FirstStartScreen(QWidget):
             self.demo_message.error(f"{target} cannot be opened: {_text(error)}")
             return
         try:
-            usable = not existing.needs_setup()
+            usable = not existing.accounts.needs_setup()
         finally:
             existing.close()
         if usable and not same:
             self.demo_ready.emit(target)
             return
-        self.demo_message.error(f"{target} is not a demo clinic anyone can sign in to; move it out of the folder "
-                                "to have a fresh demo made.")
+        self.demo_message.error(
+            f"{target} is not a demo clinic anyone can sign in to; move it out of the folder to have a fresh demo made."
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.demo_progress.setRange(0, total)
@@ -395,11 +404,13 @@ class FirstStartScreen(QWidget):
         self.chairs.setRange(1, 24)
         self.chairs.setValue(min(max(self.clinic.protocol.chairs, 1), 24))
         self.login = _line("setup_login", "Administrator's login", placeholder="letters, digits, . _ -")
-        self.display_name = _line("setup_display_name", "Administrator's printed name",
-                                  placeholder="as under a signature")
+        self.display_name = _line(
+            "setup_display_name", "Administrator's printed name", placeholder="as under a signature"
+        )
         self.credentials = _line("setup_credentials", "Credentials", placeholder="RN, MD, … (may be empty)")
-        self.password = _line("setup_password", "Password", password=True,
-                              placeholder=f"at least {MIN_PASSWORD} characters")
+        self.password = _line(
+            "setup_password", "Password", password=True, placeholder=f"at least {MIN_PASSWORD} characters"
+        )
         self.password_again = _line("setup_password_again", "Password again", password=True)
         self.also_nurse = QCheckBox("also a nurse")
         self.also_nurse.setObjectName("setup_role_nurse")
@@ -450,9 +461,16 @@ class FirstStartScreen(QWidget):
         roles |= {Role.NURSE} if self.also_nurse.isChecked() else set()
         roles |= {Role.PHYSICIAN} if self.also_physician.isChecked() else set()
         login = self.login.text().strip().lower()
-        created = attempt(self.setup_message, lambda: self.clinic.setup_clinic(
-            login=login, display_name=self.display_name.text(), credentials=self.credentials.text(),
-            password=password, roles=frozenset(roles)))
+        created = attempt(
+            self.setup_message,
+            lambda: self.clinic.setup_clinic(
+                login=login,
+                display_name=self.display_name.text(),
+                credentials=self.credentials.text(),
+                password=password,
+                roles=frozenset(roles),
+            ),
+        )
         if created is None:
             return None
         # Signing in, not just being created, is what the audit trail should show for the first session.
@@ -537,7 +555,7 @@ class LockScreen(QWidget):
 
 def _confirmed(clinic: Clinic, password: str) -> Clinic:
     """``clinic`` once its user has re-entered the password to unlock (audited as an unlock)."""
-    clinic.confirm_password(password, "unlock")
+    clinic.accounts.confirm_password(password, "unlock")
     return clinic
 
 

@@ -42,8 +42,15 @@ class VitalsRow(QWidget):
 
     committed = Signal(object)
 
-    def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None, *, name: str = "vitals_row",
-                 baseline: bool | None = None) -> None:
+    def __init__(
+        self,
+        clinic: Clinic,
+        visit_id: int,
+        parent: QWidget | None = None,
+        *,
+        name: str = "vitals_row",
+        baseline: bool | None = None,
+    ) -> None:
         super().__init__(parent)
         self.clinic = clinic
         self.visit_id = visit_id
@@ -90,9 +97,15 @@ class VitalsRow(QWidget):
             set_style(box, "")
         typed = {key: box.text() for key, box in self.fields.items()}
         try:
-            changes = self.clinic.record_vitals(
-                self.visit_id, sbp=typed["sbp"], dbp=typed["dbp"], hr=typed["hr"], spo2=typed["spo2"],
-                rr=typed["rr"], temp_c=typed["temp_c"] or None, baseline=self.baseline,
+            changes = self.clinic.bedside.record_vitals(
+                self.visit_id,
+                sbp=typed["sbp"],
+                dbp=typed["dbp"],
+                hr=typed["hr"],
+                spo2=typed["spo2"],
+                rr=typed["rr"],
+                temp_c=typed["temp_c"] or None,
+                baseline=self.baseline,
             )
         except USER_ERRORS as error:
             field = getattr(error, "field", None)

@@ -117,8 +117,14 @@ def _bold(font: QFont) -> QFont:
     return bold
 
 
-def fill_readings_table(table: QTableWidget, detail: VisitDetail, pending: Collection[int] = (), *,
-                        newest_first: bool = True, name: Callable[[str], str] | None = None) -> None:
+def fill_readings_table(
+    table: QTableWidget,
+    detail: VisitDetail,
+    pending: Collection[int] = (),
+    *,
+    newest_first: bool = True,
+    name: Callable[[str], str] | None = None,
+) -> None:
     """Show every current reading of ``detail``: alert values marked with an arrow, in colour and in words.
 
     ``pending`` holds the ids of alert readings not acknowledged yet; the Alerts column says
@@ -138,9 +144,17 @@ def fill_readings_table(table: QTableWidget, detail: VisitDetail, pending: Colle
             when += " baseline"
         if record.corrects_id is not None:
             when += " (corrected)"
-        values = [when, str(v.sbp), str(v.dbp), str(v.hr), str(v.spo2), str(v.rr),
-                  "" if v.temp_c is None else f"{v.temp_c:.1f}",
-                  name(record.entered_by) if name is not None else record.entered_by, ""]
+        values = [
+            when,
+            str(v.sbp),
+            str(v.dbp),
+            str(v.hr),
+            str(v.spo2),
+            str(v.rr),
+            "" if v.temp_c is None else f"{v.temp_c:.1f}",
+            name(record.entered_by) if name is not None else record.entered_by,
+            "",
+        ]
         marked: dict[int, str] = {}
         for alert in record.alerts:
             column, arrow = ALERT_CELLS[alert]
@@ -206,8 +220,15 @@ class VitalsChart(QWidget):
     ``vitals_chart_legend``) so two charts on one screen stay distinct.
     """
 
-    def __init__(self, limits: AlertThresholds, parent: QWidget | None = None, *, name: str = "vitals_charts",
-                 prefix: str = "", observation_min: int = 0) -> None:
+    def __init__(
+        self,
+        limits: AlertThresholds,
+        parent: QWidget | None = None,
+        *,
+        name: str = "vitals_charts",
+        prefix: str = "",
+        observation_min: int = 0,
+    ) -> None:
         import pyqtgraph as pg  # loaded with the first chart, so the program starts (to the board) without it
 
         super().__init__(parent)
@@ -249,20 +270,21 @@ class VitalsChart(QWidget):
             "dbp": _Series(main, _pen(DBP_COLOUR), "t1", 9, DBP_COLOUR),
             "hr": _Series(main, _pen(HR_COLOUR, 1.5, Qt.PenStyle.DashLine), "o", 6, HR_COLOUR),
         }
-        self.alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5),
-                                               brush=None)
+        self.alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5), brush=None)
         main.addItem(self.alert_points)
         spo2 = self.spo2_chart.getPlotItem()
         spo2.setLabel("left", "SpO2 %")
         self.curves["spo2"] = _Series(spo2, _pen(SPO2_COLOUR), "s", 6, SPO2_COLOUR)
-        self.spo2_alert_points = pg.ScatterPlotItem(size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5),
-                                                    brush=None)
+        self.spo2_alert_points = pg.ScatterPlotItem(
+            size=16, symbol="o", pen=pg.mkPen(ALERT_COLOUR, width=2.5), brush=None
+        )
         spo2.addItem(self.spo2_alert_points)
         self._add_thresholds()
         self.start_markers = [self._marker(main), self._marker(spo2, label=False)]
         self.stop_markers = [self._marker(main, left_of_line=True, position=0.02), self._marker(spo2, label=False)]
-        self.planned_end_marker = self._marker(main, colour="#757575", style=Qt.PenStyle.DotLine, left_of_line=True,
-                                               position=0.02)
+        self.planned_end_marker = self._marker(
+            main, colour="#757575", style=Qt.PenStyle.DotLine, left_of_line=True, position=0.02
+        )
         # The key sits above the plot, in words and symbols, so it never hides a reading.
         self.legend = QLabel(
             f'<span style="color:{SBP_COLOUR}">▼ SBP</span> &nbsp; '
@@ -271,7 +293,8 @@ class VitalsChart(QWidget):
             f'<span style="color:{SPO2_COLOUR}">■ SpO2 (lower chart)</span> &nbsp; '
             f'<span style="color:{ALERT_COLOUR}">◯ reading that raised an alert</span> &nbsp; '
             f'<span style="color:{MARKER_COLOUR}">┆ infusion start / stop (dotted: planned end)</span> &nbsp; '
-            '<span style="color:#616161">- - alert thresholds (shaded: alert zone)</span>')
+            '<span style="color:#616161">- - alert thresholds (shaded: alert zone)</span>'
+        )
         self.legend.setObjectName(f"{prefix}vitals_chart_legend")
         self.legend.setWordWrap(True)
         # The legend belongs to the chart, which is always drawn on white: keep it readable in dark themes.
@@ -297,15 +320,26 @@ class VitalsChart(QWidget):
         for value, text, colour, position in lines:
             self.threshold_lines[text] = self._threshold(main, value, text, colour, position)
         # The SBP alert zone is shaded too: nothing normal lives up there, so the band reads at a glance.
-        band = pg.LinearRegionItem(values=(limits.sbp_at_or_above, 400), orientation="horizontal", movable=False,
-                                   brush=pg.mkBrush(198, 40, 40, 22), pen=pg.mkPen(None))
+        band = pg.LinearRegionItem(
+            values=(limits.sbp_at_or_above, 400),
+            orientation="horizontal",
+            movable=False,
+            brush=pg.mkBrush(198, 40, 40, 22),
+            pen=pg.mkPen(None),
+        )
         band.setZValue(-20)
         main.addItem(band)
         spo2 = self.spo2_chart.getPlotItem()
-        self.threshold_lines["spo2"] = self._threshold(spo2, limits.spo2_below, f"SpO2 < {limits.spo2_below}",
-                                                       SPO2_COLOUR, 0.02)
-        low_band = pg.LinearRegionItem(values=(0, limits.spo2_below), orientation="horizontal", movable=False,
-                                       brush=pg.mkBrush(198, 40, 40, 22), pen=pg.mkPen(None))
+        self.threshold_lines["spo2"] = self._threshold(
+            spo2, limits.spo2_below, f"SpO2 < {limits.spo2_below}", SPO2_COLOUR, 0.02
+        )
+        low_band = pg.LinearRegionItem(
+            values=(0, limits.spo2_below),
+            orientation="horizontal",
+            movable=False,
+            brush=pg.mkBrush(198, 40, 40, 22),
+            pen=pg.mkPen(None),
+        )
         low_band.setZValue(-20)
         spo2.addItem(low_band)
 
@@ -314,27 +348,48 @@ class VitalsChart(QWidget):
         import pyqtgraph as pg
 
         anchor = (0, 1) if position < 0.5 else (1, 1)  # the label sits just above the line, inside the plot
-        options = {"position": position, "color": colour, "anchors": [anchor, anchor],
-                   "fill": pg.mkBrush(255, 255, 255, 200)}
-        line = pg.InfiniteLine(pos=value, angle=0, movable=False, pen=_pen(colour, 1, Qt.PenStyle.DashLine),
-                               label=text, labelOpts=options)
+        options = {
+            "position": position,
+            "color": colour,
+            "anchors": [anchor, anchor],
+            "fill": pg.mkBrush(255, 255, 255, 200),
+        }
+        line = pg.InfiniteLine(
+            pos=value, angle=0, movable=False, pen=_pen(colour, 1, Qt.PenStyle.DashLine), label=text, labelOpts=options
+        )
         line.setZValue(-10)
         plot.addItem(line, ignoreBounds=True)
         return line
 
     @staticmethod
-    def _marker(plot: pg.PlotItem, *, label: bool = True, colour: str = MARKER_COLOUR,
-                style: Qt.PenStyle = Qt.PenStyle.DashDotLine, left_of_line: bool = False,
-                position: float = 0.97) -> pg.InfiniteLine:
+    def _marker(
+        plot: pg.PlotItem,
+        *,
+        label: bool = True,
+        colour: str = MARKER_COLOUR,
+        style: Qt.PenStyle = Qt.PenStyle.DashDotLine,
+        left_of_line: bool = False,
+        position: float = 0.97,
+    ) -> pg.InfiniteLine:
         # Labels of the stop and planned-end lines sit left of the line (they are near the right edge) and at the
         # foot of the chart, where readings seldom are, so they neither cover the start label nor an SBP alert.
         import pyqtgraph as pg
 
         anchor = (1, 1) if left_of_line else (0, 0)
-        options = {"position": position, "color": colour, "anchors": [anchor, anchor],
-                   "fill": pg.mkBrush(255, 255, 255, 220)}
-        line = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=_pen(colour, 2, style),
-                               label="" if label else None, labelOpts=options if label else None)
+        options = {
+            "position": position,
+            "color": colour,
+            "anchors": [anchor, anchor],
+            "fill": pg.mkBrush(255, 255, 255, 220),
+        }
+        line = pg.InfiniteLine(
+            pos=0,
+            angle=90,
+            movable=False,
+            pen=_pen(colour, 2, style),
+            label="" if label else None,
+            labelOpts=options if label else None,
+        )
         line.setVisible(False)
         plot.addItem(line, ignoreBounds=True)
         return line
@@ -350,10 +405,19 @@ class VitalsChart(QWidget):
         self.curves["dbp"].setData(xs, [r.vitals.dbp for r in readings])
         self.curves["hr"].setData(xs, [r.vitals.hr for r in readings])
         self.curves["spo2"].setData(xs, [r.vitals.spo2 for r in readings])
-        fields = {AlertKind.SBP_HIGH: "sbp", AlertKind.SBP_LOW: "sbp", AlertKind.DBP_HIGH: "dbp",
-                  AlertKind.HR_HIGH: "hr", AlertKind.HR_LOW: "hr"}
-        points = [(x, getattr(r.vitals, fields[a])) for x, r in zip(xs, readings, strict=True)
-                  for a in r.alerts if a in fields]
+        fields = {
+            AlertKind.SBP_HIGH: "sbp",
+            AlertKind.SBP_LOW: "sbp",
+            AlertKind.DBP_HIGH: "dbp",
+            AlertKind.HR_HIGH: "hr",
+            AlertKind.HR_LOW: "hr",
+        }
+        points = [
+            (x, getattr(r.vitals, fields[a]))
+            for x, r in zip(xs, readings, strict=True)
+            for a in r.alerts
+            if a in fields
+        ]
         low = [(x, r.vitals.spo2) for x, r in zip(xs, readings, strict=True) if AlertKind.SPO2_LOW in r.alerts]
         if (points, low) != self._alert_rings:  # most readings raise no alert: leave the rings as they are
             self._alert_rings = (points, low)

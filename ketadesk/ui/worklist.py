@@ -127,7 +127,7 @@ class WorklistPanel(QWidget):
     def refresh(self) -> None:
         """Re-read the visits awaiting a signature and redraw, keeping the selected visit selected."""
         selected = self.current_visit_id()
-        self.rows = [self._row(summary) for summary in self.clinic.awaiting_signature()]
+        self.rows = [self._row(summary) for summary in self.clinic.signing.awaiting()]
         self.title.setText(f"Awaiting signature: {self.count}")
         table = self.table
         table.setRowCount(len(self.rows))
@@ -151,14 +151,15 @@ class WorklistPanel(QWidget):
         self.open_button.setEnabled(bool(self.rows))
 
     def _row(self, summary: VisitSummary) -> WorklistRow:
-        detail = self.clinic.visit(summary.id).detail
+        detail = self.clinic.visits.get(summary.id).detail
         event = next((e for e in reversed(detail.events) if e.phase is Phase.DISCHARGED), None)
         flags: list[str] = []
         overridden = (event is not None and bool(event.reason)) or detail.latest_acknowledgement(
-            DISCHARGE_OVERRIDE) is not None
+            DISCHARGE_OVERRIDE
+        ) is not None
         if overridden:
             flags.append("⚠ Discharged under a physician's override")
-        pending = [a for r in self.clinic.unacknowledged_alerts(summary.id) for a in r.alerts]
+        pending = [a for r in self.clinic.visits.unacknowledged_alerts(summary.id) for a in r.alerts]
         if pending:
             words = ", ".join(dict.fromkeys(a.label for a in pending))
             flags.append(f"⚠ Alert not acknowledged: {words}")

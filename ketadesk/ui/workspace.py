@@ -52,8 +52,11 @@ class VisitWorkspace(QWidget):
         self.sedation = SedationSection(clinic, visit_id, self)
         self.discharge = DischargeSection(clinic, visit_id, self)
         self.sections: list[SectionBase] = [self.pre_assessment, self.monitoring, self.sedation, self.discharge]
-        for section, title in zip(self.sections, ("&1 Pre-assessment", "&2 Monitoring",
-                                                  "&3 Sedation && dissociation", "&4 Discharge"), strict=True):
+        for section, title in zip(
+            self.sections,
+            ("&1 Pre-assessment", "&2 Monitoring", "&3 Sedation && dissociation", "&4 Discharge"),
+            strict=True,
+        ):
             self.tabs.addTab(section, title)
             section.changed.connect(self._on_changed)
         layout.addWidget(self.tabs, 1)
@@ -77,10 +80,10 @@ class VisitWorkspace(QWidget):
         the others when they are shown or on the next tick, so Enter is not kept waiting
         for screens nobody sees.
         """
-        view = self.clinic.visit(self.visit_id)
+        view = self.clinic.visits.get(self.visit_id)
         previous = self.view.detail.summary.phase if self.view is not None else None
         self.view = view
-        patient = self.clinic.patient(view.detail.summary.patient_id)
+        patient = self.clinic.patients.get(view.detail.summary.patient_id)
         self.banner.show_visit(view, patient, self.clinic.today())
         current = self.tabs.currentIndex()
         for index, section in enumerate(self.sections):

@@ -94,12 +94,12 @@ def test_every_record_row_has_its_audit_row(tiny: tuple[Path, bulk.Progress]) ->
 
 def test_check_passes_on_the_loaded_clinic(clinic: Clinic) -> None:
     """Integrity, foreign keys, schema version and the whole audit chain hold after a bulk load."""
-    assert clinic.check() == []
+    assert clinic.maintenance.check() == []
 
 
 def test_board_shows_today_in_several_phases(clinic: Clinic) -> None:
     """Today's board lists exactly the visits booked for today, in varied phases, with timers."""
-    board = clinic.board(NOW.date())
+    board = clinic.visits.board(NOW.date())
     assert len(board) == TINY.today_visits
     phases = {v.phase for v in board}
     assert len(phases) >= 3
@@ -114,7 +114,7 @@ def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, bul
     with closing(sqlite3.connect(tiny[0])) as conn:
         patient_id, visits = conn.execute(
             "SELECT patient_id, count(*) FROM visits GROUP BY patient_id ORDER BY 2 DESC LIMIT 1").fetchone()
-    history = clinic.patient_history(patient_id)
+    history = clinic.patients.history(patient_id)
     assert len(history.visits) == visits
     assert len(history.courses) == 1
     discharged = [v for v in history.visits if v.summary.phase in (Phase.DISCHARGED, Phase.SIGNED)]
@@ -144,16 +144,16 @@ def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tup
         signed_day = date.fromisoformat(signed_at[:10])
         assert signed_at > discharged_at and signed_day.weekday() < 5
         assert 1 <= (signed_day - date.fromisoformat(visit_day)).days <= 3
-    waiting = [v.id for v in clinic.awaiting_signature()]
+    waiting = [v.id for v in clinic.signing.awaiting()]
     assert sorted(waiting) == sorted(v for v, day in discharged.items() if day >= first_unsigned)
     assert TINY.today_visits is not None
-    assert 0 < clinic.awaiting_signature_count() == len(waiting) <= TINY.today_visits
+    assert 0 < clinic.signing.awaiting_count() == len(waiting) <= TINY.today_visits
 
 
 def test_signatures_verify_and_their_audit_rows_match_the_api(clinic: Clinic,
                                                                tiny: tuple[Path, bulk.Progress]) -> None:
     """Each generated signature seals the visit as stored, and is audited as Clinic.seal_visit audits it."""
-    assert clinic.signature_problems() == []
+    assert clinic.signing.problems() == []
     with closing(sqlite3.connect(tiny[0])) as conn:
         signature_id, visit_id, signer_id, at, sealed = conn.execute(
             "SELECT id, visit_id, signer_id, signed_at, content_hash FROM signatures ORDER BY id LIMIT 1").fetchone()
@@ -166,7 +166,7 @@ def test_signatures_verify_and_their_audit_rows_match_the_api(clinic: Clinic,
         (signer_id, "phase", "visit", visit_id, audit._canonical({"phase": "discharged"}),
          audit._canonical({"phase": "signed", "reason": VISIT_MEANING})),
     ]
-    assert sealed == content_hash(canonical_visit(clinic.visit(visit_id).detail))
+    assert sealed == content_hash(canonical_visit(clinic.visits.get(visit_id).detail))
 
 
 def test_sealed_content_that_drifts_from_the_stored_record_stops_the_load(
@@ -223,7 +223,7 @@ def test_checklists_can_be_included(tmp_path: Path, protocol: Protocol) -> None:
     assert last.counts["checklist_entries"] > 0
     opened = Clinic.open(path, FakeClock(NOW), protocol)
     try:
-        assert opened.check() == []
+        assert opened.maintenance.check() == []
     finally:
         opened.close()
 

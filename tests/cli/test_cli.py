@@ -31,8 +31,9 @@ def _command() -> list[str]:
 def _subprocess(*args: object, cwd: Path, data_home: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "KETADESK_DB"}
     env["XDG_DATA_HOME"] = str(data_home)
-    return subprocess.run([*_command(), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [*_command(), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False
+    )
 
 
 @pytest.fixture
@@ -62,13 +63,16 @@ def _digest(path: Path) -> str:
 def _make_newer(path: Path) -> None:
     """Record a migration this program does not know, as a newer KetaDesk would."""
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('ketadesk', '9999_future', '2030-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('ketadesk', '9999_future', '2030-01-01')"
+    )
     conn.commit()
     conn.close()
 
 
 # ----------------------------------------------------------------------------- version and usage
+
 
 def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
     """--version prints the installed package version and exits 0."""
@@ -98,8 +102,9 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert command in out
 
 
-def test_no_command_starts_the_workstation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                          isolated_data_folder: Path) -> None:
+def test_no_command_starts_the_workstation(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_data_folder: Path
+) -> None:
     """With no command the GUI starts on the chosen database; main([]) does not read the process's own argv."""
     started: list[tuple[Path, str | None]] = []
 
@@ -129,6 +134,7 @@ def test_usage_mistakes_are_one_line_with_exit_2(capsys: pytest.CaptureFixture[s
 
 
 # ----------------------------------------------------------------------------- demo
+
 
 def test_demo_in_a_real_process_then_refuses_a_second_fill(tmp_path: Path, isolated_data_folder: Path) -> None:
     """`ketadesk --db X demo --patients 8` shows progress on stderr and exits 0; a second demo into X exits 1."""
@@ -178,6 +184,7 @@ def test_demo_without_db_goes_to_the_data_folder(run: Run, isolated_data_folder:
 
 # ----------------------------------------------------------------------------- visits
 
+
 def test_visits_json_lists_todays_visits(run: Run, demo_copy: Callable[[str], Path]) -> None:
     """visits --json gives today's visits with id, patient, mrn, date, chair, phase and course position."""
     code, out, err = run("--db", demo_copy("clinic.sqlite"), "visits", "--json")
@@ -193,8 +200,18 @@ def test_visits_json_lists_todays_visits(run: Run, demo_copy: Callable[[str], Pa
         assert row["course_position"] is None or row["course_position"].startswith(("Infusion", "Maintenance"))
     phases = {row["phase"] for row in rows}
     assert "infusing" in phases
-    assert phases <= {"scheduled", "pre_assessment", "infusing", "stopped_early", "observation",
-                      "ready_for_discharge", "discharged", "signed", "cancelled", "no_show"}
+    assert phases <= {
+        "scheduled",
+        "pre_assessment",
+        "infusing",
+        "stopped_early",
+        "observation",
+        "ready_for_discharge",
+        "discharged",
+        "signed",
+        "cancelled",
+        "no_show",
+    }
 
 
 def test_visits_table_has_a_header_and_a_row_per_visit(run: Run, demo_copy: Callable[[str], Path]) -> None:
@@ -230,6 +247,7 @@ def test_visits_with_an_impossible_date(run: Run, demo_copy: Callable[[str], Pat
 
 
 # ----------------------------------------------------------------------------- check
+
 
 def test_check_passes_on_the_demo(run: Run, demo_copy: Callable[[str], Path]) -> None:
     """check on a freshly built demo database exits 0 and says what it checked."""
@@ -277,6 +295,7 @@ def test_check_of_a_file_that_is_not_a_database(run: Run, tmp_path: Path) -> Non
 
 # ----------------------------------------------------------------------------- backup
 
+
 def test_backup_writes_a_copy_that_passes_check(run: Run, demo_copy: Callable[[str], Path], tmp_path: Path) -> None:
     """backup DEST writes a verified copy holding the same patients, and check passes on the copy."""
     db = demo_copy("clinic.sqlite")
@@ -306,8 +325,7 @@ def test_backup_without_dest_goes_beside_the_database(run: Run, demo_copy: Calla
 
 
 @pytest.mark.parametrize("where", ["missing-folder/b.sqlite", "clinic.sqlite", "."])
-def test_backup_to_an_impossible_place(run: Run, demo_copy: Callable[[str], Path], tmp_path: Path,
-                                       where: str) -> None:
+def test_backup_to_an_impossible_place(run: Run, demo_copy: Callable[[str], Path], tmp_path: Path, where: str) -> None:
     """A backup into a missing folder, over the database itself, or onto a folder is one line and exit 1."""
     db = demo_copy("clinic.sqlite")
     code, _, err = run("--db", db, "backup", tmp_path / where)
@@ -327,8 +345,10 @@ def test_backup_of_a_missing_database(run: Run, tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- which database
 
-def test_ketadesk_db_chooses_the_database(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          isolated_data_folder: Path) -> None:
+
+def test_ketadesk_db_chooses_the_database(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_data_folder: Path
+) -> None:
     """KETADESK_DB points every command at its file; nothing lands in the data folder."""
     db = tmp_path / "from-env.sqlite"
     monkeypatch.setenv("KETADESK_DB", str(db))
@@ -354,8 +374,9 @@ def test_db_option_wins_over_the_environment(run: Run, tmp_path: Path, monkeypat
 
 
 @pytest.mark.parametrize("command", [["check"], ["visits", "--json"], ["demo", "--patients", "1"], ["backup"]])
-def test_newer_database_is_refused_and_untouched(run: Run, demo_copy: Callable[[str], Path],
-                                                 command: list[str]) -> None:
+def test_newer_database_is_refused_and_untouched(
+    run: Run, demo_copy: Callable[[str], Path], command: list[str]
+) -> None:
     """A file from a newer KetaDesk is refused with one line saying 'newer', exit 1, and not one byte changes."""
     db = demo_copy("clinic.sqlite")
     _make_newer(db)
@@ -368,8 +389,9 @@ def test_newer_database_is_refused_and_untouched(run: Run, demo_copy: Callable[[
     assert not (db.parent / "backups").exists()
 
 
-def test_newer_database_refused_in_a_real_process(demo_copy: Callable[[str], Path], tmp_path: Path,
-                                                  isolated_data_folder: Path) -> None:
+def test_newer_database_refused_in_a_real_process(
+    demo_copy: Callable[[str], Path], tmp_path: Path, isolated_data_folder: Path
+) -> None:
     """The installed script refuses a newer database the same way: exit 1, one line, file unchanged."""
     db = demo_copy("clinic.sqlite")
     _make_newer(db)
@@ -397,8 +419,9 @@ def test_the_signature_count_matches_the_worklist_and_the_phase_steps(demo_maste
         store.close()
 
 
-def test_check_names_a_worklist_row_removed_behind_the_programs_back(demo_copy: Callable[[str], Path],
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_names_a_worklist_row_removed_behind_the_programs_back(
+    demo_copy: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     """The worklist the triggers keep is checked against the phase steps it is derived from."""
     path = demo_copy("clinic.sqlite")
     with sqlite3.connect(path) as raw:
@@ -416,10 +439,12 @@ def test_upgrading_to_the_kept_worklist_fills_it_from_the_phase_steps(demo_copy:
 
     path = demo_copy("clinic.sqlite")
     with sqlite3.connect(path) as raw:  # take the file back to schema 4, as an older KetaDesk left it
-        expected = [r[0] for r in raw.execute("SELECT visit_id FROM awaiting_signature ORDER BY discharged_at, "
-                                              "visit_id")]
+        expected = [
+            r[0] for r in raw.execute("SELECT visit_id FROM awaiting_signature ORDER BY discharged_at, visit_id")
+        ]
         for statement in (
-            "DROP TRIGGER awaiting_signature_on_discharge", "DROP TRIGGER awaiting_signature_on_sign",
+            "DROP TRIGGER awaiting_signature_on_discharge",
+            "DROP TRIGGER awaiting_signature_on_sign",
             "DROP TABLE awaiting_signature",
             "CREATE INDEX visit_events_discharged ON visit_events(visit_id) WHERE phase = 'discharged'",
             "CREATE INDEX visit_events_signed ON visit_events(visit_id) WHERE phase = 'signed'",

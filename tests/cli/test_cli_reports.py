@@ -50,7 +50,7 @@ def _visits(db: Path) -> list[tuple[int, int | None, Phase]]:
     """(visit id, course id, phase) of every visit with something charted, oldest first."""
     clinic = Clinic.open(db, SystemClock(), config.load_clinic_protocol(db))
     try:
-        return [(r.summary.id, r.summary.course_id, r.summary.phase) for r in clinic.export_visits()]
+        return [(r.id, r.course_id, r.phase) for r in clinic.reports.export_visits()]
     finally:
         clinic.close()
 
@@ -82,21 +82,31 @@ def test_report_course(run: Run, db: Path, tmp_path: Path) -> None:
     assert "Course summary" in PdfReader(tmp_path / "course.pdf").pages[0].extract_text()
 
 
-@pytest.mark.parametrize(("args", "exit_code", "words"), [
-    (["report", "-o", "x.pdf"], 2, "VISIT_ID or --course"),
-    (["report", "1", "--course", "1", "-o", "x.pdf"], 2, "VISIT_ID or --course"),
-    (["report", "abc", "-o", "x.pdf"], 2, "invalid int value"),
-    (["report", "99999", "-o", "x.pdf"], 1, "no visit with id 99999"),
-    (["report", "--course", "99999", "-o", "x.pdf"], 1, "no course with id 99999"),
-    (["report", "1"], 2, "-o"),
-    (["csv", "-o", "x.csv"], 2, "VISIT_ID or --all"),
-    (["csv", "1", "--all", "-o", "x.csv"], 2, "VISIT_ID or --all"),
-    (["fhir", "99999", "-o", "x.json"], 1, "no visit with id 99999"),
-    (["export", "out", "--from", "2026-02-30"], 2, "--from '2026-02-30' is not a date"),
-    (["export", "out", "--workers", "0"], 2, "--workers 0"),
-])
-def test_mistakes_are_one_line(capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path,
-                               monkeypatch: pytest.MonkeyPatch, args: list[str], exit_code: int, words: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "exit_code", "words"),
+    [
+        (["report", "-o", "x.pdf"], 2, "VISIT_ID or --course"),
+        (["report", "1", "--course", "1", "-o", "x.pdf"], 2, "VISIT_ID or --course"),
+        (["report", "abc", "-o", "x.pdf"], 2, "invalid int value"),
+        (["report", "99999", "-o", "x.pdf"], 1, "no visit with id 99999"),
+        (["report", "--course", "99999", "-o", "x.pdf"], 1, "no course with id 99999"),
+        (["report", "1"], 2, "-o"),
+        (["csv", "-o", "x.csv"], 2, "VISIT_ID or --all"),
+        (["csv", "1", "--all", "-o", "x.csv"], 2, "VISIT_ID or --all"),
+        (["fhir", "99999", "-o", "x.json"], 1, "no visit with id 99999"),
+        (["export", "out", "--from", "2026-02-30"], 2, "--from '2026-02-30' is not a date"),
+        (["export", "out", "--workers", "0"], 2, "--workers 0"),
+    ],
+)
+def test_mistakes_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+    db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    exit_code: int,
+    words: str,
+) -> None:
     """Missing or clashing arguments, unknown ids and bad dates: one line, the right exit code, no file."""
     monkeypatch.chdir(tmp_path)
     try:

@@ -22,7 +22,7 @@ def row_counts(clinic: Clinic) -> RowCounts:
 
 def chart(nurse: Clinic, visit_id: int, sbp: int = 130, dbp: int = 82) -> int:
     """Chart a normal set of vitals now and return its id."""
-    created = nurse.record_vitals(visit_id, sbp=sbp, dbp=dbp, hr=76, spo2=98, rr=14).created_id
+    created = nurse.bedside.record_vitals(visit_id, sbp=sbp, dbp=dbp, hr=76, spo2=98, rr=14).created_id
     assert created is not None
     return created
 
@@ -31,4 +31,4 @@ def tick_discharge(nurse: Clinic, visit_id: int, *, skip: tuple[str, ...] = ()) 
     """Tick every discharge item a nurse ticks by hand, except ``skip``."""
     for item in nurse.protocol.discharge_checklist:
         if not item.automatic and item.key not in skip:
-            nurse.record_checklist(visit_id, "discharge", item.key, True)
+            nurse.bedside.record_checklist(visit_id, "discharge", item.key, True)

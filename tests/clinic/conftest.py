@@ -23,16 +23,17 @@ def refused(clinic: Clinic) -> Refused:
     """
 
     @contextmanager
-    def guard(error: type[BaseException] = ValidationError, field: str | None = None,
-              match: str | None = None) -> Iterator[pytest.ExceptionInfo[BaseException]]:
-        audit_before, patients_before, rows_before = clinic.audit_count(), clinic.patient_count(), row_counts(clinic)
+    def guard(
+        error: type[BaseException] = ValidationError, field: str | None = None, match: str | None = None
+    ) -> Iterator[pytest.ExceptionInfo[BaseException]]:
+        audit_before, patients_before, rows_before = clinic.audit.count(), clinic.patients.count(), row_counts(clinic)
         with pytest.raises(error, match=match) as caught:
             yield caught
         if field is not None:
             assert isinstance(caught.value, ValidationError)
             assert caught.value.field == field, f"named {caught.value.field!r}, expected {field!r}"
-        assert clinic.audit_count() == audit_before
-        assert clinic.patient_count() == patients_before
+        assert clinic.audit.count() == audit_before
+        assert clinic.patients.count() == patients_before
         assert row_counts(clinic) == rows_before
 
     return guard
@@ -43,7 +44,7 @@ def infusing(nurse: Clinic, visit_id: int, clock: FakeClock) -> int:
     """The visit with its pre-assessment done and the pump started (normal baseline, 0.5 mg/kg)."""
     ready_to_infuse(nurse, visit_id)
     clock.advance(minutes=2)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     return visit_id
 
 
@@ -53,7 +54,7 @@ def observing(nurse: Clinic, infusing: int, clock: FakeClock) -> int:
     for _ in range(4):
         clock.advance(minutes=10)
         chart(nurse, infusing)
-    nurse.stop_infusion(infusing)
+    nurse.infusion.stop_infusion(infusing)
     return infusing
 
 
@@ -61,8 +62,8 @@ def observing(nurse: Clinic, infusing: int, clock: FakeClock) -> int:
 def recovered(nurse: Clinic, observing: int, clock: FakeClock) -> int:
     """The visit in observation with vitals, sedation and Aldrete at pass charted, 30 min after the stop."""
     chart(nurse, observing)
-    nurse.record_sedation(observing, moaas=5, rass=0)
-    nurse.record_aldrete(observing, AldreteScore(2, 2, 2, 2, 2))
+    nurse.bedside.record_sedation(observing, moaas=5, rass=0)
+    nurse.discharge.record_aldrete(observing, AldreteScore(2, 2, 2, 2, 2))
     clock.advance(minutes=15)
     chart(nurse, observing)
     clock.advance(minutes=15)
@@ -72,5 +73,5 @@ def recovered(nurse: Clinic, observing: int, clock: FakeClock) -> int:
 @pytest.fixture
 def ready(nurse: Clinic, recovered: int) -> int:
     """The visit marked ready for discharge, no discharge item ticked yet."""
-    nurse.mark_ready_for_discharge(recovered)
+    nurse.discharge.mark_ready(recovered)
     return recovered

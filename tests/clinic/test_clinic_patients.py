@@ -17,45 +17,45 @@ from tests.helpers import make_patient
 
 def test_register_stores_the_cleaned_patient_and_audits_it(nurse: Clinic) -> None:
     """Registering normalises the fields (MRN upper case, names trimmed), stores them and adds one audit entry."""
-    before = nurse.audit_count()
-    change = nurse.register_patient(make_patient(mrn="kd-00042", family_name="  Núñez ", given_name="Zoë\n"))
+    before = nurse.audit.count()
+    change = nurse.patients.register(make_patient(mrn="kd-00042", family_name="  Núñez ", given_name="Zoë\n"))
     assert change.created_id is not None
     assert change.patients == frozenset({change.created_id})
-    stored = nurse.patient(change.created_id)
+    stored = nurse.patients.get(change.created_id)
     assert (stored.mrn, stored.family_name, stored.given_name) == ("KD-00042", "Núñez", "Zoë")
     assert stored.diagnoses == (Diagnosis.PTSD,)
-    assert nurse.patient_count() == 1
-    assert nurse.audit_count() == before + 1
-    assert nurse.patient_by_mrn("kd-00042") == stored
-    assert nurse.check() == []
+    assert nurse.patients.count() == 1
+    assert nurse.audit.count() == before + 1
+    assert nurse.patients.by_mrn("kd-00042") == stored
+    assert nurse.maintenance.check() == []
 
 
 def test_edit_creates_a_new_revision_and_keeps_the_old(nurse: Clinic) -> None:
     """An edit is a new revision with an audit entry holding the old and new values; the current record changes."""
-    patient_id = nurse.register_patient(make_patient()).created_id
+    patient_id = nurse.patients.register(make_patient()).created_id
     assert patient_id is not None
-    before = nurse.audit_count()
-    nurse.edit_patient(patient_id, make_patient(allergies="Penicillin; latex", weight_kg=72.5))
-    assert nurse.patient(patient_id).allergies == "Penicillin; latex"
-    assert nurse.patient(patient_id).weight_kg == 72.5
+    before = nurse.audit.count()
+    nurse.patients.edit(patient_id, make_patient(allergies="Penicillin; latex", weight_kg=72.5))
+    assert nurse.patients.get(patient_id).allergies == "Penicillin; latex"
+    assert nurse.patients.get(patient_id).weight_kg == 72.5
     assert store_patients.revisions(nurse.store, patient_id) == 2
-    assert nurse.audit_count() == before + 1
+    assert nurse.audit.count() == before + 1
     entry = store_audit.entries_for(nurse.store, "patient", patient_id)[-1]
     assert entry.action == "revise"
     assert entry.actor == "nurse"
     assert '"Penicillin"' in (entry.before or "")
     assert "Penicillin; latex" in (entry.after or "")
-    assert nurse.check() == []
+    assert nurse.maintenance.check() == []
 
 
 def test_edit_with_nothing_changed_writes_nothing(nurse: Clinic) -> None:
     """Saving an unchanged patient adds no revision and no audit entry."""
-    patient_id = nurse.register_patient(make_patient()).created_id
+    patient_id = nurse.patients.register(make_patient()).created_id
     assert patient_id is not None
-    before = nurse.audit_count()
-    nurse.edit_patient(patient_id, make_patient())
+    before = nurse.audit.count()
+    nurse.patients.edit(patient_id, make_patient())
     assert store_patients.revisions(nurse.store, patient_id) == 1
-    assert nurse.audit_count() == before
+    assert nurse.audit.count() == before
 
 
 @pytest.mark.parametrize(
@@ -76,68 +76,72 @@ def test_edit_with_nothing_changed_writes_nothing(nurse: Clinic) -> None:
         ({"medications": "Sertraline\x07"}, "medications"),
     ],
 )
-def test_register_refuses_a_bad_field_and_stores_nothing(nurse: Clinic, refused: Refused, changes: dict[str, object],
-                                                         field: str) -> None:
+def test_register_refuses_a_bad_field_and_stores_nothing(
+    nurse: Clinic, refused: Refused, changes: dict[str, object], field: str
+) -> None:
     """A bad field raises ValidationError naming it; no patient, revision or audit entry is written."""
     with refused(field=field):
-        nurse.register_patient(make_patient(**changes))  # type: ignore[arg-type]
-    assert nurse.patient_count() == 0
+        nurse.patients.register(make_patient(**changes))  # type: ignore[arg-type]
+    assert nurse.patients.count() == 0
 
 
 def test_edit_refuses_a_bad_field_and_keeps_the_record(nurse: Clinic, refused: Refused) -> None:
     """A bad edit raises ValidationError naming the field and leaves the current revision as it was."""
-    patient_id = nurse.register_patient(make_patient()).created_id
+    patient_id = nurse.patients.register(make_patient()).created_id
     assert patient_id is not None
     with refused(field="family_name"):
-        nurse.edit_patient(patient_id, make_patient(family_name=""))
-    assert nurse.patient(patient_id).family_name == "Núñez"
+        nurse.patients.edit(patient_id, make_patient(family_name=""))
+    assert nurse.patients.get(patient_id).family_name == "Núñez"
     assert store_patients.revisions(nurse.store, patient_id) == 1
 
 
 def test_duplicate_mrn_and_changed_mrn_are_refused(nurse: Clinic, refused: Refused) -> None:
     """An MRN is registered once and never changed by an edit; both refusals store nothing."""
-    patient_id = nurse.register_patient(make_patient()).created_id
+    patient_id = nurse.patients.register(make_patient()).created_id
     assert patient_id is not None
     with refused(field="mrn", match="already registered"):
-        nurse.register_patient(make_patient(family_name="Other"))
+        nurse.patients.register(make_patient(family_name="Other"))
     with refused(StoreError, match="MRN is fixed"):
-        nurse.edit_patient(patient_id, make_patient(mrn="KD-99999"))
+        nurse.patients.edit(patient_id, make_patient(mrn="KD-99999"))
 
 
 def test_find_by_name_part_and_mrn_prefix(nurse: Clinic) -> None:
     """find_patients matches any part of a name and the start of an MRN, and treats % and _ literally."""
-    for mrn, family, given in [("KD-1001", "Núñez", "Zoë"), ("KD-1002", "Lindqvist", "Åsa"),
-                               ("AB-2001", "O'Brien", "Siobhan")]:
-        nurse.register_patient(make_patient(mrn=mrn, family_name=family, given_name=given))
-    assert [p.mrn for p in nurse.find_patients("ñe")] == ["KD-1001"]
-    assert [p.mrn for p in nurse.find_patients("kd-100")] == ["KD-1002", "KD-1001"]  # sorted by family name
-    assert [p.mrn for p in nurse.find_patients("Åsa Lindqvist")] == ["KD-1002"]
-    assert [p.mrn for p in nurse.find_patients("O'Bri")] == ["AB-2001"]
-    assert nurse.find_patients("%") == []
-    assert nurse.find_patients("_") == []
-    assert nurse.find_patients("   ") == []
+    for mrn, family, given in [
+        ("KD-1001", "Núñez", "Zoë"),
+        ("KD-1002", "Lindqvist", "Åsa"),
+        ("AB-2001", "O'Brien", "Siobhan"),
+    ]:
+        nurse.patients.register(make_patient(mrn=mrn, family_name=family, given_name=given))
+    assert [p.mrn for p in nurse.patients.find("ñe")] == ["KD-1001"]
+    assert [p.mrn for p in nurse.patients.find("kd-100")] == ["KD-1002", "KD-1001"]  # sorted by family name
+    assert [p.mrn for p in nurse.patients.find("Åsa Lindqvist")] == ["KD-1002"]
+    assert [p.mrn for p in nurse.patients.find("O'Bri")] == ["AB-2001"]
+    assert nurse.patients.find("%") == []
+    assert nurse.patients.find("_") == []
+    assert nurse.patients.find("   ") == []
 
 
 def test_find_matches_a_name_typed_in_decomposed_form(nurse: Clinic) -> None:
     """A search typed with combining accents (NFD, as some keyboards send) finds the name stored in NFC."""
-    nurse.register_patient(make_patient())
+    nurse.patients.register(make_patient())
     typed = unicodedata.normalize("NFD", "Zoë")
     assert typed != "Zoë"
-    assert [p.given_name for p in nurse.find_patients(typed)] == ["Zoë"]
+    assert [p.given_name for p in nurse.patients.find(typed)] == ["Zoë"]
 
 
 def test_find_shows_the_latest_revision(nurse: Clinic) -> None:
     """After a name change, the new name is found and the old one is not."""
-    patient_id = nurse.register_patient(make_patient()).created_id
+    patient_id = nurse.patients.register(make_patient()).created_id
     assert patient_id is not None
-    nurse.edit_patient(patient_id, make_patient(family_name="Okafor"))
-    assert [p.id for p in nurse.find_patients("Okafor")] == [patient_id]
-    assert nurse.find_patients("Núñez") == []
+    nurse.patients.edit(patient_id, make_patient(family_name="Okafor"))
+    assert [p.id for p in nurse.patients.find("Okafor")] == [patient_id]
+    assert nurse.patients.find("Núñez") == []
 
 
 def test_search_with_a_nul_character_matches_nothing(nurse: Clinic) -> None:
     """SQLite's LIKE stops at NUL, so 'Zo\\0…' must not quietly search for 'Zo' (no stored name holds a NUL)."""
-    nurse.register_patient(make_patient())
-    assert nurse.find_patients("Zo") != []
-    assert nurse.find_patients("Zo\x00xyz") == []
-    assert nurse.find_patients("\x00") == []
+    nurse.patients.register(make_patient())
+    assert nurse.patients.find("Zo") != []
+    assert nurse.patients.find("Zo\x00xyz") == []
+    assert nurse.patients.find("\x00") == []

@@ -13,8 +13,21 @@ from ketadesk.core.patient import NAME_MAX, NOTE_MAX
 from tests.clinic.clinic_steps import row_counts
 from tests.helpers import make_patient
 
-SQL = ["'); DROP TABLE vitals;--", "Robert'); DROP TABLE patients;--", "' OR '1'='1", '"; DELETE FROM audit; --',
-       "%", "_", "\\", "\\%", "O''Brien", "x' || (SELECT hash FROM audit) || '", "NULL", "\x00", "%%_\\_%"]
+SQL = [
+    "'); DROP TABLE vitals;--",
+    "Robert'); DROP TABLE patients;--",
+    "' OR '1'='1",
+    '"; DELETE FROM audit; --',
+    "%",
+    "_",
+    "\\",
+    "\\%",
+    "O''Brien",
+    "x' || (SELECT hash FROM audit) || '",
+    "NULL",
+    "\x00",
+    "%%_\\_%",
+]
 # Any Unicode text, the SQL metacharacters above, and mixtures of the two.
 TEXT = st.one_of(
     st.text(max_size=120),
@@ -47,40 +60,47 @@ def test_patient_names_round_trip_or_are_refused_whole(nurse: Clinic, family: st
     mrn = _next_mrn()
     before = row_counts(nurse)
     try:
-        change = nurse.register_patient(make_patient(mrn=mrn, family_name=family, given_name=given_name))
+        change = nurse.patients.register(make_patient(mrn=mrn, family_name=family, given_name=given_name))
     except ValidationError as error:
         assert error.field in ("family_name", "given_name")
         assert row_counts(nurse) == before
-        assert nurse.patient_by_mrn(mrn) is None
+        assert nurse.patients.by_mrn(mrn) is None
         return
     assert change.created_id is not None
-    stored = nurse.patient(change.created_id)
+    stored = nurse.patients.get(change.created_id)
     assert (stored.family_name, stored.given_name) == (_expected(family), _expected(given_name))
-    assert [p.mrn for p in nurse.find_patients(stored.family_name, limit=10_000) if p.mrn == mrn] == [mrn]
+    assert [p.mrn for p in nurse.patients.find(stored.family_name, limit=10_000) if p.mrn == mrn] == [mrn]
     assert "vitals" in row_counts(nurse)
-    assert nurse.check() == []
+    assert nurse.maintenance.check() == []
 
 
 @SETTINGS
 @given(allergies=TEXT, medications=TEXT, note=TEXT)
 @example(allergies="Penicillin'); DROP TABLE vitals;--", medications="line one\nline two\t", note="  ")
 @example(allergies="x" * (NOTE_MAX + 1), medications="", note="")
-def test_patient_free_text_round_trips_or_is_refused_whole(nurse: Clinic, allergies: str, medications: str,
-                                                           note: str) -> None:
+def test_patient_free_text_round_trips_or_is_refused_whole(
+    nurse: Clinic, allergies: str, medications: str, note: str
+) -> None:
     """Allergies, medications and the substance-use note keep newlines and any script, or are refused whole."""
     mrn = _next_mrn()
     before = row_counts(nurse)
     try:
-        change = nurse.register_patient(make_patient(mrn=mrn, allergies=allergies, medications=medications,
-                                                     substance_use=True, substance_use_note=note))
+        change = nurse.patients.register(
+            make_patient(
+                mrn=mrn, allergies=allergies, medications=medications, substance_use=True, substance_use_note=note
+            )
+        )
     except ValidationError as error:
         assert error.field in ("allergies", "medications", "substance_use_note")
         assert row_counts(nurse) == before
         return
     assert change.created_id is not None
-    stored = nurse.patient(change.created_id)
+    stored = nurse.patients.get(change.created_id)
     assert (stored.allergies, stored.medications, stored.substance_use_note) == (
-        _expected(allergies), _expected(medications), _expected(note))
+        _expected(allergies),
+        _expected(medications),
+        _expected(note),
+    )
 
 
 @SETTINGS
@@ -92,15 +112,15 @@ def test_visit_notes_round_trip_or_are_refused_whole(nurse: Clinic, visit_id: in
     """A visit note is stored exactly (NFC, trimmed) with its kind, or refused with ValidationError naming 'text'."""
     before = row_counts(nurse)
     try:
-        change = nurse.add_note(visit_id, kind, text)
+        change = nurse.bedside.add_note(visit_id, kind, text)
     except ValidationError as error:
         assert error.field == "text"
         assert row_counts(nurse) == before
         return
-    notes = nurse.visit(visit_id).detail.notes
+    notes = nurse.visits.get(visit_id).detail.notes
     saved = next(n for n in notes if n.id == change.created_id)
     assert (saved.kind, saved.text) == (kind, _expected(text))
-    assert nurse.check() == []
+    assert nurse.maintenance.check() == []
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -110,9 +130,9 @@ def test_visit_notes_round_trip_or_are_refused_whole(nurse: Clinic, visit_id: in
 @example(text="%' OR 1=1 --")
 def test_searching_any_text_never_fails(nurse: Clinic, text: str) -> None:
     """find_patients answers any text with a list (wildcards and quotes are literal), never an error."""
-    if nurse.patient_count() == 0:
-        nurse.register_patient(make_patient(mrn="KD-55555"))
-    found = nurse.find_patients(text)
+    if nurse.patients.count() == 0:
+        nurse.patients.register(make_patient(mrn="KD-55555"))
+    found = nurse.patients.find(text)
     assert isinstance(found, list)
     needle = _expected(text)
     for patient in found:
@@ -124,6 +144,6 @@ def test_searching_any_text_never_fails(nurse: Clinic, text: str) -> None:
 @given(name=st.text(alphabet=st.characters(categories=["Lu", "Ll", "Lo"]), min_size=1, max_size=NAME_MAX))
 def test_names_of_letters_in_any_script_are_always_accepted(nurse: Clinic, name: str) -> None:
     """A one-line name made of letters in any script is never refused."""
-    change = nurse.register_patient(make_patient(mrn=_next_mrn(), family_name=name, given_name=name))
+    change = nurse.patients.register(make_patient(mrn=_next_mrn(), family_name=name, given_name=name))
     assert change.created_id is not None
-    assert nurse.patient(change.created_id).family_name == _expected(name)
+    assert nurse.patients.get(change.created_id).family_name == _expected(name)

@@ -21,53 +21,61 @@ from tests.helpers import make_patient, ready_to_infuse
 
 
 def _phases(clinic: Clinic, visit_id: int) -> list[Phase]:
-    return [e.phase for e in clinic.visit(visit_id).detail.events]
+    return [e.phase for e in clinic.visits.get(visit_id).detail.events]
 
 
 def test_whole_visit_from_check_in_to_discharge(nurse: Clinic, visit_id: int, clock: FakeClock) -> None:
     """Every step of a normal visit is accepted in order, each write adds audit entries, and the chain verifies."""
-    audit = [nurse.audit_count()]
+    audit = [nurse.audit.count()]
 
     def step(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         result = call(*args, **kwargs)
-        audit.append(nurse.audit_count())
+        audit.append(nurse.audit.count())
         assert audit[-1] > audit[-2], f"{call.__name__} wrote no audit entry"
         return result
 
-    step(nurse.start_pre_assessment, visit_id)
+    step(nurse.infusion.start_pre_assessment, visit_id)
     for item in nurse.protocol.pre_infusion_checklist:
-        step(nurse.record_checklist, visit_id, "pre_infusion", item.key, True)
-    step(nurse.record_weight, visit_id, "70,4")
-    baseline = step(nurse.record_vitals, visit_id, sbp="128", dbp="80", hr="72", spo2="98", rr="14", temp_c="36,8")
+        step(nurse.bedside.record_checklist, visit_id, "pre_infusion", item.key, True)
+    step(nurse.infusion.record_weight, visit_id, "70,4")
+    baseline = step(
+        nurse.bedside.record_vitals, visit_id, sbp="128", dbp="80", hr="72", spo2="98", rr="14", temp_c="36,8"
+    )
     assert baseline.warnings == ()
-    dose = step(nurse.prepare_dose, visit_id, "0.5", "kt2301-15")
+    dose = step(nurse.infusion.prepare_dose, visit_id, "0.5", "kt2301-15")
     assert dose.warnings == ()
-    assert nurse.start_blockers(visit_id) == []
+    assert nurse.infusion.start_blockers(visit_id) == []
     clock.advance(minutes=3)
-    step(nurse.start_infusion, visit_id)
+    step(nurse.infusion.start_infusion, visit_id)
     for minute in (10, 20, 30, 40):
         clock.advance(minutes=10)
-        step(nurse.record_vitals, visit_id, sbp=132, dbp=84, hr=78, spo2=97, rr=14)
+        step(nurse.bedside.record_vitals, visit_id, sbp=132, dbp=84, hr=78, spo2=97, rr=14)
         if minute == 20:
-            step(nurse.record_sedation, visit_id, moaas=4, rass=-1)
-            step(nurse.record_cadss6, visit_id, {1: 2, 2: 1, 6: 2, 7: 0, 15: 1, 22: 0})
-            step(nurse.add_note, visit_id, "dissociation", "Floating feeling, calm; music helped.")
-    step(nurse.stop_infusion, visit_id)
-    step(nurse.record_vitals, visit_id, sbp=126, dbp=80, hr=74, spo2=98, rr=14)
+            step(nurse.bedside.record_sedation, visit_id, moaas=4, rass=-1)
+            step(nurse.bedside.record_cadss6, visit_id, {1: 2, 2: 1, 6: 2, 7: 0, 15: 1, 22: 0})
+            step(nurse.bedside.add_note, visit_id, "dissociation", "Floating feeling, calm; music helped.")
+    step(nurse.infusion.stop_infusion, visit_id)
+    step(nurse.bedside.record_vitals, visit_id, sbp=126, dbp=80, hr=74, spo2=98, rr=14)
     clock.advance(minutes=30)
-    step(nurse.record_vitals, visit_id, sbp=124, dbp=78, hr=70, spo2=99, rr=14)
-    step(nurse.record_sedation, visit_id, moaas=5, rass=0)
-    step(nurse.record_aldrete, visit_id, AldreteScore(2, 2, 2, 2, 2))
-    step(nurse.mark_ready_for_discharge, visit_id)
+    step(nurse.bedside.record_vitals, visit_id, sbp=124, dbp=78, hr=70, spo2=99, rr=14)
+    step(nurse.bedside.record_sedation, visit_id, moaas=5, rass=0)
+    step(nurse.discharge.record_aldrete, visit_id, AldreteScore(2, 2, 2, 2, 2))
+    step(nurse.discharge.mark_ready, visit_id)
     for item in nurse.protocol.discharge_checklist:
         if not item.automatic:
-            step(nurse.record_checklist, visit_id, "discharge", item.key, True)
-    assert all(c.met for c in nurse.discharge_criteria(visit_id))
-    step(nurse.discharge, visit_id)
+            step(nurse.bedside.record_checklist, visit_id, "discharge", item.key, True)
+    assert all(c.met for c in nurse.discharge.criteria(visit_id))
+    step(nurse.discharge.discharge, visit_id)
 
-    view = nurse.visit(visit_id)
-    assert _phases(nurse, visit_id) == [Phase.SCHEDULED, Phase.PRE_ASSESSMENT, Phase.INFUSING, Phase.OBSERVATION,
-                                        Phase.READY_FOR_DISCHARGE, Phase.DISCHARGED]
+    view = nurse.visits.get(visit_id)
+    assert _phases(nurse, visit_id) == [
+        Phase.SCHEDULED,
+        Phase.PRE_ASSESSMENT,
+        Phase.INFUSING,
+        Phase.OBSERVATION,
+        Phase.READY_FOR_DISCHARGE,
+        Phase.DISCHARGED,
+    ]
     assert all(e.by == "nurse" for e in view.detail.events[1:])
     assert view.detail.weight_kg == 70.4
     assert view.detail.dose is not None
@@ -77,215 +85,227 @@ def test_whole_visit_from_check_in_to_discharge(nurse: Clinic, visit_id: int, cl
     cadss = view.detail.latest_score("cadss6")
     assert cadss is not None and cadss.total == 6
     assert view.timers.infusion_elapsed == timedelta(minutes=40)
-    assert nurse.check() == []
+    assert nurse.maintenance.check() == []
 
 
 def test_phase_steps_follow_the_allowed_order(nurse: Clinic, visit_id: int, refused: Refused) -> None:
     """Steps out of order are refused with the phase named and nothing written."""
     with refused(field="phase") as caught:
-        nurse.start_infusion(visit_id)
+        nurse.infusion.start_infusion(visit_id)
     assert "scheduled" in str(caught.value)
     with refused(field="phase"):
-        nurse.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
+        nurse.bedside.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
     with refused(field="phase"):
-        nurse.stop_infusion(visit_id)
+        nurse.infusion.stop_infusion(visit_id)
     with refused(field="phase"):
-        nurse.discharge(visit_id)
-    nurse.start_pre_assessment(visit_id)
+        nurse.discharge.discharge(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     with refused(field="phase"):
-        nurse.start_pre_assessment(visit_id)
+        nurse.infusion.start_pre_assessment(visit_id)
     with refused(field="phase"):
-        nurse.record_checklist(visit_id, "discharge", "steady_gait", True)
-    events = nurse.visit(visit_id).detail.events
+        nurse.bedside.record_checklist(visit_id, "discharge", "steady_gait", True)
+    events = nurse.visits.get(visit_id).detail.events
     for before, after in pairwise(events):
         assert after.phase in NEXT_PHASES[before.phase]
 
 
 def test_start_is_blocked_with_every_reason_listed(nurse: Clinic, visit_id: int, refused: Refused) -> None:
     """With nothing charted the refusal lists the checklist items, weight, baseline and dose; each fix removes one."""
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     with refused(field="start") as caught:
-        nurse.start_infusion(visit_id)
+        nurse.infusion.start_infusion(visit_id)
     message = str(caught.value)
     assert message.startswith("The infusion cannot start yet:")
     for item in nurse.protocol.pre_infusion_checklist:
         assert f"Checklist: {item.label}" in message
-    for reason in ("Weight today is not recorded", "Baseline vital signs are not recorded",
-                   "The dose is not prepared"):
+    for reason in ("Weight today is not recorded", "Baseline vital signs are not recorded", "The dose is not prepared"):
         assert reason in message
 
     for item in nurse.protocol.pre_infusion_checklist:
-        nurse.record_checklist(visit_id, "pre_infusion", item.key, True)
-    assert not any(b.startswith("Checklist") for b in nurse.start_blockers(visit_id))
-    nurse.record_weight(visit_id, 70)
-    nurse.record_vitals(visit_id, sbp=120, dbp=78, hr=70, spo2=98, rr=14)
-    assert nurse.start_blockers(visit_id) == ["The dose is not prepared"]
-    nurse.prepare_dose(visit_id, 0.5, "KT-1")
-    assert nurse.start_blockers(visit_id) == []
-    nurse.start_infusion(visit_id)
-    assert nurse.visit(visit_id).detail.summary.phase is Phase.INFUSING
+        nurse.bedside.record_checklist(visit_id, "pre_infusion", item.key, True)
+    assert not any(b.startswith("Checklist") for b in nurse.infusion.start_blockers(visit_id))
+    nurse.infusion.record_weight(visit_id, 70)
+    nurse.bedside.record_vitals(visit_id, sbp=120, dbp=78, hr=70, spo2=98, rr=14)
+    assert nurse.infusion.start_blockers(visit_id) == ["The dose is not prepared"]
+    nurse.infusion.prepare_dose(visit_id, 0.5, "KT-1")
+    assert nurse.infusion.start_blockers(visit_id) == []
+    nurse.infusion.start_infusion(visit_id)
+    assert nurse.visits.get(visit_id).detail.summary.phase is Phase.INFUSING
 
 
 def test_unticked_checklist_item_blocks_again(nurse: Clinic, visit_id: int, refused: Refused) -> None:
     """The latest answer counts: unticking one item after ticking it blocks the start again, naming it."""
     ready_to_infuse(nurse, visit_id)
-    nurse.record_checklist(visit_id, "pre_infusion", "fasting", False, note="Ate toast at 8")
+    nurse.bedside.record_checklist(visit_id, "pre_infusion", "fasting", False, note="Ate toast at 8")
     with refused(field="start") as caught:
-        nurse.start_infusion(visit_id)
+        nurse.infusion.start_infusion(visit_id)
     assert "Nothing to eat for 4 h" in str(caught.value)
 
 
 def test_bad_checklist_requests_are_refused(nurse: Clinic, visit_id: int, refused: Refused) -> None:
     """Unknown checklists or items, and automatic discharge criteria, cannot be ticked."""
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     with refused(field="checklist"):
-        nurse.record_checklist(visit_id, "post_infusion", "fasting", True)
+        nurse.bedside.record_checklist(visit_id, "post_infusion", "fasting", True)
     with refused(field="item"):
-        nurse.record_checklist(visit_id, "pre_infusion", "no_such_item", True)
+        nurse.bedside.record_checklist(visit_id, "pre_infusion", "no_such_item", True)
     with refused(field="note"):
-        nurse.record_checklist(visit_id, "pre_infusion", "fasting", True, note="bell\x07")
+        nurse.bedside.record_checklist(visit_id, "pre_infusion", "fasting", True, note="bell\x07")
 
 
 def test_dose_for_another_weight_must_be_recalculated(nurse: Clinic, visit_id: int, refused: Refused) -> None:
     """A dose prepared for 70 kg blocks the start once today's weight says 80 kg, until it is prepared again."""
     ready_to_infuse(nurse, visit_id)
-    nurse.record_weight(visit_id, 80)
+    nurse.infusion.record_weight(visit_id, 80)
     with refused(field="start") as caught:
-        nurse.start_infusion(visit_id)
+        nurse.infusion.start_infusion(visit_id)
     assert "recalculate" in str(caught.value)
-    nurse.prepare_dose(visit_id, 0.5, "KT-1")
-    dose = nurse.visit(visit_id).detail.dose
+    nurse.infusion.prepare_dose(visit_id, 0.5, "KT-1")
+    dose = nurse.visits.get(visit_id).detail.dose
     assert dose is not None and dose.dose_mg == 40.0
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
 
 
-def test_high_baseline_bp_needs_a_physician(nurse: Clinic, physician: Clinic, visit_id: int,
-                                            refused: Refused) -> None:
+def test_high_baseline_bp_needs_a_physician(nurse: Clinic, physician: Clinic, visit_id: int, refused: Refused) -> None:
     """A baseline of 150/85 blocks the start; a nurse's acknowledgement is refused, a physician's lets it start."""
     ready_to_infuse(nurse, visit_id, sbp=150, dbp=85)
-    assert nurse.start_blockers(visit_id) == [
+    assert nurse.infusion.start_blockers(visit_id) == [
         "Baseline BP 150/85 is above 140/90: a physician must acknowledge it"
     ]
     with refused(field="start"):
-        nurse.start_infusion(visit_id)
+        nurse.infusion.start_infusion(visit_id)
     with refused(PermissionDenied) as caught:
-        nurse.acknowledge_override(visit_id, readiness.BASELINE_BP, "Looks fine to me")
+        nurse.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "Looks fine to me")
     assert "physician" in str(caught.value)
     with refused(field="reason"):
-        physician.acknowledge_override(visit_id, readiness.BASELINE_BP, "  ")
-    physician.acknowledge_override(visit_id, readiness.BASELINE_BP, "Anxious on arrival; recheck 138/84")
-    assert nurse.start_blockers(visit_id) == []
-    nurse.start_infusion(visit_id)
-    ack = nurse.visit(visit_id).detail.acknowledgements[-1]
+        physician.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "  ")
+    physician.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "Anxious on arrival; recheck 138/84")
+    assert nurse.infusion.start_blockers(visit_id) == []
+    nurse.infusion.start_infusion(visit_id)
+    ack = nurse.visits.get(visit_id).detail.acknowledgements[-1]
     assert (ack.subject, ack.by) == (readiness.BASELINE_BP, "doctor")
 
 
 @pytest.mark.parametrize(("sbp", "dbp", "blocked"), [(140, 90, False), (141, 80, True), (130, 91, True)])
-def test_baseline_limit_is_above_140_over_90(nurse: Clinic, visit_id: int, sbp: int, dbp: int,
-                                             blocked: bool) -> None:
+def test_baseline_limit_is_above_140_over_90(nurse: Clinic, visit_id: int, sbp: int, dbp: int, blocked: bool) -> None:
     """Exactly 140/90 needs no acknowledgement; one mmHg more in either number does."""
     ready_to_infuse(nurse, visit_id, sbp=sbp, dbp=dbp)
-    assert any("Baseline BP" in b for b in nurse.start_blockers(visit_id)) is blocked
+    assert any("Baseline BP" in b for b in nurse.infusion.start_blockers(visit_id)) is blocked
 
 
 def _second_visit(nurse: Clinic, clock: FakeClock, first: int, patient_id: int) -> int:
     """Finish the first infusion at 0.5 mg/kg and book the same patient's next visit in chair 2."""
     clock.advance(minutes=40)
-    nurse.stop_infusion(first)
-    course = nurse.courses(patient_id)[-1]
-    second = nurse.schedule_visit(patient_id, nurse.today(), 2, course_id=course.id).created_id
+    nurse.infusion.stop_infusion(first)
+    course = nurse.scheduling.courses(patient_id)[-1]
+    second = nurse.scheduling.schedule_visit(patient_id, nurse.today(), 2, course_id=course.id).created_id
     assert second is not None
     return second
 
 
-def test_step_up_of_half_a_mg_per_kg_needs_a_physician(nurse: Clinic, physician: Clinic, infusing: int,
-                                                       patient_id: int, clock: FakeClock, refused: Refused) -> None:
+def test_step_up_of_half_a_mg_per_kg_needs_a_physician(
+    nurse: Clinic, physician: Clinic, infusing: int, patient_id: int, clock: FakeClock, refused: Refused
+) -> None:
     """From 0.5 to 1.0 mg/kg is a step of 0.5 (> 0.25): warned on preparing, blocked until a physician acknowledges."""
     second = _second_visit(nurse, clock, infusing, patient_id)
     ready_to_infuse(nurse, second)
-    assert nurse.previous_dose(second) == 0.5
-    change = nurse.prepare_dose(second, "1.0", "KT-2")
+    assert nurse.infusion.previous_dose(second) == 0.5
+    change = nurse.infusion.prepare_dose(second, "1.0", "KT-2")
     assert change.warnings == ("a step up of 0.5 mg/kg from the previous 0.5 mg/kg is more than 0.25 mg/kg",)
     with refused(field="start") as caught:
-        nurse.start_infusion(second)
+        nurse.infusion.start_infusion(second)
     assert "Dose needs a physician's acknowledgement" in str(caught.value)
     with refused(PermissionDenied):
-        nurse.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Agreed")
-    physician.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Partial response at 0.5; escalate per plan")
-    assert nurse.start_blockers(second) == []
-    nurse.start_infusion(second)
-    assert nurse.visit(second).detail.summary.phase is Phase.INFUSING
+        nurse.bedside.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Agreed")
+    physician.bedside.acknowledge_override(
+        second, readiness.DOSE_OVERRIDE, "Partial response at 0.5; escalate per plan"
+    )
+    assert nurse.infusion.start_blockers(second) == []
+    nurse.infusion.start_infusion(second)
+    assert nurse.visits.get(second).detail.summary.phase is Phase.INFUSING
 
 
-def test_dose_acknowledgement_covers_only_the_dose_it_saw(nurse: Clinic, physician: Clinic, infusing: int,
-                                                          patient_id: int, clock: FakeClock) -> None:
+def test_dose_acknowledgement_covers_only_the_dose_it_saw(
+    nurse: Clinic, physician: Clinic, infusing: int, patient_id: int, clock: FakeClock
+) -> None:
     """Preparing the dose again after the physician's acknowledgement needs a new acknowledgement."""
     second = _second_visit(nurse, clock, infusing, patient_id)
     ready_to_infuse(nurse, second)
-    nurse.prepare_dose(second, "1.0", "KT-2")
-    physician.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Escalate")
-    nurse.prepare_dose(second, "1.0", "KT-3")
-    assert any("Dose needs" in b for b in nurse.start_blockers(second))
+    nurse.infusion.prepare_dose(second, "1.0", "KT-2")
+    physician.bedside.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Escalate")
+    nurse.infusion.prepare_dose(second, "1.0", "KT-3")
+    assert any("Dose needs" in b for b in nurse.infusion.start_blockers(second))
 
 
-def test_step_up_of_a_quarter_needs_no_physician(nurse: Clinic, infusing: int, patient_id: int,
-                                                 clock: FakeClock) -> None:
+def test_step_up_of_a_quarter_needs_no_physician(
+    nurse: Clinic, infusing: int, patient_id: int, clock: FakeClock
+) -> None:
     """From 0.5 to 0.75 mg/kg is within the allowed step: no warning, no blocker."""
     second = _second_visit(nurse, clock, infusing, patient_id)
     ready_to_infuse(nurse, second)
-    assert nurse.prepare_dose(second, "0.75", "KT-2").warnings == ()
-    assert nurse.start_blockers(second) == []
+    assert nurse.infusion.prepare_dose(second, "0.75", "KT-2").warnings == ()
+    assert nurse.infusion.start_blockers(second) == []
 
 
 def test_dose_acknowledgement_needs_a_prepared_dose(physician: Clinic, visit_id: int, refused: Refused) -> None:
     """A physician cannot acknowledge a dose that has not been prepared; unknown subjects are refused too."""
-    physician.start_pre_assessment(visit_id)
+    physician.infusion.start_pre_assessment(visit_id)
     with refused(field="dose"):
-        physician.acknowledge_override(visit_id, readiness.DOSE_OVERRIDE, "Fine")
+        physician.bedside.acknowledge_override(visit_id, readiness.DOSE_OVERRIDE, "Fine")
     with refused(field="subject"):
-        physician.acknowledge_override(visit_id, "anything", "Fine")
+        physician.bedside.acknowledge_override(visit_id, "anything", "Fine")
 
 
-@pytest.mark.parametrize(("mg_per_kg", "lot", "field"), [("abc", "KT-1", "mg_per_kg"), ("5", "KT-1", "mg_per_kg"),
-                                                         ("0.5", "", "lot_number"), ("0.5", "KT 1", "lot_number")])
-def test_bad_dose_is_refused(nurse: Clinic, visit_id: int, refused: Refused, mg_per_kg: str, lot: str,
-                             field: str) -> None:
+@pytest.mark.parametrize(
+    ("mg_per_kg", "lot", "field"),
+    [
+        ("abc", "KT-1", "mg_per_kg"),
+        ("5", "KT-1", "mg_per_kg"),
+        ("0.5", "", "lot_number"),
+        ("0.5", "KT 1", "lot_number"),
+    ],
+)
+def test_bad_dose_is_refused(
+    nurse: Clinic, visit_id: int, refused: Refused, mg_per_kg: str, lot: str, field: str
+) -> None:
     """An implausible mg/kg or a malformed lot number is refused naming the field; no dose row is written."""
-    nurse.start_pre_assessment(visit_id)
-    nurse.record_weight(visit_id, 70)
+    nurse.infusion.start_pre_assessment(visit_id)
+    nurse.infusion.record_weight(visit_id, 70)
     with refused(field=field):
-        nurse.prepare_dose(visit_id, mg_per_kg, lot)
+        nurse.infusion.prepare_dose(visit_id, mg_per_kg, lot)
 
 
 def test_dose_before_weight_is_refused(nurse: Clinic, visit_id: int, refused: Refused) -> None:
     """The dose cannot be worked out before today's weight is recorded."""
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     with refused(field="weight_kg"):
-        nurse.prepare_dose(visit_id, "0.5", "KT-1")
+        nurse.infusion.prepare_dose(visit_id, "0.5", "KT-1")
 
 
-def test_stop_early_needs_a_reason_and_is_recorded(nurse: Clinic, infusing: int, clock: FakeClock,
-                                                   refused: Refused) -> None:
+def test_stop_early_needs_a_reason_and_is_recorded(
+    nurse: Clinic, infusing: int, clock: FakeClock, refused: Refused
+) -> None:
     """Stopping early without a reason is refused; with one, stopped_early and the reason are in the events."""
     clock.advance(minutes=12)
     with refused(field="reason"):
-        nurse.stop_infusion(infusing, early=True)
+        nurse.infusion.stop_infusion(infusing, early=True)
     with refused(field="reason"):
-        nurse.stop_infusion(infusing, early=True, reason="   ")
-    assert nurse.visit(infusing).detail.summary.phase is Phase.INFUSING
-    nurse.stop_infusion(infusing, early=True, reason="Distressing dissociation; patient asked to stop")
-    view = nurse.visit(infusing)
+        nurse.infusion.stop_infusion(infusing, early=True, reason="   ")
+    assert nurse.visits.get(infusing).detail.summary.phase is Phase.INFUSING
+    nurse.infusion.stop_infusion(infusing, early=True, reason="Distressing dissociation; patient asked to stop")
+    view = nurse.visits.get(infusing)
     assert _phases(nurse, infusing)[-3:] == [Phase.INFUSING, Phase.STOPPED_EARLY, Phase.OBSERVATION]
     stopped = [e for e in view.detail.events if e.phase is Phase.STOPPED_EARLY]
     assert stopped[0].reason == "Distressing dissociation; patient asked to stop"
     assert view.timers.infusion_elapsed == timedelta(minutes=12)
     assert view.timers.infusion_remaining == timedelta(0)
     assert view.timers.observation_remaining == timedelta(minutes=30)
-    assert nurse.check() == []
+    assert nurse.maintenance.check() == []
 
 
-def test_stop_early_is_one_write(nurse: Clinic, infusing: int, clock: FakeClock, refused: Refused,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stop_early_is_one_write(
+    nurse: Clinic, infusing: int, clock: FakeClock, refused: Refused, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If saving the step into observation fails, the 'stopped early' step is rolled back with it."""
     from ketadesk.store import visits as store_visits
 
@@ -299,43 +319,48 @@ def test_stop_early_is_one_write(nurse: Clinic, infusing: int, clock: FakeClock,
     clock.advance(minutes=5)
     monkeypatch.setattr(store_visits, "add_event", failing_add_event)
     with refused(OSError):
-        nurse.stop_infusion(infusing, early=True, reason="Vomiting")
+        nurse.infusion.stop_infusion(infusing, early=True, reason="Vomiting")
     monkeypatch.undo()
-    assert nurse.visit(infusing).detail.summary.phase is Phase.INFUSING
-    nurse.stop_infusion(infusing, early=True, reason="Vomiting")
-    assert nurse.check() == []
+    assert nurse.visits.get(infusing).detail.summary.phase is Phase.INFUSING
+    nurse.infusion.stop_infusion(infusing, early=True, reason="Vomiting")
+    assert nurse.maintenance.check() == []
 
 
 def test_normal_stop_has_no_stopped_early_event(nurse: Clinic, infusing: int, clock: FakeClock) -> None:
     """A stop at the end of the infusion goes straight to observation."""
     clock.advance(minutes=40)
-    nurse.stop_infusion(infusing)
+    nurse.infusion.stop_infusion(infusing)
     assert Phase.STOPPED_EARLY not in _phases(nurse, infusing)
-    assert nurse.visit(infusing).detail.summary.phase is Phase.OBSERVATION
+    assert nurse.visits.get(infusing).detail.summary.phase is Phase.OBSERVATION
 
 
-def test_cancel_is_possible_in_pre_assessment_but_not_once_infusing(nurse: Clinic, visit_id: int,
-                                                                    refused: Refused) -> None:
+def test_cancel_is_possible_in_pre_assessment_but_not_once_infusing(
+    nurse: Clinic, visit_id: int, refused: Refused
+) -> None:
     """A visit can be cancelled before the pump starts; once infusing it must be stopped instead."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     with refused(field="phase"):
-        nurse.cancel_visit(visit_id, "Changed mind")
-    other = nurse.schedule_visit(nurse.visit(visit_id).detail.summary.patient_id, nurse.today(), 3).created_id
+        nurse.scheduling.cancel_visit(visit_id, "Changed mind")
+    other = nurse.scheduling.schedule_visit(
+        nurse.visits.get(visit_id).detail.summary.patient_id, nurse.today(), 3
+    ).created_id
     assert other is not None
-    nurse.start_pre_assessment(other)
-    nurse.cancel_visit(other, "IV access failed twice")
-    assert nurse.visit(other).detail.summary.phase is Phase.CANCELLED
+    nurse.infusion.start_pre_assessment(other)
+    nurse.scheduling.cancel_visit(other, "IV access failed twice")
+    assert nurse.visits.get(other).detail.summary.phase is Phase.CANCELLED
 
 
 # ----------------------------------------------------------------------------- roles
 
-def test_administrator_cannot_chart_vitals(administrator: Clinic, nurse: Clinic, visit_id: int,
-                                           refused: Refused) -> None:
+
+def test_administrator_cannot_chart_vitals(
+    administrator: Clinic, nurse: Clinic, visit_id: int, refused: Refused
+) -> None:
     """An administrator recording vitals gets PermissionDenied saying who, what, and which role is needed."""
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     with refused(PermissionDenied) as caught:
-        administrator.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
+        administrator.bedside.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
     message = str(caught.value)
     assert "Rita Lindgren" in message
     assert "chart vital signs" in message
@@ -345,15 +370,16 @@ def test_administrator_cannot_chart_vitals(administrator: Clinic, nurse: Clinic,
 @pytest.mark.parametrize(
     "action",
     [
-        lambda c, v: c.start_pre_assessment(v),
-        lambda c, v: c.record_sedation(v, moaas=5, rass=0),
-        lambda c, v: c.add_note(v, "nursing", "Hello"),
-        lambda c, v: c.acknowledge_override(v, readiness.BASELINE_BP, "OK"),
-        lambda c, v: c.discharge(v),
+        lambda c, v: c.infusion.start_pre_assessment(v),
+        lambda c, v: c.bedside.record_sedation(v, moaas=5, rass=0),
+        lambda c, v: c.bedside.add_note(v, "nursing", "Hello"),
+        lambda c, v: c.bedside.acknowledge_override(v, readiness.BASELINE_BP, "OK"),
+        lambda c, v: c.discharge.discharge(v),
     ],
 )
-def test_administrator_cannot_do_bedside_work(administrator: Clinic, visit_id: int, refused: Refused,
-                                              action: Callable[[Clinic, int], object]) -> None:
+def test_administrator_cannot_do_bedside_work(
+    administrator: Clinic, visit_id: int, refused: Refused, action: Callable[[Clinic, int], object]
+) -> None:
     """Charting, scoring, notes, overrides and discharge are refused to an administrator before anything is read."""
     with refused(PermissionDenied):
         action(administrator, visit_id)
@@ -361,28 +387,28 @@ def test_administrator_cannot_do_bedside_work(administrator: Clinic, visit_id: i
 
 def test_administrator_may_register_and_book(administrator: Clinic) -> None:
     """Front-desk work (register, plan, book) is open to an administrator."""
-    patient_id = administrator.register_patient(make_patient(mrn="KD-40004")).created_id
+    patient_id = administrator.patients.register(make_patient(mrn="KD-40004")).created_id
     assert patient_id is not None
-    administrator.plan_course(patient_id, administrator.today())
-    assert administrator.schedule_visit(patient_id, administrator.today(), 4).created_id is not None
+    administrator.scheduling.plan_course(patient_id, administrator.today())
+    assert administrator.scheduling.schedule_visit(patient_id, administrator.today(), 4).created_id is not None
 
 
 def test_only_an_administrator_adds_users(nurse: Clinic, administrator: Clinic, refused: Refused) -> None:
     """A nurse adding a user is refused; an administrator may, and the login is normalised."""
     with refused(PermissionDenied):
-        nurse.add_user("rn.bo", "Bo Berg", "RN", frozenset({Role.NURSE}))
-    administrator.add_user(" RN.Bo ", "Bo Berg", "RN", frozenset({Role.NURSE}))
-    user = administrator.user_by_login("rn.bo")
+        nurse.accounts.add_user("rn.bo", "Bo Berg", "RN", frozenset({Role.NURSE}))
+    administrator.accounts.add_user(" RN.Bo ", "Bo Berg", "RN", frozenset({Role.NURSE}))
+    user = administrator.accounts.by_login("rn.bo")
     assert user is not None and user.roles == frozenset({Role.NURSE})
     with refused(field="login"):
-        administrator.add_user("bad login!", "X", "", frozenset({Role.NURSE}))
+        administrator.accounts.add_user("bad login!", "X", "", frozenset({Role.NURSE}))
 
 
 def test_physician_may_chart(physician: Clinic, visit_id: int) -> None:
     """A physician can do a nurse's charting."""
     ready_to_infuse(physician, visit_id)
-    physician.start_infusion(visit_id)
-    assert physician.visit(visit_id).detail.events[-1].by == "doctor"
+    physician.infusion.start_infusion(visit_id)
+    assert physician.visits.get(visit_id).detail.events[-1].by == "doctor"
 
 
 def test_unknown_login_cannot_open(clinic: Clinic, db_path: Path, clock: FakeClock) -> None:

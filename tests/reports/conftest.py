@@ -33,5 +33,9 @@ def walked(nurse: Clinic, physician: Clinic, clock: FakeClock) -> WalkedVisit:
 @pytest.fixture
 def inputs(clinic: Clinic, walked: WalkedVisit) -> ReportInputs:
     """The walked visit's record, patient, protocol and staff names."""
-    return ReportInputs(clinic.visit(walked.visit_id).detail, clinic.patient(walked.patient_id), clinic.protocol,
-                        clinic.report_staff())
+    return ReportInputs(
+        clinic.visits.get(walked.visit_id).detail,
+        clinic.patients.get(walked.patient_id),
+        clinic.protocol,
+        clinic.reports.report_staff(),
+    )

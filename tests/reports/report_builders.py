@@ -29,9 +29,18 @@ class WalkedVisit:
     readings: int
 
 
-def walk_visit(nurse: Clinic, physician: Clinic, clock: FakeClock, *, mrn: str = "KD-20001",
-               family: str = UNICODE_FAMILY, given: str = UNICODE_GIVEN, readings: int = 30,
-               discharge: bool = True, patient_id: int | None = None) -> WalkedVisit:
+def walk_visit(
+    nurse: Clinic,
+    physician: Clinic,
+    clock: FakeClock,
+    *,
+    mrn: str = "KD-20001",
+    family: str = UNICODE_FAMILY,
+    given: str = UNICODE_GIVEN,
+    readings: int = 30,
+    discharge: bool = True,
+    patient_id: int | None = None,
+) -> WalkedVisit:
     """Walk one visit today: ``readings`` vitals sets in all (the 7th crosses SBP ≥ 180 and is
     acknowledged), sedation and CADSS-6, nausea treated with ondansetron, notes in three
     scripts, Aldrete, the discharge checklist and discharge.
@@ -40,14 +49,14 @@ def walk_visit(nurse: Clinic, physician: Clinic, clock: FakeClock, *, mrn: str =
     visit is the next of that patient's course.
     """
     if patient_id is None:
-        patient_id = nurse.register_patient(make_patient(mrn, family_name=family, given_name=given)).created_id
+        patient_id = nurse.patients.register(make_patient(mrn, family_name=family, given_name=given)).created_id
         assert patient_id is not None
-        nurse.plan_course(patient_id, nurse.today())
-    course_id = nurse.courses(patient_id)[-1].id
-    visit_id = nurse.schedule_visit(patient_id, nurse.today(), 2, course_id=course_id).created_id
+        nurse.scheduling.plan_course(patient_id, nurse.today())
+    course_id = nurse.scheduling.courses(patient_id)[-1].id
+    visit_id = nurse.scheduling.schedule_visit(patient_id, nurse.today(), 2, course_id=course_id).created_id
     assert visit_id is not None
     ready_to_infuse(nurse, visit_id)  # the baseline is reading 1
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     during = min(13, readings - 1)
     after = readings - 1 - during
     count = 1
@@ -55,40 +64,54 @@ def walk_visit(nurse: Clinic, physician: Clinic, clock: FakeClock, *, mrn: str =
         clock.advance(minutes=3)
         count += 1
         spike = count == ALERT_AT
-        change = nurse.record_vitals(visit_id, sbp=186 if spike else 128 + minute // 3, dbp=104 if spike else 80,
-                                     hr=70 + minute // 4, spo2=97, rr=14, temp_c="36.8" if minute == 9 else None)
+        change = nurse.bedside.record_vitals(
+            visit_id,
+            sbp=186 if spike else 128 + minute // 3,
+            dbp=104 if spike else 80,
+            hr=70 + minute // 4,
+            spo2=97,
+            rr=14,
+            temp_c="36.8" if minute == 9 else None,
+        )
         if spike:
             clock.advance(minutes=1)
-            nurse.acknowledge_alert(visit_id, change.created_id or 0,
-                                    "Rechecked after 5 min; rate halved, MD informed.")
+            nurse.bedside.acknowledge_alert(
+                visit_id, change.created_id or 0, "Rechecked after 5 min; rate halved, MD informed."
+            )
         if minute == 12:
-            nurse.record_sedation(visit_id, moaas=4, rass=-1)
-            nurse.record_cadss6(visit_id, {1: 2, 2: 3, 6: 1, 7: 0, 15: 2, 22: 1})
-            event = nurse.record_adverse_event(visit_id, "nausea", "Nausea, no vomiting").created_id
-            nurse.record_intervention(visit_id, drug="Ondansetron", dose="4 mg", route="IV", adverse_event_id=event,
-                                      note="Settled within 10 min")
+            nurse.bedside.record_sedation(visit_id, moaas=4, rass=-1)
+            nurse.bedside.record_cadss6(visit_id, {1: 2, 2: 3, 6: 1, 7: 0, 15: 2, 22: 1})
+            event = nurse.bedside.record_adverse_event(visit_id, "nausea", "Nausea, no vomiting").created_id
+            nurse.bedside.record_intervention(
+                visit_id,
+                drug="Ondansetron",
+                dose="4 mg",
+                route="IV",
+                adverse_event_id=event,
+                note="Settled within 10 min",
+            )
         if minute == 21:
-            nurse.add_note(visit_id, "dissociation", GREEK_NOTE)
+            nurse.bedside.add_note(visit_id, "dissociation", GREEK_NOTE)
     # Stop at the planned end (40 min after the start).
-    view = nurse.visit(visit_id)
+    view = nurse.visits.get(visit_id)
     assert view.timers.infusion_remaining is not None
     clock.advance(view.timers.infusion_remaining)
-    nurse.stop_infusion(visit_id)
+    nurse.infusion.stop_infusion(visit_id)
     for _ in range(after):
         clock.advance(minutes=3)
         count += 1
-        nurse.record_vitals(visit_id, sbp=124, dbp=78, hr=68, spo2=98, rr=14)
+        nurse.bedside.record_vitals(visit_id, sbp=124, dbp=78, hr=68, spo2=98, rr=14)
     clock.advance(timedelta(minutes=max(0, 31 - 3 * after)))
-    nurse.record_sedation(visit_id, moaas=5, rass=0)
-    nurse.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 2))
-    nurse.add_note(visit_id, "nursing", "Tolerated well.\nEscort (brother) in the waiting room.")
+    nurse.bedside.record_sedation(visit_id, moaas=5, rass=0)
+    nurse.discharge.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 2))
+    nurse.bedside.add_note(visit_id, "nursing", "Tolerated well.\nEscort (brother) in the waiting room.")
     if discharge:
-        nurse.mark_ready_for_discharge(visit_id)
+        nurse.discharge.mark_ready(visit_id)
         for item in nurse.protocol.discharge_checklist:
             if not item.automatic:
-                nurse.record_checklist(visit_id, "discharge", item.key, True)
+                nurse.bedside.record_checklist(visit_id, "discharge", item.key, True)
         clock.advance(minutes=2)
-        nurse.discharge(visit_id)
+        nurse.discharge.discharge(visit_id)
     return WalkedVisit(visit_id, patient_id, course_id, count)
 
 

@@ -19,20 +19,21 @@ def _course(nurse: Clinic, physician: Clinic, clock: FakeClock) -> tuple[int, in
     clock.advance(timedelta(days=2))
     second = walk_visit(nurse, physician, clock, readings=10, patient_id=first.patient_id)
     clock.advance(timedelta(days=2))
-    booked = nurse.schedule_visit(first.patient_id, nurse.today(), 1, course_id=first.course_id).created_id
+    booked = nurse.scheduling.schedule_visit(first.patient_id, nurse.today(), 1, course_id=first.course_id).created_id
     assert booked is not None
     return first.patient_id, first.course_id, [first.visit_id, second.visit_id, booked]
 
 
-def test_course_summary_lists_every_visit_with_its_figures(nurse: Clinic, physician: Clinic, clinic: Clinic,
-                                                           clock: FakeClock) -> None:
+def test_course_summary_lists_every_visit_with_its_figures(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
     """Each visit's row: date, position, dose, peak BP, lowest SpO2, highest CADSS-6, adverse events, signed or not."""
     patient_id, course_id, visits = _course(nurse, physician, clock)
-    data = clinic.course_report_pdf(course_id)
+    data = clinic.reports.course_report_pdf(course_id)
     pages = pdf_pages(data)
     text = flat(" ".join(pages))
     for number, visit_id in enumerate(visits, start=1):
-        detail = clinic.visit(visit_id).detail
+        detail = clinic.visits.get(visit_id).detail
         assert detail.summary.scheduled_date.isoformat() in text
         assert f"Infusion {number} of 8" in text
     assert text.count("186/104") == 2, "peak BP of both infused visits"
@@ -41,7 +42,7 @@ def test_course_summary_lists_every_visit_with_its_figures(nurse: Clinic, physic
     assert text.count("0.5 35") == 2
     assert text.count("not signed") == 2
     assert "2 infusions given" in text and "3 visits booked" in text and "70 mg in 2 infusions" in text
-    patient = clinic.patient(patient_id)
+    patient = clinic.patients.get(patient_id)
     for number, page in enumerate(pages, start=1):
         assert patient.display_name in page and f"MRN {patient.mrn}" in page
         assert f"Page {number} of {len(pages)}" in page
@@ -49,19 +50,20 @@ def test_course_summary_lists_every_visit_with_its_figures(nurse: Clinic, physic
     assert "Dose over time" in text and "mg/kg" in text
 
 
-def test_course_summary_is_repeatable_and_builds_from_core_values(nurse: Clinic, physician: Clinic, clinic: Clinic,
-                                                                  clock: FakeClock) -> None:
+def test_course_summary_is_repeatable_and_builds_from_core_values(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
     """The same course gives the same bytes; the builder takes plain values, so it needs no database."""
     patient_id, course_id, visits = _course(nurse, physician, clock)
-    assert clinic.course_report_pdf(course_id) == clinic.course_report_pdf(course_id)
+    assert clinic.reports.course_report_pdf(course_id) == clinic.reports.course_report_pdf(course_id)
     info = CourseInfo(course_id, "induction-8", "Induction", nurse.today(), 8, 28)
-    details = [clinic.visit(v).detail for v in visits]
-    built = course_report(info, clinic.patient(patient_id), clinic.protocol, details)
+    details = [clinic.visits.get(v).detail for v in visits]
+    built = course_report(info, clinic.patients.get(patient_id), clinic.protocol, details)
     assert "Course summary" in pdf_pages(built)[0]
 
 
 def test_course_without_infusions(nurse: Clinic, clinic: Clinic, patient_id: int, visit_id: int) -> None:
     """A course with only a booked visit says no infusion has been given yet."""
-    course_id = clinic.courses(patient_id)[-1].id
-    text = flat(" ".join(pdf_pages(clinic.course_report_pdf(course_id))))
+    course_id = clinic.scheduling.courses(patient_id)[-1].id
+    text = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(course_id))))
     assert "No infusion has been given in this course yet." in text

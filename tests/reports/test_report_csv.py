@@ -29,7 +29,12 @@ def test_columns_and_one_row_per_reading(inputs: ReportInputs) -> None:
         assert datetime.fromisoformat(row["taken_at_local"]) == record.vitals.taken_at.replace(microsecond=0)
         assert datetime.fromisoformat(row["entered_at"]).tzinfo is not None
         assert (int(row["sbp"]), int(row["dbp"]), int(row["hr"]), int(row["spo2"]), int(row["rr"])) == (
-            record.vitals.sbp, record.vitals.dbp, record.vitals.hr, record.vitals.spo2, record.vitals.rr)
+            record.vitals.sbp,
+            record.vitals.dbp,
+            record.vitals.hr,
+            record.vitals.spo2,
+            record.vitals.rr,
+        )
         assert row["mrn"] == "KD-20001" and row["patient"] == "ŁUKASIK ŻELAZNY, Nguyễn Ødegaard"
         assert row["entered_by"] == "nurse"
     assert rows[0]["baseline"] == "yes" and rows[1]["baseline"] == "no"
@@ -40,18 +45,20 @@ def test_columns_and_one_row_per_reading(inputs: ReportInputs) -> None:
 def test_all_visits_and_corrections(nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock) -> None:
     """Every visit's readings in one file; a corrected reading appears once, as its correction."""
     first = walk_visit(nurse, physician, clock, readings=5)
-    second = walk_visit(nurse, physician, clock, mrn="KD-20002", family="Ivanova", given="Olga", readings=6,
-                        discharge=False)
-    wrong = clinic.visit(second.visit_id).detail.vitals[-1]
-    nurse.correct_vitals(second.visit_id, wrong.id, reason="typed HR wrong", sbp="124", dbp="78", hr="66",
-                         spo2="98", rr="14")
-    rows = _rows(clinic.vitals_csv())
+    second = walk_visit(
+        nurse, physician, clock, mrn="KD-20002", family="Ivanova", given="Olga", readings=6, discharge=False
+    )
+    wrong = clinic.visits.get(second.visit_id).detail.vitals[-1]
+    nurse.bedside.correct_vitals(
+        second.visit_id, wrong.id, reason="typed HR wrong", sbp="124", dbp="78", hr="66", spo2="98", rr="14"
+    )
+    rows = _rows(clinic.reports.vitals_csv())
     assert len(rows) == 5 + 6
     assert {r["visit_id"] for r in rows} == {str(first.visit_id), str(second.visit_id)}
     corrected = [r for r in rows if r["corrects_id"]]
     assert len(corrected) == 1 and corrected[0]["corrects_id"] == str(wrong.id) and corrected[0]["hr"] == "66"
     assert str(wrong.id) not in {r["reading_id"] for r in rows}
-    assert len(_rows(clinic.vitals_csv([first.visit_id]))) == 5
+    assert len(_rows(clinic.reports.vitals_csv([first.visit_id]))) == 5
 
 
 def test_formula_like_names_are_neutralised() -> None:

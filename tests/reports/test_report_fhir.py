@@ -85,8 +85,13 @@ def test_vital_signs_codes_and_units(bundle: dict[str, Any], inputs: ReportInput
         values = {c["code"]["coding"][0]["code"]: c["valueQuantity"] for c in panel["component"]}
         assert values["8480-6"] == {"value": record.vitals.sbp, "unit": "mmHg", "system": UCUM, "code": "mm[Hg]"}
         assert values["8462-4"]["value"] == record.vitals.dbp and values["8462-4"]["code"] == "mm[Hg]"
-    expected = {"8867-4": ("/min", len(readings)), "9279-1": ("/min", len(readings)), "2708-6": ("%", len(readings)),
-                "8310-5": ("Cel", sum(r.vitals.temp_c is not None for r in readings)), "29463-7": ("kg", 1)}
+    expected = {
+        "8867-4": ("/min", len(readings)),
+        "9279-1": ("/min", len(readings)),
+        "2708-6": ("%", len(readings)),
+        "8310-5": ("Cel", sum(r.vitals.temp_c is not None for r in readings)),
+        "29463-7": ("kg", 1),
+    }
     for code, (unit, count) in expected.items():
         found = _by_code(bundle, code)
         assert len(found) == count, code
@@ -133,8 +138,12 @@ def test_scores_are_survey_observations(bundle: dict[str, Any], inputs: ReportIn
     assert len(surveys) == len(inputs.visit.scores)
     for observation, score in zip(surveys, inputs.visit.scores, strict=True):
         assert observation["category"][0]["coding"][0]["system"] == CATEGORY
-        assert observation["valueQuantity"] == {"value": score.total, "unit": "{score}", "system": UCUM,
-                                                "code": "{score}"}
+        assert observation["valueQuantity"] == {
+            "value": score.total,
+            "unit": "{score}",
+            "system": UCUM,
+            "code": "{score}",
+        }
     cadss = next(o for o in surveys if o["code"]["text"] == "CADSS-6")
     assert len(cadss["component"]) == 6
 
@@ -143,7 +152,7 @@ def test_bundle_is_repeatable_and_through_the_api(clinic: Clinic, inputs: Report
     """The same visit gives the same Bundle, ids included; the clinic API gives the same one."""
     first = visit_bundle(inputs.visit, inputs.patient, inputs.protocol, inputs.staff)
     assert first == visit_bundle(inputs.visit, inputs.patient, inputs.protocol, inputs.staff)
-    assert clinic.visit_fhir(inputs.visit.summary.id) == json.loads(json.dumps(first))
+    assert clinic.reports.visit_fhir(inputs.visit.summary.id) == json.loads(json.dumps(first))
 
 
 def test_visit_not_yet_infused(nurse: Clinic, clinic: Clinic, patient_id: int, visit_id: int) -> None:
@@ -151,7 +160,7 @@ def test_visit_not_yet_infused(nurse: Clinic, clinic: Clinic, patient_id: int, v
     from tests.helpers import ready_to_infuse
 
     ready_to_infuse(nurse, visit_id)
-    bundle = clinic.visit_fhir(visit_id)
+    bundle = clinic.reports.visit_fhir(visit_id)
     Bundle.model_validate(bundle)
     assert _resources(bundle, "Encounter")[0]["status"] == "arrived"
     assert not _resources(bundle, "MedicationAdministration")

@@ -31,8 +31,9 @@ def _build(inputs: ReportInputs, **kwargs: object) -> bytes:
 
 def _signature(inputs: ReportInputs, *, hours: int = 3) -> Signature:
     signed_at = inputs.visit.events[-1].at + timedelta(hours=hours)
-    return Signature("Samuel Okonkwo", "MD", VISIT_MEANING, signed_at, content_hash(canonical_visit(inputs.visit)),
-                     "doctor")
+    return Signature(
+        "Samuel Okonkwo", "MD", VISIT_MEANING, signed_at, content_hash(canonical_visit(inputs.visit)), "doctor"
+    )
 
 
 def _nfc(text: str) -> str:
@@ -106,9 +107,10 @@ def test_signed_visit_prints_the_signature_and_addenda_and_no_draft_mark(inputs:
     signature = _signature(inputs)
     later = signature.signed_at + timedelta(days=1)
     addendum_sig = Signature("Maria Santos", "RN", ADDENDUM_MEANING, later, "ab" * 32, "nurse")
-    addenda = (Addendum(7, "Escort was the patient's brother.", "Wrong relationship charted", later, "nurse",
-                        addendum_sig),
-               Addendum(8, "Second thought, unsigned.", "Clarification", later + timedelta(hours=1), "doctor", None))
+    addenda = (
+        Addendum(7, "Escort was the patient's brother.", "Wrong relationship charted", later, "nurse", addendum_sig),
+        Addendum(8, "Second thought, unsigned.", "Clarification", later + timedelta(hours=1), "doctor", None),
+    )
     pages = pdf_pages(_build(inputs, signature=signature, addenda=addenda))
     assert not any(DRAFT_MARK in page for page in pages)
     text = flat(" ".join(pages))
@@ -164,23 +166,26 @@ def test_chart_is_vector_and_marks_the_infusion(inputs: ReportInputs) -> None:
     assert "SBP ≥ 180" in text and "SpO2 < 92" in text
 
 
-@pytest.mark.parametrize(("family", "given"), [
-    ("Łukasik Żelazny", "Zoë"),
-    ("Nguyễn", "Thị Minh Khai"),
-    ("Ødegaard", "Åse"),
-    ("Παπαδοπούλου", "Ελένη"),
-    ("Кузнецова", "Дарья"),
-])
+@pytest.mark.parametrize(
+    ("family", "given"),
+    [
+        ("Łukasik Żelazny", "Zoë"),
+        ("Nguyễn", "Thị Minh Khai"),
+        ("Ødegaard", "Åse"),
+        ("Παπαδοπούλου", "Ελένη"),
+        ("Кузнецова", "Дарья"),
+    ],
+)
 def test_names_in_any_script_survive_extraction(nurse: Clinic, clinic: Clinic, family: str, given: str) -> None:
     """Latin with diacritics, Vietnamese, Greek and Cyrillic names print (and read back) exactly, on every page."""
-    patient_id = nurse.register_patient(make_patient("KD-30001", family_name=family, given_name=given)).created_id
+    patient_id = nurse.patients.register(make_patient("KD-30001", family_name=family, given_name=given)).created_id
     assert patient_id is not None
-    visit_id = nurse.schedule_visit(patient_id, nurse.today(), 1).created_id
+    visit_id = nurse.scheduling.schedule_visit(patient_id, nurse.today(), 1).created_id
     assert visit_id is not None
-    nurse.start_pre_assessment(visit_id)
-    nurse.add_note(visit_id, "nursing", f"{given} {family} arrived with her sister.")
-    patient = clinic.patient(patient_id)
-    data = visit_report(clinic.visit(visit_id).detail, patient, clinic.protocol)
+    nurse.infusion.start_pre_assessment(visit_id)
+    nurse.bedside.add_note(visit_id, "nursing", f"{given} {family} arrived with her sister.")
+    patient = clinic.patients.get(patient_id)
+    data = visit_report(clinic.visits.get(visit_id).detail, patient, clinic.protocol)
     pages = [_nfc(p) for p in pdf_pages(data)]
     for page in pages:
         assert _nfc(patient.display_name) in page
@@ -189,8 +194,8 @@ def test_names_in_any_script_survive_extraction(nurse: Clinic, clinic: Clinic, f
 
 def test_visit_without_readings_still_reports(nurse: Clinic, clinic: Clinic, patient_id: int, visit_id: int) -> None:
     """A visit just checked in (no vitals, no dose) gives a short draft that says what is missing."""
-    nurse.start_pre_assessment(visit_id)
-    data = visit_report(clinic.visit(visit_id).detail, clinic.patient(patient_id), clinic.protocol)
+    nurse.infusion.start_pre_assessment(visit_id)
+    data = visit_report(clinic.visits.get(visit_id).detail, clinic.patients.get(patient_id), clinic.protocol)
     text = flat(" ".join(pdf_pages(data)))
     assert "No vital signs were recorded." in text and "No dose was prepared." in text
     assert "Not answered" in text and DRAFT_MARK in text
@@ -202,11 +207,13 @@ def test_long_notes_split_across_pages(nurse: Clinic, physician: Clinic, clinic:
 
     walked = walk_visit(nurse, physician, clock, readings=8, discharge=False)
     long_text = ("Patient describes a long and vivid experience. " * 90)[:3990]
-    nurse.add_note(walked.visit_id, "dissociation", long_text)
-    reading = nurse.record_vitals(walked.visit_id, sbp=190, dbp=100, hr=80, spo2=97, rr=14).created_id
+    nurse.bedside.add_note(walked.visit_id, "dissociation", long_text)
+    reading = nurse.bedside.record_vitals(walked.visit_id, sbp=190, dbp=100, hr=80, spo2=97, rr=14).created_id
     assert reading is not None
-    nurse.acknowledge_alert(walked.visit_id, reading, long_text)
-    data = visit_report(clinic.visit(walked.visit_id).detail, clinic.patient(walked.patient_id), clinic.protocol)
+    nurse.bedside.acknowledge_alert(walked.visit_id, reading, long_text)
+    data = visit_report(
+        clinic.visits.get(walked.visit_id).detail, clinic.patients.get(walked.patient_id), clinic.protocol
+    )
     pages = pdf_pages(data)
     assert len(pages) >= 3
     assert flat(" ".join(pages)).count("Patient describes a long and vivid experience.") >= 2 * 80

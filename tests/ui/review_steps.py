@@ -17,19 +17,26 @@ ALERT_ACTION = "Rechecked after 5 min: 158/92, physician informed"
 def staff(clinic: Clinic) -> None:
     """Set the clinic up with an administrator who adds a nurse (ann) and a physician (sam), all with passwords."""
     admin = clinic.setup_clinic(login="boss", display_name="Rita Lindgren", credentials="", password=PASSWORD)
-    admin.create_user("ann", "Ann Rivers", "RN", frozenset({Role.NURSE}), PASSWORD)
-    admin.create_user("sam", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}), PASSWORD)
+    admin.accounts.create_user("ann", "Ann Rivers", "RN", frozenset({Role.NURSE}), PASSWORD)
+    admin.accounts.create_user("sam", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}), PASSWORD)
 
 
 def second_visit(nurse: Clinic, mrn: str = "KD-00002", chair: int = 2) -> int:
     """Another patient with a course, booked today in ``chair``."""
-    patient_id = nurse.register_patient(make_patient(mrn, family_name="Berg", given_name="Ola")).created_id or 0
-    course_id = nurse.plan_course(patient_id, nurse.today()).created_id
-    return nurse.schedule_visit(patient_id, nurse.today(), chair, course_id=course_id).created_id or 0
+    patient_id = nurse.patients.register(make_patient(mrn, family_name="Berg", given_name="Ola")).created_id or 0
+    course_id = nurse.scheduling.plan_course(patient_id, nurse.today()).created_id
+    return nurse.scheduling.schedule_visit(patient_id, nurse.today(), chair, course_id=course_id).created_id or 0
 
 
-def discharge(nurse: Clinic, visit_id: int, clock: FakeClock, *, acknowledge: bool = True,
-              leave_unticked: str | None = None, physician: Clinic | None = None) -> None:
+def discharge(
+    nurse: Clinic,
+    visit_id: int,
+    clock: FakeClock,
+    *,
+    acknowledge: bool = True,
+    leave_unticked: str | None = None,
+    physician: Clinic | None = None,
+) -> None:
     """Walk a booked visit through a full infusion to discharge, with something in every part of the record.
 
     Readings every 10 min with one SBP alert (acknowledged unless told otherwise), sedation and
@@ -37,30 +44,31 @@ def discharge(nurse: Clinic, visit_id: int, clock: FakeClock, *, acknowledge: bo
     and the checklist. ``leave_unticked`` leaves one item open; ``physician`` then overrides it.
     """
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=10)
-    nurse.record_vitals(visit_id, sbp=142, dbp=86, hr=80, spo2=97, rr=15)
+    nurse.bedside.record_vitals(visit_id, sbp=142, dbp=86, hr=80, spo2=97, rr=15)
     clock.advance(minutes=10)
-    alert = nurse.record_vitals(visit_id, sbp=186, dbp=104, hr=88, spo2=96, rr=16).created_id or 0
+    alert = nurse.bedside.record_vitals(visit_id, sbp=186, dbp=104, hr=88, spo2=96, rr=16).created_id or 0
     if acknowledge:
-        nurse.acknowledge_alert(visit_id, alert, ALERT_ACTION)
-    nurse.record_sedation(visit_id, moaas=4, rass=-1)
-    nurse.record_cadss6(visit_id, {1: 1, 2: 2, 6: 1, 7: 0, 15: 1, 22: 0})
-    nurse.add_note(visit_id, "dissociation", NOTE)
-    event = nurse.record_adverse_event(visit_id, "nausea", "Mild nausea after 20 min").created_id
-    nurse.record_intervention(visit_id, drug="Ondansetron", dose="4 mg", route="IV", adverse_event_id=event)
+        nurse.bedside.acknowledge_alert(visit_id, alert, ALERT_ACTION)
+    nurse.bedside.record_sedation(visit_id, moaas=4, rass=-1)
+    nurse.bedside.record_cadss6(visit_id, {1: 1, 2: 2, 6: 1, 7: 0, 15: 1, 22: 0})
+    nurse.bedside.add_note(visit_id, "dissociation", NOTE)
+    event = nurse.bedside.record_adverse_event(visit_id, "nausea", "Mild nausea after 20 min").created_id
+    nurse.bedside.record_intervention(visit_id, drug="Ondansetron", dose="4 mg", route="IV", adverse_event_id=event)
     clock.advance(minutes=20)
-    nurse.stop_infusion(visit_id)
-    nurse.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
-    nurse.record_sedation(visit_id, moaas=5, rass=0)
-    nurse.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 2))
+    nurse.infusion.stop_infusion(visit_id)
+    nurse.bedside.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
+    nurse.bedside.record_sedation(visit_id, moaas=5, rass=0)
+    nurse.discharge.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 2))
     clock.advance(minutes=31)
-    nurse.mark_ready_for_discharge(visit_id)
+    nurse.discharge.mark_ready(visit_id)
     for item in nurse.protocol.discharge_checklist:
         if not item.automatic and item.key != leave_unticked:
-            nurse.record_checklist(visit_id, "discharge", item.key, True)
+            nurse.bedside.record_checklist(visit_id, "discharge", item.key, True)
     if physician is not None:
-        physician.acknowledge_override(visit_id, readiness.DISCHARGE_OVERRIDE,
-                                       "Escort arrives in 10 min; patient waits in the lounge with staff.")
+        physician.bedside.acknowledge_override(
+            visit_id, readiness.DISCHARGE_OVERRIDE, "Escort arrives in 10 min; patient waits in the lounge with staff."
+        )
     clock.advance(minutes=2)
-    nurse.discharge(visit_id)
+    nurse.discharge.discharge(visit_id)

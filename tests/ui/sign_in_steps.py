@@ -34,19 +34,26 @@ def quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def give_passwords(clinic: Clinic) -> None:
     """The test clinic's staff (and a second nurse, Tom Achterberg) get the passwords above."""
-    admin_user = clinic.user_by_login("admin")
+    admin_user = clinic.accounts.by_login("admin")
     assert admin_user is not None
     admin = clinic.as_user(admin_user)
-    admin.create_user("nurse2", "Tom Achterberg", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse2"])
+    admin.accounts.create_user("nurse2", "Tom Achterberg", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse2"])
     for login in ("nurse", "doctor", "admin"):
-        admin.set_password(login, PASSWORDS[login])
+        admin.accounts.set_password(login, PASSWORDS[login])
 
 
-def guarded_window(qtbot: QtBot, db_path: Path, clock: FakeClock, protocol: Protocol, settings: QSettings,
-                   user_login: str | None = None) -> MainWindow:
+def guarded_window(
+    qtbot: QtBot,
+    db_path: Path,
+    clock: FakeClock,
+    protocol: Protocol,
+    settings: QSettings,
+    user_login: str | None = None,
+) -> MainWindow:
     """The window as the real program runs it (sign-in first, idle lock), shown."""
-    window = build_main_window(db_path, clock, protocol=protocol, user_login=user_login, settings=settings,
-                               require_sign_in=True)
+    window = build_main_window(
+        db_path, clock, protocol=protocol, user_login=user_login, settings=settings, require_sign_in=True
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -51,8 +51,9 @@ def _row_of(table: QTableWidget, login: str) -> int:
     return rows[0]
 
 
-def _window(qtbot: QtBot, db_path: Path, clock: FakeClock, protocol: Protocol, tmp_path: Path,
-            login: str) -> MainWindow:
+def _window(
+    qtbot: QtBot, db_path: Path, clock: FakeClock, protocol: Protocol, tmp_path: Path, login: str
+) -> MainWindow:
     settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
     window = build_main_window(db_path, clock, protocol=protocol, user_login=login, settings=settings)
     qtbot.addWidget(window)
@@ -102,8 +103,7 @@ def test_resetting_a_password_replaces_the_old_one(users: UsersDialog, qtbot: Qt
         clinic.sign_in("nurse", PASSWORDS["nurse"])
 
 
-def test_disabling_a_user_stops_their_sign_in_until_enabled(users: UsersDialog, qtbot: QtBot,
-                                                            clinic: Clinic) -> None:
+def test_disabling_a_user_stops_their_sign_in_until_enabled(users: UsersDialog, qtbot: QtBot, clinic: Clinic) -> None:
     """A disabled login is marked in the list and refused at sign-in; enabling it lets the person back in."""
     users.select("nurse2")
     assert users.toggle_button.text() == "&Disable login"
@@ -126,7 +126,7 @@ def test_an_administrator_cannot_disable_their_own_login(users: UsersDialog, qtb
 
 def test_the_audit_log_filters_by_user_and_action(qtbot: QtBot, admin: Clinic, clinic: Clinic) -> None:
     """Choosing a user shows only their entries; adding an action narrows further."""
-    clinic.sign_in("nurse", PASSWORDS["nurse"]).sign_out()
+    clinic.sign_in("nurse", PASSWORDS["nurse"]).accounts.sign_out()
     dialog = AuditLogDialog(admin)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -160,7 +160,7 @@ def test_the_audit_log_filters_by_dates(qtbot: QtBot, admin: Clinic, clock: Fake
     child(dialog, QCheckBox, "audit_to_enabled").setChecked(True)
     child(dialog, QDateEdit, "audit_to").setDate(QDate(today.year, today.month, today.day))
     click_search(qtbot, dialog)
-    assert child(dialog, QTableWidget, "audit_table").rowCount() == len(admin.audit_log())
+    assert child(dialog, QTableWidget, "audit_table").rowCount() == len(admin.audit.search())
 
 
 def click_search(qtbot: QtBot, dialog: AuditLogDialog) -> None:
@@ -168,8 +168,9 @@ def click_search(qtbot: QtBot, dialog: AuditLogDialog) -> None:
     click(qtbot, dialog, "audit_search_button")
 
 
-def test_exporting_the_audit_log_writes_the_filtered_entries_as_csv(qtbot: QtBot, admin: Clinic,
-                                                                    tmp_path: Path) -> None:
+def test_exporting_the_audit_log_writes_the_filtered_entries_as_csv(
+    qtbot: QtBot, admin: Clinic, tmp_path: Path
+) -> None:
     """Export writes every entry matching the filters, with a header, and the export itself is audited."""
     dialog = AuditLogDialog(admin)
     qtbot.addWidget(dialog)
@@ -185,7 +186,7 @@ def test_exporting_the_audit_log_writes_the_filtered_entries_as_csv(qtbot: QtBot
     assert len(rows) == shown + 1
     assert {r[2] for r in rows[1:]} == {"admin"}
     assert f"Exported {shown} entries" in child(dialog, QLabel, "audit_message").text()
-    assert admin.audit_log(action="export")[0].actor == "admin"
+    assert admin.audit.search(action="export")[0].actor == "admin"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -200,8 +201,9 @@ def test_writing_a_file_atomically_replaces_it_whole(tmp_path: Path) -> None:
         write_text_atomically(tmp_path / "missing-folder" / "x.csv", "x")
 
 
-def test_a_nurse_cannot_open_the_admin_screens(qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock,
-                                               default_protocol: Protocol, tmp_path: Path) -> None:
+def test_a_nurse_cannot_open_the_admin_screens(
+    qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, tmp_path: Path
+) -> None:
     """For a nurse the Admin menu is disabled, the window refuses to open it, and the API refuses the data."""
     give_passwords(clinic)
     window = _window(qtbot, db_path, clock, default_protocol, tmp_path, "nurse")
@@ -226,14 +228,14 @@ def test_a_nurse_cannot_open_the_admin_screens(qtbot: QtBot, clinic: Clinic, db_
     type_into(qtbot, users, "user_password_again", NEW_PASSWORD)
     click(qtbot, users, "user_add_button")
     assert "cannot add users" in child(users, QLabel, "users_message").text()
-    assert clinic.user_by_login("sneaky") is None
+    assert clinic.accounts.by_login("sneaky") is None
     window.close()
     window.clinic.close()
 
 
-def test_an_administrator_opens_both_screens_from_the_menu(qtbot: QtBot, clinic: Clinic, db_path: Path,
-                                                           clock: FakeClock, default_protocol: Protocol,
-                                                           tmp_path: Path) -> None:
+def test_an_administrator_opens_both_screens_from_the_menu(
+    qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, tmp_path: Path
+) -> None:
     """For an administrator Admin ▸ Users… and Admin ▸ Audit log… open their dialogs."""
     give_passwords(clinic)
     window = _window(qtbot, db_path, clock, default_protocol, tmp_path, "admin")

@@ -22,11 +22,12 @@ def test_free_chairs_say_free(qtbot: QtBot, clinic: Clinic) -> None:
     assert [tile.patient.text() for tile in board.tiles] == ["Free"] * clinic.protocol.chairs
 
 
-def test_infusing_tile_counts_down_then_shows_overdue(qtbot: QtBot, nurse: Clinic, visit_id: int,
-                                                     clock: FakeClock) -> None:
+def test_infusing_tile_counts_down_then_shows_overdue(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
     """The tile shows infusion time left and vitals due, and turns to OVERDUE once the clock passes it."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     board = _board(qtbot, nurse)
     clock.advance(minutes=4)
     board.tick()
@@ -41,17 +42,21 @@ def test_infusing_tile_counts_down_then_shows_overdue(qtbot: QtBot, nurse: Clini
 
 def test_alert_and_substance_flag_are_written_out(qtbot: QtBot, nurse: Clinic, clock: FakeClock) -> None:
     """An unacknowledged alert and a substance-use history appear on the tile in words."""
-    pid = nurse.register_patient(make_patient("KD-00077", substance_use=True,
-                                              substance_use_note="Alcohol, in remission")).created_id or 0
-    vid = nurse.schedule_visit(pid, nurse.today(), 2).created_id or 0
+    pid = (
+        nurse.patients.register(
+            make_patient("KD-00077", substance_use=True, substance_use_note="Alcohol, in remission")
+        ).created_id
+        or 0
+    )
+    vid = nurse.scheduling.schedule_visit(pid, nurse.today(), 2).created_id or 0
     ready_to_infuse(nurse, vid)
-    nurse.start_infusion(vid)
+    nurse.infusion.start_infusion(vid)
     clock.advance(minutes=10)
-    alert = nurse.record_vitals(vid, sbp=186, dbp=100, hr=90, spo2=97, rr=15)
+    alert = nurse.bedside.record_vitals(vid, sbp=186, dbp=100, hr=90, spo2=97, rr=15)
     board = _board(qtbot, nurse)
     tile = board.tile(2)
     assert "SUBSTANCE-USE HISTORY" in tile.flag.text()
     assert "Systolic BP high" in tile.alerts.text()
-    nurse.acknowledge_alert(vid, alert.created_id or 0, "Rechecked after 5 min: 158/92")
+    nurse.bedside.acknowledge_alert(vid, alert.created_id or 0, "Rechecked after 5 min: 158/92")
     board.tick()
     assert tile.alerts.text() == ""

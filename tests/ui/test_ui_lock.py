@@ -37,8 +37,9 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol,
-           settings: QSettings) -> Iterator[MainWindow]:
+def window(
+    qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
+) -> Iterator[MainWindow]:
     """The guarded window, the nurse signed in."""
     give_passwords(clinic)
     built = guarded_window(qtbot, db_path, clock, default_protocol, settings, user_login="nurse")
@@ -50,7 +51,7 @@ def window(qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, defaul
 def infusing(nurse: Clinic, visit_id: int, clock: FakeClock) -> int:
     """A visit ten minutes into its infusion."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=10)
     return visit_id
 
@@ -79,8 +80,7 @@ def _type_note(qtbot: QtBot, window: MainWindow, visit_id: int) -> VisitWorkspac
     return workspace
 
 
-def test_the_screen_locks_after_the_protocols_idle_minutes(window: MainWindow, clock: FakeClock,
-                                                           admin: Clinic) -> None:
+def test_the_screen_locks_after_the_protocols_idle_minutes(window: MainWindow, clock: FakeClock, admin: Clinic) -> None:
     """Ten minutes without input lock the screen at the next tick: nothing clinical shows, the lock is audited."""
     assert window.clinic.protocol.idle_lock_minutes == 10
     clock.advance(minutes=9, seconds=59)
@@ -96,7 +96,7 @@ def test_the_screen_locks_after_the_protocols_idle_minutes(window: MainWindow, c
     assert child(window, QLineEdit, "lock_login").text() == "nurse"
     assert "10 min without input" in child(window, QLabel, "lock_reason").text()
     assert not window.findChild(QAction, "find_patient_action")
-    lock = admin.audit_log(actor="nurse", action="lock")[0]
+    lock = admin.audit.search(actor="nurse", action="lock")[0]
     assert json.loads(lock.after or "{}") == {"reason": "idle"}
 
 
@@ -112,15 +112,15 @@ def test_input_keeps_the_screen_open(window: MainWindow, clock: FakeClock, qtbot
     assert window.page is Page.LOCKED
 
 
-def test_a_draft_typed_before_the_lock_is_kept_for_the_same_user(window: MainWindow, clock: FakeClock,
-                                                                 qtbot: QtBot, infusing: int, nurse: Clinic,
-                                                                 admin: Clinic) -> None:
+def test_a_draft_typed_before_the_lock_is_kept_for_the_same_user(
+    window: MainWindow, clock: FakeClock, qtbot: QtBot, infusing: int, nurse: Clinic, admin: Clinic
+) -> None:
     """A note being typed is saved as the nurse's draft when the screen locks, and is on screen after unlocking."""
     workspace = _type_note(qtbot, window, infusing)
     clock.advance(minutes=10)
     window.tick()
     assert window.page is Page.LOCKED
-    assert nurse.draft(infusing, draft_field("dissociation")) == NOTE
+    assert nurse.bedside.draft(infusing, draft_field("dissociation")) == NOTE
     assert not workspace.isVisible()
 
     _unlock(qtbot, window, "nurse", "wrong password")
@@ -132,12 +132,13 @@ def test_a_draft_typed_before_the_lock_is_kept_for_the_same_user(window: MainWin
     assert window.page is Page.WORK
     assert window.tabs.currentWidget() is workspace
     assert child(workspace, QPlainTextEdit, "note_text").toPlainText() == NOTE
-    actions = [e.action for e in admin.audit_log(actor="nurse")]
+    actions = [e.action for e in admin.audit.search(actor="nurse")]
     assert actions[:3] == ["unlock", "failed_unlock", "lock"]
 
 
-def test_another_user_unlocks_and_the_window_acts_as_them(window: MainWindow, clock: FakeClock, qtbot: QtBot,
-                                                          infusing: int, nurse: Clinic, admin: Clinic) -> None:
+def test_another_user_unlocks_and_the_window_acts_as_them(
+    window: MainWindow, clock: FakeClock, qtbot: QtBot, infusing: int, nurse: Clinic, admin: Clinic
+) -> None:
     """A second nurse unlocks with her own password: her name is in the status bar and her readings are hers."""
     _type_note(qtbot, window, infusing)
     window.lock()
@@ -149,15 +150,15 @@ def test_another_user_unlocks_and_the_window_acts_as_them(window: MainWindow, cl
     assert window.tabs.count() == 1, "the first nurse's visit tabs are closed"
     workspace = window.open_visit(infusing)
     assert child(workspace, QPlainTextEdit, "note_text").toPlainText() == "", "drafts are per user"
-    assert nurse.draft(infusing, draft_field("dissociation")) == NOTE
+    assert nurse.bedside.draft(infusing, draft_field("dissociation")) == NOTE
     workspace.tabs.setCurrentWidget(workspace.monitoring)
     for key, value in {"sbp": "124", "dbp": "78", "hr": "70", "spo2": "98", "rr": "14"}.items():
         qtbot.keyClicks(child(workspace, QLineEdit, f"vitals_row_{key}"), value)
     qtbot.keyClick(child(workspace, QLineEdit, "vitals_row_rr"), Qt.Key.Key_Return)
-    latest = window.clinic.visit(infusing).detail.vitals[-1]
+    latest = window.clinic.visits.get(infusing).detail.vitals[-1]
     assert (latest.vitals.sbp, latest.entered_by) == (124, "nurse2")
-    assert [e.action for e in admin.audit_log(actor="nurse")][:2] == ["sign_out", "lock"]
-    assert admin.audit_log(actor="nurse2")[-1].action == "sign_in"
+    assert [e.action for e in admin.audit.search(actor="nurse")][:2] == ["sign_out", "lock"]
+    assert admin.audit.search(actor="nurse2")[-1].action == "sign_in"
 
 
 def test_ctrl_l_locks_at_once(window: MainWindow, qtbot: QtBot, admin: Clinic) -> None:
@@ -166,7 +167,7 @@ def test_ctrl_l_locks_at_once(window: MainWindow, qtbot: QtBot, admin: Clinic) -
     qtbot.waitActive(window)
     qtbot.keyClick(window.board, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.page is Page.LOCKED
-    assert json.loads(admin.audit_log(actor="nurse", action="lock")[0].after or "{}") == {"reason": "manual"}
+    assert json.loads(admin.audit.search(actor="nurse", action="lock")[0].after or "{}") == {"reason": "manual"}
     assert child(window, QLineEdit, "lock_password").hasFocus()
 
 
@@ -181,9 +182,9 @@ def test_locking_closes_dialogs(window: MainWindow) -> None:
     assert not form.isVisible()
 
 
-def test_a_window_built_for_tests_does_not_lock_by_itself(qtbot: QtBot, clinic: Clinic, db_path: Path,
-                                                         clock: FakeClock, default_protocol: Protocol,
-                                                         settings: QSettings) -> None:
+def test_a_window_built_for_tests_does_not_lock_by_itself(
+    qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
+) -> None:
     """Without require_sign_in a window built with a login never idles into the lock (tests and benchmarks)."""
     from ketadesk.ui.app import build_main_window
 

@@ -27,8 +27,9 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol,
-           settings: QSettings) -> Iterator[MainWindow]:
+def window(
+    qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
+) -> Iterator[MainWindow]:
     """The main window on the test database, acting as the nurse."""
     built = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
     qtbot.addWidget(built)
@@ -61,7 +62,11 @@ def _type_vitals(qtbot: QtBot, workspace: QWidget, row: str, values: dict[str, s
 
 
 def test_whole_visit_from_check_in_to_discharge_through_the_widgets(
-    qtbot: QtBot, window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock,
+    qtbot: QtBot,
+    window: MainWindow,
+    nurse: Clinic,
+    visit_id: int,
+    clock: FakeClock,
 ) -> None:
     """A nurse runs a whole visit with the widgets alone, and the database records each step."""
     window.tick()
@@ -82,19 +87,23 @@ def test_whole_visit_from_check_in_to_discharge_through_the_widgets(
     qtbot.keyClicks(dose, "0.5")
     qtbot.keyClicks(_child(workspace, QLineEdit, "dose_lot"), "KT2301-15")
     _click(qtbot, workspace, "prepare_dose_button")
-    assert nurse.start_blockers(visit_id) == []
+    assert nurse.infusion.start_blockers(visit_id) == []
 
     _click(qtbot, workspace, "pre_start_infusion_button")
-    assert nurse.visit(visit_id).detail.summary.phase is Phase.INFUSING
+    assert nurse.visits.get(visit_id).detail.summary.phase is Phase.INFUSING
     assert workspace.tabs.currentWidget() is workspace.monitoring
     for minute in (10, 20, 30, 40):
         clock.advance(minutes=10)
         window.tick()
-        _type_vitals(qtbot, workspace, "vitals_row",
-                     {"sbp": str(130 + minute // 5), "dbp": "82", "hr": "76", "spo2": "97", "rr": "14"})
-    assert len(nurse.visit(visit_id).detail.vitals) == 5
+        _type_vitals(
+            qtbot,
+            workspace,
+            "vitals_row",
+            {"sbp": str(130 + minute // 5), "dbp": "82", "hr": "76", "spo2": "97", "rr": "14"},
+        )
+    assert len(nurse.visits.get(visit_id).detail.vitals) == 5
     _click(qtbot, workspace, "stop_infusion_button")
-    assert nurse.visit(visit_id).detail.summary.phase is Phase.OBSERVATION
+    assert nurse.visits.get(visit_id).detail.summary.phase is Phase.OBSERVATION
 
     workspace.tabs.setCurrentWidget(workspace.sedation)
     moaas = _child(workspace, QComboBox, "moaas_picker")
@@ -119,17 +128,18 @@ def test_whole_visit_from_check_in_to_discharge_through_the_widgets(
         if not item.automatic:
             _child(workspace, QCheckBox, f"discharge_check_{item.key}").setChecked(True)
     _click(qtbot, workspace, "discharge_button")
-    detail = nurse.visit(visit_id).detail
+    detail = nurse.visits.get(visit_id).detail
     assert detail.summary.phase is Phase.DISCHARGED
     assert {e.by for e in detail.events if e.phase is not Phase.SCHEDULED} == {"nurse"}
-    assert nurse.check() == []
+    assert nurse.maintenance.check() == []
 
 
-def test_board_counts_down_turns_overdue_and_chimes(window: MainWindow, nurse: Clinic, visit_id: int,
-                                                   clock: FakeClock) -> None:
+def test_board_counts_down_turns_overdue_and_chimes(
+    window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
     """After the clock moves the tile says OVERDUE, the status bar counts it, and the chime rings once."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     window.tick()
     rings = window.chime.requested
     clock.advance(minutes=9)
@@ -143,32 +153,39 @@ def test_board_counts_down_turns_overdue_and_chimes(window: MainWindow, nurse: C
     assert window.chime.requested == rings + 1
 
 
-def test_alert_reading_chimes_unless_muted(window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock,
-                                           settings: QSettings) -> None:
+def test_alert_reading_chimes_unless_muted(
+    window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock, settings: QSettings
+) -> None:
     """An alert reading sounds the chime; with the chime muted it stays silent, and the choice is remembered."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     window.tick()
     window.set_muted(True)
-    nurse.record_vitals(visit_id, sbp=188, dbp=100, hr=90, spo2=97, rr=15)
+    nurse.bedside.record_vitals(visit_id, sbp=188, dbp=100, hr=90, spo2=97, rr=15)
     window.tick()
     assert window.chime.requested >= 1
     assert window.chime.played == 0
     assert settings.value("chime_muted") in (True, "true")
     window.set_muted(False)
     clock.advance(minutes=1)
-    nurse.record_vitals(visit_id, sbp=60, dbp=40, hr=45, spo2=97, rr=15)
+    nurse.bedside.record_vitals(visit_id, sbp=60, dbp=40, hr=45, spo2=97, rr=15)
     window.tick()
     assert window.chime.played == 1
     assert "3 alerts to acknowledge" in window.status_alerts.text()  # SBP low and HR low count apart
 
 
-def test_restart_mid_infusion_shows_the_same_timers(qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock,
-                                                    db_path: Path, default_protocol: Protocol,
-                                                    settings: QSettings) -> None:
+def test_restart_mid_infusion_shows_the_same_timers(
+    qtbot: QtBot,
+    nurse: Clinic,
+    visit_id: int,
+    clock: FakeClock,
+    db_path: Path,
+    default_protocol: Protocol,
+    settings: QSettings,
+) -> None:
     """Closing and reopening the program mid-infusion shows the same infusion time left and vitals due."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=13, seconds=20)
     first = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
     qtbot.addWidget(first)
@@ -209,9 +226,13 @@ def test_open_chair_shortcut_and_free_chair(window: MainWindow, nurse: Clinic, v
 
 def test_substance_flag_on_banner_and_tile(window: MainWindow, nurse: Clinic) -> None:
     """A history of substance misuse stays visible on the tile and the visit banner."""
-    pid = nurse.register_patient(make_patient("KD-00090", substance_use=True,
-                                              substance_use_note="Cannabis use disorder, abstinent")).created_id or 0
-    vid = nurse.schedule_visit(pid, nurse.today(), 2).created_id or 0
+    pid = (
+        nurse.patients.register(
+            make_patient("KD-00090", substance_use=True, substance_use_note="Cannabis use disorder, abstinent")
+        ).created_id
+        or 0
+    )
+    vid = nurse.scheduling.schedule_visit(pid, nurse.today(), 2).created_id or 0
     window.tick()
     assert "SUBSTANCE-USE HISTORY" in window.board.tile(2).flag.text()
     window.open_visit(vid)
@@ -219,19 +240,19 @@ def test_substance_flag_on_banner_and_tile(window: MainWindow, nurse: Clinic) ->
     assert "Cannabis use disorder" in banner.text()
 
 
-def test_signature_count_worklist_and_review_from_the_main_window(window: MainWindow, nurse: Clinic,
-                                                                  physician: Clinic, visit_id: int,
-                                                                  clock: FakeClock) -> None:
+def test_signature_count_worklist_and_review_from_the_main_window(
+    window: MainWindow, nurse: Clinic, physician: Clinic, visit_id: int, clock: FakeClock
+) -> None:
     """A discharged visit shows in the always-visible count; the worklist opens its review screen."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=40)
-    nurse.stop_infusion(visit_id)
-    nurse.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
+    nurse.infusion.stop_infusion(visit_id)
+    nurse.bedside.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
     clock.advance(minutes=31)
-    nurse.mark_ready_for_discharge(visit_id)
-    physician.acknowledge_override(visit_id, "discharge_override", "Reviewed at the bedside; safe to go home")
-    nurse.discharge(visit_id)
+    nurse.discharge.mark_ready(visit_id)
+    physician.bedside.acknowledge_override(visit_id, "discharge_override", "Reviewed at the bedside; safe to go home")
+    nurse.discharge.discharge(visit_id)
     assert window.refresh_signature_count() == 1
     assert window.status_signatures.text() == "Awaiting signature: 1"
     panel = window.open_worklist()
@@ -262,8 +283,15 @@ def test_the_program_starts_without_the_chart_or_pdf_libraries() -> None:
     import subprocess
     import sys
 
-    probe = ("import sys; import ketadesk.ui.app, ketadesk.cli; "
-             "print(sorted(m for m in ('pyqtgraph', 'reportlab') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    probe = (
+        "import sys; import ketadesk.ui.app, ketadesk.cli; "
+        "print(sorted(m for m in ('pyqtgraph', 'reportlab') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert out.stdout.strip() == "[]"

@@ -26,33 +26,33 @@ def test_register_refuses_bad_weight_and_keeps_what_was_typed(qtbot: QtBot, nurs
     form.save()
     assert "Weight 700 is outside the plausible range" in form.message.text()
     assert (form.mrn.text(), form.family.text(), form.weight.text()) == ("KD-20001", "Haddad", "700")
-    assert nurse.patient_count() == 0
+    assert nurse.patients.count() == 0
     form.weight.setText("64.5")
     form.diagnoses.item(1).setCheckState(Qt.CheckState.Checked)
     form.substance.setChecked(True)
     form.substance_note.setText("Alcohol use disorder in remission")
     form.save()
-    saved = nurse.patient_by_mrn("KD-20001")
+    saved = nurse.patients.by_mrn("KD-20001")
     assert saved is not None
     assert (saved.weight_kg, saved.substance_use, len(saved.diagnoses)) == (64.5, True, 1)
 
 
 def test_edit_keeps_the_mrn_and_saves_a_revision(qtbot: QtBot, nurse: Clinic) -> None:
     """Editing shows the current record, cannot change the MRN, and saves the change."""
-    pid = nurse.register_patient(make_patient("KD-20002")).created_id or 0
+    pid = nurse.patients.register(make_patient("KD-20002")).created_id or 0
     form = PatientForm(nurse, pid)
     qtbot.addWidget(form)
     assert form.mrn.isReadOnly()
     assert form.family.text() == "Núñez"
     form.allergies.setPlainText("Penicillin; latex")
     form.save()
-    assert nurse.patient(pid).allergies == "Penicillin; latex"
+    assert nurse.patients.get(pid).allergies == "Penicillin; latex"
 
 
 def test_find_by_name_or_mrn_then_book_the_next_visit(qtbot: QtBot, nurse: Clinic) -> None:
     """Searching finds the patient; booking fills in the course's next visit and its planned date."""
-    pid = nurse.register_patient(make_patient("KD-20003", family_name="Lindqvist")).created_id or 0
-    nurse.plan_course(pid, nurse.today())
+    pid = nurse.patients.register(make_patient("KD-20003", family_name="Lindqvist")).created_id or 0
+    nurse.scheduling.plan_course(pid, nurse.today())
     finder = FindPatientDialog(nurse)
     qtbot.addWidget(finder)
     finder.query.setText("lindq")
@@ -64,9 +64,12 @@ def test_find_by_name_or_mrn_then_book_the_next_visit(qtbot: QtBot, nurse: Clini
     assert "Infusion 1 of 8" in dialog.course_label.text()
     dialog.chair.setCurrentIndex(dialog.chair.findData(3))
     dialog.schedule()
-    summary = nurse.board()[0]
+    summary = nurse.visits.board()[0]
     assert (summary.patient_id, summary.chair, summary.position.label if summary.position else "") == (
-        pid, 3, "Infusion 1 of 8")
+        pid,
+        3,
+        "Infusion 1 of 8",
+    )
     second = ScheduleVisitDialog(nurse, pid)
     qtbot.addWidget(second)
     assert "Infusion 2 of 8" in second.course_label.text()
@@ -75,9 +78,9 @@ def test_find_by_name_or_mrn_then_book_the_next_visit(qtbot: QtBot, nurse: Clini
 
 def test_booking_an_occupied_chair_warns_but_books(qtbot: QtBot, nurse: Clinic) -> None:
     """A second visit in a taken chair is booked, and the nurse is told who else sits there."""
-    first = nurse.register_patient(make_patient("KD-20004")).created_id or 0
-    nurse.schedule_visit(first, nurse.today(), 2)
-    other = nurse.register_patient(make_patient("KD-20005", family_name="Okafor")).created_id or 0
+    first = nurse.patients.register(make_patient("KD-20004")).created_id or 0
+    nurse.scheduling.schedule_visit(first, nurse.today(), 2)
+    other = nurse.patients.register(make_patient("KD-20005", family_name="Okafor")).created_id or 0
     dialog = ScheduleVisitDialog(nurse, other)
     qtbot.addWidget(dialog)
     dialog.day.setDate(QDate(nurse.today().year, nurse.today().month, nurse.today().day))
@@ -89,10 +92,10 @@ def test_booking_an_occupied_chair_warns_but_books(qtbot: QtBot, nurse: Clinic) 
 
 def test_plan_a_course_from_the_booking_dialog(qtbot: QtBot, nurse: Clinic) -> None:
     """A patient without a course gets one from the dialog, and the first visit is then proposed."""
-    pid = nurse.register_patient(make_patient("KD-20006")).created_id or 0
+    pid = nurse.patients.register(make_patient("KD-20006")).created_id or 0
     dialog = ScheduleVisitDialog(nurse, pid)
     qtbot.addWidget(dialog)
     assert "No course yet" in dialog.course_label.text()
     dialog.plan_course()
     assert "Infusion 1 of 8" in dialog.course_label.text()
-    assert len(nurse.courses(pid)) == 1
+    assert len(nurse.scheduling.courses(pid)) == 1

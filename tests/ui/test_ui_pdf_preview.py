@@ -12,8 +12,9 @@ from ketadesk.ui.pdf_preview import PdfPreviewDialog
 from tests.helpers import ready_to_infuse
 
 
-def test_preview_shows_the_report_and_saves_exactly_those_bytes(qtbot: QtBot, nurse: Clinic, visit_id: int,
-                                                               tmp_path: Path) -> None:
+def test_preview_shows_the_report_and_saves_exactly_those_bytes(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, tmp_path: Path
+) -> None:
     """The viewer loads the report; Save writes the same PDF and the export is audited."""
     ready_to_infuse(nurse, visit_id)
     dialog = PdfPreviewDialog(nurse, visit_id)
@@ -25,12 +26,15 @@ def test_preview_shows_the_report_and_saves_exactly_those_bytes(qtbot: QtBot, nu
     assert target.read_bytes() == dialog.data
     text = PdfReader(str(target)).pages[0].extract_text()
     assert "KD-00001" in text and "DRAFT" in text
-    assert any(e.action.startswith("export") or e.action == "print"
-               for e in nurse.as_user(nurse.user_by_login("admin")).audit_log(entity="visit"))  # type: ignore[arg-type]
+    assert any(
+        e.action.startswith("export") or e.action == "print"
+        for e in nurse.as_user(nurse.accounts.by_login("admin")).audit.search(entity="visit")
+    )  # type: ignore[arg-type]
 
 
-def test_existing_file_is_not_replaced_without_asking(qtbot: QtBot, nurse: Clinic, visit_id: int,
-                                                     tmp_path: Path) -> None:
+def test_existing_file_is_not_replaced_without_asking(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, tmp_path: Path
+) -> None:
     """Saving over an existing file is refused until the user confirms replacing it."""
     dialog = PdfPreviewDialog(nurse, visit_id)
     qtbot.addWidget(dialog)

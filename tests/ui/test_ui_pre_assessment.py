@@ -22,7 +22,7 @@ def _section(qtbot: QtBot, clinic: Clinic, visit_id: int) -> PreAssessmentSectio
 
 
 def _started(qtbot: QtBot, nurse: Clinic, visit_id: int) -> PreAssessmentSection:
-    nurse.start_pre_assessment(visit_id)
+    nurse.infusion.start_pre_assessment(visit_id)
     return _section(qtbot, nurse, visit_id)
 
 
@@ -56,7 +56,7 @@ def test_start_button_begins_the_pre_assessment(qtbot: QtBot, nurse: Clinic, vis
     assert not section.start_button.isHidden()
     assert not line.box.isEnabled()
     section.start_button.click()
-    assert nurse.visit(visit_id).detail.summary.phase is Phase.PRE_ASSESSMENT
+    assert nurse.visits.get(visit_id).detail.summary.phase is Phase.PRE_ASSESSMENT
     assert section.start_button.isHidden()
     assert line.box.isEnabled()
 
@@ -66,18 +66,19 @@ def test_ticking_and_unticking_checklist_items_stores_them(qtbot: QtBot, nurse: 
     section = _started(qtbot, nurse, visit_id)
     section.checklist["fasting"].box.click()
     qtbot.mouseClick(section.checklist["iv_access"].text, Qt.MouseButton.LeftButton)  # a click on the words
-    detail = nurse.visit(visit_id).detail
+    detail = nurse.visits.get(visit_id).detail
     assert detail.checklist_answer("pre_infusion", "fasting").checked  # type: ignore[union-attr]
     assert detail.checklist_answer("pre_infusion", "iv_access").checked  # type: ignore[union-attr]
     assert "Maria Santos, RN" in section.checklist["fasting"].by.text()
     section.checklist["fasting"].box.click()
-    answer = nurse.visit(visit_id).detail.checklist_answer("pre_infusion", "fasting")
+    answer = nurse.visits.get(visit_id).detail.checklist_answer("pre_infusion", "fasting")
     assert answer is not None and not answer.checked
     assert section.checklist["fasting"].by.text().startswith("unticked by Maria Santos")
 
 
-def test_weight_baseline_and_dose_through_the_widgets_clear_every_blocker(qtbot: QtBot, nurse: Clinic,
-                                                                          visit_id: int) -> None:
+def test_weight_baseline_and_dose_through_the_widgets_clear_every_blocker(
+    qtbot: QtBot, nurse: Clinic, visit_id: int
+) -> None:
     """Checklist, weight, baseline and dose entered in the section leave nothing blocking the start."""
     section = _started(qtbot, nurse, visit_id)
     assert "Weight today is not recorded" in section.blockers.text()
@@ -86,9 +87,9 @@ def test_weight_baseline_and_dose_through_the_widgets_clear_every_blocker(qtbot:
     _baseline(section)
     section.lot.setText("kt2301-15")
     section.prepare_button.click()
-    assert nurse.start_blockers(visit_id) == []
+    assert nurse.infusion.start_blockers(visit_id) == []
     assert section.blockers.text().startswith("✓")
-    dose = nurse.visit(visit_id).detail.dose
+    dose = nurse.visits.get(visit_id).detail.dose
     assert dose is not None and dose.dose_mg == 35.0 and dose.lot_number == "KT2301-15"
     assert "Prepared by Maria Santos, RN" in section.prepared.text()
 
@@ -117,7 +118,7 @@ def test_refused_weight_keeps_the_text_and_says_why(qtbot: QtBot, nurse: Clinic,
     _weight(section, "700")
     assert not section.weight_message.isHidden()
     assert section.weight.text() == "700"
-    assert nurse.visit(visit_id).detail.weight_kg is None
+    assert nurse.visits.get(visit_id).detail.weight_kg is None
 
 
 def test_high_baseline_needs_and_gets_a_physician_acknowledgement(qtbot: QtBot, nurse: Clinic, visit_id: int) -> None:
@@ -127,28 +128,29 @@ def test_high_baseline_needs_and_gets_a_physician_acknowledgement(qtbot: QtBot, 
     _baseline(section, "150", "95")
     assert not section.baseline_ack_button.isHidden()
     assert "150/95 is above 140/90" in section.baseline_ack.text()
-    assert any("Baseline BP 150/95" in b for b in nurse.start_blockers(visit_id))
+    assert any("Baseline BP 150/95" in b for b in nurse.infusion.start_blockers(visit_id))
     section.baseline_ack_button.click()
     dialog = section.acknowledgement_dialog
     assert dialog is not None and dialog.subject == BASELINE_BP
     _acknowledge(dialog, "Known hypertension, usual readings 145-150/90-95; proceed.")
-    assert not any("Baseline BP" in b for b in nurse.start_blockers(visit_id))
+    assert not any("Baseline BP" in b for b in nurse.infusion.start_blockers(visit_id))
     assert "Baseline BP" not in section.blockers.text()
     assert section.baseline_ack_button.isHidden()
     assert "Known hypertension" in section.baseline_ack.text()
-    ack = nurse.visit(visit_id).detail.acknowledgements[-1]
+    ack = nurse.visits.get(visit_id).detail.acknowledgements[-1]
     assert (ack.subject, ack.by) == (BASELINE_BP, "doctor")
 
 
-def test_dose_step_beyond_the_protocol_needs_a_physician(qtbot: QtBot, nurse: Clinic, visit_id: int,
-                                                         patient_id: int, clock: FakeClock) -> None:
+def test_dose_step_beyond_the_protocol_needs_a_physician(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, patient_id: int, clock: FakeClock
+) -> None:
     """After 0.5 mg/kg last time, 0.8 is flagged as typed, and once prepared needs the physician's reason."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=40)
-    nurse.stop_infusion(visit_id)
-    course = nurse.courses(patient_id)[-1]
-    today = nurse.schedule_visit(patient_id, nurse.today(), 1, course_id=course.id).created_id or 0
+    nurse.infusion.stop_infusion(visit_id)
+    course = nurse.scheduling.courses(patient_id)[-1]
+    today = nurse.scheduling.schedule_visit(patient_id, nurse.today(), 1, course_id=course.id).created_id or 0
     section = _started(qtbot, nurse, today)
     assert section.mg_per_kg.text() == "0.5"  # the previous dose
     _tick_all(section)
@@ -159,12 +161,12 @@ def test_dose_step_beyond_the_protocol_needs_a_physician(qtbot: QtBot, nurse: Cl
     assert "step up of 0.3 mg/kg" in section.result.text()
     section.prepare_button.click()
     assert not section.dose_ack_button.isHidden()
-    assert any("Dose needs a physician" in b for b in nurse.start_blockers(today))
+    assert any("Dose needs a physician" in b for b in nurse.infusion.start_blockers(today))
     section.dose_ack_button.click()
     dialog = section.acknowledgement_dialog
     assert dialog is not None and dialog.subject == DOSE_OVERRIDE
     _acknowledge(dialog, "Partial response at 0.5; tolerated well. Escalate to 0.8.")
-    assert nurse.start_blockers(today) == []
+    assert nurse.infusion.start_blockers(today) == []
     assert section.dose_ack_button.isHidden()
 
 
@@ -175,22 +177,22 @@ def test_refresh_keeps_typing_and_never_writes(qtbot: QtBot, nurse: Clinic, visi
     section.weight.setText("7")
     section.mg_per_kg.setText("0.7")
     section.lot.setText("KT")
-    audit = nurse.audit_count()
+    audit = nurse.audit.count()
     for _ in range(3):
         clock.advance(seconds=1)
-        section.refresh(nurse.visit(visit_id))
-    nurse.record_checklist(visit_id, "pre_infusion", "iv_access", True)  # another workstation
-    section.refresh(nurse.visit(visit_id))
+        section.refresh(nurse.visits.get(visit_id))
+    nurse.bedside.record_checklist(visit_id, "pre_infusion", "iv_access", True)  # another workstation
+    section.refresh(nurse.visits.get(visit_id))
     assert (section.weight.text(), section.mg_per_kg.text(), section.lot.text()) == ("7", "0.7", "KT")
     assert section.checklist["iv_access"].box.isChecked()
-    assert nurse.audit_count() == audit + 1
+    assert nurse.audit.count() == audit + 1
 
 
 def test_untouched_weight_follows_the_record(qtbot: QtBot, nurse: Clinic, visit_id: int) -> None:
     """A weight recorded elsewhere fills the empty field on the next refresh."""
     section = _started(qtbot, nurse, visit_id)
-    nurse.record_weight(visit_id, "82.5")
-    section.refresh(nurse.visit(visit_id))
+    nurse.infusion.record_weight(visit_id, "82.5")
+    section.refresh(nurse.visits.get(visit_id))
     assert section.weight.text() == "82.5"
     assert "82.5 kg" in section.result.text()
 
@@ -199,8 +201,8 @@ def test_inputs_are_read_only_once_the_infusion_has_started(qtbot: QtBot, nurse:
     """After the start every input is locked and shows what was recorded."""
     ready_to_infuse(nurse, visit_id)
     section = _section(qtbot, nurse, visit_id)
-    nurse.start_infusion(visit_id)
-    section.refresh(nurse.visit(visit_id))
+    nurse.infusion.start_infusion(visit_id)
+    section.refresh(nurse.visits.get(visit_id))
     assert all(line.box.isChecked() and not line.box.isEnabled() for line in section.checklist.values())
     assert section.weight.isReadOnly() and section.weight.text() == "70"
     assert section.mg_per_kg.isReadOnly() and section.mg_per_kg.text() == "0.5"
@@ -212,23 +214,26 @@ def test_inputs_are_read_only_once_the_infusion_has_started(qtbot: QtBot, nurse:
     assert "infusion started" in section.status.text()
 
 
-def test_readings_during_the_infusion_leave_the_closed_pre_assessment_alone(qtbot: QtBot, nurse: Clinic,
-                                                                             visit_id: int, clock: FakeClock) -> None:
+def test_readings_during_the_infusion_leave_the_closed_pre_assessment_alone(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
     """Only the baseline belongs here: a set charted mid-infusion redraws nothing and recalculates no dose."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     section = _section(qtbot, nurse, visit_id)
-    section.refresh(nurse.visit(visit_id))
+    section.refresh(nurse.visits.get(visit_id))
     recalculated: list[int] = []
-    calculate = nurse.calculate_dose
-    nurse.calculate_dose = lambda *a, **k: recalculated.append(1) or calculate(*a, **k)  # type: ignore[method-assign]
+    calculate = nurse.infusion.calculate_dose
+    nurse.infusion.calculate_dose = lambda *a, **k: recalculated.append(1) or calculate(*a, **k)  # type: ignore[method-assign]
     clock.advance(minutes=10)
-    nurse.record_vitals(visit_id, sbp=140, dbp=88, hr=80, spo2=97, rr=15)
-    section.refresh(nurse.visit(visit_id))
+    nurse.bedside.record_vitals(visit_id, sbp=140, dbp=88, hr=80, spo2=97, rr=15)
+    section.refresh(nurse.visits.get(visit_id))
     assert recalculated == []
     assert "BP 128/80" in section.baseline_recorded.text()
-    baseline = nurse.visit(visit_id).detail.baseline
+    baseline = nurse.visits.get(visit_id).detail.baseline
     assert baseline is not None
-    nurse.correct_vitals(visit_id, baseline.id, reason="Transposed digits", sbp=126, dbp=80, hr=72, spo2=98, rr=14)
-    section.refresh(nurse.visit(visit_id))
+    nurse.bedside.correct_vitals(
+        visit_id, baseline.id, reason="Transposed digits", sbp=126, dbp=80, hr=72, spo2=98, rr=14
+    )
+    section.refresh(nurse.visits.get(visit_id))
     assert "BP 126/80" in section.baseline_recorded.text()  # a corrected baseline is redrawn

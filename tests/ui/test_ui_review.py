@@ -42,7 +42,7 @@ def test_review_shows_every_reading_the_notes_and_the_checklist(qtbot: QtBot, cl
     """Every reading in time order, alerts with their acknowledgement, scores, notes with author, events, checklist."""
     physician = clinic.sign_in("sam", PASSWORD)
     screen = _screen(qtbot, physician, discharged)
-    detail = physician.visit(discharged).detail
+    detail = physician.visits.get(discharged).detail
 
     table = screen.findChild(QTableWidget, "review_readings_table")
     assert table.rowCount() == len(detail.vitals) == 4
@@ -82,13 +82,14 @@ def test_nurse_sees_sign_disabled_with_the_reason(qtbot: QtBot, clinic: Clinic, 
     assert "Addenda are for signed visits" in addendum.toolTip()
 
 
-def test_physician_cannot_sign_a_visit_still_under_way(qtbot: QtBot, clinic: Clinic, clock: FakeClock,
-                                                       visit_id: int) -> None:
+def test_physician_cannot_sign_a_visit_still_under_way(
+    qtbot: QtBot, clinic: Clinic, clock: FakeClock, visit_id: int
+) -> None:
     """Before discharge the physician's Sign button is disabled, naming the visit's phase."""
     staff(clinic)
     nurse = clinic.sign_in("ann", PASSWORD)
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     screen = _screen(qtbot, clinic.sign_in("sam", PASSWORD), visit_id)
     sign = screen.findChild(QPushButton, "sign_button")
     assert not sign.isEnabled()
@@ -122,14 +123,14 @@ def test_physician_signs_through_the_dialog(qtbot: QtBot, clinic: Clinic, clock:
     dialog.findChild(QPushButton, "sign_confirm").click()
     assert dialog.isVisible()
     assert "Wrong login or password" in dialog.findChild(QLabel, "sign_message").text()
-    assert physician.visit(discharged).detail.summary.phase is Phase.DISCHARGED
+    assert physician.visits.get(discharged).detail.summary.phase is Phase.DISCHARGED
 
     password.setText(PASSWORD)
     with qtbot.waitSignal(screen.changed) as emitted:
         dialog.findChild(QPushButton, "sign_confirm").click()
     assert isinstance(emitted.args[0], Changes) and emitted.args[0].touches_visit(discharged)
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
-    assert physician.visit(discharged).detail.summary.phase is Phase.SIGNED
+    assert physician.visits.get(discharged).detail.summary.phase is Phase.SIGNED
     line = screen.findChild(QLabel, "review_signature").text()
     assert line.startswith("Electronically signed by Samuel Okonkwo, MD on ")
     assert line.endswith("— Reviewed; discharge approved")
@@ -147,13 +148,14 @@ def test_an_empty_password_is_not_tried(qtbot: QtBot, clinic: Clinic, discharged
     assert dialog.isVisible()
     assert "Type your password" in dialog.findChild(QLabel, "sign_message").text()
     admin = clinic.sign_in("boss", PASSWORD)
-    assert admin.audit_log(actor="sam", action="failed_reauthenticate_to_sign") == []
+    assert admin.audit.search(actor="sam", action="failed_reauthenticate_to_sign") == []
 
 
-def test_addendum_appears_after_the_signature_with_its_authors_signature(qtbot: QtBot, clinic: Clinic,
-                                                                        discharged: int) -> None:
+def test_addendum_appears_after_the_signature_with_its_authors_signature(
+    qtbot: QtBot, clinic: Clinic, discharged: int
+) -> None:
     """A nurse's addendum, refused without a reason (text kept), is added signed and shown after the signature."""
-    clinic.sign_in("sam", PASSWORD).sign_visit(discharged, PASSWORD)
+    clinic.sign_in("sam", PASSWORD).signing.sign_visit(discharged, PASSWORD)
     nurse = clinic.sign_in("ann", PASSWORD)
     screen = _screen(qtbot, nurse, discharged)
     button = screen.findChild(QPushButton, "addendum_button")
@@ -172,7 +174,7 @@ def test_addendum_appears_after_the_signature_with_its_authors_signature(qtbot: 
     with qtbot.waitSignal(screen.changed):
         dialog.findChild(QPushButton, "addendum_confirm").click()
     assert not dialog.isVisible()
-    stored = nurse.addenda(discharged)
+    stored = nurse.signing.addenda(discharged)
     assert [(a.by, a.text) for a in stored] == [("ann", "Escort was her brother, not her sister.")]
     lines = _entries(screen, "review_addenda")
     assert lines[0].startswith("Addendum 1 — ") and lines[0].endswith("by Ann Rivers, RN")
@@ -186,12 +188,18 @@ def test_addendum_appears_after_the_signature_with_its_authors_signature(qtbot: 
     assert screen.findChild(QLabel, "review_signature").text().startswith("Electronically signed by Samuel Okonkwo")
 
 
-def test_discharge_override_reason_is_in_the_review(qtbot: QtBot, clinic: Clinic, clock: FakeClock,
-                                                   visit_id: int) -> None:
+def test_discharge_override_reason_is_in_the_review(
+    qtbot: QtBot, clinic: Clinic, clock: FakeClock, visit_id: int
+) -> None:
     """A discharge with a criterion unmet shows the unmet item and the physician's written reason."""
     staff(clinic)
-    discharge(clinic.sign_in("ann", PASSWORD), visit_id, clock, leave_unticked="escort_present",
-              physician=clinic.sign_in("sam", PASSWORD))
+    discharge(
+        clinic.sign_in("ann", PASSWORD),
+        visit_id,
+        clock,
+        leave_unticked="escort_present",
+        physician=clinic.sign_in("sam", PASSWORD),
+    )
     screen = _screen(qtbot, clinic.sign_in("sam", PASSWORD), visit_id)
     checklist = _entries(screen, "review_discharge_checklist")
     assert "✗  Responsible adult escort present — not ticked" in checklist

@@ -23,7 +23,7 @@ from tests.helpers import ready_to_infuse
 def infusing(nurse: Clinic, visit_id: int, clock: FakeClock) -> int:
     """A visit ten minutes into its infusion."""
     ready_to_infuse(nurse, visit_id)
-    nurse.start_infusion(visit_id)
+    nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=10)
     return visit_id
 
@@ -64,7 +64,7 @@ def test_choosing_moaas_4_and_rass_minus_1_records_both(qtbot: QtBot, nurse: Cli
     _choose(section.moaas_picker, 4)
     _choose(section.rass_picker, -1)
     section.record_sedation_button.click()
-    scores = {s.scale: s.total for s in nurse.visit(infusing).detail.scores}
+    scores = {s.scale: s.total for s in nurse.visits.get(infusing).detail.scores}
     assert scores == {"moaas": 4, "rass": -1}
     table = section.scores_history
     shown = [table.item(row, 2).text() for row in range(table.rowCount())]
@@ -81,7 +81,7 @@ def test_sedation_without_a_rass_level_is_refused_inline(qtbot: QtBot, nurse: Cl
     assert "RASS" in section.sedation_message.text()
     assert not section.sedation_message.isHidden()
     assert section.moaas_picker.currentData() == 3
-    assert nurse.visit(infusing).detail.scores == ()
+    assert nurse.visits.get(infusing).detail.scores == ()
 
 
 def test_cadss_total_follows_the_items_and_recording_stores_them(qtbot: QtBot, nurse: Clinic, infusing: int) -> None:
@@ -95,15 +95,21 @@ def test_cadss_total_follows_the_items_and_recording_stores_them(qtbot: QtBot, n
         _choose(section.findChild(QComboBox, f"cadss_item_{number}"), score)
     assert section.cadss_total.text() == "Total 7 / 24"
     section.record_cadss_button.click()
-    stored = nurse.visit(infusing).detail.latest_score("cadss6")
+    stored = nurse.visits.get(infusing).detail.latest_score("cadss6")
     assert stored is not None and stored.total == 7
     assert {int(k): v for k, v in stored.items} == scores
     assert "7 / 24" in section.scores_history.item(0, 2).text()
 
 
-def test_a_typed_note_survives_an_interruption(qtbot: QtBot, nurse: Clinic, infusing: int, db_path: Path,
-                                              clock: FakeClock, default_protocol: Protocol,
-                                              request: pytest.FixtureRequest) -> None:
+def test_a_typed_note_survives_an_interruption(
+    qtbot: QtBot,
+    nurse: Clinic,
+    infusing: int,
+    db_path: Path,
+    clock: FakeClock,
+    default_protocol: Protocol,
+    request: pytest.FixtureRequest,
+) -> None:
     """Text typed in the note box is back in a new section, on a reopened database, after the first is destroyed."""
     first = SedationSection(nurse, infusing)
     _choose(first.note_kind, "dissociation")
@@ -128,7 +134,7 @@ def test_the_debounce_timer_keeps_the_draft_when_typing_pauses(qtbot: QtBot, nur
     section.draft_timer.setInterval(1)  # the real pause is 800 ms; the test need not wait for it
     with qtbot.waitSignal(section.draft_timer.timeout):
         section.note_text.setPlainText("Eyes closed, smiling")
-    assert nurse.draft(infusing, "note:dissociation") == "Eyes closed, smiling"
+    assert nurse.bedside.draft(infusing, "note:dissociation") == "Eyes closed, smiling"
     assert not section.draft_timer.isActive()
     assert section.note_draft_status.text().startswith("Draft kept")
 
@@ -139,7 +145,7 @@ def test_hiding_the_section_keeps_the_draft_at_once(qtbot: QtBot, nurse: Clinic,
     section.show()
     section.note_text.setPlainText("Asked for the blanket")
     section.hide()
-    assert nurse.draft(infusing, "note:dissociation") == "Asked for the blanket"
+    assert nurse.bedside.draft(infusing, "note:dissociation") == "Asked for the blanket"
     assert not section.draft_timer.isActive()
 
 
@@ -148,7 +154,7 @@ def test_leaving_the_note_box_keeps_the_draft_at_once(qtbot: QtBot, nurse: Clini
     section = _section(qtbot, nurse, infusing)
     qtbot.keyClicks(section.note_text, "Tearful, then laughing")
     QApplication.sendEvent(section.note_text, QFocusEvent(QEvent.Type.FocusOut))
-    assert nurse.draft(infusing, "note:dissociation") == "Tearful, then laughing"
+    assert nurse.bedside.draft(infusing, "note:dissociation") == "Tearful, then laughing"
     assert not section.draft_timer.isActive()
 
 
@@ -159,21 +165,22 @@ def test_ctrl_enter_in_the_note_box_saves_the_note(qtbot: QtBot, nurse: Clinic, 
     qtbot.keyClick(section.note_text, Qt.Key.Key_Return)
     qtbot.keyClicks(section.note_text, "after ginger tea")
     qtbot.keyClick(section.note_text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert [n.text for n in nurse.visit(infusing).detail.notes] == ["Nausea eased\nafter ginger tea"]
+    assert [n.text for n in nurse.visits.get(infusing).detail.notes] == ["Nausea eased\nafter ginger tea"]
     assert section.note_text.toPlainText() == ""
     assert not section.draft_timer.isActive()
 
 
-def test_saving_a_note_clears_the_draft_and_lists_it_with_its_author(qtbot: QtBot, nurse: Clinic,
-                                                                    infusing: int) -> None:
+def test_saving_a_note_clears_the_draft_and_lists_it_with_its_author(
+    qtbot: QtBot, nurse: Clinic, infusing: int
+) -> None:
     """Save note stores the note, empties the box and its draft, and the list shows time, kind and author."""
     section = _section(qtbot, nurse, infusing)
     section.note_text.setPlainText("Describes vivid colours; calm")
     section.flush_draft()
     section.save_note_button.click()
-    notes = nurse.visit(infusing).detail.notes
+    notes = nurse.visits.get(infusing).detail.notes
     assert [(n.kind, n.text) for n in notes] == [("dissociation", "Describes vivid colours; calm")]
-    assert nurse.draft(infusing, "note:dissociation") == ""
+    assert nurse.bedside.draft(infusing, "note:dissociation") == ""
     assert section.note_text.toPlainText() == ""
     assert not section.draft_timer.isActive()
     shown = section.notes_list.item(section.notes_list.count() - 1).text()
@@ -187,7 +194,7 @@ def test_an_empty_note_is_refused_inline(qtbot: QtBot, nurse: Clinic, infusing: 
     section.note_text.setPlainText("   ")
     assert section.save_note() is None
     assert "Note is required" in section.note_message.text()
-    assert nurse.visit(infusing).detail.notes == ()
+    assert nurse.visits.get(infusing).detail.notes == ()
     assert not section.draft_timer.isActive()
 
 
@@ -197,8 +204,8 @@ def test_changing_the_note_kind_moves_the_draft_with_the_text(qtbot: QtBot, nurs
     section.note_text.setPlainText("Brief anxiety on emergence")
     _choose(section.note_kind, "nursing")
     assert section.note_text.toPlainText() == "Brief anxiety on emergence"
-    assert nurse.draft(infusing, "note:nursing") == "Brief anxiety on emergence"
-    assert nurse.draft(infusing, "note:dissociation") == ""
+    assert nurse.bedside.draft(infusing, "note:nursing") == "Brief anxiety on emergence"
+    assert nurse.bedside.draft(infusing, "note:dissociation") == ""
     assert not section.draft_timer.isActive()
 
 
@@ -208,10 +215,10 @@ def test_refresh_never_touches_what_is_being_typed(qtbot: QtBot, nurse: Clinic, 
     section.note_text.setPlainText("Half a sent")
     _choose(section.moaas_picker, 2)
     section.intervention_drug.setText("Ondansetron")
-    nurse.add_note(infusing, "nursing", "Escort arrived")
-    section.refresh(nurse.visit(infusing))
+    nurse.bedside.add_note(infusing, "nursing", "Escort arrived")
+    section.refresh(nurse.visits.get(infusing))
     first_item = section.notes_list.item(0)
-    section.refresh(nurse.visit(infusing))
+    section.refresh(nurse.visits.get(infusing))
     assert section.notes_list.item(0) is first_item  # nothing rebuilt when nothing changed
     assert "Escort arrived" in first_item.text()
     assert section.note_text.toPlainText() == "Half a sent"
@@ -220,17 +227,19 @@ def test_refresh_never_touches_what_is_being_typed(qtbot: QtBot, nurse: Clinic, 
     section.flush_draft()
 
 
-def test_adverse_event_and_an_intervention_for_it_are_stored(qtbot: QtBot, nurse: Clinic, infusing: int,
-                                                            clock: FakeClock) -> None:
+def test_adverse_event_and_an_intervention_for_it_are_stored(
+    qtbot: QtBot, nurse: Clinic, infusing: int, clock: FakeClock
+) -> None:
     """An adverse event charted in the form, then a drug given for it, are stored and linked and listed."""
     section = _section(qtbot, nurse, infusing)
     assert _items(section.adverse_kind) == [k.label for k in AdverseEventKind]
     _choose(section.adverse_kind, "nausea")
     section.adverse_description.setText("Nauseated, no vomiting")
     section.record_adverse_button.click()
-    events = nurse.visit(infusing).detail.adverse_events
+    events = nurse.visits.get(infusing).detail.adverse_events
     assert [(e.kind, e.description, e.onset_at) for e in events] == [
-        (AdverseEventKind.NAUSEA, "Nauseated, no vomiting", clock.now())]
+        (AdverseEventKind.NAUSEA, "Nauseated, no vomiting", clock.now())
+    ]
     assert section.intervention_for_event.currentData() == events[0].id  # offered for the event just charted
 
     clock.advance(minutes=3)
@@ -239,9 +248,10 @@ def test_adverse_event_and_an_intervention_for_it_are_stored(qtbot: QtBot, nurse
     _choose(section.intervention_route, "IV")
     section.intervention_note.setText("Settled in 10 min")
     section.record_intervention_button.click()
-    given = nurse.visit(infusing).detail.interventions
+    given = nurse.visits.get(infusing).detail.interventions
     assert [(g.drug, g.dose, g.route.value, g.adverse_event_id, g.given_at) for g in given] == [
-        ("Ondansetron", "4 mg", "IV", events[0].id, clock.now())]
+        ("Ondansetron", "4 mg", "IV", events[0].id, clock.now())
+    ]
     top = section.events_list.topLevelItem(0)
     assert "Nausea" in top.text(1) and top.childCount() == 1
     assert "Ondansetron 4 mg IV" in top.child(0).text(1)
@@ -262,18 +272,19 @@ def test_a_dose_without_an_amount_is_refused_inline_and_kept(qtbot: QtBot, nurse
     assert section.intervention_drug.text() == "Lorazepam"
     assert section.intervention_route.currentData() == "SL"
     assert "c62828" in section.intervention_dose.styleSheet()
-    assert nurse.visit(infusing).detail.interventions == ()
+    assert nurse.visits.get(infusing).detail.interventions == ()
 
 
-def test_onset_time_set_by_hand_is_today_in_local_time(qtbot: QtBot, nurse: Clinic, infusing: int,
-                                                      clock: FakeClock) -> None:
+def test_onset_time_set_by_hand_is_today_in_local_time(
+    qtbot: QtBot, nurse: Clinic, infusing: int, clock: FakeClock
+) -> None:
     """A typed onset is stored as that local time today; a time still to come is refused naming the onset."""
     section = _section(qtbot, nurse, infusing)
     earlier = (clock.now() - timedelta(minutes=7)).astimezone()
     section.adverse_onset.setTime(QTime(earlier.hour, earlier.minute))
     _choose(section.adverse_kind, "anxiety_agitation")
     section.record_adverse_button.click()
-    stored = nurse.visit(infusing).detail.adverse_events[0]
+    stored = nurse.visits.get(infusing).detail.adverse_events[0]
     assert stored.onset_at == earlier.replace(second=0, microsecond=0)
 
     later = (clock.now() + timedelta(minutes=30)).astimezone()
@@ -282,18 +293,19 @@ def test_onset_time_set_by_hand_is_today_in_local_time(qtbot: QtBot, nurse: Clin
     section.record_adverse_button.click()
     assert "Onset time" in section.adverse_message.text() and "future" in section.adverse_message.text()
     assert section.adverse_kind.currentData() == "hypertension"
-    assert len(nurse.visit(infusing).detail.adverse_events) == 1
+    assert len(nurse.visits.get(infusing).detail.adverse_events) == 1
 
 
-def test_untouched_times_follow_the_clock_on_refresh(qtbot: QtBot, nurse: Clinic, infusing: int,
-                                                    clock: FakeClock) -> None:
+def test_untouched_times_follow_the_clock_on_refresh(
+    qtbot: QtBot, nurse: Clinic, infusing: int, clock: FakeClock
+) -> None:
     """Onset and time-given show the current time on each redraw until the nurse sets one."""
     section = _section(qtbot, nurse, infusing)
     clock.advance(minutes=25)
-    section.refresh(nurse.visit(infusing))
+    section.refresh(nurse.visits.get(infusing))
     now = clock.now().astimezone()
     assert section.intervention_time.time() == QTime(now.hour, now.minute)
     section.adverse_onset.setTime(QTime(now.hour, now.minute).addSecs(-600))
     clock.advance(minutes=5)
-    section.refresh(nurse.visit(infusing))
+    section.refresh(nurse.visits.get(infusing))
     assert section.adverse_onset.time() == QTime(now.hour, now.minute).addSecs(-600)

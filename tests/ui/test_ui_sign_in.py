@@ -48,8 +48,9 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def fresh(qtbot: QtBot, db_path: Path, clock: FakeClock, default_protocol: Protocol,
-          settings: QSettings) -> Iterator[MainWindow]:
+def fresh(
+    qtbot: QtBot, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
+) -> Iterator[MainWindow]:
     """The program started on a brand-new database."""
     window = guarded_window(qtbot, db_path, clock, default_protocol, settings)
     yield window
@@ -57,8 +58,9 @@ def fresh(qtbot: QtBot, db_path: Path, clock: FakeClock, default_protocol: Proto
 
 
 @pytest.fixture
-def door(qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol,
-         settings: QSettings) -> Iterator[MainWindow]:
+def door(
+    qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
+) -> Iterator[MainWindow]:
     """The program started on a clinic whose staff have passwords: the sign-in screen."""
     give_passwords(clinic)
     window = guarded_window(qtbot, db_path, clock, default_protocol, settings)
@@ -66,8 +68,9 @@ def door(qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_
     close_window(window)
 
 
-def _fill_setup(qtbot: QtBot, window: MainWindow, *, password: str = ADMIN_PASSWORD,
-                again: str = ADMIN_PASSWORD) -> None:
+def _fill_setup(
+    qtbot: QtBot, window: MainWindow, *, password: str = ADMIN_PASSWORD, again: str = ADMIN_PASSWORD
+) -> None:
     type_into(qtbot, window, "setup_clinic_name", "Riverside Infusion Clinic")
     child(window, QSpinBox, "setup_chairs").setValue(6)
     type_into(qtbot, window, "setup_login", "rita")
@@ -84,13 +87,20 @@ def test_a_new_database_opens_at_first_start_with_nothing_clinical(fresh: MainWi
     assert fresh.findChildren(ChairBoard) == []
     names = {a.objectName() for a in fresh.findChildren(QAction) if a.isEnabled()}
     assert "quit_action" in names
-    assert not names & {"find_patient_action", "register_patient_action", "board_action", "open_chair_1_action",
-                        "lock_action", "users_action"}
+    assert not names & {
+        "find_patient_action",
+        "register_patient_action",
+        "board_action",
+        "open_chair_1_action",
+        "lock_action",
+        "users_action",
+    }
     assert "Not signed in" in fresh.status_user.text()
 
 
-def test_setting_up_the_clinic_signs_the_administrator_in(fresh: MainWindow, db_path: Path, clock: FakeClock,
-                                                           default_protocol: Protocol, qtbot: QtBot) -> None:
+def test_setting_up_the_clinic_signs_the_administrator_in(
+    fresh: MainWindow, db_path: Path, clock: FakeClock, default_protocol: Protocol, qtbot: QtBot
+) -> None:
     """Set up writes the name and chairs beside the database, creates the administrator and signs them in."""
     _fill_setup(qtbot, fresh)
     click(qtbot, fresh, "setup_button")
@@ -105,12 +115,13 @@ def test_setting_up_the_clinic_signs_the_administrator_in(fresh: MainWindow, db_
     reread = load_clinic_protocol(db_path)
     assert (reread.clinic_name, reread.chairs) == ("Riverside Infusion Clinic", 6)
     assert fresh.findChild(QAction, "users_action").isEnabled()
-    actions = [(e.actor, e.action) for e in reversed(fresh.clinic.audit_log(actor="rita"))]
+    actions = [(e.actor, e.action) for e in reversed(fresh.clinic.audit.search(actor="rita"))]
     assert ("rita", "sign_in") in actions
 
 
 def test_setup_keeps_an_existing_protocol_file_and_refuses_differing_passwords(
-        fresh: MainWindow, db_path: Path, qtbot: QtBot) -> None:
+    fresh: MainWindow, db_path: Path, qtbot: QtBot
+) -> None:
     """Differing passwords are refused inline (both cleared, the rest kept); the clinic's other settings stay."""
     protocol_file = db_path.parent / "protocol.toml"
     protocol_file.write_text("# our clinic\n[dose]\ndefault_mg_per_kg = 0.6\n", encoding="utf-8")
@@ -131,12 +142,15 @@ def test_setup_keeps_an_existing_protocol_file_and_refuses_differing_passwords(
     assert fresh.page is Page.WORK
     text = protocol_file.read_text(encoding="utf-8")
     assert text.startswith("# our clinic\n")
-    assert tomllib.loads(text) == {"dose": {"default_mg_per_kg": 0.6},
-                                   "clinic": {"name": "Riverside Infusion Clinic", "chairs": 6}}
+    assert tomllib.loads(text) == {
+        "dose": {"default_mg_per_kg": 0.6},
+        "clinic": {"name": "Riverside Infusion Clinic", "chairs": 6},
+    }
 
 
 def test_opening_the_demo_builds_a_separate_database_and_shows_its_logins(
-        fresh: MainWindow, db_path: Path, qtbot: QtBot) -> None:
+    fresh: MainWindow, db_path: Path, qtbot: QtBot
+) -> None:
     """The demo is written beside the clinic's database with progress, then its sign-in screen lists the logins."""
     screen = fresh.door_page
     assert isinstance(screen, FirstStartScreen)
@@ -164,13 +178,12 @@ def test_opening_the_demo_builds_a_separate_database_and_shows_its_logins(
     assert fresh.board.visits, "the demo has visits today"
     clinic_db = Clinic.open(db_path, fresh.clinic.clock, fresh.clinic.protocol)
     try:
-        assert clinic_db.needs_setup() and clinic_db.patient_count() == 0
+        assert clinic_db.accounts.needs_setup() and clinic_db.patients.count() == 0
     finally:
         clinic_db.close()
 
 
-def test_a_wrong_password_is_refused_inline_and_only_the_password_is_cleared(
-        door: MainWindow, qtbot: QtBot) -> None:
+def test_a_wrong_password_is_refused_inline_and_only_the_password_is_cleared(door: MainWindow, qtbot: QtBot) -> None:
     """A wrong password says so on the screen; the login stays, the password empties; the right one signs in."""
     assert isinstance(door.door_page, SignInScreen)
     assert child(door, QLabel, "sign_in_clinic_name").text() == door.clinic.protocol.clinic_name
@@ -202,8 +215,7 @@ def test_five_wrong_passwords_lock_the_login(door: MainWindow, qtbot: QtBot, clo
     assert door.page is Page.WORK
 
 
-def test_sign_out_returns_to_the_sign_in_screen_and_is_audited(door: MainWindow, qtbot: QtBot,
-                                                               clinic: Clinic) -> None:
+def test_sign_out_returns_to_the_sign_in_screen_and_is_audited(door: MainWindow, qtbot: QtBot, clinic: Clinic) -> None:
     """File ▸ Sign out closes the working page, records the sign-out and shows the sign-in screen again."""
     sign_in(qtbot, door, "doctor", PASSWORDS["doctor"])
     assert door.page is Page.WORK
@@ -211,10 +223,12 @@ def test_sign_out_returns_to_the_sign_in_screen_and_is_audited(door: MainWindow,
     assert door.page is Page.DOOR
     assert isinstance(door.door_page, SignInScreen)
     assert door.work_page is None
-    assert door.findChild(QAction, "find_patient_action") is None or not door.findChild(
-        QAction, "find_patient_action").isEnabled()
+    assert (
+        door.findChild(QAction, "find_patient_action") is None
+        or not door.findChild(QAction, "find_patient_action").isEnabled()
+    )
     admin = clinic.sign_in("admin", PASSWORDS["admin"])
-    assert [e.action for e in admin.audit_log(actor="doctor")][:2] == ["sign_out", "sign_in"]
+    assert [e.action for e in admin.audit.search(actor="doctor")][:2] == ["sign_out", "sign_in"]
 
 
 def test_enter_in_the_login_box_moves_to_the_password(door: MainWindow, qtbot: QtBot) -> None:
@@ -225,8 +239,9 @@ def test_enter_in_the_login_box_moves_to_the_password(door: MainWindow, qtbot: Q
     assert door.page is Page.DOOR
 
 
-def test_closing_while_the_demo_is_written_leaves_no_half_made_demo(fresh: MainWindow, db_path: Path,
-                                                                     qtbot: QtBot) -> None:
+def test_closing_while_the_demo_is_written_leaves_no_half_made_demo(
+    fresh: MainWindow, db_path: Path, qtbot: QtBot
+) -> None:
     """Quitting mid-demo stops the writing and removes the half-made file, so no partial demo is opened later."""
     screen = fresh.door_page
     assert isinstance(screen, FirstStartScreen)

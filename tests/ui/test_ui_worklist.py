@@ -35,8 +35,9 @@ def _two_discharged(clinic: Clinic, clock: FakeClock, visit_id: int) -> tuple[in
     return later_booked, visit_id
 
 
-def test_worklist_lists_the_oldest_discharge_first(qtbot: QtBot, clinic: Clinic, clock: FakeClock,
-                                                   visit_id: int) -> None:
+def test_worklist_lists_the_oldest_discharge_first(
+    qtbot: QtBot, clinic: Clinic, clock: FakeClock, visit_id: int
+) -> None:
     """Visits are ordered by when they were discharged, not by booking, with patient, MRN, course and nurse."""
     first, second = _two_discharged(clinic, clock, visit_id)
     panel = _panel(qtbot, clinic.sign_in("sam", PASSWORD))
@@ -52,8 +53,7 @@ def test_worklist_lists_the_oldest_discharge_first(qtbot: QtBot, clinic: Clinic,
     assert _column(table, "Flags") == ["", ""]
 
 
-def test_double_click_and_enter_open_the_visit(qtbot: QtBot, clinic: Clinic, clock: FakeClock,
-                                               visit_id: int) -> None:
+def test_double_click_and_enter_open_the_visit(qtbot: QtBot, clinic: Clinic, clock: FakeClock, visit_id: int) -> None:
     """Double-clicking a row, or Enter on the current row, emits visit_opened with that visit's id."""
     first, second = _two_discharged(clinic, clock, visit_id)
     panel = _panel(qtbot, clinic.sign_in("sam", PASSWORD))
@@ -71,8 +71,9 @@ def test_double_click_and_enter_open_the_visit(qtbot: QtBot, clinic: Clinic, clo
     assert opened.args == [first]
 
 
-def test_flags_for_an_override_and_an_unacknowledged_alert(qtbot: QtBot, clinic: Clinic, clock: FakeClock,
-                                                           visit_id: int) -> None:
+def test_flags_for_an_override_and_an_unacknowledged_alert(
+    qtbot: QtBot, clinic: Clinic, clock: FakeClock, visit_id: int
+) -> None:
     """A discharge under a physician's override and an alert nobody acknowledged are flagged in words."""
     staff(clinic)
     nurse = clinic.sign_in("ann", PASSWORD)
@@ -84,17 +85,18 @@ def test_flags_for_an_override_and_an_unacknowledged_alert(qtbot: QtBot, clinic:
     assert flags == ["⚠ Discharged under a physician's override", "⚠ Alert not acknowledged: Systolic BP high"]
 
 
-def test_signing_takes_the_visit_off_the_worklist(qtbot: QtBot, clinic: Clinic, clock: FakeClock,
-                                                  visit_id: int) -> None:
+def test_signing_takes_the_visit_off_the_worklist(
+    qtbot: QtBot, clinic: Clinic, clock: FakeClock, visit_id: int
+) -> None:
     """After a signature the refreshed worklist is one shorter and says so; empty, it says nothing waits."""
     first, second = _two_discharged(clinic, clock, visit_id)
     physician = clinic.sign_in("sam", PASSWORD)
     panel = _panel(qtbot, physician)
-    physician.sign_visit(first, PASSWORD)
+    physician.signing.sign_visit(first, PASSWORD)
     panel.refresh()
     assert (panel.count, [r.visit_id for r in panel.rows]) == (1, [second])
     assert panel.findChild(QLabel, "worklist_empty").isHidden()
-    physician.sign_visit(second, PASSWORD)
+    physician.signing.sign_visit(second, PASSWORD)
     panel.refresh()
     assert panel.count == 0
     assert panel.findChild(QLabel, "worklist_title").text() == "Awaiting signature: 0"

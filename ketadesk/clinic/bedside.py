@@ -1,0 +1,352 @@
+"""At the bedside: checklists, vital signs and their corrections, alerts, notes, events, sedation scores.
+
+Every entry is written as the signed-in clinician with its audit row, at the time it
+happened (late entries within core's limits), and never overwrites an earlier one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.core import readiness
+from ketadesk.core.charting import NOTE_KINDS, NoteKind
+from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.events import AdverseEventKind, validate_event_description, validate_intervention
+from ketadesk.core.patient import NOTE_MAX, clean_text
+from ketadesk.core.phases import AFTER_START, CHARTED_UNSIGNED, IN_THE_CHAIR, NOTES_OPEN, RECOVERY, Phase
+from ketadesk.core.protocol import ChecklistItem
+from ketadesk.core.scales import cadss6_total, check_moaas, check_rass
+from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
+from ketadesk.core.vitals import Source, classify, validate_vitals
+from ketadesk.store import visits as store_visits
+
+
+class Bedside(Area):
+    """What the nurse charts while the patient is in the chair."""
+
+    # ------------------------------------------------------------------ checklists
+
+    def record_checklist(self, visit_id: int, checklist: str, item_key: str, checked: bool, note: str = "") -> Changes:
+        """Tick or untick one checklist item (the latest answer counts; every answer is kept)."""
+        protocol = self.session.protocol
+        items = {"pre_infusion": protocol.pre_infusion_checklist, "discharge": protocol.discharge_checklist}.get(
+            checklist
+        )
+        if items is None:
+            raise ValidationError("checklist", checklist, "pre_infusion or discharge")
+        item = next((i for i in items if i.key == item_key), None)
+        if item is None:
+            raise ValidationError("item", item_key, f"one of the {checklist.replace('_', '-')} checklist items")
+        if item.automatic:
+            raise ValidationError("item", item_key, "this criterion is judged from the record, not ticked")
+        answer = self.answer_pre_infusion if checklist == "pre_infusion" else self.answer_discharge
+        return answer(visit_id, item, checked, note)
+
+    @use_case(
+        "chart checklist items",
+        roles=CHARTING,
+        phases=(Phase.PRE_ASSESSMENT,),
+        phase_action="answer the pre-infusion checklist",
+        changes={Change.CHECKLIST},
+    )
+    def answer_pre_infusion(self, visit_id: int, item: ChecklistItem, checked: bool, note: str = "") -> Changes:
+        """Answer one item of the pre-infusion checklist."""
+        return self._answer(visit_id, "pre_infusion", item, checked, note)
+
+    @use_case(
+        "chart checklist items",
+        roles=CHARTING,
+        phases=RECOVERY,
+        phase_action="answer the discharge checklist",
+        changes={Change.CHECKLIST},
+    )
+    def answer_discharge(self, visit_id: int, item: ChecklistItem, checked: bool, note: str = "") -> Changes:
+        """Answer one item of the discharge checklist."""
+        return self._answer(visit_id, "discharge", item, checked, note)
+
+    def _answer(self, visit_id: int, checklist: str, item: ChecklistItem, checked: bool, note: str) -> Changes:
+        s = self.session
+        text = clean_text("note", note, max_length=NOTE_MAX, required=False, label="Checklist note")
+        store_visits.add_checklist(
+            s.store, visit_id, checklist, item.key, checked, text, at=s.stamp(), actor_id=s.user.id
+        )
+        return Changes.visit(visit_id)
+
+    # ------------------------------------------------------------------ vital signs
+
+    @use_case(
+        "chart vital signs",
+        roles=CHARTING,
+        phases=IN_THE_CHAIR,
+        phase_action="record vital signs",
+        changes={Change.VITALS, Change.ALERTS},
+    )
+    def record_vitals(
+        self,
+        visit_id: int,
+        *,
+        sbp: str | int,
+        dbp: str | int,
+        hr: str | int,
+        spo2: str | int,
+        rr: str | int,
+        temp_c: str | float | None = None,
+        taken_at: datetime | None = None,
+        baseline: bool | None = None,
+        source: Source = Source.MANUAL,
+    ) -> Changes:
+        """Save a set of vitals; alerts are classified and stored with it.
+
+        During pre-assessment a reading is the baseline unless said otherwise. The new
+        reading's id is ``created_id``; its alerts are in ``warnings``.
+        """
+        s = self.session
+        phase = s.phase(visit_id)
+        now = s.now()
+        when = s.charted_time("taken_at", taken_at)
+        vitals = validate_vitals(when, sbp, dbp, hr, spo2, rr, temp_c)
+        alerts = classify(vitals, s.protocol.alerts)
+        is_baseline = (phase is Phase.PRE_ASSESSMENT) if baseline is None else baseline
+        row_id = store_visits.add_vitals(
+            s.store,
+            visit_id,
+            vitals,
+            source=source,
+            alerts=alerts,
+            is_baseline=is_baseline,
+            at=to_utc_iso(now),
+            actor_id=s.user.id,
+        )
+        return Changes.visit(visit_id, created_id=row_id, warnings=tuple(a.label for a in alerts))
+
+    @use_case(
+        "correct vital signs",
+        roles=CHARTING,
+        phases=CHARTED_UNSIGNED,
+        changes={Change.VITALS, Change.ALERTS, Change.NOTES},
+    )
+    def correct_vitals(
+        self,
+        visit_id: int,
+        vitals_id: int,
+        *,
+        reason: str,
+        entered_in_error: bool = False,
+        sbp: str | int = "",
+        dbp: str | int = "",
+        hr: str | int = "",
+        spo2: str | int = "",
+        rr: str | int = "",
+        temp_c: str | float | None = None,
+    ) -> Changes:
+        """Replace a reading with corrected values, or strike it as entered in error; the original stays."""
+        s = self.session
+        original = store_visits.vitals_by_id(s.store, vitals_id)
+        if original.visit_id != visit_id:
+            raise ValidationError("vitals", vitals_id, "a reading of this visit")
+        why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the correction")
+        if entered_in_error:
+            vitals = original.vitals
+        else:
+            vitals = validate_vitals(original.vitals.taken_at, sbp, dbp, hr, spo2, rr, temp_c)
+        alerts = () if entered_in_error else classify(vitals, s.protocol.alerts)
+        stamp = s.stamp()
+        with s.store.transaction():
+            row_id = store_visits.add_vitals(
+                s.store,
+                visit_id,
+                vitals,
+                source=original.source,
+                alerts=alerts,
+                is_baseline=original.is_baseline,
+                at=stamp,
+                actor_id=s.user.id,
+                corrects_id=vitals_id,
+                entered_in_error=entered_in_error,
+            )
+            store_visits.add_note(
+                s.store,
+                visit_id,
+                NoteKind.CORRECTION,
+                f"Reading {vitals_id} corrected: {why}",
+                at=stamp,
+                actor_id=s.user.id,
+            )
+        return Changes.visit(visit_id, created_id=row_id)
+
+    @use_case("acknowledge alerts", roles=CHARTING, changes={Change.ALERTS})
+    def acknowledge_alert(self, visit_id: int, vitals_id: int, action_note: str) -> Changes:
+        """A clinician saw an alert reading and says what was done."""
+        s = self.session
+        record = store_visits.vitals_by_id(s.store, vitals_id)
+        if record.visit_id != visit_id or not record.alerts:
+            raise ValidationError("vitals", vitals_id, "an alert reading of this visit")
+        text = clean_text("note", action_note, max_length=NOTE_MAX, required=True, label="Action taken")
+        store_visits.add_acknowledgement(
+            s.store, visit_id, store_visits.ALERT_SUBJECT, vitals_id, text, at=s.stamp(), actor_id=s.user.id
+        )
+        return Changes.visit(visit_id)
+
+    @use_case("acknowledge a protocol override", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
+    def acknowledge_override(self, visit_id: int, subject: str, reason: str) -> Changes:
+        """A physician approves a protocol override (baseline BP, dose, discharge) with a written reason."""
+        s = self.session
+        if subject not in readiness.OVERRIDE_SUBJECTS:
+            raise ValidationError("subject", subject, "baseline_bp, dose_override or discharge_override")
+        text = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason")
+        subject_id = None
+        if subject == readiness.DOSE_OVERRIDE:
+            detail, _ = store_visits.detail(s.store, visit_id)
+            if detail.dose is None:
+                raise ValidationError("dose", "", "prepare the dose before acknowledging it")
+            subject_id = detail.dose.id
+        store_visits.add_acknowledgement(s.store, visit_id, subject, subject_id, text, at=s.stamp(), actor_id=s.user.id)
+        return Changes.visit(visit_id)
+
+    # ------------------------------------------------------------------ notes, events, interventions
+
+    @use_case(
+        "write notes",
+        roles=CHARTING,
+        phases=NOTES_OPEN,
+        refusal="notes on a closed visit are added as addenda",
+        changes={Change.NOTES},
+    )
+    def add_note(self, visit_id: int, kind: str, text: str, *, draft_field: str | None = None) -> Changes:
+        """Save a time-stamped note (nursing, dissociation, adverse event, intervention, physician).
+
+        With ``draft_field``, the draft it was typed in is cleared in the same transaction.
+        """
+        s = self.session
+        if kind not in NOTE_KINDS:
+            raise ValidationError("kind", kind, ", ".join(NOTE_KINDS))
+        body = clean_text("text", text, max_length=NOTE_MAX, required=True, label="Note")
+        stamp = s.stamp()
+        with s.store.transaction():
+            note_id = store_visits.add_note(s.store, visit_id, kind, body, at=stamp, actor_id=s.user.id)
+            if draft_field is not None:
+                store_visits.save_draft(s.store, visit_id, s.user.id, draft_field, "", at=stamp)
+        return Changes.visit(visit_id, created_id=note_id)
+
+    @use_case(
+        "chart adverse events",
+        roles=CHARTING,
+        phases=CHARTED_UNSIGNED,
+        phase_action="chart an adverse event",
+        changes={Change.EVENTS},
+    )
+    def record_adverse_event(
+        self, visit_id: int, kind: str, description: str = "", onset_at: datetime | None = None
+    ) -> Changes:
+        """Chart an adverse event (nausea, hypertension, agitation …) with when it began."""
+        s = self.session
+        try:
+            event_kind = AdverseEventKind(kind)
+        except ValueError:
+            raise ValidationError("kind", kind, ", ".join(k.label.lower() for k in AdverseEventKind)) from None
+        text = validate_event_description(event_kind, description)
+        onset = s.charted_time("onset_at", onset_at)
+        row_id = store_visits.add_adverse_event(
+            s.store, visit_id, event_kind, text, onset_at=to_utc_iso(onset), at=s.stamp(), actor_id=s.user.id
+        )
+        return Changes.visit(visit_id, created_id=row_id)
+
+    @use_case(
+        "chart interventions",
+        roles=CHARTING,
+        phases=CHARTED_UNSIGNED,
+        phase_action="chart an intervention",
+        changes={Change.EVENTS},
+    )
+    def record_intervention(
+        self,
+        visit_id: int,
+        *,
+        drug: str,
+        dose: str,
+        route: str,
+        given_at: datetime | None = None,
+        note: str = "",
+        adverse_event_id: int | None = None,
+    ) -> Changes:
+        """Chart a medicine or measure given (drug, dose, route, time), optionally for an adverse event."""
+        s = self.session
+        clean_drug, clean_dose, clean_route = validate_intervention(drug, dose, route)
+        text = clean_text("note", note, max_length=NOTE_MAX, required=False, label="Note")
+        when = s.charted_time("given_at", given_at)
+        if adverse_event_id is not None:
+            detail, _ = store_visits.detail(s.store, visit_id)
+            if all(e.id != adverse_event_id for e in detail.adverse_events):
+                raise ValidationError("adverse_event", adverse_event_id, "an adverse event of this visit")
+        row_id = store_visits.add_intervention(
+            s.store,
+            visit_id,
+            drug=clean_drug,
+            dose=clean_dose,
+            route=clean_route,
+            given_at=to_utc_iso(when),
+            note=text,
+            adverse_event_id=adverse_event_id,
+            at=s.stamp(),
+            actor_id=s.user.id,
+        )
+        return Changes.visit(visit_id, created_id=row_id)
+
+    def save_draft(self, visit_id: int, field: str, text: str) -> None:
+        """Keep what the user is typing in a note field, so an interruption loses nothing."""
+        s = self.session
+        store_visits.save_draft(s.store, visit_id, s.user.id, field, text, at=s.stamp())
+
+    def draft(self, visit_id: int, field: str) -> str:
+        """The user's unsaved text for a note field."""
+        s = self.session
+        return store_visits.draft(s.store, visit_id, s.user.id, field)
+
+    # ------------------------------------------------------------------ sedation and dissociation
+
+    @use_case(
+        "record sedation scores",
+        roles=CHARTING,
+        phases=AFTER_START,
+        phase_action="record sedation",
+        changes={Change.SCORES},
+    )
+    def record_sedation(self, visit_id: int, *, moaas: int, rass: int) -> Changes:
+        """Record MOAA/S and RASS together, as they are assessed together at the bedside."""
+        s = self.session
+        check_moaas(moaas)
+        check_rass(rass)
+        stamp = s.stamp()
+        with s.store.transaction():
+            store_visits.add_score(
+                s.store, visit_id, "moaas", moaas, None, taken_at=stamp, at=stamp, actor_id=s.user.id
+            )
+            store_visits.add_score(s.store, visit_id, "rass", rass, None, taken_at=stamp, at=stamp, actor_id=s.user.id)
+        return Changes.visit(visit_id)
+
+    @use_case(
+        "record dissociation scores",
+        roles=CHARTING,
+        phases=AFTER_START,
+        phase_action="record dissociation",
+        changes={Change.SCORES},
+    )
+    def record_cadss6(self, visit_id: int, items: dict[int, int]) -> Changes:
+        """Record a CADSS-6 dissociation score from its six items."""
+        s = self.session
+        total = cadss6_total(items)
+        stamp = s.stamp()
+        store_visits.add_score(
+            s.store,
+            visit_id,
+            "cadss6",
+            total,
+            {str(k): v for k, v in items.items()},
+            taken_at=stamp,
+            at=stamp,
+            actor_id=s.user.id,
+        )
+        return Changes.visit(visit_id)

@@ -1,0 +1,124 @@
+"""The infusion: pre-assessment (weight, dose), the gates before the pump starts, start and stop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.core import readiness
+from ketadesk.core.dosing import DosePlan, DoseReview, calculate_dose, review_dose
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.phases import Phase
+from ketadesk.core.timers import format_duration
+from ketadesk.core.users import CHARTING
+from ketadesk.core.vitals import parse_decimal
+from ketadesk.store import visits as store_visits
+
+PRE = (Phase.PRE_ASSESSMENT,)
+
+
+class Infusion(Area):
+    """From the patient sitting down to the pump stopping."""
+
+    @use_case("start a pre-assessment", roles=CHARTING, moves_to=Phase.PRE_ASSESSMENT, changes={Change.PHASE})
+    def start_pre_assessment(self, visit_id: int) -> Changes:
+        """The patient is in the chair: begin the pre-infusion checks."""
+        self.session.move(visit_id, Phase.PRE_ASSESSMENT)
+        return Changes.visit(visit_id)
+
+    @use_case("record weight", roles=CHARTING, phases=PRE, phase_action="record the weight", changes={Change.DOSE})
+    def record_weight(self, visit_id: int, weight: str | float) -> Changes:
+        """Record today's weight (kg)."""
+        s = self.session
+        kg = parse_decimal("weight_kg", weight)
+        store_visits.add_weight(s.store, visit_id, kg, at=s.stamp(), actor_id=s.user.id)
+        return Changes.visit(visit_id)
+
+    def calculate_dose(
+        self, visit_id: int, mg_per_kg: str | float, lot_number: str, weight: str | float | None = None
+    ) -> tuple[DosePlan, DoseReview]:
+        """Work out a dose for this visit without saving it (for the calculator on screen)."""
+        s = self.session
+        detail, _ = store_visits.detail(s.store, visit_id)
+        kg = weight if weight is not None else detail.weight_kg
+        if kg is None:
+            raise ValidationError(
+                "weight_kg",
+                "",
+                "record today's weight before calculating the dose",
+                message="Record today's weight before calculating the dose.",
+            )
+        protocol = s.protocol
+        plan = calculate_dose(
+            mg_per_kg,
+            kg,
+            concentration_mg_per_ml=protocol.concentration_mg_per_ml,
+            duration_min=protocol.infusion_duration_min,
+            drug=protocol.drug,
+            route=protocol.route,
+            lot_number=lot_number,
+        )
+        previous = store_visits.previous_dose_mg_per_kg(s.store, detail.summary.patient_id, visit_id)
+        return plan, review_dose(plan.mg_per_kg, previous, protocol.dose)
+
+    @use_case("prepare a dose", roles=CHARTING, phases=PRE, phase_action="prepare the dose", changes={Change.DOSE})
+    def prepare_dose(self, visit_id: int, mg_per_kg: str | float, lot_number: str) -> Changes:
+        """Record the dose as prepared for today's weight; says in warnings if a physician must acknowledge it."""
+        s = self.session
+        plan, review = self.calculate_dose(visit_id, mg_per_kg, lot_number)
+        dose_id = store_visits.add_dose(s.store, visit_id, plan, at=s.stamp(), actor_id=s.user.id)
+        return Changes.visit(visit_id, created_id=dose_id, warnings=review.reasons)
+
+    def previous_dose(self, visit_id: int) -> float | None:
+        """The mg/kg of this patient's previous infusion (by date), for the escalation rule."""
+        store = self.session.store
+        row = store_visits.row(store, visit_id)
+        return store_visits.previous_dose_mg_per_kg(store, row.summary.patient_id, visit_id)
+
+    def start_blockers(self, visit_id: int) -> list[str]:
+        """What still stops the infusion from starting (empty when it may start)."""
+        s = self.session
+        detail, _ = store_visits.detail(s.store, visit_id)
+        previous = store_visits.previous_dose_mg_per_kg(s.store, detail.summary.patient_id, visit_id)
+        return readiness.start_blockers(s.protocol, detail, previous)
+
+    @use_case(
+        "start an infusion", roles=CHARTING, phases=PRE, phase_action="start the infusion", changes={Change.PHASE}
+    )
+    def start_infusion(self, visit_id: int) -> Changes:
+        """Start the pump: only when every pre-infusion gate holds."""
+        blockers = self.start_blockers(visit_id)
+        if blockers:
+            raise ValidationError(
+                "start", "", "; ".join(blockers), message="The infusion cannot start yet: " + "; ".join(blockers) + "."
+            )
+        self.session.move(visit_id, Phase.INFUSING)
+        return Changes.visit(visit_id)
+
+    @use_case(
+        "stop an infusion",
+        roles=CHARTING,
+        phases=(Phase.INFUSING,),
+        phase_action="stop the infusion",
+        changes={Change.PHASE},
+    )
+    def stop_infusion(self, visit_id: int, *, early: bool = False, reason: str = "") -> Changes:
+        """Stop the pump and begin observation; stopping before the planned end needs a reason."""
+        s = self.session
+        timers = s.visit_view(visit_id).timers
+        if not early and timers.stopping_now_is_early:
+            left = format_duration(timers.infusion_remaining or timedelta(0))
+            raise ValidationError(
+                "reason",
+                "",
+                "an early stop with a written reason",
+                message=f"The infusion still has {left} to run: stopping now is an early stop "
+                "and needs a written reason.",
+            )
+        # One write: a crash between the two steps must not leave the visit stuck in "stopped early".
+        with s.store.transaction():
+            if early:
+                s.move(visit_id, Phase.STOPPED_EARLY, reason)
+            s.move(visit_id, Phase.OBSERVATION, reason if early else "")
+        return Changes.visit(visit_id)

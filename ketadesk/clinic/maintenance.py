@@ -1,0 +1,49 @@
+"""Keeping the record sound: backups through SQLite's online API, and ``check`` of everything that can drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ketadesk.clinic.signing import Signing
+from ketadesk.clinic.usecase import Area
+from ketadesk.store import audit as store_audit
+from ketadesk.store import backup as store_backup
+from ketadesk.store import signatures as store_signatures
+from ketadesk.store.schema import SCHEMA_VERSION
+
+
+class Maintenance(Area):
+    """Backups and the integrity check (the system user may run these)."""
+
+    def backup(self, destination: Path) -> Path:
+        """Copy the database to ``destination`` through the online backup API, verified."""
+        s = self.session
+        return store_backup.backup_to(s.store, destination, at=s.stamp(), actor_id=s.user.id)
+
+    def daily_backup(self, folder: Path) -> Path | None:
+        """Today's automatic backup, if not made yet; keeps the protocol's number of days."""
+        s = self.session
+        return store_backup.daily_backup(
+            s.store, folder, s.today(), s.protocol.backups_kept, at=s.stamp(), actor_id=s.user.id
+        )
+
+    def check(self) -> list[str]:
+        """Integrity, foreign keys, schema version, the audit chain, signatures, the worklist; empty when all hold."""
+        store = self.session.store
+        problems = store_backup.check(store)
+        version = store.schema_version()
+        if version != SCHEMA_VERSION:
+            problems.append(f"schema version is {version}, expected {SCHEMA_VERSION}")
+        broken = store_audit.verify_chain(store)
+        if broken is not None:
+            problems.append(f"audit chain: entry {broken.audit_id} {broken.reason}")
+        problems.extend(f"signature: {p}" for p in Signing(self.session).problems())
+        problems.extend(
+            f"signature worklist: visit {v} is out of step with its phase steps"
+            for v in store_signatures.worklist_out_of_step(store)
+        )
+        return problems
+
+    def schema_version(self) -> int:
+        """The database's schema version."""
+        return self.session.store.schema_version()

@@ -1,0 +1,71 @@
+"""Patients: registering, correcting (as revisions), finding, and reading a whole history."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.clinic.views import PatientHistory
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.patient import Patient, validate_patient
+from ketadesk.core.users import SCHEDULING
+from ketadesk.store import courses as store_courses
+from ketadesk.store import patients as store_patients
+from ketadesk.store import visits as store_visits
+
+
+class Patients(Area):
+    """The clinic's patients."""
+
+    @use_case("register patients", roles=SCHEDULING, changes={Change.PATIENT})
+    def register(self, patient: Patient) -> Changes:
+        """Register a new patient after checking every field."""
+        s = self.session
+        clean = validate_patient(patient, s.today())
+        if store_patients.by_mrn(s.store, clean.mrn) is not None:
+            raise ValidationError(
+                "mrn",
+                clean.mrn,
+                "an MRN not registered to another patient",
+                message=f"MRN {clean.mrn} is already registered to another patient; "
+                "find that patient instead of registering again.",
+            )
+        patient_id = store_patients.register(s.store, clean, at=s.stamp(), actor_id=s.user.id)
+        return Changes.patient(patient_id, created_id=patient_id)
+
+    @use_case("edit patients", roles=SCHEDULING, changes={Change.PATIENT})
+    def edit(self, patient_id: int, patient: Patient) -> Changes:
+        """Record an edit of a patient as a new revision (the earlier one stays)."""
+        s = self.session
+        clean = validate_patient(patient, s.today())
+        store_patients.revise(s.store, patient_id, clean, at=s.stamp(), actor_id=s.user.id)
+        return Changes.patient(patient_id)
+
+    def get(self, patient_id: int) -> Patient:
+        """The current record of one patient."""
+        return store_patients.get(self.session.store, patient_id)
+
+    def by_mrn(self, mrn: str) -> Patient | None:
+        """The patient with this MRN, if registered."""
+        return store_patients.by_mrn(self.session.store, mrn)
+
+    def count(self) -> int:
+        """How many patients are registered."""
+        return store_patients.count(self.session.store)
+
+    def find(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients whose name contains, or whose MRN starts with, ``text``."""
+        # Names are stored NFC; a search typed in decomposed form (combining accents) must still match.
+        needle = unicodedata.normalize("NFC", text)
+        if "\x00" in needle:  # SQLite's LIKE stops at NUL ("ab\0zz" would match as "ab"); no stored name has one
+            return []
+        return store_patients.find(self.session.store, needle, limit)
+
+    def history(self, patient_id: int) -> PatientHistory:
+        """A patient's whole record: every course and every visit in full."""
+        store = self.session.store
+        patient = store_patients.get(store, patient_id)
+        rows = store_visits.for_patient(store, patient_id)
+        details = tuple(detail for detail, _ in store_visits.details(store, rows))
+        return PatientHistory(patient, tuple(store_courses.for_patient(store, patient_id)), details)

@@ -1,0 +1,126 @@
+"""Courses and bookings: planning a course, booking its visits into chairs, moving and cancelling them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.clinic.views import NextVisit
+from ketadesk.core.course import Course, CoursePosition, next_visit_date
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.phases import OPEN, Phase
+from ketadesk.core.users import SCHEDULING
+from ketadesk.store import courses as store_courses
+from ketadesk.store import patients as store_patients
+from ketadesk.store import visits as store_visits
+
+
+class Scheduling(Area):
+    """Treatment courses and the chair bookings of their visits."""
+
+    @use_case("plan courses", roles=SCHEDULING, changes={Change.SCHEDULE})
+    def plan_course(self, patient_id: int, start: date, template_key: str | None = None) -> Changes:
+        """Start a treatment course for a patient from one of the protocol's templates."""
+        s = self.session
+        try:
+            template = s.protocol.template(template_key)
+        except KeyError as error:
+            raise ValidationError("template", template_key, str(error.args[0])) from None
+        store_patients.get(s.store, patient_id)
+        course_id = store_courses.create(s.store, patient_id, template, start, at=s.stamp(), actor_id=s.user.id)
+        return Changes.patient(patient_id, created_id=course_id)
+
+    def courses(self, patient_id: int) -> list[Course]:
+        """A patient's courses, oldest first."""
+        return store_courses.for_patient(self.session.store, patient_id)
+
+    def next_visit(self, patient_id: int) -> NextVisit:
+        """What to book next for this patient: the next visit of the latest course and its planned date."""
+        s = self.session
+        courses = store_courses.for_patient(s.store, patient_id)
+        if not courses:
+            return NextVisit(None, None, s.today(), "No course planned")
+        course = courses[-1]
+        sequence = store_courses.next_sequence(s.store, course.id)
+        planned = next_visit_date(course.template, course.start_date, sequence)
+        label = CoursePosition(sequence, course.template.induction_count).label
+        return NextVisit(course.id, sequence, max(planned, s.today()), label)
+
+    @use_case("schedule visits", roles=SCHEDULING, changes={Change.SCHEDULE})
+    def schedule_visit(
+        self,
+        patient_id: int,
+        day: date,
+        chair: int | None,
+        *,
+        course_id: int | None = None,
+        sequence: int | None = None,
+    ) -> Changes:
+        """Book a visit into a chair; with a course, it takes the course's next number unless one is given."""
+        s = self.session
+        self._check_chair(chair)
+        store_patients.get(s.store, patient_id)
+        if course_id is not None:
+            course = store_courses.get(s.store, course_id)
+            if course.patient_id != patient_id:
+                raise ValidationError("course", course_id, "a course of this patient")
+            if sequence is None:
+                sequence = store_courses.next_sequence(s.store, course_id)
+        warnings = self._chair_clash(day, chair, None)
+        visit_id = store_visits.schedule(
+            s.store,
+            patient_id=patient_id,
+            course_id=course_id,
+            sequence=sequence,
+            day=day,
+            chair=chair,
+            at=s.stamp(),
+            actor_id=s.user.id,
+        )
+        return Changes(
+            visits=frozenset({visit_id}), patients=frozenset({patient_id}), created_id=visit_id, warnings=warnings
+        )
+
+    def _check_chair(self, chair: int | None) -> None:
+        chairs = self.session.protocol.chairs
+        if chair is not None and not 1 <= chair <= chairs:
+            raise ValidationError("chair", chair, f"chairs 1–{chairs}")
+
+    def _chair_clash(self, day: date, chair: int | None, visit_id: int | None) -> tuple[str, ...]:
+        if chair is None:
+            return ()
+        others = [
+            r.summary
+            for r in store_visits.on_date(self.session.store, day, with_readings=False)
+            if r.summary.chair == chair and r.summary.id != visit_id and not r.summary.phase.is_closed
+        ]
+        return tuple(f"Chair {chair} also has {o.patient_name} on {day.isoformat()}" for o in others)
+
+    @use_case(
+        "move visits", roles=SCHEDULING, phases=OPEN, refusal="only open visits can be moved", changes={Change.SCHEDULE}
+    )
+    def move_visit(self, visit_id: int, day: date, chair: int | None) -> Changes:
+        """Change the date or chair of a visit that has not started (a visit under way only changes chair)."""
+        s = self.session
+        self._check_chair(chair)
+        if (
+            s.phase(visit_id) is not Phase.SCHEDULED
+            and day != store_visits.row(s.store, visit_id).summary.scheduled_date
+        ):
+            raise ValidationError("date", day.isoformat(), "a visit under way stays on its day; only the chair moves")
+        warnings = self._chair_clash(day, chair, visit_id)
+        store_visits.move(s.store, visit_id, day=day, chair=chair, at=s.stamp(), actor_id=s.user.id)
+        return Changes.visit(visit_id, warnings=warnings)
+
+    @use_case("cancel visits", roles=SCHEDULING, moves_to=Phase.CANCELLED, changes={Change.PHASE, Change.SCHEDULE})
+    def cancel_visit(self, visit_id: int, reason: str) -> Changes:
+        """Cancel a visit that has not started its infusion."""
+        self.session.move(visit_id, Phase.CANCELLED, reason)
+        return Changes.visit(visit_id)
+
+    @use_case("record a no-show", roles=SCHEDULING, moves_to=Phase.NO_SHOW, changes={Change.PHASE, Change.SCHEDULE})
+    def record_no_show(self, visit_id: int) -> Changes:
+        """The patient did not come."""
+        self.session.move(visit_id, Phase.NO_SHOW)
+        return Changes.visit(visit_id)

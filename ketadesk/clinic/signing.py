@@ -1,0 +1,158 @@
+"""Physician sign-off and addenda: who signed what, provably, and the worklist of visits waiting.
+
+A signature re-asks the password and seals the canonical content of what it covers with
+SHA-256; the signed visit is then locked by triggers in the database itself. Corrections
+afterwards are addenda, each signed by its author.
+"""
+
+from __future__ import annotations
+
+from ketadesk.clinic.accounts import Accounts
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.core.patient import NOTE_MAX, clean_text
+from ketadesk.core.phases import Phase
+from ketadesk.core.records import VisitSummary
+from ketadesk.core.signing import (
+    ADDENDUM_MEANING,
+    VISIT_MEANING,
+    Addendum,
+    Signature,
+    canonical_addendum,
+    canonical_visit,
+    content_hash,
+)
+from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
+from ketadesk.store import signatures as store_signatures
+from ketadesk.store import visits as store_visits
+
+SIGNATURE_BATCH = 500
+"""Signatures ``ketadesk check`` verifies together: one query per table for the whole batch
+instead of a round of queries per visit, while one batch of visit details stays a few megabytes."""
+
+
+class Signing(Area):
+    """The physician's worklist, signatures and addenda."""
+
+    def awaiting(self) -> list[VisitSummary]:
+        """Discharged visits waiting for a physician's signature, oldest discharge first."""
+        store = self.session.store
+        return [store_visits.row(store, visit_id).summary for visit_id in store_signatures.awaiting_signature(store)]
+
+    def awaiting_count(self) -> int:
+        """How many discharged visits wait for a signature (cheap enough for the status bar)."""
+        return store_signatures.count_awaiting(self.session.store)
+
+    def signature(self, visit_id: int) -> Signature | None:
+        """The physician's signature over the visit, if signed."""
+        return store_signatures.visit_signature(self.session.store, visit_id)
+
+    def addenda(self, visit_id: int) -> list[Addendum]:
+        """The visit's addenda in order, each with its author's signature."""
+        return store_signatures.addenda(self.session.store, visit_id)
+
+    @use_case(
+        "sign visits",
+        roles=PHYSICIAN_ONLY,
+        phases=(Phase.DISCHARGED,),
+        refusal="only a discharged visit can be signed",
+        refusal_message="Only a discharged visit can be signed; this one is {phase}.",
+        changes={Change.SIGNATURE, Change.PHASE},
+    )
+    def sign_visit(self, visit_id: int, password: str, meaning: str = VISIT_MEANING) -> Changes:
+        """A physician signs a discharged visit, re-entering the password; the visit then locks."""
+        Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
+        return self.seal_visit(visit_id, meaning)
+
+    @use_case("sign visits", roles=PHYSICIAN_ONLY, changes={Change.SIGNATURE, Change.PHASE})
+    def seal_visit(self, visit_id: int, meaning: str = VISIT_MEANING) -> Changes:
+        """Write the signature and the "signed" step in one transaction (the password was checked by the caller).
+
+        Only :meth:`sign_visit` and the demo generator call this; the demo's signatures are
+        generated data, so it skips the password re-entry that a real signature needs.
+        """
+        s = self.session
+        detail, _ = store_visits.detail(s.store, visit_id)
+        now = s.now()
+        user = s.user
+        signature = Signature(
+            user.display_name,
+            user.credentials,
+            meaning.strip() or VISIT_MEANING,
+            now,
+            content_hash(canonical_visit(detail)),
+            user.login,
+        )
+        stamp = s.stamp()
+        with s.store.transaction():
+            store_signatures.add_signature(s.store, visit_id, None, signature, signer_id=user.id, at=stamp)
+            store_visits.add_event(
+                s.store, visit_id, Phase.SIGNED, at=stamp, actor_id=user.id, reason=signature.meaning
+            )
+        return Changes.visit(visit_id)
+
+    @use_case(
+        "write addenda",
+        roles=CHARTING,
+        phases=(Phase.SIGNED,),
+        refusal="addenda are for signed visits",
+        refusal_message="Addenda are for signed visits; until signing, correct the record itself.",
+        changes={Change.SIGNATURE, Change.NOTES},
+    )
+    def add_addendum(self, visit_id: int, text: str, reason: str, password: str) -> Changes:
+        """A correction or addition after signing: attributed, time-stamped, with a reason, signed by its author."""
+        body = clean_text("text", text, max_length=NOTE_MAX, required=True, label="Addendum")
+        why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the addendum")
+        Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
+        return self.seal_addendum(visit_id, body, why)
+
+    @use_case("write addenda", roles=CHARTING, changes={Change.SIGNATURE, Change.NOTES})
+    def seal_addendum(self, visit_id: int, body: str, why: str) -> Changes:
+        """Write an addendum and its author's signature together (text checked, password confirmed by the caller)."""
+        s = self.session
+        now = s.now()
+        stamp = s.stamp()
+        user = s.user
+        with s.store.transaction():
+            addendum_id = store_signatures.add_addendum(s.store, visit_id, body, why, at=stamp, actor_id=user.id)
+            sealed = content_hash(canonical_addendum(visit_id, addendum_id, body, why, now, user.login))
+            signature = Signature(user.display_name, user.credentials, ADDENDUM_MEANING, now, sealed, user.login)
+            store_signatures.add_signature(s.store, visit_id, addendum_id, signature, signer_id=user.id, at=stamp)
+        return Changes.visit(visit_id, created_id=addendum_id)
+
+    def problems(self) -> list[str]:
+        """Every signature whose covered content no longer matches its hash, named, in signature order.
+
+        Signatures are verified :data:`SIGNATURE_BATCH` at a time: their visits' details are
+        read with one query per table for the whole batch, so a ten-year clinic costs building
+        and hashing the records rather than a round of queries per visit, and only one batch
+        is in memory.
+        """
+        store = self.session.store
+        problems: list[str] = []
+        for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH):
+            rows = store_visits.rows_by_id(store, (s.visit_id for s in batch if s.addendum_id is None))
+            sealed = {
+                detail.summary.id: content_hash(canonical_visit(detail))
+                for detail, _ in store_visits.details(store, rows)
+            }
+            addenda_by_id: dict[int, dict[int, Addendum]] = {}
+            for stored in batch:
+                if stored.addendum_id is None:
+                    if sealed[stored.visit_id] != stored.signature.content_hash:
+                        problems.append(f"visit {stored.visit_id}: the signed content was changed after signing")
+                    continue
+                if stored.visit_id not in addenda_by_id:
+                    addenda_by_id[stored.visit_id] = {a.id: a for a in store_signatures.addenda(store, stored.visit_id)}
+                addendum = addenda_by_id[stored.visit_id].get(stored.addendum_id)
+                if (
+                    addendum is None
+                    or content_hash(
+                        canonical_addendum(
+                            stored.visit_id, addendum.id, addendum.text, addendum.reason, addendum.at, addendum.by
+                        )
+                    )
+                    != stored.signature.content_hash
+                ):
+                    problems.append(f"visit {stored.visit_id}: addendum {stored.addendum_id} was changed after signing")
+        return problems

@@ -1,0 +1,35 @@
+"""Reading visits: today's board, one visit with its timers, a date range, alerts still open."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from ketadesk.clinic.usecase import Area
+from ketadesk.clinic.views import VisitView
+from ketadesk.core.records import VisitSummary, VitalsRecord
+from ketadesk.core.timers import compute_timers
+from ketadesk.store import visits as store_visits
+
+
+class Visits(Area):
+    """The visits of the clinic as the screens read them (timers derived from the stored times and the clock)."""
+
+    def board(self, day: date | None = None) -> list[VisitSummary]:
+        """Every visit of the day with its timers, latest reading and unacknowledged alerts."""
+        s = self.session
+        rows = store_visits.on_date(s.store, day or s.today())
+        now = s.now()
+        return [replace(r.summary, timers=compute_timers(r.times, s.protocol, now)) for r in rows]
+
+    def between(self, first: date, last: date) -> list[VisitSummary]:
+        """Visits booked in a date range (no readings), for lists and exports."""
+        return [r.summary for r in store_visits.between(self.session.store, first, last)]
+
+    def get(self, visit_id: int) -> VisitView:
+        """Everything about one visit, with its timers now."""
+        return self.session.visit_view(visit_id)
+
+    def unacknowledged_alerts(self, visit_id: int) -> list[VitalsRecord]:
+        """Alert readings of a visit still waiting for an acknowledgement."""
+        return store_visits.unacknowledged_alerts(self.session.store, visit_id)

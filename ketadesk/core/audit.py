@@ -1,0 +1,76 @@
+"""The audit trail's vocabulary: what an entry says was done, to which kind of record.
+
+The store writes these names, the administrator's log filters by them and the exports
+name them, so they live here once (the admin screen's filter lists come from these enums).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records was done."""
+
+    SIGN_IN = "sign_in"
+    FAILED_SIGN_IN = "failed_sign_in"
+    SIGN_OUT = "sign_out"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    FAILED_UNLOCK = "failed_unlock"
+    REAUTHENTICATE_TO_SIGN = "reauthenticate_to_sign"
+    FAILED_REAUTHENTICATE_TO_SIGN = "failed_reauthenticate_to_sign"
+    CREATE = "create"
+    SET_PASSWORD = "set_password"
+    ENABLE = "enable"
+    DISABLE = "disable"
+    REGISTER = "register"
+    REVISE = "revise"
+    PLAN = "plan"
+    SCHEDULE = "schedule"
+    MOVE = "move"
+    PHASE = "phase"
+    CHECKLIST = "checklist"
+    WEIGHT = "weight"
+    DOSE = "dose"
+    VITALS = "vitals"
+    CORRECT_VITALS = "correct_vitals"
+    ACKNOWLEDGE = "acknowledge"
+    NOTE = "note"
+    SCORE = "score"
+    ADVERSE_EVENT = "adverse_event"
+    INTERVENTION = "intervention"
+    SIGN = "sign"
+    ADDENDUM = "addendum"
+    PRINT = "print"
+    EXPORT = "export"
+    BACKUP = "backup"
+
+
+class AuditEntity(StrEnum):
+    """Which kind of record an audit entry is about."""
+
+    USER = "user"
+    PATIENT = "patient"
+    COURSE = "course"
+    VISIT = "visit"
+    VITALS = "vitals"
+    NOTE = "note"
+    AUDIT = "audit"
+    DATABASE = "database"
+    EXPORT = "export"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit entry as an administrator reads it: who did what, when, to which record."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: str | None
+    after: str | None
