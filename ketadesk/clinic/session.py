@@ -53,6 +53,14 @@ class Session:
             self.store, visit_id, target, at=self.stamp(), actor_id=self.user.id, reason=reason.strip()
         )
 
+    def retime_view(self, view: VisitView) -> VisitView:
+        """The same visit with its timers derived again at the time now (no read: the stored moments are kept)."""
+        times = view.detail.summary.times
+        if times is None:
+            return view
+        timers = compute_timers(times, self.protocol, self.clock.now())
+        return VisitView(replace(view.detail, summary=replace(view.detail.summary, timers=timers)), timers)
+
     def charted_time(self, field: str, moment: datetime | None) -> datetime:
         """A charted time: now when not given, within core's late-entry and future limits."""
         return check_charted_time(field, moment, self.clock.now())
@@ -61,4 +69,4 @@ class Session:
         """Everything about one visit, with its timers now."""
         detail, times = store_visits.detail(self.store, visit_id)
         timers = compute_timers(times, self.protocol, self.clock.now())
-        return VisitView(replace(detail, summary=replace(detail.summary, timers=timers)), timers)
+        return VisitView(replace(detail, summary=replace(detail.summary, timers=timers, times=times)), timers)

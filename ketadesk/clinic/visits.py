@@ -20,7 +20,7 @@ class Visits(Area):
         s = self.session
         rows = store_visits.on_date(s.store, day or s.today())
         now = s.now()
-        return [replace(r.summary, timers=compute_timers(r.times, s.protocol, now)) for r in rows]
+        return [replace(r.summary, timers=compute_timers(r.times, s.protocol, now), times=r.times) for r in rows]
 
     def between(self, first: date, last: date) -> list[VisitSummary]:
         """Visits booked in a date range (no readings), for lists and exports."""
@@ -33,3 +33,17 @@ class Visits(Area):
     def unacknowledged_alerts(self, visit_id: int) -> list[VitalsRecord]:
         """Alert readings of a visit still waiting for an acknowledgement."""
         return store_visits.unacknowledged_alerts(self.session.store, visit_id)
+
+    def retime(self, visits: list[VisitSummary]) -> list[VisitSummary]:
+        """The same visits with their timers derived again now, without reading (for the once-a-second tick)."""
+        s = self.session
+        now = s.now()
+        return [v if v.times is None else replace(v, timers=compute_timers(v.times, s.protocol, now)) for v in visits]
+
+    def retime_view(self, view: VisitView) -> VisitView:
+        """One visit's timers derived again now, without reading."""
+        return self.session.retime_view(view)
+
+    def revision(self) -> tuple[int, int]:
+        """Changes whenever anything is committed (here or by another window): a tick re-reads only then."""
+        return self.session.store.revision()

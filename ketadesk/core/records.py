@@ -12,7 +12,7 @@ from datetime import date, datetime
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
 from ketadesk.core.phases import Phase
-from ketadesk.core.timers import VisitTimers
+from ketadesk.core.timers import VisitTimers, VisitTimes
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
 
 
@@ -126,6 +126,8 @@ class VisitSummary:
     timers: VisitTimers | None = None
     latest: VitalsRecord | None = None
     unacknowledged_alerts: tuple[AlertKind, ...] = ()
+    times: VisitTimes | None = None
+    """The stored moments the timers were derived from, so a clock tick can re-derive them without a read."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,16 @@ class Store:
         self.conn: sqlite3.Connection = db.conn
         self.path = path
 
+    def revision(self) -> tuple[int, int]:
+        """A value that changes whenever anything is committed, by this connection or another one.
+
+        ``PRAGMA data_version`` moves when another connection commits; ``total_changes``
+        when this one writes. A screen that ticks once a second compares it with the value
+        it last drew from and only re-reads the database when it moved.
+        """
+        row = self.conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0]), int(self.conn.total_changes)
+
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """One write: everything inside commits together or not at all.

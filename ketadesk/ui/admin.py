@@ -39,7 +39,8 @@ from ketadesk.clinic import Changes, Clinic
 from ketadesk.clinic.accounts import MIN_PASSWORD
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
 from ketadesk.core.users import Role, User
-from ketadesk.ui.common import MessageLine, attempt
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.writes import attempt
 
 ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 # The log shows this many of the newest matching entries; an export holds every match.

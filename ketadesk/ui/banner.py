@@ -10,7 +10,7 @@ from ketadesk.clinic import VisitView
 from ketadesk.core.patient import Patient
 from ketadesk.core.timers import format_duration
 from ketadesk.ui.board import ALERT_COLOUR, phase_colour
-from ketadesk.ui.common import set_style
+from ketadesk.ui.kit.lines import set_style
 
 
 def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:

@@ -17,7 +17,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
-from ketadesk.ui.common import set_style
+from ketadesk.ui.kit.lines import set_style
 
 # Tile accents by phase; the phase is always written on the tile too.
 PHASE_COLOURS = {

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.records import ChecklistEntry
-from ketadesk.ui.common import local_time
+from ketadesk.ui.kit.times import local_time
 
 MUTED_STYLE = "color: #546e7a;"
 

@@ -6,10 +6,6 @@ and what is allowed — and never clears what the user typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import TypeVar
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,79 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Changes, Clinic, NotFound, PermissionDenied, StoreError, ValidationError, VisitView
+from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.users import Role
-
-ERROR_STYLE = "color: #c62828; font-weight: bold;"
-OK_STYLE = "color: #2e7d32;"
-T = TypeVar("T")
-
-# Errors a clinic call may raise that the user can act on; anything else is a bug and propagates.
-USER_ERRORS = (ValidationError, PermissionDenied, StoreError, NotFound)
-
-
-def set_style(widget: QWidget, sheet: str) -> None:
-    """Give ``widget`` the style sheet ``sheet`` unless it has it already.
-
-    Qt re-polishes a widget (and its children) on every ``setStyleSheet`` call, even with
-    the same text; the screens set their styles on every once-a-second redraw, so an
-    unchanged style would cost a polish and a full repaint each second for nothing.
-    """
-    if widget.styleSheet() != sheet:
-        widget.setStyleSheet(sheet)
-
-
-class MessageLine(QLabel):
-    """A line under a form that says what went wrong, or what was saved."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setAccessibleName(name.replace("_", " "))
-        self.setWordWrap(True)
-        self.hide()
-
-    def error(self, text: str) -> None:
-        """Show a refusal in red, in words."""
-        set_style(self, ERROR_STYLE)
-        self.setText(f"⚠ {text}")
-        self.show()
-
-    def ok(self, text: str) -> None:
-        """Show a confirmation."""
-        set_style(self, OK_STYLE)
-        self.setText(f"✓ {text}")
-        self.show()
-
-    def clear_message(self) -> None:
-        """Hide the line."""
-        self.setText("")
-        self.hide()
-
-
-def attempt(line: MessageLine, action: Callable[[], T]) -> T | None:
-    """Run one clinic call; on a refusal show it on ``line`` and return None (the form keeps its text)."""
-    try:
-        result = action()
-    except USER_ERRORS as error:
-        line.error(str(getattr(error, "message", None) or error))
-        return None
-    line.clear_message()
-    return result
-
-
-def local_time(moment: datetime | None, *, seconds: bool = False) -> str:
-    """A stored UTC time as the workstation's local clock time."""
-    if moment is None:
-        return "–"
-    return moment.astimezone().strftime("%H:%M:%S" if seconds else "%H:%M")
-
-
-def local_datetime(moment: datetime | None) -> str:
-    """A stored UTC time as local date and time."""
-    if moment is None:
-        return "–"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.writes import attempt
 
 
 class SectionBase(QWidget):

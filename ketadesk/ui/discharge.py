@@ -32,16 +32,10 @@ from ketadesk.core.scales import ALDRETE_ITEMS, AldreteScore, circulation_item
 from ketadesk.core.timers import VisitTimers, format_duration
 from ketadesk.core.vitals import percent_from_baseline
 from ketadesk.ui.checklist_rows import MUTED_STYLE, ChecklistLine, NameBook
-from ketadesk.ui.common import (
-    ERROR_STYLE,
-    OK_STYLE,
-    MessageLine,
-    PhysicianAcknowledgement,
-    SectionBase,
-    attempt,
-    local_time,
-    set_style,
-)
+from ketadesk.ui.common import PhysicianAcknowledgement, SectionBase
+from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
+from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.kit.writes import attempt
 
 CHECKLIST = "discharge"
 # Phases in which the discharge checklist and the Aldrete score may be recorded (as the clinic allows).

@@ -39,7 +39,7 @@ from ketadesk.core.users import Role
 from ketadesk.ui.admin import AuditLogDialog, UsersDialog
 from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.chime import Chime
-from ketadesk.ui.common import USER_ERRORS
+from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
 from ketadesk.ui.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review import ReviewScreen

@@ -34,7 +34,10 @@ from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.timers import format_duration
-from ketadesk.ui.common import ERROR_STYLE, OK_STYLE, MessageLine, SectionBase, attempt, local_time, set_style
+from ketadesk.ui.common import SectionBase
+from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
+from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.kit.writes import attempt
 from ketadesk.ui.vitals_row import VitalsRow
 from ketadesk.ui.vitals_views import (
     ALERT_BACKGROUND,

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.vitals import parse_decimal
-from ketadesk.ui.common import MessageLine, attempt
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.writes import attempt
 
 
 def _qdate(day: date) -> QDate:

@@ -15,7 +15,8 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.common import MessageLine, attempt
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.writes import attempt
 
 
 class PdfPreviewDialog(QDialog):

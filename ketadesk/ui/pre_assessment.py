@@ -32,17 +32,10 @@ from ketadesk.core.readiness import BASELINE_BP, DOSE_OVERRIDE
 from ketadesk.core.records import DoseRecord, VisitDetail
 from ketadesk.core.vitals import baseline_needs_physician
 from ketadesk.ui.checklist_rows import MUTED_STYLE, ChecklistLine, NameBook, PristineFields
-from ketadesk.ui.common import (
-    ERROR_STYLE,
-    OK_STYLE,
-    USER_ERRORS,
-    MessageLine,
-    PhysicianAcknowledgement,
-    SectionBase,
-    attempt,
-    local_time,
-    set_style,
-)
+from ketadesk.ui.common import PhysicianAcknowledgement, SectionBase
+from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
+from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.kit.writes import USER_ERRORS, attempt
 from ketadesk.ui.vitals_row import VitalsRow
 
 CHECKLIST = "pre_infusion"

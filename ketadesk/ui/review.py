@@ -53,7 +53,9 @@ from ketadesk.core.timers import VisitTimes, compute_timers
 from ketadesk.core.users import Role
 from ketadesk.ui.banner import VisitBanner
 from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
-from ketadesk.ui.common import ERROR_STYLE, OK_STYLE, MessageLine, attempt, local_datetime, local_time
+from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine
+from ketadesk.ui.kit.times import local_datetime, local_time
+from ketadesk.ui.kit.writes import attempt
 from ketadesk.ui.vitals_views import (
     ALERT_COLOUR,
     VitalsChart,

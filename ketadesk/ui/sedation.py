@@ -47,7 +47,10 @@ from ketadesk.core.charting import NOTE_KINDS
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.records import NoteRecord, ScoreRecord
 from ketadesk.core.scales import CADSS6_ITEMS, CADSS_ANCHORS, MOAAS_LEVELS, RASS_LEVELS, cadss6_total
-from ketadesk.ui.common import USER_ERRORS, MessageLine, SectionBase, local_time, set_style
+from ketadesk.ui.common import SectionBase
+from ketadesk.ui.kit.lines import MessageLine, set_style
+from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.vitals_row import INVALID_STYLE
 
 # Typing pauses this long before the draft is written; focus-out and hiding write it at once.

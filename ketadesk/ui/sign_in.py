@@ -38,7 +38,8 @@ from ketadesk.clinic.accounts import MIN_PASSWORD
 from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role, User
-from ketadesk.ui.common import USER_ERRORS, MessageLine, attempt
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.writes import USER_ERRORS, attempt
 
 # The demo clinic sits beside the clinic's own database under this name (as `ketadesk demo` makes it).
 DEMO_FILE = "demo.sqlite"

@@ -11,7 +11,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
-from ketadesk.ui.common import USER_ERRORS, MessageLine, set_style
+from ketadesk.ui.kit.lines import MessageLine, set_style
+from ketadesk.ui.kit.writes import USER_ERRORS
 
 FIELDS = (
     ("sbp", "SBP", "mmHg"),

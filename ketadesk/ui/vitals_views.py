@@ -32,7 +32,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import AlertThresholds
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.vitals import AlertKind
-from ketadesk.ui.common import local_time
+from ketadesk.ui.kit.times import local_time
 
 if TYPE_CHECKING:
     import pyqtgraph as pg

@@ -29,7 +29,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
-from ketadesk.ui.common import local_datetime
+from ketadesk.ui.kit.times import local_datetime
 from ketadesk.ui.vitals_views import ALERT_BACKGROUND, ALERT_COLOUR
 
 COLUMNS = ("Discharged", "Patient", "MRN", "Course", "Discharged by", "Flags")

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
-from ketadesk.ui.common import local_time
+from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.review import NOT_SIGNED, EntryList, ReviewScreen
 from ketadesk.ui.vitals_views import COLUMNS
 from ketadesk.ui.worklist import WorklistPanel
