@@ -11,8 +11,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, Shape, String
 from reportlab.lib import colors
 
 from ketadesk.core.protocol import AlertThresholds
@@ -31,6 +32,9 @@ GRID = colors.HexColor("#e3e3e3")
 
 _TICK_STEPS_MIN = (5, 10, 15, 20, 30, 60, 120, 240)
 
+# The text anchors reportlab's String accepts (it checks them at draw time).
+Anchor = Literal["start", "middle", "end"]
+
 
 @dataclass(frozen=True, slots=True)
 class _Axis:
@@ -45,10 +49,23 @@ class _Axis:
         return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
 
 
-def _text(x: float, y: float, text: str, *, size: float = 6.5, colour: colors.Color = MUTED, anchor: str = "start",
+def _text(x: float, y: float, text: str, *, size: float = 6.5, colour: colors.Color = MUTED, anchor: Anchor = "start",
           bold: bool = False) -> String:
     return String(x, y, text, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, fillColor=colour,
                   textAnchor=anchor)
+
+
+def _rect(x: float, y: float, width: float, height: float, *, fill: colors.Color | None, stroke: colors.Color | None,
+          stroke_width: float | None = None) -> Rect:
+    """A rectangle, its colours set as attributes: the same shape as ``Rect(..., fillColor=...)``."""
+    # types-reportlab annotates Rect's **kw as the TypedDict itself, not Unpack[...] of it, so no
+    # keyword type-checks there; the attributes are typed correctly.
+    rect = Rect(x, y, width, height)
+    rect.fillColor = fill
+    rect.strokeColor = stroke
+    if stroke_width is not None:
+        rect.strokeWidth = stroke_width
+    return rect
 
 
 def _dashed(x1: float, y1: float, x2: float, y2: float, colour: colors.Color, dash: tuple[float, float] = (3, 2),
@@ -60,14 +77,14 @@ def _minutes(moment: datetime, origin: datetime) -> float:
     return (moment - origin).total_seconds() / 60.0
 
 
-def _marker(shape: str, x: float, y: float, colour: colors.Color, alert: bool) -> list[object]:
+def _marker(shape: str, x: float, y: float, colour: colors.Color, alert: bool) -> list[Shape]:
     """One point: a filled circle, an open circle or a square; alert readings get a red ring."""
     size = 1.9
-    made: list[object] = []
+    made: list[Shape] = []
     if shape == "open":
         made.append(Circle(x, y, size, fillColor=colors.white, strokeColor=colour, strokeWidth=0.8))
     elif shape == "square":
-        made.append(Rect(x - size, y - size, 2 * size, 2 * size, fillColor=colour, strokeColor=None))
+        made.append(_rect(x - size, y - size, 2 * size, 2 * size, fill=colour, stroke=None))
     elif shape == "diamond":
         made.append(Polygon([x, y + size * 1.3, x + size * 1.3, y, x, y - size * 1.3, x - size * 1.3, y],
                             fillColor=colour, strokeColor=None))
@@ -104,11 +121,11 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
 
     # Threshold bands and lines, under everything else.
     band_top = y_top.at(min(max(limits.sbp_at_or_above, top_low), top_high))
-    drawing.add(Rect(left, band_top, right - left, y_top.end - band_top, fillColor=HIGH_BAND, strokeColor=None))
+    drawing.add(_rect(left, band_top, right - left, y_top.end - band_top, fill=HIGH_BAND, stroke=None))
     drawing.add(_text(right + 3, min(band_top + 2, y_top.end - 7), f"SBP ≥ {limits.sbp_at_or_above}",
                       colour=SBP_COLOUR))
     spo2_band = y_low.at(max(min(limits.spo2_below, 100), spo2_low))
-    drawing.add(Rect(left, y_low.start, right - left, spo2_band - y_low.start, fillColor=LOW_BAND, strokeColor=None))
+    drawing.add(_rect(left, y_low.start, right - left, spo2_band - y_low.start, fill=LOW_BAND, stroke=None))
     drawing.add(_text(right + 3, spo2_band - 7, f"SpO2 < {limits.spo2_below}", colour=SPO2_COLOUR))
 
     # Grid and axes.
@@ -138,8 +155,8 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
         placed.append(label_y)
         drawing.add(_text(right + 3, label_y, label, colour=colour))
     for axis in (y_top, y_low):
-        drawing.add(Rect(left, axis.start, right - left, axis.end - axis.start, fillColor=None, strokeColor=RULE,
-                         strokeWidth=0.6))
+        drawing.add(_rect(left, axis.start, right - left, axis.end - axis.start, fill=None, stroke=RULE,
+                          stroke_width=0.6))
     drawing.add(_text(left - 3, y_top.end + 5, "mmHg · /min", anchor="end"))
     drawing.add(_text(left - 3, y_low.end + 5, "SpO2 %", anchor="end"))
 
@@ -163,7 +180,7 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
             continue
         xx = x.at(_minutes(moment, origin))
         drawing.add(_dashed(xx, y_low.start, xx, y_top.end, INFUSION_COLOUR, (4, 2), width=0.9))
-        anchor = "start" if label.endswith("start") else "end"
+        anchor: Anchor = "start" if label.endswith("start") else "end"
         shift = 2 if anchor == "start" else -2
         drawing.add(_text(xx + shift, y_top.end + 3, f"{label} {moment.astimezone().strftime('%H:%M')}",
                           colour=INFUSION_COLOUR, anchor=anchor, bold=True))
@@ -221,7 +238,7 @@ def dose_chart(points: Sequence[tuple[date, float, str]], width: float, *, limit
     y = _Axis(0.0, high, bottom, top)
     if limits is not None:
         y1, y2 = y.at(limits[0]), y.at(limits[1])
-        drawing.add(Rect(left, y1, right - left, y2 - y1, fillColor=LOW_BAND, strokeColor=None))
+        drawing.add(_rect(left, y1, right - left, y2 - y1, fill=LOW_BAND, stroke=None))
         drawing.add(_text(right - 2, y2 + 2, f"protocol range {limits[0]:g}–{limits[1]:g} mg/kg",
                           colour=HR_COLOUR, anchor="end"))
     value = 0.0
@@ -230,7 +247,7 @@ def dose_chart(points: Sequence[tuple[date, float, str]], width: float, *, limit
         drawing.add(Line(left, yy, right, yy, strokeColor=GRID, strokeWidth=0.4))
         drawing.add(_text(left - 3, yy - 2.2, f"{value:g}", anchor="end"))
         value += 0.25
-    drawing.add(Rect(left, bottom, right - left, top - bottom, fillColor=None, strokeColor=RULE, strokeWidth=0.6))
+    drawing.add(_rect(left, bottom, right - left, top - bottom, fill=None, stroke=RULE, stroke_width=0.6))
     drawing.add(_text(left - 3, top + 6, "mg/kg", anchor="end"))
     coords: list[float] = []
     for day, dose, _ in points:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, cast
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -239,6 +239,12 @@ def _decorate(setup: PageSetup, canvas: Canvas, _doc: BaseDocTemplate) -> None:
     canvas.restoreState()
 
 
+class _PageStarter(Protocol):
+    """reportlab's private ``Canvas._startPage`` (showPage's second half), which its stubs leave out."""
+
+    def _startPage(self) -> None: ...  # noqa: N802 (reportlab's name)
+
+
 class _NumberedCanvas(Canvas):
     """A canvas that holds its pages until the end, so each can say "Page n of N"."""
 
@@ -250,7 +256,8 @@ class _NumberedCanvas(Canvas):
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         """Keep the finished page's state instead of writing it out now."""
         self._held.append(dict(self.__dict__))
-        self._startPage()
+        # Canvas.showPage would write the page out; only its "start the next page" half is wanted.
+        cast(_PageStarter, self)._startPage()
 
     def save(self) -> None:
         """Write every page with its number out of the total, then the file."""
