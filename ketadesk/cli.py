@@ -344,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # An explicit empty list means "no arguments", not "read the process's own command line".
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
     try:
-        if args.command == "demo" and not args.db and not config.os.environ.get(config.DB_ENV):
+        if args.command == "demo" and not args.db and not os.environ.get(config.DB_ENV):
             folder = config.data_dir()
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / DEMO_FILE

@@ -14,7 +14,6 @@ MAX_LINES = 400
 
 # Over the limit when the rule came (lines then, for the record; not a ceiling). Only delete lines.
 ALLOWED_LONG = frozenset({
-    "ketadesk/clinic/api.py",  # 692
     "ketadesk/reports/visit_pdf.py",  # 529
     "ketadesk/store/bulk.py",  # 1054
     "ketadesk/store/schema.py",  # 410
