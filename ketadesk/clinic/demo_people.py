@@ -128,7 +128,6 @@ NURSING_NOTES = [
 ]
 
 
-
 def demo_patient(rng: random.Random, number: int, today: date) -> Patient:
     female = rng.random() < 0.55
     age = rng.randint(22, 71)

@@ -60,6 +60,7 @@ def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
     except OSError as error:  # name the file the user asked for, not the temporary one
         raise OSError(error.errno, error.strerror, str(path)) from error
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes the file private; an export is for reading elsewhere
         with os.fdopen(handle, "wb") as out:
             yield out
             out.flush()

@@ -6,8 +6,6 @@ opens one sees the API's refusal in words, not a crash and not the data.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -37,50 +35,19 @@ from PySide6.QtWidgets import (
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.clinic.accounts import MIN_PASSWORD
+from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
 from ketadesk.core.users import Role, User
 from ketadesk.ui.kit.lines import MessageLine
-from ketadesk.ui.kit.writes import attempt
+from ketadesk.ui.kit.writes import attempt, run_write
 
 ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 # The log shows this many of the newest matching entries; an export holds every match.
 SHOWN = 1000
 EVERY_MATCH = 10**9
-KNOWN_ACTIONS = (
-    "sign_in",
-    "failed_sign_in",
-    "sign_out",
-    "lock",
-    "unlock",
-    "failed_unlock",
-    "reauthenticate_to_sign",
-    "failed_reauthenticate_to_sign",
-    "create",
-    "set_password",
-    "enable",
-    "disable",
-    "export",
-    "backup",
-    "register",
-    "revise",
-    "plan",
-    "schedule",
-    "move",
-    "phase",
-    "checklist",
-    "weight",
-    "dose",
-    "vitals",
-    "correct_vitals",
-    "acknowledge",
-    "note",
-    "score",
-    "adverse_event",
-    "intervention",
-    "sign",
-    "addendum",
-)
-KNOWN_ENTITIES = ("user", "patient", "course", "visit", "vitals", "note", "audit", "database")
+# The filter lists are the audit trail's own vocabulary (core), so every action written can be chosen.
+KNOWN_ACTIONS = tuple(action.value for action in AuditAction)
+KNOWN_ENTITIES = tuple(entity.value for entity in AuditEntity)
 
 
 class AuditRow(Protocol):
@@ -102,24 +69,6 @@ class AuditRow(Protocol):
     def before(self) -> str | None: ...
     @property
     def after(self) -> str | None: ...
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temp file beside it, synced, then renamed over it.
-
-    The caller has already asked before replacing an existing file (the save dialog does).
-    """
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temporary, 0o644)  # mkstemp makes the file private; an export is for reading elsewhere
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _line(name: str, accessible: str, *, password: bool = False, placeholder: str = "") -> QLineEdit:
@@ -311,7 +260,8 @@ class UsersDialog(QDialog):
             self.message.error("Tick at least one role: nurse, physician or administrator.")
             return None
         login = self.new_login.text().strip().lower()
-        changes = attempt(
+        changes = run_write(
+            self.clinic,
             self.message,
             lambda: self.clinic.accounts.create_user(
                 login, self.new_name.text(), self.new_credentials.text(), roles, password
@@ -339,7 +289,7 @@ class UsersDialog(QDialog):
             self.message.error("The two passwords differ; type the new password twice again.")
             self._clear(self.reset_password, self.reset_password_again)
             return None
-        changes = attempt(self.message, lambda: self.clinic.accounts.set_password(login, password))
+        changes = run_write(self.clinic, self.message, lambda: self.clinic.accounts.set_password(login, password))
         self._clear(self.reset_password, self.reset_password_again)
         if changes is not None:
             self.refresh(select=login)
@@ -353,7 +303,9 @@ class UsersDialog(QDialog):
             self.message.error("Choose the user to disable or enable.")
             return None
         user, active = chosen
-        changes = attempt(self.message, lambda: self.clinic.accounts.set_user_active(user.login, not active))
+        changes = run_write(
+            self.clinic, self.message, lambda: self.clinic.accounts.set_user_active(user.login, not active)
+        )
         if changes is not None:
             self.refresh(select=user.login)
             self.message.ok(f"{user.login} can no longer sign in." if active else f"{user.login} can sign in again.")
@@ -543,15 +495,15 @@ class AuditLogDialog(QDialog):
         entries = attempt(self.message, lambda: self.clinic.audit.search(limit=EVERY_MATCH, **filters))
         if entries is None:
             return None
-        text = attempt(self.message, lambda: self.clinic.audit.csv(entries))
-        if text is None:
-            return None
         try:
-            write_text_atomically(path, text)
+            # The save dialog has already asked before replacing a file.
+            saved = attempt(self.message, lambda: self.clinic.audit.save_csv(entries, path, overwrite=True))
         except OSError as error:
             self.message.error(
                 f"The file could not be written: {error.strerror or error} ({path}). Choose another folder."
             )
+            return None
+        if saved is None:
             return None
         rows = len(entries)
         self.message.ok(f"Exported {rows} entr{'y' if rows == 1 else 'ies'} to {path}")

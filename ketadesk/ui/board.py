@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Clinic
+from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
 from ketadesk.ui.kit.lines import set_style
+from ketadesk.ui.kit.writes import Watching
 
 # Tile accents by phase; the phase is always written on the tile too.
 PHASE_COLOURS = {
@@ -230,8 +233,14 @@ class ChairTile(QFrame):
         set_style(self, f"#chair_tile_{self.chair} {{ border: 1px dashed #9e9e9e; border-radius: 6px; }}")
 
 
-class ChairBoard(QWidget):
-    """Every chair at once; the main window's one 1 Hz timer calls :meth:`tick`."""
+class ChairBoard(QWidget, Watching):
+    """Every chair at once; the main window's one 1 Hz timer calls :meth:`tick`.
+
+    A published change to a visit, a booking or a patient redraws it from one read (or
+    marks it stale while a visit tab is in front); the tick re-reads only when something
+    was committed or the day changed, and otherwise re-derives the countdowns from the
+    stored moments it already has.
+    """
 
     visit_opened = Signal(int)
 
@@ -256,16 +265,41 @@ class ChairBoard(QWidget):
             grid.addWidget(tile, index // columns, index % columns)
             self.tiles.append(tile)
         self.visits: list[VisitSummary] = []
-        self.tick()
+        self._read_at: tuple[tuple[int, int], date] | None = None
+        self.refresh()
+        self.watch(clinic)
+
+    def refresh(self) -> None:
+        """Re-read today's visits and redraw every tile."""
+        self._read_at = (self.clinic.visits.revision(), self.clinic.today())
+        self._show(self.clinic.visits.board())
 
     def tick(self) -> None:
-        """Re-read today's visits and redraw every tile."""
-        visits = self.clinic.visits.board()
+        """Once a second: re-read if anything was committed or the day turned, else redraw the countdowns."""
+        if self._read_at != (self.clinic.visits.revision(), self.clinic.today()):
+            self.refresh()
+            return
+        self._show(self.clinic.visits.retime(self.visits))
+
+    def _show(self, visits: list[VisitSummary]) -> None:
         self.visits = visits
         for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles)), strict=True):
             tile.show_state(state)
         if self.on_tick is not None:
             self.on_tick(visits)
+
+    def affected_by(self, changes: Changes) -> bool:
+        """Anything about a visit, a booking or a patient may change a tile."""
+        return bool(changes.visits or changes.patients)
+
+    def redraw(self) -> None:
+        """One read of today's visits."""
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Back in front of the visit tabs: catch up with what changed meanwhile."""
+        super().showEvent(event)
+        self.shown()
 
     def tile(self, chair: int) -> ChairTile:
         """The tile of chair ``chair`` (1-based)."""

@@ -6,7 +6,9 @@ and what is allowed — and never clears what the user typed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,35 +23,45 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.users import Role
 from ketadesk.ui.kit.lines import MessageLine
-from ketadesk.ui.kit.writes import attempt
+from ketadesk.ui.kit.writes import bus_for, run_write
+
+T = TypeVar("T")
 
 
 class SectionBase(QWidget):
-    """A part of the visit workspace. It calls the clinic and says what changed; the workspace redraws all parts."""
+    """A part of the visit workspace: it runs its writes through the one write path and redraws from a view.
 
-    changed = Signal(object)
+    Inside a workspace the workspace reads the visit once after a change and hands the view
+    to the section in front (``managed``); a section standing alone (a test, a dialog of its
+    own) listens to the changes itself and reads its visit once when one touches it.
+    """
 
     def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clinic = clinic
         self.visit_id = visit_id
+        self.managed = False
         self.acknowledgement_dialog: PhysicianAcknowledgement | None = None
+        bus_for(clinic).published.connect(self._published)
 
     def refresh(self, view: VisitView) -> None:
         """Redraw from ``view``; never touch what the user is typing. Every section overrides this."""
         raise NotImplementedError
 
-    def emit_changes(self, changes: Changes | None) -> None:
-        """Tell the workspace a write happened."""
-        if changes is not None:
-            self.changed.emit(changes)
+    def write(
+        self,
+        line: MessageLine,
+        action: Callable[[], T],
+        *,
+        refused: Callable[[BaseException], None] | None = None,
+        then: Callable[[T], None] | None = None,
+    ) -> T | None:
+        """Run one write through the one write path (refusal in place, changes published)."""
+        return run_write(self.clinic, line, action, self, refused=refused, then=then)
 
-    def written(self, changes: Changes | None) -> None:
-        """A write succeeded: tell the workspace, and redraw this section at once in case it stands alone."""
-        if changes is None:
-            return
-        self.emit_changes(changes)
-        self.refresh(self.clinic.visits.get(self.visit_id))
+    def _published(self, changes: Changes, _origin: object, _by: str) -> None:
+        if not self.managed and changes.touches_visit(self.visit_id):
+            self.refresh(self.clinic.visits.get(self.visit_id))
 
     def open_acknowledgement(self, subject: str, what: str) -> PhysicianAcknowledgement:
         """Open the physician's dialog without blocking; its acceptance is a write like any other.
@@ -58,7 +70,6 @@ class SectionBase(QWidget):
         long-closed one is released when the next opens.
         """
         dialog = PhysicianAcknowledgement(self.clinic, self.visit_id, subject, what, self)
-        dialog.accepted.connect(lambda: self.written(dialog.result_changes))
         if self.acknowledgement_dialog is not None:
             self.acknowledgement_dialog.deleteLater()
         self.acknowledgement_dialog = dialog
@@ -120,9 +131,11 @@ class PhysicianAcknowledgement(QDialog):
             self.message.error(f"Physician {login} is not registered.")
             return
         as_physician = self.clinic.as_user(user)
-        changes = attempt(
+        changes = run_write(
+            self.clinic,
             self.message,
             lambda: as_physician.bedside.acknowledge_override(self.visit_id, self.subject, self.reason.toPlainText()),
+            self,
         )
         if changes is not None:
             self.result_changes = changes

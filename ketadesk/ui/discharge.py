@@ -35,7 +35,6 @@ from ketadesk.ui.checklist_rows import MUTED_STYLE, ChecklistLine, NameBook
 from ketadesk.ui.common import PhysicianAcknowledgement, SectionBase
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
-from ketadesk.ui.kit.writes import attempt
 
 CHECKLIST = "discharge"
 # Phases in which the discharge checklist and the Aldrete score may be recorded (as the clinic allows).
@@ -404,13 +403,11 @@ class DischargeSection(SectionBase):
 
     def record_checklist(self, item_key: str, checked: bool) -> None:
         """Store one tick or untick at once; a refusal puts the box back."""
-        changes = attempt(
+        changes = self.write(
             self.message, lambda: self.clinic.bedside.record_checklist(self.visit_id, CHECKLIST, item_key, checked)
         )
         if changes is None:
             self.manual[item_key].put_back(not checked)
-            return
-        self.written(changes)
 
     def record_aldrete(self) -> None:
         """Record the modified Aldrete score as chosen."""
@@ -418,23 +415,21 @@ class DischargeSection(SectionBase):
         if any(value is None for value in values.values()):
             self.aldrete_message.error("Score every Aldrete item before recording.")
             return
-        changes = attempt(
+        self.write(
             self.aldrete_message,
             lambda: self.clinic.discharge.record_aldrete(
                 self.visit_id, AldreteScore(**{k: int(v) for k, v in values.items()})
             ),
+            then=lambda _changes: self.aldrete_message.ok("Aldrete recorded"),
         )
-        if changes is not None:
-            self.aldrete_message.ok("Aldrete recorded")
-        self.written(changes)
 
     def mark_ready(self) -> None:
         """Observation is done: the patient may be assessed for discharge."""
-        self.written(attempt(self.message, lambda: self.clinic.discharge.mark_ready(self.visit_id)))
+        self.write(self.message, lambda: self.clinic.discharge.mark_ready(self.visit_id))
 
     def discharge(self) -> None:
         """Discharge the patient (the clinic checks every criterion again)."""
-        self.written(attempt(self.message, lambda: self.clinic.discharge.discharge(self.visit_id)))
+        self.write(self.message, lambda: self.clinic.discharge.discharge(self.visit_id))
 
     def override(self) -> PhysicianAcknowledgement:
         """Open the physician's override for unmet criteria, listing them; a written reason is required."""

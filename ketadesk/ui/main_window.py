@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Changes, Clinic
+from ketadesk.clinic import Change, Changes, Clinic
 from ketadesk.core.records import VisitSummary
 from ketadesk.core.users import Role
 from ketadesk.ui.admin import AuditLogDialog, UsersDialog
 from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.chime import Chime
-from ketadesk.ui.kit.writes import USER_ERRORS
+from ketadesk.ui.kit.writes import USER_ERRORS, ChangeBus, bus_for
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
 from ketadesk.ui.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review import ReviewScreen
@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.status_signatures.clicked.connect(self.open_worklist)
         self.statusBar().addPermanentWidget(self.status_signatures)
         self._ticks = 0
+        self._watched: ChangeBus | None = None
 
         self.activity = ActivityWatch(self.note_activity, self)
         if guarded:
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("main_tabs")
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.board = ChairBoard(clinic, self.tabs)
+        self.board = ChairBoard(clinic, self.tabs, on_tick=self._announce)
         self.board.visit_opened.connect(self.open_visit)
         self.tabs.addTab(self.board, "Chair &board")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
@@ -298,9 +299,22 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         self.work_page = page
         self._alerts_seen, self._overdue_seen = set(), set()
+        self._watch(clinic)
         self.note_activity()
         self._show_page(Page.WORK)
         self.tick()
+
+    def _watch(self, clinic: Clinic) -> None:
+        """Listen to the writes of ``clinic``'s session (once per database) for the status bar's count."""
+        bus = bus_for(clinic)
+        if self._watched is not bus:
+            bus.published.connect(self._published)
+            self._watched = bus
+
+    def _published(self, changes: Changes, _origin: object, _by: str) -> None:
+        """A write anywhere: the signature count moves when a visit is discharged or signed."""
+        if self.page is Page.WORK and changes.touches(Change.SIGNATURE, Change.PHASE):
+            self.refresh_signature_count()
 
     def _discard_work(self) -> None:
         """Close the working page and its visit tabs (what was typed in notes is kept as drafts first)."""
@@ -476,7 +490,6 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentWidget()
         if isinstance(current, VisitWorkspace):
             current.tick()
-        self._announce(self.board.visits)
         self._ticks += 1
         if self._ticks % SIGNATURE_COUNT_EVERY == 1:
             self.refresh_signature_count()
@@ -526,7 +539,6 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
                 return widget
         workspace = VisitWorkspace(self.clinic, visit_id, self)
-        workspace.changed.connect(self.on_changed)
         summary = workspace.view.detail.summary if workspace.view else None
         title = f"Chair {summary.chair} · {summary.patient_name}" if summary and summary.chair else f"Visit {visit_id}"
         index = self.tabs.addTab(workspace, title)
@@ -541,17 +553,6 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         if widget is not None:
             widget.deleteLater()
-
-    def on_changed(self, changes: Changes) -> None:
-        """A write happened somewhere: the board and the worklist redraw now rather than at the next tick."""
-        self.board.tick()
-        self._announce(self.board.visits)
-        self.refresh_signature_count()
-        for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            stale_review = isinstance(widget, ReviewScreen) and widget is not self.tabs.currentWidget()
-            if isinstance(widget, WorklistPanel) or stale_review:
-                widget.refresh()
 
     def open_worklist(self) -> WorklistPanel:
         """The physician's worklist: discharged visits awaiting a signature, oldest first."""
@@ -575,7 +576,6 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
                 return widget
         screen = ReviewScreen(self.clinic, visit_id, self)
-        screen.changed.connect(self.on_changed)
         name = self.clinic.visits.get(visit_id).detail.summary.patient_name
         self.tabs.setCurrentIndex(self.tabs.addTab(screen, f"Review · {name}"))
         return screen
@@ -602,11 +602,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ dialogs
 
     def find_patient(self) -> None:
-        """Find a patient; booking a visit from there refreshes the board."""
-        dialog = FindPatientDialog(self.clinic, self)
-        dialog.exec()
-        if dialog.scheduled and self.page is Page.WORK:
-            self.board.tick()
+        """Find a patient (a visit booked from there reaches the board as a published change)."""
+        FindPatientDialog(self.clinic, self).exec()
 
     def register_patient(self) -> None:
         """Register a new patient."""

@@ -37,7 +37,7 @@ from ketadesk.core.timers import format_duration
 from ketadesk.ui.common import SectionBase
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
-from ketadesk.ui.kit.writes import attempt
+from ketadesk.ui.kit.writes import run_write
 from ketadesk.ui.vitals_row import VitalsRow
 from ketadesk.ui.vitals_views import (
     ALERT_BACKGROUND,
@@ -114,9 +114,11 @@ class StopEarlyDialog(QDialog):
 
     def stop(self) -> None:
         """Stop the pump early with the typed reason; a refusal keeps the dialog and the text."""
-        changes = attempt(
+        changes = run_write(
+            self.clinic,
             self.message,
             lambda: self.clinic.infusion.stop_infusion(self.visit_id, early=True, reason=self.reason.text()),
+            self,
         )
         if changes is not None:
             self.result_changes = changes
@@ -179,7 +181,6 @@ class MonitoringSection(SectionBase):
 
         self.vitals_row = VitalsRow(clinic, visit_id, self, name="vitals_row")
         self.vitals_row.setAccessibleName("Vital signs entry")
-        self.vitals_row.committed.connect(self.emit_changes)
         outer.addWidget(self.vitals_row)
 
         outer.addWidget(self._build_alerts_panel())
@@ -406,10 +407,13 @@ class MonitoringSection(SectionBase):
 
     def start_infusion(self) -> None:
         """Start the pump; if something still blocks it, say what, in words."""
-        changes = attempt(self.infusion_message, lambda: self.clinic.infusion.start_infusion(self.visit_id))
-        if changes is not None:
-            self.infusion_message.ok(f"Infusion started at {local_time(self.clinic.clock.now())}.")
-            self.emit_changes(changes)
+        self.write(
+            self.infusion_message,
+            lambda: self.clinic.infusion.start_infusion(self.visit_id),
+            then=lambda _changes: self.infusion_message.ok(
+                f"Infusion started at {local_time(self.clinic.clock.now())}."
+            ),
+        )
 
     def stop_infusion(self) -> None:
         """The infusion ran its planned time: stop it. Before the planned end it is an early stop and asks why."""
@@ -421,12 +425,13 @@ class MonitoringSection(SectionBase):
                 "is an early stop. Write why it is stopped."
             )
             return
-        changes = attempt(self.infusion_message, lambda: self.clinic.infusion.stop_infusion(self.visit_id))
-        if changes is not None:
-            self.infusion_message.ok(
+        self.write(
+            self.infusion_message,
+            lambda: self.clinic.infusion.stop_infusion(self.visit_id),
+            then=lambda _changes: self.infusion_message.ok(
                 f"Infusion stopped at {local_time(self.clinic.clock.now())}; observation has begun."
-            )
-            self.emit_changes(changes)
+            ),
+        )
 
     def _stop_early_clicked(self) -> None:
         self.ask_stop_early()
@@ -449,19 +454,17 @@ class MonitoringSection(SectionBase):
             f"Infusion stopped early at {local_time(self.clinic.clock.now())}: "
             f"{dialog.reason.text().strip()}. Observation has begun."
         )
-        self.emit_changes(dialog.result_changes)
 
     def acknowledge(self, vitals_id: int) -> None:
         """Acknowledge one alert reading with the action note typed next to it."""
         row = self.alert_rows.get(vitals_id)
         if row is None:
             return
-        changes = attempt(
+        changes = self.write(
             self.alerts_message,
             lambda: self.clinic.bedside.acknowledge_alert(self.visit_id, vitals_id, row.note.text()),
+            # written: the redraw removes the row; no second acknowledgement meanwhile
+            then=lambda _changes: row.setEnabled(False),
         )
         if changes is None:
             row.note.setFocus()
-            return
-        row.setEnabled(False)  # written: the next refresh removes the row; no second acknowledgement meanwhile
-        self.emit_changes(changes)

@@ -30,7 +30,7 @@ from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.vitals import parse_decimal
 from ketadesk.ui.kit.lines import MessageLine
-from ketadesk.ui.kit.writes import attempt
+from ketadesk.ui.kit.writes import run_write
 
 
 def _qdate(day: date) -> QDate:
@@ -178,7 +178,7 @@ class PatientForm(QDialog):
                 return self.clinic.patients.register(typed)
             return self.clinic.patients.edit(self.patient_id, typed)
 
-        changes = attempt(self.message, write)
+        changes = run_write(self.clinic, self.message, write)
         if changes is not None:
             self.saved_id = changes.created_id if self.patient_id is None else self.patient_id
             self.accept()
@@ -245,7 +245,8 @@ class ScheduleVisitDialog(QDialog):
 
     def plan_course(self) -> None:
         """Start a new course from the chosen template on the chosen date."""
-        changes = attempt(
+        changes = run_write(
+            self.clinic,
             self.message,
             lambda: self.clinic.scheduling.plan_course(
                 self.patient_id, _pydate(self.day.date()), str(self.template.currentData())
@@ -257,7 +258,8 @@ class ScheduleVisitDialog(QDialog):
 
     def schedule(self) -> None:
         """Book the visit; warn (but allow) when the chair is already taken that day."""
-        changes = attempt(
+        changes = run_write(
+            self.clinic,
             self.message,
             lambda: self.clinic.scheduling.schedule_visit(
                 self.patient_id, _pydate(self.day.date()), int(self.chair.currentData()), course_id=self.next.course_id

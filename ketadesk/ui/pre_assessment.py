@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Clinic, VisitView
+from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import BASELINE_BP, DOSE_OVERRIDE
@@ -35,7 +35,7 @@ from ketadesk.ui.checklist_rows import MUTED_STYLE, ChecklistLine, NameBook, Pri
 from ketadesk.ui.common import PhysicianAcknowledgement, SectionBase
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
-from ketadesk.ui.kit.writes import USER_ERRORS, attempt
+from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.vitals_row import VitalsRow
 
 CHECKLIST = "pre_infusion"
@@ -224,7 +224,6 @@ class PreAssessmentSection(SectionBase):
         box.setObjectName("baseline_box")
         column = QVBoxLayout(box)
         self.baseline_row = VitalsRow(clinic, visit_id, name="baseline_row", baseline=True)
-        self.baseline_row.committed.connect(self.written)
         column.addWidget(self.baseline_row)
         self.baseline_recorded = _label("baseline_recorded")
         column.addWidget(self.baseline_recorded)
@@ -556,47 +555,51 @@ class PreAssessmentSection(SectionBase):
 
     def start_infusion(self) -> None:
         """Start the pump once every gate holds (the clinic checks them again)."""
-        self.written(attempt(self.message, lambda: self.clinic.infusion.start_infusion(self.visit_id)))
+        self.write(self.message, lambda: self.clinic.infusion.start_infusion(self.visit_id))
 
     def start_pre_assessment(self) -> None:
         """The patient is in the chair."""
-        self.written(attempt(self.message, lambda: self.clinic.infusion.start_pre_assessment(self.visit_id)))
+        self.write(self.message, lambda: self.clinic.infusion.start_pre_assessment(self.visit_id))
 
     def record_checklist(self, item_key: str, checked: bool) -> None:
         """Store one tick or untick as soon as it is made; a refusal puts the box back."""
-        changes = attempt(
+        changes = self.write(
             self.message, lambda: self.clinic.bedside.record_checklist(self.visit_id, CHECKLIST, item_key, checked)
         )
         if changes is None:
             self.checklist[item_key].put_back(not checked)
-            return
-        self.written(changes)
 
     def record_weight(self) -> None:
         """Record today's weight as typed."""
-        changes = attempt(
-            self.weight_message, lambda: self.clinic.infusion.record_weight(self.visit_id, self.weight.text())
-        )
-        if changes is not None:
+
+        def recorded(_changes: Changes) -> None:
             self.fields.adopt(self.weight)
             self.weight_message.ok("Weight recorded")
-        self.written(changes)
+
+        self.write(
+            self.weight_message,
+            lambda: self.clinic.infusion.record_weight(self.visit_id, self.weight.text()),
+            then=recorded,
+        )
 
     def prepare_dose(self) -> None:
         """Record the dose as calculated for today's weight."""
-        changes = attempt(
+
+        def prepared(changes: Changes) -> None:
+            self.fields.adopt(self.mg_per_kg)
+            self.fields.adopt(self.lot)
+            if changes.warnings:
+                self.dose_message.error(
+                    "Dose prepared — a physician must acknowledge it: " + "; ".join(changes.warnings)
+                )
+            else:
+                self.dose_message.ok("Dose prepared")
+
+        self.write(
             self.dose_message,
             lambda: self.clinic.infusion.prepare_dose(self.visit_id, self.mg_per_kg.text(), self.lot.text()),
+            then=prepared,
         )
-        if changes is None:
-            return
-        self.fields.adopt(self.mg_per_kg)
-        self.fields.adopt(self.lot)
-        if changes.warnings:
-            self.dose_message.error("Dose prepared — a physician must acknowledge it: " + "; ".join(changes.warnings))
-        else:
-            self.dose_message.ok("Dose prepared")
-        self.written(changes)
 
     def acknowledge_baseline(self) -> PhysicianAcknowledgement:
         """Ask a physician to acknowledge a baseline BP above the protocol limit."""

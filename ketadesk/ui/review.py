@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -55,7 +56,7 @@ from ketadesk.ui.banner import VisitBanner
 from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine
 from ketadesk.ui.kit.times import local_datetime, local_time
-from ketadesk.ui.kit.writes import attempt
+from ketadesk.ui.kit.writes import Watching, run_write
 from ketadesk.ui.vitals_views import (
     ALERT_COLOUR,
     VitalsChart,
@@ -290,8 +291,11 @@ class SignDialog(QDialog):
             self.password.setFocus()
             return
         meaning = self.meaning.currentText()
-        changes = attempt(
-            self.message, lambda: self.clinic.signing.sign_visit(self.visit_id, self.password.text(), meaning)
+        changes = run_write(
+            self.clinic,
+            self.message,
+            lambda: self.clinic.signing.sign_visit(self.visit_id, self.password.text(), meaning),
+            self,
         )
         if changes is None:
             self.password.selectAll()
@@ -358,11 +362,13 @@ class AddendumDialog(QDialog):
             self.message.error("Type your password to sign the addendum.")
             self.password.setFocus()
             return
-        changes = attempt(
+        changes = run_write(
+            self.clinic,
             self.message,
             lambda: self.clinic.signing.add_addendum(
                 self.visit_id, self.text.toPlainText(), self.reason.text(), self.password.text()
             ),
+            self,
         )
         if changes is None:
             self.password.selectAll()
@@ -371,10 +377,8 @@ class AddendumDialog(QDialog):
         self.accept()
 
 
-class ReviewScreen(QWidget):
+class ReviewScreen(QWidget, Watching):
     """One visit on one scrollable page for the physician, with Sign… and Add addendum… on top."""
-
-    changed = Signal(object)
 
     def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -402,6 +406,7 @@ class ReviewScreen(QWidget):
         for plot in (self.chart.chart, self.chart.spo2_chart):
             plot.viewport().installEventFilter(wheel)
         self.refresh()
+        self.watch(clinic)
 
     # ------------------------------------------------------------------ building
 
@@ -911,8 +916,21 @@ class ReviewScreen(QWidget):
         return dialog
 
     def _written(self, changes: Changes | None, done: str) -> None:
-        if changes is None:
-            return
+        """The dialog's write was published (and this screen redrawn from it): say it is done."""
+        if changes is not None:
+            self.message.ok(done)
+
+    # ------------------------------------------------------------------ the change contract
+
+    def affected_by(self, changes: Changes) -> bool:
+        """Only changes to this visit redraw the review."""
+        return changes.touches_visit(self.visit_id)
+
+    def redraw(self) -> None:
+        """One read of the visit."""
         self.refresh()
-        self.message.ok(done)
-        self.changed.emit(changes)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Back in view: catch up with what changed meanwhile."""
+        super().showEvent(event)
+        self.shown()

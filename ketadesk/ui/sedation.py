@@ -509,7 +509,7 @@ class SedationSection(SectionBase):
 
     # ------------------------------------------------------------------ refusals
 
-    def _refuse(self, line: MessageLine, error: Exception, fields: Mapping[str, tuple[QWidget, str]]) -> None:
+    def _refuse(self, line: MessageLine, error: BaseException, fields: Mapping[str, tuple[QWidget, str]]) -> None:
         """Say what was refused, mark the field and put the cursor there; nothing typed is cleared."""
         message = str(getattr(error, "message", None) or error)
         field = getattr(error, "field", None)
@@ -529,22 +529,15 @@ class SedationSection(SectionBase):
             set_style(widget, "")
 
     def _write(
-        self, line: MessageLine, action: Callable[[], Changes], fields: Mapping[str, tuple[QWidget, str]]
+        self,
+        line: MessageLine,
+        action: Callable[[], Changes],
+        fields: Mapping[str, tuple[QWidget, str]],
+        then: Callable[[Changes], None],
     ) -> Changes | None:
-        """Run one clinic write; on a refusal report it on ``line`` and return None."""
+        """Run one clinic write; a refusal marks the field and is reported on ``line``; ``then`` settles the form."""
         self._unmark(*(widget for widget, _ in fields.values()))
-        try:
-            changes = action()
-        except USER_ERRORS as error:
-            self._refuse(line, error, fields)
-            return None
-        line.clear_message()
-        return changes
-
-    def _written(self, changes: Changes) -> None:
-        """Redraw from the record, then tell the workspace."""
-        self.refresh(self.clinic.visits.get(self.visit_id))
-        self.emit_changes(changes)
+        return self.write(line, action, refused=lambda error: self._refuse(line, error, fields), then=then)
 
     def _now_text(self) -> str:
         return local_time(self.clinic.clock.now())
@@ -569,17 +562,20 @@ class SedationSection(SectionBase):
             self.sedation_message.error(f"{names}: choose the level that matches the patient before recording.")
             return None
         fields = {"moaas": (self.moaas_picker, "MOAA/S"), "rass": (self.rass_picker, "RASS")}
+
+        def settle(_changes: Changes) -> None:
+            self.moaas_picker.setCurrentIndex(-1)
+            self.rass_picker.setCurrentIndex(-1)
+            self.sedation_message.ok(f"Recorded MOAA/S {moaas} and RASS {rass_text(int(rass))} at {self._now_text()}")
+
         changes = self._write(
             self.sedation_message,
             lambda: self.clinic.bedside.record_sedation(self.visit_id, moaas=int(moaas), rass=int(rass)),
             fields,
+            settle,
         )
         if changes is None:
             return None
-        self.moaas_picker.setCurrentIndex(-1)
-        self.rass_picker.setCurrentIndex(-1)
-        self.sedation_message.ok(f"Recorded MOAA/S {moaas} and RASS {rass_text(int(rass))} at {self._now_text()}")
-        self._written(changes)
         return changes
 
     def cadss_scores(self) -> dict[int, int | None]:
@@ -612,16 +608,21 @@ class SedationSection(SectionBase):
             return None
         items = {n: int(v) for n, v in scores.items() if v is not None}
         fields = {f"cadss6 item {n}": (combo, f"CADSS item {n}") for n, combo in self.cadss_items.items()}
+
+        def settle(_changes: Changes) -> None:
+            total = self.cadss_total.text().removeprefix("Total ")
+            for combo in self.cadss_items.values():
+                combo.setCurrentIndex(-1)
+            self.cadss_message.ok(f"Recorded CADSS-6 {total} at {self._now_text()}")
+
         changes = self._write(
-            self.cadss_message, lambda: self.clinic.bedside.record_cadss6(self.visit_id, items), fields
+            self.cadss_message,
+            lambda: self.clinic.bedside.record_cadss6(self.visit_id, items),
+            fields,
+            settle,
         )
         if changes is None:
             return None
-        total = self.cadss_total.text().removeprefix("Total ")
-        for combo in self.cadss_items.values():
-            combo.setCurrentIndex(-1)
-        self.cadss_message.ok(f"Recorded CADSS-6 {total} at {self._now_text()}")
-        self._written(changes)
         return changes
 
     # ------------------------------------------------------------------ notes and drafts
@@ -708,19 +709,22 @@ class SedationSection(SectionBase):
         kind = self._draft_kind
         text = self.note_text.toPlainText()
         fields = {"text": (self.note_text, "Note"), "kind": (self.note_kind, "Kind")}
+
+        def settle(_changes: Changes) -> None:
+            self._saved_draft = ""
+            self._show_note(kind, "")
+            self.note_draft_status.setText("")
+            self.note_message.ok(f"{NOTE_KIND_LABELS.get(kind, kind)} note saved at {self._now_text()}")
+
         changes = self._write(
             self.note_message,
             lambda: self.clinic.bedside.add_note(self.visit_id, kind, text, draft_field=draft_field(kind)),
             fields,
+            settle,
         )
         if changes is None:
             self.flush_draft()
             return None
-        self._saved_draft = ""
-        self._show_note(kind, "")
-        self.note_draft_status.setText("")
-        self.note_message.ok(f"{NOTE_KIND_LABELS.get(kind, kind)} note saved at {self._now_text()}")
-        self._written(changes)
         return changes
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
@@ -752,27 +756,30 @@ class SedationSection(SectionBase):
             return None
         onset = self.adverse_onset.moment(self.clinic.clock.now())
         description = self.adverse_description.text()
+        label = AdverseEventKind(str(kind)).label
+
+        def settle(_changes: Changes) -> None:
+            when = local_time(onset or self.clinic.clock.now())
+            self.adverse_kind.setCurrentIndex(-1)
+            self.adverse_description.clear()
+            self.adverse_onset.reset(self.clinic.clock.now())
+            self.adverse_message.ok(f"{label} charted, onset {when}")
+
         changes = self._write(
             self.adverse_message,
             lambda: self.clinic.bedside.record_adverse_event(self.visit_id, str(kind), description, onset),
             fields,
+            settle,
         )
         if changes is None:
             return None
-        label = AdverseEventKind(str(kind)).label
-        when = local_time(onset or self.clinic.clock.now())
-        self.adverse_kind.setCurrentIndex(-1)
-        self.adverse_description.clear()
-        self.adverse_onset.reset(self.clinic.clock.now())
-        self.adverse_message.ok(f"{label} charted, onset {when}")
-        self.refresh(self.clinic.visits.get(self.visit_id))
-        # What is given next is most often for this event: offer it, unless another is being charted.
+        # Redrawn by now (the event is in the list): what is given next is most often for this event,
+        # so offer it, unless another is being charted.
         blank = not (self.intervention_drug.text() or self.intervention_dose.text())
         if blank and changes.created_id is not None:
             found = self.intervention_for_event.findData(changes.created_id)
             if found >= 0:
                 self.intervention_for_event.setCurrentIndex(found)
-        self.emit_changes(changes)
         return changes
 
     def record_intervention(self) -> Changes | None:
@@ -795,6 +802,17 @@ class SedationSection(SectionBase):
         event_id = self.intervention_for_event.currentData()
         given_at = self.intervention_time.moment(self.clinic.clock.now())
         drug, dose, note = self.intervention_drug.text(), self.intervention_dose.text(), self.intervention_note.text()
+
+        def settle(_changes: Changes) -> None:
+            for_what = f" for {self.intervention_for_event.currentText()}" if event_id is not None else ""
+            summary = f"{drug.strip()} {dose.strip()} {route} at {local_time(given_at or self.clinic.clock.now())}"
+            for box in (self.intervention_drug, self.intervention_dose, self.intervention_note):
+                box.clear()
+            self.intervention_route.setCurrentIndex(-1)
+            self.intervention_for_event.setCurrentIndex(0)
+            self.intervention_time.reset(self.clinic.clock.now())
+            self.intervention_message.ok(f"Given: {summary}{for_what}")
+
         changes = self._write(
             self.intervention_message,
             lambda: self.clinic.bedside.record_intervention(
@@ -807,18 +825,10 @@ class SedationSection(SectionBase):
                 adverse_event_id=None if event_id is None else int(event_id),
             ),
             fields,
+            settle,
         )
         if changes is None:
             return None
-        for_what = f" for {self.intervention_for_event.currentText()}" if event_id is not None else ""
-        summary = f"{drug.strip()} {dose.strip()} {route} at {local_time(given_at or self.clinic.clock.now())}"
-        for box in (self.intervention_drug, self.intervention_dose, self.intervention_note):
-            box.clear()
-        self.intervention_route.setCurrentIndex(-1)
-        self.intervention_for_event.setCurrentIndex(0)
-        self.intervention_time.reset(self.clinic.clock.now())
-        self.intervention_message.ok(f"Given: {summary}{for_what}")
-        self._written(changes)
         return changes
 
     # ------------------------------------------------------------------ redrawing

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.ui.kit.lines import MessageLine, set_style
-from ketadesk.ui.kit.writes import USER_ERRORS
+from ketadesk.ui.kit.writes import error_text, run_write
 
 FIELDS = (
     ("sbp", "SBP", "mmHg"),
@@ -40,8 +40,6 @@ class _Field(QLineEdit):
 
 class VitalsRow(QWidget):
     """One line of boxes that records a set of vitals through the clinic API."""
-
-    committed = Signal(object)
 
     def __init__(
         self,
@@ -97,8 +95,29 @@ class VitalsRow(QWidget):
         for box in self.fields.values():
             set_style(box, "")
         typed = {key: box.text() for key, box in self.fields.items()}
-        try:
-            changes = self.clinic.bedside.record_vitals(
+
+        def refused(error: BaseException) -> None:
+            field = getattr(error, "field", None)
+            if field in self.fields:
+                set_style(self.fields[field], INVALID_STYLE)
+                self.fields[field].setFocus()
+                self.fields[field].selectAll()
+            self.message.error(error_text(error))
+
+        def saved(changes: Changes) -> None:
+            for box in self.fields.values():
+                box.clear()
+            alerts = ", ".join(changes.warnings)
+            if alerts:
+                self.message.error(f"Saved — ALERT: {alerts}. Acknowledge it with the action taken.")
+            else:
+                self.message.ok("Saved")
+            self.fields["sbp"].setFocus()
+
+        return run_write(
+            self.clinic,
+            self.message,
+            lambda: self.clinic.bedside.record_vitals(
                 self.visit_id,
                 sbp=typed["sbp"],
                 dbp=typed["dbp"],
@@ -107,22 +126,8 @@ class VitalsRow(QWidget):
                 rr=typed["rr"],
                 temp_c=typed["temp_c"] or None,
                 baseline=self.baseline,
-            )
-        except USER_ERRORS as error:
-            field = getattr(error, "field", None)
-            if field in self.fields:
-                set_style(self.fields[field], INVALID_STYLE)
-                self.fields[field].setFocus()
-                self.fields[field].selectAll()
-            self.message.error(str(getattr(error, "message", None) or error))
-            return None
-        for box in self.fields.values():
-            box.clear()
-        alerts = ", ".join(changes.warnings)
-        if alerts:
-            self.message.error(f"Saved — ALERT: {alerts}. Acknowledge it with the action taken.")
-        else:
-            self.message.ok("Saved")
-        self.fields["sbp"].setFocus()
-        self.committed.emit(changes)
-        return changes
+            ),
+            self,
+            refused=refused,
+            then=saved,
+        )

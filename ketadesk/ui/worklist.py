@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Clinic
+from ketadesk.clinic import Change, Changes, Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
 from ketadesk.ui.kit.times import local_datetime
+from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.vitals_views import ALERT_BACKGROUND, ALERT_COLOUR
 
 COLUMNS = ("Discharged", "Patient", "MRN", "Course", "Discharged by", "Flags")
@@ -63,8 +64,8 @@ class _Table(QTableWidget):
         super().keyPressEvent(event)
 
 
-class WorklistPanel(QWidget):
-    """Discharged visits awaiting a physician's signature, oldest first."""
+class WorklistPanel(QWidget, Watching):
+    """Discharged visits awaiting a physician's signature, oldest first; redrawn when one is discharged or signed."""
 
     visit_opened = Signal(int)
 
@@ -118,6 +119,20 @@ class WorklistPanel(QWidget):
         self.empty.setStyleSheet(MUTED_STYLE)
         layout.addWidget(self.empty)
         self.refresh()
+        self.watch(clinic)
+
+    def affected_by(self, changes: Changes) -> bool:
+        """A discharge, a signature or a patient's name changes the list."""
+        return changes.touches(Change.SIGNATURE, Change.PHASE, Change.PATIENT)
+
+    def redraw(self) -> None:
+        """One read of the worklist."""
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Back in view: catch up with what changed meanwhile."""
+        super().showEvent(event)
+        self.shown()
 
     @property
     def count(self) -> int:

@@ -1,13 +1,16 @@
 """The visit workspace: the banner over four sections, all redrawn from one read of the visit.
 
-Sections never talk to each other. Each calls the clinic API and emits what changed; the
-workspace re-reads the visit once and hands the same view to the banner and every section,
-and passes the change up so the chair board refreshes too.
+Sections never talk to each other. Each runs its writes through the one write path; the
+workspace hears every published change, and when one touches its visit it reads the visit
+once and hands the same view to the banner and the section in front (the others redraw
+when shown). A workspace behind another tab only marks itself stale. The once-a-second
+tick re-reads only when something was committed (here or in another window); otherwise
+it re-derives the timers from the stored moments it already has and redraws the clocks.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic, VisitView
@@ -15,6 +18,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.ui.banner import VisitBanner
 from ketadesk.ui.common import SectionBase
 from ketadesk.ui.discharge import DischargeSection
+from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.monitoring import MonitoringSection
 from ketadesk.ui.pre_assessment import PreAssessmentSection
 from ketadesk.ui.sedation import SedationSection
@@ -32,10 +36,8 @@ SECTION_FOR_PHASE = {
 }
 
 
-class VisitWorkspace(QWidget):
+class VisitWorkspace(QWidget, Watching):
     """Everything about one visit, on one screen."""
-
-    changed = Signal(object)
 
     def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,20 +54,19 @@ class VisitWorkspace(QWidget):
         self.sedation = SedationSection(clinic, visit_id, self)
         self.discharge = DischargeSection(clinic, visit_id, self)
         self.sections: list[SectionBase] = [self.pre_assessment, self.monitoring, self.sedation, self.discharge]
-        for section, title in zip(
-            self.sections,
-            ("&1 Pre-assessment", "&2 Monitoring", "&3 Sedation && dissociation", "&4 Discharge"),
-            strict=True,
-        ):
+        titles = ("&1 Pre-assessment", "&2 Monitoring", "&3 Sedation && dissociation", "&4 Discharge")
+        for section, title in zip(self.sections, titles, strict=True):
+            section.managed = True  # the workspace reads the visit once and hands the view to each
             self.tabs.addTab(section, title)
-            section.changed.connect(self._on_changed)
         layout.addWidget(self.tabs, 1)
         self.view: VisitView | None = None
         self._stale: set[int] = set()  # sections behind another tab not yet redrawn from the latest read
+        self._revision = clinic.visits.revision()
         self.tabs.currentChanged.connect(self._on_section_shown)
         self.refresh()
         if self.view is not None:
             self.tabs.setCurrentIndex(SECTION_FOR_PHASE.get(self.view.detail.summary.phase, 0))
+        self.watch(clinic)
 
     @property
     def phase(self) -> Phase:
@@ -77,10 +78,12 @@ class VisitWorkspace(QWidget):
         """Re-read the visit and redraw the banner and every section (or only the one in front).
 
         After a change the nurse is looking at one section: that one is redrawn at once and
-        the others when they are shown or on the next tick, so Enter is not kept waiting
-        for screens nobody sees.
+        the others when they are shown, so Enter is not kept waiting for screens nobody sees.
         """
-        view = self.clinic.visits.get(self.visit_id)
+        self._revision = self.clinic.visits.revision()
+        self._draw(self.clinic.visits.get(self.visit_id), every_section=every_section)
+
+    def _draw(self, view: VisitView, *, every_section: bool) -> None:
         previous = self.view.detail.summary.phase if self.view is not None else None
         self.view = view
         patient = self.clinic.patients.get(view.detail.summary.patient_id)
@@ -97,8 +100,11 @@ class VisitWorkspace(QWidget):
             self.tabs.setCurrentIndex(SECTION_FOR_PHASE.get(phase, self.tabs.currentIndex()))
 
     def tick(self) -> None:
-        """Once a second: timers move, so redraw from a fresh read."""
-        self.refresh()
+        """Once a second: re-read only if something was committed; else redraw the clocks from the same record."""
+        if self.view is None or self.clinic.visits.revision() != self._revision:
+            self.refresh(every_section=False)
+            return
+        self._draw(self.clinic.visits.retime_view(self.view), every_section=False)
 
     def flush(self) -> None:
         """Save anything half-typed that sections keep as drafts (before closing)."""
@@ -107,9 +113,22 @@ class VisitWorkspace(QWidget):
             if callable(flush):
                 flush()
 
-    def _on_changed(self, changes: Changes) -> None:
+    # ------------------------------------------------------------------ the change contract
+
+    def affected_by(self, changes: Changes) -> bool:
+        """Only changes to this visit (or to the patient it is for) redraw the workspace."""
+        if changes.touches_visit(self.visit_id):
+            return True
+        return self.view is not None and self.view.detail.summary.patient_id in changes.patients
+
+    def redraw(self) -> None:
+        """One read of the visit, for the banner and the section in front."""
         self.refresh(every_section=False)
-        self.changed.emit(changes)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Coming back into view catches up with any change made meanwhile."""
+        super().showEvent(event)
+        self.shown()
 
     def _on_section_shown(self, index: int) -> None:
         if index in self._stale and self.view is not None:

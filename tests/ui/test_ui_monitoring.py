@@ -17,10 +17,9 @@ from tests.helpers import ready_to_infuse
 
 
 def _section(qtbot: QtBot, clinic: Clinic, visit_id: int) -> MonitoringSection:
-    """The section as the workspace hosts it: every write re-reads the visit and refreshes."""
+    """The section standing alone: every write it publishes re-reads the visit once and refreshes it."""
     section = MonitoringSection(clinic, visit_id)
     qtbot.addWidget(section)
-    section.changed.connect(lambda _changes: section.reload())
     section.resize(1100, 750)
     return section
 

@@ -10,6 +10,7 @@ from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.kit.writes import bus_for
 from ketadesk.ui.review import NOT_SIGNED, EntryList, ReviewScreen
 from ketadesk.ui.vitals_views import COLUMNS
 from ketadesk.ui.worklist import WorklistPanel
@@ -106,7 +107,6 @@ def test_physician_signs_through_the_dialog(qtbot: QtBot, clinic: Clinic, clock:
     qtbot.addWidget(worklist)
     assert worklist.count == 2
     screen = _screen(qtbot, physician, discharged)
-    screen.changed.connect(lambda _changes: worklist.refresh())
     sign = screen.findChild(QPushButton, "sign_button")
     assert sign.isEnabled()
 
@@ -126,7 +126,7 @@ def test_physician_signs_through_the_dialog(qtbot: QtBot, clinic: Clinic, clock:
     assert physician.visits.get(discharged).detail.summary.phase is Phase.DISCHARGED
 
     password.setText(PASSWORD)
-    with qtbot.waitSignal(screen.changed) as emitted:
+    with qtbot.waitSignal(bus_for(physician).published) as emitted:
         dialog.findChild(QPushButton, "sign_confirm").click()
     assert isinstance(emitted.args[0], Changes) and emitted.args[0].touches_visit(discharged)
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
@@ -171,7 +171,7 @@ def test_addendum_appears_after_the_signature_with_its_authors_signature(
     assert dialog.findChild(QPlainTextEdit, "addendum_text").toPlainText() == "Escort was her brother, not her sister."
 
     dialog.findChild(QLineEdit, "addendum_reason").setText("Wrong relationship charted")
-    with qtbot.waitSignal(screen.changed):
+    with qtbot.waitSignal(bus_for(screen.clinic).published):
         dialog.findChild(QPushButton, "addendum_confirm").click()
     assert not dialog.isVisible()
     stored = nurse.signing.addenda(discharged)

@@ -47,8 +47,10 @@ def test_reports_single_shot_and_unparented_timer_with_start_lines(watch: TimerW
 
     leaks = sorted(watch.leaks(), key=lambda leak: leak.site.line)
 
-    assert [(leak.site.path, leak.site.line) for leak in leaks] == [(THIS_FILE, single_shot_line),
-                                                                    (THIS_FILE, unparented_line)]
+    assert [(leak.site.path, leak.site.line) for leak in leaks] == [
+        (THIS_FILE, single_shot_line),
+        (THIS_FILE, unparented_line),
+    ]
     assert [leak.single_shot_call for leak in leaks] == [True, False]
     assert all(leak.started_seen and leak.interval_ms == A_MINUTE_MS for leak in leaks)
     message = failure_message(leaks)

@@ -75,8 +75,9 @@ def caller_site() -> Site:
     innermost = outside[0]
     # The stack is kept to the repository's own frames (plus the innermost), so pytest's are left out.
     shown = [frame for frame in reversed(outside) if frame is innermost or _ours(frame.f_code.co_filename)]
-    stack = tuple(f"  {_shown_path(frame.f_code.co_filename)}:{frame.f_lineno} in {frame.f_code.co_name}"
-                  for frame in shown)
+    stack = tuple(
+        f"  {_shown_path(frame.f_code.co_filename)}:{frame.f_lineno} in {frame.f_code.co_name}" for frame in shown
+    )
     return Site(_shown_path(innermost.f_code.co_filename), innermost.f_lineno, innermost.f_code.co_name, stack)
 
 
@@ -103,8 +104,7 @@ class Leak:
         kind = "QTimer.singleShot" if self.single_shot_call else "single-shot QTimer" if self.single_shot else "QTimer"
         name = f" {self.name!r}" if self.name else " (unnamed)"
         verb = "started" if self.started_seen else "created (and started outside Python)"
-        return (f"{kind}{name}, {self.interval_ms} ms, {verb} at {self.site.where}\n"
-                + "\n".join(self.site.stack))
+        return f"{kind}{name}, {self.interval_ms} ms, {verb} at {self.site.where}\n" + "\n".join(self.site.stack)
 
 
 def _is_alive(timer: QTimer) -> bool:
@@ -196,8 +196,16 @@ class TimerWatch:
             site = record.started or record.created
             if allowed(site):
                 continue
-            found.append(Leak(timer.objectName(), timer.interval(), timer.isSingleShot(), record.single_shot_call,
-                              site, record.started is not None))
+            found.append(
+                Leak(
+                    timer.objectName(),
+                    timer.interval(),
+                    timer.isSingleShot(),
+                    record.single_shot_call,
+                    site,
+                    record.started is not None,
+                )
+            )
         return found
 
     def stop_all(self) -> None:
@@ -213,5 +221,7 @@ class TimerWatch:
 
 def failure_message(leaks: list[Leak]) -> str:
     """The message a test fails with: every leaked timer and where it was started."""
-    return (f"{len(leaks)} QTimer(s) left running after the test; stop them (or let them fire) before it ends:\n"
-            + "\n".join(leak.describe() for leak in leaks))
+    return (
+        f"{len(leaks)} QTimer(s) left running after the test; stop them (or let them fire) before it ends:\n"
+        + "\n".join(leak.describe() for leak in leaks)
+    )

@@ -2,21 +2,21 @@
 
 A screen runs a write with :func:`run_write`: a refusal is shown in place (the form keeps
 what was typed) and nothing else happens; a success is published on the clinic session's
-:class:`ChangeBus` as a :class:`Published` (the changes, the widget that started them, and
-the login of who did). Every screen listens and decides for itself from the changes whether
-it shows anything that changed; a screen that is not on view only marks itself stale and
-redraws when it is shown (the idea of Anki's ``op_executed``). Changes from another
-workstation will arrive on the same bus, so local and remote writes redraw the same way.
+:class:`ChangeBus` with the changes, the widget that started them and the login of who did.
+Every screen listens and decides for itself from the changes whether it shows anything that
+changed; a screen that is not on view only marks itself stale and redraws when it is shown
+(the idea of Anki's ``op_executed``). Changes from another workstation will arrive on the
+same bus, so local and remote writes redraw the same way.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from ketadesk.clinic import Changes, Clinic, NotFound, PermissionDenied, StoreError, ValidationError
 from ketadesk.ui.kit.lines import MessageLine
@@ -27,23 +27,18 @@ T = TypeVar("T")
 USER_ERRORS = (ValidationError, PermissionDenied, StoreError, NotFound)
 
 
-@dataclass(frozen=True, slots=True)
-class Published:
-    """One write's changes, the widget it was started from (None from elsewhere), and who made it."""
-
-    changes: Changes
-    origin: QObject | None
-    by: str
-
-
 class ChangeBus(QObject):
-    """Where the writes of one clinic session are announced to every screen showing that clinic."""
+    """Where the writes of one clinic session are announced to every screen showing that clinic.
 
-    published = Signal(object)
+    ``published`` carries the :class:`Changes`, the widget the write was started from (None
+    when it came from elsewhere) and the login of who made it.
+    """
+
+    published = Signal(object, object, str)
 
     def publish(self, changes: Changes, origin: QObject | None, by: str) -> None:
         """Tell every listening screen that ``changes`` happened."""
-        self.published.emit(Published(changes, origin, by))
+        self.published.emit(changes, origin, by)
 
 
 _buses: weakref.WeakKeyDictionary[object, ChangeBus] = weakref.WeakKeyDictionary()
@@ -75,9 +70,79 @@ def attempt(line: MessageLine, action: Callable[[], T]) -> T | None:
     return result
 
 
-def run_write(clinic: Clinic, line: MessageLine, action: Callable[[], T], origin: QObject | None = None) -> T | None:
-    """Run one write: show a refusal on ``line`` and return None, or publish what changed and return the result."""
-    result = attempt(line, action)
+def run_write(
+    clinic: Clinic,
+    line: MessageLine,
+    action: Callable[[], T],
+    origin: QObject | None = None,
+    *,
+    refused: Callable[[BaseException], None] | None = None,
+    then: Callable[[T], None] | None = None,
+) -> T | None:
+    """Run one write: on a refusal show it in place and return None; else publish what changed and return the result.
+
+    ``refused`` shows a refusal its own way (marking the field that was wrong) instead of
+    only on ``line``; ``then`` lets the form settle (clear what was saved, say "Saved")
+    before the screens redraw. What the user typed is never touched here.
+    """
+    try:
+        result = action()
+    except USER_ERRORS as error:
+        if refused is not None:
+            refused(error)
+        else:
+            line.error(error_text(error))
+        return None
+    line.clear_message()
+    if then is not None:
+        then(result)
     if isinstance(result, Changes):
         bus_for(clinic).publish(result, origin, clinic.user.login)
     return result
+
+
+class Watching:
+    """A screen that redraws from published changes when it shows what they touched, or marks itself stale.
+
+    A screen mixes this in and implements :meth:`affected_by` (does it show anything the
+    changes touched?) and :meth:`redraw` (read once and draw). A hidden screen only marks
+    itself stale and redraws when it is shown again (:meth:`shown`).
+    """
+
+    stale: bool = False
+
+    def watch(self, clinic: Clinic) -> None:
+        """Start listening to the writes of ``clinic``'s session."""
+        bus_for(clinic).published.connect(self._published)
+
+    def _published(self, changes: Changes, _origin: object, _by: str) -> None:
+        if not self.affected_by(changes):
+            return
+        if self.on_view():
+            self.stale = False
+            self.redraw()
+        else:
+            self.stale = True
+
+    def on_view(self) -> bool:
+        """True while the screen is in view in its window: not behind another tab or page.
+
+        A screen standing alone (its own window, shown or not) counts as in view.
+        """
+        if not isinstance(self, QWidget):
+            return True
+        return self.isWindow() or self.isVisibleTo(self.window())
+
+    def shown(self) -> None:
+        """The screen came into view: catch up if a change arrived while it was hidden."""
+        if self.stale:
+            self.stale = False
+            self.redraw()
+
+    def affected_by(self, changes: Changes) -> bool:
+        """Whether anything this screen shows changed."""
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        """Read what the screen shows, once, and draw it."""
+        raise NotImplementedError
