@@ -1,6 +1,6 @@
 # KetaDesk: two commands set everything up on a machine with only Python 3.11 and pip.
 #   make run    create .venv if needed, install KetaDesk with its extras, start the program
-#   make test   lint, type-check the core, check the layers, run the tests
+#   make test   lint, type-check the core and the store, check the layers, run the tests
 #   make bench  run the benchmarks (figures go in docs/BENCHMARKS.md)
 
 PYTHON ?= python3.11
@@ -26,7 +26,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ketadesk tests bench tools
-	$(BIN)/mypy --strict ketadesk/core
+	$(BIN)/mypy --strict ketadesk/core ketadesk/store
 	$(BIN)/lint-imports
 
 test: lint

@@ -33,7 +33,7 @@ from ketadesk.core.records import (
 )
 from ketadesk.core.timers import VisitTimes
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
-from ketadesk.store import audit
+from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
 
@@ -93,9 +93,8 @@ def schedule(store: Store, *, patient_id: int, course_id: int | None, sequence: 
         visit_id = int(cursor.lastrowid or 0)
         store.execute("INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, ?, ?, ?)",
                       (visit_id, Phase.SCHEDULED.value, at, actor_id))
-        audit.append(store, at=at, actor_id=actor_id, action="schedule", entity="visit", entity_id=visit_id,
-                     after={"patient_id": patient_id, "course_id": course_id, "sequence": sequence,
-                            "date": day.isoformat(), "chair": chair})
+        audit.append_text(store, at=at, actor_id=actor_id, action="schedule", entity="visit", entity_id=visit_id,
+                          after=payloads.visit_scheduled(patient_id, course_id, sequence, day.isoformat(), chair))
     return visit_id
 
 
@@ -118,8 +117,8 @@ def add_event(store: Store, visit_id: int, phase: Phase, *, at: str, actor_id: i
         before = current_phase(store, visit_id)
         store.execute("INSERT INTO visit_events (visit_id, phase, at, by, reason) VALUES (?, ?, ?, ?, ?)",
                       (visit_id, phase.value, at, actor_id, reason))
-        audit.append(store, at=at, actor_id=actor_id, action="phase", entity="visit", entity_id=visit_id,
-                     before={"phase": before.value}, after={"phase": phase.value, "reason": reason})
+        audit.append_text(store, at=at, actor_id=actor_id, action="phase", entity="visit", entity_id=visit_id,
+                          before=payloads.phase_before(before.value), after=payloads.phase_after(phase.value, reason))
 
 
 def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, checked: bool, note: str, *,
@@ -132,8 +131,8 @@ def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, ch
             (visit_id, checklist, item_key, int(checked), note, at, actor_id),
         )
         entry_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="checklist", entity="visit", entity_id=visit_id,
-                     after={"checklist": checklist, "item": item_key, "checked": checked, "note": note})
+        audit.append_text(store, at=at, actor_id=actor_id, action="checklist", entity="visit", entity_id=visit_id,
+                          after=payloads.checklist_answer(checklist, item_key, checked, note))
     return entry_id
 
 
@@ -143,19 +142,14 @@ def add_weight(store: Store, visit_id: int, weight_kg: float, *, at: str, actor_
         cursor = store.execute("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, ?, ?, ?)",
                                (visit_id, weight_kg, at, actor_id))
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="weight", entity="visit", entity_id=visit_id,
-                     after={"weight_kg": weight_kg})
+        audit.append_text(store, at=at, actor_id=actor_id, action="weight", entity="visit", entity_id=visit_id,
+                          after=payloads.weight(weight_kg))
     return row_id
 
 
 def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: int) -> int:
     """Record the dose as prepared; a later row replaces it until the infusion starts."""
-    values = {
-        "drug": plan.drug, "route": plan.route, "mg_per_kg": plan.mg_per_kg, "weight_kg": plan.weight_kg,
-        "dose_mg": plan.dose_mg, "concentration_mg_per_ml": plan.concentration_mg_per_ml,
-        "volume_ml": plan.volume_ml, "duration_min": plan.duration_min, "rate_ml_per_h": plan.rate_ml_per_h,
-        "lot_number": plan.lot_number,
-    }
+    values = payloads.dose_values(plan)
     with store.transaction():
         cursor = store.execute(
             f"INSERT INTO doses (visit_id, {', '.join(values)}, at, by)"
@@ -163,8 +157,8 @@ def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: 
             (visit_id, *values.values(), at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="dose", entity="visit", entity_id=visit_id,
-                     after=values)
+        audit.append_text(store, at=at, actor_id=actor_id, action="dose", entity="visit", entity_id=visit_id,
+                          after=payloads.dose(plan))
     return row_id
 
 
@@ -185,12 +179,11 @@ def add_vitals(store: Store, visit_id: int, vitals: VitalSigns, *, source: Sourc
              alert_text, int(is_baseline), at, actor_id, corrects_id, int(entered_in_error)),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="correct_vitals" if corrects_id else "vitals",
-                     entity="vitals", entity_id=row_id,
-                     after={"visit_id": visit_id, "taken_at": taken, "sbp": vitals.sbp, "dbp": vitals.dbp,
-                            "hr": vitals.hr, "spo2": vitals.spo2, "rr": vitals.rr, "temp_c": vitals.temp_c,
-                            "alerts": alert_text, "baseline": is_baseline, "corrects": corrects_id,
-                            "entered_in_error": entered_in_error})
+        audit.append_text(store, at=at, actor_id=actor_id, action="correct_vitals" if corrects_id else "vitals",
+                          entity="vitals", entity_id=row_id,
+                          after=payloads.vitals(visit_id, taken, vitals.sbp, vitals.dbp, vitals.hr, vitals.spo2,
+                                                vitals.rr, vitals.temp_c, alert_text, is_baseline, corrects_id,
+                                                entered_in_error))
     return row_id
 
 
@@ -217,8 +210,8 @@ def add_acknowledgement(store: Store, visit_id: int, subject: str, subject_id: i
             (visit_id, subject, subject_id, note, at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="acknowledge", entity="visit", entity_id=visit_id,
-                     after={"subject": subject, "subject_id": subject_id, "note": note})
+        audit.append_text(store, at=at, actor_id=actor_id, action="acknowledge", entity="visit", entity_id=visit_id,
+                          after=payloads.acknowledgement(subject, subject_id, note))
     return row_id
 
 
@@ -232,8 +225,8 @@ def add_score(store: Store, visit_id: int, scale: str, total: int, items: dict[s
             (visit_id, scale, total, items_text, taken_at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="score", entity="visit", entity_id=visit_id,
-                     after={"scale": scale, "total": total, "items": items, "taken_at": taken_at})
+        audit.append_text(store, at=at, actor_id=actor_id, action="score", entity="visit", entity_id=visit_id,
+                          after=payloads.score(scale, total, items, taken_at))
     return row_id
 
 
@@ -246,8 +239,8 @@ def add_adverse_event(store: Store, visit_id: int, kind: AdverseEventKind, descr
             (visit_id, kind.value, description, onset_at, at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="adverse_event", entity="visit", entity_id=visit_id,
-                     after={"id": row_id, "kind": kind.value, "description": description, "onset_at": onset_at})
+        audit.append_text(store, at=at, actor_id=actor_id, action="adverse_event", entity="visit",
+                          entity_id=visit_id, after=payloads.adverse_event(row_id, kind.value, description, onset_at))
     return row_id
 
 
@@ -261,9 +254,9 @@ def add_intervention(store: Store, visit_id: int, *, drug: str, dose: str, route
             (visit_id, adverse_event_id, drug, dose, route.value, given_at, note, at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="intervention", entity="visit", entity_id=visit_id,
-                     after={"id": row_id, "drug": drug, "dose": dose, "route": route.value, "given_at": given_at,
-                            "note": note, "adverse_event_id": adverse_event_id})
+        audit.append_text(store, at=at, actor_id=actor_id, action="intervention", entity="visit",
+                          entity_id=visit_id, after=payloads.intervention(row_id, drug, dose, route.value, given_at,
+                                                                          note, adverse_event_id))
     return row_id
 
 
