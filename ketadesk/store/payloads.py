@@ -87,13 +87,6 @@ def dose(plan: DosePlan) -> str:
     return canonical(dose_values(plan))
 
 
-def _number(value: float | None) -> str:
-    # What json.dumps prints: null, an int's digits, a float's repr.
-    if value is None:
-        return "null"
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def vitals(visit_id: int, taken_at: str, sbp: int, dbp: int, hr: int, spo2: int, rr: int, temp_c: float | None,
            alerts: str, baseline: bool, corrects: int | None = None, entered_in_error: bool = False) -> str:
     """A reading (``alerts`` as stored: alert values joined by commas).
@@ -104,9 +97,12 @@ def vitals(visit_id: int, taken_at: str, sbp: int, dbp: int, hr: int, spo2: int,
     escaping (an ISO timestamp from ``to_utc_iso`` and alert values, which are plain
     lowercase words). A test holds it byte for byte equal to ``canonical`` of the dict.
     """
-    return (f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":{_number(corrects)},'
+    # What json.dumps prints for each: null, an int's digits, a float's repr (inline: this runs millions of times).
+    temp = "null" if temp_c is None else repr(temp_c) if isinstance(temp_c, float) else str(temp_c)
+    corrected = "null" if corrects is None else str(corrects)
+    return (f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":{corrected},'
             f'"dbp":{dbp},"entered_in_error":{"true" if entered_in_error else "false"},"hr":{hr},"rr":{rr},'
-            f'"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}","temp_c":{_number(temp_c)},"visit_id":{visit_id}}}')
+            f'"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}","temp_c":{temp},"visit_id":{visit_id}}}')
 
 
 def acknowledgement(subject: str, subject_id: int | None, note: str) -> str:
