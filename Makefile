@@ -27,7 +27,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ketadesk tests bench tools
-	$(BIN)/mypy --strict ketadesk
+	$(BIN)/mypy --strict ketadesk bench/clinic_gen
 	$(BIN)/lint-imports
 
 format: $(STAMP)

@@ -2,7 +2,7 @@
 
 - :mod:`bench.write` — one vitals set through the clinic API, committed durably, next to a
   bare sqlite3 insert + commit with the same pragmas on the same disk.
-- :mod:`bench.tenyear` — a ten-year clinic generated with :mod:`ketadesk.store.bulk`, then
+- :mod:`bench.tenyear` — a ten-year clinic generated with :mod:`bench.clinic_gen`, then
   open, today's board, one patient's history and size on disk, each read step in a fresh
   process (:mod:`bench.reads`) so its peak RSS is its own.
 - :mod:`bench.ui` — the bedside GUI: Enter → reading on screen, the 1 Hz board tick, idle

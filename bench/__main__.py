@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import OUT_DIR, machine, reports, tenyear, ui, write
-from ketadesk.store.bulk import BulkSpec
+from bench.clinic_gen import BulkSpec
 from ketadesk.store.schema import SCHEMA_VERSION
 
 FULL = BulkSpec(patients=5_000, visits=100_000, vitals=2_500_000, years=10)

@@ -4,7 +4,7 @@
 interpreter (``python -m bench.reports STEP --db FILE --now ISO``, printing one JSON
 object), so a step's peak RSS and its first-report cost are its own.
 
-The clinic is generated with :mod:`ketadesk.store.bulk` (checklist answers on): about 30
+The clinic is generated with :mod:`bench.clinic_gen` (checklist answers on): about 30
 readings a visit, scores, acknowledgements and a few adverse events, every row audited.
 The bulk loader signs visits discharged before the last two days of the spec, so most
 reports carry a signature block, whose content hash is recomputed for its "matches the
@@ -30,8 +30,8 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from bench.clinic_gen import BulkSpec
 from bench.stats import peak_rss_mib, summary
-from ketadesk.store.bulk import BulkSpec
 
 REPO = Path(__file__).resolve().parent.parent
 GOALS = {"one_ms": 200.0, "batch_per_s": 10.0}
@@ -52,16 +52,16 @@ def _open(db: Path, now: datetime) -> Any:
 
 def generate(path: Path, spec: BulkSpec) -> dict[str, object]:
     """Write the benchmark clinic to a fresh ``path``."""
+    from bench import clinic_gen
     from ketadesk.clinic.config import default_protocol_text
     from ketadesk.core.protocol import load_protocol
-    from ketadesk.store import bulk
     from ketadesk.store.db import open_store
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     start = time.perf_counter()
     store = open_store(path)
-    last = bulk.load(store, load_protocol(default_protocol_text()), spec)
+    last = clinic_gen.load(store, load_protocol(default_protocol_text()), spec)
     store.close()
     return {"seconds": time.perf_counter() - start, "rows": last.rows, "visits": last.counts.get("visits", 0),
             "vitals": last.counts.get("vitals", 0)}

@@ -1,4 +1,4 @@
-"""A ten-year clinic: generate it with the store's bulk loader, then time the reads a clinic does all day.
+"""A ten-year clinic: generate it with :mod:`bench.clinic_gen`, then time the reads a clinic does all day.
 
 Generation runs in this process (its peak RSS is this process's). Each read step runs in
 a fresh process (:mod:`bench.reads`), so "open" really is a first open and each step's
@@ -18,10 +18,10 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from bench import clinic_gen
 from bench.stats import peak_rss_mib
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.protocol import load_protocol
-from ketadesk.store import bulk
 from ketadesk.store.db import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def _remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def generate(path: Path, spec: bulk.BulkSpec, report: Callable[[str], None]) -> dict[str, object]:
+def generate(path: Path, spec: clinic_gen.BulkSpec, report: Callable[[str], None]) -> dict[str, object]:
     """Write the clinic to a fresh ``path``; time it and count what was written."""
     _remove(path)
     protocol = load_protocol(default_protocol_text())
@@ -40,7 +40,7 @@ def generate(path: Path, spec: bulk.BulkSpec, report: Callable[[str], None]) -> 
     store = open_store(path)
     last = None
     shown = -1
-    for progress in bulk.generate(store, protocol, spec):
+    for progress in clinic_gen.generate(store, protocol, spec):
         last = progress
         percent = progress.done * 100 // max(1, progress.total)
         if percent // 10 != shown // 10:
@@ -82,7 +82,7 @@ def read_step(step: str, path: Path, now: datetime, *extra: str) -> dict[str, ob
     return result
 
 
-def reusable(path: Path, spec: bulk.BulkSpec) -> bool:
+def reusable(path: Path, spec: clinic_gen.BulkSpec) -> bool:
     """True when ``path`` holds a finished load of ``spec``'s size."""
     if not path.exists():
         return False
@@ -95,7 +95,7 @@ def reusable(path: Path, spec: bulk.BulkSpec) -> bool:
     return bool(patients == spec.patients and visits == spec.visits)
 
 
-def run(path: Path, spec: bulk.BulkSpec, report: Callable[[str], None], *, reps: int, sample: int,
+def run(path: Path, spec: clinic_gen.BulkSpec, report: Callable[[str], None], *, reps: int, sample: int,
         check: bool = True, reuse: bool = False) -> dict[str, object]:
     """Generate, then open, board, history (and the full check); everything the write-up reports."""
     assert spec.now is not None

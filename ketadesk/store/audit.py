@@ -17,10 +17,17 @@ from ketadesk.store.db import Store
 GENESIS = "0" * 64
 
 
-def _canonical(value: Any) -> str | None:
-    if value is None:
-        return None
+def canonical(value: object) -> str:
+    """The one JSON text an audit payload is stored as: sorted keys, no spaces, UTF-8 kept.
+
+    The bulk loader and the normal writes both go through this (or a builder proven equal to
+    it), so a record written either way carries the same bytes and the same chain hash.
+    """
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _canonical(value: Any) -> str | None:
+    return None if value is None else canonical(value)
 
 
 def row_hash(prev_hash: str, at: str, actor_id: int | None, action: str, entity: str,
@@ -36,16 +43,26 @@ def row_hash(prev_hash: str, at: str, actor_id: int | None, action: str, entity:
 def append(store: Store, *, at: str, actor_id: int | None, action: str, entity: str,
            entity_id: int | None, before: Any = None, after: Any = None) -> int:
     """Add an audit row inside the caller's transaction and return its id."""
+    return append_text(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
+                       before=_canonical(before), after=_canonical(after))
+
+
+def append_text(store: Store, *, at: str, actor_id: int | None, action: str, entity: str,
+                entity_id: int | None, before: str | None = None, after: str | None = None) -> int:
+    """Add an audit row whose payloads are already canonical text (:mod:`ketadesk.store.payloads`).
+
+    The writes the bulk loader also makes pass their payload as text built by one shared
+    function, so the two paths cannot drift apart.
+    """
     if not store.conn.in_transaction:
         raise RuntimeError("audit rows are written inside the transaction of the change they record")
     last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
     prev = last[0] if last else GENESIS
-    before_text, after_text = _canonical(before), _canonical(after)
-    digest = row_hash(prev, at, actor_id, action, entity, entity_id, before_text, after_text)
+    digest = row_hash(prev, at, actor_id, action, entity, entity_id, before, after)
     cursor = store.execute(
         "INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (at, actor_id, action, entity, entity_id, before_text, after_text, prev, digest),
+        (at, actor_id, action, entity, entity_id, before, after, prev, digest),
     )
     return int(cursor.lastrowid or 0)
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from ketadesk.core.course import Course
 from ketadesk.core.protocol import ScheduleTemplate
-from ketadesk.store import audit
+from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
 
@@ -21,8 +21,8 @@ def create(store: Store, patient_id: int, template: ScheduleTemplate, start: dat
              template.maintenance_interval_days, start.isoformat(), at, actor_id),
         )
         course_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="plan", entity="course", entity_id=course_id,
-                     after={"patient_id": patient_id, "template": template.key, "start_date": start.isoformat()})
+        audit.append_text(store, at=at, actor_id=actor_id, action="plan", entity="course", entity_id=course_id,
+                          after=payloads.course_planned(patient_id, template.key, start.isoformat()))
     return course_id
 
 

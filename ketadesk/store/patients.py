@@ -7,11 +7,10 @@ clinician once saw about a patient is lost.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict
 from datetime import date
 
 from ketadesk.core.patient import Diagnosis, Patient, Sex
-from ketadesk.store import audit
+from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound, StoreError
 
@@ -40,14 +39,6 @@ def _patient(row: sqlite3.Row) -> Patient:
     )
 
 
-def _snapshot(patient: Patient) -> dict[str, object]:
-    data = asdict(patient)
-    data["date_of_birth"] = patient.date_of_birth.isoformat()
-    data["diagnoses"] = [d.value for d in patient.diagnoses]
-    data.pop("id", None)
-    return data
-
-
 def _insert_revision(store: Store, patient_id: int, revision: int, patient: Patient, at: str, actor_id: int) -> None:
     store.execute(
         """INSERT INTO patient_revisions (patient_id, revision, family_name, given_name, date_of_birth, sex,
@@ -69,8 +60,8 @@ def register(store: Store, patient: Patient, *, at: str, actor_id: int) -> int:
                                (patient.mrn, at, actor_id))
         patient_id = int(cursor.lastrowid or 0)
         _insert_revision(store, patient_id, 1, patient, at, actor_id)
-        audit.append(store, at=at, actor_id=actor_id, action="register", entity="patient", entity_id=patient_id,
-                     after=_snapshot(patient))
+        audit.append_text(store, at=at, actor_id=actor_id, action="register", entity="patient",
+                          entity_id=patient_id, after=payloads.patient(patient))
     return patient_id
 
 
@@ -80,14 +71,14 @@ def revise(store: Store, patient_id: int, patient: Patient, *, at: str, actor_id
         current = get(store, patient_id)
         if patient.mrn != current.mrn:
             raise StoreError("an MRN is fixed once registered; register the correct MRN as a new patient")
-        if _snapshot(current) == _snapshot(patient):
+        if payloads.patient_snapshot(current) == payloads.patient_snapshot(patient):
             row = store.one("SELECT max(revision) FROM patient_revisions WHERE patient_id = ?", (patient_id,))
             return int(row[0]) if row else 1
         row = store.one("SELECT max(revision) FROM patient_revisions WHERE patient_id = ?", (patient_id,))
         revision = (int(row[0]) if row else 0) + 1
         _insert_revision(store, patient_id, revision, patient, at, actor_id)
-        audit.append(store, at=at, actor_id=actor_id, action="revise", entity="patient", entity_id=patient_id,
-                     before=_snapshot(current), after=_snapshot(patient))
+        audit.append_text(store, at=at, actor_id=actor_id, action="revise", entity="patient", entity_id=patient_id,
+                          before=payloads.patient(current), after=payloads.patient(patient))
     return revision
 
 

@@ -10,63 +10,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from ketadesk.store.guards import APPEND_ONLY, NEVER_DELETED, VISIT_ROWS, guard_triggers, signed_lock_triggers
+
 MIGRATION_SET = "ketadesk"
 migrations = Migrations(MIGRATION_SET)
 
-# Tables whose rows are clinical record: never updated, never deleted.
-_APPEND_ONLY_0001 = (
-    "patient_revisions",
-    "visit_events",
-    "checklist_entries",
-    "weights",
-    "doses",
-    "vitals",
-    "notes",
-    "acknowledgements",
-    "scores",
-    "audit",
-)
-# Every append-only table, including those added by later migrations.
-APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures")
-# Tables whose rows may never be deleted (a few scheduling columns may change, audited).
-NEVER_DELETED = ("users", "patients", "courses", "visits")
-
-
-# Rows that belong to a visit and so are frozen once the visit is signed.
-VISIT_ROWS = ("visit_events", "checklist_entries", "weights", "doses", "vitals", "notes", "acknowledgements", "scores")
-
-
-def _signed_lock_triggers(db: Database) -> None:
-    """A signed visit accepts nothing more, whoever sends it, raw SQL included.
-
-    Corrections after signing are addenda, which live in their own table.
-    """
-    signed = ("(SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'")
-    for table in VISIT_ROWS:
-        db.execute(
-            f"""CREATE TRIGGER {table}_signed_lock BEFORE INSERT ON {table} WHEN {signed}
-            BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
-        )
-    db.execute(
-        """CREATE TRIGGER visits_signed_lock BEFORE UPDATE ON visits WHEN
-        (SELECT phase FROM visit_events WHERE visit_id = OLD.id ORDER BY id DESC LIMIT 1) = 'signed'
-        BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
-    )
-
-
-def _guard_triggers(db: Database) -> None:
-    for table in _APPEND_ONLY_0001:
-        for action in ("UPDATE", "DELETE"):
-            db.execute(
-                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
-                BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never changed or deleted;
-                record a correction instead'); END"""
-            )
-    for table in NEVER_DELETED:
-        db.execute(
-            f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-            BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never deleted'); END"""
-        )
+# The guards' table lists are re-exported: the migration tests read them from here.
+__all__ = ["APPEND_ONLY", "KNOWN_MIGRATIONS", "MIGRATION_SET", "NEVER_DELETED", "SCHEMA_VERSION", "VISIT_ROWS",
+           "migrations"]
 
 
 @migrations(name="0001_initial")
@@ -251,8 +202,8 @@ def initial(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
-    _guard_triggers(db)
-    _signed_lock_triggers(db)
+    guard_triggers(db)
+    signed_lock_triggers(db)
     db.execute("PRAGMA user_version = 1")
 
 

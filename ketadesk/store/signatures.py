@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.signing import Addendum, Signature
-from ketadesk.store import audit
+from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 
 
@@ -47,9 +47,8 @@ def add_signature(store: Store, visit_id: int, addendum_id: int | None, signatur
              at, signature.content_hash),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=signer_id, action="sign", entity="visit", entity_id=visit_id,
-                     after={"signature_id": row_id, "addendum_id": addendum_id, "meaning": signature.meaning,
-                            "content_hash": signature.content_hash})
+        audit.append_text(store, at=at, actor_id=signer_id, action="sign", entity="visit", entity_id=visit_id,
+                          after=payloads.signature(row_id, addendum_id, signature.meaning, signature.content_hash))
     return row_id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ketadesk.core.users import Role, User
-from ketadesk.store import audit
+from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound, StoreError
 
@@ -30,10 +30,9 @@ def create(store: Store, *, login: str, display_name: str, credentials: str, rol
             (login, display_name, credentials, role_text, password_hash, at),
         )
         user_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id if actor_id is not None else user_id, action="create",
-                     entity="user", entity_id=user_id,
-                     after={"login": login, "display_name": display_name, "credentials": credentials,
-                            "roles": role_text})
+        audit.append_text(store, at=at, actor_id=actor_id if actor_id is not None else user_id, action="create",
+                          entity="user", entity_id=user_id,
+                          after=payloads.user_created(login, display_name, credentials, role_text))
     return by_id(store, user_id)
 
 

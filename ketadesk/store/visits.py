@@ -1,85 +1,78 @@
-"""A visit and everything recorded during it, as stored.
+"""Writing a visit and everything recorded during it.
 
 Every clinical row here is appended, never changed: the phase is the latest phase event,
 a corrected reading is a new row pointing at the old one, the latest checklist answer per
 item is the one that counts. Each write function adds its audit row in the same
-transaction.
+transaction, with the payload :mod:`ketadesk.store.payloads` defines (the benchmark's
+generator writes the same). The reads live in :mod:`ketadesk.store.visit_reads` and are
+re-exported here, so callers keep one module per aggregate.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from ketadesk.core.clock import from_utc_iso
-from ketadesk.core.course import CoursePosition
 from ketadesk.core.dosing import DosePlan
-from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
+from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.phases import Phase
-from ketadesk.core.records import (
-    Acknowledgement,
-    ChecklistEntry,
-    DoseRecord,
-    NoteRecord,
-    PhaseEvent,
-    ScoreRecord,
-    VisitDetail,
-    VisitSummary,
-    VitalsRecord,
-)
-from ketadesk.core.timers import VisitTimes
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
-from ketadesk.store import audit
+from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
+from ketadesk.store.visit_reads import (
+    ALERT_SUBJECT,
+    VisitRow,
+    acknowledged,
+    between,
+    current_phase,
+    detail,
+    details,
+    draft,
+    for_patient,
+    latest_scores,
+    on_date,
+    previous_dose_mg_per_kg,
+    row,
+    rows_by_id,
+    unacknowledged_alerts,
+    vitals_by_id,
+)
 
-ALERT_SUBJECT = "vitals_alert"
+# The reads are re-exported: callers use ketadesk.store.visits for everything about a visit.
+__all__ = [
+    "ALERT_SUBJECT",
+    "VisitRow",
+    "acknowledged",
+    "add_acknowledgement",
+    "add_adverse_event",
+    "add_checklist",
+    "add_dose",
+    "add_event",
+    "add_intervention",
+    "add_note",
+    "add_score",
+    "add_vitals",
+    "add_weight",
+    "between",
+    "current_phase",
+    "detail",
+    "details",
+    "draft",
+    "for_patient",
+    "latest_scores",
+    "move",
+    "on_date",
+    "previous_dose_mg_per_kg",
+    "row",
+    "rows_by_id",
+    "save_draft",
+    "schedule",
+    "unacknowledged_alerts",
+    "vitals_by_id",
+]
 
-# Current vitals: not entered in error and not replaced by a later correction.
-_CURRENT_VITALS = """
-    SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
-    WHERE v.visit_id = ? AND v.entered_in_error = 0
-    AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class VisitRow:
-    """A visit's summary and the stored times its timers are derived from."""
-
-    summary: VisitSummary
-    times: VisitTimes
-
-
-def _opt_time(text: str | None) -> datetime | None:
-    return from_utc_iso(text) if text else None
-
-
-# Readings are the most numerous rows a screen loads (a long history holds thousands), so
-# their enums are looked up in plain dicts rather than through the Enum constructor.
-_SOURCES = {s.value: s for s in Source}
-_ALERTS = {a.value: a for a in AlertKind}
-
-
-def _alerts(text: str) -> tuple[AlertKind, ...]:
-    return tuple(_ALERTS[a] for a in text.split(",")) if text else ()
-
-
-def _vitals_record(row: sqlite3.Row) -> VitalsRecord:
-    (id_, visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline, entered_at, _, corrects_id,
-     entered_in_error, by_login) = row
-    # Positional, in the field order of VitalsRecord: a frozen dataclass built by keyword costs a
-    # third more, and a long history builds thousands of these.
-    return VitalsRecord(id_, visit_id, VitalSigns(from_utc_iso(taken_at), sbp, dbp, hr, spo2, rr, temp_c),
-                        _SOURCES[source], _alerts(alerts), bool(is_baseline), from_utc_iso(entered_at), by_login,
-                        corrects_id, bool(entered_in_error))
-
-
-# ----------------------------------------------------------------------------- writes
 
 def schedule(store: Store, *, patient_id: int, course_id: int | None, sequence: int | None, day: date,
              chair: int | None, at: str, actor_id: int) -> int:
@@ -93,9 +86,8 @@ def schedule(store: Store, *, patient_id: int, course_id: int | None, sequence: 
         visit_id = int(cursor.lastrowid or 0)
         store.execute("INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, ?, ?, ?)",
                       (visit_id, Phase.SCHEDULED.value, at, actor_id))
-        audit.append(store, at=at, actor_id=actor_id, action="schedule", entity="visit", entity_id=visit_id,
-                     after={"patient_id": patient_id, "course_id": course_id, "sequence": sequence,
-                            "date": day.isoformat(), "chair": chair})
+        audit.append_text(store, at=at, actor_id=actor_id, action="schedule", entity="visit", entity_id=visit_id,
+                          after=payloads.visit_scheduled(patient_id, course_id, sequence, day.isoformat(), chair))
     return visit_id
 
 
@@ -118,8 +110,8 @@ def add_event(store: Store, visit_id: int, phase: Phase, *, at: str, actor_id: i
         before = current_phase(store, visit_id)
         store.execute("INSERT INTO visit_events (visit_id, phase, at, by, reason) VALUES (?, ?, ?, ?, ?)",
                       (visit_id, phase.value, at, actor_id, reason))
-        audit.append(store, at=at, actor_id=actor_id, action="phase", entity="visit", entity_id=visit_id,
-                     before={"phase": before.value}, after={"phase": phase.value, "reason": reason})
+        audit.append_text(store, at=at, actor_id=actor_id, action="phase", entity="visit", entity_id=visit_id,
+                          before=payloads.phase_before(before.value), after=payloads.phase_after(phase.value, reason))
 
 
 def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, checked: bool, note: str, *,
@@ -132,8 +124,8 @@ def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, ch
             (visit_id, checklist, item_key, int(checked), note, at, actor_id),
         )
         entry_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="checklist", entity="visit", entity_id=visit_id,
-                     after={"checklist": checklist, "item": item_key, "checked": checked, "note": note})
+        audit.append_text(store, at=at, actor_id=actor_id, action="checklist", entity="visit", entity_id=visit_id,
+                          after=payloads.checklist_answer(checklist, item_key, checked, note))
     return entry_id
 
 
@@ -143,19 +135,14 @@ def add_weight(store: Store, visit_id: int, weight_kg: float, *, at: str, actor_
         cursor = store.execute("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, ?, ?, ?)",
                                (visit_id, weight_kg, at, actor_id))
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="weight", entity="visit", entity_id=visit_id,
-                     after={"weight_kg": weight_kg})
+        audit.append_text(store, at=at, actor_id=actor_id, action="weight", entity="visit", entity_id=visit_id,
+                          after=payloads.weight(weight_kg))
     return row_id
 
 
 def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: int) -> int:
     """Record the dose as prepared; a later row replaces it until the infusion starts."""
-    values = {
-        "drug": plan.drug, "route": plan.route, "mg_per_kg": plan.mg_per_kg, "weight_kg": plan.weight_kg,
-        "dose_mg": plan.dose_mg, "concentration_mg_per_ml": plan.concentration_mg_per_ml,
-        "volume_ml": plan.volume_ml, "duration_min": plan.duration_min, "rate_ml_per_h": plan.rate_ml_per_h,
-        "lot_number": plan.lot_number,
-    }
+    values = payloads.dose_values(plan)
     with store.transaction():
         cursor = store.execute(
             f"INSERT INTO doses (visit_id, {', '.join(values)}, at, by)"
@@ -163,8 +150,8 @@ def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: 
             (visit_id, *values.values(), at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="dose", entity="visit", entity_id=visit_id,
-                     after=values)
+        audit.append_text(store, at=at, actor_id=actor_id, action="dose", entity="visit", entity_id=visit_id,
+                          after=payloads.dose(plan))
     return row_id
 
 
@@ -185,12 +172,11 @@ def add_vitals(store: Store, visit_id: int, vitals: VitalSigns, *, source: Sourc
              alert_text, int(is_baseline), at, actor_id, corrects_id, int(entered_in_error)),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="correct_vitals" if corrects_id else "vitals",
-                     entity="vitals", entity_id=row_id,
-                     after={"visit_id": visit_id, "taken_at": taken, "sbp": vitals.sbp, "dbp": vitals.dbp,
-                            "hr": vitals.hr, "spo2": vitals.spo2, "rr": vitals.rr, "temp_c": vitals.temp_c,
-                            "alerts": alert_text, "baseline": is_baseline, "corrects": corrects_id,
-                            "entered_in_error": entered_in_error})
+        audit.append_text(store, at=at, actor_id=actor_id, action="correct_vitals" if corrects_id else "vitals",
+                          entity="vitals", entity_id=row_id,
+                          after=payloads.vitals(visit_id, taken, vitals.sbp, vitals.dbp, vitals.hr, vitals.spo2,
+                                                vitals.rr, vitals.temp_c, alert_text, is_baseline, corrects_id,
+                                                entered_in_error))
     return row_id
 
 
@@ -217,8 +203,8 @@ def add_acknowledgement(store: Store, visit_id: int, subject: str, subject_id: i
             (visit_id, subject, subject_id, note, at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="acknowledge", entity="visit", entity_id=visit_id,
-                     after={"subject": subject, "subject_id": subject_id, "note": note})
+        audit.append_text(store, at=at, actor_id=actor_id, action="acknowledge", entity="visit", entity_id=visit_id,
+                          after=payloads.acknowledgement(subject, subject_id, note))
     return row_id
 
 
@@ -232,8 +218,8 @@ def add_score(store: Store, visit_id: int, scale: str, total: int, items: dict[s
             (visit_id, scale, total, items_text, taken_at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="score", entity="visit", entity_id=visit_id,
-                     after={"scale": scale, "total": total, "items": items, "taken_at": taken_at})
+        audit.append_text(store, at=at, actor_id=actor_id, action="score", entity="visit", entity_id=visit_id,
+                          after=payloads.score(scale, total, items, taken_at))
     return row_id
 
 
@@ -246,8 +232,8 @@ def add_adverse_event(store: Store, visit_id: int, kind: AdverseEventKind, descr
             (visit_id, kind.value, description, onset_at, at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="adverse_event", entity="visit", entity_id=visit_id,
-                     after={"id": row_id, "kind": kind.value, "description": description, "onset_at": onset_at})
+        audit.append_text(store, at=at, actor_id=actor_id, action="adverse_event", entity="visit",
+                          entity_id=visit_id, after=payloads.adverse_event(row_id, kind.value, description, onset_at))
     return row_id
 
 
@@ -261,9 +247,9 @@ def add_intervention(store: Store, visit_id: int, *, drug: str, dose: str, route
             (visit_id, adverse_event_id, drug, dose, route.value, given_at, note, at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="intervention", entity="visit", entity_id=visit_id,
-                     after={"id": row_id, "drug": drug, "dose": dose, "route": route.value, "given_at": given_at,
-                            "note": note, "adverse_event_id": adverse_event_id})
+        audit.append_text(store, at=at, actor_id=actor_id, action="intervention", entity="visit",
+                          entity_id=visit_id, after=payloads.intervention(row_id, drug, dose, route.value, given_at,
+                                                                          note, adverse_event_id))
     return row_id
 
 
@@ -280,263 +266,3 @@ def save_draft(store: Store, visit_id: int, user_id: int, field: str, text: str,
         else:
             store.execute("DELETE FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?",
                           (visit_id, user_id, field))
-
-
-def draft(store: Store, visit_id: int, user_id: int, field: str) -> str:
-    """The unsaved text a nurse left in a field, or an empty string."""
-    row = store.one("SELECT text FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?",
-                    (visit_id, user_id, field))
-    return str(row[0]) if row else ""
-
-
-# ----------------------------------------------------------------------------- reads
-
-def current_phase(store: Store, visit_id: int) -> Phase:
-    """The visit's phase: its latest phase event."""
-    row = store.one("SELECT phase FROM visit_events WHERE visit_id = ? ORDER BY id DESC LIMIT 1", (visit_id,))
-    if row is None:
-        raise NotFound(f"no visit with id {visit_id}")
-    return Phase(row[0])
-
-
-_SUMMARY = """
-    SELECT v.id, v.patient_id, v.course_id, v.sequence, v.scheduled_date, v.chair, p.mrn,
-        r.family_name, r.given_name, r.substance_use, c.induction_count,
-        (SELECT phase FROM visit_events e WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1) AS phase,
-        (SELECT at FROM visit_events e WHERE e.visit_id = v.id AND e.phase = 'infusing'
-            ORDER BY e.id DESC LIMIT 1) AS infusion_started_at,
-        (SELECT at FROM visit_events e WHERE e.visit_id = v.id AND e.phase IN ('stopped_early', 'observation')
-            ORDER BY e.id LIMIT 1) AS infusion_stopped_at,
-        (SELECT duration_min FROM doses d WHERE d.visit_id = v.id ORDER BY d.id DESC LIMIT 1) AS duration_min
-    FROM visits v
-    JOIN patients p ON p.id = v.patient_id
-    JOIN patient_revisions r ON r.patient_id = p.id
-        AND r.revision = (SELECT max(revision) FROM patient_revisions WHERE patient_id = p.id)
-    LEFT JOIN courses c ON c.id = v.course_id
-"""
-
-
-def _latest_vitals(store: Store, visit_id: int) -> VitalsRecord | None:
-    row = store.one(_CURRENT_VITALS + " ORDER BY v.taken_at DESC, v.id DESC LIMIT 1", (visit_id,))
-    return _vitals_record(row) if row else None
-
-
-def unacknowledged_alerts(store: Store, visit_id: int) -> list[VitalsRecord]:
-    """Current readings with alerts that no one has acknowledged yet."""
-    rows = store.all(
-        _CURRENT_VITALS + f""" AND v.alerts != '' AND NOT EXISTS (SELECT 1 FROM acknowledgements a
-        WHERE a.visit_id = v.visit_id AND a.subject = '{ALERT_SUBJECT}' AND a.subject_id = v.id)
-        ORDER BY v.taken_at, v.id""",
-        (visit_id,),
-    )
-    return [_vitals_record(r) for r in rows]
-
-
-def _row(store: Store, row: sqlite3.Row, *, with_readings: bool) -> VisitRow:
-    position = None
-    if row["sequence"] is not None and row["induction_count"] is not None:
-        position = CoursePosition(row["sequence"], row["induction_count"])
-    latest = _latest_vitals(store, row["id"]) if with_readings else None
-    alerts: tuple[AlertKind, ...] = ()
-    if with_readings:
-        pending = unacknowledged_alerts(store, row["id"])
-        alerts = tuple(dict.fromkeys(a for record in pending for a in record.alerts))
-    summary = VisitSummary(
-        id=row["id"],
-        patient_id=row["patient_id"],
-        patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
-        mrn=row["mrn"],
-        substance_use=bool(row["substance_use"]),
-        scheduled_date=date.fromisoformat(row["scheduled_date"]),
-        chair=row["chair"],
-        phase=Phase(row["phase"]),
-        position=position,
-        course_id=row["course_id"],
-        latest=latest,
-        unacknowledged_alerts=alerts,
-    )
-    times = VisitTimes(
-        phase=summary.phase,
-        infusion_started_at=_opt_time(row["infusion_started_at"]),
-        infusion_stopped_at=_opt_time(row["infusion_stopped_at"]),
-        planned_duration_min=row["duration_min"],
-        last_vitals_at=latest.vitals.taken_at if latest else None,
-    )
-    return VisitRow(summary, times)
-
-
-def on_date(store: Store, day: date, *, with_readings: bool = True) -> list[VisitRow]:
-    """Every visit booked for ``day``, by chair."""
-    rows = store.all(_SUMMARY + " WHERE v.scheduled_date = ? ORDER BY v.chair IS NULL, v.chair, v.id",
-                     (day.isoformat(),))
-    return [_row(store, r, with_readings=with_readings) for r in rows]
-
-
-def between(store: Store, first: date, last: date) -> list[VisitRow]:
-    """Visits booked from ``first`` to ``last`` inclusive, without readings (for lists and exports)."""
-    rows = store.all(_SUMMARY + " WHERE v.scheduled_date BETWEEN ? AND ? ORDER BY v.scheduled_date, v.chair, v.id",
-                     (first.isoformat(), last.isoformat()))
-    return [_row(store, r, with_readings=False) for r in rows]
-
-
-def row(store: Store, visit_id: int) -> VisitRow:
-    """One visit's summary and timer inputs."""
-    found = store.one(_SUMMARY + " WHERE v.id = ?", (visit_id,))
-    if found is None:
-        raise NotFound(f"no visit with id {visit_id}")
-    return _row(store, found, with_readings=True)
-
-
-def for_patient(store: Store, patient_id: int) -> list[VisitRow]:
-    """Every visit of one patient, oldest first (summaries only; see detail() for readings)."""
-    rows = store.all(_SUMMARY + " WHERE v.patient_id = ? ORDER BY v.scheduled_date, v.id", (patient_id,))
-    return [_row(store, r, with_readings=False) for r in rows]
-
-
-def rows_by_id(store: Store, visit_ids: Iterable[int]) -> list[VisitRow]:
-    """Several visits' summaries and timer inputs in one query, in id order, without readings.
-
-    For reading many visits' :func:`details` at once (``ketadesk check`` verifying signatures,
-    the bulk loader re-hashing what it sealed): one :func:`row` per visit would cost a query
-    per visit and two more for its latest readings, which nothing that reads in bulk needs.
-    """
-    wanted = sorted(set(visit_ids))
-    if not wanted:
-        return []
-    found = store.all(_SUMMARY + f" WHERE v.id {_IN} ORDER BY v.id", (json.dumps(wanted),))
-    if len(found) != len(wanted):
-        missing = sorted(set(wanted) - {int(r["id"]) for r in found})
-        raise NotFound(f"no visit with id {missing[0]}")
-    return [_row(store, r, with_readings=False) for r in found]
-
-
-def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
-    """Everything recorded about one visit."""
-    return details(store, [row(store, visit_id)])[0]
-
-
-def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
-    """Run ``sql`` (which selects ``visit_id``) for every visit in the JSON id list, grouped by visit."""
-    groups: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for found in store.all(sql, (ids,)):
-        groups[found["visit_id"]].append(found)
-    return groups
-
-
-_IN = "IN (SELECT value FROM json_each(?))"
-
-
-def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, VisitTimes]]:
-    """Everything recorded about several visits, one query per kind of record for all of them.
-
-    A patient's whole history is read this way: the cost grows with the rows read, not
-    with the number of visits times the number of tables.
-    """
-    if not rows:
-        return []
-    ids = json.dumps([r.summary.id for r in rows])
-    events = _grouped(store, "SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by"
-                             f" WHERE e.visit_id {_IN} ORDER BY e.id", ids)
-    weights = _grouped(store, f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids)
-    doses = _grouped(store, f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN}"
-                            " ORDER BY d.id", ids)
-    vitals = _grouped(store, """SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
-        WHERE v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)"""
-                      f" AND v.visit_id {_IN} ORDER BY v.taken_at, v.id", ids)
-    checklist = _grouped(store, f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
-        WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
-        AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""", ids)
-    notes = _grouped(store, f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
-        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""", ids)
-    acks = _grouped(store, "SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by"
-                           f" WHERE a.visit_id {_IN} ORDER BY a.id", ids)
-    scores = _grouped(store, "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-                             f" WHERE s.visit_id {_IN} ORDER BY s.taken_at, s.id", ids)
-    adverse = _grouped(store, "SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
-                              f" WHERE a.visit_id {_IN} ORDER BY a.onset_at, a.id", ids)
-    given = _grouped(store, "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
-                            f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id", ids)
-    result: list[tuple[VisitDetail, VisitTimes]] = []
-    for base in rows:
-        vid = base.summary.id
-        dose_rows = doses.get(vid)
-        dose = None
-        if dose_rows:
-            d = dose_rows[-1]
-            dose = DoseRecord(d["id"], d["mg_per_kg"], d["weight_kg"], d["dose_mg"], d["concentration_mg_per_ml"],
-                              d["volume_ml"], d["duration_min"], d["rate_ml_per_h"], d["drug"], d["route"],
-                              d["lot_number"], from_utc_iso(d["at"]), d["login"])
-        weight_rows = weights.get(vid)
-        detail_ = VisitDetail(
-            summary=base.summary,
-            events=tuple(PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
-                         for r in events.get(vid, ())),
-            weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,
-            dose=dose,
-            vitals=tuple(_vitals_record(r) for r in vitals.get(vid, ())),
-            checklist=tuple(ChecklistEntry(r["checklist"], r["item_key"], bool(r["checked"]), r["note"],
-                                           from_utc_iso(r["at"]), r["login"]) for r in checklist.get(vid, ())),
-            notes=tuple(NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
-                        for r in notes.get(vid, ())),
-            acknowledgements=tuple(Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"],
-                                                   from_utc_iso(r["at"]), r["login"]) for r in acks.get(vid, ())),
-            scores=tuple(ScoreRecord(r["id"], r["scale"], r["total"],
-                                     tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items()))
-                                     if r["items"] else (),
-                                     from_utc_iso(r["taken_at"]), r["login"]) for r in scores.get(vid, ())),
-            adverse_events=tuple(AdverseEvent(r["id"], AdverseEventKind(r["kind"]), r["description"],
-                                              from_utc_iso(r["onset_at"]), from_utc_iso(r["at"]), r["login"])
-                                 for r in adverse.get(vid, ())),
-            interventions=tuple(Intervention(r["id"], r["drug"], r["dose"], Route(r["route"]),
-                                             from_utc_iso(r["given_at"]), r["note"], r["adverse_event_id"],
-                                             from_utc_iso(r["at"]), r["login"]) for r in given.get(vid, ())),
-        )
-        result.append((detail_, base.times))
-    return result
-
-
-def previous_dose_mg_per_kg(store: Store, patient_id: int, before_visit_id: int) -> float | None:
-    """The mg/kg of the patient's last infusion that actually started before this visit.
-
-    "Before" is by the visit's date (and booking order on the same day), so reviewing an old
-    visit compares it with the one that preceded it, not with a later one.
-    """
-    row = store.one(
-        """SELECT d.mg_per_kg FROM doses d JOIN visits v ON v.id = d.visit_id
-           JOIN visits this ON this.id = ?
-           WHERE v.patient_id = ? AND v.id != this.id
-           AND (v.scheduled_date < this.scheduled_date OR (v.scheduled_date = this.scheduled_date AND v.id < this.id))
-           AND EXISTS (SELECT 1 FROM visit_events e WHERE e.visit_id = v.id AND e.phase = 'infusing')
-           ORDER BY v.scheduled_date DESC, v.id DESC, d.id DESC LIMIT 1""",
-        (before_visit_id, patient_id),
-    )
-    return float(row[0]) if row else None
-
-
-def vitals_by_id(store: Store, vitals_id: int) -> VitalsRecord:
-    """One stored reading."""
-    found = store.one("SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by"
-                      " WHERE v.id = ?", (vitals_id,))
-    if found is None:
-        raise NotFound(f"no vitals reading with id {vitals_id}")
-    return _vitals_record(found)
-
-
-def acknowledged(store: Store, visit_id: int, subject: str, subject_id: int | None = None) -> bool:
-    """Whether an acknowledgement of ``subject`` exists for this visit."""
-    if subject_id is None:
-        found = store.one("SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ?", (visit_id, subject))
-    else:
-        found = store.one("SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ? AND subject_id = ?",
-                          (visit_id, subject, subject_id))
-    return found is not None
-
-
-def latest_scores(store: Store, visit_id: int) -> dict[str, tuple[int, str]]:
-    """The latest total per scale for a visit, with its items as JSON text."""
-    rows = store.all(
-        """SELECT s.scale, s.total, s.items FROM scores s WHERE s.visit_id = ? AND s.id = (SELECT max(id) FROM scores x
-           WHERE x.visit_id = s.visit_id AND x.scale = s.scale)""",
-        (visit_id,),
-    )
-    return {r["scale"]: (r["total"], r["items"]) for r in rows}

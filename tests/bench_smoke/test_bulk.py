@@ -1,4 +1,4 @@
-"""Smoke tests of the bulk loader (ketadesk.store.bulk) at a tiny size: counts, integrity, reads."""
+"""Smoke tests of the bulk loader (bench.clinic_gen) at a tiny size: counts, integrity, reads."""
 
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from bench import clinic_gen
+from bench.clinic_gen import generator, model, vocabulary
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing import VISIT_MEANING, canonical_visit, content_hash
-from ketadesk.store import audit, bulk
+from ketadesk.store import audit, payloads
+from ketadesk.store.bulk_insert import COLUMNS
 from ketadesk.store.db import open_store
 from ketadesk.store.errors import StoreError
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
-TINY = bulk.BulkSpec(patients=20, visits=400, vitals=9_000, years=10, now=NOW, today_visits=8)
+TINY = clinic_gen.BulkSpec(patients=20, visits=400, vitals=9_000, years=10, now=NOW, today_visits=8)
 
 
 @pytest.fixture(scope="module")
@@ -31,17 +34,18 @@ def protocol() -> Protocol:
     return load_protocol(default_protocol_text())
 
 
-def _load(path: Path, protocol: Protocol, spec: bulk.BulkSpec) -> tuple[bulk.Progress, list[bulk.Progress]]:
+def _load(path: Path, protocol: Protocol,
+          spec: clinic_gen.BulkSpec) -> tuple[clinic_gen.Progress, list[clinic_gen.Progress]]:
     store = open_store(path)
     try:
-        steps = list(bulk.generate(store, protocol, spec))
+        steps = list(clinic_gen.generate(store, protocol, spec))
     finally:
         store.close()
     return steps[-1], steps
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> tuple[Path, bulk.Progress]:
+def tiny(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> tuple[Path, clinic_gen.Progress]:
     """A tiny ten-year clinic, loaded once for the module."""
     path = tmp_path_factory.mktemp("bulk") / "tiny.sqlite"
     last, _ = _load(path, protocol, TINY)
@@ -49,7 +53,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory, protocol: Protocol) -> tuple[
 
 
 @pytest.fixture
-def clinic(tiny: tuple[Path, bulk.Progress], protocol: Protocol) -> Iterator[Clinic]:
+def clinic(tiny: tuple[Path, clinic_gen.Progress], protocol: Protocol) -> Iterator[Clinic]:
     """The tiny clinic opened through the clinic API with the clock at the load's "now"."""
     opened = Clinic.open(tiny[0], FakeClock(NOW), protocol)
     yield opened
@@ -65,14 +69,14 @@ def test_column_lists_match_the_schema(tmp_path: Path) -> None:
     """Every column list the loader inserts with is exactly the table's columns, in order."""
     store = open_store(tmp_path / "schema.sqlite")
     try:
-        for table, columns in bulk.COLUMNS.items():
+        for table, columns in COLUMNS.items():
             actual = tuple(row["name"] for row in store.all(f"PRAGMA table_info({table})"))
             assert columns == actual, table
     finally:
         store.close()
 
 
-def test_row_counts_match_the_spec_and_the_progress(tiny: tuple[Path, bulk.Progress]) -> None:
+def test_row_counts_match_the_spec_and_the_progress(tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """Patients and visits are exactly as asked, vitals close to it, and the progress counts what is stored."""
     path, last = tiny
     assert _count(path, "patients") == TINY.patients
@@ -83,7 +87,7 @@ def test_row_counts_match_the_spec_and_the_progress(tiny: tuple[Path, bulk.Progr
     assert last.done == last.total == TINY.visits
 
 
-def test_every_record_row_has_its_audit_row(tiny: tuple[Path, bulk.Progress]) -> None:
+def test_every_record_row_has_its_audit_row(tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """One audit row per write, as through the clinic API (a booking's visit and its first event share one)."""
     c = tiny[1].counts
     expected = (c["users"] + c["patient_revisions"] + c["courses"] + c["visits"] + (c["visit_events"] - c["visits"])
@@ -109,7 +113,7 @@ def test_board_shows_today_in_several_phases(clinic: Clinic) -> None:
     assert all(v.timers.infusion_remaining is not None for v in infusing if v.timers)
 
 
-def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, bulk.Progress]) -> None:
+def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """A patient's history holds all of their visits, and finished visits carry their readings and dose."""
     with closing(sqlite3.connect(tiny[0])) as conn:
         patient_id, visits = conn.execute(
@@ -123,7 +127,7 @@ def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, bul
     assert all(any(r.is_baseline for r in v.vitals) for v in discharged)
 
 
-def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tuple[Path, bulk.Progress]) -> None:
+def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """Every visit discharged before the last two days is signed by a physician; the recent ones wait."""
     with closing(sqlite3.connect(tiny[0])) as conn:
         discharged = dict(conn.execute("SELECT e.visit_id, v.scheduled_date FROM visit_events e"
@@ -135,9 +139,9 @@ def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tup
         delays = conn.execute("SELECT s.signed_at, e.at, v.scheduled_date FROM signatures s JOIN visits v"
                               " ON v.id = s.visit_id JOIN visit_events e"
                               " ON e.visit_id = s.visit_id AND e.phase = 'discharged'").fetchall()
-    first_unsigned = (NOW.astimezone().date() - timedelta(days=bulk.UNSIGNED_DAYS)).isoformat()
+    first_unsigned = (NOW.astimezone().date() - timedelta(days=clinic_gen.UNSIGNED_DAYS)).isoformat()
     assert set(signed) == {v for v, day in discharged.items() if day < first_unsigned}
-    assert set(signed.values()) <= {login for login, _, _ in bulk.PHYSICIANS}
+    assert set(signed.values()) <= {login for login, _, _ in vocabulary.PHYSICIANS}
     # Signed on a weekday after the discharge, within the next working day (three days after a Friday).
     assert delays
     for signed_at, discharged_at, visit_day in delays:
@@ -151,7 +155,7 @@ def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tup
 
 
 def test_signatures_verify_and_their_audit_rows_match_the_api(clinic: Clinic,
-                                                               tiny: tuple[Path, bulk.Progress]) -> None:
+                                                               tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """Each generated signature seals the visit as stored, and is audited as Clinic.seal_visit audits it."""
     assert clinic.signing.problems() == []
     with closing(sqlite3.connect(tiny[0])) as conn:
@@ -172,18 +176,18 @@ def test_signatures_verify_and_their_audit_rows_match_the_api(clinic: Clinic,
 def test_sealed_content_that_drifts_from_the_stored_record_stops_the_load(
         tmp_path: Path, protocol: Protocol, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the loader's own view of a visit ever differs from what check will read, the next commit fails."""
-    gathered = bulk._Sealable.text
+    gathered = model.Sealable.text
 
-    def drifted(self: bulk._Sealable, attempt: bulk._Attempt, induction_count: int) -> str:
+    def drifted(self: model.Sealable, attempt: model.Attempt, induction_count: int) -> str:
         return gathered(self, attempt, induction_count).replace('"notes":[]', '"notes":[["a note"]]')
 
-    monkeypatch.setattr(bulk._Sealable, "text", drifted)
+    monkeypatch.setattr(model.Sealable, "text", drifted)
     with pytest.raises(StoreError, match="differs from the stored record"):
         _load(tmp_path / "drift.sqlite", protocol, replace(TINY, patients=5, visits=40, vitals=400, today_visits=2))
 
 
 def test_same_spec_gives_the_same_database(tmp_path: Path, protocol: Protocol,
-                                           tiny: tuple[Path, bulk.Progress]) -> None:
+                                           tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """The seeded generator is reproducible: a second load ends on the same audit hash."""
     again = tmp_path / "again.sqlite"
     _load(again, protocol, TINY)
@@ -198,7 +202,7 @@ def test_same_spec_gives_the_same_database(tmp_path: Path, protocol: Protocol,
 def test_progress_is_yielded_as_chunks_commit(tmp_path: Path, protocol: Protocol,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """With small chunks the generator reports rising progress, ending at every visit."""
-    monkeypatch.setattr(bulk, "FLUSH_ROWS", 2_000)
+    monkeypatch.setattr(generator, "FLUSH_ROWS", 2_000)
     _, steps = _load(tmp_path / "chunks.sqlite", protocol, TINY)
     assert len(steps) > 3
     assert [s.done for s in steps] == sorted(s.done for s in steps)
@@ -209,7 +213,7 @@ def test_durable_sync_is_restored_after_a_load(tmp_path: Path, protocol: Protoco
     """The load runs with synchronous=OFF but leaves the connection at FULL again."""
     store = open_store(tmp_path / "sync.sqlite")
     try:
-        bulk.load(store, protocol, replace(TINY, patients=5, visits=40, vitals=400, today_visits=2))
+        clinic_gen.load(store, protocol, replace(TINY, patients=5, visits=40, vitals=400, today_visits=2))
         assert store.one("PRAGMA synchronous")[0] == 2  # type: ignore[index]
     finally:
         store.close()
@@ -228,12 +232,12 @@ def test_checklists_can_be_included(tmp_path: Path, protocol: Protocol) -> None:
         opened.close()
 
 
-def test_refuses_a_database_with_patients(tiny: tuple[Path, bulk.Progress], protocol: Protocol) -> None:
+def test_refuses_a_database_with_patients(tiny: tuple[Path, clinic_gen.Progress], protocol: Protocol) -> None:
     """A bulk load only fills a database that has no patients yet."""
     store = open_store(tiny[0])
     try:
         with pytest.raises(StoreError, match="without patients"):
-            list(bulk.generate(store, protocol, TINY))
+            list(clinic_gen.generate(store, protocol, TINY))
     finally:
         store.close()
 
@@ -246,4 +250,4 @@ def test_fast_vitals_payload_is_the_canonical_json(temp_c: float | None, alerts:
     expected = audit._canonical({"visit_id": 12, "taken_at": taken, "sbp": 181, "dbp": 96, "hr": 88, "spo2": 97,
                                  "rr": 14, "temp_c": temp_c, "alerts": alerts, "baseline": temp_c is not None,
                                  "corrects": None, "entered_in_error": False})
-    assert bulk.vitals_after(12, taken, 181, 96, 88, 97, 14, temp_c, alerts, temp_c is not None) == expected
+    assert payloads.vitals(12, taken, 181, 96, 88, 97, 14, temp_c, alerts, temp_c is not None) == expected

@@ -1,0 +1,66 @@
+"""The database's own guards, as triggers: clinical rows are append-only, a signed visit is locked.
+
+Used by migration 0001, which is never edited once released: what these create is part of
+that migration, so a change here is a new migration instead (0002 onwards add their own
+triggers for the tables they add).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+# Tables whose rows are clinical record: never updated, never deleted.
+_APPEND_ONLY_0001 = (
+    "patient_revisions",
+    "visit_events",
+    "checklist_entries",
+    "weights",
+    "doses",
+    "vitals",
+    "notes",
+    "acknowledgements",
+    "scores",
+    "audit",
+)
+# Every append-only table, including those added by later migrations.
+APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures")
+# Tables whose rows may never be deleted (a few scheduling columns may change, audited).
+NEVER_DELETED = ("users", "patients", "courses", "visits")
+
+
+# Rows that belong to a visit and so are frozen once the visit is signed.
+VISIT_ROWS = ("visit_events", "checklist_entries", "weights", "doses", "vitals", "notes", "acknowledgements", "scores")
+
+
+def signed_lock_triggers(db: Database) -> None:
+    """A signed visit accepts nothing more, whoever sends it, raw SQL included.
+
+    Corrections after signing are addenda, which live in their own table.
+    """
+    signed = ("(SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'")
+    for table in VISIT_ROWS:
+        db.execute(
+            f"""CREATE TRIGGER {table}_signed_lock BEFORE INSERT ON {table} WHEN {signed}
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
+        )
+    db.execute(
+        """CREATE TRIGGER visits_signed_lock BEFORE UPDATE ON visits WHEN
+        (SELECT phase FROM visit_events WHERE visit_id = OLD.id ORDER BY id DESC LIMIT 1) = 'signed'
+        BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
+    )
+
+
+def guard_triggers(db: Database) -> None:
+    """Clinical rows are never updated or deleted, and the core records never deleted, raw SQL included."""
+    for table in _APPEND_ONLY_0001:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never changed or deleted;
+                record a correction instead'); END"""
+            )
+    for table in NEVER_DELETED:
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never deleted'); END"""
+        )

@@ -1,0 +1,133 @@
+"""The audit payload of every write the bulk loader also makes, defined once.
+
+Each function returns the canonical JSON text (:func:`audit.canonical`) that goes into an
+audit row's ``before`` or ``after``. The store's own writes (``visits.add_vitals``,
+``patients.register``, ``signatures.add_signature`` …) and the benchmark's ten-year
+generator (``bench.clinic_gen``) both call these, so a record written either way carries
+the same bytes, the same chain hash, and ``ketadesk check`` reconciles it the same way.
+``tests/bench_smoke/test_clinic_gen_differential.py`` replays a generated clinic through
+the normal writes and compares every row and audit payload byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ketadesk.core.dosing import DosePlan
+from ketadesk.core.patient import Patient
+from ketadesk.store.audit import canonical
+
+
+def user_created(login: str, display_name: str, credentials: str, roles: str) -> str:
+    """A new login (``roles`` as stored: role values joined by commas, sorted)."""
+    return canonical({"login": login, "display_name": display_name, "credentials": credentials, "roles": roles})
+
+
+def patient_snapshot(patient: Patient) -> dict[str, object]:
+    """A patient's demographics as the audit trail records them (without the database id).
+
+    Also what ``patients.revise`` compares to tell a real edit from a save with no change.
+    """
+    data = asdict(patient)
+    data["date_of_birth"] = patient.date_of_birth.isoformat()
+    data["diagnoses"] = [d.value for d in patient.diagnoses]
+    data.pop("id", None)
+    return data
+
+
+def patient(patient: Patient) -> str:
+    """A registration's ``after``, and each side of a revision."""
+    return canonical(patient_snapshot(patient))
+
+
+def course_planned(patient_id: int, template_key: str, start_date: str) -> str:
+    """A course planned for a patient (``start_date`` ISO)."""
+    return canonical({"patient_id": patient_id, "template": template_key, "start_date": start_date})
+
+
+def visit_scheduled(patient_id: int, course_id: int | None, sequence: int | None, day: str,
+                    chair: int | None) -> str:
+    """A booking (``day`` ISO)."""
+    return canonical({"patient_id": patient_id, "course_id": course_id, "sequence": sequence, "date": day,
+                      "chair": chair})
+
+
+def phase_before(phase: str) -> str:
+    """The phase a visit leaves (its value)."""
+    return canonical({"phase": phase})
+
+
+def phase_after(phase: str, reason: str) -> str:
+    """The phase a visit enters (its value), and why when it says."""
+    return canonical({"phase": phase, "reason": reason})
+
+
+def checklist_answer(checklist: str, item_key: str, checked: bool, note: str) -> str:
+    """One answer to a checklist item."""
+    return canonical({"checklist": checklist, "item": item_key, "checked": checked, "note": note})
+
+
+def weight(weight_kg: float) -> str:
+    """Today's weight."""
+    return canonical({"weight_kg": weight_kg})
+
+
+def dose_values(plan: DosePlan) -> dict[str, object]:
+    """A dose's columns in the ``doses`` table's order, which are also its audit payload."""
+    return {
+        "drug": plan.drug, "route": plan.route, "mg_per_kg": plan.mg_per_kg, "weight_kg": plan.weight_kg,
+        "dose_mg": plan.dose_mg, "concentration_mg_per_ml": plan.concentration_mg_per_ml,
+        "volume_ml": plan.volume_ml, "duration_min": plan.duration_min, "rate_ml_per_h": plan.rate_ml_per_h,
+        "lot_number": plan.lot_number,
+    }
+
+
+def dose(plan: DosePlan) -> str:
+    """A dose as prepared."""
+    return canonical(dose_values(plan))
+
+
+def vitals(visit_id: int, taken_at: str, sbp: int, dbp: int, hr: int, spo2: int, rr: int, temp_c: float | None,
+           alerts: str, baseline: bool, corrects: int | None = None, entered_in_error: bool = False) -> str:
+    """A reading (``alerts`` as stored: alert values joined by commas).
+
+    Built as text rather than through :func:`canonical`: readings are by far the most
+    numerous rows (2.5 million in the ten-year clinic), and ``json.dumps`` of a dict cost a
+    tenth of the whole load. The keys are written in sorted order; the strings need no
+    escaping (an ISO timestamp from ``to_utc_iso`` and alert values, which are plain
+    lowercase words). A test holds it byte for byte equal to ``canonical`` of the dict.
+    """
+    # What json.dumps prints for each: null, an int's digits, a float's repr (inline: this runs millions of times).
+    temp = "null" if temp_c is None else repr(temp_c) if isinstance(temp_c, float) else str(temp_c)
+    corrected = "null" if corrects is None else str(corrects)
+    return (f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":{corrected},'
+            f'"dbp":{dbp},"entered_in_error":{"true" if entered_in_error else "false"},"hr":{hr},"rr":{rr},'
+            f'"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}","temp_c":{temp},"visit_id":{visit_id}}}')
+
+
+def acknowledgement(subject: str, subject_id: int | None, note: str) -> str:
+    """A clinician saw an alert or approved an override."""
+    return canonical({"subject": subject, "subject_id": subject_id, "note": note})
+
+
+def score(scale: str, total: int, items: dict[str, int] | None, taken_at: str) -> str:
+    """A bedside scale score with its items (None: a single-number scale)."""
+    return canonical({"scale": scale, "total": total, "items": items, "taken_at": taken_at})
+
+
+def adverse_event(event_id: int, kind: str, description: str, onset_at: str) -> str:
+    """An adverse event (``kind`` its value)."""
+    return canonical({"id": event_id, "kind": kind, "description": description, "onset_at": onset_at})
+
+
+def intervention(intervention_id: int, drug: str, dose: str, route: str, given_at: str, note: str,
+                 adverse_event_id: int | None) -> str:
+    """A medicine or measure given (``route`` its value)."""
+    return canonical({"id": intervention_id, "drug": drug, "dose": dose, "route": route, "given_at": given_at,
+                      "note": note, "adverse_event_id": adverse_event_id})
+
+
+def signature(signature_id: int, addendum_id: int | None, meaning: str, content_hash: str) -> str:
+    """A signature over a visit or one addendum."""
+    return canonical({"signature_id": signature_id, "addendum_id": addendum_id, "meaning": meaning,
+                      "content_hash": content_hash})
