@@ -18,7 +18,7 @@ from ketadesk.core.events import AdverseEventKind, validate_event_description, v
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import AFTER_START, CHARTED_UNSIGNED, IN_THE_CHAIR, NOTES_OPEN, RECOVERY, Phase
 from ketadesk.core.protocol import ChecklistItem
-from ketadesk.core.scales import cadss6_total, check_moaas, check_rass
+from ketadesk.core.scales import Scale, cadss6_total, check_moaas, check_rass
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
 from ketadesk.core.vitals import Source, classify, validate_vitals
 from ketadesk.store import visits as store_visits
@@ -321,10 +321,10 @@ class Bedside(Area):
         check_rass(rass)
         stamp = s.stamp()
         with s.store.transaction():
-            store_visits.add_score(
-                s.store, visit_id, "moaas", moaas, None, taken_at=stamp, at=stamp, actor_id=s.user.id
-            )
-            store_visits.add_score(s.store, visit_id, "rass", rass, None, taken_at=stamp, at=stamp, actor_id=s.user.id)
+            for scale, level in ((Scale.MOAAS, moaas), (Scale.RASS, rass)):
+                store_visits.add_score(
+                    s.store, visit_id, scale.value, level, None, taken_at=stamp, at=stamp, actor_id=s.user.id
+                )
         return Changes.visit(visit_id)
 
     @use_case(
@@ -342,7 +342,7 @@ class Bedside(Area):
         store_visits.add_score(
             s.store,
             visit_id,
-            "cadss6",
+            Scale.CADSS6.value,
             total,
             {str(k): v for k, v in items.items()},
             taken_at=stamp,

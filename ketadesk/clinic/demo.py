@@ -129,8 +129,7 @@ class _Visit:
         n.infusion.prepare_dose(
             self.visit_id, self.dose, f"KT{self.rng.randint(2300, 2399)}-{self.rng.randint(10, 99)}"
         )
-        blockers = n.infusion.start_blockers(self.visit_id)
-        if any("Baseline BP" in b for b in blockers):
+        if any(b.gate is readiness.Gate.BASELINE_BP for b in n.infusion.blockers(self.visit_id)):
             p.bedside.acknowledge_override(
                 self.visit_id,
                 readiness.BASELINE_BP,

@@ -9,7 +9,7 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import RECOVERY, Phase
-from ketadesk.core.scales import AldreteScore
+from ketadesk.core.scales import AldreteScore, Scale
 from ketadesk.core.users import CHARTING
 from ketadesk.store import visits as store_visits
 
@@ -34,15 +34,15 @@ class Discharge(Area):
         """Record a modified Aldrete score for discharge."""
         s = self.session
         stamp = s.stamp()
-        items = {
-            "activity": score.activity,
-            "respiration": score.respiration,
-            "circulation": score.circulation,
-            "consciousness": score.consciousness,
-            "spo2": score.spo2,
-        }
         store_visits.add_score(
-            s.store, visit_id, "aldrete", score.total, items, taken_at=stamp, at=stamp, actor_id=s.user.id
+            s.store,
+            visit_id,
+            Scale.ALDRETE.value,
+            score.total,
+            score.items,
+            taken_at=stamp,
+            at=stamp,
+            actor_id=s.user.id,
         )
         return Changes.visit(visit_id)
 
@@ -82,16 +82,9 @@ class Discharge(Area):
         """Discharge the patient: every criterion must hold, or a physician's written override must exist."""
         s = self.session
         unmet = [c for c in self.criteria(visit_id) if not c.met]
-        view = s.visit_view(visit_id)
-        # An override speaks for this recovery: it must be given after the infusion stopped.
-        stopped = view.detail.event_time(Phase.OBSERVATION)
-        overrides = [
-            a
-            for a in view.detail.acknowledgements
-            if a.subject == readiness.DISCHARGE_OVERRIDE and (stopped is None or a.at >= stopped)
-        ]
-        listed = "; ".join(f"{c.label} ({c.detail})" for c in unmet)
-        if unmet and not overrides:
+        override = readiness.discharge_override(s.visit_view(visit_id).detail)
+        listed = "; ".join(str(c) for c in unmet)
+        if unmet and override is None:
             raise ValidationError(
                 "discharge",
                 "",
@@ -99,8 +92,7 @@ class Discharge(Area):
                 message=f"Discharge is blocked: {listed}.",
             )
         reason = ""
-        if unmet:
-            override = overrides[-1]
+        if unmet and override is not None:
             reason = f"Physician override by {override.by}: {override.note} — criteria unmet: {listed}"
         s.move(visit_id, Phase.DISCHARGED, reason)
         return Changes.visit(visit_id)

@@ -10,6 +10,7 @@ from ketadesk.core import readiness
 from ketadesk.core.dosing import DosePlan, DoseReview, calculate_dose, review_dose
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import Phase
+from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
 from ketadesk.core.users import CHARTING
 from ketadesk.core.vitals import parse_decimal
@@ -59,8 +60,7 @@ class Infusion(Area):
             route=protocol.route,
             lot_number=lot_number,
         )
-        previous = store_visits.previous_dose_mg_per_kg(s.store, detail.summary.patient_id, visit_id)
-        return plan, review_dose(plan.mg_per_kg, previous, protocol.dose)
+        return plan, review_dose(plan.mg_per_kg, self._previous(detail.summary), protocol.dose)
 
     @use_case("prepare a dose", roles=CHARTING, phases=PRE, phase_action="prepare the dose", changes={Change.DOSE})
     def prepare_dose(self, visit_id: int, mg_per_kg: str | float, lot_number: str) -> Changes:
@@ -72,16 +72,21 @@ class Infusion(Area):
 
     def previous_dose(self, visit_id: int) -> float | None:
         """The mg/kg of this patient's previous infusion (by date), for the escalation rule."""
-        store = self.session.store
-        row = store_visits.row(store, visit_id)
-        return store_visits.previous_dose_mg_per_kg(store, row.summary.patient_id, visit_id)
+        return self._previous(store_visits.row(self.session.store, visit_id).summary)
 
-    def start_blockers(self, visit_id: int) -> list[str]:
-        """What still stops the infusion from starting (empty when it may start)."""
+    def _previous(self, visit: VisitSummary) -> float | None:
+        """The previous infusion's mg/kg: core's rule (``records.previous_infusion``), answered by the store in SQL."""
+        return store_visits.previous_dose_mg_per_kg(self.session.store, visit.patient_id, visit.id)
+
+    def blockers(self, visit_id: int) -> list[readiness.Blocker]:
+        """What still stops the infusion from starting, gate by gate (empty when it may start)."""
         s = self.session
         detail, _ = store_visits.detail(s.store, visit_id)
-        previous = store_visits.previous_dose_mg_per_kg(s.store, detail.summary.patient_id, visit_id)
-        return readiness.start_blockers(s.protocol, detail, previous)
+        return readiness.start_blockers(s.protocol, detail, self._previous(detail.summary))
+
+    def start_blockers(self, visit_id: int) -> list[str]:
+        """What still stops the infusion from starting, in words (see :meth:`blockers` for the structured values)."""
+        return [str(b) for b in self.blockers(visit_id)]
 
     @use_case(
         "start an infusion", roles=CHARTING, phases=PRE, phase_action="start the infusion", changes={Change.PHASE}
@@ -90,9 +95,8 @@ class Infusion(Area):
         """Start the pump: only when every pre-infusion gate holds."""
         blockers = self.start_blockers(visit_id)
         if blockers:
-            raise ValidationError(
-                "start", "", "; ".join(blockers), message="The infusion cannot start yet: " + "; ".join(blockers) + "."
-            )
+            listed = "; ".join(blockers)
+            raise ValidationError("start", "", listed, message=f"The infusion cannot start yet: {listed}.")
         self.session.move(visit_id, Phase.INFUSING)
         return Changes.visit(visit_id)
 

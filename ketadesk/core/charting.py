@@ -18,6 +18,7 @@ LATE_ENTRY_LIMIT = timedelta(hours=12)
 """How far back a nurse may date an entry made late: one shift."""
 FUTURE_GRACE = timedelta(minutes=1)
 """How far ahead of the workstation's clock a charted time may be (two clocks a little apart)."""
+_HOUR = timedelta(hours=1)
 
 
 class NoteKind(StrEnum):
@@ -65,7 +66,7 @@ def check_charted_time(field: str, moment: datetime | None, now: datetime) -> da
     if when > now + FUTURE_GRACE:
         raise ValidationError(field, to_utc_iso(when), "a time not in the future")
     if when < now - LATE_ENTRY_LIMIT:
-        raise ValidationError(field, to_utc_iso(when), "within the last 12 hours")
+        raise ValidationError(field, to_utc_iso(when), f"within the last {LATE_ENTRY_LIMIT // _HOUR} hours")
     return when
 
 

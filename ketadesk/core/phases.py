@@ -131,6 +131,8 @@ NEVER_HAPPENED: PhaseSet = (Phase.SCHEDULED, Phase.CANCELLED, Phase.NO_SHOW)
 """Nothing was charted: there is nothing to report."""
 NOT_HELD: PhaseSet = (Phase.CANCELLED, Phase.NO_SHOW)
 """The visit was called off or the patient did not come."""
+PUMP_STOPPED: PhaseSet = (Phase.STOPPED_EARLY, Phase.OBSERVATION)
+"""The steps that stop the pump: the first of them in a visit's timeline is when the infusion ended."""
 
 
 def can_transition(current: Phase, target: Phase) -> bool:

@@ -1,68 +1,147 @@
 """Whether a visit may move on: the gates before the infusion starts and before discharge.
 
 Both are clinical rules, so they live here once; the workspace, the board, the CLI and
-the reports all ask this module rather than deciding for themselves.
+the reports all ask this module rather than deciding for themselves. Each answer is a
+value (which gate or criterion, why, what would satisfy it), so a screen renders it
+without reading the words; ``str()`` of each gives the sentence shown today.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from ketadesk.core.dosing import review_dose
-from ketadesk.core.protocol import Protocol
-from ketadesk.core.records import VisitDetail
-from ketadesk.core.timers import VisitTimers, format_duration
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import ChecklistItem, Protocol
+from ketadesk.core.records import Acknowledgement, VisitDetail
+from ketadesk.core.scales import Scale, aldrete_verdict, sedation_resolved, sedation_resolved_text
+from ketadesk.core.timers import VisitTimers, compute_timers, format_duration
 from ketadesk.core.vitals import baseline_needs_physician, within_percent_of_baseline
 
-# Subjects of physician acknowledgements.
+# Subjects of acknowledgements: a nurse's of an alert reading, a physician's of an override.
+VITALS_ALERT = "vitals_alert"
 BASELINE_BP = "baseline_bp"
 DOSE_OVERRIDE = "dose_override"
 DISCHARGE_OVERRIDE = "discharge_override"
 OVERRIDE_SUBJECTS = (BASELINE_BP, DOSE_OVERRIDE, DISCHARGE_OVERRIDE)
 
+PHYSICIAN_ACKNOWLEDGEMENT = "a physician's acknowledgement"
+# How far today's weight may differ from the weight the dose was calculated for (rounding in the entry).
+DOSE_WEIGHT_TOLERANCE_KG = 0.05
+
+
+class Gate(StrEnum):
+    """A gate before the infusion starts. A physician's gates have the acknowledgement subject as their value."""
+
+    CHECKLIST = "checklist"
+    WEIGHT = "weight"
+    BASELINE = "baseline"
+    BASELINE_BP = BASELINE_BP
+    DOSE = "dose"
+    DOSE_OVERRIDE = DOSE_OVERRIDE
+    DOSE_WEIGHT = "dose_weight"
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """One thing that stops the infusion from starting: which gate, why, and what would clear it."""
+
+    gate: Gate
+    why: str
+    remedy: str
+    needs_physician: bool = False
+    item: ChecklistItem | None = None
+    """The unticked checklist item (checklist gates only)."""
+    reasons: tuple[str, ...] = ()
+    """Why the dose needs a physician, one reason each (dose override only)."""
+
+    @property
+    def key(self) -> str:
+        """Which gate: ``weight``, ``baseline_bp``, … or ``checklist:<item key>`` for a checklist item."""
+        return f"{self.gate.value}:{self.item.key}" if self.item is not None else self.gate.value
+
+    @property
+    def override_subject(self) -> str | None:
+        """The acknowledgement subject a physician clears this with, if a physician must."""
+        return self.gate.value if self.needs_physician else None
+
+    def __str__(self) -> str:
+        return self.why
+
+    def __contains__(self, text: object) -> bool:
+        """``"Baseline BP" in blocker``: whether the sentence says it."""
+        return isinstance(text, str) and text in self.why
+
+
+class AutoCheck(StrEnum):
+    """Discharge criteria judged from the record rather than ticked (their keys in the protocol file)."""
+
+    OBSERVATION_ELAPSED = "observation_elapsed"
+    ALDRETE_PASS = "aldrete_pass"
+    SEDATION_RESOLVED = "sedation_resolved"
+    VITALS_NEAR_BASELINE = "vitals_near_baseline"
+
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """One discharge criterion: met or not, and in words why."""
+    """One discharge criterion: met or not, in words why, and what would satisfy it."""
 
     key: str
     label: str
     met: bool
     detail: str
     automatic: bool
+    remedy: str = ""
+    """What would satisfy it: ``a modified Aldrete score of 9 or more``, ``MOAA/S 5 and RASS 0``."""
+    recorded: bool = True
+    """False when nothing in the record judges it yet (no score, observation not begun, never ticked)."""
+    remaining: timedelta | None = None
+    """Observation still to go (the observation criterion, once observation has begun)."""
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.detail})"
 
 
-def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: float | None) -> list[str]:
+def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: float | None) -> list[Blocker]:
     """Everything that stops the infusion from starting now, in the order a nurse fixes them."""
-    blockers: list[str] = []
+    blockers: list[Blocker] = []
     for item in protocol.pre_infusion_checklist:
         answer = visit.checklist_answer("pre_infusion", item.key)
         if answer is None or not answer.checked:
-            blockers.append(f"Checklist: {item.label}")
+            why = f"Checklist: {item.label}"
+            blockers.append(Blocker(Gate.CHECKLIST, why, "a tick on the pre-infusion checklist", item=item))
     if visit.weight_kg is None:
-        blockers.append("Weight today is not recorded")
+        blockers.append(Blocker(Gate.WEIGHT, "Weight today is not recorded", "record today's weight"))
     baseline = visit.baseline
     if baseline is None:
-        blockers.append("Baseline vital signs are not recorded")
+        blockers.append(
+            Blocker(Gate.BASELINE, "Baseline vital signs are not recorded", "record a baseline set of vital signs")
+        )
     elif baseline_needs_physician(baseline.vitals, protocol.alerts) and not _acked(
         visit, BASELINE_BP, since=baseline.entered_at
     ):
         limit = f"{protocol.alerts.baseline_sbp_above}/{protocol.alerts.baseline_dbp_above}"
-        blockers.append(
-            f"Baseline BP {baseline.vitals.sbp}/{baseline.vitals.dbp} is above {limit}: a physician must acknowledge it"
-        )
+        shown = f"{baseline.vitals.sbp}/{baseline.vitals.dbp}"
+        why = f"Baseline BP {shown} is above {limit}: a physician must acknowledge it"
+        blockers.append(Blocker(Gate.BASELINE_BP, why, PHYSICIAN_ACKNOWLEDGEMENT, needs_physician=True))
     if visit.dose is None:
-        blockers.append("The dose is not prepared")
+        blockers.append(Blocker(Gate.DOSE, "The dose is not prepared", "prepare the dose"))
     else:
         review = review_dose(visit.dose.mg_per_kg, previous_mg_per_kg, protocol.dose)
         if review.needs_physician and not _acked(visit, DOSE_OVERRIDE, visit.dose.id):
-            blockers.append("Dose needs a physician's acknowledgement: " + "; ".join(review.reasons))
-        if visit.weight_kg is not None and abs(visit.dose.weight_kg - visit.weight_kg) > 0.05:
+            why = "Dose needs a physician's acknowledgement: " + "; ".join(review.reasons)
+            reasons = tuple(review.reasons)
             blockers.append(
+                Blocker(Gate.DOSE_OVERRIDE, why, PHYSICIAN_ACKNOWLEDGEMENT, needs_physician=True, reasons=reasons)
+            )
+        if visit.weight_kg is not None and abs(visit.dose.weight_kg - visit.weight_kg) > DOSE_WEIGHT_TOLERANCE_KG:
+            why = (
                 f"The dose was calculated for {visit.dose.weight_kg:g} kg but today's weight is "
                 f"{visit.weight_kg:g} kg: recalculate it"
             )
+            blockers.append(Blocker(Gate.DOSE_WEIGHT, why, "recalculate the dose for today's weight"))
     return blockers
 
 
@@ -74,6 +153,17 @@ def _acked(visit: VisitDetail, subject: str, subject_id: int | None = None, *, s
     )
 
 
+def discharge_override(visit: VisitDetail) -> Acknowledgement | None:
+    """The physician's written override that lets this patient go with a criterion unmet, if there is one.
+
+    An override speaks for this recovery: only one given since the visit last entered
+    observation counts.
+    """
+    since = visit.event_time(Phase.OBSERVATION)
+    found = [a for a in visit.acknowledgements if a.subject == DISCHARGE_OVERRIDE and (since is None or a.at >= since)]
+    return found[-1] if found else None
+
+
 def discharge_criteria(
     protocol: Protocol, visit: VisitDetail, timers: VisitTimers | None, now: datetime
 ) -> list[Criterion]:
@@ -81,39 +171,67 @@ def discharge_criteria(
     results: list[Criterion] = []
     for item in protocol.discharge_checklist:
         if item.automatic:
-            met, detail = _automatic(item.key, protocol, visit, timers)
-        else:
-            answer = visit.checklist_answer("discharge", item.key)
-            met = answer is not None and answer.checked
-            detail = f"ticked by {answer.by}" if answer is not None and answer.checked else "not ticked"
-        results.append(Criterion(item.key, item.label, met, detail, item.automatic))
+            results.append(_automatic(item, protocol, visit, timers))
+            continue
+        answer = visit.checklist_answer("discharge", item.key)
+        met = answer is not None and answer.checked
+        detail = f"ticked by {answer.by}" if answer is not None and answer.checked else "not ticked"
+        remedy = "a tick on the discharge checklist"
+        results.append(Criterion(item.key, item.label, met, detail, False, remedy, recorded=answer is not None))
     return results
 
 
-def _automatic(key: str, protocol: Protocol, visit: VisitDetail, timers: VisitTimers | None) -> tuple[bool, str]:
-    if key == "observation_elapsed":
+def criteria_from_record(protocol: Protocol, visit: VisitDetail, at: datetime) -> list[Criterion]:
+    """The discharge criteria judged from the record alone at ``at`` (a report or a review, never the clock).
+
+    A visit discharged by then is judged as it stood while ready for discharge, so its
+    observation counts up to ``at`` (the discharge, for the record as it stood then).
+    """
+    phase = Phase.READY_FOR_DISCHARGE if visit.event_time(Phase.DISCHARGED) is not None else None
+    timers = compute_timers(visit.times(phase), protocol, at)
+    return discharge_criteria(protocol, visit, timers, at)
+
+
+def _automatic(item: ChecklistItem, protocol: Protocol, visit: VisitDetail, timers: VisitTimers | None) -> Criterion:
+    key, label = item.key, item.label
+    if key == AutoCheck.OBSERVATION_ELAPSED:
+        minimum = protocol.observation_minimum_min
         if timers is None or timers.observation_remaining is None:
-            return False, "observation has not started"
+            remedy = f"{minimum} min of observation after the infusion stops"
+            return Criterion(key, label, False, "observation has not started", True, remedy, recorded=False)
+        left = timers.observation_remaining
         if timers.observation_complete:
-            return True, f"{protocol.observation_minimum_min} min observed"
-        return False, f"{format_duration(timers.observation_remaining)} of observation left"
-    if key == "aldrete_pass":
-        score = visit.latest_score("aldrete")
+            return Criterion(key, label, True, f"{minimum} min observed", True, "", remaining=left)
+        shown = format_duration(left)
+        return Criterion(
+            key, label, False, f"{shown} of observation left", True, f"{shown} more of observation", remaining=left
+        )
+    if key == AutoCheck.ALDRETE_PASS:
+        remedy = f"a modified Aldrete score of {protocol.aldrete_pass} or more"
+        score = visit.latest_score(Scale.ALDRETE)
         if score is None:
-            return False, "no Aldrete score recorded"
-        return score.total >= protocol.aldrete_pass, f"Aldrete {score.total} (pass {protocol.aldrete_pass})"
-    if key == "sedation_resolved":
-        moaas, rass = visit.latest_score("moaas"), visit.latest_score("rass")
+            return Criterion(key, label, False, "no Aldrete score recorded", True, remedy, recorded=False)
+        verdict = aldrete_verdict(score.total, protocol)
+        detail = f"Aldrete {score.total} (pass {verdict.pass_mark})"
+        return Criterion(key, label, verdict.passed, detail, True, remedy)
+    if key == AutoCheck.SEDATION_RESOLVED:
+        remedy = sedation_resolved_text()
+        moaas, rass = visit.latest_score(Scale.MOAAS), visit.latest_score(Scale.RASS)
         if moaas is None or rass is None:
-            return False, "MOAA/S and RASS not both recorded"
-        return moaas.total == 5 and rass.total == 0, f"MOAA/S {moaas.total}, RASS {rass.total:+d}"
-    if key == "vitals_near_baseline":
-        baseline = visit.baseline
-        latest = visit.vitals[-1] if visit.vitals else None
-        if baseline is None or latest is None or latest.id == baseline.id:
-            return False, "no reading since the baseline"
+            return Criterion(key, label, False, "MOAA/S and RASS not both recorded", True, remedy, recorded=False)
+        # The criterion has always written RASS with an ASCII sign and "+0" for alert and calm.
+        detail = (
+            f"{Scale.MOAAS.label} {moaas.total}, {Scale.RASS.label} {Scale.RASS.show(rass.total, minus='-', zero='+0')}"
+        )
+        return Criterion(key, label, sedation_resolved(moaas.total, rass.total), detail, True, remedy)
+    if key == AutoCheck.VITALS_NEAR_BASELINE:
         percent = protocol.vitals_within_percent_of_baseline
+        remedy = f"a reading within {percent} % of baseline"
+        baseline, latest = visit.baseline, visit.reading_since_baseline
+        if baseline is None or latest is None:
+            return Criterion(key, label, False, "no reading since the baseline", True, remedy, recorded=False)
         ok = within_percent_of_baseline(latest.vitals, baseline.vitals, percent)
         shown = f"{latest.vitals.sbp}/{latest.vitals.dbp}, HR {latest.vitals.hr}"
-        return ok, f"latest {shown} {'within' if ok else 'outside'} {percent} % of baseline"
-    return False, f"no automatic rule for {key!r}"
+        detail = f"latest {shown} {'within' if ok else 'outside'} {percent} % of baseline"
+        return Criterion(key, label, ok, detail, True, remedy)
+    return Criterion(key, label, False, f"no automatic rule for {key!r}", True, recorded=False)

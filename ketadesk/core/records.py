@@ -6,12 +6,13 @@ screens, the CLI and the reports read them. Nothing here knows how they are kept
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
-from ketadesk.core.phases import Phase
+from ketadesk.core.phases import PUMP_STOPPED, Phase
 from ketadesk.core.timers import VisitTimers, VisitTimes
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
 
@@ -172,3 +173,74 @@ class VisitDetail:
         """When the visit last entered ``phase``, if it has."""
         times = [e.at for e in self.events if e.phase is phase]
         return times[-1] if times else None
+
+    @property
+    def pump_stop(self) -> PhaseEvent | None:
+        """The step that stopped the pump: the first into stopped early or observation (None while it runs)."""
+        return next((e for e in self.events if e.phase in PUMP_STOPPED), None)
+
+    @property
+    def infusion_stopped_at(self) -> datetime | None:
+        """When the pump stopped, if it has."""
+        stop = self.pump_stop
+        return stop.at if stop is not None else None
+
+    @property
+    def early_stop(self) -> PhaseEvent | None:
+        """The step into "stopped early", with its reason, when the infusion ended before its planned time."""
+        return next((e for e in self.events if e.phase is Phase.STOPPED_EARLY), None)
+
+    @property
+    def stopped_early(self) -> bool:
+        """True when the infusion was stopped before its planned end."""
+        return self.early_stop is not None
+
+    @property
+    def latest_vitals(self) -> VitalsRecord | None:
+        """The most recent current reading."""
+        return self.vitals[-1] if self.vitals else None
+
+    @property
+    def reading_since_baseline(self) -> VitalsRecord | None:
+        """The latest reading when it is not the baseline itself (what "back near baseline" compares)."""
+        baseline, latest = self.baseline, self.latest_vitals
+        if baseline is None or latest is None or latest.id == baseline.id:
+            return None
+        return latest
+
+    @property
+    def last_moment(self) -> datetime | None:
+        """The latest moment the record mentions: a report judges "now" from the record, never from the clock."""
+        moments = [e.at for e in self.events] + [v.vitals.taken_at for v in self.vitals] + [n.at for n in self.notes]
+        moments += [s.taken_at for s in self.scores] + [c.at for c in self.checklist]
+        return max(moments) if moments else None
+
+    def times(self, phase: Phase | None = None) -> VisitTimes:
+        """The moments the visit's timers come from, read from the record itself (``phase`` as stored unless given)."""
+        latest = self.latest_vitals
+        return VisitTimes(
+            phase=self.summary.phase if phase is None else phase,
+            infusion_started_at=self.event_time(Phase.INFUSING),
+            infusion_stopped_at=self.infusion_stopped_at,
+            planned_duration_min=self.dose.duration_min if self.dose is not None else None,
+            last_vitals_at=latest.vitals.taken_at if latest is not None else None,
+        )
+
+
+def previous_infusion(history: Iterable[VisitDetail], this: VisitSummary) -> VisitDetail | None:
+    """The patient's infusion before ``this`` visit: the latest earlier one that started, with its dose.
+
+    "Earlier" is by the visit's date, then booking order on the same day, so reviewing an old
+    visit compares it with the one that preceded it, not with a later one. (The store answers
+    the same question in SQL for the bedside: ``store.visits.previous_dose_mg_per_kg``.)
+    """
+    earlier = [
+        v
+        for v in history
+        if v.summary.patient_id == this.patient_id
+        and v.summary.id != this.id
+        and v.dose is not None
+        and v.event_time(Phase.INFUSING) is not None
+        and (v.summary.scheduled_date, v.summary.id) < (this.scheduled_date, this.id)
+    ]
+    return max(earlier, key=lambda v: (v.summary.scheduled_date, v.summary.id), default=None)

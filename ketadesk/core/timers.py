@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ketadesk.core.phases import Phase
+from ketadesk.core.phases import RECOVERY, Phase
 from ketadesk.core.protocol import Protocol
 
 # A pump and the workstation do not agree to the second: a stop this close to the planned
 # end is the infusion completing; anything earlier is an early stop and needs a reason.
 STOP_GRACE = timedelta(minutes=1)
 
-# Phases in which the patient is watched after the pump has stopped.
-_AFTER_INFUSION = (Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE)
+
+def stopping_is_early(remaining: timedelta | None) -> bool:
+    """True when stopping with ``remaining`` of the planned infusion left is an early stop (more than the grace)."""
+    return remaining is not None and remaining > STOP_GRACE
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class VisitTimers:
     @property
     def stopping_now_is_early(self) -> bool:
         """True while more than :data:`STOP_GRACE` of the planned infusion is left."""
-        return self.infusion_remaining is not None and self.infusion_remaining > STOP_GRACE
+        return stopping_is_early(self.infusion_remaining)
 
     @property
     def observation_complete(self) -> bool:
@@ -84,7 +86,7 @@ def compute_timers(times: VisitTimes, protocol: Protocol, now: datetime) -> Visi
         infusion_elapsed = max(end - started, timedelta(0))
         planned = timedelta(minutes=times.planned_duration_min or protocol.infusion_duration_min)
         infusion_remaining = timedelta(0) if stopped is not None else planned - infusion_elapsed
-    if stopped is not None and times.phase in _AFTER_INFUSION:
+    if stopped is not None and times.phase in RECOVERY:
         observation_elapsed = max(now - stopped, timedelta(0))
         observation_remaining = timedelta(minutes=protocol.observation_minimum_min) - observation_elapsed
 

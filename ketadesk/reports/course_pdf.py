@@ -17,6 +17,7 @@ from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VitalsRecord
+from ketadesk.core.scales import Scale
 from ketadesk.core.signing import Signature
 from ketadesk.reports import charts
 from ketadesk.reports.layout import (
@@ -71,7 +72,7 @@ def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
     """The summary of one visit: peak BP is the reading with the highest systolic (then diastolic)."""
     s = visit.summary
     peak = max(visit.vitals, key=lambda r: (r.vitals.sbp, r.vitals.dbp)) if visit.vitals else None
-    cadss = [x.total for x in visit.scores if x.scale == "cadss6"]
+    cadss = [x.total for x in visit.scores if x.scale == Scale.CADSS6]
     return VisitLine(
         visit_id=s.id,
         day=s.scheduled_date,
@@ -141,7 +142,7 @@ def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visi
         story.append(Paragraph("No infusion has been given in this course yet.", styles.small))
     story.append(Paragraph("Visits", styles.heading))
     rows: list[list[object]] = [["#", "Date", "Position", "Status", "Dose\nmg/kg", "Dose\nmg", "Peak\nBP",
-                                 "Lowest\nSpO2", "Max\nCADSS-6", "Adverse events", "Signed"]]
+                                 "Lowest\nSpO2", f"Max\n{Scale.CADSS6.label}", "Adverse events", "Signed"]]
     extra: list[tuple[object, ...]] = []
     for index, line in enumerate(lines, start=1):
         peak = line.peak_bp

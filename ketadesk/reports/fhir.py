@@ -21,7 +21,7 @@ from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import ScoreRecord, VisitDetail, VitalsRecord
-from ketadesk.core.scales import ALDRETE_ITEMS, CADSS6_ITEMS
+from ketadesk.core.scales import ALDRETE_ITEMS, CADSS6_ITEMS, Scale
 from ketadesk.core.vitals import AlertKind
 
 LOINC = "http://loinc.org"
@@ -55,7 +55,7 @@ BODY_WEIGHT = ("29463-7", "Body weight")
 # Scales with a LOINC code for their total (CLINICAL.md); the bedside scales have none we
 # can vouch for, so they carry the clinic's local code and their name as text.
 SCALE_LOINC = {"phq9": ("44261-6", "PHQ-9 total score"), "gad7": ("70274-6", "GAD-7 total score")}
-SCALE_NAMES = {"moaas": "MOAA/S", "rass": "RASS", "cadss6": "CADSS-6", "aldrete": "Modified Aldrete score",
+SCALE_NAMES = {**{s.value: s.label for s in Scale}, Scale.ALDRETE.value: f"{Scale.ALDRETE.label} score",
                "phq9": "PHQ-9", "gad7": "GAD-7"}
 
 _HIGH = {"coding": [{"system": INTERPRETATION_SYSTEM, "code": "H", "display": "High"}]}
@@ -233,12 +233,12 @@ class _Builder:
         started = v.event_time(Phase.INFUSING)
         if dose is None or started is None:
             return  # prepared but never given: nothing was administered
-        stops = [e for e in v.events if e.phase in (Phase.STOPPED_EARLY, Phase.OBSERVATION)]
+        stop = v.pump_stop
         period: dict[str, str] = {"start": to_utc_iso(started)}
         status = "in-progress"
-        if stops:
-            period["end"] = to_utc_iso(stops[0].at)
-            status = "stopped" if stops[0].phase is Phase.STOPPED_EARLY else "completed"
+        if stop is not None:
+            period["end"] = to_utc_iso(stop.at)
+            status = "stopped" if stop.phase is Phase.STOPPED_EARLY else "completed"
         route = _ROUTES.get(dose.route)
         route_concept: dict[str, Any] = {"text": dose.route}
         if route is not None:
@@ -264,8 +264,8 @@ class _Builder:
                 "rateQuantity": _quantity(dose.rate_ml_per_h, "mL/h", "mL/h"),
             },
         }
-        if stops and stops[0].phase is Phase.STOPPED_EARLY and stops[0].reason:
-            resource["statusReason"] = [{"text": stops[0].reason}]
+        if stop is not None and stop.phase is Phase.STOPPED_EARLY and stop.reason:
+            resource["statusReason"] = [{"text": stop.reason}]
         self.add("medication administration", resource)
 
     def score(self, score: ScoreRecord) -> None:
@@ -286,8 +286,8 @@ class _Builder:
             "performer": [self.who(score.by)],
             "valueQuantity": _quantity(score.total, "{score}", "{score}"),
         }
-        labels = {str(n): f"CADSS item {n}: {text}" for n, text in CADSS6_ITEMS} if score.scale == "cadss6" else {
-            key: f"Aldrete {key}" for key, _ in ALDRETE_ITEMS} if score.scale == "aldrete" else {}
+        labels = {str(n): f"CADSS item {n}: {text}" for n, text in CADSS6_ITEMS} if score.scale == Scale.CADSS6 else {
+            key: f"Aldrete {key}" for key, _ in ALDRETE_ITEMS} if score.scale == Scale.ALDRETE else {}
         if score.items:
             resource["component"] = [
                 {"code": {"coding": [{"system": SCALE_SYSTEM, "code": f"{score.scale}-{key}"}],

@@ -15,13 +15,21 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ketadesk.core import readiness
+from ketadesk.core.charting import NoteKind
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
 from ketadesk.core.records import ScoreRecord, VisitDetail
-from ketadesk.core.scales import ALDRETE_ITEMS, CADSS6_ITEMS, MOAAS_LEVELS, RASS_LEVELS
+from ketadesk.core.scales import (
+    ALDRETE_ITEM_LABELS,
+    ALDRETE_ITEMS,
+    ALDRETE_MAX,
+    BEDSIDE_SCALES,
+    CADSS6_ITEMS,
+    Scale,
+    aldrete_verdict,
+)
 from ketadesk.core.signing import Addendum, Signature, canonical_visit, content_hash
-from ketadesk.core.timers import VisitTimes, compute_timers
 from ketadesk.core.vitals import AlertKind
 from ketadesk.reports import charts
 from ketadesk.reports.layout import (
@@ -47,14 +55,6 @@ from ketadesk.reports.layout import (
 
 TITLE = "Infusion visit record"
 
-NOTE_LABELS = {
-    "nursing": "Nursing note",
-    "dissociation": "Dissociation note",
-    "adverse_event": "Adverse event note",
-    "intervention": "Intervention note",
-    "physician": "Physician note",
-    "correction": "Correction",
-}
 SUBJECT_LABELS = {
     readiness.BASELINE_BP: "Baseline BP above the protocol limit",
     readiness.DOSE_OVERRIDE: "Dose outside the protocol's rules",
@@ -73,22 +73,18 @@ ALERT_COLUMNS = {
 ALERT_MARK = "⚠"
 
 
-def _signed(value: int) -> str:
-    """RASS as written: ``+2``, ``0``, ``-1``."""
-    return f"{value:+d}" if value else "0"
+def _note_heading(kind: str) -> str:
+    """A note's kind as the record heads it: ``Nursing note``, ``Correction`` (an unknown kind capitalised)."""
+    try:
+        known = NoteKind(kind)
+    except ValueError:
+        return kind.capitalize()
+    return known.label if known is NoteKind.CORRECTION else f"{known.label} note"
 
 
-def infusion_stopped_at(visit: VisitDetail) -> datetime | None:
-    """When the pump stopped: the first step into "stopped early" or "observation"."""
-    stops = [e.at for e in visit.events if e.phase in (Phase.STOPPED_EARLY, Phase.OBSERVATION)]
-    return stops[0] if stops else None
-
-
-def _last_moment(visit: VisitDetail) -> datetime | None:
-    """The latest moment the record mentions: reports judge "now" from the record, never the clock."""
-    moments = [e.at for e in visit.events] + [v.vitals.taken_at for v in visit.vitals] + [n.at for n in visit.notes]
-    moments += [s.taken_at for s in visit.scores] + [c.at for c in visit.checklist]
-    return max(moments) if moments else None
+def _level(scale: Scale, score: ScoreRecord) -> str:
+    """A level with its definition; the printed record writes RASS with an ASCII minus (``-1``)."""
+    return f"<b>{scale.show(score.total, minus='-')}</b> — {markup(scale.definition(score.total))}"
 
 
 def _staff_on_visit(visit: VisitDetail) -> list[str]:
@@ -175,8 +171,8 @@ class _Report:
     def visit_block(self) -> list[Flowable]:
         v, p = self.visit, self.patient
         summary = v.summary
-        stopped = infusion_stopped_at(v)
-        early = next((e for e in v.events if e.phase is Phase.STOPPED_EARLY), None)
+        stopped = v.infusion_stopped_at
+        early = v.early_stop
         stop_text = hm(stopped)
         if early is not None:
             stop_text += f" (stopped early: {early.reason})" if early.reason else " (stopped early)"
@@ -264,7 +260,7 @@ class _Report:
             ("Volume", f"{number(dose.volume_ml, 2)} mL"),
             ("Rate", f"{number(dose.rate_ml_per_h, 2)} mL/h over {dose.duration_min} min"),
             ("Prepared", f"{hm(dose.at)} by {self.who(dose.by)}"),
-            ("Infusion", f"{hm(v.event_time(Phase.INFUSING))} – {hm(infusion_stopped_at(v))}"),
+            ("Infusion", f"{hm(v.event_time(Phase.INFUSING))} – {hm(v.infusion_stopped_at)}"),
         ]
         return [*flow, key_values(pairs, self.width)]
 
@@ -274,7 +270,7 @@ class _Report:
         if not v.vitals:
             return [*flow, self.none("No vital signs were recorded.")]
         chart = charts.vitals_chart(v.vitals, self.protocol.alerts, self.width,
-                                    infusion_start=v.event_time(Phase.INFUSING), infusion_stop=infusion_stopped_at(v))
+                                    infusion_start=v.event_time(Phase.INFUSING), infusion_stop=v.infusion_stopped_at)
         # The heading goes to the next page with the chart rather than stay alone at the foot of this one.
         flow = [flow[0], KeepTogether([flow[1], chart, Spacer(1, 4)])]
         rows: list[list[object]] = [["Time", "SBP", "DBP", "HR", "SpO2 %", "RR", "Temp °C", "Entered by", "Alert",
@@ -320,7 +316,7 @@ class _Report:
         rows: list[list[object]] = [["Time", "Reading", "Alert", "Acknowledged", "Action taken"]]
         extra: list[tuple[object, ...]] = []
         for index, record in enumerate(alerted, start=1):
-            acks = [a for a in v.acknowledgements if a.subject == "vitals_alert" and a.subject_id == record.id]
+            acks = [a for a in v.acknowledgements if a.subject == readiness.VITALS_ALERT and a.subject_id == record.id]
             vs = record.vitals
             reading = f"{vs.sbp}/{vs.dbp}, HR {vs.hr}, SpO2 {vs.spo2}, RR {vs.rr}"
             labels = ", ".join(a.label for a in record.alerts)
@@ -338,7 +334,7 @@ class _Report:
         return [*flow, table(rows, [13 * mm, 36 * mm, 30 * mm, 40 * mm, w - 119 * mm], extra=extra)]
 
     def acknowledgements(self) -> list[Flowable]:
-        others = [a for a in self.visit.acknowledgements if a.subject != "vitals_alert"]
+        others = [a for a in self.visit.acknowledgements if a.subject != readiness.VITALS_ALERT]
         if not others:
             return []
         rows: list[list[object]] = [["Time", "Approved", "By", "Reason"]]
@@ -350,19 +346,20 @@ class _Report:
                 table(rows, [13 * mm, 45 * mm, 38 * mm, w - 96 * mm])]
 
     def sedation(self) -> list[Flowable]:
-        scores = [s for s in self.visit.scores if s.scale in ("moaas", "rass", "cadss6")]
+        scores = [s for s in self.visit.scores if s.scale in BEDSIDE_SCALES]
         flow = self.heading("Sedation and dissociation")
         if not scores:
-            return [*flow, self.none("No MOAA/S, RASS or CADSS-6 score was recorded.")]
+            names = [s.label for s in BEDSIDE_SCALES]
+            return [*flow, self.none(f"No {', '.join(names[:-1])} or {names[-1]} score was recorded.")]
         moments: dict[tuple[datetime, str], dict[str, ScoreRecord]] = {}
         for score in scores:
             moments.setdefault((score.taken_at, score.by), {})[score.scale] = score
-        rows: list[list[object]] = [["Time", "MOAA/S (0–5)", "RASS (−5 to +4)", "CADSS-6 (0–24)", "By"]]
+        rows: list[list[object]] = [["Time", *(f"{s.label} ({s.range_text})" for s in BEDSIDE_SCALES), "By"]]
         item_names = dict(CADSS6_ITEMS)
         for (taken, by), found in moments.items():
-            moaas, rass, cadss = found.get("moaas"), found.get("rass"), found.get("cadss6")
-            moaas_text = f"<b>{moaas.total}</b> — {markup(MOAAS_LEVELS.get(moaas.total, ''))}" if moaas else "–"
-            rass_text = f"<b>{_signed(rass.total)}</b> — {markup(RASS_LEVELS.get(rass.total, ''))}" if rass else "–"
+            moaas, rass, cadss = (found.get(s) for s in BEDSIDE_SCALES)
+            moaas_text = _level(Scale.MOAAS, moaas) if moaas else "–"
+            rass_text = _level(Scale.RASS, rass) if rass else "–"
             cadss_text = "–"
             if cadss is not None:
                 items = ", ".join(f"item {k}: {value}" for k, value in sorted(cadss.items, key=lambda i: int(i[0]))
@@ -406,7 +403,7 @@ class _Report:
         if not v.notes:
             return [*flow, self.none("No notes were written.")]
         for note in v.notes:
-            head = f"{ymd_hm(note.at)} · {NOTE_LABELS.get(note.kind, note.kind.capitalize())} · {self.who(note.by)}"
+            head = f"{ymd_hm(note.at)} · {_note_heading(note.kind)} · {self.who(note.by)}"
             flow.append(KeepTogether([Paragraph(markup(head), self.s.note_head)]))
             flow.append(Paragraph(markup(note.text), self.s.note_body))
         return flow
@@ -415,17 +412,10 @@ class _Report:
         v = self.visit
         flow = self.heading("Discharge")
         discharged = v.event_time(Phase.DISCHARGED)
-        now = discharged or _last_moment(v)
+        now = discharged or v.last_moment
         if now is None:
             return [*flow, self.none("The visit has not begun.")]
-        times = VisitTimes(
-            phase=Phase.READY_FOR_DISCHARGE if discharged else v.summary.phase,
-            infusion_started_at=v.event_time(Phase.INFUSING),
-            infusion_stopped_at=infusion_stopped_at(v),
-            planned_duration_min=v.dose.duration_min if v.dose else None,
-            last_vitals_at=v.vitals[-1].vitals.taken_at if v.vitals else None,
-        )
-        criteria = readiness.discharge_criteria(self.protocol, v, compute_timers(times, self.protocol, now), now)
+        criteria = readiness.criteria_from_record(self.protocol, v, now)
         when = f"at discharge ({hm(discharged)})" if discharged else f"as of the last entry ({hm(now)})"
         flow.append(Paragraph(markup(f"Discharge criteria, judged from the record {when}:"), self.s.small))
         rows: list[list[object]] = [["Criterion", "Met", "How judged"]]
@@ -446,21 +436,21 @@ class _Report:
                 extra.append(("FONTNAME", (1, index), (1, index), "DejaVuSans-Bold"))
         w = self.width
         flow.append(table(rows, [w - 82 * mm, 12 * mm, 70 * mm], extra=extra))
-        aldrete = v.latest_score("aldrete")
+        aldrete = v.latest_score(Scale.ALDRETE)
         flow.append(Spacer(1, 8))
         if aldrete is None:
             flow.append(self.none("No modified Aldrete score was recorded."))
         else:
             items = dict(aldrete.items)
-            rows = [["Modified Aldrete", "Score", "Meaning"]]
+            rows = [[Scale.ALDRETE.label, "Score", "Meaning"]]
             for key, meanings in ALDRETE_ITEMS:
                 value = items.get(key)
-                rows.append([key.replace("spo2", "SpO2").capitalize() if key != "spo2" else "SpO2",
-                             "–" if value is None else str(value),
-                             meanings[value] if value is not None and 0 <= value <= 2 else "–"])
-            verdict = "pass" if aldrete.total >= self.protocol.aldrete_pass else "BELOW PASS"
+                rows.append([ALDRETE_ITEM_LABELS[key], "–" if value is None else str(value),
+                             meanings[value] if value is not None and 0 <= value < len(meanings) else "–"])
+            verdict = aldrete_verdict(aldrete.total, self.protocol)
+            judged = "pass" if verdict.passed else "BELOW PASS"
             rows.append([f"Total at {hm(aldrete.taken_at)} by {self.who(aldrete.by)}", str(aldrete.total),
-                         f"{verdict} (pass mark {self.protocol.aldrete_pass} of 10)"])
+                         f"{judged} (pass mark {verdict.pass_mark} of {ALDRETE_MAX})"])
             flow.append(table(rows, [70 * mm, 14 * mm, w - 84 * mm],
                               extra=[("FONTNAME", (0, -1), (-1, -1), "DejaVuSans-Bold")]))
         flow.append(Spacer(1, 4))

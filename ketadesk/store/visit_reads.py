@@ -19,6 +19,7 @@ from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
+from ketadesk.core.readiness import VITALS_ALERT
 from ketadesk.core.records import (
     Acknowledgement,
     ChecklistEntry,
@@ -35,7 +36,7 @@ from ketadesk.core.vitals import AlertKind, Source, VitalSigns
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
 
-ALERT_SUBJECT = "vitals_alert"
+ALERT_SUBJECT = VITALS_ALERT
 
 # Current vitals: not entered in error and not replaced by a later correction.
 _CURRENT_VITALS = """
