@@ -46,15 +46,20 @@ def step_open(db: Path, now: datetime, reps: int) -> dict[str, object]:
         clinic = _open(db, now)
         times.append(time.perf_counter() - start)
         clinic.close()
-    return {"first_ms": first * 1000, "repeat": summary(times), "rss_before_mib": rss_before,
-            "rss_peak_mib": peak_rss_mib()}
+    return {
+        "first_ms": first * 1000,
+        "repeat": summary(times),
+        "rss_before_mib": rss_before,
+        "rss_peak_mib": peak_rss_mib(),
+    }
 
 
 def step_board(db: Path, now: datetime, reps: int) -> dict[str, object]:
     """Today's board with timers: the first call after opening, then ``reps`` more; and the busiest day's."""
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as raw:
-        busiest = raw.execute("SELECT scheduled_date, count(*) FROM visits GROUP BY scheduled_date"
-                              " ORDER BY 2 DESC, 1 DESC LIMIT 1").fetchone()
+        busiest = raw.execute(
+            "SELECT scheduled_date, count(*) FROM visits GROUP BY scheduled_date ORDER BY 2 DESC, 1 DESC LIMIT 1"
+        ).fetchone()
     clinic = _open(db, now)
     rss_open = peak_rss_mib()
     day = clinic.today()
@@ -74,11 +79,17 @@ def step_board(db: Path, now: datetime, reps: int) -> dict[str, object]:
         busy_times.append(time.perf_counter() - start)
     clinic.close()
     phases = Counter(str(v.phase) for v in board)
-    return {"day": day.isoformat(), "visits": len(board), "phases": dict(phases),
-            "unacknowledged_alerts": sum(1 for v in board if v.unacknowledged_alerts),
-            "first_ms": first * 1000, "repeat": summary(times),
-            "busiest_day": {"day": busy_day.isoformat(), "visits": len(busy), "timing": summary(busy_times)},
-            "rss_after_open_mib": rss_open, "rss_peak_mib": peak_rss_mib()}
+    return {
+        "day": day.isoformat(),
+        "visits": len(board),
+        "phases": dict(phases),
+        "unacknowledged_alerts": sum(1 for v in board if v.unacknowledged_alerts),
+        "first_ms": first * 1000,
+        "repeat": summary(times),
+        "busiest_day": {"day": busy_day.isoformat(), "visits": len(busy), "timing": summary(busy_times)},
+        "rss_after_open_mib": rss_open,
+        "rss_peak_mib": peak_rss_mib(),
+    }
 
 
 def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> dict[str, object]:
@@ -116,8 +127,12 @@ def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> 
         "first": summary(first),
         "repeat": summary(repeat),
         "best_per_patient": summary(best),
-        "largest": {"patient_id": largest, "visits": len(big.visits),
-                    "vitals": sum(len(v.vitals) for v in big.visits), "timing": summary(big_times)},
+        "largest": {
+            "patient_id": largest,
+            "visits": len(big.visits),
+            "vitals": sum(len(v.vitals) for v in big.visits),
+            "timing": summary(big_times),
+        },
         "rss_after_open_mib": rss_open,
         "rss_peak_mib": peak_rss_mib(),
     }

@@ -63,11 +63,16 @@ def generate(path: Path, spec: BulkSpec) -> dict[str, object]:
     store = open_store(path)
     last = clinic_gen.load(store, load_protocol(default_protocol_text()), spec)
     store.close()
-    return {"seconds": time.perf_counter() - start, "rows": last.rows, "visits": last.counts.get("visits", 0),
-            "vitals": last.counts.get("vitals", 0)}
+    return {
+        "seconds": time.perf_counter() - start,
+        "rows": last.rows,
+        "visits": last.counts.get("visits", 0),
+        "vitals": last.counts.get("vitals", 0),
+    }
 
 
 # ----------------------------------------------------------------------------- steps (fresh process each)
+
 
 def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
     """One visit report with 30 readings: the first in this process, then ``reps`` more; also the build alone."""
@@ -99,9 +104,18 @@ def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
         build.append(time.perf_counter() - start)
     pages = len(PdfReader(io.BytesIO(first)).pages)
     clinic.close()
-    return {"visit_id": visit_id, "readings": len(chosen.vitals), "pages": pages, "bytes": len(first),
-            "identical": first == again, "first_ms": first_s * 1000, "open_and_pick_ms": (opened - started) * 1000,
-            "repeat": summary(times), "build_only": summary(build), "rss_peak_mib": peak_rss_mib()}
+    return {
+        "visit_id": visit_id,
+        "readings": len(chosen.vitals),
+        "pages": pages,
+        "bytes": len(first),
+        "identical": first == again,
+        "first_ms": first_s * 1000,
+        "open_and_pick_ms": (opened - started) * 1000,
+        "repeat": summary(times),
+        "build_only": summary(build),
+        "rss_peak_mib": peak_rss_mib(),
+    }
 
 
 def step_batch(db: Path, now: datetime, out: Path, workers: int) -> dict[str, object]:
@@ -114,10 +128,16 @@ def step_batch(db: Path, now: datetime, out: Path, workers: int) -> dict[str, ob
     clinic.close()
     size = sum(f.size for f in batch.files)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
-    result = {"reports": len(batch.files), "workers": workers, "seconds": seconds,
-              "per_second": len(batch.files) / seconds, "total_bytes": size,
-              "mean_kib": size / max(1, len(batch.files)) / 1024, "rss_peak_mib": peak_rss_mib(),
-              "largest_worker_rss_mib": children if workers > 1 else None}
+    result = {
+        "reports": len(batch.files),
+        "workers": workers,
+        "seconds": seconds,
+        "per_second": len(batch.files) / seconds,
+        "total_bytes": size,
+        "mean_kib": size / max(1, len(batch.files)) / 1024,
+        "rss_peak_mib": peak_rss_mib(),
+        "largest_worker_rss_mib": children if workers > 1 else None,
+    }
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -146,36 +166,54 @@ def run(folder: Path, say: Callable[[str], None], *, quick: bool = False) -> dic
     workers = max(1, min(2, os.cpu_count() or 1))
     for count in sorted({workers, 1}, reverse=True):
         say(f"reports: batch export with {count} process{'es' if count > 1 else ''} ...")
-        results[f"batch_{count}"] = _step("batch", db, now, "--out", str(folder / "reports-export"),
-                                          "--workers", str(count))
+        results[f"batch_{count}"] = _step(
+            "batch", db, now, "--out", str(folder / "reports-export"), "--workers", str(count)
+        )
     results["load_average_at_end"] = os.getloadavg()
     return results
 
 
 def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     """The results as rows of the benchmark table: what, median, p95, goal, verdict."""
+
     def verdict(ok: bool) -> str:
         return "OK" if ok else "MISS"
 
     one = r["one"]
     made: list[tuple[str, str, str, str, str]] = [
-        (f"visit report PDF, {one['readings']} readings, {one['pages']} pages (Clinic.reports.visit_report_pdf)",
-         f"{one['repeat']['median_ms']:.0f} ms", f"{one['repeat']['p95_ms']:.0f} ms", f"< {GOALS['one_ms']:.0f} ms",
-         verdict(one["repeat"]["p95_ms"] < GOALS["one_ms"])),
-        ("  the same, building the PDF only (no database read)", f"{one['build_only']['median_ms']:.0f} ms",
-         f"{one['build_only']['p95_ms']:.0f} ms", "", ""),
+        (
+            f"visit report PDF, {one['readings']} readings, {one['pages']} pages (Clinic.reports.visit_report_pdf)",
+            f"{one['repeat']['median_ms']:.0f} ms",
+            f"{one['repeat']['p95_ms']:.0f} ms",
+            f"< {GOALS['one_ms']:.0f} ms",
+            verdict(one["repeat"]["p95_ms"] < GOALS["one_ms"]),
+        ),
+        (
+            "  the same, building the PDF only (no database read)",
+            f"{one['build_only']['median_ms']:.0f} ms",
+            f"{one['build_only']['p95_ms']:.0f} ms",
+            "",
+            "",
+        ),
         ("  first report in a new process (fonts, first use)", f"{one['first_ms']:.0f} ms", "", "", ""),
     ]
     for key in sorted((k for k in r if k.startswith("batch_")), reverse=True):
         b = r[key]
         who = f"{b['workers']} worker processes" if b["workers"] > 1 else "1 process"
-        made.append((f"batch export: {b['reports']:,} visit reports + manifest, {who}",
-                     f"{b['seconds']:.1f} s", "", f"≥ {GOALS['batch_per_s']:.0f}/s",
-                     f"{b['per_second']:.1f}/s {verdict(b['per_second'] >= GOALS['batch_per_s'])}"))
+        made.append(
+            (
+                f"batch export: {b['reports']:,} visit reports + manifest, {who}",
+                f"{b['seconds']:.1f} s",
+                "",
+                f"≥ {GOALS['batch_per_s']:.0f}/s",
+                f"{b['per_second']:.1f}/s {verdict(b['per_second'] >= GOALS['batch_per_s'])}",
+            )
+        )
         peak = f"{b['rss_peak_mib']:.0f} MiB"
         extra = f" + largest worker {b['largest_worker_rss_mib']:.0f} MiB" if b["largest_worker_rss_mib"] else ""
-        made.append((f"  peak RSS of that batch (main process{' + workers' if extra else ''})", peak + extra, "",
-                     "", ""))
+        made.append(
+            (f"  peak RSS of that batch (main process{' + workers' if extra else ''})", peak + extra, "", "", "")
+        )
     return made
 
 

@@ -45,20 +45,29 @@ def generate(path: Path, spec: clinic_gen.BulkSpec, report: Callable[[str], None
         percent = progress.done * 100 // max(1, progress.total)
         if percent // 10 != shown // 10:
             shown = percent
-            report(f"  generating: {progress.done:,}/{progress.total:,} visits, {progress.rows:,} rows, "
-                   f"{time.perf_counter() - start:.0f} s")
+            report(
+                f"  generating: {progress.done:,}/{progress.total:,} visits, {progress.rows:,} rows, "
+                f"{time.perf_counter() - start:.0f} s"
+            )
     store.close()
     elapsed = time.perf_counter() - start
     assert last is not None
-    return {"seconds": elapsed, "rows": last.rows, "counts": last.counts,
-            "rows_per_second": last.rows / elapsed if elapsed else 0.0,
-            "peak_rss_mib": peak_rss_mib()}
+    return {
+        "seconds": elapsed,
+        "rows": last.rows,
+        "counts": last.counts,
+        "rows_per_second": last.rows / elapsed if elapsed else 0.0,
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def sizes(path: Path) -> dict[str, object]:
     """Bytes on disk (file, WAL, shared memory) and each table's share, indexes included (dbstat)."""
-    files = {suffix or "db": Path(f"{path}{suffix}").stat().st_size
-             for suffix in ("", "-wal", "-shm") if Path(f"{path}{suffix}").exists()}
+    files = {
+        suffix or "db": Path(f"{path}{suffix}").stat().st_size
+        for suffix in ("", "-wal", "-shm")
+        if Path(f"{path}{suffix}").exists()
+    }
     per_table: dict[str, int] = {}
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
@@ -95,12 +104,22 @@ def reusable(path: Path, spec: clinic_gen.BulkSpec) -> bool:
     return bool(patients == spec.patients and visits == spec.visits)
 
 
-def run(path: Path, spec: clinic_gen.BulkSpec, report: Callable[[str], None], *, reps: int, sample: int,
-        check: bool = True, reuse: bool = False) -> dict[str, object]:
+def run(
+    path: Path,
+    spec: clinic_gen.BulkSpec,
+    report: Callable[[str], None],
+    *,
+    reps: int,
+    sample: int,
+    check: bool = True,
+    reuse: bool = False,
+) -> dict[str, object]:
     """Generate, then open, board, history (and the full check); everything the write-up reports."""
     assert spec.now is not None
-    result: dict[str, object] = {"spec": {k: (v.isoformat() if isinstance(v, datetime) else v)
-                                          for k, v in asdict(spec).items()}, "file": str(path)}
+    result: dict[str, object] = {
+        "spec": {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(spec).items()},
+        "file": str(path),
+    }
     report(f"ten-year clinic: {spec.patients:,} patients, {spec.visits:,} visits, ~{spec.vitals:,} vitals sets")
     if reuse and reusable(path, spec):
         report(f"  reusing {path}")

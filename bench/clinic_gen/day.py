@@ -85,9 +85,16 @@ class DayEvents(GeneratorState):
                 diagnoses.append(second)
         substance = rng.random() < 0.10
         person.patient = Patient(
-            mrn=f"KD{person.index + 1:06d}", family_name=rng.choice(FAMILY), given_name=rng.choice(GIVEN),
-            date_of_birth=birth, sex=sex, weight_kg=person.weight, diagnoses=tuple(diagnoses),
-            allergies=rng.choice(ALLERGIES), medications=rng.choice(MEDICATIONS), substance_use=substance,
+            mrn=f"KD{person.index + 1:06d}",
+            family_name=rng.choice(FAMILY),
+            given_name=rng.choice(GIVEN),
+            date_of_birth=birth,
+            sex=sex,
+            weight_kg=person.weight,
+            diagnoses=tuple(diagnoses),
+            allergies=rng.choice(ALLERGIES),
+            medications=rng.choice(MEDICATIONS),
+            substance_use=substance,
             substance_use_note=rng.choice(SUBSTANCE_NOTES) if substance else "",
         )
         person.sbp = min(max(rng.gauss(121, 12), 100), 165)
@@ -132,8 +139,7 @@ class DayEvents(GeneratorState):
         discharged = ready + rng.randint(120, 900)
         return pre, infusing, observation, ready, discharged
 
-    def visit_events(self, attempt: Attempt, events: list[Event], cutoff: int | None,
-                     target: Phase | None) -> None:
+    def visit_events(self, attempt: Attempt, events: list[Event], cutoff: int | None, target: Phase | None) -> None:
         """A visit from pre-assessment to discharge; today's stop at ``cutoff`` ("now") in the ``target`` phase."""
         rng, person, day = self.rng, attempt.person, attempt.day
         nurse = rng.choice(self.nurses)
@@ -145,11 +151,13 @@ class DayEvents(GeneratorState):
             discharged = ready + rng.randint(120, 900)
         s = attempt.start
         if target is not None:
-            windows = {Phase.PRE_ASSESSMENT: (pre + 60, infusing - 60),
-                       Phase.INFUSING: (infusing + 60, observation - 60),
-                       Phase.OBSERVATION: (observation + 60, ready - 60),
-                       Phase.READY_FOR_DISCHARGE: (ready + 60, discharged - 60),
-                       Phase.DISCHARGED: (discharged + 60, discharged + 3 * 3600)}
+            windows = {
+                Phase.PRE_ASSESSMENT: (pre + 60, infusing - 60),
+                Phase.INFUSING: (infusing + 60, observation - 60),
+                Phase.OBSERVATION: (observation + 60, ready - 60),
+                Phase.READY_FOR_DISCHARGE: (ready + 60, discharged - 60),
+                Phase.DISCHARGED: (discharged + 60, discharged + 3 * 3600),
+            }
             if target is Phase.SCHEDULED:
                 return
             low, high = windows[target]
@@ -169,9 +177,15 @@ class DayEvents(GeneratorState):
         if attempt.sequence in (3, 5) and person.mg_per_kg < 0.9 and rng.random() < 0.45:
             person.mg_per_kg = round(person.mg_per_kg + 0.1, 2)
         lot = f"KT-{day.year % 100:02d}{day.month:02d}-{rng.randint(1, 9)}"
-        plan = calculate_dose(person.mg_per_kg, weight, concentration_mg_per_ml=self.protocol.concentration_mg_per_ml,
-                              duration_min=self.protocol.infusion_duration_min, drug=self.protocol.drug,
-                              route=self.protocol.route, lot_number=lot)
+        plan = calculate_dose(
+            person.mg_per_kg,
+            weight,
+            concentration_mg_per_ml=self.protocol.concentration_mg_per_ml,
+            duration_min=self.protocol.infusion_duration_min,
+            drug=self.protocol.drug,
+            route=self.protocol.route,
+            lot_number=lot,
+        )
         add(pre + 660, DOSE, plan, nurse)
         add(infusing, PHASE, Phase.INFUSING.value, "", nurse)
         stop_reason = rng.choice(STOP_REASONS) if stopped_early else ""
@@ -212,8 +226,9 @@ class DayEvents(GeneratorState):
             self.event(events, day, booked, BOOK, attempt.next, nurse)
         self.vitals_events(attempt, add, nurse, s, (pre, infusing, observation, ready))
 
-    def vitals_events(self, attempt: Attempt, add: Callable[..., None], nurse: int, start: int,
-                      marks: tuple[int, int, int, int]) -> None:
+    def vitals_events(
+        self, attempt: Attempt, add: Callable[..., None], nurse: int, start: int, marks: tuple[int, int, int, int]
+    ) -> None:
         """The visit's readings (manual on the protocol's schedule, the monitor between) and their acknowledgements."""
         rng, person = self.rng, attempt.person
         pre, infusing, observation, ready = marks
@@ -258,13 +273,33 @@ class DayEvents(GeneratorState):
             alerts = ",".join(k.value for k in kinds)
             entered = offset + (rng.randint(5, 90) if is_manual else 2)
             box = [0]
-            add(entered, VITALS, start + offset, sbp, dbp, hr, spo2, rr, temp, "manual" if is_manual else "monitor",
-                alerts, baseline, nurse, box)
+            add(
+                entered,
+                VITALS,
+                start + offset,
+                sbp,
+                dbp,
+                hr,
+                spo2,
+                rr,
+                temp,
+                "manual" if is_manual else "monitor",
+                alerts,
+                baseline,
+                nurse,
+                box,
+            )
             if alerts:
                 add(entered + rng.randint(60, 300), ACK, ALERT_SUBJECT, box, rng.choice(ALERT_NOTES), nurse)
             if baseline and baseline_needs_physician(vitals, limits):
-                add(pre + 600, ACK, BASELINE_BP, None, "Reviewed; asymptomatic, proceed with recheck at 10 min",
-                    rng.choice(self.physicians))
+                add(
+                    pre + 600,
+                    ACK,
+                    BASELINE_BP,
+                    None,
+                    "Reviewed; asymptomatic, proceed with recheck at 10 min",
+                    rng.choice(self.physicians),
+                )
             first = False
 
     def sign_events(self, day: date, attempts: list[Attempt], events: list[Event]) -> None:

@@ -96,12 +96,16 @@ class Generator(Planning, DayEvents, Writing):
             return
         sample = signed[:: max(1, len(signed) // SPOT_CHECKS)]
         rows = store_visits.rows_by_id(self.store, (visit_id for visit_id, _ in sample))
-        stored = {detail.summary.id: content_hash(canonical_visit(detail))
-                  for detail, _ in store_visits.details(self.store, rows)}
+        stored = {
+            detail.summary.id: content_hash(canonical_visit(detail))
+            for detail, _ in store_visits.details(self.store, rows)
+        }
         for visit_id, sealed in sample:
             if stored[visit_id] != sealed:
-                raise StoreError(f"visit {visit_id}: the bulk loader sealed content that differs from the stored "
-                                 "record; its Sealable no longer follows canonical_visit")
+                raise StoreError(
+                    f"visit {visit_id}: the bulk loader sealed content that differs from the stored "
+                    "record; its Sealable no longer follows canonical_visit"
+                )
 
 
 def generate(store: Store, protocol: Protocol, spec: BulkSpec | None = None) -> Iterator[Progress]:
@@ -113,8 +117,9 @@ def generate(store: Store, protocol: Protocol, spec: BulkSpec | None = None) -> 
     return Generator(store, protocol, spec or BulkSpec()).run()
 
 
-def load(store: Store, protocol: Protocol, spec: BulkSpec | None = None,
-         progress: Callable[[Progress], None] | None = None) -> Progress:
+def load(
+    store: Store, protocol: Protocol, spec: BulkSpec | None = None, progress: Callable[[Progress], None] | None = None
+) -> Progress:
     """Run :func:`generate` to the end and return its final progress (rows written per table)."""
     last = Progress(0, (spec or BulkSpec()).visits)
     for step in generate(store, protocol, spec):

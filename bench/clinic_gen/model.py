@@ -22,8 +22,7 @@ DONE, CANCELLED, NO_SHOW = "done", "cancelled", "no_show"
 Event = tuple[str, int, int, tuple[Any, ...]]
 
 # Event kinds, in rough order of how often they occur.
-(VITALS, PHASE, SCORE, ACK, WEIGHT, DOSE, CHECK, BOOK, REGISTER, PLAN, REVISE, ADVERSE,
- INTERVENTION, SIGN) = range(14)
+(VITALS, PHASE, SCORE, ACK, WEIGHT, DOSE, CHECK, BOOK, REGISTER, PLAN, REVISE, ADVERSE, INTERVENTION, SIGN) = range(14)
 
 
 @dataclass(slots=True)
@@ -98,21 +97,28 @@ class Sealable:
         """The canonical JSON ``canonical_visit`` gives for this visit as stored."""
         patient = attempt.person.patient
         assert patient is not None
-        return canonical_json({
-            "visit": {"id": attempt.visit_id, "patient_id": attempt.person.patient_id, "mrn": patient.mrn,
-                      "date": attempt.day.isoformat(), "chair": attempt.chair,
-                      "position": CoursePosition(attempt.sequence, induction_count).label},
-            "events": self.events,
-            "weight_kg": self.weight_kg,
-            "dose": self.dose,
-            "vitals": _in_order(self.vitals),
-            "checklist": _in_order(self.checklist),
-            "notes": [],
-            "acknowledgements": self.acknowledgements,
-            "scores": _in_order(self.scores),
-            "adverse_events": _in_order(self.adverse_events),
-            "interventions": _in_order(self.interventions),
-        })
+        return canonical_json(
+            {
+                "visit": {
+                    "id": attempt.visit_id,
+                    "patient_id": attempt.person.patient_id,
+                    "mrn": patient.mrn,
+                    "date": attempt.day.isoformat(),
+                    "chair": attempt.chair,
+                    "position": CoursePosition(attempt.sequence, induction_count).label,
+                },
+                "events": self.events,
+                "weight_kg": self.weight_kg,
+                "dose": self.dose,
+                "vitals": _in_order(self.vitals),
+                "checklist": _in_order(self.checklist),
+                "notes": [],
+                "acknowledgements": self.acknowledgements,
+                "scores": _in_order(self.scores),
+                "adverse_events": _in_order(self.adverse_events),
+                "interventions": _in_order(self.interventions),
+            }
+        )
 
 
 def _in_order(keyed: list[tuple[str, int, tuple[object, ...]]]) -> list[tuple[object, ...]]:

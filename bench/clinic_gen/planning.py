@@ -97,8 +97,9 @@ class Planning(GeneratorState):
             if total < target:
                 room = [p for p in free if not p.capped]
                 if not room:
-                    raise StoreError(f"{target} visits do not fit in {self.spec.years} years for "
-                                     f"{self.spec.patients} patients")
+                    raise StoreError(
+                        f"{target} visits do not fit in {self.spec.years} years for {self.spec.patients} patients"
+                    )
                 rng.shuffle(room)
                 step = max(1, (target - total) // len(room))
                 for person in room:

@@ -79,8 +79,9 @@ class Intervention:
 
 def validate_event_description(kind: AdverseEventKind, text: str) -> str:
     """A description, required for 'other' so the record says what happened."""
-    return clean_text("description", text, max_length=NOTE_MAX, required=kind is AdverseEventKind.OTHER,
-                      label="Description")
+    return clean_text(
+        "description", text, max_length=NOTE_MAX, required=kind is AdverseEventKind.OTHER, label="Description"
+    )
 
 
 def validate_intervention(drug: str, dose: str, route: str) -> tuple[str, str, Route]:
@@ -88,8 +89,12 @@ def validate_intervention(drug: str, dose: str, route: str) -> tuple[str, str, R
     clean_drug = clean_text("drug", drug, max_length=100, required=True, label="Drug or measure")
     clean_dose = clean_text("dose", dose, max_length=40, required=True, label="Dose")
     if not any(c.isdigit() for c in clean_dose):
-        raise ValidationError("dose", clean_dose, "an amount with its unit, e.g. 4 mg",
-                              message=f"Dose {clean_dose!r} has no amount; write it with its unit, e.g. 4 mg.")
+        raise ValidationError(
+            "dose",
+            clean_dose,
+            "an amount with its unit, e.g. 4 mg",
+            message=f"Dose {clean_dose!r} has no amount; write it with its unit, e.g. 4 mg.",
+        )
     try:
         clean_route = Route(route.strip()) if route.strip() != "Inhaled" else Route.INHALED
     except ValueError:

@@ -65,37 +65,78 @@ def canonical_visit(visit: VisitDetail) -> str:
     """The visit's signed content as canonical JSON (the "signed" step itself excluded)."""
     s = visit.summary
     content: dict[str, Any] = {
-        "visit": {"id": s.id, "patient_id": s.patient_id, "mrn": s.mrn, "date": s.scheduled_date.isoformat(),
-                  "chair": s.chair, "position": s.position.label if s.position else None},
+        "visit": {
+            "id": s.id,
+            "patient_id": s.patient_id,
+            "mrn": s.mrn,
+            "date": s.scheduled_date.isoformat(),
+            "chair": s.chair,
+            "position": s.position.label if s.position else None,
+        },
         "events": [[e.phase.value, _time(e.at), e.by, e.reason] for e in visit.events if e.phase is not Phase.SIGNED],
         "weight_kg": visit.weight_kg,
-        "dose": None if visit.dose is None else {
-            "id": visit.dose.id, "mg_per_kg": visit.dose.mg_per_kg, "weight_kg": visit.dose.weight_kg,
-            "dose_mg": visit.dose.dose_mg, "concentration": visit.dose.concentration_mg_per_ml,
-            "volume_ml": visit.dose.volume_ml, "duration_min": visit.dose.duration_min,
-            "rate_ml_per_h": visit.dose.rate_ml_per_h, "drug": visit.dose.drug, "route": visit.dose.route,
-            "lot": visit.dose.lot_number, "at": _time(visit.dose.at), "by": visit.dose.by},
-        "vitals": [[v.id, _time(v.vitals.taken_at), v.vitals.sbp, v.vitals.dbp, v.vitals.hr, v.vitals.spo2,
-                    v.vitals.rr, v.vitals.temp_c, v.source.value, [a.value for a in v.alerts], v.is_baseline,
-                    v.entered_by, v.corrects_id] for v in visit.vitals],
+        "dose": None
+        if visit.dose is None
+        else {
+            "id": visit.dose.id,
+            "mg_per_kg": visit.dose.mg_per_kg,
+            "weight_kg": visit.dose.weight_kg,
+            "dose_mg": visit.dose.dose_mg,
+            "concentration": visit.dose.concentration_mg_per_ml,
+            "volume_ml": visit.dose.volume_ml,
+            "duration_min": visit.dose.duration_min,
+            "rate_ml_per_h": visit.dose.rate_ml_per_h,
+            "drug": visit.dose.drug,
+            "route": visit.dose.route,
+            "lot": visit.dose.lot_number,
+            "at": _time(visit.dose.at),
+            "by": visit.dose.by,
+        },
+        "vitals": [
+            [
+                v.id,
+                _time(v.vitals.taken_at),
+                v.vitals.sbp,
+                v.vitals.dbp,
+                v.vitals.hr,
+                v.vitals.spo2,
+                v.vitals.rr,
+                v.vitals.temp_c,
+                v.source.value,
+                [a.value for a in v.alerts],
+                v.is_baseline,
+                v.entered_by,
+                v.corrects_id,
+            ]
+            for v in visit.vitals
+        ],
         "checklist": [[c.checklist, c.item_key, c.checked, c.note, _time(c.at), c.by] for c in visit.checklist],
         "notes": [[n.id, n.kind, n.text, _time(n.at), n.by] for n in visit.notes],
-        "acknowledgements": [[a.id, a.subject, a.subject_id, a.note, _time(a.at), a.by]
-                             for a in visit.acknowledgements],
-        "scores": [[x.id, x.scale, x.total, [list(i) for i in x.items], _time(x.taken_at), x.by]
-                   for x in visit.scores],
-        "adverse_events": [[e.id, e.kind.value, e.description, _time(e.onset_at), e.by]
-                           for e in visit.adverse_events],
-        "interventions": [[i.id, i.drug, i.dose, i.route.value, _time(i.given_at), i.note, i.adverse_event_id, i.by]
-                          for i in visit.interventions],
+        "acknowledgements": [
+            [a.id, a.subject, a.subject_id, a.note, _time(a.at), a.by] for a in visit.acknowledgements
+        ],
+        "scores": [[x.id, x.scale, x.total, [list(i) for i in x.items], _time(x.taken_at), x.by] for x in visit.scores],
+        "adverse_events": [[e.id, e.kind.value, e.description, _time(e.onset_at), e.by] for e in visit.adverse_events],
+        "interventions": [
+            [i.id, i.drug, i.dose, i.route.value, _time(i.given_at), i.note, i.adverse_event_id, i.by]
+            for i in visit.interventions
+        ],
     }
     return canonical_json(content)
 
 
 def canonical_addendum(visit_id: int, addendum_id: int, text: str, reason: str, at: datetime, by: str) -> str:
     """An addendum's signed content as canonical JSON."""
-    return canonical_json({"visit_id": visit_id, "addendum_id": addendum_id, "text": text, "reason": reason,
-                           "at": to_utc_iso(at), "by": by})
+    return canonical_json(
+        {
+            "visit_id": visit_id,
+            "addendum_id": addendum_id,
+            "text": text,
+            "reason": reason,
+            "at": to_utc_iso(at),
+            "by": by,
+        }
+    )
 
 
 def content_hash(canonical: str) -> str:

@@ -49,14 +49,31 @@ class _Axis:
         return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
 
 
-def _text(x: float, y: float, text: str, *, size: float = 6.5, colour: colors.Color = MUTED, anchor: Anchor = "start",
-          bold: bool = False) -> String:
-    return String(x, y, text, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, fillColor=colour,
-                  textAnchor=anchor)
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 6.5,
+    colour: colors.Color = MUTED,
+    anchor: Anchor = "start",
+    bold: bool = False,
+) -> String:
+    return String(
+        x, y, text, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, fillColor=colour, textAnchor=anchor
+    )
 
 
-def _rect(x: float, y: float, width: float, height: float, *, fill: colors.Color | None, stroke: colors.Color | None,
-          stroke_width: float | None = None) -> Rect:
+def _rect(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    *,
+    fill: colors.Color | None,
+    stroke: colors.Color | None,
+    stroke_width: float | None = None,
+) -> Rect:
     """A rectangle, its colours set as attributes: the same shape as ``Rect(..., fillColor=...)``."""
     # types-reportlab annotates Rect's **kw as the TypedDict itself, not Unpack[...] of it, so no
     # keyword type-checks there; the attributes are typed correctly.
@@ -68,8 +85,15 @@ def _rect(x: float, y: float, width: float, height: float, *, fill: colors.Color
     return rect
 
 
-def _dashed(x1: float, y1: float, x2: float, y2: float, colour: colors.Color, dash: tuple[float, float] = (3, 2),
-            width: float = 0.6) -> Line:
+def _dashed(
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    colour: colors.Color,
+    dash: tuple[float, float] = (3, 2),
+    width: float = 0.6,
+) -> Line:
     return Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=width, strokeDashArray=list(dash))
 
 
@@ -86,8 +110,13 @@ def _marker(shape: str, x: float, y: float, colour: colors.Color, alert: bool) -
     elif shape == "square":
         made.append(_rect(x - size, y - size, 2 * size, 2 * size, fill=colour, stroke=None))
     elif shape == "diamond":
-        made.append(Polygon([x, y + size * 1.3, x + size * 1.3, y, x, y - size * 1.3, x - size * 1.3, y],
-                            fillColor=colour, strokeColor=None))
+        made.append(
+            Polygon(
+                [x, y + size * 1.3, x + size * 1.3, y, x, y - size * 1.3, x - size * 1.3, y],
+                fillColor=colour,
+                strokeColor=None,
+            )
+        )
     else:
         made.append(Circle(x, y, size, fillColor=colour, strokeColor=None))
     if alert:
@@ -95,9 +124,15 @@ def _marker(shape: str, x: float, y: float, colour: colors.Color, alert: bool) -
     return made
 
 
-def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, width: float, *,
-                 infusion_start: datetime | None = None, infusion_stop: datetime | None = None,
-                 height: float = 250.0) -> Drawing:
+def vitals_chart(
+    readings: Sequence[VitalsRecord],
+    limits: AlertThresholds,
+    width: float,
+    *,
+    infusion_start: datetime | None = None,
+    infusion_stop: datetime | None = None,
+    height: float = 250.0,
+) -> Drawing:
     """SBP, DBP and HR over time above SpO2, with threshold bands and the infusion's start and stop."""
     drawing = Drawing(width, height)
     moments = [r.vitals.taken_at for r in readings]
@@ -122,8 +157,9 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
     # Threshold bands and lines, under everything else.
     band_top = y_top.at(min(max(limits.sbp_at_or_above, top_low), top_high))
     drawing.add(_rect(left, band_top, right - left, y_top.end - band_top, fill=HIGH_BAND, stroke=None))
-    drawing.add(_text(right + 3, min(band_top + 2, y_top.end - 7), f"SBP ≥ {limits.sbp_at_or_above}",
-                      colour=SBP_COLOUR))
+    drawing.add(
+        _text(right + 3, min(band_top + 2, y_top.end - 7), f"SBP ≥ {limits.sbp_at_or_above}", colour=SBP_COLOUR)
+    )
     spo2_band = y_low.at(max(min(limits.spo2_below, 100), spo2_low))
     drawing.add(_rect(left, y_low.start, right - left, spo2_band - y_low.start, fill=LOW_BAND, stroke=None))
     drawing.add(_text(right + 3, spo2_band - 7, f"SpO2 < {limits.spo2_below}", colour=SPO2_COLOUR))
@@ -155,8 +191,9 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
         placed.append(label_y)
         drawing.add(_text(right + 3, label_y, label, colour=colour))
     for axis in (y_top, y_low):
-        drawing.add(_rect(left, axis.start, right - left, axis.end - axis.start, fill=None, stroke=RULE,
-                          stroke_width=0.6))
+        drawing.add(
+            _rect(left, axis.start, right - left, axis.end - axis.start, fill=None, stroke=RULE, stroke_width=0.6)
+        )
     drawing.add(_text(left - 3, y_top.end + 5, "mmHg · /min", anchor="end"))
     drawing.add(_text(left - 3, y_low.end + 5, "SpO2 %", anchor="end"))
 
@@ -182,8 +219,16 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
         drawing.add(_dashed(xx, y_low.start, xx, y_top.end, INFUSION_COLOUR, (4, 2), width=0.9))
         anchor: Anchor = "start" if label.endswith("start") else "end"
         shift = 2 if anchor == "start" else -2
-        drawing.add(_text(xx + shift, y_top.end + 3, f"{label} {moment.astimezone().strftime('%H:%M')}",
-                          colour=INFUSION_COLOUR, anchor=anchor, bold=True))
+        drawing.add(
+            _text(
+                xx + shift,
+                y_top.end + 3,
+                f"{label} {moment.astimezone().strftime('%H:%M')}",
+                colour=INFUSION_COLOUR,
+                anchor=anchor,
+                bold=True,
+            )
+        )
 
     # The readings.
     series = (
@@ -192,8 +237,12 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
         ("hr", HR_COLOUR, "square", y_top),
         ("spo2", SPO2_COLOUR, "diamond", y_low),
     )
-    alert_fields = {"sbp": ("sbp_high", "sbp_low"), "dbp": ("dbp_high",), "hr": ("hr_high", "hr_low"),
-                    "spo2": ("spo2_low",)}
+    alert_fields = {
+        "sbp": ("sbp_high", "sbp_low"),
+        "dbp": ("dbp_high",),
+        "hr": ("hr_high", "hr_low"),
+        "spo2": ("spo2_low",),
+    }
     for field_name, colour, shape, axis in series:
         points: list[float] = []
         for record in readings:
@@ -206,8 +255,13 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
                 drawing.add(shape_)
 
     # Legend across the top.
-    legend = (("Systolic", SBP_COLOUR, "filled"), ("Diastolic", DBP_COLOUR, "open"),
-              ("Heart rate", HR_COLOUR, "square"), ("SpO2", SPO2_COLOUR, "diamond"), ("Alert reading", ALERT, "ring"))
+    legend = (
+        ("Systolic", SBP_COLOUR, "filled"),
+        ("Diastolic", DBP_COLOUR, "open"),
+        ("Heart rate", HR_COLOUR, "square"),
+        ("SpO2", SPO2_COLOUR, "diamond"),
+        ("Alert reading", ALERT, "ring"),
+    )
     lx = left
     ly = height - 8.0
     for label, colour, shape in legend:
@@ -222,8 +276,13 @@ def vitals_chart(readings: Sequence[VitalsRecord], limits: AlertThresholds, widt
     return drawing
 
 
-def dose_chart(points: Sequence[tuple[date, float, str]], width: float, *, limits: tuple[float, float] | None = None,
-               height: float = 150.0) -> Drawing:
+def dose_chart(
+    points: Sequence[tuple[date, float, str]],
+    width: float,
+    *,
+    limits: tuple[float, float] | None = None,
+    height: float = 150.0,
+) -> Drawing:
     """The dose (mg/kg) of each visit of a course on its date; ``limits`` shades the clinic's dose range."""
     drawing = Drawing(width, height)
     left, right = 40.0, width - 20.0
@@ -239,8 +298,11 @@ def dose_chart(points: Sequence[tuple[date, float, str]], width: float, *, limit
     if limits is not None:
         y1, y2 = y.at(limits[0]), y.at(limits[1])
         drawing.add(_rect(left, y1, right - left, y2 - y1, fill=LOW_BAND, stroke=None))
-        drawing.add(_text(right - 2, y2 + 2, f"protocol range {limits[0]:g}–{limits[1]:g} mg/kg",
-                          colour=HR_COLOUR, anchor="end"))
+        drawing.add(
+            _text(
+                right - 2, y2 + 2, f"protocol range {limits[0]:g}–{limits[1]:g} mg/kg", colour=HR_COLOUR, anchor="end"
+            )
+        )
     value = 0.0
     while value <= high + 1e-9:
         yy = y.at(value)
@@ -262,8 +324,7 @@ def dose_chart(points: Sequence[tuple[date, float, str]], width: float, *, limit
         # The dose is written where it changes: under the point when the line climbs from it, else above.
         if dose != previous:
             following = points[index + 1][1] if index + 1 < len(points) else dose
-            drawing.add(_text(px, py - 10 if following > dose else py + 5, f"{dose:g}", anchor="middle",
-                              colour=INK))
+            drawing.add(_text(px, py - 10 if following > dose else py + 5, f"{dose:g}", anchor="middle", colour=INK))
         previous = dose
         if px - last_label_x >= 34:
             drawing.add(_text(px, bottom - 10, day.strftime("%m-%d"), anchor="middle"))

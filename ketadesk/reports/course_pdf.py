@@ -89,8 +89,14 @@ def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
     )
 
 
-def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visits: Sequence[VisitDetail], *,
-                  signatures: Mapping[int, Signature | None] | None = None) -> bytes:
+def course_report(
+    course: CourseInfo,
+    patient: Patient,
+    protocol: Protocol,
+    visits: Sequence[VisitDetail],
+    *,
+    signatures: Mapping[int, Signature | None] | None = None,
+) -> bytes:
     """The course's PDF: visits in date order with their key figures and a dose-over-time chart."""
     signed = signatures or {}
     styles = Styles()
@@ -113,13 +119,19 @@ def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visi
     total_mg = sum(line.dose_mg or 0 for line in infused)
     story: list[Flowable] = [
         Paragraph(markup(TITLE), styles.title),
-        Paragraph(markup(f"Course {course.id} · {course.template_label} · started {ymd(course.start_date)} · "
-                         f"{len(lines)} visits booked, {len(infused)} infusions given"), styles.subtitle),
+        Paragraph(
+            markup(
+                f"Course {course.id} · {course.template_label} · started {ymd(course.start_date)} · "
+                f"{len(lines)} visits booked, {len(infused)} infusions given"
+            ),
+            styles.subtitle,
+        ),
     ]
     substance = "No"
     if patient.substance_use:
         substance = "<font color='#b00020'><b>YES</b></font>" + (
-            f" — {markup(patient.substance_use_note)}" if patient.substance_use_note else "")
+            f" — {markup(patient.substance_use_note)}" if patient.substance_use_note else ""
+        )
     pairs: list[tuple[str, object]] = [
         ("Patient", Paragraph(markup(patient.display_name), styles.body)),
         ("MRN", patient.mrn),
@@ -127,39 +139,72 @@ def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visi
         ("Diagnoses", Paragraph(markup(", ".join(d.label for d in patient.diagnoses) or "–"), styles.body)),
         ("Substance use", Paragraph(substance, styles.body)),
         ("Allergies", Paragraph(markup(patient.allergies or "None recorded"), styles.body)),
-        ("Schedule", Paragraph(markup(f"{course.template_key}: {course.induction_count} induction infusions, then "
-                                      f"every {course.maintenance_interval_days} days"), styles.body)),
+        (
+            "Schedule",
+            Paragraph(
+                markup(
+                    f"{course.template_key}: {course.induction_count} induction infusions, then "
+                    f"every {course.maintenance_interval_days} days"
+                ),
+                styles.body,
+            ),
+        ),
         ("Total given", f"{number(total_mg, 1)} mg in {len(infused)} infusions"),
     ]
     story += [Paragraph("Course", styles.heading), key_values(pairs, width)]
     story.append(Paragraph("Dose over time", styles.heading))
     if infused:
-        points = [(line.day, line.mg_per_kg or 0.0, f"#{index}") for index, line in enumerate(lines, start=1)
-                  if line.infused and line.mg_per_kg is not None]
-        story.append(charts.dose_chart(points, width, limits=(protocol.dose.min_mg_per_kg,
-                                                              protocol.dose.max_mg_per_kg)))
+        points = [
+            (line.day, line.mg_per_kg or 0.0, f"#{index}")
+            for index, line in enumerate(lines, start=1)
+            if line.infused and line.mg_per_kg is not None
+        ]
+        story.append(
+            charts.dose_chart(points, width, limits=(protocol.dose.min_mg_per_kg, protocol.dose.max_mg_per_kg))
+        )
     else:
         story.append(Paragraph("No infusion has been given in this course yet.", styles.small))
     story.append(Paragraph("Visits", styles.heading))
-    rows: list[list[object]] = [["#", "Date", "Position", "Status", "Dose\nmg/kg", "Dose\nmg", "Peak\nBP",
-                                 "Lowest\nSpO2", f"Max\n{Scale.CADSS6.label}", "Adverse events", "Signed"]]
+    rows: list[list[object]] = [
+        [
+            "#",
+            "Date",
+            "Position",
+            "Status",
+            "Dose\nmg/kg",
+            "Dose\nmg",
+            "Peak\nBP",
+            "Lowest\nSpO2",
+            f"Max\n{Scale.CADSS6.label}",
+            "Adverse events",
+            "Signed",
+        ]
+    ]
     extra: list[tuple[object, ...]] = []
     for index, line in enumerate(lines, start=1):
         peak = line.peak_bp
         peak_text = f"{peak.vitals.sbp}/{peak.vitals.dbp}" if peak is not None else "–"
         if peak is not None and peak.alerts:
             extra.append(("TEXTCOLOR", (6, index), (6, index), ALERT))
-        rows.append([
-            str(index), ymd(line.day), line.position, line.status,
-            number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
-            number(line.dose_mg, 1) if line.dose_mg is not None else "–",
-            peak_text,
-            f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
-            str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
-            Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
-            line.signed.signed_at.astimezone().strftime("%Y-%m-%d") if line.signed
-            else "not signed" if line.infused else "–",
-        ])
+        rows.append(
+            [
+                str(index),
+                ymd(line.day),
+                line.position,
+                line.status,
+                number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
+                number(line.dose_mg, 1) if line.dose_mg is not None else "–",
+                peak_text,
+                f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
+                str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
+                Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
+                line.signed.signed_at.astimezone().strftime("%Y-%m-%d")
+                if line.signed
+                else "not signed"
+                if line.infused
+                else "–",
+            ]
+        )
         if line.signed is None and line.infused:
             extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))
     widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 17 * mm]
@@ -167,7 +212,13 @@ def course_report(course: CourseInfo, patient: Patient, protocol: Protocol, visi
     extra.append(("ALIGN", (4, 0), (8, -1), "CENTER"))
     story.append(table(rows, widths, extra=extra))
     story.append(Spacer(1, 6))
-    story.append(Paragraph(markup(
-        "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
-        "Each visit's own report has every reading, the notes and the signature."), styles.small))
+    story.append(
+        Paragraph(
+            markup(
+                "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
+                "Each visit's own report has every reading, the notes and the signature."
+            ),
+            styles.small,
+        )
+    )
     return build_pdf(story, setup)

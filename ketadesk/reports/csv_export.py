@@ -17,8 +17,25 @@ from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.records import VisitDetail
 
 COLUMNS = (
-    "visit_id", "mrn", "patient", "visit_date", "reading_id", "taken_at", "taken_at_local", "sbp", "dbp", "hr",
-    "spo2", "rr", "temp_c", "source", "baseline", "alerts", "entered_by", "entered_at", "corrects_id",
+    "visit_id",
+    "mrn",
+    "patient",
+    "visit_date",
+    "reading_id",
+    "taken_at",
+    "taken_at_local",
+    "sbp",
+    "dbp",
+    "hr",
+    "spo2",
+    "rr",
+    "temp_c",
+    "source",
+    "baseline",
+    "alerts",
+    "entered_by",
+    "entered_at",
+    "corrects_id",
 )
 
 
@@ -47,14 +64,29 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
         s = visit.summary
         for record in visit.vitals:
             vs = record.vitals
-            writer.writerow([
-                s.id, s.mrn, _safe(s.patient_name), s.scheduled_date.isoformat(), record.id,
-                to_utc_iso(vs.taken_at), vs.taken_at.astimezone().isoformat(timespec="seconds"),
-                vs.sbp, vs.dbp, vs.hr, vs.spo2, vs.rr, "" if vs.temp_c is None else f"{vs.temp_c:g}",
-                record.source.value, "yes" if record.is_baseline else "no", ";".join(a.value for a in record.alerts),
-                record.entered_by, to_utc_iso(record.entered_at),
-                "" if record.corrects_id is None else record.corrects_id,
-            ])
+            writer.writerow(
+                [
+                    s.id,
+                    s.mrn,
+                    _safe(s.patient_name),
+                    s.scheduled_date.isoformat(),
+                    record.id,
+                    to_utc_iso(vs.taken_at),
+                    vs.taken_at.astimezone().isoformat(timespec="seconds"),
+                    vs.sbp,
+                    vs.dbp,
+                    vs.hr,
+                    vs.spo2,
+                    vs.rr,
+                    "" if vs.temp_c is None else f"{vs.temp_c:g}",
+                    record.source.value,
+                    "yes" if record.is_baseline else "no",
+                    ";".join(a.value for a in record.alerts),
+                    record.entered_by,
+                    to_utc_iso(record.entered_at),
+                    "" if record.corrects_id is None else record.corrects_id,
+                ]
+            )
             count += 1
     return count
 

@@ -38,8 +38,10 @@ VISIT_SYSTEM = "urn:ketadesk:visit"
 SCALE_SYSTEM = "urn:ketadesk:scale"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:ketadesk")
 
-VITAL_SIGNS = {"coding": [{"system": CATEGORY_SYSTEM, "code": "vital-signs", "display": "Vital Signs"}],
-               "text": "Vital Signs"}
+VITAL_SIGNS = {
+    "coding": [{"system": CATEGORY_SYSTEM, "code": "vital-signs", "display": "Vital Signs"}],
+    "text": "Vital Signs",
+}
 SURVEY = {"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}], "text": "Survey"}
 
 BP_PANEL = ("85354-9", "Blood pressure panel with all children optional")
@@ -55,15 +57,24 @@ BODY_WEIGHT = ("29463-7", "Body weight")
 # Scales with a LOINC code for their total (CLINICAL.md); the bedside scales have none we
 # can vouch for, so they carry the clinic's local code and their name as text.
 SCALE_LOINC = {"phq9": ("44261-6", "PHQ-9 total score"), "gad7": ("70274-6", "GAD-7 total score")}
-SCALE_NAMES = {**{s.value: s.label for s in Scale}, Scale.ALDRETE.value: f"{Scale.ALDRETE.label} score",
-               "phq9": "PHQ-9", "gad7": "GAD-7"}
+SCALE_NAMES = {
+    **{s.value: s.label for s in Scale},
+    Scale.ALDRETE.value: f"{Scale.ALDRETE.label} score",
+    "phq9": "PHQ-9",
+    "gad7": "GAD-7",
+}
 
 _HIGH = {"coding": [{"system": INTERPRETATION_SYSTEM, "code": "H", "display": "High"}]}
 _LOW = {"coding": [{"system": INTERPRETATION_SYSTEM, "code": "L", "display": "Low"}]}
 _INTERPRETATION = {
-    AlertKind.SBP_HIGH: ("sbp", _HIGH), AlertKind.SBP_LOW: ("sbp", _LOW), AlertKind.DBP_HIGH: ("dbp", _HIGH),
-    AlertKind.HR_HIGH: ("hr", _HIGH), AlertKind.HR_LOW: ("hr", _LOW), AlertKind.SPO2_LOW: ("spo2", _LOW),
-    AlertKind.RR_LOW: ("rr", _LOW), AlertKind.RR_HIGH: ("rr", _HIGH),
+    AlertKind.SBP_HIGH: ("sbp", _HIGH),
+    AlertKind.SBP_LOW: ("sbp", _LOW),
+    AlertKind.DBP_HIGH: ("dbp", _HIGH),
+    AlertKind.HR_HIGH: ("hr", _HIGH),
+    AlertKind.HR_LOW: ("hr", _LOW),
+    AlertKind.SPO2_LOW: ("spo2", _LOW),
+    AlertKind.RR_LOW: ("rr", _LOW),
+    AlertKind.RR_HIGH: ("rr", _HIGH),
 }
 
 _ENCOUNTER_STATUS = {
@@ -122,20 +133,35 @@ class _Builder:
 
     def patient_resource(self) -> None:
         p = self.patient
-        self.add("patient", {
-            "resourceType": "Patient",
-            "identifier": [{
-                "use": "usual",
-                "type": {"coding": [{"system": IDENTIFIER_TYPE_SYSTEM, "code": "MR",
-                                     "display": "Medical record number"}], "text": "MRN"},
-                "system": MRN_SYSTEM,
-                "value": p.mrn,
-            }],
-            "name": [{"use": "official", "family": p.family_name, "given": [p.given_name],
-                      "text": f"{p.given_name} {p.family_name}"}],
-            "gender": p.sex.value,
-            "birthDate": p.date_of_birth.isoformat(),
-        })
+        self.add(
+            "patient",
+            {
+                "resourceType": "Patient",
+                "identifier": [
+                    {
+                        "use": "usual",
+                        "type": {
+                            "coding": [
+                                {"system": IDENTIFIER_TYPE_SYSTEM, "code": "MR", "display": "Medical record number"}
+                            ],
+                            "text": "MRN",
+                        },
+                        "system": MRN_SYSTEM,
+                        "value": p.mrn,
+                    }
+                ],
+                "name": [
+                    {
+                        "use": "official",
+                        "family": p.family_name,
+                        "given": [p.given_name],
+                        "text": f"{p.given_name} {p.family_name}",
+                    }
+                ],
+                "gender": p.sex.value,
+                "birthDate": p.date_of_birth.isoformat(),
+            },
+        )
 
     def encounter(self) -> None:
         v = self.visit
@@ -195,9 +221,19 @@ class _Builder:
             for key, code, value, unit, ucum in (
                 ("hr", _code(HEART_RATE), vs.hr, "beats/minute", "/min"),
                 ("rr", _code(RESPIRATORY_RATE), vs.rr, "breaths/minute", "/min"),
-                ("spo2", {"coding": [{"system": LOINC, "code": SPO2[0], "display": SPO2[1]},
-                                     {"system": LOINC, "code": SPO2_PULSE_OXIMETRY[0],
-                                      "display": SPO2_PULSE_OXIMETRY[1]}], "text": "SpO2"}, vs.spo2, "%", "%"),
+                (
+                    "spo2",
+                    {
+                        "coding": [
+                            {"system": LOINC, "code": SPO2[0], "display": SPO2[1]},
+                            {"system": LOINC, "code": SPO2_PULSE_OXIMETRY[0], "display": SPO2_PULSE_OXIMETRY[1]},
+                        ],
+                        "text": "SpO2",
+                    },
+                    vs.spo2,
+                    "%",
+                    "%",
+                ),
             ):
                 extra: dict[str, Any] = {"valueQuantity": _quantity(value, unit, ucum)}
                 flags = self.interpretation(record, key)
@@ -205,8 +241,9 @@ class _Builder:
                     extra["interpretation"] = flags
                 self.observation(key, code, record, **extra)
             if vs.temp_c is not None:
-                self.observation("temp", _code(BODY_TEMPERATURE), record,
-                                 valueQuantity=_quantity(vs.temp_c, "°C", "Cel"))
+                self.observation(
+                    "temp", _code(BODY_TEMPERATURE), record, valueQuantity=_quantity(vs.temp_c, "°C", "Cel")
+                )
 
     def weight(self) -> None:
         v = self.visit
@@ -243,8 +280,10 @@ class _Builder:
         route_concept: dict[str, Any] = {"text": dose.route}
         if route is not None:
             route_concept["coding"] = [{"system": SNOMED, "code": route[0], "display": route[1]}]
-        text = (f"{dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg = {dose.dose_mg:g} mg {dose.route}, "
-                f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h over {dose.duration_min} min")
+        text = (
+            f"{dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg = {dose.dose_mg:g} mg {dose.route}, "
+            f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h over {dose.duration_min} min"
+        )
         medication: dict[str, Any] = {"resourceType": "Medication", "id": "infused", "code": {"text": dose.drug}}
         if dose.lot_number:
             medication["batch"] = {"lotNumber": dose.lot_number}
@@ -286,13 +325,22 @@ class _Builder:
             "performer": [self.who(score.by)],
             "valueQuantity": _quantity(score.total, "{score}", "{score}"),
         }
-        labels = {str(n): f"CADSS item {n}: {text}" for n, text in CADSS6_ITEMS} if score.scale == Scale.CADSS6 else {
-            key: f"Aldrete {key}" for key, _ in ALDRETE_ITEMS} if score.scale == Scale.ALDRETE else {}
+        labels = (
+            {str(n): f"CADSS item {n}: {text}" for n, text in CADSS6_ITEMS}
+            if score.scale == Scale.CADSS6
+            else {key: f"Aldrete {key}" for key, _ in ALDRETE_ITEMS}
+            if score.scale == Scale.ALDRETE
+            else {}
+        )
         if score.items:
             resource["component"] = [
-                {"code": {"coding": [{"system": SCALE_SYSTEM, "code": f"{score.scale}-{key}"}],
-                          "text": labels.get(key, f"{name} item {key}")},
-                 "valueQuantity": _quantity(value, "{score}", "{score}")}
+                {
+                    "code": {
+                        "coding": [{"system": SCALE_SYSTEM, "code": f"{score.scale}-{key}"}],
+                        "text": labels.get(key, f"{name} item {key}"),
+                    },
+                    "valueQuantity": _quantity(value, "{score}", "{score}"),
+                }
                 for key, value in score.items
             ]
         self.add(f"score {score.id}", resource)
@@ -313,7 +361,8 @@ class _Builder:
         }
 
 
-def visit_bundle(visit: VisitDetail, patient: Patient, protocol: Protocol,
-                 staff: Mapping[str, str] | None = None) -> dict[str, Any]:
+def visit_bundle(
+    visit: VisitDetail, patient: Patient, protocol: Protocol, staff: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The visit as a FHIR R4 ``collection`` Bundle; ``staff`` maps logins to printed names."""
     return _Builder(visit, patient, protocol, staff or {}).build()

@@ -63,6 +63,7 @@ def patient_line(patient: Patient) -> str:
 
 # ----------------------------------------------------------------------------- text
 
+
 def local(moment: datetime | None) -> datetime | None:
     """A stored UTC moment in the workstation's time zone."""
     return moment.astimezone() if moment is not None else None
@@ -110,11 +111,28 @@ def markup(text: str) -> str:
 
 # ----------------------------------------------------------------------------- styles
 
-def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None, color: Any = INK,
-           space_before: float = 0, space_after: float = 0, left_indent: float = 0) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size,
-                          leading=leading or size * 1.25, textColor=color, spaceBefore=space_before,
-                          spaceAfter=space_after, leftIndent=left_indent)
+
+def _style(
+    name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    leading: float | None = None,
+    color: Any = INK,
+    space_before: float = 0,
+    space_after: float = 0,
+    left_indent: float = 0,
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        name,
+        fontName=fonts.BOLD if bold else fonts.REGULAR,
+        fontSize=size,
+        leading=leading or size * 1.25,
+        textColor=color,
+        spaceBefore=space_before,
+        spaceAfter=space_after,
+        leftIndent=left_indent,
+    )
 
 
 class Styles:
@@ -135,8 +153,14 @@ class Styles:
         self.signature = _style("signature", 9, bold=True, space_before=2, space_after=2)
 
 
-def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = True,
-          extra: Sequence[tuple[Any, ...]] = (), font_size: float = 7.5) -> Table:
+def table(
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    header: bool = True,
+    extra: Sequence[tuple[Any, ...]] = (),
+    font_size: float = 7.5,
+) -> Table:
     """A ruled table; the header row repeats on every page and long rows may split across pages."""
     style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
@@ -157,8 +181,9 @@ def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: boo
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
         ]
     style += list(extra)
-    made = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1,
-                 hAlign="LEFT")
+    made = Table(
+        [list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT"
+    )
     made.setStyle(TableStyle(style))
     return made
 
@@ -178,20 +203,25 @@ def key_values(pairs: Sequence[tuple[str, Any]], width: float, columns: int = 2)
     value_w = width / columns - label_w
     widths = [label_w, value_w] * columns
     made = Table(cells, colWidths=widths, hAlign="LEFT", splitInRow=1)
-    made.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("LEADING", (0, 0), (-1, -1), 10.5),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        *[("TEXTCOLOR", (i, 0), (i, -1), MUTED) for i in range(0, columns * 2, 2)],
-    ]))
+    made.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("LEADING", (0, 0), (-1, -1), 10.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                *[("TEXTCOLOR", (i, 0), (i, -1), MUTED) for i in range(0, columns * 2, 2)],
+            ]
+        )
+    )
     return made
 
 
 # ----------------------------------------------------------------------------- pages
+
 
 def frame_width(setup: PageSetup) -> float:
     """The width text and tables may use."""
@@ -286,12 +316,33 @@ def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
     prepare()
     buffer = io.BytesIO()
     page = PAGE_SIZES[setup.page_size]
-    doc = BaseDocTemplate(buffer, pagesize=page, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                          bottomMargin=MARGIN_BOTTOM, title=setup.pdf_title, author=setup.clinic_name,
-                          subject=setup.pdf_subject, creator="KetaDesk", producer="KetaDesk (reportlab)",
-                          invariant=1, pageCompression=1, initialFontName=fonts.REGULAR)
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, page[0] - 2 * MARGIN_X, page[1] - MARGIN_TOP - MARGIN_BOTTOM,
-                  id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=page,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=setup.pdf_title,
+        author=setup.clinic_name,
+        subject=setup.pdf_subject,
+        creator="KetaDesk",
+        producer="KetaDesk (reportlab)",
+        invariant=1,
+        pageCompression=1,
+        initialFontName=fonts.REGULAR,
+    )
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        page[0] - 2 * MARGIN_X,
+        page[1] - MARGIN_TOP - MARGIN_BOTTOM,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=partial(_decorate, setup))])
     doc.build(story, canvasmaker=partial(_NumberedCanvas, setup=setup))
     return buffer.getvalue()

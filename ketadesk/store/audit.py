@@ -30,25 +30,60 @@ def _canonical(value: Any) -> str | None:
     return None if value is None else canonical(value)
 
 
-def row_hash(prev_hash: str, at: str, actor_id: int | None, action: str, entity: str,
-             entity_id: int | None, before: str | None, after: str | None) -> str:
+def row_hash(
+    prev_hash: str,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: str | None,
+    after: str | None,
+) -> str:
     """The hash that seals one audit row to the one before it."""
     material = json.dumps(
         [prev_hash, at, actor_id, action, entity, entity_id, before, after],
-        ensure_ascii=False, separators=(",", ":"),
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def append(store: Store, *, at: str, actor_id: int | None, action: str, entity: str,
-           entity_id: int | None, before: Any = None, after: Any = None) -> int:
+def append(
+    store: Store,
+    *,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Any = None,
+    after: Any = None,
+) -> int:
     """Add an audit row inside the caller's transaction and return its id."""
-    return append_text(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id,
-                       before=_canonical(before), after=_canonical(after))
+    return append_text(
+        store,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=_canonical(before),
+        after=_canonical(after),
+    )
 
 
-def append_text(store: Store, *, at: str, actor_id: int | None, action: str, entity: str,
-                entity_id: int | None, before: str | None = None, after: str | None = None) -> int:
+def append_text(
+    store: Store,
+    *,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: str | None = None,
+    after: str | None = None,
+) -> int:
     """Add an audit row whose payloads are already canonical text (:mod:`ketadesk.store.payloads`).
 
     The writes the bulk loader also makes pass their payload as text built by one shared
@@ -87,8 +122,16 @@ def verify_chain(store: Store) -> ChainBreak | None:
             return ChainBreak(expected_id, f"audit entries {expected_id}–{row['id'] - 1} are missing")
         if row["prev_hash"] != prev:
             return ChainBreak(row["id"], "does not link to the entry before it")
-        digest = row_hash(prev, row["at"], row["actor_id"], row["action"], row["entity"], row["entity_id"],
-                          row["before"], row["after"])
+        digest = row_hash(
+            prev,
+            row["at"],
+            row["actor_id"],
+            row["action"],
+            row["entity"],
+            row["entity_id"],
+            row["before"],
+            row["after"],
+        )
         if digest != row["hash"]:
             return ChainBreak(row["id"], "its content was changed after it was written")
         prev = row["hash"]
@@ -103,8 +146,10 @@ def entries_for(store: Store, entity: str, entity_id: int) -> list[AuditEntry]:
         " FROM audit a LEFT JOIN users u ON u.id = a.actor_id WHERE a.entity = ? AND a.entity_id = ? ORDER BY a.id",
         (entity, entity_id),
     )
-    return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
-            for r in rows]
+    return [
+        AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
+        for r in rows
+    ]
 
 
 def count(store: Store) -> int:
@@ -113,8 +158,16 @@ def count(store: Store) -> int:
     return int(row[0]) if row else 0
 
 
-def search(store: Store, *, actor: str | None = None, action: str | None = None, entity: str | None = None,
-           since: str | None = None, until: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+def search(
+    store: Store,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    entity: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 1000,
+) -> list[AuditEntry]:
     """Audit entries matching every filter given, newest first (for the administrator's log)."""
     clauses: list[str] = []
     params: list[object] = []
@@ -134,12 +187,22 @@ def search(store: Store, *, actor: str | None = None, action: str | None = None,
         f" FROM audit a LEFT JOIN users u ON u.id = a.actor_id {where} ORDER BY a.id DESC LIMIT ?",
         (*params, limit),
     )
-    return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
-            for r in rows]
+    return [
+        AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
+        for r in rows
+    ]
 
 
-def write(store: Store, *, at: str, actor_id: int | None, action: str, entity: str, entity_id: int | None,
-          after: object = None) -> int:
+def write(
+    store: Store,
+    *,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    after: object = None,
+) -> int:
     """An audit entry that is its own write (sign-out, lock, export, print)."""
     with store.transaction():
         return append(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, after=after)

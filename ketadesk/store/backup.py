@@ -21,8 +21,14 @@ PAGES_PER_STEP = 256
 _DAILY = re.compile(r"ketadesk-(\d{4}-\d{2}-\d{2})\.sqlite")
 
 
-def backup_to(store: Store, destination: Path, *, progress: Callable[[int, int], None] | None = None,
-              at: str | None = None, actor_id: int | None = None) -> Path:
+def backup_to(
+    store: Store,
+    destination: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    at: str | None = None,
+    actor_id: int | None = None,
+) -> Path:
     """Copy the open database to ``destination``, verify the copy, and audit the backup.
 
     The copy is written beside the destination under a temporary name and renamed into
@@ -40,6 +46,7 @@ def backup_to(store: Store, destination: Path, *, progress: Callable[[int, int],
     try:
         target = sqlite3.connect(str(partial))
         try:
+
             def step(status: int, remaining: int, total: int) -> None:
                 if progress is not None:
                     progress(total - remaining, total)
@@ -59,8 +66,15 @@ def backup_to(store: Store, destination: Path, *, progress: Callable[[int, int],
         raise
     if at is not None:
         with store.transaction():
-            audit.append(store, at=at, actor_id=actor_id, action="backup", entity="database", entity_id=None,
-                         after={"file": str(destination)})
+            audit.append(
+                store,
+                at=at,
+                actor_id=actor_id,
+                action="backup",
+                entity="database",
+                entity_id=None,
+                after={"file": str(destination)},
+            )
     return destination
 
 

@@ -27,32 +27,107 @@ from ketadesk.store.errors import StoreError
 # Column lists exactly as in schema.py (a test holds them to it), parents before children:
 # the order rows are inserted in, so every foreign key points at a row already there.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "users": ("id", "login", "display_name", "credentials", "roles", "password_hash", "active", "created_at",
-              "failed_attempts", "locked_until"),
+    "users": (
+        "id",
+        "login",
+        "display_name",
+        "credentials",
+        "roles",
+        "password_hash",
+        "active",
+        "created_at",
+        "failed_attempts",
+        "locked_until",
+    ),
     "patients": ("id", "mrn", "created_at", "created_by"),
-    "patient_revisions": ("id", "patient_id", "revision", "family_name", "given_name", "date_of_birth", "sex",
-                          "weight_kg", "diagnoses", "allergies", "medications", "substance_use",
-                          "substance_use_note", "contraindications", "recorded_at", "recorded_by"),
-    "courses": ("id", "patient_id", "template_key", "visits_per_week", "induction_count",
-                "maintenance_interval_days", "start_date", "created_at", "created_by"),
+    "patient_revisions": (
+        "id",
+        "patient_id",
+        "revision",
+        "family_name",
+        "given_name",
+        "date_of_birth",
+        "sex",
+        "weight_kg",
+        "diagnoses",
+        "allergies",
+        "medications",
+        "substance_use",
+        "substance_use_note",
+        "contraindications",
+        "recorded_at",
+        "recorded_by",
+    ),
+    "courses": (
+        "id",
+        "patient_id",
+        "template_key",
+        "visits_per_week",
+        "induction_count",
+        "maintenance_interval_days",
+        "start_date",
+        "created_at",
+        "created_by",
+    ),
     "visits": ("id", "patient_id", "course_id", "sequence", "scheduled_date", "chair", "created_at", "created_by"),
     "visit_events": ("id", "visit_id", "phase", "at", "by", "reason"),
     "checklist_entries": ("id", "visit_id", "checklist", "item_key", "checked", "note", "at", "by"),
     "weights": ("id", "visit_id", "weight_kg", "at", "by"),
-    "doses": ("id", "visit_id", "drug", "route", "mg_per_kg", "weight_kg", "dose_mg", "concentration_mg_per_ml",
-              "volume_ml", "duration_min", "rate_ml_per_h", "lot_number", "at", "by"),
-    "vitals": ("id", "visit_id", "taken_at", "sbp", "dbp", "hr", "spo2", "rr", "temp_c", "source", "alerts",
-               "is_baseline", "entered_at", "entered_by", "corrects_id", "entered_in_error"),
+    "doses": (
+        "id",
+        "visit_id",
+        "drug",
+        "route",
+        "mg_per_kg",
+        "weight_kg",
+        "dose_mg",
+        "concentration_mg_per_ml",
+        "volume_ml",
+        "duration_min",
+        "rate_ml_per_h",
+        "lot_number",
+        "at",
+        "by",
+    ),
+    "vitals": (
+        "id",
+        "visit_id",
+        "taken_at",
+        "sbp",
+        "dbp",
+        "hr",
+        "spo2",
+        "rr",
+        "temp_c",
+        "source",
+        "alerts",
+        "is_baseline",
+        "entered_at",
+        "entered_by",
+        "corrects_id",
+        "entered_in_error",
+    ),
     "acknowledgements": ("id", "visit_id", "subject", "subject_id", "note", "at", "by"),
     "adverse_events": ("id", "visit_id", "kind", "description", "onset_at", "at", "by"),
     "interventions": ("id", "visit_id", "adverse_event_id", "drug", "dose", "route", "given_at", "note", "at", "by"),
     "scores": ("id", "visit_id", "scale", "total", "items", "taken_at", "by"),
-    "signatures": ("id", "visit_id", "addendum_id", "signer_id", "printed_name", "credentials", "meaning",
-                   "signed_at", "content_hash"),
+    "signatures": (
+        "id",
+        "visit_id",
+        "addendum_id",
+        "signer_id",
+        "printed_name",
+        "credentials",
+        "meaning",
+        "signed_at",
+        "content_hash",
+    ),
     "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"),
 }
-_INSERT = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-           for table, cols in COLUMNS.items()}
+_INSERT = {
+    table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    for table, cols in COLUMNS.items()
+}
 
 # The page cache while loading (the store's own is 32 MiB): a chunk's index pages stay in memory.
 BULK_CACHE_KIB = 256 * 1024
@@ -101,8 +176,16 @@ class BulkWriter:
         self.buffered += 1
         return row_id
 
-    def audit(self, at: str, actor_id: int | None, action: str, entity: str, entity_id: int | None,
-              before: str | None, after: str | None) -> int:
+    def audit(
+        self,
+        at: str,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        before: str | None,
+        after: str | None,
+    ) -> int:
         """Buffer an audit row (payloads as canonical text) chained to the one before; return its id."""
         prev = self.prev_hash
         digest = audit.row_hash(prev, at, actor_id, action, entity, entity_id, before, after)

@@ -17,12 +17,27 @@ def create(store: Store, patient_id: int, template: ScheduleTemplate, start: dat
         cursor = store.execute(
             """INSERT INTO courses (patient_id, template_key, visits_per_week, induction_count,
                maintenance_interval_days, start_date, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (patient_id, template.key, ",".join(str(n) for n in template.visits_per_week), template.induction_count,
-             template.maintenance_interval_days, start.isoformat(), at, actor_id),
+            (
+                patient_id,
+                template.key,
+                ",".join(str(n) for n in template.visits_per_week),
+                template.induction_count,
+                template.maintenance_interval_days,
+                start.isoformat(),
+                at,
+                actor_id,
+            ),
         )
         course_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="plan", entity="course", entity_id=course_id,
-                          after=payloads.course_planned(patient_id, template.key, start.isoformat()))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="plan",
+            entity="course",
+            entity_id=course_id,
+            after=payloads.course_planned(patient_id, template.key, start.isoformat()),
+        )
     return course_id
 
 

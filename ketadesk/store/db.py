@@ -55,8 +55,9 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:  # still locked after the busy timeout, or read-only
-            raise StoreError(f"the database is busy in another window or cannot be written ({error}); "
-                             "nothing was saved, try again") from error
+            raise StoreError(
+                f"the database is busy in another window or cannot be written ({error}); nothing was saved, try again"
+            ) from error
         try:
             yield self
         except BaseException:
@@ -108,9 +109,7 @@ def _connect(path: Path | str) -> sqlite3.Connection:
 
 
 def _applied_names(conn: sqlite3.Connection) -> list[str]:
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
-    ).fetchone()
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone()
     if not exists:
         return []
     rows = conn.execute(

@@ -37,7 +37,7 @@ def signed_lock_triggers(db: Database) -> None:
 
     Corrections after signing are addenda, which live in their own table.
     """
-    signed = ("(SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'")
+    signed = "(SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'"
     for table in VISIT_ROWS:
         db.execute(
             f"""CREATE TRIGGER {table}_signed_lock BEFORE INSERT ON {table} WHEN {signed}

@@ -44,10 +44,23 @@ def _insert_revision(store: Store, patient_id: int, revision: int, patient: Pati
         """INSERT INTO patient_revisions (patient_id, revision, family_name, given_name, date_of_birth, sex,
            weight_kg, diagnoses, allergies, medications, substance_use, substance_use_note, contraindications,
            recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (patient_id, revision, patient.family_name, patient.given_name, patient.date_of_birth.isoformat(),
-         patient.sex.value, patient.weight_kg, ",".join(d.value for d in patient.diagnoses), patient.allergies,
-         patient.medications, int(patient.substance_use), patient.substance_use_note, patient.contraindications,
-         at, actor_id),
+        (
+            patient_id,
+            revision,
+            patient.family_name,
+            patient.given_name,
+            patient.date_of_birth.isoformat(),
+            patient.sex.value,
+            patient.weight_kg,
+            ",".join(d.value for d in patient.diagnoses),
+            patient.allergies,
+            patient.medications,
+            int(patient.substance_use),
+            patient.substance_use_note,
+            patient.contraindications,
+            at,
+            actor_id,
+        ),
     )
 
 
@@ -56,12 +69,20 @@ def register(store: Store, patient: Patient, *, at: str, actor_id: int) -> int:
     with store.transaction():
         if store.one("SELECT 1 FROM patients WHERE mrn = ?", (patient.mrn,)):
             raise StoreError(f"MRN {patient.mrn} is already registered to another patient")
-        cursor = store.execute("INSERT INTO patients (mrn, created_at, created_by) VALUES (?, ?, ?)",
-                               (patient.mrn, at, actor_id))
+        cursor = store.execute(
+            "INSERT INTO patients (mrn, created_at, created_by) VALUES (?, ?, ?)", (patient.mrn, at, actor_id)
+        )
         patient_id = int(cursor.lastrowid or 0)
         _insert_revision(store, patient_id, 1, patient, at, actor_id)
-        audit.append_text(store, at=at, actor_id=actor_id, action="register", entity="patient",
-                          entity_id=patient_id, after=payloads.patient(patient))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="register",
+            entity="patient",
+            entity_id=patient_id,
+            after=payloads.patient(patient),
+        )
     return patient_id
 
 
@@ -77,8 +98,16 @@ def revise(store: Store, patient_id: int, patient: Patient, *, at: str, actor_id
         row = store.one("SELECT max(revision) FROM patient_revisions WHERE patient_id = ?", (patient_id,))
         revision = (int(row[0]) if row else 0) + 1
         _insert_revision(store, patient_id, revision, patient, at, actor_id)
-        audit.append_text(store, at=at, actor_id=actor_id, action="revise", entity="patient", entity_id=patient_id,
-                          before=payloads.patient(current), after=payloads.patient(patient))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="revise",
+            entity="patient",
+            entity_id=patient_id,
+            before=payloads.patient(current),
+            after=payloads.patient(patient),
+        )
     return revision
 
 
@@ -103,7 +132,8 @@ def find(store: Store, text: str, limit: int = 50) -> list[Patient]:
         return []
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = store.all(
-        _CURRENT + """ WHERE p.mrn LIKE ? ESCAPE '\\' OR r.family_name LIKE ? ESCAPE '\\'
+        _CURRENT
+        + """ WHERE p.mrn LIKE ? ESCAPE '\\' OR r.family_name LIKE ? ESCAPE '\\'
         OR r.given_name LIKE ? ESCAPE '\\' OR (r.given_name || ' ' || r.family_name) LIKE ? ESCAPE '\\'
         ORDER BY r.family_name COLLATE NOCASE, r.given_name COLLATE NOCASE LIMIT ?""",
         (escaped.upper() + "%", f"%{escaped}%", f"%{escaped}%", f"%{escaped}%", limit),

@@ -45,11 +45,11 @@ def course_planned(patient_id: int, template_key: str, start_date: str) -> str:
     return canonical({"patient_id": patient_id, "template": template_key, "start_date": start_date})
 
 
-def visit_scheduled(patient_id: int, course_id: int | None, sequence: int | None, day: str,
-                    chair: int | None) -> str:
+def visit_scheduled(patient_id: int, course_id: int | None, sequence: int | None, day: str, chair: int | None) -> str:
     """A booking (``day`` ISO)."""
-    return canonical({"patient_id": patient_id, "course_id": course_id, "sequence": sequence, "date": day,
-                      "chair": chair})
+    return canonical(
+        {"patient_id": patient_id, "course_id": course_id, "sequence": sequence, "date": day, "chair": chair}
+    )
 
 
 def phase_before(phase: str) -> str:
@@ -75,9 +75,15 @@ def weight(weight_kg: float) -> str:
 def dose_values(plan: DosePlan) -> dict[str, object]:
     """A dose's columns in the ``doses`` table's order, which are also its audit payload."""
     return {
-        "drug": plan.drug, "route": plan.route, "mg_per_kg": plan.mg_per_kg, "weight_kg": plan.weight_kg,
-        "dose_mg": plan.dose_mg, "concentration_mg_per_ml": plan.concentration_mg_per_ml,
-        "volume_ml": plan.volume_ml, "duration_min": plan.duration_min, "rate_ml_per_h": plan.rate_ml_per_h,
+        "drug": plan.drug,
+        "route": plan.route,
+        "mg_per_kg": plan.mg_per_kg,
+        "weight_kg": plan.weight_kg,
+        "dose_mg": plan.dose_mg,
+        "concentration_mg_per_ml": plan.concentration_mg_per_ml,
+        "volume_ml": plan.volume_ml,
+        "duration_min": plan.duration_min,
+        "rate_ml_per_h": plan.rate_ml_per_h,
         "lot_number": plan.lot_number,
     }
 
@@ -87,8 +93,20 @@ def dose(plan: DosePlan) -> str:
     return canonical(dose_values(plan))
 
 
-def vitals(visit_id: int, taken_at: str, sbp: int, dbp: int, hr: int, spo2: int, rr: int, temp_c: float | None,
-           alerts: str, baseline: bool, corrects: int | None = None, entered_in_error: bool = False) -> str:
+def vitals(
+    visit_id: int,
+    taken_at: str,
+    sbp: int,
+    dbp: int,
+    hr: int,
+    spo2: int,
+    rr: int,
+    temp_c: float | None,
+    alerts: str,
+    baseline: bool,
+    corrects: int | None = None,
+    entered_in_error: bool = False,
+) -> str:
     """A reading (``alerts`` as stored: alert values joined by commas).
 
     Built as text rather than through :func:`canonical`: readings are by far the most
@@ -100,9 +118,11 @@ def vitals(visit_id: int, taken_at: str, sbp: int, dbp: int, hr: int, spo2: int,
     # What json.dumps prints for each: null, an int's digits, a float's repr (inline: this runs millions of times).
     temp = "null" if temp_c is None else repr(temp_c) if isinstance(temp_c, float) else str(temp_c)
     corrected = "null" if corrects is None else str(corrects)
-    return (f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":{corrected},'
-            f'"dbp":{dbp},"entered_in_error":{"true" if entered_in_error else "false"},"hr":{hr},"rr":{rr},'
-            f'"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}","temp_c":{temp},"visit_id":{visit_id}}}')
+    return (
+        f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":{corrected},'
+        f'"dbp":{dbp},"entered_in_error":{"true" if entered_in_error else "false"},"hr":{hr},"rr":{rr},'
+        f'"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}","temp_c":{temp},"visit_id":{visit_id}}}'
+    )
 
 
 def acknowledgement(subject: str, subject_id: int | None, note: str) -> str:
@@ -120,14 +140,25 @@ def adverse_event(event_id: int, kind: str, description: str, onset_at: str) -> 
     return canonical({"id": event_id, "kind": kind, "description": description, "onset_at": onset_at})
 
 
-def intervention(intervention_id: int, drug: str, dose: str, route: str, given_at: str, note: str,
-                 adverse_event_id: int | None) -> str:
+def intervention(
+    intervention_id: int, drug: str, dose: str, route: str, given_at: str, note: str, adverse_event_id: int | None
+) -> str:
     """A medicine or measure given (``route`` its value)."""
-    return canonical({"id": intervention_id, "drug": drug, "dose": dose, "route": route, "given_at": given_at,
-                      "note": note, "adverse_event_id": adverse_event_id})
+    return canonical(
+        {
+            "id": intervention_id,
+            "drug": drug,
+            "dose": dose,
+            "route": route,
+            "given_at": given_at,
+            "note": note,
+            "adverse_event_id": adverse_event_id,
+        }
+    )
 
 
 def signature(signature_id: int, addendum_id: int | None, meaning: str, content_hash: str) -> str:
     """A signature over a visit or one addendum."""
-    return canonical({"signature_id": signature_id, "addendum_id": addendum_id, "meaning": meaning,
-                      "content_hash": content_hash})
+    return canonical(
+        {"signature_id": signature_id, "addendum_id": addendum_id, "meaning": meaning, "content_hash": content_hash}
+    )

@@ -16,8 +16,15 @@ MIGRATION_SET = "ketadesk"
 migrations = Migrations(MIGRATION_SET)
 
 # The guards' table lists are re-exported: the migration tests read them from here.
-__all__ = ["APPEND_ONLY", "KNOWN_MIGRATIONS", "MIGRATION_SET", "NEVER_DELETED", "SCHEMA_VERSION", "VISIT_ROWS",
-           "migrations"]
+__all__ = [
+    "APPEND_ONLY",
+    "KNOWN_MIGRATIONS",
+    "MIGRATION_SET",
+    "NEVER_DELETED",
+    "SCHEMA_VERSION",
+    "VISIT_ROWS",
+    "migrations",
+]
 
 
 @migrations(name="0001_initial")

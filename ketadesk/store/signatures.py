@@ -28,39 +28,73 @@ class StoredSignature:
 def add_addendum(store: Store, visit_id: int, text: str, reason: str, *, at: str, actor_id: int) -> int:
     """Append an addendum (its signature is written by the caller in the same transaction)."""
     with store.transaction():
-        cursor = store.execute("INSERT INTO addenda (visit_id, text, reason, at, by) VALUES (?, ?, ?, ?, ?)",
-                               (visit_id, text, reason, at, actor_id))
+        cursor = store.execute(
+            "INSERT INTO addenda (visit_id, text, reason, at, by) VALUES (?, ?, ?, ?, ?)",
+            (visit_id, text, reason, at, actor_id),
+        )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="addendum", entity="visit", entity_id=visit_id,
-                     after={"addendum_id": row_id, "text": text, "reason": reason})
+        audit.append(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="addendum",
+            entity="visit",
+            entity_id=visit_id,
+            after={"addendum_id": row_id, "text": text, "reason": reason},
+        )
     return row_id
 
 
-def add_signature(store: Store, visit_id: int, addendum_id: int | None, signature: Signature, *, signer_id: int,
-                  at: str) -> int:
+def add_signature(
+    store: Store, visit_id: int, addendum_id: int | None, signature: Signature, *, signer_id: int, at: str
+) -> int:
     """Append a signature over a visit (``addendum_id`` None) or over one addendum."""
     with store.transaction():
         cursor = store.execute(
             "INSERT INTO signatures (visit_id, addendum_id, signer_id, printed_name, credentials, meaning,"
             " signed_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (visit_id, addendum_id, signer_id, signature.printed_name, signature.credentials, signature.meaning,
-             at, signature.content_hash),
+            (
+                visit_id,
+                addendum_id,
+                signer_id,
+                signature.printed_name,
+                signature.credentials,
+                signature.meaning,
+                at,
+                signature.content_hash,
+            ),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=signer_id, action="sign", entity="visit", entity_id=visit_id,
-                          after=payloads.signature(row_id, addendum_id, signature.meaning, signature.content_hash))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=signer_id,
+            action="sign",
+            entity="visit",
+            entity_id=visit_id,
+            after=payloads.signature(row_id, addendum_id, signature.meaning, signature.content_hash),
+        )
     return row_id
 
 
 def _signature(row: sqlite3.Row) -> Signature:
-    return Signature(row["printed_name"], row["credentials"], row["meaning"], from_utc_iso(row["signed_at"]),
-                     row["content_hash"], row["login"])
+    return Signature(
+        row["printed_name"],
+        row["credentials"],
+        row["meaning"],
+        from_utc_iso(row["signed_at"]),
+        row["content_hash"],
+        row["login"],
+    )
 
 
 def visit_signature(store: Store, visit_id: int) -> Signature | None:
     """The signature over the visit itself, if signed."""
-    row = store.one("SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
-                    " WHERE s.visit_id = ? AND s.addendum_id IS NULL", (visit_id,))
+    row = store.one(
+        "SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
+        " WHERE s.visit_id = ? AND s.addendum_id IS NULL",
+        (visit_id,),
+    )
     return _signature(row) if row else None
 
 
@@ -74,8 +108,14 @@ def addenda(store: Store, visit_id: int) -> list[Addendum]:
         (visit_id,),
     )
     return [
-        Addendum(r["id"], r["text"], r["reason"], from_utc_iso(r["at"]), r["author"],
-                 _signature(r) if r["content_hash"] else None)
+        Addendum(
+            r["id"],
+            r["text"],
+            r["reason"],
+            from_utc_iso(r["at"]),
+            r["author"],
+            _signature(r) if r["content_hash"] else None,
+        )
         for r in rows
     ]
 
@@ -90,8 +130,11 @@ def signatures_in_batches(store: Store, size: int) -> Iterator[list[StoredSignat
         raise ValueError("a batch holds at least one signature")
     after = 0
     while True:
-        rows = store.all("SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
-                         " WHERE s.id > ? ORDER BY s.id LIMIT ?", (after, size))
+        rows = store.all(
+            "SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
+            " WHERE s.id > ? ORDER BY s.id LIMIT ?",
+            (after, size),
+        )
         if not rows:
             return
         yield [StoredSignature(_signature(r), r["visit_id"], r["addendum_id"]) for r in rows]

@@ -17,8 +17,17 @@ def _user(row: sqlite3.Row) -> User:
     return User(row["id"], row["login"], row["display_name"], row["credentials"], roles)
 
 
-def create(store: Store, *, login: str, display_name: str, credentials: str, roles: frozenset[Role],
-           at: str, actor_id: int | None, password_hash: str | None = None) -> User:
+def create(
+    store: Store,
+    *,
+    login: str,
+    display_name: str,
+    credentials: str,
+    roles: frozenset[Role],
+    at: str,
+    actor_id: int | None,
+    password_hash: str | None = None,
+) -> User:
     """Add a user; logins are unique."""
     if store.one("SELECT 1 FROM users WHERE login = ?", (login,)):
         raise StoreError(f"the login {login!r} is taken")
@@ -30,9 +39,15 @@ def create(store: Store, *, login: str, display_name: str, credentials: str, rol
             (login, display_name, credentials, role_text, password_hash, at),
         )
         user_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id if actor_id is not None else user_id, action="create",
-                          entity="user", entity_id=user_id,
-                          after=payloads.user_created(login, display_name, credentials, role_text))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id if actor_id is not None else user_id,
+            action="create",
+            entity="user",
+            entity_id=user_id,
+            after=payloads.user_created(login, display_name, credentials, role_text),
+        )
     return by_id(store, user_id)
 
 
@@ -55,8 +70,15 @@ def system_user(store: Store, at: str) -> User:
     existing = by_login(store, SYSTEM_LOGIN)
     if existing:
         return existing
-    return create(store, login=SYSTEM_LOGIN, display_name="KetaDesk", credentials="",
-                  roles=frozenset({Role.SYSTEM}), at=at, actor_id=None)
+    return create(
+        store,
+        login=SYSTEM_LOGIN,
+        display_name="KetaDesk",
+        credentials="",
+        roles=frozenset({Role.SYSTEM}),
+        at=at,
+        actor_id=None,
+    )
 
 
 def with_role(store: Store, role: Role) -> list[User]:
@@ -79,32 +101,65 @@ def lockout(store: Store, user_id: int) -> tuple[int, str | None, bool]:
     return int(row[0]), row[1], bool(row[2])
 
 
-def record_sign_in(store: Store, user_id: int | None, *, ok: bool, attempts: int, locked_until: str | None,
-                   at: str, action: str, detail: dict[str, object] | None = None) -> None:
+def record_sign_in(
+    store: Store,
+    user_id: int | None,
+    *,
+    ok: bool,
+    attempts: int,
+    locked_until: str | None,
+    at: str,
+    action: str,
+    detail: dict[str, object] | None = None,
+) -> None:
     """Keep the failed-attempt count and lock, and audit the sign-in, failure or re-entry."""
     with store.transaction():
         if user_id is not None:
-            store.execute("UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-                          (attempts, locked_until, user_id))
-        audit.append(store, at=at, actor_id=user_id, action=action, entity="user", entity_id=user_id,
-                     after={"ok": ok, "failed_attempts": attempts, "locked_until": locked_until, **(detail or {})})
+            store.execute(
+                "UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?", (attempts, locked_until, user_id)
+            )
+        audit.append(
+            store,
+            at=at,
+            actor_id=user_id,
+            action=action,
+            entity="user",
+            entity_id=user_id,
+            after={"ok": ok, "failed_attempts": attempts, "locked_until": locked_until, **(detail or {})},
+        )
 
 
 def set_password(store: Store, user_id: int, new_hash: str, *, at: str, actor_id: int) -> None:
     """Replace a password hash (the hash itself never goes into the audit trail)."""
     with store.transaction():
-        store.execute("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
-                      (new_hash, user_id))
-        audit.append(store, at=at, actor_id=actor_id, action="set_password", entity="user", entity_id=user_id,
-                     after={"password": "changed"})
+        store.execute(
+            "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
+            (new_hash, user_id),
+        )
+        audit.append(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="set_password",
+            entity="user",
+            entity_id=user_id,
+            after={"password": "changed"},
+        )
 
 
 def set_active(store: Store, user_id: int, active: bool, *, at: str, actor_id: int) -> None:
     """Disable or re-enable a login (users are never deleted: their entries stay attributed)."""
     with store.transaction():
         store.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
-        audit.append(store, at=at, actor_id=actor_id, action="enable" if active else "disable", entity="user",
-                     entity_id=user_id, after={"active": active})
+        audit.append(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="enable" if active else "disable",
+            entity="user",
+            entity_id=user_id,
+            after={"active": active},
+        )
 
 
 def everyone(store: Store) -> list[tuple[User, bool]]:

@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.course import CoursePosition
-from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import VITALS_ALERT
 from ketadesk.core.records import (
-    Acknowledgement,
-    ChecklistEntry,
-    DoseRecord,
-    NoteRecord,
-    PhaseEvent,
-    ScoreRecord,
-    VisitDetail,
     VisitSummary,
     VitalsRecord,
 )
@@ -37,6 +28,8 @@ from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
 
 ALERT_SUBJECT = VITALS_ALERT
+# Visits by a JSON list of ids: one parameter however many visits are read together.
+IN_IDS = "IN (SELECT value FROM json_each(?))"
 
 # Current vitals: not entered in error and not replaced by a later correction.
 _CURRENT_VITALS = """
@@ -68,22 +61,48 @@ def _alerts(text: str) -> tuple[AlertKind, ...]:
     return tuple(_ALERTS[a] for a in text.split(",")) if text else ()
 
 
-def _vitals_record(row: sqlite3.Row) -> VitalsRecord:
-    (id_, visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline, entered_at, _, corrects_id,
-     entered_in_error, by_login) = row
+def vitals_record(row: sqlite3.Row) -> VitalsRecord:
+    (
+        id_,
+        visit_id,
+        taken_at,
+        sbp,
+        dbp,
+        hr,
+        spo2,
+        rr,
+        temp_c,
+        source,
+        alerts,
+        is_baseline,
+        entered_at,
+        _,
+        corrects_id,
+        entered_in_error,
+        by_login,
+    ) = row
     # Positional, in the field order of VitalsRecord: a frozen dataclass built by keyword costs a
     # third more, and a long history builds thousands of these.
-    return VitalsRecord(id_, visit_id, VitalSigns(from_utc_iso(taken_at), sbp, dbp, hr, spo2, rr, temp_c),
-                        _SOURCES[source], _alerts(alerts), bool(is_baseline), from_utc_iso(entered_at), by_login,
-                        corrects_id, bool(entered_in_error))
+    return VitalsRecord(
+        id_,
+        visit_id,
+        VitalSigns(from_utc_iso(taken_at), sbp, dbp, hr, spo2, rr, temp_c),
+        _SOURCES[source],
+        _alerts(alerts),
+        bool(is_baseline),
+        from_utc_iso(entered_at),
+        by_login,
+        corrects_id,
+        bool(entered_in_error),
+    )
 
 
 def draft(store: Store, visit_id: int, user_id: int, field: str) -> str:
     """The unsaved text a nurse left in a field, or an empty string."""
-    row = store.one("SELECT text FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?",
-                    (visit_id, user_id, field))
+    row = store.one(
+        "SELECT text FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?", (visit_id, user_id, field)
+    )
     return str(row[0]) if row else ""
-
 
 
 def current_phase(store: Store, visit_id: int) -> Phase:
@@ -113,18 +132,19 @@ _SUMMARY = """
 
 def _latest_vitals(store: Store, visit_id: int) -> VitalsRecord | None:
     row = store.one(_CURRENT_VITALS + " ORDER BY v.taken_at DESC, v.id DESC LIMIT 1", (visit_id,))
-    return _vitals_record(row) if row else None
+    return vitals_record(row) if row else None
 
 
 def unacknowledged_alerts(store: Store, visit_id: int) -> list[VitalsRecord]:
     """Current readings with alerts that no one has acknowledged yet."""
     rows = store.all(
-        _CURRENT_VITALS + f""" AND v.alerts != '' AND NOT EXISTS (SELECT 1 FROM acknowledgements a
+        _CURRENT_VITALS
+        + f""" AND v.alerts != '' AND NOT EXISTS (SELECT 1 FROM acknowledgements a
         WHERE a.visit_id = v.visit_id AND a.subject = '{ALERT_SUBJECT}' AND a.subject_id = v.id)
         ORDER BY v.taken_at, v.id""",
         (visit_id,),
     )
-    return [_vitals_record(r) for r in rows]
+    return [vitals_record(r) for r in rows]
 
 
 def _row(store: Store, row: sqlite3.Row, *, with_readings: bool) -> VisitRow:
@@ -162,15 +182,18 @@ def _row(store: Store, row: sqlite3.Row, *, with_readings: bool) -> VisitRow:
 
 def on_date(store: Store, day: date, *, with_readings: bool = True) -> list[VisitRow]:
     """Every visit booked for ``day``, by chair."""
-    rows = store.all(_SUMMARY + " WHERE v.scheduled_date = ? ORDER BY v.chair IS NULL, v.chair, v.id",
-                     (day.isoformat(),))
+    rows = store.all(
+        _SUMMARY + " WHERE v.scheduled_date = ? ORDER BY v.chair IS NULL, v.chair, v.id", (day.isoformat(),)
+    )
     return [_row(store, r, with_readings=with_readings) for r in rows]
 
 
 def between(store: Store, first: date, last: date) -> list[VisitRow]:
     """Visits booked from ``first`` to ``last`` inclusive, without readings (for lists and exports)."""
-    rows = store.all(_SUMMARY + " WHERE v.scheduled_date BETWEEN ? AND ? ORDER BY v.scheduled_date, v.chair, v.id",
-                     (first.isoformat(), last.isoformat()))
+    rows = store.all(
+        _SUMMARY + " WHERE v.scheduled_date BETWEEN ? AND ? ORDER BY v.scheduled_date, v.chair, v.id",
+        (first.isoformat(), last.isoformat()),
+    )
     return [_row(store, r, with_readings=False) for r in rows]
 
 
@@ -198,96 +221,11 @@ def rows_by_id(store: Store, visit_ids: Iterable[int]) -> list[VisitRow]:
     wanted = sorted(set(visit_ids))
     if not wanted:
         return []
-    found = store.all(_SUMMARY + f" WHERE v.id {_IN} ORDER BY v.id", (json.dumps(wanted),))
+    found = store.all(_SUMMARY + f" WHERE v.id {IN_IDS} ORDER BY v.id", (json.dumps(wanted),))
     if len(found) != len(wanted):
         missing = sorted(set(wanted) - {int(r["id"]) for r in found})
         raise NotFound(f"no visit with id {missing[0]}")
     return [_row(store, r, with_readings=False) for r in found]
-
-
-def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
-    """Everything recorded about one visit."""
-    return details(store, [row(store, visit_id)])[0]
-
-
-def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
-    """Run ``sql`` (which selects ``visit_id``) for every visit in the JSON id list, grouped by visit."""
-    groups: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for found in store.all(sql, (ids,)):
-        groups[found["visit_id"]].append(found)
-    return groups
-
-
-_IN = "IN (SELECT value FROM json_each(?))"
-
-
-def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, VisitTimes]]:
-    """Everything recorded about several visits, one query per kind of record for all of them.
-
-    A patient's whole history is read this way: the cost grows with the rows read, not
-    with the number of visits times the number of tables.
-    """
-    if not rows:
-        return []
-    ids = json.dumps([r.summary.id for r in rows])
-    events = _grouped(store, "SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by"
-                             f" WHERE e.visit_id {_IN} ORDER BY e.id", ids)
-    weights = _grouped(store, f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids)
-    doses = _grouped(store, f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN}"
-                            " ORDER BY d.id", ids)
-    vitals = _grouped(store, """SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
-        WHERE v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)"""
-                      f" AND v.visit_id {_IN} ORDER BY v.taken_at, v.id", ids)
-    checklist = _grouped(store, f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
-        WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
-        AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""", ids)
-    notes = _grouped(store, f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
-        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""", ids)
-    acks = _grouped(store, "SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by"
-                           f" WHERE a.visit_id {_IN} ORDER BY a.id", ids)
-    scores = _grouped(store, "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-                             f" WHERE s.visit_id {_IN} ORDER BY s.taken_at, s.id", ids)
-    adverse = _grouped(store, "SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
-                              f" WHERE a.visit_id {_IN} ORDER BY a.onset_at, a.id", ids)
-    given = _grouped(store, "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
-                            f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id", ids)
-    result: list[tuple[VisitDetail, VisitTimes]] = []
-    for base in rows:
-        vid = base.summary.id
-        dose_rows = doses.get(vid)
-        dose = None
-        if dose_rows:
-            d = dose_rows[-1]
-            dose = DoseRecord(d["id"], d["mg_per_kg"], d["weight_kg"], d["dose_mg"], d["concentration_mg_per_ml"],
-                              d["volume_ml"], d["duration_min"], d["rate_ml_per_h"], d["drug"], d["route"],
-                              d["lot_number"], from_utc_iso(d["at"]), d["login"])
-        weight_rows = weights.get(vid)
-        detail_ = VisitDetail(
-            summary=base.summary,
-            events=tuple(PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
-                         for r in events.get(vid, ())),
-            weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,
-            dose=dose,
-            vitals=tuple(_vitals_record(r) for r in vitals.get(vid, ())),
-            checklist=tuple(ChecklistEntry(r["checklist"], r["item_key"], bool(r["checked"]), r["note"],
-                                           from_utc_iso(r["at"]), r["login"]) for r in checklist.get(vid, ())),
-            notes=tuple(NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
-                        for r in notes.get(vid, ())),
-            acknowledgements=tuple(Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"],
-                                                   from_utc_iso(r["at"]), r["login"]) for r in acks.get(vid, ())),
-            scores=tuple(ScoreRecord(r["id"], r["scale"], r["total"],
-                                     tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items()))
-                                     if r["items"] else (),
-                                     from_utc_iso(r["taken_at"]), r["login"]) for r in scores.get(vid, ())),
-            adverse_events=tuple(AdverseEvent(r["id"], AdverseEventKind(r["kind"]), r["description"],
-                                              from_utc_iso(r["onset_at"]), from_utc_iso(r["at"]), r["login"])
-                                 for r in adverse.get(vid, ())),
-            interventions=tuple(Intervention(r["id"], r["drug"], r["dose"], Route(r["route"]),
-                                             from_utc_iso(r["given_at"]), r["note"], r["adverse_event_id"],
-                                             from_utc_iso(r["at"]), r["login"]) for r in given.get(vid, ())),
-        )
-        result.append((detail_, base.times))
-    return result
 
 
 def previous_dose_mg_per_kg(store: Store, patient_id: int, before_visit_id: int) -> float | None:
@@ -310,11 +248,12 @@ def previous_dose_mg_per_kg(store: Store, patient_id: int, before_visit_id: int)
 
 def vitals_by_id(store: Store, vitals_id: int) -> VitalsRecord:
     """One stored reading."""
-    found = store.one("SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by"
-                      " WHERE v.id = ?", (vitals_id,))
+    found = store.one(
+        "SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by WHERE v.id = ?", (vitals_id,)
+    )
     if found is None:
         raise NotFound(f"no vitals reading with id {vitals_id}")
-    return _vitals_record(found)
+    return vitals_record(found)
 
 
 def acknowledged(store: Store, visit_id: int, subject: str, subject_id: int | None = None) -> bool:
@@ -322,8 +261,10 @@ def acknowledged(store: Store, visit_id: int, subject: str, subject_id: int | No
     if subject_id is None:
         found = store.one("SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ?", (visit_id, subject))
     else:
-        found = store.one("SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ? AND subject_id = ?",
-                          (visit_id, subject, subject_id))
+        found = store.one(
+            "SELECT 1 FROM acknowledgements WHERE visit_id = ? AND subject = ? AND subject_id = ?",
+            (visit_id, subject, subject_id),
+        )
     return found is not None
 
 

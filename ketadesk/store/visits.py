@@ -10,25 +10,30 @@ re-exported here, so callers keep one module per aggregate.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 
 from ketadesk.core.dosing import DosePlan
-from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
 from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
+from ketadesk.store.visit_charting import (
+    add_acknowledgement,
+    add_adverse_event,
+    add_intervention,
+    add_note,
+    add_score,
+    save_draft,
+)
+from ketadesk.store.visit_details import detail, details
 from ketadesk.store.visit_reads import (
     ALERT_SUBJECT,
     VisitRow,
     acknowledged,
     between,
     current_phase,
-    detail,
-    details,
     draft,
     for_patient,
     latest_scores,
@@ -74,8 +79,17 @@ __all__ = [
 ]
 
 
-def schedule(store: Store, *, patient_id: int, course_id: int | None, sequence: int | None, day: date,
-             chair: int | None, at: str, actor_id: int) -> int:
+def schedule(
+    store: Store,
+    *,
+    patient_id: int,
+    course_id: int | None,
+    sequence: int | None,
+    day: date,
+    chair: int | None,
+    at: str,
+    actor_id: int,
+) -> int:
     """Book a visit and open its phase timeline at "scheduled"."""
     with store.transaction():
         cursor = store.execute(
@@ -84,10 +98,19 @@ def schedule(store: Store, *, patient_id: int, course_id: int | None, sequence: 
             (patient_id, course_id, sequence, day.isoformat(), chair, at, actor_id),
         )
         visit_id = int(cursor.lastrowid or 0)
-        store.execute("INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, ?, ?, ?)",
-                      (visit_id, Phase.SCHEDULED.value, at, actor_id))
-        audit.append_text(store, at=at, actor_id=actor_id, action="schedule", entity="visit", entity_id=visit_id,
-                          after=payloads.visit_scheduled(patient_id, course_id, sequence, day.isoformat(), chair))
+        store.execute(
+            "INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, ?, ?, ?)",
+            (visit_id, Phase.SCHEDULED.value, at, actor_id),
+        )
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="schedule",
+            entity="visit",
+            entity_id=visit_id,
+            after=payloads.visit_scheduled(patient_id, course_id, sequence, day.isoformat(), chair),
+        )
     return visit_id
 
 
@@ -97,25 +120,44 @@ def move(store: Store, visit_id: int, *, day: date, chair: int | None, at: str, 
         row = store.one("SELECT scheduled_date, chair FROM visits WHERE id = ?", (visit_id,))
         if row is None:
             raise NotFound(f"no visit with id {visit_id}")
-        store.execute("UPDATE visits SET scheduled_date = ?, chair = ? WHERE id = ?",
-                      (day.isoformat(), chair, visit_id))
-        audit.append(store, at=at, actor_id=actor_id, action="move", entity="visit", entity_id=visit_id,
-                     before={"date": row["scheduled_date"], "chair": row["chair"]},
-                     after={"date": day.isoformat(), "chair": chair})
+        store.execute(
+            "UPDATE visits SET scheduled_date = ?, chair = ? WHERE id = ?", (day.isoformat(), chair, visit_id)
+        )
+        audit.append(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="move",
+            entity="visit",
+            entity_id=visit_id,
+            before={"date": row["scheduled_date"], "chair": row["chair"]},
+            after={"date": day.isoformat(), "chair": chair},
+        )
 
 
 def add_event(store: Store, visit_id: int, phase: Phase, *, at: str, actor_id: int, reason: str = "") -> None:
     """Append a phase step."""
     with store.transaction():
         before = current_phase(store, visit_id)
-        store.execute("INSERT INTO visit_events (visit_id, phase, at, by, reason) VALUES (?, ?, ?, ?, ?)",
-                      (visit_id, phase.value, at, actor_id, reason))
-        audit.append_text(store, at=at, actor_id=actor_id, action="phase", entity="visit", entity_id=visit_id,
-                          before=payloads.phase_before(before.value), after=payloads.phase_after(phase.value, reason))
+        store.execute(
+            "INSERT INTO visit_events (visit_id, phase, at, by, reason) VALUES (?, ?, ?, ?, ?)",
+            (visit_id, phase.value, at, actor_id, reason),
+        )
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="phase",
+            entity="visit",
+            entity_id=visit_id,
+            before=payloads.phase_before(before.value),
+            after=payloads.phase_after(phase.value, reason),
+        )
 
 
-def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, checked: bool, note: str, *,
-                  at: str, actor_id: int) -> int:
+def add_checklist(
+    store: Store, visit_id: int, checklist: str, item_key: str, checked: bool, note: str, *, at: str, actor_id: int
+) -> int:
     """Record one answer to a checklist item; the latest answer per item counts."""
     with store.transaction():
         cursor = store.execute(
@@ -124,19 +166,34 @@ def add_checklist(store: Store, visit_id: int, checklist: str, item_key: str, ch
             (visit_id, checklist, item_key, int(checked), note, at, actor_id),
         )
         entry_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="checklist", entity="visit", entity_id=visit_id,
-                          after=payloads.checklist_answer(checklist, item_key, checked, note))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="checklist",
+            entity="visit",
+            entity_id=visit_id,
+            after=payloads.checklist_answer(checklist, item_key, checked, note),
+        )
     return entry_id
 
 
 def add_weight(store: Store, visit_id: int, weight_kg: float, *, at: str, actor_id: int) -> int:
     """Record today's weight."""
     with store.transaction():
-        cursor = store.execute("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, ?, ?, ?)",
-                               (visit_id, weight_kg, at, actor_id))
+        cursor = store.execute(
+            "INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, ?, ?, ?)", (visit_id, weight_kg, at, actor_id)
+        )
         row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="weight", entity="visit", entity_id=visit_id,
-                          after=payloads.weight(weight_kg))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="weight",
+            entity="visit",
+            entity_id=visit_id,
+            after=payloads.weight(weight_kg),
+        )
     return row_id
 
 
@@ -150,14 +207,31 @@ def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: 
             (visit_id, *values.values(), at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="dose", entity="visit", entity_id=visit_id,
-                          after=payloads.dose(plan))
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="dose",
+            entity="visit",
+            entity_id=visit_id,
+            after=payloads.dose(plan),
+        )
     return row_id
 
 
-def add_vitals(store: Store, visit_id: int, vitals: VitalSigns, *, source: Source, alerts: Iterable[AlertKind],
-               is_baseline: bool, at: str, actor_id: int, corrects_id: int | None = None,
-               entered_in_error: bool = False) -> int:
+def add_vitals(
+    store: Store,
+    visit_id: int,
+    vitals: VitalSigns,
+    *,
+    source: Source,
+    alerts: Iterable[AlertKind],
+    is_baseline: bool,
+    at: str,
+    actor_id: int,
+    corrects_id: int | None = None,
+    entered_in_error: bool = False,
+) -> int:
     """Save one set of vitals with the alerts it raised."""
     from ketadesk.core.clock import to_utc_iso
 
@@ -168,101 +242,45 @@ def add_vitals(store: Store, visit_id: int, vitals: VitalSigns, *, source: Sourc
             """INSERT INTO vitals (visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline,
                entered_at, entered_by, corrects_id, entered_in_error)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (visit_id, taken, vitals.sbp, vitals.dbp, vitals.hr, vitals.spo2, vitals.rr, vitals.temp_c, source.value,
-             alert_text, int(is_baseline), at, actor_id, corrects_id, int(entered_in_error)),
+            (
+                visit_id,
+                taken,
+                vitals.sbp,
+                vitals.dbp,
+                vitals.hr,
+                vitals.spo2,
+                vitals.rr,
+                vitals.temp_c,
+                source.value,
+                alert_text,
+                int(is_baseline),
+                at,
+                actor_id,
+                corrects_id,
+                int(entered_in_error),
+            ),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="correct_vitals" if corrects_id else "vitals",
-                          entity="vitals", entity_id=row_id,
-                          after=payloads.vitals(visit_id, taken, vitals.sbp, vitals.dbp, vitals.hr, vitals.spo2,
-                                                vitals.rr, vitals.temp_c, alert_text, is_baseline, corrects_id,
-                                                entered_in_error))
-    return row_id
-
-
-def add_note(store: Store, visit_id: int, kind: str, text: str, *, at: str, actor_id: int,
-             corrects_id: int | None = None) -> int:
-    """Save a time-stamped note."""
-    with store.transaction():
-        cursor = store.execute(
-            "INSERT INTO notes (visit_id, kind, text, at, by, corrects_id) VALUES (?, ?, ?, ?, ?, ?)",
-            (visit_id, kind, text, at, actor_id, corrects_id),
+        audit.append_text(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action="correct_vitals" if corrects_id else "vitals",
+            entity="vitals",
+            entity_id=row_id,
+            after=payloads.vitals(
+                visit_id,
+                taken,
+                vitals.sbp,
+                vitals.dbp,
+                vitals.hr,
+                vitals.spo2,
+                vitals.rr,
+                vitals.temp_c,
+                alert_text,
+                is_baseline,
+                corrects_id,
+                entered_in_error,
+            ),
         )
-        row_id = int(cursor.lastrowid or 0)
-        audit.append(store, at=at, actor_id=actor_id, action="note", entity="note", entity_id=row_id,
-                     after={"visit_id": visit_id, "kind": kind, "text": text, "corrects": corrects_id})
     return row_id
-
-
-def add_acknowledgement(store: Store, visit_id: int, subject: str, subject_id: int | None, note: str, *,
-                        at: str, actor_id: int) -> int:
-    """Record that a clinician saw an alert or approved an override, and what they did."""
-    with store.transaction():
-        cursor = store.execute(
-            "INSERT INTO acknowledgements (visit_id, subject, subject_id, note, at, by) VALUES (?, ?, ?, ?, ?, ?)",
-            (visit_id, subject, subject_id, note, at, actor_id),
-        )
-        row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="acknowledge", entity="visit", entity_id=visit_id,
-                          after=payloads.acknowledgement(subject, subject_id, note))
-    return row_id
-
-
-def add_score(store: Store, visit_id: int, scale: str, total: int, items: dict[str, int] | None, *, taken_at: str,
-              at: str, actor_id: int) -> int:
-    """Save a bedside scale score (MOAA/S, RASS, CADSS-6, Aldrete)."""
-    items_text = json.dumps(items, sort_keys=True) if items else ""
-    with store.transaction():
-        cursor = store.execute(
-            "INSERT INTO scores (visit_id, scale, total, items, taken_at, by) VALUES (?, ?, ?, ?, ?, ?)",
-            (visit_id, scale, total, items_text, taken_at, actor_id),
-        )
-        row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="score", entity="visit", entity_id=visit_id,
-                          after=payloads.score(scale, total, items, taken_at))
-    return row_id
-
-
-def add_adverse_event(store: Store, visit_id: int, kind: AdverseEventKind, description: str, *, onset_at: str,
-                      at: str, actor_id: int) -> int:
-    """Record an adverse event."""
-    with store.transaction():
-        cursor = store.execute(
-            "INSERT INTO adverse_events (visit_id, kind, description, onset_at, at, by) VALUES (?, ?, ?, ?, ?, ?)",
-            (visit_id, kind.value, description, onset_at, at, actor_id),
-        )
-        row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="adverse_event", entity="visit",
-                          entity_id=visit_id, after=payloads.adverse_event(row_id, kind.value, description, onset_at))
-    return row_id
-
-
-def add_intervention(store: Store, visit_id: int, *, drug: str, dose: str, route: Route, given_at: str, note: str,
-                     adverse_event_id: int | None, at: str, actor_id: int) -> int:
-    """Record a medicine or measure given during the visit."""
-    with store.transaction():
-        cursor = store.execute(
-            "INSERT INTO interventions (visit_id, adverse_event_id, drug, dose, route, given_at, note, at, by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (visit_id, adverse_event_id, drug, dose, route.value, given_at, note, at, actor_id),
-        )
-        row_id = int(cursor.lastrowid or 0)
-        audit.append_text(store, at=at, actor_id=actor_id, action="intervention", entity="visit",
-                          entity_id=visit_id, after=payloads.intervention(row_id, drug, dose, route.value, given_at,
-                                                                          note, adverse_event_id))
-    return row_id
-
-
-def save_draft(store: Store, visit_id: int, user_id: int, field: str, text: str, *, at: str) -> None:
-    """Keep what a nurse is typing, replacing the previous draft (scratch, not record: not audited)."""
-    with store.transaction():
-        if text:
-            store.execute(
-                "INSERT INTO drafts (visit_id, user_id, field, text, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (visit_id, user_id, field) DO UPDATE SET text = excluded.text,"
-                " updated_at = excluded.updated_at",
-                (visit_id, user_id, field, text, at),
-            )
-        else:
-            store.execute("DELETE FROM drafts WHERE visit_id = ? AND user_id = ? AND field = ?",
-                          (visit_id, user_id, field))

@@ -34,8 +34,9 @@ def protocol() -> Protocol:
     return load_protocol(default_protocol_text())
 
 
-def _load(path: Path, protocol: Protocol,
-          spec: clinic_gen.BulkSpec) -> tuple[clinic_gen.Progress, list[clinic_gen.Progress]]:
+def _load(
+    path: Path, protocol: Protocol, spec: clinic_gen.BulkSpec
+) -> tuple[clinic_gen.Progress, list[clinic_gen.Progress]]:
     store = open_store(path)
     try:
         steps = list(clinic_gen.generate(store, protocol, spec))
@@ -90,9 +91,22 @@ def test_row_counts_match_the_spec_and_the_progress(tiny: tuple[Path, clinic_gen
 def test_every_record_row_has_its_audit_row(tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """One audit row per write, as through the clinic API (a booking's visit and its first event share one)."""
     c = tiny[1].counts
-    expected = (c["users"] + c["patient_revisions"] + c["courses"] + c["visits"] + (c["visit_events"] - c["visits"])
-                + c["weights"] + c["doses"] + c["vitals"] + c["acknowledgements"] + c["scores"]
-                + c["checklist_entries"] + c["adverse_events"] + c["interventions"] + c["signatures"])
+    expected = (
+        c["users"]
+        + c["patient_revisions"]
+        + c["courses"]
+        + c["visits"]
+        + (c["visit_events"] - c["visits"])
+        + c["weights"]
+        + c["doses"]
+        + c["vitals"]
+        + c["acknowledgements"]
+        + c["scores"]
+        + c["checklist_entries"]
+        + c["adverse_events"]
+        + c["interventions"]
+        + c["signatures"]
+    )
     assert c["audit"] == expected
 
 
@@ -117,7 +131,8 @@ def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, cli
     """A patient's history holds all of their visits, and finished visits carry their readings and dose."""
     with closing(sqlite3.connect(tiny[0])) as conn:
         patient_id, visits = conn.execute(
-            "SELECT patient_id, count(*) FROM visits GROUP BY patient_id ORDER BY 2 DESC LIMIT 1").fetchone()
+            "SELECT patient_id, count(*) FROM visits GROUP BY patient_id ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
     history = clinic.patients.history(patient_id)
     assert len(history.visits) == visits
     assert len(history.courses) == 1
@@ -130,15 +145,24 @@ def test_patient_history_loads_every_visit(clinic: Clinic, tiny: tuple[Path, cli
 def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tuple[Path, clinic_gen.Progress]) -> None:
     """Every visit discharged before the last two days is signed by a physician; the recent ones wait."""
     with closing(sqlite3.connect(tiny[0])) as conn:
-        discharged = dict(conn.execute("SELECT e.visit_id, v.scheduled_date FROM visit_events e"
-                                       " JOIN visits v ON v.id = e.visit_id WHERE e.phase = 'discharged'").fetchall())
-        signed = dict(conn.execute(
-            "SELECT s.visit_id, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
-            " JOIN visit_events e ON e.visit_id = s.visit_id AND e.phase = 'signed'"
-            " WHERE s.addendum_id IS NULL AND s.meaning = e.reason AND s.signed_at = e.at").fetchall())
-        delays = conn.execute("SELECT s.signed_at, e.at, v.scheduled_date FROM signatures s JOIN visits v"
-                              " ON v.id = s.visit_id JOIN visit_events e"
-                              " ON e.visit_id = s.visit_id AND e.phase = 'discharged'").fetchall()
+        discharged = dict(
+            conn.execute(
+                "SELECT e.visit_id, v.scheduled_date FROM visit_events e"
+                " JOIN visits v ON v.id = e.visit_id WHERE e.phase = 'discharged'"
+            ).fetchall()
+        )
+        signed = dict(
+            conn.execute(
+                "SELECT s.visit_id, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
+                " JOIN visit_events e ON e.visit_id = s.visit_id AND e.phase = 'signed'"
+                " WHERE s.addendum_id IS NULL AND s.meaning = e.reason AND s.signed_at = e.at"
+            ).fetchall()
+        )
+        delays = conn.execute(
+            "SELECT s.signed_at, e.at, v.scheduled_date FROM signatures s JOIN visits v"
+            " ON v.id = s.visit_id JOIN visit_events e"
+            " ON e.visit_id = s.visit_id AND e.phase = 'discharged'"
+        ).fetchall()
     first_unsigned = (NOW.astimezone().date() - timedelta(days=clinic_gen.UNSIGNED_DAYS)).isoformat()
     assert set(signed) == {v for v, day in discharged.items() if day < first_unsigned}
     assert set(signed.values()) <= {login for login, _, _ in vocabulary.PHYSICIANS}
@@ -154,27 +178,46 @@ def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tup
     assert 0 < clinic.signing.awaiting_count() == len(waiting) <= TINY.today_visits
 
 
-def test_signatures_verify_and_their_audit_rows_match_the_api(clinic: Clinic,
-                                                               tiny: tuple[Path, clinic_gen.Progress]) -> None:
+def test_signatures_verify_and_their_audit_rows_match_the_api(
+    clinic: Clinic, tiny: tuple[Path, clinic_gen.Progress]
+) -> None:
     """Each generated signature seals the visit as stored, and is audited as Clinic.seal_visit audits it."""
     assert clinic.signing.problems() == []
     with closing(sqlite3.connect(tiny[0])) as conn:
         signature_id, visit_id, signer_id, at, sealed = conn.execute(
-            "SELECT id, visit_id, signer_id, signed_at, content_hash FROM signatures ORDER BY id LIMIT 1").fetchone()
-        rows = conn.execute("SELECT actor_id, action, entity, entity_id, before, after FROM audit"
-                            " WHERE at = ? AND entity_id = ? ORDER BY id", (at, visit_id)).fetchall()
+            "SELECT id, visit_id, signer_id, signed_at, content_hash FROM signatures ORDER BY id LIMIT 1"
+        ).fetchone()
+        rows = conn.execute(
+            "SELECT actor_id, action, entity, entity_id, before, after FROM audit"
+            " WHERE at = ? AND entity_id = ? ORDER BY id",
+            (at, visit_id),
+        ).fetchall()
     assert rows == [
-        (signer_id, "sign", "visit", visit_id, None,
-         audit._canonical({"signature_id": signature_id, "addendum_id": None, "meaning": VISIT_MEANING,
-                           "content_hash": sealed})),
-        (signer_id, "phase", "visit", visit_id, audit._canonical({"phase": "discharged"}),
-         audit._canonical({"phase": "signed", "reason": VISIT_MEANING})),
+        (
+            signer_id,
+            "sign",
+            "visit",
+            visit_id,
+            None,
+            audit._canonical(
+                {"signature_id": signature_id, "addendum_id": None, "meaning": VISIT_MEANING, "content_hash": sealed}
+            ),
+        ),
+        (
+            signer_id,
+            "phase",
+            "visit",
+            visit_id,
+            audit._canonical({"phase": "discharged"}),
+            audit._canonical({"phase": "signed", "reason": VISIT_MEANING}),
+        ),
     ]
     assert sealed == content_hash(canonical_visit(clinic.visits.get(visit_id).detail))
 
 
 def test_sealed_content_that_drifts_from_the_stored_record_stops_the_load(
-        tmp_path: Path, protocol: Protocol, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, protocol: Protocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """If the loader's own view of a visit ever differs from what check will read, the next commit fails."""
     gathered = model.Sealable.text
 
@@ -186,8 +229,9 @@ def test_sealed_content_that_drifts_from_the_stored_record_stops_the_load(
         _load(tmp_path / "drift.sqlite", protocol, replace(TINY, patients=5, visits=40, vitals=400, today_visits=2))
 
 
-def test_same_spec_gives_the_same_database(tmp_path: Path, protocol: Protocol,
-                                           tiny: tuple[Path, clinic_gen.Progress]) -> None:
+def test_same_spec_gives_the_same_database(
+    tmp_path: Path, protocol: Protocol, tiny: tuple[Path, clinic_gen.Progress]
+) -> None:
     """The seeded generator is reproducible: a second load ends on the same audit hash."""
     again = tmp_path / "again.sqlite"
     _load(again, protocol, TINY)
@@ -199,8 +243,9 @@ def test_same_spec_gives_the_same_database(tmp_path: Path, protocol: Protocol,
     assert last_hash(again) == last_hash(tiny[0])
 
 
-def test_progress_is_yielded_as_chunks_commit(tmp_path: Path, protocol: Protocol,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_is_yielded_as_chunks_commit(
+    tmp_path: Path, protocol: Protocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With small chunks the generator reports rising progress, ending at every visit."""
     monkeypatch.setattr(generator, "FLUSH_ROWS", 2_000)
     _, steps = _load(tmp_path / "chunks.sqlite", protocol, TINY)
@@ -247,7 +292,20 @@ def test_refuses_a_database_with_patients(tiny: tuple[Path, clinic_gen.Progress]
 def test_fast_vitals_payload_is_the_canonical_json(temp_c: float | None, alerts: str) -> None:
     """The hand-built vitals audit payload is byte for byte what visits.add_vitals would write."""
     taken = "2026-11-27T13:57:56.000Z"
-    expected = audit._canonical({"visit_id": 12, "taken_at": taken, "sbp": 181, "dbp": 96, "hr": 88, "spo2": 97,
-                                 "rr": 14, "temp_c": temp_c, "alerts": alerts, "baseline": temp_c is not None,
-                                 "corrects": None, "entered_in_error": False})
+    expected = audit._canonical(
+        {
+            "visit_id": 12,
+            "taken_at": taken,
+            "sbp": 181,
+            "dbp": 96,
+            "hr": 88,
+            "spo2": 97,
+            "rr": 14,
+            "temp_c": temp_c,
+            "alerts": alerts,
+            "baseline": temp_c is not None,
+            "corrects": None,
+            "entered_in_error": False,
+        }
+    )
     assert payloads.vitals(12, taken, 181, 96, 88, 97, 14, temp_c, alerts, temp_c is not None) == expected

@@ -36,10 +36,26 @@ from ketadesk.store.db import Store, open_store
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 # Small, but with every kind of write: revisions, cancellations, adverse events with what was
 # given, checklist answers, acknowledged alerts and signatures (the test checks it has them all).
-SPEC = clinic_gen.BulkSpec(patients=12, visits=120, vitals=3_000, years=2, now=NOW, today_visits=4,
-                           checklists=True, seed=7)
-EVERY_WRITE = {"create", "register", "revise", "plan", "schedule", "phase", "weight", "dose", "vitals",
-               "acknowledge", "score", "adverse_event", "intervention", "checklist", "sign"}
+SPEC = clinic_gen.BulkSpec(
+    patients=12, visits=120, vitals=3_000, years=2, now=NOW, today_visits=4, checklists=True, seed=7
+)
+EVERY_WRITE = {
+    "create",
+    "register",
+    "revise",
+    "plan",
+    "schedule",
+    "phase",
+    "weight",
+    "dose",
+    "vitals",
+    "acknowledge",
+    "score",
+    "adverse_event",
+    "intervention",
+    "checklist",
+    "sign",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,21 +65,34 @@ def protocol() -> Protocol:
 
 
 def _patient(snapshot: dict[str, Any]) -> Patient:
-    return Patient(**{**snapshot, "date_of_birth": date.fromisoformat(snapshot["date_of_birth"]),
-                      "sex": Sex(snapshot["sex"]), "diagnoses": tuple(Diagnosis(d) for d in snapshot["diagnoses"])})
+    return Patient(
+        **{
+            **snapshot,
+            "date_of_birth": date.fromisoformat(snapshot["date_of_birth"]),
+            "sex": Sex(snapshot["sex"]),
+            "diagnoses": tuple(Diagnosis(d) for d in snapshot["diagnoses"]),
+        }
+    )
 
 
 def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> set[str]:
     """Make every generated write again through the normal store functions; return the actions seen."""
     seen: set[str] = set()
     for at, actor, action, entity_id, after_text in generated.execute(
-            "SELECT at, actor_id, action, entity_id, after FROM audit ORDER BY id"):
+        "SELECT at, actor_id, action, entity_id, after FROM audit ORDER BY id"
+    ):
         seen.add(action)
         a: dict[str, Any] = json.loads(after_text)
         if action == "create":
-            users.create(store, login=a["login"], display_name=a["display_name"], credentials=a["credentials"],
-                         roles=frozenset(Role(r) for r in a["roles"].split(",")), at=at,
-                         actor_id=None if actor == entity_id else actor)
+            users.create(
+                store,
+                login=a["login"],
+                display_name=a["display_name"],
+                credentials=a["credentials"],
+                roles=frozenset(Role(r) for r in a["roles"].split(",")),
+                at=at,
+                actor_id=None if actor == entity_id else actor,
+            )
         elif action == "register":
             patients.register(store, _patient(a), at=at, actor_id=actor)
         elif action == "revise":
@@ -71,11 +100,18 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
         elif action == "plan":
             template = protocol.template(None)
             assert template.key == a["template"]
-            courses.create(store, a["patient_id"], template, date.fromisoformat(a["start_date"]), at=at,
-                           actor_id=actor)
+            courses.create(store, a["patient_id"], template, date.fromisoformat(a["start_date"]), at=at, actor_id=actor)
         elif action == "schedule":
-            visits.schedule(store, patient_id=a["patient_id"], course_id=a["course_id"], sequence=a["sequence"],
-                            day=date.fromisoformat(a["date"]), chair=a["chair"], at=at, actor_id=actor)
+            visits.schedule(
+                store,
+                patient_id=a["patient_id"],
+                course_id=a["course_id"],
+                sequence=a["sequence"],
+                day=date.fromisoformat(a["date"]),
+                chair=a["chair"],
+                at=at,
+                actor_id=actor,
+            )
         elif action == "phase":
             visits.add_event(store, entity_id, Phase(a["phase"]), at=at, actor_id=actor, reason=a["reason"])
         elif action == "weight":
@@ -84,31 +120,60 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
             visits.add_dose(store, entity_id, DosePlan(rate_mg_per_h=0.0, **a), at=at, actor_id=actor)
         elif action == "vitals":
             source = generated.execute("SELECT source FROM vitals WHERE id = ?", (entity_id,)).fetchone()[0]
-            reading = VitalSigns(from_utc_iso(a["taken_at"]), a["sbp"], a["dbp"], a["hr"], a["spo2"], a["rr"],
-                                 a["temp_c"])
-            visits.add_vitals(store, a["visit_id"], reading, source=Source(source),
-                              alerts=[AlertKind(k) for k in a["alerts"].split(",") if k], is_baseline=a["baseline"],
-                              at=at, actor_id=actor, corrects_id=a["corrects"],
-                              entered_in_error=a["entered_in_error"])
+            reading = VitalSigns(
+                from_utc_iso(a["taken_at"]), a["sbp"], a["dbp"], a["hr"], a["spo2"], a["rr"], a["temp_c"]
+            )
+            visits.add_vitals(
+                store,
+                a["visit_id"],
+                reading,
+                source=Source(source),
+                alerts=[AlertKind(k) for k in a["alerts"].split(",") if k],
+                is_baseline=a["baseline"],
+                at=at,
+                actor_id=actor,
+                corrects_id=a["corrects"],
+                entered_in_error=a["entered_in_error"],
+            )
         elif action == "acknowledge":
-            visits.add_acknowledgement(store, entity_id, a["subject"], a["subject_id"], a["note"], at=at,
-                                       actor_id=actor)
+            visits.add_acknowledgement(
+                store, entity_id, a["subject"], a["subject_id"], a["note"], at=at, actor_id=actor
+            )
         elif action == "score":
-            visits.add_score(store, entity_id, a["scale"], a["total"], a["items"], taken_at=a["taken_at"], at=at,
-                             actor_id=actor)
+            visits.add_score(
+                store, entity_id, a["scale"], a["total"], a["items"], taken_at=a["taken_at"], at=at, actor_id=actor
+            )
         elif action == "adverse_event":
-            visits.add_adverse_event(store, entity_id, AdverseEventKind(a["kind"]), a["description"],
-                                     onset_at=a["onset_at"], at=at, actor_id=actor)
+            visits.add_adverse_event(
+                store,
+                entity_id,
+                AdverseEventKind(a["kind"]),
+                a["description"],
+                onset_at=a["onset_at"],
+                at=at,
+                actor_id=actor,
+            )
         elif action == "intervention":
-            visits.add_intervention(store, entity_id, drug=a["drug"], dose=a["dose"], route=Route(a["route"]),
-                                    given_at=a["given_at"], note=a["note"], adverse_event_id=a["adverse_event_id"],
-                                    at=at, actor_id=actor)
+            visits.add_intervention(
+                store,
+                entity_id,
+                drug=a["drug"],
+                dose=a["dose"],
+                route=Route(a["route"]),
+                given_at=a["given_at"],
+                note=a["note"],
+                adverse_event_id=a["adverse_event_id"],
+                at=at,
+                actor_id=actor,
+            )
         elif action == "checklist":
-            visits.add_checklist(store, entity_id, a["checklist"], a["item"], a["checked"], a["note"], at=at,
-                                 actor_id=actor)
+            visits.add_checklist(
+                store, entity_id, a["checklist"], a["item"], a["checked"], a["note"], at=at, actor_id=actor
+            )
         elif action == "sign":
-            name, credentials = generated.execute("SELECT printed_name, credentials FROM signatures WHERE id = ?",
-                                                  (a["signature_id"],)).fetchone()
+            name, credentials = generated.execute(
+                "SELECT printed_name, credentials FROM signatures WHERE id = ?", (a["signature_id"],)
+            ).fetchone()
             signature = Signature(name, credentials, a["meaning"], from_utc_iso(at), a["content_hash"])
             signatures.add_signature(store, entity_id, a["addendum_id"], signature, signer_id=actor, at=at)
         else:
@@ -122,14 +187,16 @@ def _dump(path: Path) -> dict[str, list[tuple[tuple[str, object], ...]]]:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         dumped: dict[str, list[tuple[tuple[str, object], ...]]] = {}
         for table in tables:
-            sql = (f"SELECT migration_set, name FROM {table} ORDER BY rowid" if table == "_sqlite_migrations"
-                   else f"SELECT * FROM {table} ORDER BY rowid")
+            sql = (
+                f"SELECT migration_set, name FROM {table} ORDER BY rowid"
+                if table == "_sqlite_migrations"
+                else f"SELECT * FROM {table} ORDER BY rowid"
+            )
             dumped[table] = [tuple((type(v).__name__, v) for v in row) for row in conn.execute(sql)]
         return dumped
 
 
-def test_generated_clinic_replayed_through_the_store_functions_is_identical(tmp_path: Path,
-                                                                            protocol: Protocol) -> None:
+def test_generated_clinic_replayed_through_the_store_functions_is_identical(tmp_path: Path, protocol: Protocol) -> None:
     """Every row and audit payload the generator writes is byte for byte what the normal store writes make."""
     generated_path, replayed_path = tmp_path / "generated.sqlite", tmp_path / "replayed.sqlite"
     store = open_store(generated_path)

@@ -61,16 +61,24 @@ def system(store: Store, at: Callable[[float], str]) -> User:
 @pytest.fixture
 def nurse(store: Store, system: User, at: Callable[[float], str]) -> User:
     """A nurse who does the charting in most tests."""
-    return users.create(store, login="nurse.ada", display_name="Ada Nurse", credentials="RN",
-                        roles=frozenset({Role.NURSE}), at=at(0), actor_id=system.id)
+    return users.create(
+        store,
+        login="nurse.ada",
+        display_name="Ada Nurse",
+        credentials="RN",
+        roles=frozenset({Role.NURSE}),
+        at=at(0),
+        actor_id=system.id,
+    )
 
 
 @pytest.fixture
 def make_patient() -> Callable[..., Patient]:
     """Build a valid patient; keyword arguments override any field."""
 
-    def build(mrn: str = "KD-0001", family_name: str = "Okafor", given_name: str = "Chiamaka",
-              **fields: Any) -> Patient:
+    def build(
+        mrn: str = "KD-0001", family_name: str = "Okafor", given_name: str = "Chiamaka", **fields: Any
+    ) -> Patient:
         values: dict[str, Any] = {
             "date_of_birth": date(1984, 6, 30),
             "sex": Sex.FEMALE,
@@ -94,8 +102,9 @@ def patient_id(store: Store, nurse: User, make_patient: Callable[..., Patient], 
 @pytest.fixture
 def visit_id(store: Store, nurse: User, patient_id: int, at: Callable[[float], str]) -> int:
     """One visit booked today in chair 1, without a course."""
-    return visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None, day=DAY, chair=1,
-                           at=at(2), actor_id=nurse.id)
+    return visits.schedule(
+        store, patient_id=patient_id, course_id=None, sequence=None, day=DAY, chair=1, at=at(2), actor_id=nurse.id
+    )
 
 
 @pytest.fixture
@@ -122,9 +131,15 @@ def dose_plan(protocol: Protocol) -> Callable[..., DosePlan]:
     """A calculated dose for ``mg_per_kg`` and ``weight_kg`` with the shipped pump settings."""
 
     def build(mg_per_kg: float = 0.5, weight_kg: float = 68.5, lot: str = "KT-2291") -> DosePlan:
-        return calculate_dose(mg_per_kg, weight_kg, concentration_mg_per_ml=protocol.concentration_mg_per_ml,
-                              duration_min=protocol.infusion_duration_min, drug=protocol.drug, route=protocol.route,
-                              lot_number=lot)
+        return calculate_dose(
+            mg_per_kg,
+            weight_kg,
+            concentration_mg_per_ml=protocol.concentration_mg_per_ml,
+            duration_min=protocol.infusion_duration_min,
+            drug=protocol.drug,
+            route=protocol.route,
+            lot_number=lot,
+        )
 
     return build
 
@@ -163,8 +178,15 @@ def last_audit() -> Callable[[Store], AuditRow]:
     def newest(store: Store) -> AuditRow:
         row = store.conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         assert row is not None, "no audit rows at all"
-        return AuditRow(row["id"], row["actor_id"], row["action"], row["entity"], row["entity_id"],
-                        _decode(row["before"]), _decode(row["after"]))
+        return AuditRow(
+            row["id"],
+            row["actor_id"],
+            row["action"],
+            row["entity"],
+            row["entity_id"],
+            _decode(row["before"]),
+            _decode(row["after"]),
+        )
 
     return newest
 

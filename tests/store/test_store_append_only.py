@@ -42,9 +42,17 @@ TARGET_COLUMN = {
 
 
 @pytest.fixture
-def full_visit(store: Store, nurse: User, patient_id: int, visit_id: int, *, at: Callable[[float], str],
-               reading: Callable[..., VitalSigns], dose_plan: Callable[..., DosePlan],
-               make_patient: Callable[..., Patient]) -> int:
+def full_visit(
+    store: Store,
+    nurse: User,
+    patient_id: int,
+    visit_id: int,
+    *,
+    at: Callable[[float], str],
+    reading: Callable[..., VitalSigns],
+    dose_plan: Callable[..., DosePlan],
+    make_patient: Callable[..., Patient],
+) -> int:
     """A visit with at least one row in every append-only table, and a course for the patient."""
     template = ScheduleTemplate("induction-6", "Six over two weeks", (3, 3), 28)
     courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
@@ -53,20 +61,38 @@ def full_visit(store: Store, nurse: User, patient_id: int, visit_id: int, *, at:
     visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
     visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
     visits.add_dose(store, visit_id, dose_plan(0.5, 67.9), at=at(7), actor_id=nurse.id)
-    visits.add_vitals(store, visit_id, reading(8), source=Source.MANUAL, alerts=[], is_baseline=True, at=at(8),
-                      actor_id=nurse.id)
+    visits.add_vitals(
+        store, visit_id, reading(8), source=Source.MANUAL, alerts=[], is_baseline=True, at=at(8), actor_id=nurse.id
+    )
     visits.add_note(store, visit_id, "observation", "Settled", at=at(9), actor_id=nurse.id)
     visits.add_acknowledgement(store, visit_id, "baseline_bp", None, "Seen", at=at(10), actor_id=nurse.id)
     visits.add_score(store, visit_id, "rass", 0, None, taken_at=at(10), at=at(11), actor_id=nurse.id)
-    event = visits.add_adverse_event(store, visit_id, AdverseEventKind.NAUSEA, "Mild", onset_at=at(11), at=at(11),
-                                     actor_id=nurse.id)
-    visits.add_intervention(store, visit_id, drug="Ondansetron", dose="4 mg", route=Route.IV, given_at=at(12),
-                            note="", adverse_event_id=event, at=at(12), actor_id=nurse.id)
-    addendum = signatures.add_addendum(store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13),
-                                       actor_id=nurse.id)
-    signatures.add_signature(store, visit_id, addendum, Signature("Maria Santos", "RN", ADDENDUM_MEANING,
-                                                                  datetime(2025, 3, 3, tzinfo=UTC), "a" * 64),
-                             signer_id=nurse.id, at=at(13))
+    event = visits.add_adverse_event(
+        store, visit_id, AdverseEventKind.NAUSEA, "Mild", onset_at=at(11), at=at(11), actor_id=nurse.id
+    )
+    visits.add_intervention(
+        store,
+        visit_id,
+        drug="Ondansetron",
+        dose="4 mg",
+        route=Route.IV,
+        given_at=at(12),
+        note="",
+        adverse_event_id=event,
+        at=at(12),
+        actor_id=nurse.id,
+    )
+    addendum = signatures.add_addendum(
+        store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13), actor_id=nurse.id
+    )
+    signatures.add_signature(
+        store,
+        visit_id,
+        addendum,
+        Signature("Maria Santos", "RN", ADDENDUM_MEANING, datetime(2025, 3, 3, tzinfo=UTC), "a" * 64),
+        signer_id=nurse.id,
+        at=at(13),
+    )
     return visit_id
 
 
@@ -118,13 +144,17 @@ def test_refusal_through_the_store_is_a_store_error(store: Store, full_visit: in
 
 
 def test_refused_update_inside_a_transaction_rolls_back_the_whole_write(
-    store: Store, full_visit: int, nurse: User, count: Callable[[Store, str], int],
+    store: Store,
+    full_visit: int,
+    nurse: User,
+    count: Callable[[Store, str], int],
 ) -> None:
     """A write that tries to overwrite a reading as part of a bigger change loses the whole change."""
     notes_before, audit_before = count(store, "notes"), count(store, "audit")
     with pytest.raises(StoreError), store.transaction():
-        visits.add_note(store, full_visit, "observation", "about to overwrite", at="2025-03-03T15:00:00.000Z",
-                        actor_id=nurse.id)
+        visits.add_note(
+            store, full_visit, "observation", "about to overwrite", at="2025-03-03T15:00:00.000Z", actor_id=nurse.id
+        )
         store.execute("UPDATE vitals SET sbp = 118")
     assert (count(store, "notes"), count(store, "audit")) == (notes_before, audit_before)
 
@@ -136,15 +166,27 @@ def test_scheduling_columns_of_a_visit_may_change(store: Store, full_visit: int)
 
 
 def test_signed_visit_refuses_new_vitals_in_the_database(
-    store: Store, full_visit: int, nurse: User, reading: Callable[..., VitalSigns], count: Callable[[Store, str], int],
+    store: Store,
+    full_visit: int,
+    nurse: User,
+    reading: Callable[..., VitalSigns],
+    count: Callable[[Store, str], int],
 ) -> None:
     """A signed visit accepts no new vitals even from code that skips the clinic's checks (CLINICAL.md)."""
     for phase in (Phase.INFUSING, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE, Phase.DISCHARGED, Phase.SIGNED):
         visits.add_event(store, full_visit, phase, at="2025-03-03T15:00:00.000Z", actor_id=nurse.id)
     before = count(store, "vitals")
     with contextlib.suppress(StoreError):
-        visits.add_vitals(store, full_visit, reading(90), source=Source.MANUAL, alerts=[], is_baseline=False,
-                          at="2025-03-03T16:00:00.000Z", actor_id=nurse.id)
+        visits.add_vitals(
+            store,
+            full_visit,
+            reading(90),
+            source=Source.MANUAL,
+            alerts=[],
+            is_baseline=False,
+            at="2025-03-03T16:00:00.000Z",
+            actor_id=nurse.id,
+        )
     assert count(store, "vitals") == before, "the database took a new reading on a signed visit"
 
 
@@ -153,10 +195,14 @@ def test_signed_visit_refuses_raw_sql_on_every_visit_table(store: Store, full_vi
     for phase in (Phase.INFUSING, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE, Phase.DISCHARGED, Phase.SIGNED):
         visits.add_event(store, full_visit, phase, at="2025-03-03T15:00:00.000Z", actor_id=nurse.id)
     attempts = [
-        ("INSERT INTO notes (visit_id, kind, text, at, by) VALUES (?, 'nursing', 'late', 'x', ?)",
-         (full_visit, nurse.id)),
-        ("INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, 'observation', 'x', ?)",
-         (full_visit, nurse.id)),
+        (
+            "INSERT INTO notes (visit_id, kind, text, at, by) VALUES (?, 'nursing', 'late', 'x', ?)",
+            (full_visit, nurse.id),
+        ),
+        (
+            "INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, 'observation', 'x', ?)",
+            (full_visit, nurse.id),
+        ),
         ("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, 70, 'x', ?)", (full_visit, nurse.id)),
         ("UPDATE visits SET chair = 3 WHERE id = ?", (full_visit,)),
     ]

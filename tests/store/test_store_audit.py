@@ -39,26 +39,44 @@ class Ctx:
 
 
 @pytest.fixture
-def ctx(store: Store, nurse: User, patient_id: int, visit_id: int, *, at: Callable[[float], str],
-        reading: Callable[..., VitalSigns], dose_plan: Callable[..., DosePlan],
-        make_patient: Callable[..., Patient], tmp_path: Path) -> Ctx:
+def ctx(
+    store: Store,
+    nurse: User,
+    patient_id: int,
+    visit_id: int,
+    *,
+    at: Callable[[float], str],
+    reading: Callable[..., VitalSigns],
+    dose_plan: Callable[..., DosePlan],
+    make_patient: Callable[..., Patient],
+    tmp_path: Path,
+) -> Ctx:
     """Everything the write operations below need."""
     return Ctx(store, nurse, patient_id, visit_id, at, reading, dose_plan, make_patient, tmp_path)
 
 
 def _create_user(c: Ctx) -> int:
-    return users.create(c.store, login="dr.osei", display_name="Kwame Osei", credentials="MD",
-                        roles=frozenset({Role.PHYSICIAN}), at=c.at(10), actor_id=c.nurse.id).id
+    return users.create(
+        c.store,
+        login="dr.osei",
+        display_name="Kwame Osei",
+        credentials="MD",
+        roles=frozenset({Role.PHYSICIAN}),
+        at=c.at(10),
+        actor_id=c.nurse.id,
+    ).id
 
 
 def _register(c: Ctx) -> int:
-    return patients.register(c.store, c.make_patient(mrn="KD-0002", family_name="Ngata"), at=c.at(10),
-                             actor_id=c.nurse.id)
+    return patients.register(
+        c.store, c.make_patient(mrn="KD-0002", family_name="Ngata"), at=c.at(10), actor_id=c.nurse.id
+    )
 
 
 def _revise(c: Ctx) -> int:
-    patients.revise(c.store, c.patient_id, c.make_patient(allergies="Penicillin, latex"), at=c.at(10),
-                    actor_id=c.nurse.id)
+    patients.revise(
+        c.store, c.patient_id, c.make_patient(allergies="Penicillin, latex"), at=c.at(10), actor_id=c.nurse.id
+    )
     return c.patient_id
 
 
@@ -68,8 +86,16 @@ def _plan_course(c: Ctx) -> int:
 
 
 def _schedule(c: Ctx) -> int:
-    return visits.schedule(c.store, patient_id=c.patient_id, course_id=None, sequence=None, day=date(2025, 3, 5),
-                           chair=3, at=c.at(10), actor_id=c.nurse.id)
+    return visits.schedule(
+        c.store,
+        patient_id=c.patient_id,
+        course_id=None,
+        sequence=None,
+        day=date(2025, 3, 5),
+        chair=3,
+        at=c.at(10),
+        actor_id=c.nurse.id,
+    )
 
 
 def _move(c: Ctx) -> int:
@@ -83,8 +109,9 @@ def _add_event(c: Ctx) -> int:
 
 
 def _add_checklist(c: Ctx) -> int:
-    visits.add_checklist(c.store, c.visit_id, "pre_infusion", "fasting", True, "last meal 07:00", at=c.at(10),
-                         actor_id=c.nurse.id)
+    visits.add_checklist(
+        c.store, c.visit_id, "pre_infusion", "fasting", True, "last meal 07:00", at=c.at(10), actor_id=c.nurse.id
+    )
     return c.visit_id
 
 
@@ -99,25 +126,52 @@ def _add_dose(c: Ctx) -> int:
 
 
 def _add_vitals(c: Ctx) -> int:
-    return visits.add_vitals(c.store, c.visit_id, c.reading(10, sbp=184, dbp=96), source=Source.MANUAL,
-                             alerts=[AlertKind.SBP_HIGH], is_baseline=False, at=c.at(10), actor_id=c.nurse.id)
+    return visits.add_vitals(
+        c.store,
+        c.visit_id,
+        c.reading(10, sbp=184, dbp=96),
+        source=Source.MANUAL,
+        alerts=[AlertKind.SBP_HIGH],
+        is_baseline=False,
+        at=c.at(10),
+        actor_id=c.nurse.id,
+    )
 
 
 def _correct_vitals(c: Ctx) -> int:
-    first = visits.add_vitals(c.store, c.visit_id, c.reading(9), source=Source.MANUAL, alerts=[], is_baseline=True,
-                              at=c.at(9), actor_id=c.nurse.id)
-    return visits.add_vitals(c.store, c.visit_id, c.reading(9, sbp=132), source=Source.MANUAL, alerts=[],
-                             is_baseline=True, at=c.at(10), actor_id=c.nurse.id, corrects_id=first)
+    first = visits.add_vitals(
+        c.store,
+        c.visit_id,
+        c.reading(9),
+        source=Source.MANUAL,
+        alerts=[],
+        is_baseline=True,
+        at=c.at(9),
+        actor_id=c.nurse.id,
+    )
+    return visits.add_vitals(
+        c.store,
+        c.visit_id,
+        c.reading(9, sbp=132),
+        source=Source.MANUAL,
+        alerts=[],
+        is_baseline=True,
+        at=c.at(10),
+        actor_id=c.nurse.id,
+        corrects_id=first,
+    )
 
 
 def _add_note(c: Ctx) -> int:
-    return visits.add_note(c.store, c.visit_id, "observation", "Calm, eyes closed, answers to voice", at=c.at(10),
-                           actor_id=c.nurse.id)
+    return visits.add_note(
+        c.store, c.visit_id, "observation", "Calm, eyes closed, answers to voice", at=c.at(10), actor_id=c.nurse.id
+    )
 
 
 def _add_acknowledgement(c: Ctx) -> int:
-    visits.add_acknowledgement(c.store, c.visit_id, "baseline_bp", None, "Rechecked 138/88 after rest", at=c.at(10),
-                               actor_id=c.nurse.id)
+    visits.add_acknowledgement(
+        c.store, c.visit_id, "baseline_bp", None, "Rechecked 138/88 after rest", at=c.at(10), actor_id=c.nurse.id
+    )
     return c.visit_id
 
 
@@ -130,15 +184,17 @@ WRITES = [
     pytest.param(_create_user, "create", "user", {"login": "dr.osei", "credentials": "MD"}, id="create-user"),
     pytest.param(_register, "register", "patient", {"mrn": "KD-0002", "family_name": "Ngata"}, id="register"),
     pytest.param(_revise, "revise", "patient", {"allergies": "Penicillin, latex"}, id="revise"),
-    pytest.param(_plan_course, "plan", "course", {"template": "induction-6", "start_date": "2025-03-03"},
-                 id="plan-course"),
+    pytest.param(
+        _plan_course, "plan", "course", {"template": "induction-6", "start_date": "2025-03-03"}, id="plan-course"
+    ),
     pytest.param(_schedule, "schedule", "visit", {"date": "2025-03-05", "chair": 3}, id="schedule"),
     pytest.param(_move, "move", "visit", {"date": "2025-03-04", "chair": 2}, id="move"),
     pytest.param(_add_event, "phase", "visit", {"phase": "pre_assessment"}, id="add-event"),
     pytest.param(_add_checklist, "checklist", "visit", {"item": "fasting", "checked": True}, id="add-checklist"),
     pytest.param(_add_weight, "weight", "visit", {"weight_kg": 67.9}, id="add-weight"),
-    pytest.param(_add_dose, "dose", "visit", {"mg_per_kg": 0.5, "dose_mg": 34.0, "lot_number": "KT-2291"},
-                 id="add-dose"),
+    pytest.param(
+        _add_dose, "dose", "visit", {"mg_per_kg": 0.5, "dose_mg": 34.0, "lot_number": "KT-2291"}, id="add-dose"
+    ),
     pytest.param(_add_vitals, "vitals", "vitals", {"sbp": 184, "dbp": 96, "alerts": "sbp_high"}, id="add-vitals"),
     pytest.param(_correct_vitals, "correct_vitals", "vitals", {"sbp": 132}, id="correct-vitals"),
     pytest.param(_add_note, "note", "note", {"text": "Calm, eyes closed, answers to voice"}, id="add-note"),
@@ -149,8 +205,14 @@ WRITES = [
 
 @pytest.mark.parametrize(("write", "action", "entity", "after"), WRITES)
 def test_every_write_leaves_an_audit_row(
-    ctx: Ctx, *, count: Callable[[Store, str], int], last_audit: Callable[[Store], Any],
-    write: Callable[[Ctx], int], action: str, entity: str, after: dict[str, Any],
+    ctx: Ctx,
+    *,
+    count: Callable[[Store, str], int],
+    last_audit: Callable[[Store], Any],
+    write: Callable[[Ctx], int],
+    action: str,
+    entity: str,
+    after: dict[str, Any],
 ) -> None:
     """Each store write adds exactly one audit row naming the actor, the entity and the values written."""
     before = count(ctx.store, "audit")
@@ -164,8 +226,15 @@ def test_every_write_leaves_an_audit_row(
     assert verify_chain(ctx.store) is None
 
 
-def test_backup_with_a_time_is_audited(store: Store, system: User, *, at: Callable[[float], str], tmp_path: Path,
-                                       count: Callable[[Store, str], int], last_audit: Callable[[Store], Any]) -> None:
+def test_backup_with_a_time_is_audited(
+    store: Store,
+    system: User,
+    *,
+    at: Callable[[float], str],
+    tmp_path: Path,
+    count: Callable[[Store, str], int],
+    last_audit: Callable[[Store], Any],
+) -> None:
     """A backup made on someone's behalf is itself an audit row naming the file."""
     before = count(store, "audit")
     target = backup.backup_to(store, tmp_path / "copy.sqlite", at=at(5), actor_id=system.id)
@@ -191,8 +260,9 @@ def test_move_audit_keeps_the_old_date_and_chair(ctx: Ctx, last_audit: Callable[
     assert row.before == {"date": "2025-03-03", "chair": 1}
 
 
-def test_system_user_audits_its_own_creation(store: Store, at: Callable[[float], str],
-                                             last_audit: Callable[[Store], Any]) -> None:
+def test_system_user_audits_its_own_creation(
+    store: Store, at: Callable[[float], str], last_audit: Callable[[Store], Any]
+) -> None:
     """The program's own user is created once, and its creation is audited as done by itself."""
     first = users.system_user(store, at(0))
     again = users.system_user(store, at(1))
@@ -306,8 +376,16 @@ def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
     row = ctx.store.one("SELECT * FROM audit WHERE id = ?", (target,))
     assert row is not None
     forged_after = '{"forged":true}'
-    forged_hash = row_hash(row["prev_hash"], row["at"], row["actor_id"], row["action"], row["entity"],
-                           row["entity_id"], row["before"], forged_after)
+    forged_hash = row_hash(
+        row["prev_hash"],
+        row["at"],
+        row["actor_id"],
+        row["action"],
+        row["entity"],
+        row["entity_id"],
+        row["before"],
+        forged_after,
+    )
     ctx.store.conn.execute("UPDATE audit SET after = ?, hash = ? WHERE id = ?", (forged_after, forged_hash, target))
     found = verify_chain(ctx.store)
     assert found is not None

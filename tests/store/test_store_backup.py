@@ -24,8 +24,16 @@ AT = "2025-03-03T23:00:00.000Z"
 def charted(store: Store, nurse: User, visit_id: int, reading: Callable[..., VitalSigns]) -> Store:
     """A store holding a visit with a few readings and a note."""
     for minute in (0, 10, 20):
-        visits.add_vitals(store, visit_id, reading(minute), source=Source.MONITOR, alerts=[], is_baseline=minute == 0,
-                          at=f"2025-03-03T14:{minute:02d}:30.000Z", actor_id=nurse.id)
+        visits.add_vitals(
+            store,
+            visit_id,
+            reading(minute),
+            source=Source.MONITOR,
+            alerts=[],
+            is_baseline=minute == 0,
+            at=f"2025-03-03T14:{minute:02d}:30.000Z",
+            actor_id=nurse.id,
+        )
     visits.add_note(store, visit_id, "observation", "Comfortable", at="2025-03-03T14:25:00.000Z", actor_id=nurse.id)
     return store
 
@@ -77,7 +85,10 @@ def test_backup_reports_progress(charted: Store, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("spelling", ["same", "dotted", "relative"])
 def test_backup_refuses_to_overwrite_its_source(
-    charted: Store, db_path: Path, spelling: str, file_digest: Callable[[Path], str],
+    charted: Store,
+    db_path: Path,
+    spelling: str,
+    file_digest: Callable[[Path], str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Backing up onto the open database itself, however the path is spelled, is refused and changes nothing."""
@@ -104,8 +115,9 @@ def test_backup_refuses_a_folder_or_a_missing_folder(charted: Store, tmp_path: P
         backup.backup_to(charted, tmp_path / "missing" / "copy.sqlite")
 
 
-def test_backup_replaces_an_older_copy(charted: Store, nurse: User, visit_id: int, tmp_path: Path,
-                                       raw_connect: Connect) -> None:
+def test_backup_replaces_an_older_copy(
+    charted: Store, nurse: User, visit_id: int, tmp_path: Path, raw_connect: Connect
+) -> None:
     """Backing up to an existing backup file replaces it with the current data."""
     target = tmp_path / "copy.sqlite"
     backup.backup_to(charted, target)
@@ -129,8 +141,9 @@ def test_failed_backup_leaves_no_file(charted: Store, tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("copy")]
 
 
-def test_failed_backup_keeps_the_previous_copy(charted: Store, tmp_path: Path, file_digest: Callable[[Path], str],
-                                               count: Callable[[Store, str], int]) -> None:
+def test_failed_backup_keeps_the_previous_copy(
+    charted: Store, tmp_path: Path, file_digest: Callable[[Path], str], count: Callable[[Store, str], int]
+) -> None:
     """A failed backup onto an existing backup leaves the old backup intact and writes no audit row."""
     target = backup.backup_to(charted, tmp_path / "copy.sqlite")
     before, audited = file_digest(target), count(charted, "audit")
@@ -153,6 +166,7 @@ def test_unaudited_backup_writes_nothing(charted: Store, tmp_path: Path, count: 
 
 # ----------------------------------------------------------------------------- daily backups
 
+
 def test_daily_backup_once_a_day(charted: Store, system: User, tmp_path: Path) -> None:
     """The first call of a day makes that day's file; a second call the same day makes nothing."""
     folder = tmp_path / "backups"
@@ -170,7 +184,10 @@ def test_daily_backup_keeps_the_newest(charted: Store, system: User, tmp_path: P
     for offset in range(10):
         backup.daily_backup(charted, folder, first + timedelta(days=offset), keep=3, at=AT, actor_id=system.id)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "ketadesk-2025-03-04.sqlite", "ketadesk-2025-03-05.sqlite", "ketadesk-2025-03-06.sqlite"]
+        "ketadesk-2025-03-04.sqlite",
+        "ketadesk-2025-03-05.sqlite",
+        "ketadesk-2025-03-06.sqlite",
+    ]
 
 
 def test_daily_backup_leaves_other_files_alone(charted: Store, system: User, tmp_path: Path) -> None:
@@ -196,6 +213,7 @@ def test_daily_backup_is_audited_as_the_system(charted: Store, system: User, tmp
 
 # ----------------------------------------------------------------------------- check
 
+
 def test_check_passes_a_healthy_database(charted: Store) -> None:
     """check() finds nothing wrong with an ordinary database."""
     assert backup.check(charted) == []
@@ -204,8 +222,7 @@ def test_check_passes_a_healthy_database(charted: Store) -> None:
 def test_check_reports_a_dangling_reference(charted: Store, db_path: Path, raw_connect: Connect) -> None:
     """A row pointing at a missing record (written behind the store's back) is reported by table."""
     sneaky = raw_connect(db_path)  # foreign keys are off by default on a bare connection
-    sneaky.execute(
-        "INSERT INTO notes (visit_id, kind, text, at, by) VALUES (9999, 'observation', 'orphan', 'x', 1)")
+    sneaky.execute("INSERT INTO notes (visit_id, kind, text, at, by) VALUES (9999, 'observation', 'orphan', 'x', 1)")
     problems = backup.check(charted)
     assert problems
     assert all(p.startswith("foreign_key_check: notes") for p in problems)

@@ -32,11 +32,11 @@ def test_course_keeps_its_template(store: Store, nurse: User, patient_id: int, p
     assert course.visits_planned == 0
 
 
-def test_course_reads_back_without_the_protocol(store: Store, nurse: User, patient_id: int,
-                                                protocol: Protocol) -> None:
+def test_course_reads_back_without_the_protocol(store: Store, nurse: User, patient_id: int, protocol: Protocol) -> None:
     """The course stores a copy of its template, so it reads back even when the protocol no longer has it."""
-    course_id = courses.create(store, patient_id, ScheduleTemplate("retired-4", "Retired", (2, 2), 21), START, at=AT,
-                               actor_id=nurse.id)
+    course_id = courses.create(
+        store, patient_id, ScheduleTemplate("retired-4", "Retired", (2, 2), 21), START, at=AT, actor_id=nurse.id
+    )
     assert "retired-4" not in {t.key for t in protocol.templates}
     course = courses.get(store, course_id)
     assert (course.template.visits_per_week, course.template.maintenance_interval_days) == ((2, 2), 21)
@@ -64,14 +64,25 @@ def test_courses_of_a_patient_oldest_first(store: Store, nurse: User, patient_id
 
 def test_visits_are_numbered_within_their_course(store: Store, nurse: User, patient_id: int) -> None:
     """Visits count toward the course; cancelled and no-show visits do not take a number."""
-    course_id = courses.create(store, patient_id, ScheduleTemplate("induction-6", "Six", (3, 3), 28), START, at=AT,
-                               actor_id=nurse.id)
+    course_id = courses.create(
+        store, patient_id, ScheduleTemplate("induction-6", "Six", (3, 3), 28), START, at=AT, actor_id=nurse.id
+    )
     assert courses.next_sequence(store, course_id) == 1
     booked = []
     for offset in range(3):
         sequence = courses.next_sequence(store, course_id)
-        booked.append(visits.schedule(store, patient_id=patient_id, course_id=course_id, sequence=sequence,
-                                      day=START + timedelta(days=2 * offset), chair=1, at=AT, actor_id=nurse.id))
+        booked.append(
+            visits.schedule(
+                store,
+                patient_id=patient_id,
+                course_id=course_id,
+                sequence=sequence,
+                day=START + timedelta(days=2 * offset),
+                chair=1,
+                at=AT,
+                actor_id=nurse.id,
+            )
+        )
     assert courses.next_sequence(store, course_id) == 4
     visits.add_event(store, booked[1], Phase.CANCELLED, at=AT, actor_id=nurse.id, reason="patient unwell")
     visits.add_event(store, booked[2], Phase.NO_SHOW, at=AT, actor_id=nurse.id)
@@ -81,12 +92,15 @@ def test_visits_are_numbered_within_their_course(store: Store, nurse: User, pati
 
 def test_visit_knows_its_place_in_the_course(store: Store, nurse: User, patient_id: int) -> None:
     """A visit booked in a course shows 'Infusion n of N', and past induction 'Maintenance'."""
-    course_id = courses.create(store, patient_id, ScheduleTemplate("induction-6", "Six", (3, 3), 28), START, at=AT,
-                               actor_id=nurse.id)
-    third = visits.schedule(store, patient_id=patient_id, course_id=course_id, sequence=3, day=START, chair=1, at=AT,
-                            actor_id=nurse.id)
-    seventh = visits.schedule(store, patient_id=patient_id, course_id=course_id, sequence=7, day=START, chair=2,
-                              at=AT, actor_id=nurse.id)
+    course_id = courses.create(
+        store, patient_id, ScheduleTemplate("induction-6", "Six", (3, 3), 28), START, at=AT, actor_id=nurse.id
+    )
+    third = visits.schedule(
+        store, patient_id=patient_id, course_id=course_id, sequence=3, day=START, chair=1, at=AT, actor_id=nurse.id
+    )
+    seventh = visits.schedule(
+        store, patient_id=patient_id, course_id=course_id, sequence=7, day=START, chair=2, at=AT, actor_id=nurse.id
+    )
     assert visits.row(store, third).summary.position == CoursePosition(3, 6)
     assert visits.row(store, third).summary.position.label == "Infusion 3 of 6"  # type: ignore[union-attr]
     assert visits.row(store, seventh).summary.position.label == "Maintenance 1"  # type: ignore[union-attr]

@@ -14,8 +14,21 @@ from ketadesk.store.errors import NewerDatabaseError, StoreError
 from ketadesk.store.schema import APPEND_ONLY, KNOWN_MIGRATIONS, MIGRATION_SET, NEVER_DELETED, SCHEMA_VERSION
 
 TABLES = {
-    "users", "patients", "patient_revisions", "courses", "visits", "visit_events", "checklist_entries", "weights",
-    "doses", "vitals", "notes", "acknowledgements", "scores", "audit", "_sqlite_migrations",
+    "users",
+    "patients",
+    "patient_revisions",
+    "courses",
+    "visits",
+    "visit_events",
+    "checklist_entries",
+    "weights",
+    "doses",
+    "vitals",
+    "notes",
+    "acknowledgements",
+    "scores",
+    "audit",
+    "_sqlite_migrations",
 }
 
 Connect = Callable[[Path], sqlite3.Connection]
@@ -87,20 +100,26 @@ def test_reopening_changes_nothing(db_path: Path, raw_connect: Connect) -> None:
 
 
 def _add_future_migration(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
-                 (MIGRATION_SET, "9999_future", "2031-01-01 00:00:00.000000+00:00"))
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        (MIGRATION_SET, "9999_future", "2031-01-01 00:00:00.000000+00:00"),
+    )
 
 
 def _raise_user_version(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 40}")
 
 
-@pytest.mark.parametrize("make_newer", [_add_future_migration, _raise_user_version],
-                         ids=["unknown-migration", "higher-user-version"])
+@pytest.mark.parametrize(
+    "make_newer", [_add_future_migration, _raise_user_version], ids=["unknown-migration", "higher-user-version"]
+)
 @pytest.mark.parametrize("migrate", [True, False], ids=["migrate", "no-migrate"])
 def test_newer_database_is_refused_untouched(
-    db_path: Path, raw_connect: Connect, file_digest: Callable[[Path], str],
-    make_newer: Callable[[sqlite3.Connection], None], migrate: bool,
+    db_path: Path,
+    raw_connect: Connect,
+    file_digest: Callable[[Path], str],
+    make_newer: Callable[[sqlite3.Connection], None],
+    migrate: bool,
 ) -> None:
     """A file from a newer KetaDesk raises NewerDatabaseError saying so, and its bytes stay exactly the same."""
     _make_database(db_path)
@@ -162,7 +181,8 @@ def test_failed_migration_is_rolled_back(db_path: Path, raw_connect: Connect) ->
     assert "users" not in tables
     assert "patients" not in tables
     assert "doses" in tables
-    applied = conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] if "_sqlite_migrations" in tables \
-        else 0
+    applied = (
+        conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] if "_sqlite_migrations" in tables else 0
+    )
     assert applied == 0
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 0

@@ -26,8 +26,12 @@ LATER = "2025-03-10T09:30:00.000Z"
 def test_register_and_get_round_trip(store: Store, nurse: User, make_patient: Callable[..., Patient]) -> None:
     """Every field of a registered patient comes back from get() as it was given."""
     given_patient = make_patient(
-        weight_kg=71.2, diagnoses=(Diagnosis.OCD, Diagnosis.BIPOLAR_DEPRESSION), substance_use=True,
-        substance_use_note="Cannabis weekly", contraindications="None known", medications="Lamotrigine 200 mg\nPRN",
+        weight_kg=71.2,
+        diagnoses=(Diagnosis.OCD, Diagnosis.BIPOLAR_DEPRESSION),
+        substance_use=True,
+        substance_use_note="Cannabis weekly",
+        contraindications="None known",
+        medications="Lamotrigine 200 mg\nPRN",
     )
     patient_id = patients.register(store, given_patient, at=AT, actor_id=nurse.id)
     back = patients.get(store, patient_id)
@@ -39,14 +43,16 @@ def test_register_and_get_round_trip(store: Store, nurse: User, make_patient: Ca
 
 def test_patient_without_weight_or_diagnoses(store: Store, nurse: User, make_patient: Callable[..., Patient]) -> None:
     """Optional fields left empty are stored as empty, not as placeholders."""
-    patient_id = patients.register(store, make_patient(weight_kg=None, diagnoses=(), allergies="", sex=Sex.UNKNOWN),
-                                   at=AT, actor_id=nurse.id)
+    patient_id = patients.register(
+        store, make_patient(weight_kg=None, diagnoses=(), allergies="", sex=Sex.UNKNOWN), at=AT, actor_id=nurse.id
+    )
     back = patients.get(store, patient_id)
     assert (back.weight_kg, back.diagnoses, back.allergies, back.sex) == (None, (), "", Sex.UNKNOWN)
 
 
-def test_duplicate_mrn_is_refused(store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient],
-                                  count: Count) -> None:
+def test_duplicate_mrn_is_refused(
+    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient], count: Count
+) -> None:
     """A second patient with a registered MRN is refused with a message naming the MRN."""
     with pytest.raises(StoreError, match="KD-0001 is already registered"):
         patients.register(store, make_patient(family_name="Other", given_name="Person"), at=AT, actor_id=nurse.id)
@@ -54,37 +60,43 @@ def test_duplicate_mrn_is_refused(store: Store, nurse: User, patient_id: int, ma
     assert patients.get(store, patient_id).family_name == "Okafor"
 
 
-def test_revise_adds_revision_two(store: Store, nurse: User, patient_id: int,
-                                  make_patient: Callable[..., Patient]) -> None:
+def test_revise_adds_revision_two(
+    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient]
+) -> None:
     """An edit becomes revision 2; get() returns the new values; revision 1 is still there unchanged."""
     edited = make_patient(weight_kg=66.0, allergies="Penicillin; latex")
     assert patients.revise(store, patient_id, edited, at=LATER, actor_id=nurse.id) == 2
     assert patients.get(store, patient_id) == edited
     assert patients.revisions(store, patient_id) == 2
-    first = store.one("SELECT weight_kg, allergies, recorded_at FROM patient_revisions"
-                      " WHERE patient_id = ? AND revision = 1", (patient_id,))
+    first = store.one(
+        "SELECT weight_kg, allergies, recorded_at FROM patient_revisions WHERE patient_id = ? AND revision = 1",
+        (patient_id,),
+    )
     assert first is not None
     assert tuple(first) == (68.5, "Penicillin", "2025-03-03T14:01:00.000Z")
 
 
-def test_revisions_keep_counting(store: Store, nurse: User, patient_id: int,
-                                 make_patient: Callable[..., Patient]) -> None:
+def test_revisions_keep_counting(
+    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient]
+) -> None:
     """Each further edit takes the next revision number and the newest one is current."""
     for number, weight in enumerate((67.0, 66.0, 65.5), start=2):
         assert patients.revise(store, patient_id, make_patient(weight_kg=weight), at=LATER, actor_id=nurse.id) == number
     assert patients.get(store, patient_id).weight_kg == 65.5
 
 
-def test_unchanged_revise_adds_nothing(store: Store, nurse: User, patient_id: int,
-                                       make_patient: Callable[..., Patient], count: Count) -> None:
+def test_unchanged_revise_adds_nothing(
+    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient], count: Count
+) -> None:
     """Saving a patient without changes writes no revision and no audit row."""
     before = (count(store, "patient_revisions"), count(store, "audit"))
     assert patients.revise(store, patient_id, make_patient(), at=LATER, actor_id=nurse.id) == 1
     assert (count(store, "patient_revisions"), count(store, "audit")) == before
 
 
-def test_mrn_cannot_be_revised(store: Store, nurse: User, patient_id: int,
-                               make_patient: Callable[..., Patient], count: Count) -> None:
+def test_mrn_cannot_be_revised(
+    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient], count: Count
+) -> None:
     """The MRN is fixed at registration; an edit that changes it is refused without writing."""
     before = count(store, "patient_revisions")
     with pytest.raises(StoreError, match="MRN is fixed"):
@@ -153,8 +165,15 @@ def test_find_blank_text_finds_nobody(store: Store, ward: dict[str, int]) -> Non
 
 @pytest.mark.parametrize(
     ("text", "key"),
-    [("%", "percent"), ("y%o", "percent"), ("_", "under"), ("e_c", "under"), ("\\", "slash"), ("'", "brien"),
-     ("O'B", "brien")],
+    [
+        ("%", "percent"),
+        ("y%o", "percent"),
+        ("_", "under"),
+        ("e_c", "under"),
+        ("\\", "slash"),
+        ("'", "brien"),
+        ("O'B", "brien"),
+    ],
 )
 def test_find_treats_sql_wildcards_as_plain_text(store: Store, ward: dict[str, int], text: str, key: str) -> None:
     """%, _, backslash and quotes in a search match only themselves, never everything."""
@@ -166,16 +185,18 @@ def test_find_respects_the_limit(store: Store, ward: dict[str, int]) -> None:
     assert len(patients.find(store, "t", limit=2)) == 2
 
 
-def test_find_uses_the_current_revision(store: Store, nurse: User, patient_id: int,
-                                        make_patient: Callable[..., Patient]) -> None:
+def test_find_uses_the_current_revision(
+    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient]
+) -> None:
     """After a name change, the new name finds the patient and the old one no longer does."""
     patients.revise(store, patient_id, make_patient(family_name="Adeyemi"), at=LATER, actor_id=nurse.id)
     assert _ids(patients.find(store, "Adeyemi")) == {patient_id}
     assert patients.find(store, "Okafor") == []
 
 
-def test_injection_shaped_names_are_just_names(store: Store, nurse: User, make_patient: Callable[..., Patient],
-                                               count: Count) -> None:
+def test_injection_shaped_names_are_just_names(
+    store: Store, nurse: User, make_patient: Callable[..., Patient], count: Count
+) -> None:
     """A name that looks like SQL is stored and found as text, and every table survives."""
     name = "Robert'); DROP TABLE patients;--"
     patient_id = patients.register(store, make_patient(mrn="XK-1", family_name=name), at=AT, actor_id=nurse.id)
@@ -185,6 +206,7 @@ def test_injection_shaped_names_are_just_names(store: Store, nurse: User, make_p
 
 
 # ----------------------------------------------------------------------------- any Unicode
+
 
 def _has_letter(text: str) -> bool:
     return any(unicodedata.category(c).startswith("L") for c in text)
@@ -211,13 +233,20 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @settings(max_examples=50, deadline=None)
 @given(family=names, given_name=names, allergies=notes)
-def test_any_unicode_name_round_trips_exactly(shared_store: Store, family: str, given_name: str,
-                                              allergies: str) -> None:
+def test_any_unicode_name_round_trips_exactly(
+    shared_store: Store, family: str, given_name: str, allergies: str
+) -> None:
     """Any NFC name in any script (and any note text) comes back byte for byte and can be searched for."""
     store = shared_store
     system = users.system_user(store, AT)
-    patient = Patient(mrn=next(_mrns), family_name=family, given_name=given_name, date_of_birth=date(1990, 1, 1),
-                      sex=Sex.OTHER, allergies=allergies)
+    patient = Patient(
+        mrn=next(_mrns),
+        family_name=family,
+        given_name=given_name,
+        date_of_birth=date(1990, 1, 1),
+        sex=Sex.OTHER,
+        allergies=allergies,
+    )
     patient_id = patients.register(store, patient, at=AT, actor_id=system.id)
     back = patients.get(store, patient_id)
     assert back.family_name == family

@@ -29,14 +29,20 @@ def _counts(store: Store, count: Count, *tables: str) -> tuple[int, ...]:
 
 
 def test_exception_inside_a_transaction_leaves_nothing(
-    store: Store, nurse: User, visit_id: int, *, reading: Callable[..., VitalSigns], count: Count,
+    store: Store,
+    nurse: User,
+    visit_id: int,
+    *,
+    reading: Callable[..., VitalSigns],
+    count: Count,
     at: Callable[[float], str],
 ) -> None:
     """Vitals saved inside a transaction that then fails leave no vitals row and no audit row."""
     before = _counts(store, count, "vitals", "audit")
     with pytest.raises(HalfwayError), store.transaction():
-        visits.add_vitals(store, visit_id, reading(5), source=Source.MANUAL, alerts=[], is_baseline=True,
-                          at=at(5), actor_id=nurse.id)
+        visits.add_vitals(
+            store, visit_id, reading(5), source=Source.MANUAL, alerts=[], is_baseline=True, at=at(5), actor_id=nurse.id
+        )
         assert count(store, "vitals") == before[0] + 1  # visible inside the transaction...
         raise HalfwayError
     assert _counts(store, count, "vitals", "audit") == before  # ...and gone after it
@@ -45,18 +51,27 @@ def test_exception_inside_a_transaction_leaves_nothing(
 
 
 def test_several_writes_in_one_transaction_commit_together(
-    store: Store, nurse: User, visit_id: int, db_path: Path, *, reading: Callable[..., VitalSigns], count: Count,
-    at: Callable[[float], str], raw_connect: Callable[[Path], sqlite3.Connection],
+    store: Store,
+    nurse: User,
+    visit_id: int,
+    db_path: Path,
+    *,
+    reading: Callable[..., VitalSigns],
+    count: Count,
+    at: Callable[[float], str],
+    raw_connect: Callable[[Path], sqlite3.Connection],
 ) -> None:
     """Another connection sees none of a multi-part write until it commits, then all of it."""
     other = raw_connect(db_path)
     before = other.execute("SELECT (SELECT count(*) FROM vitals), (SELECT count(*) FROM notes)").fetchone()
     with store.transaction():
-        visits.add_vitals(store, visit_id, reading(5), source=Source.MANUAL, alerts=[], is_baseline=True,
-                          at=at(5), actor_id=nurse.id)
+        visits.add_vitals(
+            store, visit_id, reading(5), source=Source.MANUAL, alerts=[], is_baseline=True, at=at(5), actor_id=nurse.id
+        )
         visits.add_note(store, visit_id, "observation", "Baseline taken seated", at=at(5), actor_id=nurse.id)
-        assert tuple(other.execute("SELECT (SELECT count(*) FROM vitals), (SELECT count(*) FROM notes)")
-                     .fetchone()) == tuple(before)
+        assert tuple(
+            other.execute("SELECT (SELECT count(*) FROM vitals), (SELECT count(*) FROM notes)").fetchone()
+        ) == tuple(before)
     after = other.execute("SELECT (SELECT count(*) FROM vitals), (SELECT count(*) FROM notes)").fetchone()
     assert tuple(after) == (before[0] + 1, before[1] + 1)
 
@@ -72,14 +87,28 @@ def test_several_writes_in_one_transaction_commit_together(
     ],
 )
 def test_check_constraint_refuses_what_validation_missed(
-    store: Store, nurse: User, visit_id: int, *, reading: Callable[..., VitalSigns], count: Count,
-    at: Callable[[float], str], values: dict[str, float],
+    store: Store,
+    nurse: User,
+    visit_id: int,
+    *,
+    reading: Callable[..., VitalSigns],
+    count: Count,
+    at: Callable[[float], str],
+    values: dict[str, float],
 ) -> None:
     """Implausible vitals passed straight to the store raise StoreError and leave no row and no audit row."""
     before = _counts(store, count, "vitals", "audit")
     with pytest.raises(StoreError, match="refused"):
-        visits.add_vitals(store, visit_id, reading(5, **values), source=Source.MANUAL, alerts=[], is_baseline=False,
-                          at=at(5), actor_id=nurse.id)
+        visits.add_vitals(
+            store,
+            visit_id,
+            reading(5, **values),
+            source=Source.MANUAL,
+            alerts=[],
+            is_baseline=False,
+            at=at(5),
+            actor_id=nurse.id,
+        )
     assert _counts(store, count, "vitals", "audit") == before
     assert not store.conn.in_transaction
 
@@ -93,14 +122,27 @@ def test_implausible_weight_is_refused(store: Store, nurse: User, visit_id: int,
 
 
 def test_reading_for_a_missing_visit_is_refused(
-    store: Store, nurse: User, visit_id: int, *, reading: Callable[..., VitalSigns], count: Count,
+    store: Store,
+    nurse: User,
+    visit_id: int,
+    *,
+    reading: Callable[..., VitalSigns],
+    count: Count,
     at: Callable[[float], str],
 ) -> None:
     """Foreign keys are enforced: vitals for a visit that does not exist are refused, unaudited."""
     before = _counts(store, count, "vitals", "audit")
     with pytest.raises(StoreError, match="FOREIGN KEY"):
-        visits.add_vitals(store, visit_id + 100, reading(5), source=Source.MANUAL, alerts=[], is_baseline=False,
-                          at=at(5), actor_id=nurse.id)
+        visits.add_vitals(
+            store,
+            visit_id + 100,
+            reading(5),
+            source=Source.MANUAL,
+            alerts=[],
+            is_baseline=False,
+            at=at(5),
+            actor_id=nurse.id,
+        )
     assert _counts(store, count, "vitals", "audit") == before
 
 
@@ -108,13 +150,16 @@ def test_write_by_an_unknown_user_is_refused(store: Store, visit_id: int, count:
     """A note signed by a user id that does not exist is refused: nothing points nowhere."""
     before = _counts(store, count, "notes", "audit")
     with pytest.raises(StoreError):
-        visits.add_note(store, visit_id, "observation", "who wrote this?", at="2025-03-03T14:05:00.000Z",
-                        actor_id=999)
+        visits.add_note(store, visit_id, "observation", "who wrote this?", at="2025-03-03T14:05:00.000Z", actor_id=999)
     assert _counts(store, count, "notes", "audit") == before
 
 
 def test_failed_inner_step_rolls_back_only_itself(
-    store: Store, nurse: User, visit_id: int, count: Count, at: Callable[[float], str],
+    store: Store,
+    nurse: User,
+    visit_id: int,
+    count: Count,
+    at: Callable[[float], str],
 ) -> None:
     """A nested transaction that fails is undone to its savepoint while the outer write still commits."""
     before = _counts(store, count, "notes", "audit")
@@ -135,32 +180,56 @@ def test_duplicate_login_is_refused(store: Store, nurse: User, count: Count) -> 
     """A second user with a taken login is refused and nothing is written."""
     before = _counts(store, count, "users", "audit")
     with pytest.raises(StoreError, match="taken"):
-        users.create(store, login=nurse.login, display_name="Someone Else", credentials="", at="t",
-                     roles=frozenset({Role.NURSE}), actor_id=nurse.id)
+        users.create(
+            store,
+            login=nurse.login,
+            display_name="Someone Else",
+            credentials="",
+            at="t",
+            roles=frozenset({Role.NURSE}),
+            actor_id=nurse.id,
+        )
     assert _counts(store, count, "users", "audit") == before
 
 
 def test_duplicate_mrn_leaves_no_partial_patient(
-    store: Store, nurse: User, patient_id: int, make_patient: Callable[..., Patient], count: Count,
+    store: Store,
+    nurse: User,
+    patient_id: int,
+    make_patient: Callable[..., Patient],
+    count: Count,
 ) -> None:
     """Registering a taken MRN writes neither a patient, a revision nor an audit row."""
     before = _counts(store, count, "patients", "patient_revisions", "audit")
     with pytest.raises(StoreError, match="KD-0001"):
-        patients.register(store, make_patient(family_name="Someone"), at="2025-03-03T14:05:00.000Z",
-                          actor_id=nurse.id)
+        patients.register(store, make_patient(family_name="Someone"), at="2025-03-03T14:05:00.000Z", actor_id=nurse.id)
     assert _counts(store, count, "patients", "patient_revisions", "audit") == before
 
 
 def test_store_is_usable_after_a_refused_write(
-    store: Store, nurse: User, visit_id: int, *, reading: Callable[..., VitalSigns], count: Count,
+    store: Store,
+    nurse: User,
+    visit_id: int,
+    *,
+    reading: Callable[..., VitalSigns],
+    count: Count,
     at: Callable[[float], str],
 ) -> None:
     """After a refused write the next good write saves normally and the chain still verifies."""
     with pytest.raises(StoreError):
-        visits.add_vitals(store, visit_id, reading(5, dbp=130, sbp=110), source=Source.MANUAL, alerts=[],
-                          is_baseline=False, at=at(5), actor_id=nurse.id)
-    saved = visits.add_vitals(store, visit_id, reading(6), source=Source.MANUAL, alerts=[], is_baseline=False,
-                              at=at(6), actor_id=nurse.id)
+        visits.add_vitals(
+            store,
+            visit_id,
+            reading(5, dbp=130, sbp=110),
+            source=Source.MANUAL,
+            alerts=[],
+            is_baseline=False,
+            at=at(5),
+            actor_id=nurse.id,
+        )
+    saved = visits.add_vitals(
+        store, visit_id, reading(6), source=Source.MANUAL, alerts=[], is_baseline=False, at=at(6), actor_id=nurse.id
+    )
     assert visits.vitals_by_id(store, saved).vitals == reading(6)
     assert verify_chain(store) is None
 
@@ -169,8 +238,16 @@ def test_timestamps_are_utc_iso_text(store: Store, nurse: User, visit_id: int) -
     """A reading taken in local time is stored as fixed-width UTC ISO text and read back as the same moment."""
     local = datetime(2025, 3, 3, 9, 5, 30, 250000, tzinfo=timezone(timedelta(hours=-5)))
     vitals = VitalSigns(local, 120, 80, 70, 98, 14)
-    saved = visits.add_vitals(store, visit_id, vitals, source=Source.MONITOR, alerts=[], is_baseline=False,
-                              at="2025-03-03T14:05:31.000Z", actor_id=nurse.id)
+    saved = visits.add_vitals(
+        store,
+        visit_id,
+        vitals,
+        source=Source.MONITOR,
+        alerts=[],
+        is_baseline=False,
+        at="2025-03-03T14:05:31.000Z",
+        actor_id=nurse.id,
+    )
     stored = store.one("SELECT taken_at FROM vitals WHERE id = ?", (saved,))
     assert stored is not None and stored[0] == "2025-03-03T14:05:30.250Z"
     assert visits.vitals_by_id(store, saved).vitals.taken_at == local.astimezone(UTC)

@@ -26,15 +26,34 @@ Reading = Callable[..., VitalSigns]
 Count = Callable[[Store, str], int]
 
 
-def _save(store: Store, visit_id: int, vitals: VitalSigns, actor: User, *, alerts: tuple[AlertKind, ...] = (),
-          baseline: bool = False, corrects: int | None = None, in_error: bool = False) -> int:
+def _save(
+    store: Store,
+    visit_id: int,
+    vitals: VitalSigns,
+    actor: User,
+    *,
+    alerts: tuple[AlertKind, ...] = (),
+    baseline: bool = False,
+    corrects: int | None = None,
+    in_error: bool = False,
+) -> int:
     entered = vitals.taken_at + timedelta(seconds=30)
-    return visits.add_vitals(store, visit_id, vitals, source=Source.MANUAL, alerts=alerts, is_baseline=baseline,
-                             at=to_utc_iso(entered), actor_id=actor.id, corrects_id=corrects,
-                             entered_in_error=in_error)
+    return visits.add_vitals(
+        store,
+        visit_id,
+        vitals,
+        source=Source.MANUAL,
+        alerts=alerts,
+        is_baseline=baseline,
+        at=to_utc_iso(entered),
+        actor_id=actor.id,
+        corrects_id=corrects,
+        entered_in_error=in_error,
+    )
 
 
 # ----------------------------------------------------------------------------- schedule and phases
+
 
 def test_new_visit_starts_scheduled(store: Store, visit_id: int) -> None:
     """A booked visit's phase is 'scheduled', from the first event written with it."""
@@ -45,16 +64,27 @@ def test_new_visit_starts_scheduled(store: Store, visit_id: int) -> None:
     assert times.phase is Phase.SCHEDULED
 
 
-def test_on_date_lists_the_days_visits_by_chair(store: Store, nurse: User, patient_id: int, visit_id: int,
-                                                 make_patient: Callable[..., Patient], at: At) -> None:
+def test_on_date_lists_the_days_visits_by_chair(
+    store: Store, nurse: User, patient_id: int, visit_id: int, make_patient: Callable[..., Patient], at: At
+) -> None:
     """on_date shows that day's visits sorted by chair (unassigned last), with the banner name and MRN."""
     other = patients.register(store, make_patient("KD-0002", "Lindqvist", "Åsa"), at=at(3), actor_id=nurse.id)
-    no_chair = visits.schedule(store, patient_id=other, course_id=None, sequence=None, day=DAY, chair=None,
-                               at=at(3), actor_id=nurse.id)
-    chair_three = visits.schedule(store, patient_id=other, course_id=None, sequence=None, day=DAY, chair=3,
-                                  at=at(3), actor_id=nurse.id)
-    visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None, day=DAY + timedelta(days=1),
-                    chair=2, at=at(3), actor_id=nurse.id)
+    no_chair = visits.schedule(
+        store, patient_id=other, course_id=None, sequence=None, day=DAY, chair=None, at=at(3), actor_id=nurse.id
+    )
+    chair_three = visits.schedule(
+        store, patient_id=other, course_id=None, sequence=None, day=DAY, chair=3, at=at(3), actor_id=nurse.id
+    )
+    visits.schedule(
+        store,
+        patient_id=patient_id,
+        course_id=None,
+        sequence=None,
+        day=DAY + timedelta(days=1),
+        chair=2,
+        at=at(3),
+        actor_id=nurse.id,
+    )
     rows = visits.on_date(store, DAY)
     assert [r.summary.id for r in rows] == [visit_id, chair_three, no_chair]
     first = rows[0].summary
@@ -65,9 +95,19 @@ def test_on_date_lists_the_days_visits_by_chair(store: Store, nurse: User, patie
 
 def test_between_is_inclusive(store: Store, nurse: User, patient_id: int, at: At) -> None:
     """between(first, last) includes visits on both end days and none outside them."""
-    booked = {offset: visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None,
-                                      day=DAY + timedelta(days=offset), chair=1, at=at(3), actor_id=nurse.id)
-              for offset in range(-1, 4)}
+    booked = {
+        offset: visits.schedule(
+            store,
+            patient_id=patient_id,
+            course_id=None,
+            sequence=None,
+            day=DAY + timedelta(days=offset),
+            chair=1,
+            at=at(3),
+            actor_id=nurse.id,
+        )
+        for offset in range(-1, 4)
+    }
     found = visits.between(store, DAY, DAY + timedelta(days=2))
     assert [r.summary.id for r in found] == [booked[0], booked[1], booked[2]]
 
@@ -106,8 +146,9 @@ def test_phase_of_a_missing_visit_is_not_found(store: Store) -> None:
             read(store, 31337)
 
 
-def test_timer_inputs_come_from_stored_times(store: Store, nurse: User, visit_id: int, at: At, reading: Reading,
-                                             dose_plan: Callable[..., DosePlan]) -> None:
+def test_timer_inputs_come_from_stored_times(
+    store: Store, nurse: User, visit_id: int, at: At, reading: Reading, dose_plan: Callable[..., DosePlan]
+) -> None:
     """Infusion start and stop, planned duration and last vitals are read from the stored rows."""
     visits.add_dose(store, visit_id, dose_plan(), at=at(5), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(6), actor_id=nurse.id)
@@ -125,17 +166,20 @@ def test_timer_inputs_come_from_stored_times(store: Store, nurse: User, visit_id
 
 # ----------------------------------------------------------------------------- checklist, weight, dose
 
+
 def test_latest_checklist_answer_counts(store: Store, nurse: User, visit_id: int, at: At) -> None:
     """Answering a checklist item again replaces the earlier answer in the record, per checklist."""
-    visits.add_checklist(store, visit_id, "pre_infusion", "fasting", False, "ate at 11:00", at=at(5),
-                         actor_id=nurse.id)
-    visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "rebooked after fasting", at=at(6),
-                         actor_id=nurse.id)
+    visits.add_checklist(store, visit_id, "pre_infusion", "fasting", False, "ate at 11:00", at=at(5), actor_id=nurse.id)
+    visits.add_checklist(
+        store, visit_id, "pre_infusion", "fasting", True, "rebooked after fasting", at=at(6), actor_id=nurse.id
+    )
     visits.add_checklist(store, visit_id, "discharge", "escort_present", True, "", at=at(7), actor_id=nurse.id)
     detail, _ = visits.detail(store, visit_id)
     answers = {(c.checklist, c.item_key): (c.checked, c.note) for c in detail.checklist}
-    assert answers == {("pre_infusion", "fasting"): (True, "rebooked after fasting"),
-                       ("discharge", "escort_present"): (True, "")}
+    assert answers == {
+        ("pre_infusion", "fasting"): (True, "rebooked after fasting"),
+        ("discharge", "escort_present"): (True, ""),
+    }
     assert store.one("SELECT count(*) FROM checklist_entries")[0] == 3  # type: ignore[index]
 
 
@@ -147,8 +191,7 @@ def test_latest_weight_counts(store: Store, nurse: User, visit_id: int, at: At) 
     assert visits.detail(store, visit_id)[0].weight_kg == 68.4
 
 
-def test_dose_round_trip(store: Store, nurse: User, visit_id: int, at: At,
-                         dose_plan: Callable[..., DosePlan]) -> None:
+def test_dose_round_trip(store: Store, nurse: User, visit_id: int, at: At, dose_plan: Callable[..., DosePlan]) -> None:
     """The dose reads back with every pump setting, and a re-prepared dose replaces the first."""
     visits.add_dose(store, visit_id, dose_plan(0.5, 68.5), at=at(5), actor_id=nurse.id)
     plan = dose_plan(0.6, 68.5, lot="KT-3000")
@@ -156,27 +199,51 @@ def test_dose_round_trip(store: Store, nurse: User, visit_id: int, at: At,
     dose = visits.detail(store, visit_id)[0].dose
     assert dose is not None
     assert (dose.mg_per_kg, dose.weight_kg, dose.dose_mg, dose.volume_ml, dose.duration_min, dose.rate_ml_per_h) == (
-        plan.mg_per_kg, plan.weight_kg, plan.dose_mg, plan.volume_ml, plan.duration_min, plan.rate_ml_per_h)
+        plan.mg_per_kg,
+        plan.weight_kg,
+        plan.dose_mg,
+        plan.volume_ml,
+        plan.duration_min,
+        plan.rate_ml_per_h,
+    )
     assert (dose.drug, dose.route, dose.lot_number, dose.by) == (plan.drug, plan.route, "KT-3000", "nurse.ada")
     assert dose.at == T0 + timedelta(minutes=6)
 
 
-def test_previous_dose_only_counts_started_infusions(store: Store, nurse: User, patient_id: int, visit_id: int,
-                                                     at: At, dose_plan: Callable[..., DosePlan]) -> None:
+def test_previous_dose_only_counts_started_infusions(
+    store: Store, nurse: User, patient_id: int, visit_id: int, at: At, dose_plan: Callable[..., DosePlan]
+) -> None:
     """The escalation check compares with the last dose actually infused, not one prepared and never run."""
     visits.add_dose(store, visit_id, dose_plan(0.5), at=at(5), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(6), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.INFUSING, at=at(7), actor_id=nurse.id)
-    prepared_only = visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None,
-                                    day=DAY + timedelta(days=2), chair=1, at=at(8), actor_id=nurse.id)
+    prepared_only = visits.schedule(
+        store,
+        patient_id=patient_id,
+        course_id=None,
+        sequence=None,
+        day=DAY + timedelta(days=2),
+        chair=1,
+        at=at(8),
+        actor_id=nurse.id,
+    )
     visits.add_dose(store, prepared_only, dose_plan(0.75), at=at(9), actor_id=nurse.id)
-    today = visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None,
-                            day=DAY + timedelta(days=4), chair=1, at=at(10), actor_id=nurse.id)
+    today = visits.schedule(
+        store,
+        patient_id=patient_id,
+        course_id=None,
+        sequence=None,
+        day=DAY + timedelta(days=4),
+        chair=1,
+        at=at(10),
+        actor_id=nurse.id,
+    )
     assert visits.previous_dose_mg_per_kg(store, patient_id, today) == 0.5
     assert visits.previous_dose_mg_per_kg(store, patient_id, visit_id) is None
 
 
 # ----------------------------------------------------------------------------- vitals and corrections
+
 
 def test_vitals_round_trip_in_time_order(store: Store, nurse: User, visit_id: int, reading: Reading) -> None:
     """Readings come back in the order they were taken, with values, source, alerts and who entered them."""
@@ -187,7 +254,11 @@ def test_vitals_round_trip_in_time_order(store: Store, nurse: User, visit_id: in
     first = detail.vitals[0]
     assert first.vitals == reading(10, sbp=182, dbp=95)
     assert (first.alerts, first.is_baseline, first.source, first.entered_by) == (
-        (AlertKind.SBP_HIGH,), True, Source.MANUAL, "nurse.ada")
+        (AlertKind.SBP_HIGH,),
+        True,
+        Source.MANUAL,
+        "nurse.ada",
+    )
     assert detail.baseline is not None and detail.baseline.id == early
     assert visits.row(store, visit_id).summary.latest.id == late  # type: ignore[union-attr]
 
@@ -198,8 +269,9 @@ def test_vitals_without_temperature(store: Store, nurse: User, visit_id: int, re
     assert visits.vitals_by_id(store, saved).vitals.temp_c is None
 
 
-def test_correction_replaces_the_original(store: Store, nurse: User, visit_id: int, reading: Reading,
-                                          count: Count) -> None:
+def test_correction_replaces_the_original(
+    store: Store, nurse: User, visit_id: int, reading: Reading, count: Count
+) -> None:
     """A correcting row takes the original's place in detail() and latest; the original row still exists."""
     original = _save(store, visit_id, reading(10, sbp=210, dbp=80), nurse, alerts=(AlertKind.SBP_HIGH,))
     corrected = _save(store, visit_id, reading(10, sbp=120, dbp=80), nurse, corrects=original)
@@ -220,8 +292,9 @@ def test_correction_of_a_correction(store: Store, nurse: User, visit_id: int, re
     assert [v.id for v in visits.detail(store, visit_id)[0].vitals] == [third]
 
 
-def test_entered_in_error_hides_the_reading(store: Store, nurse: User, visit_id: int, reading: Reading,
-                                            count: Count) -> None:
+def test_entered_in_error_hides_the_reading(
+    store: Store, nurse: User, visit_id: int, reading: Reading, count: Count
+) -> None:
     """Marking a reading entered in error removes it from the record and from latest, keeping both rows."""
     kept = _save(store, visit_id, reading(5), nurse)
     wrong = _save(store, visit_id, reading(10, sbp=99, dbp=61), nurse)
@@ -251,6 +324,7 @@ def test_missing_reading_is_not_found(store: Store) -> None:
 
 # ----------------------------------------------------------------------------- alerts and acknowledgements
 
+
 def test_acknowledgement_clears_the_alert(store: Store, nurse: User, visit_id: int, reading: Reading, at: At) -> None:
     """An alerting reading stays unacknowledged until a 'vitals_alert' acknowledgement names it."""
     alerting = _save(store, visit_id, reading(10, spo2=89), nurse, alerts=(AlertKind.SPO2_LOW,))
@@ -258,18 +332,21 @@ def test_acknowledgement_clears_the_alert(store: Store, nurse: User, visit_id: i
     assert [v.id for v in visits.unacknowledged_alerts(store, visit_id)] == [alerting]
     assert visits.row(store, visit_id).summary.unacknowledged_alerts == (AlertKind.SPO2_LOW,)
 
-    visits.add_acknowledgement(store, visit_id, visits.ALERT_SUBJECT, alerting, "Chin lift, O2 2 L, SpO2 96",
-                               at=at(12), actor_id=nurse.id)
+    visits.add_acknowledgement(
+        store, visit_id, visits.ALERT_SUBJECT, alerting, "Chin lift, O2 2 L, SpO2 96", at=at(12), actor_id=nurse.id
+    )
     assert visits.unacknowledged_alerts(store, visit_id) == []
     assert visits.row(store, visit_id).summary.unacknowledged_alerts == ()
     assert visits.acknowledged(store, visit_id, visits.ALERT_SUBJECT, alerting)
     detail, _ = visits.detail(store, visit_id)
     assert [(a.subject, a.subject_id, a.note, a.by) for a in detail.acknowledgements] == [
-        ("vitals_alert", alerting, "Chin lift, O2 2 L, SpO2 96", "nurse.ada")]
+        ("vitals_alert", alerting, "Chin lift, O2 2 L, SpO2 96", "nurse.ada")
+    ]
 
 
-def test_acknowledging_something_else_does_not_clear_the_alert(store: Store, nurse: User, visit_id: int,
-                                                               reading: Reading, at: At) -> None:
+def test_acknowledging_something_else_does_not_clear_the_alert(
+    store: Store, nurse: User, visit_id: int, reading: Reading, at: At
+) -> None:
     """Only an acknowledgement of this very reading, as a vitals alert, clears it."""
     first = _save(store, visit_id, reading(10, hr=131), nurse, alerts=(AlertKind.HR_HIGH,))
     second = _save(store, visit_id, reading(20, hr=134), nurse, alerts=(AlertKind.HR_HIGH,))
@@ -280,19 +357,23 @@ def test_acknowledging_something_else_does_not_clear_the_alert(store: Store, nur
     assert visits.acknowledged(store, visit_id, "baseline_bp")
 
 
-def test_acknowledgement_on_another_visit_does_not_count(store: Store, nurse: User, patient_id: int, visit_id: int,
-                                                         reading: Reading, at: At) -> None:
+def test_acknowledgement_on_another_visit_does_not_count(
+    store: Store, nurse: User, patient_id: int, visit_id: int, reading: Reading, at: At
+) -> None:
     """An acknowledgement written against another visit leaves this visit's alert standing."""
     alerting = _save(store, visit_id, reading(10, rr=8), nurse, alerts=(AlertKind.RR_LOW,))
-    other = visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None, day=DAY, chair=2, at=at(3),
-                            actor_id=nurse.id)
-    visits.add_acknowledgement(store, other, visits.ALERT_SUBJECT, alerting, "wrong chart", at=at(11),
-                               actor_id=nurse.id)
+    other = visits.schedule(
+        store, patient_id=patient_id, course_id=None, sequence=None, day=DAY, chair=2, at=at(3), actor_id=nurse.id
+    )
+    visits.add_acknowledgement(
+        store, other, visits.ALERT_SUBJECT, alerting, "wrong chart", at=at(11), actor_id=nurse.id
+    )
     assert [v.id for v in visits.unacknowledged_alerts(store, visit_id)] == [alerting]
 
 
-def test_corrected_alert_no_longer_needs_acknowledging(store: Store, nurse: User, visit_id: int,
-                                                       reading: Reading) -> None:
+def test_corrected_alert_no_longer_needs_acknowledging(
+    store: Store, nurse: User, visit_id: int, reading: Reading
+) -> None:
     """An alert from a mistyped reading goes away once the reading is corrected to a normal value."""
     typo = _save(store, visit_id, reading(10, hr=27), nurse, alerts=(AlertKind.HR_LOW,))
     _save(store, visit_id, reading(10, hr=72), nurse, corrects=typo)
@@ -301,16 +382,25 @@ def test_corrected_alert_no_longer_needs_acknowledging(store: Store, nurse: User
 
 # ----------------------------------------------------------------------------- notes and scores
 
-def test_notes_in_time_order_with_corrections(store: Store, nurse: User, visit_id: int, at: At,
-                                              count: Count) -> None:
+
+def test_notes_in_time_order_with_corrections(store: Store, nurse: User, visit_id: int, at: At, count: Count) -> None:
     """Notes read back in time order, attributed; a corrected note is replaced and its row kept."""
     first = visits.add_note(store, visit_id, "observation", "Talkative, mild nystagmus", at=at(20), actor_id=nurse.id)
     wrong = visits.add_note(store, visit_id, "adverse_event", "Vomited x1", at=at(30), actor_id=nurse.id)
-    fixed = visits.add_note(store, visit_id, "adverse_event", "Nausea, no vomiting; ondansetron 4 mg IV",
-                            at=at(31), actor_id=nurse.id, corrects_id=wrong)
+    fixed = visits.add_note(
+        store,
+        visit_id,
+        "adverse_event",
+        "Nausea, no vomiting; ondansetron 4 mg IV",
+        at=at(31),
+        actor_id=nurse.id,
+        corrects_id=wrong,
+    )
     notes = visits.detail(store, visit_id)[0].notes
-    assert [(n.id, n.kind, n.by) for n in notes] == [(first, "observation", "nurse.ada"),
-                                                     (fixed, "adverse_event", "nurse.ada")]
+    assert [(n.id, n.kind, n.by) for n in notes] == [
+        (first, "observation", "nurse.ada"),
+        (fixed, "adverse_event", "nurse.ada"),
+    ]
     assert notes[1].corrects_id == wrong
     assert notes[0].at == T0 + timedelta(minutes=20)
     assert count(store, "notes") == 3
@@ -318,7 +408,7 @@ def test_notes_in_time_order_with_corrections(store: Store, nurse: User, visit_i
 
 def test_note_text_is_kept_exactly(store: Store, nurse: User, visit_id: int, at: At) -> None:
     """Multi-line notes with quotes, percent signs and any script are stored exactly as written."""
-    text = "Patient said: \"it's like floating\" — 100% calm.\n\tCADSS ~ 12; 患者は落ち着いている; DROP TABLE notes;"
+    text = 'Patient said: "it\'s like floating" — 100% calm.\n\tCADSS ~ 12; 患者は落ち着いている; DROP TABLE notes;'
     visits.add_note(store, visit_id, "observation", text, at=at(20), actor_id=nurse.id)
     assert visits.detail(store, visit_id)[0].notes[0].text == text
 
@@ -337,31 +427,57 @@ def test_latest_score_per_scale(store: Store, nurse: User, visit_id: int, at: At
 
 # ----------------------------------------------------------------------------- lists
 
-def test_for_patient_lists_visits_oldest_first(store: Store, nurse: User, patient_id: int, visit_id: int,
-                                               at: At) -> None:
+
+def test_for_patient_lists_visits_oldest_first(
+    store: Store, nurse: User, patient_id: int, visit_id: int, at: At
+) -> None:
     """A patient's visits come back in date order whatever order they were booked in."""
-    later = visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None,
-                            day=DAY + timedelta(days=7), chair=1, at=at(3), actor_id=nurse.id)
-    earlier = visits.schedule(store, patient_id=patient_id, course_id=None, sequence=None,
-                              day=DAY - timedelta(days=7), chair=1, at=at(4), actor_id=nurse.id)
+    later = visits.schedule(
+        store,
+        patient_id=patient_id,
+        course_id=None,
+        sequence=None,
+        day=DAY + timedelta(days=7),
+        chair=1,
+        at=at(3),
+        actor_id=nurse.id,
+    )
+    earlier = visits.schedule(
+        store,
+        patient_id=patient_id,
+        course_id=None,
+        sequence=None,
+        day=DAY - timedelta(days=7),
+        chair=1,
+        at=at(4),
+        actor_id=nurse.id,
+    )
     assert [r.summary.id for r in visits.for_patient(store, patient_id)] == [earlier, visit_id, later]
 
 
-def test_banner_uses_the_current_revision(store: Store, nurse: User, patient_id: int, visit_id: int,
-                                          make_patient: Callable[..., Patient], at: At) -> None:
+def test_banner_uses_the_current_revision(
+    store: Store, nurse: User, patient_id: int, visit_id: int, make_patient: Callable[..., Patient], at: At
+) -> None:
     """After a patient's name or substance-use flag changes, the visit row shows the new values."""
-    patients.revise(store, patient_id, make_patient(family_name="Eze", substance_use=True), at=at(9),
-                    actor_id=nurse.id)
+    patients.revise(store, patient_id, make_patient(family_name="Eze", substance_use=True), at=at(9), actor_id=nurse.id)
     summary = visits.row(store, visit_id).summary
     assert summary.patient_name == "EZE, Chiamaka"
     assert summary.substance_use is True
 
 
-def test_records_name_who_wrote_them(store: Store, nurse: User, system: User, visit_id: int, reading: Reading,
-                                     at: At) -> None:
+def test_records_name_who_wrote_them(
+    store: Store, nurse: User, system: User, visit_id: int, reading: Reading, at: At
+) -> None:
     """Each part of the record names the login of whoever wrote it."""
-    doctor = users.create(store, login="dr.osei", display_name="Kwame Osei", credentials="MD",
-                          roles=frozenset({Role.PHYSICIAN}), at=at(0), actor_id=system.id)
+    doctor = users.create(
+        store,
+        login="dr.osei",
+        display_name="Kwame Osei",
+        credentials="MD",
+        roles=frozenset({Role.PHYSICIAN}),
+        at=at(0),
+        actor_id=system.id,
+    )
     _save(store, visit_id, reading(5), nurse)
     visits.add_note(store, visit_id, "physician", "Reviewed", at=at(6), actor_id=doctor.id)
     visits.add_event(store, visit_id, Phase.CANCELLED, at=at(7), actor_id=doctor.id, reason="BP uncontrolled")
@@ -392,10 +508,18 @@ def test_previous_dose_is_the_infusion_before_this_visit_not_a_later_one() -> No
     pid = patients.register(store, make_patient(), at=at, actor_id=me)
     ids = []
     for day, dose in ((date(2026, 1, 5), 0.5), (date(2026, 1, 7), 0.75), (date(2026, 1, 9), 1.0)):
-        vid = visits.schedule(store, patient_id=pid, course_id=None, sequence=None, day=day, chair=1, at=at,
-                              actor_id=me)
-        plan = calculate_dose(dose, 70, concentration_mg_per_ml=1.0, duration_min=40, drug=protocol.drug,
-                              route=protocol.route, lot_number="L1")
+        vid = visits.schedule(
+            store, patient_id=pid, course_id=None, sequence=None, day=day, chair=1, at=at, actor_id=me
+        )
+        plan = calculate_dose(
+            dose,
+            70,
+            concentration_mg_per_ml=1.0,
+            duration_min=40,
+            drug=protocol.drug,
+            route=protocol.route,
+            lot_number="L1",
+        )
         visits.add_dose(store, vid, plan, at=at, actor_id=me)
         visits.add_event(store, vid, Phase.PRE_ASSESSMENT, at=at, actor_id=me)
         visits.add_event(store, vid, Phase.INFUSING, at=at, actor_id=me)

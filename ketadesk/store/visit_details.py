@@ -1,0 +1,193 @@
+"""Reading visits in full: every kind of record of many visits, one query per kind for all of them.
+
+A patient's whole history, a batch export and ``check``'s signature pass read this way, so
+the cost grows with the rows read rather than with visits times tables. The single-row
+reads (phase, summary rows, alerts) are in :mod:`ketadesk.store.visit_reads`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+
+from ketadesk.core.clock import from_utc_iso
+from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
+from ketadesk.core.phases import Phase
+from ketadesk.core.records import (
+    Acknowledgement,
+    ChecklistEntry,
+    DoseRecord,
+    NoteRecord,
+    PhaseEvent,
+    ScoreRecord,
+    VisitDetail,
+)
+from ketadesk.core.timers import VisitTimes
+from ketadesk.store.db import Store
+from ketadesk.store.visit_reads import IN_IDS, VisitRow, row, vitals_record
+
+_IN = IN_IDS
+
+
+def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
+    """Everything recorded about one visit."""
+    return details(store, [row(store, visit_id)])[0]
+
+
+def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
+    """Run ``sql`` (which selects ``visit_id``) for every visit in the JSON id list, grouped by visit."""
+    groups: dict[int, list[sqlite3.Row]] = defaultdict(list)
+    for found in store.all(sql, (ids,)):
+        groups[found["visit_id"]].append(found)
+    return groups
+
+
+def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, VisitTimes]]:
+    """Everything recorded about several visits, one query per kind of record for all of them.
+
+    A patient's whole history is read this way: the cost grows with the rows read, not
+    with the number of visits times the number of tables.
+    """
+    if not rows:
+        return []
+    ids = json.dumps([r.summary.id for r in rows])
+    events = _grouped(
+        store,
+        f"SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by WHERE e.visit_id {_IN} ORDER BY e.id",
+        ids,
+    )
+    weights = _grouped(store, f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids)
+    doses = _grouped(
+        store,
+        f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN} ORDER BY d.id",
+        ids,
+    )
+    vitals = _grouped(
+        store,
+        """SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
+        WHERE v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)"""
+        f" AND v.visit_id {_IN} ORDER BY v.taken_at, v.id",
+        ids,
+    )
+    checklist = _grouped(
+        store,
+        f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
+        WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
+        AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""",
+        ids,
+    )
+    notes = _grouped(
+        store,
+        f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
+        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""",
+        ids,
+    )
+    acks = _grouped(
+        store,
+        f"SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by WHERE a.visit_id {_IN} ORDER BY a.id",
+        ids,
+    )
+    scores = _grouped(
+        store,
+        "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
+        f" WHERE s.visit_id {_IN} ORDER BY s.taken_at, s.id",
+        ids,
+    )
+    adverse = _grouped(
+        store,
+        "SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
+        f" WHERE a.visit_id {_IN} ORDER BY a.onset_at, a.id",
+        ids,
+    )
+    given = _grouped(
+        store,
+        "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
+        f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id",
+        ids,
+    )
+    result: list[tuple[VisitDetail, VisitTimes]] = []
+    for base in rows:
+        vid = base.summary.id
+        dose_rows = doses.get(vid)
+        dose = None
+        if dose_rows:
+            d = dose_rows[-1]
+            dose = DoseRecord(
+                d["id"],
+                d["mg_per_kg"],
+                d["weight_kg"],
+                d["dose_mg"],
+                d["concentration_mg_per_ml"],
+                d["volume_ml"],
+                d["duration_min"],
+                d["rate_ml_per_h"],
+                d["drug"],
+                d["route"],
+                d["lot_number"],
+                from_utc_iso(d["at"]),
+                d["login"],
+            )
+        weight_rows = weights.get(vid)
+        detail_ = VisitDetail(
+            summary=base.summary,
+            events=tuple(
+                PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
+                for r in events.get(vid, ())
+            ),
+            weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,
+            dose=dose,
+            vitals=tuple(vitals_record(r) for r in vitals.get(vid, ())),
+            checklist=tuple(
+                ChecklistEntry(
+                    r["checklist"], r["item_key"], bool(r["checked"]), r["note"], from_utc_iso(r["at"]), r["login"]
+                )
+                for r in checklist.get(vid, ())
+            ),
+            notes=tuple(
+                NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
+                for r in notes.get(vid, ())
+            ),
+            acknowledgements=tuple(
+                Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"], from_utc_iso(r["at"]), r["login"])
+                for r in acks.get(vid, ())
+            ),
+            scores=tuple(
+                ScoreRecord(
+                    r["id"],
+                    r["scale"],
+                    r["total"],
+                    tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items())) if r["items"] else (),
+                    from_utc_iso(r["taken_at"]),
+                    r["login"],
+                )
+                for r in scores.get(vid, ())
+            ),
+            adverse_events=tuple(
+                AdverseEvent(
+                    r["id"],
+                    AdverseEventKind(r["kind"]),
+                    r["description"],
+                    from_utc_iso(r["onset_at"]),
+                    from_utc_iso(r["at"]),
+                    r["login"],
+                )
+                for r in adverse.get(vid, ())
+            ),
+            interventions=tuple(
+                Intervention(
+                    r["id"],
+                    r["drug"],
+                    r["dose"],
+                    Route(r["route"]),
+                    from_utc_iso(r["given_at"]),
+                    r["note"],
+                    r["adverse_event_id"],
+                    from_utc_iso(r["at"]),
+                    r["login"],
+                )
+                for r in given.get(vid, ())
+            ),
+        )
+        result.append((detail_, base.times))
+    return result
