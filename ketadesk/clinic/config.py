@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import tomllib
 from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_path
 
+from ketadesk.clinic import files
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.protocol import Protocol, ProtocolError, load_protocol, parse_toml
 
@@ -100,18 +100,8 @@ def save_clinic_settings(database: Path, name: str, chairs: int) -> Path:
         )
     load_protocol(default_protocol_text(), new, source=source)
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=".protocol-", suffix=".toml", dir=path.parent)
-    try:
-        os.chmod(temporary, mode)  # mkstemp makes it private; keep the permissions the file had
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(new)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644  # keep the permissions the file had
+    files.write_file(path, new.encode("utf-8"), overwrite=True, mode=mode)
     return path
 
 

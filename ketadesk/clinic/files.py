@@ -34,7 +34,7 @@ class ExportedFile:
 
 
 @contextmanager
-def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
+def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644) -> Iterator[IO[bytes]]:
     """Write ``path`` through a temporary file in the same folder, renamed into place when complete.
 
     Without ``overwrite`` an existing file is never replaced: :class:`FileExistsError`, and
@@ -60,7 +60,7 @@ def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
     except OSError as error:  # name the file the user asked for, not the temporary one
         raise OSError(error.errno, error.strerror, str(path)) from error
     try:
-        os.chmod(temporary, 0o644)  # mkstemp makes the file private; an export is for reading elsewhere
+        os.chmod(temporary, mode)  # mkstemp makes the file private; an export is for reading elsewhere
         with os.fdopen(handle, "wb") as out:
             yield out
             out.flush()
@@ -84,9 +84,9 @@ def atomic_file(path: Path, *, overwrite: bool = False) -> Iterator[IO[bytes]]:
             os.unlink(temporary)
 
 
-def write_file(path: Path, data: bytes, *, overwrite: bool = False) -> ExportedFile:
+def write_file(path: Path, data: bytes, *, overwrite: bool = False, mode: int = 0o644) -> ExportedFile:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
-    with atomic_file(path, overwrite=overwrite) as out:
+    with atomic_file(path, overwrite=overwrite, mode=mode) as out:
         out.write(data)
     return ExportedFile(Path(path).expanduser(), len(data), hashlib.sha256(data).hexdigest())
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ketadesk.clinic import config
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
+from ketadesk.core.audit import AuditAction, AuditEntity
+from ketadesk.core.errors import ValidationError
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
 from ketadesk.store import signatures as store_signatures
@@ -43,6 +46,24 @@ class Maintenance(Area):
             for v in store_signatures.worklist_out_of_step(store)
         )
         return problems
+
+    def save_clinic_settings(self, name: str, chairs: int) -> Path:
+        """Write the clinic's name and chairs into ``protocol.toml`` beside the database (atomically), audited."""
+        s = self.session
+        database = s.store.path
+        if database is None:
+            raise ValidationError("database", "", "a clinic database in a file, with its protocol beside it")
+        path = config.save_clinic_settings(database, name, chairs)
+        store_audit.write(
+            s.store,
+            at=s.stamp(),
+            actor_id=s.user.id,
+            action=AuditAction.PROTOCOL,
+            entity=AuditEntity.PROTOCOL,
+            entity_id=None,
+            after={"file": str(path.resolve()), "clinic": {"name": name.strip(), "chairs": chairs}},
+        )
+        return path
 
     def schema_version(self) -> int:
         """The database's schema version."""

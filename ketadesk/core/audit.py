@@ -46,6 +46,7 @@ class AuditAction(StrEnum):
     PRINT = "print"
     EXPORT = "export"
     BACKUP = "backup"
+    PROTOCOL = "protocol"
 
 
 class AuditEntity(StrEnum):
@@ -60,6 +61,7 @@ class AuditEntity(StrEnum):
     AUDIT = "audit"
     DATABASE = "database"
     EXPORT = "export"
+    PROTOCOL = "protocol"
 
 
 @dataclass(frozen=True, slots=True)
