@@ -15,14 +15,9 @@ MAX_LINES = 400
 # Over the limit when the rule came (lines then, for the record; not a ceiling). Only delete lines.
 ALLOWED_LONG = frozenset({
     "ketadesk/ui/admin.py",  # 507
-    "ketadesk/ui/discharge.py",  # 434
     "ketadesk/ui/main_window.py",  # 660
-    "ketadesk/ui/monitoring.py",  # 424
-    "ketadesk/ui/pre_assessment.py",  # 545
     "ketadesk/ui/review.py",  # 816
-    "ketadesk/ui/sedation.py",  # 928
     "ketadesk/ui/sign_in.py",  # 554
-    "ketadesk/ui/vitals_views.py",  # 409
 })
 
 

@@ -18,7 +18,6 @@ import pytest
 RECORDED_UNCLEAN = frozenset({
     "ketadesk.ui.main_window",
     "ketadesk.ui.review",
-    "ketadesk.ui.vitals_views",
     "ketadesk.ui.worklist",
 })
 

@@ -52,8 +52,8 @@ from ketadesk.ui.sign_in import (
     role_words,
     with_protocol,
 )
+from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.worklist import WorklistPanel
-from ketadesk.ui.workspace import VisitWorkspace
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
 SIGNATURE_COUNT_EVERY = 15

@@ -52,19 +52,14 @@ from ketadesk.core.scales import ALDRETE_ITEMS, CADSS6_ITEMS, MOAAS_LEVELS, RASS
 from ketadesk.core.signing import VISIT_MEANING, Addendum, Signature
 from ketadesk.core.timers import VisitTimes, compute_timers
 from ketadesk.core.users import Role
-from ketadesk.ui.banner import VisitBanner
-from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
+from ketadesk.ui.kit.colours import ALERT_COLOUR, MUTED_STYLE
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine
+from ketadesk.ui.kit.names import NameBook
 from ketadesk.ui.kit.times import local_datetime, local_time
 from ketadesk.ui.kit.writes import Watching, run_write
-from ketadesk.ui.vitals_views import (
-    ALERT_COLOUR,
-    VitalsChart,
-    fill_readings_table,
-    fit_table_height,
-    infusion_stop,
-    make_readings_table,
-)
+from ketadesk.ui.visit.banner import VisitBanner
+from ketadesk.ui.visit.vitals.chart import VitalsChart
+from ketadesk.ui.visit.vitals.table import fill_readings_table, fit_table_height, infusion_stop, make_readings_table
 
 NOT_SIGNED = "NOT SIGNED — awaiting a physician's signature"
 WARNING_STYLE = "color: #e65100; font-weight: bold;"

@@ -28,10 +28,10 @@ from ketadesk.clinic import Change, Changes, Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.core.records import VisitSummary
-from ketadesk.ui.checklist_rows import MUTED_STYLE, NameBook
+from ketadesk.ui.kit.colours import ALERT_BACKGROUND, ALERT_COLOUR, MUTED_STYLE
+from ketadesk.ui.kit.names import NameBook
 from ketadesk.ui.kit.times import local_datetime
 from ketadesk.ui.kit.writes import Watching
-from ketadesk.ui.vitals_views import ALERT_BACKGROUND, ALERT_COLOUR
 
 COLUMNS = ("Discharged", "Patient", "MRN", "Course", "Discharged by", "Flags")
 FLAGS_COLUMN = len(COLUMNS) - 1

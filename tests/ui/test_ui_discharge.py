@@ -10,7 +10,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
-from ketadesk.ui.discharge import DischargeSection
+from ketadesk.ui.visit.discharge.section import DischargeSection
 from tests.helpers import ready_to_infuse
 
 
@@ -169,7 +169,7 @@ def test_a_reading_redraws_the_section_in_front_and_the_discharge_tab_when_shown
     The once-a-second tick redraws only the clocks of the section in front (the redesign's
     rule; it used to redraw every section), so a hidden tab catches up when it is shown.
     """
-    from ketadesk.ui.workspace import VisitWorkspace
+    from ketadesk.ui.visit.workspace import VisitWorkspace
 
     workspace = VisitWorkspace(nurse, observing)
     qtbot.addWidget(workspace)

@@ -16,8 +16,8 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.main_window import MainWindow, Page
-from ketadesk.ui.sedation import draft_field
-from ketadesk.ui.workspace import VisitWorkspace
+from ketadesk.ui.visit.sedation.notes import draft_field
+from ketadesk.ui.visit.workspace import VisitWorkspace
 from tests.helpers import ready_to_infuse
 from tests.ui.sign_in_steps import PASSWORDS, child, click, close_window, give_passwords, guarded_window, quick_argon2
 

@@ -16,7 +16,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.app import build_main_window
 from ketadesk.ui.main_window import MainWindow
-from ketadesk.ui.workspace import VisitWorkspace
+from ketadesk.ui.visit.workspace import VisitWorkspace
 from tests.helpers import make_patient, ready_to_infuse
 
 

@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
-from ketadesk.ui.monitoring import ALERT_BACKGROUND, COLUMNS, MonitoringSection
+from ketadesk.ui.kit.colours import ALERT_BACKGROUND
+from ketadesk.ui.visit.monitoring.section import MonitoringSection
+from ketadesk.ui.visit.vitals.table import COLUMNS
 from tests.helpers import ready_to_infuse
 
 
@@ -261,7 +263,7 @@ def test_time_axis_holds_still_through_the_observation_and_grows_in_steps_past_i
 ) -> None:
     """While infusing the axis reaches the planned end; after the stop, the end of the planned observation;
     readings beyond every planned mark widen it a whole step at a time, never one reading at a time."""
-    from ketadesk.ui.vitals_views import AXIS_STEP_MIN
+    from ketadesk.ui.visit.vitals.chart import AXIS_STEP_MIN
 
     _infusing(nurse, visit_id)
     section = _section(qtbot, nurse, visit_id)

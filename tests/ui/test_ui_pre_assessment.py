@@ -10,8 +10,8 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import BASELINE_BP, DOSE_OVERRIDE
-from ketadesk.ui.common import PhysicianAcknowledgement
-from ketadesk.ui.pre_assessment import PreAssessmentSection
+from ketadesk.ui.visit.approval import PhysicianAcknowledgement
+from ketadesk.ui.visit.pre_assessment.section import PreAssessmentSection
 from tests.helpers import ready_to_infuse
 
 

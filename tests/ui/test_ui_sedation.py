@@ -15,7 +15,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.events import AdverseEventKind
 from ketadesk.core.protocol import Protocol
-from ketadesk.ui.sedation import SedationSection
+from ketadesk.ui.visit.sedation.section import SedationSection
 from tests.helpers import ready_to_infuse
 
 

@@ -9,21 +9,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from ketadesk.clinic import VisitView
 from ketadesk.core.patient import Patient
 from ketadesk.core.timers import format_duration
-from ketadesk.ui.board import ALERT_COLOUR, phase_colour
+from ketadesk.ui.kit import widgets
+from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
 
 
 def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setAccessibleName(name.replace("banner_", "").replace("_", " "))
-    label.setWordWrap(True)
-    font = label.font()
-    font.setBold(bold)
-    if scale != 1.0:
-        font.setPointSizeF(font.pointSizeF() * scale)
-    label.setFont(font)
-    return label
+    """A banner line; its accessible name drops the ``banner_`` prefix (a screen reader says "allergies")."""
+    return widgets.label(name, bold=bold, scale=scale, accessible=name.removeprefix("banner_").replace("_", " "))
 
 
 class VisitBanner(QFrame):

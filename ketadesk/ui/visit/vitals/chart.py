@@ -1,8 +1,7 @@
-"""Read-only views of a visit's vital signs: the readings table and the chart.
+"""The vital-signs chart: BP and heart rate over the visit above a SpO2 strip, read-only.
 
-The bedside monitoring section and the physician's review draw the same readings the same
-way, so the table filling and the chart live here once. Neither writes anything; both draw
-only from a :class:`VisitDetail`.
+The bedside monitoring section and the physician's review draw the same chart. It draws
+only from a :class:`VisitDetail` and writes nothing.
 
 The chart's x axis is minutes from the infusion start (baseline readings are negative);
 before the infusion starts it counts from the first reading.
@@ -11,180 +10,36 @@ before the infusion starts it counts from the first reading.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGraphicsItem,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import AlertThresholds
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.vitals import AlertKind
+from ketadesk.ui.kit.colours import ALERT_COLOUR, DBP_COLOUR, HR_COLOUR, MARKER_COLOUR, SBP_COLOUR
 from ketadesk.ui.kit.times import local_time
 
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
-ALERT_COLOUR = "#c62828"
-ALERT_BACKGROUND = "#ffebee"
-SBP_COLOUR = "#b71c1c"
-DBP_COLOUR = "#1565c0"
-HR_COLOUR = "#2e7d32"
 SPO2_COLOUR = "#6a1b9a"
-MARKER_COLOUR = "#424242"
-
-COLUMNS = ("Time", "SBP", "DBP", "HR", "SpO2", "RR", "Temp", "By", "Alerts")
-# The widest text each column can hold (alert cells are bold); None: fit the column to what it holds.
-WIDEST = ("00:00 baseline (corrected)", "000 ↑", "000 ↑", "000 ↑", "000 ↓", "00 ↑", "00.0", None)
-CELL_PADDING = 16
+"""The SpO2 series (the kit's palette has no SpO2 colour yet; only the chart uses it)."""
 # When readings run past every planned mark, the time axis grows by this many minutes at a time.
 AXIS_STEP_MIN = 15
-
-# Which table column an alert points at, and which way the value went.
-ALERT_CELLS: dict[AlertKind, tuple[int, str]] = {
-    AlertKind.SBP_HIGH: (1, "↑"),
-    AlertKind.SBP_LOW: (1, "↓"),
-    AlertKind.DBP_HIGH: (2, "↑"),
-    AlertKind.HR_HIGH: (3, "↑"),
-    AlertKind.HR_LOW: (3, "↓"),
-    AlertKind.SPO2_LOW: (4, "↓"),
-    AlertKind.RR_LOW: (5, "↓"),
-    AlertKind.RR_HIGH: (5, "↑"),
-}
 
 
 def _minutes(moment: datetime, origin: datetime) -> float:
     return (moment - origin).total_seconds() / 60.0
 
 
-def infusion_stop(detail: VisitDetail) -> tuple[datetime | None, bool]:
-    """When the pump stopped (the first stop or observation event) and whether it was stopped early."""
-    for event in detail.events:
-        if event.phase in (Phase.STOPPED_EARLY, Phase.OBSERVATION):
-            return event.at, event.phase is Phase.STOPPED_EARLY
-    return None, False
-
-
 def _pen(colour: str, width: float = 2, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> object:
     import pyqtgraph as pg
 
     return pg.mkPen(colour, width=width, style=style)
-
-
-# ---------------------------------------------------------------------- the table
-
-
-def make_readings_table(name: str, accessible_name: str) -> QTableWidget:
-    """An empty, read-only readings table with the standard columns."""
-    table = QTableWidget(0, len(COLUMNS))
-    table.setObjectName(name)
-    table.setAccessibleName(accessible_name)
-    table.setHorizontalHeaderLabels(list(COLUMNS))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    # Columns as wide as their widest possible content, set once: they never jump as readings arrive, and a
-    # new reading costs no re-measuring of every cell (which fitting to contents does on each change).
-    plain, bold = table.fontMetrics(), QFontMetrics(_bold(table.font()))
-    for column, sample in enumerate(WIDEST):
-        if sample is None:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-            continue
-        width = max(plain.horizontalAdvance(COLUMNS[column]), bold.horizontalAdvance(sample))
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width + CELL_PADDING)
-    header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _bold(font: QFont) -> QFont:
-    bold = QFont(font)
-    bold.setBold(True)
-    return bold
-
-
-def fill_readings_table(
-    table: QTableWidget,
-    detail: VisitDetail,
-    pending: Collection[int] = (),
-    *,
-    newest_first: bool = True,
-    name: Callable[[str], str] | None = None,
-) -> None:
-    """Show every current reading of ``detail``: alert values marked with an arrow, in colour and in words.
-
-    ``pending`` holds the ids of alert readings not acknowledged yet; the Alerts column says
-    which. The bedside shows the newest first; a review reads the visit from the start.
-    ``name`` turns the login that entered a reading into what the By column shows.
-    """
-    readings = list(reversed(detail.vitals)) if newest_first else list(detail.vitals)
-    # Empty first: replacing an item in a shown table whose columns fit their contents re-measures the whole
-    # column for every cell (about 250 ms for 30 readings); filling empty rows measures once (about 5 ms).
-    table.setRowCount(0)
-    table.setRowCount(len(readings))
-    bold = _bold(table.font())
-    for row, record in enumerate(readings):
-        v = record.vitals
-        when = local_time(v.taken_at)
-        if record.is_baseline:
-            when += " baseline"
-        if record.corrects_id is not None:
-            when += " (corrected)"
-        values = [
-            when,
-            str(v.sbp),
-            str(v.dbp),
-            str(v.hr),
-            str(v.spo2),
-            str(v.rr),
-            "" if v.temp_c is None else f"{v.temp_c:.1f}",
-            name(record.entered_by) if name is not None else record.entered_by,
-            "",
-        ]
-        marked: dict[int, str] = {}
-        for alert in record.alerts:
-            column, arrow = ALERT_CELLS[alert]
-            marked[column] = arrow
-        if record.alerts:
-            words = ", ".join(a.label for a in record.alerts)
-            state = "not acknowledged" if record.id in pending else "acknowledged"
-            values[-1] = f"⚠ {words} ({state})"
-        for column, text in enumerate(values):
-            item = QTableWidgetItem(text + (f" {marked[column]}" if column in marked else ""))
-            if 0 < column < len(COLUMNS) - 2:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column in marked or (column == len(COLUMNS) - 1 and record.alerts):
-                item.setForeground(QBrush(QColor(ALERT_COLOUR)))
-                item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))
-                item.setFont(bold)
-            table.setItem(row, column, item)
-
-
-def fit_table_height(table: QTableWidget) -> None:
-    """Make a table exactly as tall as its rows, for a page that scrolls as a whole (no scroll bars inside)."""
-    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.resizeRowsToContents()
-    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-    header = 0 if table.horizontalHeader().isHidden() else table.horizontalHeader().sizeHint().height()
-    table.setFixedHeight(rows + header + 2 * table.frameWidth() + 2)
-
-
-# ---------------------------------------------------------------------- the chart
 
 
 class _Series:
@@ -209,7 +64,8 @@ class _Series:
 
     def getData(self) -> tuple[object, object]:  # noqa: N802
         """The x (minutes) and y values drawn, as pyqtgraph holds them."""
-        return self.line.getData()
+        xs, ys = self.line.getData()
+        return xs, ys
 
 
 class VitalsChart(QWidget):
@@ -398,7 +254,7 @@ class VitalsChart(QWidget):
         """Redraw every curve, alert ring and marker from the visit's current readings and events."""
         readings = detail.vitals
         started = detail.event_time(Phase.INFUSING)
-        stopped, _ = infusion_stop(detail)
+        stopped = detail.infusion_stopped_at
         origin = started or (readings[0].vitals.taken_at if readings else None)
         xs = [_minutes(r.vitals.taken_at, origin) for r in readings] if origin else []
         self.curves["sbp"].setData(xs, [r.vitals.sbp for r in readings])
@@ -436,7 +292,7 @@ class VitalsChart(QWidget):
         if started is not None:
             marks.append(0.0)
             self.start_markers[0].label.setFormat(f"Start {local_time(started)}")
-        early = any(e.phase is Phase.STOPPED_EARLY for e in detail.events)
+        early = detail.stopped_early
         stop_x = _minutes(stopped, origin) if stopped is not None and origin is not None else None
         for line in self.stop_markers:
             line.setVisible(stop_x is not None)

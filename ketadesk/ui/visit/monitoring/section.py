@@ -6,8 +6,9 @@ last drew (reading ids, acknowledgements, infusion times) and redraws the table 
 only when those changed; it never touches what the user is typing.
 
 The table shows the newest reading first, so the latest set is visible without scrolling.
-The table and the chart themselves are drawn by :mod:`ketadesk.ui.vitals_views`, which the
-physician's review shares.
+The table and the chart themselves are drawn by :mod:`ketadesk.ui.visit.vitals`, which the
+physician's review shares. Which buttons are live is the clinic's answer (each use case's
+``allowed``), never a phase set kept here.
 """
 
 from __future__ import annotations
@@ -16,58 +17,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QSplitter, QTableWidget, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Changes, Clinic, VisitView
+from ketadesk.clinic import Clinic, VisitView
 from ketadesk.core.phases import Phase
+from ketadesk.core.readiness import Blocker
 from ketadesk.core.records import VisitDetail, VitalsRecord
-from ketadesk.core.timers import format_duration
-from ketadesk.ui.common import SectionBase
+from ketadesk.core.timers import format_duration, stopping_is_early
+from ketadesk.ui.kit import widgets
+from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
-from ketadesk.ui.kit.writes import run_write
-from ketadesk.ui.vitals_row import VitalsRow
-from ketadesk.ui.vitals_views import (
-    ALERT_BACKGROUND,
-    ALERT_COLOUR,
-    COLUMNS,
-    VitalsChart,
-    fill_readings_table,
-    infusion_stop,
-    make_readings_table,
-)
-
-# The table's columns and colours still answer to their old address here.
-__all__ = [
-    "ALERT_BACKGROUND",
-    "ALERT_COLOUR",
-    "COLUMNS",
-    "STOP_GRACE",
-    "MonitoringSection",
-    "StopEarlyDialog",
-    "infusion_stop",
-]
-
-# A pump and the workstation do not agree to the second; a stop this close to the planned
-# end is the infusion completing, anything earlier is an early stop and needs a reason.
-STOP_GRACE = timedelta(minutes=1)
-
-# Phases in which a reading may be recorded (the clinic API decides; this only greys the row out).
-RECORDING_PHASES = frozenset(
-    {Phase.PRE_ASSESSMENT, Phase.INFUSING, Phase.STOPPED_EARLY, Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE}
-)
+from ketadesk.ui.visit.monitoring.alert_row import AlertRow
+from ketadesk.ui.visit.monitoring.stop_early import StopEarlyDialog
+from ketadesk.ui.visit.section import SectionBase
+from ketadesk.ui.visit.vitals.chart import VitalsChart
+from ketadesk.ui.visit.vitals.row import VitalsRow
+from ketadesk.ui.visit.vitals.table import fill_readings_table, make_readings_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,80 +46,6 @@ class _ChartKey:
     planned_min: int | None
 
 
-class StopEarlyDialog(QDialog):
-    """Asks why the infusion stops before its planned end, and stops it; stays open on a refusal."""
-
-    def __init__(self, clinic: Clinic, visit_id: int, explanation: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("stop_early_dialog")
-        self.setWindowTitle("Stop the infusion early")
-        self.clinic = clinic
-        self.visit_id = visit_id
-        self.result_changes: Changes | None = None
-        layout = QVBoxLayout(self)
-        text = QLabel(explanation)
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        self.reason = QLineEdit()
-        self.reason.setObjectName("stop_early_reason")
-        self.reason.setAccessibleName("Reason for stopping early")
-        self.reason.setPlaceholderText("e.g. distressing dissociation, patient asked to stop")
-        self.reason.setMinimumWidth(380)
-        self.reason.returnPressed.connect(self.stop)
-        layout.addWidget(self.reason)
-        self.message = MessageLine("stop_early_message")
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Stop infusion now")
-        ok.setObjectName("stop_early_confirm")
-        ok.setAutoDefault(False)
-        buttons.accepted.connect(self.stop)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def stop(self) -> None:
-        """Stop the pump early with the typed reason; a refusal keeps the dialog and the text."""
-        changes = run_write(
-            self.clinic,
-            self.message,
-            lambda: self.clinic.infusion.stop_infusion(self.visit_id, early=True, reason=self.reason.text()),
-            self,
-        )
-        if changes is not None:
-            self.result_changes = changes
-            self.accept()
-
-
-class _AlertRow(QWidget):
-    """One alert reading waiting for acknowledgement: what it was, an action note, Acknowledge."""
-
-    def __init__(self, record: VitalsRecord, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.record = record
-        self.setObjectName(f"alert_row_{record.id}")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        v = record.vitals
-        words = ", ".join(a.label for a in record.alerts)
-        self.label = QLabel(
-            f"⚠ {local_time(v.taken_at)}  {words} — BP {v.sbp}/{v.dbp}, HR {v.hr}, SpO2 {v.spo2} %, RR {v.rr}"
-        )
-        self.label.setObjectName(f"alert_text_{record.id}")
-        self.label.setStyleSheet(f"color: {ALERT_COLOUR}; font-weight: bold;")
-        self.note = QLineEdit()
-        self.note.setObjectName(f"alert_note_{record.id}")
-        self.note.setAccessibleName(f"Action taken for the {local_time(v.taken_at)} alert")
-        self.note.setPlaceholderText("Action taken (e.g. rechecked in 5 min, physician informed)")
-        self.note.setMinimumWidth(300)
-        self.button = QPushButton("Acknowledge")
-        self.button.setObjectName(f"alert_ack_{record.id}")
-        self.button.setAccessibleName(f"Acknowledge the {local_time(v.taken_at)} alert")
-        layout.addWidget(self.label)
-        layout.addWidget(self.note, 1)
-        layout.addWidget(self.button)
-
-
 class MonitoringSection(SectionBase):
     """Vitals entry, readings table and chart, alert acknowledgement, and starting and stopping the infusion."""
 
@@ -164,17 +56,14 @@ class MonitoringSection(SectionBase):
         self._chart_key: _ChartKey | None = None
         self._alerts_key: tuple[object, ...] | None = None
         self._blockers_key: tuple[object, ...] | None = None
-        self._blockers: list[str] = []
-        self.alert_rows: dict[int, _AlertRow] = {}
+        self._blockers: list[Blocker] = []
+        self.alert_rows: dict[int, AlertRow] = {}
         self.stop_dialog: StopEarlyDialog | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.addLayout(self._build_infusion_bar())
-        self.start_blockers = QLabel()
-        self.start_blockers.setObjectName("start_blockers")
-        self.start_blockers.setAccessibleName("What stops the infusion from starting")
-        self.start_blockers.setWordWrap(True)
+        self.start_blockers = widgets.label("start_blockers", accessible="What stops the infusion from starting")
         outer.addWidget(self.start_blockers)
         self.infusion_message = MessageLine("infusion_message")
         outer.addWidget(self.infusion_message)
@@ -201,23 +90,14 @@ class MonitoringSection(SectionBase):
 
     def _build_infusion_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.infusion_status = QLabel()
-        self.infusion_status.setObjectName("infusion_status")
-        self.infusion_status.setAccessibleName("Infusion status")
-        font = self.infusion_status.font()
-        font.setBold(True)
-        self.infusion_status.setFont(font)
+        self.infusion_status = widgets.label("infusion_status", bold=True, wrap=False, accessible="Infusion status")
         bar.addWidget(self.infusion_status, 1)
-        self.start_button = QPushButton("Start infusion")
-        self.start_button.setObjectName("start_infusion_button")
-        self.start_button.setAccessibleName("Start infusion")
+        self.start_button = widgets.button("start_infusion_button", "Start infusion")
         self.start_button.clicked.connect(self.start_infusion)
-        self.stop_button = QPushButton("Stop infusion (completed)")
-        self.stop_button.setObjectName("stop_infusion_button")
+        self.stop_button = widgets.button("stop_infusion_button", "Stop infusion (completed)")
         self.stop_button.setAccessibleName("Stop infusion, completed")
         self.stop_button.clicked.connect(self.stop_infusion)
-        self.stop_early_button = QPushButton("Stop early…")
-        self.stop_early_button.setObjectName("stop_early_button")
+        self.stop_early_button = widgets.button("stop_early_button", "Stop early…")
         self.stop_early_button.setAccessibleName("Stop the infusion early, with a reason")
         self.stop_early_button.clicked.connect(self._stop_early_clicked)
         for button in (self.start_button, self.stop_button, self.stop_early_button):
@@ -281,7 +161,7 @@ class MonitoringSection(SectionBase):
             pending_ids = {r.id for r in pending}
             self._draw_table(detail, pending_ids)
         started = detail.event_time(Phase.INFUSING)
-        stopped, _ = infusion_stop(detail)
+        stopped = detail.infusion_stopped_at
         planned = detail.dose.duration_min if detail.dose is not None else None
         key = _ChartKey(ids, started, stopped, planned)
         if key != self._chart_key:
@@ -289,13 +169,17 @@ class MonitoringSection(SectionBase):
             self._draw_chart(detail)
 
     def _refresh_buttons(self, view: VisitView) -> None:
+        """Each button is live when the clinic would accept its use case now; a refusal says why on hover."""
         detail = view.detail
         phase = detail.summary.phase
-        self.vitals_row.setEnabled(phase in RECORDING_PHASES)
-        self.start_button.setEnabled(phase is Phase.PRE_ASSESSMENT)
-        self.stop_button.setEnabled(phase is Phase.INFUSING)
-        self.stop_early_button.setEnabled(phase is Phase.INFUSING)
-        if phase is Phase.PRE_ASSESSMENT:
+        infusion = self.clinic.infusion
+        self.vitals_row.setEnabled(bool(self.clinic.bedside.record_vitals.allowed(phase=phase)))
+        start = infusion.start_infusion.allowed(phase=phase)
+        stop = infusion.stop_infusion.allowed(phase=phase)
+        self.start_button.setEnabled(bool(start))
+        self.stop_button.setEnabled(bool(stop))
+        self.stop_early_button.setEnabled(bool(stop))
+        if start:
             key = (
                 detail.checklist,
                 detail.weight_kg,
@@ -305,11 +189,13 @@ class MonitoringSection(SectionBase):
             )
             if key != self._blockers_key:
                 self._blockers_key = key
-                self._blockers = self.clinic.infusion.start_blockers(self.visit_id)
+                self._blockers = infusion.blockers(self.visit_id)
             if self._blockers:
-                listed = "\n".join(f"• {b}" for b in self._blockers)
+                listed = "\n".join(f"• {b.why}" for b in self._blockers)
                 self.start_button.setToolTip(f"The infusion cannot start yet:\n{listed}")
-                self.start_blockers.setText("Before the infusion can start: " + "; ".join(self._blockers) + ".")
+                self.start_blockers.setText(
+                    "Before the infusion can start: " + "; ".join(b.why for b in self._blockers) + "."
+                )
                 set_style(self.start_blockers, f"color: {ALERT_COLOUR};")
             else:
                 self.start_button.setToolTip("Every pre-infusion check holds: the infusion may start.")
@@ -319,27 +205,17 @@ class MonitoringSection(SectionBase):
         else:
             self._blockers_key = None
             self.start_blockers.hide()
-            self.start_button.setToolTip(
-                "The infusion starts from pre-assessment."
-                if phase is Phase.SCHEDULED
-                else "The infusion has already started."
-            )
-        self.stop_button.setToolTip(
-            "Record that the infusion ran to its planned end."
-            if phase is Phase.INFUSING
-            else "Possible only while infusing."
-        )
+            self.start_button.setToolTip(start.reason)
+        self.stop_button.setToolTip("Record that the infusion ran to its planned end." if stop else stop.reason)
         self.stop_early_button.setToolTip(
-            "Stop before the planned end; you will be asked for the reason."
-            if phase is Phase.INFUSING
-            else "Possible only while infusing."
+            "Stop before the planned end; you will be asked for the reason." if stop else stop.reason
         )
 
     def _refresh_status(self, view: VisitView) -> None:
         detail, timers = view.detail, view.timers
         phase = detail.summary.phase
         started = detail.event_time(Phase.INFUSING)
-        stopped, early = infusion_stop(detail)
+        stopped, early = detail.infusion_stopped_at, detail.stopped_early
         parts: list[str] = []
         overdue = False
         if phase is Phase.SCHEDULED:
@@ -384,7 +260,7 @@ class MonitoringSection(SectionBase):
         for record in pending:
             if record.id in self.alert_rows:
                 continue
-            row = _AlertRow(record, self.alerts_panel)
+            row = AlertRow(record, self.alerts_panel)
             row.button.clicked.connect(lambda _=False, vid=record.id: self.acknowledge(vid))
             row.note.returnPressed.connect(lambda vid=record.id: self.acknowledge(vid))
             self.alert_rows[record.id] = row
@@ -419,7 +295,7 @@ class MonitoringSection(SectionBase):
         """The infusion ran its planned time: stop it. Before the planned end it is an early stop and asks why."""
         view = self.clinic.visits.get(self.visit_id)
         left = view.timers.infusion_remaining
-        if view.detail.summary.phase is Phase.INFUSING and left is not None and left > STOP_GRACE:
+        if view.detail.summary.phase is Phase.INFUSING and left is not None and stopping_is_early(left):
             self.ask_stop_early(
                 f"The planned infusion still has {format_duration(left)} to run, so stopping now "
                 "is an early stop. Write why it is stopped."

@@ -1,5 +1,4 @@
-"""Pieces the pre-assessment and discharge sections share: a checklist line, and form text that
-a refresh may fill only while the user has not started typing in it.
+"""A checklist line, as the pre-assessment and discharge sections show it.
 
 A checklist line is a tick box, its label (word-wrapped: protocol labels can be long; a click
 on the words ticks too) and who answered it and when. Its state is set with signals
@@ -14,13 +13,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel
 
-from ketadesk.clinic import Clinic
 from ketadesk.core.records import ChecklistEntry
+from ketadesk.ui.kit.colours import MUTED_STYLE
+from ketadesk.ui.kit.names import NameBook
 from ketadesk.ui.kit.times import local_time
-
-MUTED_STYLE = "color: #546e7a;"
 
 
 class _ClickableLabel(QLabel):
@@ -88,41 +86,3 @@ class ChecklistLine:
         """Undo a tick the clinic refused, without writing again."""
         with QSignalBlocker(self.box):
             self.box.setChecked(checked)
-
-
-class NameBook:
-    """Printed names for the logins the record holds, looked up once each."""
-
-    def __init__(self, clinic: Clinic) -> None:
-        self.clinic = clinic
-        self._names: dict[str, str] = {}
-
-    def name(self, login: str) -> str:
-        """``Maria Santos, RN`` for ``nurse``; the login itself if it is unknown."""
-        if login not in self._names:
-            user = self.clinic.accounts.by_login(login)
-            self._names[login] = user.signature_name if user is not None else login
-        return self._names[login]
-
-
-class PristineFields:
-    """Fill form fields from the record only while the user has not typed in them.
-
-    A field is *pristine* while its text is what the program last put there and it does not
-    have the keyboard focus; only then may a refresh replace it.
-    """
-
-    def __init__(self) -> None:
-        self._shown: dict[int, str] = {}
-
-    def fill(self, field: QLineEdit, text: str, *, force: bool = False) -> None:
-        """Show ``text`` unless the user is editing ``field`` (``force``: read-only fields always follow the record)."""
-        last = self._shown.get(id(field), "")
-        if force or (field.text() == last and not field.hasFocus()):
-            if field.text() != text:
-                field.setText(text)
-            self._shown[id(field)] = text
-
-    def adopt(self, field: QLineEdit) -> None:
-        """What is typed now has been saved: treat it as the program's own text."""
-        self._shown[id(field)] = field.text()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.ui.kit import widgets
+from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
 from ketadesk.ui.kit.writes import error_text, run_write
 
@@ -22,7 +24,6 @@ FIELDS = (
     ("rr", "RR", "/min"),
     ("temp_c", "Temp", "°C"),
 )
-INVALID_STYLE = "border: 2px solid #c62828;"
 
 
 class _Field(QLineEdit):
@@ -72,8 +73,7 @@ class VitalsRow(QWidget):
             row.addWidget(caption)
             row.addWidget(box)
             self.fields[key] = box
-        self.commit_button = QPushButton("Record (Enter)")
-        self.commit_button.setObjectName(f"{name}_commit")
+        self.commit_button = widgets.button(f"{name}_commit", "Record (Enter)")
         self.commit_button.setAccessibleName("Record vital signs")
         self.commit_button.clicked.connect(self.commit)
         row.addWidget(self.commit_button)

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.phases import Phase
-from ketadesk.ui.banner import VisitBanner
-from ketadesk.ui.common import SectionBase
-from ketadesk.ui.discharge import DischargeSection
 from ketadesk.ui.kit.writes import Watching
-from ketadesk.ui.monitoring import MonitoringSection
-from ketadesk.ui.pre_assessment import PreAssessmentSection
-from ketadesk.ui.sedation import SedationSection
+from ketadesk.ui.visit.banner import VisitBanner
+from ketadesk.ui.visit.discharge.section import DischargeSection
+from ketadesk.ui.visit.monitoring.section import MonitoringSection
+from ketadesk.ui.visit.pre_assessment.section import PreAssessmentSection
+from ketadesk.ui.visit.section import SectionBase
+from ketadesk.ui.visit.sedation.section import SedationSection
 
 # Which section a nurse needs first in each phase.
 SECTION_FOR_PHASE = {

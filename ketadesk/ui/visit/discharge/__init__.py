@@ -1,0 +1,1 @@
+"""Discharge: the protocol's criteria, the modified Aldrete calculator, and the discharge gate."""

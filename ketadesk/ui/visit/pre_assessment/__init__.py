@@ -1,0 +1,1 @@
+"""Pre-assessment: the checklist, the weight and baseline, the dose calculator, and what still stops the start."""
