@@ -20,7 +20,6 @@ ALLOWED_LONG = frozenset({
     "ketadesk/ui/main_window.py",  # 660
     "ketadesk/ui/monitoring.py",  # 424
     "ketadesk/ui/pre_assessment.py",  # 545
-    "ketadesk/ui/review.py",  # 816
     "ketadesk/ui/sedation.py",  # 928
     "ketadesk/ui/sign_in.py",  # 554
     "ketadesk/ui/vitals_views.py",  # 409

@@ -41,8 +41,9 @@ from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.chime import Chime
 from ketadesk.ui.kit.writes import USER_ERRORS, ChangeBus, bus_for
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
-from ketadesk.ui.pdf_preview import PdfPreviewDialog
-from ketadesk.ui.review import ReviewScreen
+from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
+from ketadesk.ui.review.screen import ReviewScreen
+from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.sign_in import (
     DEMO_FILE,
     DOOR_ERRORS,
@@ -52,7 +53,6 @@ from ketadesk.ui.sign_in import (
     role_words,
     with_protocol,
 )
-from ketadesk.ui.worklist import WorklistPanel
 from ketadesk.ui.workspace import VisitWorkspace
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
