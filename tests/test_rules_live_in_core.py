@@ -20,6 +20,8 @@ SCANNED = sorted(
         *PACKAGE.glob("reports/*.py"),
         *PACKAGE.glob("store/*.py"),
         *PACKAGE.glob("ui/review/*.py"),
+        *PACKAGE.glob("ui/door/*.py"),
+        *PACKAGE.glob("ui/window/*.py"),
         PACKAGE / "cli.py",
     ]
     if p.name != "bulk.py"

@@ -24,8 +24,8 @@ from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.ui.admin import AuditLogDialog, UsersDialog
-from ketadesk.ui.app import application, build_main_window
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
+from ketadesk.ui.window.app import application, build_main_window
 
 OUT = Path("docs/screenshots")
 WANTED: set[str] = set()

@@ -5,100 +5,54 @@ page (the chair board and one tab per open visit) and the lock. Nothing clinical
 until someone signs in, and nothing clinical shows while locked. No screen reaches into
 another: the window hands the clinic API to each, listens for what changed, and redraws.
 QSettings keeps preferences only (layout, text size, mute) — never clinical data, which
-lives in the database alone.
+lives in the database alone. The menus (:mod:`.menus`, :mod:`.actions`), the status bar
+(:mod:`.status`), the activity watch (:mod:`.activity`) and the tabs (:mod:`.visit_tabs`)
+each have a module of their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import suppress
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMenuBar,
-    QMessageBox,
-    QPushButton,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Change, Changes, Clinic
+from ketadesk.clinic.demo_files import is_demo
 from ketadesk.core.records import VisitSummary
-from ketadesk.core.users import Role
-from ketadesk.ui.admin import AuditLogDialog, UsersDialog
-from ketadesk.ui.board import ChairBoard
-from ketadesk.ui.chime import Chime
+from ketadesk.ui.door.first_start import FirstStartScreen
+from ketadesk.ui.door.lock import LockScreen
+from ketadesk.ui.door.panel import DOOR_ERRORS, role_words, with_protocol
+from ketadesk.ui.door.sign_in import SignInScreen
 from ketadesk.ui.kit.writes import USER_ERRORS, ChangeBus, bus_for
-from ketadesk.ui.patients import FindPatientDialog, PatientForm
 from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.review.worklist import WorklistPanel
-from ketadesk.ui.sign_in import (
-    DEMO_FILE,
-    DOOR_ERRORS,
-    FirstStartScreen,
-    LockScreen,
-    SignInScreen,
-    role_words,
-    with_protocol,
-)
+from ketadesk.ui.window.actions import MenuActions
+from ketadesk.ui.window.activity import ActivityWatch, IdleClock
+from ketadesk.ui.window.chime import Chime
+from ketadesk.ui.window.menus import build_menus
+from ketadesk.ui.window.pages import Page, door_of
+from ketadesk.ui.window.status import StatusLine
+from ketadesk.ui.window.visit_tabs import VisitTabs
 from ketadesk.ui.workspace import VisitWorkspace
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
 SIGNATURE_COUNT_EVERY = 15
 
-MIN_FONT, MAX_FONT = 8, 28
 
-
-class Page(StrEnum):
-    """What the window shows."""
-
-    DOOR = "door"  # first start or sign-in: nothing clinical
-    WORK = "work"  # the chair board and the visits
-    LOCKED = "locked"  # the lock screen: nothing clinical
-
-
-class ActivityWatch(QObject):
-    """Hears every key press, click and wheel turn anywhere in the program, for the idle lock."""
-
-    INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel})
-
-    def __init__(self, on_input: Callable[[], None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("activity_watch")
-        self._on_input = on_input
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        """Note the input and let the event go on."""
-        if event.type() in self.INPUT:
-            self._on_input()
-        return False
-
-
-def _door_of(clinic: Clinic) -> Clinic:
-    """The clinic acting as the program itself: what the doors use before anyone signs in."""
-    system = clinic.accounts.with_role(Role.SYSTEM)
-    return clinic.as_user(system[0]) if system else clinic
-
-
-class MainWindow(QMainWindow):
+class MainWindow(MenuActions):
     """The bedside workstation.
 
     ``signed_in``: ``clinic`` already acts for a person (tests, demos, benchmarks); otherwise
     the window opens at the door. ``guarded``: the screen locks after the protocol's idle
     minutes, and closing the program ends the session in the audit trail (the real program).
     """
+
+    tabs: VisitTabs
 
     def __init__(
         self,
@@ -112,16 +66,14 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.clinic = clinic
-        self.door = _door_of(clinic)
+        self.door = door_of(clinic)
         self.settings = settings
         self.guarded = guarded
         self.page = Page.DOOR
-        self.demo = clinic.database_path is not None and clinic.database_path.name == DEMO_FILE
+        self.demo = is_demo(clinic.database_path)
         self.setObjectName("main_window")
         self.chime = Chime(self, muted=self._bool("chime_muted"))
-        self._alerts_seen: set[tuple[int, str]] = set()
-        self._overdue_seen: set[int] = set()
-        self._last_input: datetime = clinic.clock.now()
+        self.idle = IdleClock(clinic.clock.now())
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("main_stack")
@@ -132,18 +84,11 @@ class MainWindow(QMainWindow):
         self.lock_page.unlocked.connect(self._unlocked)
         self.stack.addWidget(self.lock_page)
 
-        self.status_user = QLabel()
-        self.status_user.setObjectName("status_user")
-        self.status_alerts = QLabel()
-        self.status_alerts.setObjectName("status_alerts")
-        self.statusBar().addWidget(self.status_user, 1)
-        self.statusBar().addPermanentWidget(self.status_alerts)
-        self.status_signatures = QPushButton()
-        self.status_signatures.setObjectName("status_signatures")
-        self.status_signatures.setAccessibleName("Visits awaiting a physician's signature")
-        self.status_signatures.setFlat(True)
+        self.status = StatusLine(self.statusBar())
+        self.status_user = self.status.user
+        self.status_alerts = self.status.alerts
+        self.status_signatures = self.status.signatures
         self.status_signatures.clicked.connect(self.open_worklist)
-        self.statusBar().addPermanentWidget(self.status_signatures)
         self._ticks = 0
         self._watched: ChangeBus | None = None
 
@@ -164,43 +109,6 @@ class MainWindow(QMainWindow):
         else:
             self._show_door(login_hint)
 
-    # ------------------------------------------------------------------ preferences
-
-    def _bool(self, key: str) -> bool:
-        value = self.settings.value(key, False)
-        return value in (True, "true", "1", 1)
-
-    def _restore(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
-        else:
-            self.resize(1280, 860)
-        size = self.settings.value("font_size")
-        if size is not None:
-            self.set_font_size(int(str(size)))
-
-    def set_font_size(self, points: int) -> None:
-        """Make every text bigger or smaller (remembered)."""
-        points = max(MIN_FONT, min(MAX_FONT, points))
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            font = app.font()
-            font.setPointSize(points)
-            app.setFont(font)
-        self.settings.setValue("font_size", points)
-
-    def _font_step(self, step: int) -> None:
-        app = QApplication.instance()
-        current = app.font().pointSize() if isinstance(app, QApplication) else 10
-        self.set_font_size(current + step)
-
-    def set_muted(self, muted: bool) -> None:
-        """Mute or unmute the alert chime (remembered)."""
-        self.chime.muted = muted
-        self.settings.setValue("chime_muted", muted)
-        self.mute_action.setChecked(muted)
-
     # ------------------------------------------------------------------ pages
 
     def _show_page(self, page: Page) -> None:
@@ -211,7 +119,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(widget)
         name = self.clinic.protocol.clinic_name
         self.setWindowTitle(f"KetaDesk — {name}{' (demo)' if self.demo else ''}")
-        self._build_menus()
+        build_menus(self)
         self.statusBar().clearMessage()
         where = self.clinic.database_path
         user = self.clinic.user
@@ -287,18 +195,12 @@ class MainWindow(QMainWindow):
         page.setObjectName("work_page")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget(page)
-        self.tabs.setObjectName("main_tabs")
-        self.tabs.setTabsClosable(True)
-        self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.board = ChairBoard(clinic, self.tabs, on_tick=self._announce)
-        self.board.visit_opened.connect(self.open_visit)
-        self.tabs.addTab(self.board, "Chair &board")
-        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs = VisitTabs(clinic, self, page, self._announce)
+        self.board = self.tabs.board
         layout.addWidget(self.tabs)
         self.stack.addWidget(page)
         self.work_page = page
-        self._alerts_seen, self._overdue_seen = set(), set()
+        self.status.forget_seen()
         self._watch(clinic)
         self.note_activity()
         self._show_page(Page.WORK)
@@ -329,10 +231,8 @@ class MainWindow(QMainWindow):
         """Save anything half-typed in the open visits as drafts."""
         if self.work_page is None:
             return
-        for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, VisitWorkspace):
-                widget.flush()
+        for workspace in self.tabs.workspaces():
+            workspace.flush()
 
     def _close_dialogs(self) -> None:
         """Close every dialog of this window (a patient form, the audit log…) before the screen is hidden."""
@@ -344,11 +244,11 @@ class MainWindow(QMainWindow):
 
     def note_activity(self) -> None:
         """Someone used the keyboard or mouse: the idle lock starts counting again."""
-        self._last_input = self.clinic.clock.now()
+        self.idle.note(self.clinic.clock.now())
 
     def idle_for(self) -> timedelta:
         """How long since the last key press, click or wheel turn, by the clinic's clock."""
-        return self.clinic.clock.now() - self._last_input
+        return self.idle.idle_for(self.clinic.clock.now())
 
     def lock(self, reason: str = "manual") -> None:
         """Hide everything clinical behind the lock screen; drafts are saved and the lock audited."""
@@ -390,82 +290,6 @@ class MainWindow(QMainWindow):
         self._discard_work()
         self._show_door()
 
-    # ------------------------------------------------------------------ menus
-
-    def _action(self, name: str, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
-        action = QAction(text, self.menuBar())
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)  # type: ignore[arg-type]
-        self.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        """The menus for the page in front; clinical actions (and their shortcuts) exist only on the working page."""
-        for old in self.actions():
-            self.removeAction(old)
-            old.setEnabled(False)
-        self.setMenuBar(QMenuBar(self))  # the old bar and its actions are deleted with it
-        bar = self.menuBar()
-        working = self.page is Page.WORK
-        file_menu = bar.addMenu("&File")
-        if working:
-            file_menu.addAction(self._action("backup_action", "&Back up now…", None, self.backup))
-            file_menu.addSeparator()
-            file_menu.addAction(
-                self._action("lock_action", "&Lock / switch user", "Ctrl+L", lambda: self.lock("manual"))
-            )
-            file_menu.addAction(self._action("sign_out_action", "Sign &out", None, self.sign_out))
-            file_menu.addSeparator()
-        file_menu.addAction(self._action("quit_action", "&Quit", QKeySequence.StandardKey.Quit, self.close))
-        if working:
-            patients = bar.addMenu("&Patients")
-            patients.addAction(self._action("find_patient_action", "&Find / schedule…", "Ctrl+F", self.find_patient))
-            patients.addAction(self._action("register_patient_action", "&Register…", "Ctrl+N", self.register_patient))
-            visit = bar.addMenu("&Visit")
-            visit.addAction(self._action("board_action", "Chair &board", "Ctrl+0", self.show_board))
-            for chair in range(1, min(self.clinic.protocol.chairs, 9) + 1):
-                visit.addAction(
-                    self._action(
-                        f"open_chair_{chair}_action",
-                        f"Open chair {chair}",
-                        f"Ctrl+{chair}",
-                        lambda _=False, c=chair: self.open_chair(c),
-                    )
-                )
-            visit.addAction(
-                self._action(
-                    "close_tab_action", "&Close visit tab", "Ctrl+W", lambda: self.close_tab(self.tabs.currentIndex())
-                )
-            )
-            visit.addSeparator()
-            visit.addAction(self._action("worklist_action", "Awaiting &signature…", "Ctrl+Shift+S", self.open_worklist))
-            visit.addAction(self._action("review_action", "&Review / sign this visit", "Ctrl+R", self.review_current))
-            visit.addAction(self._action("export_pdf_action", "&Export PDF…", "Ctrl+E", self.export_current_pdf))
-        view = bar.addMenu("V&iew")
-        view.addAction(self._action("larger_text_action", "&Larger text", "Ctrl++", lambda: self._font_step(1)))
-        view.addAction(self._action("smaller_text_action", "&Smaller text", "Ctrl+-", lambda: self._font_step(-1)))
-        self.mute_action = self._action(
-            "mute_action", "&Mute alert chime", "Ctrl+M", lambda: self.set_muted(not self.chime.muted)
-        )
-        self.mute_action.setCheckable(True)
-        self.mute_action.setChecked(self.chime.muted)
-        view.addAction(self.mute_action)
-        if working:
-            admin = bar.addMenu("&Admin")
-            allowed = self.is_administrator()
-            for action in (
-                self._action("users_action", "&Users…", None, self.open_users),
-                self._action("audit_log_action", "&Audit log…", None, self.open_audit_log),
-            ):
-                action.setEnabled(allowed)
-                action.setToolTip("" if allowed else "For administrators only")
-                admin.addAction(action)
-            admin.setToolTipsVisible(True)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("about_action", "&About KetaDesk", None, self.about))
-
     # ------------------------------------------------------------------ time
 
     def start(self) -> None:
@@ -496,26 +320,12 @@ class MainWindow(QMainWindow):
 
     def refresh_signature_count(self) -> int:
         """Show how many discharged visits wait for a physician's signature (always in the status bar)."""
-        waiting = self.clinic.signing.awaiting_count()
-        self.status_signatures.setText(f"Awaiting signature: {waiting}")
-        return waiting
+        return self.status.refresh_signature_count(self.clinic)
 
     def _announce(self, visits: list[VisitSummary]) -> None:
         """Chime once for each new alert reading and each visit whose vitals just went overdue."""
-        alerts = {(v.id, a.value) for v in visits for a in v.unacknowledged_alerts}
-        overdue = {v.id for v in visits if v.timers is not None and v.timers.vitals_overdue}
-        new = (alerts - self._alerts_seen) or (overdue - self._overdue_seen)
-        self._alerts_seen, self._overdue_seen = alerts, overdue
-        if new:
+        if self.status.announce(visits):
             self.chime.ring()
-        waiting = len(alerts)
-        late = len(overdue)
-        parts = []
-        if waiting:
-            parts.append(f"⚠ {waiting} alert{'s' if waiting != 1 else ''} to acknowledge")
-        if late:
-            parts.append(f"VITALS OVERDUE in {late} chair{'s' if late != 1 else ''}")
-        self.status_alerts.setText("   ".join(parts) or "No alerts")
 
     # ------------------------------------------------------------------ visits
 
@@ -533,52 +343,19 @@ class MainWindow(QMainWindow):
 
     def open_visit(self, visit_id: int) -> VisitWorkspace:
         """Show a visit's workspace in its own tab (reusing the tab when it is already open)."""
-        for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, VisitWorkspace) and widget.visit_id == visit_id:
-                self.tabs.setCurrentIndex(index)
-                return widget
-        workspace = VisitWorkspace(self.clinic, visit_id, self)
-        summary = workspace.view.detail.summary if workspace.view else None
-        title = f"Chair {summary.chair} · {summary.patient_name}" if summary and summary.chair else f"Visit {visit_id}"
-        index = self.tabs.addTab(workspace, title)
-        self.tabs.setCurrentIndex(index)
-        return workspace
+        return self.tabs.open_visit(visit_id)
 
     def close_tab(self, index: int) -> None:
-        """Close a visit tab (the board stays). Nothing is lost: every entry is already saved."""
-        if index <= 0:
-            return
-        widget = self.tabs.widget(index)
-        self.tabs.removeTab(index)
-        if widget is not None:
-            widget.deleteLater()
+        """Close a visit tab (the board stays)."""
+        self.tabs.close_tab(index)
 
     def open_worklist(self) -> WorklistPanel:
         """The physician's worklist: discharged visits awaiting a signature, oldest first."""
-        for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, WorklistPanel):
-                widget.refresh()
-                self.tabs.setCurrentIndex(index)
-                return widget
-        panel = WorklistPanel(self.clinic, self)
-        panel.visit_opened.connect(self.open_review)
-        self.tabs.setCurrentIndex(self.tabs.addTab(panel, "Awaiting signature"))
-        return panel
+        return self.tabs.open_worklist()
 
     def open_review(self, visit_id: int) -> ReviewScreen:
         """The whole visit on one page for review, signing and addenda."""
-        for index in range(1, self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, ReviewScreen) and widget.visit_id == visit_id:
-                widget.refresh()
-                self.tabs.setCurrentIndex(index)
-                return widget
-        screen = ReviewScreen(self.clinic, visit_id, self)
-        name = self.clinic.visits.get(visit_id).detail.summary.patient_name
-        self.tabs.setCurrentIndex(self.tabs.addTab(screen, f"Review · {name}"))
-        return screen
+        return self.tabs.open_review(visit_id)
 
     def export_current_pdf(self) -> PdfPreviewDialog | None:
         """Preview the PDF of the visit in front (workspace or review), then save it."""
@@ -598,65 +375,6 @@ class MainWindow(QMainWindow):
             return self.open_review(current.visit_id)
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
-
-    # ------------------------------------------------------------------ dialogs
-
-    def find_patient(self) -> None:
-        """Find a patient (a visit booked from there reaches the board as a published change)."""
-        FindPatientDialog(self.clinic, self).exec()
-
-    def register_patient(self) -> None:
-        """Register a new patient."""
-        PatientForm(self.clinic, None, self).exec()
-
-    def is_administrator(self) -> bool:
-        """Whether the signed-in user may manage users and read the audit log."""
-        return self.page is not Page.DOOR and Role.ADMINISTRATOR in self.clinic.user.roles
-
-    def open_users(self) -> UsersDialog | None:
-        """The administrator's list of users (refused for anyone else, as the clinic API refuses them)."""
-        if not self.is_administrator():
-            self.statusBar().showMessage("Managing users is for administrators only.", 6000)
-            return None
-        dialog = UsersDialog(self.clinic, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def open_audit_log(self) -> AuditLogDialog | None:
-        """The administrator's audit log, filtered and exportable."""
-        if not self.is_administrator():
-            self.statusBar().showMessage("The audit log is for administrators only.", 6000)
-            return None
-        dialog = AuditLogDialog(self.clinic, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def backup(self) -> None:
-        """Write a verified copy of the database where the user chooses."""
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Back up the database", "ketadesk-backup.sqlite", "SQLite database (*.sqlite)"
-        )
-        if not target:
-            return
-        try:
-            made = self.clinic.maintenance.backup(Path(target))
-        except USER_ERRORS as error:
-            QMessageBox.warning(self, "Backup failed", str(error))
-            return
-        self.statusBar().showMessage(f"Backup written and verified: {made}", 8000)
-
-    def about(self) -> None:
-        """Name, version and database."""
-        from ketadesk.clinic.config import package_version
-
-        QMessageBox.about(
-            self,
-            "About KetaDesk",
-            f"KetaDesk {package_version()}\nBedside workstation for ketamine infusion clinics.\n"
-            f"Database: {self.clinic.database_path}",
-        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Remember the layout; stop the timer; end a guarded session. Every entry is already committed."""
