@@ -15,7 +15,6 @@ MAX_LINES = 400
 # Over the limit when the rule came (lines then, for the record; not a ceiling). Only delete lines.
 ALLOWED_LONG = frozenset({
     "ketadesk/reports/visit_pdf.py",  # 529
-    "ketadesk/ui/admin.py",  # 507
     "ketadesk/ui/discharge.py",  # 434
     "ketadesk/ui/monitoring.py",  # 424
     "ketadesk/ui/pre_assessment.py",  # 545

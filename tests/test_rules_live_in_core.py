@@ -22,6 +22,7 @@ SCANNED = sorted(
         *PACKAGE.glob("ui/review/*.py"),
         *PACKAGE.glob("ui/door/*.py"),
         *PACKAGE.glob("ui/window/*.py"),
+        *PACKAGE.glob("ui/admin/*.py"),
         PACKAGE / "cli.py",
     ]
     if p.name != "bulk.py"

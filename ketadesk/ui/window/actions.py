@@ -14,7 +14,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.admin import AuditLogDialog, UsersDialog
+from ketadesk.ui.admin.audit_log import AuditLogDialog
+from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.patients import FindPatientDialog, PatientForm
 from ketadesk.ui.window.chime import Chime
