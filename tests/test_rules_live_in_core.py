@@ -23,6 +23,7 @@ SCANNED = sorted(
         *PACKAGE.glob("ui/door/*.py"),
         *PACKAGE.glob("ui/window/*.py"),
         *PACKAGE.glob("ui/admin/*.py"),
+        PACKAGE / "ui" / "board.py",
         PACKAGE / "cli.py",
     ]
     if p.name != "bulk.py"

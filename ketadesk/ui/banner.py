@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from ketadesk.clinic import VisitView
 from ketadesk.core.patient import Patient
 from ketadesk.core.timers import format_duration
-from ketadesk.ui.board import ALERT_COLOUR, phase_colour
+from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
 
 
