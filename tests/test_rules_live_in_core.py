@@ -23,6 +23,7 @@ SCANNED = sorted(
         *PACKAGE.glob("ui/door/*.py"),
         *PACKAGE.glob("ui/window/*.py"),
         *PACKAGE.glob("ui/admin/*.py"),
+        *PACKAGE.glob("ui/patients/*.py"),
         PACKAGE / "ui" / "board.py",
         PACKAGE / "cli.py",
     ]

@@ -173,7 +173,7 @@ def test_ctrl_l_locks_at_once(window: MainWindow, qtbot: QtBot, admin: Clinic) -
 
 def test_locking_closes_dialogs(window: MainWindow) -> None:
     """An open dialog (a patient form, which shows a patient's record) is closed when the screen locks."""
-    from ketadesk.ui.patients import PatientForm
+    from ketadesk.ui.patients.form import PatientForm
 
     form = PatientForm(window.clinic, None, window)
     form.open()

@@ -17,7 +17,8 @@ from ketadesk.clinic import Clinic
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.kit.writes import USER_ERRORS
-from ketadesk.ui.patients import FindPatientDialog, PatientForm
+from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.pages import Page
 

@@ -119,7 +119,7 @@ class MainWindow(MenuActions):
         self.stack.setCurrentWidget(widget)
         name = self.clinic.protocol.clinic_name
         self.setWindowTitle(f"KetaDesk — {name}{' (demo)' if self.demo else ''}")
-        build_menus(self)
+        build_menus(self, self)
         self.statusBar().clearMessage()
         where = self.clinic.database_path
         user = self.clinic.user

@@ -7,19 +7,32 @@ no shortcut that reaches a visit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenuBar
+from PySide6.QtWidgets import QMenuBar, QTabWidget
 
+from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.pages import Page
 
-if TYPE_CHECKING:
-    from ketadesk.ui.window.main_window import MainWindow
+
+class PageActions(Protocol):
+    """What the menus ask of the main window's pages and visit tabs (the window itself provides these)."""
+
+    @property
+    def tabs(self) -> QTabWidget: ...
+    def lock(self, reason: str = "manual") -> None: ...
+    def sign_out(self) -> None: ...
+    def show_board(self) -> None: ...
+    def open_chair(self, chair: int) -> None: ...
+    def close_tab(self, index: int) -> None: ...
+    def open_worklist(self) -> object: ...
+    def review_current(self) -> object: ...
+    def export_current_pdf(self) -> object: ...
 
 
 def _action(
-    window: MainWindow,
+    window: MenuActions,
     name: str,
     text: str,
     shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
@@ -34,7 +47,7 @@ def _action(
     return action
 
 
-def build_menus(window: MainWindow) -> None:
+def build_menus(window: MenuActions, pages: PageActions) -> None:
     """Replace the window's menu bar with the menus for its page."""
     for old in window.actions():
         window.removeAction(old)
@@ -47,13 +60,13 @@ def build_menus(window: MainWindow) -> None:
         file_menu.addAction(_action(window, "backup_action", "&Back up now…", None, window.backup))
         file_menu.addSeparator()
         file_menu.addAction(
-            _action(window, "lock_action", "&Lock / switch user", "Ctrl+L", lambda: window.lock("manual"))
+            _action(window, "lock_action", "&Lock / switch user", "Ctrl+L", lambda: pages.lock("manual"))
         )
-        file_menu.addAction(_action(window, "sign_out_action", "Sign &out", None, window.sign_out))
+        file_menu.addAction(_action(window, "sign_out_action", "Sign &out", None, pages.sign_out))
         file_menu.addSeparator()
     file_menu.addAction(_action(window, "quit_action", "&Quit", QKeySequence.StandardKey.Quit, window.close))
     if working:
-        _clinical_menus(window, bar)
+        _clinical_menus(window, pages, bar)
     view = bar.addMenu("V&iew")
     view.addAction(_action(window, "larger_text_action", "&Larger text", "Ctrl++", lambda: window.font_step(1)))
     view.addAction(_action(window, "smaller_text_action", "&Smaller text", "Ctrl+-", lambda: window.font_step(-1)))
@@ -80,13 +93,13 @@ def build_menus(window: MainWindow) -> None:
     help_menu.addAction(_action(window, "about_action", "&About KetaDesk", None, window.about))
 
 
-def _clinical_menus(window: MainWindow, bar: QMenuBar) -> None:
+def _clinical_menus(window: MenuActions, pages: PageActions, bar: QMenuBar) -> None:
     """Patients and Visit: only on the working page."""
     patients = bar.addMenu("&Patients")
     patients.addAction(_action(window, "find_patient_action", "&Find / schedule…", "Ctrl+F", window.find_patient))
     patients.addAction(_action(window, "register_patient_action", "&Register…", "Ctrl+N", window.register_patient))
     visit = bar.addMenu("&Visit")
-    visit.addAction(_action(window, "board_action", "Chair &board", "Ctrl+0", window.show_board))
+    visit.addAction(_action(window, "board_action", "Chair &board", "Ctrl+0", pages.show_board))
     for chair in range(1, min(window.clinic.protocol.chairs, 9) + 1):
         visit.addAction(
             _action(
@@ -94,7 +107,7 @@ def _clinical_menus(window: MainWindow, bar: QMenuBar) -> None:
                 f"open_chair_{chair}_action",
                 f"Open chair {chair}",
                 f"Ctrl+{chair}",
-                lambda _=False, c=chair: window.open_chair(c),
+                lambda _=False, c=chair: pages.open_chair(c),
             )
         )
     visit.addAction(
@@ -103,10 +116,10 @@ def _clinical_menus(window: MainWindow, bar: QMenuBar) -> None:
             "close_tab_action",
             "&Close visit tab",
             "Ctrl+W",
-            lambda: window.tabs.close_tab(window.tabs.currentIndex()),
+            lambda: pages.close_tab(pages.tabs.currentIndex()),
         )
     )
     visit.addSeparator()
-    visit.addAction(_action(window, "worklist_action", "Awaiting &signature…", "Ctrl+Shift+S", window.open_worklist))
-    visit.addAction(_action(window, "review_action", "&Review / sign this visit", "Ctrl+R", window.review_current))
-    visit.addAction(_action(window, "export_pdf_action", "&Export PDF…", "Ctrl+E", window.export_current_pdf))
+    visit.addAction(_action(window, "worklist_action", "Awaiting &signature…", "Ctrl+Shift+S", pages.open_worklist))
+    visit.addAction(_action(window, "review_action", "&Review / sign this visit", "Ctrl+R", pages.review_current))
+    visit.addAction(_action(window, "export_pdf_action", "&Export PDF…", "Ctrl+E", pages.export_current_pdf))
