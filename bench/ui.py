@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from ketadesk.core.clock import FakeClock
-    from ketadesk.ui.main_window import MainWindow
+    from ketadesk.ui.window.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parent.parent
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -147,7 +147,7 @@ def build_small_clinic(path: Path) -> SmallClinic:
 def _window(small: SmallClinic, ini: Path, clock: Any = None) -> MainWindow:
     from PySide6.QtCore import QSettings
 
-    from ketadesk.ui.app import build_main_window, settle_memory
+    from ketadesk.ui.window.app import build_main_window, settle_memory
 
     window = build_main_window(small.path, clock or small.clock, protocol=_protocol(), user_login="nurse",
                                settings=QSettings(str(ini), QSettings.Format.IniFormat))
@@ -158,7 +158,7 @@ def _window(small: SmallClinic, ini: Path, clock: Any = None) -> MainWindow:
 
 
 def _app() -> QApplication:
-    from ketadesk.ui.app import application
+    from ketadesk.ui.window.app import application
 
     return application()
 

@@ -77,7 +77,7 @@ def run_gui(db: Path, ini: Path) -> dict[str, object]:
     from PySide6.QtCore import QSettings
 
     from ketadesk.core.clock import SystemClock
-    from ketadesk.ui.app import application, build_main_window
+    from ketadesk.ui.window.app import application, build_main_window
 
     steps["imports"] = time.perf_counter()
     app = application()

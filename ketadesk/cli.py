@@ -22,11 +22,11 @@ from ketadesk.clinic import (
     ValidationError,
     config,
 )
+from ketadesk.clinic.demo_files import DEMO_FILE
 from ketadesk.core.clock import SystemClock
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-DEMO_FILE = "demo.sqlite"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _cmd_check(path)
         if args.command == "gui":
-            from ketadesk.ui.app import run_gui
+            from ketadesk.ui.window.app import run_gui
 
             return run_gui(path, args.user, exit_after_start=args.exit_after_start)
         if args.command == "backup":

@@ -13,12 +13,7 @@ import pytest
 MAX_LINES = 400
 
 # Over the limit when the rule came (lines then, for the record; not a ceiling). Only delete lines.
-ALLOWED_LONG = frozenset({
-    "ketadesk/ui/admin.py",  # 507
-    "ketadesk/ui/main_window.py",  # 660
-    "ketadesk/ui/review.py",  # 816
-    "ketadesk/ui/sign_in.py",  # 554
-})
+ALLOWED_LONG: frozenset[str] = frozenset()
 
 
 def line_counts(root: Path) -> dict[str, int]:

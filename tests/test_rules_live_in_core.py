@@ -20,6 +20,12 @@ SCANNED = sorted(
         *PACKAGE.glob("clinic/*.py"),
         *PACKAGE.glob("reports/*.py"),
         *PACKAGE.glob("store/*.py"),
+        *PACKAGE.glob("ui/review/*.py"),
+        *PACKAGE.glob("ui/door/*.py"),
+        *PACKAGE.glob("ui/window/*.py"),
+        *PACKAGE.glob("ui/admin/*.py"),
+        *PACKAGE.glob("ui/patients/*.py"),
+        PACKAGE / "ui" / "board.py",
         PACKAGE / "cli.py",
         *PACKAGE.glob("ui/visit/**/*.py"),
     ]

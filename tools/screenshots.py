@@ -23,9 +23,11 @@ from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
-from ketadesk.ui.admin import AuditLogDialog, UsersDialog
-from ketadesk.ui.app import application, build_main_window
-from ketadesk.ui.patients import FindPatientDialog, PatientForm
+from ketadesk.ui.admin.audit_log import AuditLogDialog
+from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.window.app import application, build_main_window
 
 OUT = Path("docs/screenshots")
 WANTED: set[str] = set()

@@ -13,56 +13,16 @@ from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
+from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
+from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
-
-# Tile accents by phase; the phase is always written on the tile too.
-PHASE_COLOURS = {
-    Phase.SCHEDULED: "#607d8b",
-    Phase.PRE_ASSESSMENT: "#1565c0",
-    Phase.INFUSING: "#6a1b9a",
-    Phase.STOPPED_EARLY: "#ad1457",
-    Phase.OBSERVATION: "#00838f",
-    Phase.READY_FOR_DISCHARGE: "#2e7d32",
-    Phase.DISCHARGED: "#9e9e9e",
-    Phase.SIGNED: "#9e9e9e",
-}
-ALERT_COLOUR = "#c62828"
-
-# The same hues, lighter, for dark system themes (contrast against a dark window).
-PHASE_COLOURS_DARK = {
-    Phase.SCHEDULED: "#b0bec5",
-    Phase.PRE_ASSESSMENT: "#64b5f6",
-    Phase.INFUSING: "#ce93d8",
-    Phase.STOPPED_EARLY: "#f48fb1",
-    Phase.OBSERVATION: "#4dd0e1",
-    Phase.READY_FOR_DISCHARGE: "#81c784",
-    Phase.DISCHARGED: "#bdbdbd",
-    Phase.SIGNED: "#bdbdbd",
-}
-
-
-def dark_theme() -> bool:
-    """True when the system palette has a dark window (the user's theme, not ours to override)."""
-    from PySide6.QtGui import QPalette
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return False
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def phase_colour(phase: Phase) -> str:
-    """The phase's accent, readable in the current light or dark theme."""
-    table = PHASE_COLOURS_DARK if dark_theme() else PHASE_COLOURS
-    return table.get(phase, "#607d8b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +50,6 @@ def chair_states(visits: list[VisitSummary], chairs: int) -> list[ChairState]:
     return states
 
 
-def _label(name: str, *, bold: bool = False, size: float = 1.0) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setAccessibleName(name.replace("_", " "))
-    label.setWordWrap(True)
-    font = label.font()
-    font.setBold(bold)
-    if size != 1.0:
-        font.setPointSizeF(font.pointSizeF() * size)
-    label.setFont(font)
-    return label
-
-
 class ChairTile(QFrame):
     """One chair: patient, phase, timers, latest reading and alerts."""
 
@@ -119,16 +66,16 @@ class ChairTile(QFrame):
         self.setMinimumSize(260, 200)
         layout = QVBoxLayout(self)
         # Large type: the board is read from across the room.
-        self.title = _label("chair_title", bold=True, size=1.5)
-        self.patient = _label("patient", bold=True, size=1.5)
-        self.flag = _label("substance_flag", bold=True, size=1.2)
-        self.phase = _label("phase", bold=True, size=1.4)
-        self.course = _label("course", size=1.2)
-        self.infusion = _label("infusion_timer", size=1.4)
-        self.observation = _label("observation_timer", size=1.4)
-        self.vitals_due = _label("vitals_due", bold=True, size=1.4)
-        self.latest = _label("latest_reading", size=1.2)
-        self.alerts = _label("alerts", bold=True, size=1.3)
+        self.title = label("chair_title", bold=True, scale=1.5)
+        self.patient = label("patient", bold=True, scale=1.5)
+        self.flag = label("substance_flag", bold=True, scale=1.2)
+        self.phase = label("phase", bold=True, scale=1.4)
+        self.course = label("course", scale=1.2)
+        self.infusion = label("infusion_timer", scale=1.4)
+        self.observation = label("observation_timer", scale=1.4)
+        self.vitals_due = label("vitals_due", bold=True, scale=1.4)
+        self.latest = label("latest_reading", scale=1.2)
+        self.alerts = label("alerts", bold=True, scale=1.3)
         for widget in (
             self.title,
             self.patient,
@@ -209,7 +156,7 @@ class ChairTile(QFrame):
 
     def _hide_empty(self) -> None:
         """Collapse lines with nothing to say, so what matters sits together."""
-        for label in (
+        for line in (
             self.flag,
             self.phase,
             self.course,
@@ -219,15 +166,15 @@ class ChairTile(QFrame):
             self.latest,
             self.alerts,
         ):
-            label.setVisible(bool(label.text()))
+            line.setVisible(bool(line.text()))
 
     def _free(self) -> None:
         self.patient.setText("Free")
         self.flag.setText("")
         self.flag.setVisible(False)
         self.phase.setText("")
-        for label in (self.course, self.infusion, self.observation, self.vitals_due, self.latest, self.alerts):
-            label.setText("")
+        for line in (self.course, self.infusion, self.observation, self.vitals_due, self.latest, self.alerts):
+            line.setText("")
         set_style(self.vitals_due, "")
         self._hide_empty()
         set_style(self, f"#chair_tile_{self.chair} {{ border: 1px dashed #9e9e9e; border-radius: 6px; }}")

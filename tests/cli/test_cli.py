@@ -112,9 +112,9 @@ def test_no_command_starts_the_workstation(
         started.append((db_path, user_login))
         return 0
 
-    fake = types.ModuleType("ketadesk.ui.app")
+    fake = types.ModuleType("ketadesk.ui.window.app")
     fake.run_gui = fake_run_gui  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ketadesk.ui.app", fake)
+    monkeypatch.setitem(sys.modules, "ketadesk.ui.window.app", fake)
     monkeypatch.setattr(sys, "argv", ["ketadesk", "not-a-command-from-the-test-runner"])
     assert main(["--db", str(tmp_path / "x.sqlite")]) == 0
     assert main([]) == 0

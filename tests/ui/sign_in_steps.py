@@ -14,8 +14,8 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role
-from ketadesk.ui.app import build_main_window
-from ketadesk.ui.main_window import MainWindow
+from ketadesk.ui.window.app import build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 
 PASSWORDS = {
     "nurse": "nurse-password-1",

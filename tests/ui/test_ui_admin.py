@@ -15,9 +15,10 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Clinic, ValidationError, files
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
-from ketadesk.ui.admin import AuditLogDialog, UsersDialog
-from ketadesk.ui.app import build_main_window
-from ketadesk.ui.main_window import MainWindow
+from ketadesk.ui.admin.audit_log import AuditLogDialog
+from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.window.app import build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 from tests.ui.sign_in_steps import PASSWORDS, child, click, give_passwords, quick_argon2, type_into
 
 NEW_PASSWORD = "a-brand-new-password"

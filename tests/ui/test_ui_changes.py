@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
-from ketadesk.ui.app import build_main_window
-from ketadesk.ui.main_window import MainWindow
 from ketadesk.ui.visit.workspace import VisitWorkspace
+from ketadesk.ui.window.app import build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 from tests.helpers import ready_to_infuse
 
 

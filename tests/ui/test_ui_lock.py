@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
-from ketadesk.ui.main_window import MainWindow, Page
 from ketadesk.ui.visit.sedation.notes import draft_field
 from ketadesk.ui.visit.workspace import VisitWorkspace
+from ketadesk.ui.window.main_window import MainWindow, Page
 from tests.helpers import ready_to_infuse
 from tests.ui.sign_in_steps import PASSWORDS, child, click, close_window, give_passwords, guarded_window, quick_argon2
 
@@ -173,7 +173,7 @@ def test_ctrl_l_locks_at_once(window: MainWindow, qtbot: QtBot, admin: Clinic) -
 
 def test_locking_closes_dialogs(window: MainWindow) -> None:
     """An open dialog (a patient form, which shows a patient's record) is closed when the screen locks."""
-    from ketadesk.ui.patients import PatientForm
+    from ketadesk.ui.patients.form import PatientForm
 
     form = PatientForm(window.clinic, None, window)
     form.open()
@@ -186,7 +186,7 @@ def test_a_window_built_for_tests_does_not_lock_by_itself(
     qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
 ) -> None:
     """Without require_sign_in a window built with a login never idles into the lock (tests and benchmarks)."""
-    from ketadesk.ui.app import build_main_window
+    from ketadesk.ui.window.app import build_main_window
 
     built = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
     qtbot.addWidget(built)

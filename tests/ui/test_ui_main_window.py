@@ -14,9 +14,9 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
-from ketadesk.ui.app import build_main_window
-from ketadesk.ui.main_window import MainWindow
 from ketadesk.ui.visit.workspace import VisitWorkspace
+from ketadesk.ui.window.app import build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 from tests.helpers import make_patient, ready_to_infuse
 
 
@@ -267,7 +267,7 @@ def test_settle_memory_sets_start_up_objects_aside_from_full_collections() -> No
     """After start-up the long-lived objects are frozen, so a full collection no longer walks them."""
     import gc
 
-    from ketadesk.ui.app import settle_memory
+    from ketadesk.ui.window.app import settle_memory
 
     before = gc.get_freeze_count()
     try:
@@ -284,7 +284,7 @@ def test_the_program_starts_without_the_chart_or_pdf_libraries() -> None:
     import sys
 
     probe = (
-        "import sys; import ketadesk.ui.app, ketadesk.cli; "
+        "import sys; import ketadesk.ui.window.app, ketadesk.cli; "
         "print(sorted(m for m in ('pyqtgraph', 'reportlab') if m in sys.modules))"
     )
     out = subprocess.run(

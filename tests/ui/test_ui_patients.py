@@ -8,7 +8,9 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.patients import FindPatientDialog, PatientForm, ScheduleVisitDialog
+from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.patients.schedule import ScheduleVisitDialog
 from tests.helpers import make_patient
 
 

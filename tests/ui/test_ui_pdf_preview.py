@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.pdf_preview import PdfPreviewDialog
+from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from tests.helpers import ready_to_infuse
 
 

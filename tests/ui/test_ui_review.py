@@ -11,9 +11,11 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.writes import bus_for
-from ketadesk.ui.review import NOT_SIGNED, EntryList, ReviewScreen
+from ketadesk.ui.review.page import EntryList
+from ketadesk.ui.review.screen import ReviewScreen
+from ketadesk.ui.review.signature import NOT_SIGNED
+from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.vitals.table import COLUMNS
-from ketadesk.ui.worklist import WorklistPanel
 from tests.helpers import ready_to_infuse
 from tests.ui.review_steps import ALERT_ACTION, NOTE, PASSWORD, discharge, second_visit, staff
 

@@ -18,8 +18,9 @@ from ketadesk.clinic.demo import DEMO_PASSWORDS
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.board import ChairBoard
-from ketadesk.ui.main_window import MainWindow, Page
-from ketadesk.ui.sign_in import FirstStartScreen, SignInScreen
+from ketadesk.ui.door.first_start import FirstStartScreen
+from ketadesk.ui.door.sign_in import SignInScreen
+from ketadesk.ui.window.main_window import MainWindow, Page
 from tests.ui.sign_in_steps import (
     PASSWORDS,
     child,

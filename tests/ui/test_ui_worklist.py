@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
-from ketadesk.ui.worklist import COLUMNS, WorklistPanel
+from ketadesk.ui.review.worklist import COLUMNS, WorklistPanel
 from tests.ui.review_steps import PASSWORD, discharge, second_visit, staff
 
 

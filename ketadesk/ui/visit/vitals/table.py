@@ -7,7 +7,6 @@ writes anything and draws only from a :class:`VisitDetail`.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
@@ -34,11 +33,6 @@ ALERT_CELLS: dict[AlertKind, tuple[int, str]] = {
     AlertKind.RR_LOW: (5, "↓"),
     AlertKind.RR_HIGH: (5, "↑"),
 }
-
-
-def infusion_stop(detail: VisitDetail) -> tuple[datetime | None, bool]:
-    """When the pump stopped and whether early, as core's record says (the review still reads them as a pair)."""
-    return detail.infusion_stopped_at, detail.stopped_early
 
 
 def make_readings_table(name: str, accessible_name: str) -> QTableWidget:

@@ -12,10 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.widgets import button, label
 from ketadesk.ui.kit.writes import attempt
 
 
@@ -44,17 +45,14 @@ class PdfPreviewDialog(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setDocument(self.document)
         layout.addWidget(self.view, 1)
-        self.pages = QLabel(f"{self.document.pageCount()} page(s)")
-        self.pages.setObjectName("pdf_page_count")
+        self.pages = label("pdf_page_count", f"{self.document.pageCount()} page(s)", wrap=False, accessible="")
         self.message = MessageLine("pdf_message")
         row = QHBoxLayout()
         row.addWidget(self.pages)
         row.addWidget(self.message, 1)
-        self.save_button = QPushButton("&Save…")
-        self.save_button.setObjectName("pdf_save_button")
+        self.save_button = button("pdf_save_button", "&Save…")
         self.save_button.clicked.connect(self.choose_and_save)
-        close = QPushButton("&Close")
-        close.setObjectName("pdf_close_button")
+        close = button("pdf_close_button", "&Close")
         close.clicked.connect(self.reject)
         row.addWidget(self.save_button)
         row.addWidget(close)

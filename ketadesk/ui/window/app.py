@@ -17,7 +17,7 @@ from ketadesk.clinic import Clinic, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role
-from ketadesk.ui.main_window import MainWindow
+from ketadesk.ui.window.main_window import MainWindow
 
 
 def application() -> QApplication:

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,8 +27,9 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.kit.colours import ALERT_BACKGROUND, ALERT_COLOUR, MUTED_STYLE
-from ketadesk.ui.kit.names import NameBook
+from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.times import local_datetime
+from ketadesk.ui.kit.widgets import button, label
 from ketadesk.ui.kit.writes import Watching
 
 COLUMNS = ("Discharged", "Patient", "MRN", "Course", "Discharged by", "Flags")
@@ -74,30 +73,27 @@ class WorklistPanel(QWidget, Watching):
         self.clinic = clinic
         self.setObjectName("worklist_panel")
         self.setAccessibleName("Visits awaiting a signature")
-        self.names = NameBook(clinic)
+        self.names = names_for(clinic)
         self.rows: list[WorklistRow] = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.title = QLabel()
-        self.title.setObjectName("worklist_title")
-        self.title.setAccessibleName("Visits awaiting a signature")
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.title.setFont(font)
+        self.title = label(
+            "worklist_title", bold=True, scale=1.25, wrap=False, accessible="Visits awaiting a signature"
+        )
         top.addWidget(self.title, 1)
-        self.open_button = QPushButton("Open review")
-        self.open_button.setObjectName("worklist_open_button")
+        self.table: _Table = _Table(0, len(COLUMNS))
+        self.open_button = button("worklist_open_button", "Open review")
         self.open_button.setAccessibleName("Open the selected visit's review")
         self.open_button.clicked.connect(lambda: self._open(self.table.currentRow()))
         top.addWidget(self.open_button)
         layout.addLayout(top)
-        self.hint = QLabel("Oldest discharge first. Double-click a visit or press Enter to review and sign it.")
-        self.hint.setObjectName("worklist_hint")
-        self.hint.setStyleSheet(MUTED_STYLE)
-        self.hint.setWordWrap(True)
+        self.hint = label(
+            "worklist_hint",
+            "Oldest discharge first. Double-click a visit or press Enter to review and sign it.",
+            style=MUTED_STYLE,
+            accessible="",
+        )
         layout.addWidget(self.hint)
-        self.table = _Table(0, len(COLUMNS))
         self.table.setObjectName("worklist_table")
         self.table.setAccessibleName("Discharged visits awaiting a signature, oldest first")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -114,9 +110,9 @@ class WorklistPanel(QWidget, Watching):
         self.table.open_row.connect(self._open)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("Nothing waits for a signature.")
-        self.empty.setObjectName("worklist_empty")
-        self.empty.setStyleSheet(MUTED_STYLE)
+        self.empty = label(
+            "worklist_empty", "Nothing waits for a signature.", style=MUTED_STYLE, wrap=False, accessible=""
+        )
         layout.addWidget(self.empty)
         self.refresh()
         self.watch(clinic)

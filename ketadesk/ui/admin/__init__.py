@@ -1,0 +1,1 @@
+"""The administrator's dialogs: the users of the clinic, and the audit log."""

@@ -1,0 +1,1 @@
+"""Patients: find one, register or edit one, book their next visit."""

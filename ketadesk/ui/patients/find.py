@@ -1,0 +1,111 @@
+"""Finding a patient by name or MRN, and from there registering, editing or booking their next visit."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.patient import Patient
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.patients.schedule import ScheduleVisitDialog
+
+
+class FindPatientDialog(QDialog):
+    """Find a patient by name or MRN, then edit them or book their next visit."""
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clinic = clinic
+        self.setObjectName("find_patient_dialog")
+        self.setWindowTitle("Find a patient")
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit()
+        self.query.setObjectName("patient_search")
+        self.query.setAccessibleName("Search by name or MRN")
+        self.query.setPlaceholderText("Name or MRN…")
+        self.query.textChanged.connect(self.search)
+        layout.addWidget(self.query)
+        self.results = QTableWidget(0, 4)
+        self.results.setObjectName("patient_results")
+        self.results.setHorizontalHeaderLabels(["Name", "MRN", "Born", "Caution"])
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.horizontalHeader().setStretchLastSection(True)
+        self.results.verticalHeader().setVisible(False)
+        self.results.doubleClicked.connect(self.schedule)
+        layout.addWidget(self.results, 1)
+        row = QHBoxLayout()
+        for name, text, slot in (
+            ("register_patient_button", "&Register new…", self.register),
+            ("edit_patient_button", "&Edit…", self.edit),
+            ("schedule_patient_button", "&Schedule visit…", self.schedule),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = MessageLine("find_message")
+        layout.addWidget(self.message)
+        self.patients: list[Patient] = []
+        self.scheduled: list[int] = []
+
+    def search(self) -> None:
+        """Show matching patients as the user types."""
+        self.patients = self.clinic.patients.find(self.query.text())
+        self.results.setRowCount(len(self.patients))
+        for row, patient in enumerate(self.patients):
+            caution = "⚠ substance-use history" if patient.substance_use else ""
+            for column, text in enumerate(
+                (patient.display_name, patient.mrn, patient.date_of_birth.isoformat(), caution)
+            ):
+                self.results.setItem(row, column, QTableWidgetItem(text))
+        self.results.resizeColumnsToContents()
+        if self.patients:
+            self.results.selectRow(0)
+
+    def selected(self) -> Patient | None:
+        """The highlighted patient."""
+        row = self.results.currentRow()
+        return self.patients[row] if 0 <= row < len(self.patients) else None
+
+    def register(self) -> None:
+        """Open an empty patient form."""
+        form = PatientForm(self.clinic, None, self)
+        form.mrn.setText(self.query.text().strip() if self.query.text().strip().upper().startswith("KD") else "")
+        if form.exec() == QDialog.DialogCode.Accepted and form.saved_id is not None:
+            self.query.setText(self.clinic.patients.get(form.saved_id).mrn)
+
+    def edit(self) -> None:
+        """Edit the highlighted patient (saved as a new revision)."""
+        patient = self.selected()
+        if patient is None or patient.id is None:
+            self.message.error("Choose a patient first.")
+            return
+        if PatientForm(self.clinic, patient.id, self).exec() == QDialog.DialogCode.Accepted:
+            self.search()
+
+    def schedule(self) -> None:
+        """Book the highlighted patient's next visit."""
+        patient = self.selected()
+        if patient is None or patient.id is None:
+            self.message.error("Choose a patient first.")
+            return
+        dialog = ScheduleVisitDialog(self.clinic, patient.id, self)
+        dialog.exec()
+        if dialog.visit_id is not None:
+            self.scheduled.append(dialog.visit_id)
+            self.message.ok(f"Visit booked for {patient.display_name}")

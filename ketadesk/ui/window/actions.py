@@ -1,0 +1,136 @@
+"""What the window's menus do that is not about pages or visits: text size, the chime, dialogs, backup, about.
+
+Whether the Admin menu's entries may be used is the clinic's answer
+(``clinic.accounts.add_user.allowed()``, ``clinic.audit.search.allowed()``), not a role the
+window checks itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
+
+from ketadesk.clinic import Clinic
+from ketadesk.ui.admin.audit_log import AuditLogDialog
+from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.kit.writes import USER_ERRORS
+from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.window.chime import Chime
+from ketadesk.ui.window.pages import Page
+
+MIN_FONT, MAX_FONT = 8, 28
+
+
+class MenuActions(QMainWindow):
+    """The menu actions of the main window that open a dialog or change a preference (remembered in settings)."""
+
+    clinic: Clinic
+    settings: QSettings
+    page: Page
+    chime: Chime
+    mute_action: QAction
+
+    # ------------------------------------------------------------------ preferences
+
+    def _bool(self, key: str) -> bool:
+        value = self.settings.value(key, False)
+        return value in (True, "true", "1", 1)
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 860)
+        size = self.settings.value("font_size")
+        if size is not None:
+            self.set_font_size(int(str(size)))
+
+    def set_font_size(self, points: int) -> None:
+        """Make every text bigger or smaller (remembered)."""
+        points = max(MIN_FONT, min(MAX_FONT, points))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            font = app.font()
+            font.setPointSize(points)
+            app.setFont(font)
+        self.settings.setValue("font_size", points)
+
+    def font_step(self, step: int) -> None:
+        """One point larger or smaller than now."""
+        app = QApplication.instance()
+        current = app.font().pointSize() if isinstance(app, QApplication) else 10
+        self.set_font_size(current + step)
+
+    def set_muted(self, muted: bool) -> None:
+        """Mute or unmute the alert chime (remembered)."""
+        self.chime.muted = muted
+        self.settings.setValue("chime_muted", muted)
+        self.mute_action.setChecked(muted)
+
+    # ------------------------------------------------------------------ dialogs
+
+    def find_patient(self) -> None:
+        """Find a patient (a visit booked from there reaches the board as a published change)."""
+        FindPatientDialog(self.clinic, self).exec()
+
+    def register_patient(self) -> None:
+        """Register a new patient."""
+        PatientForm(self.clinic, None, self).exec()
+
+    def may_manage_users(self) -> bool:
+        """Whether the signed-in user may manage users (the clinic's own rule for adding one)."""
+        return self.page is not Page.DOOR and bool(self.clinic.accounts.add_user.allowed())
+
+    def may_read_audit_log(self) -> bool:
+        """Whether the signed-in user may read the audit log."""
+        return self.page is not Page.DOOR and bool(self.clinic.audit.search.allowed())
+
+    def open_users(self) -> UsersDialog | None:
+        """The administrator's list of users (refused for anyone else, as the clinic API refuses them)."""
+        if not self.may_manage_users():
+            self.statusBar().showMessage("Managing users is for administrators only.", 6000)
+            return None
+        dialog = UsersDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_audit_log(self) -> AuditLogDialog | None:
+        """The administrator's audit log, filtered and exportable."""
+        if not self.may_read_audit_log():
+            self.statusBar().showMessage("The audit log is for administrators only.", 6000)
+            return None
+        dialog = AuditLogDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def backup(self) -> None:
+        """Write a verified copy of the database where the user chooses."""
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Back up the database", "ketadesk-backup.sqlite", "SQLite database (*.sqlite)"
+        )
+        if not target:
+            return
+        try:
+            made = self.clinic.maintenance.backup(Path(target))
+        except USER_ERRORS as error:
+            QMessageBox.warning(self, "Backup failed", str(error))
+            return
+        self.statusBar().showMessage(f"Backup written and verified: {made}", 8000)
+
+    def about(self) -> None:
+        """Name, version and database."""
+        from ketadesk.clinic.config import package_version
+
+        QMessageBox.about(
+            self,
+            "About KetaDesk",
+            f"KetaDesk {package_version()}\nBedside workstation for ketamine infusion clinics.\n"
+            f"Database: {self.clinic.database_path}",
+        )

@@ -1,0 +1,397 @@
+"""The main window: the doors (first start, sign-in), the working page, the lock, and the one 1 Hz timer.
+
+A stack of three pages is the central widget: the door (set up or sign in), the working
+page (the chair board and one tab per open visit) and the lock. Nothing clinical exists
+until someone signs in, and nothing clinical shows while locked. No screen reaches into
+another: the window hands the clinic API to each, listens for what changed, and redraws.
+QSettings keeps preferences only (layout, text size, mute) — never clinical data, which
+lives in the database alone. The menus (:mod:`.menus`, :mod:`.actions`), the status bar
+(:mod:`.status`), the activity watch (:mod:`.activity`) and the tabs (:mod:`.visit_tabs`)
+each have a module of their own.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+
+from ketadesk.clinic import Change, Changes, Clinic
+from ketadesk.clinic.demo_files import is_demo
+from ketadesk.core.records import VisitSummary
+from ketadesk.ui.door.first_start import FirstStartScreen
+from ketadesk.ui.door.lock import LockScreen
+from ketadesk.ui.door.panel import DOOR_ERRORS, role_words, with_protocol
+from ketadesk.ui.door.sign_in import SignInScreen
+from ketadesk.ui.kit.writes import USER_ERRORS, ChangeBus, bus_for
+from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
+from ketadesk.ui.review.screen import ReviewScreen
+from ketadesk.ui.review.worklist import WorklistPanel
+from ketadesk.ui.visit.workspace import VisitWorkspace
+from ketadesk.ui.window.actions import MenuActions
+from ketadesk.ui.window.activity import ActivityWatch, IdleClock
+from ketadesk.ui.window.chime import Chime
+from ketadesk.ui.window.menus import build_menus
+from ketadesk.ui.window.pages import Page, door_of
+from ketadesk.ui.window.status import StatusLine
+from ketadesk.ui.window.visit_tabs import VisitTabs
+
+# The signature count is a query of its own; it is refreshed after writes and every so often.
+SIGNATURE_COUNT_EVERY = 15
+
+
+class MainWindow(MenuActions):
+    """The bedside workstation.
+
+    ``signed_in``: ``clinic`` already acts for a person (tests, demos, benchmarks); otherwise
+    the window opens at the door. ``guarded``: the screen locks after the protocol's idle
+    minutes, and closing the program ends the session in the audit trail (the real program).
+    """
+
+    tabs: VisitTabs
+
+    def __init__(
+        self,
+        clinic: Clinic,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        signed_in: bool = True,
+        guarded: bool = False,
+        login_hint: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.clinic = clinic
+        self.door = door_of(clinic)
+        self.settings = settings
+        self.guarded = guarded
+        self.page = Page.DOOR
+        self.demo = is_demo(clinic.database_path)
+        self.setObjectName("main_window")
+        self.chime = Chime(self, muted=self._bool("chime_muted"))
+        self.idle = IdleClock(clinic.clock.now())
+
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("main_stack")
+        self.setCentralWidget(self.stack)
+        self.door_page: SignInScreen | FirstStartScreen | None = None
+        self.work_page: QWidget | None = None
+        self.lock_page = LockScreen(self)
+        self.lock_page.unlocked.connect(self._unlocked)
+        self.stack.addWidget(self.lock_page)
+
+        self.status = StatusLine(self.statusBar())
+        self.status_user = self.status.user
+        self.status_alerts = self.status.alerts
+        self.status_signatures = self.status.signatures
+        self.status_signatures.clicked.connect(self.open_worklist)
+        self._ticks = 0
+        self._watched: ChangeBus | None = None
+
+        self.activity = ActivityWatch(self.note_activity, self)
+        if guarded:
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self.activity)
+
+        self.timer = QTimer(self)
+        self.timer.setObjectName("one_second_timer")
+        self.timer.setInterval(1000)
+        self.timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self.timer.timeout.connect(self.tick)
+        self._restore()
+        if signed_in:
+            self._enter_work(clinic)
+        else:
+            self._show_door(login_hint)
+
+    # ------------------------------------------------------------------ pages
+
+    def _show_page(self, page: Page) -> None:
+        """Bring ``page`` to the front, with the menus and status line that belong to it."""
+        self.page = page
+        widget = {Page.DOOR: self.door_page, Page.WORK: self.work_page, Page.LOCKED: self.lock_page}[page]
+        assert widget is not None
+        self.stack.setCurrentWidget(widget)
+        name = self.clinic.protocol.clinic_name
+        self.setWindowTitle(f"KetaDesk — {name}{' (demo)' if self.demo else ''}")
+        build_menus(self, self)
+        self.statusBar().clearMessage()
+        where = self.clinic.database_path
+        user = self.clinic.user
+        if page is Page.WORK:
+            roles = role_words(user)
+            self.status_user.setText(f"Signed in: {user.signature_name}{f' ({roles})' if roles else ''} · {where}")
+        elif page is Page.LOCKED:
+            self.status_user.setText(f"Locked · {user.signature_name} · {where}")
+            self.status_alerts.setText("")
+        else:
+            self.status_user.setText(f"Not signed in · {where}")
+            self.status_alerts.setText("")
+        if page is not Page.WORK:
+            widget.setFocus()
+
+    def _show_door(self, login: str = "") -> None:
+        """The first-start screen while nobody can sign in, else the sign-in screen."""
+        self._discard_door()
+        self.clinic = self.door
+        screen: SignInScreen | FirstStartScreen
+        if self.door.accounts.needs_setup():
+            screen = FirstStartScreen(self.door, self)
+            screen.demo_ready.connect(self._open_demo)
+        else:
+            screen = SignInScreen(self.door, self, demo=self.demo, login=login)
+        screen.signed_in.connect(self._signed_in)
+        self.door_page = screen
+        self.stack.addWidget(screen)
+        self._show_page(Page.DOOR)
+
+    def _discard_door(self) -> None:
+        if self.door_page is None:
+            return
+        if isinstance(self.door_page, FirstStartScreen):
+            self.door_page.cancel_demo()
+        self.stack.removeWidget(self.door_page)
+        self.door_page.deleteLater()
+        self.door_page = None
+
+    def suggest_login(self, login: str) -> None:
+        """Fill the sign-in screen's login (``ketadesk gui --user LOGIN``); the password is still asked."""
+        if isinstance(self.door_page, SignInScreen) and login:
+            self.door_page.login.setText(login)
+            self.door_page.setFocusProxy(self.door_page.password)
+            self.door_page.password.setFocus()
+
+    def _signed_in(self, clinic: Clinic) -> None:
+        """Someone came through the door: their working page, built for them."""
+        if clinic.protocol != self.door.protocol:  # set up just now: the clinic's name and chairs
+            self.door = with_protocol(self.door, clinic.protocol)
+        self._discard_door()
+        self._enter_work(clinic)
+
+    def _open_demo(self, path: Path) -> None:
+        """Switch the window to the demo clinic's database and its sign-in screen."""
+        try:
+            demo = Clinic.open(path, self.door.clock, self.door.protocol)
+        except DOOR_ERRORS as error:
+            if isinstance(self.door_page, FirstStartScreen):
+                self.door_page.demo_message.error(f"{path} cannot be opened: {error}")
+            return
+        previous = self.door
+        self.door = demo
+        self.demo = True
+        previous.close()
+        self._show_door()
+
+    def _enter_work(self, clinic: Clinic) -> None:
+        """Build the working page for ``clinic``'s user: the chair board, no visit tabs yet."""
+        self._discard_work()
+        self.clinic = clinic
+        page = QWidget(self)
+        page.setObjectName("work_page")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = VisitTabs(clinic, self, page, self._announce)
+        self.board = self.tabs.board
+        layout.addWidget(self.tabs)
+        self.stack.addWidget(page)
+        self.work_page = page
+        self.status.forget_seen()
+        self._watch(clinic)
+        self.note_activity()
+        self._show_page(Page.WORK)
+        self.tick()
+
+    def _watch(self, clinic: Clinic) -> None:
+        """Listen to the writes of ``clinic``'s session (once per database) for the status bar's count."""
+        bus = bus_for(clinic)
+        if self._watched is not bus:
+            bus.published.connect(self._published)
+            self._watched = bus
+
+    def _published(self, changes: Changes, _origin: object, _by: str) -> None:
+        """A write anywhere: the signature count moves when a visit is discharged or signed."""
+        if self.page is Page.WORK and changes.touches(Change.SIGNATURE, Change.PHASE):
+            self.refresh_signature_count()
+
+    def _discard_work(self) -> None:
+        """Close the working page and its visit tabs (what was typed in notes is kept as drafts first)."""
+        if self.work_page is None:
+            return
+        self.flush_workspaces()
+        self.stack.removeWidget(self.work_page)
+        self.work_page.deleteLater()
+        self.work_page = None
+
+    def flush_workspaces(self) -> None:
+        """Save anything half-typed in the open visits as drafts."""
+        if self.work_page is None:
+            return
+        for workspace in self.tabs.workspaces():
+            workspace.flush()
+
+    def _close_dialogs(self) -> None:
+        """Close every dialog of this window (a patient form, the audit log…) before the screen is hidden."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+
+    # ------------------------------------------------------------------ lock and sign-out
+
+    def note_activity(self) -> None:
+        """Someone used the keyboard or mouse: the idle lock starts counting again."""
+        self.idle.note(self.clinic.clock.now())
+
+    def idle_for(self) -> timedelta:
+        """How long since the last key press, click or wheel turn, by the clinic's clock."""
+        return self.idle.idle_for(self.clinic.clock.now())
+
+    def lock(self, reason: str = "manual") -> None:
+        """Hide everything clinical behind the lock screen; drafts are saved and the lock audited."""
+        if self.page is not Page.WORK:
+            return
+        self.flush_workspaces()
+        self._close_dialogs()
+        problem = ""
+        try:
+            self.clinic.accounts.record_lock(reason)
+        except USER_ERRORS as error:  # the screen locks all the same
+            problem = f" (The lock could not be recorded: {error})"
+        minutes = self.clinic.protocol.idle_lock_minutes
+        why = f"Locked after {minutes} min without input." if reason == "idle" else "Locked by hand."
+        self.lock_page.prepare(self.clinic, why + problem)
+        self._show_page(Page.LOCKED)
+
+    def _unlocked(self, clinic: Clinic) -> None:
+        """The same user carries on where they were; another user gets a working page of their own."""
+        if clinic.user.id == self.clinic.user.id:
+            self.note_activity()
+            self._show_page(Page.WORK)
+            self.tick()
+            return
+        with suppress(*USER_ERRORS):  # the next user's sign-in is recorded either way
+            self.clinic.accounts.sign_out()
+        self._enter_work(clinic)
+
+    def sign_out(self) -> None:
+        """End this user's session (audited) and go back to the sign-in screen."""
+        if self.page is Page.DOOR:
+            return
+        self.flush_workspaces()
+        self._close_dialogs()
+        try:
+            self.clinic.accounts.sign_out()
+        except USER_ERRORS as error:
+            QMessageBox.warning(self, "Sign-out not recorded", str(error))
+        self._discard_work()
+        self._show_door()
+
+    # ------------------------------------------------------------------ time
+
+    def start(self) -> None:
+        """Begin the 1 Hz refresh of the board and the open visit."""
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop the refresh (closing, tests)."""
+        self.timer.stop()
+
+    def tick(self) -> None:
+        """Once a second: lock when idle too long, else redraw the board and the visit in front and chime.
+
+        At the door and while locked there is nothing to redraw, and nothing clinical is read.
+        """
+        if self.page is not Page.WORK:
+            return
+        if self.guarded and self.idle_for() >= timedelta(minutes=self.clinic.protocol.idle_lock_minutes):
+            self.lock("idle")
+            return
+        self.board.tick()
+        current = self.tabs.currentWidget()
+        if isinstance(current, VisitWorkspace):
+            current.tick()
+        self._ticks += 1
+        if self._ticks % SIGNATURE_COUNT_EVERY == 1:
+            self.refresh_signature_count()
+
+    def refresh_signature_count(self) -> int:
+        """Show how many discharged visits wait for a physician's signature (always in the status bar)."""
+        return self.status.refresh_signature_count(self.clinic)
+
+    def _announce(self, visits: list[VisitSummary]) -> None:
+        """Chime once for each new alert reading and each visit whose vitals just went overdue."""
+        if self.status.announce(visits):
+            self.chime.ring()
+
+    # ------------------------------------------------------------------ visits
+
+    def show_board(self) -> None:
+        """Bring the chair board to the front."""
+        self.tabs.setCurrentIndex(0)
+
+    def open_chair(self, chair: int) -> None:
+        """Open the visit in ``chair``, if there is one."""
+        tile = self.board.tile(chair)
+        if tile.visit_id is not None:
+            self.open_visit(tile.visit_id)
+        else:
+            self.statusBar().showMessage(f"Chair {chair} is free", 4000)
+
+    def open_visit(self, visit_id: int) -> VisitWorkspace:
+        """Show a visit's workspace in its own tab (reusing the tab when it is already open)."""
+        return self.tabs.open_visit(visit_id)
+
+    def close_tab(self, index: int) -> None:
+        """Close a visit tab (the board stays)."""
+        self.tabs.close_tab(index)
+
+    def open_worklist(self) -> WorklistPanel:
+        """The physician's worklist: discharged visits awaiting a signature, oldest first."""
+        return self.tabs.open_worklist()
+
+    def open_review(self, visit_id: int) -> ReviewScreen:
+        """The whole visit on one page for review, signing and addenda."""
+        return self.tabs.open_review(visit_id)
+
+    def export_current_pdf(self) -> PdfPreviewDialog | None:
+        """Preview the PDF of the visit in front (workspace or review), then save it."""
+        current = self.tabs.currentWidget()
+        if not isinstance(current, VisitWorkspace | ReviewScreen):
+            self.statusBar().showMessage("Open a visit or its review first", 5000)
+            return None
+        dialog = PdfPreviewDialog(self.clinic, current.visit_id, self)
+        self.preview_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def review_current(self) -> ReviewScreen | None:
+        """Open the review of the visit whose workspace is in front."""
+        current = self.tabs.currentWidget()
+        if isinstance(current, VisitWorkspace):
+            return self.open_review(current.visit_id)
+        self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
+        return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """Remember the layout; stop the timer; end a guarded session. Every entry is already committed."""
+        self.stop()
+        self.flush_workspaces()
+        if isinstance(self.door_page, FirstStartScreen):
+            self.door_page.cancel_demo()
+        if self.guarded and self.page is not Page.DOOR:
+            self._close_dialogs()
+            with suppress(*USER_ERRORS):  # closing goes ahead; the session simply has no recorded end
+                self.clinic.accounts.sign_out()
+            self._discard_work()
+            self.clinic = self.door
+            self.page = Page.DOOR
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.activity)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,22 @@
+"""The window's three pages, and the clinic the doors act as before anyone signs in."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.users import Role
+
+
+class Page(StrEnum):
+    """What the window shows."""
+
+    DOOR = "door"  # first start or sign-in: nothing clinical
+    WORK = "work"  # the chair board and the visits
+    LOCKED = "locked"  # the lock screen: nothing clinical
+
+
+def door_of(clinic: Clinic) -> Clinic:
+    """The clinic acting as the program itself: what the doors use before anyone signs in."""
+    system = clinic.accounts.with_role(Role.SYSTEM)
+    return clinic.as_user(system[0]) if system else clinic

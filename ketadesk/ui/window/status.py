@@ -1,0 +1,56 @@
+"""The status bar: who is signed in where, the alerts to acknowledge and the visits awaiting a signature.
+
+The signature count is always there on the working page (a physician sees it from any tab);
+the alert line and the chime come from the board's tick.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.records import VisitSummary
+from ketadesk.ui.kit.widgets import label
+
+
+class StatusLine:
+    """The status bar's three parts, and what rings the chime: a new alert reading or a chair newly overdue."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.user: QLabel = label("status_user", wrap=False, accessible="")
+        self.alerts: QLabel = label("status_alerts", wrap=False, accessible="")
+        bar.addWidget(self.user, 1)
+        bar.addPermanentWidget(self.alerts)
+        self.signatures = QPushButton()
+        self.signatures.setObjectName("status_signatures")
+        self.signatures.setAccessibleName("Visits awaiting a physician's signature")
+        self.signatures.setFlat(True)
+        bar.addPermanentWidget(self.signatures)
+        self._alerts_seen: set[tuple[int, str]] = set()
+        self._overdue_seen: set[int] = set()
+
+    def forget_seen(self) -> None:
+        """A new working page: every alert there is new to its user."""
+        self._alerts_seen, self._overdue_seen = set(), set()
+
+    def refresh_signature_count(self, clinic: Clinic) -> int:
+        """Show how many discharged visits wait for a physician's signature."""
+        waiting = clinic.signing.awaiting_count()
+        self.signatures.setText(f"Awaiting signature: {waiting}")
+        return waiting
+
+    def announce(self, visits: list[VisitSummary]) -> bool:
+        """Count the alerts and overdue chairs on the line; True when one is new (the chime should ring)."""
+        alerts = {(v.id, a.value) for v in visits for a in v.unacknowledged_alerts}
+        overdue = {v.id for v in visits if v.timers is not None and v.timers.vitals_overdue}
+        new = bool((alerts - self._alerts_seen) or (overdue - self._overdue_seen))
+        self._alerts_seen, self._overdue_seen = alerts, overdue
+        waiting = len(alerts)
+        late = len(overdue)
+        parts = []
+        if waiting:
+            parts.append(f"⚠ {waiting} alert{'s' if waiting != 1 else ''} to acknowledge")
+        if late:
+            parts.append(f"VITALS OVERDUE in {late} chair{'s' if late != 1 else ''}")
+        self.alerts.setText("   ".join(parts) or "No alerts")
+        return new
