@@ -16,6 +16,11 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"
     SYSTEM = "system"
 
+    @property
+    def label(self) -> str:
+        """The role as the clinic says it (``nurse``, ``physician``, ``administrator``)."""
+        return self.value
+
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -52,3 +57,10 @@ REPORTING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 """Records staff, physicians and nurses all file and read reports."""
 EVERYONE = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 """Anyone with a login (reads and acts about oneself)."""
+PERSON_ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
+"""The roles a person may hold, in the order the screens list them (the program itself is ``SYSTEM``)."""
+
+
+def role_words(roles: frozenset[Role]) -> str:
+    """A person's roles in words, in the clinic's order: ``nurse, administrator``."""
+    return ", ".join(r.label for r in PERSON_ROLES if r in roles)

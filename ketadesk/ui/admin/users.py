@@ -24,16 +24,12 @@ from PySide6.QtWidgets import (
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.clinic.accounts import MIN_PASSWORD
-from ketadesk.core.users import Role, User
+from ketadesk.core.users import PERSON_ROLES, Role, User, role_words
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import button, line, table
 from ketadesk.ui.kit.writes import run_write
 
-ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
-
-
-def _role_words(roles: frozenset[Role]) -> str:
-    return ", ".join(r.value for r in ROLES if r in roles)
+ROLES = PERSON_ROLES
 
 
 class UsersDialog(QDialog):
@@ -128,7 +124,7 @@ class UsersDialog(QDialog):
                 user.login,
                 user.display_name,
                 user.credentials,
-                _role_words(user.roles),
+                role_words(user.roles),
                 "active" if active else "DISABLED",
             )
             for column, text in enumerate(values):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Clinic, ProtocolError, ValidationError, config
+from ketadesk.clinic import Clinic, ProtocolError, ValidationError
 from ketadesk.clinic.accounts import MIN_PASSWORD
 from ketadesk.clinic.demo_files import DEMO_FILE, DemoBuild, demo_path, usable_demo
 from ketadesk.core.users import Role
@@ -228,8 +228,6 @@ class FirstStartScreen(QWidget):
         """Save the clinic's name and chairs, create the first administrator and sign them in."""
         if self.building:
             return None
-        database = self.clinic.database_path
-        assert database is not None
         name, chairs = self.clinic_name.text().strip(), self.chairs.value()
         password = self.password.text()
         if password != self.password_again.text():
@@ -239,7 +237,7 @@ class FirstStartScreen(QWidget):
             self._password_refused(f"A password needs at least {MIN_PASSWORD} characters.")
             return None
         try:
-            config.save_clinic_settings(database, name, chairs)
+            self.clinic.maintenance.save_clinic_settings(name, chairs)
         except (ValidationError, ProtocolError, OSError) as error:
             self.setup_message.error(door_error_text(error))
             return None

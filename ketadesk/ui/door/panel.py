@@ -5,15 +5,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, NewerDatabaseError, ProtocolError
+from ketadesk.core import users
 from ketadesk.core.protocol import Protocol
-from ketadesk.core.users import Role, User
+from ketadesk.core.users import User
 from ketadesk.ui.kit.colours import MUTED_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import USER_ERRORS
 
 # What opening or building another database may raise that a user can act on.
 DOOR_ERRORS = (*USER_ERRORS, NewerDatabaseError, ProtocolError, OSError)
-ROLE_WORDS = {Role.NURSE: "nurse", Role.PHYSICIAN: "physician", Role.ADMINISTRATOR: "administrator"}
 
 
 def with_protocol(clinic: Clinic, protocol: Protocol) -> Clinic:
@@ -23,7 +23,7 @@ def with_protocol(clinic: Clinic, protocol: Protocol) -> Clinic:
 
 def role_words(user: User) -> str:
     """A user's roles in words: ``nurse, administrator``."""
-    return ", ".join(ROLE_WORDS[r] for r in (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR) if r in user.roles)
+    return users.role_words(user.roles)
 
 
 def door_error_text(error: BaseException) -> str:
