@@ -1,7 +1,7 @@
 # KetaDesk: two commands set everything up on a machine with only Python 3.11 and pip.
 #   make run    create .venv if needed, install KetaDesk with its extras, start the program
-#   make test   lint, type-check the package (strict; see the overrides in pyproject.toml), check the layers, run the tests
-#   make format reformat the code with ruff (not yet run on the tree; `make format-check` only reports)
+#   make test   ruff lint and format check, mypy --strict on the whole package, the layer contracts, the tests
+#   make format reformat the code with ruff (make test fails on code ruff would reformat)
 #   make bench  run the benchmarks (figures go in docs/BENCHMARKS.md)
 
 PYTHON ?= python3.11
@@ -27,6 +27,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ketadesk tests bench tools
+	$(BIN)/ruff format --check ketadesk tests bench tools
 	$(BIN)/mypy --strict ketadesk bench/clinic_gen
 	$(BIN)/lint-imports
 

@@ -104,12 +104,25 @@ def build_small_clinic(path: Path) -> SmallClinic:
     user = clinic.accounts.by_login("nurse")
     assert user is not None
     nurse = clinic.as_user(user)
-    names = [("Okafor", "Amara"), ("Lindqvist", "Anders"), ("García", "Lucía"), ("Nguyen", "Minh"),
-             ("Kowalski", "Zofia"), ("Haddad", "Karim")]
+    names = [
+        ("Okafor", "Amara"),
+        ("Lindqvist", "Anders"),
+        ("García", "Lucía"),
+        ("Nguyen", "Minh"),
+        ("Kowalski", "Zofia"),
+        ("Haddad", "Karim"),
+    ]
     visits: dict[int, int] = {}
     for chair, (family, given) in enumerate(names, start=1):
-        patient = Patient(f"KD-B{chair:04d}", family, given, date(1970 + chair * 3, chair, 10 + chair),
-                          Sex.FEMALE if chair % 2 else Sex.MALE, 60.0 + chair * 4, (Diagnosis.PTSD,))
+        patient = Patient(
+            f"KD-B{chair:04d}",
+            family,
+            given,
+            date(1970 + chair * 3, chair, 10 + chair),
+            Sex.FEMALE if chair % 2 else Sex.MALE,
+            60.0 + chair * 4,
+            (Diagnosis.PTSD,),
+        )
         patient_id = nurse.patients.register(patient).created_id
         assert patient_id is not None
         course_id = nurse.scheduling.plan_course(patient_id, clinic.today()).created_id
@@ -149,8 +162,13 @@ def _window(small: SmallClinic, ini: Path, clock: Any = None) -> MainWindow:
 
     from ketadesk.ui.window.app import build_main_window, settle_memory
 
-    window = build_main_window(small.path, clock or small.clock, protocol=_protocol(), user_login="nurse",
-                               settings=QSettings(str(ini), QSettings.Format.IniFormat))
+    window = build_main_window(
+        small.path,
+        clock or small.clock,
+        protocol=_protocol(),
+        user_login="nurse",
+        settings=QSettings(str(ini), QSettings.Format.IniFormat),
+    )
     window.show()
     _app().processEvents()
     settle_memory()  # as run_gui does once the window is up
@@ -212,8 +230,13 @@ class _PaintCounter:
 
 def _values(n: int) -> dict[str, str]:
     """A normal set (no alerts), different from the one before, so every check sees new numbers."""
-    return {"sbp": str(110 + n % 40), "dbp": str(70 + n % 15), "hr": str(62 + n % 30), "spo2": str(95 + n % 5),
-            "rr": str(12 + n % 6)}
+    return {
+        "sbp": str(110 + n % 40),
+        "dbp": str(70 + n % 15),
+        "hr": str(62 + n % 30),
+        "spo2": str(95 + n % 5),
+        "rr": str(12 + n % 6),
+    }
 
 
 @dataclass
@@ -225,8 +248,9 @@ class _Bed:
     paints: _PaintCounter
 
 
-def _enter_setup(small: SmallClinic, window: MainWindow,
-                 chairs: tuple[int, ...]) -> Callable[[int, cProfile.Profile | None], dict[str, Any]]:
+def _enter_setup(
+    small: SmallClinic, window: MainWindow, chairs: tuple[int, ...]
+) -> Callable[[int, cProfile.Profile | None], dict[str, Any]]:
     """One Enter press, checked everywhere; returns the function that does repetition ``n``.
 
     Each of ``chairs`` gets its visit's workspace (a tab each, on Monitoring); repetition
@@ -244,8 +268,13 @@ def _enter_setup(small: SmallClinic, window: MainWindow,
         workspace.tabs.setCurrentWidget(workspace.monitoring)
         section = workspace.monitoring
         section.vitals_row.committed.connect(lambda changes: committed.append(changes.created_id))
-        paints = _PaintCounter({"table": section.readings_table.viewport(), "chart": section.chart.viewport(),
-                                "row": section.vitals_row.fields["sbp"]})
+        paints = _PaintCounter(
+            {
+                "table": section.readings_table.viewport(),
+                "chart": section.chart.viewport(),
+                "row": section.vitals_row.fields["sbp"],
+            }
+        )
         beds.append(_Bed(chair, workspace, paints))
     window.activateWindow()
     app.processEvents()
@@ -282,11 +311,17 @@ def _enter_setup(small: SmallClinic, window: MainWindow,
         while True:
             ys = curve.getData()[1]
             painted = bed.paints.snapshot()
-            done = (len(committed) == commits_before + 1
-                    and table.rowCount() == rows_before + 1 and table.item(0, 1).text() == values["sbp"]
-                    and ys is not None and len(ys) == points_before + 1 and int(ys[-1]) == int(values["sbp"])
-                    and tile.latest.text().startswith(expected_tile)
-                    and painted["table"] > before["table"] and painted["chart"] > before["chart"])
+            done = (
+                len(committed) == commits_before + 1
+                and table.rowCount() == rows_before + 1
+                and table.item(0, 1).text() == values["sbp"]
+                and ys is not None
+                and len(ys) == points_before + 1
+                and int(ys[-1]) == int(values["sbp"])
+                and tile.latest.text().startswith(expected_tile)
+                and painted["table"] > before["table"]
+                and painted["chart"] > before["chart"]
+            )
             if done or spins > MAX_SPINS:
                 break
             app.processEvents()
@@ -299,9 +334,14 @@ def _enter_setup(small: SmallClinic, window: MainWindow,
         if not done:
             raise RuntimeError(f"repetition {n}: the reading did not reach every place")
         after = bed.paints.snapshot()
-        return {"seconds": elapsed, "cpu_seconds": cpu, "synchronous_seconds": synchronous, "spins": spins,
-                "readings": table.rowCount(),
-                "painted": {k: after[k] - before[k] for k in after}}
+        return {
+            "seconds": elapsed,
+            "cpu_seconds": cpu,
+            "synchronous_seconds": synchronous,
+            "spins": spins,
+            "readings": table.rowCount(),
+            "painted": {k: after[k] - before[k] for k in after},
+        }
 
     return once
 
@@ -315,7 +355,8 @@ def _enter_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "until_key_returns": summary([r["synchronous_seconds"] for r in runs]),
         "events_and_paint": summary([r["seconds"] - r["synchronous_seconds"] for r in runs]),
         "readings_in_visit": {"min": min(r["readings"] for r in runs), "max": max(r["readings"] for r in runs)},
-        "first_third": summary(times[:third]), "last_third": summary(times[-third:]),
+        "first_third": summary(times[:third]),
+        "last_third": summary(times[-third:]),
         "table_painted_every_time": all(r["painted"]["table"] > 0 for r in runs),
         "chart_painted_every_time": all(r["painted"]["chart"] > 0 for r in runs),
         "row_painted_every_time": all(r["painted"]["row"] > 0 for r in runs),
@@ -382,12 +423,17 @@ def step_tick(reps: int, warmup: int) -> dict[str, Any]:
         board_only = timed(window.board.tick)
         window_on_board = timed(window.tick)
         painted = timed(window.tick, paint=True)
-        return {"active_chairs": active, "tile_phases": states, "reps": reps, "warmup": warmup,
-                "window_tick_visit_in_front": with_visit,
-                "window_tick_visit_in_front_painted": with_visit_painted,
-                "board_tick": board_only,
-                "window_tick_board_in_front": window_on_board,
-                "window_tick_board_in_front_painted": painted}
+        return {
+            "active_chairs": active,
+            "tile_phases": states,
+            "reps": reps,
+            "warmup": warmup,
+            "window_tick_visit_in_front": with_visit,
+            "window_tick_visit_in_front_painted": with_visit_painted,
+            "board_tick": board_only,
+            "window_tick_board_in_front": window_on_board,
+            "window_tick_board_in_front_painted": painted,
+        }
 
 
 # ---------------------------------------------------------------------------- idle CPU
@@ -427,8 +473,14 @@ def _idle_once(app: QApplication, window: MainWindow, seconds: float) -> dict[st
     process = time.process_time() - process0
     user1, sys1 = _cpu()
     window.stop()
-    return {"wall_s": wall, "cpu_s": process, "user_s": user1 - user0, "system_s": sys1 - sys0,
-            "cpu_pct_of_one_core": 100 * process / wall, "ticks": ticks[0]}
+    return {
+        "wall_s": wall,
+        "cpu_s": process,
+        "user_s": user1 - user0,
+        "system_s": sys1 - sys0,
+        "cpu_pct_of_one_core": 100 * process / wall,
+        "ticks": ticks[0],
+    }
 
 
 def step_idle(seconds: float) -> dict[str, Any]:
@@ -563,13 +615,23 @@ def step_start(db: Path, runs: int) -> dict[str, Any]:
     gui_s = [r["start_s"] for r in gui]
     bare_s = [r["start_s"] for r in bare]
     return {
-        "db": str(db), "runs": runs,
-        "gui": {**summary(gui_s), "interpreter": summary([r["interpreter_s"] for r in gui]),
-                "steps_median_s": steps(gui), "board_visits": gui[-1]["board_visits"],
-                "tiles": gui[-1]["tiles"], "tiles_with_visit": gui[-1]["tiles_with_visit"],
-                "tiles_filled": all(r["tiles_filled"] for r in gui), "tile_1": gui[-1]["tile_1"]},
-        "bare": {**summary(bare_s), "interpreter": summary([r["interpreter_s"] for r in bare]),
-                 "steps_median_s": steps(bare)},
+        "db": str(db),
+        "runs": runs,
+        "gui": {
+            **summary(gui_s),
+            "interpreter": summary([r["interpreter_s"] for r in gui]),
+            "steps_median_s": steps(gui),
+            "board_visits": gui[-1]["board_visits"],
+            "tiles": gui[-1]["tiles"],
+            "tiles_with_visit": gui[-1]["tiles_with_visit"],
+            "tiles_filled": all(r["tiles_filled"] for r in gui),
+            "tile_1": gui[-1]["tile_1"],
+        },
+        "bare": {
+            **summary(bare_s),
+            "interpreter": summary([r["interpreter_s"] for r in bare]),
+            "steps_median_s": steps(bare),
+        },
         "difference_ms": (statistics.median(gui_s) - statistics.median(bare_s)) * 1000,
         "difference_per_run": summary([g - b for g, b in zip(gui_s, bare_s, strict=True)]),
         "cli_exit_after_start": summary(cli),
@@ -634,8 +696,9 @@ def run(db: Path, report: Callable[[str], None], *, quick: bool = False) -> dict
 def main(argv: list[str] | None = None) -> None:
     """Run one step in this process and print its JSON."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    parser = argparse.ArgumentParser(prog="python -m bench.ui", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.ui", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("step", choices=("enter", "tick", "idle", "profile-enter", "profile-tick", "start"))
     parser.add_argument("--reps", type=int, default=None)
     parser.add_argument("--warmup", type=int, default=10)

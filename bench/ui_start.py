@@ -83,8 +83,9 @@ def run_gui(db: Path, ini: Path) -> dict[str, object]:
     app = application()
     steps["application"] = time.perf_counter()
     # Straight to the board as the clinic's first nurse: the sign-in screen (and typing a password) is not timed.
-    window = build_main_window(db, SystemClock(), settings=QSettings(str(ini), QSettings.Format.IniFormat),
-                               require_sign_in=False)
+    window = build_main_window(
+        db, SystemClock(), settings=QSettings(str(ini), QSettings.Format.IniFormat), require_sign_in=False
+    )
     steps["window_built"] = time.perf_counter()
     painted = _paint_watch(window.board.tile(1))
     window.show()
@@ -131,8 +132,12 @@ def run_bare() -> dict[str, object]:
     _until_painted(app, painted)
     steps["painted"] = time.perf_counter()
     ready_epoch = time.time()
-    return {"ready_epoch": ready_epoch, "steps_s": {k: v - TOP_PERF for k, v in steps.items()},
-            "first_paint_s": painted[0] - TOP_PERF, "memory_kib": _status_kib()}
+    return {
+        "ready_epoch": ready_epoch,
+        "steps_s": {k: v - TOP_PERF for k, v in steps.items()},
+        "first_paint_s": painted[0] - TOP_PERF,
+        "memory_kib": _status_kib(),
+    }
 
 
 def main() -> None:

@@ -18,8 +18,10 @@ ALLOWED_LONG: frozenset[str] = frozenset()
 
 def line_counts(root: Path) -> dict[str, int]:
     """Lines in each Python file under ``root``/ketadesk, keyed by its path from ``root``."""
-    return {path.relative_to(root).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
-            for path in sorted((root / "ketadesk").rglob("*.py"))}
+    return {
+        path.relative_to(root).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted((root / "ketadesk").rglob("*.py"))
+    }
 
 
 def too_long(counts: dict[str, int], allowed: frozenset[str]) -> list[str]:

@@ -29,8 +29,12 @@ def _modules(override: dict[str, Any]) -> list[str]:
 def overridden_ketadesk_modules(pyproject: dict[str, Any]) -> set[str]:
     """Every ketadesk module (or pattern) named by any [[tool.mypy.overrides]] entry."""
     overrides: list[dict[str, Any]] = pyproject.get("tool", {}).get("mypy", {}).get("overrides", [])
-    return {name for override in overrides for name in _modules(override)
-            if name == "ketadesk" or name.startswith("ketadesk.")}
+    return {
+        name
+        for override in overrides
+        for name in _modules(override)
+        if name == "ketadesk" or name.startswith("ketadesk.")
+    }
 
 
 def _covers(pattern: str, package: str) -> bool:
@@ -55,8 +59,9 @@ def test_override_list_only_shrinks(pyproject: dict[str, Any]) -> None:
 
 def test_core_and_reports_are_never_overridden(pyproject: dict[str, Any]) -> None:
     """No override, not even a wildcard, reaches ketadesk.core or ketadesk.reports."""
-    reaching = sorted(name for name in overridden_ketadesk_modules(pyproject)
-                      for package in ALWAYS_CLEAN if _covers(name, package))
+    reaching = sorted(
+        name for name in overridden_ketadesk_modules(pyproject) for package in ALWAYS_CLEAN if _covers(name, package)
+    )
     assert not reaching, f"core and reports must stay mypy --strict clean: {reaching}"
 
 
@@ -64,31 +69,39 @@ def test_overridden_modules_still_exist(pyproject: dict[str, Any], pytestconfig:
     """Each override names a real module, so a renamed module cannot leave a stale line behind."""
     root = pytestconfig.rootpath
     paths = {name: root / name.removesuffix(".*").replace(".", "/") for name in overridden_ketadesk_modules(pyproject)}
-    missing = sorted(name for name, path in paths.items()
-                     if not path.with_suffix(".py").is_file() and not (path / "__init__.py").is_file())
+    missing = sorted(
+        name
+        for name, path in paths.items()
+        if not path.with_suffix(".py").is_file() and not (path / "__init__.py").is_file()
+    )
     assert not missing, f"overrides for modules that no longer exist (delete them): {missing}"
 
 
 def test_no_type_ignore_in_clean_layers(pytestconfig: pytest.Config) -> None:
     """core and reports are clean without silencing comments: no `type: ignore` in their sources."""
     root = pytestconfig.rootpath
-    silenced = [f"{path.relative_to(root)}:{number}"
-                for package in ALWAYS_CLEAN
-                for path in sorted((root / package.replace(".", "/")).rglob("*.py"))
-                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-                if "type: ignore" in line]
+    silenced = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ALWAYS_CLEAN
+        for path in sorted((root / package.replace(".", "/")).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "type: ignore" in line
+    ]
     assert not silenced, f"type: ignore in a strict-clean layer: {silenced}"
 
 
-@pytest.mark.parametrize(("pattern", "package", "expected"), [
-    ("ketadesk.reports", "ketadesk.reports", True),
-    ("ketadesk.reports.fonts", "ketadesk.reports", True),
-    ("ketadesk.reports.*", "ketadesk.reports", True),
-    ("ketadesk.*", "ketadesk.core", True),
-    ("ketadesk.ui.*", "ketadesk.core", False),
-    ("ketadesk.cli", "ketadesk.core", False),
-    ("ketadesk.core_extra", "ketadesk.core", False),
-])
+@pytest.mark.parametrize(
+    ("pattern", "package", "expected"),
+    [
+        ("ketadesk.reports", "ketadesk.reports", True),
+        ("ketadesk.reports.fonts", "ketadesk.reports", True),
+        ("ketadesk.reports.*", "ketadesk.reports", True),
+        ("ketadesk.*", "ketadesk.core", True),
+        ("ketadesk.ui.*", "ketadesk.core", False),
+        ("ketadesk.cli", "ketadesk.core", False),
+        ("ketadesk.core_extra", "ketadesk.core", False),
+    ],
+)
 def test_pattern_coverage(pattern: str, package: str, expected: bool) -> None:
     """The wildcard check catches patterns that reach a package and only those."""
     assert _covers(pattern, package) is expected
@@ -96,11 +109,17 @@ def test_pattern_coverage(pattern: str, package: str, expected: bool) -> None:
 
 def test_shrink_check_catches_an_added_module() -> None:
     """A pyproject with one more overridden module than recorded is reported by the shrink check."""
-    grown = {"tool": {"mypy": {"overrides": [
-        {"module": sorted(RECORDED_UNCLEAN), "ignore_errors": True},
-        {"module": "ketadesk.store.visits", "disallow_untyped_defs": False},
-        {"module": ["pyqtgraph", "pyqtgraph.*"], "ignore_missing_imports": True},
-    ]}}}
+    grown = {
+        "tool": {
+            "mypy": {
+                "overrides": [
+                    {"module": sorted(RECORDED_UNCLEAN), "ignore_errors": True},
+                    {"module": "ketadesk.store.visits", "disallow_untyped_defs": False},
+                    {"module": ["pyqtgraph", "pyqtgraph.*"], "ignore_missing_imports": True},
+                ]
+            }
+        }
+    }
     assert overridden_ketadesk_modules(grown) - RECORDED_UNCLEAN == {"ketadesk.store.visits"}
 
 
