@@ -1,0 +1,33 @@
+"""The GUI benchmarks still drive the real window: a change to the screens cannot silently break them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("step", "extra"),
+    [("enter", ["--reps", "2", "--warmup", "0", "--single-reps", "1"]), ("tick", ["--reps", "2", "--warmup", "0"])],
+)
+def test_a_gui_benchmark_step_runs(step: str, extra: list[str], pytestconfig: pytest.Config) -> None:
+    """``python -m bench.ui STEP`` with a few repetitions finishes and reports its figures as JSON."""
+    root: Path = pytestconfig.rootpath
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ui", step, *extra],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["reps"] == 2
