@@ -78,10 +78,11 @@ def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
     """One visit report with 30 readings: the first in this process, then ``reps`` more; also the build alone."""
     started = time.perf_counter()
     clinic = _open(db, now)
-    rows = clinic.reports.export_visits()
+    visits = clinic.reports.export_visits()
     from ketadesk.store import visits as store_visits
 
-    details = [d for d, _ in store_visits.details(clinic.store, rows[:300])]
+    rows = store_visits.rows_by_id(clinic.store, [v.id for v in visits[:300]])
+    details = [d for d, _ in store_visits.details(clinic.store, rows)]
     chosen = next((d for d in details if len(d.vitals) == READINGS), None)
     if chosen is None:
         chosen = min(details, key=lambda d: abs(len(d.vitals) - READINGS))
@@ -96,7 +97,7 @@ def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
         times.append(time.perf_counter() - start)
     from ketadesk.clinic.reporting import _render
 
-    job = clinic._visit_job(chosen, clinic.reports.report_staff())
+    job = clinic.reports._visit_job(chosen, clinic.reports.report_staff())
     build = []
     for _ in range(reps):
         start = time.perf_counter()

@@ -29,16 +29,16 @@ DPI = "100"
 def _pick(clinic: Clinic) -> int:
     """A signed visit with an alert and a dissociation note; else any signed visit with an addendum; else any."""
     rows = clinic.reports.export_visits(signed_only=True) or clinic.reports.export_visits()
-    best, best_score = rows[0].summary.id, -1
+    best, best_score = rows[0].id, -1
     for row in rows:
-        detail = clinic.visits.get(row.summary.id).detail
+        detail = clinic.visits.get(row.id).detail
         score = (
             2 * any(v.alerts for v in detail.vitals)
             + any(n.kind == "dissociation" for n in detail.notes)
-            + bool(clinic.signing.addenda(row.summary.id))
+            + bool(clinic.signing.addenda(row.id))
         )
         if score > best_score:
-            best, best_score = row.summary.id, score
+            best, best_score = row.id, score
     return best
 
 
