@@ -9,8 +9,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-export QT_QPA_PLATFORM ?= offscreen
-
 .PHONY: run test lint format format-check bench demo screenshots clean
 
 $(BIN)/python:
@@ -37,8 +35,10 @@ format: $(STAMP)
 format-check: $(STAMP)
 	$(BIN)/ruff format --check ketadesk tests bench tools
 
+# Only the tests (and the screenshots and benchmarks, which set it themselves) draw offscreen;
+# `make run` opens a real window.
 test: lint
-	$(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)

@@ -357,6 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _cmd_check(path)
         if args.command == "gui":
+            from ketadesk.ui.desktop import desktop_problem
+
+            problem = desktop_problem()
+            if problem is not None:
+                return _fail(str(problem))
             from ketadesk.ui.window.app import run_gui
 
             return run_gui(path, args.user, exit_after_start=args.exit_after_start)
