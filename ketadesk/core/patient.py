@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from ketadesk.core import dates
 from ketadesk.core.errors import ValidationError
 
 
@@ -78,10 +79,7 @@ class Patient:
 
     def age_on(self, day: date) -> int:
         """Age in whole years on ``day``."""
-        years = day.year - self.date_of_birth.year
-        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
-            years -= 1
-        return years
+        return dates.age_on(self.date_of_birth, day)
 
 
 def clean_text(field_name: str, raw: str, *, max_length: int, required: bool, label: str) -> str:

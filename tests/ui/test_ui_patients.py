@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
+from ketadesk.core.dates import DateOrder
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.patients.schedule import ScheduleVisitDialog
@@ -24,7 +26,7 @@ def test_register_refuses_bad_weight_and_keeps_what_was_typed(qtbot: QtBot, nurs
     form = PatientForm(nurse)
     qtbot.addWidget(form)
     _fill(form, mrn="KD-20001", family="Haddad", given="Layla", weight="700")
-    form.born.setDate(QDate(1990, 5, 1))
+    form.born.setText("1990-05-01")
     form.save()
     assert "Weight 700 is outside the plausible range" in form.message.text()
     assert (form.mrn.text(), form.family.text(), form.weight.text()) == ("KD-20001", "Haddad", "700")
@@ -101,3 +103,35 @@ def test_plan_a_course_from_the_booking_dialog(qtbot: QtBot, nurse: Clinic) -> N
     dialog.plan_course()
     assert "Infusion 1 of 8" in dialog.course_label.text()
     assert len(nurse.scheduling.courses(pid)) == 1
+
+
+def test_a_date_of_birth_is_stored_exactly_as_typed(qtbot: QtBot, nurse: Clinic) -> None:
+    """Typed key by key, 1988-02-29 is read back in words and stored as 29 February 1988 (a mask made it 01-02)."""
+    form = PatientForm(nurse)
+    qtbot.addWidget(form)
+    _fill(form, mrn="KD-20010", family="Haddad", given="Layla", weight="61")
+    qtbot.keyClicks(form.born.edit, "1988-02-29")
+    words = form.findChild(QLabel, "patient_date_of_birth_words")
+    assert words is not None and words.text().startswith("29 February 1988 — ")
+    form.save()
+    saved = nurse.patients.by_mrn("KD-20010")
+    assert saved is not None and saved.date_of_birth == date(1988, 2, 29)
+
+
+def test_an_impossible_date_of_birth_is_refused_by_name_and_kept(qtbot: QtBot, nurse: Clinic) -> None:
+    """1987-02-29 does not exist: the form names the field and the date, keeps the text, stores nothing."""
+    form = PatientForm(nurse)
+    qtbot.addWidget(form)
+    _fill(form, mrn="KD-20011", family="Haddad", given="Layla", weight="61")
+    qtbot.keyClicks(form.born.edit, "1987-02-29")
+    words = form.findChild(QLabel, "patient_date_of_birth_words")
+    assert words is not None and words.text().startswith("Not a date yet")
+    form.save()
+    assert "Date of birth '1987-02-29' is not allowed" in form.message.text()
+    assert form.born.text() == "1987-02-29" and nurse.patients.count() == 0
+    form.born.order = DateOrder.DAY_FIRST  # a workstation whose locale writes the day first
+    form.born.setText("29/02/1988")
+    assert words.text().startswith("29 February 1988")
+    form.save()
+    saved = nurse.patients.by_mrn("KD-20011")
+    assert saved is not None and saved.date_of_birth == date(1988, 2, 29)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.core.dates import birth_date_in_words
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.vitals import parse_decimal
-from ketadesk.ui.kit.dates import pydate, qdate
+from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import line
 from ketadesk.ui.kit.writes import run_write
@@ -42,12 +42,14 @@ class PatientForm(QDialog):
         self.mrn = line("patient_mrn", "MRN")
         self.family = line("patient_family_name", "Family name")
         self.given = line("patient_given_name", "Given name")
-        self.born = QDateEdit()
-        self.born.setObjectName("patient_date_of_birth")
-        self.born.setAccessibleName("Date of birth")
-        self.born.setDisplayFormat("yyyy-MM-dd")
-        self.born.setCalendarPopup(True)
-        self.born.setDate(QDate(1985, 1, 1))
+        # Typed, not masked: a mask turned 1988-02-29 into 1988-01-02. Read back in words with the age.
+        today = clinic.today()
+        self.born = DateField(
+            "patient_date_of_birth",
+            "Date of birth",
+            "date_of_birth",
+            words=lambda born: birth_date_in_words(born, today),
+        )
         self.sex = QComboBox()
         self.sex.setObjectName("patient_sex")
         self.sex.setAccessibleName("Sex")
@@ -109,7 +111,7 @@ class PatientForm(QDialog):
         self.mrn.setToolTip("An MRN is fixed once registered")
         self.family.setText(patient.family_name)
         self.given.setText(patient.given_name)
-        self.born.setDate(qdate(patient.date_of_birth))
+        self.born.set_date(patient.date_of_birth)
         self.sex.setCurrentIndex(max(self.sex.findData(patient.sex.value), 0))
         self.weight.setText("" if patient.weight_kg is None else f"{patient.weight_kg:g}")
         chosen = {d.value for d in patient.diagnoses}
@@ -136,7 +138,7 @@ class PatientForm(QDialog):
             mrn=self.mrn.text(),
             family_name=self.family.text(),
             given_name=self.given.text(),
-            date_of_birth=pydate(self.born.date()),
+            date_of_birth=self.born.value(),
             sex=Sex(self.sex.currentData()),
             weight_kg=weight,
             diagnoses=diagnoses,
