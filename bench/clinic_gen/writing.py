@@ -134,7 +134,7 @@ class Writing(GeneratorState):
             elif kind == ACK:
                 attempt, subject, box, note, by = payload
                 subject_id = box[0] if box is not None else None
-                row_id = add("acknowledgements", (attempt.visit_id, subject, subject_id, note, at, by))
+                row_id = add("acknowledgements", (attempt.visit_id, subject, subject_id, note, at, by, None))
                 write_audit(
                     at,
                     by,

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ketadesk.clinic.accounts import Accounts
+from ketadesk.clinic.approvals import Approvals
 from ketadesk.clinic.audit_log import AuditLog
 from ketadesk.clinic.bedside import Bedside
 from ketadesk.clinic.discharge import Discharge
@@ -42,6 +43,7 @@ class Clinic:
         self.visits = Visits(self.session)
         self.infusion = Infusion(self.session)
         self.bedside = Bedside(self.session)
+        self.approvals = Approvals(self.session)
         self.discharge = Discharge(self.session)
         self.signing = Signing(self.session)
         self.accounts = Accounts(self.session)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ketadesk.clinic.approvals import write_override
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, use_case
-from ketadesk.core import readiness
 from ketadesk.core.charting import NOTE_KINDS, NoteKind
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
@@ -192,19 +192,9 @@ class Bedside(Area):
 
     @use_case("acknowledge a protocol override", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
     def acknowledge_override(self, visit_id: int, subject: str, reason: str) -> Changes:
-        """A physician approves a protocol override (baseline BP, dose, discharge) with a written reason."""
+        """A physician approves a protocol override (baseline BP, dose, discharge) in their own session."""
         s = self.session
-        if subject not in readiness.OVERRIDE_SUBJECTS:
-            raise ValidationError("subject", subject, "baseline_bp, dose_override or discharge_override")
-        text = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason")
-        subject_id = None
-        if subject == readiness.DOSE_OVERRIDE:
-            detail, _ = store_visits.detail(s.store, visit_id)
-            if detail.dose is None:
-                raise ValidationError("dose", "", "prepare the dose before acknowledging it")
-            subject_id = detail.dose.id
-        store_visits.add_acknowledgement(s.store, visit_id, subject, subject_id, text, at=s.stamp(), actor_id=s.user.id)
-        return Changes.visit(visit_id)
+        return write_override(s, visit_id, subject, reason, by=s.user.id, entered_by=None)
 
     # ------------------------------------------------------------------ notes, events, interventions
 

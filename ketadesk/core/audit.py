@@ -21,6 +21,8 @@ class AuditAction(StrEnum):
     FAILED_UNLOCK = "failed_unlock"
     REAUTHENTICATE_TO_SIGN = "reauthenticate_to_sign"
     FAILED_REAUTHENTICATE_TO_SIGN = "failed_reauthenticate_to_sign"
+    APPROVE_AT_BEDSIDE = "approve_at_bedside"
+    FAILED_APPROVE_AT_BEDSIDE = "failed_approve_at_bedside"
     CREATE = "create"
     SET_PASSWORD = "set_password"
     ENABLE = "enable"

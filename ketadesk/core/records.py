@@ -96,6 +96,8 @@ class Acknowledgement:
     note: str
     at: datetime
     by: str
+    entered_by: str | None = None
+    """Who typed it, when not its author: a physician's bedside approval entered in a nurse's session."""
 
 
 @dataclass(frozen=True, slots=True)

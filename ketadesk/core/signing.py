@@ -113,7 +113,9 @@ def canonical_visit(visit: VisitDetail) -> str:
         "checklist": [[c.checklist, c.item_key, c.checked, c.note, _time(c.at), c.by] for c in visit.checklist],
         "notes": [[n.id, n.kind, n.text, _time(n.at), n.by] for n in visit.notes],
         "acknowledgements": [
-            [a.id, a.subject, a.subject_id, a.note, _time(a.at), a.by] for a in visit.acknowledgements
+            # Who entered it is sealed too; a row entered by its author keeps its earlier form (old signatures hold).
+            [a.id, a.subject, a.subject_id, a.note, _time(a.at), a.by, *([a.entered_by] if a.entered_by else [])]
+            for a in visit.acknowledgements
         ],
         "scores": [[x.id, x.scale, x.total, [list(i) for i in x.items], _time(x.taken_at), x.by] for x in visit.scores],
         "adverse_events": [[e.id, e.kind.value, e.description, _time(e.onset_at), e.by] for e in visit.adverse_events],

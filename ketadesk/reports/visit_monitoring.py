@@ -145,7 +145,14 @@ def acknowledgements(ctx: VisitReportContext) -> list[Flowable]:
             [
                 hm(ack.at),
                 Paragraph(markup(SUBJECT_LABELS.get(ack.subject, ack.subject)), ctx.s.cell),
-                ctx.who(ack.by),
+                (
+                    Paragraph(
+                        markup(f"{ctx.who(ack.by)} at the bedside, entered by {ctx.who(ack.entered_by)}"),
+                        ctx.s.cell,
+                    )
+                    if ack.entered_by
+                    else ctx.who(ack.by)
+                ),
                 Paragraph(markup(ack.note), ctx.s.cell),
             ]
         )

@@ -107,7 +107,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "corrects_id",
         "entered_in_error",
     ),
-    "acknowledgements": ("id", "visit_id", "subject", "subject_id", "note", "at", "by"),
+    "acknowledgements": ("id", "visit_id", "subject", "subject_id", "note", "at", "by", "entered_by"),
     "adverse_events": ("id", "visit_id", "kind", "description", "onset_at", "at", "by"),
     "interventions": ("id", "visit_id", "adverse_event_id", "drug", "dose", "route", "given_at", "note", "at", "by"),
     "scores": ("id", "visit_id", "scale", "total", "items", "taken_at", "by"),

@@ -125,9 +125,12 @@ def vitals(
     )
 
 
-def acknowledgement(subject: str, subject_id: int | None, note: str) -> str:
-    """A clinician saw an alert or approved an override."""
-    return canonical({"subject": subject, "subject_id": subject_id, "note": note})
+def acknowledgement(subject: str, subject_id: int | None, note: str, entered_by: int | None = None) -> str:
+    """A clinician saw an alert or approved an override (``entered_by``: who typed it in their session)."""
+    values: dict[str, object] = {"subject": subject, "subject_id": subject_id, "note": note}
+    if entered_by is not None:
+        values["entered_by"] = entered_by
+    return canonical(values)
 
 
 def score(scale: str, total: int, items: dict[str, int] | None, taken_at: str) -> str:

@@ -364,5 +364,17 @@ def signature_worklist_table(db: Database) -> None:
     db.execute("PRAGMA user_version = 5")
 
 
+@migrations(name="0006_acknowledgement_entered_by")
+def acknowledgement_entered_by(db: Database) -> None:
+    """Who typed an approval, when it is not the physician whose approval it is.
+
+    A physician at the bedside approves in the nurse's session with their own password: the
+    acknowledgement is the physician's (``by``) and names the nurse it was entered by
+    (``entered_by``). Earlier rows have none: they were entered by their author.
+    """
+    db.execute("ALTER TABLE acknowledgements ADD COLUMN entered_by INTEGER REFERENCES users(id)")
+    db.execute("PRAGMA user_version = 6")
+
+
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)

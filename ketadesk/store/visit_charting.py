@@ -37,13 +37,26 @@ def add_note(
 
 
 def add_acknowledgement(
-    store: Store, visit_id: int, subject: str, subject_id: int | None, note: str, *, at: str, actor_id: int
+    store: Store,
+    visit_id: int,
+    subject: str,
+    subject_id: int | None,
+    note: str,
+    *,
+    at: str,
+    actor_id: int,
+    entered_by: int | None = None,
 ) -> int:
-    """Record that a clinician saw an alert or approved an override, and what they did."""
+    """Record that a clinician saw an alert or approved an override, and what they did.
+
+    ``actor_id`` is whose act it is; ``entered_by`` the user whose session it was typed in,
+    when that is someone else (a physician approving at a nurse's workstation).
+    """
     with store.transaction():
         cursor = store.execute(
-            "INSERT INTO acknowledgements (visit_id, subject, subject_id, note, at, by) VALUES (?, ?, ?, ?, ?, ?)",
-            (visit_id, subject, subject_id, note, at, actor_id),
+            "INSERT INTO acknowledgements (visit_id, subject, subject_id, note, at, by, entered_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (visit_id, subject, subject_id, note, at, actor_id, entered_by),
         )
         row_id = int(cursor.lastrowid or 0)
         audit.append_text(
@@ -53,7 +66,7 @@ def add_acknowledgement(
             action="acknowledge",
             entity="visit",
             entity_id=visit_id,
-            after=payloads.acknowledgement(subject, subject_id, note),
+            after=payloads.acknowledgement(subject, subject_id, note, entered_by),
         )
     return row_id
 

@@ -85,7 +85,8 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
     )
     acks = _grouped(
         store,
-        f"SELECT a.*, u.login FROM acknowledgements a JOIN users u ON u.id = a.by WHERE a.visit_id {_IN} ORDER BY a.id",
+        "SELECT a.*, u.login, e.login AS entered_login FROM acknowledgements a JOIN users u ON u.id = a.by"
+        f" LEFT JOIN users e ON e.id = a.entered_by WHERE a.visit_id {_IN} ORDER BY a.id",
         ids,
     )
     scores = _grouped(
@@ -149,7 +150,15 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
                 for r in notes.get(vid, ())
             ),
             acknowledgements=tuple(
-                Acknowledgement(r["id"], r["subject"], r["subject_id"], r["note"], from_utc_iso(r["at"]), r["login"])
+                Acknowledgement(
+                    r["id"],
+                    r["subject"],
+                    r["subject_id"],
+                    r["note"],
+                    from_utc_iso(r["at"]),
+                    r["login"],
+                    r["entered_login"],
+                )
                 for r in acks.get(vid, ())
             ),
             scores=tuple(

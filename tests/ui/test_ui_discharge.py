@@ -12,6 +12,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.ui.visit.discharge.section import DischargeSection
 from tests.helpers import ready_to_infuse
+from tests.ui.sign_in_steps import PASSWORDS, quick_argon2
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def test_aldrete_total_adds_up_live_and_needs_every_item(qtbot: QtBot, nurse: Cl
 
 
 def test_physician_override_allows_discharge_with_criteria_unmet(
-    qtbot: QtBot, nurse: Clinic, observing: int, clock: FakeClock
+    qtbot: QtBot, nurse: Clinic, observing: int, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ready but unmet, the button stays off until a physician writes a reason; then it discharges."""
     clock.advance(minutes=30)
@@ -116,6 +117,9 @@ def test_physician_override_allows_discharge_with_criteria_unmet(
     dialog = section.acknowledgement_dialog
     assert dialog is not None and dialog.subject == DISCHARGE_OVERRIDE
     dialog.reason.setPlainText("Escort must leave; patient alert, walking steadily. Reviewed at bedside.")
+    quick_argon2(monkeypatch)
+    nurse.as_user(nurse.accounts.by_login("admin")).accounts.set_password("doctor", PASSWORDS["doctor"])  # type: ignore[arg-type]
+    dialog.password.setText(PASSWORDS["doctor"])
     button = dialog.findChild(QPushButton, "acknowledge_button")
     assert button is not None
     button.click()

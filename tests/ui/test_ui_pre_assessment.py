@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
@@ -13,6 +14,7 @@ from ketadesk.core.readiness import BASELINE_BP, DOSE_OVERRIDE
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.visit.pre_assessment.section import PreAssessmentSection
 from tests.helpers import ready_to_infuse
+from tests.ui.sign_in_steps import PASSWORDS, quick_argon2
 
 
 def _section(qtbot: QtBot, clinic: Clinic, visit_id: int) -> PreAssessmentSection:
@@ -42,8 +44,16 @@ def _weight(section: PreAssessmentSection, kg: str = "70") -> None:
     section.weight_button.click()
 
 
+@pytest.fixture(autouse=True)
+def _physician_password(clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The physician approves at the bedside with their own password."""
+    quick_argon2(monkeypatch)
+    clinic.as_user(clinic.accounts.by_login("admin")).accounts.set_password("doctor", PASSWORDS["doctor"])  # type: ignore[arg-type]
+
+
 def _acknowledge(dialog: PhysicianAcknowledgement, reason: str) -> None:
     dialog.reason.setPlainText(reason)
+    dialog.password.setText(PASSWORDS["doctor"])
     button = dialog.findChild(QPushButton, "acknowledge_button")
     assert button is not None
     button.click()
@@ -237,3 +247,31 @@ def test_readings_during_the_infusion_leave_the_closed_pre_assessment_alone(
     )
     section.refresh(nurse.visits.get(visit_id))
     assert "BP 126/80" in section.baseline_recorded.text()  # a corrected baseline is redrawn
+
+
+def test_a_nurse_cannot_approve_in_the_physicians_name_without_the_physicians_password(
+    qtbot: QtBot, nurse: Clinic, visit_id: int
+) -> None:
+    """In the dialog a wrong (or empty) password writes nothing; the physician's own one writes their approval."""
+    section = _started(qtbot, nurse, visit_id)
+    _baseline(section, "150", "95")
+    section.baseline_ack_button.click()
+    dialog = section.acknowledgement_dialog
+    assert dialog is not None and dialog.isVisible()
+    entered = dialog.findChild(QLabel, "acknowledgement_entered_by")
+    assert entered is not None and "Maria Santos, RN" in entered.text()
+    dialog.reason.setPlainText("Proceed")
+    button = dialog.findChild(QPushButton, "acknowledge_button")
+    assert button is not None
+    button.click()
+    assert dialog.isVisible() and "types their own password" in dialog.message.text()
+    dialog.password.setText(PASSWORDS["nurse"])
+    button.click()
+    assert dialog.isVisible() and "Wrong login or password" in dialog.message.text()
+    assert dialog.password.text() == "" and dialog.reason.toPlainText() == "Proceed"
+    assert nurse.visits.get(visit_id).detail.acknowledgements == ()
+    dialog.password.setText(PASSWORDS["doctor"])
+    button.click()
+    assert not dialog.isVisible()
+    ack = nurse.visits.get(visit_id).detail.acknowledgements[-1]
+    assert (ack.by, ack.entered_by) == ("doctor", "nurse")

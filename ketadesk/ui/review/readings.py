@@ -103,7 +103,8 @@ class AlertsBox(Box):
             entries.append(
                 Entry(
                     f"Physician acknowledgement — {OVERRIDES[ack.subject]}",
-                    f"“{ack.note}” — {self.names.name(ack.by)}, {when(ack.at, day)}",
+                    f"“{ack.note}” — {self.names.name(ack.by)}, {when(ack.at, day)}"
+                    + (f" (at the bedside; entered by {self.names.name(ack.entered_by)})" if ack.entered_by else ""),
                 )
             )
         return entries

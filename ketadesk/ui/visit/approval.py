@@ -1,7 +1,9 @@
-"""The physician's acknowledgement of a protocol override, with a written reason, given at the bedside.
+"""The physician's approval of a protocol override, given at the bedside with the physician's own password.
 
-The nurse opens it; the physician picks their name and writes why it is safe to proceed, and
-the acknowledgement is written as that physician (the sign-in work adds the password check).
+The nurse opens it; the physician chooses their name, types their own password and writes
+why it is safe to proceed. The approval is the physician's and the record names the nurse
+it was entered by; without the physician's password nothing is written (a wrong one counts
+towards the physician's lockout, as at sign-in).
 """
 
 from __future__ import annotations
@@ -20,20 +22,17 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.users import Role
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.widgets import line
 from ketadesk.ui.kit.writes import run_write
 
 
 class PhysicianAcknowledgement(QDialog):
-    """A physician approves a protocol override with a written reason.
-
-    The physician is chosen from the clinic's physicians; the sign-in work adds the
-    password check. The acknowledgement is written as that physician.
-    """
+    """A physician at the bedside approves a protocol override: their name, their password, a written reason."""
 
     def __init__(self, clinic: Clinic, visit_id: int, subject: str, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("physician_acknowledgement")
-        self.setWindowTitle("Physician acknowledgement")
+        self.setWindowTitle("Physician approval at the bedside")
         self.clinic = clinic
         self.visit_id = visit_id
         self.subject = subject
@@ -49,6 +48,13 @@ class PhysicianAcknowledgement(QDialog):
         for user in clinic.accounts.with_role(Role.PHYSICIAN):
             self.physician.addItem(user.signature_name, user.login)
         form.addRow("Physician", self.physician)
+        self.password = line(
+            "acknowledgement_password",
+            "Physician's password",
+            password=True,
+            placeholder="the physician types their own password",
+        )
+        form.addRow("Password", self.password)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("acknowledgement_reason")
         self.reason.setAccessibleName("Reason")
@@ -56,33 +62,46 @@ class PhysicianAcknowledgement(QDialog):
         self.reason.setFixedHeight(90)
         form.addRow("Reason", self.reason)
         layout.addLayout(form)
+        who = QLabel(f"Entered in {clinic.user.signature_name}'s session; the approval is the physician's.")
+        who.setObjectName("acknowledgement_entered_by")
+        who.setWordWrap(True)
+        layout.addWidget(who)
         self.message = MessageLine("acknowledgement_error")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Acknowledge")
+        ok.setText("Approve")
         ok.setObjectName("acknowledge_button")
         buttons.accepted.connect(self.acknowledge)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def acknowledge(self) -> None:
-        """Write the acknowledgement as the chosen physician; stay open on a refusal."""
+        """Write the approval as the chosen physician, with their password; stay open on a refusal."""
         login = self.physician.currentData()
         if login is None:
             self.message.error("No physician is registered in this clinic.")
             return
-        user = self.clinic.accounts.by_login(str(login))
-        if user is None:
-            self.message.error(f"Physician {login} is not registered.")
+        if not self.password.text():
+            # An empty try would count towards the physician's lockout; say what is missing instead.
+            self.message.error("The physician types their own password to approve.")
+            self.password.setFocus()
             return
-        as_physician = self.clinic.as_user(user)
         changes = run_write(
             self.clinic,
             self.message,
-            lambda: as_physician.bedside.acknowledge_override(self.visit_id, self.subject, self.reason.toPlainText()),
+            lambda: self.clinic.approvals.approve_at_bedside(
+                self.visit_id,
+                self.subject,
+                self.reason.toPlainText(),
+                physician_login=str(login),
+                password=self.password.text(),
+            ),
             self,
         )
+        self.password.clear()
         if changes is not None:
             self.result_changes = changes
             self.accept()
+        else:
+            self.password.setFocus()

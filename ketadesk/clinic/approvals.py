@@ -1,0 +1,76 @@
+"""Physician approvals of protocol overrides, made with the physician's own credentials.
+
+A baseline BP above the limit, a dose beyond the protocol's steps or a discharge with a
+criterion unmet needs a physician's written approval. It is the physician's act, so it is
+made with their credentials: in their own session (:meth:`Bedside.acknowledge_override
+<ketadesk.clinic.bedside.Bedside.acknowledge_override>`), or at the bedside in the nurse's
+session, where the physician types their own login and password into the dialog
+(:meth:`Approvals.approve_at_bedside`) — checked like a sign-in, failures counted towards
+the lockout. The record names the physician as its author and the nurse it was entered by.
+Nobody can write an approval in a physician's name without that physician's password.
+"""
+
+from __future__ import annotations
+
+from ketadesk.clinic.accounts import Accounts
+from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.session import Session
+from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.core import readiness
+from ketadesk.core.audit import AuditAction
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.patient import NOTE_MAX, clean_text
+from ketadesk.core.users import CHARTING, Role
+from ketadesk.store import users as store_users
+from ketadesk.store import visits as store_visits
+
+
+def write_override(
+    session: Session, visit_id: int, subject: str, reason: str, *, by: int, entered_by: int | None
+) -> Changes:
+    """Check and write one approval as ``by``'s act (typed in ``entered_by``'s session when given)."""
+    if subject not in readiness.OVERRIDE_SUBJECTS:
+        raise ValidationError("subject", subject, "baseline_bp, dose_override or discharge_override")
+    text = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason")
+    subject_id = None
+    if subject == readiness.DOSE_OVERRIDE:
+        detail, _ = store_visits.detail(session.store, visit_id)
+        if detail.dose is None:
+            raise ValidationError("dose", "", "prepare the dose before acknowledging it")
+        subject_id = detail.dose.id
+    store_visits.add_acknowledgement(
+        session.store, visit_id, subject, subject_id, text, at=session.stamp(), actor_id=by, entered_by=entered_by
+    )
+    return Changes.visit(visit_id)
+
+
+class Approvals(Area):
+    """Approvals a physician gives at the bedside, in a nurse's session, with their own password."""
+
+    @use_case("enter a physician's approval", roles=CHARTING, changes={Change.APPROVALS})
+    def approve_at_bedside(
+        self, visit_id: int, subject: str, reason: str, *, physician_login: str, password: str
+    ) -> Changes:
+        """The physician at the bedside approves with their own login and password; the nurse's session enters it.
+
+        The password is checked as a sign-in is (a wrong one counts towards the physician's
+        lockout); the approval is the physician's, and names the user whose session it was
+        typed in unless that is the physician themselves.
+        """
+        s = self.session
+        login = physician_login.strip().lower()
+        physician = store_users.by_login(s.store, login) if login else None
+        if physician is None or login == store_users.SYSTEM_LOGIN:
+            raise ValidationError(
+                "physician", physician_login, "a physician's login", message="Wrong login or password."
+            )
+        if Role.PHYSICIAN not in physician.roles:
+            raise ValidationError(
+                "physician",
+                physician_login,
+                "a physician's login",
+                message=f"{physician.display_name} is not a physician; only a physician can approve this.",
+            )
+        Accounts(s).check_password(physician, password, AuditAction.APPROVE_AT_BEDSIDE)
+        entered_by = None if physician.id == s.user.id else s.user.id
+        return write_override(s, visit_id, subject, reason, by=physician.id, entered_by=entered_by)
