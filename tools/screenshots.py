@@ -23,10 +23,12 @@ from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
+from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.window.app import application, build_main_window
 
 OUT = Path("docs/screenshots")
@@ -88,6 +90,21 @@ def main(names: list[str] | None = None) -> int:
         workspace.tabs.setCurrentIndex(section)
         workspace.tick()
         _save(window, name)
+    ready = by_phase.get(Phase.READY_FOR_DISCHARGE)
+    if ready is not None:
+        approval = PhysicianAcknowledgement(
+            window.clinic,
+            ready.id,
+            DISCHARGE_OVERRIDE,
+            "Discharge with criteria unmet needs a physician's written reason.\nUnmet now:\n"
+            "• Responsible adult escort present: not ticked",
+            window,
+        )
+        approval.reason.setPlainText("Escort delayed; patient alert and steady. Taxi home, sister at home.")
+        approval.password.setText("not shown")
+        approval.show()
+        _save(approval, "physician-approval")
+        approval.close()
     finder = FindPatientDialog(window.clinic, window)
     finder.query.setText("a")
     finder.resize(760, 480)
