@@ -55,6 +55,18 @@ class VisitTimers:
         return stopping_is_early(self.infusion_remaining)
 
     @property
+    def planned_end_passed(self) -> timedelta | None:
+        """How long ago the planned end passed with the pump still recorded as running (None when it has not).
+
+        Within :data:`STOP_GRACE` of the planned end the pump and the workstation may simply
+        disagree; past it, a stop has not been recorded (or the infusion goes on for a reason
+        nobody wrote down), and the nurse is told so — never shown a negative time left.
+        """
+        if self.infusion_remaining is None or self.infusion_remaining >= -STOP_GRACE:
+            return None
+        return -self.infusion_remaining
+
+    @property
     def observation_complete(self) -> bool:
         """True when the protocol's minimum observation has passed."""
         return self.observation_remaining is not None and self.observation_remaining <= timedelta(0)
@@ -104,6 +116,12 @@ def compute_timers(times: VisitTimes, protocol: Protocol, now: datetime) -> Visi
         next_vitals_due=next_due,
         vitals_due_in=due_in,
     )
+
+
+def planned_end_passed_text(passed: timedelta) -> str:
+    """What the tile, the banner and the monitoring section say when the planned end has passed."""
+    minutes = max(1, int(passed.total_seconds() // 60))
+    return f"PLANNED END PASSED {minutes} min ago — record the stop, or why it continues"
 
 
 def format_duration(delta: timedelta) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QSizePolicy, QVBoxLayout, QWi
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
-from ketadesk.core.timers import format_duration
+from ketadesk.core.timers import format_duration, planned_end_passed_text
 from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
 from ketadesk.ui.kit.widgets import label
@@ -118,11 +118,20 @@ class ChairTile(QFrame):
         self.observation.setText("")
         self.vitals_due.setText("")
         set_style(self.vitals_due, "")
+        set_style(self.infusion, "")
         if timers is not None:
             if timers.infusion_elapsed is not None and visit.phase is Phase.INFUSING:
-                remaining = timers.infusion_remaining
-                left = format_duration(remaining) if remaining is not None else "–"
-                self.infusion.setText(f"Infusion {format_duration(timers.infusion_elapsed)} elapsed · {left} left")
+                passed = timers.planned_end_passed
+                if passed is not None:
+                    self.infusion.setText(planned_end_passed_text(passed))
+                else:
+                    remaining = timers.infusion_remaining
+                    left = format_duration(max(remaining, timedelta(0))) if remaining is not None else "–"
+                    self.infusion.setText(f"Infusion {format_duration(timers.infusion_elapsed)} elapsed · {left} left")
+                set_style(
+                    self.infusion,
+                    f"color: white; background: {ALERT_COLOUR}; padding: 2px;" if passed is not None else "",
+                )
             if timers.observation_remaining is not None:
                 if timers.observation_complete:
                     self.observation.setText("Observation minimum done")
@@ -176,6 +185,7 @@ class ChairTile(QFrame):
         for line in (self.course, self.infusion, self.observation, self.vitals_due, self.latest, self.alerts):
             line.setText("")
         set_style(self.vitals_due, "")
+        set_style(self.infusion, "")
         self._hide_empty()
         set_style(self, f"#chair_tile_{self.chair} {{ border: 1px dashed #9e9e9e; border-radius: 6px; }}")
 

@@ -293,3 +293,19 @@ def test_observation_timers_are_derived_from_timestamps(run_s: int, after_s: int
     assert timers.observation_complete is (after_s >= 30 * 60)
     assert timers.next_vitals_due == stopped + minutes(15)
     assert timers.vitals_overdue is (after_s > 15 * 60)
+
+
+def test_the_planned_end_passing_is_said_plainly_after_the_grace() -> None:
+    """Within the minute's grace nothing is said; after it, how long ago, in whole minutes, never a negative left."""
+    from datetime import timedelta
+
+    from ketadesk.core.timers import VisitTimers, planned_end_passed_text
+
+    def running(remaining: timedelta) -> VisitTimers:
+        return VisitTimers(timedelta(minutes=40) - remaining, remaining, None, None, None, None)
+
+    assert running(timedelta(minutes=3)).planned_end_passed is None
+    assert running(timedelta(seconds=-59)).planned_end_passed is None
+    assert running(timedelta(minutes=-12, seconds=-30)).planned_end_passed == timedelta(minutes=12, seconds=30)
+    assert planned_end_passed_text(timedelta(minutes=12, seconds=30)).startswith("PLANNED END PASSED 12 min ago")
+    assert planned_end_passed_text(timedelta(seconds=61)).startswith("PLANNED END PASSED 1 min ago")

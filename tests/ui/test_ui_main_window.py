@@ -295,3 +295,32 @@ def test_the_program_starts_without_the_chart_or_pdf_libraries() -> None:
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_an_infusion_past_its_planned_end_is_an_alert_not_a_negative_time(
+    window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
+    """12 min past the planned end with no stop: tile, banner and status bar say so, the chime rings once."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.infusion.start_infusion(visit_id)
+    for _ in range(4):  # charted on time, up to the planned end at 40 min
+        clock.advance(minutes=10)
+        nurse.bedside.record_vitals(visit_id, sbp=124, dbp=80, hr=72, spo2=98, rr=14)
+        window.tick()
+    clock.advance(seconds=30)
+    window.tick()
+    tile = window.board.tile(1)
+    assert tile.infusion.text().endswith("· 0:00 left")  # within the grace: no alert, no negative time
+    rings = window.chime.requested
+    clock.advance(minutes=5)
+    nurse.bedside.record_vitals(visit_id, sbp=124, dbp=80, hr=72, spo2=98, rr=14)  # vitals kept up
+    clock.advance(minutes=7)
+    window.tick()
+    assert tile.infusion.text() == "PLANNED END PASSED 12 min ago — record the stop, or why it continues"
+    assert "PLANNED END PASSED in 1 chair" in window.status_alerts.text()
+    assert window.chime.requested == rings + 1
+    window.tick()
+    assert window.chime.requested == rings + 1  # once, not every second
+    workspace = window.open_visit(visit_id)
+    assert "PLANNED END PASSED 12 min ago" in workspace.banner.timers.text()
+    assert "PLANNED END PASSED 12 min ago" in workspace.monitoring.infusion_status.text()

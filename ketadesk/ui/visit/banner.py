@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from ketadesk.clinic import VisitView
 from ketadesk.core.patient import Patient
-from ketadesk.core.timers import format_duration
+from ketadesk.core.phases import Phase
+from ketadesk.core.timers import format_duration, planned_end_passed_text
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
@@ -71,7 +72,9 @@ class VisitBanner(QFrame):
         self.phase.setText(f"● {summary.phase.label.upper()}")
         set_style(self.phase, f"color: {colour};")
         self.timers.setText(self._timer_text(view))
-        overdue = view.timers.vitals_overdue
+        overdue = view.timers.vitals_overdue or (
+            view.detail.summary.phase is Phase.INFUSING and view.timers.planned_end_passed is not None
+        )
         set_style(self.timers, f"color: {ALERT_COLOUR}; font-weight: bold;" if overdue else "")
 
     @staticmethod
@@ -80,7 +83,10 @@ class VisitBanner(QFrame):
         parts: list[str] = []
         if timers.infusion_elapsed is not None:
             remaining = timers.infusion_remaining
-            if remaining is not None and remaining.total_seconds() > 0:
+            passed = timers.planned_end_passed if view.detail.summary.phase is Phase.INFUSING else None
+            if passed is not None:
+                parts.append(planned_end_passed_text(passed))
+            elif remaining is not None and remaining.total_seconds() > 0:
                 parts.append(f"Infusion {format_duration(timers.infusion_elapsed)} · {format_duration(remaining)} left")
             else:
                 parts.append(f"Infusion ran {format_duration(timers.infusion_elapsed)}")

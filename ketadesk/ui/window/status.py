@@ -9,12 +9,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from ketadesk.clinic import Clinic
+from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.kit.widgets import label
 
 
 class StatusLine:
-    """The status bar's three parts, and what rings the chime: a new alert reading or a chair newly overdue."""
+    """The status bar's three parts, and what rings the chime: a new alert reading, a chair newly overdue or overrun."""
 
     def __init__(self, bar: QStatusBar) -> None:
         self.user: QLabel = label("status_user", wrap=False, accessible="")
@@ -28,10 +29,11 @@ class StatusLine:
         bar.addPermanentWidget(self.signatures)
         self._alerts_seen: set[tuple[int, str]] = set()
         self._overdue_seen: set[int] = set()
+        self._overrun_seen: set[int] = set()
 
     def forget_seen(self) -> None:
         """A new working page: every alert there is new to its user."""
-        self._alerts_seen, self._overdue_seen = set(), set()
+        self._alerts_seen, self._overdue_seen, self._overrun_seen = set(), set(), set()
 
     def refresh_signature_count(self, clinic: Clinic) -> int:
         """Show how many discharged visits wait for a physician's signature."""
@@ -43,8 +45,13 @@ class StatusLine:
         """Count the alerts and overdue chairs on the line; True when one is new (the chime should ring)."""
         alerts = {(v.id, a.value) for v in visits for a in v.unacknowledged_alerts}
         overdue = {v.id for v in visits if v.timers is not None and v.timers.vitals_overdue}
-        new = bool((alerts - self._alerts_seen) or (overdue - self._overdue_seen))
-        self._alerts_seen, self._overdue_seen = alerts, overdue
+        overrun = {
+            v.id
+            for v in visits
+            if v.phase is Phase.INFUSING and v.timers is not None and v.timers.planned_end_passed is not None
+        }
+        new = bool((alerts - self._alerts_seen) or (overdue - self._overdue_seen) or (overrun - self._overrun_seen))
+        self._alerts_seen, self._overdue_seen, self._overrun_seen = alerts, overdue, overrun
         waiting = len(alerts)
         late = len(overdue)
         parts = []
@@ -52,5 +59,7 @@ class StatusLine:
             parts.append(f"⚠ {waiting} alert{'s' if waiting != 1 else ''} to acknowledge")
         if late:
             parts.append(f"VITALS OVERDUE in {late} chair{'s' if late != 1 else ''}")
+        if overrun:
+            parts.append(f"PLANNED END PASSED in {len(overrun)} chair{'s' if len(overrun) != 1 else ''}")
         self.alerts.setText("   ".join(parts) or "No alerts")
         return new

@@ -23,7 +23,7 @@ from ketadesk.clinic import Clinic, VisitView
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import Blocker
 from ketadesk.core.records import VisitDetail, VitalsRecord
-from ketadesk.core.timers import format_duration, stopping_is_early
+from ketadesk.core.timers import format_duration, planned_end_passed_text, stopping_is_early
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
@@ -228,7 +228,12 @@ class MonitoringSection(SectionBase):
                 parts.append(f"{format_duration(timers.infusion_elapsed)} elapsed")
             if timers.infusion_remaining is not None:
                 left = timers.infusion_remaining
-                parts.append(f"{format_duration(left)} left" if left > timedelta(0) else "planned time reached")
+                passed = timers.planned_end_passed
+                if passed is not None:
+                    overdue = True
+                    parts.append(planned_end_passed_text(passed))
+                else:
+                    parts.append(f"{format_duration(left)} left" if left > timedelta(0) else "planned time reached")
         else:
             if started is not None:
                 how = "stopped early" if early else "ended"
