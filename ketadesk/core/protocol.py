@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
+from ketadesk.core.cadss6 import CADSS6_NUMBERS
+
 
 class ProtocolError(ValueError):
     """A protocol file that cannot be used, with where and why."""
@@ -98,6 +100,8 @@ class Protocol:
     default_template: str
     pre_infusion_checklist: tuple[ChecklistItem, ...]
     discharge_checklist: tuple[ChecklistItem, ...]
+    cadss6_items: tuple[tuple[int, str], ...]
+    """The CADSS-6 items in order with the clinic's labels ([scales.cadss6]: plain defaults or licensed wording)."""
 
     def template(self, key: str | None = None) -> ScheduleTemplate:
         """Return the named schedule template, or the clinic's default."""
@@ -332,4 +336,5 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
         default_template=default_template,
         pre_infusion_checklist=_checklist(r, "pre_infusion"),
         discharge_checklist=_checklist(r, "discharge"),
+        cadss6_items=tuple((n, r.text("scales.cadss6", f"item_{n}")) for n in CADSS6_NUMBERS),
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ketadesk.core.cadss6 import CADSS6_NUMBERS
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.protocol import Protocol
 
@@ -111,20 +112,12 @@ RASS_LEVELS: dict[int, str] = {
     -5: "Unarousable",
 }
 
-# CADSS-6 short form: items 1, 2, 6, 7, 15, 22 of the CADSS (Bremner 1998), each 0-4.
-# Item 22 is rated by the observer; its wording comes from the clinic's licensed form.
-CADSS6_ITEMS: tuple[tuple[int, str], ...] = (
-    (1, "Things seem to move in slow motion"),
-    (2, "Things seem unreal or dreamlike"),
-    (6, "Feels disconnected from own body"),
-    (7, "Body size or shape feels changed"),
-    (15, "Spacing out / losing track of what is happening"),
-    (22, "Observer-rated item 22 (wording from the licensed form)"),
-)
+# CADSS-6 short form: items 1, 2, 6, 7, 15, 22 of the CADSS (Bremner 1998, core/cadss6.py), each 0-4;
+# the words for each item are the clinic's, in the protocol file ([scales.cadss6]).
 CADSS_ANCHORS = ("Not at all", "Slightly", "Moderately", "Considerably", "Extremely")
 CADSS_ITEM_MAX = len(CADSS_ANCHORS) - 1
 """Each CADSS item is scored 0 (not at all) to 4 (extremely)."""
-CADSS6_MAX = CADSS_ITEM_MAX * len(CADSS6_ITEMS)
+CADSS6_MAX = CADSS_ITEM_MAX * len(CADSS6_NUMBERS)
 
 ALDRETE_ITEMS: tuple[tuple[str, tuple[str, str, str]], ...] = (
     ("activity", ("Moves 0 extremities", "Moves 2 extremities", "Moves 4 extremities")),
@@ -188,7 +181,7 @@ def check_rass(value: int) -> int:
 
 def cadss6_total(items: dict[int, int]) -> int:
     """Total of the six CADSS-6 items (0–24); every item must be scored 0–4."""
-    expected = {number for number, _ in CADSS6_ITEMS}
+    expected = set(CADSS6_NUMBERS)
     if set(items) != expected:
         missing = sorted(expected - set(items))
         raise ValidationError(Scale.CADSS6.value, sorted(items), f"all six items; missing {missing}")

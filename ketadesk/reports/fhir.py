@@ -21,7 +21,7 @@ from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import ScoreRecord, VisitDetail, VitalsRecord
-from ketadesk.core.scales import ALDRETE_ITEMS, CADSS6_ITEMS, Scale
+from ketadesk.core.scales import ALDRETE_ITEMS, Scale
 from ketadesk.core.vitals import AlertKind
 
 LOINC = "http://loinc.org"
@@ -326,7 +326,7 @@ class _Builder:
             "valueQuantity": _quantity(score.total, "{score}", "{score}"),
         }
         labels = (
-            {str(n): f"CADSS item {n}: {text}" for n, text in CADSS6_ITEMS}
+            {str(n): f"CADSS item {n}: {text}" for n, text in self.protocol.cadss6_items}
             if score.scale == Scale.CADSS6
             else {key: f"Aldrete {key}" for key, _ in ALDRETE_ITEMS}
             if score.scale == Scale.ALDRETE

@@ -12,7 +12,6 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.records import ScoreRecord
 from ketadesk.core.scales import (
     BEDSIDE_SCALES,
-    CADSS6_ITEMS,
     Scale,
 )
 from ketadesk.reports import charts
@@ -170,7 +169,7 @@ def sedation(ctx: VisitReportContext) -> list[Flowable]:
     for score in scores:
         moments.setdefault((score.taken_at, score.by), {})[score.scale] = score
     rows: list[list[object]] = [["Time", *(f"{s.label} ({s.range_text})" for s in BEDSIDE_SCALES), "By"]]
-    item_names = dict(CADSS6_ITEMS)
+    item_names = dict(ctx.protocol.cadss6_items)
     for (taken, by), found in moments.items():
         moaas, rass, cadss = (found.get(s) for s in BEDSIDE_SCALES)
         moaas_text = score_level(Scale.MOAAS, moaas) if moaas else "–"

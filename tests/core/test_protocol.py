@@ -415,3 +415,16 @@ def test_arbitrary_text_override_never_crashes(text: str) -> None:
     """Arbitrary text as a clinic file gives a Protocol or a ProtocolError, never another exception."""
     with contextlib.suppress(ProtocolError):
         load_protocol(DEFAULT_TEXT, text, source="clinic.toml")
+
+
+def test_a_clinic_may_put_its_licensed_cadss6_wording_in_its_protocol(default_text: str) -> None:
+    """An override of one CADSS-6 label changes only that label; an unknown item or an empty label is refused."""
+    from ketadesk.core.protocol import ProtocolError, load_protocol
+
+    protocol = load_protocol(default_text, '[scales.cadss6]\nitem_2 = "Licensed wording of item 2"\n', "protocol.toml")
+    labels = dict(protocol.cadss6_items)
+    assert labels[2] == "Licensed wording of item 2" and "slow motion" in labels[1]
+    with pytest.raises(ProtocolError, match="item_3"):
+        load_protocol(default_text, '[scales.cadss6]\nitem_3 = "Not a CADSS-6 item"\n', "protocol.toml")
+    with pytest.raises(ProtocolError, match="item_22"):
+        load_protocol(default_text, '[scales.cadss6]\nitem_22 = "  "\n', "protocol.toml")

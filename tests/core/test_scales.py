@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.protocol import Protocol
 from ketadesk.core.scales import (
     ALDRETE_ITEMS,
-    CADSS6_ITEMS,
     CADSS_ANCHORS,
     MOAAS_LEVELS,
     RASS_LEVELS,
@@ -82,17 +82,21 @@ def test_rass_descriptions_are_the_published_ones() -> None:
 # --- CADSS-6 ----------------------------------------------------------------------------------
 
 
-def test_cadss6_is_items_1_2_6_7_15_22() -> None:
-    """The short form uses CADSS items 1, 2, 6, 7, 15 and 22, with 22 labelled as the observer item."""
-    assert tuple(number for number, _ in CADSS6_ITEMS) == CADSS6_NUMBERS
-    labels = dict(CADSS6_ITEMS)
+def test_cadss6_is_items_1_2_6_7_15_22(default_protocol: Protocol) -> None:
+    """The short form uses CADSS items 1, 2, 6, 7 and 15 and 22, with 22 labelled as the observer's rating.
+
+    The labels are the protocol file's plain defaults (a clinic may put its licensed wording there);
+    none is a placeholder pointing at a licensed form.
+    """
+    assert tuple(number for number, _ in default_protocol.cadss6_items) == CADSS6_NUMBERS
+    labels = dict(default_protocol.cadss6_items)
     assert "slow motion" in labels[1]
     assert "unreal or dreamlike" in labels[2]
     assert "disconnected" in labels[6]
     assert "size or shape" in labels[7]
     assert "Spacing out" in labels[15]
     assert "Observer" in labels[22]
-    assert "licensed form" in labels[22]
+    assert all("licensed" not in text for text in labels.values())
 
 
 def test_cadss_anchors_run_not_at_all_to_extremely() -> None:

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ketadesk.clinic import Changes
+from ketadesk.core.cadss6 import OBSERVER_ITEM
 from ketadesk.core.records import ScoreRecord
-from ketadesk.core.scales import CADSS6_ITEMS, CADSS6_MAX, CADSS_ANCHORS, Scale, cadss6_total, scale_label
+from ketadesk.core.scales import CADSS6_MAX, CADSS_ANCHORS, Scale, cadss6_total, scale_label
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
@@ -81,8 +82,8 @@ class ScoresPart(SedationPart):
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         self.cadss_items: dict[int, QComboBox] = {}
-        for row, (number, text) in enumerate(CADSS6_ITEMS):
-            observer = number == 22
+        for row, (number, text) in enumerate(self.clinic.protocol.cadss6_items):
+            observer = number == OBSERVER_ITEM
             caption = text if "observer" in text.lower() or not observer else f"{text} (observer-rated)"
             number_label = widgets.label(f"cadss_number_{number}", f"{number}.", bold=True, wrap=False)
             text_label = widgets.label(f"cadss_label_{number}", caption)
