@@ -203,3 +203,22 @@ def test_click_unlock_button(window: MainWindow, qtbot: QtBot) -> None:
     child(window, QLineEdit, "lock_password").setText(PASSWORDS["nurse"])
     click(qtbot, window, "unlock_button")
     assert window.page is Page.WORK
+
+
+def test_the_lock_screen_names_the_chairs_that_need_a_nurse_but_no_patient(
+    window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
+    """Locked, the screen says which chair has an alert open or vitals overdue, by number only."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.infusion.start_infusion(visit_id)
+    nurse.bedside.record_vitals(visit_id, sbp=188, dbp=100, hr=90, spo2=97, rr=15)
+    window.tick()
+    window.lock()
+    chairs = window.findChild(QLabel, "lock_chairs")
+    assert chairs is not None and chairs.text() == "Chair 1: alert to acknowledge"
+    clock.advance(minutes=11)
+    window.tick()
+    assert chairs.text() == "Chair 1: alert to acknowledge, vitals overdue"
+    patient = nurse.patients.get(nurse.visits.get(visit_id).detail.summary.patient_id)
+    shown = " ".join(label.text() for label in window.lock_page.findChildren(QLabel))
+    assert patient.family_name.upper() not in shown.upper() and patient.mrn not in shown

@@ -6,9 +6,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic
+from ketadesk.core.phases import Phase
+from ketadesk.core.records import VisitSummary
 from ketadesk.ui.door.panel import centred, note, panel, title
+from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import MessageLine
-from ketadesk.ui.kit.widgets import button, line
+from ketadesk.ui.kit.widgets import button, label, line
 from ketadesk.ui.kit.writes import attempt
 
 
@@ -25,6 +28,11 @@ class LockScreen(QWidget):
         layout.addWidget(title("lock_title", "Screen locked"))
         self.reason = note("", "lock_reason")
         layout.addWidget(self.reason)
+        # What needs a nurse now, by chair only: no name, MRN or reading shows while locked.
+        self.chairs = label(
+            "lock_chairs", style=f"color: {ALERT_COLOUR}; font-weight: bold;", accessible="Chairs that need attention"
+        )
+        layout.addWidget(self.chairs)
         form = QFormLayout()
         self.login = line("lock_login", "Login")
         self.password = line("lock_password", "Password", password=True)
@@ -52,6 +60,22 @@ class LockScreen(QWidget):
         self.password.clear()
         self.message.clear_message()
         self.reason.setText(f"{why} Signed in: {clinic.user.signature_name}. Notes being typed are kept as drafts.")
+
+    def show_chairs(self, visits: list[VisitSummary]) -> None:
+        """Say which chairs have vitals overdue, an alert open or the planned end passed — chair numbers only."""
+        lines = []
+        for visit in sorted((v for v in visits if v.chair is not None), key=lambda v: v.chair or 0):
+            needs = []
+            if visit.unacknowledged_alerts:
+                needs.append("alert to acknowledge")
+            if visit.timers is not None and visit.timers.vitals_overdue:
+                needs.append("vitals overdue")
+            if visit.phase is Phase.INFUSING and visit.timers is not None and visit.timers.planned_end_passed:
+                needs.append("planned end passed")
+            if needs:
+                lines.append(f"Chair {visit.chair}: {', '.join(needs)}")
+        self.chairs.setText("\n".join(lines))
+        self.chairs.setVisible(bool(lines))
 
     def unlock(self) -> Clinic | None:
         """The signed-in user's password opens the screen again; another user's opens it for them."""

@@ -264,6 +264,7 @@ class MainWindow(MenuActions):
         minutes = self.clinic.protocol.idle_lock_minutes
         why = f"Locked after {minutes} min without input." if reason == "idle" else "Locked by hand."
         self.lock_page.prepare(self.clinic, why + problem)
+        self.lock_page.show_chairs(self.board.visits)
         self._show_page(Page.LOCKED)
 
     def _unlocked(self, clinic: Clinic) -> None:
@@ -301,10 +302,11 @@ class MainWindow(MenuActions):
         self.timer.stop()
 
     def tick(self) -> None:
-        """Once a second: lock when idle too long, else redraw the board and the visit in front and chime.
-
-        At the door and while locked there is nothing to redraw, and nothing clinical is read.
-        """
+        """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers."""
+        if self.page is Page.LOCKED:  # what needs a nurse stays visible behind the lock, by chair number only
+            self.board.tick()
+            self.lock_page.show_chairs(self.board.visits)
+            return
         if self.page is not Page.WORK:
             return
         if self.guarded and self.idle_for() >= timedelta(minutes=self.clinic.protocol.idle_lock_minutes):
