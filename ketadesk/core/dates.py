@@ -33,6 +33,9 @@ MONTHS = (
 )
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 class DateOrder(StrEnum):
     """How the clinic writes a date with the year last: day first or month first."""
 
@@ -106,6 +109,11 @@ def _parse(field: str, text: str, order: DateOrder) -> date:
 def in_words(day: date) -> str:
     """``29 February 1988``: a date no one can read the other way round."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def day_in_words(day: date) -> str:
+    """``Thursday 3 December 2026``: a booking read back with its weekday."""
+    return f"{WEEKDAYS[day.weekday()]} {in_words(day)}"
 
 
 def age_on(born: date, today: date) -> int:

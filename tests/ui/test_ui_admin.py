@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QTableWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic, ValidationError, files
@@ -152,14 +153,14 @@ def test_the_audit_log_filters_by_dates(qtbot: QtBot, admin: Clinic, clock: Fake
     qtbot.addWidget(dialog)
     dialog.show()
     today = admin.today()
-    tomorrow = QDate(today.year, today.month, today.day).addDays(1)
+    tomorrow = (today + timedelta(days=1)).isoformat()
     child(dialog, QCheckBox, "audit_from_enabled").setChecked(True)
-    child(dialog, QDateEdit, "audit_from").setDate(tomorrow)
+    child(dialog, QLineEdit, "audit_from").setText(tomorrow)
     click_search(qtbot, dialog)
     assert child(dialog, QTableWidget, "audit_table").rowCount() == 0
-    child(dialog, QDateEdit, "audit_from").setDate(QDate(today.year, today.month, today.day))
+    child(dialog, QLineEdit, "audit_from").setText(today.isoformat())
     child(dialog, QCheckBox, "audit_to_enabled").setChecked(True)
-    child(dialog, QDateEdit, "audit_to").setDate(QDate(today.year, today.month, today.day))
+    child(dialog, QLineEdit, "audit_to").setText(today.isoformat())
     click_search(qtbot, dialog)
     assert child(dialog, QTableWidget, "audit_table").rowCount() == len(admin.audit.search())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -77,7 +77,7 @@ def test_find_by_name_or_mrn_then_book_the_next_visit(qtbot: QtBot, nurse: Clini
     second = ScheduleVisitDialog(nurse, pid)
     qtbot.addWidget(second)
     assert "Infusion 2 of 8" in second.course_label.text()
-    assert second.day.date().toPython() == nurse.today() + timedelta(days=2)
+    assert second.day.value() == nurse.today() + timedelta(days=2)
 
 
 def test_booking_an_occupied_chair_warns_but_books(qtbot: QtBot, nurse: Clinic) -> None:
@@ -87,7 +87,7 @@ def test_booking_an_occupied_chair_warns_but_books(qtbot: QtBot, nurse: Clinic) 
     other = nurse.patients.register(make_patient("KD-20005", family_name="Okafor")).created_id or 0
     dialog = ScheduleVisitDialog(nurse, other)
     qtbot.addWidget(dialog)
-    dialog.day.setDate(QDate(nurse.today().year, nurse.today().month, nurse.today().day))
+    dialog.day.set_date(nurse.today())
     dialog.chair.setCurrentIndex(dialog.chair.findData(2))
     dialog.schedule()
     assert "Chair 2 also has NÚÑEZ, Zoë" in dialog.message.text()
@@ -135,3 +135,20 @@ def test_an_impossible_date_of_birth_is_refused_by_name_and_kept(qtbot: QtBot, n
     form.save()
     saved = nurse.patients.by_mrn("KD-20011")
     assert saved is not None and saved.date_of_birth == date(1988, 2, 29)
+
+
+def test_a_booking_date_is_read_back_with_its_weekday_and_an_impossible_one_refused(
+    qtbot: QtBot, nurse: Clinic
+) -> None:
+    """The visit date is typed as dates are typed, read back with the weekday; 2026-02-30 books nothing."""
+    pid = nurse.patients.register(make_patient("KD-20007")).created_id or 0
+    dialog = ScheduleVisitDialog(nurse, pid)
+    qtbot.addWidget(dialog)
+    dialog.day.setText("")
+    qtbot.keyClicks(dialog.day.edit, "2026-02-30")
+    dialog.schedule()
+    assert "Visit date '2026-02-30' is not allowed" in dialog.message.text()
+    assert dialog.visit_id is None and dialog.day.text() == "2026-02-30"
+    dialog.day.setText("20261203")
+    words = dialog.findChild(QLabel, "schedule_date_words")
+    assert words is not None and words.text() == "Thursday 3 December 2026"

@@ -14,7 +14,6 @@ from typing import Protocol
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Clinic
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
-from ketadesk.ui.kit.dates import pydate, qdate
+from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import button, table
 from ketadesk.ui.kit.writes import attempt
@@ -124,8 +123,8 @@ class AuditLogDialog(QDialog):
         self.to_enabled = QCheckBox("&To")
         self.to_enabled.setObjectName("audit_to_enabled")
         self.to_date = self._date("audit_to", "To date (inclusive)", today)
-        self.from_enabled.toggled.connect(self.from_date.setEnabled)
-        self.to_enabled.toggled.connect(self.to_date.setEnabled)
+        self.from_enabled.toggled.connect(self.from_date.edit.setEnabled)
+        self.to_enabled.toggled.connect(self.to_date.edit.setEnabled)
         self.search_button = button("audit_search_button", "&Show", default=False)
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(self.search)
@@ -154,21 +153,18 @@ class AuditLogDialog(QDialog):
         return combo
 
     @staticmethod
-    def _date(name: str, accessible: str, day: date) -> QDateEdit:
-        edit = QDateEdit(qdate(day))
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setCalendarPopup(True)
-        edit.setEnabled(False)
-        return edit
+    def _date(name: str, accessible: str, day: date) -> DateField:
+        field = DateField(name, accessible, name.removeprefix("audit_"))
+        field.set_date(day)
+        field.edit.setEnabled(False)
+        return field
 
     def filters(self) -> dict[str, str | None]:
         """The chosen filters as the clinic API takes them (dates are whole local days, "to" included)."""
-        since = _local_midnight(pydate(self.from_date.date())) if self.from_enabled.isChecked() else None
+        since = _local_midnight(self.from_date.value()) if self.from_enabled.isChecked() else None
         until = None
         if self.to_enabled.isChecked():
-            until = _local_midnight(pydate(self.to_date.date()) + timedelta(days=1))
+            until = _local_midnight(self.to_date.value() + timedelta(days=1))
         actor = self.user.currentData()
         return {
             "actor": str(actor) if actor else None,
@@ -180,8 +176,7 @@ class AuditLogDialog(QDialog):
 
     def search(self) -> list[AuditRow]:
         """Show the newest entries that match the filters."""
-        filters = self.filters()
-        found = attempt(self.message, lambda: self.clinic.audit.search(limit=SHOWN, **filters))
+        found = attempt(self.message, lambda: self.clinic.audit.search(limit=SHOWN, **self.filters()))
         self.entries = list(found or [])
         self._fill()
         self.export_button.setEnabled(found is not None)
@@ -228,8 +223,7 @@ class AuditLogDialog(QDialog):
 
     def export_to(self, path: Path) -> Path | None:
         """Write every entry matching the filters to ``path`` as CSV (the export itself is audited)."""
-        filters = self.filters()
-        entries = attempt(self.message, lambda: self.clinic.audit.search(limit=EVERY_MATCH, **filters))
+        entries = attempt(self.message, lambda: self.clinic.audit.search(limit=EVERY_MATCH, **self.filters()))
         if entries is None:
             return None
         try:

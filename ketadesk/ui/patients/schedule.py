@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -15,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.kit.dates import pydate, qdate
+from ketadesk.core.dates import day_in_words
+from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.writes import run_write
 
@@ -43,11 +43,8 @@ class ScheduleVisitDialog(QDialog):
         self.plan_button = QPushButton("Plan a new course starting on this date")
         self.plan_button.setObjectName("plan_course_button")
         self.plan_button.clicked.connect(self.plan_course)
-        self.day = QDateEdit()
-        self.day.setObjectName("schedule_date")
-        self.day.setAccessibleName("Visit date")
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setCalendarPopup(True)
+        # Typed as people type a date and read back with its weekday (no input mask reshuffles digits).
+        self.day = DateField("schedule_date", "Visit date", "date", words=day_in_words)
         self.chair = QComboBox()
         self.chair.setObjectName("schedule_chair")
         self.chair.setAccessibleName("Chair")
@@ -73,7 +70,7 @@ class ScheduleVisitDialog(QDialog):
     def _show_next(self) -> None:
         step = self.clinic.scheduling.next_visit(self.patient_id)
         self.next = step
-        self.day.setDate(qdate(step.day))
+        self.day.set_date(step.day)
         if step.course_id is None:
             self.course_label.setText("No course yet: plan one, or book a single visit outside a course")
         else:
@@ -85,7 +82,7 @@ class ScheduleVisitDialog(QDialog):
             self.clinic,
             self.message,
             lambda: self.clinic.scheduling.plan_course(
-                self.patient_id, pydate(self.day.date()), str(self.template.currentData())
+                self.patient_id, self.day.value(), str(self.template.currentData())
             ),
         )
         if changes is not None:
@@ -98,7 +95,7 @@ class ScheduleVisitDialog(QDialog):
             self.clinic,
             self.message,
             lambda: self.clinic.scheduling.schedule_visit(
-                self.patient_id, pydate(self.day.date()), int(self.chair.currentData()), course_id=self.next.course_id
+                self.patient_id, self.day.value(), int(self.chair.currentData()), course_id=self.next.course_id
             ),
         )
         if changes is None:
