@@ -12,11 +12,13 @@ from datetime import date, datetime
 
 from ketadesk.clinic.views import VisitView
 from ketadesk.core.charting import check_charted_time
-from ketadesk.core.clock import Clock, to_utc_iso
+from ketadesk.core.clock import Clock, from_utc_iso, to_utc_iso
+from ketadesk.core.errors import SessionEnded
 from ketadesk.core.phases import Phase, check_transition
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.timers import compute_timers
-from ketadesk.core.users import User
+from ketadesk.core.users import Role, User
+from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 from ketadesk.store.db import Store
 
@@ -45,6 +47,20 @@ class Session:
     def phase(self, visit_id: int) -> Phase:
         """The visit's phase as stored now."""
         return store_visits.current_phase(self.store, visit_id)
+
+    def require_standing(self) -> None:
+        """Refuse a write by a user disabled or locked out since signing in (:class:`SessionEnded`).
+
+        The program itself (the system user) is never disabled. A lockout is wrong passwords
+        typed for this login elsewhere, so the person at this keyboard may not be its owner.
+        """
+        if Role.SYSTEM in self.user.roles:
+            return
+        _attempts, locked_until, active = store_users.lockout(self.store, self.user.id)
+        if not active:
+            raise SessionEnded(self.user.login, "was disabled")
+        if locked_until and from_utc_iso(locked_until) > self.clock.now():
+            raise SessionEnded(self.user.login, "was locked after wrong passwords")
 
     def move(self, visit_id: int, target: Phase, reason: str = "") -> None:
         """One step of the phase machine, checked by core and written with its audit row."""

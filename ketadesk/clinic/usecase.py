@@ -156,6 +156,8 @@ class BoundUseCase(Generic[A, P, R]):
         denied = rule.role_error(session.user)
         if denied is not None:
             raise denied
+        if rule.changes:
+            session.require_standing()
         visit_id: int | None = None
         if rule.visit_scoped:
             visit_id = int(args[0] if args else kwargs["visit_id"])  # type: ignore[call-overload]

@@ -27,3 +27,13 @@ class PermissionDenied(PermissionError):
         self.needed = needed
         self.message = f"{action}: that needs {needed}."
         super().__init__(self.message)
+
+
+class SessionEnded(PermissionDenied):
+    """The signed-in user was disabled or locked out while signed in: nothing more is written as them."""
+
+    def __init__(self, login: str, why: str) -> None:
+        super().__init__(f"{login} cannot go on", why)
+        self.login = login
+        self.message = f"The login {login} {why} while signed in; nothing more was saved. Sign in again."
+        self.args = (self.message,)

@@ -100,3 +100,19 @@ def test_in_the_physicians_own_session_no_one_else_entered_it(
     )
     ack = physician.visits.get(high_baseline).detail.acknowledgements[-1]
     assert (ack.by, ack.entered_by) == ("doctor", None)
+
+
+def test_a_user_disabled_while_signed_in_is_refused_on_the_next_write(
+    nurse: Clinic, administrator: Clinic, infusing: int
+) -> None:
+    """Disabled by an administrator mid-shift, the nurse's next write is refused and nothing is stored."""
+    from ketadesk.core.errors import SessionEnded
+
+    before = len(nurse.visits.get(infusing).detail.vitals)
+    administrator.accounts.set_user_active("nurse", False)
+    with pytest.raises(SessionEnded, match="was disabled"):
+        nurse.bedside.record_vitals(infusing, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
+    assert len(nurse.visits.get(infusing).detail.vitals) == before
+    administrator.accounts.set_user_active("nurse", True)
+    nurse.bedside.record_vitals(infusing, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
+    assert len(nurse.visits.get(infusing).detail.vitals) == before + 1

@@ -222,3 +222,20 @@ def test_the_lock_screen_names_the_chairs_that_need_a_nurse_but_no_patient(
     patient = nurse.patients.get(nurse.visits.get(visit_id).detail.summary.patient_id)
     shown = " ".join(label.text() for label in window.lock_page.findChildren(QLabel))
     assert patient.family_name.upper() not in shown.upper() and patient.mrn not in shown
+
+
+def test_a_user_disabled_while_signed_in_is_sent_back_to_the_door(
+    window: MainWindow, clinic: Clinic, infusing: int
+) -> None:
+    """The next Enter after an administrator disables the nurse saves nothing and ends her session, saying why."""
+    admin = clinic.as_user(clinic.accounts.by_login("admin"))  # type: ignore[arg-type]
+    workspace = window.open_visit(infusing)
+    row = workspace.monitoring.vitals_row
+    admin.accounts.set_user_active("nurse", False)
+    before = len(admin.visits.get(infusing).detail.vitals)
+    row.set_values(sbp="120", dbp="80", hr="70", spo2="98", rr="14")
+    assert row.commit() is None
+    assert len(admin.visits.get(infusing).detail.vitals) == before
+    assert window.page is Page.DOOR
+    assert "was disabled while signed in" in child(window, QLabel, "sign_in_message").text()
+    assert admin.audit.search(actor="nurse")[0].action == "sign_out"

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ketadesk.clinic import Changes, Clinic, NotFound, PermissionDenied, StoreError, ValidationError
+from ketadesk.core.errors import SessionEnded
 from ketadesk.ui.kit.lines import MessageLine
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ class ChangeBus(QObject):
     """
 
     published = Signal(object, object, str)
+    session_ended = Signal(str)
+    """The signed-in user was disabled or locked out meanwhile: the window goes back to the door (the reason)."""
 
     def publish(self, changes: Changes, origin: QObject | None, by: str) -> None:
         """Tell every listening screen that ``changes`` happened."""
@@ -92,6 +95,8 @@ def run_write(
             refused(error)
         else:
             line.error(error_text(error))
+        if isinstance(error, SessionEnded):
+            bus_for(clinic).session_ended.emit(error.message)
         return None
     line.clear_message()
     if then is not None:

@@ -20,14 +20,14 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Change, Changes, Clinic
+from ketadesk.clinic import Clinic
 from ketadesk.clinic.demo_files import is_demo
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.door.first_start import FirstStartScreen
 from ketadesk.ui.door.lock import LockScreen
 from ketadesk.ui.door.panel import DOOR_ERRORS, role_words, with_protocol
 from ketadesk.ui.door.sign_in import SignInScreen
-from ketadesk.ui.kit.writes import USER_ERRORS, ChangeBus, bus_for
+from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.review.worklist import WorklistPanel
@@ -37,6 +37,7 @@ from ketadesk.ui.window.activity import ActivityWatch, IdleClock
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
+from ketadesk.ui.window.session_watch import SessionWatch
 from ketadesk.ui.window.status import StatusLine
 from ketadesk.ui.window.visit_tabs import VisitTabs
 
@@ -44,7 +45,7 @@ from ketadesk.ui.window.visit_tabs import VisitTabs
 SIGNATURE_COUNT_EVERY = 15
 
 
-class MainWindow(MenuActions):
+class MainWindow(SessionWatch, MenuActions):
     """The bedside workstation.
 
     ``signed_in``: ``clinic`` already acts for a person (tests, demos, benchmarks); otherwise
@@ -90,7 +91,6 @@ class MainWindow(MenuActions):
         self.status_signatures = self.status.signatures
         self.status_signatures.clicked.connect(self.open_worklist)
         self._ticks = 0
-        self._watched: ChangeBus | None = None
 
         self.activity = ActivityWatch(self.note_activity, self)
         if guarded:
@@ -205,18 +205,6 @@ class MainWindow(MenuActions):
         self.note_activity()
         self._show_page(Page.WORK)
         self.tick()
-
-    def _watch(self, clinic: Clinic) -> None:
-        """Listen to the writes of ``clinic``'s session (once per database) for the status bar's count."""
-        bus = bus_for(clinic)
-        if self._watched is not bus:
-            bus.published.connect(self._published)
-            self._watched = bus
-
-    def _published(self, changes: Changes, _origin: object, _by: str) -> None:
-        """A write anywhere: the signature count moves when a visit is discharged or signed."""
-        if self.page is Page.WORK and changes.touches(Change.SIGNATURE, Change.PHASE):
-            self.refresh_signature_count()
 
     def _discard_work(self) -> None:
         """Close the working page and its visit tabs (what was typed in notes is kept as drafts first)."""
