@@ -129,6 +129,8 @@ class VisitSummary:
     timers: VisitTimers | None = None
     latest: VitalsRecord | None = None
     unacknowledged_alerts: tuple[AlertKind, ...] = ()
+    unacknowledged_readings: tuple[tuple[int, AlertKind], ...] = ()
+    """Each alert still waiting, by the reading that raised it: a second reading of the same kind is a new alert."""
     times: VisitTimes | None = None
     """The stored moments the timers were derived from, so a clock tick can re-derive them without a read."""
 

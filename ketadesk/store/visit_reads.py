@@ -153,9 +153,11 @@ def _row(store: Store, row: sqlite3.Row, *, with_readings: bool) -> VisitRow:
         position = CoursePosition(row["sequence"], row["induction_count"])
     latest = _latest_vitals(store, row["id"]) if with_readings else None
     alerts: tuple[AlertKind, ...] = ()
+    readings: tuple[tuple[int, AlertKind], ...] = ()
     if with_readings:
         pending = unacknowledged_alerts(store, row["id"])
-        alerts = tuple(dict.fromkeys(a for record in pending for a in record.alerts))
+        readings = tuple((record.id, a) for record in pending for a in record.alerts)
+        alerts = tuple(dict.fromkeys(a for _, a in readings))
     summary = VisitSummary(
         id=row["id"],
         patient_id=row["patient_id"],
@@ -169,6 +171,7 @@ def _row(store: Store, row: sqlite3.Row, *, with_readings: bool) -> VisitRow:
         course_id=row["course_id"],
         latest=latest,
         unacknowledged_alerts=alerts,
+        unacknowledged_readings=readings,
     )
     times = VisitTimes(
         phase=summary.phase,

@@ -7,6 +7,7 @@ the only signal: every state is also written out in words.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -151,7 +152,10 @@ class ChairTile(QFrame):
         else:
             self.latest.setText("No readings yet")
         if visit.unacknowledged_alerts:
-            words = ", ".join(a.label for a in visit.unacknowledged_alerts)
+            counts = Counter(a for _, a in visit.unacknowledged_readings)
+            words = ", ".join(
+                a.label + (f" ×{counts[a]}" if counts[a] > 1 else "") for a in visit.unacknowledged_alerts
+            )
             self.alerts.setText(f"⚠ ALERT: {words} — acknowledge")
             set_style(self.alerts, f"color: {ALERT_COLOUR};")
         else:

@@ -324,3 +324,29 @@ def test_an_infusion_past_its_planned_end_is_an_alert_not_a_negative_time(
     workspace = window.open_visit(visit_id)
     assert "PLANNED END PASSED 12 min ago" in workspace.banner.timers.text()
     assert "PLANNED END PASSED 12 min ago" in workspace.monitoring.infusion_status.text()
+
+
+def test_a_second_alert_of_the_same_kind_is_announced_again(
+    window: MainWindow, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
+    """A worse reading while the first alert waits rings again and counts as a second alert; each names its reading."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.infusion.start_infusion(visit_id)
+    window.tick()
+    rings = window.chime.requested
+    first = nurse.bedside.record_vitals(visit_id, sbp=184, dbp=90, hr=80, spo2=98, rr=14).created_id
+    window.tick()
+    assert window.chime.requested == rings + 1
+    clock.advance(minutes=3)
+    second = nurse.bedside.record_vitals(visit_id, sbp=205, dbp=95, hr=84, spo2=98, rr=14).created_id
+    window.tick()
+    assert window.chime.requested == rings + 2
+    assert "2 alerts to acknowledge" in window.status_alerts.text()
+    assert "Systolic BP high ×2" in window.board.tile(1).alerts.text()
+    nurse.bedside.acknowledge_alert(visit_id, second or 0, "Rate halved, physician told")
+    window.tick()
+    pending = nurse.visits.unacknowledged_alerts(visit_id)
+    assert [r.id for r in pending] == [first]
+    ack = nurse.visits.get(visit_id).detail.acknowledgements[-1]
+    assert ack.subject_id == second  # the acknowledgement names the reading it covers
+    assert "1 alert to acknowledge" in window.status_alerts.text()

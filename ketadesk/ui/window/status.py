@@ -27,7 +27,7 @@ class StatusLine:
         self.signatures.setAccessibleName("Visits awaiting a physician's signature")
         self.signatures.setFlat(True)
         bar.addPermanentWidget(self.signatures)
-        self._alerts_seen: set[tuple[int, str]] = set()
+        self._alerts_seen: set[tuple[int, int, str]] = set()
         self._overdue_seen: set[int] = set()
         self._overrun_seen: set[int] = set()
 
@@ -43,7 +43,7 @@ class StatusLine:
 
     def announce(self, visits: list[VisitSummary]) -> bool:
         """Count the alerts and overdue chairs on the line; True when one is new (the chime should ring)."""
-        alerts = {(v.id, a.value) for v in visits for a in v.unacknowledged_alerts}
+        alerts = {(v.id, reading, a.value) for v in visits for reading, a in v.unacknowledged_readings}
         overdue = {v.id for v in visits if v.timers is not None and v.timers.vitals_overdue}
         overrun = {
             v.id
