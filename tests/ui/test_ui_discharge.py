@@ -83,6 +83,10 @@ def test_every_criterion_met_through_the_widgets_enables_discharge(
     assert nurse.visits.get(observing).detail.summary.phase is Phase.DISCHARGED
     assert "Discharged at" in section.status.text()
     assert not any(combo.isEnabled() for combo in section.aldrete.values())
+    # After discharge each criterion still shows as met, with the value it was met with (not "–").
+    texts = [label.text() for label in section.automatic.values()]
+    assert all(text.startswith("✓") for text in texts), texts
+    assert any("Aldrete 9" in text for text in texts)
     assert not any(line.box.isEnabled() for line in section.manual.values())
 
 

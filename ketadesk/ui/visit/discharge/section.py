@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QScro
 
 from ketadesk.clinic import Clinic, VisitView
 from ketadesk.core.phases import FINISHED, NOT_HELD, RECOVERY, Phase
-from ketadesk.core.readiness import DISCHARGE_OVERRIDE, AutoCheck, Criterion, discharge_override
+from ketadesk.core.readiness import DISCHARGE_OVERRIDE, AutoCheck, Criterion, criteria_from_record, discharge_override
 from ketadesk.core.records import Acknowledgement, VisitDetail
 from ketadesk.core.timers import VisitTimers, format_duration
 from ketadesk.ui.kit import widgets
@@ -106,6 +106,14 @@ class DischargeSection(CriteriaPart, AldretePart):
         if phase in RECOVERY:
             if criteria_key != self._criteria_key:
                 self._criteria = self.clinic.discharge.criteria(self.visit_id)
+                self._criteria_key = criteria_key
+        elif phase in FINISHED:
+            # After discharge each criterion shows as it stood when the patient left, with its value.
+            discharged = detail.event_time(Phase.DISCHARGED)
+            if criteria_key != self._criteria_key:
+                self._criteria = (
+                    criteria_from_record(self.clinic.protocol, detail, discharged) if discharged is not None else []
+                )
                 self._criteria_key = criteria_key
         else:
             self._criteria = []
