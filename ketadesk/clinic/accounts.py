@@ -8,6 +8,7 @@ who they are.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -170,7 +171,7 @@ class Accounts(Area):
             )
         hashed = hash_password(password)
         system = store_users.system_user(s.store, s.stamp())
-        as_system = Accounts(type(s)(s.store, s.clock, s.protocol, system))
+        as_system = Accounts(replace(s, user=system))
         created = as_system.add_user(login, display_name, credentials, frozenset(roles), hashed)
         return store_users.by_id(s.store, created.created_id or 0)
 

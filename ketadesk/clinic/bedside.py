@@ -10,7 +10,7 @@ from datetime import datetime
 
 from ketadesk.clinic.approvals import write_override
 from ketadesk.clinic.changes import Change, Changes
-from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.clinic.usecase import Area, checked_phase, use_case
 from ketadesk.core.charting import NOTE_KINDS, NoteKind
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
@@ -104,7 +104,7 @@ class Bedside(Area):
         reading's id is ``created_id``; its alerts are in ``warnings``.
         """
         s = self.session
-        phase = s.phase(visit_id)
+        phase = checked_phase(s, visit_id)
         now = s.now()
         when = s.charted_time("taken_at", taken_at)
         vitals = validate_vitals(when, sbp, dbp, hr, spo2, rr, temp_c)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ketadesk.clinic.changes import Change, Changes
-from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.clinic.usecase import Area, checked_phase, use_case
 from ketadesk.clinic.views import NextVisit
 from ketadesk.core.course import Course, CoursePosition, next_visit_date
 from ketadesk.core.errors import ValidationError
@@ -105,7 +105,7 @@ class Scheduling(Area):
         s = self.session
         self._check_chair(chair)
         if (
-            s.phase(visit_id) is not Phase.SCHEDULED
+            checked_phase(s, visit_id) is not Phase.SCHEDULED
             and day != store_visits.row(s.store, visit_id).summary.scheduled_date
         ):
             raise ValidationError("date", day.isoformat(), "a visit under way stays on its day; only the chair moves")

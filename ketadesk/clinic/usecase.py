@@ -15,12 +15,13 @@ idea of calibre's ``@write_api``). The same declaration
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.core.errors import PermissionDenied, ValidationError
-from ketadesk.core.phases import Phase, PhaseSet, can_transition
+from ketadesk.core.phases import Phase, PhaseSet, check_transition
 from ketadesk.core.users import Role, User
 
 if TYPE_CHECKING:
@@ -29,6 +30,18 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 A = TypeVar("A", bound="Area")
+
+
+# The phase the running use case was checked against, so its body need not read it again.
+_checked: ContextVar[tuple[Session, int, Phase] | None] = ContextVar("checked_phase", default=None)
+
+
+def checked_phase(session: Session, visit_id: int) -> Phase:
+    """The visit's phase as the running use case's declaration just checked it (read again only if not)."""
+    checked = _checked.get()
+    if checked is not None and checked[0] is session and checked[1] == visit_id:
+        return checked[2]
+    return session.phase(visit_id)
 
 
 class Area:
@@ -77,11 +90,7 @@ class Rule:
     def phase_error(self, phase: Phase) -> ValidationError | None:
         """The refusal for a visit in ``phase``, or None when the use case fits it."""
         if self.moves_to is not None:
-            if can_transition(phase, self.moves_to):
-                return None
-            try:
-                from ketadesk.core.phases import check_transition
-
+            try:  # the phase machine judges the step (the reason is the body's to check)
                 check_transition(phase, self.moves_to, "(reason)")
             except ValidationError as error:
                 return error
@@ -159,12 +168,19 @@ class BoundUseCase(Generic[A, P, R]):
         if rule.changes:
             session.require_standing()
         visit_id: int | None = None
+        token = None
         if rule.visit_scoped:
             visit_id = int(args[0] if args else kwargs["visit_id"])  # type: ignore[call-overload]
-            wrong = rule.phase_error(session.phase(visit_id))
+            phase = session.phase(visit_id)
+            wrong = rule.phase_error(phase)
             if wrong is not None:
                 raise wrong
-        result = self.use_case.func(self.area, *args, **kwargs)
+            token = _checked.set((session, visit_id, phase))
+        try:
+            result = self.use_case.func(self.area, *args, **kwargs)
+        finally:
+            if token is not None:
+                _checked.reset(token)
         if isinstance(result, Changes):
             return result.with_kinds(rule.changes, visit_id)  # type: ignore[return-value]
         return result

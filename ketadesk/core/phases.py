@@ -133,8 +133,3 @@ NOT_HELD: PhaseSet = (Phase.CANCELLED, Phase.NO_SHOW)
 """The visit was called off or the patient did not come."""
 PUMP_STOPPED: PhaseSet = (Phase.STOPPED_EARLY, Phase.OBSERVATION)
 """The steps that stop the pump: the first of them in a visit's timeline is when the infusion ended."""
-
-
-def can_transition(current: Phase, target: Phase) -> bool:
-    """True when ``current → target`` is an allowed step (a reason may still be needed)."""
-    return target in NEXT_PHASES[current]

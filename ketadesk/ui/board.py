@@ -240,7 +240,13 @@ class ChairBoard(QWidget, Watching):
         if self._read_at != (self.clinic.visits.revision(), self.clinic.today()):
             self.refresh()
             return
-        self._show(self.clinic.visits.retime(self.visits))
+        visits = self.clinic.visits.retime(self.visits)
+        if not self.on_view():  # behind a visit tab: the chime and the status bar still hear, the tiles wait
+            self.visits, self.stale = visits, True
+            if self.on_tick is not None:
+                self.on_tick(visits)
+            return
+        self._show(visits)
 
     def _show(self, visits: list[VisitSummary]) -> None:
         self.visits = visits

@@ -1,27 +1,17 @@
-"""Calendar days on screen: Qt's date widgets and Python's ``date``, and a date field typed as people type."""
+"""Calendar days on screen: a date field typed as people type it, in the workstation's local order."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ketadesk.core.dates import DateOrder, in_words, parse_date
 from ketadesk.core.errors import ValidationError
 from ketadesk.ui.kit.colours import MUTED_STYLE
 from ketadesk.ui.kit.widgets import label, line
-
-
-def qdate(day: date) -> QDate:
-    """``day`` for a Qt date field."""
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(day: QDate) -> date:
-    """A Qt date field's day as the record keeps it."""
-    return date(day.year(), day.month(), day.day())
 
 
 def local_order() -> DateOrder:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -106,28 +106,42 @@ def run_write(
     return result
 
 
+class _Redrawing(Protocol):
+    """What a watching screen supplies: whether changes touch what it shows, and one read and draw."""
+
+    stale: bool
+
+    def affected_by(self, changes: Changes) -> bool: ...
+
+    def redraw(self) -> None: ...
+
+    def on_view(self) -> bool: ...
+
+
 class Watching:
     """A screen that redraws from published changes when it shows what they touched, or marks itself stale.
 
-    A screen mixes this in and implements :meth:`affected_by` (does it show anything the
-    changes touched?) and :meth:`redraw` (read once and draw). A hidden screen only marks
-    itself stale and redraws when it is shown again (:meth:`shown`).
+    A screen mixes this in and implements ``affected_by(changes)`` (does it show anything
+    the changes touched?) and ``redraw()`` (read once and draw), the contract
+    :class:`_Redrawing` spells out. A hidden screen only marks itself stale and redraws when
+    it is shown again (:meth:`shown`).
     """
 
     stale: bool = False
 
     def watch(self, clinic: Clinic) -> None:
-        """Start listening to the writes of ``clinic``'s session."""
+        """Start listening to the writes of ``clinic``'s session (a bound method: Qt disconnects it with the widget)."""
         bus_for(clinic).published.connect(self._published)
 
     def _published(self, changes: Changes, _origin: object, _by: str) -> None:
-        if not self.affected_by(changes):
+        screen = cast(_Redrawing, self)
+        if not screen.affected_by(changes):
             return
-        if self.on_view():
-            self.stale = False
-            self.redraw()
+        if screen.on_view():
+            screen.stale = False
+            screen.redraw()
         else:
-            self.stale = True
+            screen.stale = True
 
     def on_view(self) -> bool:
         """True while the screen is in view in its window: not behind another tab or page.
@@ -142,12 +156,4 @@ class Watching:
         """The screen came into view: catch up if a change arrived while it was hidden."""
         if self.stale:
             self.stale = False
-            self.redraw()
-
-    def affected_by(self, changes: Changes) -> bool:
-        """Whether anything this screen shows changed."""
-        raise NotImplementedError
-
-    def redraw(self) -> None:
-        """Read what the screen shows, once, and draw it."""
-        raise NotImplementedError
+            cast(_Redrawing, self).redraw()

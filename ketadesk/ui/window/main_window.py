@@ -45,7 +45,7 @@ from ketadesk.ui.window.visit_tabs import VisitTabs
 SIGNATURE_COUNT_EVERY = 15
 
 
-class MainWindow(SessionWatch, MenuActions):
+class MainWindow(MenuActions):
     """The bedside workstation.
 
     ``signed_in``: ``clinic`` already acts for a person (tests, demos, benchmarks); otherwise
@@ -86,6 +86,7 @@ class MainWindow(SessionWatch, MenuActions):
         self.stack.addWidget(self.lock_page)
 
         self.status = StatusLine(self.statusBar())
+        self.session_watch = SessionWatch(lambda: self.page is Page.WORK, self.refresh_signature_count, self._ended)
         self.status_user = self.status.user
         self.status_alerts = self.status.alerts
         self.status_signatures = self.status.signatures
@@ -201,7 +202,7 @@ class MainWindow(SessionWatch, MenuActions):
         self.stack.addWidget(page)
         self.work_page = page
         self.status.forget_seen()
-        self._watch(clinic)
+        self.session_watch.watch(clinic)
         self.note_activity()
         self._show_page(Page.WORK)
         self.tick()
@@ -278,6 +279,12 @@ class MainWindow(SessionWatch, MenuActions):
             QMessageBox.warning(self, "Sign-out not recorded", str(error))
         self._discard_work()
         self._show_door()
+
+    def _ended(self, why: str) -> None:
+        """The user was disabled or locked out while signed in: back to the door, saying why."""
+        self.sign_out()
+        if isinstance(self.door_page, SignInScreen):
+            self.door_page.message.error(why)
 
     # ------------------------------------------------------------------ time
 
