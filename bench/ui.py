@@ -90,20 +90,17 @@ def build_small_clinic(path: Path) -> SmallClinic:
     clock ends at 9:45: chairs 1–3 are 25 minutes into their infusion, 4–6 four minutes into
     observation. Every visit has its baseline and at least three readings during the infusion.
     """
+    from bench.staff import staff_nurse
     from ketadesk.clinic import Clinic
     from ketadesk.core.clock import FakeClock
     from ketadesk.core.patient import Diagnosis, Patient, Sex
-    from ketadesk.core.users import Role
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     protocol = _protocol()
     clock = FakeClock(START - timedelta(minutes=30))
     clinic = Clinic.open(path, clock, protocol)
-    clinic.accounts.add_user("nurse", "Bench Nurse", "RN", frozenset({Role.NURSE}))
-    user = clinic.accounts.by_login("nurse")
-    assert user is not None
-    nurse = clinic.as_user(user)
+    nurse = staff_nurse(clinic, "nurse")
     names = [
         ("Okafor", "Amara"),
         ("Lindqvist", "Anders"),
@@ -160,13 +157,14 @@ def build_small_clinic(path: Path) -> SmallClinic:
 def _window(small: SmallClinic, ini: Path, clock: Any = None) -> MainWindow:
     from PySide6.QtCore import QSettings
 
+    from bench.clinic_gen.vocabulary import BENCH_PASSWORD
     from ketadesk.ui.window.app import build_main_window, settle_memory
 
     window = build_main_window(
         small.path,
         clock or small.clock,
         protocol=_protocol(),
-        user_login="nurse",
+        sign_in=("nurse", BENCH_PASSWORD),
         settings=QSettings(str(ini), QSettings.Format.IniFormat),
     )
     window.show()

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.staff import staff_nurse
 from bench.stats import summary
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock, to_utc_iso
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.protocol import load_protocol
-from ketadesk.core.users import Role
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 VITALS_INSERT = (
@@ -63,10 +63,7 @@ def _prepare(path: Path) -> _Setup:
     clock = FakeClock(START)
     protocol = load_protocol(default_protocol_text())
     clinic = Clinic.open(path, clock, protocol)
-    clinic.accounts.add_user("rn.bench", "Bench Nurse", "RN", frozenset({Role.NURSE}))
-    user = clinic.accounts.by_login("rn.bench")
-    assert user is not None
-    nurse = clinic.as_user(user)
+    nurse = staff_nurse(clinic, "rn.bench")
     patient = Patient("KD-BENCH", "Bench", "Patient", date(1980, 1, 2), Sex.FEMALE, 70.0, (Diagnosis.PTSD,))
     patient_id = nurse.patients.register(patient).created_id
     assert patient_id is not None
@@ -81,7 +78,7 @@ def _prepare(path: Path) -> _Setup:
     nurse.bedside.record_vitals(visit_id, sbp="122", dbp="78", hr="72", spo2="98", rr="14")
     nurse.infusion.prepare_dose(visit_id, "0.5", "LOT-1")
     nurse.infusion.start_infusion(visit_id)
-    return _Setup(clinic, nurse, visit_id, user.id, clock)
+    return _Setup(clinic, nurse, visit_id, nurse.user.id, clock)
 
 
 def _bare_connection(path: Path, synchronous: str) -> sqlite3.Connection:

@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
-from ketadesk.clinic import Clinic
+from ketadesk.clinic import Clinic, accounts
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol, load_protocol
-from ketadesk.core.users import Role
-from tests.helpers import make_patient
+from tests.helpers import PASSWORDS, make_patient, set_up_staff
 
 # A weekday morning, in UTC; tests never read the real clock.
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -44,39 +44,48 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "clinic.sqlite"
 
 
+@pytest.fixture(autouse=True)
+def _quick_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords hash at argon2's lowest cost, except in tests marked ``real_argon2``: the answers are the same."""
+    if request.node.get_closest_marker("real_argon2") is None:
+        monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 @pytest.fixture
-def clinic(db_path: Path, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
-    """A clinic on a real temporary database, acting as the program's own user."""
+def blank_clinic(db_path: Path, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
+    """A clinic on a new database that nobody has set up yet, as the program itself."""
     opened = Clinic.open(db_path, clock, default_protocol)
-    opened.accounts.add_user("nurse", "Maria Santos", "RN", frozenset({Role.NURSE}))
-    opened.accounts.add_user("doctor", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}))
-    opened.accounts.add_user("admin", "Rita Lindgren", "", frozenset({Role.ADMINISTRATOR}))
     yield opened
     opened.close()
 
 
 @pytest.fixture
+def clinic(blank_clinic: Clinic) -> Clinic:
+    """A clinic set up as a real one is (its administrator adds a nurse and a physician), as the program itself.
+
+    The program itself reads and runs maintenance; every act is made in a person's session,
+    signed in with their password: use the ``nurse``, ``physician`` and ``administrator``.
+    """
+    set_up_staff(blank_clinic)
+    return blank_clinic
+
+
+@pytest.fixture
 def nurse(clinic: Clinic) -> Clinic:
-    """The clinic acting as a nurse."""
-    user = clinic.accounts.by_login("nurse")
-    assert user is not None
-    return clinic.as_user(user)
+    """The clinic as the nurse, signed in with her password."""
+    return clinic.sign_in("nurse", PASSWORDS["nurse"])
 
 
 @pytest.fixture
 def physician(clinic: Clinic) -> Clinic:
-    """The clinic acting as a physician."""
-    user = clinic.accounts.by_login("doctor")
-    assert user is not None
-    return clinic.as_user(user)
+    """The clinic as the physician, signed in with his password."""
+    return clinic.sign_in("doctor", PASSWORDS["doctor"])
 
 
 @pytest.fixture
 def administrator(clinic: Clinic) -> Clinic:
-    """The clinic acting as an administrator."""
-    user = clinic.accounts.by_login("admin")
-    assert user is not None
-    return clinic.as_user(user)
+    """The clinic as the administrator, signed in with her password."""
+    return clinic.sign_in("admin", PASSWORDS["admin"])
 
 
 @pytest.fixture

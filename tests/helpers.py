@@ -6,6 +6,24 @@ from datetime import date
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.patient import Diagnosis, Patient, Sex
+from ketadesk.core.users import Role
+
+# The test clinic's staff passwords (conftest gives each fixture user theirs; nurse2 is made by sign_in_steps).
+PASSWORDS = {
+    "nurse": "nurse-password-1",
+    "nurse2": "nurse2-password-1",
+    "doctor": "doctor-password-1",
+    "admin": "admin-password-1",
+}
+
+
+def set_up_staff(clinic: Clinic) -> None:
+    """Set ``clinic`` up as a real one is: its administrator first, who adds a nurse and a physician."""
+    admin = clinic.setup_clinic(
+        login="admin", display_name="Rita Lindgren", credentials="", password=PASSWORDS["admin"]
+    )
+    admin.accounts.create_user("nurse", "Maria Santos", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse"])
+    admin.accounts.create_user("doctor", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}), PASSWORDS["doctor"])
 
 
 def make_patient(mrn: str = "KD-00001", **changes: object) -> Patient:

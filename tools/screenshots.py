@@ -71,7 +71,7 @@ def main(names: list[str] | None = None) -> int:
     seed.close()
     _doors(folder, db)
     settings = QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(db, settings=settings, user_login="nurse")
+    window = build_main_window(db, settings=settings, sign_in=("nurse", DEMO_PASSWORDS["nurse"]))
     window.resize(1280, 900)
     window.show()
     window.tick()

@@ -20,6 +20,8 @@ NURSES = (
 )
 PHYSICIANS = (("md.bo", "Bo Lindqvist", "MD"), ("md.chen", "Wei Chen", "MD"), ("md.diaz", "Lucía Díaz", "DO"))
 ADMINS = (("admin.it", "Front Desk", ""),)
+BENCH_PASSWORD = "bench-password-1"
+"""Every generated person's password: the benchmarks sign in as the real program does, never around it."""
 
 FAMILY = (
     "Okafor",

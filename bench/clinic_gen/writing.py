@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cache
+
+from argon2 import PasswordHasher, Type
+from argon2.low_level import hash_secret
 
 from bench.clinic_gen.model import (
     ACK,
@@ -33,7 +37,7 @@ from bench.clinic_gen.model import (
     Sealable,
 )
 from bench.clinic_gen.state import GeneratorState
-from bench.clinic_gen.vocabulary import ADMINS, NURSES, PHYSICIANS
+from bench.clinic_gen.vocabulary import ADMINS, BENCH_PASSWORD, NURSES, PHYSICIANS
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.signing import VISIT_MEANING, content_hash
@@ -345,13 +349,16 @@ class Writing(GeneratorState):
         w = self.w
         at = self.at(day, 8 * 3600)
 
+        password = _bench_password_hash()
+
         def user(login: str, name: str, credentials: str, role: Role, actor: int | None) -> int:
             found = store_users.by_login(self.store, login)
             if found is not None:
                 self.logins[found.id] = login
                 self.signs_as[found.id] = (found.display_name, found.credentials)
                 return found.id
-            user_id = w.add("users", (login, name, credentials, role.value, None, 1, at, 0, None))
+            hashed = None if role is Role.SYSTEM else password
+            user_id = w.add("users", (login, name, credentials, role.value, hashed, 1, at, 0, None))
             self.logins[user_id] = login
             self.signs_as[user_id] = (name, credentials)
             w.audit(
@@ -369,3 +376,18 @@ class Writing(GeneratorState):
         self.desk = [user(*a, Role.ADMINISTRATOR, system) for a in ADMINS]
         self.nurses = [user(*n, Role.NURSE, system) for n in NURSES]
         self.physicians = [user(*p, Role.PHYSICIAN, system) for p in PHYSICIANS]
+
+
+@cache
+def _bench_password_hash() -> str:
+    """The bench password hashed as the program hashes (argon2id, its cost), with a fixed salt: one file per spec."""
+    cost = PasswordHasher()
+    return hash_secret(
+        BENCH_PASSWORD.encode(),
+        b"ketadesk-bench-1",
+        time_cost=cost.time_cost,
+        memory_cost=cost.memory_cost,
+        parallelism=cost.parallelism,
+        hash_len=cost.hash_len,
+        type=Type.ID,
+    ).decode()

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.session import Session
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
@@ -169,11 +170,9 @@ class Accounts(Area):
                 "a clinic that is not set up yet",
                 message="This clinic is already set up; sign in instead.",
             )
-        hashed = hash_password(password)
+        # The first administrator is made by the program itself: nobody else exists to make them.
         system = store_users.system_user(s.store, s.stamp())
-        as_system = Accounts(replace(s, user=system))
-        created = as_system.add_user(login, display_name, credentials, frozenset(roles), hashed)
-        return store_users.by_id(s.store, created.created_id or 0)
+        return _new_user(replace(s, user=system), login, display_name, credentials, roles, hash_password(password))
 
     @use_case("add users", roles=ADMIN_ONLY, changes={Change.USERS})
     def add_user(
@@ -185,21 +184,7 @@ class Accounts(Area):
         password_hash: str | None = None,
     ) -> Changes:
         """Create a user (administrators only)."""
-        s = self.session
-        clean_login = login.strip().lower()
-        if not clean_login or not all(c.isalnum() or c in "._-" for c in clean_login) or len(clean_login) > 40:
-            raise ValidationError("login", login, "1–40 letters, digits, '.', '_' or '-'")
-        name = clean_text("display_name", display_name, max_length=100, required=True, label="Printed name")
-        user = store_users.create(
-            s.store,
-            login=clean_login,
-            display_name=name,
-            credentials=credentials.strip(),
-            roles=frozenset(Role(str(r)) for r in roles),
-            at=s.stamp(),
-            actor_id=s.user.id,
-            password_hash=password_hash,
-        )
+        user = _new_user(self.session, login, display_name, credentials, roles, password_hash)
         return Changes(created_id=user.id)
 
     @use_case("add users", roles=ADMIN_ONLY, changes={Change.USERS})
@@ -246,3 +231,28 @@ class Accounts(Area):
     def by_login(self, login: str) -> User | None:
         """Look a user up by login."""
         return store_users.by_login(self.session.store, login)
+
+
+def _new_user(
+    s: Session,
+    login: str,
+    display_name: str,
+    credentials: str,
+    roles: frozenset[object],
+    password_hash: str | None,
+) -> User:
+    """Check and write a new login, by ``s``'s user (an administrator, or the program at first start)."""
+    clean_login = login.strip().lower()
+    if not clean_login or not all(c.isalnum() or c in "._-" for c in clean_login) or len(clean_login) > 40:
+        raise ValidationError("login", login, "1–40 letters, digits, '.', '_' or '-'")
+    name = clean_text("display_name", display_name, max_length=100, required=True, label="Printed name")
+    return store_users.create(
+        s.store,
+        login=clean_login,
+        display_name=name,
+        credentials=credentials.strip(),
+        roles=frozenset(Role(str(r)) for r in roles),
+        at=s.stamp(),
+        actor_id=s.user.id,
+        password_hash=password_hash,
+    )

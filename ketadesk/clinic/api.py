@@ -9,6 +9,7 @@ is no cycle. Signing in or switching user gives a new ``Clinic`` over the same s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +27,6 @@ from ketadesk.clinic.session import Session
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.visits import Visits
 from ketadesk.core.clock import Clock, to_utc_iso
-from ketadesk.core.errors import ValidationError
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role, User
 from ketadesk.store import users as store_users
@@ -34,10 +34,17 @@ from ketadesk.store.db import Store, open_store
 
 
 class Clinic:
-    """The clinic's use cases over one open database, for one signed-in user."""
+    """The clinic's use cases over one open database, for one authenticated user or the program itself.
 
-    def __init__(self, store: Store, clock: Clock, protocol: Protocol, user: User) -> None:
-        self.session = Session(store, clock, protocol, user)
+    There is no way through this class to act as a person without their password: a
+    ``Clinic`` is opened as the program itself (:meth:`open`: reads, backups, the check,
+    exports), and a person's ``Clinic`` comes only from :meth:`sign_in` with their password
+    or from :meth:`setup_clinic`, which makes the first administrator with the password
+    they chose. Everything else keeps the session's user.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.patients = Patients(self.session)
         self.scheduling = Scheduling(self.session)
         self.visits = Visits(self.session)
@@ -52,17 +59,10 @@ class Clinic:
         self.maintenance = Maintenance(self.session)
 
     @classmethod
-    def open(cls, path: Path, clock: Clock, protocol: Protocol, user_login: str | None = None) -> Clinic:
-        """Open the database at ``path`` and act as ``user_login`` (the program itself when None)."""
+    def open(cls, path: Path, clock: Clock, protocol: Protocol) -> Clinic:
+        """Open the database at ``path`` as the program itself (sign in to act as a person)."""
         store = open_store(path)
-        user = store_users.system_user(store, to_utc_iso(clock.now()))
-        if user_login is not None:
-            found = store_users.by_login(store, user_login)
-            if found is None:
-                store.close()
-                raise ValidationError("user", user_login, "a registered login")
-            user = found
-        return cls(store, clock, protocol, user)
+        return cls(Session(store, clock, protocol, store_users.system_user(store, to_utc_iso(clock.now()))))
 
     @property
     def store(self) -> Store:
@@ -93,17 +93,22 @@ class Clinic:
         """Today's date in the workstation's local time zone."""
         return self.session.today()
 
-    def as_user(self, user: User) -> Clinic:
-        """The same clinic acting for another user (switching at a shared workstation)."""
-        return Clinic(self.session.store, self.session.clock, self.session.protocol, user)
+    def signed_out(self) -> Clinic:
+        """The same database as the program itself again, once the person has signed out."""
+        s = self.session
+        return Clinic(replace(s, user=store_users.system_user(s.store, s.stamp())))
 
     def with_protocol(self, protocol: Protocol) -> Clinic:
         """The same session under a protocol just changed (first-start setup names the clinic and its chairs)."""
-        return Clinic(self.session.store, self.session.clock, protocol, self.session.user)
+        return Clinic(replace(self.session, protocol=protocol))
+
+    def with_clock(self, clock: Clock) -> Clinic:
+        """The same session on another clock (the demo walks its past on a fake one)."""
+        return Clinic(replace(self.session, clock=clock))
 
     def sign_in(self, login: str, password: str) -> Clinic:
         """The clinic acting as ``login`` once the password checks out."""
-        return self.as_user(self.accounts.authenticate(login, password))
+        return Clinic(replace(self.session, user=self.accounts.authenticate(login, password)))
 
     def setup_clinic(
         self,
@@ -115,11 +120,10 @@ class Clinic:
         roles: frozenset[Role] = frozenset({Role.ADMINISTRATOR}),
     ) -> Clinic:
         """First start: create the first administrator and act as them (only while nobody can sign in)."""
-        return self.as_user(
-            self.accounts.set_up(
-                login=login, display_name=display_name, credentials=credentials, password=password, roles=roles
-            )
+        made = self.accounts.set_up(
+            login=login, display_name=display_name, credentials=credentials, password=password, roles=roles
         )
+        return Clinic(replace(self.session, user=made))
 
     def close(self) -> None:
         """Close the database."""

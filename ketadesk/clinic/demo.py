@@ -19,16 +19,16 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
-from ketadesk.core.users import Role, User
+from ketadesk.core.users import Role
 
 
 @dataclass(frozen=True, slots=True)
 class DemoStaff:
-    """The demo clinic's people."""
+    """The demo clinic's people, each signed in with their own demo password."""
 
-    nurses: tuple[User, ...]
-    physician: User
-    administrator: User
+    nurses: tuple[Clinic, ...]
+    physician: Clinic
+    administrator: Clinic
 
 
 # Demo logins and passwords (listed in the README). Only a demo database ever gets them:
@@ -42,24 +42,23 @@ DEMO_PASSWORDS = {
 
 
 def _staff(clinic: Clinic) -> DemoStaff:
-    """Create the demo staff once, one per role, with the demo passwords."""
-    from ketadesk.clinic.accounts import hash_password
+    """Set the demo clinic up as a real one is: its administrator first, who adds the others; each then signs in.
 
+    Nobody acts for anyone, in the demo too: every visit is written in the session of the
+    nurse or physician it names, opened with their own password.
+    """
+    admin = clinic.setup_clinic(
+        login="admin", display_name="Rita Lindgren", credentials="", password=DEMO_PASSWORDS["admin"]
+    )
     people = [
         ("nurse", "Maria Santos", "RN", Role.NURSE),
         ("nurse2", "Tom Achterberg", "RN", Role.NURSE),
         ("doctor", "Samuel Okonkwo", "MD", Role.PHYSICIAN),
-        ("admin", "Rita Lindgren", "", Role.ADMINISTRATOR),
     ]
-    made: dict[str, User] = {}
     for login, name, credentials, role in people:
-        existing = clinic.accounts.by_login(login)
-        if existing is None:
-            clinic.accounts.add_user(login, name, credentials, frozenset({role}), hash_password(DEMO_PASSWORDS[login]))
-            existing = clinic.accounts.by_login(login)
-        assert existing is not None
-        made[login] = existing
-    return DemoStaff((made["nurse"], made["nurse2"]), made["doctor"], made["admin"])
+        admin.accounts.create_user(login, name, credentials, frozenset({role}), DEMO_PASSWORDS[login])
+    signed = {login: clinic.sign_in(login, DEMO_PASSWORDS[login]) for login, *_ in people}
+    return DemoStaff((signed["nurse"], signed["nurse2"]), signed["doctor"], admin)
 
 
 class _Visit:
@@ -80,8 +79,8 @@ class _Visit:
         self.visit_id = visit_id
         self.weight = weight
         self.previous_dose = previous_dose
-        self.nurse = clinic.as_user(rng.choice(staff.nurses))
-        self.physician = clinic.as_user(staff.physician)
+        self.nurse = rng.choice(staff.nurses)
+        self.physician = staff.physician
         self.base_sbp = rng.randint(112, 146)
         self.base_dbp = rng.randint(68, 92)
         self.base_hr = rng.randint(62, 92)
@@ -200,9 +199,9 @@ def build_demo(
     real_now = clinic.clock.now()
     today = real_now.astimezone().date()
     clock = FakeClock(real_now - timedelta(days=120))
-    base = Clinic(clinic.store, clock, clinic.protocol, clinic.user)
+    base = clinic.with_clock(clock)
     staff = _staff(base)
-    nurse = base.as_user(staff.nurses[0])
+    nurse = staff.nurses[0]
     today_plan = _today_plan(real_now, patients, clinic.protocol.chairs)
     made_addendum = False
     for number in range(patients):
@@ -235,14 +234,14 @@ def build_demo(
                 # The demo physician signs visits older than two days; the most recent wait for a signature.
                 if day < today - timedelta(days=2):
                     clock.advance(timedelta(hours=rng.choice((2, 3, 5))))
-                    signer = base.as_user(staff.physician)
-                    signer.signing.seal_visit(visit_id)
+                    staff.physician.signing.sign_visit(visit_id, DEMO_PASSWORDS["doctor"])
                     if not made_addendum:
                         clock.advance(timedelta(hours=20))
-                        base.as_user(staff.nurses[0]).signing.seal_addendum(
+                        staff.nurses[0].signing.add_addendum(
                             visit_id,
                             "Escort was the patient's brother, not her sister as charted at discharge.",
                             "Wrong relationship charted",
+                            DEMO_PASSWORDS["nurse"],
                         )
                         made_addendum = True
             if number in today_plan:
@@ -300,7 +299,7 @@ def _today_visit(
 ) -> None:
     """Book today's visit and walk it to the phase it is in right now."""
     phase, chair, minutes = plan
-    nurse = clinic.as_user(staff.nurses[0])
+    nurse = staff.nurses[0]
     clock.set(max(clock.now(), now - timedelta(days=2)))
     visit_id = (
         nurse.scheduling.schedule_visit(patient_id, now.astimezone().date(), chair, course_id=course_id).created_id or 0

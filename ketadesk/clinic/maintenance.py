@@ -9,9 +9,11 @@ from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.users import ADMIN_ONLY, Role
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
 from ketadesk.store import signatures as store_signatures
+from ketadesk.store import users as store_users
 from ketadesk.store.schema import SCHEMA_VERSION
 
 
@@ -48,8 +50,14 @@ class Maintenance(Area):
         return problems
 
     def save_clinic_settings(self, name: str, chairs: int) -> Path:
-        """Write the clinic's name and chairs into ``protocol.toml`` beside the database (atomically), audited."""
+        """Write the clinic's name and chairs into ``protocol.toml`` beside the database (atomically), audited.
+
+        An administrator's act — except at first start, before anyone exists, when the
+        program itself writes what the person setting the clinic up typed.
+        """
         s = self.session
+        if Role.SYSTEM not in s.user.roles or store_users.with_password_count(s.store) > 0:
+            s.user.require("change the clinic's settings", *ADMIN_ONLY)
         database = s.store.path
         if database is None:
             raise ValidationError("database", "", "a clinic database in a file, with its protocol beside it")

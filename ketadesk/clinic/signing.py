@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.session import Session
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import Phase
@@ -62,34 +63,7 @@ class Signing(Area):
     def sign_visit(self, visit_id: int, password: str, meaning: str = VISIT_MEANING) -> Changes:
         """A physician signs a discharged visit, re-entering the password; the visit then locks."""
         Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
-        return self.seal_visit(visit_id, meaning)
-
-    @use_case("sign visits", roles=PHYSICIAN_ONLY, changes={Change.SIGNATURE, Change.PHASE})
-    def seal_visit(self, visit_id: int, meaning: str = VISIT_MEANING) -> Changes:
-        """Write the signature and the "signed" step in one transaction (the password was checked by the caller).
-
-        Only :meth:`sign_visit` and the demo generator call this; the demo's signatures are
-        generated data, so it skips the password re-entry that a real signature needs.
-        """
-        s = self.session
-        detail, _ = store_visits.detail(s.store, visit_id)
-        now = s.now()
-        user = s.user
-        signature = Signature(
-            user.display_name,
-            user.credentials,
-            meaning.strip() or VISIT_MEANING,
-            now,
-            content_hash(canonical_visit(detail)),
-            user.login,
-        )
-        stamp = s.stamp()
-        with s.store.transaction():
-            store_signatures.add_signature(s.store, visit_id, None, signature, signer_id=user.id, at=stamp)
-            store_visits.add_event(
-                s.store, visit_id, Phase.SIGNED, at=stamp, actor_id=user.id, reason=signature.meaning
-            )
-        return Changes.visit(visit_id)
+        return _seal_visit(self.session, visit_id, meaning)
 
     @use_case(
         "write addenda",
@@ -104,21 +78,7 @@ class Signing(Area):
         body = clean_text("text", text, max_length=NOTE_MAX, required=True, label="Addendum")
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the addendum")
         Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
-        return self.seal_addendum(visit_id, body, why)
-
-    @use_case("write addenda", roles=CHARTING, changes={Change.SIGNATURE, Change.NOTES})
-    def seal_addendum(self, visit_id: int, body: str, why: str) -> Changes:
-        """Write an addendum and its author's signature together (text checked, password confirmed by the caller)."""
-        s = self.session
-        now = s.now()
-        stamp = s.stamp()
-        user = s.user
-        with s.store.transaction():
-            addendum_id = store_signatures.add_addendum(s.store, visit_id, body, why, at=stamp, actor_id=user.id)
-            sealed = content_hash(canonical_addendum(visit_id, addendum_id, body, why, now, user.login))
-            signature = Signature(user.display_name, user.credentials, ADDENDUM_MEANING, now, sealed, user.login)
-            store_signatures.add_signature(s.store, visit_id, addendum_id, signature, signer_id=user.id, at=stamp)
-        return Changes.visit(visit_id, created_id=addendum_id)
+        return _seal_addendum(self.session, visit_id, body, why)
 
     def problems(self) -> list[str]:
         """Every signature whose covered content no longer matches its hash, named, in signature order.
@@ -156,3 +116,36 @@ class Signing(Area):
                 ):
                     problems.append(f"visit {stored.visit_id}: addendum {stored.addendum_id} was changed after signing")
         return problems
+
+
+def _seal_visit(s: Session, visit_id: int, meaning: str) -> Changes:
+    """Write the signature and the "signed" step in one transaction (``sign_visit`` checked the password)."""
+    detail, _ = store_visits.detail(s.store, visit_id)
+    now = s.now()
+    user = s.user
+    signature = Signature(
+        user.display_name,
+        user.credentials,
+        meaning.strip() or VISIT_MEANING,
+        now,
+        content_hash(canonical_visit(detail)),
+        user.login,
+    )
+    stamp = s.stamp()
+    with s.store.transaction():
+        store_signatures.add_signature(s.store, visit_id, None, signature, signer_id=user.id, at=stamp)
+        store_visits.add_event(s.store, visit_id, Phase.SIGNED, at=stamp, actor_id=user.id, reason=signature.meaning)
+    return Changes.visit(visit_id)
+
+
+def _seal_addendum(s: Session, visit_id: int, body: str, why: str) -> Changes:
+    """Write an addendum and its author's signature together (:meth:`Signing.add_addendum` checked all)."""
+    now = s.now()
+    stamp = s.stamp()
+    user = s.user
+    with s.store.transaction():
+        addendum_id = store_signatures.add_addendum(s.store, visit_id, body, why, at=stamp, actor_id=user.id)
+        sealed = content_hash(canonical_addendum(visit_id, addendum_id, body, why, now, user.login))
+        signature = Signature(user.display_name, user.credentials, ADDENDUM_MEANING, now, sealed, user.login)
+        store_signatures.add_signature(s.store, visit_id, addendum_id, signature, signer_id=user.id, at=stamp)
+    return Changes.visit(visit_id, created_id=addendum_id)

@@ -40,11 +40,13 @@ class User:
     def require(self, action: str, *roles: Role) -> None:
         """Raise :class:`PermissionDenied` unless the user has one of ``roles``.
 
-        The system user (demo data, migrations, backups) may do what any role may.
+        The program itself (the system user) holds only ``SYSTEM``: it may run what names
+        that role (backups, the check, exports from the command line) and nothing clinical
+        or administrative, since no person authenticated for it.
         """
-        if Role.SYSTEM in self.roles or self.roles.intersection(roles):
+        if self.roles.intersection(roles):
             return
-        needed = " or ".join(f"the {r.value} role" for r in roles)
+        needed = " or ".join(f"the {r.value} role" for r in roles if r is not Role.SYSTEM)
         raise PermissionDenied(f"{self.display_name} cannot {action}", needed)
 
 
@@ -53,8 +55,8 @@ CHARTING = (Role.NURSE, Role.PHYSICIAN)
 SCHEDULING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 PHYSICIAN_ONLY = (Role.PHYSICIAN,)
 ADMIN_ONLY = (Role.ADMINISTRATOR,)
-REPORTING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
-"""Records staff, physicians and nurses all file and read reports."""
+REPORTING = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR, Role.SYSTEM)
+"""Records staff, physicians and nurses all file and read reports; so does the command line (the program itself)."""
 EVERYONE = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)
 """Anyone with a login (reads and acts about oneself)."""
 PERSON_ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR)

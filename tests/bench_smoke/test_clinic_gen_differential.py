@@ -92,6 +92,10 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
                 roles=frozenset(Role(r) for r in a["roles"].split(",")),
                 at=at,
                 actor_id=None if actor == entity_id else actor,
+                # A password hash is a secret, never audited: the replay takes it from the generated row.
+                password_hash=generated.execute(
+                    "SELECT password_hash FROM users WHERE id = ?", (entity_id,)
+                ).fetchone()[0],
             )
         elif action == "register":
             patients.register(store, _patient(a), at=at, actor_id=actor)

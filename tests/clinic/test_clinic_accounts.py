@@ -12,18 +12,35 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
-from tests.helpers import make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def staffed(clinic: Clinic) -> Clinic:
+def staffed(blank_clinic: Clinic) -> Clinic:
     """A clinic set up with an administrator who added a nurse and a physician with passwords."""
-    admin = clinic.setup_clinic(login="boss", display_name="Rita Lindgren", credentials="", password=PASSWORD)
+    admin = blank_clinic.setup_clinic(login="boss", display_name="Rita Lindgren", credentials="", password=PASSWORD)
     admin.accounts.create_user("ann", "Ann Rivers", "RN", frozenset({Role.NURSE}), PASSWORD)
     admin.accounts.create_user("sam", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}), PASSWORD)
-    return clinic
+    return blank_clinic
+
+
+@pytest.fixture
+def patient_id(staffed: Clinic) -> int:
+    """A patient registered by this clinic's own nurse (the shared fixture's clinic is set up otherwise)."""
+    ann = staffed.sign_in("ann", PASSWORD)
+    created = ann.patients.register(make_patient()).created_id or 0
+    ann.scheduling.plan_course(created, ann.today())
+    return created
+
+
+@pytest.fixture
+def visit_id(staffed: Clinic, patient_id: int) -> int:
+    """Today's first visit of that patient, in chair 1."""
+    ann = staffed.sign_in("ann", PASSWORD)
+    course = ann.scheduling.courses(patient_id)[-1]
+    return ann.scheduling.schedule_visit(patient_id, ann.today(), 1, course_id=course.id).created_id or 0
 
 
 def walk_to_discharge(nurse: Clinic, clock: FakeClock, visit_id: int) -> None:
@@ -185,9 +202,11 @@ def test_check_names_changed_content_among_many_signatures_read_in_batches(
         course = nurse.scheduling.plan_course(patient, nurse.today()).created_id
         visit = nurse.scheduling.schedule_visit(patient, nurse.today(), 1 + n % 4, course_id=course).created_id or 0
         walk_to_discharge(nurse, clock, visit)
-        physician.signing.seal_visit(visit)
+        physician.signing.sign_visit(visit, PASSWORDS["doctor"])
         visits.append(visit)
-    addendum = physician.signing.seal_addendum(visits[1], "Escort was her brother", "Charted wrong name").created_id
+    addendum = physician.signing.add_addendum(
+        visits[1], "Escort was her brother", "Charted wrong name", PASSWORDS["doctor"]
+    ).created_id
     assert clinic.maintenance.check() == []
     with sqlite3.connect(db_path) as raw:
         raw.execute("DROP TRIGGER vitals_no_update")

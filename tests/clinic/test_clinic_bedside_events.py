@@ -9,7 +9,7 @@ import pytest
 from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.events import AdverseEventKind, Route
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_administrator_cannot_chart_interventions(administrator: Clinic, infusin
 def test_draft_survives_reopening_and_clears_when_the_note_is_saved(nurse: Clinic, infusing: int) -> None:
     """A half-typed note is kept in the database and cleared in the same write that saves the note."""
     nurse.bedside.save_draft(infusing, "dissociation", "Describes floating, colours breath")
-    reopened = Clinic.open(nurse.store.path or "", nurse.clock, nurse.protocol, "nurse")
+    reopened = Clinic.open(nurse.store.path or "", nurse.clock, nurse.protocol).sign_in("nurse", PASSWORDS["nurse"])
     try:
         assert reopened.bedside.draft(infusing, "dissociation") == "Describes floating, colours breath"
         reopened.bedside.add_note(

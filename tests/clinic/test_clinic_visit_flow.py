@@ -17,7 +17,7 @@ from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
 from tests.clinic.clinic_steps import Refused
-from tests.helpers import make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
 
 
 def _phases(clinic: Clinic, visit_id: int) -> list[Phase]:
@@ -411,13 +411,19 @@ def test_physician_may_chart(physician: Clinic, visit_id: int) -> None:
     assert physician.visits.get(visit_id).detail.events[-1].by == "doctor"
 
 
-def test_unknown_login_cannot_open(clinic: Clinic, db_path: Path, clock: FakeClock) -> None:
-    """Opening as a login that does not exist is refused naming 'user'; a real login opens as that user."""
-    with pytest.raises(ValidationError) as caught:
-        Clinic.open(db_path, clock, clinic.protocol, "nobody")
-    assert caught.value.field == "user"
-    opened = Clinic.open(db_path, clock, clinic.protocol, "nurse")
+def test_a_clinic_opens_as_the_program_and_acts_for_a_person_only_after_their_password(
+    clinic: Clinic, db_path: Path, clock: FakeClock
+) -> None:
+    """Opening gives the program itself; an unknown login or a wrong password is refused naming 'login'/'password'."""
+    opened = Clinic.open(db_path, clock, clinic.protocol)
     try:
-        assert opened.user.login == "nurse"
+        assert opened.user.login == "system"
+        with pytest.raises(ValidationError) as caught:
+            opened.sign_in("nobody", PASSWORDS["nurse"])
+        assert caught.value.field == "login"
+        with pytest.raises(ValidationError) as caught:
+            opened.sign_in("nurse", "not-her-password")
+        assert caught.value.field == "password"
+        assert opened.sign_in("nurse", PASSWORDS["nurse"]).user.login == "nurse"
     finally:
         opened.close()

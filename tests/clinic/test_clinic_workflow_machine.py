@@ -25,9 +25,8 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.core.scales import AldreteScore
-from ketadesk.core.users import Role
 from tests.clinic.clinic_steps import row_counts
-from tests.helpers import make_patient
+from tests.helpers import PASSWORDS, make_patient, set_up_staff
 
 PROTOCOL = load_protocol(default_protocol_text())
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -74,12 +73,9 @@ class VisitWorkflow(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="ketadesk-machine-"))
         self.clock = FakeClock(START)
         self.clinic = Clinic.open(self.folder / "clinic.sqlite", self.clock, PROTOCOL)
-        self.clinic.accounts.add_user("nurse", "Maria Santos", "RN", frozenset({Role.NURSE}))
-        self.clinic.accounts.add_user("doctor", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}))
-        nurse_user, doctor_user = self.clinic.accounts.by_login("nurse"), self.clinic.accounts.by_login("doctor")
-        assert nurse_user is not None and doctor_user is not None
-        self.nurse = self.clinic.as_user(nurse_user)
-        self.physician = self.clinic.as_user(doctor_user)
+        set_up_staff(self.clinic)
+        self.nurse = self.clinic.sign_in("nurse", PASSWORDS["nurse"])
+        self.physician = self.clinic.sign_in("doctor", PASSWORDS["doctor"])
         patient_id = self.nurse.patients.register(make_patient()).created_id
         assert patient_id is not None
         course_id = self.nurse.scheduling.plan_course(patient_id, self.nurse.today()).created_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ketadesk.core.errors import PermissionDenied
-from ketadesk.core.users import ADMIN_ONLY, CHARTING, PHYSICIAN_ONLY, SCHEDULING, Role, User
+from ketadesk.core.users import ADMIN_ONLY, CHARTING, PHYSICIAN_ONLY, REPORTING, SCHEDULING, Role, User
 
 
 def make_user(*roles: Role, credentials: str = "RN") -> User:
@@ -49,11 +49,14 @@ def test_physician_is_not_an_administrator() -> None:
         make_user(Role.PHYSICIAN).require("add a user", *ADMIN_ONLY)
 
 
-def test_system_user_may_do_anything() -> None:
-    """The system user (demo data, migrations, backups) passes every role check."""
+def test_the_program_itself_may_only_do_what_names_its_role() -> None:
+    """The system user files reports and exports (REPORTING names it), and nothing clinical or administrative."""
     system = make_user(Role.SYSTEM, credentials="")
+    system.require("export reports", *REPORTING)
     for roles in (CHARTING, SCHEDULING, PHYSICIAN_ONLY, ADMIN_ONLY):
-        system.require("housekeeping", *roles)
+        with pytest.raises(PermissionDenied) as refused:
+            system.require("act", *roles)
+        assert "system" not in str(refused.value.needed)
 
 
 def test_user_with_no_roles_is_refused() -> None:

@@ -15,6 +15,7 @@ import pytest
 from ketadesk.clinic import Clinic, NotFound, ValidationError, files, reporting
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.layout import DRAFT_MARK
+from tests.helpers import PASSWORDS
 from tests.reports.report_builders import WalkedVisit, flat, pdf_pages, walk_visit
 
 
@@ -110,9 +111,11 @@ def test_signed_visit_through_the_signing_api(
 ) -> None:
     """After the physician seals the visit and a nurse adds a signed addendum, the report shows both and no draft."""
     clock.advance(timedelta(hours=2))
-    physician.signing.seal_visit(walked.visit_id)
+    physician.signing.sign_visit(walked.visit_id, PASSWORDS["doctor"])
     clock.advance(timedelta(hours=20))
-    nurse.signing.seal_addendum(walked.visit_id, "Escort was the patient's brother.", "Wrong relationship charted")
+    nurse.signing.add_addendum(
+        walked.visit_id, "Escort was the patient's brother.", "Wrong relationship charted", PASSWORDS["nurse"]
+    )
     pages = pdf_pages(clinic.reports.visit_report_pdf(walked.visit_id))
     assert not any(DRAFT_MARK in p for p in pages)
     text = flat(" ".join(pages))
@@ -132,7 +135,7 @@ def three_days(nurse: Clinic, physician: Clinic, clock: FakeClock) -> list[Walke
     for day in range(3):
         made.append(walk_visit(nurse, physician, clock, mrn=f"KD-4000{day}", readings=4))
         if day == 1:
-            physician.signing.seal_visit(made[-1].visit_id)
+            physician.signing.sign_visit(made[-1].visit_id, PASSWORDS["doctor"])
         clock.advance(timedelta(days=1))
     nurse.scheduling.schedule_visit(made[0].patient_id, nurse.today(), 1)
     return made

@@ -7,7 +7,7 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
-from tests.helpers import make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
 
 PASSWORD = "correct horse battery"
 NOTE = "Felt detached from body around 20 min; calm throughout, eyeshade helped."
@@ -15,8 +15,8 @@ ALERT_ACTION = "Rechecked after 5 min: 158/92, physician informed"
 
 
 def staff(clinic: Clinic) -> None:
-    """Set the clinic up with an administrator who adds a nurse (ann) and a physician (sam), all with passwords."""
-    admin = clinic.setup_clinic(login="boss", display_name="Rita Lindgren", credentials="", password=PASSWORD)
+    """The test clinic's administrator adds a nurse (ann) and a physician (sam), both with passwords."""
+    admin = clinic.sign_in("admin", PASSWORDS["admin"])
     admin.accounts.create_user("ann", "Ann Rivers", "RN", frozenset({Role.NURSE}), PASSWORD)
     admin.accounts.create_user("sam", "Samuel Okonkwo", "MD", frozenset({Role.PHYSICIAN}), PASSWORD)
 

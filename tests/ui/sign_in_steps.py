@@ -16,30 +16,20 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.main_window import MainWindow
-
-PASSWORDS = {
-    "nurse": "nurse-password-1",
-    "nurse2": "nurse2-password-1",
-    "doctor": "doctor-password-1",
-    "admin": "admin-password-1",
-}
+from tests.helpers import PASSWORDS
 
 
 def quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hash and verify with argon2 at its lowest cost: tests/clinic checks the real cost; screens only need answers."""
+    """Hash and verify with argon2 at its lowest cost (conftest already does for every test; kept for the callers)."""
     from ketadesk.clinic import accounts
 
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def give_passwords(clinic: Clinic) -> None:
-    """The test clinic's staff (and a second nurse, Tom Achterberg) get the passwords above."""
-    admin_user = clinic.accounts.by_login("admin")
-    assert admin_user is not None
-    admin = clinic.as_user(admin_user)
+    """A second nurse, Tom Achterberg, joins the test clinic's staff (who already have the passwords of PASSWORDS)."""
+    admin = clinic.sign_in("admin", PASSWORDS["admin"])
     admin.accounts.create_user("nurse2", "Tom Achterberg", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse2"])
-    for login in ("nurse", "doctor", "admin"):
-        admin.accounts.set_password(login, PASSWORDS[login])
 
 
 def guarded_window(
@@ -52,7 +42,12 @@ def guarded_window(
 ) -> MainWindow:
     """The window as the real program runs it (sign-in first, idle lock), shown."""
     window = build_main_window(
-        db_path, clock, protocol=protocol, user_login=user_login, settings=settings, require_sign_in=True
+        db_path,
+        clock,
+        protocol=protocol,
+        sign_in=(user_login, PASSWORDS[user_login]) if user_login else None,
+        settings=settings,
+        require_sign_in=True,
     )
     qtbot.addWidget(window)
     window.show()

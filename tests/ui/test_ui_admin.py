@@ -57,7 +57,9 @@ def _window(
     qtbot: QtBot, db_path: Path, clock: FakeClock, protocol: Protocol, tmp_path: Path, login: str
 ) -> MainWindow:
     settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(db_path, clock, protocol=protocol, user_login=login, settings=settings)
+    window = build_main_window(
+        db_path, clock, protocol=protocol, sign_in=(login, PASSWORDS[login]) if login else None, settings=settings
+    )
     qtbot.addWidget(window)
     return window
 

@@ -15,7 +15,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.main_window import MainWindow
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 
 
 @pytest.fixture
@@ -24,7 +24,9 @@ def window(
 ) -> Iterator[MainWindow]:
     """The main window on the test database, acting as the nurse, on screen."""
     settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
-    built = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
+    built = build_main_window(
+        db_path, clock, protocol=default_protocol, sign_in=("nurse", PASSWORDS["nurse"]), settings=settings
+    )
     qtbot.addWidget(built)
     built.show()
     qtbot.waitExposed(built)

@@ -122,7 +122,6 @@ def test_physician_override_allows_discharge_with_criteria_unmet(
     assert dialog is not None and dialog.subject == DISCHARGE_OVERRIDE
     dialog.reason.setPlainText("Escort must leave; patient alert, walking steadily. Reviewed at bedside.")
     quick_argon2(monkeypatch)
-    nurse.as_user(nurse.accounts.by_login("admin")).accounts.set_password("doctor", PASSWORDS["doctor"])  # type: ignore[arg-type]
     dialog.password.setText(PASSWORDS["doctor"])
     button = dialog.findChild(QPushButton, "acknowledge_button")
     assert button is not None

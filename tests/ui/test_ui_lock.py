@@ -188,7 +188,9 @@ def test_a_window_built_for_tests_does_not_lock_by_itself(
     """Without require_sign_in a window built with a login never idles into the lock (tests and benchmarks)."""
     from ketadesk.ui.window.app import build_main_window
 
-    built = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
+    built = build_main_window(
+        db_path, clock, protocol=default_protocol, sign_in=("nurse", PASSWORDS["nurse"]), settings=settings
+    )
     qtbot.addWidget(built)
     clock.advance(minutes=120)
     built.tick()
@@ -228,7 +230,7 @@ def test_a_user_disabled_while_signed_in_is_sent_back_to_the_door(
     window: MainWindow, clinic: Clinic, infusing: int
 ) -> None:
     """The next Enter after an administrator disables the nurse saves nothing and ends her session, saying why."""
-    admin = clinic.as_user(clinic.accounts.by_login("admin"))  # type: ignore[arg-type]
+    admin = clinic.sign_in("admin", PASSWORDS["admin"])
     workspace = window.open_visit(infusing)
     row = workspace.monitoring.vitals_row
     admin.accounts.set_user_active("nurse", False)

@@ -17,7 +17,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.main_window import MainWindow
-from tests.helpers import make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
 
 
 @pytest.fixture
@@ -31,7 +31,9 @@ def window(
     qtbot: QtBot, clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, settings: QSettings
 ) -> Iterator[MainWindow]:
     """The main window on the test database, acting as the nurse."""
-    built = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
+    built = build_main_window(
+        db_path, clock, protocol=default_protocol, sign_in=("nurse", PASSWORDS["nurse"]), settings=settings
+    )
     qtbot.addWidget(built)
     built.show()
     qtbot.waitExposed(built)
@@ -187,14 +189,18 @@ def test_restart_mid_infusion_shows_the_same_timers(
     ready_to_infuse(nurse, visit_id)
     nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=13, seconds=20)
-    first = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
+    first = build_main_window(
+        db_path, clock, protocol=default_protocol, sign_in=("nurse", PASSWORDS["nurse"]), settings=settings
+    )
     qtbot.addWidget(first)
     before = (first.board.tile(1).infusion.text(), first.board.tile(1).vitals_due.text())
     first.open_visit(visit_id)
     banner_before = first.findChild(QLabel, "banner_timers").text()
     first.close()
     first.clinic.close()
-    second = build_main_window(db_path, clock, protocol=default_protocol, user_login="nurse", settings=settings)
+    second = build_main_window(
+        db_path, clock, protocol=default_protocol, sign_in=("nurse", PASSWORDS["nurse"]), settings=settings
+    )
     qtbot.addWidget(second)
     after = (second.board.tile(1).infusion.text(), second.board.tile(1).vitals_due.text())
     second.open_visit(visit_id)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
 from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 
 
 def test_preview_shows_the_report_and_saves_exactly_those_bytes(
@@ -28,7 +28,7 @@ def test_preview_shows_the_report_and_saves_exactly_those_bytes(
     assert "KD-00001" in text and "DRAFT" in text
     assert any(
         e.action.startswith("export") or e.action == "print"
-        for e in nurse.as_user(nurse.accounts.by_login("admin")).audit.search(entity="visit")
+        for e in nurse.sign_in("admin", PASSWORDS["admin"]).audit.search(entity="visit")
     )  # type: ignore[arg-type]
 
 

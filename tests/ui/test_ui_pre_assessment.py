@@ -48,7 +48,6 @@ def _weight(section: PreAssessmentSection, kg: str = "70") -> None:
 def _physician_password(clinic: Clinic, monkeypatch: pytest.MonkeyPatch) -> None:
     """The physician approves at the bedside with their own password."""
     quick_argon2(monkeypatch)
-    clinic.as_user(clinic.accounts.by_login("admin")).accounts.set_password("doctor", PASSWORDS["doctor"])  # type: ignore[arg-type]
 
 
 def _acknowledge(dialog: PhysicianAcknowledgement, reason: str) -> None:

@@ -16,7 +16,7 @@ from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.review.signature import NOT_SIGNED
 from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.vitals.table import COLUMNS
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 from tests.ui.review_steps import ALERT_ACTION, NOTE, PASSWORD, discharge, second_visit, staff
 
 
@@ -149,7 +149,7 @@ def test_an_empty_password_is_not_tried(qtbot: QtBot, clinic: Clinic, discharged
     dialog.findChild(QPushButton, "sign_confirm").click()
     assert dialog.isVisible()
     assert "Type your password" in dialog.findChild(QLabel, "sign_message").text()
-    admin = clinic.sign_in("boss", PASSWORD)
+    admin = clinic.sign_in("admin", PASSWORDS["admin"])
     assert admin.audit.search(actor="sam", action="failed_reauthenticate_to_sign") == []
 
 

@@ -16,7 +16,7 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.events import AdverseEventKind
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.visit.sedation.section import SedationSection
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 
 
 @pytest.fixture
@@ -121,8 +121,9 @@ def test_a_typed_note_survives_an_interruption(
         first.deleteLater()
     del first
 
-    reopened = Clinic.open(db_path, clock, default_protocol, "nurse")
-    request.addfinalizer(reopened.close)
+    program = Clinic.open(db_path, clock, default_protocol)
+    request.addfinalizer(program.close)
+    reopened = program.sign_in("nurse", PASSWORDS["nurse"])
     second = _section(qtbot, reopened, infusing)
     assert second.note_text.toPlainText() == "Feels like floating; music helped"
     assert second.note_kind.currentData() == "dissociation"

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 from ketadesk.clinic import Clinic, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
-from ketadesk.core.users import Role
 from ketadesk.ui.window.main_window import MainWindow
 
 
@@ -37,36 +36,32 @@ def build_main_window(
     clock: Clock | None = None,
     *,
     protocol: Protocol | None = None,
-    user_login: str | None = None,
+    sign_in: tuple[str, str] | None = None,
     settings: QSettings | None = None,
     require_sign_in: bool | None = None,
 ) -> MainWindow:
     """Open ``db_path`` and build the main window around it.
 
-    With ``user_login`` the window opens signed in as that user (tests, screenshots, demos);
-    without one it opens at the first-start or sign-in screen. ``require_sign_in`` (default:
-    only when no login is given) also guards the session: the screen locks after the
-    protocol's idle minutes and closing the program records the sign-out. ``require_sign_in=False``
-    without a login acts as the clinic's first nurse, as before sign-in existed. ``settings``
-    defaults to the user's KetaDesk preferences; tests pass an INI file of their own so
-    nothing leaks between runs.
+    With ``sign_in`` (a login and its password) the window opens signed in as that user,
+    the password checked as at the door (tests, screenshots, benchmarks); without one it
+    opens at the first-start or sign-in screen. There is no way in without a password.
+    ``require_sign_in`` (default: only when no login is given) also guards the session: the
+    screen locks after the protocol's idle minutes and closing the program records the
+    sign-out. ``settings`` defaults to the user's KetaDesk preferences; tests pass an INI
+    file of their own so nothing leaks between runs.
     """
     application()
-    guarded = user_login is None if require_sign_in is None else require_sign_in
+    guarded = sign_in is None if require_sign_in is None else require_sign_in
     chosen_protocol = protocol or config.load_clinic_protocol(db_path)
-    clinic = Clinic.open(db_path, clock or SystemClock(), chosen_protocol)  # acting as the program itself
-    acting = None
-    if user_login is not None:
-        acting = clinic.accounts.by_login(user_login)
-        if acting is None:
-            clinic.close()
-            raise ValidationError("user", user_login, "a registered login")
-    elif not guarded:
-        nurses = clinic.accounts.with_role(Role.NURSE)
-        acting = nurses[0] if nurses else clinic.user
-    if acting is None:
+    clinic = Clinic.open(db_path, clock or SystemClock(), chosen_protocol)  # the program itself until someone signs in
+    if sign_in is None:
         return MainWindow(clinic, settings or QSettings(), signed_in=False, guarded=guarded)
-    return MainWindow(clinic.as_user(acting), settings or QSettings(), guarded=guarded)
+    try:
+        signed = clinic.sign_in(*sign_in)
+    except ValidationError:
+        clinic.close()
+        raise
+    return MainWindow(signed, settings or QSettings(), guarded=guarded)
 
 
 def settle_memory() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ketadesk.clinic import Clinic
-from ketadesk.core.users import Role
 
 
 class Page(StrEnum):
@@ -18,5 +17,4 @@ class Page(StrEnum):
 
 def door_of(clinic: Clinic) -> Clinic:
     """The clinic acting as the program itself: what the doors use before anyone signs in."""
-    system = clinic.accounts.with_role(Role.SYSTEM)
-    return clinic.as_user(system[0]) if system else clinic
+    return clinic.signed_out()
