@@ -10,7 +10,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit, QPushButton, QTableWidget
+
+SCALE = "ketadesk_font_scale"
+"""The property a label made larger than the text around it keeps its scale in, to follow the text size."""
+
+
+def follow_text_size(app: QApplication) -> int:
+    """Resize every larger label to its scale of the application's font; the number resized.
+
+    A label's own larger font is fixed in points once set, so the application's Larger text
+    (Ctrl++) would leave the chair tiles' titles, timers and alerts — the text read from
+    across the room — as they were. Each keeps its scale, and this sets it again.
+    """
+    base = app.font().pointSizeF()
+    resized = 0
+    for widget in app.allWidgets():
+        scale = widget.property(SCALE)
+        if isinstance(scale, float):
+            font = widget.font()
+            font.setPointSizeF(base * scale)
+            widget.setFont(font)
+            resized += 1
+    return resized
 
 
 def label(
@@ -39,6 +61,7 @@ def label(
         font.setBold(bold)
         if scale != 1.0:
             font.setPointSizeF(font.pointSizeF() * scale)
+            widget.setProperty(SCALE, scale)
         widget.setFont(font)
     if style:
         widget.setStyleSheet(style)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Clinic
 from ketadesk.core.patient import Patient
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.screen_fit import fit_to_screen
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.patients.schedule import ScheduleVisitDialog
 
@@ -29,7 +30,7 @@ class FindPatientDialog(QDialog):
         self.clinic = clinic
         self.setObjectName("find_patient_dialog")
         self.setWindowTitle("Find a patient")
-        self.resize(720, 460)
+        fit_to_screen(self, 720, 460)
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
         self.query.setObjectName("patient_search")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QVBoxLayout, QW
 
 from ketadesk.clinic import Clinic
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.screen_fit import fit_to_screen
 from ketadesk.ui.kit.widgets import button, label
 from ketadesk.ui.kit.writes import attempt
 
@@ -30,7 +31,7 @@ class PdfPreviewDialog(QDialog):
         self.saved_to: Path | None = None
         self.setObjectName("pdf_preview_dialog")
         self.setWindowTitle("Visit report — preview")
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000)
         layout = QVBoxLayout(self)
         self.data = clinic.reports.visit_report_pdf(visit_id)
         self.buffer = QBuffer(self)

@@ -11,7 +11,7 @@ it re-derives the timers from the stored moments it already has and redraws the 
 from __future__ import annotations
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic, VisitView
 from ketadesk.core.phases import Phase
@@ -21,6 +21,7 @@ from ketadesk.ui.visit.discharge.section import DischargeSection
 from ketadesk.ui.visit.monitoring.section import MonitoringSection
 from ketadesk.ui.visit.pre_assessment.section import PreAssessmentSection
 from ketadesk.ui.visit.section import SectionBase
+from ketadesk.ui.visit.section_tabs import SectionTabs
 from ketadesk.ui.visit.sedation.section import SedationSection
 
 # Which section a nurse needs first in each phase.
@@ -47,7 +48,7 @@ class VisitWorkspace(QWidget, Watching):
         layout = QVBoxLayout(self)
         self.banner = VisitBanner(self)
         layout.addWidget(self.banner)
-        self.tabs = QTabWidget(self)
+        self.tabs = SectionTabs(self)
         self.tabs.setObjectName("workspace_sections")
         self.pre_assessment = PreAssessmentSection(clinic, visit_id, self)
         self.monitoring = MonitoringSection(clinic, visit_id, self)
@@ -57,7 +58,7 @@ class VisitWorkspace(QWidget, Watching):
         titles = ("&1 Pre-assessment", "&2 Monitoring", "&3 Sedation && dissociation", "&4 Discharge")
         for section, title in zip(self.sections, titles, strict=True):
             section.managed = True  # the workspace reads the visit once and hands the view to each
-            self.tabs.addTab(section, title)
+            self.tabs.add_section(section, title)
         layout.addWidget(self.tabs, 1)
         self.view: VisitView | None = None
         self._stale: set[int] = set()  # sections behind another tab not yet redrawn from the latest read

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 from ketadesk.clinic import Clinic
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
+from ketadesk.ui.kit.widgets import follow_text_size
 from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
@@ -44,8 +46,9 @@ class MenuActions(QMainWindow):
         geometry = self.settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            keep_on_screen(self)  # saved on a larger screen, or a screen since removed
         else:
-            self.resize(1280, 860)
+            fit_to_screen(self, 1280, 860)
         size = self.settings.value("font_size")
         if size is not None:
             self.set_font_size(int(str(size)))
@@ -58,6 +61,7 @@ class MenuActions(QMainWindow):
             font = app.font()
             font.setPointSize(points)
             app.setFont(font)
+            follow_text_size(app)
         self.settings.setValue("font_size", points)
 
     def font_step(self, step: int) -> None:

@@ -52,7 +52,8 @@ class StatusLine:
         }
         new = bool((alerts - self._alerts_seen) or (overdue - self._overdue_seen) or (overrun - self._overrun_seen))
         self._alerts_seen, self._overdue_seen, self._overrun_seen = alerts, overdue, overrun
-        waiting = len(alerts)
+        # Counted as the alert panel lists them: one per reading to acknowledge, however many limits it crossed.
+        waiting = len({(visit, reading) for visit, reading, _kind in alerts})
         late = len(overdue)
         parts = []
         if waiting:

@@ -1,0 +1,172 @@
+"""Open every window and dialog on one simulated screen and report what does not fit it.
+
+Run in a process of its own (the screen is fixed when Qt starts), on Qt's offscreen
+platform with a screen described by a JSON file::
+
+    QT_QPA_PLATFORM=offscreen:configfile=SCREEN.json python -m tests.ui.screen_probe OUT_DIR
+
+It builds a demo clinic, signs in, opens the board and a visit in every phase with each of
+its sections, and each dialog; for each it checks that the window's frame and every
+visible button lie on the screen's free area. It prints one JSON object: the screen, what
+was looked at and the problems (empty when everything fits), and saves each view as a PNG
+in ``OUT_DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QDialog, QTabWidget, QWidget
+
+from ketadesk.clinic import Clinic, accounts
+from ketadesk.clinic.config import default_protocol_text
+from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
+from ketadesk.core import readiness
+from ketadesk.core.clock import SystemClock
+from ketadesk.core.phases import Phase
+from ketadesk.core.protocol import load_protocol
+from ketadesk.ui.admin.audit_log import AuditLogDialog
+from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.patients.schedule import ScheduleVisitDialog
+from ketadesk.ui.review.addendum_dialog import AddendumDialog
+from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
+from ketadesk.ui.review.sign_dialog import SignDialog
+from ketadesk.ui.visit.approval import PhysicianAcknowledgement
+from ketadesk.ui.visit.monitoring.stop_early import StopEarlyDialog
+from ketadesk.ui.window.app import application, build_main_window
+from ketadesk.ui.window.main_window import MainWindow
+
+
+def _scrolled_by(child: QWidget, top: QWidget) -> QAbstractScrollArea | None:
+    """The scroll area between ``child`` and ``top`` that scrolls it into view, if any."""
+    parent = child.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, QAbstractScrollArea):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def _on_screen(widget: QWidget, room: QRect) -> QRect | None:
+    """Where ``widget`` is, when that is not wholly inside ``room``."""
+    where = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+    return None if room.contains(where) else where
+
+
+def off_screen(widget: QWidget, room: QRect) -> list[str]:
+    """What of ``widget`` lies outside ``room``: its frame, or a visible button that cannot be scrolled to."""
+    problems = []
+    frame = widget.frameGeometry()
+    if not room.contains(frame):
+        problems.append(f"frame {frame.width()}×{frame.height()} at {frame.x()},{frame.y()}")
+    for child in widget.findChildren(QAbstractButton):
+        if not child.isVisible():
+            continue
+        area = _scrolled_by(child, widget)
+        target: QWidget = area.viewport() if area is not None else child
+        where = _on_screen(target, room)
+        if where is not None:
+            name = child.objectName() or child.text()
+            problems.append(f"button {name!r}{' (its scroll area)' if area else ''} at {where.x()},{where.y()}")
+    return problems
+
+
+class Probe:
+    """Looks at one view after another, collecting what does not fit."""
+
+    def __init__(self, app: QApplication, out: Path) -> None:
+        self.app = app
+        self.out = out
+        self.room = app.primaryScreen().availableGeometry()
+        self.looked: list[str] = []
+        self.problems: dict[str, list[str]] = {}
+
+    def look(self, name: str, widget: QWidget) -> None:
+        """Check ``widget`` as shown now, and keep its picture."""
+        self.app.processEvents()
+        self.looked.append(name)
+        found = off_screen(widget, self.room)
+        if found:
+            self.problems[name] = found
+        widget.grab().save(str(self.out / f"{name}.png"))
+
+    def dialog(self, name: str, make: Callable[[], QDialog]) -> None:
+        """Show the dialog ``make`` builds (without blocking), look, and close it."""
+        dialog = make()
+        dialog.show()
+        self.look(name, dialog)
+        dialog.reject()
+        dialog.deleteLater()
+
+
+def _visits(window: MainWindow) -> dict[Phase, int]:
+    return {v.phase: v.id for v in window.board.visits}
+
+
+def main(out: Path) -> dict[str, object]:
+    """Open everything on the screen Qt was started with; the findings."""
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    out.mkdir(parents=True, exist_ok=True)
+    app = application()
+    folder = Path(tempfile.mkdtemp(prefix="ketadesk-screen-"))
+    db = folder / "demo.sqlite"
+    seed = Clinic.open(db, SystemClock(), load_protocol(default_protocol_text()))
+    for _ in build_demo(seed, patients=8):
+        pass
+    seed.close()
+    settings = QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat)
+    window = build_main_window(db, settings=settings, sign_in=("nurse", DEMO_PASSWORDS["nurse"]))
+    window.show()
+    window.tick()
+    probe = Probe(app, out)
+    probe.look("board", window)
+    visits = _visits(window)
+    for phase, visit_id in visits.items():
+        workspace = window.open_visit(visit_id)
+        tabs = workspace.findChild(QTabWidget)
+        for index in range(tabs.count() if tabs is not None else 0):
+            assert tabs is not None
+            tabs.setCurrentIndex(index)
+            probe.look(f"visit-{phase.value}-{index}", window)
+        window.close_tab(window.tabs.currentIndex())
+    clinic = window.clinic
+    any_visit = next(iter(visits.values()))
+    infusing = visits.get(Phase.INFUSING, any_visit)
+    signed = next((v.id for v in clinic.visits.between(clinic.today().replace(day=1), clinic.today())), any_visit)
+    probe.dialog("pdf-preview", lambda: PdfPreviewDialog(clinic, any_visit, window))
+    probe.dialog("patient-form", lambda: PatientForm(clinic, None, window))
+    probe.dialog("find-patient", lambda: FindPatientDialog(clinic, window))
+    patient = clinic.visits.get(any_visit).detail.summary.patient_id
+    probe.dialog("schedule-visit", lambda: ScheduleVisitDialog(clinic, patient, window))
+    probe.dialog("stop-early", lambda: StopEarlyDialog(clinic, infusing, "Stopping before the planned end.", window))
+    probe.dialog(
+        "approval",
+        lambda: PhysicianAcknowledgement(
+            clinic, any_visit, readiness.DISCHARGE_OVERRIDE, "Discharge with a criterion unmet", window
+        ),
+    )
+    probe.dialog("sign", lambda: SignDialog(clinic, signed, window))
+    probe.dialog("addendum", lambda: AddendumDialog(clinic, signed, window))
+    admin = clinic.signed_out().sign_in("admin", DEMO_PASSWORDS["admin"])
+    probe.dialog("users", lambda: UsersDialog(admin, window))
+    probe.dialog("audit-log", lambda: AuditLogDialog(admin, window))
+    window.stop()
+    window.close()
+    screen = app.primaryScreen()
+    return {
+        "screen": [screen.geometry().width(), screen.geometry().height(), screen.devicePixelRatio()],
+        "looked": probe.looked,
+        "problems": probe.problems,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]))))
