@@ -85,6 +85,7 @@ class ChairTile(QFrame):
         self.more_button.setFlat(True)
         self.more_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.more_button.setStyleSheet("text-decoration: underline; color: #1565c0;")
+        self.more_button.setFont(self.title.font())  # as large as the chair's name: read from across the room
         self.more_button.clicked.connect(self.show_more)
         self.more_button.hide()
         self.more_menu: QMenu | None = None
@@ -126,6 +127,7 @@ class ChairTile(QFrame):
             self.more_menu.deleteLater()
         menu = QMenu(self)
         menu.setObjectName(f"more_booked_menu_{self.chair}")
+        menu.setFont(self.course.font())
         for visit in self.day_visits:
             action = menu.addAction(chair_visit_words(visit, shown=visit.id == self.visit_id))
             action.setObjectName(f"more_booked_visit_{visit.id}")

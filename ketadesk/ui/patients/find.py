@@ -75,7 +75,7 @@ class FindPatientDialog(QDialog):
         self.visits = VisitList("patient_visits", "Choose a patient to see their visits.", patient_columns=False)
         self.visits.visit_chosen.connect(self._visit_chosen)
         visits_layout.addWidget(self.visits)
-        layout.addWidget(self.visits_box, 1)
+        layout.addWidget(self.visits_box, 2)  # the record is what the user came for: it gets the room
         self.message = MessageLine("find_message")
         layout.addWidget(self.message)
         self.patients: list[Patient] = []
