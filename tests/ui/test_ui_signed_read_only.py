@@ -51,7 +51,7 @@ def _workspace(qtbot: QtBot, tmp_path: Path, clinic: Clinic, visit_id: int) -> V
     return window_for(qtbot, clinic, tmp_path).open_visit(visit_id)
 
 
-@pytest.mark.parametrize("who", ["nurse", "physician"])
+@pytest.mark.parametrize("who", ["nurse", "physician", "administrator"])
 def test_every_section_of_a_signed_visit_is_read_only(
     qtbot: QtBot,
     tmp_path: Path,
@@ -62,7 +62,10 @@ def test_every_section_of_a_signed_visit_is_read_only(
     visit_id: int,
     who: str,
 ) -> None:
-    """Each of the four sections, shown in turn, has every writing input disabled, the open alert's too."""
+    """Each of the four sections, shown in turn, has every writing input disabled, the open alert's too.
+
+    Nurses and physicians may add an addendum; an administrator reads, and is told why not.
+    """
     signed_yesterday(nurse, physician, clock, visit_id, acknowledge=False)
     viewer: Clinic = request.getfixturevalue(who)
     workspace = _workspace(qtbot, tmp_path, viewer, visit_id)
@@ -75,7 +78,9 @@ def test_every_section_of_a_signed_visit_is_read_only(
     assert notice.isVisible()
     assert notice.text.text().startswith("Signed by Samuel Okonkwo, MD at ")
     assert "the record is locked" in notice.text.text()
-    assert notice.addendum_button.isEnabled()
+    assert notice.addendum_button.isEnabled() is (who != "administrator")
+    if who == "administrator":
+        assert "nurse role or the physician role" in notice.addendum_button.toolTip()
     workspace.window().stop()  # type: ignore[attr-defined]
 
 

@@ -123,7 +123,7 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         self._phase = phase
         self._weight_kg = detail.weight_kg
         self._dose = detail.dose
-        editable = phase is Phase.PRE_ASSESSMENT
+        editable = bool(self.clinic.bedside.answer_pre_infusion.allowed(phase=phase))  # the clinic says when, for whom
         self._draw_status(detail, phase)
         for item_key, line in self.checklist.items():
             line.show_answer(detail.checklist_answer(CHECKLIST, item_key), editable, self.names)
