@@ -2,8 +2,8 @@
 
 Each visit, review or the worklist has at most one tab; opening one already open brings it
 to the front. Closing a tab loses nothing: every entry is already saved. A visit chosen
-from a list (the patient's record, a search, a chair's day) opens in its review when it is
-over and in its workspace while it is not.
+from a list (the patient's record, a visit search) opens in its review when it is over and
+in its workspace while it is not; one chosen on the board opens in its workspace.
 """
 
 from __future__ import annotations
