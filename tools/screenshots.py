@@ -81,6 +81,11 @@ def _visit_records(window: MainWindow) -> None:
     _save(finder, "patient-visits")
     signed = next((v for v in finder.visits.listings if v.signature is not None), None)
     finder.reject()
+    search = window.find_visit()
+    search.first.setText("")
+    search.query.setText(busiest.mrn[:-1])
+    _save(search, "find-visit")
+    search.reject()
     tile = next((t for t in window.board.tiles if not t.more_button.isHidden()), None)
     if tile is not None and (not WANTED or "more-booked" in WANTED):
         window.show_board()

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.dates import day_in_words
 from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
-from ketadesk.ui.kit.widgets import line
+from ketadesk.ui.kit.widgets import label, line
 from ketadesk.ui.kit.writes import error_text
 from ketadesk.ui.patients.visit_list import VisitList
 
@@ -41,8 +41,9 @@ class FindVisitDialog(QDialog):
         self.first = DateField("visit_search_from", "From date", "from", words=day_in_words)
         self.last = DateField("visit_search_to", "To date", "to", words=day_in_words)
         dates.addWidget(self.first, 1)
+        dates.addWidget(label("visit_search_to_caption", "to", wrap=False, accessible=""), 0, Qt.AlignmentFlag.AlignTop)
         dates.addWidget(self.last, 1)
-        form.addRow("From – to", dates)
+        form.addRow("From (either may be empty)", dates)
         layout.addLayout(form)
         self.message = MessageLine("visit_search_message")
         layout.addWidget(self.message)
