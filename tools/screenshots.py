@@ -15,7 +15,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
@@ -30,6 +31,7 @@ from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.window.app import application, build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 
 OUT = Path("docs/screenshots")
 WANTED: set[str] = set()
@@ -56,6 +58,45 @@ def _doors(folder: Path, db: Path) -> None:
         _save(window, name)
         window.close()
         window.clinic.close()
+
+
+def _with_menu(window: QWidget, menu: QMenu, anchor: QWidget) -> QPixmap:
+    """The window with a popup menu drawn under ``anchor``, right-aligned (a grab of the window leaves it out)."""
+    QApplication.processEvents()
+    shot = window.grab()
+    picture = menu.grab()
+    corner = anchor.mapTo(window, anchor.rect().bottomRight())
+    painter = QPainter(shot)
+    painter.drawPixmap(corner.x() - picture.width(), corner.y(), picture)
+    painter.end()
+    return shot
+
+
+def _visit_records(window: MainWindow) -> None:
+    """A patient's record with their visits, a chair's "+1 more booked" list, and a signed visit read-only."""
+    busiest = max(window.board.visits, key=lambda v: len(window.clinic.visits.of_patient(v.patient_id)))
+    finder = window.find_patient()
+    finder.query.setText(busiest.mrn)
+    finder.resize(900, 640)
+    _save(finder, "patient-visits")
+    signed = next((v for v in finder.visits.listings if v.signature is not None), None)
+    finder.reject()
+    search = window.find_visit()
+    search.first.setText("")
+    search.query.setText(busiest.mrn[:-1])
+    _save(search, "find-visit")
+    search.reject()
+    tile = next((t for t in window.board.tiles if not t.more_button.isHidden()), None)
+    if tile is not None and (not WANTED or "more-booked" in WANTED):
+        window.show_board()
+        menu = tile.show_more()
+        _with_menu(window, menu, tile.more_button).save(str(OUT / "more-booked.png"))
+        print(f"wrote {OUT / 'more-booked.png'}")
+        menu.close()
+    if signed is not None:
+        workspace = window.open_visit(signed.summary.id)
+        workspace.tabs.setCurrentWidget(workspace.sedation)
+        _save(window, "signed-read-only")
 
 
 def main(names: list[str] | None = None) -> int:
@@ -111,6 +152,7 @@ def main(names: list[str] | None = None) -> int:
     finder.show()
     _save(finder, "find-patient")
     finder.close()
+    _visit_records(window)
     form = PatientForm(window.clinic, window.board.visits[0].patient_id, window)
     form.show()
     _save(form, "patient-form")

@@ -3,7 +3,7 @@
 from ketadesk.clinic.api import Clinic
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Verdict
-from ketadesk.clinic.views import NextVisit, PatientHistory, VisitView
+from ketadesk.clinic.views import NextVisit, PatientHistory, VisitListing, VisitView
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.protocol import ProtocolError
 from ketadesk.store.errors import NewerDatabaseError, NotFound, StoreError
@@ -21,5 +21,6 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "Verdict",
+    "VisitListing",
     "VisitView",
 ]

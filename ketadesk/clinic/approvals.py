@@ -20,6 +20,7 @@ from ketadesk.core import readiness
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.patient import NOTE_MAX, clean_text
+from ketadesk.core.phases import CHARTED_UNSIGNED
 from ketadesk.core.users import CHARTING, Role
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
@@ -47,7 +48,7 @@ def write_override(
 class Approvals(Area):
     """Approvals a physician gives at the bedside, in a nurse's session, with their own password."""
 
-    @use_case("enter a physician's approval", roles=CHARTING, changes={Change.APPROVALS})
+    @use_case("enter a physician's approval", roles=CHARTING, phases=CHARTED_UNSIGNED, changes={Change.APPROVALS})
     def approve_at_bedside(
         self, visit_id: int, subject: str, reason: str, *, physician_login: str, password: str
     ) -> Changes:

@@ -177,7 +177,8 @@ class Bedside(Area):
             )
         return Changes.visit(visit_id, created_id=row_id)
 
-    @use_case("acknowledge alerts", roles=CHARTING, changes={Change.ALERTS})
+    # Until signing (the signed record is locked), so the screens' verdict says so before a trigger refuses.
+    @use_case("acknowledge alerts", roles=CHARTING, phases=CHARTED_UNSIGNED, changes={Change.ALERTS})
     def acknowledge_alert(self, visit_id: int, vitals_id: int, action_note: str) -> Changes:
         """A clinician saw an alert reading and says what was done."""
         s = self.session
@@ -190,7 +191,9 @@ class Bedside(Area):
         )
         return Changes.visit(visit_id)
 
-    @use_case("acknowledge a protocol override", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
+    @use_case(
+        "acknowledge a protocol override", roles=PHYSICIAN_ONLY, phases=CHARTED_UNSIGNED, changes={Change.APPROVALS}
+    )
     def acknowledge_override(self, visit_id: int, subject: str, reason: str) -> Changes:
         """A physician approves a protocol override (baseline BP, dose, discharge) in their own session."""
         s = self.session

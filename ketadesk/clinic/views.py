@@ -7,7 +7,8 @@ from datetime import date
 
 from ketadesk.core.course import Course
 from ketadesk.core.patient import Patient
-from ketadesk.core.records import VisitDetail
+from ketadesk.core.records import VisitDetail, VisitSummary
+from ketadesk.core.signing import Signature
 from ketadesk.core.timers import VisitTimers
 
 
@@ -36,3 +37,19 @@ class NextVisit:
     sequence: int | None
     day: date
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitListing:
+    """One visit in a list to open again (a patient's record, a search, a chair's day): what it is, who signed it."""
+
+    summary: VisitSummary
+    signature: Signature | None
+
+    @property
+    def signed_by(self) -> str:
+        """The signer's printed name and credentials, or '' while unsigned."""
+        s = self.signature
+        if s is None:
+            return ""
+        return f"{s.printed_name}, {s.credentials}" if s.credentials else s.printed_name

@@ -1,15 +1,20 @@
-"""Reading visits: today's board, one visit with its timers, a date range, alerts still open."""
+"""Reading visits: today's board, one visit with its timers, a date range, alerts still open, lists to open again."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import date
 
 from ketadesk.clinic.usecase import Area
-from ketadesk.clinic.views import VisitView
+from ketadesk.clinic.views import VisitListing, VisitView
 from ketadesk.core.records import VisitSummary, VitalsRecord
 from ketadesk.core.timers import compute_timers
+from ketadesk.store import visit_search
 from ketadesk.store import visits as store_visits
+
+# A search lists at most this many visits, newest first: enough for any day, any patient's years.
+SEARCH_LIMIT = 200
 
 
 class Visits(Area):
@@ -47,3 +52,24 @@ class Visits(Area):
     def revision(self) -> tuple[int, int]:
         """Changes whenever anything is committed (here or by another window): a tick re-reads only then."""
         return self.session.store.revision()
+
+    def of_patient(self, patient_id: int) -> list[VisitListing]:
+        """Every visit of one patient (every course, and those outside one), newest first, with who signed it."""
+        return self._listed(visit_search.for_patient(self.session.store, patient_id))
+
+    def search(
+        self, text: str = "", first: date | None = None, last: date | None = None, *, limit: int = SEARCH_LIMIT
+    ) -> list[VisitListing]:
+        """Visits booked from ``first`` to ``last`` (open ends allowed) of patients matching ``text``, newest first.
+
+        ``text`` matches as the patient search does: the start of an MRN or any part of a
+        name. Nothing given lists the newest visits of the whole clinic, up to ``limit``.
+        """
+        needle = unicodedata.normalize("NFC", text)
+        if "\x00" in needle:  # as in the patient search: no stored name or MRN holds a NUL
+            return []
+        return self._listed(visit_search.search(self.session.store, needle, first, last, limit))
+
+    def _listed(self, summaries: list[VisitSummary]) -> list[VisitListing]:
+        signed = visit_search.signatures(self.session.store, (s.id for s in summaries))
+        return [VisitListing(s, signed.get(s.id)) for s in summaries]

@@ -2,7 +2,8 @@
 
 Every tile is redrawn from the clinic API on each tick of one 1 Hz timer; nothing on the
 board counts time itself, so it always agrees with the stored timestamps. Colour is never
-the only signal: every state is also written out in words.
+the only signal: every state is also written out in words. A chair with more visits today
+than the one on its tile says so on a link that lists them all and opens the one chosen.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.phases import Phase
@@ -22,6 +23,7 @@ from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration, planned_end_passed_text
 from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
+from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
 
@@ -51,6 +53,15 @@ def chair_states(visits: list[VisitSummary], chairs: int) -> list[ChairState]:
     return states
 
 
+def chair_visit_words(visit: VisitSummary, *, shown: bool = False) -> str:
+    """One visit of a chair's day as its list says it: when it started (or that it waits), who, where it stands."""
+    times = visit.times
+    started = times.infusion_started_at if times is not None else None
+    when = f"Started {local_time(started)}" if started is not None else "Booked"
+    on_tile = "  (on the tile)" if shown else ""
+    return f"{when} · {visit.patient_name} · {visit.mrn} · {visit.phase.label}{on_tile}"
+
+
 class ChairTile(QFrame):
     """One chair: patient, phase, timers, latest reading and alerts."""
 
@@ -68,6 +79,16 @@ class ChairTile(QFrame):
         layout = QVBoxLayout(self)
         # Large type: the board is read from across the room.
         self.title = label("chair_title", bold=True, scale=1.5)
+        self.day_visits: list[VisitSummary] = []  # every visit of this chair on the board, for the list below
+        self.more_button = QPushButton()
+        self.more_button.setObjectName(f"more_booked_button_{chair}")
+        self.more_button.setFlat(True)
+        self.more_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.more_button.setStyleSheet("text-decoration: underline; color: #1565c0;")
+        self.more_button.setFont(self.title.font())  # as large as the chair's name: read from across the room
+        self.more_button.clicked.connect(self.show_more)
+        self.more_button.hide()
+        self.more_menu: QMenu | None = None
         self.patient = label("patient", bold=True, scale=1.5)
         self.flag = label("substance_flag", bold=True, scale=1.2)
         self.phase = label("phase", bold=True, scale=1.4)
@@ -77,8 +98,11 @@ class ChairTile(QFrame):
         self.vitals_due = label("vitals_due", bold=True, scale=1.4)
         self.latest = label("latest_reading", scale=1.2)
         self.alerts = label("alerts", bold=True, scale=1.3)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         for widget in (
-            self.title,
             self.patient,
             self.flag,
             self.phase,
@@ -97,12 +121,29 @@ class ChairTile(QFrame):
         if self.visit_id is not None:
             self.opened.emit(self.visit_id)
 
+    def show_more(self) -> QMenu:
+        """List every visit of this chair today (when, who, phase); the one chosen opens (not blocking)."""
+        if self.more_menu is not None:
+            self.more_menu.deleteLater()
+        menu = QMenu(self)
+        menu.setObjectName(f"more_booked_menu_{self.chair}")
+        menu.setFont(self.course.font())
+        for visit in self.day_visits:
+            action = menu.addAction(chair_visit_words(visit, shown=visit.id == self.visit_id))
+            action.setObjectName(f"more_booked_visit_{visit.id}")
+            action.triggered.connect(lambda _=False, visit_id=visit.id: self.opened.emit(visit_id))
+        self.more_menu = menu
+        menu.popup(self.more_button.mapToGlobal(self.more_button.rect().bottomLeft()))
+        return menu
+
     def show_state(self, state: ChairState) -> None:
         """Redraw the tile for ``state``."""
         visit = state.visit
         self.visit_id = visit.id if visit else None
-        more = f"  (+{state.waiting} more booked)" if state.waiting else ""
-        self.title.setText(f"Chair {self.chair}{more}")
+        self.title.setText(f"Chair {self.chair}")
+        self.more_button.setText(f"+{state.waiting} more booked ▾")
+        self.more_button.setAccessibleName(f"Chair {self.chair}: {state.waiting} more booked today; list them")
+        self.more_button.setVisible(bool(state.waiting))
         if visit is None:
             self._free()
             return
@@ -251,6 +292,7 @@ class ChairBoard(QWidget, Watching):
     def _show(self, visits: list[VisitSummary]) -> None:
         self.visits = visits
         for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles)), strict=True):
+            tile.day_visits = [v for v in visits if v.chair == tile.chair]
             tile.show_state(state)
         if self.on_tick is not None:
             self.on_tick(visits)

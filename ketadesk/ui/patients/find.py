@@ -1,10 +1,17 @@
-"""Finding a patient by name or MRN, and from there registering, editing or booking their next visit."""
+"""Finding a patient by name or MRN, and from there their record: every visit to open again, editing, booking.
+
+The chosen patient's visits (every course, newest first) list under the patients; choosing
+one closes the dialog and hands the visit to the window (``visit_chosen``), which opens it
+in its review when it is over and in its workspace while it is not.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -20,17 +27,20 @@ from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.screen_fit import fit_to_screen
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.patients.schedule import ScheduleVisitDialog
+from ketadesk.ui.patients.visit_list import VisitList
 
 
 class FindPatientDialog(QDialog):
-    """Find a patient by name or MRN, then edit them or book their next visit."""
+    """Find a patient by name or MRN, then open any of their visits, edit them or book their next visit."""
+
+    visit_chosen = Signal(int)
 
     def __init__(self, clinic: Clinic, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clinic = clinic
         self.setObjectName("find_patient_dialog")
         self.setWindowTitle("Find a patient")
-        fit_to_screen(self, 720, 460)
+        fit_to_screen(self, 860, 640)
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
         self.query.setObjectName("patient_search")
@@ -46,6 +56,7 @@ class FindPatientDialog(QDialog):
         self.results.horizontalHeader().setStretchLastSection(True)
         self.results.verticalHeader().setVisible(False)
         self.results.doubleClicked.connect(self.schedule)
+        self.results.itemSelectionChanged.connect(self.show_visits)
         layout.addWidget(self.results, 1)
         row = QHBoxLayout()
         for name, text, slot in (
@@ -59,6 +70,13 @@ class FindPatientDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.visits_box = QGroupBox("Visits")
+        self.visits_box.setObjectName("patient_visits_box")
+        visits_layout = QVBoxLayout(self.visits_box)
+        self.visits = VisitList("patient_visits", "Choose a patient to see their visits.", patient_columns=False)
+        self.visits.visit_chosen.connect(self._visit_chosen)
+        visits_layout.addWidget(self.visits)
+        layout.addWidget(self.visits_box, 2)  # the record is what the user came for: it gets the room
         self.message = MessageLine("find_message")
         layout.addWidget(self.message)
         self.patients: list[Patient] = []
@@ -77,6 +95,25 @@ class FindPatientDialog(QDialog):
         self.results.resizeColumnsToContents()
         if self.patients:
             self.results.selectRow(0)
+        self.show_visits()
+
+    def show_visits(self) -> None:
+        """List the highlighted patient's visits, every course, newest first."""
+        patient = self.selected()
+        if patient is None or patient.id is None:
+            self.visits_box.setTitle("Visits")
+            self.visits.empty.setText("Choose a patient to see their visits.")
+            self.visits.show_listings([])
+            return
+        listings = self.clinic.visits.of_patient(patient.id)
+        self.visits_box.setTitle(f"Visits of {patient.display_name} · {patient.mrn} — {len(listings)}, newest first")
+        self.visits.empty.setText(f"{patient.display_name} has no visits yet.")
+        self.visits.show_listings(listings)
+
+    def _visit_chosen(self, visit_id: int) -> None:
+        """Hand the visit to the window and close, so the visit opened is what the user sees."""
+        self.visit_chosen.emit(visit_id)
+        self.accept()
 
     def selected(self) -> Patient | None:
         """The highlighted patient."""
@@ -109,4 +146,5 @@ class FindPatientDialog(QDialog):
         dialog.exec()
         if dialog.visit_id is not None:
             self.scheduled.append(dialog.visit_id)
+            self.show_visits()
             self.message.ok(f"Visit booked for {patient.display_name}")

@@ -40,6 +40,7 @@ class ReviewHeader(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         column = QVBoxLayout(self)
         row = QHBoxLayout()
+        self.buttons_row = row  # the screen adds its export buttons here
         self.title = text("review_title", bold=True, scale=1.25)
         row.addWidget(self.title, 1)
         self.sign_button = button("sign_button", "Sign…")

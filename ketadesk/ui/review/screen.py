@@ -5,7 +5,8 @@ reading in a table and a chart, each alert with what was done about it, the seda
 dissociation scores over time, the notes, adverse events and what was given, the discharge
 checklist with who ticked what — and then signs under it, re-entering the password. After
 signing the record is locked; anything learned later is an addendum, shown after the
-signature with its author's own signature.
+signature with its author's own signature. Its PDF (previewed, then saved) and its FHIR
+bundle are exported from the header, for a visit of any day.
 
 The screen composes one part per box and redraws them all from one read; it writes only
 through its two dialogs, whose changes come back on the session's bus.
@@ -13,6 +14,7 @@ through its two dialogs, whose changes come back on the session's bus.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -21,6 +23,7 @@ from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.addendum_dialog import AddendumDialog
 from ketadesk.ui.review.checklist import DischargeBox
+from ketadesk.ui.review.export import ExportButtons
 from ketadesk.ui.review.header import ReviewHeader
 from ketadesk.ui.review.notes import EventsBox, NotesBox
 from ketadesk.ui.review.page import WheelToPage
@@ -50,6 +53,8 @@ class ReviewScreen(QWidget, Watching):
         self.header.sign_button.clicked.connect(self.open_sign_dialog)
         self.header.addendum_button.clicked.connect(self.open_addendum_dialog)
         self.message = self.header.message
+        self.export = ExportButtons(clinic, visit_id, self.message)
+        self.header.buttons_row.insertWidget(1, self.export, 0, Qt.AlignmentFlag.AlignTop)
         outer.addWidget(self.header)
         self.page_scroll = QScrollArea(self)
         self.page_scroll.setObjectName("review_scroll")

@@ -6,6 +6,8 @@ once and hands the same view to the banner and the section in front (the others 
 when shown). A workspace behind another tab only marks itself stale. The once-a-second
 tick re-reads only when something was committed (here or in another window); otherwise
 it re-derives the timers from the stored moments it already has and redraws the clocks.
+A signed visit shows who signed it over the sections, with the way to add an addendum;
+its sections offer nothing to type into, as the clinic refuses every write to it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ketadesk.ui.visit.pre_assessment.section import PreAssessmentSection
 from ketadesk.ui.visit.section import SectionBase
 from ketadesk.ui.visit.section_tabs import SectionTabs
 from ketadesk.ui.visit.sedation.section import SedationSection
+from ketadesk.ui.visit.signed_notice import SignedNotice
 
 # Which section a nurse needs first in each phase.
 SECTION_FOR_PHASE = {
@@ -48,6 +51,8 @@ class VisitWorkspace(QWidget, Watching):
         layout = QVBoxLayout(self)
         self.banner = VisitBanner(self)
         layout.addWidget(self.banner)
+        self.signed_notice = SignedNotice(clinic, visit_id, self)
+        layout.addWidget(self.signed_notice)
         self.tabs = SectionTabs(self)
         self.tabs.setObjectName("workspace_sections")
         self.pre_assessment = PreAssessmentSection(clinic, visit_id, self)
@@ -82,7 +87,9 @@ class VisitWorkspace(QWidget, Watching):
         the others when they are shown, so Enter is not kept waiting for screens nobody sees.
         """
         self._revision = self.clinic.visits.revision()
-        self._draw(self.clinic.visits.get(self.visit_id), every_section=every_section)
+        view = self.clinic.visits.get(self.visit_id)
+        self.signed_notice.draw(view.detail.summary.phase is Phase.SIGNED)  # read again only after a change
+        self._draw(view, every_section=every_section)
 
     def _draw(self, view: VisitView, *, every_section: bool) -> None:
         previous = self.view.detail.summary.phase if self.view is not None else None

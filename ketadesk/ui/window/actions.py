@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.ui.admin.audit_log import AuditLogDialog
@@ -20,9 +20,11 @@ from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
 from ketadesk.ui.kit.widgets import follow_text_size
 from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.find_visit import FindVisitDialog
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.pages import Page
+from ketadesk.ui.window.visit_tabs import VisitTabs
 
 MIN_FONT, MAX_FONT = 8, 28
 
@@ -31,6 +33,7 @@ class MenuActions(QMainWindow):
     """The menu actions of the main window that open a dialog or change a preference (remembered in settings)."""
 
     clinic: Clinic
+    tabs: VisitTabs
     settings: QSettings
     page: Page
     chime: Chime
@@ -78,9 +81,29 @@ class MenuActions(QMainWindow):
 
     # ------------------------------------------------------------------ dialogs
 
-    def find_patient(self) -> None:
-        """Find a patient (a visit booked from there reaches the board as a published change)."""
-        FindPatientDialog(self.clinic, self).exec()
+    def find_patient(self) -> FindPatientDialog:
+        """Find a patient and their record (not blocking); a visit chosen there opens in a tab of its own.
+
+        A visit booked from there reaches the board as a published change.
+        """
+        dialog = FindPatientDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.visit_chosen.connect(self.open_record)
+        dialog.open()
+        return dialog
+
+    def find_visit(self) -> FindVisitDialog:
+        """Find a visit by date and patient (not blocking); the one chosen opens in a tab of its own."""
+        dialog = FindVisitDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.visit_chosen.connect(self.open_record)
+        dialog.open()
+        dialog.search()
+        return dialog
+
+    def open_record(self, visit_id: int) -> QWidget:
+        """A visit chosen from a list: its review when it is over, its workspace while it is not."""
+        return self.tabs.open_record(visit_id)
 
     def register_patient(self) -> None:
         """Register a new patient."""

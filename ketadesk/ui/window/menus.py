@@ -96,8 +96,9 @@ def build_menus(window: MenuActions, pages: PageActions) -> None:
 def _clinical_menus(window: MenuActions, pages: PageActions, bar: QMenuBar) -> None:
     """Patients and Visit: only on the working page."""
     patients = bar.addMenu("&Patients")
-    patients.addAction(_action(window, "find_patient_action", "&Find / schedule…", "Ctrl+F", window.find_patient))
+    patients.addAction(_action(window, "find_patient_action", "&Find patient / record…", "Ctrl+F", window.find_patient))
     patients.addAction(_action(window, "register_patient_action", "&Register…", "Ctrl+N", window.register_patient))
+    patients.addAction(_action(window, "find_visit_action", "Find a &visit…", "Ctrl+Shift+F", window.find_visit))
     visit = bar.addMenu("&Visit")
     visit.addAction(_action(window, "board_action", "Chair &board", "Ctrl+0", pages.show_board))
     for chair in range(1, min(window.clinic.protocol.chairs, 9) + 1):

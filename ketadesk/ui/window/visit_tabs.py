@@ -1,7 +1,9 @@
 """The working page's tabs: the chair board first (never closed), then visits, the worklist and reviews.
 
 Each visit, review or the worklist has at most one tab; opening one already open brings it
-to the front. Closing a tab loses nothing: every entry is already saved.
+to the front. Closing a tab loses nothing: every entry is already saved. A visit chosen
+from a list (the patient's record, a visit search) opens in its review when it is over and
+in its workspace while it is not; one chosen on the board opens in its workspace.
 """
 
 from __future__ import annotations
@@ -56,6 +58,15 @@ class VisitTabs(QTabWidget):
         title = f"Chair {summary.chair} · {summary.patient_name}" if summary and summary.chair else f"Visit {visit_id}"
         self.setCurrentIndex(self.addTab(workspace, title))
         return workspace
+
+    def open_record(self, visit_id: int) -> VisitWorkspace | ReviewScreen:
+        """Open a visit chosen from a list: in its review (with its exports) when it is over, else in its workspace.
+
+        Over is the core's ``Phase.is_closed`` (discharged, signed, cancelled, no-show).
+        """
+        if self.clinic.visits.get(visit_id).detail.summary.phase.is_closed:
+            return self.open_review(visit_id)
+        return self.open_visit(visit_id)
 
     def close_tab(self, index: int) -> None:
         """Close a visit tab (the board stays). Nothing is lost: every entry is already saved."""

@@ -160,6 +160,9 @@ class MonitoringSection(SectionBase):
             self._refresh_alerts(pending)
             pending_ids = {r.id for r in pending}
             self._draw_table(detail, pending_ids)
+        acknowledging = bool(self.clinic.bedside.acknowledge_alert.allowed(phase=detail.summary.phase))
+        for row in self.alert_rows.values():  # a signed visit's alert stays shown, its note and button locked
+            row.setEnabled(acknowledging)
         started = detail.event_time(Phase.INFUSING)
         stopped = detail.infusion_stopped_at
         planned = detail.dose.duration_min if detail.dose is not None else None

@@ -123,7 +123,7 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         self._phase = phase
         self._weight_kg = detail.weight_kg
         self._dose = detail.dose
-        editable = phase is Phase.PRE_ASSESSMENT
+        editable = bool(self.clinic.bedside.answer_pre_infusion.allowed(phase=phase))  # the clinic says when, for whom
         self._draw_status(detail, phase)
         for item_key, line in self.checklist.items():
             line.show_answer(detail.checklist_answer(CHECKLIST, item_key), editable, self.names)
@@ -133,7 +133,9 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         self._draw_blockers(phase)
 
     def _draw_status(self, detail: VisitDetail, phase: Phase) -> None:
-        self.start_button.setVisible(bool(self.clinic.infusion.start_pre_assessment.allowed(phase=phase)))
+        starting = bool(self.clinic.infusion.start_pre_assessment.allowed(phase=phase))
+        self.start_button.setVisible(starting)
+        self.start_button.setEnabled(starting)
         started = next((e for e in reversed(detail.events) if e.phase is Phase.PRE_ASSESSMENT), None)
         if phase is Phase.SCHEDULED:
             text = "The patient is booked. Start the pre-assessment when they are in the chair."

@@ -11,9 +11,13 @@ away mid-sentence finds the text again in any new window on the same visit.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, VisitView
+from ketadesk.clinic.usecase import BoundUseCase
+from ketadesk.core.phases import Phase
 from ketadesk.core.scales import BEDSIDE_SCALES
 from ketadesk.ui.visit.sedation.events import EventsPart
 from ketadesk.ui.visit.sedation.notes import NotesPart
@@ -62,6 +66,7 @@ class SedationSection(ScoresPart, NotesPart, EventsPart):
     def refresh(self, view: VisitView) -> None:
         """Redraw from ``view``: cheap, idempotent, and never touches what is being typed."""
         detail = view.detail
+        self._enable_writes(detail.summary.phase)
         now = self.clinic.clock.now()
         self.adverse_onset.follow(now)
         self.intervention_time.follow(now)
@@ -82,3 +87,39 @@ class SedationSection(ScoresPart, NotesPart, EventsPart):
         if event_ids != self._event_ids:
             self._event_ids = event_ids
             self._fill_event_choices(detail.adverse_events)
+
+    def _enable_writes(self, phase: Phase) -> None:
+        """Each box's fields and button are live only when the clinic would accept its write now.
+
+        A signed visit refuses them all, so its scores, notes and events show as recorded with
+        nothing to type into; a refusal's reason is on the button's tooltip.
+        """
+        bedside = self.clinic.bedside
+        boxes: tuple[tuple[tuple[QWidget, ...], QPushButton, BoundUseCase[Any, Any, Any]], ...] = (
+            ((self.moaas_picker, self.rass_picker), self.record_sedation_button, bedside.record_sedation),
+            (tuple(self.cadss_items.values()), self.record_cadss_button, bedside.record_cadss6),
+            ((self.note_kind, self.note_text), self.save_note_button, bedside.add_note),
+            (
+                (self.adverse_kind, self.adverse_onset, self.adverse_onset_now, self.adverse_description),
+                self.record_adverse_button,
+                bedside.record_adverse_event,
+            ),
+            (
+                (
+                    self.intervention_drug,
+                    self.intervention_dose,
+                    self.intervention_route,
+                    self.intervention_time,
+                    self.intervention_time_now,
+                    self.intervention_for_event,
+                    self.intervention_note,
+                ),
+                self.record_intervention_button,
+                bedside.record_intervention,
+            ),
+        )
+        for fields, button, use_case in boxes:
+            verdict = use_case.allowed(phase=phase)
+            for field in (*fields, button):
+                field.setEnabled(verdict.allowed)
+            button.setToolTip(verdict.reason)
