@@ -74,10 +74,13 @@ class GivenDose:
             return f"corrected by {who(self.by or '')} (calculated from the times: {sum_text})"
         return f"calculated from the times ({sum_text}); not confirmed by a nurse"
 
+    def how(self, who: Callable[[str], str] = str) -> str:
+        """How the infusion ended and what the amount rests on: ``stopped early at 26 of 40 min; …``."""
+        return f"{self.stopped_text}; {self.basis_text(who)}"
+
     def line(self, who: Callable[[str], str] = str) -> str:
         """The one line every screen and report shows: amount, of what, how it ended, and on what basis."""
-        amount = f"{self.mg:g} mg given of {self.dose.dose_mg:g} mg prepared"
-        return f"{amount} — {self.stopped_text}; {self.basis_text(who)}"
+        return f"{self.mg:g} mg given of {self.dose.dose_mg:g} mg prepared — {self.how(who)}"
 
 
 @dataclass(frozen=True, slots=True)
