@@ -37,8 +37,11 @@ def _early_visit(nurse: Clinic, clock: FakeClock, *, given_mg: str | None = "20"
 
 
 def _medication(bundle: dict[str, Any]) -> dict[str, Any]:
-    (found,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationAdministration"]
-    return found
+    found: list[dict[str, Any]] = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationAdministration"
+    ]
+    assert len(found) == 1
+    return found[0]
 
 
 def test_visit_pdf_gives_the_amount_given_and_the_early_stop(nurse: Clinic, clinic: Clinic, clock: FakeClock) -> None:
