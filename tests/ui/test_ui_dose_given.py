@@ -72,7 +72,7 @@ def test_the_nurse_sees_the_calculated_amount_and_corrects_it(
     section = dialog.parent()
     assert isinstance(section, MonitoringSection)
     assert "20 mg given of 35 mg" in section.findChild(QLabel, "infusion_status").text()
-    assert "20 mg given (corrected by Maria Santos, RN" in section.findChild(QLabel, "infusion_message").text()
+    assert "20 mg given — corrected by Maria Santos, RN" in section.findChild(QLabel, "infusion_message").text()
 
     workspace_dose = PreAssessmentSection(nurse, visit_id)
     qtbot.addWidget(workspace_dose)

@@ -340,7 +340,7 @@ class MonitoringSection(SectionBase):
     def _stopped_early(self, dialog: StopEarlyDialog) -> None:
         given = given_dose(self.clinic.visits.get(self.visit_id).detail)
         who = names_for(self.clinic).name
-        amount = f" {given.mg:g} mg given ({given.basis_text(who)})." if given is not None else ""
+        amount = f" {given.mg:g} mg given — {given.basis_text(who)}." if given is not None else ""
         self.infusion_message.ok(
             f"Infusion stopped early at {local_time(self.clinic.clock.now())}: "
             f"{dialog.reason.text().strip()}.{amount} Observation has begun."
