@@ -1,4 +1,4 @@
-"""The infusion: pre-assessment (weight, dose), the gates before the pump starts, start and stop."""
+"""The infusion: pre-assessment (weight, dose), the gates before the pump starts, start, and stop (the amount given)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ketadesk.core.dose_given import GivenBasis, GivenEstimate, estimate, read_g
 from ketadesk.core.dosing import DosePlan, DoseReview, calculate_dose, review_dose
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import Phase
-from ketadesk.core.records import VisitSummary
+from ketadesk.core.records import VisitDetail, VisitSummary
 from ketadesk.core.timers import format_duration
 from ketadesk.core.users import CHARTING
 from ketadesk.core.vitals import parse_decimal
@@ -103,12 +103,13 @@ class Infusion(Area):
 
     def estimate_given(self, visit_id: int) -> GivenEstimate | None:
         """What stopping the running infusion now would give, by core's rule (None unless it is running)."""
-        s = self.session
-        detail = s.visit_view(visit_id).detail
+        return self._estimate(self.session.visit_view(visit_id).detail)
+
+    def _estimate(self, detail: VisitDetail) -> GivenEstimate | None:
         started = detail.event_time(Phase.INFUSING)
         if detail.dose is None or started is None or detail.infusion_stopped_at is not None:
             return None
-        return estimate(detail.dose, started, s.now())
+        return estimate(detail.dose, started, self.session.now())
 
     @use_case(
         "stop an infusion",
@@ -147,7 +148,7 @@ class Infusion(Area):
                 "no amount for a completed infusion: it gave the dose prepared",
                 message="A completed infusion gave the dose prepared; an amount is entered only for an early stop.",
             )
-        ran = self.estimate_given(visit_id)
+        ran = self._estimate(view.detail)
         amount: tuple[float, GivenBasis] | None = None
         if ran is not None:
             if not early:
