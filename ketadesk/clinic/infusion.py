@@ -7,11 +7,11 @@ from datetime import timedelta
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
-from ketadesk.core.dose_given import GivenBasis, GivenEstimate, estimate, read_given
+from ketadesk.core.dose_given import GivenBasis, GivenEstimate, read_given, running_estimate
 from ketadesk.core.dosing import DosePlan, DoseReview, calculate_dose, review_dose
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import Phase
-from ketadesk.core.records import VisitDetail, VisitSummary
+from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
 from ketadesk.core.users import CHARTING
 from ketadesk.core.vitals import parse_decimal
@@ -103,13 +103,7 @@ class Infusion(Area):
 
     def estimate_given(self, visit_id: int) -> GivenEstimate | None:
         """What stopping the running infusion now would give, by core's rule (None unless it is running)."""
-        return self._estimate(self.session.visit_view(visit_id).detail)
-
-    def _estimate(self, detail: VisitDetail) -> GivenEstimate | None:
-        started = detail.event_time(Phase.INFUSING)
-        if detail.dose is None or started is None or detail.infusion_stopped_at is not None:
-            return None
-        return estimate(detail.dose, started, self.session.now())
+        return running_estimate(self.session.visit_view(visit_id).detail, self.session.now())
 
     @use_case(
         "stop an infusion",
@@ -148,7 +142,7 @@ class Infusion(Area):
                 "no amount for a completed infusion: it gave the dose prepared",
                 message="A completed infusion gave the dose prepared; an amount is entered only for an early stop.",
             )
-        ran = self._estimate(view.detail)
+        ran = running_estimate(view.detail, s.now())
         amount: tuple[float, GivenBasis] | None = None
         if ran is not None:
             if not early:

@@ -111,6 +111,14 @@ def estimate(dose: DoseRecord, started: datetime, now: datetime) -> GivenEstimat
     return GivenEstimate(dose, round(minutes, 2), dose_given_by_time(dose.dose_mg, dose.duration_min, minutes))
 
 
+def running_estimate(visit: VisitDetail, now: datetime) -> GivenEstimate | None:
+    """What ``visit``'s infusion has given by ``now`` while its pump runs (None before the start or after the stop)."""
+    started = visit.event_time(Phase.INFUSING)
+    if visit.dose is None or started is None or visit.infusion_stopped_at is not None:
+        return None
+    return estimate(visit.dose, started, now)
+
+
 def read_given(raw: str | float, calculated_mg: float, prepared_mg: float) -> tuple[float, GivenBasis]:
     """The amount a nurse confirms or corrects at an early stop, and which of the two it is.
 

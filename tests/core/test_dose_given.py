@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketadesk.core.dose_given import GivenBasis, course_total, estimate, given_dose, read_given
+from ketadesk.core.dose_given import GivenBasis, course_total, estimate, given_dose, read_given, running_estimate
 from ketadesk.core.dosing import dose_given_by_time, parse_given_mg
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import Phase
@@ -165,3 +165,11 @@ def test_the_course_total_adds_the_amounts_given() -> None:
     ]
     total = course_total(visits)
     assert (total.mg, total.infusions, total.calculated) == (80.6, 3, 1)
+
+
+def test_a_running_estimate_only_while_the_pump_runs() -> None:
+    """Before the start and after the stop there is nothing running to estimate; during it, the rule at ``now``."""
+    assert running_estimate(visit(dose=dose(weight_kg=70.0)), at(10)) is None
+    assert running_estimate(_visit(26, early=True), at(30)) is None
+    running = running_estimate(_visit(None), at(20))
+    assert running is not None and (running.minutes_run, running.calculated_mg) == (20.0, 17.5)

@@ -170,7 +170,7 @@ class MonitoringSection(SectionBase):
             self._chart_key = key
             self._draw_chart(detail)
         if self.stop_dialog is not None and self.stop_dialog.isVisible():
-            self.stop_dialog.refresh_estimate()  # the amount it offers follows the clock until the nurse types
+            self.stop_dialog.refresh_estimate(detail)  # the amount it offers follows the clock until the nurse types
 
     def _refresh_buttons(self, view: VisitView) -> None:
         """Each button is live when the clinic would accept its use case now; a refusal says why on hover."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
-from ketadesk.core.dose_given import GivenEstimate
+from ketadesk.core.dose_given import GivenEstimate, running_estimate
+from ketadesk.core.records import VisitDetail
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import MUTED_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
@@ -72,9 +73,16 @@ class StopEarlyDialog(QDialog):
         layout.addWidget(buttons)
         self.refresh_estimate()
 
-    def refresh_estimate(self) -> None:
-        """Recalculate what stopping now gives; the amount field follows it until the nurse types their own."""
-        self.estimate = self.clinic.infusion.estimate_given(self.visit_id)
+    def refresh_estimate(self, detail: VisitDetail | None = None) -> None:
+        """Recalculate what stopping now gives; the amount field follows it until the nurse types their own.
+
+        With the record the section already holds (its once-a-second redraw) this reads
+        nothing; without, it asks the clinic.
+        """
+        if detail is None:
+            self.estimate = self.clinic.infusion.estimate_given(self.visit_id)
+        else:
+            self.estimate = running_estimate(detail, self.clinic.clock.now())
         if self.estimate is None:
             self.calculated.setText("The infusion is not running: no amount to calculate.")
             return
