@@ -1,4 +1,4 @@
-"""The infusion: pre-assessment (weight, dose), the gates before the pump starts, start and stop."""
+"""The infusion: pre-assessment (weight, dose), the gates before the pump starts, start, and stop (the amount given)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
+from ketadesk.core.dose_given import GivenBasis, GivenEstimate, read_given, running_estimate
 from ketadesk.core.dosing import DosePlan, DoseReview, calculate_dose, review_dose
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import Phase
@@ -100,17 +101,31 @@ class Infusion(Area):
         self.session.move(visit_id, Phase.INFUSING)
         return Changes.visit(visit_id)
 
+    def estimate_given(self, visit_id: int) -> GivenEstimate | None:
+        """What stopping the running infusion now would give, by core's rule (None unless it is running)."""
+        return running_estimate(self.session.visit_view(visit_id).detail, self.session.now())
+
     @use_case(
         "stop an infusion",
         roles=CHARTING,
         phases=(Phase.INFUSING,),
         phase_action="stop the infusion",
-        changes={Change.PHASE},
+        changes={Change.PHASE, Change.DOSE},
     )
-    def stop_infusion(self, visit_id: int, *, early: bool = False, reason: str = "") -> Changes:
-        """Stop the pump and begin observation; stopping before the planned end needs a reason."""
+    def stop_infusion(
+        self, visit_id: int, *, early: bool = False, reason: str = "", given_mg: str | float | None = None
+    ) -> Changes:
+        """Stop the pump, record how much was given, and begin observation; an early stop needs a reason.
+
+        A completed infusion gave the prepared dose. An early stop records ``given_mg``, the
+        amount calculated from the time it ran (:meth:`estimate_given`) as the nurse confirmed
+        it, or the amount they corrected it to (more than 0, at most the prepared dose).
+        Without ``given_mg`` no amount is recorded and the record says it is calculated from
+        the times, confirmed by nobody.
+        """
         s = self.session
-        timers = s.visit_view(visit_id).timers
+        view = s.visit_view(visit_id)
+        timers = view.timers
         if not early and timers.stopping_now_is_early:
             left = format_duration(timers.infusion_remaining or timedelta(0))
             raise ValidationError(
@@ -120,9 +135,35 @@ class Infusion(Area):
                 message=f"The infusion still has {left} to run: stopping now is an early stop "
                 "and needs a written reason.",
             )
-        # One write: a crash between the two steps must not leave the visit stuck in "stopped early".
+        if given_mg is not None and not early:
+            raise ValidationError(
+                "given_mg",
+                given_mg,
+                "no amount for a completed infusion: it gave the dose prepared",
+                message="A completed infusion gave the dose prepared; an amount is entered only for an early stop.",
+            )
+        ran = running_estimate(view.detail, s.now())
+        amount: tuple[float, GivenBasis] | None = None
+        if ran is not None:
+            if not early:
+                amount = (ran.dose.dose_mg, GivenBasis.COMPLETED)
+            elif given_mg is not None:
+                amount = read_given(given_mg, ran.calculated_mg, ran.dose.dose_mg)  # refused before anything is written
+        # One write: a crash between the steps must not leave the visit stuck in "stopped early" or without its amount.
         with s.store.transaction():
             if early:
                 s.move(visit_id, Phase.STOPPED_EARLY, reason)
             s.move(visit_id, Phase.OBSERVATION, reason if early else "")
+            if ran is not None and amount is not None:
+                store_visits.add_dose_given(
+                    s.store,
+                    visit_id,
+                    ran.dose.id,
+                    given_mg=amount[0],
+                    calculated_mg=ran.calculated_mg,
+                    minutes_run=ran.minutes_run,
+                    basis=amount[1].value,
+                    at=s.stamp(),
+                    actor_id=s.user.id,
+                )
         return Changes.visit(visit_id)

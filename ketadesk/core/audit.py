@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     CHECKLIST = "checklist"
     WEIGHT = "weight"
     DOSE = "dose"
+    DOSE_GIVEN = "dose_given"
     VITALS = "vitals"
     CORRECT_VITALS = "correct_vitals"
     ACKNOWLEDGE = "acknowledge"

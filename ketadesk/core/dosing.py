@@ -1,4 +1,4 @@
-"""Weight-based ketamine dosing: mg/kg × kg → mg, and how to run it through the pump."""
+"""Weight-based ketamine dosing: mg/kg × kg → mg, how to run it through the pump, and what an early stop gave."""
 
 from __future__ import annotations
 
@@ -125,3 +125,45 @@ def review_dose(mg_per_kg: float, previous_mg_per_kg: float | None, rules: DoseR
                 f"is more than {rules.max_step_mg_per_kg:g} mg/kg"
             )
     return DoseReview(bool(reasons), tuple(reasons))
+
+
+# A typed amount given: plain digits with at most two decimals (what a nurse reads off a pump or a chart).
+_GIVEN_TEXT = re.compile(r"\d{1,4}(\.\d{1,2})?|\.\d{1,2}", flags=re.ASCII)
+
+
+def dose_given_by_time(prepared_mg: float, planned_min: float, minutes_run: float) -> float:
+    """The amount given in ``minutes_run`` of ``planned_min``: prepared mg × minutes run ÷ planned minutes.
+
+    Why this rule and not the pump rate × time: the protocol fixes the dose and the infusion
+    length, and the pump is set to deliver the prepared volume evenly over that length, so the
+    share of the planned time that ran is the share of the dose given. The stored pump rate
+    (mL/h) is derived from those two and rounded to 0.1 mL/h for the pump's display; rate ×
+    time would carry that rounding (35 mg in 3.5 mL over 40 min is 5.25 mL/h, stored 5.2,
+    which over the full 40 min "gives" 34.7 mg of a 35 mg dose). The result is rounded to
+    0.1 mg, never below 0 and never above the prepared dose (a pump stops at its volume).
+    """
+    if planned_min <= 0:
+        raise ValidationError("planned_min", planned_min, "a planned infusion length above 0 minutes")
+    share = min(max(minutes_run, 0.0), planned_min) / planned_min
+    return round(min(prepared_mg * share, prepared_mg), 1)
+
+
+def parse_given_mg(raw: str | float, prepared_mg: float) -> float:
+    """Read the amount a nurse says was given: more than 0 and at most the prepared dose, to 0.1 mg.
+
+    More than prepared cannot have come out of the syringe; 0 is not an infusion that ran
+    (a nurse who gave nothing stops the visit differently). Refused naming the field, the
+    value and the allowed range, so the dialog can say exactly what to fix.
+    """
+    text = str(raw).strip().replace(",", ".")
+    allowed = f"more than 0 and at most {prepared_mg:g} mg (the dose prepared)"
+    plain = _GIVEN_TEXT.fullmatch(text) is not None
+    value = round(float(text), 1) if plain else math.nan  # rounded first: 0.04 mg is 0.0 mg, refused
+    if not plain or not 0 < value <= prepared_mg:
+        raise ValidationError(
+            "given_mg",
+            text,
+            allowed,
+            message=f"Amount given {text!r} mg is not plausible; enter {allowed}.",
+        )
+    return value

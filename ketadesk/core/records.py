@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
@@ -70,6 +71,25 @@ class DoseRecord:
     drug: str
     route: str
     lot_number: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoseGivenRecord:
+    """The amount of the prepared dose recorded as given when the pump stopped, with who recorded it.
+
+    ``basis`` is a :class:`ketadesk.core.dose_given.GivenBasis` value: the infusion completed
+    (the prepared dose), or it stopped early and the nurse confirmed the amount calculated
+    from the times or corrected it. ``calculated_mg`` is what the rule gave at the stop.
+    """
+
+    id: int
+    dose_id: int
+    given_mg: float
+    calculated_mg: float
+    minutes_run: float
+    basis: str
     at: datetime
     by: str
 
@@ -150,6 +170,18 @@ class VisitDetail:
     scores: tuple[ScoreRecord, ...] = field(default=())
     adverse_events: tuple[AdverseEvent, ...] = field(default=())
     interventions: tuple[Intervention, ...] = field(default=())
+    earlier_doses: tuple[DoseRecord, ...] = field(default=())
+    """Preparations a later one replaced, oldest first (kept, never overwritten; ``dose`` is the current one)."""
+    dose_given: DoseGivenRecord | None = None
+    """The amount recorded as given when the pump stopped (None before the stop, and on visits stopped earlier)."""
+
+    @property
+    def superseded_doses(self) -> tuple[tuple[DoseRecord, DoseRecord], ...]:
+        """Each replaced preparation with the one that replaced it: its time and author say when and by whom."""
+        if self.dose is None:
+            return ()
+        chain = (*self.earlier_doses, self.dose)
+        return tuple(pairwise(chain))
 
     @property
     def baseline(self) -> VitalsRecord | None:

@@ -124,6 +124,18 @@ def canonical_visit(visit: VisitDetail) -> str:
             for i in visit.interventions
         ],
     }
+    given = visit.dose_given
+    if given is not None:  # sealed only when recorded: a visit signed before amounts were recorded keeps its hash
+        content["dose_given"] = [
+            given.id,
+            given.dose_id,
+            given.given_mg,
+            given.calculated_mg,
+            given.minutes_run,
+            given.basis,
+            _time(given.at),
+            given.by,
+        ]
     return canonical_json(content)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from ketadesk.core.dose_given import GivenBasis, course_total, given_dose
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -59,7 +60,10 @@ class VisitLine:
     position: str
     status: str
     mg_per_kg: float | None
-    dose_mg: float | None
+    given_mg: float | None
+    """The amount actually given (never the planned one); None until the pump has stopped."""
+    given_mark: str
+    """``*`` when the amount is calculated from the times and no nurse confirmed it, ``†`` when stopped early."""
     infused: bool
     peak_bp: VitalsRecord | None
     lowest_spo2: int | None
@@ -73,13 +77,16 @@ def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
     s = visit.summary
     peak = max(visit.vitals, key=lambda r: (r.vitals.sbp, r.vitals.dbp)) if visit.vitals else None
     cadss = [x.total for x in visit.scores if x.scale == Scale.CADSS6]
+    given = given_dose(visit)
+    mark = "" if given is None or not given.early else "*" if given.basis is GivenBasis.FROM_TIMES else "†"
     return VisitLine(
         visit_id=s.id,
         day=s.scheduled_date,
         position=s.position.label if s.position else "–",
         status=s.phase.label,
         mg_per_kg=visit.dose.mg_per_kg if visit.dose else None,
-        dose_mg=visit.dose.dose_mg if visit.dose else None,
+        given_mg=given.mg if given is not None else None,
+        given_mark=mark,
         infused=visit.event_time(Phase.INFUSING) is not None,
         peak_bp=peak,
         lowest_spo2=min(r.vitals.spo2 for r in visit.vitals) if visit.vitals else None,
@@ -116,7 +123,11 @@ def course_report(
     )
     width = frame_width(setup)
     infused = [line for line in lines if line.infused and line.mg_per_kg is not None]
-    total_mg = sum(line.dose_mg or 0 for line in infused)
+    total = course_total(ordered)
+    running = sum(1 for line in infused if line.given_mg is None)
+    total_text = f"{number(total.mg, 1)} mg in {total.infusions} infusions"
+    if running:
+        total_text += f" ({running} still running, not counted)"
     story: list[Flowable] = [
         Paragraph(markup(TITLE), styles.title),
         Paragraph(
@@ -149,7 +160,7 @@ def course_report(
                 styles.body,
             ),
         ),
-        ("Total given", f"{number(total_mg, 1)} mg in {len(infused)} infusions"),
+        ("Total given", total_text),
     ]
     story += [Paragraph("Course", styles.heading), key_values(pairs, width)]
     story.append(Paragraph("Dose over time", styles.heading))
@@ -172,7 +183,7 @@ def course_report(
             "Position",
             "Status",
             "Dose\nmg/kg",
-            "Dose\nmg",
+            "Given\nmg",
             "Peak\nBP",
             "Lowest\nSpO2",
             f"Max\n{Scale.CADSS6.label}",
@@ -193,7 +204,7 @@ def course_report(
                 line.position,
                 line.status,
                 number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
-                number(line.dose_mg, 1) if line.dose_mg is not None else "–",
+                f"{number(line.given_mg, 1)}{line.given_mark}" if line.given_mg is not None else "–",
                 peak_text,
                 f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
                 str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
@@ -215,6 +226,9 @@ def course_report(
     story.append(
         Paragraph(
             markup(
+                "Given mg is the amount actually given, never the planned dose: † stopped early, the amount "
+                "calculated from the time it ran as the nurse confirmed or corrected it; * stopped early with no "
+                "amount recorded, calculated from the times. "
                 "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
                 "Each visit's own report has every reading, the notes and the signature."
             ),

@@ -3,7 +3,9 @@
 ``taken_at`` is UTC (``…Z``, as stored); ``taken_at_local`` is the same moment with the
 workstation's offset, for a spreadsheet read in the clinic. A name that a spreadsheet would
 run as a formula (starting with ``=``, ``+``, ``-`` or ``@``) is written with a leading
-apostrophe.
+apostrophe. Each row also carries its visit's dose as given (never the planned amount) and
+what that amount rests on (``completed``, ``confirmed``, ``corrected`` or ``from_times``),
+empty while the pump runs.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.dose_given import given_dose
 from ketadesk.core.records import VisitDetail
 
 COLUMNS = (
@@ -36,6 +39,8 @@ COLUMNS = (
     "entered_by",
     "entered_at",
     "corrects_id",
+    "dose_given_mg",
+    "dose_given_basis",
 )
 
 
@@ -62,6 +67,8 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
     count = 0
     for visit in visits:
         s = visit.summary
+        given = given_dose(visit)
+        given_columns = ["", ""] if given is None else [f"{given.mg:g}", given.basis.value]
         for record in visit.vitals:
             vs = record.vitals
             writer.writerow(
@@ -85,6 +92,7 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
                     record.entered_by,
                     to_utc_iso(record.entered_at),
                     "" if record.corrects_id is None else record.corrects_id,
+                    *given_columns,
                 ]
             )
             count += 1

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.dose_given import given_dose
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -284,6 +285,9 @@ class _Builder:
             f"{dose.mg_per_kg:g} mg/kg × {dose.weight_kg:g} kg = {dose.dose_mg:g} mg {dose.route}, "
             f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h over {dose.duration_min} min"
         )
+        given = given_dose(v)
+        if given is not None:
+            text += f"; {given.line()}"
         medication: dict[str, Any] = {"resourceType": "Medication", "id": "infused", "code": {"text": dose.drug}}
         if dose.lot_number:
             medication["batch"] = {"lotNumber": dose.lot_number}
@@ -299,10 +303,11 @@ class _Builder:
             "dosage": {
                 "text": text,
                 "route": route_concept,
-                "dose": _quantity(dose.dose_mg, "mg", "mg"),
                 "rateQuantity": _quantity(dose.rate_ml_per_h, "mL/h", "mL/h"),
             },
         }
+        if given is not None:  # the amount given, never the planned one; none is claimed while the pump runs
+            resource["dosage"]["dose"] = _quantity(given.mg, "mg", "mg")
         if stop is not None and stop.phase is Phase.STOPPED_EARLY and stop.reason:
             resource["statusReason"] = [{"text": stop.reason}]
         self.add("medication administration", resource)

@@ -82,8 +82,9 @@ def staff_on_visit(visit: VisitDetail) -> list[str]:
     entries += [(c.at, c.by) for c in visit.checklist] + [(v.entered_at, v.entered_by) for v in visit.vitals]
     entries += [(n.at, n.by) for n in visit.notes] + [(a.at, a.by) for a in visit.acknowledgements]
     entries += [(s.taken_at, s.by) for s in visit.scores]
-    if visit.dose is not None:
-        entries.append((visit.dose.at, visit.dose.by))
+    entries += [(d.at, d.by) for d in (*visit.earlier_doses, *([visit.dose] if visit.dose else []))]
+    if visit.dose_given is not None:
+        entries.append((visit.dose_given.at, visit.dose_given.by))
     for _, login in sorted(entries, key=lambda pair: pair[0]):
         seen.setdefault(login, None)
     return list(seen)

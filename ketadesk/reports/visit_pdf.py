@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from ketadesk.core.dose_given import given_dose
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
@@ -199,8 +200,31 @@ class _Report(VisitReportContext):
             ("Rate", f"{number(dose.rate_ml_per_h, 2)} mL/h over {dose.duration_min} min"),
             ("Prepared", f"{hm(dose.at)} by {self.who(dose.by)}"),
             ("Infusion", f"{hm(v.event_time(Phase.INFUSING))} – {hm(v.infusion_stopped_at)}"),
+            ("Given", Paragraph(self._given(), self.s.body)),
         ]
+        for old, new in v.superseded_doses:
+            struck = (
+                f"<strike>{number(old.mg_per_kg, 3)} mg/kg × {number(old.weight_kg)} kg = {number(old.dose_mg, 2)} mg,"
+                f" lot {markup(old.lot_number or '–')}, prepared {hm(old.at)} by {markup(self.who(old.by))}</strike>"
+            )
+            pairs.append(
+                (
+                    "Superseded",
+                    Paragraph(f"{struck} — superseded {hm(new.at)} by {markup(self.who(new.by))}", self.s.body),
+                )
+            )
         return [*flow, key_values(pairs, self.width)]
+
+    def _given(self) -> str:
+        """The amount given (never the planned one), with how the infusion ended and on what basis."""
+        v = self.visit
+        given = given_dose(v)
+        if given is None:
+            running = v.event_time(Phase.INFUSING) is not None
+            return markup("Infusion running: not yet stopped" if running else "Not given: the infusion did not start")
+        when = f" at {hm(given.at)}" if given.at is not None else ""
+        prepared = f" of {number(given.dose.dose_mg, 1)} mg prepared"
+        return f"<b>{number(given.mg, 1)} mg</b>{prepared} — {markup(given.how(self.who))}{when}"
 
     def signature_block(self) -> list[Flowable]:
         flow = self.heading("Signature")

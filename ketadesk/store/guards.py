@@ -23,7 +23,7 @@ _APPEND_ONLY_0001 = (
     "audit",
 )
 # Every append-only table, including those added by later migrations.
-APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures")
+APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures", "doses_given")
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 

@@ -62,3 +62,50 @@ def acknowledgement_entered_by(db: Database) -> None:
     """
     db.execute("ALTER TABLE acknowledgements ADD COLUMN entered_by INTEGER REFERENCES users(id)")
     db.execute("PRAGMA user_version = 6")
+
+
+def _number(name: str) -> int:
+    """A migration's place in the set (1-based): what ``user_version`` says once it has run.
+
+    Read from the set rather than written out, so a migration keeps its name (and its number
+    in it) while the waves of other branches are merged in before it.
+    """
+    return 1 + [m.name for m in migrations._migrations].index(name)
+
+
+@migrations(name="0009_dose_given")
+def dose_given(db: Database) -> None:
+    """The amount of the prepared dose actually given, recorded when the pump stops.
+
+    A completed infusion records the prepared dose; an early stop records the amount
+    calculated from the time it ran, as the nurse confirmed or corrected it, next to the
+    calculated one. Clinical record: append-only and locked with the visit (a later row
+    would be a correction, the latest counts). Visits stopped before this have no row; core
+    derives theirs and says so.
+    """
+    db.execute(
+        """CREATE TABLE doses_given (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            dose_id INTEGER NOT NULL REFERENCES doses(id),
+            given_mg REAL NOT NULL CHECK (given_mg >= 0),
+            calculated_mg REAL NOT NULL CHECK (calculated_mg >= 0),
+            minutes_run REAL NOT NULL CHECK (minutes_run >= 0),
+            basis TEXT NOT NULL CHECK (basis IN ('completed', 'confirmed', 'corrected')),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT"""
+    )
+    db.execute("CREATE INDEX doses_given_visit ON doses_given(visit_id, id)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER doses_given_no_{action.lower()} BEFORE {action} ON doses_given
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: doses_given rows are never changed or deleted;
+            record a correction instead'); END"""
+        )
+    db.execute(
+        """CREATE TRIGGER doses_given_signed_lock BEFORE INSERT ON doses_given WHEN
+        (SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'
+        BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
+    )
+    db.execute(f"PRAGMA user_version = {_number('0009_dose_given')}")

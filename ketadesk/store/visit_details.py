@@ -17,6 +17,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.records import (
     Acknowledgement,
     ChecklistEntry,
+    DoseGivenRecord,
     DoseRecord,
     NoteRecord,
     PhaseEvent,
@@ -61,6 +62,11 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
     doses = _grouped(
         store,
         f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN} ORDER BY d.id",
+        ids,
+    )
+    given_doses = _grouped(
+        store,
+        f"SELECT g.*, u.login FROM doses_given g JOIN users u ON u.id = g.by WHERE g.visit_id {_IN} ORDER BY g.id",
         ids,
     )
     vitals = _grouped(
@@ -110,25 +116,8 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
     result: list[tuple[VisitDetail, VisitTimes]] = []
     for base in rows:
         vid = base.summary.id
-        dose_rows = doses.get(vid)
-        dose = None
-        if dose_rows:
-            d = dose_rows[-1]
-            dose = DoseRecord(
-                d["id"],
-                d["mg_per_kg"],
-                d["weight_kg"],
-                d["dose_mg"],
-                d["concentration_mg_per_ml"],
-                d["volume_ml"],
-                d["duration_min"],
-                d["rate_ml_per_h"],
-                d["drug"],
-                d["route"],
-                d["lot_number"],
-                from_utc_iso(d["at"]),
-                d["login"],
-            )
+        preparations = tuple(_dose(d) for d in doses.get(vid, ()))
+        given_rows = given_doses.get(vid)
         weight_rows = weights.get(vid)
         detail_ = VisitDetail(
             summary=base.summary,
@@ -137,7 +126,7 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
                 for r in events.get(vid, ())
             ),
             weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,
-            dose=dose,
+            dose=preparations[-1] if preparations else None,
             vitals=tuple(vitals_record(r) for r in vitals.get(vid, ())),
             checklist=tuple(
                 ChecklistEntry(
@@ -197,6 +186,41 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
                 )
                 for r in given.get(vid, ())
             ),
+            earlier_doses=preparations[:-1],
+            dose_given=_given(given_rows[-1]) if given_rows else None,
         )
         result.append((detail_, base.times))
     return result
+
+
+def _dose(d: sqlite3.Row) -> DoseRecord:
+    """One preparation of the dose, as stored."""
+    return DoseRecord(
+        d["id"],
+        d["mg_per_kg"],
+        d["weight_kg"],
+        d["dose_mg"],
+        d["concentration_mg_per_ml"],
+        d["volume_ml"],
+        d["duration_min"],
+        d["rate_ml_per_h"],
+        d["drug"],
+        d["route"],
+        d["lot_number"],
+        from_utc_iso(d["at"]),
+        d["login"],
+    )
+
+
+def _given(r: sqlite3.Row) -> DoseGivenRecord:
+    """The amount recorded as given at the stop (the latest row counts)."""
+    return DoseGivenRecord(
+        r["id"],
+        r["dose_id"],
+        r["given_mg"],
+        r["calculated_mg"],
+        r["minutes_run"],
+        r["basis"],
+        from_utc_iso(r["at"]),
+        r["login"],
+    )

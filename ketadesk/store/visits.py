@@ -28,6 +28,7 @@ from ketadesk.store.visit_charting import (
     save_draft,
 )
 from ketadesk.store.visit_details import detail, details
+from ketadesk.store.visit_dose import add_dose_given
 from ketadesk.store.visit_reads import (
     ALERT_SUBJECT,
     VisitRow,
@@ -54,6 +55,7 @@ __all__ = [
     "add_adverse_event",
     "add_checklist",
     "add_dose",
+    "add_dose_given",
     "add_event",
     "add_intervention",
     "add_note",
@@ -198,7 +200,7 @@ def add_weight(store: Store, visit_id: int, weight_kg: float, *, at: str, actor_
 
 
 def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: int) -> int:
-    """Record the dose as prepared; a later row replaces it until the infusion starts."""
+    """Record the dose as prepared; a later row supersedes it until the infusion starts (both are kept)."""
     values = payloads.dose_values(plan)
     with store.transaction():
         cursor = store.execute(

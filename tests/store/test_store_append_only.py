@@ -38,6 +38,7 @@ TARGET_COLUMN = {
     "interventions": ("dose", "'40 mg'"),
     "addenda": ("text", "'forged'"),
     "signatures": ("content_hash", "'" + "0" * 64 + "'"),
+    "doses_given": ("given_mg", "35.0"),
 }
 
 
@@ -60,7 +61,18 @@ def full_visit(
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(4), actor_id=nurse.id)
     visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
     visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
-    visits.add_dose(store, visit_id, dose_plan(0.5, 67.9), at=at(7), actor_id=nurse.id)
+    dose_id = visits.add_dose(store, visit_id, dose_plan(0.5, 67.9), at=at(7), actor_id=nurse.id)
+    visits.add_dose_given(
+        store,
+        visit_id,
+        dose_id,
+        given_mg=22.1,
+        calculated_mg=22.1,
+        minutes_run=26.0,
+        basis="confirmed",
+        at=at(7),
+        actor_id=nurse.id,
+    )
     visits.add_vitals(
         store, visit_id, reading(8), source=Source.MANUAL, alerts=[], is_baseline=True, at=at(8), actor_id=nurse.id
     )
@@ -204,6 +216,11 @@ def test_signed_visit_refuses_raw_sql_on_every_visit_table(store: Store, full_vi
             (full_visit, nurse.id),
         ),
         ("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, 70, 'x', ?)", (full_visit, nurse.id)),
+        (
+            "INSERT INTO doses_given (visit_id, dose_id, given_mg, calculated_mg, minutes_run, basis, at, by)"
+            " SELECT visit_id, id, 1, 1, 1, 'corrected', 'x', ? FROM doses WHERE visit_id = ?",
+            (nurse.id, full_visit),
+        ),
         ("UPDATE visits SET chair = 3 WHERE id = ?", (full_visit,)),
     ]
     for sql, params in attempts:

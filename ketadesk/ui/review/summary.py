@@ -1,4 +1,5 @@
-"""The top of the review: the dose as prepared (with the previous infusion's for the trend) and the visit's timeline."""
+"""The top of the review: the dose as prepared and as given, every earlier preparation struck through (with the
+previous infusion's dose for the trend), and the visit's timeline."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DOSE_WEIGHT_TOLERANCE_KG
 from ketadesk.core.records import VisitDetail, previous_infusion
-from ketadesk.ui.kit.colours import MUTED_STYLE
+from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE
 from ketadesk.ui.kit.lines import ERROR_STYLE
 from ketadesk.ui.kit.names import NameBook
 from ketadesk.ui.review.page import Box, Entry, EntryList, when
+from ketadesk.ui.visit.dose_record import STRUCK_STYLE, given_stands_out, given_text, superseded_lines
 
 
 class DoseBox(Box):
@@ -40,6 +42,10 @@ class DoseBox(Box):
                 f"Prepared {when(dose.at, day)} by {self.names.name(dose.by)}",
             ),
         ]
+        given = given_text(detail, self.names)
+        if given is not None:
+            entries.append(Entry(given, style=CAUTION_STYLE if given_stands_out(detail) else ""))
+        entries += [Entry(line.struck, line.note, STRUCK_STYLE) for line in superseded_lines(detail, self.names)]
         entries.append(self._previous_dose(detail))
         if detail.weight_kg is not None and abs(detail.weight_kg - dose.weight_kg) > DOSE_WEIGHT_TOLERANCE_KG:
             entries.append(

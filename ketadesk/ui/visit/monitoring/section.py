@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QSplitter, QTableWidget, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, VisitView
+from ketadesk.core.dose_given import given_dose
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import Blocker
 from ketadesk.core.records import VisitDetail, VitalsRecord
@@ -27,6 +28,7 @@ from ketadesk.core.timers import format_duration, planned_end_passed_text, stopp
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
+from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.visit.monitoring.alert_row import AlertRow
 from ketadesk.ui.visit.monitoring.stop_early import StopEarlyDialog
@@ -170,6 +172,8 @@ class MonitoringSection(SectionBase):
         if key != self._chart_key:
             self._chart_key = key
             self._draw_chart(detail)
+        if self.stop_dialog is not None and self.stop_dialog.isVisible():
+            self.stop_dialog.refresh_estimate(detail)  # the amount it offers follows the clock until the nurse types
 
     def _refresh_buttons(self, view: VisitView) -> None:
         """Each button is live when the clinic would accept its use case now; a refusal says why on hover."""
@@ -241,6 +245,9 @@ class MonitoringSection(SectionBase):
             if started is not None:
                 how = "stopped early" if early else "ended"
                 parts.append(f"{phase.label} — infusion {local_time(started)}–{local_time(stopped)} ({how})")
+                given = given_dose(detail)
+                if given is not None:
+                    parts.append(f"{given.mg:g} mg given of {given.dose.dose_mg:g} mg")
             else:
                 parts.append(phase.label)
             if timers.observation_remaining is not None and phase is not Phase.READY_FOR_DISCHARGE:
@@ -334,9 +341,12 @@ class MonitoringSection(SectionBase):
         return dialog
 
     def _stopped_early(self, dialog: StopEarlyDialog) -> None:
+        given = given_dose(self.clinic.visits.get(self.visit_id).detail)
+        who = names_for(self.clinic).name
+        amount = f" {given.mg:g} mg given — {given.basis_text(who)}." if given is not None else ""
         self.infusion_message.ok(
             f"Infusion stopped early at {local_time(self.clinic.clock.now())}: "
-            f"{dialog.reason.text().strip()}. Observation has begun."
+            f"{dialog.reason.text().strip()}.{amount} Observation has begun."
         )
 
     def acknowledge(self, vitals_id: int) -> None:

@@ -6,6 +6,8 @@ checks it against the pump, and asks for a physician when the dose is outside th
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout
 
@@ -15,11 +17,12 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DOSE_OVERRIDE
 from ketadesk.core.records import DoseRecord, VisitDetail
 from ketadesk.ui.kit import widgets
-from ketadesk.ui.kit.colours import MUTED_STYLE, REVIEW_STYLE, WARNING_STYLE
+from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE, REVIEW_STYLE, WARNING_STYLE
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.writes import USER_ERRORS, error_text
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
+from ketadesk.ui.visit.dose_record import given_stands_out, given_text, superseded_lines
 from ketadesk.ui.visit.pre_assessment.part import PreAssessmentPart
 
 # Stands in for the lot number while the nurse has not typed it, so the calculator can still show mg and mL.
@@ -125,6 +128,12 @@ class DoseCalculator(PreAssessmentPart):
         column.addWidget(self.result)
         self.prepared = _label("dose_prepared")
         column.addWidget(self.prepared)
+        self.superseded = QVBoxLayout()  # every earlier preparation, struck through, with when and who replaced it
+        self.superseded.setSpacing(2)
+        self.superseded_labels: list[QLabel] = []
+        column.addLayout(self.superseded)
+        self.given = _label("dose_given")
+        column.addWidget(self.given)
         ack_row = QHBoxLayout()
         self.dose_ack = _label("dose_acknowledgement")
         ack_row.addWidget(self.dose_ack, 1)
@@ -170,8 +179,29 @@ class DoseCalculator(PreAssessmentPart):
                 f"{dose.volume_ml:g} mL at {dose.rate_ml_per_h:g} mL/h, lot {dose.lot_number}."
             )
             set_style(self.prepared, "")
+        self._draw_superseded(detail)
+        given = given_text(detail, self.names)
+        self.given.setVisible(given is not None)
+        self.given.setText(given or "")
+        set_style(self.given, CAUTION_STYLE if given_stands_out(detail) else "font-weight: bold;")
         self._draw_dose_acknowledgement(detail, dose, editable)
         self.update_dose_result()
+
+    def _draw_superseded(self, detail: VisitDetail) -> None:
+        """One line per replaced preparation: the preparation struck through, then when and by whom."""
+        for old in self.superseded_labels:
+            self.superseded.removeWidget(old)
+            old.setParent(None)
+            old.deleteLater()
+        self.superseded_labels = []
+        for number, line in enumerate(superseded_lines(detail, self.names), start=1):
+            shown = _label(f"dose_superseded_{number}")
+            shown.setTextFormat(Qt.TextFormat.RichText)
+            shown.setText(f"<s>{escape(line.struck)}</s> — {escape(line.note)}")
+            shown.setAccessibleName(f"Superseded preparation {number}: {line.struck}, {line.note}")
+            set_style(shown, MUTED_STYLE)
+            self.superseded.addWidget(shown)
+            self.superseded_labels.append(shown)
 
     def _draw_dose_acknowledgement(self, detail: VisitDetail, dose: DoseRecord | None, editable: bool) -> None:
         reasons: tuple[str, ...] = ()
