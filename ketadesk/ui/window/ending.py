@@ -59,8 +59,8 @@ def close_question(visits: Sequence[VisitSummary], *, locked: bool) -> str:
     )
 
 
-def ask_before_closing(parent: QWidget, visits: Sequence[VisitSummary], locked: bool) -> bool:
-    """The real program's confirmation: a modal question, "Keep open" the default."""
+def close_question_box(parent: QWidget, visits: Sequence[VisitSummary], locked: bool) -> QMessageBox:
+    """The confirmation, not yet shown: "Close KetaDesk" or "Keep open" (the default, and Escape)."""
     box = QMessageBox(parent)
     box.setObjectName("close_while_infusing")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -72,8 +72,15 @@ def ask_before_closing(parent: QWidget, visits: Sequence[VisitSummary], locked: 
     keep.setObjectName("keep_open")
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
+    return box
+
+
+def ask_before_closing(parent: QWidget, visits: Sequence[VisitSummary], locked: bool) -> bool:
+    """The real program's confirmation: a modal question; only "Close KetaDesk" closes."""
+    box = close_question_box(parent, visits, locked)
     box.exec()
-    return box.clickedButton() is close
+    clicked = box.clickedButton()
+    return clicked is not None and clicked.objectName() == "close_anyway"
 
 
 class Ending(Protocol):
