@@ -80,3 +80,18 @@ def date_clock_text(moment: datetime, *, seconds: bool = False, zone: tzinfo | N
 def local_date(moment: datetime, zone: tzinfo | None = None) -> date:
     """The local calendar day a stored moment falls on."""
     return _in_zone(moment, zone).date()
+
+
+def local_moments(day: date, clock_time: time) -> list[datetime]:
+    """Every moment the workstation's clock reads ``clock_time`` on ``day``, earliest first.
+
+    Usually one; two in the hour the clocks go back (02:30 CEST, then 02:30 CET); none in
+    the hour they skip going forward.
+    """
+    naive = datetime.combine(day, clock_time)
+    found: list[datetime] = []
+    for fold in (0, 1):
+        moment = naive.replace(fold=fold).astimezone().astimezone(UTC)
+        if moment.astimezone().replace(tzinfo=None) == naive and moment not in found:
+            found.append(moment)
+    return sorted(found)

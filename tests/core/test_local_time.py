@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketadesk.core.local_time import clock_text, date_clock_text, offset_changes_on, zone_label
+from ketadesk.core.charting import time_of_day_to_moment
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.local_time import clock_text, date_clock_text, local_moments, offset_changes_on, zone_label
 
 BERLIN = ZoneInfo("Europe/Berlin")
 BACK = date(2026, 10, 25)  # 03:00 CEST → 02:00 CET at 01:00 UTC
@@ -63,3 +65,25 @@ def test_utc_never_needs_a_zone(moment: datetime) -> None:
     """In UTC there is no change of offset: every time is plain."""
     text = clock_text(moment.replace(tzinfo=UTC), zone=UTC)
     assert len(text) == 5 and text[2] == ":"
+
+
+def test_a_time_typed_in_the_hour_that_happens_twice_is_the_latest_past_one(berlin: None) -> None:
+    """At 02:40 CET, an event typed as 02:30 happened at 02:30 CET (ten minutes ago), not an hour and ten before."""
+    now = datetime(2026, 10, 25, 1, 40, tzinfo=UTC)  # 02:40 CET
+    assert time_of_day_to_moment(BACK, time(2, 30), now) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    at_cest = datetime(2026, 10, 25, 0, 40, tzinfo=UTC)  # 02:40 CEST: the second 02:30 is still to come
+    assert time_of_day_to_moment(BACK, time(2, 30), at_cest) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert local_moments(BACK, time(2, 30)) == [
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+    ]
+
+
+def test_a_time_in_the_hour_the_clocks_skip_is_refused(berlin: None) -> None:
+    """02:30 on 29 Mar 2026 never happened in Berlin: refused naming the field, not moved an hour."""
+    now = datetime(2026, 3, 29, 1, 40, tzinfo=UTC)  # 03:40 CEST
+    assert local_moments(FORWARD, time(2, 30)) == []
+    with pytest.raises(ValidationError) as refused:
+        time_of_day_to_moment(FORWARD, time(2, 30), now, "onset_at")
+    assert refused.value.field == "onset_at" and "clocks went forward" in str(refused.value)
+    assert time_of_day_to_moment(FORWARD, time(3, 30), now) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)

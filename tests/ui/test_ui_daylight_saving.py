@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +13,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.visit.monitoring.section import MonitoringSection
+from ketadesk.ui.visit.sedation.section import SedationSection
 from tests.helpers import make_patient, ready_to_infuse
 
 pytestmark = pytest.mark.usefixtures("berlin")
@@ -88,3 +90,33 @@ def test_an_ordinary_day_shows_plain_times(qtbot: QtBot, nurse: Clinic, clock: F
     qtbot.addWidget(section)
     table = section.findChild(QTableWidget, "readings_table")
     assert [table.item(row, 0).text() for row in range(table.rowCount())] == ["09:10", "09:00 baseline"]
+
+
+def test_an_onset_typed_in_the_repeated_hour_is_the_one_just_past(
+    qtbot: QtBot, nurse: Clinic, clock: FakeClock
+) -> None:
+    """At 02:40 CET a nurse types 02:30: the event is charted ten minutes ago, shown as 02:30 CET."""
+    visit = _infusing_from(nurse, clock, datetime(2026, 10, 25, 0, 50, tzinfo=UTC))  # 02:50 CEST
+    clock.set(datetime(2026, 10, 25, 1, 40, tzinfo=UTC))  # 02:40 CET
+    section = SedationSection(nurse, visit)
+    qtbot.addWidget(section)
+    section.adverse_onset.setTime(QTime(2, 30))
+    section.adverse_kind.setCurrentIndex(section.adverse_kind.findData("nausea"))
+    section.record_adverse_button.click()
+    [event] = nurse.visits.get(visit).detail.adverse_events
+    assert event.onset_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert "onset 02:30 CET" in section.adverse_message.text()
+
+
+def test_an_onset_in_the_skipped_hour_is_refused_in_place(qtbot: QtBot, nurse: Clinic, clock: FakeClock) -> None:
+    """29 Mar 2026, 03:40 CEST: 02:30 never happened, so it is refused naming the onset, and nothing is charted."""
+    visit = _infusing_from(nurse, clock, datetime(2026, 3, 29, 1, 20, tzinfo=UTC))  # 03:20 CEST
+    clock.advance(minutes=20)
+    section = SedationSection(nurse, visit)
+    qtbot.addWidget(section)
+    section.adverse_onset.setTime(QTime(2, 30))
+    section.adverse_kind.setCurrentIndex(section.adverse_kind.findData("nausea"))
+    section.record_adverse_button.click()
+    assert "Onset time: 02:30 did not happen on 2026-03-29" in section.adverse_message.text()
+    assert section.adverse_kind.currentData() == "nausea", "what was chosen is kept"
+    assert nurse.visits.get(visit).detail.adverse_events == ()
