@@ -66,10 +66,13 @@ def _quick_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def audit_actions(db_path: Path) -> list[str]:
-    """The session entries of the audit trail, oldest first."""
+    """The session entries of the audit trail, oldest first, with what ended a session the program ended."""
     with sqlite3.connect(db_path) as raw:
-        rows = raw.execute("SELECT action FROM audit WHERE action IN ('sign_in', 'sign_out') ORDER BY id").fetchall()
-    return [r[0] for r in rows]
+        rows = raw.execute(
+            "SELECT action, json_extract(after, '$.ended_by') FROM audit"
+            " WHERE action IN ('sign_in', 'sign_out') ORDER BY id"
+        ).fetchall()
+    return [f"{action}: {how}" if how else action for action, how in rows]
 
 
 def test_sigterm_ends_the_session_in_the_audit_trail(
@@ -106,7 +109,7 @@ def test_sigterm_ends_the_session_in_the_audit_trail(
             program.wait()
     assert program.returncode == 0, err
     assert "Traceback" not in err
-    assert audit_actions(db_path) == ["sign_in", "sign_out"]
+    assert audit_actions(db_path) == ["sign_in", "sign_out: signal SIGTERM"]
 
 
 def test_quitting_the_application_ends_the_session_once(
@@ -128,4 +131,4 @@ def test_quitting_the_application_ends_the_session_once(
     finally:
         handlers.remove()
         window.clinic.close()
-    assert audit_actions(db_path) == ["sign_in", "sign_out"]
+    assert audit_actions(db_path) == ["sign_in", "sign_out: desktop log-out"]

@@ -360,14 +360,14 @@ class MainWindow(MenuActions):
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
 
-    def end_session(self, why: str = "closed") -> None:
-        """End a guarded session once, however the program ends (``why``: window, signal, log-out); audited."""
+    def end_session(self, why: str = "window closed") -> None:
+        """End a guarded session once, however the program ends (``why``: window, signal, log-out), audited with why."""
         self.stop()
         self.flush_workspaces()
         if self.guarded and self.page is not Page.DOOR:
             self._close_dialogs()
             with suppress(*USER_ERRORS):  # ending goes ahead; the session simply has no recorded end
-                self.clinic.accounts.sign_out()
+                self.clinic.accounts.sign_out(why)
             self._discard_work()
             self.clinic = self.door
             self.page = Page.DOOR
@@ -380,7 +380,10 @@ class MainWindow(MenuActions):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Ask first while a patient has the drug in; then remember the layout and end a guarded session."""
         if self.confirm_close is not None and self.page is not Page.DOOR:
-            chair = under_way(self.clinic.visits.board())
+            try:
+                chair = under_way(self.clinic.visits.board())
+            except USER_ERRORS:  # a database that cannot be read must not keep the window from closing
+                chair = []
             if chair and not self.confirm_close(self, chair, self.page is Page.LOCKED):
                 event.ignore()
                 return
