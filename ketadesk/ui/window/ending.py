@@ -20,8 +20,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QSessionManager
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ketadesk.clinic import Clinic
 from ketadesk.core.phases import AFTER_START
 from ketadesk.core.records import VisitSummary
+from ketadesk.ui.kit.writes import USER_ERRORS
 
 ConfirmClose = Callable[[QWidget, Sequence[VisitSummary], bool], bool]
 """Asks whether to close with these visits under way (``True`` closes); the flag says the screen is locked."""
@@ -35,6 +37,14 @@ ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "
 def under_way(visits: Sequence[VisitSummary]) -> list[VisitSummary]:
     """The visits whose patient has had the drug and is still in the chair (infusing or recovering), by chair."""
     return sorted((v for v in visits if v.phase in AFTER_START), key=lambda v: (v.chair or 0, v.id))
+
+
+def under_way_now(clinic: Clinic) -> list[VisitSummary]:
+    """The visits under way as the database holds them now (none when it cannot be read: closing goes ahead)."""
+    try:
+        return under_way(clinic.visits.board())
+    except USER_ERRORS:
+        return []
 
 
 def who(visits: Sequence[VisitSummary], *, locked: bool) -> list[str]:

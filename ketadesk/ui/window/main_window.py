@@ -34,7 +34,7 @@ from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
 from ketadesk.ui.window.chime import Chime
-from ketadesk.ui.window.ending import ConfirmClose, under_way
+from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
 from ketadesk.ui.window.session_watch import SessionWatch
@@ -360,17 +360,20 @@ class MainWindow(MenuActions):
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
 
-    def end_session(self, why: str = "window closed") -> None:
-        """End a guarded session once, however the program ends (``why``: window, signal, log-out), audited with why."""
-        self.stop()
+    def end_session(self, why: str = "window closed", *, closing: bool = False) -> None:
+        """End a guarded session once, however the program ends (``why``: window, signal, log-out), audited with why.
+
+        Not closing (a log-out the desktop may yet cancel), the window is left at its sign-in screen.
+        """
         self.flush_workspaces()
         if self.guarded and self.page is not Page.DOOR:
             self._close_dialogs()
             with suppress(*USER_ERRORS):  # ending goes ahead; the session simply has no recorded end
                 self.clinic.accounts.sign_out(why)
             self._discard_work()
-            self.clinic = self.door
-            self.page = Page.DOOR
+            if not closing:
+                self._show_door()
+            self.clinic, self.page = self.door, Page.DOOR
 
     def close_without_asking(self) -> None:
         """Close even with patients in the chair: the program is being ended (a signal, a log-out)."""
@@ -380,14 +383,12 @@ class MainWindow(MenuActions):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         """Ask first while a patient has the drug in; then remember the layout and end a guarded session."""
         if self.confirm_close is not None and self.page is not Page.DOOR:
-            try:
-                chair = under_way(self.clinic.visits.board())
-            except USER_ERRORS:  # a database that cannot be read must not keep the window from closing
-                chair = []
+            chair = under_way_now(self.clinic)
             if chair and not self.confirm_close(self, chair, self.page is Page.LOCKED):
                 event.ignore()
                 return
-        self.end_session()
+        self.stop()
+        self.end_session(closing=True)
         if isinstance(self.door_page, FirstStartScreen):
             self.door_page.cancel_demo()
         app = QApplication.instance()
