@@ -45,6 +45,7 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python tools/screenshots.py
+	$(BIN)/python tools/edge_screenshots.py
 
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)

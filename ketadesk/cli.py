@@ -6,13 +6,13 @@ A user's mistake prints one clear line on stderr and a non-zero exit, never a tr
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ketadesk import cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -52,9 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--patients", type=int, default=24, metavar="N", help="number of patients (default 24)")
     demo.add_argument("--seed", type=int, default=7, help="random seed, for a repeatable demo")
 
-    visits = commands.add_parser("visits", help="list the visits of a day")
-    visits.add_argument("--date", metavar="YYYY-MM-DD", help="the day (default: today)")
-    visits.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    cli_visits.add_parser(commands)
 
     gui = commands.add_parser("gui", help="start the bedside workstation (the default with no command)")
     gui.add_argument("--user", metavar="LOGIN", help="fill in this login at sign-in (the password is still asked)")
@@ -153,52 +151,18 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
 
 def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
     try:
-        day = date.fromisoformat(args.date) if args.date else None
-    except ValueError:
-        return _fail(f"--date {args.date!r} is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
+        typed = cli_visits.typed_range(args)
+    except ValidationError as error:
+        return _fail(str(error), EXIT_USAGE)
     if not path.exists():
         return _fail(f"{path} does not exist; check --db or {config.DB_ENV} (a new clinic starts with 'ketadesk gui')")
     clinic = _open(path, daily_backup=True)
     try:
-        summaries = clinic.visits.board(day) if day is None else clinic.visits.between(day, day)
-        rows = [
-            {
-                "id": s.id,
-                "patient": s.patient_name,
-                "mrn": s.mrn,
-                "date": s.scheduled_date.isoformat(),
-                "chair": s.chair,
-                "phase": s.phase.value,
-                "course_position": s.position.label if s.position else None,
-                "substance_use": s.substance_use,
-            }
-            for s in summaries
-        ]
+        days = cli_visits.day_range(typed, clinic.today())
+        rows = cli_visits.rows(cli_visits.listed(clinic, days), days)
     finally:
         clinic.close()
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print(f"No visits on {(day or date.today()).isoformat()}.")
-        return 0
-    headers = ("ID", "Patient", "MRN", "Date", "Chair", "Phase", "Course")
-    table = [
-        (
-            str(r["id"]),
-            str(r["patient"]) + (" [SUD]" if r["substance_use"] else ""),
-            str(r["mrn"]),
-            str(r["date"]),
-            str(r["chair"] or "–"),
-            str(r["phase"]).replace("_", " "),
-            str(r["course_position"] or "–"),
-        )
-        for r in rows
-    ]
-    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    for row in table:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+    cli_visits.print_rows(rows, days, as_json=args.json)
     return 0
 
 

@@ -104,3 +104,19 @@ def visit_id(nurse: Clinic, patient_id: int) -> int:
     created = nurse.scheduling.schedule_visit(patient_id, nurse.today(), 1, course_id=course.id).created_id
     assert created is not None
     return created
+
+
+@pytest.fixture
+def berlin() -> Iterator[None]:
+    """The workstation's local time is Europe/Berlin (CET/CEST) for the test, then back as it was."""
+    import time
+
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

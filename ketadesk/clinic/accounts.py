@@ -125,8 +125,8 @@ class Accounts(Area):
         """The signed-in user re-enters the password (to sign, to unlock)."""
         self.check_password(self.session.user, password, purpose)
 
-    def sign_out(self) -> None:
-        """Record that the user left the workstation."""
+    def sign_out(self, how: str = "") -> None:
+        """Record that the user left the workstation; ``how`` says what ended the session when the program ended it."""
         s = self.session
         store_audit.write(
             s.store,
@@ -135,6 +135,7 @@ class Accounts(Area):
             action=AuditAction.SIGN_OUT,
             entity=AuditEntity.USER,
             entity_id=s.user.id,
+            after={"ended_by": how} if how else None,
         )
 
     def record_lock(self, reason: str = "idle") -> None:

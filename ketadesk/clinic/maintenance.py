@@ -14,6 +14,7 @@ from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
+from ketadesk.store import visits as store_visits
 from ketadesk.store.schema import SCHEMA_VERSION
 
 
@@ -33,7 +34,7 @@ class Maintenance(Area):
         )
 
     def check(self) -> list[str]:
-        """Integrity, foreign keys, schema version, the audit chain, signatures, the worklist; empty when all hold."""
+        """Integrity, keys, schema, audit chain, signatures, worklist, who is in a chair; empty if all hold."""
         store = self.session.store
         problems = store_backup.check(store)
         version = store.schema_version()
@@ -46,6 +47,10 @@ class Maintenance(Area):
         problems.extend(
             f"signature worklist: visit {v} is out of step with its phase steps"
             for v in store_signatures.worklist_out_of_step(store)
+        )
+        problems.extend(
+            f"in the chair: visit {v} is out of step with its phase steps"
+            for v in store_visits.in_the_chair_out_of_step(store)
         )
         return problems
 

@@ -21,15 +21,23 @@ class Visits(Area):
     """The visits of the clinic as the screens read them (timers derived from the stored times and the clock)."""
 
     def board(self, day: date | None = None) -> list[VisitSummary]:
-        """Every visit of the day with its timers, latest reading and unacknowledged alerts."""
+        """Every visit of the day and every visit still in progress, with timers, latest reading and alerts.
+
+        In progress whatever day it was booked for: a patient infusing at midnight stays on
+        their chair until discharged.
+        """
         s = self.session
-        rows = store_visits.on_date(s.store, day or s.today())
+        rows = store_visits.on_board(s.store, day or s.today())
         now = s.now()
         return [replace(r.summary, timers=compute_timers(r.times, s.protocol, now), times=r.times) for r in rows]
 
     def between(self, first: date, last: date) -> list[VisitSummary]:
         """Visits booked in a date range (no readings), for lists and exports."""
         return [r.summary for r in store_visits.between(self.session.store, first, last)]
+
+    def booked_or_in_progress(self, first: date, last: date) -> list[VisitSummary]:
+        """Visits booked in a date range and every visit still in progress whatever its day (no readings)."""
+        return [r.summary for r in store_visits.in_range_or_in_the_chair(self.session.store, first, last)]
 
     def get(self, visit_id: int) -> VisitView:
         """Everything about one visit, with its timers now."""

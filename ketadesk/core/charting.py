@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.local_time import local_moments
 
 LATE_ENTRY_LIMIT = timedelta(hours=12)
 """How far back a nurse may date an entry made late: one shift."""
@@ -70,16 +71,29 @@ def check_charted_time(field: str, moment: datetime | None, now: datetime) -> da
     return when
 
 
-def time_of_day_to_moment(day: date, clock_time: time, now: datetime) -> datetime:
+def time_of_day_to_moment(day: date, clock_time: time, now: datetime, field: str = "time") -> datetime:
     """A time of day picked on screen as the moment it means: today's, or yesterday's if today's is ahead.
 
     A time later than now that fits the late-entry limit is taken as yesterday's (an event
-    just before midnight, charted just after). The result is then checked by
+    just before midnight, charted just after). In the hour the clocks go back, when the
+    time happened twice, it is the latest of the two that is not ahead of now; a time in
+    the hour the clocks skip never happened and is refused. The result is then checked by
     :func:`check_charted_time` like any charted time.
     """
-    moment = datetime.combine(day, clock_time).astimezone()
-    if moment > now + FUTURE_GRACE:
-        earlier = datetime.combine(day - timedelta(days=1), clock_time).astimezone()
-        if earlier >= now - LATE_ENTRY_LIMIT:
-            return earlier
-    return moment
+    today = local_moments(day, clock_time)
+    if not today:
+        shown = clock_time.strftime("%H:%M")
+        raise ValidationError(
+            field,
+            shown,
+            "a time the clock showed that day",
+            message=f"{shown} did not happen on {day.isoformat()}: the clocks went forward an hour; "
+            "give the time as the clock showed it.",
+        )
+    past = [moment for moment in today if moment <= now + FUTURE_GRACE]
+    if past:
+        return past[-1]
+    earlier = local_moments(day - timedelta(days=1), clock_time)
+    if earlier and earlier[-1] >= now - LATE_ENTRY_LIMIT:
+        return earlier[-1]
+    return today[0]

@@ -16,6 +16,7 @@ from typing import Literal
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, Shape, String
 from reportlab.lib import colors
 
+from ketadesk.core import local_time
 from ketadesk.core.protocol import AlertThresholds
 from ketadesk.core.records import VitalsRecord
 from ketadesk.reports import fonts
@@ -207,8 +208,9 @@ def vitals_chart(
         xx = x.at(tick)
         drawing.add(Line(xx, y_low.start, xx, y_low.start - 3, strokeColor=MUTED, strokeWidth=0.5))
         drawing.add(Line(xx, y_top.start, xx, y_top.end, strokeColor=GRID, strokeWidth=0.3))
-        label = (local_origin + timedelta(minutes=tick)).strftime("%H:%M")
-        drawing.add(_text(xx, y_low.start - 11, label, anchor="middle"))
+        # From the UTC moment, never local_origin + minutes: a fixed offset would be an hour out after a change.
+        at = origin + timedelta(minutes=tick)
+        drawing.add(_text(xx, y_low.start - 11, local_time.clock_text(at), anchor="middle"))
         tick += step
 
     # Infusion start and stop across both panels.
@@ -223,7 +225,7 @@ def vitals_chart(
             _text(
                 xx + shift,
                 y_top.end + 3,
-                f"{label} {moment.astimezone().strftime('%H:%M')}",
+                f"{label} {local_time.clock_text(moment)}",
                 colour=INFUSION_COLOUR,
                 anchor=anchor,
                 bold=True,

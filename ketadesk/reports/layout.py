@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
+from ketadesk.core.local_time import clock_text, date_clock_text, offset_changes_on
 from ketadesk.core.patient import Patient
 from ketadesk.reports import fonts
 
@@ -63,6 +64,9 @@ def patient_line(patient: Patient) -> str:
 
 # ----------------------------------------------------------------------------- text
 
+TIME_W = 19 * mm
+"""A table's time column: wide enough for ``02:30 CEST`` on a day the clocks change."""
+
 
 def local(moment: datetime | None) -> datetime | None:
     """A stored UTC moment in the workstation's time zone."""
@@ -70,13 +74,13 @@ def local(moment: datetime | None) -> datetime | None:
 
 
 def hm(moment: datetime | None) -> str:
-    """``09:05`` in local time, or a dash."""
-    return moment.astimezone().strftime("%H:%M") if moment is not None else "–"
+    """``09:05`` in local time (``02:30 CET`` on a day clocks change), or a dash."""
+    return clock_text(moment) if moment is not None else "–"
 
 
 def ymd_hm(moment: datetime | None) -> str:
-    """``2026-11-24 09:05`` in local time, or a dash."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else "–"
+    """``2026-11-24 09:05`` in local time (with the zone on a day clocks change), or a dash."""
+    return date_clock_text(moment) if moment is not None else "–"
 
 
 def ymd(day: date | None) -> str:
@@ -85,8 +89,13 @@ def ymd(day: date | None) -> str:
 
 
 def zone_note(moment: datetime | None) -> str:
-    """The time zone the report's times are in, named once in the footer."""
+    """The time zone the report's times are in, named once in the footer.
+
+    On a day the clocks change, the footer says so: each time on such a day carries its own zone.
+    """
     shown = (moment or datetime.now().astimezone()).astimezone()
+    if offset_changes_on(shown.date()):
+        return f"Times are local; clocks changed on {shown.date().isoformat()}, so each time that day carries its zone"
     offset = shown.strftime("%z")
     return f"Times are local ({shown.tzname()}, UTC{offset[:3]}:{offset[3:]})"
 

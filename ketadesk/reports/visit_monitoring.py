@@ -17,6 +17,7 @@ from ketadesk.core.scales import (
 from ketadesk.reports import charts
 from ketadesk.reports.layout import (
     ALERT,
+    TIME_W,
     hm,
     markup,
     number,
@@ -54,7 +55,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
     for index, record in enumerate(v.vitals, start=1):
         vs = record.vitals
         taken = vs.taken_at.astimezone()
-        time_text = taken.strftime("%H:%M") if taken.date() == day else taken.strftime("%m-%d %H:%M")
+        time_text = hm(vs.taken_at) if taken.date() == day else f"{taken.strftime('%m-%d')} {hm(vs.taken_at)}"
         remarks = []
         if record.is_baseline:
             remarks.append("baseline")
@@ -131,7 +132,7 @@ def alerts(ctx: VisitReportContext) -> list[Flowable]:
             extra.append(("TEXTCOLOR", (3, index), (3, index), ALERT))
             extra.append(("FONTNAME", (3, index), (3, index), "DejaVuSans-Bold"))
     w = ctx.width
-    return [*flow, table(rows, [13 * mm, 36 * mm, 30 * mm, 40 * mm, w - 119 * mm], extra=extra)]
+    return [*flow, table(rows, [TIME_W, 36 * mm, 30 * mm, 40 * mm, w - 125 * mm], extra=extra)]
 
 
 def acknowledgements(ctx: VisitReportContext) -> list[Flowable]:
@@ -156,7 +157,7 @@ def acknowledgements(ctx: VisitReportContext) -> list[Flowable]:
             ]
         )
     w = ctx.width
-    return [*ctx.heading("Physician acknowledgements"), table(rows, [13 * mm, 45 * mm, 38 * mm, w - 96 * mm])]
+    return [*ctx.heading("Physician acknowledgements"), table(rows, [TIME_W, 45 * mm, 38 * mm, w - 102 * mm])]
 
 
 def sedation(ctx: VisitReportContext) -> list[Flowable]:
@@ -192,4 +193,4 @@ def sedation(ctx: VisitReportContext) -> list[Flowable]:
             ]
         )
     w = ctx.width
-    return [*flow, table(rows, [13 * mm, 45 * mm, 50 * mm, w - 146 * mm, 38 * mm])]
+    return [*flow, table(rows, [TIME_W, 45 * mm, 50 * mm, w - 152 * mm, 38 * mm])]

@@ -139,7 +139,7 @@ class _Report(VisitReportContext):
                     ]
                 )
             w = self.width
-            flow += [*self.heading("Timeline"), table(rows, [28 * mm, 32 * mm, 40 * mm, w - 100 * mm])]
+            flow += [*self.heading("Timeline"), table(rows, [36 * mm, 32 * mm, 40 * mm, w - 108 * mm])]
         return flow
 
     def _checklist(self, name: str, items: Sequence[ChecklistItem]) -> list[list[object]]:

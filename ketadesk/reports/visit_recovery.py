@@ -16,6 +16,7 @@ from ketadesk.core.scales import (
 )
 from ketadesk.reports.layout import (
     ALERT,
+    TIME_W,
     hm,
     markup,
     table,
@@ -41,7 +42,7 @@ def events_and_interventions(ctx: VisitReportContext) -> list[Flowable]:
                     f"{ctx.who(event.by)} {hm(event.at)}",
                 ]
             )
-        flow.append(table(rows, [13 * mm, 32 * mm, w - 95 * mm, 50 * mm]))
+        flow.append(table(rows, [TIME_W, 32 * mm, w - 101 * mm, 50 * mm]))
         flow.append(Spacer(1, 4))
     if v.interventions:
         names = {e.id: f"{e.kind.label} ({hm(e.onset_at)})" for e in v.adverse_events}
@@ -59,7 +60,7 @@ def events_and_interventions(ctx: VisitReportContext) -> list[Flowable]:
                     ctx.who(given.by),
                 ]
             )
-        flow.append(table(rows, [13 * mm, 32 * mm, 18 * mm, 13 * mm, 30 * mm, w - 144 * mm, 38 * mm]))
+        flow.append(table(rows, [TIME_W, 32 * mm, 18 * mm, 13 * mm, 30 * mm, w - 150 * mm, 38 * mm]))
     return flow
 
 

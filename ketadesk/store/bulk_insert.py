@@ -9,7 +9,7 @@ place where durability is relaxed (:func:`relaxed_durability`). The audit payloa
 from :mod:`ketadesk.store.payloads`, shared with the normal writes.
 
 The storage rules still hold for what it writes: every chunk commits as one transaction,
-the triggers (append-only, the signed-visit lock, the signature worklist) run on every
+the triggers (append-only, the signed-visit lock, the signature worklist, who is in a chair) run on every
 row, and the audit chain verifies. Product code never calls it: a clinician's write goes
 through the normal store functions, one transaction each, with ``synchronous = FULL``.
 """

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.course import CoursePosition
-from ketadesk.core.phases import Phase
+from ketadesk.core.phases import IN_THE_CHAIR, Phase
 from ketadesk.core.readiness import VITALS_ALERT
 from ketadesk.core.records import (
     VisitSummary,
@@ -198,6 +198,55 @@ def between(store: Store, first: date, last: date) -> list[VisitRow]:
         (first.isoformat(), last.isoformat()),
     )
     return [_row(store, r, with_readings=False) for r in rows]
+
+
+# The visits booked for a range of days and every visit whose patient is in a chair now,
+# whatever day it was booked for: the booking-date index and the table migration 0007 keeps.
+_BOOKED_OR_IN_THE_CHAIR = """ WHERE v.id IN (
+        SELECT id FROM visits WHERE scheduled_date BETWEEN ? AND ?
+        UNION SELECT visit_id FROM in_the_chair)"""
+
+
+def on_board(store: Store, day: date, *, with_readings: bool = True) -> list[VisitRow]:
+    """Every visit booked for ``day`` and every visit still in progress, booked for any day, by chair.
+
+    A patient infusing at midnight stays on their chair until discharged; one left in the
+    chair for days (a discharge never recorded) is not hidden either.
+    """
+    return _booked_or_in_the_chair(store, day, day, with_readings=with_readings)
+
+
+def in_range_or_in_the_chair(store: Store, first: date, last: date) -> list[VisitRow]:
+    """Visits booked from ``first`` to ``last`` and every visit still in progress, without readings."""
+    return _booked_or_in_the_chair(store, first, last, with_readings=False)
+
+
+def _booked_or_in_the_chair(store: Store, first: date, last: date, *, with_readings: bool) -> list[VisitRow]:
+    rows = store.all(
+        _SUMMARY + _BOOKED_OR_IN_THE_CHAIR + " ORDER BY v.chair IS NULL, v.chair, v.scheduled_date, v.id",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [_row(store, r, with_readings=with_readings) for r in rows]
+
+
+def in_the_chair_out_of_step(store: Store) -> list[int]:
+    """Visits where the kept "in the chair" table and the phase steps disagree (empty when they agree).
+
+    Recomputed from the latest phase step of every visit, for ``ketadesk check``: a row
+    removed or added behind the program's back shows here.
+    """
+    phases = json.dumps([phase.value for phase in IN_THE_CHAIR])
+    rows = store.all(
+        """WITH derived AS (
+               SELECT v.id AS visit_id FROM visits v WHERE (SELECT phase FROM visit_events e
+                   WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1) IN (SELECT value FROM json_each(?)))
+           SELECT visit_id FROM (SELECT visit_id FROM derived EXCEPT SELECT visit_id FROM in_the_chair)
+           UNION
+           SELECT visit_id FROM (SELECT visit_id FROM in_the_chair EXCEPT SELECT visit_id FROM derived)
+           ORDER BY visit_id""",
+        (phases,),
+    )
+    return [int(r[0]) for r in rows]
 
 
 def row(store: Store, visit_id: int) -> VisitRow:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.core.dates import day_in_words
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration, planned_end_passed_text
@@ -35,21 +36,25 @@ class ChairState:
     chair: int
     visit: VisitSummary | None
     waiting: int
+    booked_for: date | None = None
+    """The day the shown visit was booked for, when it is not today (a patient still in the chair after midnight)."""
 
 
-def chair_states(visits: list[VisitSummary], chairs: int) -> list[ChairState]:
+def chair_states(visits: list[VisitSummary], chairs: int, today: date | None = None) -> list[ChairState]:
     """Pick, for every chair, the visit a nurse needs to see.
 
-    The visit under way wins; otherwise the next one booked; otherwise the chair is free.
+    The visit under way wins, whatever day it was booked for; otherwise the next one booked
+    today; otherwise the chair is free.
     """
     states: list[ChairState] = []
     for chair in range(1, chairs + 1):
         here = [v for v in visits if v.chair == chair]
         active = [v for v in here if v.phase.is_active]
-        booked = [v for v in here if v.phase is Phase.SCHEDULED]
+        booked = [v for v in here if v.phase is Phase.SCHEDULED and (today is None or v.scheduled_date == today)]
         shown = active[0] if active else booked[0] if booked else None
         waiting = len([v for v in active + booked if v is not shown])
-        states.append(ChairState(chair, shown, waiting))
+        other_day = shown is not None and today is not None and shown.scheduled_date != today
+        states.append(ChairState(chair, shown, waiting, shown.scheduled_date if other_day and shown else None))
     return states
 
 
@@ -154,7 +159,10 @@ class ChairTile(QFrame):
         self.flag.setVisible(visit.substance_use)
         self.phase.setText(f"● {visit.phase.label.upper()}")
         set_style(self.phase, f"color: {colour};")
-        self.course.setText(visit.position.label if visit.position else "Not in a course")
+        course = visit.position.label if visit.position else "Not in a course"
+        if state.booked_for is not None:
+            course += f" · booked for {day_in_words(state.booked_for)}"
+        self.course.setText(course)
         timers = visit.timers
         self.infusion.setText("")
         self.observation.setText("")
@@ -188,7 +196,7 @@ class ChairTile(QFrame):
         latest = visit.latest
         if latest is not None:
             v = latest.vitals
-            when = v.taken_at.astimezone().strftime("%H:%M")
+            when = local_time(v.taken_at)
             self.latest.setText(f"BP {v.sbp}/{v.dbp} · HR {v.hr} · SpO2 {v.spo2} % · RR {v.rr}  at {when}")
         else:
             self.latest.setText("No readings yet")
@@ -272,7 +280,7 @@ class ChairBoard(QWidget, Watching):
         self.watch(clinic)
 
     def refresh(self) -> None:
-        """Re-read today's visits and redraw every tile."""
+        """Re-read today's visits and every visit still in progress, and redraw every tile."""
         self._read_at = (self.clinic.visits.revision(), self.clinic.today())
         self._show(self.clinic.visits.board())
 
@@ -291,7 +299,8 @@ class ChairBoard(QWidget, Watching):
 
     def _show(self, visits: list[VisitSummary]) -> None:
         self.visits = visits
-        for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles)), strict=True):
+        today = self.clinic.today()
+        for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles), today), strict=True):
             tile.day_visits = [v for v in visits if v.chair == tile.chair]
             tile.show_state(state)
         if self.on_tick is not None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Clinic
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
+from ketadesk.core.local_time import date_clock_text
 from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import button, table
@@ -191,7 +192,7 @@ class AuditLogDialog(QDialog):
     def _fill(self) -> None:
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            when = from_utc_iso(entry.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            when = date_clock_text(from_utc_iso(entry.at), seconds=True)
             values = (
                 str(entry.id),
                 when,

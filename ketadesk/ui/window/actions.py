@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.ui.admin.audit_log import AuditLogDialog
@@ -22,6 +22,9 @@ from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.find_visit import FindVisitDialog
 from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
+from ketadesk.ui.review.screen import ReviewScreen
+from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.pages import Page
 from ketadesk.ui.window.visit_tabs import VisitTabs
@@ -161,3 +164,20 @@ class MenuActions(QMainWindow):
             f"KetaDesk {package_version()}\nBedside workstation for ketamine infusion clinics.\n"
             f"Database: {self.clinic.database_path}",
         )
+
+    def export_current_pdf(self) -> PdfPreviewDialog | None:
+        """Preview the PDF of the visit in front (workspace or review), then save it."""
+        current = self.tabs.currentWidget()
+        if not isinstance(current, VisitWorkspace | ReviewScreen):
+            self.statusBar().showMessage("Open a visit or its review first", 5000)
+            return None
+        dialog = PdfPreviewDialog(self.clinic, current.visit_id, self)
+        self.preview_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _close_dialogs(self) -> None:
+        """Close every dialog of this window (a patient form, the audit log…) before the screen is hidden."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from ketadesk.clinic import Clinic, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
+from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
 
 
@@ -80,19 +81,25 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
     """Start the bedside workstation at its first-start or sign-in screen and run until it is closed.
 
     ``user_login`` (``ketadesk gui --user LOGIN``) only fills in the login: the password is always asked.
+    Closing the window with a patient infusing or in observation asks first; ending the program
+    any way (the window, ``kill``, Ctrl+C, the desktop logging out) records the sign-out once.
     """
     app = application()
     window = build_main_window(db_path, require_sign_in=True)
+    window.confirm_close = ask_before_closing
     if user_login:
         window.suggest_login(user_login)
     window.show()
     window.start()
+    handlers = QuitHandlers(app, window)
     settle_memory()
-    if exit_after_start:
-        app.processEvents()
-        window.close()
+    try:
+        if exit_after_start:
+            app.processEvents()
+            window.close()
+            return 0
+        return int(app.exec())
+    finally:
+        handlers.remove()
+        window.end_session("quit")
         window.clinic.close()
-        return 0
-    code = app.exec()
-    window.clinic.close()
-    return int(code)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.demo_files import is_demo
@@ -28,13 +28,13 @@ from ketadesk.ui.door.lock import LockScreen
 from ketadesk.ui.door.panel import DOOR_ERRORS, role_words, with_protocol
 from ketadesk.ui.door.sign_in import SignInScreen
 from ketadesk.ui.kit.writes import USER_ERRORS
-from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
 from ketadesk.ui.window.chime import Chime
+from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
 from ketadesk.ui.window.session_watch import SessionWatch
@@ -51,6 +51,8 @@ class MainWindow(MenuActions):
     ``signed_in``: ``clinic`` already acts for a person (tests, demos, benchmarks); otherwise
     the window opens at the door. ``guarded``: the screen locks after the protocol's idle
     minutes, and closing the program ends the session in the audit trail (the real program).
+    ``confirm_close`` asks before closing while a patient has the drug in (the real program
+    passes :func:`~.ending.ask_before_closing`; without one the window closes unasked).
     """
 
     tabs: VisitTabs
@@ -64,9 +66,11 @@ class MainWindow(MenuActions):
         signed_in: bool = True,
         guarded: bool = False,
         login_hint: str = "",
+        confirm_close: ConfirmClose | None = None,
     ) -> None:
         super().__init__(parent)
         self.clinic = clinic
+        self.confirm_close = confirm_close
         self.door = door_of(clinic)
         self.settings = settings
         self.guarded = guarded
@@ -223,12 +227,6 @@ class MainWindow(MenuActions):
         for workspace in self.tabs.workspaces():
             workspace.flush()
 
-    def _close_dialogs(self) -> None:
-        """Close every dialog of this window (a patient form, the audit log…) before the screen is hidden."""
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible():
-                dialog.reject()
-
     # ------------------------------------------------------------------ lock and sign-out
 
     def note_activity(self) -> None:
@@ -354,17 +352,6 @@ class MainWindow(MenuActions):
         """The whole visit on one page for review, signing and addenda."""
         return self.tabs.open_review(visit_id)
 
-    def export_current_pdf(self) -> PdfPreviewDialog | None:
-        """Preview the PDF of the visit in front (workspace or review), then save it."""
-        current = self.tabs.currentWidget()
-        if not isinstance(current, VisitWorkspace | ReviewScreen):
-            self.statusBar().showMessage("Open a visit or its review first", 5000)
-            return None
-        dialog = PdfPreviewDialog(self.clinic, current.visit_id, self)
-        self.preview_dialog = dialog
-        dialog.open()
-        return dialog
-
     def review_current(self) -> ReviewScreen | None:
         """Open the review of the visit whose workspace is in front."""
         current = self.tabs.currentWidget()
@@ -373,19 +360,37 @@ class MainWindow(MenuActions):
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        """Remember the layout; stop the timer; end a guarded session. Every entry is already committed."""
-        self.stop()
+    def end_session(self, why: str = "window closed", *, closing: bool = False) -> None:
+        """End a guarded session once, however the program ends (``why``: window, signal, log-out), audited with why.
+
+        Not closing (a log-out the desktop may yet cancel), the window is left at its sign-in screen.
+        """
         self.flush_workspaces()
-        if isinstance(self.door_page, FirstStartScreen):
-            self.door_page.cancel_demo()
         if self.guarded and self.page is not Page.DOOR:
             self._close_dialogs()
-            with suppress(*USER_ERRORS):  # closing goes ahead; the session simply has no recorded end
-                self.clinic.accounts.sign_out()
+            with suppress(*USER_ERRORS):  # ending goes ahead; the session simply has no recorded end
+                self.clinic.accounts.sign_out(why)
             self._discard_work()
-            self.clinic = self.door
-            self.page = Page.DOOR
+            if not closing:
+                self._show_door()
+            self.clinic, self.page = self.door, Page.DOOR
+
+    def close_without_asking(self) -> None:
+        """Close even with patients in the chair: the program is being ended (a signal, a log-out)."""
+        self.confirm_close = None
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """Ask first while a patient has the drug in; then remember the layout and end a guarded session."""
+        if self.confirm_close is not None and self.page is not Page.DOOR:
+            chair = under_way_now(self.clinic)
+            if chair and not self.confirm_close(self, chair, self.page is Page.LOCKED):
+                event.ignore()
+                return
+        self.stop()
+        self.end_session(closing=True)
+        if isinstance(self.door_page, FirstStartScreen):
+            self.door_page.cancel_demo()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.activity)

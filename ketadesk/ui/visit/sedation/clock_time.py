@@ -49,13 +49,14 @@ class ClockTimeEdit(QTimeEdit):
         set_style(self, "")
         self.follow(now)
 
-    def moment(self, now: datetime) -> datetime | None:
+    def moment(self, now: datetime, field: str = "time") -> datetime | None:
         """The chosen time as an aware datetime, or None for "now" when the user has not set one.
 
         The time is today's, in local time, or yesterday's when today's would be ahead of now
-        (core's rule for a time of day picked on screen).
+        (core's rule for a time of day picked on screen, which also settles the hour the clocks
+        go back and refuses, naming ``field``, a time in the hour they skip).
         """
         if not self.touched:
             return None
         chosen = self.time()
-        return time_of_day_to_moment(now.astimezone().date(), time(chosen.hour(), chosen.minute()), now)
+        return time_of_day_to_moment(now.astimezone().date(), time(chosen.hour(), chosen.minute()), now, field)

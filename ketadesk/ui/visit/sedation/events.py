@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Changes
+from ketadesk.clinic import Changes, ValidationError
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import INVALID_STYLE
@@ -145,7 +145,10 @@ class EventsPart(SedationPart):
             choices = ", ".join(k.label.lower() for k in AdverseEventKind)
             self.adverse_message.error(f"Event: choose what happened ({choices}).")
             return None
-        onset = self.adverse_onset.moment(self.clinic.clock.now())
+        try:
+            onset = self.adverse_onset.moment(self.clinic.clock.now(), "onset_at")
+        except ValidationError as error:
+            return self._refuse_time(self.adverse_onset, self.adverse_message, "Onset time", error)
         description = self.adverse_description.text()
         label = AdverseEventKind(str(kind)).label
 
@@ -191,7 +194,10 @@ class EventsPart(SedationPart):
             self.intervention_message.error(f"Route: choose how it was given ({', '.join(r.value for r in Route)}).")
             return None
         event_id = self.intervention_for_event.currentData()
-        given_at = self.intervention_time.moment(self.clinic.clock.now())
+        try:
+            given_at = self.intervention_time.moment(self.clinic.clock.now(), "given_at")
+        except ValidationError as error:
+            return self._refuse_time(self.intervention_time, self.intervention_message, "Time given", error)
         drug, dose, note = self.intervention_drug.text(), self.intervention_dose.text(), self.intervention_note.text()
 
         def settle(_changes: Changes) -> None:
@@ -221,6 +227,13 @@ class EventsPart(SedationPart):
         if changes is None:
             return None
         return changes
+
+    @staticmethod
+    def _refuse_time(edit: ClockTimeEdit, message: MessageLine, label: str, error: ValidationError) -> None:
+        """A time that did not happen (the hour the clocks skip): marked and said, nothing charted."""
+        set_style(edit, INVALID_STYLE)
+        edit.setFocus()
+        message.error(f"{label}: {error}")
 
     def _fill_events(self, events: tuple[AdverseEvent, ...], given: tuple[Intervention, ...]) -> None:
         tree = self.events_list
