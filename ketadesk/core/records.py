@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
+from ketadesk.core.orders import ApprovalRequest, VerbalOrder
 from ketadesk.core.phases import PUMP_STOPPED, Phase
 from ketadesk.core.timers import VisitTimers, VisitTimes
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
@@ -150,6 +151,10 @@ class VisitDetail:
     scores: tuple[ScoreRecord, ...] = field(default=())
     adverse_events: tuple[AdverseEvent, ...] = field(default=())
     interventions: tuple[Intervention, ...] = field(default=())
+    approval_requests: tuple[ApprovalRequest, ...] = field(default=())
+    """Approvals the nurse asked of a physician elsewhere, each with the answer once given."""
+    verbal_orders: tuple[VerbalOrder, ...] = field(default=())
+    """Verbal and telephone orders taken at the bedside, each with its countersignature or dispute once given."""
 
     @property
     def baseline(self) -> VitalsRecord | None:

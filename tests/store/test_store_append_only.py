@@ -11,13 +11,14 @@ import pytest
 
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.events import AdverseEventKind, Route
+from ketadesk.core.orders import Decision, OrderMode, Review
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import courses, patients, signatures, visits
+from ketadesk.store import courses, orders, patients, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -38,6 +39,10 @@ TARGET_COLUMN = {
     "interventions": ("dose", "'40 mg'"),
     "addenda": ("text", "'forged'"),
     "signatures": ("content_hash", "'" + "0" * 64 + "'"),
+    "approval_requests": ("reason", "'forged'"),
+    "approval_answers": ("decision", "'approved'"),
+    "verbal_orders": ("order_text", "'forged'"),
+    "verbal_order_reviews": ("review", "'countersigned'"),
 }
 
 
@@ -82,6 +87,18 @@ def full_visit(
         at=at(12),
         actor_id=nurse.id,
     )
+    request = orders.add_request(
+        store, visit_id, "baseline_bp", None, "BP high", "", nurse.id, at=at(12), actor_id=nurse.id
+    )
+    asked = orders.request_by_id(store, request)
+    assert asked is not None
+    orders.add_answer(store, asked, Decision.DECLINED, "Rest first", None, at=at(12), actor_id=nurse.id)
+    order = orders.add_verbal_order(
+        store, visit_id, "dose_override", None, OrderMode.VERBAL, "Proceed", "", nurse.id, at=at(12), actor_id=nurse.id
+    )
+    taken = orders.order_by_id(store, order)
+    assert taken is not None
+    orders.add_order_review(store, taken, Review.DISPUTED, "Not what I said", at=at(12), actor_id=nurse.id)
     addendum = signatures.add_addendum(
         store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13), actor_id=nurse.id
     )
