@@ -1,4 +1,4 @@
-"""A physician elsewhere answers a nurse's request in their own session; a verbal order waits for its countersignature."""
+"""A physician elsewhere answers a nurse's request in their own session; a verbal order awaits countersigning."""
 
 from __future__ import annotations
 
