@@ -19,6 +19,7 @@ rules of what a request or an order clears live here once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -178,15 +179,13 @@ def outstanding_orders(orders: tuple[VerbalOrder, ...]) -> list[VerbalOrder]:
     return [o for o in orders if o.outstanding]
 
 
-def signing_blocked_by(orders: tuple[VerbalOrder, ...], name_of: dict[str, str] | None = None) -> str:
+def signing_blocked_by(orders: tuple[VerbalOrder, ...], name_of: Callable[[str], str] = str) -> str:
     """Why the visit cannot be signed yet, naming each outstanding verbal order ('' when nothing blocks)."""
     waiting = outstanding_orders(orders)
     if not waiting:
         return ""
-    names = name_of or {}
     listed = "; ".join(
-        f"{o.mode.label.lower()} of {o.at.astimezone():%H:%M} for {o.label.lower()}, "
-        f"in {names.get(o.physician, o.physician)}'s name"
+        f"{o.mode.label.lower()} of {o.at.astimezone():%H:%M} for {o.label.lower()}, in {name_of(o.physician)}'s name"
         for o in waiting
     )
     return (
@@ -195,25 +194,47 @@ def signing_blocked_by(orders: tuple[VerbalOrder, ...], name_of: dict[str, str] 
     )
 
 
-def order_status(order: VerbalOrder, name_of: dict[str, str] | None = None) -> str:
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def order_status(order: VerbalOrder, name_of: Callable[[str], str] = str) -> str:
     """``UNVERIFIED``, ``countersigned by … at …`` or ``DISPUTED by … at …: reason``, for every place it shows."""
     review = order.review
     if review is None:
         return f"{UNVERIFIED.upper()} — awaiting the physician's countersignature"
-    who = (name_of or {}).get(review.by, review.by)
-    when = review.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    who = name_of(review.by)
+    when = _when(review.at)
     if review.review is Review.COUNTERSIGNED:
         return f"countersigned by {who} at {when}"
     return f"DISPUTED by {who} at {when}: {review.reason}"
 
 
-def request_status(request: ApprovalRequest, name_of: dict[str, str] | None = None) -> str:
+def request_status(request: ApprovalRequest, name_of: Callable[[str], str] = str) -> str:
     """``pending``, ``approved by … at …`` or ``declined by … at …: reason``."""
     answer = request.answer
     if answer is None:
         return "pending — waiting for the physician's answer"
-    who = (name_of or {}).get(answer.by, answer.by)
-    when = answer.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    who = name_of(answer.by)
+    when = _when(answer.at)
     if answer.decision is Decision.APPROVED:
         return f"approved by {who} at {when}" + (f": {answer.reason}" if answer.reason else "")
     return f"declined by {who} at {when}: {answer.reason}"
+
+
+def order_line(order: VerbalOrder, name_of: Callable[[str], str] = str) -> str:
+    """The order in one line, naming whose order it is, who took it and where it stands."""
+    values = f" ({order.values})" if order.values else ""
+    return (
+        f"{order.mode.label} of {name_of(order.physician)}, taken and read back by {name_of(order.by)} "
+        f"at {_when(order.at)}: “{order.text}”{values} — {order_status(order, name_of)}"
+    )
+
+
+def request_line(request: ApprovalRequest, name_of: Callable[[str], str] = str) -> str:
+    """The request in one line: to whom, by whom, why, the values and the answer."""
+    values = f" ({request.values})" if request.values else ""
+    return (
+        f"Asked of {name_of(request.physician)} by {name_of(request.by)} at {_when(request.at)}: "
+        f"“{request.reason}”{values} — {request_status(request, name_of)}"
+    )

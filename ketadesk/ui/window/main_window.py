@@ -34,6 +34,7 @@ from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
+from ketadesk.ui.window.approvals_watch import ApprovalsWatch
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
@@ -91,6 +92,7 @@ class MainWindow(MenuActions):
         self.status_alerts = self.status.alerts
         self.status_signatures = self.status.signatures
         self.status_signatures.clicked.connect(self.open_worklist)
+        self.approvals = ApprovalsWatch(self.statusBar(), self.open_worklist)
         self._ticks = 0
 
         self.activity = ActivityWatch(self.note_activity, self)
@@ -133,6 +135,7 @@ class MainWindow(MenuActions):
         else:
             self.status_user.setText(f"Not signed in · {where}")
             self.status_alerts.setText("")
+        self.approvals.tick(self.clinic, page is Page.WORK, lambda: None)  # none shown off the working page
         if page is not Page.WORK:
             widget.setFocus()
 
@@ -298,6 +301,7 @@ class MainWindow(MenuActions):
 
     def tick(self) -> None:
         """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers."""
+        self.approvals.tick(self.clinic, self.page is Page.WORK, self.chime.ring)
         if self.page is Page.LOCKED:  # what needs a nurse stays visible behind the lock, by chair number only
             self.board.tick()
             self.lock_page.show_chairs(self.board.visits)
