@@ -75,6 +75,11 @@ class Waiting:
         return f"{chair} · {self.patient}"
 
 
+def _phases_for(subject: str) -> tuple[Phase, ...]:
+    """When ``subject`` can be approved: a baseline or a dose before the start, a discharge while recovering."""
+    return BEFORE_START if subject in (readiness.BASELINE_BP, readiness.DOSE_OVERRIDE) else RECOVERY
+
+
 def _physician(login: str) -> str:
     return login.strip().lower()
 
@@ -94,12 +99,15 @@ class Orders(Area):
         store = self.session.store
         found = [self._waiting("request", r, r.reason) for r in store_orders.pending_requests(store, user.id)]
         found += [self._waiting("order", o, o.text, o.mode) for o in store_orders.outstanding_orders(store, user.id)]
-        return sorted(found, key=lambda w: (w.at, w.kind, w.id))
+        return sorted((w for w in found if w is not None), key=lambda w: (w.at, w.kind, w.id))
 
     def _waiting(
         self, kind: str, item: ApprovalRequest | VerbalOrder, text: str, mode: OrderMode | None = None
-    ) -> Waiting:
+    ) -> Waiting | None:
+        """The worklist's row, or None for a request the visit has moved past (the infusion began, the patient left)."""
         summary = store_visits.row(self.session.store, item.visit_id).summary
+        if kind == "request" and summary.phase not in _phases_for(item.subject):
+            return None
         return Waiting(
             kind, item.id, item.visit_id, summary.chair, summary.patient_name, summary.mrn,
             item.label, text, item.values, item.at, item.by, mode,
@@ -113,7 +121,7 @@ class Orders(Area):
             raise ValidationError("subject", subject, "baseline_bp, dose_override or discharge_override")
         phase = detail.summary.phase
         before_start = subject in (readiness.BASELINE_BP, readiness.DOSE_OVERRIDE)
-        if before_start != (phase in BEFORE_START):
+        if phase not in _phases_for(subject):
             when = "before the infusion starts" if before_start else "while the patient recovers for discharge"
             raise ValidationError(
                 "subject",

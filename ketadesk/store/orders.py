@@ -241,3 +241,9 @@ def outstanding_orders(store: Store, physician_id: int) -> list[VerbalOrder]:
     """Verbal orders given in this physician's name and not yet countersigned or disputed; oldest first."""
     sql = f"{_ORDERS} WHERE o.physician_id = ? AND v.id IS NULL ORDER BY o.id"
     return [_order(r) for r in store.all(sql, (physician_id,))]
+
+
+def pending_for_visit(store: Store, visit_id: int, subject: str) -> list[ApprovalRequest]:
+    """This visit's requests about ``subject`` still waiting for an answer, oldest first."""
+    sql = f"{_REQUESTS} WHERE r.visit_id = ? AND r.subject = ? AND a.id IS NULL ORDER BY r.id"
+    return [_request(r) for r in store.all(sql, (visit_id, subject))]

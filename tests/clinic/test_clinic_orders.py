@@ -181,3 +181,35 @@ def test_the_visit_cannot_be_signed_while_a_verbal_order_is_outstanding(
     physician.orders.countersign_order(order_id)
     physician.signing.sign_visit(visit_id, "doctor-password-1")
     assert physician.visits.get(visit_id).detail.summary.phase.value == "signed"
+
+
+def test_a_bedside_approval_answers_the_request_still_waiting(
+    nurse: Clinic, physician: Clinic, high_baseline: int, administrator: Clinic
+) -> None:
+    """The physician came to the chair instead: the bedside approval answers the request; it leaves the worklist."""
+    administrator.accounts.set_password("doctor", "doctor-password-1")
+    request_id = _request(nurse, high_baseline)
+    nurse.approvals.approve_at_bedside(
+        high_baseline,
+        readiness.BASELINE_BP,
+        "Seen at the chair",
+        physician_login="doctor",
+        password="doctor-password-1",
+    )
+    detail = nurse.visits.get(high_baseline).detail
+    answer = detail.approval_requests[-1].answer
+    assert answer is not None and (answer.decision, answer.by) == (Decision.APPROVED, "doctor")
+    assert "at the bedside" in answer.reason
+    assert physician.orders.waiting_for_me() == []
+    with pytest.raises(ValidationError, match="already answered"):
+        physician.orders.approve_request(request_id)
+
+
+def test_a_request_the_visit_moved_past_leaves_the_worklist(
+    nurse: Clinic, physician: Clinic, high_baseline: int
+) -> None:
+    """Started on a verbal order meanwhile, the baseline request no longer waits (it cannot be approved any more)."""
+    _request(nurse, high_baseline)
+    _order(nurse, high_baseline)
+    nurse.infusion.start_infusion(high_baseline)
+    assert [w.kind for w in physician.orders.waiting_for_me()] == ["order"]

@@ -222,7 +222,45 @@ def test_signed_visit_refuses_raw_sql_on_every_visit_table(store: Store, full_vi
         ),
         ("INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, 70, 'x', ?)", (full_visit, nurse.id)),
         ("UPDATE visits SET chair = 3 WHERE id = ?", (full_visit,)),
+        (
+            "INSERT INTO verbal_orders (visit_id, subject, mode, order_text, physician_id, read_back, at, by)"
+            " VALUES (?, 'discharge_override', 'verbal', 'late', ?, 1, 'x', ?)",
+            (full_visit, nurse.id, nurse.id),
+        ),
+        (
+            "INSERT INTO approval_requests (visit_id, subject, reason, physician_id, at, by)"
+            " VALUES (?, 'discharge_override', 'late', ?, 'x', ?)",
+            (full_visit, nurse.id, nurse.id),
+        ),
+        (
+            "INSERT INTO verbal_order_reviews (order_id, visit_id, review, at, by)"
+            " VALUES ((SELECT max(id) FROM verbal_orders), ?, 'countersigned', 'x', ?)",
+            (full_visit, nurse.id),
+        ),
+        (
+            "INSERT INTO approval_answers (request_id, visit_id, decision, reason, at, by)"
+            " VALUES ((SELECT max(id) FROM approval_requests), ?, 'approved', '', 'x', ?)",
+            (full_visit, nurse.id),
+        ),
     ]
     for sql, params in attempts:
         with pytest.raises(sqlite3.DatabaseError, match="signed and locked"):
             store.conn.execute(sql, params)
+
+
+def test_a_verbal_order_without_its_read_back_and_a_second_answer_are_refused(
+    store: Store, full_visit: int, nurse: User
+) -> None:
+    """The table insists on the read-back, and a request or an order has one answer only."""
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        store.conn.execute(
+            "INSERT INTO verbal_orders (visit_id, subject, mode, order_text, physician_id, read_back, at, by)"
+            " VALUES (?, 'dose_override', 'verbal', 'x', ?, 0, 'x', ?)",
+            (full_visit, nurse.id, nurse.id),
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        store.conn.execute(
+            "INSERT INTO approval_answers (request_id, visit_id, decision, reason, at, by)"
+            " VALUES ((SELECT max(id) FROM approval_requests), ?, 'approved', '', 'x', ?)",
+            (full_visit, nurse.id),
+        )
