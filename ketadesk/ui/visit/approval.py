@@ -46,6 +46,7 @@ class PhysicianAcknowledgement(QDialog):
         super().__init__(parent)
         self.setObjectName("physician_acknowledgement")
         self.setWindowTitle("Physician approval")
+        self.setMinimumWidth(620)  # the three ways' tabs side by side, well inside a 1366-pixel screen
         self.clinic = clinic
         self.visit_id = visit_id
         self.subject = subject
