@@ -98,7 +98,7 @@ class Discharge(Area):
             reason = f"Physician override by {override.by}: {override.note} — criteria unmet: {listed}"
         elif unmet and order is not None:
             reason = (
-                f"{order.mode.label} of {order.physician} taken by {order.by} ({order.status_word}): "
+                f"{order.mode.label} of {order.physician} taken by {order.by} ({order.status_word} at discharge): "
                 f"{order.text} — criteria unmet: {listed}"
             )
         s.move(visit_id, Phase.DISCHARGED, reason)

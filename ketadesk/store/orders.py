@@ -12,6 +12,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
+from ketadesk.core.audit import AuditAction
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.orders import (
     Answer,
@@ -61,7 +62,7 @@ def add_request(
             store,
             at=at,
             actor_id=actor_id,
-            action="request_approval",
+            action=AuditAction.REQUEST_APPROVAL,
             entity="visit",
             entity_id=visit_id,
             after={
@@ -98,7 +99,7 @@ def add_answer(
             store,
             at=at,
             actor_id=actor_id,
-            action=f"{decision.value}_request",
+            action=AuditAction.APPROVED_REQUEST if decision is Decision.APPROVED else AuditAction.DECLINED_REQUEST,
             entity="visit",
             entity_id=request.visit_id,
             after={"request": request.id, "reason": reason, "acknowledgement": acknowledgement_id},
@@ -131,7 +132,7 @@ def add_verbal_order(
             store,
             at=at,
             actor_id=actor_id,
-            action="record_verbal_order",
+            action=AuditAction.RECORD_VERBAL_ORDER,
             entity="visit",
             entity_id=visit_id,
             after={
@@ -160,7 +161,11 @@ def add_order_review(store: Store, order: VerbalOrder, review: Review, reason: s
             store,
             at=at,
             actor_id=actor_id,
-            action=f"{'countersign' if review is Review.COUNTERSIGNED else 'dispute'}_verbal_order",
+            action=(
+                AuditAction.COUNTERSIGN_VERBAL_ORDER
+                if review is Review.COUNTERSIGNED
+                else AuditAction.DISPUTE_VERBAL_ORDER
+            ),
             entity="visit",
             entity_id=order.visit_id,
             after={"order": order.id, "reason": reason},

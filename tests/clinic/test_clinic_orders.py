@@ -175,7 +175,7 @@ def test_the_visit_cannot_be_signed_while_a_verbal_order_is_outstanding(
     order_id = _order(nurse, visit_id, readiness.DISCHARGE_OVERRIDE)
     nurse.discharge.discharge(visit_id)
     reason = nurse.visits.get(visit_id).detail.events[-1].reason
-    assert "Telephone order of doctor taken by nurse (unverified)" in reason
+    assert "Telephone order of doctor taken by nurse (unverified at discharge)" in reason
     with pytest.raises(ValidationError, match="verbal order is outstanding"):
         physician.signing.sign_visit(visit_id, "doctor-password-1")
     physician.orders.countersign_order(order_id)

@@ -187,3 +187,17 @@ def test_a_nurse_sees_no_answer_buttons_and_cannot_answer(
     assert not worklist.requests.approve.isEnabled()
     assert "cannot answer approval requests" in nurse_window.clinic.orders.approve_request.allowed().reason
     assert nurse_window.findChild(QPushButton, "status_approvals").isHidden()
+
+
+def test_the_status_bar_names_no_patient_behind_the_lock(
+    qtbot: QtBot, windows: tuple[MainWindow, MainWindow], high_baseline: int, nurse: Clinic
+) -> None:
+    """Locked, the physician's status bar drops the approvals line (chair and patient) until they are back."""
+    _nurse_window, doctor_window = windows
+    nurse.orders.request_approval(high_baseline, "baseline_bp", WHY, "", physician_login="doctor")
+    doctor_window.tick()
+    assert doctor_window.approvals.button.isVisible()
+    doctor_window.lock()
+    assert doctor_window.approvals.button.isHidden()
+    doctor_window.tick()
+    assert doctor_window.approvals.button.isHidden()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -66,6 +68,9 @@ def test_a_discharge_on_a_telephone_order_is_unverified_until_countersigned_and_
 
     screen = ReviewScreen(physician, ready_unmet)
     qtbot.addWidget(screen)
+    screen.resize(1300, 1400)
+    if os.environ.get("KETADESK_SCREENSHOTS"):
+        screen.grab().save(str(Path(os.environ["KETADESK_SCREENSHOTS"]) / "review-verbal-order.png"))
     sign = screen.findChild(QPushButton, "sign_button")
     assert not sign.isEnabled() and "verbal order is outstanding" in sign.toolTip()
     assert "Samuel Okonkwo, MD's name" in sign.toolTip()
