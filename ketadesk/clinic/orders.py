@@ -255,11 +255,20 @@ class Orders(Area):
         why = text or f"Approved as asked: {request.reason}"
         ack_subject_id = request.subject_id if request.subject == readiness.DOSE_OVERRIDE else None
         stamp = s.stamp()
+        # Asked of several physicians (the first was busy), the one approval answers every request still waiting.
+        also = [
+            r
+            for r in store_orders.pending_for_visit(s.store, request.visit_id, request.subject)
+            if r.id != request.id and r.subject_id == request.subject_id
+        ]
         with s.store.transaction():
             ack = store_visits.add_acknowledgement(
                 s.store, request.visit_id, request.subject, ack_subject_id, why, at=stamp, actor_id=s.user.id
             )
             store_orders.add_answer(s.store, request, Decision.APPROVED, text, ack, at=stamp, actor_id=s.user.id)
+            for other in also:
+                note = f"Approved by {s.user.display_name} in answer to another request: {why}"
+                store_orders.add_answer(s.store, other, Decision.APPROVED, note, ack, at=stamp, actor_id=s.user.id)
         return Changes.visit(request.visit_id)
 
     @use_case("answer approval requests", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})

@@ -213,3 +213,15 @@ def test_a_request_the_visit_moved_past_leaves_the_worklist(
     _order(nurse, high_baseline)
     nurse.infusion.start_infusion(high_baseline)
     assert [w.kind for w in physician.orders.waiting_for_me()] == ["order"]
+
+
+def test_one_approval_answers_every_request_still_waiting_for_it(
+    nurse: Clinic, physician: Clinic, second_physician: Clinic, high_baseline: int
+) -> None:
+    """Asked of two physicians, the first to approve answers both; neither waits on a worklist any more."""
+    _request(nurse, high_baseline, physician="doctor2")
+    first = _request(nurse, high_baseline)
+    physician.orders.approve_request(first)
+    answers = [r.answer for r in nurse.visits.get(high_baseline).detail.approval_requests]
+    assert all(a is not None and (a.decision, a.by) == (Decision.APPROVED, "doctor") for a in answers)
+    assert second_physician.orders.waiting_for_me() == []

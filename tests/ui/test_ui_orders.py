@@ -131,6 +131,9 @@ def test_a_declined_request_shows_its_reason_at_the_bedside(
     dialog = _dialog(workspace)
     dialog.request_page.reason.setPlainText(WHY)
     dialog.request_page.send.click()
+    again = _dialog(workspace)  # opened again, it says what is already asked before a second request
+    assert "pending" in again.existing.text() and again.existing.isVisible()
+    again.reject()
     doctor_window.tick()
     panel = doctor_window.open_worklist().requests
     panel.decline.click()

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.users import Role
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.widgets import button, line
 from ketadesk.ui.kit.writes import run_write
-from ketadesk.ui.visit.orders import RequestPage, VerbalOrderPage
+from ketadesk.ui.visit.orders import ApprovalStatusLine, RequestPage, VerbalOrderPage
 
 
 class PhysicianAcknowledgement(QDialog):
@@ -55,6 +56,9 @@ class PhysicianAcknowledgement(QDialog):
         explanation = QLabel(what)
         explanation.setWordWrap(True)
         outer.addWidget(explanation)
+        self.existing = ApprovalStatusLine("approval_existing")  # asked or ordered already: say so before a second
+        self.existing.draw(clinic.visits.get(visit_id).detail, subject, names_for(clinic))
+        outer.addWidget(self.existing)
         self.ways = QTabWidget()
         self.ways.setObjectName("approval_ways")
         outer.addWidget(self.ways)
