@@ -25,7 +25,7 @@ The parts, one job each:
 - :mod:`~bench.clinic_gen.generator` — the load: day by day, chunk by chunk, spot-checking signatures.
 
 Signing: a physician signs each discharged visit the next working day (Monday to Friday)
-after it, in one morning session, as ``Clinic.seal_visit`` would: a ``signatures`` row
+after it, in one morning session, as ``clinic.signing.sign_visit`` would: a ``signatures`` row
 sealing the visit's canonical content (``canonical_visit``), the "signed" step, and their
 audit rows. Visits discharged in the last :data:`UNSIGNED_DAYS` days (and any whose
 signing would fall after "now") are left for the physician's worklist. The content is

@@ -64,7 +64,7 @@ class GeneratorState:
         self.nurses: list[int] = []
         self.physicians: list[int] = []
         self.desk: list[int] = []
-        # Each user's login, and the name and credentials they sign with (as Clinic.seal_visit takes them).
+        # Each user's login, and the name and credentials they sign with (as signing.sign_visit takes them).
         self.logins: dict[int, str] = {}
         self.signs_as: dict[int, tuple[str, str]] = {}
         # Visits discharged before this day are signed, each on the day it is filed under here;

@@ -20,6 +20,7 @@ from ketadesk.clinic.bedside import Bedside
 from ketadesk.clinic.discharge import Discharge
 from ketadesk.clinic.infusion import Infusion
 from ketadesk.clinic.maintenance import Maintenance
+from ketadesk.clinic.orders import Orders
 from ketadesk.clinic.patients import Patients
 from ketadesk.clinic.reporting import Reports
 from ketadesk.clinic.scheduling import Scheduling
@@ -51,6 +52,7 @@ class Clinic:
         self.infusion = Infusion(self.session)
         self.bedside = Bedside(self.session)
         self.approvals = Approvals(self.session)
+        self.orders = Orders(self.session)
         self.discharge = Discharge(self.session)
         self.signing = Signing(self.session)
         self.accounts = Accounts(self.session)

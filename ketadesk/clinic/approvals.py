@@ -19,9 +19,11 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.orders import Decision
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import CHARTED_UNSIGNED
 from ketadesk.core.users import CHARTING, Role
+from ketadesk.store import orders as store_orders
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 
@@ -34,14 +36,28 @@ def write_override(
         raise ValidationError("subject", subject, "baseline_bp, dose_override or discharge_override")
     text = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason")
     subject_id = None
+    detail, _ = store_visits.detail(session.store, visit_id)
     if subject == readiness.DOSE_OVERRIDE:
-        detail, _ = store_visits.detail(session.store, visit_id)
         if detail.dose is None:
             raise ValidationError("dose", "", "prepare the dose before acknowledging it")
         subject_id = detail.dose.id
-    store_visits.add_acknowledgement(
-        session.store, visit_id, subject, subject_id, text, at=session.stamp(), actor_id=by, entered_by=entered_by
-    )
+    # The same approval answers the requests still waiting for it: asked of a physician elsewhere, given here.
+    about = subject_id if subject_id is not None else detail.baseline.id if detail.baseline is not None else None
+    answered = [
+        r
+        for r in store_orders.pending_for_visit(session.store, visit_id, subject)
+        if subject == readiness.DISCHARGE_OVERRIDE or r.subject_id == about
+    ]
+    stamp = session.stamp()
+    where = "at the bedside" if entered_by is not None else "in the physician's own session"
+    with session.store.transaction():
+        ack = store_visits.add_acknowledgement(
+            session.store, visit_id, subject, subject_id, text, at=stamp, actor_id=by, entered_by=entered_by
+        )
+        for request in answered:
+            store_orders.add_answer(
+                session.store, request, Decision.APPROVED, f"Approved {where}: {text}", ack, at=stamp, actor_id=by
+            )
     return Changes.visit(visit_id)
 
 

@@ -82,9 +82,11 @@ class Discharge(Area):
         """Discharge the patient: every criterion must hold, or a physician's written override must exist."""
         s = self.session
         unmet = [c for c in self.criteria(visit_id) if not c.met]
-        override = readiness.discharge_override(s.visit_view(visit_id).detail)
+        detail = s.visit_view(visit_id).detail
+        override = readiness.discharge_override(detail)
+        order = readiness.discharge_verbal_order(detail)
         listed = "; ".join(str(c) for c in unmet)
-        if unmet and override is None:
+        if unmet and override is None and order is None:
             raise ValidationError(
                 "discharge",
                 "",
@@ -94,5 +96,10 @@ class Discharge(Area):
         reason = ""
         if unmet and override is not None:
             reason = f"Physician override by {override.by}: {override.note} — criteria unmet: {listed}"
+        elif unmet and order is not None:
+            reason = (
+                f"{order.mode.label} of {order.physician} taken by {order.by} ({order.status_word} at discharge): "
+                f"{order.text} — criteria unmet: {listed}"
+            )
         s.move(visit_id, Phase.DISCHARGED, reason)
         return Changes.visit(visit_id)

@@ -11,9 +11,11 @@ from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.session import Session
 from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.orders import signing_blocked_by
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import Phase
-from ketadesk.core.records import VisitSummary
+from ketadesk.core.records import VisitDetail, VisitSummary
 from ketadesk.core.signing import (
     ADDENDUM_MEANING,
     VISIT_MEANING,
@@ -52,6 +54,14 @@ class Signing(Area):
         """The visit's addenda in order, each with its author's signature."""
         return store_signatures.addenda(self.session.store, visit_id)
 
+    def refuse_outstanding_orders(self, visit_id: int, detail: VisitDetail | None = None) -> None:
+        """Raise naming each verbal order of the visit its physician has not countersigned or disputed yet."""
+        if detail is None:
+            detail, _ = store_visits.detail(self.session.store, visit_id)
+        why = signing_blocked_by(detail.verbal_orders)
+        if why:
+            raise ValidationError("verbal_order", "unverified", "every verbal order countersigned", message=why)
+
     @use_case(
         "sign visits",
         roles=PHYSICIAN_ONLY,
@@ -61,7 +71,12 @@ class Signing(Area):
         changes={Change.SIGNATURE, Change.PHASE},
     )
     def sign_visit(self, visit_id: int, password: str, meaning: str = VISIT_MEANING) -> Changes:
-        """A physician signs a discharged visit, re-entering the password; the visit then locks."""
+        """A physician signs a discharged visit, re-entering the password; the visit then locks.
+
+        Refused, naming each, while a verbal order in the visit is not yet countersigned or
+        disputed by its physician (before the password is tried).
+        """
+        self.refuse_outstanding_orders(visit_id)
         Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
         return _seal_visit(self.session, visit_id, meaning)
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from ketadesk.core import orders
 from ketadesk.core.dosing import review_dose
+from ketadesk.core.orders import VerbalOrder, covering_order
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
 from ketadesk.core.records import Acknowledgement, VisitDetail
@@ -22,10 +24,11 @@ from ketadesk.core.vitals import baseline_needs_physician, within_percent_of_bas
 
 # Subjects of acknowledgements: a nurse's of an alert reading, a physician's of an override.
 VITALS_ALERT = "vitals_alert"
-BASELINE_BP = "baseline_bp"
-DOSE_OVERRIDE = "dose_override"
-DISCHARGE_OVERRIDE = "discharge_override"
-OVERRIDE_SUBJECTS = (BASELINE_BP, DOSE_OVERRIDE, DISCHARGE_OVERRIDE)
+# The physician's subjects are core.orders' (requests and verbal orders name them too).
+BASELINE_BP = orders.BASELINE_BP
+DOSE_OVERRIDE = orders.DOSE_OVERRIDE
+DISCHARGE_OVERRIDE = orders.DISCHARGE_OVERRIDE
+OVERRIDE_SUBJECTS = orders.OVERRIDE_SUBJECTS
 
 PHYSICIAN_ACKNOWLEDGEMENT = "a physician's acknowledgement"
 # How far today's weight may differ from the weight the dose was calculated for (rounding in the entry).
@@ -146,11 +149,16 @@ def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: f
 
 
 def _acked(visit: VisitDetail, subject: str, subject_id: int | None = None, *, since: datetime | None = None) -> bool:
-    """Whether a physician acknowledged ``subject`` (after ``since``: a newer, higher baseline needs a new one)."""
+    """Whether a physician approved ``subject`` (after ``since``: a newer, higher baseline needs a new one).
+
+    An approval is an acknowledgement, or a verbal order in force (unverified until
+    countersigned: the nurse may act on it now; it blocks only the visit's signature).
+    A request is not an approval: it clears nothing until the physician approves it.
+    """
     return any(
         a.subject == subject and (subject_id is None or a.subject_id == subject_id) and (since is None or a.at >= since)
         for a in visit.acknowledgements
-    )
+    ) or (covering_order(visit.verbal_orders, subject, subject_id, since=since) is not None)
 
 
 def discharge_override(visit: VisitDetail) -> Acknowledgement | None:
@@ -179,6 +187,11 @@ def discharge_criteria(
         remedy = "a tick on the discharge checklist"
         results.append(Criterion(item.key, item.label, met, detail, False, remedy, recorded=answer is not None))
     return results
+
+
+def discharge_verbal_order(visit: VisitDetail) -> VerbalOrder | None:
+    """A verbal order in force, given since the visit last entered observation, to discharge with a criterion unmet."""
+    return covering_order(visit.verbal_orders, DISCHARGE_OVERRIDE, since=visit.event_time(Phase.OBSERVATION))
 
 
 def criteria_from_record(protocol: Protocol, visit: VisitDetail, at: datetime) -> list[Criterion]:

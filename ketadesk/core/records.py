@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
+from ketadesk.core.orders import ApprovalRequest, VerbalOrder
 from ketadesk.core.phases import PUMP_STOPPED, Phase
 from ketadesk.core.timers import VisitTimers, VisitTimes
 from ketadesk.core.vitals import AlertKind, Source, VitalSigns
@@ -170,6 +171,10 @@ class VisitDetail:
     scores: tuple[ScoreRecord, ...] = field(default=())
     adverse_events: tuple[AdverseEvent, ...] = field(default=())
     interventions: tuple[Intervention, ...] = field(default=())
+    approval_requests: tuple[ApprovalRequest, ...] = field(default=())
+    """Approvals the nurse asked of a physician elsewhere, each with the answer once given."""
+    verbal_orders: tuple[VerbalOrder, ...] = field(default=())
+    """Verbal and telephone orders taken at the bedside, each with its countersignature or dispute once given."""
     earlier_doses: tuple[DoseRecord, ...] = field(default=())
     """Preparations a later one replaced, oldest first (kept, never overwritten; ``dose`` is the current one)."""
     dose_given: DoseGivenRecord | None = None

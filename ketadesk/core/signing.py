@@ -136,6 +136,19 @@ def canonical_visit(visit: VisitDetail) -> str:
             _time(given.at),
             given.by,
         ]
+    # Requests and verbal orders are sealed too, added only when present so earlier signatures hold.
+    if visit.approval_requests:
+        content["approval_requests"] = [
+            [r.id, r.subject, r.subject_id, r.reason, r.values, r.physician, _time(r.at), r.by]
+            + ([r.answer.decision.value, r.answer.reason, _time(r.answer.at), r.answer.by] if r.answer else [])
+            for r in visit.approval_requests
+        ]
+    if visit.verbal_orders:
+        content["verbal_orders"] = [
+            [o.id, o.subject, o.subject_id, o.mode.value, o.text, o.values, o.physician, _time(o.at), o.by]
+            + ([o.review.review.value, o.review.reason, _time(o.review.at), o.review.by] if o.review else [])
+            for o in visit.verbal_orders
+        ]
     return canonical_json(content)
 
 

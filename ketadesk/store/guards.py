@@ -23,7 +23,17 @@ _APPEND_ONLY_0001 = (
     "audit",
 )
 # Every append-only table, including those added by later migrations.
-APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures", "doses_given")
+# Approval requests, verbal orders and the physicians' answers to them: clinical, locked with the visit.
+ORDER_ROWS = ("approval_requests", "approval_answers", "verbal_orders", "verbal_order_reviews")
+APPEND_ONLY = (
+    *_APPEND_ONLY_0001,
+    "adverse_events",
+    "interventions",
+    "addenda",
+    "signatures",
+    "doses_given",
+    *ORDER_ROWS,
+)
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 
@@ -63,4 +73,25 @@ def guard_triggers(db: Database) -> None:
         db.execute(
             f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
             BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never deleted'); END"""
+        )
+
+
+def append_only_triggers(db: Database, tables: tuple[str, ...]) -> None:
+    """Rows of ``tables`` are never updated or deleted (for the tables a later migration adds)."""
+    for table in tables:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, 'KetaDesk: {table} rows are never changed or deleted;
+                record a correction instead'); END"""
+            )
+
+
+def visit_lock_triggers(db: Database, tables: tuple[str, ...]) -> None:
+    """A signed visit accepts no new row in ``tables`` (each has a ``visit_id``), raw SQL included."""
+    for table in tables:
+        db.execute(
+            f"""CREATE TRIGGER {table}_signed_lock BEFORE INSERT ON {table} WHEN
+            (SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from ketadesk.store.guards import ORDER_ROWS, append_only_triggers, visit_lock_triggers
 from ketadesk.store.migration_set import migrations
 
 
@@ -141,3 +142,71 @@ def dose_given(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END"""
     )
     db.execute(f"PRAGMA user_version = {_number('0008_dose_given')}")
+
+
+@migrations(name="0009_approval_requests")
+def approval_requests(db: Database) -> None:
+    """Approvals asked of a physician elsewhere, verbal orders, and the physicians' answers to both.
+
+    A request (what, why, the values, to whom) is the nurse's; its answer (approved or
+    declined, with the acknowledgement an approval wrote) is the physician's, in a row of
+    its own. A verbal or telephone order names the physician whose order it is and carries
+    the nurse's read-back (required); its countersignature or dispute is the physician's
+    row. Every table is clinical record: append-only, one answer per request or order, and
+    locked with the visit once signed.
+    """
+    for statement in (
+        """CREATE TABLE approval_requests (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            subject TEXT NOT NULL,
+            subject_id INTEGER,
+            reason TEXT NOT NULL,
+            concerned TEXT NOT NULL DEFAULT '',
+            physician_id INTEGER NOT NULL REFERENCES users(id),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX approval_requests_visit ON approval_requests(visit_id, id)",
+        "CREATE INDEX approval_requests_physician ON approval_requests(physician_id, id)",
+        """CREATE TABLE approval_answers (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL UNIQUE REFERENCES approval_requests(id),
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            decision TEXT NOT NULL CHECK (decision IN ('approved', 'declined')),
+            reason TEXT NOT NULL,
+            acknowledgement_id INTEGER REFERENCES acknowledgements(id),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX approval_answers_visit ON approval_answers(visit_id)",
+        """CREATE TABLE verbal_orders (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            subject TEXT NOT NULL,
+            subject_id INTEGER,
+            mode TEXT NOT NULL CHECK (mode IN ('verbal', 'telephone')),
+            order_text TEXT NOT NULL,
+            concerned TEXT NOT NULL DEFAULT '',
+            physician_id INTEGER NOT NULL REFERENCES users(id),
+            read_back INTEGER NOT NULL CHECK (read_back = 1),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX verbal_orders_visit ON verbal_orders(visit_id, id)",
+        "CREATE INDEX verbal_orders_physician ON verbal_orders(physician_id, id)",
+        """CREATE TABLE verbal_order_reviews (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL UNIQUE REFERENCES verbal_orders(id),
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            review TEXT NOT NULL CHECK (review IN ('countersigned', 'disputed')),
+            reason TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX verbal_order_reviews_visit ON verbal_order_reviews(visit_id)",
+    ):
+        db.execute(statement)
+    append_only_triggers(db, ORDER_ROWS)
+    visit_lock_triggers(db, ORDER_ROWS)
+    db.execute(f"PRAGMA user_version = {_number('0009_approval_requests')}")

@@ -25,6 +25,7 @@ from ketadesk.core.records import (
     VisitDetail,
 )
 from ketadesk.core.timers import VisitTimes
+from ketadesk.store import orders as store_orders
 from ketadesk.store.db import Store
 from ketadesk.store.visit_reads import IN_IDS, VisitRow, row, vitals_record
 
@@ -113,6 +114,7 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
         f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id",
         ids,
     )
+    requests, verbal_orders = store_orders.for_visits(store, (r.summary.id for r in rows))
     result: list[tuple[VisitDetail, VisitTimes]] = []
     for base in rows:
         vid = base.summary.id
@@ -188,6 +190,8 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
             ),
             earlier_doses=preparations[:-1],
             dose_given=_given(given_rows[-1]) if given_rows else None,
+            approval_requests=tuple(requests.get(vid, ())),
+            verbal_orders=tuple(verbal_orders.get(vid, ())),
         )
         result.append((detail_, base.times))
     return result

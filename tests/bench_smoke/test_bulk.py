@@ -181,7 +181,7 @@ def test_physicians_sign_all_but_the_latest_discharges(clinic: Clinic, tiny: tup
 def test_signatures_verify_and_their_audit_rows_match_the_api(
     clinic: Clinic, tiny: tuple[Path, clinic_gen.Progress]
 ) -> None:
-    """Each generated signature seals the visit as stored, and is audited as Clinic.seal_visit audits it."""
+    """Each generated signature seals the visit as stored, and is audited as signing.sign_visit audits it."""
     assert clinic.signing.problems() == []
     with closing(sqlite3.connect(tiny[0])) as conn:
         signature_id, visit_id, signer_id, at, sealed = conn.execute(

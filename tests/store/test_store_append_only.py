@@ -11,13 +11,14 @@ import pytest
 
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.events import AdverseEventKind, Route
+from ketadesk.core.orders import Decision, OrderMode, Review
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import courses, patients, signatures, visits
+from ketadesk.store import courses, orders, patients, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -39,6 +40,10 @@ TARGET_COLUMN = {
     "addenda": ("text", "'forged'"),
     "signatures": ("content_hash", "'" + "0" * 64 + "'"),
     "doses_given": ("given_mg", "35.0"),
+    "approval_requests": ("reason", "'forged'"),
+    "approval_answers": ("decision", "'approved'"),
+    "verbal_orders": ("order_text", "'forged'"),
+    "verbal_order_reviews": ("review", "'countersigned'"),
 }
 
 
@@ -94,6 +99,18 @@ def full_visit(
         at=at(12),
         actor_id=nurse.id,
     )
+    request = orders.add_request(
+        store, visit_id, "baseline_bp", None, "BP high", "", nurse.id, at=at(12), actor_id=nurse.id
+    )
+    asked = orders.request_by_id(store, request)
+    assert asked is not None
+    orders.add_answer(store, asked, Decision.DECLINED, "Rest first", None, at=at(12), actor_id=nurse.id)
+    order = orders.add_verbal_order(
+        store, visit_id, "dose_override", None, OrderMode.VERBAL, "Proceed", "", nurse.id, at=at(12), actor_id=nurse.id
+    )
+    taken = orders.order_by_id(store, order)
+    assert taken is not None
+    orders.add_order_review(store, taken, Review.DISPUTED, "Not what I said", at=at(12), actor_id=nurse.id)
     addendum = signatures.add_addendum(
         store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13), actor_id=nurse.id
     )
@@ -222,7 +239,45 @@ def test_signed_visit_refuses_raw_sql_on_every_visit_table(store: Store, full_vi
             (nurse.id, full_visit),
         ),
         ("UPDATE visits SET chair = 3 WHERE id = ?", (full_visit,)),
+        (
+            "INSERT INTO verbal_orders (visit_id, subject, mode, order_text, physician_id, read_back, at, by)"
+            " VALUES (?, 'discharge_override', 'verbal', 'late', ?, 1, 'x', ?)",
+            (full_visit, nurse.id, nurse.id),
+        ),
+        (
+            "INSERT INTO approval_requests (visit_id, subject, reason, physician_id, at, by)"
+            " VALUES (?, 'discharge_override', 'late', ?, 'x', ?)",
+            (full_visit, nurse.id, nurse.id),
+        ),
+        (
+            "INSERT INTO verbal_order_reviews (order_id, visit_id, review, at, by)"
+            " VALUES ((SELECT max(id) FROM verbal_orders), ?, 'countersigned', 'x', ?)",
+            (full_visit, nurse.id),
+        ),
+        (
+            "INSERT INTO approval_answers (request_id, visit_id, decision, reason, at, by)"
+            " VALUES ((SELECT max(id) FROM approval_requests), ?, 'approved', '', 'x', ?)",
+            (full_visit, nurse.id),
+        ),
     ]
     for sql, params in attempts:
         with pytest.raises(sqlite3.DatabaseError, match="signed and locked"):
             store.conn.execute(sql, params)
+
+
+def test_a_verbal_order_without_its_read_back_and_a_second_answer_are_refused(
+    store: Store, full_visit: int, nurse: User
+) -> None:
+    """The table insists on the read-back, and a request or an order has one answer only."""
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        store.conn.execute(
+            "INSERT INTO verbal_orders (visit_id, subject, mode, order_text, physician_id, read_back, at, by)"
+            " VALUES (?, 'dose_override', 'verbal', 'x', ?, 0, 'x', ?)",
+            (full_visit, nurse.id, nurse.id),
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        store.conn.execute(
+            "INSERT INTO approval_answers (request_id, visit_id, decision, reason, at, by)"
+            " VALUES ((SELECT max(id) FROM approval_requests), ?, 'approved', '', 'x', ?)",
+            (full_visit, nurse.id),
+        )

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
 
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.usecase import BoundUseCase
+from ketadesk.core.orders import signing_blocked_by
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature
 from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE
 from ketadesk.ui.kit.lines import OK_STYLE, MessageLine
+from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.times import local_datetime
 from ketadesk.ui.kit.widgets import button
 from ketadesk.ui.review.page import text
@@ -73,14 +75,18 @@ class ReviewHeader(QFrame):
             self.status.setStyleSheet(OK_STYLE)
         elif phase is Phase.DISCHARGED:
             discharged = detail.event_time(Phase.DISCHARGED)
-            self.status.setText(f"Discharged {local_datetime(discharged)} — awaiting a physician's signature.")
+            blocked = signing_blocked_by(detail.verbal_orders, names_for(self.clinic).name)
+            self.status.setText(
+                f"Discharged {local_datetime(discharged)} — awaiting a physician's signature."
+                + (f"\n⚠ {blocked}" if blocked else "")
+            )
             self.status.setStyleSheet(CAUTION_STYLE)
         else:
             self.status.setText(f"{phase.label}: the visit can be signed once the patient is discharged.")
             self.status.setStyleSheet(MUTED_STYLE)
-        self._draw_buttons(phase, signature)
+        self._draw_buttons(phase, signature, signing_blocked_by(detail.verbal_orders, names_for(self.clinic).name))
 
-    def _draw_buttons(self, phase: Phase, signature: Signature | None) -> None:
+    def _draw_buttons(self, phase: Phase, signature: Signature | None, orders_block: str = "") -> None:
         user = self.clinic.user
         roles = ", ".join(sorted(r.value for r in user.roles)) or "no role"
         sign = self.clinic.signing.sign_visit
@@ -94,6 +100,7 @@ class ReviewHeader(QFrame):
             why = f"This visit is already signed{who}; add an addendum for anything more."
         else:
             why = verdict.reason
+        why = why or orders_block  # an outstanding verbal order: the clinic refuses the signature, naming it
         self.sign_button.setEnabled(not why)
         self.sign_button.setToolTip(why or "Sign the visit: re-enter your password to confirm.")
         add = self.clinic.signing.add_addendum

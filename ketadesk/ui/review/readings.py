@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ketadesk.clinic import Clinic
 from ketadesk.core import readiness
+from ketadesk.core.orders import order_line, request_line
 from ketadesk.core.records import Acknowledgement, VisitDetail
 from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE
@@ -107,4 +108,11 @@ class AlertsBox(Box):
                     + (f" (at the bedside; entered by {self.names.name(ack.entered_by)})" if ack.entered_by else ""),
                 )
             )
+        for request in detail.approval_requests:
+            style = f"color: {ALERT_COLOUR};" if request.pending else ""
+            entries.append(Entry(f"Approval request — {request.label}", request_line(request, self.names.name), style))
+        for order in detail.verbal_orders:
+            head = f"{order.mode.label} — {order.label} — {order.status_word.upper()}"
+            style = f"color: {ALERT_COLOUR};" if order.outstanding else ""
+            entries.append(Entry(head, order_line(order, self.names.name), style))
         return entries

@@ -1,4 +1,7 @@
-"""The physician's worklist: discharged visits waiting for a signature, the oldest discharge first.
+"""The physician's worklist: approvals to give first, then discharged visits waiting for a signature.
+
+The approvals (requests from nurses elsewhere, verbal orders to countersign) are
+:mod:`ketadesk.ui.review.requests`, shown to those who may give them.
 
 Each row says when the patient left, who they are, where the visit stands in the course
 and which nurse discharged them, and flags what a physician should read first: a discharge
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketadesk.clinic import Change, Changes, Clinic
+from ketadesk.core.orders import outstanding_orders
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
 from ketadesk.core.records import VisitSummary
@@ -31,6 +35,7 @@ from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.times import local_datetime
 from ketadesk.ui.kit.widgets import button, label
 from ketadesk.ui.kit.writes import Watching
+from ketadesk.ui.review.requests import RequestsPanel
 
 COLUMNS = ("Discharged", "Patient", "MRN", "Course", "Discharged by", "Flags")
 FLAGS_COLUMN = len(COLUMNS) - 1
@@ -76,6 +81,9 @@ class WorklistPanel(QWidget, Watching):
         self.names = names_for(clinic)
         self.rows: list[WorklistRow] = []
         layout = QVBoxLayout(self)
+        self.requests = RequestsPanel(clinic, self)
+        self.requests.setVisible(bool(clinic.orders.approve_request.allowed()))
+        layout.addWidget(self.requests)
         top = QHBoxLayout()
         self.title = label(
             "worklist_title", bold=True, scale=1.25, wrap=False, accessible="Visits awaiting a signature"
@@ -118,8 +126,8 @@ class WorklistPanel(QWidget, Watching):
         self.watch(clinic)
 
     def affected_by(self, changes: Changes) -> bool:
-        """A discharge, a signature or a patient's name changes the list."""
-        return changes.touches(Change.SIGNATURE, Change.PHASE, Change.PATIENT)
+        """A discharge, a signature, a patient's name or a countersignature (its flag) changes the list."""
+        return changes.touches(Change.SIGNATURE, Change.PHASE, Change.PATIENT, Change.APPROVALS)
 
     def redraw(self) -> None:
         """One read of the worklist."""
@@ -170,6 +178,8 @@ class WorklistPanel(QWidget, Watching):
         ) is not None
         if overridden:
             flags.append("⚠ Discharged under a physician's override")
+        if outstanding_orders(detail.verbal_orders):
+            flags.append("⚠ Verbal order not yet countersigned: cannot be signed")
         pending = [a for r in self.clinic.visits.unacknowledged_alerts(summary.id) for a in r.alerts]
         if pending:
             words = ", ".join(dict.fromkeys(a.label for a in pending))

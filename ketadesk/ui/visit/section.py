@@ -54,13 +54,14 @@ class SectionBase(QWidget):
         if not self.managed and changes.touches_visit(self.visit_id):
             self.refresh(self.clinic.visits.get(self.visit_id))
 
-    def open_acknowledgement(self, subject: str, what: str) -> PhysicianAcknowledgement:
+    def open_acknowledgement(self, subject: str, what: str, values: str = "") -> PhysicianAcknowledgement:
         """Open the physician's dialog without blocking; its acceptance is a write like any other.
 
         The dialog is kept as ``acknowledgement_dialog`` (tests drive it there); the previous,
-        long-closed one is released when the next opens.
+        long-closed one is released when the next opens. ``values`` fills in what a request
+        or a verbal order is about (the physician reads them elsewhere).
         """
-        dialog = PhysicianAcknowledgement(self.clinic, self.visit_id, subject, what, self)
+        dialog = PhysicianAcknowledgement(self.clinic, self.visit_id, subject, what, self, values=values)
         if self.acknowledgement_dialog is not None:
             self.acknowledgement_dialog.deleteLater()
         self.acknowledgement_dialog = dialog

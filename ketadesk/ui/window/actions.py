@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, Q
 from ketadesk.clinic import Clinic
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
 from ketadesk.ui.kit.widgets import follow_text_size
 from ketadesk.ui.kit.writes import USER_ERRORS
@@ -24,6 +25,7 @@ from ketadesk.ui.patients.find_visit import FindVisitDialog
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review.screen import ReviewScreen
+from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.pages import Page
@@ -33,7 +35,7 @@ MIN_FONT, MAX_FONT = 8, 28
 
 
 class MenuActions(QMainWindow):
-    """The menu actions of the main window that open a dialog or change a preference (remembered in settings)."""
+    """The main window's menu actions: opening a dialog, a visit or a review, or changing a preference (remembered)."""
 
     clinic: Clinic
     tabs: VisitTabs
@@ -41,6 +43,7 @@ class MenuActions(QMainWindow):
     page: Page
     chime: Chime
     mute_action: QAction
+    board: ChairBoard
 
     # ------------------------------------------------------------------ preferences
 
@@ -181,3 +184,41 @@ class MenuActions(QMainWindow):
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.reject()
+
+    # ------------------------------------------------------------------ going to a visit
+
+    def show_board(self) -> None:
+        """Bring the chair board to the front."""
+        self.tabs.setCurrentIndex(0)
+
+    def open_chair(self, chair: int) -> None:
+        """Open the visit in ``chair``, if there is one."""
+        tile = self.board.tile(chair)
+        if tile.visit_id is not None:
+            self.open_visit(tile.visit_id)
+        else:
+            self.statusBar().showMessage(f"Chair {chair} is free", 4000)
+
+    def open_visit(self, visit_id: int) -> VisitWorkspace:
+        """Show a visit's workspace in its own tab (reusing the tab when it is already open)."""
+        return self.tabs.open_visit(visit_id)
+
+    def close_tab(self, index: int) -> None:
+        """Close a visit tab (the board stays)."""
+        self.tabs.close_tab(index)
+
+    def open_worklist(self) -> WorklistPanel:
+        """The physician's worklist: discharged visits awaiting a signature, oldest first."""
+        return self.tabs.open_worklist()
+
+    def open_review(self, visit_id: int) -> ReviewScreen:
+        """The whole visit on one page for review, signing and addenda."""
+        return self.tabs.open_review(visit_id)
+
+    def review_current(self) -> ReviewScreen | None:
+        """Open the review of the visit whose workspace is in front."""
+        current = self.tabs.currentWidget()
+        if isinstance(current, VisitWorkspace):
+            return self.open_review(current.visit_id)
+        self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
+        return None

@@ -28,11 +28,10 @@ from ketadesk.ui.door.lock import LockScreen
 from ketadesk.ui.door.panel import DOOR_ERRORS, role_words, with_protocol
 from ketadesk.ui.door.sign_in import SignInScreen
 from ketadesk.ui.kit.writes import USER_ERRORS
-from ketadesk.ui.review.screen import ReviewScreen
-from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
+from ketadesk.ui.window.approvals_watch import ApprovalsWatch
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
@@ -95,6 +94,7 @@ class MainWindow(MenuActions):
         self.status_alerts = self.status.alerts
         self.status_signatures = self.status.signatures
         self.status_signatures.clicked.connect(self.open_worklist)
+        self.approvals = ApprovalsWatch(self.statusBar(), self.open_worklist)
         self._ticks = 0
 
         self.activity = ActivityWatch(self.note_activity, self)
@@ -137,6 +137,7 @@ class MainWindow(MenuActions):
         else:
             self.status_user.setText(f"Not signed in · {where}")
             self.status_alerts.setText("")
+        self.approvals.tick(self.clinic, page is Page.WORK, lambda: None)  # none shown off the working page
         if page is not Page.WORK:
             widget.setFocus()
 
@@ -296,6 +297,7 @@ class MainWindow(MenuActions):
 
     def tick(self) -> None:
         """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers."""
+        self.approvals.tick(self.clinic, self.page is Page.WORK, self.chime.ring)
         if self.page is Page.LOCKED:  # what needs a nurse stays visible behind the lock, by chair number only
             self.board.tick()
             self.lock_page.show_chairs(self.board.visits)
@@ -323,42 +325,6 @@ class MainWindow(MenuActions):
             self.chime.ring()
 
     # ------------------------------------------------------------------ visits
-
-    def show_board(self) -> None:
-        """Bring the chair board to the front."""
-        self.tabs.setCurrentIndex(0)
-
-    def open_chair(self, chair: int) -> None:
-        """Open the visit in ``chair``, if there is one."""
-        tile = self.board.tile(chair)
-        if tile.visit_id is not None:
-            self.open_visit(tile.visit_id)
-        else:
-            self.statusBar().showMessage(f"Chair {chair} is free", 4000)
-
-    def open_visit(self, visit_id: int) -> VisitWorkspace:
-        """Show a visit's workspace in its own tab (reusing the tab when it is already open)."""
-        return self.tabs.open_visit(visit_id)
-
-    def close_tab(self, index: int) -> None:
-        """Close a visit tab (the board stays)."""
-        self.tabs.close_tab(index)
-
-    def open_worklist(self) -> WorklistPanel:
-        """The physician's worklist: discharged visits awaiting a signature, oldest first."""
-        return self.tabs.open_worklist()
-
-    def open_review(self, visit_id: int) -> ReviewScreen:
-        """The whole visit on one page for review, signing and addenda."""
-        return self.tabs.open_review(visit_id)
-
-    def review_current(self) -> ReviewScreen | None:
-        """Open the review of the visit whose workspace is in front."""
-        current = self.tabs.currentWidget()
-        if isinstance(current, VisitWorkspace):
-            return self.open_review(current.visit_id)
-        self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
-        return None
 
     def end_session(self, why: str = "window closed", *, closing: bool = False) -> None:
         """End a guarded session once, however the program ends (``why``: window, signal, log-out), audited with why.

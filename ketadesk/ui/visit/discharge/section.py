@@ -12,8 +12,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QGridLayout, QGroupBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, VisitView
+from ketadesk.core.orders import VerbalOrder
 from ketadesk.core.phases import FINISHED, NOT_HELD, RECOVERY, Phase
-from ketadesk.core.readiness import DISCHARGE_OVERRIDE, AutoCheck, Criterion, criteria_from_record, discharge_override
+from ketadesk.core.readiness import (
+    DISCHARGE_OVERRIDE,
+    AutoCheck,
+    Criterion,
+    criteria_from_record,
+    discharge_override,
+    discharge_verbal_order,
+)
 from ketadesk.core.records import Acknowledgement, VisitDetail
 from ketadesk.core.timers import VisitTimers, format_duration
 from ketadesk.ui.kit import widgets
@@ -25,6 +33,7 @@ from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.visit.discharge.aldrete import AldretePart
 from ketadesk.ui.visit.discharge.criteria import CriteriaPart, missing_words
 from ketadesk.ui.visit.discharge.part import CHECKLIST, text_label
+from ketadesk.ui.visit.orders import ApprovalStatusLine
 
 
 class DischargeSection(CriteriaPart, AldretePart):
@@ -91,6 +100,8 @@ class DischargeSection(CriteriaPart, AldretePart):
         column.addWidget(self.blocked_reason)
         self.override_note = text_label("discharge_override_note")
         column.addWidget(self.override_note)
+        self.override_orders = ApprovalStatusLine("discharge_override_orders")
+        column.addWidget(self.override_orders)
         self.message = MessageLine("discharge_message")
         column.addWidget(self.message)
         return box
@@ -149,6 +160,8 @@ class DischargeSection(CriteriaPart, AldretePart):
     def _draw_actions(self, detail: VisitDetail, phase: Phase, timers: VisitTimers) -> None:
         unmet = [c for c in self._criteria if not c.met]
         override = discharge_override(detail)
+        order = discharge_verbal_order(detail)
+        self.override_orders.draw(detail, DISCHARGE_OVERRIDE, self.names)
         # Ready for discharge: only from observation, once the minimum has passed.
         ready_verdict = self.clinic.discharge.mark_ready.allowed(phase=phase)
         if phase is Phase.OBSERVATION or phase is Phase.STOPPED_EARLY:
@@ -168,24 +181,35 @@ class DischargeSection(CriteriaPart, AldretePart):
             self.ready_button.setEnabled(False)
         self.ready_button.setToolTip(ready_verdict.reason)
         # The physician acknowledges in the dialog under their own name: only the phase is the clinic's to say here.
-        self.override_button.setEnabled(phase in RECOVERY and bool(unmet) and override is None)
+        self.override_button.setEnabled(phase in RECOVERY and bool(unmet) and override is None and order is None)
         self.override_button.setVisible(phase not in FINISHED)
         if override is not None:
             self.override_note.setText(
                 f"Physician override by {self.names.name(override.by)} at {local_time(override.at)}: “{override.note}”"
             )
             self.override_note.setVisible(True)
+        elif order is not None:
+            self.override_note.setText(
+                f"Discharge on a {order.mode.label.lower()} of {self.names.name(order.physician)}: "
+                f"“{order.text}” — {order.status_word.upper()}"
+            )
+            self.override_note.setVisible(True)
         else:
             self.override_note.setText("")
             self.override_note.setVisible(False)
         may = self.clinic.discharge.discharge.allowed(phase=phase)
-        self.discharge_button.setEnabled(bool(may) and (not unmet or override is not None))
+        allowed_by = override or order
+        self.discharge_button.setEnabled(bool(may) and (not unmet or allowed_by is not None))
         self.discharge_button.setToolTip(may.reason)
         self.discharge_button.setVisible(phase not in FINISHED)
-        self._draw_reason(phase, timers, unmet, override)
+        self._draw_reason(phase, timers, unmet, allowed_by)
 
     def _draw_reason(
-        self, phase: Phase, timers: VisitTimers, unmet: list[Criterion], override: Acknowledgement | None
+        self,
+        phase: Phase,
+        timers: VisitTimers,
+        unmet: list[Criterion],
+        override: Acknowledgement | VerbalOrder | None,
     ) -> None:
         if phase in FINISHED:
             self.blocked_reason.setText("The patient has been discharged.")
@@ -210,8 +234,9 @@ class DischargeSection(CriteriaPart, AldretePart):
             set_style(self.blocked_reason, OK_STYLE)
             return
         if override is not None and phase is Phase.READY_FOR_DISCHARGE:
+            how = "override" if isinstance(override, Acknowledgement) else f"{override.mode.label.lower()} (unverified)"
             self.blocked_reason.setText(
-                "✓ Discharge allowed under the physician's override. Still unmet: " + "; ".join(missing) + "."
+                f"✓ Discharge allowed under the physician's {how}. Still unmet: " + "; ".join(missing) + "."
             )
             set_style(self.blocked_reason, OK_STYLE)
             return
@@ -232,4 +257,4 @@ class DischargeSection(CriteriaPart, AldretePart):
         unmet = [missing_words(c, view.timers) for c in self._criteria if not c.met]
         listed = "\n".join(f"•  {m}" for m in unmet) or "•  (none)"
         what = "Discharge with criteria unmet needs a physician's written reason.\nUnmet now:\n" + listed
-        return self.open_acknowledgement(DISCHARGE_OVERRIDE, what)
+        return self.open_acknowledgement(DISCHARGE_OVERRIDE, what, "Unmet: " + "; ".join(unmet))

@@ -6,15 +6,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.core.orders import covering_order
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import BASELINE_BP
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.vitals import baseline_needs_physician
 from ketadesk.ui.kit import widgets
-from ketadesk.ui.kit.colours import MUTED_STYLE, WARNING_STYLE
+from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE, WARNING_STYLE
 from ketadesk.ui.kit.lines import OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
+from ketadesk.ui.visit.orders import ApprovalStatusLine
 from ketadesk.ui.visit.pre_assessment.part import PreAssessmentPart
 from ketadesk.ui.visit.vitals.row import VitalsRow
 
@@ -65,11 +67,13 @@ class WeightAndBaseline(PreAssessmentPart):
         ack_row = QHBoxLayout()
         self.baseline_ack = _label("baseline_acknowledgement")
         ack_row.addWidget(self.baseline_ack, 1)
-        self.baseline_ack_button = widgets.button("acknowledge_baseline_button", "Physician acknowledgement…")
+        self.baseline_ack_button = widgets.button("acknowledge_baseline_button", "Physician approval…")
         self.baseline_ack_button.setAccessibleName("Physician acknowledgement of the baseline blood pressure")
         self.baseline_ack_button.clicked.connect(self.acknowledge_baseline)
         ack_row.addWidget(self.baseline_ack_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(ack_row)
+        self.baseline_orders = ApprovalStatusLine("baseline_orders")
+        column.addWidget(self.baseline_orders)
         return box
 
     def _draw_weight(self, detail: VisitDetail, editable: bool) -> None:
@@ -101,7 +105,10 @@ class WeightAndBaseline(PreAssessmentPart):
             self.baseline_ack.setText("")
             self.baseline_ack.setVisible(False)
             self.baseline_ack_button.setVisible(False)
+            self.baseline_orders.setVisible(False)
             return
+        self.baseline_orders.draw(detail, BASELINE_BP, self.names)
+        order = covering_order(detail.verbal_orders, BASELINE_BP, since=baseline.entered_at)
         self.baseline_ack.setVisible(True)
         limits = self.clinic.protocol.alerts
         above = (
@@ -113,6 +120,13 @@ class WeightAndBaseline(PreAssessmentPart):
                 f"✓ {above}: acknowledged by {self.names.name(ack.by)} at {local_time(ack.at)} — “{ack.note}”"
             )
             set_style(self.baseline_ack, OK_STYLE)
+            self.baseline_ack_button.setVisible(False)
+        elif order is not None:
+            self.baseline_ack.setText(
+                f"✓ {above}: on a {order.mode.label.lower()} of {self.names.name(order.physician)} — "
+                f"{order.status_word.upper()}"
+            )
+            set_style(self.baseline_ack, CAUTION_STYLE if order.outstanding else OK_STYLE)
             self.baseline_ack_button.setVisible(False)
         else:
             self.baseline_ack.setText(
@@ -137,8 +151,17 @@ class WeightAndBaseline(PreAssessmentPart):
     def acknowledge_baseline(self) -> PhysicianAcknowledgement:
         """Ask a physician to acknowledge a baseline BP above the protocol limit."""
         limits = self.clinic.protocol.alerts
+        baseline = self.clinic.visits.get(self.visit_id).detail.baseline
+        values = ""
+        if baseline is not None:
+            v = baseline.vitals
+            values = (
+                f"BP {v.sbp}/{v.dbp} (limit {limits.baseline_sbp_above}/{limits.baseline_dbp_above}), "
+                f"HR {v.hr}, SpO2 {v.spo2} %"
+            )
         return self.open_acknowledgement(
             BASELINE_BP,
             f"The baseline blood pressure is above {limits.baseline_sbp_above}/"
             f"{limits.baseline_dbp_above}. A physician must say why it is safe to start the infusion.",
+            values,
         )

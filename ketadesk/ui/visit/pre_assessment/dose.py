@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
 
 from ketadesk.clinic import Changes
 from ketadesk.core.dosing import DosePlan
+from ketadesk.core.orders import covering_order
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DOSE_OVERRIDE
 from ketadesk.core.records import DoseRecord, VisitDetail
@@ -23,6 +24,7 @@ from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.writes import USER_ERRORS, error_text
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.visit.dose_record import given_stands_out, given_text, superseded_lines
+from ketadesk.ui.visit.orders import ApprovalStatusLine
 from ketadesk.ui.visit.pre_assessment.part import PreAssessmentPart
 
 # Stands in for the lot number while the nurse has not typed it, so the calculator can still show mg and mL.
@@ -137,11 +139,13 @@ class DoseCalculator(PreAssessmentPart):
         ack_row = QHBoxLayout()
         self.dose_ack = _label("dose_acknowledgement")
         ack_row.addWidget(self.dose_ack, 1)
-        self.dose_ack_button = widgets.button("acknowledge_dose_button", "Physician acknowledgement…")
+        self.dose_ack_button = widgets.button("acknowledge_dose_button", "Physician approval…")
         self.dose_ack_button.setAccessibleName("Physician acknowledgement of the dose")
         self.dose_ack_button.clicked.connect(self.acknowledge_dose)
         ack_row.addWidget(self.dose_ack_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(ack_row)
+        self.dose_orders = ApprovalStatusLine("dose_orders")
+        column.addWidget(self.dose_orders)
         self.dose_message = MessageLine("dose_message")
         column.addWidget(self.dose_message)
         return box
@@ -216,8 +220,11 @@ class DoseCalculator(PreAssessmentPart):
         if not reasons or dose is None:
             self.dose_ack.setVisible(False)
             self.dose_ack_button.setVisible(False)
+            self.dose_orders.setVisible(False)
             return
+        self.dose_orders.draw(detail, DOSE_OVERRIDE, self.names, dose.id)
         self.dose_ack.setVisible(True)
+        order = covering_order(detail.verbal_orders, DOSE_OVERRIDE, dose.id)
         ack = next(
             (a for a in reversed(detail.acknowledgements) if a.subject == DOSE_OVERRIDE and a.subject_id == dose.id),
             None,
@@ -228,6 +235,13 @@ class DoseCalculator(PreAssessmentPart):
                 f"{self.names.name(ack.by)} at {local_time(ack.at)} — “{ack.note}”"
             )
             set_style(self.dose_ack, OK_STYLE)
+            self.dose_ack_button.setVisible(False)
+        elif order is not None:
+            self.dose_ack.setText(
+                f"✓ Dose outside the protocol ({'; '.join(reasons)}): on a {order.mode.label.lower()} of "
+                f"{self.names.name(order.physician)} — {order.status_word.upper()}"
+            )
+            set_style(self.dose_ack, CAUTION_STYLE if order.outstanding else OK_STYLE)
             self.dose_ack_button.setVisible(False)
         else:
             self.dose_ack.setText(f"⚠ The prepared dose needs a physician's acknowledgement: {'; '.join(reasons)}.")
@@ -306,4 +320,8 @@ class DoseCalculator(PreAssessmentPart):
     def acknowledge_dose(self) -> PhysicianAcknowledgement:
         """Ask a physician to acknowledge a dose outside the protocol."""
         text = self.dose_ack.text().removeprefix("⚠ ")
-        return self.open_acknowledgement(DOSE_OVERRIDE, f"{text} A physician must give the reason for this dose.")
+        dose = self._dose
+        values = "" if dose is None else f"{dose.mg_per_kg:g} mg/kg = {dose.dose_mg:g} mg for {dose.weight_kg:g} kg"
+        return self.open_acknowledgement(
+            DOSE_OVERRIDE, f"{text} A physician must give the reason for this dose.", values
+        )

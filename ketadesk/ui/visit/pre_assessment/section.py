@@ -115,6 +115,8 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
             detail.baseline,
             detail.checklist,
             detail.acknowledgements,
+            detail.approval_requests,
+            detail.verbal_orders,
         )
         if key == self._drawn:
             return
