@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from ketadesk.store.migration_set import migrations
+from ketadesk.store.migration_set import MIGRATION_SET, migrations
 
 
 @migrations(name="0004_signature_worklist")
@@ -62,3 +62,18 @@ def acknowledgement_entered_by(db: Database) -> None:
     """
     db.execute("ALTER TABLE acknowledgements ADD COLUMN entered_by INTEGER REFERENCES users(id)")
     db.execute("PRAGMA user_version = 6")
+
+
+@migrations(name="0008_confirmed_extremes")
+def confirmed_extremes(db: Database) -> None:
+    """A reading's extremes the nurse confirmed before it was saved (SBP 262 "is this the reading?" — yes).
+
+    The extreme kinds joined by commas, as the alerts are; empty for an ordinary reading and
+    for every reading before this. Who confirmed is who entered the reading (``entered_by``):
+    the question is asked of the nurse saving it, in the same write. The schema version is
+    the count of migrations applied, counted here rather than written as a number, so this
+    migration keeps its place whichever of its siblings in the same wave is merged first.
+    """
+    db.execute("ALTER TABLE vitals ADD COLUMN confirmed_extremes TEXT NOT NULL DEFAULT ''")
+    applied = db.execute("SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]).fetchone()
+    db.execute(f"PRAGMA user_version = {int(applied[0]) + 1}")
