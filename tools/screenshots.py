@@ -24,12 +24,14 @@ from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
+from ketadesk.core.records import VisitSummary
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.window.app import application, build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 
 OUT = Path("docs/screenshots")
 WANTED: set[str] = set()
@@ -56,6 +58,24 @@ def _doors(folder: Path, db: Path) -> None:
         _save(window, name)
         window.close()
         window.clinic.close()
+
+
+def _extreme_value(window: MainWindow, visit: VisitSummary | None) -> None:
+    """The "is this the reading?" question for SBP 262 typed at the bedside; answered Go back (nothing saved)."""
+    if visit is None or (WANTED and "extreme-value" not in WANTED):
+        return
+    workspace = window.open_visit(visit.id)
+    workspace.tabs.setCurrentIndex(1)
+    row = workspace.monitoring.vitals_row
+    row.set_values(sbp="262", dbp="140", hr="88", spo2="97", rr="16")
+    row.commit()
+    dialog = row.confirm_dialog
+    if dialog is not None:
+        dialog.adjustSize()
+        _save(dialog, "extreme-value")
+        dialog.reject()
+    for box in row.fields.values():
+        box.clear()
 
 
 def main(names: list[str] | None = None) -> int:
@@ -90,6 +110,7 @@ def main(names: list[str] | None = None) -> int:
         workspace.tabs.setCurrentIndex(section)
         workspace.tick()
         _save(window, name)
+    _extreme_value(window, by_phase.get(Phase.INFUSING))
     ready = by_phase.get(Phase.READY_FOR_DISCHARGE)
     if ready is not None:
         approval = PhysicianAcknowledgement(

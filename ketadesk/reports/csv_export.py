@@ -36,6 +36,7 @@ COLUMNS = (
     "entered_by",
     "entered_at",
     "corrects_id",
+    "confirmed_extremes",
 )
 
 
@@ -85,6 +86,7 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
                     record.entered_by,
                     to_utc_iso(record.entered_at),
                     "" if record.corrects_id is None else record.corrects_id,
+                    ";".join(e.value for e in record.confirmed_extremes),
                 ]
             )
             count += 1

@@ -14,6 +14,7 @@ from ketadesk.core.scales import (
     BEDSIDE_SCALES,
     Scale,
 )
+from ketadesk.core.vitals import CONFIRMED_EXTREME
 from ketadesk.reports import charts
 from ketadesk.reports.layout import (
     ALERT,
@@ -62,6 +63,9 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
             remarks.append(f"corrected entry (replaces reading {record.corrects_id})")
         if record.source.value != "manual":
             remarks.append(f"from {record.source.value}")
+        if record.confirmed_extremes:
+            kinds = ", ".join(kind.label for kind in record.confirmed_extremes)
+            remarks.append(f"{CONFIRMED_EXTREME} ({kinds}), confirmed by {ctx.who(record.entered_by)}")
         alert_text = f"{ALERT_MARK} " + ", ".join(SHORT_ALERTS[a] for a in record.alerts) if record.alerts else ""
         rows.append(
             [
