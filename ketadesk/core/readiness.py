@@ -87,7 +87,7 @@ class AutoCheck(StrEnum):
 
 # Always a discharge criterion, whatever the clinic's checklist says (CLINICAL.md: "one set before
 # discharge"): a patient does not leave on a set of vitals that is overdue. A clinic may place it in
-# its own list (an automatic item with this key); otherwise it comes last.
+# its own list (an automatic item with this key); otherwise it follows the judged criteria.
 FINAL_VITALS = ChecklistItem(AutoCheck.VITALS_NOT_OVERDUE.value, "Vital signs up to date", automatic=True)
 VITALS_OVERDUE_AT_DISCHARGE = "Vitals are overdue: record a final set before discharge, or a physician's override"
 
@@ -173,9 +173,15 @@ def discharge_override(visit: VisitDetail) -> Acknowledgement | None:
 
 
 def discharge_items(protocol: Protocol) -> tuple[ChecklistItem, ...]:
-    """The discharge criteria in order: the protocol's checklist, and :data:`FINAL_VITALS` if it does not list it."""
+    """The discharge criteria in order: the protocol's checklist with :data:`FINAL_VITALS` if it does not list it.
+
+    Added after the last criterion judged from the record, so the judged ones stay together.
+    """
     items = protocol.discharge_checklist
-    return items if any(i.key == FINAL_VITALS.key for i in items) else (*items, FINAL_VITALS)
+    if any(i.key == FINAL_VITALS.key for i in items):
+        return items
+    after = max((n + 1 for n, item in enumerate(items) if item.automatic), default=len(items))
+    return (*items[:after], FINAL_VITALS, *items[after:])
 
 
 def discharge_criteria(

@@ -28,12 +28,15 @@ def final_vitals(
     return criterion
 
 
-def test_it_is_always_a_criterion_and_comes_last(protocol: Protocol) -> None:
-    """The shipped checklist does not list it, so core adds it after the clinic's own items."""
+def test_it_is_always_a_criterion_after_the_judged_ones(protocol: Protocol) -> None:
+    """The shipped checklist does not list it, so core adds it after the last criterion judged from the record."""
     items = readiness.discharge_items(protocol)
-    assert items[:-1] == protocol.discharge_checklist
-    assert items[-1] == FINAL_VITALS and FINAL_VITALS.automatic
-    assert FINAL_VITALS.key == AutoCheck.VITALS_NOT_OVERDUE
+    at_index = items.index(FINAL_VITALS)
+    assert items[:at_index] + items[at_index + 1 :] == protocol.discharge_checklist
+    assert items[at_index - 1].key == AutoCheck.VITALS_NEAR_BASELINE and not items[at_index + 1].automatic
+    assert FINAL_VITALS.automatic and FINAL_VITALS.key == AutoCheck.VITALS_NOT_OVERDUE
+    only_ticked = dataclasses.replace(protocol, discharge_checklist=tuple(i for i in items if not i.automatic))
+    assert readiness.discharge_items(only_ticked)[-1] == FINAL_VITALS
 
 
 def test_a_clinic_may_place_it_in_its_own_list(protocol: Protocol) -> None:
