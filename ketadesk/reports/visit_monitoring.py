@@ -65,7 +65,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
             remarks.append(f"from {record.source.value}")
         if record.confirmed_extremes:
             kinds = ", ".join(kind.label for kind in record.confirmed_extremes)
-            remarks.append(f"{CONFIRMED_EXTREME} ({kinds}), confirmed by {ctx.who(record.entered_by)}")
+            remarks.append(f"{CONFIRMED_EXTREME}: {kinds}")
         alert_text = f"{ALERT_MARK} " + ", ".join(SHORT_ALERTS[a] for a in record.alerts) if record.alerts else ""
         rows.append(
             [
@@ -78,7 +78,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
                 number(vs.temp_c) if vs.temp_c is not None else "",
                 ctx.who(record.entered_by),
                 alert_text,
-                ", ".join(remarks),
+                Paragraph(markup("; ".join(remarks)), ctx.s.cell) if remarks else "",
             ]
         )
         for alert in record.alerts:

@@ -13,6 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.vitals import ExtremeKind
+from ketadesk.ui.review.page import EntryList
+from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.visit.monitoring.section import MonitoringSection
 from ketadesk.ui.visit.vitals.confirm_extreme import ExtremeValueDialog
 from ketadesk.ui.visit.vitals.table import COLUMNS
@@ -103,3 +105,17 @@ def test_an_ordinary_reading_asks_nothing_and_a_typing_error_is_refused_as_befor
     assert section.vitals_row.confirm_dialog is None
     assert "40–300" in section.findChild(QLabel, "vitals_row_message").text()
     assert section.findChild(QLineEdit, "vitals_row_sbp").text() == "320"
+
+
+def test_the_review_marks_a_confirmed_extreme(qtbot: QtBot, nurse: Clinic, physician: Clinic, visit_id: int) -> None:
+    """The physician's review says how many values were confirmed extreme and marks the reading and its alert."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.infusion.start_infusion(visit_id)
+    nurse.bedside.record_vitals(visit_id, sbp=262, dbp=140, hr=88, spo2=97, rr=16, confirmed_extreme=True)
+    screen = ReviewScreen(physician, visit_id)
+    qtbot.addWidget(screen)
+    assert "1 confirmed extreme value (confirmed at entry)" in screen.findChild(QLabel, "review_vitals_summary").text()
+    table = screen.findChild(QTableWidget, "review_readings_table")
+    assert "confirmed extreme: systolic very high" in table.item(1, COLUMNS.index("Alerts")).text()
+    alerts = screen.findChild(EntryList, "review_alerts")
+    assert alerts is not None and "(confirmed extreme: systolic very high)" in " ".join(alerts.texts())
