@@ -119,3 +119,27 @@ def test_the_review_marks_a_confirmed_extreme(qtbot: QtBot, nurse: Clinic, physi
     assert "confirmed extreme: systolic very high" in table.item(1, COLUMNS.index("Alerts")).text()
     alerts = screen.findChild(EntryList, "review_alerts")
     assert alerts is not None and "(confirmed extreme: systolic very high)" in " ".join(alerts.texts())
+
+
+def test_the_keyboard_answers_too_enter_goes_back_and_save_takes_a_deliberate_step(
+    qtbot: QtBot, nurse: Clinic, visit_id: int
+) -> None:
+    """Enter straight away goes back (nothing saved); with the focus moved to Save, Enter saves it confirmed."""
+    section = _infusing_section(qtbot, nurse, visit_id)
+    before = len(nurse.visits.get(visit_id).detail.vitals)
+    _type_and_enter(section, sbp="130", dbp="82", hr="76", spo2="78", rr="14")
+    dialog = _dialog(section)
+    assert dialog.focusWidget() is dialog.back_button
+    QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert len(nurse.visits.get(visit_id).detail.vitals) == before
+    assert section.findChild(QLineEdit, "vitals_row_spo2").text() == "78"
+
+    QTest.keyClick(section.vitals_row.fields["spo2"], Qt.Key.Key_Return)
+    dialog = _dialog(section)
+    assert dialog.findChild(QLabel, "extreme_value_text").text().startswith("SpO2 78 % is extreme (≤ 80)")
+    dialog.save_button.setFocus()
+    QTest.keyClick(dialog.save_button, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    stored = nurse.visits.get(visit_id).detail.vitals[-1]
+    assert (stored.vitals.spo2, stored.confirmed_extremes) == (78, (ExtremeKind.SPO2_LOW,))

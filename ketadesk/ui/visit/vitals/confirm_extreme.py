@@ -3,7 +3,8 @@
 The clinic refused the reading because it passed an extreme limit of the protocol and was
 not confirmed (:class:`ExtremeNeedsConfirming`); this dialog asks the nurse, naming each
 value and its limit. "Save 262" sends the same reading again, confirmed; "Go back" (the
-default, so a reflexive Enter does not confirm) returns to the row with the typing kept.
+default and where the focus starts, so a reflexive Enter does not confirm; Tab to Save and
+Enter does) returns to the row with the typing kept.
 It opens window-modal without blocking (``open()``), so the event loop keeps running.
 """
 
@@ -49,8 +50,8 @@ class ExtremeValueDialog(QDialog):
         layout.addWidget(hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        # Both stay auto-default: Enter presses the button that has the focus, and the focus starts on Go back.
         self.save_button = widgets.button("extreme_value_save", save_text(found, typed))
-        self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.accept)
         buttons.addWidget(self.save_button)
         self.back_button = widgets.button("extreme_value_back", "Go back")
