@@ -25,6 +25,7 @@ from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE
+from ketadesk.core.records import VisitSummary
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.patients.find import FindPatientDialog
@@ -99,6 +100,24 @@ def _visit_records(window: MainWindow) -> None:
         _save(window, "signed-read-only")
 
 
+def _extreme_value(window: MainWindow, visit: VisitSummary | None) -> None:
+    """The "is this the reading?" question for SBP 262 typed at the bedside; answered Go back (nothing saved)."""
+    if visit is None or (WANTED and "extreme-value" not in WANTED):
+        return
+    workspace = window.open_visit(visit.id)
+    workspace.tabs.setCurrentIndex(1)
+    row = workspace.monitoring.vitals_row
+    row.set_values(sbp="262", dbp="140", hr="88", spo2="97", rr="16")
+    row.commit()
+    dialog = row.confirm_dialog
+    if dialog is not None:
+        dialog.adjustSize()
+        _save(dialog, "extreme-value")
+        dialog.reject()
+    for box in row.fields.values():
+        box.clear()
+
+
 def main(names: list[str] | None = None) -> int:
     """Build a demo clinic in a temp folder and photograph each screen (or only those named)."""
     WANTED.update(names if names is not None else sys.argv[1:])
@@ -131,6 +150,7 @@ def main(names: list[str] | None = None) -> int:
         workspace.tabs.setCurrentIndex(section)
         workspace.tick()
         _save(window, name)
+    _extreme_value(window, by_phase.get(Phase.INFUSING))
     ready = by_phase.get(Phase.READY_FOR_DISCHARGE)
     if ready is not None:
         approval = PhysicianAcknowledgement(

@@ -50,7 +50,7 @@ from ketadesk.core.dosing import calculate_dose
 from ketadesk.core.patient import Patient, Sex
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import BASELINE_BP
-from ketadesk.core.vitals import VitalSigns, baseline_needs_physician, classify
+from ketadesk.core.vitals import VitalSigns, baseline_needs_physician, classify, extremes
 from ketadesk.store.visits import ALERT_SUBJECT
 
 # A reading's time does not matter to the alert rules; one fixed instant saves building a datetime per reading.
@@ -271,6 +271,8 @@ class DayEvents(GeneratorState):
             vitals = VitalSigns(_EPOCH, sbp, dbp, hr, spo2, rr, temp)
             kinds = classify(vitals, limits)
             alerts = ",".join(k.value for k in kinds)
+            # An extreme value is saved only confirmed by the nurse entering it, as the clinic would store it.
+            confirmed = ",".join(e.kind.value for e in extremes(vitals, self.protocol.extremes))
             entered = offset + (rng.randint(5, 90) if is_manual else 2)
             box = [0]
             add(
@@ -288,6 +290,7 @@ class DayEvents(GeneratorState):
                 baseline,
                 nurse,
                 box,
+                confirmed,
             )
             if alerts:
                 add(entered + rng.randint(60, 300), ACK, ALERT_SUBJECT, box, rng.choice(ALERT_NOTES), nurse)

@@ -58,7 +58,7 @@ class Writing(GeneratorState):
         vitals_after = payloads.vitals
         for at, _, kind, payload in sorted(events):
             if kind == VITALS:
-                attempt, taken_sec, sbp, dbp, hr, spo2, rr, temp, source, alerts, baseline, by, box = payload
+                attempt, taken_sec, sbp, dbp, hr, spo2, rr, temp, source, alerts, baseline, by, box, confirmed = payload
                 taken = at_text(attempt.day, taken_sec)
                 row_id = add(
                     "vitals",
@@ -78,6 +78,7 @@ class Writing(GeneratorState):
                         by,
                         None,
                         0,
+                        confirmed,
                     ),
                 )
                 box[0] = row_id
@@ -88,7 +89,9 @@ class Writing(GeneratorState):
                     "vitals",
                     row_id,
                     None,
-                    vitals_after(attempt.visit_id, taken, sbp, dbp, hr, spo2, rr, temp, alerts, baseline),
+                    vitals_after(
+                        attempt.visit_id, taken, sbp, dbp, hr, spo2, rr, temp, alerts, baseline, None, False, confirmed
+                    ),
                 )
                 if (sealing := attempt.sealable) is not None:
                     sealing.vitals.append(
@@ -109,6 +112,7 @@ class Writing(GeneratorState):
                                 baseline,
                                 login[by],
                                 None,
+                                *((tuple(confirmed.split(",")),) if confirmed else ()),
                             ),
                         )
                     )

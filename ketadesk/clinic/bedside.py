@@ -11,7 +11,8 @@ from datetime import datetime
 from ketadesk.clinic.approvals import write_override
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, checked_phase, use_case
-from ketadesk.core.charting import NOTE_KINDS, NoteKind
+from ketadesk.clinic.vitals_writes import correct_reading, record_reading
+from ketadesk.core.charting import NOTE_KINDS
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.events import AdverseEventKind, validate_event_description, validate_intervention
@@ -20,7 +21,7 @@ from ketadesk.core.phases import AFTER_START, CHARTED_UNSIGNED, IN_THE_CHAIR, NO
 from ketadesk.core.protocol import ChecklistItem
 from ketadesk.core.scales import Scale, cadss6_total, check_moaas, check_rass
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
-from ketadesk.core.vitals import Source, classify, validate_vitals
+from ketadesk.core.vitals import Source
 from ketadesk.store import visits as store_visits
 
 
@@ -97,30 +98,27 @@ class Bedside(Area):
         taken_at: datetime | None = None,
         baseline: bool | None = None,
         source: Source = Source.MANUAL,
+        confirmed_extreme: bool = False,
     ) -> Changes:
         """Save a set of vitals; alerts are classified and stored with it.
 
-        During pre-assessment a reading is the baseline unless said otherwise. The new
-        reading's id is ``created_id``; its alerts are in ``warnings``.
+        During pre-assessment a reading is the baseline unless said otherwise. A reading past
+        an extreme limit of the protocol is refused (:class:`ExtremeNeedsConfirming`, naming
+        the field and value) unless ``confirmed_extreme``: the nurse said it is the reading,
+        and that is stored with it. The new reading's id is ``created_id``; its alerts are in
+        ``warnings``.
         """
         s = self.session
-        phase = checked_phase(s, visit_id)
-        now = s.now()
-        when = s.charted_time("taken_at", taken_at)
-        vitals = validate_vitals(when, sbp, dbp, hr, spo2, rr, temp_c)
-        alerts = classify(vitals, s.protocol.alerts)
-        is_baseline = (phase is Phase.PRE_ASSESSMENT) if baseline is None else baseline
-        row_id = store_visits.add_vitals(
-            s.store,
+        return record_reading(
+            s,
             visit_id,
-            vitals,
+            checked_phase(s, visit_id),
+            (sbp, dbp, hr, spo2, rr, temp_c),
+            taken_at=taken_at,
+            baseline=baseline,
             source=source,
-            alerts=alerts,
-            is_baseline=is_baseline,
-            at=to_utc_iso(now),
-            actor_id=s.user.id,
+            confirmed_extreme=confirmed_extreme,
         )
-        return Changes.visit(visit_id, created_id=row_id, warnings=tuple(a.label for a in alerts))
 
     @use_case(
         "correct vital signs",
@@ -141,41 +139,21 @@ class Bedside(Area):
         spo2: str | int = "",
         rr: str | int = "",
         temp_c: str | float | None = None,
+        confirmed_extreme: bool = False,
     ) -> Changes:
-        """Replace a reading with corrected values, or strike it as entered in error; the original stays."""
-        s = self.session
-        original = store_visits.vitals_by_id(s.store, vitals_id)
-        if original.visit_id != visit_id:
-            raise ValidationError("vitals", vitals_id, "a reading of this visit")
-        why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the correction")
-        if entered_in_error:
-            vitals = original.vitals
-        else:
-            vitals = validate_vitals(original.vitals.taken_at, sbp, dbp, hr, spo2, rr, temp_c)
-        alerts = () if entered_in_error else classify(vitals, s.protocol.alerts)
-        stamp = s.stamp()
-        with s.store.transaction():
-            row_id = store_visits.add_vitals(
-                s.store,
-                visit_id,
-                vitals,
-                source=original.source,
-                alerts=alerts,
-                is_baseline=original.is_baseline,
-                at=stamp,
-                actor_id=s.user.id,
-                corrects_id=vitals_id,
-                entered_in_error=entered_in_error,
-            )
-            store_visits.add_note(
-                s.store,
-                visit_id,
-                NoteKind.CORRECTION,
-                f"Reading {vitals_id} corrected: {why}",
-                at=stamp,
-                actor_id=s.user.id,
-            )
-        return Changes.visit(visit_id, created_id=row_id)
+        """Replace a reading with corrected values, or strike it as entered in error; the original stays.
+
+        Corrected values pass the same checks as a new reading: an extreme one needs ``confirmed_extreme``.
+        """
+        return correct_reading(
+            self.session,
+            visit_id,
+            vitals_id,
+            (sbp, dbp, hr, spo2, rr, temp_c),
+            reason=reason,
+            entered_in_error=entered_in_error,
+            confirmed_extreme=confirmed_extreme,
+        )
 
     # Until signing (the signed record is locked), so the screens' verdict says so before a trigger refuses.
     @use_case("acknowledge alerts", roles=CHARTING, phases=CHARTED_UNSIGNED, changes={Change.ALERTS})

@@ -68,6 +68,18 @@ class AlertThresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtremeLimits:
+    """Readings possible but rare enough to be a typing slip: the nurse confirms them before they are saved."""
+
+    sbp_at_or_above: int
+    dbp_at_or_below: int
+    pulse_pressure_at_or_above: int
+    pulse_pressure_at_or_below: int
+    hr_at_or_above: int
+    spo2_at_or_below: int
+
+
+@dataclass(frozen=True, slots=True)
 class DoseRules:
     """Dose limits and the escalation rule, in mg/kg."""
 
@@ -94,6 +106,7 @@ class Protocol:
     observation_minimum_min: int
     vitals_interval_min: dict[str, int]
     alerts: AlertThresholds
+    extremes: ExtremeLimits
     aldrete_pass: int
     vitals_within_percent_of_baseline: int
     templates: tuple[ScheduleTemplate, ...]
@@ -244,6 +257,33 @@ def _templates(reader: _Reader) -> tuple[ScheduleTemplate, ...]:
     return tuple(templates)
 
 
+def _extremes(r: _Reader, alerts: AlertThresholds) -> ExtremeLimits:
+    """The [extremes] limits, each inside plausibility and beyond its alert threshold (else every alert asks)."""
+    section = "extremes"
+    limits = ExtremeLimits(
+        sbp_at_or_above=r.whole(section, "sbp_at_or_above", 40, 300),
+        dbp_at_or_below=r.whole(section, "dbp_at_or_below", 20, 200),
+        pulse_pressure_at_or_above=r.whole(section, "pulse_pressure_at_or_above", 2, 280),
+        pulse_pressure_at_or_below=r.whole(section, "pulse_pressure_at_or_below", 1, 280),
+        hr_at_or_above=r.whole(section, "hr_at_or_above", 20, 250),
+        spo2_at_or_below=r.whole(section, "spo2_at_or_below", 50, 100),
+    )
+    # An extreme at or inside its alert threshold would ask about every alert reading.
+    if limits.sbp_at_or_above < alerts.sbp_at_or_above:
+        raise r.fail(
+            section, "sbp_at_or_above", f"must not be below [alerts] sbp_at_or_above ({alerts.sbp_at_or_above})"
+        )
+    if limits.dbp_at_or_below >= alerts.dbp_at_or_above:
+        raise r.fail(section, "dbp_at_or_below", f"must be below [alerts] dbp_at_or_above ({alerts.dbp_at_or_above})")
+    if limits.hr_at_or_above <= alerts.hr_above:
+        raise r.fail(section, "hr_at_or_above", f"must be above [alerts] hr_above ({alerts.hr_above})")
+    if limits.spo2_at_or_below >= alerts.spo2_below:
+        raise r.fail(section, "spo2_at_or_below", f"must be below [alerts] spo2_below ({alerts.spo2_below})")
+    if limits.pulse_pressure_at_or_below >= limits.pulse_pressure_at_or_above:
+        raise r.fail(section, "pulse_pressure_at_or_below", "must be lower than pulse_pressure_at_or_above")
+    return limits
+
+
 def _refuse_unknown_keys(
     base: dict[str, Any], override: dict[str, Any], source: str, text: str, section: str = ""
 ) -> None:
@@ -309,6 +349,7 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
     if alerts.rr_below >= alerts.rr_above:
         raise r.fail("alerts", "rr_below", "must be lower than rr_above")
 
+    extremes = _extremes(r, alerts)
     intervals = {
         phase: r.whole("vitals_interval_min", phase, 1, 120)
         for phase in ("infusing", "observation", "ready_for_discharge")
@@ -330,6 +371,7 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
         observation_minimum_min=r.whole("observation", "minimum_min", 0, 480),
         vitals_interval_min=intervals,
         alerts=alerts,
+        extremes=extremes,
         aldrete_pass=r.whole("discharge", "aldrete_pass", 0, 10),
         vitals_within_percent_of_baseline=r.whole("discharge", "vitals_within_percent_of_baseline", 1, 100),
         templates=templates,

@@ -85,6 +85,14 @@ class AutoCheck(StrEnum):
     ALDRETE_PASS = "aldrete_pass"
     SEDATION_RESOLVED = "sedation_resolved"
     VITALS_NEAR_BASELINE = "vitals_near_baseline"
+    VITALS_NOT_OVERDUE = "vitals_not_overdue"
+
+
+# Always a discharge criterion, whatever the clinic's checklist says (CLINICAL.md: "one set before
+# discharge"): a patient does not leave on a set of vitals that is overdue. A clinic may place it in
+# its own list (an automatic item with this key); otherwise it follows the judged criteria.
+FINAL_VITALS = ChecklistItem(AutoCheck.VITALS_NOT_OVERDUE.value, "Vital signs up to date", automatic=True)
+VITALS_OVERDUE_AT_DISCHARGE = "Vitals are overdue: record a final set before discharge, or a physician's override"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,12 +180,24 @@ def discharge_override(visit: VisitDetail) -> Acknowledgement | None:
     return found[-1] if found else None
 
 
+def discharge_items(protocol: Protocol) -> tuple[ChecklistItem, ...]:
+    """The discharge criteria in order: the protocol's checklist with :data:`FINAL_VITALS` if it does not list it.
+
+    Added after the last criterion judged from the record, so the judged ones stay together.
+    """
+    items = protocol.discharge_checklist
+    if any(i.key == FINAL_VITALS.key for i in items):
+        return items
+    after = max((n + 1 for n, item in enumerate(items) if item.automatic), default=len(items))
+    return (*items[:after], FINAL_VITALS, *items[after:])
+
+
 def discharge_criteria(
     protocol: Protocol, visit: VisitDetail, timers: VisitTimers | None, now: datetime
 ) -> list[Criterion]:
-    """Judge every discharge criterion of the protocol against the record at ``now``."""
+    """Judge every discharge criterion (:func:`discharge_items`) against the record at ``now``."""
     results: list[Criterion] = []
-    for item in protocol.discharge_checklist:
+    for item in discharge_items(protocol):
         if item.automatic:
             results.append(_automatic(item, protocol, visit, timers))
             continue
@@ -247,4 +267,11 @@ def _automatic(item: ChecklistItem, protocol: Protocol, visit: VisitDetail, time
         shown = f"{latest.vitals.sbp}/{latest.vitals.dbp}, HR {latest.vitals.hr}"
         detail = f"latest {shown} {'within' if ok else 'outside'} {percent} % of baseline"
         return Criterion(key, label, ok, detail, True, remedy)
+    if key == AutoCheck.VITALS_NOT_OVERDUE:
+        remedy = "a final set of vital signs"
+        if timers is None:
+            return Criterion(key, label, False, "not judged yet", True, remedy, recorded=False)
+        if timers.vitals_overdue:
+            return Criterion(key, label, False, VITALS_OVERDUE_AT_DISCHARGE, True, remedy)
+        return Criterion(key, label, True, "not overdue", True, remedy)
     return Criterion(key, label, False, f"no automatic rule for {key!r}", True, recorded=False)

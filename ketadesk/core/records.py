@@ -16,7 +16,7 @@ from ketadesk.core.events import AdverseEvent, Intervention
 from ketadesk.core.orders import ApprovalRequest, VerbalOrder
 from ketadesk.core.phases import PUMP_STOPPED, Phase
 from ketadesk.core.timers import VisitTimers, VisitTimes
-from ketadesk.core.vitals import AlertKind, Source, VitalSigns
+from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,8 @@ class VitalsRecord:
     entered_by: str
     corrects_id: int | None = None
     entered_in_error: bool = False
+    confirmed_extremes: tuple[ExtremeKind, ...] = ()
+    """The extreme limits this reading passed, which the nurse who entered it confirmed it was."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,8 @@ def canonical_visit(visit: VisitDetail) -> str:
                 v.is_baseline,
                 v.entered_by,
                 v.corrects_id,
+                # A confirmed extreme is sealed too; a reading without one keeps its earlier form (old signatures hold).
+                *([[e.value for e in v.confirmed_extremes]] if v.confirmed_extremes else []),
             ]
             for v in visit.vitals
         ],

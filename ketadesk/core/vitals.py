@@ -1,7 +1,9 @@
-"""Vital signs: plausibility (typing errors) and alert thresholds (clinical concern).
+"""Vital signs: plausibility (typing errors), extremes (confirm first) and alert thresholds (clinical concern).
 
-Two different questions. A value outside the plausible range is almost surely a typing
-error and is refused, naming the field and the range. A plausible value past an alert
+Three different questions. A value outside the plausible range is almost surely a typing
+error and is refused, naming the field and the range. A plausible value past an extreme
+limit is possible but rare enough to be a slip: it is saved only once the nurse confirms it
+is the reading, and the confirmation is kept with it. A plausible value past an alert
 threshold is real and must be saved, then raised for the nurse to acknowledge.
 """
 
@@ -13,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.protocol import AlertThresholds
+from ketadesk.core.protocol import AlertThresholds, ExtremeLimits
 
 
 class Source(StrEnum):
@@ -216,6 +218,111 @@ def classify(vitals: VitalSigns, limits: AlertThresholds) -> tuple[AlertKind, ..
     if vitals.rr > limits.rr_above:
         found.append(AlertKind.RR_HIGH)
     return tuple(found)
+
+
+class ExtremeKind(StrEnum):
+    """Which extreme limit of the protocol's [extremes] a reading passed."""
+
+    SBP_HIGH = "sbp_high"
+    DBP_LOW = "dbp_low"
+    PULSE_PRESSURE_WIDE = "pulse_pressure_wide"
+    PULSE_PRESSURE_NARROW = "pulse_pressure_narrow"
+    HR_HIGH = "hr_high"
+    SPO2_LOW = "spo2_low"
+
+    @property
+    def label(self) -> str:
+        """How a confirmed extreme is named on screen and paper."""
+        return _EXTREME_LABELS[self]
+
+
+_EXTREME_LABELS = {
+    ExtremeKind.SBP_HIGH: "systolic very high",
+    ExtremeKind.DBP_LOW: "diastolic very low",
+    ExtremeKind.PULSE_PRESSURE_WIDE: "pulse pressure very wide",
+    ExtremeKind.PULSE_PRESSURE_NARROW: "pulse pressure very narrow",
+    ExtremeKind.HR_HIGH: "heart rate very high",
+    ExtremeKind.SPO2_LOW: "SpO2 very low",
+}
+CONFIRMED_EXTREME = "confirmed extreme"
+"""How a reading the nurse confirmed as extreme is marked wherever it shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extreme:
+    """One extreme limit a reading passed: what, the value and the limit, and the typed boxes it comes from."""
+
+    kind: ExtremeKind
+    field: str
+    """The field the refusal names: ``sbp``, ``dbp``, ``hr``, ``spo2`` or ``pulse_pressure``."""
+    value: int
+    limit: int
+    fields: tuple[str, ...]
+    """The boxes the value was typed in (both BPs for a pulse pressure)."""
+
+    def __str__(self) -> str:
+        """``Systolic 262 mmHg is extreme (≥ 250)``."""
+        sign = "≥" if self.kind in _AT_OR_ABOVE else "≤"
+        return (
+            f"{_EXTREME_NAMES[self.field]} {self.value} {_EXTREME_UNITS[self.field]} is extreme ({sign} {self.limit})"
+        )
+
+
+_AT_OR_ABOVE = frozenset({ExtremeKind.SBP_HIGH, ExtremeKind.PULSE_PRESSURE_WIDE, ExtremeKind.HR_HIGH})
+_EXTREME_NAMES = {
+    "sbp": "Systolic",
+    "dbp": "Diastolic",
+    "pulse_pressure": "Pulse pressure",
+    "hr": "Heart rate",
+    "spo2": "SpO2",
+}
+_EXTREME_UNITS = {"sbp": "mmHg", "dbp": "mmHg", "pulse_pressure": "mmHg", "hr": "/min", "spo2": "%"}
+
+
+def extremes(vitals: VitalSigns, limits: ExtremeLimits) -> tuple[Extreme, ...]:
+    """Every extreme limit this (plausible) reading passes, in a fixed order; empty for an ordinary reading."""
+    pulse_pressure = vitals.sbp - vitals.dbp
+    bp = ("sbp", "dbp")
+    checks = (
+        (ExtremeKind.SBP_HIGH, "sbp", vitals.sbp, limits.sbp_at_or_above, ("sbp",)),
+        (ExtremeKind.DBP_LOW, "dbp", vitals.dbp, limits.dbp_at_or_below, ("dbp",)),
+        (ExtremeKind.PULSE_PRESSURE_WIDE, "pulse_pressure", pulse_pressure, limits.pulse_pressure_at_or_above, bp),
+        (ExtremeKind.PULSE_PRESSURE_NARROW, "pulse_pressure", pulse_pressure, limits.pulse_pressure_at_or_below, bp),
+        (ExtremeKind.HR_HIGH, "hr", vitals.hr, limits.hr_at_or_above, ("hr",)),
+        (ExtremeKind.SPO2_LOW, "spo2", vitals.spo2, limits.spo2_at_or_below, ("spo2",)),
+    )
+    return tuple(
+        Extreme(kind, field, value, limit, fields)
+        for kind, field, value, limit, fields in checks
+        if (value >= limit if kind in _AT_OR_ABOVE else value <= limit)
+    )
+
+
+class ExtremeNeedsConfirming(ValidationError):
+    """A reading with an extreme value, sent without the nurse's confirmation that it is the reading.
+
+    Carries every :class:`Extreme` it passed so a screen can ask about each; the field and
+    value named are the first one's.
+    """
+
+    def __init__(self, found: tuple[Extreme, ...]) -> None:
+        first = found[0]
+        listed = "; ".join(str(e) for e in found)
+        super().__init__(
+            first.field,
+            first.value,
+            "saved only once the nurse confirms it is the reading (confirmed_extreme=True)",
+            message=f"{listed}: confirm it is the reading before it is saved.",
+        )
+        self.extremes = found
+
+
+def confirm_extremes(vitals: VitalSigns, limits: ExtremeLimits, confirmed: bool) -> tuple[ExtremeKind, ...]:
+    """The extremes to store with a reading the nurse confirmed; refuses an extreme reading not confirmed."""
+    found = extremes(vitals, limits)
+    if found and not confirmed:
+        raise ExtremeNeedsConfirming(found)
+    return tuple(e.kind for e in found)
 
 
 def baseline_needs_physician(vitals: VitalSigns, limits: AlertThresholds) -> bool:

@@ -41,6 +41,7 @@ COLUMNS = (
     "corrects_id",
     "dose_given_mg",
     "dose_given_basis",
+    "confirmed_extremes",
 )
 
 
@@ -93,6 +94,7 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
                     to_utc_iso(record.entered_at),
                     "" if record.corrects_id is None else record.corrects_id,
                     *given_columns,
+                    ";".join(e.value for e in record.confirmed_extremes),
                 ]
             )
             count += 1

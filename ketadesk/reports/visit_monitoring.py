@@ -14,6 +14,7 @@ from ketadesk.core.scales import (
     BEDSIDE_SCALES,
     Scale,
 )
+from ketadesk.core.vitals import CONFIRMED_EXTREME
 from ketadesk.reports import charts
 from ketadesk.reports.layout import (
     ALERT,
@@ -63,6 +64,9 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
             remarks.append(f"corrected entry (replaces reading {record.corrects_id})")
         if record.source.value != "manual":
             remarks.append(f"from {record.source.value}")
+        if record.confirmed_extremes:
+            kinds = ", ".join(kind.label for kind in record.confirmed_extremes)
+            remarks.append(f"{CONFIRMED_EXTREME}: {kinds}")
         alert_text = f"{ALERT_MARK} " + ", ".join(SHORT_ALERTS[a] for a in record.alerts) if record.alerts else ""
         rows.append(
             [
@@ -75,7 +79,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
                 number(vs.temp_c) if vs.temp_c is not None else "",
                 ctx.who(record.entered_by),
                 alert_text,
-                ", ".join(remarks),
+                Paragraph(markup("; ".join(remarks)), ctx.s.cell) if remarks else "",
             ]
         )
         for alert in record.alerts:

@@ -106,6 +106,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "entered_by",
         "corrects_id",
         "entered_in_error",
+        "confirmed_extremes",
     ),
     "acknowledgements": ("id", "visit_id", "subject", "subject_id", "note", "at", "by", "entered_by"),
     "adverse_events": ("id", "visit_id", "kind", "description", "onset_at", "at", "by"),

@@ -106,20 +106,24 @@ def vitals(
     baseline: bool,
     corrects: int | None = None,
     entered_in_error: bool = False,
+    confirmed_extremes: str = "",
 ) -> str:
-    """A reading (``alerts`` as stored: alert values joined by commas).
+    """A reading (``alerts`` and ``confirmed_extremes`` as stored: values joined by commas).
 
     Built as text rather than through :func:`canonical`: readings are by far the most
     numerous rows (2.5 million in the ten-year clinic), and ``json.dumps`` of a dict cost a
     tenth of the whole load. The keys are written in sorted order; the strings need no
     escaping (an ISO timestamp from ``to_utc_iso`` and alert values, which are plain
     lowercase words). A test holds it byte for byte equal to ``canonical`` of the dict.
+    ``confirmed_extremes`` appears only when the nurse confirmed one, so every earlier
+    reading's payload (and chain hash) stays as it was.
     """
     # What json.dumps prints for each: null, an int's digits, a float's repr (inline: this runs millions of times).
     temp = "null" if temp_c is None else repr(temp_c) if isinstance(temp_c, float) else str(temp_c)
     corrected = "null" if corrects is None else str(corrects)
+    extremes = f'"confirmed_extremes":"{confirmed_extremes}",' if confirmed_extremes else ""
     return (
-        f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},"corrects":{corrected},'
+        f'{{"alerts":"{alerts}","baseline":{"true" if baseline else "false"},{extremes}"corrects":{corrected},'
         f'"dbp":{dbp},"entered_in_error":{"true" if entered_in_error else "false"},"hr":{hr},"rr":{rr},'
         f'"sbp":{sbp},"spo2":{spo2},"taken_at":"{taken_at}","temp_c":{temp},"visit_id":{visit_id}}}'
     )

@@ -210,3 +210,15 @@ def approval_requests(db: Database) -> None:
     append_only_triggers(db, ORDER_ROWS)
     visit_lock_triggers(db, ORDER_ROWS)
     db.execute(f"PRAGMA user_version = {_number('0009_approval_requests')}")
+
+
+@migrations(name="0010_confirmed_extremes")
+def confirmed_extremes(db: Database) -> None:
+    """A reading's extremes the nurse confirmed before it was saved (SBP 262 "is this the reading?" — yes).
+
+    The extreme kinds joined by commas, as the alerts are; empty for an ordinary reading and
+    for every reading before this. Who confirmed is who entered the reading (``entered_by``):
+    the question is asked of the nurse saving it, in the same write.
+    """
+    db.execute("ALTER TABLE vitals ADD COLUMN confirmed_extremes TEXT NOT NULL DEFAULT ''")
+    db.execute(f"PRAGMA user_version = {_number('0010_confirmed_extremes')}")

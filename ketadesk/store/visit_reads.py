@@ -23,7 +23,7 @@ from ketadesk.core.records import (
     VitalsRecord,
 )
 from ketadesk.core.timers import VisitTimes
-from ketadesk.core.vitals import AlertKind, Source, VitalSigns
+from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
 
@@ -55,10 +55,15 @@ def _opt_time(text: str | None) -> datetime | None:
 # their enums are looked up in plain dicts rather than through the Enum constructor.
 _SOURCES = {s.value: s for s in Source}
 _ALERTS = {a.value: a for a in AlertKind}
+_EXTREMES = {e.value: e for e in ExtremeKind}
 
 
 def _alerts(text: str) -> tuple[AlertKind, ...]:
     return tuple(_ALERTS[a] for a in text.split(",")) if text else ()
+
+
+def _extremes(text: str) -> tuple[ExtremeKind, ...]:
+    return tuple(_EXTREMES[e] for e in text.split(",")) if text else ()
 
 
 def vitals_record(row: sqlite3.Row) -> VitalsRecord:
@@ -79,6 +84,7 @@ def vitals_record(row: sqlite3.Row) -> VitalsRecord:
         _,
         corrects_id,
         entered_in_error,
+        confirmed_extremes,
         by_login,
     ) = row
     # Positional, in the field order of VitalsRecord: a frozen dataclass built by keyword costs a
@@ -94,6 +100,7 @@ def vitals_record(row: sqlite3.Row) -> VitalsRecord:
         by_login,
         corrects_id,
         bool(entered_in_error),
+        _extremes(confirmed_extremes),
     )
 
 

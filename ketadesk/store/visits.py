@@ -15,7 +15,7 @@ from datetime import date
 
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.phases import Phase
-from ketadesk.core.vitals import AlertKind, Source, VitalSigns
+from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
 from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
@@ -239,17 +239,19 @@ def add_vitals(
     actor_id: int,
     corrects_id: int | None = None,
     entered_in_error: bool = False,
+    confirmed_extremes: Iterable[ExtremeKind] = (),
 ) -> int:
-    """Save one set of vitals with the alerts it raised."""
+    """Save one set of vitals with the alerts it raised and the extremes the entering nurse confirmed."""
     from ketadesk.core.clock import to_utc_iso
 
     alert_text = ",".join(a.value for a in alerts)
+    extreme_text = ",".join(e.value for e in confirmed_extremes)
     taken = to_utc_iso(vitals.taken_at)
     with store.transaction():
         cursor = store.execute(
             """INSERT INTO vitals (visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline,
-               entered_at, entered_by, corrects_id, entered_in_error)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               entered_at, entered_by, corrects_id, entered_in_error, confirmed_extremes)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 visit_id,
                 taken,
@@ -266,6 +268,7 @@ def add_vitals(
                 actor_id,
                 corrects_id,
                 int(entered_in_error),
+                extreme_text,
             ),
         )
         row_id = int(cursor.lastrowid or 0)
@@ -289,6 +292,7 @@ def add_vitals(
                 is_baseline,
                 corrects_id,
                 entered_in_error,
+                extreme_text,
             ),
         )
     return row_id

@@ -29,7 +29,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing import Signature
 from ketadesk.core.users import Role
-from ketadesk.core.vitals import AlertKind, Source, VitalSigns
+from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
 from ketadesk.store import courses, patients, signatures, users, visits
 from ketadesk.store.db import Store, open_store
 
@@ -138,6 +138,7 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
                 actor_id=actor,
                 corrects_id=a["corrects"],
                 entered_in_error=a["entered_in_error"],
+                confirmed_extremes=[ExtremeKind(k) for k in a.get("confirmed_extremes", "").split(",") if k],
             )
         elif action == "acknowledge":
             visits.add_acknowledgement(

@@ -57,6 +57,7 @@ def walk_to_discharge(nurse: Clinic, clock: FakeClock, visit_id: int) -> None:
     for item in nurse.protocol.discharge_checklist:
         if not item.automatic:
             nurse.bedside.record_checklist(visit_id, "discharge", item.key, True)
+    nurse.bedside.record_vitals(visit_id, sbp=124, dbp=78, hr=70, spo2=98, rr=14)  # the final set before discharge
     nurse.discharge.discharge(visit_id)
 
 

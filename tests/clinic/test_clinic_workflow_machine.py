@@ -25,6 +25,7 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.core.scales import AldreteScore
+from ketadesk.core.vitals import VitalSigns, extremes
 from tests.clinic.clinic_steps import row_counts
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
 
@@ -169,9 +170,12 @@ class VisitWorkflow(RuleBasedStateMachine):
     @precondition(lambda self: self._in(*CHARTING_PHASES))
     @rule(reading=READINGS)
     def record_vitals(self, reading: dict[str, Any]) -> None:
-        """Chart a set of vitals; implausible ones are refused, plausible ones always saved."""
+        """Chart a set of vitals; implausible ones are refused, plausible ones saved (an extreme one once confirmed)."""
         plausible = all(isinstance(v, int) for v in reading.values()) and reading["dbp"] < reading["sbp"]
-        assert self.attempt(self.nurse.bedside.record_vitals, self.visit_id, **reading) is plausible
+        extreme = plausible and bool(extremes(VitalSigns(START, **reading), PROTOCOL.extremes))
+        assert self.attempt(self.nurse.bedside.record_vitals, self.visit_id, **reading) is (plausible and not extreme)
+        if extreme:
+            assert self.attempt(self.nurse.bedside.record_vitals, self.visit_id, **reading, confirmed_extreme=True)
 
     @precondition(lambda self: bool(self.nurse.visits.unacknowledged_alerts(self.visit_id)))
     @rule()

@@ -70,6 +70,7 @@ _int = st.integers(min_value=0, max_value=400)
     baseline=st.booleans(),
     corrects=st.none() | st.integers(min_value=1, max_value=10**9),
     entered_in_error=st.booleans(),
+    extremes=st.lists(st.sampled_from(["sbp_high", "dbp_low", "pulse_pressure_wide", "spo2_low"]), max_size=2),
 )
 def test_hand_built_vitals_payload_is_the_canonical_json(
     visit_id: int,
@@ -83,12 +84,18 @@ def test_hand_built_vitals_payload_is_the_canonical_json(
     baseline: bool,
     corrects: int | None,
     entered_in_error: bool,
+    extremes: list[str],
 ) -> None:
-    """The fast vitals payload is byte for byte audit.canonical of the same reading, whatever its values."""
+    """The fast vitals payload is byte for byte audit.canonical of the same reading, whatever its values.
+
+    Confirmed extremes are a key only when there are some: earlier readings keep their bytes.
+    """
     taken = "2026-11-27T13:57:56.000Z"
     text = ",".join(alerts)
+    confirmed = ",".join(extremes)
     expected = audit.canonical(
         {
+            **({"confirmed_extremes": confirmed} if confirmed else {}),
             "visit_id": visit_id,
             "taken_at": taken,
             "sbp": sbp,
@@ -104,6 +111,8 @@ def test_hand_built_vitals_payload_is_the_canonical_json(
         }
     )
     assert (
-        payloads.vitals(visit_id, taken, sbp, dbp, hr, spo2, rr, temp_c, text, baseline, corrects, entered_in_error)
+        payloads.vitals(
+            visit_id, taken, sbp, dbp, hr, spo2, rr, temp_c, text, baseline, corrects, entered_in_error, confirmed
+        )
         == expected
     )

@@ -58,10 +58,10 @@ def discharge(
     nurse.bedside.record_intervention(visit_id, drug="Ondansetron", dose="4 mg", route="IV", adverse_event_id=event)
     clock.advance(minutes=20)
     nurse.infusion.stop_infusion(visit_id)
-    nurse.bedside.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
     nurse.bedside.record_sedation(visit_id, moaas=5, rass=0)
     nurse.discharge.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 2))
     clock.advance(minutes=31)
+    nurse.bedside.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)  # the final set before discharge
     nurse.discharge.mark_ready(visit_id)
     for item in nurse.protocol.discharge_checklist:
         if not item.automatic and item.key != leave_unticked:

@@ -129,6 +129,10 @@ def test_whole_visit_from_check_in_to_discharge_through_the_widgets(
     for item in window.clinic.protocol.discharge_checklist:
         if not item.automatic:
             _child(workspace, QCheckBox, f"discharge_check_{item.key}").setChecked(True)
+    assert not discharge.isEnabled()  # the last set is 16 min old: overdue, a final set first
+    workspace.tabs.setCurrentWidget(workspace.monitoring)
+    _type_vitals(qtbot, workspace, "vitals_row", {"sbp": "124", "dbp": "78", "hr": "70", "spo2": "98", "rr": "14"})
+    workspace.tabs.setCurrentWidget(workspace.discharge)
     _click(qtbot, workspace, "discharge_button")
     detail = nurse.visits.get(visit_id).detail
     assert detail.summary.phase is Phase.DISCHARGED

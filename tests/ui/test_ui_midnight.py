@@ -59,6 +59,7 @@ def test_the_chair_frees_once_discharged(qtbot: QtBot, nurse: Clinic, clock: Fak
     qtbot.addWidget(board)
     assert board.tile(2).visit_id == visit
     assert "OBSERVATION" in board.tile(2).phase.text()
+    nurse.bedside.record_vitals(visit, sbp=124, dbp=78, hr=70, spo2=98, rr=14)  # the final set before discharge
     nurse.discharge.mark_ready(visit)
     for item in nurse.protocol.discharge_checklist:
         if not item.automatic:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QLabel, QLineEdit, QPlainTextE
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.ui.kit.times import local_time
@@ -67,8 +68,9 @@ def test_review_shows_every_reading_the_notes_and_the_checklist(qtbot: QtBot, cl
     assert "Nausea (onset)" in events and "Ondansetron 4 mg IV" in events
 
     checklist = _entries(screen, "review_discharge_checklist")
-    assert len(checklist) == len(physician.protocol.discharge_checklist)
+    assert len(checklist) == len(readiness.discharge_items(physician.protocol))
     assert all(line.startswith("✓") for line in checklist)
+    assert "✓  Vital signs up to date — not overdue" in checklist
     assert any(line.startswith("✓  Steady gait — ticked by Ann Rivers, RN") for line in checklist)
     assert _entries(screen, "review_discharge")[0].startswith("Discharged ")
     assert screen.findChild(QLabel, "review_signature").text() == NOT_SIGNED

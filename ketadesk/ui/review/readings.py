@@ -11,12 +11,18 @@ from ketadesk.clinic import Clinic
 from ketadesk.core import readiness
 from ketadesk.core.orders import order_line, request_line
 from ketadesk.core.records import Acknowledgement, VisitDetail
+from ketadesk.core.vitals import CONFIRMED_EXTREME
 from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE
 from ketadesk.ui.kit.names import NameBook
 from ketadesk.ui.review.page import Box, Entry, EntryList, text, when
 from ketadesk.ui.visit.vitals.chart import VitalsChart
-from ketadesk.ui.visit.vitals.table import fill_readings_table, fit_table_height, make_readings_table
+from ketadesk.ui.visit.vitals.table import (
+    confirmed_extreme_text,
+    fill_readings_table,
+    fit_table_height,
+    make_readings_table,
+)
 
 # Physician acknowledgements of protocol overrides, as the review names them.
 OVERRIDES = {
@@ -50,11 +56,14 @@ class ReadingsBox(Box):
         self.chart.draw(detail)
         count = len(detail.vitals)
         alerts = sum(1 for r in detail.vitals if r.alerts)
+        extremes = sum(1 for r in detail.vitals if r.confirmed_extremes)
         baseline = detail.baseline
         parts = [
             f"{count} reading{'s' if count != 1 else ''}, in time order",
             f"{alerts} with an alert" if alerts else "none crossed an alert threshold",
         ]
+        if extremes:
+            parts.append(f"{extremes} {CONFIRMED_EXTREME} value{'s' if extremes != 1 else ''} (confirmed at entry)")
         if baseline is not None:
             parts.append(f"baseline {baseline.vitals.sbp}/{baseline.vitals.dbp}, HR {baseline.vitals.hr}")
         if pending:
@@ -94,6 +103,8 @@ class AlertsBox(Box):
             v = record.vitals
             words = ", ".join(a.label for a in record.alerts)
             head = f"⚠ {when(v.taken_at, day)}  {words} — BP {v.sbp}/{v.dbp}, HR {v.hr}, SpO2 {v.spo2} %, RR {v.rr}"
+            if record.confirmed_extremes:
+                head += f" ({confirmed_extreme_text(record)})"
             acks = alert_acks.get(record.id, [])
             if acks:
                 body = "\n".join(f"Acknowledged {when(a.at, day)} by {self.names.name(a.by)}: {a.note}" for a in acks)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.phases import FINISHED, Phase
-from ketadesk.core.readiness import AutoCheck, Criterion
+from ketadesk.core.readiness import AutoCheck, Criterion, discharge_items
 from ketadesk.core.timers import VisitTimers, format_duration
 from ketadesk.ui.kit.colours import MUTED_STYLE
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, set_style
@@ -40,6 +40,8 @@ def missing_words(criterion: Criterion, timers: VisitTimers) -> str:
         return f"Sedation not resolved ({criterion.detail}; needs {criterion.remedy})"
     if criterion.key == AutoCheck.VITALS_NEAR_BASELINE:
         return f"Vital signs: {criterion.detail}"
+    if criterion.key == AutoCheck.VITALS_NOT_OVERDUE:
+        return criterion.detail
     if not criterion.automatic:
         return f"{_short(criterion.label)}: not ticked"
     return f"{criterion.label}: {criterion.detail}"
@@ -49,7 +51,7 @@ class CriteriaPart(DischargePart):
     """The criteria box of the discharge section."""
 
     def _criteria_box(self, clinic: Clinic) -> QGroupBox:
-        """One line per criterion of the protocol: a judged line for an automatic one, a tick box for the others."""
+        """One line per criterion (the protocol's and core's own): judged if automatic, else a tick box."""
         box = QGroupBox("Discharge criteria")
         box.setObjectName("discharge_criteria")
         grid = QGridLayout(box)
@@ -57,7 +59,7 @@ class CriteriaPart(DischargePart):
         self.automatic: dict[str, QLabel] = {}
         self.manual: dict[str, ChecklistLine] = {}
         self.labels: dict[str, str] = {}
-        for row, item in enumerate(clinic.protocol.discharge_checklist):
+        for row, item in enumerate(discharge_items(clinic.protocol)):
             self.labels[item.key] = item.label
             if item.automatic:
                 label = text_label(f"discharge_auto_{item.key}")

@@ -107,13 +107,18 @@ class DischargeSection(CriteriaPart, AldretePart):
         return box
 
     def refresh(self, view: VisitView) -> None:
-        """Redraw from the record and the clock; the criteria are re-read only when the record changes
-        or the observation minimum is reached, and the countdown is drawn from the view's timers."""
+        """Redraw from the record and the clock; the criteria are re-read only when the record changes,
+        the observation minimum is reached or vitals fall overdue, and the countdown is drawn from the view's timers."""
         detail, timers = view.detail, view.timers
         phase = detail.summary.phase
         self._phase = phase
         record_key = (phase, detail.events, detail.vitals, detail.checklist, detail.scores, detail.acknowledgements)
-        criteria_key = (record_key, timers.observation_complete, timers.observation_remaining is None)
+        criteria_key = (
+            record_key,
+            timers.observation_complete,
+            timers.observation_remaining is None,
+            timers.vitals_overdue,
+        )
         if phase in RECOVERY:
             if criteria_key != self._criteria_key:
                 self._criteria = self.clinic.discharge.criteria(self.visit_id)

@@ -1,7 +1,9 @@
 """The keyboard vitals row: SBP, DBP, HR, SpO2, RR and optional temperature, Tab between, Enter commits.
 
 A refused value keeps what was typed, highlights the field and says the allowed range;
-a committed reading clears the row and puts the cursor back on SBP for the next set.
+an extreme but possible value asks "is this the reading?" before it is saved (confirmed, the
+confirmation is stored with it); a committed reading clears the row and puts the cursor back
+on SBP for the next set.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.core.vitals import ExtremeNeedsConfirming
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
 from ketadesk.ui.kit.writes import error_text, run_write
+from ketadesk.ui.visit.vitals.confirm_extreme import ExtremeValueDialog
 
 FIELDS = (
     ("sbp", "SBP", "mmHg"),
@@ -84,6 +88,8 @@ class VitalsRow(QWidget):
         for first, second in zip(list(self.fields.values()), list(self.fields.values())[1:], strict=False):
             QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.fields["temp_c"], self.commit_button)
+        self.confirm_dialog: ExtremeValueDialog | None = None
+        """The open (or last) "is this the reading?" dialog, if an extreme value was typed."""
 
     def set_values(self, **values: str) -> None:
         """Type values into the boxes (tests and demos)."""
@@ -91,27 +97,40 @@ class VitalsRow(QWidget):
             self.fields[key].setText(text)
 
     def commit(self) -> Changes | None:
-        """Record what is typed; on a refusal keep it, mark the field and say why."""
+        """Record what is typed; on a refusal keep it, mark the field and say why.
+
+        An extreme value is not a refusal to fix but a question: the confirmation dialog opens
+        (:attr:`confirm_dialog`), and "Save" records the same typing again, confirmed.
+        """
+        typed = {key: box.text() for key, box in self.fields.items()}
+        return self._record(typed, confirmed=False)
+
+    def _record(self, typed: dict[str, str], *, confirmed: bool) -> Changes | None:
         for box in self.fields.values():
             set_style(box, "")
-        typed = {key: box.text() for key, box in self.fields.items()}
 
         def refused(error: BaseException) -> None:
-            field = getattr(error, "field", None)
-            if field in self.fields:
-                set_style(self.fields[field], INVALID_STYLE)
-                self.fields[field].setFocus()
-                self.fields[field].selectAll()
+            marked = error.extremes if isinstance(error, ExtremeNeedsConfirming) else ()
+            fields = [f for e in marked for f in e.fields] or [str(getattr(error, "field", ""))]
+            boxes = [self.fields[f] for f in fields if f in self.fields]
+            for box in boxes:
+                set_style(box, INVALID_STYLE)
+            if boxes:
+                boxes[0].setFocus()
+                boxes[0].selectAll()
             self.message.error(error_text(error))
+            if isinstance(error, ExtremeNeedsConfirming):
+                self._ask(error, typed)
 
         def saved(changes: Changes) -> None:
             for box in self.fields.values():
                 box.clear()
             alerts = ", ".join(changes.warnings)
+            kept = "Saved (extreme value confirmed)" if confirmed else "Saved"
             if alerts:
-                self.message.error(f"Saved — ALERT: {alerts}. Acknowledge it with the action taken.")
+                self.message.error(f"{kept} — ALERT: {alerts}. Acknowledge it with the action taken.")
             else:
-                self.message.ok("Saved")
+                self.message.ok(kept)
             self.fields["sbp"].setFocus()
 
         return run_write(
@@ -126,8 +145,28 @@ class VitalsRow(QWidget):
                 rr=typed["rr"],
                 temp_c=typed["temp_c"] or None,
                 baseline=self.baseline,
+                confirmed_extreme=confirmed,
             ),
             self,
             refused=refused,
             then=saved,
         )
+
+    def _ask(self, error: ExtremeNeedsConfirming, typed: dict[str, str]) -> ExtremeValueDialog:
+        """Open the confirmation (not blocking); Save records ``typed`` confirmed, Go back keeps it in the row."""
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.deleteLater()
+        dialog = ExtremeValueDialog(error.extremes, typed, self)
+        dialog.accepted.connect(lambda: self._record(typed, confirmed=True))
+        dialog.rejected.connect(lambda: self._went_back(error))
+        self.confirm_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _went_back(self, error: ExtremeNeedsConfirming) -> None:
+        """Back in the row with the typing as it was, the first extreme box selected to retype."""
+        box = self.fields.get(error.extremes[0].fields[0])
+        if box is not None:
+            box.setFocus()
+            box.selectAll()
+        self.message.error(f"Not saved: {error.extremes[0]}. Correct it, or record it again to confirm.")

@@ -1,5 +1,7 @@
 """The readings table: every current reading of a visit, alert values marked with an arrow, in colour and words.
 
+A reading the nurse confirmed as extreme says so in the last column ("confirmed extreme: …").
+
 The bedside monitoring section and the physician's review fill it the same way; it never
 writes anything and draws only from a :class:`VisitDetail`.
 """
@@ -12,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from ketadesk.core.records import VisitDetail
-from ketadesk.core.vitals import AlertKind
+from ketadesk.core.records import VisitDetail, VitalsRecord
+from ketadesk.core.vitals import CONFIRMED_EXTREME, AlertKind
 from ketadesk.ui.kit.colours import ALERT_BACKGROUND, ALERT_COLOUR
 from ketadesk.ui.kit.times import local_time
 
@@ -112,6 +114,8 @@ def fill_readings_table(
             words = ", ".join(a.label for a in record.alerts)
             state = "not acknowledged" if record.id in pending else "acknowledged"
             values[-1] = f"⚠ {words} ({state})"
+        if record.confirmed_extremes:
+            values[-1] = " · ".join(filter(None, (values[-1], confirmed_extreme_text(record))))
         for column, text in enumerate(values):
             item = QTableWidgetItem(text + (f" {marked[column]}" if column in marked else ""))
             if 0 < column < len(COLUMNS) - 2:
@@ -121,6 +125,11 @@ def fill_readings_table(
                 item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))
                 item.setFont(bold)
             table.setItem(row, column, item)
+
+
+def confirmed_extreme_text(record: VitalsRecord) -> str:
+    """``confirmed extreme: systolic very high``: the nurse said this value is the reading (who: the By column)."""
+    return f"{CONFIRMED_EXTREME}: " + ", ".join(kind.label for kind in record.confirmed_extremes)
 
 
 def fit_table_height(table: QTableWidget) -> None:
