@@ -10,9 +10,11 @@ from datetime import datetime
 
 from ketadesk.clinic.approvals import write_override
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.corrections import CORRECTION_REFUSAL, CORRECTION_REFUSAL_MESSAGE
 from ketadesk.clinic.usecase import Area, checked_phase, use_case
-from ketadesk.core.charting import NOTE_KINDS, NoteKind
+from ketadesk.core.charting import NOTE_KINDS
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.corrections import Corrected, check_reason, require_current
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.events import AdverseEventKind, validate_event_description, validate_intervention
 from ketadesk.core.patient import NOTE_MAX, clean_text
@@ -21,6 +23,7 @@ from ketadesk.core.protocol import ChecklistItem
 from ketadesk.core.scales import Scale, cadss6_total, check_moaas, check_rass
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
 from ketadesk.core.vitals import Source, classify, validate_vitals
+from ketadesk.store import corrections as store_corrections
 from ketadesk.store import visits as store_visits
 
 
@@ -126,7 +129,9 @@ class Bedside(Area):
         "correct vital signs",
         roles=CHARTING,
         phases=CHARTED_UNSIGNED,
-        changes={Change.VITALS, Change.ALERTS, Change.NOTES},
+        refusal=CORRECTION_REFUSAL,
+        refusal_message=CORRECTION_REFUSAL_MESSAGE,
+        changes={Change.VITALS, Change.ALERTS},
     )
     def correct_vitals(
         self,
@@ -142,12 +147,17 @@ class Bedside(Area):
         rr: str | int = "",
         temp_c: str | float | None = None,
     ) -> Changes:
-        """Replace a reading with corrected values, or strike it as entered in error; the original stays."""
+        """Replace a reading with corrected values, or strike it as entered in error; the original stays.
+
+        The reason is kept with the correction (:mod:`ketadesk.clinic.corrections`), and the
+        original is shown struck through with it wherever the visit shows or prints.
+        """
         s = self.session
         original = store_visits.vitals_by_id(s.store, vitals_id)
         if original.visit_id != visit_id:
             raise ValidationError("vitals", vitals_id, "a reading of this visit")
-        why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the correction")
+        why = check_reason(reason)
+        require_current(Corrected.VITALS, vitals_id, s.visit_view(visit_id).detail.vitals)
         if entered_in_error:
             vitals = original.vitals
         else:
@@ -167,11 +177,13 @@ class Bedside(Area):
                 corrects_id=vitals_id,
                 entered_in_error=entered_in_error,
             )
-            store_visits.add_note(
+            store_corrections.add_correction(
                 s.store,
                 visit_id,
-                NoteKind.CORRECTION,
-                f"Reading {vitals_id} corrected: {why}",
+                Corrected.VITALS,
+                vitals_id,
+                None if entered_in_error else row_id,
+                why,
                 at=stamp,
                 actor_id=s.user.id,
             )

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ketadesk.core.corrections import Corrected, Correction
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
 from ketadesk.core.phases import PUMP_STOPPED, Phase
@@ -53,6 +54,8 @@ class ChecklistEntry:
     note: str
     at: datetime
     by: str
+    id: int = 0
+    """The stored answer's id (a correction points at it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,17 @@ class VisitDetail:
     scores: tuple[ScoreRecord, ...] = field(default=())
     adverse_events: tuple[AdverseEvent, ...] = field(default=())
     interventions: tuple[Intervention, ...] = field(default=())
+    corrections: tuple[Correction, ...] = field(default=())
+    """Every correction and strike of this visit's entries, in the order they were made."""
+    replaced_vitals: tuple[VitalsRecord, ...] = field(default=())
+    """Readings that no longer count (corrected or struck), kept to be shown struck through."""
+    replaced_scores: tuple[ScoreRecord, ...] = field(default=())
+    replaced_checklist: tuple[ChecklistEntry, ...] = field(default=())
+    replaced_notes: tuple[NoteRecord, ...] = field(default=())
+
+    def correction_of(self, record: Corrected, original_id: int) -> Correction | None:
+        """Who corrected or struck an entry, when and why (None when it stands, or for an early vitals correction)."""
+        return next((c for c in self.corrections if c.record is record and c.original_id == original_id), None)
 
     @property
     def baseline(self) -> VitalsRecord | None:

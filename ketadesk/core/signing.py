@@ -124,6 +124,12 @@ def canonical_visit(visit: VisitDetail) -> str:
             for i in visit.interventions
         ],
     }
+    if visit.corrections:
+        # Sealed when there are any, so a visit signed before corrections were kept keeps its hash.
+        content["corrections"] = [
+            [c.id, c.record.value, c.original_id, c.replacement_id, c.reason, _time(c.at), c.by]
+            for c in visit.corrections
+        ]
     return canonical_json(content)
 
 

@@ -23,12 +23,13 @@ _APPEND_ONLY_0001 = (
     "audit",
 )
 # Every append-only table, including those added by later migrations.
-APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures")
+APPEND_ONLY = (*_APPEND_ONLY_0001, "adverse_events", "interventions", "addenda", "signatures", "corrections")
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 
 
-# Rows that belong to a visit and so are frozen once the visit is signed.
+# Rows that belong to a visit and so are frozen once the visit is signed (0001's tables; later
+# migrations lock the tables they add themselves: adverse events, interventions, corrections).
 VISIT_ROWS = ("visit_events", "checklist_entries", "weights", "doses", "vitals", "notes", "acknowledgements", "scores")
 
 

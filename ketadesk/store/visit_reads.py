@@ -275,7 +275,8 @@ def latest_scores(store: Store, visit_id: int) -> dict[str, tuple[int, str]]:
     """The latest total per scale for a visit, with its items as JSON text."""
     rows = store.all(
         """SELECT s.scale, s.total, s.items FROM scores s WHERE s.visit_id = ? AND s.id = (SELECT max(id) FROM scores x
-           WHERE x.visit_id = s.visit_id AND x.scale = s.scale)""",
+           WHERE x.visit_id = s.visit_id AND x.scale = s.scale AND NOT EXISTS (SELECT 1 FROM corrections k
+           WHERE k.record = 'score' AND k.original_id = x.id))""",
         (visit_id,),
     )
     return {r["scale"]: (r["total"], r["items"]) for r in rows}
