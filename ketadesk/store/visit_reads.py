@@ -259,6 +259,14 @@ def vitals_by_id(store: Store, vitals_id: int) -> VitalsRecord:
     return vitals_record(found)
 
 
+def current_vitals_between(store: Store, visit_id: int, start: str, end: str) -> list[VitalsRecord]:
+    """Current readings of a visit taken from ``start`` up to (not including) ``end`` (UTC ISO times)."""
+    rows = store.all(
+        _CURRENT_VITALS + " AND v.taken_at >= ? AND v.taken_at < ? ORDER BY v.taken_at, v.id", (visit_id, start, end)
+    )
+    return [vitals_record(r) for r in rows]
+
+
 def acknowledged(store: Store, visit_id: int, subject: str, subject_id: int | None = None) -> bool:
     """Whether an acknowledgement of ``subject`` exists for this visit."""
     if subject_id is None:

@@ -149,3 +149,33 @@ def test_correct_a_checklist_answer(qtbot: QtBot, nurse: Clinic, visit_id: int) 
     assert "Corrected by Maria Santos" in line.by.toolTip() and "Not asked yet" in line.by.toolTip()
     assert "<s " in line.by.text()  # the earlier tick shown struck through
     assert nurse.visits.get(visit_id).detail.corrections[0].record is Corrected.CHECKLIST
+
+
+def test_a_second_set_in_the_same_minute_asks_first(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
+    """Same charted minute as a current reading: asked, not saved on "Don't save" (typing kept), saved on yes."""
+    _infusing(nurse, visit_id, clock)
+    nurse.bedside.record_vitals(visit_id, sbp=132, dbp=84, hr=76, spo2=98, rr=14)
+    clock.advance(seconds=20)
+    section = MonitoringSection(nurse, visit_id)
+    qtbot.addWidget(section)
+    row = section.vitals_row
+    row.set_values(sbp="134", dbp="86", hr="78", spo2="97", rr="15")
+    assert row.commit() is None
+    question = row.duplicate_question
+    assert question is not None and question.isVisible()
+    assert question.text().startswith("A reading at ")
+    assert "already exists (BP 132/84, HR 76, SpO2 98 %, RR 14). Save this one as well?" in question.text()
+    question.findChild(QPushButton, "duplicate_cancel").click()
+    assert not question.isVisible()
+    assert len(nurse.visits.get(visit_id).detail.vitals) == 2  # the baseline and the first set only
+    assert row.fields["sbp"].text() == "134" and "Not saved" in row.message.text()
+    row.commit()
+    assert row.duplicate_question is not None
+    row.duplicate_question.findChild(QPushButton, "duplicate_save").click()
+    assert [v.vitals.sbp for v in nurse.visits.get(visit_id).detail.vitals][-2:] == [132, 134]
+    assert row.fields["sbp"].text() == ""
+    clock.advance(minutes=1)  # the next minute: no question
+    row.set_values(sbp="130", dbp="80", hr="70", spo2="98", rr="14")
+    assert row.commit() is not None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMenu, QWidget
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.clinic.usecase import Verdict
+from ketadesk.core.correction_text import reading_words
 from ketadesk.core.corrections import Corrected
 from ketadesk.core.records import ChecklistEntry, NoteRecord, ScoreRecord, VisitDetail, VitalsRecord
 from ketadesk.core.scales import ALDRETE_ITEM_LABELS, ALDRETE_ITEMS, CADSS_ANCHORS, Scale, scale_label
@@ -28,15 +29,8 @@ Write = Callable[[str], Changes]
 """The write a dialog runs with the typed reason."""
 
 
-def reading_text(record: VitalsRecord) -> str:
-    """A reading in one line, as the correction dialog and the duplicate question quote it."""
-    v = record.vitals
-    temp = f", Temp {v.temp_c:g} °C" if v.temp_c is not None else ""
-    return f"BP {v.sbp}/{v.dbp}, HR {v.hr}, SpO2 {v.spo2} %, RR {v.rr}{temp}"
-
-
 def _reading(clinic: Clinic, visit_id: int, record: VitalsRecord, strike: bool) -> tuple[str, Editor | None, Write]:
-    recorded = f"reading at {local_time(record.vitals.taken_at)}: {reading_text(record)}"
+    recorded = f"reading at {local_time(record.vitals.taken_at)}: {reading_words(record)}"
     if strike:
         return (
             recorded,
