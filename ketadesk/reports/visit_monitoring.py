@@ -59,7 +59,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
         if record.is_baseline:
             remarks.append("baseline")
         if record.corrects_id is not None:
-            remarks.append(f"corrected entry (replaces reading {record.corrects_id})")
+            remarks.append("corrected (see Corrections)")
         if record.source.value != "manual":
             remarks.append(f"from {record.source.value}")
         alert_text = f"{ALERT_MARK} " + ", ".join(SHORT_ALERTS[a] for a in record.alerts) if record.alerts else ""

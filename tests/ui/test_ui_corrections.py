@@ -179,3 +179,34 @@ def test_a_second_set_in_the_same_minute_asks_first(
     clock.advance(minutes=1)  # the next minute: no question
     row.set_values(sbp="130", dbp="80", hr="70", spo2="98", rr="14")
     assert row.commit() is not None
+
+
+def test_review_shows_the_struck_originals_with_who_and_why(qtbot: QtBot, clinic: Clinic, clock: FakeClock) -> None:
+    """In the physician's review the corrected reading stays struck in the table, and every correction is listed."""
+    from ketadesk.ui.review.corrections import CorrectionsBox
+    from ketadesk.ui.review.screen import ReviewScreen
+    from tests.ui.review_steps import PASSWORD, discharge, second_visit, staff
+
+    staff(clinic)
+    nurse = clinic.sign_in("ann", PASSWORD)
+    visit_id = second_visit(nurse, chair=1)
+    discharge(nurse, visit_id, clock)
+    detail = nurse.visits.get(visit_id).detail
+    last = detail.vitals[-1]
+    nurse.bedside.correct_vitals(
+        visit_id, last.id, reason="Typed HR 72 for 62", sbp="126", dbp="80", hr="62", spo2="98", rr="14"
+    )
+    nurse.corrections.correct_note(visit_id, detail.notes[0].id, reason="Wrong visit", entered_in_error=True)
+    screen = ReviewScreen(clinic.sign_in("sam", PASSWORD), visit_id)
+    qtbot.addWidget(screen)
+    table = screen.findChild(QTableWidget, "review_readings_table")
+    rows = [r for r in range(table.rowCount()) if table.item(r, 3) is not None]
+    struck = next(r for r in rows if table.item(r, 3).data(CURRENT_ROLE) is False)
+    assert table.item(struck, 3).text() == "72" and table.item(struck, 3).font().strikeOut()
+    assert "Corrected by Ann Rivers, RN" in table.item(struck + 1, 0).text()
+    box = screen.findChild(CorrectionsBox, "review_corrections_box")
+    assert box is not None and not box.isHidden()
+    lines = box.texts()
+    assert "Reading corrected" in lines and "Note struck as entered in error" in lines
+    assert any("Typed HR 72 for 62" in line for line in lines) and any("Wrong visit" in line for line in lines)
+    assert any(line.startswith("Now: BP 126/80, HR 62") for line in lines)
