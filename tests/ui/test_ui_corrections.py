@@ -210,3 +210,41 @@ def test_review_shows_the_struck_originals_with_who_and_why(qtbot: QtBot, clinic
     assert "Reading corrected" in lines and "Note struck as entered in error" in lines
     assert any("Typed HR 72 for 62" in line for line in lines) and any("Wrong visit" in line for line in lines)
     assert any(line.startswith("Now: BP 126/80, HR 62") for line in lines)
+
+
+def test_correct_a_score_from_the_list_and_the_aldrete(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock
+) -> None:
+    """A MOAA/S row of the scores list and the latest Aldrete are corrected through their own buttons."""
+    from PySide6.QtWidgets import QComboBox
+
+    from ketadesk.core.scales import AldreteScore, Scale
+    from ketadesk.ui.visit.discharge.section import DischargeSection
+
+    _infusing(nurse, visit_id, clock)
+    nurse.bedside.record_sedation(visit_id, moaas=3, rass=-1)
+    section = SedationSection(nurse, visit_id)
+    qtbot.addWidget(section)
+    section.scores_history.setCurrentCell(0, 0)  # MOAA/S 3
+    section.findChild(QPushButton, "score_correct_button").click()
+    dialog = section.score_corrections.dialog
+    assert dialog is not None
+    level = dialog.findChild(QComboBox, "correction_level")
+    assert level.currentData() == 3
+    level.setCurrentIndex(level.findData(4))
+    _save(dialog, "Picked the line above")
+    assert nurse.visits.get(visit_id).detail.latest_score(Scale.MOAAS.value).total == 4  # type: ignore[union-attr]
+    assert section.scores_history.item(0, 2).font().strikeOut()
+    clock.advance(minutes=40)
+    nurse.infusion.stop_infusion(visit_id)
+    nurse.discharge.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 1))
+    discharge = DischargeSection(nurse, visit_id)
+    qtbot.addWidget(discharge)
+    discharge.findChild(QPushButton, "aldrete_correct_button").click()
+    aldrete = discharge.aldrete_corrections.dialog
+    assert aldrete is not None
+    spo2 = aldrete.findChild(QComboBox, "correction_spo2")
+    spo2.setCurrentIndex(spo2.findData(2))
+    _save(aldrete, "SpO2 was on room air")
+    assert nurse.visits.get(visit_id).detail.latest_score(Scale.ALDRETE.value).total == 10  # type: ignore[union-attr]
+    assert "SpO2 was on room air" in discharge.aldrete_struck.text()

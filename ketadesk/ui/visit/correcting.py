@@ -62,14 +62,14 @@ def _score_editor(clinic: Clinic, score: ScoreRecord) -> ChoiceEditor:
         scale = Scale(score.scale)
         levels = [(level, f"{scale.show(level)} — {words}") for level, words in scale.levels.items()]
         editor = ChoiceEditor([("level", scale.label, levels, score.total)])
-        editor.fields[scale.value] = editor.fields["level"]  # a refused level is named by its scale
+        editor.aliases[scale.value] = editor.fields["level"]  # a refused level is named by its scale
         return editor
     if score.scale == Scale.CADSS6:
         anchors = [(value, f"{value} — {anchor}") for value, anchor in enumerate(CADSS_ANCHORS)]
         items = [(str(n), f"{n}. {text}", anchors, given.get(str(n))) for n, text in clinic.protocol.cadss6_items]
         editor = ChoiceEditor(items)
         for n, _ in clinic.protocol.cadss6_items:
-            editor.fields[f"{Scale.CADSS6.value} item {n}"] = editor.fields[str(n)]
+            editor.aliases[f"{Scale.CADSS6.value} item {n}"] = editor.fields[str(n)]
         return editor
     rows = [
         (key, ALDRETE_ITEM_LABELS.get(key, key), [(v, f"{v} — {w}") for v, w in enumerate(levels)], given.get(key))
@@ -77,7 +77,7 @@ def _score_editor(clinic: Clinic, score: ScoreRecord) -> ChoiceEditor:
     ]
     editor = ChoiceEditor(rows)
     for key, _ in ALDRETE_ITEMS:
-        editor.fields[f"{Scale.ALDRETE.value} {key}"] = editor.fields[key]
+        editor.aliases[f"{Scale.ALDRETE.value} {key}"] = editor.fields[key]
     return editor
 
 
@@ -183,7 +183,8 @@ class CorrectionActions(QObject):
     """ "Correct…" and "Strike as entered in error…" for the entries of one list or table: a menu and two buttons.
 
     ``view`` is the table or list, whose items carry the entry id (:mod:`ketadesk.ui.kit.struck`);
-    ``detail`` gives the record last drawn. The open dialog is kept as ``dialog``.
+    ``detail`` gives the record last drawn; without a view, ``chosen`` names the entry the
+    buttons act on (the latest Aldrete). The open dialog is kept as ``dialog``.
     """
 
     def __init__(
@@ -194,12 +195,14 @@ class CorrectionActions(QObject):
         name: str,
         detail: Callable[[], VisitDetail | None],
         parent: QWidget,
+        chosen: Callable[[], int | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.clinic = clinic
         self.kind = kind
         self.view = view
         self.detail = detail
+        self.chosen = chosen
         self.owner = parent
         self.dialog: CorrectionDialog | None = None
         self.correct_button = widgets.button(f"{name}_correct_button", "Correct…", default=False)
@@ -232,7 +235,9 @@ class CorrectionActions(QObject):
         return int(value) if value is not None else None
 
     def selected(self) -> int | None:
-        """The current entry selected in the view, if any."""
+        """The current entry selected in the view (or the one ``chosen`` names, without a view), if any."""
+        if self.chosen is not None:
+            return self.chosen()
         return None if self.view is None else self.entry_of(self.view.currentIndex())
 
     def verdict(self) -> Verdict:

@@ -45,6 +45,8 @@ class Editor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.fields: dict[str, QWidget] = {}
+        self.aliases: dict[str, QWidget] = {}
+        """Other names a refusal may give a field (``moaas`` for the level, ``cadss6 item 15`` for item 15)."""
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
 
@@ -182,7 +184,7 @@ class CorrectionDialog(QDialog):
         if field == "reason":
             target = self.reason
         elif self.editor is not None and isinstance(field, str):
-            target = self.editor.fields.get(field)
+            target = self.editor.fields.get(field) or self.editor.aliases.get(field)
         if target is not None:
             set_style(target, INVALID_STYLE)
             target.setFocus()
