@@ -240,7 +240,7 @@ def test_correct_a_score_from_the_list_and_the_aldrete(
     nurse.discharge.record_aldrete(visit_id, AldreteScore(2, 2, 2, 2, 1))
     discharge = DischargeSection(nurse, visit_id)
     qtbot.addWidget(discharge)
-    discharge.findChild(QPushButton, "aldrete_correct_button").click()
+    discharge.findChild(QPushButton, "aldrete_score_correct_button").click()
     aldrete = discharge.aldrete_corrections.dialog
     assert aldrete is not None
     spo2 = aldrete.findChild(QComboBox, "correction_spo2")

@@ -119,6 +119,22 @@ class ChecklistLine:
             self.correct_button.setMenu(self.corrections.menu_for(self.entry.id))
         if detail is None:
             return
+        fix = (
+            None
+            if self.entry is None
+            else next(
+                (
+                    c
+                    for c in detail.corrections
+                    if c.record is Corrected.CHECKLIST and c.replacement_id == self.entry.id
+                ),
+                None,
+            )
+        )
+        if fix is not None and self.entry is not None:
+            # The corrected answer keeps the time of the one it replaces; who corrected it, and when, is the line.
+            mark = "✓" if self.entry.checked else "not ticked"
+            self.by.setText(f"{mark} — corrected by {names.name(fix.by)} {local_time(fix.at)}")
         replaced = [
             e
             for e in detail.replaced_checklist

@@ -77,7 +77,13 @@ class AldretePart(DischargePart):
         column.addWidget(self.aldrete_struck)
         self._aldrete_detail: VisitDetail | None = None
         self.aldrete_corrections = CorrectionActions(
-            clinic, Corrected.SCORE, None, "aldrete", lambda: self._aldrete_detail, self, chosen=self._latest_aldrete
+            clinic,
+            Corrected.SCORE,
+            None,
+            "aldrete_score",
+            lambda: self._aldrete_detail,
+            self,
+            chosen=self._latest_aldrete,
         )
         column.addLayout(self.aldrete_corrections.buttons())
         self.aldrete_message = MessageLine("aldrete_message")

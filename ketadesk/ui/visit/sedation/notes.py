@@ -266,6 +266,8 @@ class NotesPart(SedationPart):
         shown = [(n, True) for n in detail.notes] + [(n, False) for n in detail.replaced_notes]
         for note, current in sorted(shown, key=lambda pair: (pair[0].at, pair[0].id)):
             head = f"{local_time(note.at)}  ·  {note_label(note.kind)}  ·  {self._name(note.by)}"
+            if current and note.corrects_id is not None:
+                head += "  ·  corrected"
             item = mark_entry(QListWidgetItem(f"{head}\n{note.text}"), note.id, current=current)
             item.setToolTip(note.text)
             self.notes_list.addItem(item)

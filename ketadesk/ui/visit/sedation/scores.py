@@ -246,8 +246,11 @@ class ScoresPart(SedationPart):
         table.setRowCount(len(shown) + sum(1 for _, current in shown if not current))
         row = 0
         for score, current in shown:
+            corrected = current and any(
+                c.record is Corrected.SCORE and c.replacement_id == score.id for c in detail.corrections
+            )
             cells = (
-                local_time(score.taken_at),
+                local_time(score.taken_at) + (" (corrected)" if corrected else ""),
                 scale_label(score.scale),
                 score_text(score),
                 self._name(score.by),
