@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from ketadesk.clinic import Clinic, ValidationError
@@ -182,4 +184,10 @@ def test_signed_visit_takes_no_corrections(
     assert not verdict and "addendum" in verdict.reason
     with pytest.raises(ValidationError):
         nurse.corrections.correct_note(ready, 1, reason="Late", entered_in_error=True)
+    with pytest.raises(sqlite3.DatabaseError, match="signed and locked"):  # the database refuses it too
+        nurse.store.conn.execute(
+            "INSERT INTO corrections (visit_id, record, original_id, reason, at, by)"
+            " VALUES (?, 'note', 1, 'x', 'x', 1)",
+            (ready,),
+        )
     assert nurse.maintenance.check() == []
