@@ -17,6 +17,7 @@ from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import Approvals
 from ketadesk.clinic.audit_log import AuditLog
 from ketadesk.clinic.bedside import Bedside
+from ketadesk.clinic.corrections import Corrections
 from ketadesk.clinic.discharge import Discharge
 from ketadesk.clinic.infusion import Infusion
 from ketadesk.clinic.maintenance import Maintenance
@@ -51,6 +52,7 @@ class Clinic:
         self.visits = Visits(self.session)
         self.infusion = Infusion(self.session)
         self.bedside = Bedside(self.session)
+        self.corrections = Corrections(self.session)
         self.approvals = Approvals(self.session)
         self.orders = Orders(self.session)
         self.discharge = Discharge(self.session)

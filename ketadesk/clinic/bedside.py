@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ketadesk.clinic.approvals import write_override
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.corrections import CORRECTION_REFUSAL, CORRECTION_REFUSAL_MESSAGE
 from ketadesk.clinic.usecase import Area, checked_phase, use_case
 from ketadesk.clinic.vitals_writes import correct_reading, record_reading
 from ketadesk.core.charting import NOTE_KINDS
@@ -124,7 +125,9 @@ class Bedside(Area):
         "correct vital signs",
         roles=CHARTING,
         phases=CHARTED_UNSIGNED,
-        changes={Change.VITALS, Change.ALERTS, Change.NOTES},
+        refusal=CORRECTION_REFUSAL,
+        refusal_message=CORRECTION_REFUSAL_MESSAGE,
+        changes={Change.VITALS, Change.ALERTS},
     )
     def correct_vitals(
         self,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from ketadesk.clinic.usecase import Area
 from ketadesk.clinic.views import VisitListing, VisitView
+from ketadesk.core.charting import charted_minute
+from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.records import VisitSummary, VitalsRecord
 from ketadesk.core.timers import compute_timers
 from ketadesk.store import visit_search
@@ -46,6 +48,16 @@ class Visits(Area):
     def unacknowledged_alerts(self, visit_id: int) -> list[VitalsRecord]:
         """Alert readings of a visit still waiting for an acknowledgement."""
         return store_visits.unacknowledged_alerts(self.session.store, visit_id)
+
+    def reading_in_the_same_minute(self, visit_id: int, when: datetime | None = None) -> VitalsRecord | None:
+        """A current reading charted in the same minute as ``when`` (now when not given), to ask about a duplicate.
+
+        The API accepts a second set in the same minute (it can be real); the screens ask first.
+        """
+        s = self.session
+        start, end = charted_minute(when or s.now())
+        found = store_visits.current_vitals_between(s.store, visit_id, to_utc_iso(start), to_utc_iso(end))
+        return found[0] if found else None
 
     def retime(self, visits: list[VisitSummary]) -> list[VisitSummary]:
         """The same visits with their timers derived again now, without reading (for the once-a-second tick)."""

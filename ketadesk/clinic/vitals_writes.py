@@ -12,12 +12,12 @@ from datetime import datetime
 
 from ketadesk.clinic.changes import Changes
 from ketadesk.clinic.session import Session
-from ketadesk.core.charting import NoteKind
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.corrections import Corrected, check_reason, require_current
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import Phase
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, classify, confirm_extremes, validate_vitals
+from ketadesk.store import corrections as store_corrections
 from ketadesk.store import visits as store_visits
 
 Typed = str | int
@@ -66,11 +66,16 @@ def correct_reading(
     entered_in_error: bool,
     confirmed_extreme: bool,
 ) -> Changes:
-    """Replace a reading with corrected values (an extreme one confirmed), or strike it; the original stays."""
+    """Replace a reading with corrected values (an extreme one confirmed), or strike it; the original stays.
+
+    The reason is kept with the correction (:mod:`ketadesk.clinic.corrections`), and the
+    original is shown struck through with it wherever the visit shows or prints.
+    """
     original = store_visits.vitals_by_id(s.store, vitals_id)
     if original.visit_id != visit_id:
         raise ValidationError("vitals", vitals_id, "a reading of this visit")
-    why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the correction")
+    why = check_reason(reason)
+    require_current(Corrected.VITALS, vitals_id, s.visit_view(visit_id).detail.vitals)
     alerts: tuple[AlertKind, ...] = ()
     confirmed: tuple[ExtremeKind, ...] = ()
     if entered_in_error:  # the original's values, struck: no alert, nothing to confirm
@@ -94,11 +99,13 @@ def correct_reading(
             entered_in_error=entered_in_error,
             confirmed_extremes=confirmed,
         )
-        store_visits.add_note(
+        store_corrections.add_correction(
             s.store,
             visit_id,
-            NoteKind.CORRECTION,
-            f"Reading {vitals_id} corrected: {why}",
+            Corrected.VITALS,
+            vitals_id,
+            None if entered_in_error else row_id,
+            why,
             at=stamp,
             actor_id=s.user.id,
         )

@@ -97,3 +97,14 @@ def time_of_day_to_moment(day: date, clock_time: time, now: datetime, field: str
     if earlier and earlier[-1] >= now - LATE_ENTRY_LIMIT:
         return earlier[-1]
     return today[0]
+
+
+def charted_minute(when: datetime) -> tuple[datetime, datetime]:
+    """The minute ``when`` falls in, as [start, end): two readings in one minute ask whether one is a duplicate.
+
+    A second set charted in the same minute as a current one is most often the same set
+    entered twice (a double Enter, two nurses at one chair); sometimes it is real (a repeat
+    cuff after a startling value), so the nurse is asked, never refused.
+    """
+    start = when.replace(second=0, microsecond=0)
+    return start, start + timedelta(minutes=1)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
 
+from ketadesk.core.corrections import Corrected, Correction
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.events import AdverseEvent, Intervention
 from ketadesk.core.orders import ApprovalRequest, VerbalOrder
@@ -57,6 +58,8 @@ class ChecklistEntry:
     note: str
     at: datetime
     by: str
+    id: int = 0
+    """The stored answer's id (a correction points at it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,18 @@ class VisitDetail:
             return ()
         chain = (*self.earlier_doses, self.dose)
         return tuple(pairwise(chain))
+
+    corrections: tuple[Correction, ...] = field(default=())
+    """Every correction and strike of this visit's entries, in the order they were made."""
+    replaced_vitals: tuple[VitalsRecord, ...] = field(default=())
+    """Readings that no longer count (corrected or struck), kept to be shown struck through."""
+    replaced_scores: tuple[ScoreRecord, ...] = field(default=())
+    replaced_checklist: tuple[ChecklistEntry, ...] = field(default=())
+    replaced_notes: tuple[NoteRecord, ...] = field(default=())
+
+    def correction_of(self, record: Corrected, original_id: int) -> Correction | None:
+        """Who corrected or struck an entry, when and why (None when it stands, or for an early vitals correction)."""
+        return next((c for c in self.corrections if c.record is record and c.original_id == original_id), None)
 
     @property
     def baseline(self) -> VitalsRecord | None:

@@ -151,6 +151,12 @@ def canonical_visit(visit: VisitDetail) -> str:
             + ([o.review.review.value, o.review.reason, _time(o.review.at), o.review.by] if o.review else [])
             for o in visit.verbal_orders
         ]
+    if visit.corrections:
+        # Sealed when there are any, so a visit signed before corrections were kept keeps its hash.
+        content["corrections"] = [
+            [c.id, c.record.value, c.original_id, c.replacement_id, c.reason, _time(c.at), c.by]
+            for c in visit.corrections
+        ]
     return canonical_json(content)
 
 

@@ -1,4 +1,8 @@
-"""Vital signs as CSV: one row per current reading, times in ISO-8601.
+"""Vital signs as CSV: one row per reading, times in ISO-8601, with whether it still counts.
+
+A reading corrected or struck as entered in error stays in the file: its ``status`` says so
+(``corrected`` or ``entered in error``; ``current`` for the readings that count), with who
+corrected it, when and why; the correcting reading names it in ``corrects_id``.
 
 ``taken_at`` is UTC (``…Z``, as stored); ``taken_at_local`` is the same moment with the
 workstation's offset, for a spreadsheet read in the clinic. A name that a spreadsheet would
@@ -16,6 +20,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.dose_given import given_dose
 from ketadesk.core.records import VisitDetail
 
@@ -42,6 +47,10 @@ COLUMNS = (
     "dose_given_mg",
     "dose_given_basis",
     "confirmed_extremes",
+    "status",
+    "corrected_by",
+    "corrected_at",
+    "correction_reason",
 )
 
 
@@ -63,15 +72,18 @@ def write_header(out: TextSink) -> None:
 
 
 def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
-    """Every current reading of every visit, in visit then time order; returns how many rows."""
+    """Every reading of every visit, current or not, in visit then time order; returns how many rows."""
     writer = csv.writer(out, lineterminator="\n")
     count = 0
     for visit in visits:
         s = visit.summary
         given = given_dose(visit)
         given_columns = ["", ""] if given is None else [f"{given.mg:g}", given.basis.value]
-        for record in visit.vitals:
+        shown = [(r, True) for r in visit.vitals] + [(r, False) for r in visit.replaced_vitals]
+        for record, current in sorted(shown, key=lambda pair: (pair[0].vitals.taken_at, pair[0].id)):
             vs = record.vitals
+            fix = None if current else visit.correction_of(Corrected.VITALS, record.id)
+            status = "current" if current else fix.status if fix is not None else "corrected"
             writer.writerow(
                 [
                     s.id,
@@ -95,6 +107,10 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
                     "" if record.corrects_id is None else record.corrects_id,
                     *given_columns,
                     ";".join(e.value for e in record.confirmed_extremes),
+                    status,
+                    "" if fix is None else fix.by,
+                    "" if fix is None else to_utc_iso(fix.at),
+                    "" if fix is None else _safe(fix.reason),
                 ]
             )
             count += 1

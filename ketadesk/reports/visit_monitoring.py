@@ -61,7 +61,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
         if record.is_baseline:
             remarks.append("baseline")
         if record.corrects_id is not None:
-            remarks.append(f"corrected entry (replaces reading {record.corrects_id})")
+            remarks.append("corrected (see Corrections)")
         if record.source.value != "manual":
             remarks.append(f"from {record.source.value}")
         if record.confirmed_extremes:

@@ -19,7 +19,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature, canonical_visit, content_hash
-from ketadesk.reports import visit_monitoring, visit_orders, visit_recovery
+from ketadesk.reports import visit_corrections, visit_monitoring, visit_orders, visit_recovery
 from ketadesk.reports.layout import (
     DRAFT_MARK,
     DRAFT_RED,
@@ -72,6 +72,7 @@ class _Report(VisitReportContext):
         flow += visit_monitoring.sedation(self)
         flow += visit_recovery.events_and_interventions(self)
         flow += visit_recovery.notes(self)
+        flow += visit_corrections.corrections(self)
         flow += visit_recovery.discharge(self)
         flow += self.signature_block()
         return flow

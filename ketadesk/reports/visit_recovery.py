@@ -68,7 +68,8 @@ def notes(ctx: VisitReportContext) -> list[Flowable]:
     v = ctx.visit
     flow = ctx.heading("Notes")
     if not v.notes:
-        return [*flow, ctx.none("No notes were written.")]
+        struck = " (the notes struck as entered in error are listed under Corrections)" if v.replaced_notes else ""
+        return [*flow, ctx.none(f"No notes stand{struck}." if struck else "No notes were written.")]
     for note in v.notes:
         head = f"{ymd_hm(note.at)} · {note_heading(note.kind)} · {ctx.who(note.by)}"
         flow.append(KeepTogether([Paragraph(markup(head), ctx.s.note_head)]))

@@ -32,13 +32,15 @@ APPEND_ONLY = (
     "addenda",
     "signatures",
     "doses_given",
+    "corrections",
     *ORDER_ROWS,
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")
 
 
-# Rows that belong to a visit and so are frozen once the visit is signed.
+# Rows that belong to a visit and so are frozen once the visit is signed (0001's tables; later
+# migrations lock the tables they add themselves: adverse events, interventions, corrections).
 VISIT_ROWS = ("visit_events", "checklist_entries", "weights", "doses", "vitals", "notes", "acknowledgements", "scores")
 
 

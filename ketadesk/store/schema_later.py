@@ -68,8 +68,8 @@ def acknowledgement_entered_by(db: Database) -> None:
 def _number(name: str) -> int:
     """A migration's place in the set (1-based): what ``user_version`` says once it has run.
 
-    Read from the set rather than written out, so a migration keeps its name (and its number
-    in it) while the waves of other branches are merged in before it.
+    Read from the set rather than written out, so the number a migration sets can never
+    disagree with its place among the others.
     """
     return 1 + [m.name for m in migrations._migrations].index(name)
 
@@ -222,3 +222,42 @@ def confirmed_extremes(db: Database) -> None:
     """
     db.execute("ALTER TABLE vitals ADD COLUMN confirmed_extremes TEXT NOT NULL DEFAULT ''")
     db.execute(f"PRAGMA user_version = {_number('0010_confirmed_extremes')}")
+
+
+@migrations(name="0011_corrections")
+def corrections(db: Database) -> None:
+    """Who corrected or struck an entry, when and why: one row per correction, for every kind of entry.
+
+    A corrected reading, score, checklist answer or note is a new row of its own table; this
+    row points from the original (``original_id``) to it (``replacement_id``). A strike as
+    entered in error is this row alone, with no replacement. An entry is corrected once
+    (a second correction corrects the replacement), the reason is never empty, and like
+    every clinical row these are never changed, never deleted, and refused on a signed
+    visit. Readings keep their own ``corrects_id`` pointer as before; earlier corrections
+    of readings have no row here (their reason went into a correction note).
+    """
+    for statement in (
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits(id),
+            record TEXT NOT NULL CHECK (record IN ('vitals', 'score', 'checklist', 'note')),
+            original_id INTEGER NOT NULL,
+            replacement_id INTEGER,
+            reason TEXT NOT NULL CHECK (trim(reason) != ''),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id),
+            UNIQUE (record, original_id)
+        ) STRICT""",
+        "CREATE INDEX corrections_visit ON corrections(visit_id, id)",
+        """CREATE TRIGGER corrections_signed_lock BEFORE INSERT ON corrections WHEN
+        (SELECT phase FROM visit_events WHERE visit_id = NEW.visit_id ORDER BY id DESC LIMIT 1) = 'signed'
+        BEGIN SELECT RAISE(ABORT, 'KetaDesk: this visit is signed and locked; add an addendum instead'); END""",
+    ):
+        db.execute(statement)
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER corrections_no_{action.lower()} BEFORE {action} ON corrections
+            BEGIN SELECT RAISE(ABORT, 'KetaDesk: corrections rows are never changed or deleted;
+            record a correction instead'); END"""
+        )
+    db.execute(f"PRAGMA user_version = {_number('0011_corrections')}")

@@ -15,13 +15,21 @@ from ketadesk.store.db import Store
 
 
 def add_note(
-    store: Store, visit_id: int, kind: str, text: str, *, at: str, actor_id: int, corrects_id: int | None = None
+    store: Store,
+    visit_id: int,
+    kind: str,
+    text: str,
+    *,
+    at: str,
+    actor_id: int,
+    corrects_id: int | None = None,
+    noted_at: str | None = None,
 ) -> int:
-    """Save a time-stamped note."""
+    """Save a time-stamped note (``noted_at``: a corrected note keeps the time of the one it replaces)."""
     with store.transaction():
         cursor = store.execute(
             "INSERT INTO notes (visit_id, kind, text, at, by, corrects_id) VALUES (?, ?, ?, ?, ?, ?)",
-            (visit_id, kind, text, at, actor_id, corrects_id),
+            (visit_id, kind, text, noted_at or at, actor_id, corrects_id),
         )
         row_id = int(cursor.lastrowid or 0)
         audit.append(

@@ -12,21 +12,21 @@ import sqlite3
 from collections import defaultdict
 
 from ketadesk.core.clock import from_utc_iso
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import (
     Acknowledgement,
-    ChecklistEntry,
     DoseGivenRecord,
     DoseRecord,
-    NoteRecord,
     PhaseEvent,
-    ScoreRecord,
     VisitDetail,
 )
 from ketadesk.core.timers import VisitTimes
 from ketadesk.store import orders as store_orders
+from ketadesk.store.corrections import History, histories, not_corrected
 from ketadesk.store.db import Store
+from ketadesk.store.record_rows import checklist_entry, note_record, score_record
 from ketadesk.store.visit_reads import IN_IDS, VisitRow, row, vitals_record
 
 _IN = IN_IDS
@@ -81,13 +81,15 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
         store,
         f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
         WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
-        AND x.checklist = c.checklist AND x.item_key = c.item_key) ORDER BY c.checklist, c.id""",
+        AND x.checklist = c.checklist AND x.item_key = c.item_key AND {not_corrected(Corrected.CHECKLIST, "x")})
+        ORDER BY c.checklist, c.id""",
         ids,
     )
     notes = _grouped(
         store,
         f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
-        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) ORDER BY n.at, n.id""",
+        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) AND {not_corrected(Corrected.NOTE, "n")}
+        ORDER BY n.at, n.id""",
         ids,
     )
     acks = _grouped(
@@ -99,7 +101,7 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
     scores = _grouped(
         store,
         "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-        f" WHERE s.visit_id {_IN} ORDER BY s.taken_at, s.id",
+        f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')} ORDER BY s.taken_at, s.id",
         ids,
     )
     adverse = _grouped(
@@ -115,12 +117,14 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
         ids,
     )
     requests, verbal_orders = store_orders.for_visits(store, (r.summary.id for r in rows))
+    fixed = histories(store, ids)
     result: list[tuple[VisitDetail, VisitTimes]] = []
     for base in rows:
         vid = base.summary.id
         preparations = tuple(_dose(d) for d in doses.get(vid, ()))
         given_rows = given_doses.get(vid)
         weight_rows = weights.get(vid)
+        past = fixed.get(vid) or History()
         detail_ = VisitDetail(
             summary=base.summary,
             events=tuple(
@@ -130,16 +134,8 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
             weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,
             dose=preparations[-1] if preparations else None,
             vitals=tuple(vitals_record(r) for r in vitals.get(vid, ())),
-            checklist=tuple(
-                ChecklistEntry(
-                    r["checklist"], r["item_key"], bool(r["checked"]), r["note"], from_utc_iso(r["at"]), r["login"]
-                )
-                for r in checklist.get(vid, ())
-            ),
-            notes=tuple(
-                NoteRecord(r["id"], r["kind"], r["text"], from_utc_iso(r["at"]), r["login"], r["corrects_id"])
-                for r in notes.get(vid, ())
-            ),
+            checklist=tuple(checklist_entry(r) for r in checklist.get(vid, ())),
+            notes=tuple(note_record(r) for r in notes.get(vid, ())),
             acknowledgements=tuple(
                 Acknowledgement(
                     r["id"],
@@ -152,17 +148,7 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
                 )
                 for r in acks.get(vid, ())
             ),
-            scores=tuple(
-                ScoreRecord(
-                    r["id"],
-                    r["scale"],
-                    r["total"],
-                    tuple(sorted((str(k), int(v)) for k, v in json.loads(r["items"]).items())) if r["items"] else (),
-                    from_utc_iso(r["taken_at"]),
-                    r["login"],
-                )
-                for r in scores.get(vid, ())
-            ),
+            scores=tuple(score_record(r) for r in scores.get(vid, ())),
             adverse_events=tuple(
                 AdverseEvent(
                     r["id"],
@@ -192,6 +178,11 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
             dose_given=_given(given_rows[-1]) if given_rows else None,
             approval_requests=tuple(requests.get(vid, ())),
             verbal_orders=tuple(verbal_orders.get(vid, ())),
+            corrections=past.corrections,
+            replaced_vitals=past.vitals,
+            replaced_scores=past.scores,
+            replaced_checklist=past.checklist,
+            replaced_notes=past.notes,
         )
         result.append((detail_, base.times))
     return result

@@ -315,6 +315,14 @@ def vitals_by_id(store: Store, vitals_id: int) -> VitalsRecord:
     return vitals_record(found)
 
 
+def current_vitals_between(store: Store, visit_id: int, start: str, end: str) -> list[VitalsRecord]:
+    """Current readings of a visit taken from ``start`` up to (not including) ``end`` (UTC ISO times)."""
+    rows = store.all(
+        _CURRENT_VITALS + " AND v.taken_at >= ? AND v.taken_at < ? ORDER BY v.taken_at, v.id", (visit_id, start, end)
+    )
+    return [vitals_record(r) for r in rows]
+
+
 def acknowledged(store: Store, visit_id: int, subject: str, subject_id: int | None = None) -> bool:
     """Whether an acknowledgement of ``subject`` exists for this visit."""
     if subject_id is None:
@@ -331,7 +339,8 @@ def latest_scores(store: Store, visit_id: int) -> dict[str, tuple[int, str]]:
     """The latest total per scale for a visit, with its items as JSON text."""
     rows = store.all(
         """SELECT s.scale, s.total, s.items FROM scores s WHERE s.visit_id = ? AND s.id = (SELECT max(id) FROM scores x
-           WHERE x.visit_id = s.visit_id AND x.scale = s.scale)""",
+           WHERE x.visit_id = s.visit_id AND x.scale = s.scale AND NOT EXISTS (SELECT 1 FROM corrections k
+           WHERE k.record = 'score' AND k.original_id = x.id))""",
         (visit_id,),
     )
     return {r["scale"]: (r["total"], r["items"]) for r in rows}

@@ -35,6 +35,7 @@ from ketadesk.store.visit_reads import (
     acknowledged,
     between,
     current_phase,
+    current_vitals_between,
     draft,
     for_patient,
     in_range_or_in_the_chair,
@@ -67,6 +68,7 @@ __all__ = [
     "add_weight",
     "between",
     "current_phase",
+    "current_vitals_between",
     "detail",
     "details",
     "draft",
@@ -164,14 +166,26 @@ def add_event(store: Store, visit_id: int, phase: Phase, *, at: str, actor_id: i
 
 
 def add_checklist(
-    store: Store, visit_id: int, checklist: str, item_key: str, checked: bool, note: str, *, at: str, actor_id: int
+    store: Store,
+    visit_id: int,
+    checklist: str,
+    item_key: str,
+    checked: bool,
+    note: str,
+    *,
+    at: str,
+    actor_id: int,
+    answered_at: str | None = None,
 ) -> int:
-    """Record one answer to a checklist item; the latest answer per item counts."""
+    """Record one answer to a checklist item; the latest answer per item counts.
+
+    ``answered_at`` is the answer's time when it is not now: a corrected answer keeps the time of the one it replaces.
+    """
     with store.transaction():
         cursor = store.execute(
             "INSERT INTO checklist_entries (visit_id, checklist, item_key, checked, note, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (visit_id, checklist, item_key, int(checked), note, at, actor_id),
+            (visit_id, checklist, item_key, int(checked), note, answered_at or at, actor_id),
         )
         entry_id = int(cursor.lastrowid or 0)
         audit.append_text(

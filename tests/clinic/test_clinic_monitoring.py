@@ -222,7 +222,7 @@ def test_correction_keeps_the_original_and_shows_the_corrected_values(
     change = nurse.bedside.correct_vitals(
         infusing, wrong, reason="Typed 182 for 128", sbp="128", dbp="80", hr="72", spo2="98", rr="14"
     )
-    assert nurse.audit.count() == before + 2  # the corrected reading and its note
+    assert nurse.audit.count() == before + 2  # the corrected reading and its correction (with the reason)
     fixed = change.created_id
     assert fixed is not None
     current = nurse.visits.get(infusing).detail
@@ -233,7 +233,7 @@ def test_correction_keeps_the_original_and_shows_the_corrected_values(
     assert (kept.vitals.sbp, kept.alerts) == (182, (AlertKind.SBP_HIGH,))
     assert current.vitals[-1].vitals.taken_at == kept.vitals.taken_at
     assert nurse.visits.unacknowledged_alerts(infusing) == []
-    assert any(n.kind == "correction" and "Typed 182 for 128" in n.text for n in current.notes)
+    assert [c.reason for c in current.corrections] == ["Typed 182 for 128"]
     assert nurse.maintenance.check() == []
 
 

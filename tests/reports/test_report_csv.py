@@ -1,4 +1,4 @@
-"""Vitals CSV: the columns, one row per current reading, ISO-8601 times that parse, and values as charted."""
+"""Vitals CSV: the columns, one row per reading with its status, ISO-8601 times that parse, values as charted."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_columns_and_one_row_per_reading(inputs: ReportInputs) -> None:
 
 
 def test_all_visits_and_corrections(nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock) -> None:
-    """Every visit's readings in one file; a corrected reading appears once, as its correction."""
+    """Every visit's readings in one file; a corrected reading stays, marked corrected, beside its correction."""
     first = walk_visit(nurse, physician, clock, readings=5)
     second = walk_visit(
         nurse, physician, clock, mrn="KD-20002", family="Ivanova", given="Olga", readings=6, discharge=False
@@ -53,12 +53,37 @@ def test_all_visits_and_corrections(nurse: Clinic, physician: Clinic, clinic: Cl
         second.visit_id, wrong.id, reason="typed HR wrong", sbp="124", dbp="78", hr="66", spo2="98", rr="14"
     )
     rows = _rows(clinic.reports.vitals_csv())
-    assert len(rows) == 5 + 6
+    assert len(rows) == 5 + 6 + 1  # the original and its correction are both there
     assert {r["visit_id"] for r in rows} == {str(first.visit_id), str(second.visit_id)}
     corrected = [r for r in rows if r["corrects_id"]]
     assert len(corrected) == 1 and corrected[0]["corrects_id"] == str(wrong.id) and corrected[0]["hr"] == "66"
-    assert str(wrong.id) not in {r["reading_id"] for r in rows}
+    assert corrected[0]["status"] == "current"
+    (original,) = [r for r in rows if r["reading_id"] == str(wrong.id)]
+    assert (original["status"], original["corrected_by"], original["correction_reason"]) == (
+        "corrected",
+        "nurse",
+        "typed HR wrong",
+    )
+    assert datetime.fromisoformat(original["corrected_at"]).tzinfo is not None
+    assert {r["status"] for r in rows if r["reading_id"] != str(wrong.id)} == {"current"}
     assert len(_rows(clinic.reports.vitals_csv([first.visit_id]))) == 5
+
+
+def test_struck_reading_stays_in_the_file_as_entered_in_error(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
+    """A reading struck as entered in error is a row with that status and the reason; nothing replaces it."""
+    walked = walk_visit(nurse, physician, clock, readings=4, discharge=False)
+    wrong = clinic.visits.get(walked.visit_id).detail.vitals[-1]
+    nurse.bedside.correct_vitals(walked.visit_id, wrong.id, reason="Other patient's cuff", entered_in_error=True)
+    rows = _rows(clinic.reports.vitals_csv([walked.visit_id]))
+    assert len(rows) == 4
+    (struck,) = [r for r in rows if r["status"] != "current"]
+    assert (struck["reading_id"], struck["status"], struck["correction_reason"]) == (
+        str(wrong.id),
+        "entered in error",
+        "Other patient's cuff",
+    )
 
 
 def test_formula_like_names_are_neutralised() -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.orders import Decision, OrderMode, Review
@@ -18,7 +19,7 @@ from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import courses, orders, patients, signatures, visits
+from ketadesk.store import corrections, courses, orders, patients, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -44,6 +45,7 @@ TARGET_COLUMN = {
     "approval_answers": ("decision", "'approved'"),
     "verbal_orders": ("order_text", "'forged'"),
     "verbal_order_reviews": ("review", "'countersigned'"),
+    "corrections": ("reason", "'forged'"),
 }
 
 
@@ -83,7 +85,10 @@ def full_visit(
     )
     visits.add_note(store, visit_id, "observation", "Settled", at=at(9), actor_id=nurse.id)
     visits.add_acknowledgement(store, visit_id, "baseline_bp", None, "Seen", at=at(10), actor_id=nurse.id)
-    visits.add_score(store, visit_id, "rass", 0, None, taken_at=at(10), at=at(11), actor_id=nurse.id)
+    score = visits.add_score(store, visit_id, "rass", 0, None, taken_at=at(10), at=at(11), actor_id=nurse.id)
+    corrections.add_correction(
+        store, visit_id, Corrected.SCORE, score, None, "Wrong chair", at=at(11), actor_id=nurse.id
+    )
     event = visits.add_adverse_event(
         store, visit_id, AdverseEventKind.NAUSEA, "Mild", onset_at=at(11), at=at(11), actor_id=nurse.id
     )

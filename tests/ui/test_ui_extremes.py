@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
+from ketadesk.core.clock import FakeClock
 from ketadesk.core.vitals import ExtremeKind
 from ketadesk.ui.review.page import EntryList
 from ketadesk.ui.review.screen import ReviewScreen
@@ -24,6 +25,9 @@ from tests.helpers import ready_to_infuse
 def _infusing_section(qtbot: QtBot, nurse: Clinic, visit_id: int) -> MonitoringSection:
     ready_to_infuse(nurse, visit_id)
     nurse.infusion.start_infusion(visit_id)
+    clock = nurse.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(minutes=5)  # the first set after the start, not in the baseline's minute (that asks as a duplicate)
     section = MonitoringSection(nurse, visit_id)
     qtbot.addWidget(section)
     section.resize(1100, 750)

@@ -23,6 +23,7 @@ from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.addendum_dialog import AddendumDialog
 from ketadesk.ui.review.checklist import DischargeBox
+from ketadesk.ui.review.corrections import CorrectionsBox
 from ketadesk.ui.review.export import ExportButtons
 from ketadesk.ui.review.header import ReviewHeader
 from ketadesk.ui.review.notes import EventsBox, NotesBox
@@ -87,10 +88,11 @@ class ReviewScreen(QWidget, Watching):
         layout.addLayout(self._side_by_side(self.alerts, self.scores, 2, 3))
         self.notes = NotesBox(self.names)
         self.events = EventsBox(self.names)
+        self.corrections = CorrectionsBox(self.clinic, self.names)
         self.discharge = DischargeBox(self.clinic, self.names)
         self.signature = SignatureBox()
         self.addenda = AddendaBox(self.names)
-        for box in (self.notes, self.events, self.discharge, self.signature, self.addenda):
+        for box in (self.notes, self.events, self.corrections, self.discharge, self.signature, self.addenda):
             layout.addWidget(box)
         layout.addStretch(1)
 
@@ -123,6 +125,7 @@ class ReviewScreen(QWidget, Watching):
         self.scores.draw(detail)
         self.notes.draw(detail)
         self.events.draw(detail)
+        self.corrections.draw(detail)
         self.discharge.draw(view)
         self.signature.draw(detail, signature)
         self.addenda.draw(addenda)

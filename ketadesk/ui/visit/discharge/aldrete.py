@@ -6,10 +6,13 @@ suggested from the record (the latest BP against the baseline).
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ketadesk.clinic import Clinic
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.scales import (
@@ -23,9 +26,11 @@ from ketadesk.core.scales import (
 )
 from ketadesk.core.vitals import percent_from_baseline
 from ketadesk.ui.kit import widgets
-from ketadesk.ui.kit.colours import MUTED_STYLE
+from ketadesk.ui.kit.colours import MUTED_STYLE, STRUCK_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
+from ketadesk.ui.kit.struck import why_text
 from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.visit.correcting import CorrectionActions
 from ketadesk.ui.visit.discharge.part import DischargePart, text_label
 
 
@@ -66,6 +71,21 @@ class AldretePart(DischargePart):
         column.addLayout(row)
         self.aldrete_recorded = text_label("aldrete_recorded")
         column.addWidget(self.aldrete_recorded)
+        self.aldrete_struck = text_label("aldrete_struck")
+        self.aldrete_struck.setTextFormat(Qt.TextFormat.RichText)
+        self.aldrete_struck.hide()
+        column.addWidget(self.aldrete_struck)
+        self._aldrete_detail: VisitDetail | None = None
+        self.aldrete_corrections = CorrectionActions(
+            clinic,
+            Corrected.SCORE,
+            None,
+            "aldrete_score",
+            lambda: self._aldrete_detail,
+            self,
+            chosen=self._latest_aldrete,
+        )
+        column.addLayout(self.aldrete_corrections.buttons())
         self.aldrete_message = MessageLine("aldrete_message")
         column.addWidget(self.aldrete_message)
         column.addStretch(1)
@@ -92,8 +112,31 @@ class AldretePart(DischargePart):
                 f"by {self.names.name(latest.by)}"
             )
             set_style(self.aldrete_recorded, "")
+        self._draw_aldrete_corrections(detail)
         self._draw_circulation_hint(detail)
         self.update_aldrete_total()
+
+    def _latest_aldrete(self) -> int | None:
+        detail = self._aldrete_detail
+        latest = detail.latest_score(Scale.ALDRETE) if detail is not None else None
+        return latest.id if latest is not None else None
+
+    def _draw_aldrete_corrections(self, detail: VisitDetail) -> None:
+        """The latest Aldrete may be corrected or struck; the last one replaced shows struck, with who and why."""
+        self._aldrete_detail = detail
+        self.aldrete_corrections.update_buttons()
+        replaced = [x for x in detail.replaced_scores if x.scale == Scale.ALDRETE]
+        self.aldrete_struck.setVisible(bool(replaced))
+        if not replaced:
+            return
+        last = replaced[-1]
+        why = why_text(detail.correction_of(Corrected.SCORE, last.id), self.names.name)
+        was = escape(f"{last.total} / {ALDRETE_MAX} at {local_time(last.taken_at)} by {self.names.name(last.by)}")
+        self.aldrete_struck.setText(
+            f"<s style='color: {STRUCK_COLOUR}'>Earlier: {was}</s><br>"
+            f"<i style='color: {STRUCK_COLOUR}'>{escape(why)}</i>"
+        )
+        self.aldrete_struck.setToolTip(why)
 
     def _draw_circulation_hint(self, detail: VisitDetail) -> None:
         baseline, latest = detail.baseline, detail.reading_since_baseline

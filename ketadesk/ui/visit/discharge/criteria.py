@@ -68,7 +68,7 @@ class CriteriaPart(DischargePart):
                 self.automatic[item.key] = label
             else:
                 self.manual[item.key] = ChecklistLine(
-                    f"discharge_check_{item.key}", item.key, item.label, self.record_checklist, grid, row
+                    f"discharge_check_{item.key}", item.key, item.label, self.record_checklist, grid, row, clinic
                 )
         grid.setRowStretch(len(self.labels), 1)
         return box

@@ -143,7 +143,7 @@ class DischargeSection(CriteriaPart, AldretePart):
     def _draw_record(self, detail: VisitDetail, phase: Phase) -> None:
         ticking = bool(self.clinic.bedside.answer_discharge.allowed(phase=phase))
         for key, line in self.manual.items():
-            line.show_answer(detail.checklist_answer(CHECKLIST, key), ticking, self.names)
+            line.show_answer(detail.checklist_answer(CHECKLIST, key), ticking, self.names, detail)
         self._draw_aldrete(detail, phase)
         self._draw_status(detail, phase)
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QSplitter, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, VisitView
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.dose_given import given_dose
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import Blocker
@@ -30,6 +31,7 @@ from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import ERROR_STYLE, OK_STYLE, MessageLine, set_style
 from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.visit.correcting import CorrectionActions
 from ketadesk.ui.visit.monitoring.alert_row import AlertRow
 from ketadesk.ui.visit.monitoring.stop_early import StopEarlyDialog
 from ketadesk.ui.visit.section import SectionBase
@@ -61,6 +63,7 @@ class MonitoringSection(SectionBase):
         self._blockers: list[Blocker] = []
         self.alert_rows: dict[int, AlertRow] = {}
         self.stop_dialog: StopEarlyDialog | None = None
+        self._detail: VisitDetail | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -122,11 +125,19 @@ class MonitoringSection(SectionBase):
         self.alerts_panel.hide()
         return self.alerts_panel
 
-    def _build_table(self) -> QTableWidget:
+    def _build_table(self) -> QWidget:
         table = make_readings_table("readings_table", "Vital signs readings, newest first")
         table.setMinimumHeight(110)
         self.readings_table = table
-        return table
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(table, 1)
+        self.reading_corrections = CorrectionActions(
+            self.clinic, Corrected.VITALS, table, "reading", lambda: self._detail, self
+        )
+        column.addLayout(self.reading_corrections.buttons())
+        return holder
 
     def _build_charts(self) -> QWidget:
         self.vitals_chart = VitalsChart(
@@ -152,6 +163,7 @@ class MonitoringSection(SectionBase):
     def refresh(self, view: VisitView) -> None:
         """Redraw from ``view``; cheap when nothing but the clock moved, and never touches typed text."""
         detail = view.detail
+        self._detail = detail
         self._refresh_buttons(view)
         self._refresh_status(view)
         ids = tuple(v.id for v in detail.vitals)
@@ -181,6 +193,7 @@ class MonitoringSection(SectionBase):
         phase = detail.summary.phase
         infusion = self.clinic.infusion
         self.vitals_row.setEnabled(bool(self.clinic.bedside.record_vitals.allowed(phase=phase)))
+        self.reading_corrections.update_buttons()
         start = infusion.start_infusion.allowed(phase=phase)
         stop = infusion.stop_infusion.allowed(phase=phase)
         self.start_button.setEnabled(bool(start))
@@ -289,7 +302,8 @@ class MonitoringSection(SectionBase):
         self.alerts_panel.setVisible(bool(wanted))
 
     def _draw_table(self, detail: VisitDetail, pending: set[int]) -> None:
-        fill_readings_table(self.readings_table, detail, pending)
+        fill_readings_table(self.readings_table, detail, pending, corrector=names_for(self.clinic).name)
+        self.reading_corrections.update_buttons()
 
     def _draw_chart(self, detail: VisitDetail) -> None:
         self.vitals_chart.draw(detail)

@@ -98,7 +98,7 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         self.checklist: dict[str, ChecklistLine] = {}
         for row, item in enumerate(clinic.protocol.pre_infusion_checklist):
             self.checklist[item.key] = ChecklistLine(
-                f"pre_check_{item.key}", item.key, item.label, self.record_checklist, grid, row
+                f"pre_check_{item.key}", item.key, item.label, self.record_checklist, grid, row, clinic
             )
         grid.setRowStretch(len(self.checklist), 1)
         return box
@@ -128,7 +128,7 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         editable = bool(self.clinic.bedside.answer_pre_infusion.allowed(phase=phase))  # the clinic says when, for whom
         self._draw_status(detail, phase)
         for item_key, line in self.checklist.items():
-            line.show_answer(detail.checklist_answer(CHECKLIST, item_key), editable, self.names)
+            line.show_answer(detail.checklist_answer(CHECKLIST, item_key), editable, self.names, detail)
         self._draw_weight(detail, editable)
         self._draw_baseline(detail, editable)
         self._draw_dose(detail, editable)

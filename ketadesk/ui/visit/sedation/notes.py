@@ -25,11 +25,14 @@ from PySide6.QtWidgets import (
 
 from ketadesk.clinic import Changes
 from ketadesk.core.charting import NOTE_KINDS, NoteKind, note_label
-from ketadesk.core.records import NoteRecord
+from ketadesk.core.corrections import Corrected
+from ketadesk.core.records import VisitDetail
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.struck import mark_entry, strike, why_list_item, why_text
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.writes import USER_ERRORS, error_text
+from ketadesk.ui.visit.correcting import CorrectionActions
 from ketadesk.ui.visit.sedation.history import HistoryList
 from ketadesk.ui.visit.sedation.part import SedationPart
 
@@ -142,6 +145,10 @@ class NotesPart(SedationPart):
         self.notes_list.setAlternatingRowColors(True)
         self.notes_list.setMinimumHeight(120)
         layout.addWidget(self.notes_list, 1)
+        self.note_corrections = CorrectionActions(
+            self.clinic, Corrected.NOTE, self.notes_list, "note", lambda: self._detail, self
+        )
+        layout.addLayout(self.note_corrections.buttons())
         return box
 
     def _read_draft(self, kind: str) -> str:
@@ -253,12 +260,20 @@ class NotesPart(SedationPart):
         self.flush_draft()
         super().closeEvent(event)
 
-    def _fill_notes(self, notes: tuple[NoteRecord, ...]) -> None:
+    def _fill_notes(self, detail: VisitDetail) -> None:
+        """Every note in time order; a corrected or struck one stays, struck through, with who, when and why."""
         self.notes_list.clear()
-        for note in sorted(notes, key=lambda n: (n.at, n.id)):
+        shown = [(n, True) for n in detail.notes] + [(n, False) for n in detail.replaced_notes]
+        for note, current in sorted(shown, key=lambda pair: (pair[0].at, pair[0].id)):
             head = f"{local_time(note.at)}  ·  {note_label(note.kind)}  ·  {self._name(note.by)}"
-            item = QListWidgetItem(f"{head}\n{note.text}")
-            item.setData(Qt.ItemDataRole.UserRole, note.id)
+            if current and note.corrects_id is not None:
+                head += "  ·  corrected"
+            item = mark_entry(QListWidgetItem(f"{head}\n{note.text}"), note.id, current=current)
             item.setToolTip(note.text)
             self.notes_list.addItem(item)
+            if not current:
+                why = why_text(detail.correction_of(Corrected.NOTE, note.id), self._name)
+                strike(item, why)
+                self.notes_list.addItem(why_list_item(why))
         self.notes_list.scrollToBottom()
+        self.note_corrections.update_buttons()

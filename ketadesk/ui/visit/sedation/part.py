@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QTimeEdit, QWidget
 
 from ketadesk.clinic import Changes, ValidationError
+from ketadesk.core.records import VisitDetail
 from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
 from ketadesk.ui.kit.names import names_for
@@ -46,6 +47,9 @@ def shown(widget: QWidget) -> str:
 
 class SedationPart(SectionBase):
     """The helpers the sedation section's parts share."""
+
+    _detail: VisitDetail | None
+    """The record last drawn (the correction menus read the entries from it)."""
 
     def _refuse(self, line: MessageLine, error: BaseException, fields: Mapping[str, tuple[QWidget, str]]) -> None:
         """Say what was refused, mark the field and put the cursor there; nothing typed is cleared."""

@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
 
 from ketadesk.clinic import Changes
 from ketadesk.core.cadss6 import OBSERVER_ITEM
-from ketadesk.core.records import ScoreRecord
-from ketadesk.core.scales import CADSS6_MAX, CADSS_ANCHORS, Scale, cadss6_total, scale_label
+from ketadesk.core.corrections import Corrected
+from ketadesk.core.records import ScoreRecord, VisitDetail
+from ketadesk.core.scales import BEDSIDE_SCALES, CADSS6_MAX, CADSS_ANCHORS, Scale, cadss6_total, scale_label
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
+from ketadesk.ui.kit.struck import add_why_row, mark_entry, strike, why_text
 from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.visit.correcting import CorrectionActions
 from ketadesk.ui.visit.sedation.history import HistoryTable
 from ketadesk.ui.visit.sedation.part import SedationPart, picker
 
@@ -135,6 +138,10 @@ class ScoresPart(SedationPart):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.scores_history)
+        self.score_corrections = CorrectionActions(
+            self.clinic, Corrected.SCORE, self.scores_history, "score", lambda: self._detail, self
+        )
+        layout.addLayout(self.score_corrections.buttons())
         return box
 
     def record_sedation(self) -> Changes | None:
@@ -226,18 +233,38 @@ class ScoresPart(SedationPart):
             return None
         return changes
 
-    def _fill_scores(self, scores: list[ScoreRecord]) -> None:
+    def _fill_scores(self, detail: VisitDetail) -> None:
+        """Every sedation and dissociation score in time order; a corrected or struck one stays, struck, with why."""
+        shown = sorted(
+            [(x, True) for x in detail.scores if x.scale in BEDSIDE_SCALES]
+            + [(x, False) for x in detail.replaced_scores if x.scale in BEDSIDE_SCALES],
+            key=lambda pair: (pair[0].taken_at, pair[0].id),
+        )
         table = self.scores_history
-        table.setRowCount(len(scores))
-        for row, score in enumerate(scores):
+        table.setRowCount(0)
+        table.clearSpans()
+        table.setRowCount(len(shown) + sum(1 for _, current in shown if not current))
+        row = 0
+        for score, current in shown:
+            corrected = current and any(
+                c.record is Corrected.SCORE and c.replacement_id == score.id for c in detail.corrections
+            )
             cells = (
-                local_time(score.taken_at),
+                local_time(score.taken_at) + (" (corrected)" if corrected else ""),
                 scale_label(score.scale),
                 score_text(score),
                 self._name(score.by),
             )
+            why = "" if current else why_text(detail.correction_of(Corrected.SCORE, score.id), self._name)
             for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+                item = mark_entry(QTableWidgetItem(text), score.id, current=current)
                 item.setToolTip(text)
+                if not current:
+                    strike(item, why)
                 table.setItem(row, column, item)
+            row += 1
+            if not current:
+                add_why_row(table, row, why)
+                row += 1
         table.scrollToBottom()
+        self.score_corrections.update_buttons()

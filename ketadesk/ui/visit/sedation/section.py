@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVB
 from ketadesk.clinic import Clinic, VisitView
 from ketadesk.clinic.usecase import BoundUseCase
 from ketadesk.core.phases import Phase
-from ketadesk.core.scales import BEDSIDE_SCALES
 from ketadesk.ui.visit.sedation.events import EventsPart
 from ketadesk.ui.visit.sedation.notes import NotesPart
 from ketadesk.ui.visit.sedation.scores import ScoresPart
@@ -38,6 +37,7 @@ class SedationSection(ScoresPart, NotesPart, EventsPart):
         self._note_ids: tuple[int, ...] | None = None
         self._history_key: tuple[tuple[int, ...], tuple[int, ...]] | None = None
         self._event_ids: tuple[int, ...] | None = None
+        self._detail = None
         self._start_drafts()
 
         outer = QVBoxLayout(self)
@@ -67,18 +67,21 @@ class SedationSection(ScoresPart, NotesPart, EventsPart):
         """Redraw from ``view``: cheap, idempotent, and never touches what is being typed."""
         detail = view.detail
         self._enable_writes(detail.summary.phase)
+        self._detail = detail
         now = self.clinic.clock.now()
         self.adverse_onset.follow(now)
         self.intervention_time.follow(now)
-        scores = [s for s in detail.scores if s.scale in BEDSIDE_SCALES]
-        score_ids = tuple(s.id for s in scores)
+        # Replaced entries count in the keys (negated): a strike changes what is drawn without adding an entry.
+        score_ids = (*(s.id for s in detail.scores), *(-s.id for s in detail.replaced_scores))
         if score_ids != self._score_ids:
             self._score_ids = score_ids
-            self._fill_scores(scores)
-        note_ids = tuple(n.id for n in detail.notes)
+            self._fill_scores(detail)
+        note_ids = (*(n.id for n in detail.notes), *(-n.id for n in detail.replaced_notes))
         if note_ids != self._note_ids:
             self._note_ids = note_ids
-            self._fill_notes(detail.notes)
+            self._fill_notes(detail)
+        self.score_corrections.update_buttons()
+        self.note_corrections.update_buttons()
         event_ids = tuple(e.id for e in detail.adverse_events)
         history_key = (event_ids, tuple(i.id for i in detail.interventions))
         if history_key != self._history_key:

@@ -13,12 +13,16 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
-from ketadesk.core.vitals import ExtremeNeedsConfirming
+from ketadesk.core.errors import ValidationError
+from ketadesk.core.records import VitalsRecord
+from ketadesk.core.vitals import ExtremeNeedsConfirming, validate_vitals
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
+from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.writes import error_text, run_write
 from ketadesk.ui.visit.vitals.confirm_extreme import ExtremeValueDialog
+from ketadesk.ui.visit.vitals.duplicate import DuplicateQuestion
 
 FIELDS = (
     ("sbp", "SBP", "mmHg"),
@@ -83,6 +87,7 @@ class VitalsRow(QWidget):
         row.addWidget(self.commit_button)
         row.addStretch(1)
         outer.addLayout(row)
+        self.duplicate_question: DuplicateQuestion | None = None
         self.message = MessageLine(f"{name}_message")
         outer.addWidget(self.message)
         for first, second in zip(list(self.fields.values()), list(self.fields.values())[1:], strict=False):
@@ -97,11 +102,50 @@ class VitalsRow(QWidget):
             self.fields[key].setText(text)
 
     def commit(self) -> Changes | None:
-        """Record what is typed; on a refusal keep it, mark the field and say why.
+        """Record what is typed; a set in the same minute as a current reading asks first (see ``duplicate``).
 
         An extreme value is not a refusal to fix but a question: the confirmation dialog opens
         (:attr:`confirm_dialog`), and "Save" records the same typing again, confirmed.
         """
+        existing = self.clinic.visits.reading_in_the_same_minute(self.visit_id)
+        if existing is not None and self._plausible():
+            self._ask_duplicate(existing)
+            return None
+        return self.record()  # a typing error is refused as it is, before any question
+
+    def _plausible(self) -> bool:
+        """Whether what is typed would pass core's checks (a duplicate question for a typo would only delay it)."""
+        typed = {key: box.text() for key, box in self.fields.items()}
+        try:
+            validate_vitals(
+                self.clinic.clock.now(),
+                sbp=typed["sbp"],
+                dbp=typed["dbp"],
+                hr=typed["hr"],
+                spo2=typed["spo2"],
+                rr=typed["rr"],
+                temp_c=typed["temp_c"] or None,
+            )
+        except ValidationError:
+            return False
+        return True
+
+    def _ask_duplicate(self, existing: VitalsRecord) -> None:
+        """Ask without blocking; the question is kept as ``duplicate_question`` (tests answer it there)."""
+        if self.duplicate_question is not None:
+            self.duplicate_question.deleteLater()
+        when = local_time(existing.vitals.taken_at)
+        question = DuplicateQuestion(
+            existing,
+            self.record,
+            lambda: self.message.error(f"Not saved: a reading at {when} already exists. What you typed is kept."),
+            self,
+        )
+        self.duplicate_question = question
+        question.open()
+
+    def record(self) -> Changes | None:
+        """Record what is typed (the duplicate question answered, if there was one); on a refusal keep it."""
         typed = {key: box.text() for key, box in self.fields.items()}
         return self._record(typed, confirmed=False)
 

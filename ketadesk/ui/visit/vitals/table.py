@@ -1,4 +1,7 @@
-"""The readings table: every current reading of a visit, alert values marked with an arrow, in colour and words.
+"""The readings table: every reading of a visit, alert values marked with an arrow, in colour and words.
+
+Readings corrected or struck as entered in error stay in the table, struck through, with
+who corrected them, when and why on the line under them.
 
 A reading the nurse confirmed as extreme says so in the last column ("confirmed extreme: …").
 
@@ -14,9 +17,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.vitals import CONFIRMED_EXTREME, AlertKind
 from ketadesk.ui.kit.colours import ALERT_BACKGROUND, ALERT_COLOUR
+from ketadesk.ui.kit.struck import add_why_row, mark_entry, strike, why_text
 from ketadesk.ui.kit.times import local_time
 
 COLUMNS = ("Time", "SBP", "DBP", "HR", "SpO2", "RR", "Temp", "By", "Alerts")
@@ -75,20 +80,32 @@ def fill_readings_table(
     *,
     newest_first: bool = True,
     name: Callable[[str], str] | None = None,
+    corrector: Callable[[str], str] | None = None,
 ) -> None:
-    """Show every current reading of ``detail``: alert values marked with an arrow, in colour and in words.
+    """Show every reading of ``detail``: alert values marked with an arrow, in colour and in words.
 
     ``pending`` holds the ids of alert readings not acknowledged yet; the Alerts column says
     which. The bedside shows the newest first; a review reads the visit from the start.
-    ``name`` turns the login that entered a reading into what the By column shows.
+    ``name`` turns the login that entered a reading into what the By column shows. A reading
+    corrected or struck as entered in error stays in its place, gray and struck through, with
+    a line under it saying who corrected it (``corrector`` names them; ``name`` when not
+    given), when and why; only current readings count.
     """
-    readings = list(reversed(detail.vitals)) if newest_first else list(detail.vitals)
+    who = name if name is not None else (lambda login: login)
+    by = corrector or who
+    shown = sorted(
+        [(r, True) for r in detail.vitals] + [(r, False) for r in detail.replaced_vitals],
+        key=lambda pair: (pair[0].vitals.taken_at, pair[0].id),
+        reverse=newest_first,
+    )
     # Empty first: replacing an item in a shown table whose columns fit their contents re-measures the whole
     # column for every cell (about 250 ms for 30 readings); filling empty rows measures once (about 5 ms).
     table.setRowCount(0)
-    table.setRowCount(len(readings))
+    table.clearSpans()
+    table.setRowCount(len(shown) + len(detail.replaced_vitals))
     bold = _bold(table.font())
-    for row, record in enumerate(readings):
+    row = 0
+    for record, current in shown:
         v = record.vitals
         when = local_time(v.taken_at)
         if record.is_baseline:
@@ -103,28 +120,40 @@ def fill_readings_table(
             str(v.spo2),
             str(v.rr),
             "" if v.temp_c is None else f"{v.temp_c:.1f}",
-            name(record.entered_by) if name is not None else record.entered_by,
+            who(record.entered_by),
             "",
         ]
         marked: dict[int, str] = {}
-        for alert in record.alerts:
+        correction = None if current else detail.correction_of(Corrected.VITALS, record.id)
+        why = "" if current else why_text(correction, by)
+        for alert in record.alerts if current else ():
             column, arrow = ALERT_CELLS[alert]
             marked[column] = arrow
-        if record.alerts:
+        if record.alerts and current:
             words = ", ".join(a.label for a in record.alerts)
             state = "not acknowledged" if record.id in pending else "acknowledged"
             values[-1] = f"⚠ {words} ({state})"
+        elif not current:
+            values[-1] = correction.status if correction is not None else "corrected"
         if record.confirmed_extremes:
             values[-1] = " · ".join(filter(None, (values[-1], confirmed_extreme_text(record))))
         for column, text in enumerate(values):
-            item = QTableWidgetItem(text + (f" {marked[column]}" if column in marked else ""))
+            item = mark_entry(
+                QTableWidgetItem(text + (f" {marked[column]}" if column in marked else "")), record.id, current=current
+            )
             if 0 < column < len(COLUMNS) - 2:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if column in marked or (column == len(COLUMNS) - 1 and record.alerts):
+            if column in marked or (column == len(COLUMNS) - 1 and record.alerts and current):
                 item.setForeground(QBrush(QColor(ALERT_COLOUR)))
                 item.setBackground(QBrush(QColor(ALERT_BACKGROUND)))
                 item.setFont(bold)
+            if not current:
+                strike(item, why)
             table.setItem(row, column, item)
+        row += 1
+        if not current:
+            add_why_row(table, row, why)
+            row += 1
 
 
 def confirmed_extreme_text(record: VitalsRecord) -> str:
