@@ -29,19 +29,26 @@ from ketadesk.clinic.config import default_protocol_text
 from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core import readiness
 from ketadesk.core.clock import SystemClock
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
+from ketadesk.core.vitals import VitalSigns, extremes
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.patients.find import FindPatientDialog
+from ketadesk.ui.patients.find_visit import FindVisitDialog
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.patients.schedule import ScheduleVisitDialog
 from ketadesk.ui.review.addendum_dialog import AddendumDialog
 from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review.sign_dialog import SignDialog
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
+from ketadesk.ui.visit.correcting import dialog_for
 from ketadesk.ui.visit.monitoring.stop_early import StopEarlyDialog
+from ketadesk.ui.visit.vitals.confirm_extreme import ExtremeValueDialog
+from ketadesk.ui.visit.vitals.duplicate import DuplicateQuestion
 from ketadesk.ui.window.app import application, build_main_window
+from ketadesk.ui.window.ending import close_question_box
 from ketadesk.ui.window.main_window import MainWindow
 
 
@@ -155,6 +162,32 @@ def main(out: Path) -> dict[str, object]:
     )
     probe.dialog("sign", lambda: SignDialog(clinic, signed, window))
     probe.dialog("addendum", lambda: AddendumDialog(clinic, signed, window))
+    detail = clinic.visits.get(infusing).detail
+    reading = detail.vitals[-1]
+
+    def correction() -> QDialog:
+        made = dialog_for(clinic, detail, Corrected.VITALS, reading.id, strike=False, parent=window)
+        assert made is not None, "the infusing visit's last reading can be corrected"
+        return made
+
+    probe.dialog("correct-reading", correction)
+    probe.dialog("duplicate-reading", lambda: DuplicateQuestion(reading, lambda: None, lambda: None, window))
+    typed = {"sbp": "262", "dbp": "140", "hr": "88", "spo2": "97", "rr": "16", "temp_c": ""}
+    vitals = VitalSigns(clinic.clock.now(), 262, 140, 88, 97, 16)
+    probe.dialog("extreme-value", lambda: ExtremeValueDialog(extremes(vitals, clinic.protocol.extremes), typed, window))
+    probe.dialog("find-visit", lambda: FindVisitDialog(clinic, window))
+    for index in range(3):
+
+        def approval_way(way: int = index) -> QDialog:
+            made = PhysicianAcknowledgement(
+                clinic, any_visit, readiness.DISCHARGE_OVERRIDE, "Discharge with a criterion unmet", window
+            )
+            made.ways.setCurrentIndex(way)
+            return made
+
+        probe.dialog(f"approval-way-{index}", approval_way)
+    in_chair = [v for v in clinic.visits.board() if v.phase in (Phase.INFUSING, Phase.OBSERVATION)]
+    probe.dialog("close-while-infusing", lambda: close_question_box(window, in_chair, False))
     admin = clinic.signed_out().sign_in("admin", DEMO_PASSWORDS["admin"])
     probe.dialog("users", lambda: UsersDialog(admin, window))
     probe.dialog("audit-log", lambda: AuditLogDialog(admin, window))

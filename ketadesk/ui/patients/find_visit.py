@@ -17,6 +17,7 @@ from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.dates import day_in_words
 from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.screen_fit import fit_to_screen
 from ketadesk.ui.kit.widgets import label, line
 from ketadesk.ui.kit.writes import error_text
 from ketadesk.ui.patients.visit_list import VisitList
@@ -32,7 +33,7 @@ class FindVisitDialog(QDialog):
         self.clinic = clinic
         self.setObjectName("find_visit_dialog")
         self.setWindowTitle("Find a visit")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.query = line("visit_search_patient", "Patient name or MRN", placeholder="Name or MRN (optional)…")
