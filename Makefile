@@ -46,6 +46,10 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python tools/screenshots.py
 	$(BIN)/python tools/edge_screenshots.py
+	$(BIN)/python tools/dose_screenshots.py
+	$(BIN)/python tools/correction_screenshots.py
+	$(BIN)/python tools/report_screenshots.py
+	KETADESK_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/ui/test_ui_orders.py tests/ui/test_ui_orders_signing.py
 
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)

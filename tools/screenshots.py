@@ -30,6 +30,7 @@ from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.window.app import application, build_main_window
 from ketadesk.ui.window.main_window import MainWindow
@@ -173,6 +174,14 @@ def main(names: list[str] | None = None) -> int:
     _save(finder, "find-patient")
     finder.close()
     _visit_records(window)
+    awaiting = window.clinic.signing.awaiting()
+    if awaiting:  # the physician's review of the oldest visit awaiting a signature
+        doctor = window.clinic.sign_in("doctor", DEMO_PASSWORDS["doctor"])
+        review = ReviewScreen(doctor, awaiting[0].id)
+        review.resize(1280, 900)
+        review.show()
+        _save(review, "review")
+        review.close()
     form = PatientForm(window.clinic, window.board.visits[0].patient_id, window)
     form.show()
     _save(form, "patient-form")
