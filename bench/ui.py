@@ -167,6 +167,8 @@ def _window(small: SmallClinic, ini: Path, clock: Any = None) -> MainWindow:
         sign_in=("nurse", BENCH_PASSWORD),
         settings=QSettings(str(ini), QSettings.Format.IniFormat),
     )
+    # The window of the earlier runs, whatever the offscreen screen's size: the chart in view, so it paints.
+    window.resize(1280, 860)
     window.show()
     _app().processEvents()
     settle_memory()  # as run_gui does once the window is up
@@ -334,7 +336,14 @@ def _enter_setup(
         if profiler is not None:
             profiler.disable()
         if not done:
-            raise RuntimeError(f"repetition {n}: the reading did not reach every place")
+            asked = [d.objectName() for d in (row.duplicate_question, row.confirm_dialog) if d and d.isVisible()]
+            raise RuntimeError(
+                f"repetition {n}: the reading did not reach every place (the row says {row.message.text()!r}; "
+                f"open questions: {asked or 'none'}; rows {rows_before}→{table.rowCount()}, first "
+                f"{table.item(0, 1).text() if table.rowCount() else '-'}, points {points_before}→"
+                f"{0 if ys is None else len(ys)}, commits {commits_before}→{len(committed)}, tile "
+                f"{tile.latest.text()!r}, stale {window.board.stale}, painted {before}→{bed.paints.snapshot()})"
+            )
         after = bed.paints.snapshot()
         return {
             "seconds": elapsed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
@@ -50,7 +51,8 @@ def test_correct_a_reading_from_the_table(qtbot: QtBot, nurse: Clinic, visit_id:
     assert dialog is not None and dialog.isVisible()
     sbp = dialog.findChild(QLineEdit, "correction_sbp")
     assert sbp.text() == "182"  # prefilled with the recorded value
-    sbp.setText("128")
+    assert dialog.focusWidget() is sbp and sbp.selectedText() == "182"  # typing replaces it
+    QTest.keyClicks(sbp, "128")
     _save(dialog, "")  # no reason: refused in the dialog, what was typed kept
     assert dialog.isVisible() and sbp.text() == "128"
     assert "Reason for the correction is required" in dialog.findChild(QLabel, "correction_message").text()

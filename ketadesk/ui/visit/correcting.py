@@ -266,8 +266,7 @@ class CorrectionActions(QObject):
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = dialog
-        dialog.open()
-        dialog.reason.setFocus()
+        dialog.open()  # the dialog puts the cursor on the first value (or, striking, on the reason)
         return dialog
 
     def _open_selected(self, *, strike: bool) -> None:

@@ -176,6 +176,11 @@ class CorrectionDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # A correction starts at the first value, selected so typing replaces it; a strike, at the reason.
+        first = next(iter(editor.fields.values()), None) if editor is not None else None
+        (first or self.reason).setFocus()
+        if isinstance(first, QLineEdit):
+            first.selectAll()
 
     def _refused(self, error: BaseException) -> None:
         """Say why, mark the field the refusal names (the reason or a value) and put the cursor there."""
