@@ -30,7 +30,9 @@ from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.form import PatientForm
+from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
 from ketadesk.ui.review.screen import ReviewScreen
+from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.approval import PhysicianAcknowledgement
 from ketadesk.ui.window.app import application, build_main_window
 from ketadesk.ui.window.main_window import MainWindow
@@ -182,6 +184,16 @@ def main(names: list[str] | None = None) -> int:
         review.show()
         _save(review, "review")
         review.close()
+        worklist = WorklistPanel(doctor)
+        worklist.resize(1280, 520)
+        worklist.show()
+        _save(worklist, "worklist")
+        worklist.close()
+        preview = PdfPreviewDialog(doctor, awaiting[0].id, window)
+        preview.resize(900, 900)
+        preview.show()
+        _save(preview, "pdf-preview")
+        preview.close()
     form = PatientForm(window.clinic, window.board.visits[0].patient_id, window)
     form.show()
     _save(form, "patient-form")
