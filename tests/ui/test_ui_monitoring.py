@@ -90,7 +90,7 @@ def test_newest_reading_is_first_in_the_table(qtbot: QtBot, nurse: Clinic, visit
     table = section.findChild(QTableWidget, "readings_table")
     assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == list(COLUMNS)
     assert table.rowCount() == 2
-    assert _table_text(table, 0)[1:8] == ["140", "88", "80", "97", "15", "36.9", "nurse"]
+    assert _table_text(table, 0)[1:8] == ["140", "88", "80", "97", "15", "36.9", "Maria Santos, RN"]
     assert _table_text(table, 1)[1] == "128"
 
 

@@ -302,7 +302,8 @@ class MonitoringSection(SectionBase):
         self.alerts_panel.setVisible(bool(wanted))
 
     def _draw_table(self, detail: VisitDetail, pending: set[int]) -> None:
-        fill_readings_table(self.readings_table, detail, pending, corrector=names_for(self.clinic).name)
+        names = names_for(self.clinic).name  # the people who entered and corrected, as the review names them
+        fill_readings_table(self.readings_table, detail, pending, name=names, corrector=names)
         self.reading_corrections.update_buttons()
 
     def _draw_chart(self, detail: VisitDetail) -> None:
