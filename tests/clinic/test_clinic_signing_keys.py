@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from ketadesk.clinic import Clinic, ValidationError
+from ketadesk.clinic import Clinic, ValidationError, accounts
 from ketadesk.core import signing_keys
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.signing import canonical_signature, canonical_visit, content_hash
+from ketadesk.core.users import Role
 from tests.clinic.test_clinic_accounts import walk_to_discharge
 from tests.helpers import PASSWORDS, make_patient
 
@@ -243,3 +244,20 @@ def test_an_addendum_is_signed_with_its_authors_key(signed: int, clinic: Clinic,
         f"signature: visit {signed}, addendum {addendum}: the digital signature by nurse (Maria Santos)"
         f" does not verify with key {key_id}"
     ]
+
+
+def test_a_clinician_without_a_key_gets_one_at_their_first_signature(
+    clinic: Clinic, nurse: Clinic, administrator: Clinic, clock: FakeClock, visit_id: int, db_path: Path
+) -> None:
+    """A login given a bare hash (or made before keys existed) has no key; signing makes one under that password."""
+    administrator.accounts.add_user(
+        "dr.new", "Ada New", "MD", frozenset({Role.PHYSICIAN}), accounts.hash_password("new doctor password")
+    )
+    walk_to_discharge(nurse, clock, visit_id)
+    clinic.sign_in("dr.new", "new doctor password").signing.sign_visit(visit_id, "new doctor password")
+    with _raw(db_path) as raw:
+        made = raw.execute(
+            "SELECT k.reason FROM signing_keys k JOIN users u ON u.id = k.user_id WHERE u.login = 'dr.new'"
+        ).fetchall()
+    assert made == [("created",)]
+    assert clinic.maintenance.check() == []
