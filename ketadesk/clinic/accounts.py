@@ -179,7 +179,7 @@ class Accounts(Area):
         hashed = hash_password(password)
         with s.store.transaction():
             made = _new_user(by_program, login, display_name, credentials, roles, hashed)
-            keys.issue(by_program, made.id, password)
+            keys.issue(replace(s, user=made), made.id, password)  # their key from the password they chose
         return made
 
     @use_case("add users", roles=ADMIN_ONLY, changes={Change.USERS})
@@ -221,9 +221,9 @@ class Accounts(Area):
         target = store_users.by_login(s.store, login)
         if target is None:
             raise ValidationError("login", login, "a registered login")
-        new_hash = hash_password(new_password)
         if target.id != s.user.id:
             s.user.require("reset other users' passwords", *ADMIN_ONLY)
+            new_hash = hash_password(new_password)
             with s.store.transaction():
                 store_users.set_password(s.store, target.id, new_hash, at=s.stamp(), actor_id=s.user.id)
                 keys.issue(s, target.id, new_password, store_keys.RESET)
@@ -235,6 +235,7 @@ class Accounts(Area):
                 "your current password",
                 message="Type your current password to change it: your signing key is sealed under it.",
             )
+        new_hash = hash_password(new_password)
         self.confirm_password(current_password, AuditAction.REAUTHENTICATE_TO_CHANGE_PASSWORD)
         with s.store.transaction():  # the key sealed again or the password unchanged: never one without the other
             store_users.set_password(s.store, target.id, new_hash, at=s.stamp(), actor_id=s.user.id)
