@@ -56,3 +56,11 @@ def test_a_seed_gives_the_same_key() -> None:
     seed = os.urandom(32)
     one, two = (signing_keys.new_key("pw", 1, CHEAP, seed=seed) for _ in range(2))
     assert one.public_key == two.public_key
+
+
+@pytest.mark.real_argon2
+def test_at_the_programs_own_cost_the_seal_opens_and_says_its_cost() -> None:
+    """The shipped cost (64 MiB, 3 passes, 4 lanes) is stored with the seal and opens it again."""
+    sealed = signing_keys.new_key("a long password", 7, KdfCost())
+    assert sealed.cost == KdfCost(time_cost=3, memory_cost=65536, parallelism=4)
+    assert signing_keys.public_bytes(signing_keys.open_key(sealed, "a long password", 7)) == sealed.public_key
