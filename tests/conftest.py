@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from ketadesk.clinic import Clinic, accounts
+from ketadesk.clinic import Clinic, accounts, keys
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol, load_protocol
+from ketadesk.core.signing_keys import KdfCost
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
 
 # A weekday morning, in UTC; tests never read the real clock.
@@ -46,9 +47,13 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _quick_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Passwords hash at argon2's lowest cost, except in tests marked ``real_argon2``: the answers are the same."""
+    """Passwords hash and signing keys seal at argon2's lowest cost, except in tests marked ``real_argon2``.
+
+    The answers are the same at any cost.
+    """
     if request.node.get_closest_marker("real_argon2") is None:
         monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        monkeypatch.setattr(keys, "KDF_COST", KdfCost(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

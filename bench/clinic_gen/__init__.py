@@ -22,16 +22,18 @@ The parts, one job each:
 - :mod:`~bench.clinic_gen.planning` — every patient's visits, chairs and start times;
 - :mod:`~bench.clinic_gen.day` — one day's acts as time-stamped events;
 - :mod:`~bench.clinic_gen.writing` — the events as rows and audit rows;
+- :mod:`~bench.clinic_gen.credentials` — the staff's password hash and fixed signing keys;
 - :mod:`~bench.clinic_gen.generator` — the load: day by day, chunk by chunk, spot-checking signatures.
 
 Signing: a physician signs each discharged visit the next working day (Monday to Friday)
 after it, in one morning session, as ``clinic.signing.sign_visit`` would: a ``signatures`` row
-sealing the visit's canonical content (``canonical_visit``), the "signed" step, and their
-audit rows. Visits discharged in the last :data:`UNSIGNED_DAYS` days (and any whose
-signing would fall after "now") are left for the physician's worklist. The content is
-gathered as the rows are written, and after every commit a sample of the visits signed is
-read back and hashed exactly as ``ketadesk check`` does: if the two ever part, the load
-stops with a ``StoreError``.
+sealing the visit's canonical content (``canonical_visit``) and carrying the physician's
+Ed25519 signature by their generated key (each user gets one with their password, as
+``create_user`` issues it), the "signed" step, and their audit rows. Visits discharged in
+the last :data:`UNSIGNED_DAYS` days (and any whose signing would fall after "now") are left
+for the physician's worklist. The content is gathered as the rows are written, and after
+every commit a sample of the visits signed is read back and hashed exactly as ``ketadesk
+check`` does: if the two ever part, the load stops with a ``StoreError``.
 
 Everything comes from a seeded :class:`random.Random`: the same :class:`BulkSpec` gives
 the same database. Ids are assigned in time order (each day's events are sorted by their

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
+from bench.clinic_gen.credentials import SigningKey
 from bench.clinic_gen.model import Attempt, Event
 from bench.clinic_gen.spec import UNSIGNED_DAYS, BulkSpec
 from ketadesk.core.clock import to_utc_iso
@@ -67,6 +68,8 @@ class GeneratorState:
         # Each user's login, and the name and credentials they sign with (as signing.sign_visit takes them).
         self.logins: dict[int, str] = {}
         self.signs_as: dict[int, tuple[str, str]] = {}
+        self.keys: dict[int, SigningKey] = {}
+        """Each signer's signing key, opened (bench.clinic_gen.credentials)."""
         # Visits discharged before this day are signed, each on the day it is filed under here;
         # signing draws from its own generator so every other random choice of a seed stays as it was.
         self.sign_before = self.today - timedelta(days=UNSIGNED_DAYS)

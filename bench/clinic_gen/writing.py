@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import cache
 
-from argon2 import PasswordHasher, Type
-from argon2.low_level import hash_secret
-
+from bench.clinic_gen import credentials as bench_keys
 from bench.clinic_gen.model import (
     ACK,
     ADVERSE,
@@ -37,7 +34,7 @@ from bench.clinic_gen.model import (
     Sealable,
 )
 from bench.clinic_gen.state import GeneratorState
-from bench.clinic_gen.vocabulary import ADMINS, BENCH_PASSWORD, NURSES, PHYSICIANS
+from bench.clinic_gen.vocabulary import ADMINS, NURSES, PHYSICIANS
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.signing import VISIT_MEANING, content_hash
@@ -222,9 +219,10 @@ class Writing(GeneratorState):
                 sealed = content_hash(sealing.text(attempt, self.template.induction_count))
                 attempt.sealable = None
                 name, credentials = self.signs_as[by]
-                signature_id = add(
-                    "signatures", (attempt.visit_id, None, by, name, credentials, VISIT_MEANING, at, sealed)
-                )
+                key = self.keys[by]
+                digital = bench_keys.sign_row(key, attempt.visit_id, by, name, credentials, VISIT_MEANING, at, sealed)
+                row = (attempt.visit_id, None, by, name, credentials, VISIT_MEANING, at, sealed, key[0], digital)
+                signature_id = add("signatures", row)
                 write_audit(
                     at,
                     by,
@@ -353,13 +351,15 @@ class Writing(GeneratorState):
         w = self.w
         at = self.at(day, 8 * 3600)
 
-        password = _bench_password_hash()
+        password = bench_keys.password_hash()
 
         def user(login: str, name: str, credentials: str, role: Role, actor: int | None) -> int:
             found = store_users.by_login(self.store, login)
             if found is not None:
                 self.logins[found.id] = login
                 self.signs_as[found.id] = (found.display_name, found.credentials)
+                if role is Role.PHYSICIAN and (key := bench_keys.existing_key(self.store, found.id)) is not None:
+                    self.keys[found.id] = key
                 return found.id
             hashed = None if role is Role.SYSTEM else password
             user_id = w.add("users", (login, name, credentials, role.value, hashed, 1, at, 0, None))
@@ -374,24 +374,13 @@ class Writing(GeneratorState):
                 None,
                 payloads.user_created(login, name, credentials, role.value),
             )
+            if hashed is not None:  # a first password comes with its signing key, as create_user issues it
+                self.keys[user_id] = bench_keys.write_key(
+                    w, user_id, login, at, actor if actor is not None else user_id
+                )
             return user_id
 
         system = user("system", "KetaDesk", "", Role.SYSTEM, None)
         self.desk = [user(*a, Role.ADMINISTRATOR, system) for a in ADMINS]
         self.nurses = [user(*n, Role.NURSE, system) for n in NURSES]
         self.physicians = [user(*p, Role.PHYSICIAN, system) for p in PHYSICIANS]
-
-
-@cache
-def _bench_password_hash() -> str:
-    """The bench password hashed as the program hashes (argon2id, its cost), with a fixed salt: one file per spec."""
-    cost = PasswordHasher()
-    return hash_secret(
-        BENCH_PASSWORD.encode(),
-        b"ketadesk-bench-1",
-        time_cost=cost.time_cost,
-        memory_cost=cost.memory_cost,
-        parallelism=cost.parallelism,
-        hash_len=cost.hash_len,
-        type=Type.ID,
-    ).decode()

@@ -14,6 +14,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ketadesk.clinic import keys
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.session import Session
 from ketadesk.clinic.usecase import Area, use_case
@@ -23,6 +24,7 @@ from ketadesk.core.errors import ValidationError
 from ketadesk.core.patient import clean_text
 from ketadesk.core.users import ADMIN_ONLY, EVERYONE, Role, User
 from ketadesk.store import audit as store_audit
+from ketadesk.store import keys as store_keys
 from ketadesk.store import users as store_users
 
 MIN_PASSWORD = 10
@@ -173,7 +175,12 @@ class Accounts(Area):
             )
         # The first administrator is made by the program itself: nobody else exists to make them.
         system = store_users.system_user(s.store, s.stamp())
-        return _new_user(replace(s, user=system), login, display_name, credentials, roles, hash_password(password))
+        by_program = replace(s, user=system)
+        hashed = hash_password(password)
+        with s.store.transaction():
+            made = _new_user(by_program, login, display_name, credentials, roles, hashed)
+            keys.issue(replace(s, user=made), made.id, password)  # their key from the password they chose
+        return made
 
     @use_case("add users", roles=ADMIN_ONLY, changes={Change.USERS})
     def add_user(
@@ -192,21 +199,47 @@ class Accounts(Area):
     def create_user(
         self, login: str, display_name: str, credentials: str, roles: frozenset[Role], password: str
     ) -> Changes:
-        """An administrator adds a user with a first password."""
+        """An administrator adds a user with a first password, and their signing key sealed under it."""
         if not roles:
             raise ValidationError("roles", "", "at least one of nurse, physician, administrator")
-        return self.add_user(login, display_name, credentials, frozenset(roles), hash_password(password))
+        hashed = hash_password(password)
+        with self.session.store.transaction():
+            made = _new_user(self.session, login, display_name, credentials, roles, hashed)
+            keys.issue(self.session, made.id, password)
+        return Changes(created_id=made.id)
 
     @use_case("change passwords", roles=EVERYONE, changes={Change.USERS})
-    def set_password(self, login: str, new_password: str) -> Changes:
-        """Users change their own password; administrators reset anyone's (which also lifts a lock)."""
+    def set_password(self, login: str, new_password: str, current_password: str | None = None) -> Changes:
+        """Users change their own password, typing the current one; administrators reset anyone else's.
+
+        Changing one's own password seals the same signing key under the new one (which
+        needs the current password to open it). An administrator's reset, which also lifts
+        a lock, issues the user a new key pair: nobody but its owner can open the old one,
+        which stays in the keys' history so the signatures made with it still verify.
+        """
         s = self.session
         target = store_users.by_login(s.store, login)
         if target is None:
             raise ValidationError("login", login, "a registered login")
         if target.id != s.user.id:
             s.user.require("reset other users' passwords", *ADMIN_ONLY)
-        store_users.set_password(s.store, target.id, hash_password(new_password), at=s.stamp(), actor_id=s.user.id)
+            new_hash = hash_password(new_password)
+            with s.store.transaction():
+                store_users.set_password(s.store, target.id, new_hash, at=s.stamp(), actor_id=s.user.id)
+                keys.issue(s, target.id, new_password, store_keys.RESET)
+            return Changes()
+        if not current_password:
+            raise ValidationError(
+                "current_password",
+                "(hidden)",
+                "your current password",
+                message="Type your current password to change it: your signing key is sealed under it.",
+            )
+        new_hash = hash_password(new_password)
+        self.confirm_password(current_password, AuditAction.REAUTHENTICATE_TO_CHANGE_PASSWORD)
+        with s.store.transaction():  # the key sealed again or the password unchanged: never one without the other
+            store_users.set_password(s.store, target.id, new_hash, at=s.stamp(), actor_id=s.user.id)
+            keys.reseal(s, current_password, new_password)
         return Changes()
 
     @use_case("disable users", roles=ADMIN_ONLY, changes={Change.USERS})

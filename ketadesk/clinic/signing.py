@@ -1,12 +1,16 @@
 """Physician sign-off and addenda: who signed what, provably, and the worklist of visits waiting.
 
 A signature re-asks the password and seals the canonical content of what it covers with
-SHA-256; the signed visit is then locked by triggers in the database itself. Corrections
-afterwards are addenda, each signed by its author.
+SHA-256, and the signer's Ed25519 key (opened with that password, :mod:`ketadesk.clinic.keys`)
+signs the signature row itself, hash included; the signed visit is then locked by triggers
+in the database itself. Corrections afterwards are addenda, each signed by its author.
 """
 
 from __future__ import annotations
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ketadesk.clinic import keys
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.session import Session
@@ -22,10 +26,13 @@ from ketadesk.core.signing import (
     Addendum,
     Signature,
     canonical_addendum,
+    canonical_signature,
     canonical_visit,
     content_hash,
 )
+from ketadesk.core.signing_keys import sign
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
+from ketadesk.store import keys as store_keys
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import visits as store_visits
 
@@ -78,7 +85,7 @@ class Signing(Area):
         """
         self.refuse_outstanding_orders(visit_id)
         Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
-        return _seal_visit(self.session, visit_id, meaning)
+        return _seal_visit(self.session, visit_id, meaning, keys.unlock(self.session, password))
 
     @use_case(
         "write addenda",
@@ -93,10 +100,15 @@ class Signing(Area):
         body = clean_text("text", text, max_length=NOTE_MAX, required=True, label="Addendum")
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason for the addendum")
         Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
-        return _seal_addendum(self.session, visit_id, body, why)
+        return _seal_addendum(self.session, visit_id, body, why, keys.unlock(self.session, password))
 
     def problems(self) -> list[str]:
-        """Every signature whose covered content no longer matches its hash, named, in signature order.
+        """Every signature whose content no longer matches its hash or whose digital signature fails, named.
+
+        Each digital signature is verified with its signer's public key of the time
+        (:class:`~ketadesk.clinic.keys.Verifier` says what it reports). Signatures made before
+        keys existed (migration 0012) have none and are reported only when their content
+        changed; a row that names a key and fails is always reported.
 
         Signatures are verified :data:`SIGNATURE_BATCH` at a time: their visits' details are
         read with one query per table for the whole batch, so a ten-year clinic costs building
@@ -104,7 +116,8 @@ class Signing(Area):
         is in memory.
         """
         store = self.session.store
-        problems: list[str] = []
+        problems = [f"signing {p}" for p in store_keys.unaudited(store)]
+        verifier = keys.Verifier(store_keys.history(store), store_keys.keyed_from(store))
         for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH):
             rows = store_visits.rows_by_id(store, (s.visit_id for s in batch if s.addendum_id is None))
             sealed = {
@@ -113,6 +126,10 @@ class Signing(Area):
             }
             addenda_by_id: dict[int, dict[int, Addendum]] = {}
             for stored in batch:
+                bad = verifier.problem(stored)
+                if bad is not None:
+                    where = f", addendum {stored.addendum_id}" if stored.addendum_id is not None else ""
+                    problems.append(f"visit {stored.visit_id}{where}: {bad}")
                 if stored.addendum_id is None:
                     if sealed[stored.visit_id] != stored.signature.content_hash:
                         problems.append(f"visit {stored.visit_id}: the signed content was changed after signing")
@@ -133,7 +150,33 @@ class Signing(Area):
         return problems
 
 
-def _seal_visit(s: Session, visit_id: int, meaning: str) -> Changes:
+def _digital(
+    s: Session,
+    visit_id: int,
+    addendum_id: int | None,
+    signature: Signature,
+    stamp: str,
+    key: tuple[int, Ed25519PrivateKey],
+) -> bytes:
+    """The signer's Ed25519 signature over the signature row as it will be stored."""
+    key_id, private = key
+    return sign(
+        private,
+        canonical_signature(
+            visit_id=visit_id,
+            addendum_id=addendum_id,
+            signer_id=s.user.id,
+            printed_name=signature.printed_name,
+            credentials=signature.credentials,
+            meaning=signature.meaning,
+            signed_at=stamp,
+            content_hash=signature.content_hash,
+            key_id=key_id,
+        ),
+    )
+
+
+def _seal_visit(s: Session, visit_id: int, meaning: str, key: tuple[int, Ed25519PrivateKey]) -> Changes:
     """Write the signature and the "signed" step in one transaction (``sign_visit`` checked the password)."""
     detail, _ = store_visits.detail(s.store, visit_id)
     now = s.now()
@@ -147,13 +190,16 @@ def _seal_visit(s: Session, visit_id: int, meaning: str) -> Changes:
         user.login,
     )
     stamp = s.stamp()
+    digital = _digital(s, visit_id, None, signature, stamp, key)
     with s.store.transaction():
-        store_signatures.add_signature(s.store, visit_id, None, signature, signer_id=user.id, at=stamp)
+        store_signatures.add_signature(
+            s.store, visit_id, None, signature, signer_id=user.id, at=stamp, key_id=key[0], digital=digital
+        )
         store_visits.add_event(s.store, visit_id, Phase.SIGNED, at=stamp, actor_id=user.id, reason=signature.meaning)
     return Changes.visit(visit_id)
 
 
-def _seal_addendum(s: Session, visit_id: int, body: str, why: str) -> Changes:
+def _seal_addendum(s: Session, visit_id: int, body: str, why: str, key: tuple[int, Ed25519PrivateKey]) -> Changes:
     """Write an addendum and its author's signature together (:meth:`Signing.add_addendum` checked all)."""
     now = s.now()
     stamp = s.stamp()
@@ -162,5 +208,8 @@ def _seal_addendum(s: Session, visit_id: int, body: str, why: str) -> Changes:
         addendum_id = store_signatures.add_addendum(s.store, visit_id, body, why, at=stamp, actor_id=user.id)
         sealed = content_hash(canonical_addendum(visit_id, addendum_id, body, why, now, user.login))
         signature = Signature(user.display_name, user.credentials, ADDENDUM_MEANING, now, sealed, user.login)
-        store_signatures.add_signature(s.store, visit_id, addendum_id, signature, signer_id=user.id, at=stamp)
+        digital = _digital(s, visit_id, addendum_id, signature, stamp, key)
+        store_signatures.add_signature(
+            s.store, visit_id, addendum_id, signature, signer_id=user.id, at=stamp, key_id=key[0], digital=digital
+        )
     return Changes.visit(visit_id, created_id=addendum_id)

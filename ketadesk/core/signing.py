@@ -177,3 +177,39 @@ def canonical_addendum(visit_id: int, addendum_id: int, text: str, reason: str, 
 def content_hash(canonical: str) -> str:
     """SHA-256 of canonical content, as lowercase hex."""
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def canonical_signature(
+    *,
+    visit_id: int,
+    addendum_id: int | None,
+    signer_id: int,
+    printed_name: str,
+    credentials: str,
+    meaning: str,
+    signed_at: str,
+    content_hash: str,
+    key_id: int,
+) -> str:
+    """What the Ed25519 signature is made over: the signature row itself, as canonical JSON.
+
+    It holds the SHA-256 of the canonical content, so it covers that content (hash, then
+    sign), and the visit, addendum, signer, printed name, meaning, time (``signed_at`` as
+    stored, UTC ISO) and key, so a signature copied onto another visit or addendum, moved to
+    another signer or re-dated no longer verifies (21 CFR 11.70: it cannot be excised,
+    copied or transferred).
+    """
+    return canonical_json(
+        {
+            "v": 1,
+            "visit_id": visit_id,
+            "addendum_id": addendum_id,
+            "signer_id": signer_id,
+            "printed_name": printed_name,
+            "credentials": credentials,
+            "meaning": meaning,
+            "signed_at": signed_at,
+            "content_hash": content_hash,
+            "key_id": key_id,
+        }
+    )

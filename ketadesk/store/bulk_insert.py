@@ -39,6 +39,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "failed_attempts",
         "locked_until",
     ),
+    "signing_keys": ("id", "user_id", "public_key", "reason", "created_at", "by"),
+    "signing_key_seals": ("id", "key_id", "kdf", "salt", "nonce", "sealed", "at"),
     "patients": ("id", "mrn", "created_at", "created_by"),
     "patient_revisions": (
         "id",
@@ -122,6 +124,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "meaning",
         "signed_at",
         "content_hash",
+        "key_id",
+        "signature",
     ),
     "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"),
 }

@@ -25,6 +25,8 @@ _APPEND_ONLY_0001 = (
 # Every append-only table, including those added by later migrations.
 # Approval requests, verbal orders and the physicians' answers to them: clinical, locked with the visit.
 ORDER_ROWS = ("approval_requests", "approval_answers", "verbal_orders", "verbal_order_reviews")
+# Signing keys' public halves, their seals, and where keyed signatures begin (0012): kept forever.
+KEY_ROWS = ("signing_keys", "signing_key_seals", "keyed_signatures_from")
 APPEND_ONLY = (
     *_APPEND_ONLY_0001,
     "adverse_events",
@@ -34,6 +36,7 @@ APPEND_ONLY = (
     "doses_given",
     "corrections",
     *ORDER_ROWS,
+    *KEY_ROWS,
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

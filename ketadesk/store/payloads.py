@@ -169,3 +169,13 @@ def signature(signature_id: int, addendum_id: int | None, meaning: str, content_
     return canonical(
         {"signature_id": signature_id, "addendum_id": addendum_id, "meaning": meaning, "content_hash": content_hash}
     )
+
+
+def signing_key(key_id: int, public_key: bytes, reason: str, user_id: int) -> str:
+    """A clinician's new signing key (``reason``: created or reset): its public half, never the private one."""
+    return canonical({"key_id": key_id, "user_id": user_id, "public_key": public_key.hex(), "reason": reason})
+
+
+def signing_key_sealed(key_id: int, seal_id: int) -> str:
+    """A signing key sealed again under a new password (the seal's bytes stay out of the audit trail)."""
+    return canonical({"key_id": key_id, "seal_id": seal_id})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from ketadesk.store.guards import ORDER_ROWS, append_only_triggers, visit_lock_triggers
+from ketadesk.store.guards import KEY_ROWS, ORDER_ROWS, append_only_triggers, visit_lock_triggers
 from ketadesk.store.migration_set import migrations
 
 
@@ -261,3 +261,50 @@ def corrections(db: Database) -> None:
             record a correction instead'); END"""
         )
     db.execute(f"PRAGMA user_version = {_number('0011_corrections')}")
+
+
+@migrations(name="0012_signing_keys")
+def signing_keys(db: Database) -> None:
+    """Clinicians' signing keys, their sealed private halves, and a digital signature on every new signature row.
+
+    ``signing_keys`` is the public keys' history, kept forever: whose key, which, since when,
+    and why (``created`` with a first password, ``reset`` when an administrator set a new
+    password and so a new key pair). ``signing_key_seals`` holds each private key sealed
+    under its owner's password (the newest seal of a key is the one in use: changing one's
+    own password seals the same key again). Both are append-only. A signature row now names
+    the key (``key_id``) and carries the Ed25519 signature (``signature``); rows written
+    before this migration have neither, and ``keyed_signatures_from`` records the first id
+    that must have both, so a later row without one is reported by ``ketadesk check``.
+    """
+    for statement in (
+        """CREATE TABLE signing_keys (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+            reason TEXT NOT NULL CHECK (reason IN ('created', 'reset')),
+            created_at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        "CREATE INDEX signing_keys_user ON signing_keys(user_id, id)",
+        """CREATE TABLE signing_key_seals (
+            id INTEGER PRIMARY KEY,
+            key_id INTEGER NOT NULL REFERENCES signing_keys(id),
+            kdf TEXT NOT NULL,
+            salt BLOB NOT NULL,
+            nonce BLOB NOT NULL,
+            sealed BLOB NOT NULL,
+            at TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX signing_key_seals_key ON signing_key_seals(key_id, id)",
+        "CREATE TABLE keyed_signatures_from (id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL) STRICT",
+        "INSERT INTO keyed_signatures_from (first_id) SELECT coalesce(max(id), 0) + 1 FROM signatures",
+        "ALTER TABLE signatures ADD COLUMN key_id INTEGER REFERENCES signing_keys(id)",
+        "ALTER TABLE signatures ADD COLUMN signature BLOB CHECK (signature IS NULL OR length(signature) = 64)",
+    ):
+        db.execute(statement)
+    append_only_triggers(db, KEY_ROWS)
+    db.execute(
+        """CREATE TRIGGER keyed_signatures_from_one_row BEFORE INSERT ON keyed_signatures_from
+        BEGIN SELECT RAISE(ABORT, 'KetaDesk: keyed_signatures_from holds one row, written by its migration'); END"""
+    )
+    db.execute(f"PRAGMA user_version = {_number('0012_signing_keys')}")

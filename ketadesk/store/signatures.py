@@ -23,6 +23,13 @@ class StoredSignature:
     signature: Signature
     visit_id: int
     addendum_id: int | None
+    id: int = 0
+    signer_id: int = 0
+    signed_at: str = ""
+    """As stored (UTC ISO): what the digital signature covers, to the character."""
+    key_id: int | None = None
+    digital: bytes | None = None
+    """The Ed25519 signature (None on rows written before keys existed)."""
 
 
 def add_addendum(store: Store, visit_id: int, text: str, reason: str, *, at: str, actor_id: int) -> int:
@@ -46,13 +53,21 @@ def add_addendum(store: Store, visit_id: int, text: str, reason: str, *, at: str
 
 
 def add_signature(
-    store: Store, visit_id: int, addendum_id: int | None, signature: Signature, *, signer_id: int, at: str
+    store: Store,
+    visit_id: int,
+    addendum_id: int | None,
+    signature: Signature,
+    *,
+    signer_id: int,
+    at: str,
+    key_id: int | None = None,
+    digital: bytes | None = None,
 ) -> int:
-    """Append a signature over a visit (``addendum_id`` None) or over one addendum."""
+    """Append a signature over a visit (``addendum_id`` None) or over one addendum, with its digital signature."""
     with store.transaction():
         cursor = store.execute(
             "INSERT INTO signatures (visit_id, addendum_id, signer_id, printed_name, credentials, meaning,"
-            " signed_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " signed_at, content_hash, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 visit_id,
                 addendum_id,
@@ -62,6 +77,8 @@ def add_signature(
                 signature.meaning,
                 at,
                 signature.content_hash,
+                key_id,
+                digital,
             ),
         )
         row_id = int(cursor.lastrowid or 0)
@@ -137,7 +154,19 @@ def signatures_in_batches(store: Store, size: int) -> Iterator[list[StoredSignat
         )
         if not rows:
             return
-        yield [StoredSignature(_signature(r), r["visit_id"], r["addendum_id"]) for r in rows]
+        yield [
+            StoredSignature(
+                _signature(r),
+                r["visit_id"],
+                r["addendum_id"],
+                r["id"],
+                r["signer_id"],
+                r["signed_at"],
+                r["key_id"],
+                None if r["signature"] is None else bytes(r["signature"]),
+            )
+            for r in rows
+        ]
         after = int(rows[-1]["id"])
 
 

@@ -93,6 +93,7 @@ def test_every_record_row_has_its_audit_row(tiny: tuple[Path, clinic_gen.Progres
     c = tiny[1].counts
     expected = (
         c["users"]
+        + c["signing_keys"]  # each with its first seal, one audit row for the two
         + c["patient_revisions"]
         + c["courses"]
         + c["visits"]

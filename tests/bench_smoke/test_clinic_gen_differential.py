@@ -28,9 +28,10 @@ from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing import Signature
+from ketadesk.core.signing_keys import KdfCost, SealedKey
 from ketadesk.core.users import Role
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
-from ketadesk.store import courses, patients, signatures, users, visits
+from ketadesk.store import courses, keys, patients, signatures, users, visits
 from ketadesk.store.db import Store, open_store
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
@@ -55,6 +56,7 @@ EVERY_WRITE = {
     "intervention",
     "checklist",
     "sign",
+    "signing_key",
 }
 
 
@@ -180,7 +182,22 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
                 "SELECT printed_name, credentials FROM signatures WHERE id = ?", (a["signature_id"],)
             ).fetchone()
             signature = Signature(name, credentials, a["meaning"], from_utc_iso(at), a["content_hash"])
-            signatures.add_signature(store, entity_id, a["addendum_id"], signature, signer_id=actor, at=at)
+            key_id, digital = generated.execute(
+                "SELECT key_id, signature FROM signatures WHERE id = ?", (a["signature_id"],)
+            ).fetchone()
+            signatures.add_signature(
+                store, entity_id, a["addendum_id"], signature, signer_id=actor, at=at, key_id=key_id, digital=digital
+            )
+        elif action == "signing_key":
+            # The sealed private key is never audited either: the replay takes the seal from the generated row.
+            cost, salt, nonce, sealed = generated.execute(
+                "SELECT kdf, salt, nonce, sealed FROM signing_key_seals WHERE key_id = ?", (a["key_id"],)
+            ).fetchone()
+            public = bytes.fromhex(a["public_key"])
+            keys.add_key(
+                store, entity_id, SealedKey(public, KdfCost.from_text(cost), salt, nonce, sealed), a["reason"],
+                at=at, actor_id=actor,
+            )  # fmt: skip
         else:
             raise AssertionError(f"the generator wrote an action this replay does not know: {action}")
     return seen

@@ -268,9 +268,13 @@ def test_check_names_the_tampered_audit_entry(run: Run, demo_copy: Callable[[str
     code, out, err = run("--db", db, "check")
     assert code == 1
     assert out == ""
-    line = _one_line(err)
-    assert "entry 5" in line
-    assert "check failed" in line
+    # Entry 5 is the audit row of the nurse's signing key, so the key no longer matches it either.
+    lines = err.strip().splitlines()
+    assert "entry 5" in lines[0]
+    assert all(line.startswith("ketadesk: check failed") for line in lines)
+    assert lines[1:] == [
+        "ketadesk: check failed: signature: signing key 2 of nurse does not match the audit row it was written with"
+    ]
 
 
 def test_check_of_a_missing_file(run: Run, tmp_path: Path) -> None:

@@ -17,9 +17,10 @@ from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.core.signing import ADDENDUM_MEANING, Signature
+from ketadesk.core.signing_keys import KdfCost, new_key
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import corrections, courses, orders, patients, signatures, visits
+from ketadesk.store import corrections, courses, keys, orders, patients, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -46,6 +47,9 @@ TARGET_COLUMN = {
     "verbal_orders": ("order_text", "'forged'"),
     "verbal_order_reviews": ("review", "'countersigned'"),
     "corrections": ("reason", "'forged'"),
+    "signing_keys": ("reason", "'reset'"),
+    "signing_key_seals": ("kdf", "'{}'"),
+    "keyed_signatures_from": ("first_id", "0"),
 }
 
 
@@ -119,6 +123,7 @@ def full_visit(
     addendum = signatures.add_addendum(
         store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13), actor_id=nurse.id
     )
+    keys.add_key(store, nurse.id, new_key("pw", nurse.id, KdfCost(1, 8, 1)), keys.CREATED, at=at(13), actor_id=nurse.id)
     signatures.add_signature(
         store,
         visit_id,
