@@ -372,7 +372,7 @@ class Writing(GeneratorState):
                 "user",
                 user_id,
                 None,
-                payloads.user_created(login, name, credentials, role.value),
+                payloads.user_created(login, name, credentials, role.value, hashed),
             )
             return user_id
 

@@ -34,6 +34,8 @@ APPEND_ONLY = (
     "doses_given",
     "corrections",
     *ORDER_ROWS,
+    "protocols",
+    "visit_protocols",
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

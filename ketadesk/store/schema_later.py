@@ -261,3 +261,31 @@ def corrections(db: Database) -> None:
             record a correction instead'); END"""
         )
     db.execute(f"PRAGMA user_version = {_number('0011_corrections')}")
+
+
+@migrations(name="0014_reconcile")
+def protocol_in_force(db: Database) -> None:
+    """The protocol each visit was charted under: each distinct protocol once, by its content hash.
+
+    A visit's row is written when its pre-assessment starts, so ``check`` can show that the
+    protocol it ran under is the one recorded and that its text has not changed since
+    (both tables are append-only, each row audited). Visits started before this have none.
+    """
+    for statement in (
+        """CREATE TABLE protocols (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        """CREATE TABLE visit_protocols (
+            visit_id INTEGER PRIMARY KEY REFERENCES visits(id),
+            protocol_id INTEGER NOT NULL REFERENCES protocols(id),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+    ):
+        db.execute(statement)
+    append_only_triggers(db, ("protocols", "visit_protocols"))
+    db.execute(f"PRAGMA user_version = {_number('0014_reconcile')}")
