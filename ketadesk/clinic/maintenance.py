@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ketadesk.clinic import config
@@ -43,7 +44,7 @@ class Maintenance(Area):
         """
         store = self.session.store
         problems: list[str] = []
-        for part, run in (
+        parts: tuple[tuple[str, Callable[[], list[str]]], ...] = (
             ("integrity", lambda: store_backup.check(store, quick=quick)),
             ("schema version", self._version_problems),
             ("audit chain", self._chain_problems),
@@ -52,7 +53,8 @@ class Maintenance(Area):
             ("schema", lambda: store_reconcile_state.schema_problems(store)),
             ("users", lambda: store_reconcile_state.users_problems(store)),
             ("records", lambda: store_reconcile.records_problems(store)),
-        ):
+        )
+        for part, run in parts:
             try:
                 problems.extend(run())
             except Exception as error:  # a damaged file can fail anywhere: a line, never a crash

@@ -280,7 +280,8 @@ def protocol_in_force(db: Database) -> None:
             by INTEGER NOT NULL REFERENCES users(id)
         ) STRICT""",
         """CREATE TABLE visit_protocols (
-            visit_id INTEGER PRIMARY KEY REFERENCES visits(id),
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL UNIQUE REFERENCES visits(id),
             protocol_id INTEGER NOT NULL REFERENCES protocols(id),
             at TEXT NOT NULL,
             by INTEGER NOT NULL REFERENCES users(id)

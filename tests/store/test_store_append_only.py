@@ -19,7 +19,7 @@ from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import corrections, courses, orders, patients, signatures, visits
+from ketadesk.store import corrections, courses, orders, patients, protocols, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -46,6 +46,8 @@ TARGET_COLUMN = {
     "verbal_orders": ("order_text", "'forged'"),
     "verbal_order_reviews": ("review", "'countersigned'"),
     "corrections": ("reason", "'forged'"),
+    "protocols": ("text", "'forged'"),
+    "visit_protocols": ("protocol_id", "2"),
 }
 
 
@@ -66,6 +68,7 @@ def full_visit(
     courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
     patients.revise(store, patient_id, make_patient(weight_kg=67.9), at=at(3), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(4), actor_id=nurse.id)
+    protocols.record_in_force(store, visit_id, '{"chairs":4}', at=at(4), actor_id=nurse.id)
     visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
     visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
     dose_id = visits.add_dose(store, visit_id, dose_plan(0.5, 67.9), at=at(7), actor_id=nurse.id)
