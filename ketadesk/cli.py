@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -58,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--user", metavar="LOGIN", help="fill in this login at sign-in (the password is still asked)")
     gui.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
 
-    commands.add_parser("check", help="check the database: integrity, foreign keys, schema, audit chain")
+    check = commands.add_parser(
+        "check", help="check the database: integrity, schema, audit chain, records and users against the audit trail"
+    )
+    check.add_argument("--quick", action="store_true", help="SQLite's quick_check instead of the full integrity_check")
 
     backup = commands.add_parser("backup", help="copy the database safely (online backup API, verified)")
     backup.add_argument(
@@ -166,20 +170,25 @@ def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
-def _cmd_check(path: Path) -> int:
+def _cmd_check(path: Path, quick: bool) -> int:
     if not path.exists():
         return _fail(f"{path} does not exist")
-    clinic = _open(path)
     try:
-        problems = clinic.maintenance.check()
+        clinic = _open(path)
+    except sqlite3.DatabaseError as error:  # damaged beyond opening: one line, not a traceback
+        return _fail(f"check failed: {path} cannot be opened as a KetaDesk database ({error})", EXIT_FAILED)
+    try:
+        problems = clinic.maintenance.check(quick=quick)
         version_now = clinic.maintenance.schema_version()
+    except sqlite3.DatabaseError as error:
+        problems, version_now = [f"the file is damaged ({error})"], 0
     finally:
         clinic.close()
     if problems:
         for problem in problems:
             sys.stderr.write(f"ketadesk: check failed: {problem}\n")
         return EXIT_FAILED
-    print(f"{path}: ok (integrity, foreign keys, schema version {version_now}, audit chain)")
+    print(f"{path}: ok (integrity, foreign keys, schema {version_now}, audit chain, records, users, signatures)")
     return 0
 
 
@@ -319,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "visits":
             return _cmd_visits(args, path)
         if args.command == "check":
-            return _cmd_check(path)
+            return _cmd_check(path, args.quick)
         if args.command == "gui":
             from ketadesk.ui.desktop import desktop_problem
 

@@ -372,7 +372,7 @@ class Writing(GeneratorState):
                 "user",
                 user_id,
                 None,
-                payloads.user_created(login, name, credentials, role.value),
+                payloads.user_created(login, name, credentials, role.value, hashed),
             )
             if hashed is not None:  # a first password comes with its signing key, as create_user issues it
                 self.keys[user_id] = bench_keys.write_key(

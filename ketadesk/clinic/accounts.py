@@ -117,7 +117,9 @@ class Accounts(Area):
                 locked_until=None,
                 at=s.stamp(),
                 action=AuditAction.FAILED_SIGN_IN,
-                detail={"login": login.strip()[:40]},
+                # Nothing of what was typed: it may be a password typed into the login box, and the
+                # audit trail keeps it forever. The entry says only that the login is not known.
+                detail={"login": "unknown"},
             )
             raise ValidationError("login", login, "a registered login", message="Wrong login or password.")
         self.check_password(user, password, AuditAction.SIGN_IN)

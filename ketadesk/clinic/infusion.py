@@ -15,6 +15,7 @@ from ketadesk.core.records import VisitSummary
 from ketadesk.core.timers import format_duration
 from ketadesk.core.users import CHARTING
 from ketadesk.core.vitals import parse_decimal
+from ketadesk.store import protocols as store_protocols
 from ketadesk.store import visits as store_visits
 
 PRE = (Phase.PRE_ASSESSMENT,)
@@ -25,8 +26,13 @@ class Infusion(Area):
 
     @use_case("start a pre-assessment", roles=CHARTING, moves_to=Phase.PRE_ASSESSMENT, changes={Change.PHASE})
     def start_pre_assessment(self, visit_id: int) -> Changes:
-        """The patient is in the chair: begin the pre-infusion checks."""
-        self.session.move(visit_id, Phase.PRE_ASSESSMENT)
+        """The patient is in the chair: begin the pre-infusion checks, under the protocol in force now (recorded)."""
+        s = self.session
+        with s.store.transaction():
+            s.move(visit_id, Phase.PRE_ASSESSMENT)
+            store_protocols.record_in_force(
+                s.store, visit_id, store_protocols.protocol_text(s.protocol), at=s.stamp(), actor_id=s.user.id
+            )
         return Changes.visit(visit_id)
 
     @use_case("record weight", roles=CHARTING, phases=PRE, phase_action="record the weight", changes={Change.DOSE})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ketadesk.clinic import config
@@ -12,6 +13,8 @@ from ketadesk.core.errors import ValidationError
 from ketadesk.core.users import ADMIN_ONLY, Role
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
+from ketadesk.store import reconcile as store_reconcile
+from ketadesk.store import reconcile_state as store_reconcile_state
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
@@ -33,26 +36,51 @@ class Maintenance(Area):
             s.store, folder, s.today(), s.protocol.backups_kept, at=s.stamp(), actor_id=s.user.id
         )
 
-    def check(self) -> list[str]:
-        """Integrity, keys, schema, audit chain, signatures, worklist, who is in a chair; empty if all hold."""
+    def check(self, *, quick: bool = False) -> list[str]:
+        """Integrity, keys, schema, audit chain, signatures, records against the audit trail …; empty if all hold.
+
+        ``quick``: SQLite's quick_check instead of the full integrity_check. Each part runs on
+        its own, so a damaged file gives one line per part it could not read, never a crash.
+        """
         store = self.session.store
-        problems = store_backup.check(store)
-        version = store.schema_version()
-        if version != SCHEMA_VERSION:
-            problems.append(f"schema version is {version}, expected {SCHEMA_VERSION}")
-        broken = store_audit.verify_chain(store)
-        if broken is not None:
-            problems.append(f"audit chain: entry {broken.audit_id} {broken.reason}")
-        problems.extend(f"signature: {p}" for p in Signing(self.session).problems())
-        problems.extend(
-            f"signature worklist: visit {v} is out of step with its phase steps"
-            for v in store_signatures.worklist_out_of_step(store)
+        problems: list[str] = []
+        parts: tuple[tuple[str, Callable[[], list[str]]], ...] = (
+            ("integrity", lambda: store_backup.check(store, quick=quick)),
+            ("schema version", self._version_problems),
+            ("audit chain", self._chain_problems),
+            ("signatures", lambda: [f"signature: {p}" for p in Signing(self.session).problems()]),
+            ("worklists", self._worklist_problems),
+            ("schema", lambda: store_reconcile_state.schema_problems(store)),
+            ("users", lambda: store_reconcile_state.users_problems(store)),
+            ("records", lambda: store_reconcile.records_problems(store)),
         )
-        problems.extend(
-            f"in the chair: visit {v} is out of step with its phase steps"
-            for v in store_visits.in_the_chair_out_of_step(store)
-        )
+        for part, run in parts:
+            try:
+                problems.extend(run())
+            except Exception as error:  # a damaged file can fail anywhere: a line, never a crash
+                problems.append(f"{part}: could not be checked, the file is damaged here ({error})")
         return problems
+
+    def _version_problems(self) -> list[str]:
+        version = self.session.store.schema_version()
+        return [] if version == SCHEMA_VERSION else [f"schema version is {version}, expected {SCHEMA_VERSION}"]
+
+    def _chain_problems(self) -> list[str]:
+        broken = store_audit.verify_chain(self.session.store)
+        return [] if broken is None else [f"audit chain: entry {broken.audit_id} {broken.reason}"]
+
+    def _worklist_problems(self) -> list[str]:
+        store = self.session.store
+        return [
+            *(
+                f"signature worklist: visit {v} is out of step with its phase steps"
+                for v in store_signatures.worklist_out_of_step(store)
+            ),
+            *(
+                f"in the chair: visit {v} is out of step with its phase steps"
+                for v in store_visits.in_the_chair_out_of_step(store)
+            ),
+        ]
 
     def save_clinic_settings(self, name: str, chairs: int) -> Path:
         """Write the clinic's name and chairs into ``protocol.toml`` beside the database (atomically), audited.

@@ -37,6 +37,8 @@ APPEND_ONLY = (
     "corrections",
     *ORDER_ROWS,
     *KEY_ROWS,
+    "protocols",
+    "visit_protocols",
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

@@ -11,6 +11,7 @@ the normal writes and compares every row and audit payload byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 
 from ketadesk.core.dosing import DosePlan
@@ -18,9 +19,27 @@ from ketadesk.core.patient import Patient
 from ketadesk.store.audit import canonical
 
 
-def user_created(login: str, display_name: str, credentials: str, roles: str) -> str:
-    """A new login (``roles`` as stored: role values joined by commas, sorted)."""
-    return canonical({"login": login, "display_name": display_name, "credentials": credentials, "roles": roles})
+def password_digest(password_hash: str | None) -> str | None:
+    """What the audit trail keeps of a password hash: its SHA-256 (never the hash, a secret), so a swap shows."""
+    return None if password_hash is None else hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
+
+
+def user_created(login: str, display_name: str, credentials: str, roles: str, password_hash: str | None) -> str:
+    """A new login (``roles`` as stored: role values joined by commas, sorted), with its password's digest."""
+    return canonical(
+        {
+            "login": login,
+            "display_name": display_name,
+            "credentials": credentials,
+            "roles": roles,
+            "password_sha256": password_digest(password_hash),
+        }
+    )
+
+
+def password_set(password_hash: str) -> str:
+    """A new password: that it changed, and the digest of its hash."""
+    return canonical({"password": "changed", "password_sha256": password_digest(password_hash)})
 
 
 def patient_snapshot(patient: Patient) -> dict[str, object]:

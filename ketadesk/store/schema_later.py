@@ -308,3 +308,32 @@ def signing_keys(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'KetaDesk: keyed_signatures_from holds one row, written by its migration'); END"""
     )
     db.execute(f"PRAGMA user_version = {_number('0012_signing_keys')}")
+
+
+@migrations(name="0013_reconcile")
+def protocol_in_force(db: Database) -> None:
+    """The protocol each visit was charted under: each distinct protocol once, by its content hash.
+
+    A visit's row is written when its pre-assessment starts, so ``check`` can show that the
+    protocol it ran under is the one recorded and that its text has not changed since
+    (both tables are append-only, each row audited). Visits started before this have none.
+    """
+    for statement in (
+        """CREATE TABLE protocols (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+        """CREATE TABLE visit_protocols (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL UNIQUE REFERENCES visits(id),
+            protocol_id INTEGER NOT NULL REFERENCES protocols(id),
+            at TEXT NOT NULL,
+            by INTEGER NOT NULL REFERENCES users(id)
+        ) STRICT""",
+    ):
+        db.execute(statement)
+    append_only_triggers(db, ("protocols", "visit_protocols"))
+    db.execute(f"PRAGMA user_version = {_number('0013_reconcile')}")

@@ -46,7 +46,7 @@ def create(
             action="create",
             entity="user",
             entity_id=user_id,
-            after=payloads.user_created(login, display_name, credentials, role_text),
+            after=payloads.user_created(login, display_name, credentials, role_text, password_hash),
         )
     return by_id(store, user_id)
 
@@ -130,20 +130,20 @@ def record_sign_in(
 
 
 def set_password(store: Store, user_id: int, new_hash: str, *, at: str, actor_id: int) -> None:
-    """Replace a password hash (the hash itself never goes into the audit trail)."""
+    """Replace a password hash (the hash itself never goes into the audit trail, only its digest)."""
     with store.transaction():
         store.execute(
             "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
             (new_hash, user_id),
         )
-        audit.append(
+        audit.append_text(
             store,
             at=at,
             actor_id=actor_id,
             action="set_password",
             entity="user",
             entity_id=user_id,
-            after={"password": "changed"},
+            after=payloads.password_set(new_hash),
         )
 
 

@@ -20,7 +20,7 @@ from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.signing_keys import KdfCost, new_key
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import corrections, courses, keys, orders, patients, signatures, visits
+from ketadesk.store import corrections, courses, keys, orders, patients, protocols, signatures, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -50,6 +50,8 @@ TARGET_COLUMN = {
     "signing_keys": ("reason", "'reset'"),
     "signing_key_seals": ("kdf", "'{}'"),
     "keyed_signatures_from": ("first_id", "0"),
+    "protocols": ("text", "'forged'"),
+    "visit_protocols": ("protocol_id", "2"),
 }
 
 
@@ -70,6 +72,7 @@ def full_visit(
     courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
     patients.revise(store, patient_id, make_patient(weight_kg=67.9), at=at(3), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(4), actor_id=nurse.id)
+    protocols.record_in_force(store, visit_id, '{"chairs":4}', at=at(4), actor_id=nurse.id)
     visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
     visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
     dose_id = visits.add_dose(store, visit_id, dose_plan(0.5, 67.9), at=at(7), actor_id=nurse.id)

@@ -22,7 +22,13 @@ def test_ids_and_the_chain_continue_from_rows_written_the_normal_way(
     before = audit.count(store)
     user_id = writer.add("users", ("rn.bulk", "Bulk Nurse", "RN", "nurse", None, 1, at(1), 0, None))
     audit_id = writer.audit(
-        at(1), system.id, "create", "user", user_id, None, payloads.user_created("rn.bulk", "Bulk Nurse", "RN", "nurse")
+        at(1),
+        system.id,
+        "create",
+        "user",
+        user_id,
+        None,
+        payloads.user_created("rn.bulk", "Bulk Nurse", "RN", "nurse", None),
     )
     assert user_id == system.id + 1
     assert audit_id == before + 1

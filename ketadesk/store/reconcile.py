@@ -1,0 +1,91 @@
+"""Every clinical row against the audit entry written with it, in SQL, both ways.
+
+Each store write inserts its row and, in the same transaction, an audit row whose ``after``
+is the payload built from the same values (:mod:`ketadesk.store.payloads`). So the table,
+projected onto those values, and the audit trail, projected onto the same values with
+``json_extract``, must hold exactly the same rows: a row inserted by raw SQL has no audit
+entry, a value changed in place no longer matches its entry, and an entry whose row was
+deleted matches nothing. The comparison is one grouping query per kind of record (rows
+and entries sorted together; every group of equal values must hold as many of each), so
+it runs as set work inside SQLite rather than one lookup per row, and a duplicated row
+shows as well as a missing one.
+
+A kind whose audit entry is keyed by the visit (a checklist answer, a weight …) is
+compared as (visit, values); one whose entry is keyed by the row (a reading, a note) or
+carries the row's id (a signature, an adverse event) as (row id, values).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ketadesk.store import protocols
+from ketadesk.store.db import Store
+from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
+
+MAX_PER_KIND = 5  # differences reported per kind and direction
+
+
+def _describe(pairing: Pairing, row: sqlite3.Row) -> str:
+    values = ", ".join(f"{name} {row[i + 1]!r}" for i, name in enumerate(pairing.columns))
+    return f"{pairing.key} {row[0]} ({values})"
+
+
+def _reconcile_one(store: Store, pairing: Pairing) -> list[str]:
+    """One sort over the rows and the entries together: a group of equal values must hold as many of each."""
+    names = ", ".join(f"c{i}" for i in range(len(pairing.columns) + 1))
+    rows, entries = pairing.rows, pairing.entries
+    if pairing.suspects:
+        suspects = [int(r[0]) for r in store.all(f"{pairing.suspects} LIMIT {MAX_PER_KIND * 20}")]
+        if not suspects:
+            return []
+        keys = ", ".join(str(k) for k in suspects)
+        rows, entries = f"SELECT * FROM ({rows}) WHERE id IN ({keys})", f"{entries} AND entity_id IN ({keys})"
+    differing = store.all(
+        f"WITH r({names}) AS ({rows}), e({names}) AS ({entries})"
+        f" SELECT {names}, sum(side) AS in_table, count(*) - sum(side) AS in_audit"
+        f" FROM (SELECT 1 AS side, * FROM r UNION ALL SELECT 0, * FROM e)"
+        f" GROUP BY {names} HAVING in_table != in_audit ORDER BY c0 LIMIT {MAX_PER_KIND * 2}"
+    )
+    table_side = [r for r in differing if r["in_table"] > r["in_audit"]]
+    audit_side = [r for r in differing if r["in_table"] < r["in_audit"]]
+    problems: list[str] = []
+    for row in table_side:
+        twins = [a for a in audit_side if a[0] == row[0]]
+        if pairing.key == "row" and len(twins) == 1:  # the same row, changed: say what differs
+            audit_side.remove(twins[0])
+            changed = "; ".join(
+                f"{name} {row[i + 1]!r} in the table, {twins[0][i + 1]!r} in the audit trail"
+                for i, name in enumerate(pairing.columns)
+                if row[i + 1] != twins[0][i + 1]
+            )
+            problems.append(f"{pairing.table}: row {row[0]} differs from its audit entry: {changed}")
+        else:
+            problems.append(f"{pairing.table}: {_describe(pairing, row)} has no matching audit entry")
+    problems.extend(
+        f"audit: an entry records {pairing.table} {_describe(pairing, row)} that is not in the table"
+        for row in audit_side
+    )
+    return problems
+
+
+def records_problems(store: Store) -> list[str]:
+    """Every clinical row that its audit entry does not record as it is, and every entry with no row."""
+    problems: list[str] = []
+    conn = store.conn
+    # Every entry but the readings' (those are found by the entity index), listed once by action, so
+    # each kind reads only its own entries instead of scanning a million visit entries for each.
+    conn.execute("DROP TABLE IF EXISTS temp.audit_by_action")
+    conn.execute(
+        "CREATE TEMP TABLE audit_by_action AS SELECT action, id FROM audit"
+        " WHERE entity IN ('visit', 'note', 'course', 'patient', 'correction', 'protocol')"
+    )
+    conn.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
+    for pairing in (*PAIRINGS, *PROTOCOLS):
+        try:
+            problems.extend(_reconcile_one(store, pairing))
+        except sqlite3.DatabaseError as error:
+            problems.append(f"{pairing.table}: could not be reconciled with the audit trail ({error})")
+    conn.execute("DROP TABLE IF EXISTS temp.audit_by_action")
+    problems.extend(protocols.altered(store))
+    return problems
