@@ -9,6 +9,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import atexit
+import shutil
+import tempfile
+
+# The audit chain's keys and witness files go to a folder of this test run, never the real home
+# (subprocesses the tests start inherit it). Set before any fixture opens a database.
+os.environ["KETADESK_KEY_DIR"] = tempfile.mkdtemp(prefix="ketadesk-keys-")
+atexit.register(shutil.rmtree, os.environ["KETADESK_KEY_DIR"], ignore_errors=True)
+
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path

@@ -34,11 +34,13 @@ class ExportedFile:
 
 
 @contextmanager
-def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644) -> Iterator[IO[bytes]]:
+def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644, sync: bool = True) -> Iterator[IO[bytes]]:
     """Write ``path`` through a temporary file in the same folder, renamed into place when complete.
 
     Without ``overwrite`` an existing file is never replaced: :class:`FileExistsError`, and
     nothing is written. A reader sees the old file or the whole new one, never a part.
+    Without ``sync`` the data is not forced to the disk before the rename (the audit
+    chain's witness, rewritten after every write: a power cut may leave the previous one).
     """
     path = Path(path).expanduser()
     folder = path.parent
@@ -64,7 +66,8 @@ def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644) -> It
         with os.fdopen(handle, "wb") as out:
             yield out
             out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                os.fsync(out.fileno())
         if overwrite:
             os.replace(temporary, path)
         else:

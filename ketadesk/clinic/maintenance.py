@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ketadesk.clinic import config
+from ketadesk.clinic import anchors, config
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -40,9 +40,10 @@ class Maintenance(Area):
         version = store.schema_version()
         if version != SCHEMA_VERSION:
             problems.append(f"schema version is {version}, expected {SCHEMA_VERSION}")
-        broken = store_audit.verify_chain(store)
+        broken = store_audit.verify_chain(store, key=store.chain.secret)
         if broken is not None:
             problems.append(f"audit chain: entry {broken.audit_id} {broken.reason}")
+        problems.extend(anchors.problems(store))
         problems.extend(f"signature: {p}" for p in Signing(self.session).problems())
         problems.extend(
             f"signature worklist: visit {v} is out of step with its phase steps"
