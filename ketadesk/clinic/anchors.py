@@ -31,6 +31,8 @@ from ketadesk.store import backup as store_backup
 from ketadesk.store.db import Store
 
 WITNESS_SUFFIX = ".witness.json"
+# The backups a witness file lists (the newest): more than a year of daily backups is never kept.
+BACKUPS_KEPT = 400
 
 
 def witness_path(store: Store) -> Path | None:
@@ -41,31 +43,42 @@ def witness_path(store: Store) -> Path | None:
     return chain.folder / f"{chain.installation}{WITNESS_SUFFIX}"
 
 
-def read_witness(path: Path) -> AuditHead | None:
-    """The head a witness file holds; None when there is no file. A damaged file raises ValueError."""
+def _read(path: Path) -> tuple[AuditHead | None, list[dict[str, object]]]:
+    """The head and the backups a witness file holds; (None, []) when there is no file; ValueError when damaged."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None
+        return None, []
     try:
-        head = head_from_json(json.loads(text))
+        value = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"it is not JSON ({error})") from error
+    head = head_from_json(value)
     if head is None:
         raise ValueError("it does not hold an audit head")
-    return head
+    backups = value.get("backups", [])
+    return head, [b for b in backups if isinstance(b, dict)] if isinstance(backups, list) else []
 
 
-def write_witness(path: Path, head: AuditHead) -> None:
-    """Replace the witness file with ``head`` (0600, like the key beside it)."""
+def read_witness(path: Path) -> AuditHead | None:
+    """The head a witness file holds; None when there is no file. A damaged file raises ValueError."""
+    return _read(path)[0]
+
+
+def write_witness(path: Path, head: AuditHead, backups: list[dict[str, object]] | None = None) -> None:
+    """Replace the witness file with ``head`` and the backups witnessed (0600, like the key beside it)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data = json.dumps({**head.as_json(), "kind": "KetaDesk audit head"}, sort_keys=True).encode("utf-8")
+    value = {**head.as_json(), "kind": "KetaDesk audit head", "backups": (backups or [])[-BACKUPS_KEPT:]}
     with files.atomic_file(path, overwrite=True, mode=0o600, sync=False) as out:
-        out.write(data)
+        out.write(json.dumps(value, sort_keys=True).encode("utf-8"))
 
 
 class Witness:
-    """Keeps the witness file at the chain's head after each committed write (the store's ``on_audit_commit``)."""
+    """Keeps the witness file at the chain's head after each committed write (the store's ``on_audit_commit``).
+
+    It also lists the backups taken (file, entry, hash), so a backup checked later is
+    known for what it is — a copy that ends where it was taken — not a rolled-back file.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -80,14 +93,34 @@ class Witness:
             else:
                 self.frozen = found is not None and compare(store, found, "") is not None
 
-    def __call__(self) -> None:
+    def __call__(self, backup: dict[str, object] | None = None) -> None:
         """Write the head now (a failure to write never undoes the write that was committed)."""
         if self.frozen or self.path is None:
             return
         head = store_audit.head(self.store)
-        if head is not None:
-            with suppress(OSError):
-                write_witness(self.path, head)
+        if head is None:
+            return
+        with suppress(OSError, ValueError):
+            # Read again each time: another window on this file may have added a backup meanwhile.
+            backups = _read(self.path)[1]
+            write_witness(self.path, head, [*backups, backup] if backup else backups)
+
+
+def witness_backup(store: Store, backup: Path) -> None:
+    """Add a backup just written (its file, and the entry and hash it ends at) to the witness."""
+    witness = store.on_audit_commit
+    head = store_backup.head_of(backup)
+    if isinstance(witness, Witness) and head is not None:
+        witness({"file": str(backup.resolve()), "entry": head.entry, "hash": head.hash})
+
+
+def _a_witnessed_backup(store: Store, backups: list[dict[str, object]]) -> bool:
+    """True when the open file is a backup the witness saw taken, ending where it was taken."""
+    head = store_audit.head(store)
+    if store.path is None or head is None:
+        return False
+    here = str(store.path.resolve())
+    return any(b.get("file") == here and b.get("entry") == head.entry and b.get("hash") == head.hash for b in backups)
 
 
 def install_witness(store: Store) -> None:
@@ -166,10 +199,12 @@ def problems(store: Store) -> list[str]:
     path = witness_path(store)
     if path is not None:
         try:
-            witnessed = read_witness(path)
+            witnessed, backups = _read(path)
         except (OSError, ValueError) as error:
             found.append(f"audit anchor: the witness file {path} could not be read ({error})")
         else:
+            if _a_witnessed_backup(store, backups):
+                return found  # a backup, untouched since it was taken: it ends where it should
             if witnessed is not None and (said := compare(store, witnessed, f"witness file {path}")) is not None:
                 found.append(f"audit anchor: {said}")
     backup = _newest_backup(store)

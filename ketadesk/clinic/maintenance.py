@@ -24,14 +24,19 @@ class Maintenance(Area):
     def backup(self, destination: Path) -> Path:
         """Copy the database to ``destination`` through the online backup API, verified."""
         s = self.session
-        return store_backup.backup_to(s.store, destination, at=s.stamp(), actor_id=s.user.id)
+        made = store_backup.backup_to(s.store, destination, at=s.stamp(), actor_id=s.user.id)
+        anchors.witness_backup(s.store, made)
+        return made
 
     def daily_backup(self, folder: Path) -> Path | None:
         """Today's automatic backup, if not made yet; keeps the protocol's number of days."""
         s = self.session
-        return store_backup.daily_backup(
+        made = store_backup.daily_backup(
             s.store, folder, s.today(), s.protocol.backups_kept, at=s.stamp(), actor_id=s.user.id
         )
+        if made is not None:
+            anchors.witness_backup(s.store, made)
+        return made
 
     def check(self) -> list[str]:
         """Integrity, keys, schema, audit chain, signatures, worklist, who is in a chair; empty if all hold."""

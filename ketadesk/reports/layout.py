@@ -337,7 +337,7 @@ def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
         title=setup.pdf_title,
         author=setup.clinic_name,
         subject=setup.pdf_subject,
-        keywords=setup.pdf_keywords,
+        keywords=[setup.pdf_keywords] if setup.pdf_keywords else [],
         creator="KetaDesk",
         producer="KetaDesk (reportlab)",
         invariant=1,

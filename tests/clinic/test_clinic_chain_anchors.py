@@ -209,3 +209,17 @@ def test_an_export_manifest_carries_the_head(clinic: Clinic, nurse: Clinic, visi
     assert rows and all(parse_head(r["audit_head"]) == head for r in rows)
     metadata = PdfReader(batch.files[0].path).metadata
     assert metadata is not None and parse_head(str(metadata.get("/Keywords", ""))) == head
+
+
+def test_a_backup_checked_later_is_not_taken_for_a_rolled_back_file(
+    clinic: Clinic, nurse: Clinic, tmp_path: Path, clock: FakeClock, default_protocol: Protocol
+) -> None:
+    """The witness lists the backups taken: one checked after more writes ends where it was taken, as it should."""
+    made = clinic.maintenance.backup(tmp_path / "backup.sqlite")
+    _register(nurse, 2)
+    opened = Clinic.open(made, clock, default_protocol)
+    try:
+        assert _anchor_lines(opened) == []
+    finally:
+        opened.close()
+    assert _anchor_lines(clinic) == []
