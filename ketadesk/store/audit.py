@@ -16,7 +16,7 @@ from typing import Any
 
 from ketadesk.core.audit import AuditEntry
 from ketadesk.core.audit_head import AuditHead
-from ketadesk.store.chain_key import row_mac
+from ketadesk.store.chain_key import row_mac, sealer
 from ketadesk.store.db import Store
 
 GENESIS = "0" * 64
@@ -132,6 +132,7 @@ def verify_chain(store: Store, key: bytes | None = None) -> ChainBreak | None:
         "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash,"
         f" {'mac' if key is not None else 'NULL AS mac'} FROM audit ORDER BY id"
     )
+    seal = sealer(key) if key is not None else None
     for row in cursor:
         if row["id"] != expected_id:
             return ChainBreak(expected_id, f"audit entries {expected_id}–{row['id'] - 1} are missing")
@@ -149,21 +150,19 @@ def verify_chain(store: Store, key: bytes | None = None) -> ChainBreak | None:
         )
         if digest != row["hash"]:
             return ChainBreak(row["id"], "its content was changed after it was written")
-        if key is not None and (broken := _unsealed(key, row["id"], digest, row["mac"])) is not None:
-            return broken
+        if seal is not None and (mac := row["mac"]) != seal(row["id"], digest):
+            return _unsealed(row["id"], mac)
         prev = row["hash"]
         expected_id = row["id"] + 1
     return None
 
 
-def _unsealed(key: bytes, audit_id: int, digest: str, mac: str | None) -> ChainBreak | None:
+def _unsealed(audit_id: int, mac: str | None) -> ChainBreak:
     if mac is None:
         return ChainBreak(
             audit_id, "carries no MAC: it was written where the chain's key was not, or its MAC was removed"
         )
-    if mac != row_mac(key, audit_id, digest):
-        return ChainBreak(audit_id, "does not match its MAC: it was rewritten and its hash recomputed")
-    return None
+    return ChainBreak(audit_id, "does not match its MAC: it was rewritten and its hash recomputed")
 
 
 def head(store: Store) -> AuditHead | None:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ketadesk.store import audit, chain_key
-from ketadesk.store.chain_key import row_mac
+from ketadesk.store.chain_key import sealer
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 
@@ -149,7 +149,8 @@ class BulkWriter:
         self.counts = dict.fromkeys(COLUMNS, 0)
         last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
         self.prev_hash: str = last[0] if last else audit.GENESIS
-        self.secret = store.chain.secret  # each row's MAC under the installation's key, as audit.append seals it
+        secret = store.chain.secret  # each row's MAC under the installation's key, as audit.append seals it
+        self.seal = sealer(secret) if secret is not None else None
         self.buffered = 0
         # Rows inserted after every other row of their chunk (see add_last), by table.
         self.last_rows: dict[str, list[tuple[object, ...]]] = {}
@@ -194,7 +195,7 @@ class BulkWriter:
         digest = audit.row_hash(prev, at, actor_id, action, entity, entity_id, before, after)
         row_id = self.next_id["audit"]
         self.next_id["audit"] = row_id + 1
-        mac = row_mac(self.secret, row_id, digest) if self.secret is not None else None
+        mac = self.seal(row_id, digest) if self.seal is not None else None
         self.rows["audit"].append((row_id, at, actor_id, action, entity, entity_id, before, after, prev, digest, mac))
         self.prev_hash = digest
         self.buffered += 1

@@ -20,12 +20,14 @@ This module imports nothing else of the store (the migrations use it, and the st
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
 import sqlite3
 import stat
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,26 @@ def row_mac(secret: bytes, audit_id: int, digest: str) -> str:
     row to its place, so a sealed row cannot be moved.
     """
     return hmac.digest(secret, f"{audit_id}:{digest}".encode("ascii"), "sha256").hex()
+
+
+def sealer(secret: bytes) -> Callable[[int, str], str]:
+    """:func:`row_mac` for many rows: the same HMAC-SHA256 (RFC 2104), the key's two pads hashed once.
+
+    ``hmac.digest`` sets the key up again on every call; for the 4 million rows of a ten-year
+    clinic (the check, the bulk loader, migration 0013) this takes less than half the time.
+    """
+    block = secret.ljust(64, b"\0") if len(secret) <= 64 else hashlib.sha256(secret).digest().ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def seal(audit_id: int, digest: str) -> str:
+        first = inner.copy()
+        first.update(f"{audit_id}:{digest}".encode("ascii"))
+        second = outer.copy()
+        second.update(first.digest())
+        return second.hexdigest()
+
+    return seal
 
 
 def key_check(secret: bytes, installation: str) -> str:
@@ -175,7 +197,7 @@ def seal_every_row(conn: sqlite3.Connection, secret: bytes) -> None:
     The append-only trigger is lifted for this one statement and put back exactly as it was.
     """
     row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_no_update'").fetchone()
-    conn.create_function("ketadesk_row_mac", 2, lambda i, h: row_mac(secret, i, h), deterministic=True)
+    conn.create_function("ketadesk_row_mac", 2, sealer(secret), deterministic=True)
     if row is not None:
         conn.execute("DROP TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET mac = ketadesk_row_mac(id, hash)")
