@@ -5,9 +5,10 @@ rolled back to an older copy, or a copy taken without its ``-wal``: each of thos
 shorter chain that verifies. So the head (last entry, its hash and MAC, its time) is
 written where the file is not:
 
-- a witness file beside the chain's key, ``<installation>.witness.json``, rewritten after
-  every committed write that added audit rows (write-and-rename, no fsync: it costs a
-  fraction of the write's own commit);
+- a witness file beside the chain's key, ``<installation>.witness.json``, rewritten in
+  place after every committed write that added audit rows (one small write, no rename
+  and no fsync: microseconds against the write's own durable commit), and beside it the
+  list of backups taken, ``<installation>.backups.json``;
 - every backup, in its own audit trail (its last entry is the head it was taken at);
 - every export manifest (a column) and every PDF's metadata (its keywords).
 
@@ -31,8 +32,11 @@ from ketadesk.store import backup as store_backup
 from ketadesk.store.db import Store
 
 WITNESS_SUFFIX = ".witness.json"
-# The backups a witness file lists (the newest): more than a year of daily backups is never kept.
+BACKUPS_SUFFIX = ".backups.json"
+# The backups the list keeps (the newest): more than a year of daily backups is never kept.
 BACKUPS_KEPT = 400
+# The witness is one record of this size, so a rewrite is one write within a disk sector.
+RECORD_BYTES = 512
 
 
 def witness_path(store: Store) -> Path | None:
@@ -43,42 +47,43 @@ def witness_path(store: Store) -> Path | None:
     return chain.folder / f"{chain.installation}{WITNESS_SUFFIX}"
 
 
-def _read(path: Path) -> tuple[AuditHead | None, list[dict[str, object]]]:
-    """The head and the backups a witness file holds; (None, []) when there is no file; ValueError when damaged."""
+def read_witness(path: Path) -> AuditHead | None:
+    """The head a witness file holds; None when there is no file. A damaged file raises ValueError."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, []
+        return None
     try:
-        value = json.loads(text)
+        head = head_from_json(json.loads(text))
     except json.JSONDecodeError as error:
         raise ValueError(f"it is not JSON ({error})") from error
-    head = head_from_json(value)
     if head is None:
         raise ValueError("it does not hold an audit head")
-    backups = value.get("backups", [])
-    return head, [b for b in backups if isinstance(b, dict)] if isinstance(backups, list) else []
+    return head
 
 
-def read_witness(path: Path) -> AuditHead | None:
-    """The head a witness file holds; None when there is no file. A damaged file raises ValueError."""
-    return _read(path)[0]
-
-
-def write_witness(path: Path, head: AuditHead, backups: list[dict[str, object]] | None = None) -> None:
-    """Replace the witness file with ``head`` and the backups witnessed (0600, like the key beside it)."""
+def write_witness(path: Path, head: AuditHead) -> None:
+    """Rewrite the witness file with ``head``, in place (0600, like the key beside it)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    value = {**head.as_json(), "kind": "KetaDesk audit head", "backups": (backups or [])[-BACKUPS_KEPT:]}
-    with files.atomic_file(path, overwrite=True, mode=0o600, sync=False) as out:
-        out.write(json.dumps(value, sort_keys=True).encode("utf-8"))
+    record = json.dumps({**head.as_json(), "kind": "KetaDesk audit head"}, sort_keys=True).encode("utf-8")
+    files.rewrite_record(path, record.ljust(RECORD_BYTES), mode=0o600)
+
+
+def _backups_path(witness: Path) -> Path:
+    return witness.with_name(witness.name.removesuffix(WITNESS_SUFFIX) + BACKUPS_SUFFIX)
+
+
+def read_backups(witness: Path) -> list[dict[str, object]]:
+    """The backups witnessed for this installation (file, entry, hash); [] when none or unreadable."""
+    try:
+        value = json.loads(_backups_path(witness).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [b for b in value if isinstance(b, dict)] if isinstance(value, list) else []
 
 
 class Witness:
-    """Keeps the witness file at the chain's head after each committed write (the store's ``on_audit_commit``).
-
-    It also lists the backups taken (file, entry, hash), so a backup checked later is
-    known for what it is — a copy that ends where it was taken — not a rolled-back file.
-    """
+    """Keeps the witness file at the chain's head after each committed write (the store's ``on_audit_commit``)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -93,25 +98,33 @@ class Witness:
             else:
                 self.frozen = found is not None and compare(store, found, "") is not None
 
-    def __call__(self, backup: dict[str, object] | None = None) -> None:
+    def __call__(self) -> None:
         """Write the head now (a failure to write never undoes the write that was committed)."""
         if self.frozen or self.path is None:
             return
         head = store_audit.head(self.store)
-        if head is None:
-            return
-        with suppress(OSError, ValueError):
-            # Read again each time: another window on this file may have added a backup meanwhile.
-            backups = _read(self.path)[1]
-            write_witness(self.path, head, [*backups, backup] if backup else backups)
+        if head is not None:
+            with suppress(OSError):
+                write_witness(self.path, head)
 
 
 def witness_backup(store: Store, backup: Path) -> None:
-    """Add a backup just written (its file, and the entry and hash it ends at) to the witness."""
-    witness = store.on_audit_commit
-    head = store_backup.head_of(backup)
-    if isinstance(witness, Witness) and head is not None:
-        witness({"file": str(backup.resolve()), "entry": head.entry, "hash": head.hash})
+    """List a backup just written (its file, and the entry and hash it ends at), so a later check knows it.
+
+    A backup checked later ends where it was taken, before the witness: listed, it is known
+    for what it is, not taken for a rolled-back file.
+    """
+    witness, path, head = store.on_audit_commit, witness_path(store), store_backup.head_of(backup)
+    if not isinstance(witness, Witness) or witness.frozen or path is None or head is None:
+        return
+    listed = [*read_backups(path), {"file": str(backup.resolve()), "entry": head.entry, "hash": head.hash}]
+    with suppress(OSError):
+        files.write_file(
+            _backups_path(path),
+            json.dumps(listed[-BACKUPS_KEPT:], indent=1).encode("utf-8"),
+            overwrite=True,
+            mode=0o600,
+        )
 
 
 def _a_witnessed_backup(store: Store, backups: list[dict[str, object]]) -> bool:
@@ -198,13 +211,13 @@ def problems(store: Store) -> list[str]:
     found.extend(f"audit chain: {note}" for note in chain.notes)
     path = witness_path(store)
     if path is not None:
+        if _a_witnessed_backup(store, read_backups(path)):
+            return found  # a backup, untouched since it was taken: it ends where it should
         try:
-            witnessed, backups = _read(path)
+            witnessed = read_witness(path)
         except (OSError, ValueError) as error:
             found.append(f"audit anchor: the witness file {path} could not be read ({error})")
         else:
-            if _a_witnessed_backup(store, backups):
-                return found  # a backup, untouched since it was taken: it ends where it should
             if witnessed is not None and (said := compare(store, witnessed, f"witness file {path}")) is not None:
                 found.append(f"audit anchor: {said}")
     backup = _newest_backup(store)

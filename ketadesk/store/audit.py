@@ -187,8 +187,15 @@ def backup_files(store: Store, limit: int = 3) -> list[str]:
         " ORDER BY id DESC LIMIT ?",
         (limit,),
     )
-    named = [json.loads(r[0]).get("file") for r in rows if r[0]]
-    return [f for f in named if isinstance(f, str)]
+    named: list[str] = []
+    for row in rows:
+        try:
+            value = json.loads(row[0] or "null")
+        except ValueError:  # a payload damaged by hand: check reports the chain, this only finds backups
+            continue
+        if isinstance(value, dict) and isinstance(value.get("file"), str):
+            named.append(value["file"])
+    return named
 
 
 def entries_for(store: Store, entity: str, entity_id: int) -> list[AuditEntry]:
