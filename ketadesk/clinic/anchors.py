@@ -64,9 +64,12 @@ def read_witness(path: Path) -> AuditHead | None:
 
 def write_witness(path: Path, head: AuditHead) -> None:
     """Rewrite the witness file with ``head``, in place (0600, like the key beside it)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     record = json.dumps({**head.as_json(), "kind": "KetaDesk audit head"}, sort_keys=True).encode("utf-8")
-    files.rewrite_record(path, record.ljust(RECORD_BYTES), mode=0o600)
+    try:
+        files.rewrite_record(path, record.ljust(RECORD_BYTES), mode=0o600)
+    except FileNotFoundError:  # no key folder yet (a file restored on a new workstation)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files.rewrite_record(path, record.ljust(RECORD_BYTES), mode=0o600)
 
 
 def _backups_path(witness: Path) -> Path:
