@@ -356,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.combine(date.today(), clock_time(14, 0)).astimezone()
     spec = replace(spec, now=now)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    # The benchmark files' chain keys and witnesses stay in bench/out, not in the user's config folder.
+    os.environ.setdefault("KETADESK_KEY_DIR", str(OUT_DIR / "keys"))
     results: dict[str, Any] = {
         "machine": machine.describe(OUT_DIR),
         "quick": args.quick,

@@ -5,9 +5,15 @@ Qt is told to draw offscreen before anything imports it, so tests run with no di
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The audit chain's keys and witness files go to a folder of this test run, never the real home
+# (subprocesses the tests start inherit it). Set before any fixture opens a database.
+os.environ["KETADESK_KEY_DIR"] = tempfile.mkdtemp(prefix="ketadesk-keys-")
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,6 +28,8 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing_keys import KdfCost
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
+
+atexit.register(shutil.rmtree, os.environ["KETADESK_KEY_DIR"], ignore_errors=True)
 
 # A weekday morning, in UTC; tests never read the real clock.
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

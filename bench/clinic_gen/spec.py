@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,3 +41,14 @@ class Progress:
     def rows(self) -> int:
         """Rows written so far, every table together."""
         return sum(self.counts.values())
+
+
+def chain_identity(spec: BulkSpec) -> tuple[str, bytes]:
+    """The generated clinic's installation id and chain key: fixed by the spec, so the same spec gives the same file.
+
+    A real installation's key is random (:func:`ketadesk.store.chain_key.issue`); a
+    benchmark's is derived from its spec on purpose and is no secret.
+    """
+    digest = hashlib.sha256(repr(spec).encode("utf-8")).hexdigest()
+    installation = f"bench-{digest[:24]}"
+    return installation, hashlib.sha256(f"KetaDesk bench chain key {installation}".encode()).digest()

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bench.clinic_gen.credentials import SigningKey
 from bench.clinic_gen.model import Attempt, Event
-from bench.clinic_gen.spec import UNSIGNED_DAYS, BulkSpec
+from bench.clinic_gen.spec import UNSIGNED_DAYS, BulkSpec, chain_identity
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.protocol import Protocol
-from ketadesk.store.bulk_insert import BulkWriter
+from ketadesk.store.bulk_insert import BulkWriter, fixed_installation
 from ketadesk.store.db import Store
 
 
@@ -61,6 +61,7 @@ class GeneratorState:
         self.template = protocol.template(None)
         self.chairs = max(1, protocol.chairs)
         self.at = day_prefixes()
+        fixed_installation(store, *chain_identity(spec))  # before the writer reads the key it seals with
         self.w = BulkWriter(store)
         self.nurses: list[int] = []
         self.physicians: list[int] = []

@@ -230,7 +230,7 @@ class Writing(GeneratorState):
                     "visit",
                     attempt.visit_id,
                     None,
-                    payloads.signature(signature_id, None, VISIT_MEANING, sealed),
+                    payloads.signature(signature_id, None, VISIT_MEANING, sealed, key_id=key[0], digital=digital),
                 )
                 w.add_last("visit_events", (attempt.visit_id, Phase.SIGNED.value, at, by, VISIT_MEANING))
                 write_audit(

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ketadesk.clinic import anchors
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import Approvals
 from ketadesk.clinic.audit_log import AuditLog
@@ -66,6 +67,7 @@ class Clinic:
     def open(cls, path: Path, clock: Clock, protocol: Protocol) -> Clinic:
         """Open the database at ``path`` as the program itself (sign in to act as a person)."""
         store = open_store(path)
+        anchors.install_witness(store)  # the chain's head is witnessed outside the file after every write
         return cls(Session(store, clock, protocol, store_users.system_user(store, to_utc_iso(clock.now()))))
 
     @property

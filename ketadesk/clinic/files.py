@@ -122,3 +122,19 @@ def audited_write(
     return audit_file(
         session, write_file(path, data, overwrite=overwrite), kind=kind, entity=entity, entity_id=entity_id, **extra
     )
+
+
+def rewrite_record(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Overwrite the small record at ``path`` in place: one write at its start, no rename, no fsync.
+
+    For the audit chain's witness, rewritten after every write: a rename costs a journal
+    commit (0.4 ms here, as much as the durable write itself), one write of under a
+    sector costs microseconds and is not torn. A longer file left from before is cut to the record.
+    """
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), mode)
+    try:
+        os.write(handle, data)
+        if os.fstat(handle).st_size > len(data):
+            os.ftruncate(handle, len(data))
+    finally:
+        os.close(handle)

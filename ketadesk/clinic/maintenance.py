@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ketadesk.clinic import config
+from ketadesk.clinic import anchors, config
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -27,14 +27,19 @@ class Maintenance(Area):
     def backup(self, destination: Path) -> Path:
         """Copy the database to ``destination`` through the online backup API, verified."""
         s = self.session
-        return store_backup.backup_to(s.store, destination, at=s.stamp(), actor_id=s.user.id)
+        made = store_backup.backup_to(s.store, destination, at=s.stamp(), actor_id=s.user.id)
+        anchors.witness_backup(s.store, made)
+        return made
 
     def daily_backup(self, folder: Path) -> Path | None:
         """Today's automatic backup, if not made yet; keeps the protocol's number of days."""
         s = self.session
-        return store_backup.daily_backup(
+        made = store_backup.daily_backup(
             s.store, folder, s.today(), s.protocol.backups_kept, at=s.stamp(), actor_id=s.user.id
         )
+        if made is not None:
+            anchors.witness_backup(s.store, made)
+        return made
 
     def check(self, *, quick: bool = False) -> list[str]:
         """Integrity, keys, schema, audit chain, signatures, records against the audit trail …; empty if all hold.
@@ -48,6 +53,7 @@ class Maintenance(Area):
             ("integrity", lambda: store_backup.check(store, quick=quick)),
             ("schema version", self._version_problems),
             ("audit chain", self._chain_problems),
+            ("audit anchors", lambda: anchors.problems(store)),
             ("signatures", lambda: [f"signature: {p}" for p in Signing(self.session).problems()]),
             ("worklists", self._worklist_problems),
             ("schema", lambda: store_reconcile_state.schema_problems(store)),
@@ -66,7 +72,8 @@ class Maintenance(Area):
         return [] if version == SCHEMA_VERSION else [f"schema version is {version}, expected {SCHEMA_VERSION}"]
 
     def _chain_problems(self) -> list[str]:
-        broken = store_audit.verify_chain(self.session.store)
+        store = self.session.store
+        broken = store_audit.verify_chain(store, key=store.chain.secret)
         return [] if broken is None else [f"audit chain: entry {broken.audit_id} {broken.reason}"]
 
     def _worklist_problems(self) -> list[str]:

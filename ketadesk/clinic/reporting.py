@@ -9,30 +9,27 @@ told to, and leave one audit entry per file written ("export"), as printing does
 from __future__ import annotations
 
 import csv
-import errno
 import hashlib
 import io
 import json
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ketadesk.clinic import files
+from ketadesk.clinic import anchors, files
 from ketadesk.clinic.changes import Change
 from ketadesk.clinic.files import ExportedFile
+from ketadesk.clinic.report_jobs import VisitJob, render, render_all
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
-from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VisitSummary
-from ketadesk.core.signing import Addendum, Signature
+from ketadesk.core.signing import Signature
 from ketadesk.core.users import REPORTING
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
@@ -54,6 +51,7 @@ MANIFEST_COLUMNS = (
     "signed_at",
     "bytes",
     "sha256",
+    "audit_head",  # the audit chain's head when the export began, as in each PDF's keywords (anchors.py)
 )
 # Visits read from the database at a time during a batch: bounds memory, keeps queries few.
 _BATCH_READ = 50
@@ -68,27 +66,6 @@ class BatchExport:
     folder: Path
     files: tuple[ExportedFile, ...]
     manifest: Path
-
-
-@dataclass(frozen=True, slots=True)
-class _VisitJob:
-    """Everything one visit report is built from (plain values, so a worker process can build it)."""
-
-    visit: VisitDetail
-    patient: Patient
-    protocol: Protocol
-    signature: Signature | None
-    addenda: tuple[Addendum, ...]
-    staff: dict[str, str]
-
-
-def _render(job: _VisitJob) -> bytes:
-    """Build one visit report (runs in the batch's worker processes too)."""
-    from ketadesk.reports.visit_pdf import visit_report  # reportlab loads with the first report, not at start
-
-    return visit_report(
-        job.visit, job.patient, job.protocol, signature=job.signature, addenda=job.addenda, staff=job.staff
-    )
 
 
 def _signer(signature: Signature | None) -> str:
@@ -114,8 +91,8 @@ class Reports(Area):
         return staff
 
     def _visit_job(
-        self, detail: VisitDetail, staff: dict[str, str], patients: dict[int, Patient] | None = None
-    ) -> _VisitJob:
+        self, detail: VisitDetail, staff: dict[str, str], patients: dict[int, Patient] | None = None, anchor: str = ""
+    ) -> VisitJob:
         visit_id = detail.summary.id
         patient_id = detail.summary.patient_id
         patient = patients.get(patient_id) if patients is not None else None
@@ -123,20 +100,21 @@ class Reports(Area):
             patient = store_patients.get(self.session.store, patient_id)
             if patients is not None:
                 patients[patient_id] = patient
-        return _VisitJob(
+        return VisitJob(
             detail,
             patient,
             self.session.protocol,
             store_signatures.visit_signature(self.session.store, visit_id),
             tuple(store_signatures.addenda(self.session.store, visit_id)),
             staff,
+            anchor or anchors.anchor_text(self.session.store),
         )
 
     @use_case("read reports", roles=REPORTING)
     def visit_report_pdf(self, visit_id: int) -> bytes:
         """The visit's PDF report (for a preview; nothing is written or audited)."""
         detail, _ = store_visits.detail(self.session.store, visit_id)
-        return _render(self._visit_job(detail, self.report_staff()))
+        return render(self._visit_job(detail, self.report_staff()))
 
     @use_case("read reports", roles=REPORTING)
     def course_report_pdf(self, course_id: int) -> bytes:
@@ -164,7 +142,14 @@ class Reports(Area):
             course.template.induction_count,
             course.template.maintenance_interval_days,
         )
-        return course_report(info, patient, self.session.protocol, details, signatures=signatures)
+        return course_report(
+            info,
+            patient,
+            self.session.protocol,
+            details,
+            signatures=signatures,
+            anchor=anchors.anchor_text(self.session.store),
+        )
 
     @use_case("read reports", roles=REPORTING)
     def visit_fhir(self, visit_id: int) -> dict[str, Any]:
@@ -315,6 +300,7 @@ class Reports(Area):
                 raise FileExistsError(17, f"already exists{more}; nothing was exported", str(folder / clash[0]))
         folder.mkdir(parents=True, exist_ok=True)
         staff = self.report_staff()
+        anchor = anchors.anchor_text(self.session.store)  # the head as the export began: in every PDF and row
         patients: dict[int, Patient] = {}
         written: list[ExportedFile] = []
         manifest_rows: list[list[object]] = []
@@ -322,12 +308,12 @@ class Reports(Area):
         if progress is not None:
             progress(0, total)
 
-        def jobs() -> Iterator[_VisitJob]:
+        def jobs() -> Iterator[VisitJob]:
             for start in range(0, total, _BATCH_READ):
                 for detail, _ in store_visits.details(self.session.store, rows[start : start + _BATCH_READ]):
-                    yield self._visit_job(detail, staff, patients)
+                    yield self._visit_job(detail, staff, patients, anchor)
 
-        for index, (job, pdf) in enumerate(_render_all(jobs(), workers if total >= _POOL_FROM else 1)):
+        for index, (job, pdf) in enumerate(render_all(jobs(), workers if total >= _POOL_FROM else 1)):
             made = files.write_file(folder / names[index], pdf, overwrite=overwrite)
             written.append(made)
             self._exported("visit_pdf", "visit", job.visit.summary.id, made, batch=True)
@@ -345,6 +331,7 @@ class Reports(Area):
                     to_utc_iso(sig.signed_at) if sig else "",
                     made.size,
                     made.sha256,
+                    anchor,
                 ]
             )
             if progress is not None:
@@ -365,33 +352,3 @@ class Reports(Area):
             signed_only=signed_only,
         )
         return BatchExport(folder, tuple(written), manifest.path)
-
-
-def _render_all(jobs: Iterator[_VisitJob], workers: int) -> Iterator[tuple[_VisitJob, bytes]]:
-    """Each job with its PDF, in order; in ``workers`` processes when more than one."""
-    if workers <= 1:
-        for job in jobs:
-            yield job, _render(job)
-        return
-    import multiprocessing
-
-    # "spawn": a forked child would inherit the open SQLite connection (and, in the GUI, Qt).
-    # A frozen program must call multiprocessing.freeze_support() first thing (ketadesk.__main__ does).
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            window: deque[tuple[_VisitJob, Future[bytes]]] = deque()
-            ahead = workers * 4  # enough queued to keep every worker busy, few enough to bound memory
-            for job in jobs:
-                window.append((job, pool.submit(_render, job)))
-                if len(window) >= ahead:
-                    done_job, future = window.popleft()
-                    yield done_job, future.result()
-            while window:
-                done_job, future = window.popleft()
-                yield done_job, future.result()
-    except BrokenExecutor as error:
-        raise OSError(
-            errno.ECHILD,
-            "a process building reports stopped unexpectedly (out of memory?); the files "
-            "written so far are complete; try again with one worker",
-        ) from error

@@ -103,8 +103,12 @@ def course_report(
     visits: Sequence[VisitDetail],
     *,
     signatures: Mapping[int, Signature | None] | None = None,
+    anchor: str = "",
 ) -> bytes:
-    """The course's PDF: visits in date order with their key figures and a dose-over-time chart."""
+    """The course's PDF: visits in date order with their key figures and a dose-over-time chart.
+
+    ``anchor``, the audit chain's head, goes into the PDF's keywords.
+    """
     signed = signatures or {}
     styles = Styles()
     ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
@@ -120,6 +124,7 @@ def course_report(
         footer=f"KetaDesk course summary · {zone_note(first)}",
         pdf_title=f"Course {course.id} — {patient.display_name} ({patient.mrn})",
         pdf_subject=f"{TITLE}, started {ymd(course.start_date)}",
+        pdf_keywords=anchor,
     )
     width = frame_width(setup)
     infused = [line for line in lines if line.infused and line.mg_per_kg is not None]

@@ -55,6 +55,8 @@ class PageSetup:
     footer: str
     pdf_title: str
     pdf_subject: str
+    pdf_keywords: str = ""
+    """The audit chain's head the report was built at (an anchor outside the database); "" for none."""
 
 
 def patient_line(patient: Patient) -> str:
@@ -335,6 +337,7 @@ def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
         title=setup.pdf_title,
         author=setup.clinic_name,
         subject=setup.pdf_subject,
+        keywords=[setup.pdf_keywords] if setup.pdf_keywords else [],
         creator="KetaDesk",
         producer="KetaDesk (reportlab)",
         invariant=1,

@@ -9,6 +9,7 @@ headless CLI. Every reading is printed, not only the first; an unsigned visit is
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -291,13 +292,14 @@ def visit_report(
     signature: Signature | None = None,
     addenda: Sequence[Addendum] = (),
     staff: Mapping[str, str] | None = None,
+    anchor: str = "",
 ) -> bytes:
-    """The visit's PDF: the same record always gives the same bytes.
+    """The visit's PDF: the same record (and ``anchor``) always gives the same bytes.
 
     ``staff`` maps logins to printed names with credentials ("Maria Santos, RN"); a login
     it does not know prints as the login. Without a ``signature`` every page says
-    "DRAFT — NOT SIGNED".
+    "DRAFT — NOT SIGNED". ``anchor``, the audit chain's head, goes into the PDF's keywords.
     """
     report = _Report(visit, patient, protocol, signature, addenda, staff or {})
-    setup = report.setup()
+    setup = replace(report.setup(), pdf_keywords=anchor)
     return build_pdf(report.story(frame_width(setup)), setup)

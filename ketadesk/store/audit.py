@@ -1,7 +1,10 @@
-"""The audit trail: one row for every write, chained by hashes.
+"""The audit trail: one row for every write, chained by hashes and sealed by a key held outside the file.
 
 Each row carries the SHA-256 of the row before it and its own, so removing or changing
-any row breaks the chain from that point on, and ``verify_chain`` names where.
+any row breaks the chain from that point on, and ``verify_chain`` names where. Anyone
+holding the file could recompute those hashes, so each row also carries a MAC of its id
+and hash under the installation's chain key (:mod:`ketadesk.store.chain_key`), which is
+not in the file: a chain rewritten and re-hashed no longer matches its MACs.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ketadesk.core.audit import AuditEntry
+from ketadesk.core.audit_head import AuditHead
+from ketadesk.store.chain_key import row_mac, sealer
 from ketadesk.store.db import Store
 
 GENESIS = "0" * 64
@@ -91,15 +96,20 @@ def append_text(
     """
     if not store.conn.in_transaction:
         raise RuntimeError("audit rows are written inside the transaction of the change they record")
-    last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
-    prev = last[0] if last else GENESIS
+    last = store.one("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+    prev = last[1] if last else GENESIS
+    # The id is given, not left to SQLite (which would pick the same one): the MAC covers it.
+    audit_id = last[0] + 1 if last else 1
     digest = row_hash(prev, at, actor_id, action, entity, entity_id, before, after)
-    cursor = store.execute(
-        "INSERT INTO audit (at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (at, actor_id, action, entity, entity_id, before, after, prev, digest),
+    secret = store.chain.secret
+    mac = row_mac(secret, audit_id, digest) if secret is not None else None
+    store.execute(
+        "INSERT INTO audit (id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash, mac)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (audit_id, at, actor_id, action, entity, entity_id, before, after, prev, digest, mac),
     )
-    return int(cursor.lastrowid or 0)
+    store.audit_written = True
+    return audit_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +120,19 @@ class ChainBreak:
     reason: str
 
 
-def verify_chain(store: Store) -> ChainBreak | None:
-    """Walk the whole audit trail; return the first row that does not verify, or None."""
+def verify_chain(store: Store, key: bytes | None = None) -> ChainBreak | None:
+    """Walk the whole audit trail; return the first row that does not verify, or None.
+
+    With the installation's ``key`` each row's MAC is checked too (in the same walk); without
+    it the chain is checked as plain hashes only.
+    """
     prev = GENESIS
     expected_id = 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
     cursor = store.conn.execute(
-        "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash FROM audit ORDER BY id"
+        "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash,"
+        f" {'mac' if key is not None else 'NULL AS mac'} FROM audit ORDER BY id"
     )
+    seal = sealer(key) if key is not None else None
     for row in cursor:
         if row["id"] != expected_id:
             return ChainBreak(expected_id, f"audit entries {expected_id}–{row['id'] - 1} are missing")
@@ -134,9 +150,52 @@ def verify_chain(store: Store) -> ChainBreak | None:
         )
         if digest != row["hash"]:
             return ChainBreak(row["id"], "its content was changed after it was written")
+        if seal is not None and (mac := row["mac"]) != seal(row["id"], digest):
+            return _unsealed(row["id"], mac)
         prev = row["hash"]
         expected_id = row["id"] + 1
     return None
+
+
+def _unsealed(audit_id: int, mac: str | None) -> ChainBreak:
+    if mac is None:
+        return ChainBreak(
+            audit_id, "carries no MAC: it was written where the chain's key was not, or its MAC was removed"
+        )
+    return ChainBreak(audit_id, "does not match its MAC: it was rewritten and its hash recomputed")
+
+
+def head(store: Store) -> AuditHead | None:
+    """The chain's last entry as an anchor outside the file records it (None: no audit row, or no installation)."""
+    installation = store.chain.installation
+    row = store.one("SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1")
+    if row is None or installation is None:
+        return None
+    return AuditHead(installation, int(row[0]), str(row[2]), row[3], str(row[1]))
+
+
+def seal_of(store: Store, audit_id: int) -> tuple[str, str | None] | None:
+    """One entry's hash and MAC (None when there is no such entry)."""
+    row = store.one("SELECT hash, mac FROM audit WHERE id = ?", (audit_id,))
+    return (str(row[0]), row[1]) if row else None
+
+
+def backup_files(store: Store, limit: int = 3) -> list[str]:
+    """The files the newest backups were written to, as their audit entries name them, newest first."""
+    rows = store.all(
+        "SELECT after FROM audit WHERE entity = 'database' AND entity_id IS NULL AND action = 'backup'"
+        " ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    named: list[str] = []
+    for row in rows:
+        try:
+            value = json.loads(row[0] or "null")
+        except ValueError:  # a payload damaged by hand: check reports the chain, this only finds backups
+            continue
+        if isinstance(value, dict) and isinstance(value.get("file"), str):
+            named.append(value["file"])
+    return named
 
 
 def entries_for(store: Store, entity: str, entity_id: int) -> list[AuditEntry]:

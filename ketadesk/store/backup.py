@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from ketadesk.core.audit_head import AuditHead
 from ketadesk.store import audit
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
@@ -92,6 +93,27 @@ def daily_backup(store: Store, folder: Path, today: date, keep: int, *, at: str,
     for old in dated[:-keep] if keep > 0 else []:
         old.unlink()
     return made
+
+
+def head_of(path: Path) -> AuditHead | None:
+    """The audit head a backup holds (its last entry and its installation), or None when it is not a readable backup.
+
+    Read-only, two indexed reads: a backup is an anchor of the chain as it stood when it was taken.
+    """
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, ValueError, OSError):
+        return None
+    try:
+        installation = conn.execute("SELECT installation FROM installation").fetchone()
+        last = conn.execute("SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if installation is None or last is None:
+        return None
+    return AuditHead(str(installation[0]), int(last[0]), str(last[2]), last[3], str(last[1]))
 
 
 def check(store: Store, *, quick: bool = False) -> list[str]:

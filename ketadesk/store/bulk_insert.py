@@ -20,7 +20,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ketadesk.store import audit
+from ketadesk.store import audit, chain_key
+from ketadesk.store.chain_key import sealer
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 
@@ -127,7 +128,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "key_id",
         "signature",
     ),
-    "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"),
+    "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash", "mac"),
 }
 _INSERT = {
     table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
@@ -152,6 +153,8 @@ class BulkWriter:
         self.counts = dict.fromkeys(COLUMNS, 0)
         last = store.one("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
         self.prev_hash: str = last[0] if last else audit.GENESIS
+        secret = store.chain.secret  # each row's MAC under the installation's key, as audit.append seals it
+        self.seal = sealer(secret) if secret is not None else None
         self.buffered = 0
         # Rows inserted after every other row of their chunk (see add_last), by table.
         self.last_rows: dict[str, list[tuple[object, ...]]] = {}
@@ -196,7 +199,8 @@ class BulkWriter:
         digest = audit.row_hash(prev, at, actor_id, action, entity, entity_id, before, after)
         row_id = self.next_id["audit"]
         self.next_id["audit"] = row_id + 1
-        self.rows["audit"].append((row_id, at, actor_id, action, entity, entity_id, before, after, prev, digest))
+        mac = self.seal(row_id, digest) if self.seal is not None else None
+        self.rows["audit"].append((row_id, at, actor_id, action, entity, entity_id, before, after, prev, digest, mac))
         self.prev_hash = digest
         self.buffered += 1
         return row_id
@@ -222,6 +226,18 @@ class BulkWriter:
             self.counts[table] += len(rows)
             rows.clear()
         self.buffered = 0
+
+
+def fixed_installation(store: Store, installation: str, secret: bytes) -> None:
+    """Give a database whose audit chain has not begun this installation id and key (a synthetic clinic's own).
+
+    The same spec then gives the same file, MACs included; the key is written to the key
+    folder as any installation's is. A store whose chain has begun keeps its own.
+    """
+    if store.one("SELECT 1 FROM audit LIMIT 1") is not None:
+        return
+    with store.transaction():
+        store.chain = chain_key.adopt(store.conn, installation, secret, store.chain.folder)
 
 
 @contextmanager

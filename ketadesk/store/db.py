@@ -8,13 +8,15 @@ and a busy timeout so a second window waits instead of failing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from ketadesk.store import chain_key
+from ketadesk.store.chain_key import ChainKey
 from ketadesk.store.errors import NewerDatabaseError, StoreError
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
 
@@ -29,6 +31,12 @@ class Store:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self.path = path
+        # The installation and its chain key (read when the store opens; see chain_key).
+        self.chain: ChainKey = chain_key.NOT_LOADED
+        # Set when a transaction writes an audit row; after its commit, ``on_audit_commit``
+        # (the clinic's witness of the chain's head) runs once.
+        self.audit_written = False
+        self.on_audit_commit: Callable[[], None] | None = None
 
     def revision(self) -> tuple[int, int]:
         """A value that changes whenever anything is committed, by this connection or another one.
@@ -58,6 +66,7 @@ class Store:
             raise StoreError(
                 f"the database is busy in another window or cannot be written ({error}); nothing was saved, try again"
             ) from error
+        self.audit_written = False
         try:
             yield self
         except BaseException:
@@ -73,6 +82,10 @@ class Store:
                 if isinstance(error, sqlite3.OperationalError):  # disk full, I/O error
                     raise StoreError(f"the change could not be saved ({error}); nothing was saved") from error
                 raise
+            if self.audit_written and self.on_audit_commit is not None:
+                self.on_audit_commit()
+        finally:
+            self.audit_written = False
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         """Run one statement, turning constraint failures into a :class:`StoreError`."""
@@ -167,4 +180,6 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     elif len(applied) < SCHEMA_VERSION:
         conn.close()
         raise StoreError(f"{target} needs an upgrade (schema {len(applied)} of {SCHEMA_VERSION})")
-    return Store(db, target)
+    store = Store(db, target)
+    store.chain = chain_key.load(conn)
+    return store

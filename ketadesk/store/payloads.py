@@ -183,11 +183,30 @@ def intervention(
     )
 
 
-def signature(signature_id: int, addendum_id: int | None, meaning: str, content_hash: str) -> str:
-    """A signature over a visit or one addendum."""
-    return canonical(
-        {"signature_id": signature_id, "addendum_id": addendum_id, "meaning": meaning, "content_hash": content_hash}
-    )
+def signature(
+    signature_id: int,
+    addendum_id: int | None,
+    meaning: str,
+    content_hash: str,
+    key_id: int | None = None,
+    digital: bytes | None = None,
+) -> str:
+    """A signature over a visit or one addendum, with its digital signature and key when it has one.
+
+    The digital signature is in its audit entry, which the keyed chain seals: stripping it from
+    the row (to pass the row off as signed before keys existed) leaves the row and its entry
+    disagreeing. Signatures without one keep their earlier payload, byte for byte.
+    """
+    payload: dict[str, object] = {
+        "signature_id": signature_id,
+        "addendum_id": addendum_id,
+        "meaning": meaning,
+        "content_hash": content_hash,
+    }
+    if key_id is not None:
+        payload["key_id"] = key_id
+        payload["digital_signature"] = (digital or b"").hex()
+    return canonical(payload)
 
 
 def signing_key(key_id: int, public_key: bytes, reason: str, user_id: int) -> str:

@@ -248,13 +248,14 @@ PAIRINGS: tuple[Pairing, ...] = (
     Pairing(
         "signatures",
         "row",
-        ("signer", "at", "visit", "addendum_id", "meaning", "content_hash"),
-        "SELECT id, signer_id, signed_at, visit_id, addendum_id, meaning, content_hash FROM signatures",
+        ("signer", "at", "visit", "addendum_id", "meaning", "content_hash", "key_id", "digital_signature"),
+        "SELECT id, signer_id, signed_at, visit_id, addendum_id, meaning, content_hash, key_id,"
+        " CASE WHEN signature IS NULL THEN NULL ELSE lower(hex(signature)) END FROM signatures",
         _audit(
             "'sign'",
             "visit",
             "json_extract(after, '$.signature_id')",
-            "at, entity_id, " + _j("addendum_id", "meaning", "content_hash"),
+            "at, entity_id, " + _j("addendum_id", "meaning", "content_hash", "key_id", "digital_signature"),
         ),
     ),
     Pairing(

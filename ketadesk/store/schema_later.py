@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from ketadesk.store import chain_key
 from ketadesk.store.guards import KEY_ROWS, ORDER_ROWS, append_only_triggers, visit_lock_triggers
 from ketadesk.store.migration_set import migrations
 
@@ -337,3 +338,16 @@ def protocol_in_force(db: Database) -> None:
         db.execute(statement)
     append_only_triggers(db, ("protocols", "visit_protocols"))
     db.execute(f"PRAGMA user_version = {_number('0013_reconcile')}")
+
+
+@migrations(name="0014_keyed_chain")
+def keyed_chain(db: Database) -> None:
+    """The audit chain keyed with a secret held outside the database (:mod:`ketadesk.store.chain_key`).
+
+    The installation gets its id (kept here, in ``installation``) and a key file in the
+    key folder; every audit row gains a MAC beside its plain hash, which is kept, so rows
+    verify as before; the rows already written are sealed once, here. A key folder that
+    cannot be written fails the upgrade, which is then rolled back.
+    """
+    chain_key.key_the_chain(db.conn)
+    db.execute(f"PRAGMA user_version = {_number('0014_keyed_chain')}")

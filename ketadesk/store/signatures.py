@@ -89,7 +89,9 @@ def add_signature(
             action="sign",
             entity="visit",
             entity_id=visit_id,
-            after=payloads.signature(row_id, addendum_id, signature.meaning, signature.content_hash),
+            after=payloads.signature(
+                row_id, addendum_id, signature.meaning, signature.content_hash, key_id=key_id, digital=digital
+            ),
         )
     return row_id
 

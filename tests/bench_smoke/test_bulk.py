@@ -185,8 +185,9 @@ def test_signatures_verify_and_their_audit_rows_match_the_api(
     """Each generated signature seals the visit as stored, and is audited as signing.sign_visit audits it."""
     assert clinic.signing.problems() == []
     with closing(sqlite3.connect(tiny[0])) as conn:
-        signature_id, visit_id, signer_id, at, sealed = conn.execute(
-            "SELECT id, visit_id, signer_id, signed_at, content_hash FROM signatures ORDER BY id LIMIT 1"
+        signature_id, visit_id, signer_id, at, sealed, key_id, digital = conn.execute(
+            "SELECT id, visit_id, signer_id, signed_at, content_hash, key_id, signature"
+            " FROM signatures ORDER BY id LIMIT 1"
         ).fetchone()
         rows = conn.execute(
             "SELECT actor_id, action, entity, entity_id, before, after FROM audit"
@@ -201,7 +202,14 @@ def test_signatures_verify_and_their_audit_rows_match_the_api(
             visit_id,
             None,
             audit._canonical(
-                {"signature_id": signature_id, "addendum_id": None, "meaning": VISIT_MEANING, "content_hash": sealed}
+                {
+                    "signature_id": signature_id,
+                    "addendum_id": None,
+                    "meaning": VISIT_MEANING,
+                    "content_hash": sealed,
+                    "key_id": key_id,
+                    "digital_signature": digital.hex(),
+                }
             ),
         ),
         (

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from bench import clinic_gen
+from bench.clinic_gen.spec import chain_identity
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.dosing import DosePlan
@@ -32,6 +33,7 @@ from ketadesk.core.signing_keys import KdfCost, SealedKey
 from ketadesk.core.users import Role
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
 from ketadesk.store import courses, keys, patients, signatures, users, visits
+from ketadesk.store.bulk_insert import fixed_installation
 from ketadesk.store.db import Store, open_store
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
@@ -227,6 +229,8 @@ def test_generated_clinic_replayed_through_the_store_functions_is_identical(tmp_
     finally:
         store.close()
     replayed = open_store(replayed_path)
+    # The same installation and key as the generated file, so the MACs can be compared too.
+    fixed_installation(replayed, *chain_identity(SPEC))
     # Thousands of one-write transactions; durability changes no byte of what is written, only the wait.
     replayed.conn.execute("PRAGMA synchronous = OFF")
     try:

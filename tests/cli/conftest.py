@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from ketadesk.cli import main
+from ketadesk.store import chain_key
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +32,20 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_copy(demo_master: Path, tmp_path: Path) -> Callable[[str], Path]:
-    """A private copy of the demo database (tests that tamper with it must not share it)."""
+def demo_copy(demo_master: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """A private copy of the demo database (tests that tamper with it must not share it).
+
+    Copies of one file are one installation: each test's copy sits on a workstation of its
+    own (a key folder holding the demo's key and no witness), so one test's writes to its
+    copy never make another's look rolled back.
+    """
+    with closing(sqlite3.connect(demo_master)) as conn:
+        installation = conn.execute("SELECT installation FROM installation").fetchone()[0]
+    key = chain_key.key_path(chain_key.key_folder(), installation)
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o700)
+    shutil.copy2(key, keys / key.name)
+    monkeypatch.setenv(chain_key.KEY_DIR_ENV, str(keys))
 
     def copy(name: str = "clinic.sqlite") -> Path:
         target = tmp_path / name

@@ -34,11 +34,15 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_save_visit_report_writes_and_audits(clinic: Clinic, walked: WalkedVisit, tmp_path: Path) -> None:
-    """The PDF lands at the path, equal to the preview's bytes, and one audit entry names the file and its hash."""
+    """The PDF lands at the path, equal to the preview's bytes, and one audit entry names the file and its hash.
+
+    The preview is taken just before: a PDF carries the audit chain's head, which the export's entry moves.
+    """
     target = tmp_path / "visit.pdf"
+    preview = clinic.reports.visit_report_pdf(walked.visit_id)
     made = clinic.reports.save_visit_report(walked.visit_id, target)
     data = target.read_bytes()
-    assert data == clinic.reports.visit_report_pdf(walked.visit_id)
+    assert data == preview
     assert made.size == len(data) and made.sha256 == hashlib.sha256(data).hexdigest()
     (entry,) = _exports(clinic)
     assert entry["action"] == "export" and entry["entity"] == "visit" and entry["entity_id"] == walked.visit_id
@@ -144,6 +148,8 @@ def three_days(nurse: Clinic, physician: Clinic, clock: FakeClock) -> list[Walke
 def test_batch_export_with_manifest(clinic: Clinic, three_days: list[WalkedVisit], tmp_path: Path) -> None:
     """One PDF per visit begun (not the booked one), a manifest whose rows and hashes match, progress to the end."""
     seen: list[tuple[int, int]] = []
+    # Previews before the export: each PDF carries the audit head as the export began.
+    previews = {w.visit_id: clinic.reports.visit_report_pdf(w.visit_id) for w in three_days}
     batch = clinic.reports.export_reports(tmp_path / "out", progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
     assert len(batch.files) == 3
@@ -152,7 +158,7 @@ def test_batch_export_with_manifest(clinic: Clinic, three_days: list[WalkedVisit
     for row, made in zip(rows, batch.files, strict=True):
         data = (tmp_path / "out" / row["file"]).read_bytes()
         assert row["sha256"] == hashlib.sha256(data).hexdigest() == made.sha256
-        assert data == clinic.reports.visit_report_pdf(int(row["visit_id"]))
+        assert data == previews[int(row["visit_id"])]
     assert [r["signed_by"] for r in rows] == ["", "Samuel Okonkwo, MD", ""]
     kinds = [e["kind"] for e in _exports(clinic)]
     assert kinds == ["visit_pdf"] * 3 + ["manifest"]

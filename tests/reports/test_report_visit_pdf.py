@@ -15,7 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from ketadesk.clinic import Clinic
-from ketadesk.clinic.reporting import _render, _VisitJob
+from ketadesk.clinic.report_jobs import VisitJob as _VisitJob
+from ketadesk.clinic.report_jobs import render as _render
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.signing import ADDENDUM_MEANING, VISIT_MEANING, Addendum, Signature, canonical_visit, content_hash
 from ketadesk.reports.layout import DRAFT_MARK
