@@ -22,7 +22,7 @@ from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
-from ketadesk.core.phases import NEXT_PHASES, Phase
+from ketadesk.core.phases import CHARTED_UNSIGNED, NEXT_PHASES, Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.vitals import VitalSigns, extremes
@@ -177,12 +177,25 @@ class VisitWorkflow(RuleBasedStateMachine):
         if extreme:
             assert self.attempt(self.nurse.bedside.record_vitals, self.visit_id, **reading, confirmed_extreme=True)
 
-    @precondition(lambda self: bool(self.nurse.visits.unacknowledged_alerts(self.visit_id)))
+    @precondition(
+        lambda self: bool(self.nurse.visits.unacknowledged_alerts(self.visit_id)) and self._in(*CHARTED_UNSIGNED)
+    )
     @rule()
     def acknowledge_alert(self) -> None:
-        """Acknowledge the oldest alert reading."""
+        """Acknowledge the oldest alert reading (until signing; a cancelled or no-show visit takes no more charting)."""
         pending = self.nurse.visits.unacknowledged_alerts(self.visit_id)[0]
         assert self.attempt(
+            self.nurse.bedside.acknowledge_alert, self.visit_id, pending.id, "Rechecked, physician told"
+        )
+
+    @precondition(
+        lambda self: bool(self.nurse.visits.unacknowledged_alerts(self.visit_id)) and not self._in(*CHARTED_UNSIGNED)
+    )
+    @rule()
+    def acknowledge_after_the_visit_closed(self) -> None:
+        """A visit cancelled after an alert reading takes no more charting: the acknowledgement is refused."""
+        pending = self.nurse.visits.unacknowledged_alerts(self.visit_id)[0]
+        assert not self.attempt(
             self.nurse.bedside.acknowledge_alert, self.visit_id, pending.id, "Rechecked, physician told"
         )
 
