@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.clinic.usecase import Verdict
 from ketadesk.core.orders import Decision, OrderMode, order_line, request_line
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.users import Role
@@ -72,6 +74,27 @@ class _OrderPage(QWidget):
         self.message = MessageLine(f"{self.prefix}_message")
 
     prefix = "order"
+    physician: QComboBox
+
+    def _close_with(self, hint: str, name: str, text: str, verdict: Verdict, submit: Callable[[], None]) -> QPushButton:
+        """The page's foot: its hint, the message line and its one button, live when the clinic would accept."""
+        self.layout_.addWidget(label(f"{self.prefix}_hint", hint, style=MUTED_STYLE, accessible=""))
+        self.layout_.addWidget(self.message)
+        action = button(name, text, default=False)
+        action.clicked.connect(submit)
+        self.layout_.addWidget(action)
+        self.layout_.addStretch(1)
+        action.setEnabled(bool(verdict))
+        action.setToolTip(verdict.reason)
+        return action
+
+    def _chosen_physician(self) -> str | None:
+        """The chosen physician's login, or None (said in place) when the clinic has no other physician."""
+        login = self.physician.currentData()
+        if login is None:
+            self.message.error("No other physician is registered in this clinic.")
+            return None
+        return str(login)
 
     def _finish(self, action: Callable[[], Changes]) -> None:
         changes = run_write(self.clinic, self.message, action, self)
@@ -94,28 +117,19 @@ class RequestPage(_OrderPage):
         self.reason = _text_box("request_reason", "Why it is asked", "Why you ask, and what you see now")
         self.form.addRow("Why", self.reason)
         self.form.addRow("Values", self.values)
-        hint = label(
-            "request_hint",
+        self.send = self._close_with(
             "The physician answers in their own session. Nothing is unblocked until they approve; "
             "this visit shows the request pending, then their answer.",
-            style=MUTED_STYLE,
-            accessible="",
+            "send_request_button",
+            "Send the request",
+            clinic.orders.request_approval.allowed(visit_id),
+            self.submit,
         )
-        self.layout_.addWidget(hint)
-        self.layout_.addWidget(self.message)
-        self.send = button("send_request_button", "Send the request", default=False)
-        self.send.clicked.connect(self.submit)
-        self.layout_.addWidget(self.send)
-        self.layout_.addStretch(1)
-        verdict = clinic.orders.request_approval.allowed(visit_id)
-        self.send.setEnabled(bool(verdict))
-        self.send.setToolTip(verdict.reason)
 
     def submit(self) -> None:
         """Send the request to the chosen physician (refused in place: no physician, no reason)."""
-        login = self.physician.currentData()
+        login = self._chosen_physician()
         if login is None:
-            self.message.error("No other physician is registered in this clinic.")
             return
         self._finish(
             lambda: self.clinic.orders.request_approval(
@@ -123,7 +137,7 @@ class RequestPage(_OrderPage):
                 self.subject,
                 self.reason.toPlainText(),
                 self.values.text(),
-                physician_login=str(login),
+                physician_login=login,
             )
         )
 
@@ -152,28 +166,19 @@ class VerbalOrderPage(_OrderPage):
         self.read_back = QCheckBox("I read the order back and the physician confirmed it")
         self.read_back.setObjectName("verbal_read_back")
         self.layout_.addWidget(self.read_back)
-        hint = label(
-            "verbal_hint",
+        self.record = self._close_with(
             "You may act on it now. It shows as UNVERIFIED everywhere until the physician countersigns it "
             "in their own session, and the visit cannot be signed before then.",
-            style=MUTED_STYLE,
-            accessible="",
+            "record_verbal_order_button",
+            "Record the order",
+            clinic.orders.record_verbal_order.allowed(visit_id),
+            self.submit,
         )
-        self.layout_.addWidget(hint)
-        self.layout_.addWidget(self.message)
-        self.record = button("record_verbal_order_button", "Record the order", default=False)
-        self.record.clicked.connect(self.submit)
-        self.layout_.addWidget(self.record)
-        self.layout_.addStretch(1)
-        verdict = clinic.orders.record_verbal_order.allowed(visit_id)
-        self.record.setEnabled(bool(verdict))
-        self.record.setToolTip(verdict.reason)
 
     def submit(self) -> None:
         """Record the order in the chosen physician's name (refused in place without the read-back tick)."""
-        login = self.physician.currentData()
+        login = self._chosen_physician()
         if login is None:
-            self.message.error("No other physician is registered in this clinic.")
             return
         self._finish(
             lambda: self.clinic.orders.record_verbal_order(
@@ -181,7 +186,7 @@ class VerbalOrderPage(_OrderPage):
                 self.subject,
                 self.order.toPlainText(),
                 self.values.text(),
-                physician_login=str(login),
+                physician_login=login,
                 mode=str(self.mode.currentData()),
                 read_back=self.read_back.isChecked(),
             )
