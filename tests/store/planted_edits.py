@@ -27,7 +27,6 @@ class Kind:
     edit: Edit | None  # raw SQL on the copy; None: ``file_edit`` instead
     expect: str
     file_edit: Callable[[Path], None] | None = None
-    xfail: str = ""  # why this branch cannot catch it yet (the part that will)
 
 
 def _one(conn: sqlite3.Connection, sql: str) -> int:

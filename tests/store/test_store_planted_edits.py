@@ -82,8 +82,7 @@ def test_the_clean_demo_clinic_gives_no_line(demo_file: Path, default_protocol: 
 
 
 def _params() -> list[object]:
-    marks = {k.name: [pytest.mark.xfail(reason=k.xfail, strict=False)] if k.xfail else [] for k in KINDS}
-    return [pytest.param(k, id=k.name, marks=marks[k.name]) for k in KINDS]
+    return [pytest.param(k, id=k.name) for k in KINDS]
 
 
 @pytest.mark.parametrize("kind", _params())
