@@ -14,7 +14,17 @@ PASSWORDS = {
     "nurse2": "nurse2-password-1",
     "doctor": "doctor-password-1",
     "admin": "admin-password-1",
+    "doctor2": "second-doctor-password-1",
 }
+
+
+def password_of(clinic: Clinic) -> str:
+    """The password the signed-in test user was given: re-entered to sign an approval or an answer.
+
+    A user a test made with a password of its own gets one that is not theirs (the test
+    expects a refusal before the password is tried).
+    """
+    return PASSWORDS.get(clinic.session.user.login, "not-this-users-password")
 
 
 def set_up_staff(clinic: Clinic) -> None:

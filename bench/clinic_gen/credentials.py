@@ -20,9 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from bench.clinic_gen.vocabulary import BENCH_PASSWORD
 from ketadesk.clinic.keys import KDF_COST
 from ketadesk.core import signing_keys
+from ketadesk.core.record_signing import SignedRecord, canonical_record
 from ketadesk.core.signing import canonical_signature
 from ketadesk.store import keys as store_keys
 from ketadesk.store import payloads
+from ketadesk.store import record_signatures as store_records
 from ketadesk.store.bulk_insert import BulkWriter
 from ketadesk.store.db import Store
 
@@ -97,3 +99,21 @@ def sign_row(
         key_id=key_id,
     )
     return signing_keys.sign(private, message)
+
+
+def sign_acknowledgement(
+    w: BulkWriter, key: SigningKey, visit_id: int, ack_id: int, values: tuple[object, ...], signer_id: int, at: str
+) -> None:
+    """Buffer the signature over a physician's approval and its audit row, as ``record_signing.sign_record`` does.
+
+    ``values`` are the acknowledgement's subject, subject id, note, time and author.
+    """
+    key_id, private = key
+    kind = SignedRecord.ACKNOWLEDGEMENT
+    fields = dict(zip(store_records.covered(kind), (visit_id, *values, None), strict=True))
+    digital = signing_keys.sign(
+        private, canonical_record(kind, ack_id, fields, signer_id=signer_id, signed_at=at, key_id=key_id)
+    )
+    signed = w.add("record_signatures", (kind.value, ack_id, visit_id, signer_id, at, key_id, digital))
+    payload = payloads.record_signature(kind.value, ack_id, signed, key_id, digital)
+    w.audit(at, signer_id, "sign_record", "visit", visit_id, None, payload)

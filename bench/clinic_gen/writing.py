@@ -37,6 +37,7 @@ from bench.clinic_gen.state import GeneratorState
 from bench.clinic_gen.vocabulary import ADMINS, NURSES, PHYSICIANS
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
+from ketadesk.core.record_signing import SIGNED_SUBJECTS
 from ketadesk.core.signing import VISIT_MEANING, content_hash
 from ketadesk.core.users import Role
 from ketadesk.store import payloads
@@ -140,15 +141,11 @@ class Writing(GeneratorState):
                 attempt, subject, box, note, by = payload
                 subject_id = box[0] if box is not None else None
                 row_id = add("acknowledgements", (attempt.visit_id, subject, subject_id, note, at, by, None))
-                write_audit(
-                    at,
-                    by,
-                    "acknowledge",
-                    "visit",
-                    attempt.visit_id,
-                    None,
-                    payloads.acknowledgement(subject, subject_id, note),
-                )
+                ack = payloads.acknowledgement(subject, subject_id, note)
+                write_audit(at, by, "acknowledge", "visit", attempt.visit_id, None, ack)
+                if subject in SIGNED_SUBJECTS:  # a physician's approval, signed with their key
+                    approval = (subject, subject_id, note, at, by)
+                    bench_keys.sign_acknowledgement(w, self.keys[by], attempt.visit_id, row_id, approval, by, at)
                 if (sealing := attempt.sealable) is not None:
                     sealing.acknowledgements.append((row_id, subject, subject_id, note, at, login[by]))
             elif kind == WEIGHT:

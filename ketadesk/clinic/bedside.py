@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ketadesk.clinic import keys
+from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import write_override
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.corrections import CORRECTION_REFUSAL, CORRECTION_REFUSAL_MESSAGE
+from ketadesk.clinic.record_signing import Key
 from ketadesk.clinic.usecase import Area, checked_phase, use_case
 from ketadesk.clinic.vitals_writes import correct_reading, record_reading
+from ketadesk.core.audit import AuditAction
 from ketadesk.core.charting import NOTE_KINDS
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
@@ -175,10 +179,19 @@ class Bedside(Area):
     @use_case(
         "acknowledge a protocol override", roles=PHYSICIAN_ONLY, phases=CHARTED_UNSIGNED, changes={Change.APPROVALS}
     )
-    def acknowledge_override(self, visit_id: int, subject: str, reason: str) -> Changes:
-        """A physician approves a protocol override (baseline BP, dose, discharge) in their own session."""
+    def acknowledge_override(self, visit_id: int, subject: str, reason: str, *, password: str) -> Changes:
+        """A physician approves a protocol override (baseline BP, dose, discharge) in their own session.
+
+        The password is re-entered: it opens the physician's signing key, and the approval is
+        written with their digital signature (as a visit's signature is).
+        """
         s = self.session
-        return write_override(s, visit_id, subject, reason, by=s.user.id, entered_by=None)
+
+        def authenticate() -> Key:
+            Accounts(s).confirm_password(password, AuditAction.REAUTHENTICATE_TO_SIGN)
+            return keys.unlock(s, password)
+
+        return write_override(s, visit_id, subject, reason, by=s.user.id, entered_by=None, authenticate=authenticate)
 
     # ------------------------------------------------------------------ notes, events, interventions
 

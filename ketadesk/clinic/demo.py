@@ -133,6 +133,7 @@ class _Visit:
                 self.visit_id,
                 readiness.BASELINE_BP,
                 "Reviewed: anxious on arrival, no symptoms; proceed with BP every 5 min.",
+                password=DEMO_PASSWORDS[p.session.user.login],
             )
         self.clock.advance(minutes=3)
 

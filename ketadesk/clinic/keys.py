@@ -50,15 +50,20 @@ def reseal(s: Session, current_password: str, new_password: str) -> None:
     store_keys.add_seal(s.store, key_id, user.id, again, at=s.stamp(), actor_id=user.id)
 
 
-def unlock(s: Session, password: str) -> tuple[int, Ed25519PrivateKey]:
-    """The signed-in user's key id and private key, opened with ``password`` (already checked as theirs)."""
-    found = store_keys.current(s.store, s.user.id)
+def unlock(s: Session, password: str, user_id: int | None = None) -> tuple[int, Ed25519PrivateKey]:
+    """A key id and private key opened with ``password`` (already checked as its owner's).
+
+    The signed-in user's, or ``user_id``'s: a physician approving at the bedside has typed
+    their own password into the nurse's session, and signs with their own key.
+    """
+    owner = s.user.id if user_id is None else user_id
+    found = store_keys.current(s.store, owner)
     if found is None:
-        issue(s, s.user.id, password)
-        found = store_keys.current(s.store, s.user.id)
+        issue(s, owner, password)
+        found = store_keys.current(s.store, owner)
         assert found is not None
     key_id, sealed = found
-    return key_id, _open(sealed, password, s.user.id)
+    return key_id, _open(sealed, password, owner)
 
 
 def _open(sealed: signing_keys.SealedKey, password: str, user_id: int) -> Ed25519PrivateKey:
@@ -114,13 +119,6 @@ class Verifier:
             if stored.id < self.keyed_from and stored.key_id is None and stored.digital is None:
                 return None
             return f"the signature by {signer} carries no digital signature"
-        key = self.keys.get(stored.key_id)
-        if key is None:
-            return f"the signature by {signer} names key {stored.key_id}, which is not in the keys' history"
-        if key.user_id != stored.signer_id:
-            return f"the signature by {signer} was made with key {stored.key_id}, another user's key"
-        if stored.signed_at < key.valid_from or (key.replaced_at is not None and stored.signed_at >= key.replaced_at):
-            return f"the signature by {signer} is dated {stored.signed_at}, outside key {stored.key_id}'s time in use"
         message = canonical_signature(
             visit_id=stored.visit_id,
             addendum_id=stored.addendum_id,
@@ -132,6 +130,19 @@ class Verifier:
             content_hash=stored.signature.content_hash,
             key_id=stored.key_id,
         )
-        if not signing_keys.verifies(key.public, stored.digital, message):
-            return f"the digital signature by {signer} does not verify with key {stored.key_id}"
+        return self.verify(signer, stored.signer_id, stored.key_id, stored.signed_at, stored.digital, message)
+
+    def verify(
+        self, signer: str, signer_id: int, key_id: int, signed_at: str, digital: bytes, message: str
+    ) -> str | None:
+        """Whether ``digital`` is ``signer_id``'s signature over ``message`` by key ``key_id`` in its time; why not."""
+        key = self.keys.get(key_id)
+        if key is None:
+            return f"the signature by {signer} names key {key_id}, which is not in the keys' history"
+        if key.user_id != signer_id:
+            return f"the signature by {signer} was made with key {key_id}, another user's key"
+        if signed_at < key.valid_from or (key.replaced_at is not None and signed_at >= key.replaced_at):
+            return f"the signature by {signer} is dated {signed_at}, outside key {key_id}'s time in use"
+        if not signing_keys.verifies(key.public, digital, message):
+            return f"the digital signature by {signer} does not verify with key {key_id}"
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ketadesk.clinic import anchors, config
+from ketadesk.clinic import anchors, config, record_signing
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -55,6 +55,7 @@ class Maintenance(Area):
             ("audit chain", self._chain_problems),
             ("audit anchors", lambda: anchors.problems(store)),
             ("signatures", lambda: [f"signature: {p}" for p in Signing(self.session).problems()]),
+            ("record signatures", lambda: [f"signature: {p}" for p in record_signing.problems(store)]),
             ("worklists", self._worklist_problems),
             ("schema", lambda: store_reconcile_state.schema_problems(store)),
             ("users", lambda: store_reconcile_state.users_problems(store)),

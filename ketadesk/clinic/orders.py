@@ -13,7 +13,10 @@ physician's own password in the nurse's dialog, is :mod:`ketadesk.clinic.approva
   physician countersigns it (:meth:`Orders.countersign_order`) or disputes it
   (:meth:`Orders.dispute_order`) in their own session. Nobody else can do either.
 
-The record names who entered each act and on whose authority; each write is audited.
+The record names who entered each act and on whose authority; each write is audited. Each
+physician's answer — approval, decline, countersignature, dispute — re-asks their password,
+which opens their signing key, and is written with their digital signature over it
+(:mod:`ketadesk.clinic.record_signing`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ketadesk.clinic import keys
+from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.record_signing import Key, sign_record
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
+from ketadesk.core.audit import AuditAction
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.orders import (
     SUBJECT_LABELS,
@@ -35,6 +42,7 @@ from ketadesk.core.orders import (
 )
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import RECOVERY, Phase
+from ketadesk.core.record_signing import SignedRecord
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY, Role, User
 from ketadesk.store import orders as store_orders
@@ -237,8 +245,8 @@ class Orders(Area):
         return request
 
     @use_case("answer approval requests", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
-    def approve_request(self, request_id: int, note: str = "") -> Changes:
-        """Approve a request addressed to me: the acknowledgement is written as my act, with the answer."""
+    def approve_request(self, request_id: int, note: str = "", *, password: str) -> Changes:
+        """Approve a request addressed to me: the acknowledgement is written as my act, with the answer, signed."""
         s = self.session
         request = self._request(request_id)
         detail, _ = store_visits.detail(s.store, request.visit_id)
@@ -253,6 +261,7 @@ class Orders(Area):
             )
         text = clean_text("note", note, max_length=NOTE_MAX, required=False, label="Note")
         why = text or f"Approved as asked: {request.reason}"
+        key = self._key(password)
         ack_subject_id = request.subject_id if request.subject == readiness.DOSE_OVERRIDE else None
         stamp = s.stamp()
         # Asked of several physicians (the first was busy), the one approval answers every request still waiting.
@@ -265,19 +274,39 @@ class Orders(Area):
             ack = store_visits.add_acknowledgement(
                 s.store, request.visit_id, request.subject, ack_subject_id, why, at=stamp, actor_id=s.user.id
             )
-            store_orders.add_answer(s.store, request, Decision.APPROVED, text, ack, at=stamp, actor_id=s.user.id)
+            self._sign(SignedRecord.ACKNOWLEDGEMENT, ack, request.visit_id, key)
+            answer = store_orders.add_answer(
+                s.store, request, Decision.APPROVED, text, ack, at=stamp, actor_id=s.user.id
+            )
+            self._sign(SignedRecord.APPROVAL_ANSWER, answer, request.visit_id, key)
             for other in also:
                 note = f"Approved by {s.user.display_name} in answer to another request: {why}"
-                store_orders.add_answer(s.store, other, Decision.APPROVED, note, ack, at=stamp, actor_id=s.user.id)
+                answer = store_orders.add_answer(
+                    s.store, other, Decision.APPROVED, note, ack, at=stamp, actor_id=s.user.id
+                )
+                self._sign(SignedRecord.APPROVAL_ANSWER, answer, request.visit_id, key)
         return Changes.visit(request.visit_id)
 
+    def _key(self, password: str) -> Key:
+        """The signed-in physician's signing key, opened with the password they re-enter for this answer."""
+        Accounts(self.session).confirm_password(password, AuditAction.REAUTHENTICATE_TO_SIGN)
+        return keys.unlock(self.session, password)
+
+    def _sign(self, kind: SignedRecord, record_id: int, visit_id: int, key: Key) -> None:
+        sign_record(self.session, kind, record_id, visit_id, self.session.user.id, key)
+
     @use_case("answer approval requests", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
-    def decline_request(self, request_id: int, reason: str) -> Changes:
-        """Decline a request addressed to me, saying why; nothing is unblocked."""
+    def decline_request(self, request_id: int, reason: str, *, password: str) -> Changes:
+        """Decline a request addressed to me, saying why, signed; nothing is unblocked."""
         s = self.session
         request = self._request(request_id)
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Why it is declined")
-        store_orders.add_answer(s.store, request, Decision.DECLINED, why, None, at=s.stamp(), actor_id=s.user.id)
+        key = self._key(password)
+        with s.store.transaction():
+            answer = store_orders.add_answer(
+                s.store, request, Decision.DECLINED, why, None, at=s.stamp(), actor_id=s.user.id
+            )
+            self._sign(SignedRecord.APPROVAL_ANSWER, answer, request.visit_id, key)
         return Changes.visit(request.visit_id)
 
     def _order(self, order_id: int, what: str) -> VerbalOrder:
@@ -296,18 +325,22 @@ class Orders(Area):
         return order
 
     @use_case("countersign verbal orders", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS, Change.SIGNATURE})
-    def countersign_order(self, order_id: int) -> Changes:
-        """Countersign a verbal order given in my name: it is my order now, and no longer blocks the signature."""
-        s = self.session
+    def countersign_order(self, order_id: int, *, password: str) -> Changes:
+        """Countersign a verbal order given in my name, signed: it is my order now, and blocks the signature no more."""
         order = self._order(order_id, "countersign")
-        store_orders.add_order_review(s.store, order, Review.COUNTERSIGNED, "", at=s.stamp(), actor_id=s.user.id)
+        return self._review(order, Review.COUNTERSIGNED, "", password)
+
+    def _review(self, order: VerbalOrder, review: Review, why: str, password: str) -> Changes:
+        s = self.session
+        key = self._key(password)
+        with s.store.transaction():
+            row = store_orders.add_order_review(s.store, order, review, why, at=s.stamp(), actor_id=s.user.id)
+            self._sign(SignedRecord.ORDER_REVIEW, row, order.visit_id, key)
         return Changes.visit(order.visit_id)
 
     @use_case("countersign verbal orders", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS, Change.SIGNATURE})
-    def dispute_order(self, order_id: int, reason: str) -> Changes:
-        """Dispute a verbal order recorded in my name, saying why: it no longer clears anything."""
-        s = self.session
+    def dispute_order(self, order_id: int, reason: str, *, password: str) -> Changes:
+        """Dispute a verbal order recorded in my name, saying why, signed: it no longer clears anything."""
         order = self._order(order_id, "dispute")
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Why it is disputed")
-        store_orders.add_order_review(s.store, order, Review.DISPUTED, why, at=s.stamp(), actor_id=s.user.id)
-        return Changes.visit(order.visit_id)
+        return self._review(order, Review.DISPUTED, why, password)

@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     ADVERSE_EVENT = "adverse_event"
     INTERVENTION = "intervention"
     SIGN = "sign"
+    SIGN_RECORD = "sign_record"
     ADDENDUM = "addendum"
     PRINT = "print"
     EXPORT = "export"

@@ -128,6 +128,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "key_id",
         "signature",
     ),
+    "record_signatures": ("id", "record", "record_id", "visit_id", "signer_id", "signed_at", "key_id", "signature"),
     "audit": ("id", "at", "actor_id", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash", "mac"),
 }
 _INSERT = {

@@ -27,6 +27,8 @@ _APPEND_ONLY_0001 = (
 ORDER_ROWS = ("approval_requests", "approval_answers", "verbal_orders", "verbal_order_reviews")
 # Signing keys' public halves, their seals, and where keyed signatures begin (0012): kept forever.
 KEY_ROWS = ("signing_keys", "signing_key_seals", "keyed_signatures_from")
+# Physicians' signatures over their approvals, answers and reviews, and where they begin (0015).
+RECORD_SIGNATURE_ROWS = ("record_signatures", "record_signatures_from")
 APPEND_ONLY = (
     *_APPEND_ONLY_0001,
     "adverse_events",
@@ -39,6 +41,7 @@ APPEND_ONLY = (
     *KEY_ROWS,
     "protocols",
     "visit_protocols",
+    *RECORD_SIGNATURE_ROWS,
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

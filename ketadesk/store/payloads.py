@@ -217,3 +217,16 @@ def signing_key(key_id: int, public_key: bytes, reason: str, user_id: int) -> st
 def signing_key_sealed(key_id: int, seal_id: int) -> str:
     """A signing key sealed again under a new password (the seal's bytes stay out of the audit trail)."""
     return canonical({"key_id": key_id, "seal_id": seal_id})
+
+
+def record_signature(record: str, record_id: int, signature_id: int, key_id: int, digital: bytes) -> str:
+    """A physician's digital signature over one of their records (an approval, an answer, a review)."""
+    return canonical(
+        {
+            "record": record,
+            "record_id": record_id,
+            "signature_id": signature_id,
+            "key_id": key_id,
+            "digital_signature": digital.hex(),
+        }
+    )

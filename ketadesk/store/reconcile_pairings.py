@@ -320,6 +320,19 @@ PAIRINGS: tuple[Pairing, ...] = (
             + _j("reason"),
         ),
     ),
+    Pairing(
+        "record_signatures",
+        "row",
+        ("signer", "at", "visit", "record", "record_id", "key_id", "digital_signature"),
+        "SELECT id, signer_id, signed_at, visit_id, record, record_id, key_id, lower(hex(signature))"
+        " FROM record_signatures",
+        _audit(
+            "'sign_record'",
+            "visit",
+            "json_extract(after, '$.signature_id')",
+            "at, entity_id, " + _j("record", "record_id", "key_id", "digital_signature"),
+        ),
+    ),
 )
 
 

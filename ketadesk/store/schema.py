@@ -8,8 +8,8 @@ needs no table.
 
 from __future__ import annotations
 
-# The waves register in import order: first, then later.
-from ketadesk.store import schema_first, schema_later
+# The waves register in import order: first, later, third.
+from ketadesk.store import schema_first, schema_later, schema_third
 from ketadesk.store.guards import APPEND_ONLY, NEVER_DELETED, VISIT_ROWS
 from ketadesk.store.migration_set import MIGRATION_SET, migrations
 
@@ -24,6 +24,7 @@ __all__ = [
     "migrations",
     "schema_first",
     "schema_later",
+    "schema_third",
 ]
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

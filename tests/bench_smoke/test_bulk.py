@@ -107,6 +107,7 @@ def test_every_record_row_has_its_audit_row(tiny: tuple[Path, clinic_gen.Progres
         + c["adverse_events"]
         + c["interventions"]
         + c["signatures"]
+        + c["record_signatures"]
     )
     assert c["audit"] == expected
 

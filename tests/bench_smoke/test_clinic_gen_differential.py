@@ -28,11 +28,12 @@ from ketadesk.core.events import AdverseEventKind, Route
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol, load_protocol
+from ketadesk.core.record_signing import SignedRecord
 from ketadesk.core.signing import Signature
 from ketadesk.core.signing_keys import KdfCost, SealedKey
 from ketadesk.core.users import Role
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
-from ketadesk.store import courses, keys, patients, signatures, users, visits
+from ketadesk.store import courses, keys, patients, record_signatures, signatures, users, visits
 from ketadesk.store.bulk_insert import fixed_installation
 from ketadesk.store.db import Store, open_store
 
@@ -58,6 +59,7 @@ EVERY_WRITE = {
     "intervention",
     "checklist",
     "sign",
+    "sign_record",
     "signing_key",
 }
 
@@ -190,6 +192,11 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
             signatures.add_signature(
                 store, entity_id, a["addendum_id"], signature, signer_id=actor, at=at, key_id=key_id, digital=digital
             )
+        elif action == "sign_record":
+            record_signatures.add(
+                store, SignedRecord(a["record"]), a["record_id"], entity_id, signer_id=actor, at=at,
+                key_id=a["key_id"], digital=bytes.fromhex(a["digital_signature"]),
+            )  # fmt: skip
         elif action == "signing_key":
             # The sealed private key is never audited either: the replay takes the seal from the generated row.
             cost, salt, nonce, sealed = generated.execute(

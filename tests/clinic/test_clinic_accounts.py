@@ -12,7 +12,7 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
-from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
 
 PASSWORD = "correct horse battery"
 
@@ -128,7 +128,7 @@ def test_roles_are_enforced_at_the_api(staffed: Clinic, discharged: int, visit_i
     with pytest.raises(PermissionDenied, match="the physician role"):
         nurse.signing.sign_visit(discharged, PASSWORD)
     with pytest.raises(PermissionDenied, match="the physician role"):
-        nurse.bedside.acknowledge_override(discharged, "discharge_override", "Fine")
+        nurse.bedside.acknowledge_override(discharged, "discharge_override", "Fine", password=password_of(nurse))
     with pytest.raises(PermissionDenied, match="nurse role or the physician role"):
         admin.bedside.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
     with pytest.raises(PermissionDenied, match="administrator"):

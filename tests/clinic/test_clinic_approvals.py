@@ -8,7 +8,7 @@ from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.signing import canonical_visit
-from tests.helpers import ready_to_infuse
+from tests.helpers import password_of, ready_to_infuse
 
 DOCTOR_PASSWORD = "doctor-password-1"
 NURSE_PASSWORD = "nurse-password-1"
@@ -87,7 +87,7 @@ def test_a_nurse_cannot_approve_as_a_physician(nurse: Clinic, high_baseline: int
             high_baseline, readiness.BASELINE_BP, "Proceed", physician_login="nobody", password=NURSE_PASSWORD
         )
     with pytest.raises(PermissionDenied):
-        nurse.bedside.acknowledge_override(high_baseline, readiness.BASELINE_BP, "Proceed")
+        nurse.bedside.acknowledge_override(high_baseline, readiness.BASELINE_BP, "Proceed", password=password_of(nurse))
     assert _acks(nurse, high_baseline) == 0
 
 

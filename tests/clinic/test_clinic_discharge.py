@@ -10,6 +10,7 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
 from tests.clinic.clinic_steps import Refused, chart, tick_discharge
+from tests.helpers import password_of
 
 
 def test_ready_for_discharge_is_refused_before_30_min(
@@ -119,9 +120,11 @@ def test_physician_override_allows_discharge_with_a_criterion_unmet(
     """Only a physician's written override lets an unmet criterion pass, and the discharge says so."""
     tick_discharge(nurse, ready, skip=("escort_present",))
     with refused(PermissionDenied):
-        nurse.bedside.acknowledge_override(ready, readiness.DISCHARGE_OVERRIDE, "Taxi arranged")
+        nurse.bedside.acknowledge_override(
+            ready, readiness.DISCHARGE_OVERRIDE, "Taxi arranged", password=password_of(nurse)
+        )
     physician.bedside.acknowledge_override(
-        ready, readiness.DISCHARGE_OVERRIDE, "Escort delayed; taxi home, called sister"
+        ready, readiness.DISCHARGE_OVERRIDE, "Escort delayed; taxi home, called sister", password=password_of(physician)
     )
     nurse.discharge.discharge(ready)
     last = nurse.visits.get(ready).detail.events[-1]
@@ -136,7 +139,9 @@ def test_override_given_before_the_infusion_stopped_does_not_count(
     nurse: Clinic, physician: Clinic, infusing: int, clock: FakeClock, refused: Refused
 ) -> None:
     """A discharge override speaks for this recovery only: one written during the infusion is not enough."""
-    physician.bedside.acknowledge_override(infusing, readiness.DISCHARGE_OVERRIDE, "Written too early")
+    physician.bedside.acknowledge_override(
+        infusing, readiness.DISCHARGE_OVERRIDE, "Written too early", password=password_of(physician)
+    )
     clock.advance(minutes=40)
     nurse.infusion.stop_infusion(infusing)
     nurse.bedside.record_vitals(infusing, sbp=126, dbp=80, hr=72, spo2=98, rr=14)

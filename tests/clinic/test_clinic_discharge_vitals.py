@@ -7,6 +7,7 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from tests.clinic.clinic_steps import Refused, chart, tick_discharge
+from tests.helpers import password_of
 
 REASON = "Vitals are overdue: record a final set before discharge, or a physician's override"
 
@@ -46,7 +47,9 @@ def test_a_physician_override_lets_it_through_and_says_so(
 ) -> None:
     """A physician's discharge override passes it; the discharge records the override and the overdue vitals."""
     _overdue(nurse, ready, clock)
-    physician.bedside.acknowledge_override(ready, readiness.DISCHARGE_OVERRIDE, "Seen at the desk; well, going home")
+    physician.bedside.acknowledge_override(
+        ready, readiness.DISCHARGE_OVERRIDE, "Seen at the desk; well, going home", password=password_of(physician)
+    )
     nurse.discharge.discharge(ready)
     last = nurse.visits.get(ready).detail.events[-1]
     assert last.phase is Phase.DISCHARGED

@@ -10,10 +10,10 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.orders import Decision, Review
 from ketadesk.core.signing import canonical_visit
 from ketadesk.core.users import Role
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, password_of, ready_to_infuse
 from tests.ui.review_steps import discharge
 
-DOCTOR2_PASSWORD = "second-doctor-password-1"
+DOCTOR2_PASSWORD = PASSWORDS["doctor2"]
 WHY = "Baseline 152/96, patient calm, known treated hypertension"
 
 
@@ -62,7 +62,7 @@ def test_a_request_is_not_an_approval_until_the_physician_approves_in_their_own_
     assert [(w.kind, w.id, w.chair, w.where) for w in waiting] == [("request", request_id, 1, "Chair 1 · NÚÑEZ, Zoë")]
     assert nurse.orders.waiting_for_me() == []
 
-    physician.orders.approve_request(request_id, "Proceed; recheck at 10 min")
+    physician.orders.approve_request(request_id, "Proceed; recheck at 10 min", password=password_of(physician))
     assert not _blocked(nurse, high_baseline)
     detail = nurse.visits.get(high_baseline).detail
     ack = detail.acknowledgements[-1]
@@ -72,20 +72,20 @@ def test_a_request_is_not_an_approval_until_the_physician_approves_in_their_own_
     assert request.answer is not None and request.answer.decision is Decision.APPROVED
     assert physician.orders.waiting_for_me() == []
     actions = [r["action"] for r in nurse.store.all("SELECT action FROM audit WHERE entity = 'visit' ORDER BY id")]
-    assert actions[-3:] == ["request_approval", "acknowledge", "approved_request"]
+    assert actions[-5:] == ["request_approval", "acknowledge", "sign_record", "approved_request", "sign_record"]
 
 
 def test_a_declined_request_unblocks_nothing_and_says_why(nurse: Clinic, physician: Clinic, high_baseline: int) -> None:
     """Declining needs a reason; the nurse sees the answer and the gate stays shut."""
     request_id = _request(nurse, high_baseline)
     with pytest.raises(ValidationError, match="declined"):
-        physician.orders.decline_request(request_id, "  ")
-    physician.orders.decline_request(request_id, "Recheck after 15 min rest first")
+        physician.orders.decline_request(request_id, "  ", password=password_of(physician))
+    physician.orders.decline_request(request_id, "Recheck after 15 min rest first", password=password_of(physician))
     assert _blocked(nurse, high_baseline)
     answer = nurse.visits.get(high_baseline).detail.approval_requests[-1].answer
     assert answer is not None and (answer.decision, answer.by) == (Decision.DECLINED, "doctor")
     with pytest.raises(ValidationError, match="already answered"):
-        physician.orders.approve_request(request_id)
+        physician.orders.approve_request(request_id, password=password_of(physician))
 
 
 def test_a_nurse_cannot_answer_and_another_physician_cannot_answer_for_the_one_asked(
@@ -94,9 +94,9 @@ def test_a_nurse_cannot_answer_and_another_physician_cannot_answer_for_the_one_a
     """Only the physician asked answers: the nurse's role is refused, another physician is refused by name."""
     request_id = _request(nurse, high_baseline)
     with pytest.raises(PermissionDenied):
-        nurse.orders.approve_request(request_id)
+        nurse.orders.approve_request(request_id, password=password_of(nurse))
     with pytest.raises(PermissionDenied, match="another physician"):
-        second_physician.orders.approve_request(request_id)
+        second_physician.orders.approve_request(request_id, password=password_of(second_physician))
     assert _blocked(nurse, high_baseline)
 
 
@@ -116,7 +116,7 @@ def test_a_new_baseline_since_the_request_cannot_be_approved_on_the_old_values(
     clock.advance(minutes=5)
     nurse.bedside.record_vitals(high_baseline, sbp=170, dbp=104, hr=80, spo2=98, rr=14)
     with pytest.raises(ValidationError, match="asks again"):
-        physician.orders.approve_request(request_id)
+        physician.orders.approve_request(request_id, password=password_of(physician))
 
 
 def test_a_verbal_order_unblocks_the_bedside_marked_unverified_until_countersigned(
@@ -135,8 +135,8 @@ def test_a_verbal_order_unblocks_the_bedside_marked_unverified_until_countersign
     assert '"verbal_orders"' in canonical_visit(nurse.visits.get(high_baseline).detail)
 
     with pytest.raises(PermissionDenied):
-        nurse.orders.countersign_order(order_id)
-    physician.orders.countersign_order(order_id)
+        nurse.orders.countersign_order(order_id, password=password_of(nurse))
+    physician.orders.countersign_order(order_id, password=password_of(physician))
     order = nurse.visits.get(high_baseline).detail.verbal_orders[-1]
     assert order.countersigned and order.review is not None and order.review.by == "doctor"
     assert physician.orders.waiting_for_me() == []
@@ -146,8 +146,10 @@ def test_a_disputed_verbal_order_clears_nothing(nurse: Clinic, physician: Clinic
     """Disputed with a reason, the order no longer unblocks the start."""
     order_id = _order(nurse, high_baseline)
     with pytest.raises(ValidationError):
-        physician.orders.dispute_order(order_id, "")
-    physician.orders.dispute_order(order_id, "I asked for a recheck after rest, not to proceed")
+        physician.orders.dispute_order(order_id, "", password=password_of(physician))
+    physician.orders.dispute_order(
+        order_id, "I asked for a recheck after rest, not to proceed", password=password_of(physician)
+    )
     assert _blocked(nurse, high_baseline)
     review = nurse.visits.get(high_baseline).detail.verbal_orders[-1].review
     assert review is not None and review.review is Review.DISPUTED
@@ -159,9 +161,9 @@ def test_a_physician_cannot_countersign_another_physicians_verbal_order(
     """The order in Dr Okonkwo's name is his to countersign or dispute, nobody else's."""
     order_id = _order(nurse, high_baseline)
     with pytest.raises(PermissionDenied, match="another physician"):
-        second_physician.orders.countersign_order(order_id)
+        second_physician.orders.countersign_order(order_id, password=password_of(second_physician))
     with pytest.raises(PermissionDenied, match="another physician"):
-        second_physician.orders.dispute_order(order_id, "not mine")
+        second_physician.orders.dispute_order(order_id, "not mine", password=password_of(second_physician))
     assert second_physician.orders.waiting_for_me() == []
 
 
@@ -178,7 +180,7 @@ def test_the_visit_cannot_be_signed_while_a_verbal_order_is_outstanding(
     assert "Telephone order of doctor taken by nurse (unverified at discharge)" in reason
     with pytest.raises(ValidationError, match="verbal order is outstanding"):
         physician.signing.sign_visit(visit_id, "doctor-password-1")
-    physician.orders.countersign_order(order_id)
+    physician.orders.countersign_order(order_id, password=password_of(physician))
     physician.signing.sign_visit(visit_id, "doctor-password-1")
     assert physician.visits.get(visit_id).detail.summary.phase.value == "signed"
 
@@ -202,7 +204,7 @@ def test_a_bedside_approval_answers_the_request_still_waiting(
     assert "at the bedside" in answer.reason
     assert physician.orders.waiting_for_me() == []
     with pytest.raises(ValidationError, match="already answered"):
-        physician.orders.approve_request(request_id)
+        physician.orders.approve_request(request_id, password=password_of(physician))
 
 
 def test_a_request_the_visit_moved_past_leaves_the_worklist(
@@ -221,7 +223,7 @@ def test_one_approval_answers_every_request_still_waiting_for_it(
     """Asked of two physicians, the first to approve answers both; neither waits on a worklist any more."""
     _request(nurse, high_baseline, physician="doctor2")
     first = _request(nurse, high_baseline)
-    physician.orders.approve_request(first)
+    physician.orders.approve_request(first, password=password_of(physician))
     answers = [r.answer for r in nurse.visits.get(high_baseline).detail.approval_requests]
     assert all(a is not None and (a.decision, a.by) == (Decision.APPROVED, "doctor") for a in answers)
     assert second_physician.orders.waiting_for_me() == []

@@ -17,7 +17,7 @@ from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
 from tests.clinic.clinic_steps import Refused
-from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
 
 
 def _phases(clinic: Clinic, visit_id: int) -> list[Phase]:
@@ -175,11 +175,15 @@ def test_high_baseline_bp_needs_a_physician(nurse: Clinic, physician: Clinic, vi
     with refused(field="start"):
         nurse.infusion.start_infusion(visit_id)
     with refused(PermissionDenied) as caught:
-        nurse.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "Looks fine to me")
+        nurse.bedside.acknowledge_override(
+            visit_id, readiness.BASELINE_BP, "Looks fine to me", password=password_of(nurse)
+        )
     assert "physician" in str(caught.value)
     with refused(field="reason"):
-        physician.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "  ")
-    physician.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "Anxious on arrival; recheck 138/84")
+        physician.bedside.acknowledge_override(visit_id, readiness.BASELINE_BP, "  ", password=password_of(physician))
+    physician.bedside.acknowledge_override(
+        visit_id, readiness.BASELINE_BP, "Anxious on arrival; recheck 138/84", password=password_of(physician)
+    )
     assert nurse.infusion.start_blockers(visit_id) == []
     nurse.infusion.start_infusion(visit_id)
     ack = nurse.visits.get(visit_id).detail.acknowledgements[-1]
@@ -216,9 +220,9 @@ def test_step_up_of_half_a_mg_per_kg_needs_a_physician(
         nurse.infusion.start_infusion(second)
     assert "Dose needs a physician's acknowledgement" in str(caught.value)
     with refused(PermissionDenied):
-        nurse.bedside.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Agreed")
+        nurse.bedside.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Agreed", password=password_of(nurse))
     physician.bedside.acknowledge_override(
-        second, readiness.DOSE_OVERRIDE, "Partial response at 0.5; escalate per plan"
+        second, readiness.DOSE_OVERRIDE, "Partial response at 0.5; escalate per plan", password=password_of(physician)
     )
     assert nurse.infusion.start_blockers(second) == []
     nurse.infusion.start_infusion(second)
@@ -232,7 +236,7 @@ def test_dose_acknowledgement_covers_only_the_dose_it_saw(
     second = _second_visit(nurse, clock, infusing, patient_id)
     ready_to_infuse(nurse, second)
     nurse.infusion.prepare_dose(second, "1.0", "KT-2")
-    physician.bedside.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Escalate")
+    physician.bedside.acknowledge_override(second, readiness.DOSE_OVERRIDE, "Escalate", password=password_of(physician))
     nurse.infusion.prepare_dose(second, "1.0", "KT-3")
     assert any("Dose needs" in b for b in nurse.infusion.start_blockers(second))
 
@@ -251,9 +255,11 @@ def test_dose_acknowledgement_needs_a_prepared_dose(physician: Clinic, visit_id:
     """A physician cannot acknowledge a dose that has not been prepared; unknown subjects are refused too."""
     physician.infusion.start_pre_assessment(visit_id)
     with refused(field="dose"):
-        physician.bedside.acknowledge_override(visit_id, readiness.DOSE_OVERRIDE, "Fine")
+        physician.bedside.acknowledge_override(
+            visit_id, readiness.DOSE_OVERRIDE, "Fine", password=password_of(physician)
+        )
     with refused(field="subject"):
-        physician.bedside.acknowledge_override(visit_id, "anything", "Fine")
+        physician.bedside.acknowledge_override(visit_id, "anything", "Fine", password=password_of(physician))
 
 
 @pytest.mark.parametrize(
@@ -373,7 +379,7 @@ def test_administrator_cannot_chart_vitals(
         lambda c, v: c.infusion.start_pre_assessment(v),
         lambda c, v: c.bedside.record_sedation(v, moaas=5, rass=0),
         lambda c, v: c.bedside.add_note(v, "nursing", "Hello"),
-        lambda c, v: c.bedside.acknowledge_override(v, readiness.BASELINE_BP, "OK"),
+        lambda c, v: c.bedside.acknowledge_override(v, readiness.BASELINE_BP, "OK", password=password_of(c)),
         lambda c, v: c.discharge.discharge(v),
     ],
 )

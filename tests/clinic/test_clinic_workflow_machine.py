@@ -27,7 +27,7 @@ from ketadesk.core.protocol import load_protocol
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.vitals import VitalSigns, extremes
 from tests.clinic.clinic_steps import row_counts
-from tests.helpers import PASSWORDS, make_patient, set_up_staff
+from tests.helpers import PASSWORDS, make_patient, password_of, set_up_staff
 
 PROTOCOL = load_protocol(default_protocol_text())
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -156,7 +156,13 @@ class VisitWorkflow(RuleBasedStateMachine):
     @rule(subject=st.sampled_from([readiness.BASELINE_BP, readiness.DOSE_OVERRIDE]))
     def physician_acknowledges(self, subject: str) -> None:
         """A physician approves a high baseline or the dose."""
-        self.attempt(self.physician.bedside.acknowledge_override, self.visit_id, subject, "Reviewed at the bedside")
+        self.attempt(
+            self.physician.bedside.acknowledge_override,
+            self.visit_id,
+            subject,
+            "Reviewed at the bedside",
+            password=password_of(self.physician),
+        )
 
     @precondition(lambda self: self._in(Phase.PRE_ASSESSMENT))
     @rule()
@@ -255,6 +261,7 @@ class VisitWorkflow(RuleBasedStateMachine):
             self.visit_id,
             readiness.DISCHARGE_OVERRIDE,
             "Escort delayed; taxi arranged and family called",
+            password=password_of(self.physician),
         )
 
     @precondition(lambda self: self._in(Phase.READY_FOR_DISCHARGE))
@@ -331,8 +338,20 @@ class VisitWorkflow(RuleBasedStateMachine):
         if detail.dose is None or abs(detail.dose.weight_kg - (detail.weight_kg or 0)) > 0.05:
             assert self.attempt(n.infusion.prepare_dose, v, "0.5", "KT-77")
         if n.infusion.start_blockers(v):
-            assert self.attempt(self.physician.bedside.acknowledge_override, v, readiness.BASELINE_BP, "Reviewed")
-            assert self.attempt(self.physician.bedside.acknowledge_override, v, readiness.DOSE_OVERRIDE, "Reviewed")
+            assert self.attempt(
+                self.physician.bedside.acknowledge_override,
+                v,
+                readiness.BASELINE_BP,
+                "Reviewed",
+                password=password_of(self.physician),
+            )
+            assert self.attempt(
+                self.physician.bedside.acknowledge_override,
+                v,
+                readiness.DOSE_OVERRIDE,
+                "Reviewed",
+                password=password_of(self.physician),
+            )
 
     # ------------------------------------------------------------------ anything, at any time
 

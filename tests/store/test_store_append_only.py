@@ -16,11 +16,22 @@ from ketadesk.core.orders import Decision, OrderMode, Review
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ScheduleTemplate
+from ketadesk.core.record_signing import SignedRecord
 from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.signing_keys import KdfCost, new_key
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
-from ketadesk.store import corrections, courses, keys, orders, patients, protocols, signatures, visits
+from ketadesk.store import (
+    corrections,
+    courses,
+    keys,
+    orders,
+    patients,
+    protocols,
+    record_signatures,
+    signatures,
+    visits,
+)
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
@@ -52,6 +63,8 @@ TARGET_COLUMN = {
     "keyed_signatures_from": ("first_id", "0"),
     "protocols": ("text", "'forged'"),
     "visit_protocols": ("protocol_id", "2"),
+    "record_signatures": ("record_id", "2"),
+    "record_signatures_from": ("first_id", "0"),
 }
 
 
@@ -126,7 +139,12 @@ def full_visit(
     addendum = signatures.add_addendum(
         store, visit_id, "Late entry: escort was her sister", "omitted", at=at(13), actor_id=nurse.id
     )
-    keys.add_key(store, nurse.id, new_key("pw", nurse.id, KdfCost(1, 8, 1)), keys.CREATED, at=at(13), actor_id=nurse.id)
+    key_id = keys.add_key(
+        store, nurse.id, new_key("pw", nurse.id, KdfCost(1, 8, 1)), keys.CREATED, at=at(13), actor_id=nurse.id
+    )
+    record_signatures.add(
+        store, SignedRecord.ORDER_REVIEW, 1, visit_id, signer_id=nurse.id, at=at(13), key_id=key_id, digital=b"s" * 64
+    )
     signatures.add_signature(
         store,
         visit_id,

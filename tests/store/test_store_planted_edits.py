@@ -23,7 +23,11 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.protocol import Protocol
 from tests.conftest import START
-from tests.store.planted_edits import KINDS, Kind
+from tests.store.planted_edits import KINDS as EARLIER_KINDS
+from tests.store.planted_edits import Kind
+from tests.store.planted_records import RECORD_KINDS
+
+KINDS = (*EARLIER_KINDS, *RECORD_KINDS)
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,11 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
-from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
 
 PASSWORD = "correct horse battery"
+STAFF_LOGINS = ("ann", "sam")
+"""The logins :func:`staff` adds, each with :data:`PASSWORD`."""
 NOTE = "Felt detached from body around 20 min; calm throughout, eyeshade helped."
 ALERT_ACTION = "Rechecked after 5 min: 158/92, physician informed"
 
@@ -68,7 +70,10 @@ def discharge(
             nurse.bedside.record_checklist(visit_id, "discharge", item.key, True)
     if physician is not None:
         physician.bedside.acknowledge_override(
-            visit_id, readiness.DISCHARGE_OVERRIDE, "Escort arrives in 10 min; patient waits in the lounge with staff."
+            visit_id,
+            readiness.DISCHARGE_OVERRIDE,
+            "Escort arrives in 10 min; patient waits in the lounge with staff.",
+            password=PASSWORD if physician.session.user.login in STAFF_LOGINS else password_of(physician),
         )
     clock.advance(minutes=2)
     nurse.discharge.discharge(visit_id)

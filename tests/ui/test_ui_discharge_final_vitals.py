@@ -11,7 +11,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DISCHARGE_OVERRIDE, FINAL_VITALS
 from ketadesk.core.scales import AldreteScore
 from ketadesk.ui.visit.workspace import VisitWorkspace
-from tests.helpers import ready_to_infuse
+from tests.helpers import password_of, ready_to_infuse
 
 REASON = "Vitals are overdue: record a final set before discharge, or a physician's override"
 
@@ -90,7 +90,9 @@ def test_a_physician_override_lets_the_patient_go_without_the_final_set(
     workspace = _workspace(qtbot, nurse, overdue)  # held: the section lives as long as its workspace
     section = workspace.discharge
     assert not section.discharge_button.isEnabled()
-    physician.bedside.acknowledge_override(overdue, DISCHARGE_OVERRIDE, "Seen at the desk, well; monitor off already")
+    physician.bedside.acknowledge_override(
+        overdue, DISCHARGE_OVERRIDE, "Seen at the desk, well; monitor off already", password=password_of(physician)
+    )
     section.refresh(nurse.visits.get(overdue))
     assert section.discharge_button.isEnabled()
     assert section.blocked_reason.text() == (

@@ -17,7 +17,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.main_window import MainWindow
-from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
+from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
 
 
 @pytest.fixture
@@ -261,7 +261,9 @@ def test_signature_count_worklist_and_review_from_the_main_window(
     nurse.bedside.record_vitals(visit_id, sbp=126, dbp=80, hr=72, spo2=98, rr=14)
     clock.advance(minutes=31)
     nurse.discharge.mark_ready(visit_id)
-    physician.bedside.acknowledge_override(visit_id, "discharge_override", "Reviewed at the bedside; safe to go home")
+    physician.bedside.acknowledge_override(
+        visit_id, "discharge_override", "Reviewed at the bedside; safe to go home", password=password_of(physician)
+    )
     nurse.discharge.discharge(visit_id)
     assert window.refresh_signature_count() == 1
     assert window.status_signatures.text() == "Awaiting signature: 1"

@@ -111,6 +111,7 @@ def test_the_nurse_asks_and_the_physician_elsewhere_approves_in_their_own_sessio
     doctor_window.resize(1300, 700)
     _shot(doctor_window, "physician-worklist-approvals")
     panel.reason.setText("Proceed; recheck BP at 10 min")
+    panel.password.setText(PASSWORDS["doctor"])
     panel.approve.click()
     assert panel.items == [] and "approved" in panel.message.text()
     doctor_window.tick()
@@ -136,9 +137,12 @@ def test_a_declined_request_shows_its_reason_at_the_bedside(
     again.reject()
     doctor_window.tick()
     panel = doctor_window.open_worklist().requests
+    panel.password.setText(PASSWORDS["doctor"])
     panel.decline.click()
     assert "Why it is declined" in panel.message.text() and len(panel.items) == 1
+    assert panel.password.text() == ""  # cleared after every try, typed again with the reason
     panel.reason.setText("Rest 15 min and repeat the baseline first")
+    panel.password.setText(PASSWORDS["doctor"])
     panel.decline.click()
     workspace.tick()
     shown = workspace.pre_assessment.baseline_orders.text()
@@ -176,6 +180,10 @@ def test_a_verbal_order_unblocks_marked_unverified_and_the_physician_countersign
     panel = doctor_window.open_worklist().requests
     assert not panel.approve.isEnabled() and panel.countersign.isEnabled()
     panel.countersign.click()
+    assert "Type your password" in panel.message.text() and panel.password.hasFocus()
+    panel.password.setText(PASSWORDS["doctor"])
+    panel.countersign.click()
+    assert panel.password.text() == ""
     workspace.tick()
     assert "countersigned by Samuel Okonkwo, MD" in section.baseline_orders.text()
 

@@ -85,6 +85,7 @@ def test_a_discharge_on_a_telephone_order_is_unverified_until_countersigned_and_
     qtbot.addWidget(worklist)
     assert any("Verbal order not yet countersigned" in f for f in worklist.rows[0].flags)
     assert [w.kind for w in worklist.requests.items] == ["order"]
+    worklist.requests.password.setText(PASSWORDS["doctor"])
     worklist.requests.countersign.click()
     assert worklist.requests.items == []
     assert not any("Verbal order" in f for f in worklist.rows[0].flags)

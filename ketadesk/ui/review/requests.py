@@ -3,7 +3,8 @@
 It heads the physician's worklist. Each row says where (chair and patient), what, why or
 the order as read back, the values and which nurse. The physician answers here, in their
 own session: approve (the acknowledgement is theirs) or decline a request with a reason;
-countersign or dispute an order with a reason. Another workstation's request shows
+countersign or dispute an order with a reason. Each answer is signed: the physician types
+their password beside the buttons, and it is cleared after every try. Another workstation's request shows
 without a restart: the panel compares the store's revision on the window's tick
 (:meth:`RequestsPanel.tick`) and re-reads only when something was committed.
 """
@@ -58,6 +59,11 @@ class RequestsPanel(QWidget, Watching):
             "answer_reason", "Your note or reason", placeholder="Your note (approving) or reason (declining, disputing)"
         )
         row.addWidget(self.reason, 1)
+        self.password = line(
+            "answer_password", "Your password, to sign the answer", password=True, placeholder="Password to sign"
+        )
+        self.password.setMaximumWidth(170)
+        row.addWidget(self.password)
         self.approve = button("approve_request_button", "Approve", default=False)
         self.decline = button("decline_request_button", "Decline", default=False)
         self.countersign = button("countersign_order_button", "Countersign", default=False)
@@ -164,16 +170,25 @@ class RequestsPanel(QWidget, Watching):
         if item is None or item.kind != kind:
             self.message.error("Choose a request or an order first.")
             return
+        password = self.password.text()
+        if not password:
+            # An empty try would count towards the lockout; say what is missing instead.
+            self.message.error("Type your password to sign the answer.")
+            self.password.setFocus()
+            return
         orders = self.clinic.orders
         note = self.reason.text()
         actions = {
-            "approve": lambda: orders.approve_request(item.id, note),
-            "decline": lambda: orders.decline_request(item.id, note),
-            "countersign": lambda: orders.countersign_order(item.id),
-            "dispute": lambda: orders.dispute_order(item.id, note),
+            "approve": lambda: orders.approve_request(item.id, note, password=password),
+            "decline": lambda: orders.decline_request(item.id, note, password=password),
+            "countersign": lambda: orders.countersign_order(item.id, password=password),
+            "dispute": lambda: orders.dispute_order(item.id, note, password=password),
         }
         done = run_write(self.clinic, self.message, actions[act], self)
-        if done is not None:
+        self.password.clear()
+        if done is None:
+            self.password.setFocus()
+        else:
             self.reason.clear()
             self.refresh()
             self.message.ok(f"{item.where}: {item.label} — {DONE[act]}.")

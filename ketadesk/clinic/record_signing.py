@@ -1,0 +1,66 @@
+"""A physician's approvals, answers and reviews, signed as they are written, and verified by ``check``.
+
+Each of these is the physician's decision in the record (:mod:`ketadesk.core.record_signing`
+says which and why). The use case re-asks the physician's password — in their own session
+or typed at the bedside — and opens their signing key with it, so a record in their name
+cannot be made without it; the record and its signature are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ketadesk.clinic.keys import Verifier
+from ketadesk.clinic.session import Session
+from ketadesk.core.record_signing import SignedRecord, canonical_record
+from ketadesk.core.signing_keys import sign
+from ketadesk.store import keys as store_keys
+from ketadesk.store import record_signatures as store_records
+from ketadesk.store.db import Store
+
+Key = tuple[int, Ed25519PrivateKey]
+
+
+def sign_record(s: Session, kind: SignedRecord, record_id: int, visit_id: int, signer_id: int, key: Key) -> int:
+    """Sign one record just written (inside the caller's transaction) with ``signer_id``'s opened key."""
+    key_id, private = key
+    stamp = s.stamp()
+    message = canonical_record(
+        kind,
+        record_id,
+        store_records.fields(s.store, kind, record_id),
+        signer_id=signer_id,
+        signed_at=stamp,
+        key_id=key_id,
+    )
+    return store_records.add(
+        s.store, kind, record_id, visit_id, signer_id=signer_id, at=stamp, key_id=key_id, digital=sign(private, message)
+    )
+
+
+def problems(store: Store) -> list[str]:
+    """Each approval, answer or review whose signature fails, whose record changed, or that has none; named."""
+    verifier = Verifier(store_keys.history(store), store_keys.keyed_from(store))
+    found: list[str] = []
+    for signed in store_records.signed(store):
+        what = f"visit {signed.visit_id}: {signed.kind.label} {signed.record_id}"
+        if signed.fields is None:
+            found.append(f"{what} is gone; its signature by {signed.signer} remains")
+            continue
+        if signed.fields.get("by") != signed.signer_id:
+            found.append(f"{what} names another author than its signer {signed.signer}")
+            continue
+        message = canonical_record(
+            signed.kind,
+            signed.record_id,
+            signed.fields,
+            signer_id=signed.signer_id,
+            signed_at=signed.signed_at,
+            key_id=signed.key_id,
+        )
+        bad = verifier.verify(signed.signer, signed.signer_id, signed.key_id, signed.signed_at, signed.digital, message)
+        if bad is not None:
+            found.append(f"{what}: {bad} (changed after it was signed, or forged)")
+    for kind, record_id, visit_id in store_records.unsigned(store):
+        found.append(f"visit {visit_id}: {kind.label} {record_id} carries no digital signature by its physician")
+    return found
