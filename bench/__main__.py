@@ -88,13 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
     spec = _scaled(args.scale) if args.scale else QUICK if args.quick else FULL
     full_size = (spec.patients, spec.visits, spec.vitals) == (FULL.patients, FULL.visits, FULL.vitals)
-    name = (
-        f"tenyear-scale-{args.scale:g}.sqlite"
-        if args.scale
-        else "tenyear-quick.sqlite"
-        if args.quick
-        else "tenyear.sqlite"
-    )
+    name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
+    if args.scale:
+        name = f"tenyear-scale-{args.scale:g}.sqlite"
     now = datetime.combine(date.today(), clock_time(14, 0)).astimezone()
     spec = replace(spec, now=now)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
