@@ -3,11 +3,15 @@
 - :mod:`bench.write` — one vitals set through the clinic API, committed durably, next to a
   bare sqlite3 insert + commit with the same pragmas on the same disk.
 - :mod:`bench.tenyear` — a ten-year clinic generated with :mod:`bench.clinic_gen`, then
-  open, today's board, one patient's history and size on disk, each read step in a fresh
-  process (:mod:`bench.reads`) so its peak RSS is its own.
+  open, today's board, one patient's history, size on disk and ``ketadesk check`` (full and
+  quick), each read step in a fresh process (:mod:`bench.reads`) so its peak RSS is its own.
 - :mod:`bench.ui` — the bedside GUI: Enter → reading on screen, the 1 Hz board tick, idle
   CPU, and program start on the ten-year file next to a bare PySide6 window
-  (:mod:`bench.ui_start`), with resident memory; each step in a fresh process.
+  (:mod:`bench.ui_start`), with resident memory; each step in a fresh process
+  (:mod:`bench.ui_clinic` builds its small clinic, :mod:`bench.ui_steps` holds the steps).
+- :mod:`bench.signatures` — opening a signing key at the real argon2id cost, one Ed25519
+  signature and its verification, and a whole ``sign_visit`` on a small generated clinic.
+- :mod:`bench.table` — the table every run prints, with ``ketadesk check`` full and quick.
 
 Figures and the machine they came from are written up in docs/BENCHMARKS.md.
 """

@@ -1,11 +1,15 @@
-"""``python -m bench`` (``make bench``): every benchmark of the foundation and bedside-GUI issues, and a table.
+"""``python -m bench`` (``make bench``): the benchmarks of every issue so far (foundation to signatures), and a table.
 
     python -m bench            # the full ten-year clinic (a few minutes), then the GUI
     python -m bench --quick    # a ten-year clinic at a tenth of the size, fewer GUI repetitions
+    python -m bench --only tenyear --scale 0.01  # the ten-year clinic at 1 % of its size (checks the wiring)
     python -m bench --only reports  # one visit report and a batch of ~1,000 (about 2 min)
     python -m bench --only ui  # the bedside GUI alone (reuses the ten-year file; makes it if missing)
+    python -m bench --only signatures  # open a key, sign, verify; a whole sign_visit (about 15 s)
     python -m bench --out results.json
 
+The ten-year part ends with ``ketadesk check`` (``Clinic.maintenance.check``) twice: with the
+full integrity_check and with ``--quick``, each with its audit rows (``--no-check`` skips them).
 Files are written under bench/out/ (ignored by git), all on the same disk.
 """
 
@@ -22,315 +26,35 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from bench import OUT_DIR, machine, reports, tenyear, ui, write
+from bench import OUT_DIR, machine, reports, signatures, tenyear, ui, write
 from bench.clinic_gen import BulkSpec
+from bench.table import GOALS, table
 from ketadesk.store.schema import SCHEMA_VERSION
 
 FULL = BulkSpec(patients=5_000, visits=100_000, vitals=2_500_000, years=10)
 QUICK = BulkSpec(patients=500, visits=10_000, vitals=250_000, years=10)
-GOALS = {"write_ratio": 2.0, "generate_s": 300.0, "board_ms": 20.0, "history_ms": 50.0}
 
 
 def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _verdict(ok: bool) -> str:
-    return "OK" if ok else "MISS"
+def _fraction(text: str) -> float:
+    """A ``--scale`` value: a fraction of the full ten-year clinic, above 0 and at most 1."""
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"--scale takes a fraction above 0 and at most 1, not {text}")
+    return value
 
 
-def _mib(n: float) -> str:
-    return f"{n / 1024 / 1024:,.0f} MiB"
-
-
-def _ui_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
-    """The bedside GUI's rows: Enter → everywhere, the tick, idle CPU, start and memory."""
-    goals = ui.GOALS
-    rows: list[tuple[str, str, str, str, str]] = []
-
-    def timing(label: str, s: dict[str, float], goal_ms: float | None = None, judged: bool = True) -> None:
-        goal = f"< {goal_ms:g} ms" if goal_ms is not None else ""
-        verdict = _verdict(s["p95_ms"] < goal_ms) if goal_ms is not None and judged else ""
-        rows.append(
-            (
-                label,
-                f"{s['median_ms']:.1f} ms",
-                f"{s['p95_ms']:.1f} ms",
-                goal,
-                f"(min {s['min_ms']:.1f}) {verdict}".strip(),
-            )
-        )
-
-    e = u.get("enter")
-    if e:
-        six = e["six_chairs"]
-        timing(
-            f"GUI: Enter → saved, table, chart, tile, painted ({six['n']}×, 6 chairs, "
-            f"{six['readings_in_visit']['min']}–{six['readings_in_visit']['max']} readings)",
-            six,
-            goals["enter_ms"],
-        )
-        timing("  the same, CPU time of the process", six["cpu"], goals["enter_ms"], judged=False)
-        timing("  of which until the key press returns (save + redraw in code)", six["until_key_returns"])
-        timing("  of which events and painting after it", six["events_and_paint"])
-        if "one_visit" in e:
-            one = e["one_visit"]
-            timing(
-                f"  one visit growing to {one['readings_in_visit']['max']} readings: last third",
-                one["last_third"],
-                goals["enter_ms"],
-                judged=False,
-            )
-    t = u.get("tick")
-    if t:
-        timing(
-            f"GUI: 1 Hz tick, board in front ({t['active_chairs']} active chairs)",
-            t["window_tick_board_in_front"],
-            goals["tick_ms"],
-        )
-        timing("  the same, CPU time", t["window_tick_board_in_front"]["cpu"], goals["tick_ms"], judged=False)
-        timing("  ChairBoard.tick() alone", t["board_tick"], goals["tick_ms"], judged=False)
-        timing(
-            "  tick with a visit in front (board + workspace)",
-            t["window_tick_visit_in_front"],
-            goals["tick_ms"],
-            judged=False,
-        )
-        timing("  tick + repaint, board in front", t["window_tick_board_in_front_painted"])
-        timing("  tick + repaint, visit in front", t["window_tick_visit_in_front_painted"])
-    i = u.get("idle")
-    if i:
-        for key, label in (
-            ("board_in_front", "GUI: idle CPU, 1 Hz timer, board in front"),
-            ("visit_in_front", "  idle CPU, visit in front"),
-        ):
-            r = i[key]
-            pct = r["cpu_pct_of_one_core"]
-            goal = f"< {goals['idle_cpu_pct']:g} %" if key == "board_in_front" else ""
-            verdict = _verdict(pct < goals["idle_cpu_pct"]) if key == "board_in_front" else ""
-            rows.append(
-                (f"{label} ({r['wall_s']:.0f} s, {r['ticks']} ticks)", f"{pct:.2f} % of a core", "", goal, verdict)
-            )
-    s = u.get("start")
-    if s:
-        g, b = s["gui"], s["bare"]
-        rows.append(
-            (
-                f"GUI: start to painted board, ten-year file ({g['n']} starts, {g['tiles_with_visit']}/"
-                f"{g['tiles']} tiles busy)",
-                f"{g['median_ms'] / 1000:.2f} s",
-                f"{g['p95_ms'] / 1000:.2f} s",
-                f"< {goals['start_s']:g} s",
-                f"(min {g['min_ms'] / 1000:.2f}) {_verdict(g['median_ms'] < goals['start_s'] * 1000)}",
-            )
-        )
-        rows.append(
-            (
-                "  bare PySide6 QMainWindow, same way",
-                f"{b['median_ms'] / 1000:.2f} s",
-                f"{b['p95_ms'] / 1000:.2f} s",
-                "reference",
-                f"(min {b['min_ms'] / 1000:.2f})",
-            )
-        )
-        rows.append(("  KetaDesk minus bare (median)", f"{s['difference_ms'] / 1000:.2f} s", "", "", ""))
-        steps = g["steps_median_s"]
-        rows.append(
-            (
-                f"  medians since launch: interpreter up {g['interpreter']['median_ms'] / 1000:.2f} s, imports "
-                f"done {steps['imports']:.2f} s, window built {steps['window_built']:.2f} s, painted "
-                f"{steps['painted']:.2f} s",
-                "",
-                "",
-                "",
-                "",
-            )
-        )
-        c = s["cli_exit_after_start"]
-        rows.append(
-            (
-                "  `ketadesk gui --exit-after-start`, whole process",
-                f"{c['median_ms'] / 1000:.2f} s",
-                f"{c['p95_ms'] / 1000:.2f} s",
-                "",
-                "",
-            )
-        )
-        m = s["memory"]
-        rows.append(
-            (
-                "GUI: resident memory, ten-year file open, board up",
-                f"{m['gui_rss_mib']:.0f} MiB",
-                f"(peak {m['gui_hwm_mib']:.0f})",
-                f"< {goals['rss_mib']:g} MB",
-                _verdict(m["gui_hwm_mib"] * 1024 * 1024 < goals["rss_mib"] * 1_000_000),
-            )
-        )
-        rows.append(
-            (
-                "  bare PySide6 window",
-                f"{m['bare_rss_mib']:.0f} MiB",
-                f"(peak {m['bare_hwm_mib']:.0f})",
-                "reference",
-                "",
-            )
-        )
-    return rows
-
-
-def table(results: dict[str, Any]) -> str:
-    """The results as a plain-text table: what, median, p95, goal, verdict."""
-    rows: list[tuple[str, str, str, str, str]] = []
-    w = results.get("write")
-    if w:
-        for key, label in (
-            ("bare", "vitals write: bare sqlite3 insert + commit"),
-            ("bare_audit", "vitals write: bare + audit row (same txn)"),
-            ("api", "vitals write: Clinic.bedside.record_vitals"),
-        ):
-            s = w[key]
-            goal = verdict = ""
-            if key == "api":
-                goal = f"≤ {GOALS['write_ratio']:.0f}× bare"
-                verdict = f"{w['ratio_median']:.2f}× {_verdict(w['ratio_median'] <= GOALS['write_ratio'])}"
-            rows.append((label, f"{s['median_ms']:.3f} ms", f"{s['p95_ms']:.3f} ms", goal, verdict))
-        for key, label in (
-            ("bare_nosync", "  reference, synchronous=OFF: bare"),
-            ("api_nosync", "  reference, synchronous=OFF: Clinic"),
-        ):
-            s = w[key]
-            rows.append((label, f"{s['median_ms']:.3f} ms", f"{s['p95_ms']:.3f} ms", "not durable", ""))
-    t = results.get("tenyear")
-    if t:
-        g = t["generate"]
-        if g.get("reused"):
-            rows.append(("generate ten-year clinic: reused the existing file", "", "", "", ""))
-        else:
-            rows.append(
-                (
-                    f"generate ten-year clinic ({g['rows']:,} rows)",
-                    f"{g['seconds']:.1f} s",
-                    "",
-                    f"< {GOALS['generate_s']:.0f} s",
-                    _verdict(g["seconds"] < GOALS["generate_s"]),
-                )
-            )
-        o = t["open"]
-        rows.append(("open database (Clinic.open), first in process", f"{o['first_ms']:.1f} ms", "", "", ""))
-        rows.append(
-            ("open database, repeated", f"{o['repeat']['median_ms']:.1f} ms", f"{o['repeat']['p95_ms']:.1f} ms", "", "")
-        )
-        b = t["board"]
-        ok = b["repeat"]["p95_ms"] < GOALS["board_ms"] and b["first_ms"] < GOALS["board_ms"]
-        rows.append(
-            (
-                f"board(today), {b['visits']} visits, first call",
-                f"{b['first_ms']:.2f} ms",
-                "",
-                f"< {GOALS['board_ms']:.0f} ms",
-                "",
-            )
-        )
-        rows.append(
-            (
-                f"board(today), {b['visits']} visits, repeated",
-                f"{b['repeat']['median_ms']:.2f} ms",
-                f"{b['repeat']['p95_ms']:.2f} ms",
-                f"< {GOALS['board_ms']:.0f} ms",
-                _verdict(ok),
-            )
-        )
-        busy = b["busiest_day"]
-        rows.append(
-            (
-                f"board on the busiest day in the file, {busy['visits']} visits",
-                f"{busy['timing']['median_ms']:.2f} ms",
-                f"{busy['timing']['p95_ms']:.2f} ms",
-                f"< {GOALS['board_ms']:.0f} ms",
-                _verdict(busy["timing"]["p95_ms"] < GOALS["board_ms"]),
-            )
-        )
-        h = t["history"]
-        ok = h["first"]["p95_ms"] < GOALS["history_ms"]
-        rows.append(
-            (
-                f"patient_history, {h['patients_sampled']} patients, first call "
-                f"(median {h['visits_per_history']['median']:g} visits)",
-                f"{h['first']['median_ms']:.1f} ms",
-                f"{h['first']['p95_ms']:.1f} ms",
-                f"< {GOALS['history_ms']:.0f} ms",
-                _verdict(ok),
-            )
-        )
-        rows.append(
-            (
-                "patient_history, same patients repeated",
-                f"{h['repeat']['median_ms']:.1f} ms",
-                f"{h['repeat']['p95_ms']:.1f} ms",
-                f"< {GOALS['history_ms']:.0f} ms",
-                _verdict(h["repeat"]["p95_ms"] < GOALS["history_ms"]),
-            )
-        )
-        rows.append(
-            (
-                "patient_history, best of 4 per patient",
-                f"{h['best_per_patient']['median_ms']:.1f} ms",
-                f"{h['best_per_patient']['p95_ms']:.1f} ms",
-                f"< {GOALS['history_ms']:.0f} ms",
-                _verdict(h["best_per_patient"]["p95_ms"] < GOALS["history_ms"]),
-            )
-        )
-        big = h["largest"]
-        rows.append(
-            (
-                f"patient_history, largest patient ({big['visits']} visits, {big['vitals']:,} vitals)",
-                f"{big['timing']['median_ms']:.1f} ms",
-                f"{big['timing']['p95_ms']:.1f} ms",
-                "",
-                "",
-            )
-        )
-        rows.append(("size on disk (db + wal + shm)", _mib(t["size"]["total_bytes"]), "", "", ""))
-        if not g.get("reused"):
-            rows.append(("peak RSS: generation process", f"{g['peak_rss_mib']:.0f} MiB", "", "", ""))
-        rows.append(
-            (
-                "peak RSS: open + board process",
-                f"{b['rss_peak_mib']:.0f} MiB",
-                f"(after open {b['rss_after_open_mib']:.0f})",
-                "",
-                "",
-            )
-        )
-        rows.append(
-            (
-                "peak RSS: open + history process",
-                f"{h['rss_peak_mib']:.0f} MiB",
-                f"(after open {h['rss_after_open_mib']:.0f})",
-                "",
-                "",
-            )
-        )
-        if "check" in t:
-            c = t["check"]
-            rows.append(
-                (
-                    f"Clinic.maintenance.check() ({c['audit_rows']:,} audit rows)",
-                    f"{c['seconds']:.1f} s",
-                    "",
-                    "[]",
-                    _verdict(c["problems"] == []),
-                )
-            )
-    if results.get("ui"):
-        rows += _ui_rows(results["ui"])
-    if results.get("reports"):
-        rows += reports.rows(results["reports"])
-    header = ("benchmark", "median", "p95", "goal", "result")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)), "  ".join("-" * n for n in widths)]
-    lines += ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
-    return "\n".join(lines)
+def _scaled(fraction: float) -> BulkSpec:
+    """The full ten-year clinic's spec with every count scaled by ``fraction`` (ten years still)."""
+    return BulkSpec(
+        patients=max(10, round(FULL.patients * fraction)),
+        visits=max(100, round(FULL.visits * fraction)),
+        vitals=max(2_500, round(FULL.vitals * fraction)),
+        years=FULL.years,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,9 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="a ten-year clinic at a tenth of the size")
     parser.add_argument("--out", type=Path, help="write every figure as JSON to this file")
-    parser.add_argument("--only", choices=("write", "tenyear", "reports", "ui"), help="run one benchmark only")
     parser.add_argument(
-        "--no-check", action="store_true", help="skip the full Clinic.maintenance.check() of the ten-year file"
+        "--scale",
+        type=_fraction,
+        help="the ten-year clinic at this fraction of its full size (0.01: 50 patients, 1,000 visits; "
+        "overrides --quick's size, not its repetitions): to check the wiring, not to compare figures",
+    )
+    parser.add_argument(
+        "--only", choices=("write", "tenyear", "reports", "ui", "signatures"), help="run one benchmark only"
+    )
+    parser.add_argument(
+        "--no-check",
+        action="store_true",
+        help="skip `ketadesk check` (Clinic.maintenance.check, full and --quick) of the ten-year file",
     )
     parser.add_argument(
         "--reuse",
@@ -352,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-reps", type=int, help="durable writes per variant (default 1000, quick 300)")
     args = parser.parse_args(argv)
 
-    spec = QUICK if args.quick else FULL
+    spec = _scaled(args.scale) if args.scale else QUICK if args.quick else FULL
+    full_size = (spec.patients, spec.visits, spec.vitals) == (FULL.patients, FULL.visits, FULL.vitals)
+    name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
+    if args.scale:
+        name = f"tenyear-scale-{args.scale:g}.sqlite"
     now = datetime.combine(date.today(), clock_time(14, 0)).astimezone()
     spec = replace(spec, now=now)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -361,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "machine": machine.describe(OUT_DIR),
         "quick": args.quick,
+        "scale": args.scale,
         "schema_version": SCHEMA_VERSION,
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
         "load_average_at_start": os.getloadavg(),
@@ -375,7 +114,6 @@ def main(argv: list[str] | None = None) -> int:
             results["write"]["profile"] = write.profile_api(OUT_DIR)
             _say(results["write"]["profile"])
     if args.only in (None, "tenyear"):
-        name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
         results["tenyear"] = tenyear.run(
             OUT_DIR / name,
             spec,
@@ -385,8 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             check=not args.no_check,
             reuse=args.reuse,
         )
+        results["tenyear"]["full_size"] = full_size
     if args.only in (None, "ui"):
-        name = "tenyear-quick.sqlite" if args.quick else "tenyear.sqlite"
         path = OUT_DIR / name
         if not tenyear.reusable(path, spec):
             _say(f"no finished ten-year clinic at {path}: generating it for the start-up benchmark ...")
@@ -397,9 +135,15 @@ def main(argv: list[str] | None = None) -> int:
                 _say(f"{step}:\n{text}")
     if args.only in (None, "reports"):
         results["reports"] = reports.run(OUT_DIR, _say, quick=args.quick)
+    if args.only in (None, "signatures"):
+        _say("signing: open a key, sign, verify at the program's argon2id cost; whole sign_visit calls ...")
+        results["signatures"] = signatures.run(OUT_DIR / "signing", reps=100 if args.quick else 200)
     results["seconds"] = time.perf_counter() - started
     results["load_average_at_end"] = os.getloadavg()
-    print(table(results), flush=True)
+    text = table(results)
+    print(text, flush=True)
+    (OUT_DIR / "table.txt").write_text(text + "\n", encoding="utf-8")
+    _say(f"table written to {OUT_DIR / 'table.txt'}")
     if args.out:
         args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _say(f"results written to {args.out}")

@@ -2,9 +2,11 @@
 
 ``python -m bench.reads STEP --db FILE --now ISO`` prints one JSON object. Steps:
 ``open`` (``Clinic.open``), ``board`` (``Clinic.visits.board(today)``), ``history``
-(``Clinic.patients.history``) and ``check`` (``Clinic.maintenance.check()``: integrity, foreign keys,
-the whole audit chain). The database file is in the OS page cache (it was just written),
-so "first call" means a cold SQLite cache in a new process, not a cold disk.
+(``Clinic.patients.history``) and ``check`` (``Clinic.maintenance.check()``, what ``ketadesk check``
+runs: the full integrity_check, or SQLite's quick_check with ``--quick``, then keys, schema, the
+keyed audit chain and its anchors, every signature, users and every record against the audit
+trail). The database file is in the OS page cache (it was just written), so "first call"
+means a cold SQLite cache in a new process, not a cold disk.
 """
 
 from __future__ import annotations
@@ -138,15 +140,21 @@ def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> 
     }
 
 
-def step_check(db: Path, now: datetime) -> dict[str, object]:
-    """``Clinic.maintenance.check()`` once: integrity check, foreign keys, schema version, the whole audit chain."""
+def step_check(db: Path, now: datetime, quick: bool = False) -> dict[str, object]:
+    """``Clinic.maintenance.check(quick=quick)`` once, as ``ketadesk check [--quick]`` runs it: every part of it."""
     clinic = _open(db, now)
     start = time.perf_counter()
-    problems = clinic.maintenance.check()
+    problems = clinic.maintenance.check(quick=quick)
     elapsed = time.perf_counter() - start
     audit_rows = clinic.audit.count()
     clinic.close()
-    return {"seconds": elapsed, "problems": problems, "audit_rows": audit_rows, "rss_peak_mib": peak_rss_mib()}
+    return {
+        "quick": quick,
+        "seconds": elapsed,
+        "problems": problems,
+        "audit_rows": audit_rows,
+        "rss_peak_mib": peak_rss_mib(),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -158,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--sample", type=int, default=100, help="patients whose history is loaded")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="check: quick_check instead of the full integrity_check")
     args = parser.parse_args(argv)
     now = datetime.fromisoformat(args.now)
     if args.step == "open":
@@ -167,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.step == "history":
         result = step_history(args.db, now, args.reps, args.seed, args.sample)
     else:
-        result = step_check(args.db, now)
+        result = step_check(args.db, now, args.quick)
     print(json.dumps(result))
 
 

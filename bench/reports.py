@@ -95,13 +95,13 @@ def step_one(db: Path, now: datetime, reps: int) -> dict[str, object]:
         start = time.perf_counter()
         again = clinic.reports.visit_report_pdf(visit_id)
         times.append(time.perf_counter() - start)
-    from ketadesk.clinic.reporting import _render
+    from ketadesk.clinic.report_jobs import render
 
     job = clinic.reports._visit_job(chosen, clinic.reports.report_staff())
     build = []
     for _ in range(reps):
         start = time.perf_counter()
-        _render(job)
+        render(job)
         build.append(time.perf_counter() - start)
     pages = len(PdfReader(io.BytesIO(first)).pages)
     clinic.close()

@@ -114,7 +114,7 @@ def run(
     check: bool = True,
     reuse: bool = False,
 ) -> dict[str, object]:
-    """Generate, then open, board, history (and the full check); everything the write-up reports."""
+    """Generate, then open, board, history (and ``check``, full and quick); everything the write-up reports."""
     assert spec.now is not None
     result: dict[str, object] = {
         "spec": {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(spec).items()},
@@ -135,6 +135,8 @@ def run(
     report("  patient history ...")
     result["history"] = read_step("history", path, spec.now, "--reps", "3", "--sample", str(sample))
     if check:
-        report("  Clinic.maintenance.check() ...")
+        report("  Clinic.maintenance.check(), the full integrity_check ...")
         result["check"] = read_step("check", path, spec.now)
+        report("  Clinic.maintenance.check(quick=True) ...")
+        result["check_quick"] = read_step("check", path, spec.now, "--quick")
     return result

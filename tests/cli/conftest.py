@@ -12,6 +12,7 @@ import pytest
 
 from ketadesk.cli import main
 from ketadesk.store import chain_key
+from tests.cli.cli_calls import Run
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +54,16 @@ def demo_copy(demo_master: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         return target
 
     return copy
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Call ``ketadesk.cli.main`` with the arguments; return (exit code, stdout, stderr), never with a traceback."""
+
+    def call(*args: object) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and "Traceback" not in out
+        return code, out, err
+
+    return call

@@ -3,11 +3,8 @@ traceback; the jobs (demo, visits, check, backup) do what they say on the databa
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
-import subprocess
 import sys
 import types
 from collections.abc import Callable
@@ -18,58 +15,7 @@ from pathlib import Path
 import pytest
 
 from ketadesk.cli import main
-
-SCRIPT = Path(sys.executable).with_name("ketadesk")
-Run = Callable[..., tuple[int, str, str]]
-
-
-def _command() -> list[str]:
-    """The installed console script, or ``python -m ketadesk`` where the script is missing."""
-    return [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "ketadesk"]
-
-
-def _subprocess(*args: object, cwd: Path, data_home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "KETADESK_DB"}
-    env["XDG_DATA_HOME"] = str(data_home)
-    return subprocess.run(
-        [*_command(), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False
-    )
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Call ``ketadesk.cli.main`` with the arguments; return (exit code, stdout, stderr), never with a traceback."""
-
-    def call(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err and "Traceback" not in out
-        return code, out, err
-
-    return call
-
-
-def _one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {lines!r}"
-    assert lines[0].startswith("ketadesk: ")
-    return lines[0]
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _make_newer(path: Path) -> None:
-    """Record a migration this program does not know, as a newer KetaDesk would."""
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-        "VALUES ('ketadesk', '9999_future', '2030-01-01')"
-    )
-    conn.commit()
-    conn.close()
-
+from tests.cli.cli_calls import Run, digest, in_a_process, one_line
 
 # ----------------------------------------------------------------------------- version and usage
 
@@ -86,7 +32,7 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_version_in_a_real_process(tmp_path: Path, isolated_data_folder: Path) -> None:
     """The installed ``ketadesk`` script answers --version with exit 0."""
-    done = _subprocess("--version", cwd=tmp_path, data_home=isolated_data_folder)
+    done = in_a_process("--version", cwd=tmp_path, data_home=isolated_data_folder)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"KetaDesk {version('ketadesk')}"
     assert "Traceback" not in done.stderr
@@ -130,7 +76,7 @@ def test_usage_mistakes_are_one_line_with_exit_2(capsys: pytest.CaptureFixture[s
     out, err = capsys.readouterr()
     assert out == ""
     assert "Traceback" not in err
-    assert "--help" in _one_line(err)
+    assert "--help" in one_line(err)
 
 
 # ----------------------------------------------------------------------------- demo
@@ -139,21 +85,21 @@ def test_usage_mistakes_are_one_line_with_exit_2(capsys: pytest.CaptureFixture[s
 def test_demo_in_a_real_process_then_refuses_a_second_fill(tmp_path: Path, isolated_data_folder: Path) -> None:
     """`ketadesk --db X demo --patients 8` shows progress on stderr and exits 0; a second demo into X exits 1."""
     db = tmp_path / "demo.sqlite"
-    first = _subprocess("--db", db, "demo", "--patients", "8", cwd=tmp_path, data_home=isolated_data_folder)
+    first = in_a_process("--db", db, "demo", "--patients", "8", cwd=tmp_path, data_home=isolated_data_folder)
     assert first.returncode == 0, first.stderr
     assert "1/8 patients" in first.stderr and "8/8 patients" in first.stderr
     assert "Traceback" not in first.stderr
     assert "Done: 8 patients" in first.stdout
     assert db.is_file()
-    before = _digest(db)
+    before = digest(db)
 
-    second = _subprocess("--db", db, "demo", "--patients", "8", cwd=tmp_path, data_home=isolated_data_folder)
+    second = in_a_process("--db", db, "demo", "--patients", "8", cwd=tmp_path, data_home=isolated_data_folder)
     assert second.returncode == 1
-    assert "already holds patients" in _one_line(second.stderr)
+    assert "already holds patients" in one_line(second.stderr)
     assert second.stdout == ""
-    assert _digest(db) == before
+    assert digest(db) == before
 
-    check = _subprocess("--db", db, "check", cwd=tmp_path, data_home=isolated_data_folder)
+    check = in_a_process("--db", db, "check", cwd=tmp_path, data_home=isolated_data_folder)
     assert check.returncode == 0, check.stderr
 
 
@@ -171,7 +117,7 @@ def test_demo_size_out_of_range(run: Run, tmp_path: Path, patients: str) -> None
     db = tmp_path / "none.sqlite"
     code, _, err = run("--db", db, "demo", "--patients", patients)
     assert code == 2
-    assert "1–5000" in _one_line(err)
+    assert "1–5000" in one_line(err)
     assert not db.exists()
 
 
@@ -242,7 +188,7 @@ def test_visits_with_an_impossible_date(run: Run, demo_copy: Callable[[str], Pat
     code, out, err = run("--db", demo_copy("clinic.sqlite"), "visits", "--date", day)
     assert code == 2
     assert out == ""
-    line = _one_line(err)
+    line = one_line(err)
     assert day in line and "YYYY-MM-DD" in line
 
 
@@ -287,7 +233,7 @@ def test_check_of_a_missing_file(run: Run, tmp_path: Path) -> None:
     db = tmp_path / "nowhere.sqlite"
     code, _, err = run("--db", db, "check")
     assert code == 1
-    assert "does not exist" in _one_line(err)
+    assert "does not exist" in one_line(err)
     assert not db.exists()
 
 
@@ -295,11 +241,11 @@ def test_check_of_a_file_that_is_not_a_database(run: Run, tmp_path: Path) -> Non
     """A text file given as the database is refused in one line and left byte for byte as it was."""
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("shopping list: milk, eggs\n" * 100, encoding="utf-8")
-    before = _digest(bogus)
+    before = digest(bogus)
     code, _, err = run("--db", bogus, "check")
     assert code == 1
-    assert "not a KetaDesk database" in _one_line(err)
-    assert _digest(bogus) == before
+    assert "not a KetaDesk database" in one_line(err)
+    assert digest(bogus) == before
 
 
 # ----------------------------------------------------------------------------- backup
@@ -339,7 +285,7 @@ def test_backup_to_an_impossible_place(run: Run, demo_copy: Callable[[str], Path
     db = demo_copy("clinic.sqlite")
     code, _, err = run("--db", db, "backup", tmp_path / where)
     assert code == 1
-    _one_line(err)
+    one_line(err)
     assert not (tmp_path / "missing-folder").exists()
 
 
@@ -347,125 +293,6 @@ def test_backup_of_a_missing_database(run: Run, tmp_path: Path) -> None:
     """Backing up a file that does not exist is refused in one line and creates nothing."""
     code, _, err = run("--db", tmp_path / "nowhere.sqlite", "backup", tmp_path / "b.sqlite")
     assert code == 1
-    assert "nothing to back up" in _one_line(err)
+    assert "nothing to back up" in one_line(err)
     assert not (tmp_path / "nowhere.sqlite").exists()
     assert not (tmp_path / "b.sqlite").exists()
-
-
-# ----------------------------------------------------------------------------- which database
-
-
-def test_ketadesk_db_chooses_the_database(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_data_folder: Path
-) -> None:
-    """KETADESK_DB points every command at its file; nothing lands in the data folder."""
-    db = tmp_path / "from-env.sqlite"
-    monkeypatch.setenv("KETADESK_DB", str(db))
-    code, out, _ = run("demo", "--patients", "2")
-    assert code == 0
-    assert str(db) in out
-    assert db.is_file()
-    code, out, _ = run("check")
-    assert code == 0
-    assert str(db) in out
-    assert not (isolated_data_folder / "KetaDesk" / "demo.sqlite").exists()
-    assert not (isolated_data_folder / "KetaDesk" / "ketadesk.sqlite").exists()
-
-
-def test_db_option_wins_over_the_environment(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """--db is used even when KETADESK_DB names another file."""
-    env_db, flag_db = tmp_path / "env.sqlite", tmp_path / "flag.sqlite"
-    monkeypatch.setenv("KETADESK_DB", str(env_db))
-    code, _, _ = run("--db", flag_db, "demo", "--patients", "1")
-    assert code == 0
-    assert flag_db.is_file()
-    assert not env_db.exists()
-
-
-@pytest.mark.parametrize("command", [["check"], ["visits", "--json"], ["demo", "--patients", "1"], ["backup"]])
-def test_newer_database_is_refused_and_untouched(
-    run: Run, demo_copy: Callable[[str], Path], command: list[str]
-) -> None:
-    """A file from a newer KetaDesk is refused with one line saying 'newer', exit 1, and not one byte changes."""
-    db = demo_copy("clinic.sqlite")
-    _make_newer(db)
-    before = _digest(db)
-    code, out, err = run("--db", db, *command)
-    assert code == 1
-    assert out == ""
-    assert "newer" in _one_line(err)
-    assert _digest(db) == before
-    assert not (db.parent / "backups").exists()
-
-
-def test_newer_database_refused_in_a_real_process(
-    demo_copy: Callable[[str], Path], tmp_path: Path, isolated_data_folder: Path
-) -> None:
-    """The installed script refuses a newer database the same way: exit 1, one line, file unchanged."""
-    db = demo_copy("clinic.sqlite")
-    _make_newer(db)
-    before = _digest(db)
-    done = _subprocess("--db", db, "check", cwd=tmp_path, data_home=isolated_data_folder)
-    assert done.returncode == 1
-    assert "newer" in _one_line(done.stderr)
-    assert "Traceback" not in done.stderr
-    assert _digest(db) == before
-
-
-def test_the_signature_count_matches_the_worklist_and_the_phase_steps(demo_master: Path) -> None:
-    """The status bar's count, the worklist the triggers keep and the phase steps agree on a demo clinic."""
-    from ketadesk.store import signatures
-    from ketadesk.store.db import open_store
-
-    store = open_store(demo_master)
-    try:
-        waiting = signatures.awaiting_signature(store)
-        signed = store.one("SELECT count(*) FROM signatures WHERE addendum_id IS NULL")
-        assert waiting and signed is not None and signed[0] > 0
-        assert signatures.count_awaiting(store) == len(waiting)
-        assert signatures.worklist_out_of_step(store) == []
-    finally:
-        store.close()
-
-
-def test_check_names_a_worklist_row_removed_behind_the_programs_back(
-    demo_copy: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The worklist the triggers keep is checked against the phase steps it is derived from."""
-    path = demo_copy("clinic.sqlite")
-    with sqlite3.connect(path) as raw:
-        visit_id = raw.execute("SELECT visit_id FROM awaiting_signature ORDER BY visit_id LIMIT 1").fetchone()[0]
-        raw.execute("DELETE FROM awaiting_signature WHERE visit_id = ?", (visit_id,))
-    raw.close()
-    assert main(["--db", str(path), "check"]) != 0
-    assert f"signature worklist: visit {visit_id} is out of step" in capsys.readouterr().err
-
-
-def test_upgrading_to_the_kept_worklist_fills_it_from_the_phase_steps(demo_copy: Callable[[str], Path]) -> None:
-    """A schema-4 file (before the worklist table) gets the table filled with exactly the unsigned discharges."""
-    from ketadesk.store import signatures
-    from ketadesk.store.db import open_store
-
-    path = demo_copy("clinic.sqlite")
-    with sqlite3.connect(path) as raw:  # take the file back to schema 4, as an older KetaDesk left it
-        expected = [
-            r[0] for r in raw.execute("SELECT visit_id FROM awaiting_signature ORDER BY discharged_at, visit_id")
-        ]
-        for statement in (
-            "DROP TRIGGER awaiting_signature_on_discharge",
-            "DROP TRIGGER awaiting_signature_on_sign",
-            "DROP TABLE awaiting_signature",
-            "CREATE INDEX visit_events_discharged ON visit_events(visit_id) WHERE phase = 'discharged'",
-            "CREATE INDEX visit_events_signed ON visit_events(visit_id) WHERE phase = 'signed'",
-            "DELETE FROM _sqlite_migrations WHERE name = '0005_signature_worklist_table'",
-            "PRAGMA user_version = 4",
-        ):
-            raw.execute(statement)
-    raw.close()
-    store = open_store(path)
-    try:
-        assert store.schema_version() == 5
-        assert expected and signatures.awaiting_signature(store) == expected
-        assert signatures.worklist_out_of_step(store) == []
-    finally:
-        store.close()

@@ -23,6 +23,7 @@ from ketadesk.core.users import Role, User
 from ketadesk.core.vitals import VitalSigns
 from ketadesk.store import patients, users, visits
 from ketadesk.store.db import Store, open_store
+from tests.store.audit_writes import Ctx
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
 DAY = T0.date()
@@ -215,3 +216,20 @@ def raw_connect() -> Iterator[Callable[[Path], sqlite3.Connection]]:
     yield connect
     for conn in opened:
         conn.close()
+
+
+@pytest.fixture
+def ctx(
+    store: Store,
+    nurse: User,
+    patient_id: int,
+    visit_id: int,
+    *,
+    at: Callable[[float], str],
+    reading: Callable[..., VitalSigns],
+    dose_plan: Callable[..., DosePlan],
+    make_patient: Callable[..., Patient],
+    tmp_path: Path,
+) -> Ctx:
+    """Everything the audit tests' writes (tests/store/audit_writes.py) need."""
+    return Ctx(store, nurse, patient_id, visit_id, at, reading, dose_plan, make_patient, tmp_path)

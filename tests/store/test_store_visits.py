@@ -3,54 +3,20 @@ acknowledgements and scores, and the reads the chair board and the record are bu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
-from ketadesk.core.users import Role, User
-from ketadesk.core.vitals import AlertKind, Source, VitalSigns
-from ketadesk.store import patients, users, visits
+from ketadesk.core.users import User
+from ketadesk.core.vitals import AlertKind, Source
+from ketadesk.store import patients, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
-
-T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
-DAY = T0.date()
-At = Callable[[float], str]
-Reading = Callable[..., VitalSigns]
-Count = Callable[[Store, str], int]
-
-
-def _save(
-    store: Store,
-    visit_id: int,
-    vitals: VitalSigns,
-    actor: User,
-    *,
-    alerts: tuple[AlertKind, ...] = (),
-    baseline: bool = False,
-    corrects: int | None = None,
-    in_error: bool = False,
-) -> int:
-    entered = vitals.taken_at + timedelta(seconds=30)
-    return visits.add_vitals(
-        store,
-        visit_id,
-        vitals,
-        source=Source.MANUAL,
-        alerts=alerts,
-        is_baseline=baseline,
-        at=to_utc_iso(entered),
-        actor_id=actor.id,
-        corrects_id=corrects,
-        entered_in_error=in_error,
-    )
-
+from tests.store.visit_rows import DAY, T0, At, Count, Reading, save
 
 # ----------------------------------------------------------------------------- schedule and phases
 
@@ -153,7 +119,7 @@ def test_timer_inputs_come_from_stored_times(
     visits.add_dose(store, visit_id, dose_plan(), at=at(5), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(6), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.INFUSING, at=at(10), actor_id=nurse.id)
-    _save(store, visit_id, reading(20), nurse)
+    save(store, visit_id, reading(20), nurse)
     _, times = visits.detail(store, visit_id)
     assert times.phase is Phase.INFUSING
     assert times.infusion_started_at == T0 + timedelta(minutes=10)
@@ -247,8 +213,8 @@ def test_previous_dose_only_counts_started_infusions(
 
 def test_vitals_round_trip_in_time_order(store: Store, nurse: User, visit_id: int, reading: Reading) -> None:
     """Readings come back in the order they were taken, with values, source, alerts and who entered them."""
-    late = _save(store, visit_id, reading(20, hr=118), nurse)
-    early = _save(store, visit_id, reading(10, sbp=182, dbp=95), nurse, alerts=(AlertKind.SBP_HIGH,), baseline=True)
+    late = save(store, visit_id, reading(20, hr=118), nurse)
+    early = save(store, visit_id, reading(10, sbp=182, dbp=95), nurse, alerts=(AlertKind.SBP_HIGH,), baseline=True)
     detail, _ = visits.detail(store, visit_id)
     assert [v.id for v in detail.vitals] == [early, late]
     first = detail.vitals[0]
@@ -265,7 +231,7 @@ def test_vitals_round_trip_in_time_order(store: Store, nurse: User, visit_id: in
 
 def test_vitals_without_temperature(store: Store, nurse: User, visit_id: int, reading: Reading) -> None:
     """A reading without a temperature stores and reads back None, not zero."""
-    saved = _save(store, visit_id, reading(5, temp_c=None), nurse)
+    saved = save(store, visit_id, reading(5, temp_c=None), nurse)
     assert visits.vitals_by_id(store, saved).vitals.temp_c is None
 
 
@@ -273,8 +239,8 @@ def test_correction_replaces_the_original(
     store: Store, nurse: User, visit_id: int, reading: Reading, count: Count
 ) -> None:
     """A correcting row takes the original's place in detail() and latest; the original row still exists."""
-    original = _save(store, visit_id, reading(10, sbp=210, dbp=80), nurse, alerts=(AlertKind.SBP_HIGH,))
-    corrected = _save(store, visit_id, reading(10, sbp=120, dbp=80), nurse, corrects=original)
+    original = save(store, visit_id, reading(10, sbp=210, dbp=80), nurse, alerts=(AlertKind.SBP_HIGH,))
+    corrected = save(store, visit_id, reading(10, sbp=120, dbp=80), nurse, corrects=original)
     detail, _ = visits.detail(store, visit_id)
     assert [v.id for v in detail.vitals] == [corrected]
     assert detail.vitals[0].corrects_id == original
@@ -286,9 +252,9 @@ def test_correction_replaces_the_original(
 
 def test_correction_of_a_correction(store: Store, nurse: User, visit_id: int, reading: Reading) -> None:
     """Correcting a correction leaves only the newest version in the record."""
-    first = _save(store, visit_id, reading(10, hr=171), nurse)
-    second = _save(store, visit_id, reading(10, hr=71), nurse, corrects=first)
-    third = _save(store, visit_id, reading(10, hr=77), nurse, corrects=second)
+    first = save(store, visit_id, reading(10, hr=171), nurse)
+    second = save(store, visit_id, reading(10, hr=71), nurse, corrects=first)
+    third = save(store, visit_id, reading(10, hr=77), nurse, corrects=second)
     assert [v.id for v in visits.detail(store, visit_id)[0].vitals] == [third]
 
 
@@ -296,9 +262,9 @@ def test_entered_in_error_hides_the_reading(
     store: Store, nurse: User, visit_id: int, reading: Reading, count: Count
 ) -> None:
     """Marking a reading entered in error removes it from the record and from latest, keeping both rows."""
-    kept = _save(store, visit_id, reading(5), nurse)
-    wrong = _save(store, visit_id, reading(10, sbp=99, dbp=61), nurse)
-    _save(store, visit_id, reading(10, sbp=99, dbp=61), nurse, corrects=wrong, in_error=True)
+    kept = save(store, visit_id, reading(5), nurse)
+    wrong = save(store, visit_id, reading(10, sbp=99, dbp=61), nurse)
+    save(store, visit_id, reading(10, sbp=99, dbp=61), nurse, corrects=wrong, in_error=True)
     detail, times = visits.detail(store, visit_id)
     assert [v.id for v in detail.vitals] == [kept]
     assert visits.row(store, visit_id).summary.latest.id == kept  # type: ignore[union-attr]
@@ -309,8 +275,8 @@ def test_entered_in_error_hides_the_reading(
 
 def test_only_reading_in_error_leaves_no_latest(store: Store, nurse: User, visit_id: int, reading: Reading) -> None:
     """If the only reading was entered in error the visit has no latest vitals at all."""
-    wrong = _save(store, visit_id, reading(5), nurse)
-    _save(store, visit_id, reading(5), nurse, corrects=wrong, in_error=True)
+    wrong = save(store, visit_id, reading(5), nurse)
+    save(store, visit_id, reading(5), nurse, corrects=wrong, in_error=True)
     row = visits.row(store, visit_id)
     assert row.summary.latest is None
     assert row.times.last_vitals_at is None
@@ -320,211 +286,3 @@ def test_missing_reading_is_not_found(store: Store) -> None:
     """Asking for a reading id that does not exist raises NotFound."""
     with pytest.raises(NotFound):
         visits.vitals_by_id(store, 999)
-
-
-# ----------------------------------------------------------------------------- alerts and acknowledgements
-
-
-def test_acknowledgement_clears_the_alert(store: Store, nurse: User, visit_id: int, reading: Reading, at: At) -> None:
-    """An alerting reading stays unacknowledged until a 'vitals_alert' acknowledgement names it."""
-    alerting = _save(store, visit_id, reading(10, spo2=89), nurse, alerts=(AlertKind.SPO2_LOW,))
-    _save(store, visit_id, reading(15), nurse)
-    assert [v.id for v in visits.unacknowledged_alerts(store, visit_id)] == [alerting]
-    assert visits.row(store, visit_id).summary.unacknowledged_alerts == (AlertKind.SPO2_LOW,)
-
-    visits.add_acknowledgement(
-        store, visit_id, visits.ALERT_SUBJECT, alerting, "Chin lift, O2 2 L, SpO2 96", at=at(12), actor_id=nurse.id
-    )
-    assert visits.unacknowledged_alerts(store, visit_id) == []
-    assert visits.row(store, visit_id).summary.unacknowledged_alerts == ()
-    assert visits.acknowledged(store, visit_id, visits.ALERT_SUBJECT, alerting)
-    detail, _ = visits.detail(store, visit_id)
-    assert [(a.subject, a.subject_id, a.note, a.by) for a in detail.acknowledgements] == [
-        ("vitals_alert", alerting, "Chin lift, O2 2 L, SpO2 96", "nurse.ada")
-    ]
-
-
-def test_acknowledging_something_else_does_not_clear_the_alert(
-    store: Store, nurse: User, visit_id: int, reading: Reading, at: At
-) -> None:
-    """Only an acknowledgement of this very reading, as a vitals alert, clears it."""
-    first = _save(store, visit_id, reading(10, hr=131), nurse, alerts=(AlertKind.HR_HIGH,))
-    second = _save(store, visit_id, reading(20, hr=134), nurse, alerts=(AlertKind.HR_HIGH,))
-    visits.add_acknowledgement(store, visit_id, "baseline_bp", first, "wrong subject", at=at(21), actor_id=nurse.id)
-    visits.add_acknowledgement(store, visit_id, visits.ALERT_SUBJECT, first, "seen", at=at(22), actor_id=nurse.id)
-    assert [v.id for v in visits.unacknowledged_alerts(store, visit_id)] == [second]
-    assert not visits.acknowledged(store, visit_id, visits.ALERT_SUBJECT, second)
-    assert visits.acknowledged(store, visit_id, "baseline_bp")
-
-
-def test_acknowledgement_on_another_visit_does_not_count(
-    store: Store, nurse: User, patient_id: int, visit_id: int, reading: Reading, at: At
-) -> None:
-    """An acknowledgement written against another visit leaves this visit's alert standing."""
-    alerting = _save(store, visit_id, reading(10, rr=8), nurse, alerts=(AlertKind.RR_LOW,))
-    other = visits.schedule(
-        store, patient_id=patient_id, course_id=None, sequence=None, day=DAY, chair=2, at=at(3), actor_id=nurse.id
-    )
-    visits.add_acknowledgement(
-        store, other, visits.ALERT_SUBJECT, alerting, "wrong chart", at=at(11), actor_id=nurse.id
-    )
-    assert [v.id for v in visits.unacknowledged_alerts(store, visit_id)] == [alerting]
-
-
-def test_corrected_alert_no_longer_needs_acknowledging(
-    store: Store, nurse: User, visit_id: int, reading: Reading
-) -> None:
-    """An alert from a mistyped reading goes away once the reading is corrected to a normal value."""
-    typo = _save(store, visit_id, reading(10, hr=27), nurse, alerts=(AlertKind.HR_LOW,))
-    _save(store, visit_id, reading(10, hr=72), nurse, corrects=typo)
-    assert visits.unacknowledged_alerts(store, visit_id) == []
-
-
-# ----------------------------------------------------------------------------- notes and scores
-
-
-def test_notes_in_time_order_with_corrections(store: Store, nurse: User, visit_id: int, at: At, count: Count) -> None:
-    """Notes read back in time order, attributed; a corrected note is replaced and its row kept."""
-    first = visits.add_note(store, visit_id, "observation", "Talkative, mild nystagmus", at=at(20), actor_id=nurse.id)
-    wrong = visits.add_note(store, visit_id, "adverse_event", "Vomited x1", at=at(30), actor_id=nurse.id)
-    fixed = visits.add_note(
-        store,
-        visit_id,
-        "adverse_event",
-        "Nausea, no vomiting; ondansetron 4 mg IV",
-        at=at(31),
-        actor_id=nurse.id,
-        corrects_id=wrong,
-    )
-    notes = visits.detail(store, visit_id)[0].notes
-    assert [(n.id, n.kind, n.by) for n in notes] == [
-        (first, "observation", "nurse.ada"),
-        (fixed, "adverse_event", "nurse.ada"),
-    ]
-    assert notes[1].corrects_id == wrong
-    assert notes[0].at == T0 + timedelta(minutes=20)
-    assert count(store, "notes") == 3
-
-
-def test_note_text_is_kept_exactly(store: Store, nurse: User, visit_id: int, at: At) -> None:
-    """Multi-line notes with quotes, percent signs and any script are stored exactly as written."""
-    text = 'Patient said: "it\'s like floating" — 100% calm.\n\tCADSS ~ 12; 患者は落ち着いている; DROP TABLE notes;'
-    visits.add_note(store, visit_id, "observation", text, at=at(20), actor_id=nurse.id)
-    assert visits.detail(store, visit_id)[0].notes[0].text == text
-
-
-def test_latest_score_per_scale(store: Store, nurse: User, visit_id: int, at: At) -> None:
-    """The latest total of each scale is returned, with its item answers as JSON."""
-    visits.add_score(store, visit_id, "moaas", 5, None, taken_at=at(10), at=at(10), actor_id=nurse.id)
-    visits.add_score(store, visit_id, "moaas", 3, None, taken_at=at(20), at=at(20), actor_id=nurse.id)
-    items = {"activity": 2, "respiration": 2, "circulation": 2, "consciousness": 1, "oxygen_saturation": 2}
-    visits.add_score(store, visit_id, "aldrete", 9, items, taken_at=at(60), at=at(61), actor_id=nurse.id)
-    latest = visits.latest_scores(store, visit_id)
-    assert latest["moaas"] == (3, "")
-    assert latest["aldrete"][0] == 9
-    assert json.loads(latest["aldrete"][1]) == items
-
-
-# ----------------------------------------------------------------------------- lists
-
-
-def test_for_patient_lists_visits_oldest_first(
-    store: Store, nurse: User, patient_id: int, visit_id: int, at: At
-) -> None:
-    """A patient's visits come back in date order whatever order they were booked in."""
-    later = visits.schedule(
-        store,
-        patient_id=patient_id,
-        course_id=None,
-        sequence=None,
-        day=DAY + timedelta(days=7),
-        chair=1,
-        at=at(3),
-        actor_id=nurse.id,
-    )
-    earlier = visits.schedule(
-        store,
-        patient_id=patient_id,
-        course_id=None,
-        sequence=None,
-        day=DAY - timedelta(days=7),
-        chair=1,
-        at=at(4),
-        actor_id=nurse.id,
-    )
-    assert [r.summary.id for r in visits.for_patient(store, patient_id)] == [earlier, visit_id, later]
-
-
-def test_banner_uses_the_current_revision(
-    store: Store, nurse: User, patient_id: int, visit_id: int, make_patient: Callable[..., Patient], at: At
-) -> None:
-    """After a patient's name or substance-use flag changes, the visit row shows the new values."""
-    patients.revise(store, patient_id, make_patient(family_name="Eze", substance_use=True), at=at(9), actor_id=nurse.id)
-    summary = visits.row(store, visit_id).summary
-    assert summary.patient_name == "EZE, Chiamaka"
-    assert summary.substance_use is True
-
-
-def test_records_name_who_wrote_them(
-    store: Store, nurse: User, system: User, visit_id: int, reading: Reading, at: At
-) -> None:
-    """Each part of the record names the login of whoever wrote it."""
-    doctor = users.create(
-        store,
-        login="dr.osei",
-        display_name="Kwame Osei",
-        credentials="MD",
-        roles=frozenset({Role.PHYSICIAN}),
-        at=at(0),
-        actor_id=system.id,
-    )
-    _save(store, visit_id, reading(5), nurse)
-    visits.add_note(store, visit_id, "physician", "Reviewed", at=at(6), actor_id=doctor.id)
-    visits.add_event(store, visit_id, Phase.CANCELLED, at=at(7), actor_id=doctor.id, reason="BP uncontrolled")
-    detail, _ = visits.detail(store, visit_id)
-    assert detail.vitals[0].entered_by == "nurse.ada"
-    assert detail.notes[0].by == "dr.osei"
-    assert detail.events[-1].by == "dr.osei"
-
-
-def test_previous_dose_is_the_infusion_before_this_visit_not_a_later_one() -> None:
-    """Reviewing an old visit compares its dose with the visit before it, never with a later visit."""
-    from datetime import date
-    from pathlib import Path
-    from tempfile import mkdtemp
-
-    from ketadesk.clinic.config import default_protocol_text
-    from ketadesk.core.dosing import calculate_dose
-    from ketadesk.core.phases import Phase
-    from ketadesk.core.protocol import load_protocol
-    from ketadesk.store import patients, users, visits
-    from ketadesk.store.db import open_store
-    from tests.helpers import make_patient
-
-    protocol = load_protocol(default_protocol_text())
-    store = open_store(Path(mkdtemp()) / "d.sqlite")
-    at = "2026-01-01T09:00:00.000Z"
-    me = users.system_user(store, at).id
-    pid = patients.register(store, make_patient(), at=at, actor_id=me)
-    ids = []
-    for day, dose in ((date(2026, 1, 5), 0.5), (date(2026, 1, 7), 0.75), (date(2026, 1, 9), 1.0)):
-        vid = visits.schedule(
-            store, patient_id=pid, course_id=None, sequence=None, day=day, chair=1, at=at, actor_id=me
-        )
-        plan = calculate_dose(
-            dose,
-            70,
-            concentration_mg_per_ml=1.0,
-            duration_min=40,
-            drug=protocol.drug,
-            route=protocol.route,
-            lot_number="L1",
-        )
-        visits.add_dose(store, vid, plan, at=at, actor_id=me)
-        visits.add_event(store, vid, Phase.PRE_ASSESSMENT, at=at, actor_id=me)
-        visits.add_event(store, vid, Phase.INFUSING, at=at, actor_id=me)
-        ids.append(vid)
-    assert visits.previous_dose_mg_per_kg(store, pid, ids[0]) is None
-    assert visits.previous_dose_mg_per_kg(store, pid, ids[1]) == 0.5
-    assert visits.previous_dose_mg_per_kg(store, pid, ids[2]) == 0.75
-    store.close()

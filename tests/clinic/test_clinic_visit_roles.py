@@ -1,0 +1,93 @@
+"""Who may do what in a visit: an administrator registers and books but never charts, a physician charts,
+and a clinic acts for a person only after their password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
+from ketadesk.core import readiness
+from ketadesk.core.clock import FakeClock
+from ketadesk.core.users import Role
+from tests.clinic.clinic_steps import Refused
+from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
+
+# ----------------------------------------------------------------------------- roles
+
+
+def test_administrator_cannot_chart_vitals(
+    administrator: Clinic, nurse: Clinic, visit_id: int, refused: Refused
+) -> None:
+    """An administrator recording vitals gets PermissionDenied saying who, what, and which role is needed."""
+    nurse.infusion.start_pre_assessment(visit_id)
+    with refused(PermissionDenied) as caught:
+        administrator.bedside.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
+    message = str(caught.value)
+    assert "Rita Lindgren" in message
+    assert "chart vital signs" in message
+    assert "nurse" in message and "physician" in message
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda c, v: c.infusion.start_pre_assessment(v),
+        lambda c, v: c.bedside.record_sedation(v, moaas=5, rass=0),
+        lambda c, v: c.bedside.add_note(v, "nursing", "Hello"),
+        lambda c, v: c.bedside.acknowledge_override(v, readiness.BASELINE_BP, "OK", password=password_of(c)),
+        lambda c, v: c.discharge.discharge(v),
+    ],
+)
+def test_administrator_cannot_do_bedside_work(
+    administrator: Clinic, visit_id: int, refused: Refused, action: Callable[[Clinic, int], object]
+) -> None:
+    """Charting, scoring, notes, overrides and discharge are refused to an administrator before anything is read."""
+    with refused(PermissionDenied):
+        action(administrator, visit_id)
+
+
+def test_administrator_may_register_and_book(administrator: Clinic) -> None:
+    """Front-desk work (register, plan, book) is open to an administrator."""
+    patient_id = administrator.patients.register(make_patient(mrn="KD-40004")).created_id
+    assert patient_id is not None
+    administrator.scheduling.plan_course(patient_id, administrator.today())
+    assert administrator.scheduling.schedule_visit(patient_id, administrator.today(), 4).created_id is not None
+
+
+def test_only_an_administrator_adds_users(nurse: Clinic, administrator: Clinic, refused: Refused) -> None:
+    """A nurse adding a user is refused; an administrator may, and the login is normalised."""
+    with refused(PermissionDenied):
+        nurse.accounts.add_user("rn.bo", "Bo Berg", "RN", frozenset({Role.NURSE}))
+    administrator.accounts.add_user(" RN.Bo ", "Bo Berg", "RN", frozenset({Role.NURSE}))
+    user = administrator.accounts.by_login("rn.bo")
+    assert user is not None and user.roles == frozenset({Role.NURSE})
+    with refused(field="login"):
+        administrator.accounts.add_user("bad login!", "X", "", frozenset({Role.NURSE}))
+
+
+def test_physician_may_chart(physician: Clinic, visit_id: int) -> None:
+    """A physician can do a nurse's charting."""
+    ready_to_infuse(physician, visit_id)
+    physician.infusion.start_infusion(visit_id)
+    assert physician.visits.get(visit_id).detail.events[-1].by == "doctor"
+
+
+def test_a_clinic_opens_as_the_program_and_acts_for_a_person_only_after_their_password(
+    clinic: Clinic, db_path: Path, clock: FakeClock
+) -> None:
+    """Opening gives the program itself; an unknown login or a wrong password is refused naming 'login'/'password'."""
+    opened = Clinic.open(db_path, clock, clinic.protocol)
+    try:
+        assert opened.user.login == "system"
+        with pytest.raises(ValidationError) as caught:
+            opened.sign_in("nobody", PASSWORDS["nurse"])
+        assert caught.value.field == "login"
+        with pytest.raises(ValidationError) as caught:
+            opened.sign_in("nurse", "not-her-password")
+        assert caught.value.field == "password"
+        assert opened.sign_in("nurse", PASSWORDS["nurse"]).user.login == "nurse"
+    finally:
+        opened.close()
