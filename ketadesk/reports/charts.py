@@ -135,7 +135,7 @@ def vitals_chart(
     height: float = 250.0,
 ) -> Drawing:
     """SBP, DBP and HR over time above SpO2, with threshold bands and the infusion's start and stop."""
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=fonts.REGULAR)
     moments = [r.vitals.taken_at for r in readings]
     moments += [m for m in (infusion_start, infusion_stop) if m is not None]
     first, last = min(moments), max(moments)
@@ -286,7 +286,7 @@ def dose_chart(
     height: float = 150.0,
 ) -> Drawing:
     """The dose (mg/kg) of each visit of a course on its date; ``limits`` shades the clinic's dose range."""
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=fonts.REGULAR)
     left, right = 40.0, width - 20.0
     bottom, top = 30.0, height - 18.0
     days = [d for d, _, _ in points]

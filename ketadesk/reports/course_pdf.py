@@ -35,6 +35,7 @@ from ketadesk.reports.layout import (
     ymd,
     zone_note,
 )
+from ketadesk.reports.visit_context import latest_entry
 
 TITLE = "Course summary"
 
@@ -125,6 +126,12 @@ def course_report(
         pdf_title=f"Course {course.id} — {patient.display_name} ({patient.mrn})",
         pdf_subject=f"{TITLE}, started {ymd(course.start_date)}",
         pdf_keywords=anchor,
+        # The course as of its latest signature or entry: the same course gives the same file.
+        created=max(
+            [s.signed_at for s in signed.values() if s is not None]
+            + [m for v in ordered if (m := latest_entry(v)) is not None],
+            default=None,
+        ),
     )
     width = frame_width(setup)
     infused = [line for line in lines if line.infused and line.mg_per_kg is not None]

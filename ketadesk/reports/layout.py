@@ -26,6 +26,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from ketadesk.core.local_time import clock_text, date_clock_text, offset_changes_on
 from ketadesk.core.patient import Patient
 from ketadesk.reports import fonts
+from ketadesk.reports.archival import ARCHIVAL_EPOCH, make_archival
 
 PAGE_SIZES = {"Letter": LETTER, "A4": A4}
 DRAFT_MARK = "DRAFT — NOT SIGNED"
@@ -57,6 +58,8 @@ class PageSetup:
     pdf_subject: str
     pdf_keywords: str = ""
     """The audit chain's head the report was built at (an anchor outside the database); "" for none."""
+    created: datetime | None = None
+    """The record's own moment, the file's CreationDate (:mod:`~ketadesk.reports.archival`); None: 2000-01-01."""
 
 
 def patient_line(patient: Patient) -> str:
@@ -312,6 +315,7 @@ class _NumberedCanvas(Canvas):
             self.drawRightString(width - MARGIN_X, MARGIN_BOTTOM - 8 * mm, f"Page {number_} of {total}")
             self.restoreState()
             super().showPage()
+        make_archival(self, keywords=self._setup.pdf_keywords, created=self._setup.created or ARCHIVAL_EPOCH)
         super().save()
 
 

@@ -120,3 +120,9 @@ class VisitReportContext:
 
     def none(self, text: str) -> Paragraph:
         return Paragraph(markup(text), self.s.small)
+
+
+def latest_entry(visit: VisitDetail) -> datetime | None:
+    """When the record a draft shows was last written to: its creation date, so the same draft gives the same file."""
+    moments = [e.at for e in visit.events] + [v.entered_at for v in visit.vitals] + [n.at for n in visit.notes]
+    return max(moments, default=None)

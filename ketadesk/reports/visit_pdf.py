@@ -20,7 +20,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature, canonical_visit, content_hash
-from ketadesk.reports import visit_corrections, visit_monitoring, visit_orders, visit_recovery
+from ketadesk.reports import fonts, visit_corrections, visit_monitoring, visit_orders, visit_recovery
 from ketadesk.reports.layout import (
     DRAFT_MARK,
     DRAFT_RED,
@@ -38,7 +38,7 @@ from ketadesk.reports.layout import (
     ymd_hm,
     zone_note,
 )
-from ketadesk.reports.visit_context import TITLE, VisitReportContext, staff_on_visit
+from ketadesk.reports.visit_context import TITLE, VisitReportContext, latest_entry, staff_on_visit
 
 
 class _Report(VisitReportContext):
@@ -57,6 +57,7 @@ class _Report(VisitReportContext):
             footer=f"KetaDesk visit record · {zone_note(first)}",
             pdf_title=f"Visit {summary.id} — {self.patient.display_name} ({self.patient.mrn})",
             pdf_subject=f"{TITLE}, {ymd(summary.scheduled_date)}",
+            created=self.signature.signed_at if self.signature is not None else latest_entry(self.visit),
         )
 
     def story(self, width: float) -> list[Flowable]:
@@ -261,6 +262,7 @@ class _Report(VisitReportContext):
         box.setStyle(
             TableStyle(
                 [
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # else reportlab's Helvetica, never embedded
                     ("BOX", (0, 0), (-1, -1), 0.9, colour),
                     ("LEFTPADDING", (0, 0), (-1, -1), 6),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 6),
