@@ -103,6 +103,9 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     vitals.add_argument("visit", nargs="?", type=int, metavar="VISIT_ID", help="the visit to export")
     vitals.add_argument("--all", action="store_true", help="every visit in the database")
     vitals.add_argument("-o", "--output", required=True, metavar="FILE.csv", help="the CSV file to write")
+    vitals.add_argument(
+        "--no-bom", action="store_true", help="leave out the UTF-8 byte-order mark spreadsheets use to read the file"
+    )
     vitals.add_argument("--force", **force)
 
 
@@ -298,7 +301,7 @@ def _cmd_csv(args: argparse.Namespace, path: Path) -> int:
     clinic = _existing(path)
     try:
         made = clinic.reports.save_vitals_csv(
-            Path(args.output), None if args.all else [args.visit], overwrite=args.force
+            Path(args.output), None if args.all else [args.visit], overwrite=args.force, bom=not args.no_bom
         )
     finally:
         clinic.close()

@@ -165,16 +165,20 @@ class Reports(Area):
         return out.getvalue()
 
     @use_case("read reports", roles=REPORTING)
-    def _write_vitals_csv(self, out: csv_export.TextSink, visit_ids: Sequence[int] | None) -> int:
+    def _write_vitals_csv(self, out: csv_export.TextSink, visit_ids: Sequence[int] | None, *, bom: bool = False) -> int:
         if visit_ids is None:
             rows = store_visits.between(self.session.store, date.min, date.max)
         else:
             rows = [store_visits.row(self.session.store, visit_id) for visit_id in visit_ids]
+        if bom:
+            out.write(csv_export.BOM)
         csv_export.write_header(out)
+        staff = self.report_staff()
         count = 0
         for start in range(0, len(rows), _BATCH_READ * 10):
             chunk = rows[start : start + _BATCH_READ * 10]
-            count += csv_export.write_rows(out, (d for d, _ in store_visits.details(self.session.store, chunk)))
+            details = (d for d, _ in store_visits.details(self.session.store, chunk))
+            count += csv_export.write_rows(out, details, staff)
         return count
 
     # ------------------------------------------------------------------ writes
@@ -205,9 +209,12 @@ class Reports(Area):
 
     @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
     def save_vitals_csv(
-        self, path: Path, visit_ids: Sequence[int] | None = None, *, overwrite: bool = False
+        self, path: Path, visit_ids: Sequence[int] | None = None, *, overwrite: bool = False, bom: bool = True
     ) -> ExportedFile:
-        """Write the vitals of the given visits (every visit when None) as CSV to ``path`` and audit it."""
+        """Write the vitals of the given visits (every visit when None) as CSV to ``path`` and audit it.
+
+        ``bom``: start with the UTF-8 byte-order mark, so a spreadsheet reads the file as UTF-8.
+        """
         if visit_ids is not None:
             for visit_id in visit_ids:
                 store_visits.current_phase(
@@ -229,7 +236,7 @@ class Reports(Area):
                     out.write(data)
                     return len(text)
 
-            rows = self._write_vitals_csv(_Hashing(), visit_ids)
+            rows = self._write_vitals_csv(_Hashing(), visit_ids, bom=bom)
         made = ExportedFile(Path(path).expanduser(), size, digest.hexdigest())
         scope = "all" if visit_ids is None else list(visit_ids)
         return self._exported("vitals_csv", "vitals", None, made, visits=scope, rows=rows)

@@ -9,14 +9,19 @@ workstation's offset, for a spreadsheet read in the clinic. A name that a spread
 run as a formula (starting with ``=``, ``+``, ``-`` or ``@``) is written with a leading
 apostrophe. Each row also carries its visit's dose as given (never the planned amount) and
 what that amount rests on (``completed``, ``confirmed``, ``corrected`` or ``from_times``),
-empty while the pump runs.
+empty while the pump runs. ``entered_by`` and ``corrected_by`` are logins; the columns after
+each give the printed name and credentials, as the PDF prints them.
+
+A file is written in UTF-8 with a byte-order mark by default, so a spreadsheet opened by
+double-click reads "Núñez" and "王芳" rather than guessing a legacy code page
+(:data:`BOM`; ``ketadesk csv --no-bom`` leaves it out for tools that do not expect one).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from ketadesk.core.clock import to_utc_iso
@@ -42,6 +47,7 @@ COLUMNS = (
     "baseline",
     "alerts",
     "entered_by",
+    "entered_by_name",
     "entered_at",
     "corrects_id",
     "dose_given_mg",
@@ -49,9 +55,14 @@ COLUMNS = (
     "confirmed_extremes",
     "status",
     "corrected_by",
+    "corrected_by_name",
     "corrected_at",
     "correction_reason",
 )
+
+
+BOM = "\ufeff"
+"""Written first in a CSV file (not in the text a screen previews): how a spreadsheet knows it is UTF-8."""
 
 
 class TextSink(Protocol):
@@ -71,8 +82,12 @@ def write_header(out: TextSink) -> None:
     csv.writer(out, lineterminator="\n").writerow(COLUMNS)
 
 
-def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
-    """Every reading of every visit, current or not, in visit then time order; returns how many rows."""
+def write_rows(out: TextSink, visits: Iterable[VisitDetail], staff: Mapping[str, str] | None = None) -> int:
+    """Every reading of every visit, current or not, in visit then time order; returns how many rows.
+
+    ``staff`` maps logins to printed names (a login it lacks is printed as itself).
+    """
+    names = staff or {}
     writer = csv.writer(out, lineterminator="\n")
     count = 0
     for visit in visits:
@@ -103,12 +118,14 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
                     "yes" if record.is_baseline else "no",
                     ";".join(a.value for a in record.alerts),
                     record.entered_by,
+                    _safe(names.get(record.entered_by, record.entered_by)),
                     to_utc_iso(record.entered_at),
                     "" if record.corrects_id is None else record.corrects_id,
                     *given_columns,
                     ";".join(e.value for e in record.confirmed_extremes),
                     status,
                     "" if fix is None else fix.by,
+                    "" if fix is None else _safe(names.get(fix.by, fix.by)),
                     "" if fix is None else to_utc_iso(fix.at),
                     "" if fix is None else _safe(fix.reason),
                 ]
@@ -117,9 +134,9 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail]) -> int:
     return count
 
 
-def vitals_csv(visits: Iterable[VisitDetail]) -> str:
-    """The readings of ``visits`` as CSV text with its header."""
+def vitals_csv(visits: Iterable[VisitDetail], staff: Mapping[str, str] | None = None) -> str:
+    """The readings of ``visits`` as CSV text with its header (no byte-order mark: text, not a file)."""
     out = io.StringIO()
     write_header(out)
-    write_rows(out, visits)
+    write_rows(out, visits, staff)
     return out.getvalue()

@@ -180,10 +180,15 @@ def test_fhir_and_csv(run: Run, db: Path, tmp_path: Path) -> None:
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
     code, _, err = run("--db", db, "csv", visit_id, "-o", tmp_path / "one.csv")
     assert code == 0, err
-    one = list(csv.DictReader((tmp_path / "one.csv").open(encoding="utf-8")))
+    assert (tmp_path / "one.csv").read_bytes().startswith(b"\xef\xbb\xbfvisit_id,")  # a spreadsheet reads UTF-8
+    one = list(csv.DictReader((tmp_path / "one.csv").open(encoding="utf-8-sig")))
     assert one and {r["visit_id"] for r in one} == {str(visit_id)}
     assert all(r["taken_at"].endswith("Z") and "T" in r["taken_at"] for r in one)
     code, _, err = run("--db", db, "csv", "--all", "-o", tmp_path / "all.csv")
     assert code == 0, err
-    every = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8")))
+    every = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8-sig")))
     assert len(every) > len(one) and len({r["visit_id"] for r in every}) > 1
+    code, _, err = run("--db", db, "csv", visit_id, "--no-bom", "-o", tmp_path / "plain.csv")
+    assert code == 0, err
+    plain = (tmp_path / "plain.csv").read_bytes()
+    assert plain.startswith(b"visit_id,") and (tmp_path / "one.csv").read_bytes() == b"\xef\xbb\xbf" + plain

@@ -65,6 +65,8 @@ def test_all_visits_and_corrections(nurse: Clinic, physician: Clinic, clinic: Cl
         "typed HR wrong",
     )
     assert datetime.fromisoformat(original["corrected_at"]).tzinfo is not None
+    nurse_name = clinic.reports.report_staff()["nurse"]
+    assert (original["corrected_by_name"], original["entered_by_name"]) == (nurse_name, nurse_name)
     assert {r["status"] for r in rows if r["reading_id"] != str(wrong.id)} == {"current"}
     assert len(_rows(clinic.reports.vitals_csv([first.visit_id]))) == 5
 

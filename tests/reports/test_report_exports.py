@@ -97,7 +97,12 @@ def test_course_fhir_csv_and_print_are_audited(clinic: Clinic, walked: WalkedVis
     clinic.reports.record_print(walked.visit_id)
     assert json.loads((tmp_path / "visit.json").read_text(encoding="utf-8"))["resourceType"] == "Bundle"
     text = (tmp_path / "vitals.csv").read_text(encoding="utf-8")
+    assert text.startswith("\ufeffvisit_id,")  # the byte-order mark: Excel opens it as UTF-8
     assert len(text.splitlines()) == 31 and vitals.size == len(text.encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert {(r["entered_by"], r["entered_by_name"]) for r in rows} == {
+        ("nurse", clinic.reports.report_staff()["nurse"])
+    }
     assert vitals.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
     entries = _exports(clinic)
     assert [(e["action"], e["kind"]) for e in entries] == [
