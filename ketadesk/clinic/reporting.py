@@ -26,6 +26,7 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
 from ketadesk.core.records import VisitDetail, VisitSummary
@@ -175,10 +176,11 @@ class Reports(Area):
         csv_export.write_header(out)
         staff = self.report_staff()
         count = 0
-        for start in range(0, len(rows), _BATCH_READ * 10):
-            chunk = rows[start : start + _BATCH_READ * 10]
-            details = (d for d, _ in store_visits.details(self.session.store, chunk))
-            count += csv_export.write_rows(out, details, staff)
+        with shown_in(self.session.protocol.zone):  # taken_at_local on the clinic's clock
+            for start in range(0, len(rows), _BATCH_READ * 10):
+                chunk = rows[start : start + _BATCH_READ * 10]
+                details = (d for d, _ in store_visits.details(self.session.store, chunk))
+                count += csv_export.write_rows(out, details, staff)
         return count
 
     # ------------------------------------------------------------------ writes

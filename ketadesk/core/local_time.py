@@ -9,25 +9,54 @@ time is just ``HH:MM``. Timers never use wall-clock times at all: they are diffe
 stored UTC moments, so they agree with the table across the change.
 
 ``zone`` is the workstation's local time (``TZ``, or the system's setting) unless a
-:class:`zoneinfo.ZoneInfo` is given.
+:class:`zoneinfo.ZoneInfo` is given, or a report is being built inside :func:`shown_in`
+with the clinic's own zone: then every time it prints is in that zone, whatever the
+workstation's, so the same record gives the same file everywhere.
 """
 
 from __future__ import annotations
 
 import time as system_time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _SECOND = timedelta(seconds=1)
 _DAY = timedelta(days=1)
 
 
-def _in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+_SHOWN_IN: ContextVar[tzinfo | None] = ContextVar("shown_in", default=None)
+
+
+@contextmanager
+def shown_in(zone: tzinfo | None) -> Iterator[None]:
+    """Times shown inside the block are in ``zone`` (a report's clinic zone); None keeps the workstation's."""
+    token = _SHOWN_IN.set(zone)
+    try:
+        yield
+    finally:
+        _SHOWN_IN.reset(token)
+
+
+def _zone(zone: tzinfo | None) -> tzinfo | None:
+    return zone if zone is not None else _SHOWN_IN.get()
+
+
+def in_zone(moment: datetime, zone: tzinfo | None = None) -> datetime:
+    """``moment`` on the wall clock times are shown by: ``zone``, the report's zone, or the workstation's."""
+    shown = _zone(zone)
+    return moment.astimezone(shown) if shown is not None else moment.astimezone()
+
+
+_in_zone = in_zone
 
 
 def _start_of(day: date, zone: tzinfo | None) -> datetime:
     """The first moment of the local ``day``, in UTC (midnight itself may not exist: a change at 00:00)."""
+    zone = _zone(zone)
     if zone is not None:
         return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
     return datetime.combine(day, time()).astimezone().astimezone(UTC)
@@ -36,7 +65,7 @@ def _start_of(day: date, zone: tzinfo | None) -> datetime:
 def offset_changes_on(day: date, zone: tzinfo | None = None) -> bool:
     """Whether the local ``day`` has a change of UTC offset (a daylight-saving day) in ``zone``."""
     # Asked for every time a table shows; the local zone's names are in the key, so a changed TZ is seen.
-    return _changes(day, zone, tuple(system_time.tzname))
+    return _changes(day, _zone(zone), tuple(system_time.tzname))
 
 
 @lru_cache(maxsize=256)
@@ -95,3 +124,13 @@ def local_moments(day: date, clock_time: time) -> list[datetime]:
         if moment.astimezone().replace(tzinfo=None) == naive and moment not in found:
             found.append(moment)
     return sorted(found)
+
+
+def zone_named(name: str) -> tzinfo | None:
+    """The IANA time zone ``name`` (``Europe/Oslo``); None for "" (the workstation's own). ValueError if unknown."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not a time zone name such as Europe/Oslo or America/Chicago") from None

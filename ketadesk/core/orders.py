@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from ketadesk.core.local_time import in_zone
+
 # The protocol overrides only a physician may approve (core.readiness names its gates after them).
 BASELINE_BP = "baseline_bp"
 DOSE_OVERRIDE = "dose_override"
@@ -185,7 +187,7 @@ def signing_blocked_by(orders: tuple[VerbalOrder, ...], name_of: Callable[[str],
     if not waiting:
         return ""
     listed = "; ".join(
-        f"{o.mode.label.lower()} of {o.at.astimezone():%H:%M} for {o.label.lower()}, in {name_of(o.physician)}'s name"
+        f"{o.mode.label.lower()} of {in_zone(o.at):%H:%M} for {o.label.lower()}, in {name_of(o.physician)}'s name"
         for o in waiting
     )
     return (
@@ -195,7 +197,7 @@ def signing_blocked_by(orders: tuple[VerbalOrder, ...], name_of: Callable[[str],
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    return f"{in_zone(moment):%Y-%m-%d %H:%M}"
 
 
 def order_status(order: VerbalOrder, name_of: Callable[[str], str] = str) -> str:

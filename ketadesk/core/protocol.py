@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from ketadesk.core.cadss6 import CADSS6_NUMBERS
+from ketadesk.core.local_time import zone_named
 
 
 class ProtocolError(ValueError):
@@ -115,6 +117,12 @@ class Protocol:
     discharge_checklist: tuple[ChecklistItem, ...]
     cadss6_items: tuple[tuple[int, str], ...]
     """The CADSS-6 items in order with the clinic's labels ([scales.cadss6]: plain defaults or licensed wording)."""
+    time_zone: str = ""  # the clinic's IANA time zone, that reports print times in; "" for the workstation's own
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The clinic's time zone (None: the workstation's), checked when the protocol was read."""
+        return zone_named(self.time_zone)
 
     def template(self, key: str | None = None) -> ScheduleTemplate:
         """Return the named schedule template, or the clinic's default."""
@@ -379,4 +387,14 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
         pre_infusion_checklist=_checklist(r, "pre_infusion"),
         discharge_checklist=_checklist(r, "discharge"),
         cadss6_items=tuple((n, r.text("scales.cadss6", f"item_{n}")) for n in CADSS6_NUMBERS),
+        time_zone=_time_zone(r),
     )
+
+
+def _time_zone(r: _Reader) -> str:
+    name = str(r.table("clinic").get("time_zone", "")).strip()
+    try:
+        zone_named(name)
+    except ValueError as error:
+        raise r.fail("clinic", "time_zone", str(error)) from None
+    return name

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.local_time import in_zone
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitDetail
 
@@ -36,7 +37,7 @@ class Signature:
     def manifestation(self) -> str:
         """The printed signature line (21 CFR 11.50: name, date and time, meaning)."""
         who = f"{self.printed_name}, {self.credentials}" if self.credentials else self.printed_name
-        when = self.signed_at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        when = in_zone(self.signed_at).strftime("%Y-%m-%d %H:%M %Z")
         return f"Electronically signed by {who} on {when} — {self.meaning}"
 
 

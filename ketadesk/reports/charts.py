@@ -200,7 +200,7 @@ def vitals_chart(
 
     # Time ticks on local clock times.
     step = next((s for s in _TICK_STEPS_MIN if span / s <= 12), _TICK_STEPS_MIN[-1])
-    local_origin = origin.astimezone()
+    local_origin = local_time.in_zone(origin)
     minute_of_day = local_origin.hour * 60 + local_origin.minute + local_origin.second / 60
     offset = (-minute_of_day) % step
     tick = offset

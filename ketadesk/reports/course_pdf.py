@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ketadesk.core.dose_given import GivenBasis, course_total, given_dose
+from ketadesk.core.local_time import in_zone, shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -108,143 +109,144 @@ def course_report(
 ) -> bytes:
     """The course's PDF: visits in date order with their key figures and a dose-over-time chart.
 
-    ``anchor``, the audit chain's head, goes into the PDF's keywords.
+    ``anchor``, the audit chain's head, goes into the PDF's keywords. Times are in the clinic's zone.
     """
-    signed = signatures or {}
-    styles = Styles()
-    ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
-    lines = [visit_line(v, signed.get(v.summary.id)) for v in ordered]
-    first = next((v.events[0].at for v in ordered if v.events), None)
-    setup = PageSetup(
-        page_size=protocol.page_size,
-        clinic_name=protocol.clinic_name,
-        title=TITLE,
-        patient_line=patient_line(patient),
-        reference=f"Course {course.id} · from {ymd(course.start_date)}",
-        draft=False,
-        footer=f"KetaDesk course summary · {zone_note(first)}",
-        pdf_title=f"Course {course.id} — {patient.display_name} ({patient.mrn})",
-        pdf_subject=f"{TITLE}, started {ymd(course.start_date)}",
-        pdf_keywords=anchor,
-        # The course as of its latest signature or entry: the same course gives the same file.
-        created=max(
-            [s.signed_at for s in signed.values() if s is not None]
-            + [m for v in ordered if (m := latest_entry(v)) is not None],
-            default=None,
-        ),
-    )
-    width = frame_width(setup)
-    infused = [line for line in lines if line.infused and line.mg_per_kg is not None]
-    total = course_total(ordered)
-    running = sum(1 for line in infused if line.given_mg is None)
-    total_text = f"{number(total.mg, 1)} mg in {total.infusions} infusions"
-    if running:
-        total_text += f" ({running} still running, not counted)"
-    story: list[Flowable] = [
-        Paragraph(markup(TITLE), styles.title),
-        Paragraph(
-            markup(
-                f"Course {course.id} · {course.template_label} · started {ymd(course.start_date)} · "
-                f"{len(lines)} visits booked, {len(infused)} infusions given"
+    with shown_in(protocol.zone):
+        signed = signatures or {}
+        styles = Styles()
+        ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
+        lines = [visit_line(v, signed.get(v.summary.id)) for v in ordered]
+        first = next((v.events[0].at for v in ordered if v.events), None)
+        setup = PageSetup(
+            page_size=protocol.page_size,
+            clinic_name=protocol.clinic_name,
+            title=TITLE,
+            patient_line=patient_line(patient),
+            reference=f"Course {course.id} · from {ymd(course.start_date)}",
+            draft=False,
+            footer=f"KetaDesk course summary · {zone_note(first)}",
+            pdf_title=f"Course {course.id} — {patient.display_name} ({patient.mrn})",
+            pdf_subject=f"{TITLE}, started {ymd(course.start_date)}",
+            pdf_keywords=anchor,
+            # The course as of its latest signature or entry: the same course gives the same file.
+            created=max(
+                [s.signed_at for s in signed.values() if s is not None]
+                + [m for v in ordered if (m := latest_entry(v)) is not None],
+                default=None,
             ),
-            styles.subtitle,
-        ),
-    ]
-    substance = "No"
-    if patient.substance_use:
-        substance = "<font color='#b00020'><b>YES</b></font>" + (
-            f" — {markup(patient.substance_use_note)}" if patient.substance_use_note else ""
         )
-    pairs: list[tuple[str, object]] = [
-        ("Patient", Paragraph(markup(patient.display_name), styles.body)),
-        ("MRN", patient.mrn),
-        ("Date of birth", ymd(patient.date_of_birth)),
-        ("Diagnoses", Paragraph(markup(", ".join(d.label for d in patient.diagnoses) or "–"), styles.body)),
-        ("Substance use", Paragraph(substance, styles.body)),
-        ("Allergies", Paragraph(markup(patient.allergies or "None recorded"), styles.body)),
-        (
-            "Schedule",
+        width = frame_width(setup)
+        infused = [line for line in lines if line.infused and line.mg_per_kg is not None]
+        total = course_total(ordered)
+        running = sum(1 for line in infused if line.given_mg is None)
+        total_text = f"{number(total.mg, 1)} mg in {total.infusions} infusions"
+        if running:
+            total_text += f" ({running} still running, not counted)"
+        story: list[Flowable] = [
+            Paragraph(markup(TITLE), styles.title),
             Paragraph(
                 markup(
-                    f"{course.template_key}: {course.induction_count} induction infusions, then "
-                    f"every {course.maintenance_interval_days} days"
+                    f"Course {course.id} · {course.template_label} · started {ymd(course.start_date)} · "
+                    f"{len(lines)} visits booked, {len(infused)} infusions given"
                 ),
-                styles.body,
+                styles.subtitle,
             ),
-        ),
-        ("Total given", total_text),
-    ]
-    story += [Paragraph("Course", styles.heading), key_values(pairs, width)]
-    story.append(Paragraph("Dose over time", styles.heading))
-    if infused:
-        points = [
-            (line.day, line.mg_per_kg or 0.0, f"#{index}")
-            for index, line in enumerate(lines, start=1)
-            if line.infused and line.mg_per_kg is not None
         ]
-        story.append(
-            charts.dose_chart(points, width, limits=(protocol.dose.min_mg_per_kg, protocol.dose.max_mg_per_kg))
-        )
-    else:
-        story.append(Paragraph("No infusion has been given in this course yet.", styles.small))
-    story.append(Paragraph("Visits", styles.heading))
-    rows: list[list[object]] = [
-        [
-            "#",
-            "Date",
-            "Position",
-            "Status",
-            "Dose\nmg/kg",
-            "Given\nmg",
-            "Peak\nBP",
-            "Lowest\nSpO2",
-            f"Max\n{Scale.CADSS6.label}",
-            "Adverse events",
-            "Signed",
+        substance = "No"
+        if patient.substance_use:
+            substance = "<font color='#b00020'><b>YES</b></font>" + (
+                f" — {markup(patient.substance_use_note)}" if patient.substance_use_note else ""
+            )
+        pairs: list[tuple[str, object]] = [
+            ("Patient", Paragraph(markup(patient.display_name), styles.body)),
+            ("MRN", patient.mrn),
+            ("Date of birth", ymd(patient.date_of_birth)),
+            ("Diagnoses", Paragraph(markup(", ".join(d.label for d in patient.diagnoses) or "–"), styles.body)),
+            ("Substance use", Paragraph(substance, styles.body)),
+            ("Allergies", Paragraph(markup(patient.allergies or "None recorded"), styles.body)),
+            (
+                "Schedule",
+                Paragraph(
+                    markup(
+                        f"{course.template_key}: {course.induction_count} induction infusions, then "
+                        f"every {course.maintenance_interval_days} days"
+                    ),
+                    styles.body,
+                ),
+            ),
+            ("Total given", total_text),
         ]
-    ]
-    extra: list[tuple[object, ...]] = []
-    for index, line in enumerate(lines, start=1):
-        peak = line.peak_bp
-        peak_text = f"{peak.vitals.sbp}/{peak.vitals.dbp}" if peak is not None else "–"
-        if peak is not None and peak.alerts:
-            extra.append(("TEXTCOLOR", (6, index), (6, index), ALERT))
-        rows.append(
-            [
-                str(index),
-                ymd(line.day),
-                line.position,
-                line.status,
-                number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
-                f"{number(line.given_mg, 1)}{line.given_mark}" if line.given_mg is not None else "–",
-                peak_text,
-                f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
-                str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
-                Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
-                line.signed.signed_at.astimezone().strftime("%Y-%m-%d")
-                if line.signed
-                else "not signed"
-                if line.infused
-                else "–",
+        story += [Paragraph("Course", styles.heading), key_values(pairs, width)]
+        story.append(Paragraph("Dose over time", styles.heading))
+        if infused:
+            points = [
+                (line.day, line.mg_per_kg or 0.0, f"#{index}")
+                for index, line in enumerate(lines, start=1)
+                if line.infused and line.mg_per_kg is not None
             ]
+            story.append(
+                charts.dose_chart(points, width, limits=(protocol.dose.min_mg_per_kg, protocol.dose.max_mg_per_kg))
+            )
+        else:
+            story.append(Paragraph("No infusion has been given in this course yet.", styles.small))
+        story.append(Paragraph("Visits", styles.heading))
+        rows: list[list[object]] = [
+            [
+                "#",
+                "Date",
+                "Position",
+                "Status",
+                "Dose\nmg/kg",
+                "Given\nmg",
+                "Peak\nBP",
+                "Lowest\nSpO2",
+                f"Max\n{Scale.CADSS6.label}",
+                "Adverse events",
+                "Signed",
+            ]
+        ]
+        extra: list[tuple[object, ...]] = []
+        for index, line in enumerate(lines, start=1):
+            peak = line.peak_bp
+            peak_text = f"{peak.vitals.sbp}/{peak.vitals.dbp}" if peak is not None else "–"
+            if peak is not None and peak.alerts:
+                extra.append(("TEXTCOLOR", (6, index), (6, index), ALERT))
+            rows.append(
+                [
+                    str(index),
+                    ymd(line.day),
+                    line.position,
+                    line.status,
+                    number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
+                    f"{number(line.given_mg, 1)}{line.given_mark}" if line.given_mg is not None else "–",
+                    peak_text,
+                    f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
+                    str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
+                    Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
+                    in_zone(line.signed.signed_at).strftime("%Y-%m-%d")
+                    if line.signed
+                    else "not signed"
+                    if line.infused
+                    else "–",
+                ]
+            )
+            if line.signed is None and line.infused:
+                extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))
+        widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 17 * mm]
+        widths[9] = width - sum(widths)
+        extra.append(("ALIGN", (4, 0), (8, -1), "CENTER"))
+        story.append(table(rows, widths, extra=extra))
+        story.append(Spacer(1, 6))
+        story.append(
+            Paragraph(
+                markup(
+                    "Given mg is the amount actually given, never the planned dose: † stopped early, the amount "
+                    "calculated from the time it ran as the nurse confirmed or corrected it; * stopped early with no "
+                    "amount recorded, calculated from the times. "
+                    "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
+                    "Each visit's own report has every reading, the notes and the signature."
+                ),
+                styles.small,
+            )
         )
-        if line.signed is None and line.infused:
-            extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))
-    widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 17 * mm]
-    widths[9] = width - sum(widths)
-    extra.append(("ALIGN", (4, 0), (8, -1), "CENTER"))
-    story.append(table(rows, widths, extra=extra))
-    story.append(Spacer(1, 6))
-    story.append(
-        Paragraph(
-            markup(
-                "Given mg is the amount actually given, never the planned dose: † stopped early, the amount "
-                "calculated from the time it ran as the nurse confirmed or corrected it; * stopped early with no "
-                "amount recorded, calculated from the times. "
-                "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
-                "Each visit's own report has every reading, the notes and the signature."
-            ),
-            styles.small,
-        )
-    )
-    return build_pdf(story, setup)
+        return build_pdf(story, setup)

@@ -5,7 +5,8 @@ A reading corrected or struck as entered in error stays in the file: its ``statu
 corrected it, when and why; the correcting reading names it in ``corrects_id``.
 
 ``taken_at`` is UTC (``…Z``, as stored); ``taken_at_local`` is the same moment with the
-workstation's offset, for a spreadsheet read in the clinic. A name that a spreadsheet would
+clinic's offset (the protocol's ``time_zone``, else the workstation's), for a spreadsheet
+read in the clinic. A name that a spreadsheet would
 run as a formula (starting with ``=``, ``+``, ``-`` or ``@``) is written with a leading
 apostrophe. Each row also carries its visit's dose as given (never the planned amount) and
 what that amount rests on (``completed``, ``confirmed``, ``corrected`` or ``from_times``),
@@ -27,6 +28,7 @@ from typing import Protocol
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.corrections import Corrected
 from ketadesk.core.dose_given import given_dose
+from ketadesk.core.local_time import in_zone
 from ketadesk.core.records import VisitDetail
 
 COLUMNS = (
@@ -107,7 +109,7 @@ def write_rows(out: TextSink, visits: Iterable[VisitDetail], staff: Mapping[str,
                     s.scheduled_date.isoformat(),
                     record.id,
                     to_utc_iso(vs.taken_at),
-                    vs.taken_at.astimezone().isoformat(timespec="seconds"),
+                    in_zone(vs.taken_at).isoformat(timespec="seconds"),
                     vs.sbp,
                     vs.dbp,
                     vs.hr,

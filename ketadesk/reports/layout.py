@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Protocol, cast
 from xml.sax.saxutils import escape
@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
-from ketadesk.core.local_time import clock_text, date_clock_text, offset_changes_on
+from ketadesk.core.local_time import clock_text, date_clock_text, in_zone, offset_changes_on
 from ketadesk.core.patient import Patient
 from ketadesk.reports import fonts
 from ketadesk.reports.archival import ARCHIVAL_EPOCH, make_archival
@@ -75,7 +75,7 @@ TIME_W = 19 * mm
 
 def local(moment: datetime | None) -> datetime | None:
     """A stored UTC moment in the workstation's time zone."""
-    return moment.astimezone() if moment is not None else None
+    return in_zone(moment) if moment is not None else None
 
 
 def hm(moment: datetime | None) -> str:
@@ -98,7 +98,7 @@ def zone_note(moment: datetime | None) -> str:
 
     On a day the clocks change, the footer says so: each time on such a day carries its own zone.
     """
-    shown = (moment or datetime.now().astimezone()).astimezone()
+    shown = in_zone(moment or datetime.now(UTC))
     if offset_changes_on(shown.date()):
         return f"Times are local; clocks changed on {shown.date().isoformat()}, so each time that day carries its zone"
     offset = shown.strftime("%z")

@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from ketadesk.core import readiness
+from ketadesk.core.local_time import in_zone
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import ScoreRecord
 from ketadesk.core.scales import (
@@ -55,7 +56,7 @@ def vitals(ctx: VisitReportContext) -> list[Flowable]:
     day = v.summary.scheduled_date
     for index, record in enumerate(v.vitals, start=1):
         vs = record.vitals
-        taken = vs.taken_at.astimezone()
+        taken = in_zone(vs.taken_at)
         time_text = hm(vs.taken_at) if taken.date() == day else f"{taken.strftime('%m-%d')} {hm(vs.taken_at)}"
         remarks = []
         if record.is_baseline:

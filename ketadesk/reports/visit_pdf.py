@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ketadesk.core.dose_given import given_dose
+from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
@@ -301,7 +302,9 @@ def visit_report(
     ``staff`` maps logins to printed names with credentials ("Maria Santos, RN"); a login
     it does not know prints as the login. Without a ``signature`` every page says
     "DRAFT — NOT SIGNED". ``anchor``, the audit chain's head, goes into the PDF's keywords.
+    Times are printed in the clinic's time zone (``protocol.zone``), whatever the workstation's.
     """
-    report = _Report(visit, patient, protocol, signature, addenda, staff or {})
-    setup = replace(report.setup(), pdf_keywords=anchor)
-    return build_pdf(report.story(frame_width(setup)), setup)
+    with shown_in(protocol.zone):
+        report = _Report(visit, patient, protocol, signature, addenda, staff or {})
+        setup = replace(report.setup(), pdf_keywords=anchor)
+        return build_pdf(report.story(frame_width(setup)), setup)

@@ -173,6 +173,8 @@ def test_line_number_counts_comments_and_blank_lines() -> None:
         ("[vitals_interval_min]\ninfusing = 0", "[vitals_interval_min] infusing", "between 1 and 120"),
         ('[clinic]\npage_size = "A5"', "[clinic] page_size", "one of Letter, A4"),
         ('[clinic]\nname = "   "', "[clinic] name", "non-empty text"),
+        ('[clinic]\ntime_zone = "Europe/Atlantis"', "[clinic] time_zone", "not a time zone name such as"),
+        ('[clinic]\ntime_zone = "../etc/passwd"', "[clinic] time_zone", "not a time zone name such as"),
         ("[infusion]\ndrug = 5", "[infusion] drug", "non-empty text"),
         ('[course]\ndefault_template = "weekly"', "[course] default_template", "one of induction-8, induction-6"),
         ("[dose]\nmin_mg_per_kg = 1.5", "[dose] min_mg_per_kg", "not be above max_mg_per_kg"),

@@ -4,9 +4,13 @@ no transparency, and a creation date that is the record's own moment (read back 
 from __future__ import annotations
 
 import io
+import time
+from dataclasses import replace
 from datetime import UTC, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
@@ -123,3 +127,35 @@ def test_the_course_summary_is_archival_too(clinic: Clinic, walked: WalkedVisit)
     assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
     info = reader.metadata
     assert info is not None and not info.creation_date_raw.startswith("D:2000")
+
+
+def _in_tz(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The workstation's own zone, as TZ sets it (POSIX: tzset)."""
+    monkeypatch.setenv("TZ", name)
+    time.tzset()
+
+
+def test_the_same_visit_gives_the_same_bytes_on_workstations_in_other_time_zones(
+    inputs: ReportInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the clinic's time zone set, Tokyo's and Chicago's workstations print Oslo's times: the same file."""
+    clinic_zone = replace(inputs.protocol, time_zone="Europe/Oslo")
+    signature = _signature(inputs)
+    built: dict[str, bytes] = {}
+    try:
+        for workstation in ("Asia/Tokyo", "America/Chicago"):
+            _in_tz(monkeypatch, workstation)
+            built[workstation] = visit_report(
+                inputs.visit, inputs.patient, clinic_zone, signature=signature, staff=inputs.staff
+            )
+            built[workstation + " own"] = visit_report(
+                inputs.visit, inputs.patient, inputs.protocol, signature=signature, staff=inputs.staff
+            )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert built["Asia/Tokyo"] == built["America/Chicago"]
+    assert built["Asia/Tokyo own"] != built["America/Chicago own"]  # without the setting, each its own clock
+    first = inputs.visit.vitals[0].vitals.taken_at.astimezone(ZoneInfo("Europe/Oslo")).strftime("%H:%M")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(built["Asia/Tokyo"])).pages)
+    assert first in text
