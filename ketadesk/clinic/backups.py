@@ -140,12 +140,16 @@ def restore_backup(database: Path, backup: Path, clock: Clock) -> Restored:
         raise StoreError(f"{backup} is the database itself; nothing was restored")
     if not database.parent.is_dir():
         raise StoreError(f"the folder {database.parent} does not exist; nothing was restored")
-    current = store_restore.head_of_file(database)
-    checked = backup_verify.verify_file(backup, installation=current.installation if current else None)
+    checked = backup_verify.verify_file(backup)  # the database is not even read before the backup holds
     if checked.problem is not None:
         raise StoreError(f"{backup} cannot be restored: {checked.problem}; nothing was changed")
     store_restore.settle(database)
     current = store_restore.head_of_file(database)
+    if current is not None and checked.head is not None and current.installation != checked.head.installation:
+        raise StoreError(
+            f"{backup} cannot be restored: it is a backup of another installation ({checked.head.installation}), "
+            f"not of {database} ({current.installation}); nothing was changed"
+        )
     aside = _aside_path(database, clock) if database.exists() else None
     partial = store_restore.stage(backup, database.parent)
     try:

@@ -199,15 +199,11 @@ def head_of(path: Path) -> AuditHead | None:
     except (sqlite3.Error, ValueError, OSError):
         return None
     try:
-        installation = conn.execute("SELECT installation FROM installation").fetchone()
-        last = conn.execute("SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    except sqlite3.Error:
+        return backup_verify.head_in(conn)
+    except (sqlite3.Error, ValueError):
         return None
     finally:
         conn.close()
-    if installation is None or last is None:
-        return None
-    return AuditHead(str(installation[0]), int(last[0]), str(last[2]), last[3], str(last[1]))
 
 
 def check(store: Store, *, quick: bool = False) -> list[str]:

@@ -92,13 +92,15 @@ def verify_file(path: Path, *, installation: str | None = None, folder: Path | N
     try:
         try:
             head = head_in(conn)
-        except sqlite3.Error:
+        except (sqlite3.Error, ValueError):
             head = None
         try:
             key = chain_key.load(conn, folder)
             problem = problem_of(conn, key.secret, installation=installation)
         except sqlite3.DatabaseError as error:
-            problem = f"it is not a readable SQLite database ({error})"
+            problem = f"it is not a readable KetaDesk database ({error})"
+        except ValueError as error:  # text that is not text: damage the page checks did not see
+            problem = f"it is damaged ({error})"
     finally:
         conn.close()
     return BackupFile(path, taken, stat.st_size, head, problem)

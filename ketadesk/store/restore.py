@@ -70,7 +70,7 @@ def head_of_file(path: Path) -> AuditHead | None:
         return None
     try:
         return backup_verify.head_in(conn)
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):
         return None
     finally:
         conn.close()
