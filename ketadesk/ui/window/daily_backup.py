@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QStatusBar
 
 from ketadesk.clinic import Clinic, config
@@ -24,6 +24,8 @@ from ketadesk.ui.kit.writes import USER_ERRORS
 
 # How long closing the window waits for a backup under way before leaving it (its temporary is removed).
 SHUTDOWN_WAIT_S = 10.0
+# The warning's widest, so a 1280-pixel screen keeps its width and the signed-in line.
+WARNING_WIDTH_PX = 600
 
 
 def _reason(error: BaseException) -> str:
@@ -105,8 +107,13 @@ class DailyBackups(QObject):
         self.bar.showMessage(f"Today's backup written and verified: {made}", 8000)
 
     def _warn(self, reason: str) -> None:
-        self.warning.setText(f"⚠ Today's automatic backup failed: {reason}. Work carries on; tell the administrator.")
-        self.warning.setToolTip(reason)
+        """A warning that stays until a backup succeeds; cut to fit a small screen, whole in its tooltip."""
+        short = reason.removeprefix("the backup could not be written ").removesuffix("; nothing was kept")
+        text = f"⚠ Today's automatic backup failed: {short}"
+        metrics = self.warning.fontMetrics()
+        self.warning.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, WARNING_WIDTH_PX))
+        self.warning.setToolTip(f"{text}\nClinical work carries on; tell the administrator.")
+        self.warning.setAccessibleDescription(text)
         self.warning.show()
 
     def shutdown(self) -> None:
