@@ -115,7 +115,7 @@ def test_a_backup_copied_back_by_hand_without_restore_is_a_rollback(
 def test_a_backup_that_does_not_verify_is_refused_and_nothing_changes(
     clinic: Clinic, nurse: Clinic, db_path: Path, clock: FakeClock, tmp_path: Path, damage: str
 ) -> None:
-    """A damaged, foreign or non-database backup is refused in one line; the database and its folder stay as they are."""
+    """A damaged, foreign or non-database backup is refused in one line; the database and its folder stay put."""
     backup = _taken_then_moved_on(clinic, nurse, db_path, clock)
     bad = tmp_path / "bad.sqlite"
     data = bytearray(backup.read_bytes())

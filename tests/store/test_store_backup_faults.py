@@ -123,7 +123,9 @@ def test_leftovers_of_a_killed_backup_are_removed_at_the_next_run(
     """A dead process's temporary and its journal, and an older version's .partial, go; a running one's stays."""
     folder = tmp_path / "backups"
     folder.mkdir()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead = int(gone.stdout)
     left = [f".ketadesk-partial-{dead}-0a1b2c", f".ketadesk-partial-{dead}-0a1b2c-journal", "x.sqlite.partial"]
     for name in left:
