@@ -16,7 +16,6 @@ from ketadesk.clinic import anchors, config
 from ketadesk.clinic.session import Session
 from ketadesk.core.audit_head import AuditHead
 from ketadesk.core.clock import Clock, to_utc_iso
-from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
 from ketadesk.store import backup_files, backup_verify
 from ketadesk.store import patients as store_patients
@@ -86,16 +85,7 @@ def list_backups(database: Path) -> list[BackupFile]:
     head = store_restore.head_of_file(database)
     installation = head.installation if head is not None else None
     found = set(backup_files.backups_in(config.backup_dir(database), database))
-    try:
-        store = open_store(database, migrate=False) if database.exists() else None
-    except (StoreError, OSError):  # damaged or unreadable: its backups folder still lists them
-        store = None
-    if store is not None:
-        try:
-            installation = installation or store.chain.installation
-            found.update(Path(f) for f in store_audit.backup_files(store, limit=1000))
-        finally:
-            store.conn.close()
+    found.update(backup_verify.audited_backups(database))
     listed = [
         backup_verify.verify_file(path, installation=installation)
         for path in found

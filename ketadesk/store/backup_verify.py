@@ -104,3 +104,27 @@ def verify_file(path: Path, *, installation: str | None = None, folder: Path | N
     finally:
         conn.close()
     return BackupFile(path, taken, stat.st_size, head, problem)
+
+
+def audited_backups(database: Path, limit: int = 1000) -> list[Path]:
+    """The files the database's audit trail says backups were written to, newest first (read-only; [] if unreadable).
+
+    Read on a read-only connection so listing backups never writes to (or fails on) a damaged or read-only file.
+    """
+    if not database.is_file():
+        return []
+    try:
+        conn = _read_only(database)
+    except (sqlite3.Error, ValueError, OSError):
+        return []
+    try:
+        rows = conn.execute(
+            "SELECT json_extract(after, '$.file') FROM audit WHERE entity = 'database' AND entity_id IS NULL"
+            " AND action = 'backup' ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+    except (sqlite3.Error, ValueError):
+        return []
+    finally:
+        conn.close()
+    return [Path(r[0]) for r in rows if isinstance(r[0], str)]

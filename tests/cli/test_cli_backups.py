@@ -79,6 +79,15 @@ def test_visits_lists_when_the_backups_folder_is_read_only(run: Run, demo_copy: 
     _warning(err)
 
 
+def test_visits_lists_when_the_backups_folder_cannot_be_made(run: Run, demo_copy: Callable[[str], Path]) -> None:
+    """A file where the backups folder should be (unwritable even for root): one warning line, the list all the same."""
+    db = demo_copy("clinic.sqlite")
+    (db.parent / "backups").write_text("not a folder")
+    code, out, err = run("--db", db, "visits")
+    assert code == 0 and out.strip()
+    _warning(err)
+
+
 def test_backup_list_shows_each_backup(run: Run, demo_copy: Callable[[str], Path], tmp_path: Path) -> None:
     """--list names each backup with its size, audit head and verdict; a temporary is never listed."""
     db = demo_copy("clinic.sqlite")
