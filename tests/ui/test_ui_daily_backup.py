@@ -3,6 +3,7 @@ the status bar (nothing modal) and the work goes on."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from tests.helpers import PASSWORDS, make_patient
 @pytest.fixture
 def window(
     qtbot: QtBot, nurse: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol, tmp_path: Path
-) -> MainWindow:
+) -> Iterator[MainWindow]:
     """A signed-in window on a clinic with one patient, its daily backups run in place (no thread)."""
     nurse.patients.register(make_patient(mrn="KD-50001"))
     built = build_main_window(
