@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ketadesk import cli_visits
+from ketadesk import cli_backups, cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -64,13 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--quick", action="store_true", help="SQLite's quick_check instead of the full integrity_check")
 
-    backup = commands.add_parser("backup", help="copy the database safely (online backup API, verified)")
-    backup.add_argument(
-        "dest",
-        nargs="?",
-        metavar="DEST",
-        help="file to write (default: a dated file in the backups folder beside the database)",
-    )
+    cli_backups.add_parsers(commands)
     _add_report_commands(commands)
     return parser
 
@@ -126,9 +120,9 @@ def _progress(done: int, total: int) -> None:
 def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
     """Open the clinic; with ``daily_backup``, make today's automatic backup first if it is missing."""
     clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
-    if daily_backup and clinic.patients.count():
+    if daily_backup:
         try:
-            clinic.maintenance.daily_backup(config.backup_dir(path))
+            cli_backups.daily_backup_or_warn(clinic, path)  # a failure warns; the command carries on
         except BaseException:
             clinic.close()
             raise
@@ -192,24 +186,6 @@ def _cmd_check(path: Path, quick: bool) -> int:
             sys.stderr.write(f"ketadesk: check failed: {problem}\n")
         return EXIT_FAILED
     print(f"{path}: ok (integrity, foreign keys, schema {version_now}, audit chain, records, users, signatures)")
-    return 0
-
-
-def _cmd_backup(args: argparse.Namespace, path: Path) -> int:
-    if not path.exists():
-        return _fail(f"{path} does not exist; nothing to back up")
-    clinic = _open(path, daily_backup=True)
-    try:
-        if args.dest:
-            made = clinic.maintenance.backup(Path(args.dest).expanduser())
-        else:
-            folder = config.backup_dir(path)
-            folder.mkdir(parents=True, exist_ok=True)
-            stamp = clinic.clock.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
-            made = clinic.maintenance.backup(folder / f"ketadesk-manual-{stamp}.sqlite")
-    finally:
-        clinic.close()
-    print(f"Backup written and verified: {made}")
     return 0
 
 
@@ -342,7 +318,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(path, args.user, exit_after_start=args.exit_after_start)
         if args.command == "backup":
-            return _cmd_backup(args, path)
+            return cli_backups.cmd_backup(args, path)
+        if args.command == "restore":
+            return cli_backups.cmd_restore(args, path)
         if args.command in _REPORT_COMMANDS:
             return _REPORT_COMMANDS[args.command](args, path)
     except (ValidationError, PermissionDenied, ProtocolError, NewerDatabaseError, StoreError) as error:

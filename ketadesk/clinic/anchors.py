@@ -29,6 +29,8 @@ from ketadesk.core.audit_head import AuditHead, head_from_json
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
+from ketadesk.store import backup_files
+from ketadesk.store import restore as store_restore
 from ketadesk.store.db import Store
 
 WITNESS_SUFFIX = ".witness.json"
@@ -99,7 +101,9 @@ class Witness:
             except (OSError, ValueError):
                 self.frozen = True
             else:
-                self.frozen = found is not None and compare(store, found, "") is not None
+                self.frozen = (
+                    found is not None and not superseded(store, found) and compare(store, found, "") is not None
+                )
 
     def __call__(self) -> None:
         """Write the head now (a failure to write never undoes the write that was committed)."""
@@ -187,20 +191,39 @@ def compare(store: Store, anchor: AuditHead, source: str) -> str | None:
     return None
 
 
+def superseded(store: Store, anchor: AuditHead) -> bool:
+    """True when ``anchor`` belongs to the record as it was before a restore this trail records.
+
+    ``ketadesk restore`` audits itself in the restored file (keyed, so it cannot be forged
+    without the chain's key), naming the head of the file it set aside. An anchor witnessed
+    no later than that restore, at or past the entry where the restored trail forks and no
+    further than the file set aside went, is of the old record and is not compared. A file
+    copied back by hand has no such entry (or ends before it), so it is still a rollback.
+    """
+    point = store_restore.last_restore(store)
+    if point is None or anchor.entry < point.entry:
+        return False
+    if point.set_aside_entry is not None and anchor.entry > point.set_aside_entry:
+        return False
+    try:
+        return from_utc_iso(anchor.at) <= from_utc_iso(point.at)
+    except ValueError:
+        return False
+
+
 def _newest_backup(store: Store) -> tuple[AuditHead, Path] | None:
     """The backup of this installation whose head is furthest on: daily backups beside the file and those audited."""
     candidates: set[Path] = {Path(f) for f in store_audit.backup_files(store)}
     if store.path is not None:
         folder = config.backup_dir(store.path)
-        if folder.is_dir():
-            candidates.update(folder.glob("ketadesk-*.sqlite"))
+        candidates.update(backup_files.backups_in(folder, store.path))
     best: tuple[AuditHead, Path] | None = None
     for path in candidates:
         if store.path is not None and path.resolve() == store.path.resolve():
             continue
         head = store_backup.head_of(path)
         ours = head is not None and head.installation == store.chain.installation
-        if head is not None and ours and (best is None or head.entry > best[0].entry):
+        if head is not None and ours and not superseded(store, head) and (best is None or head.entry > best[0].entry):
             best = (head, path)
     return best
 
@@ -221,7 +244,11 @@ def problems(store: Store) -> list[str]:
         except (OSError, ValueError) as error:
             found.append(f"audit anchor: the witness file {path} could not be read ({error})")
         else:
-            if witnessed is not None and (said := compare(store, witnessed, f"witness file {path}")) is not None:
+            if (
+                witnessed is not None
+                and not superseded(store, witnessed)
+                and (said := compare(store, witnessed, f"witness file {path}")) is not None
+            ):
                 found.append(f"audit anchor: {said}")
     backup = _newest_backup(store)
     if backup is not None and (said := compare(store, backup[0], f"backup {backup[1]}")) is not None:

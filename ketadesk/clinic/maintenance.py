@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ketadesk.clinic import anchors, config, record_signing
+from ketadesk.clinic import anchors, backups, config, record_signing
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -31,15 +31,26 @@ class Maintenance(Area):
         anchors.witness_backup(s.store, made)
         return made
 
+    def manual_backup(self, folder: Path) -> Path:
+        """A backup made by hand into ``folder`` (made if missing), named for this database and the time now."""
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = self.session.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
+        return self.backup(folder / backups.manual_name(self.session.store.path, stamp))
+
     def daily_backup(self, folder: Path) -> Path | None:
-        """Today's automatic backup, if not made yet; keeps the protocol's number of days."""
-        s = self.session
-        made = store_backup.daily_backup(
-            s.store, folder, s.today(), s.protocol.backups_kept, at=s.stamp(), actor_id=s.user.id
-        )
-        if made is not None:
-            anchors.witness_backup(s.store, made)
-        return made
+        """Today's automatic backup, if not made yet (and a patient exists); keeps the protocol's number of days."""
+        job = self.daily_backup_due(folder)
+        if job is None:
+            return None
+        try:
+            job.copy()
+            return job.finish()
+        finally:
+            job.discard()
+
+    def daily_backup_due(self, folder: Path) -> backups.DailyBackup | None:
+        """Today's automatic backup still to make, in two steps (copy on any thread, then finish), or None."""
+        return backups.due(self.session, folder)
 
     def check(self, *, quick: bool = False) -> list[str]:
         """Integrity, keys, schema, audit chain, signatures, records against the audit trail …; empty if all hold.

@@ -1,25 +1,149 @@
-"""Backups through SQLite's online backup API, checked after they are written.
+"""Backups through SQLite's online backup API: copied aside, verified, audited, then published.
 
-The online API copies a live database page by page without stopping the bedside, and
-the copy is only kept once ``integrity_check`` on it says ``ok``.
+The online API copies a live database without stopping the bedside. The copy is written
+under a temporary name (:mod:`ketadesk.store.backup_files`), kept only once its pages,
+its schema and its own audit chain verify (:mod:`ketadesk.store.backup_verify`), and
+published by a rename inside the transaction that writes its audit entry: the file and
+its entry exist both or neither. The heavy part, :func:`copy_verified`, can run on a
+worker thread with its own connection, so a window never freezes while it runs.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ketadesk.core.audit_head import AuditHead
-from ketadesk.store import audit
-from ketadesk.store.db import Store
+from ketadesk.store import audit, backup_files, backup_verify
+from ketadesk.store.db import BUSY_TIMEOUT_MS, Store
 from ketadesk.store.errors import StoreError
 
-PAGES_PER_STEP = 256
-_DAILY = re.compile(r"ketadesk-(\d{4}-\d{2}-\d{2})\.sqlite")
+# A full disk, simulated without root: the copy may hold at most this many pages (tests set it).
+TARGET_MAX_PAGES: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedCopy:
+    """A copy written under a temporary name and verified, not yet published (``head``: where its trail ends)."""
+
+    partial: Path
+    head: AuditHead | None
+
+    def discard(self) -> None:
+        """Remove the temporary (a backup not published leaves nothing behind)."""
+        backup_files.discard(self.partial)
+
+
+def copy_verified(
+    source: sqlite3.Connection | Path,
+    folder: Path,
+    *,
+    secret: bytes | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifiedCopy:
+    """Copy the database into a new temporary in ``folder`` and verify the copy; raise StoreError if it fails.
+
+    ``source`` is the open store's connection or, from a worker thread, the database's path
+    (read through a connection of its own). The copy needs no journal (it is a temporary) and
+    ends in rollback-journal mode, one self-contained file.
+    """
+    if not folder.is_dir():
+        raise StoreError(f"the folder {folder} does not exist")
+    backup_files.remove_leftovers(folder)
+    partial = backup_files.partial_path(folder)
+    own = isinstance(source, Path)
+    try:
+        conn = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000) if isinstance(source, Path) else source
+        try:
+            target = sqlite3.connect(str(partial))
+            try:
+                target.execute("PRAGMA journal_mode = OFF")
+                if TARGET_MAX_PAGES is not None:
+                    target.execute(f"PRAGMA max_page_count = {TARGET_MAX_PAGES}")
+
+                def step(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+
+                # From a connection of its own, one step: a single read transaction, no restarts as others write.
+                conn.backup(target, pages=-1 if own else 256, progress=step)
+                target.execute("PRAGMA journal_mode = DELETE")
+                target.row_factory = sqlite3.Row
+                problem = backup_verify.problem_of(target, secret)
+                head = backup_verify.head_in(target) if problem is None else None
+            finally:
+                target.close()
+        finally:
+            if own:
+                conn.close()
+        if problem is not None:
+            raise StoreError(f"the backup did not verify ({problem}); nothing was kept")
+        with open(partial, "r+b") as handle:  # writable: Windows cannot flush a read-only handle
+            os.fsync(handle.fileno())
+    except sqlite3.Error as error:
+        backup_files.discard(partial)
+        raise StoreError(f"the backup could not be written ({error}); nothing was kept") from error
+    except OSError as error:
+        backup_files.discard(partial)
+        raise StoreError(f"the backup could not be written ({error.strerror or error}); nothing was kept") from error
+    except BaseException:
+        backup_files.discard(partial)  # a failed or cancelled backup leaves no half file behind
+        raise
+    return VerifiedCopy(partial, head)
+
+
+def publish(store: Store, copy: VerifiedCopy, destination: Path, *, at: str | None, actor_id: int | None) -> Path:
+    """Rename the verified copy to ``destination`` inside the transaction that audits it (both or neither).
+
+    Without ``at`` (a test's copy) nothing is audited and the copy is simply renamed.
+    """
+    published = False
+    try:
+        if at is None:
+            os.replace(copy.partial, destination)
+        else:
+            with store.transaction():
+                audit.append(
+                    store,
+                    at=at,
+                    actor_id=actor_id,
+                    action="backup",
+                    entity="database",
+                    entity_id=None,
+                    after={"file": str(destination)},
+                )
+                os.replace(copy.partial, destination)
+                published = True
+        backup_files.fsync_folder(destination.parent)
+    except OSError as error:
+        if published:
+            destination.unlink(missing_ok=True)
+        copy.discard()
+        raise StoreError(
+            f"the backup could not be put in place ({error.strerror or error}); nothing was kept"
+        ) from error
+    except BaseException:
+        if published:  # the entry was not committed: the file goes too
+            destination.unlink(missing_ok=True)
+        copy.discard()
+        raise
+    return destination
+
+
+def check_destination(store: Store, destination: Path) -> Path:
+    """Refuse a destination that is a folder, in a missing folder, or the database itself."""
+    destination = Path(destination)
+    if destination.exists() and destination.is_dir():
+        raise StoreError(f"{destination} is a folder; give a file name for the backup")
+    if not destination.parent.exists():
+        raise StoreError(f"the folder {destination.parent} does not exist")
+    if store.path is not None and destination.resolve() == store.path.resolve():
+        raise StoreError("a backup cannot overwrite the database it copies")
+    return destination
 
 
 def backup_to(
@@ -30,53 +154,26 @@ def backup_to(
     at: str | None = None,
     actor_id: int | None = None,
 ) -> Path:
-    """Copy the open database to ``destination``, verify the copy, and audit the backup.
+    """Copy the open database to ``destination``, verify the copy, audit the backup and publish it."""
+    destination = check_destination(store, destination)
+    copy = copy_verified(store.conn, destination.parent, secret=store.chain.secret, progress=progress)
+    return publish(store, copy, destination, at=at, actor_id=actor_id)
 
-    The copy is written beside the destination under a temporary name and renamed into
-    place only when it checks out, so a failed backup never leaves a half file behind.
-    """
-    destination = Path(destination)
-    if destination.exists() and destination.is_dir():
-        raise StoreError(f"{destination} is a folder; give a file name for the backup")
-    if not destination.parent.exists():
-        raise StoreError(f"the folder {destination.parent} does not exist")
-    if store.path is not None and destination.resolve() == store.path.resolve():
-        raise StoreError("a backup cannot overwrite the database it copies")
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
-        target = sqlite3.connect(str(partial))
-        try:
 
-            def step(status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
+def daily_target(store: Store, folder: Path, today: date) -> Path | None:
+    """Where today's automatic backup goes (the folder made), or None when it already exists."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / backup_files.daily_name(store.path, today)
+    return None if target.exists() else target
 
-            store.conn.backup(target, pages=PAGES_PER_STEP, progress=step)
-            target.execute("PRAGMA journal_mode = DELETE")
-            result = target.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            target.close()
-        if result != "ok":
-            raise StoreError(f"the backup failed its integrity check ({result}); nothing was kept")
-        with open(partial, "r+b") as handle:  # writable: Windows cannot flush a read-only handle
-            os.fsync(handle.fileno())
-        os.replace(partial, destination)
-    except BaseException:
-        partial.unlink(missing_ok=True)  # a failed or cancelled backup leaves no half file behind
-        raise
-    if at is not None:
-        with store.transaction():
-            audit.append(
-                store,
-                at=at,
-                actor_id=actor_id,
-                action="backup",
-                entity="database",
-                entity_id=None,
-                after={"file": str(destination)},
-            )
-    return destination
+
+def prune(store: Store, folder: Path, keep: int) -> list[Path]:
+    """Keep only the newest ``keep`` daily backups of this database (others' and hand-made ones are left)."""
+    dated = backup_files.dailies_in(folder, store.path)
+    gone = dated[:-keep] if keep > 0 else []
+    for old in gone:
+        old.unlink(missing_ok=True)
+    return gone
 
 
 def daily_backup(store: Store, folder: Path, today: date, keep: int, *, at: str, actor_id: int | None) -> Path | None:
@@ -84,14 +181,11 @@ def daily_backup(store: Store, folder: Path, today: date, keep: int, *, at: str,
 
     Returns the new file, or None when today's backup already existed.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"ketadesk-{today.isoformat()}.sqlite"
+    target = daily_target(store, folder, today)
     made = None
-    if not target.exists():
+    if target is not None:
         made = backup_to(store, target, at=at, actor_id=actor_id)
-    dated = sorted((p for p in folder.iterdir() if _DAILY.fullmatch(p.name)), key=lambda p: p.name)
-    for old in dated[:-keep] if keep > 0 else []:
-        old.unlink()
+    prune(store, folder, keep)
     return made
 
 
@@ -105,15 +199,11 @@ def head_of(path: Path) -> AuditHead | None:
     except (sqlite3.Error, ValueError, OSError):
         return None
     try:
-        installation = conn.execute("SELECT installation FROM installation").fetchone()
-        last = conn.execute("SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    except sqlite3.Error:
+        return backup_verify.head_in(conn)
+    except (sqlite3.Error, ValueError):
         return None
     finally:
         conn.close()
-    if installation is None or last is None:
-        return None
-    return AuditHead(str(installation[0]), int(last[0]), str(last[2]), last[3], str(last[1]))
 
 
 def check(store: Store, *, quick: bool = False) -> list[str]:

@@ -271,11 +271,11 @@ def test_backup_writes_a_copy_that_passes_check(run: Run, demo_copy: Callable[[s
 
 
 def test_backup_without_dest_goes_beside_the_database(run: Run, demo_copy: Callable[[str], Path]) -> None:
-    """With no DEST, the backup is a dated file in the backups folder beside the database."""
+    """With no DEST, the backup is a dated file named for the database in the backups folder beside it."""
     db = demo_copy("clinic.sqlite")
     code, _, _ = run("--db", db, "backup")
     assert code == 0
-    made = sorted((db.parent / "backups").glob("ketadesk-manual-*.sqlite"))
+    made = sorted((db.parent / "backups").glob("clinic-manual-*.sqlite"))
     assert len(made) == 1
 
 

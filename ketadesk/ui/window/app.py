@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from ketadesk.clinic import Clinic, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
+from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
 
@@ -91,6 +92,8 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
         window.suggest_login(user_login)
     window.show()
     window.start()
+    window.daily_backups = DailyBackups(window.statusBar())
+    window.daily_backups.start(window.door)  # today's backup, if not made yet, off the window's thread
     handlers = QuitHandlers(app, window)
     settle_memory()
     try:
@@ -101,5 +104,6 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
         return int(app.exec())
     finally:
         handlers.remove()
+        window.daily_backups.shutdown()
         window.end_session("quit")
         window.clinic.close()

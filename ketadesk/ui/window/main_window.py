@@ -33,6 +33,7 @@ from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
 from ketadesk.ui.window.approvals_watch import ApprovalsWatch
 from ketadesk.ui.window.chime import Chime
+from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
@@ -95,6 +96,8 @@ class MainWindow(MenuActions):
         self.status_signatures = self.status.signatures
         self.status_signatures.clicked.connect(self.open_worklist)
         self.approvals = ApprovalsWatch(self.statusBar(), self.open_worklist)
+        # The real program sets this (run_gui): today's backup at start and at each sign-out.
+        self.daily_backups: DailyBackups | None = None
         self._ticks = 0
 
         self.activity = ActivityWatch(self.note_activity, self)
@@ -278,6 +281,8 @@ class MainWindow(MenuActions):
             QMessageBox.warning(self, "Sign-out not recorded", str(error))
         self._discard_work()
         self._show_door()
+        if self.daily_backups is not None:  # as the program itself, once a day; a failure only warns
+            self.daily_backups.start(self.door)
 
     def _ended(self, why: str) -> None:
         """The user was disabled or locked out while signed in: back to the door, saying why."""
