@@ -123,6 +123,9 @@ def _progress(done: int, total: int) -> None:
 def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
     """Open the clinic; with ``daily_backup``, make today's automatic backup first if it is missing."""
     clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
+    if clinic.read_only:  # every command refuses at once, one line, before any file is made
+        clinic.close()
+        clinic.require_writable()
     if daily_backup and clinic.patients.count():
         try:
             clinic.maintenance.daily_backup(config.backup_dir(path))
@@ -175,8 +178,8 @@ def _cmd_check(path: Path, quick: bool) -> int:
         return _fail(f"{path} does not exist")
     try:
         clinic = _open(path)
-    except sqlite3.DatabaseError as error:  # damaged beyond opening: one line, not a traceback
-        return _fail(f"check failed: {path} cannot be opened as a KetaDesk database ({error})", EXIT_FAILED)
+    except StoreError as error:  # damaged beyond opening, read-only: its one line, not a traceback
+        return _fail(f"check failed: {error}", EXIT_FAILED)
     try:
         problems = clinic.maintenance.check(quick=quick)
         version_now = clinic.maintenance.schema_version()
