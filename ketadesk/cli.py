@@ -138,21 +138,37 @@ def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
 def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
     if not 1 <= args.patients <= 5000:
         return _fail(f"--patients {args.patients} is out of range; use 1–5000", EXIT_USAGE)
-    clinic = _open(path)
-    try:
-        if clinic.patients.count() or not clinic.accounts.needs_setup():
-            return _fail(
-                f"{path} already holds patients or users; the demo fills only a new, empty database (give another --db)"
-            )
-        print(f"Writing a demo clinic of {args.patients} patients to {path}")
-        from ketadesk.clinic.demo import build_demo
+    if path.exists():  # an empty file is replaced; one holding a clinic never is
+        clinic = _open(path)
+        try:
+            if clinic.patients.count() or not clinic.accounts.needs_setup():
+                return _fail(
+                    f"{path} already holds patients or users; the demo fills only a new, empty database (give another --db)"
+                )
+        finally:
+            clinic.close()
+    print(f"Writing a demo clinic of {args.patients} patients to {path}")
+    from ketadesk.clinic.demo_files import DemoBuild
 
-        for _ in build_demo(clinic, patients=args.patients, seed=args.seed, progress=_progress):
+    # Built in a hidden scratch file and renamed into place whole: a demo killed half-way leaves no
+    # database at ``path`` (the next run removes the scratch file and starts again).
+    build = DemoBuild(
+        path,
+        SystemClock(),
+        config.load_clinic_protocol(path),
+        patients=args.patients,
+        seed=args.seed,
+        progress=_progress,
+    )
+    try:
+        while build.step():
             pass
-        board = clinic.visits.board()
-        print(f"Done: {args.patients} patients, {len(board)} visits today, {clinic.audit.count()} audit entries.")
-    finally:
-        clinic.close()
+        visits, entries = build.summary()
+        build.publish()
+    except BaseException:
+        build.discard()
+        raise
+    print(f"Done: {args.patients} patients, {visits} visits today, {entries} audit entries.")
     return 0
 
 

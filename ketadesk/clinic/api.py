@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ketadesk.clinic import anchors
+from ketadesk.clinic import anchors, config
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import Approvals
 from ketadesk.clinic.audit_log import AuditLog
@@ -36,16 +36,6 @@ from ketadesk.store import users as store_users
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import DamagedDatabaseError, ReadOnlyDatabaseError, read_only_message
 
-
-def newest_backup(database: Path) -> Path | None:
-    """The most recent backup in the clinic's backups folder (a damaged file's message names it), or None."""
-    from ketadesk.clinic.config import backup_dir
-
-    try:
-        found = [p for p in backup_dir(database).glob("*.sqlite") if p.is_file() and not p.name.startswith(".")]
-    except OSError:
-        return None
-    return max(found, key=lambda p: p.stat().st_mtime, default=None)
 
 
 class Clinic:
@@ -81,7 +71,7 @@ class Clinic:
         try:
             store = open_store(path)
         except DamagedDatabaseError as error:  # name the backup to restore, when the clinic has one
-            newest = newest_backup(Path(path))
+            newest = config.newest_backup(Path(path))
             if newest is None:
                 raise
             named = str(error).replace("restore it from a backup", f"restore from a backup: {newest}")

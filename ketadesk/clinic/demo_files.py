@@ -63,6 +63,7 @@ class DemoBuild:
         protocol: Protocol,
         *,
         patients: int,
+        seed: int = 7,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Start the build: any scratch file left by an earlier attempt is removed, a fresh one opened."""
@@ -70,7 +71,7 @@ class DemoBuild:
         self.scratch = target.with_name(f".{target.stem}-building{target.suffix}")
         remove_database(self.scratch)
         self.clinic: Clinic | None = Clinic.open(self.scratch, clock, protocol)
-        self._steps: Iterator[None] = build_demo(self.clinic, patients=patients, progress=progress)
+        self._steps: Iterator[None] = build_demo(self.clinic, patients=patients, seed=seed, progress=progress)
 
     def step(self) -> bool:
         """Write one more patient; False once the demo is complete (then :meth:`publish` it)."""
@@ -84,6 +85,11 @@ class DemoBuild:
         if self.clinic is not None:
             self.clinic.close()
             self.clinic = None
+
+    def summary(self) -> tuple[int, int]:
+        """The finished demo's visits today and audit entries (before :meth:`publish` closes it)."""
+        assert self.clinic is not None
+        return len(self.clinic.visits.board()), self.clinic.audit.count()
 
     def publish(self) -> Path:
         """Close the finished demo and rename it into place at ``target`` in one step; returns ``target``."""

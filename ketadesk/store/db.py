@@ -151,6 +151,8 @@ class _Connection(sqlite3.Connection):
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:
             return super().execute(sql, parameters)
+        except UnicodeDecodeError as error:  # SQLite's message about a damaged schema is itself garbled
+            raise DamagedDatabaseError(damaged_message(self.path, "its schema cannot be read")) from error
         except sqlite3.Error as error:
             translated = self._translated(error)
             if translated is error:
@@ -228,7 +230,7 @@ def page_of_damage(conn: sqlite3.Connection) -> str:
 
     try:
         rows = sqlite3.Connection.execute(conn, "PRAGMA quick_check(3)").fetchall()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return ""
     for row in rows:
         found = re.search(r"page (\d+)", str(row[0]), re.IGNORECASE)
@@ -269,17 +271,25 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     if isinstance(conn, _Connection):
         conn.path, conn.read_only = target, read_only
     try:
-        # Reading the header first: a file that is not SQLite fails here, untouched.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        applied = _applied_names(conn)
-    except sqlite3.DatabaseError as error:
+        return _opened(conn, target, read_only, migrate=migrate)
+    except (DamagedDatabaseError, sqlite3.Error, UnicodeDecodeError, ValueError) as error:
+        # Damage can surface anywhere in the first reads: said as damage (where), or as no SQLite file at all.
         refused = _refusal(target, conn, error, read_only)
         conn.close()  # no handle left on a file we refused (Windows would keep it locked)
         raise refused from error
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _opened(conn: sqlite3.Connection, target: Path, read_only: str, *, migrate: bool) -> Store:
+    """The first reads and settings on a fresh connection (any damage found raises; the caller closes it)."""
+    # Reading the header first: a file that is not SQLite fails here, untouched.
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    applied = _applied_names(conn)
     unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
     user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if unknown or user_version > SCHEMA_VERSION:
-        conn.close()
         raise NewerDatabaseError(
             f"{target} was written by a newer KetaDesk (schema {max(user_version, len(applied))}, "
             f"this program knows {SCHEMA_VERSION}); it has not been changed. Install the newer KetaDesk to open it."
@@ -287,13 +297,8 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if read_only:
         return _read_only_store(conn, target, applied, read_only)
-    try:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    except StoreError:
-        conn.close()
-        raise
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
-        conn.close()
         raise StoreError(f"{target}: could not switch to write-ahead logging (journal mode is {mode})")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -305,13 +310,10 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
         try:
             migrations.apply(db)
         except (ReadOnlyDatabaseError, DiskFullError, DamagedDatabaseError):  # its own words: full, damaged
-            conn.close()
             raise
         except Exception as error:
-            conn.close()
             raise StoreError(f"{target}: upgrading the database failed and was rolled back: {error}") from error
     elif len(applied) < SCHEMA_VERSION:
-        conn.close()
         raise StoreError(f"{target} needs an upgrade (schema {len(applied)} of {SCHEMA_VERSION})")
     store = Store(db, target)
     store.chain = chain_key.load(conn)
@@ -336,11 +338,11 @@ def _refuse_unreadable(target: Path) -> None:
         )
 
 
-def _refusal(target: Path, conn: sqlite3.Connection, error: sqlite3.Error, read_only: str) -> StoreError:
+def _refusal(target: Path, conn: sqlite3.Connection, error: Exception, read_only: str) -> StoreError:
     """Why a file that exists failed its first read: read-only, damaged (where), or not a database at all."""
     if isinstance(error, ReadOnlyDatabaseError):
         return error
-    if isinstance(error, StoreError) and isinstance(error.__cause__, sqlite3.Error):
+    if isinstance(error, StoreError) and isinstance(error.__cause__, Exception):
         error = error.__cause__  # SQLite's own words, not the translation's sentence
     with suppress(OSError):
         with target.open("rb") as handle:
@@ -350,15 +352,13 @@ def _refusal(target: Path, conn: sqlite3.Connection, error: sqlite3.Error, read_
             return StoreError(f"{target} is not a KetaDesk database (it is not an SQLite file); nothing was changed")
     if read_only and "unable to open" in str(error).lower():
         return ReadOnlyDatabaseError(read_only_message(target, read_only))
-    where = page_of_damage(conn)
-    detail = f"damaged at {where}: {error}" if where else str(error)
-    return DamagedDatabaseError(damaged_message(target, detail))
+    detail = "text in it is not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)
+    return DamagedDatabaseError(damaged_message(target, detail, page_of_damage(conn)))
 
 
 def _read_only_store(conn: sqlite3.Connection, target: Path, applied: list[str], reason: str) -> Store:
     """The store over a file that cannot be written: up to date, or refused (it cannot be upgraded)."""
     if len(applied) < SCHEMA_VERSION:
-        conn.close()
         raise ReadOnlyDatabaseError(
             read_only_message(target, f"{reason}; it needs an upgrade (schema {len(applied)} of {SCHEMA_VERSION})")
         )

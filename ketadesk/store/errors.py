@@ -62,10 +62,14 @@ def read_only_message(path: Path | None, reason: str) -> str:
     return f"the database {path or '(in memory)'} is read-only: {reason}; {NOTHING_SAVED}"
 
 
-def damaged_message(path: Path | None, detail: str, newest_backup: Path | None = None) -> str:
-    """What a damaged file says: damage, where, and the backup to restore (when one is known)."""
+def damaged_message(path: Path | None, detail: str, where: str = "", newest_backup: Path | None = None) -> str:
+    """What a damaged file says: damage, where (a page, when SQLite can tell), and the backup to restore."""
     restore = f"restore from a backup: {newest_backup}" if newest_backup else "restore it from a backup"
-    return f"the database {path or '(in memory)'} is damaged ({detail}); {restore}"
+    at = f" at {where}" if where else ""
+    detail = " ".join(detail.split())  # SQLite quotes a damaged schema over many lines: one line here
+    if len(detail) > 200:
+        detail = detail[:199] + "…"
+    return f"the database {path or '(in memory)'} is damaged{at} ({detail}); {restore}"
 
 
 def from_sqlite(error: sqlite3.Error, path: Path | None, *, read_only: str = "") -> StoreError:
