@@ -45,7 +45,7 @@ def environment() -> dict[str, str]:
 
 def spawn(args: Sequence[str | Path], **kwargs: object) -> subprocess.Popen[str]:
     """A child Python process running ``args`` (after ``python``), its output piped as text."""
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+    return subprocess.Popen(  # our own interpreter and module, no shell
         [sys.executable, *(str(a) for a in args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

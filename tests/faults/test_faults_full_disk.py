@@ -78,6 +78,6 @@ def test_the_visit_list_on_a_full_disk(clinic_copy: Callable[[str], Path], monke
         return conn
 
     monkeypatch.setattr(store_db, "_connect", full)
-    code, out, err = run_cli("--db", path, "visits")
+    code, _, err = run_cli("--db", path, "visits")
     assert one_line_each(err) == [], err
     assert code == 0 or "is full" in err

@@ -80,7 +80,7 @@ def test_a_real_process_ends_at_once(read_only: Path) -> None:
 
 
 def test_the_api_looks_and_refuses_every_write(read_only: Path) -> None:
-    """Opened read-only: reads work, the write verdicts say read-only, a write raises the store's error, no file made."""
+    """Opened read-only: reads work, write verdicts say read-only, a write raises the store's error, no file made."""
     before = _listing(read_only.parent)
     clinic = Clinic.open(read_only, SystemClock(), config.load_clinic_protocol(read_only))
     try:
