@@ -143,7 +143,8 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
         try:
             if clinic.patients.count() or not clinic.accounts.needs_setup():
                 return _fail(
-                    f"{path} already holds patients or users; the demo fills only a new, empty database (give another --db)"
+                    f"{path} already holds patients or users; the demo fills only a new, empty database "
+                    "(give another --db)"
                 )
         finally:
             clinic.close()

@@ -37,7 +37,6 @@ from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import DamagedDatabaseError, ReadOnlyDatabaseError, read_only_message
 
 
-
 class Clinic:
     """The clinic's use cases over one open database, for one authenticated user or the program itself.
 

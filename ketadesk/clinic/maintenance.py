@@ -22,7 +22,6 @@ from ketadesk.store import visits as store_visits
 from ketadesk.store.errors import damaged_message
 from ketadesk.store.schema import SCHEMA_VERSION
 
-
 _PAGE = re.compile(r"page \d+", re.IGNORECASE)
 
 

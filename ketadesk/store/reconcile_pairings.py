@@ -122,8 +122,8 @@ PAIRINGS: tuple[Pairing, ...] = (
             "'checklist'",
             "visit",
             "entity_id",
-            "CASE WHEN EXISTS (SELECT 1 FROM corrections c WHERE c.record = 'checklist' AND c.visit_id = audit.entity_id"
-            " AND c.at = audit.at) THEN NULL ELSE at END, " + _j("checklist", "item", "checked", "note"),
+            "CASE WHEN EXISTS (SELECT 1 FROM corrections c WHERE c.record = 'checklist'"
+            " AND c.visit_id = audit.entity_id AND c.at = audit.at) THEN NULL ELSE at END, " + _j("checklist", "item", "checked", "note"),
         ),
     ),
     Pairing(
