@@ -123,7 +123,8 @@ PAIRINGS: tuple[Pairing, ...] = (
             "visit",
             "entity_id",
             "CASE WHEN EXISTS (SELECT 1 FROM corrections c WHERE c.record = 'checklist'"
-            " AND c.visit_id = audit.entity_id AND c.at = audit.at) THEN NULL ELSE at END, " + _j("checklist", "item", "checked", "note"),
+            " AND c.visit_id = audit.entity_id AND c.at = audit.at) THEN NULL ELSE at END, "
+            + _j("checklist", "item", "checked", "note"),
         ),
     ),
     Pairing(
