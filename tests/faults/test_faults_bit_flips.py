@@ -27,11 +27,18 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _changed(before: dict[str, list[tuple[object, ...]]], path: Path) -> set[str]:
+    """The tables (with the first changed row's old and new values) whose rows differ from ``before``."""
     try:
         after = _rows(path)
     except sqlite3.Error:
         return {"(unreadable)"}
-    return {t for t, rows in before.items() if after.get(t) != rows}
+    changed: set[str] = set()
+    for table, rows in before.items():
+        now = after.get(table, [])
+        if now != rows:
+            first = next(((a, b) for a, b in zip(rows, now, strict=False) if a != b), None)
+            changed.add(table if first is None else f"{table}: {first[0]!r} -> {first[1]!r}")
+    return changed
 
 
 def test_single_bit_flips(clinic_copy: Callable[[str], Path]) -> None:
@@ -53,7 +60,7 @@ def test_single_bit_flips(clinic_copy: Callable[[str], Path]) -> None:
         code, _, err = run_cli("--db", path, "check")
         assert code in (0, 1) and one_line_each(err) == [], (offset, bit, err)
         if code == 0:
-            changed = _changed(before, path) - UNVOUCHED
+            changed = {t for t in _changed(before, path) if t.split(":")[0] not in UNVOUCHED}
             outcome["passed, nothing changed" if not changed else "passed, changed"] += 1
             if changed:
                 passed_changed.append((offset, bit, changed))
