@@ -14,22 +14,52 @@ import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ketadesk.clinic import anchors, files
 from ketadesk.clinic.files import ExportedFile
 from ketadesk.clinic.report_jobs import VisitJob, render_all
+from ketadesk.clinic.session import Session
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.patient import Patient
+from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Signature
 from ketadesk.store import audit as store_audit
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import visits as store_visits
 
-if TYPE_CHECKING:
-    from ketadesk.clinic.reporting import BatchExport, Reports
+
+class Reporter(Protocol):
+    """What a batch needs of the reports area (:class:`~ketadesk.clinic.reporting.Reports`)."""
+
+    session: Session
+
+    def report_staff(self) -> dict[str, str]:
+        """Every login with the name reports print for it."""
+        ...
+
+    def _visit_job(
+        self, detail: VisitDetail, staff: dict[str, str], patients: dict[int, Patient] | None = None, anchor: str = ""
+    ) -> VisitJob: ...
+
+
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = (
+    "file",
+    "visit_id",
+    "mrn",
+    "patient",
+    "visit_date",
+    "status",
+    "signed_by",
+    "signed_at",
+    "bytes",
+    "sha256",
+    "audit_head",  # the audit chain's head when the export began, as in each PDF's keywords (anchors.py)
+)
 
 INCOMPLETE_NAME = "EXPORT-INCOMPLETE.txt"
 """Present while an export is unfinished; removed once its manifest is written."""
@@ -40,10 +70,24 @@ _BATCH_READ = 50
 _POOL_FROM = 24
 
 
+@dataclass(frozen=True, slots=True)
+class BatchExport:
+    """What a batch export wrote: one PDF per visit and the manifest that lists them."""
+
+    folder: Path
+    files: tuple[ExportedFile, ...]
+    manifest: Path
+
+
 def _signer(signature: Signature | None) -> str:
     if signature is None:
         return ""
     return f"{signature.printed_name}, {signature.credentials}" if signature.credentials else signature.printed_name
+
+
+def report_file_name(summary_date: date, mrn: str, visit_id: int) -> str:
+    """``2026-11-24_KD-10001_visit-123.pdf``: sorts by date, names the patient by MRN only."""
+    return f"{summary_date.isoformat()}_{mrn}_visit-{visit_id}.pdf"
 
 
 def _matching(path: Path, known: dict[str, tuple[int, str]]) -> ExportedFile | None:
@@ -65,7 +109,7 @@ class Batch:
 
     def __init__(
         self,
-        reports: Reports,
+        reports: Reporter,
         folder: Path,
         rows: list[store_visits.VisitRow],
         *,
@@ -73,8 +117,6 @@ class Batch:
         progress: Callable[[int, int], None] | None,
         workers: int,
     ) -> None:
-        from ketadesk.clinic.reporting import report_file_name
-
         self.reports = reports
         self.session = reports.session
         self.folder = folder
@@ -91,8 +133,6 @@ class Batch:
 
         Raises :class:`FileExistsError` (nothing written) when a file is in the way of a fresh export.
         """
-        from ketadesk.clinic.reporting import MANIFEST_NAME
-
         if self.overwrite:
             return {}
         if not self.resuming:
@@ -111,8 +151,6 @@ class Batch:
 
     def run(self, first: date | None, last: date | None, *, signed_only: bool) -> BatchExport:
         """Write the PDFs (keeping those a resumed run may keep), then the manifest, then unmark the folder."""
-        from ketadesk.clinic.reporting import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport
-
         kept = self._kept() if self.folder.is_dir() else {}
         self.folder.mkdir(parents=True, exist_ok=True)
         files.remove_temporaries(self.folder)  # the hidden part-files of a killed run

@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ketadesk.clinic import anchors, export_batch, files
 from ketadesk.clinic.changes import Change
+from ketadesk.clinic.export_batch import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport, report_file_name
 from ketadesk.clinic.files import ExportedFile
 from ketadesk.clinic.report_jobs import VisitJob, render
 from ketadesk.clinic.usecase import Area, use_case
@@ -26,7 +26,6 @@ from ketadesk.core.errors import ValidationError
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
 from ketadesk.core.records import VisitDetail, VisitSummary
-from ketadesk.core.signing import Signature
 from ketadesk.core.users import REPORTING
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
@@ -36,44 +35,14 @@ from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 
-MANIFEST_NAME = "manifest.csv"
-MANIFEST_COLUMNS = (
-    "file",
-    "visit_id",
-    "mrn",
-    "patient",
-    "visit_date",
-    "status",
-    "signed_by",
-    "signed_at",
-    "bytes",
-    "sha256",
-    "audit_head",  # the audit chain's head when the export began, as in each PDF's keywords (anchors.py)
-)
 # Visits read from the database at a time during a batch: bounds memory, keeps queries few.
 _BATCH_READ = 50
 # Below this many reports, starting worker processes costs more than it saves.
 _POOL_FROM = 24
 
 
-@dataclass(frozen=True, slots=True)
-class BatchExport:
-    """What a batch export wrote: one PDF per visit and the manifest that lists them."""
-
-    folder: Path
-    files: tuple[ExportedFile, ...]
-    manifest: Path
-
-
-def _signer(signature: Signature | None) -> str:
-    if signature is None:
-        return ""
-    return f"{signature.printed_name}, {signature.credentials}" if signature.credentials else signature.printed_name
-
-
-def report_file_name(summary_date: date, mrn: str, visit_id: int) -> str:
-    """``2026-11-24_KD-10001_visit-123.pdf``: sorts by date, names the patient by MRN only."""
-    return f"{summary_date.isoformat()}_{mrn}_visit-{visit_id}.pdf"
+# The batch's names stay importable from here, where the screens and the CLI have always found them.
+__all__ = ["MANIFEST_COLUMNS", "MANIFEST_NAME", "BatchExport", "Reports", "report_file_name"]
 
 
 class Reports(Area):
