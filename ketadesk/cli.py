@@ -149,26 +149,11 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
         finally:
             clinic.close()
     print(f"Writing a demo clinic of {args.patients} patients to {path}")
-    from ketadesk.clinic.demo_files import DemoBuild
+    from ketadesk.clinic.demo_files import make_demo  # built aside, renamed into place whole
 
-    # Built in a hidden scratch file and renamed into place whole: a demo killed half-way leaves no
-    # database at ``path`` (the next run removes the scratch file and starts again).
-    build = DemoBuild(
-        path,
-        SystemClock(),
-        config.load_clinic_protocol(path),
-        patients=args.patients,
-        seed=args.seed,
-        progress=_progress,
-    )
-    try:
-        while build.step():
-            pass
-        visits, entries = build.summary()
-        build.publish()
-    except BaseException:
-        build.discard()
-        raise
+    protocol = config.load_clinic_protocol(path)
+    made = make_demo(path, SystemClock(), protocol, patients=args.patients, seed=args.seed, progress=_progress)
+    visits, entries = made
     print(f"Done: {args.patients} patients, {visits} visits today, {entries} audit entries.")
     return 0
 

@@ -103,3 +103,29 @@ class DemoBuild:
         """Stop building and remove the half-made scratch file."""
         self._close()
         remove_database(self.scratch)
+
+
+def make_demo(
+    target: Path,
+    clock: Clock,
+    protocol: Protocol,
+    *,
+    patients: int,
+    seed: int = 7,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Build a whole demo clinic at ``target`` (`ketadesk demo`): its visits today and audit entries.
+
+    Built in the scratch file and renamed into place only when finished: a demo killed half-way
+    leaves no database at ``target`` (the next run removes the scratch file and starts again).
+    """
+    build = DemoBuild(target, clock, protocol, patients=patients, seed=seed, progress=progress)
+    try:
+        while build.step():
+            pass
+        made = build.summary()
+        build.publish()
+    except BaseException:
+        build.discard()
+        raise
+    return made
