@@ -120,6 +120,9 @@ def _progress(done: int, total: int) -> None:
 def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
     """Open the clinic; with ``daily_backup``, make today's automatic backup first if it is missing."""
     clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
+    if clinic.read_only:  # every command refuses at once, one line, before any file is made
+        clinic.close()
+        clinic.require_writable()
     if daily_backup:
         try:
             cli_backups.daily_backup_or_warn(clinic, path)  # a failure warns; the command carries on
@@ -132,21 +135,23 @@ def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
 def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
     if not 1 <= args.patients <= 5000:
         return _fail(f"--patients {args.patients} is out of range; use 1–5000", EXIT_USAGE)
-    clinic = _open(path)
-    try:
-        if clinic.patients.count() or not clinic.accounts.needs_setup():
-            return _fail(
-                f"{path} already holds patients or users; the demo fills only a new, empty database (give another --db)"
-            )
-        print(f"Writing a demo clinic of {args.patients} patients to {path}")
-        from ketadesk.clinic.demo import build_demo
+    if path.exists():  # an empty file is replaced; one holding a clinic never is
+        clinic = _open(path)
+        try:
+            if clinic.patients.count() or not clinic.accounts.needs_setup():
+                return _fail(
+                    f"{path} already holds patients or users; the demo fills only a new, empty database "
+                    "(give another --db)"
+                )
+        finally:
+            clinic.close()
+    print(f"Writing a demo clinic of {args.patients} patients to {path}")
+    from ketadesk.clinic.demo_files import make_demo  # built aside, renamed into place whole
 
-        for _ in build_demo(clinic, patients=args.patients, seed=args.seed, progress=_progress):
-            pass
-        board = clinic.visits.board()
-        print(f"Done: {args.patients} patients, {len(board)} visits today, {clinic.audit.count()} audit entries.")
-    finally:
-        clinic.close()
+    protocol = config.load_clinic_protocol(path)
+    made = make_demo(path, SystemClock(), protocol, patients=args.patients, seed=args.seed, progress=_progress)
+    visits, entries = made
+    print(f"Done: {args.patients} patients, {visits} visits today, {entries} audit entries.")
     return 0
 
 
@@ -172,8 +177,8 @@ def _cmd_check(path: Path, quick: bool) -> int:
         return _fail(f"{path} does not exist")
     try:
         clinic = _open(path)
-    except sqlite3.DatabaseError as error:  # damaged beyond opening: one line, not a traceback
-        return _fail(f"check failed: {path} cannot be opened as a KetaDesk database ({error})", EXIT_FAILED)
+    except StoreError as error:  # damaged beyond opening, read-only: its one line, not a traceback
+        return _fail(f"check failed: {error}", EXIT_FAILED)
     try:
         problems = clinic.maintenance.check(quick=quick)
         version_now = clinic.maintenance.schema_version()

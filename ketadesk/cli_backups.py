@@ -88,6 +88,7 @@ def cmd_backup(args: argparse.Namespace, path: Path) -> int:
         return _fail(f"{path} does not exist; nothing to back up")
     clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
     try:
+        clinic.require_writable()  # a backup is audited in the database: a read-only one refuses, in one line
         daily_backup_or_warn(clinic, path)
         if args.dest:
             made = clinic.maintenance.backup(Path(args.dest).expanduser())

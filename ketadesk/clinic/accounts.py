@@ -132,6 +132,8 @@ class Accounts(Area):
     def sign_out(self, how: str = "") -> None:
         """Record that the user left the workstation; ``how`` says what ended the session when the program ended it."""
         s = self.session
+        if s.store.read_only:  # a read-only file cannot record it; looking leaves no trace to record
+            return
         store_audit.write(
             s.store,
             at=s.stamp(),
@@ -145,6 +147,8 @@ class Accounts(Area):
     def record_lock(self, reason: str = "idle") -> None:
         """Record that the screen locked (drafts are kept)."""
         s = self.session
+        if s.store.read_only:
+            return
         store_audit.write(
             s.store,
             at=s.stamp(),

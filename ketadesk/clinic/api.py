@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ketadesk.clinic import anchors
+from ketadesk.clinic import anchors, config
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import Approvals
 from ketadesk.clinic.audit_log import AuditLog
@@ -34,6 +34,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role, User
 from ketadesk.store import users as store_users
 from ketadesk.store.db import Store, open_store
+from ketadesk.store.errors import DamagedDatabaseError, ReadOnlyDatabaseError, read_only_message
 
 
 class Clinic:
@@ -66,9 +67,26 @@ class Clinic:
     @classmethod
     def open(cls, path: Path, clock: Clock, protocol: Protocol) -> Clinic:
         """Open the database at ``path`` as the program itself (sign in to act as a person)."""
-        store = open_store(path)
+        try:
+            store = open_store(path)
+        except DamagedDatabaseError as error:  # name the backup to restore, when the clinic has one
+            newest = config.newest_backup(Path(path))
+            if newest is None:
+                raise
+            named = str(error).replace("restore it from a backup", f"restore from a backup: {newest}")
+            raise DamagedDatabaseError(named) from error
         anchors.install_witness(store)  # the chain's head is witnessed outside the file after every write
         return cls(Session(store, clock, protocol, store_users.system_user(store, to_utc_iso(clock.now()))))
+
+    @property
+    def read_only(self) -> str:
+        """Why the database can only be read ("" when it can be written): the window shows it, writes are refused."""
+        return self.session.store.read_only
+
+    def require_writable(self) -> None:
+        """Refuse at once, with the one line saying why, when the database cannot be written."""
+        if self.session.store.read_only:
+            raise ReadOnlyDatabaseError(read_only_message(self.session.store.path, self.session.store.read_only))
 
     @property
     def store(self) -> Store:

@@ -136,3 +136,12 @@ def _with_clinic_keys(text: str, values: dict[str, str]) -> str:
 def backup_dir(database: Path) -> Path:
     """Automatic daily backups sit in a folder beside the database."""
     return database.parent / "backups"
+
+
+def newest_backup(database: Path) -> Path | None:
+    """The most recent backup in the clinic's backups folder (a damaged file's message names it), or None."""
+    try:
+        found = [p for p in backup_dir(database).glob("*.sqlite") if p.is_file() and not p.name.startswith(".")]
+        return max(found, key=lambda p: p.stat().st_mtime, default=None)
+    except OSError:
+        return None

@@ -63,6 +63,7 @@ class DemoBuild:
         protocol: Protocol,
         *,
         patients: int,
+        seed: int = 7,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Start the build: any scratch file left by an earlier attempt is removed, a fresh one opened."""
@@ -70,7 +71,7 @@ class DemoBuild:
         self.scratch = target.with_name(f".{target.stem}-building{target.suffix}")
         remove_database(self.scratch)
         self.clinic: Clinic | None = Clinic.open(self.scratch, clock, protocol)
-        self._steps: Iterator[None] = build_demo(self.clinic, patients=patients, progress=progress)
+        self._steps: Iterator[None] = build_demo(self.clinic, patients=patients, seed=seed, progress=progress)
 
     def step(self) -> bool:
         """Write one more patient; False once the demo is complete (then :meth:`publish` it)."""
@@ -85,6 +86,11 @@ class DemoBuild:
             self.clinic.close()
             self.clinic = None
 
+    def summary(self) -> tuple[int, int]:
+        """The finished demo's visits today and audit entries (before :meth:`publish` closes it)."""
+        assert self.clinic is not None
+        return len(self.clinic.visits.board()), self.clinic.audit.count()
+
     def publish(self) -> Path:
         """Close the finished demo and rename it into place at ``target`` in one step; returns ``target``."""
         self._close()
@@ -97,3 +103,29 @@ class DemoBuild:
         """Stop building and remove the half-made scratch file."""
         self._close()
         remove_database(self.scratch)
+
+
+def make_demo(
+    target: Path,
+    clock: Clock,
+    protocol: Protocol,
+    *,
+    patients: int,
+    seed: int = 7,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Build a whole demo clinic at ``target`` (`ketadesk demo`): its visits today and audit entries.
+
+    Built in the scratch file and renamed into place only when finished: a demo killed half-way
+    leaves no database at ``target`` (the next run removes the scratch file and starts again).
+    """
+    build = DemoBuild(target, clock, protocol, patients=patients, seed=seed, progress=progress)
+    try:
+        while build.step():
+            pass
+        made = build.summary()
+        build.publish()
+    except BaseException:
+        build.discard()
+        raise
+    return made

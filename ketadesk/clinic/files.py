@@ -4,7 +4,9 @@ Reports, exports, the audit log's CSV, backups and the demo all write through he
 temporary file in the same folder, flushed and synced, then renamed (or hard-linked, so a
 file that appeared meanwhile is never replaced) into place. A reader sees the old file or
 the whole new one, never a part. :func:`audited_write` also leaves the "export" audit entry
-with the file's size and SHA-256.
+with the file's size and SHA-256, in the same transaction that puts the file in place: a
+file and its entry exist both or neither. Temporaries are named ``.<name>.<random>.ketadesk-
+unfinished`` and removed by the next write of the same file (or an export of the folder).
 """
 
 from __future__ import annotations
@@ -33,13 +35,7 @@ class ExportedFile:
     sha256: str
 
 
-@contextmanager
-def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644) -> Iterator[IO[bytes]]:
-    """Write ``path`` through a temporary file in the same folder, renamed into place when complete.
-
-    Without ``overwrite`` an existing file is never replaced: :class:`FileExistsError`, and
-    nothing is written. A reader sees the old file or the whole new one, never a part.
-    """
+def _checked_target(path: Path, overwrite: bool) -> Path:
     path = Path(path).expanduser()
     folder = path.parent
     if not folder.is_dir():
@@ -55,30 +51,144 @@ def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644) -> It
         )
     if not overwrite and path.exists():
         raise FileExistsError(17, "already exists", str(path))
+    return path
+
+
+TEMPORARY_SUFFIX = ".ketadesk-unfinished"
+"""How a file being written is named until it is complete: hidden, and saying what it is."""
+
+
+def temporary_files(folder: Path, name: str = "") -> list[Path]:
+    """The unfinished temporaries left in ``folder`` (for ``name`` only, when given) by a write that was killed."""
+    pattern = f".{name}.*{TEMPORARY_SUFFIX}" if name else f".*{TEMPORARY_SUFFIX}"
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        return sorted(folder.glob(pattern))
+    except OSError:
+        return []
+
+
+def remove_temporaries(folder: Path, name: str = "") -> int:
+    """Remove what :func:`temporary_files` finds; how many were removed (cleaned at the next run)."""
+    removed = 0
+    for leftover in temporary_files(folder, name):
+        with suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
+
+
+def _stage(path: Path, mode: int) -> tuple[int, str]:
+    remove_temporaries(path.parent, path.name)  # left by a write of this file that was killed
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     except OSError as error:  # name the file the user asked for, not the temporary one
         raise OSError(error.errno, error.strerror, str(path)) from error
+    os.chmod(temporary, mode)  # mkstemp makes the file private; an export is for reading elsewhere
+    return handle, temporary
+
+
+def _publish(temporary: str, path: Path, overwrite: bool) -> None:
+    """Put the complete temporary file in place (never over a file that appeared meanwhile, unless ``overwrite``)."""
+    if overwrite:
+        os.replace(temporary, path)
+        return
     try:
-        os.chmod(temporary, mode)  # mkstemp makes the file private; an export is for reading elsewhere
+        # A hard link never replaces a file that appeared meanwhile.
+        os.link(temporary, path)
+    except FileExistsError:
+        raise FileExistsError(17, "already exists", str(path)) from None
+    except OSError:  # a file system without hard links (FAT on a USB stick)
+        if path.exists():
+            raise FileExistsError(17, "already exists", str(path)) from None
+        os.replace(temporary, path)
+    else:
+        os.unlink(temporary)
+
+
+@contextmanager
+def atomic_file(path: Path, *, overwrite: bool = False, mode: int = 0o644) -> Iterator[IO[bytes]]:
+    """Write ``path`` through a temporary file in the same folder, renamed into place when complete.
+
+    Without ``overwrite`` an existing file is never replaced: :class:`FileExistsError`, and
+    nothing is written. A reader sees the old file or the whole new one, never a part.
+    """
+    path = _checked_target(path, overwrite)
+    handle, temporary = _stage(path, mode)
+    try:
         with os.fdopen(handle, "wb") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temporary, path)
-        else:
-            try:
-                # A hard link never replaces a file that appeared meanwhile.
-                os.link(temporary, path)
-            except FileExistsError:
-                raise FileExistsError(17, "already exists", str(path)) from None
-            except OSError:  # a file system without hard links (FAT on a USB stick)
-                if path.exists():
-                    raise FileExistsError(17, "already exists", str(path)) from None
-                os.replace(temporary, path)
-            else:
-                os.unlink(temporary)
+        _publish(temporary, path, overwrite)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+class StagedFile:
+    """A file being written for :func:`audited_file`: bytes in, their size and SHA-256 counted as they go."""
+
+    def __init__(self, out: IO[bytes], path: Path) -> None:
+        self._out = out
+        self.path = path
+        self.size = 0
+        self._digest = hashlib.sha256()
+        self.extra: dict[str, Any] = {}
+        """More for the audit entry, known only once the file is written (a CSV's row count)."""
+        self.made: ExportedFile | None = None
+        """The file as published and audited (set when the block ends without error)."""
+
+    def write(self, data: bytes) -> int:
+        """Write ``data`` into the temporary file."""
+        self._digest.update(data)
+        self.size += len(data)
+        return self._out.write(data)
+
+    def exported(self) -> ExportedFile:
+        """What was written so far, as the audit entry records it."""
+        return ExportedFile(self.path, self.size, self._digest.hexdigest())
+
+
+@contextmanager
+def audited_file(
+    session: Session,
+    path: Path,
+    *,
+    kind: str,
+    entity: str,
+    entity_id: int | None,
+    overwrite: bool = False,
+    **extra: Any,
+) -> Iterator[StagedFile]:
+    """Write a file and its "export" audit entry: both or neither.
+
+    The bytes go to a hidden temporary file first; then, in one transaction, the audit
+    entry is written and the file put in place, and the transaction commits. A refused
+    write (the database busy, read-only or full) leaves no file; a commit that fails after
+    the file was put in place removes it again. The file never exists unaudited, and an
+    entry never names a file that was not written.
+    """
+    path = _checked_target(path, overwrite)
+    handle, temporary = _stage(path, 0o644)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            staged = StagedFile(out, path)
+            yield staged
+            out.flush()
+            os.fsync(out.fileno())
+        made = staged.exported()
+        published = False
+        try:
+            with session.store.transaction():
+                audit_file(session, made, kind=kind, entity=entity, entity_id=entity_id, **{**extra, **staged.extra})
+                _publish(temporary, path, overwrite)
+                published = True
+        except BaseException:
+            if published:
+                with suppress(OSError):
+                    path.unlink()
+            raise
+        staged.made = made
     finally:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
@@ -118,10 +228,13 @@ def audited_write(
     overwrite: bool = False,
     **extra: Any,
 ) -> ExportedFile:
-    """Write ``data`` to ``path`` atomically (through this module's :func:`write_file`) and audit it."""
-    return audit_file(
-        session, write_file(path, data, overwrite=overwrite), kind=kind, entity=entity, entity_id=entity_id, **extra
-    )
+    """Write ``data`` to ``path`` and its audit entry, both or neither (see :func:`audited_file`)."""
+    with audited_file(
+        session, path, kind=kind, entity=entity, entity_id=entity_id, overwrite=overwrite, **extra
+    ) as out:
+        out.write(data)
+    assert out.made is not None
+    return out.made
 
 
 def rewrite_record(path: Path, data: bytes, *, mode: int = 0o600) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +19,16 @@ from ketadesk.store import reconcile_state as store_reconcile_state
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
+from ketadesk.store.errors import damaged_message
 from ketadesk.store.schema import SCHEMA_VERSION
+
+_PAGE = re.compile(r"page \d+", re.IGNORECASE)
+
+
+def _one_line(problem: str) -> str:
+    """One problem, one line: SQLite's integrity check writes some of its findings over several."""
+    text = problem.replace("*** in database main ***", "").replace("\r", " ").replace("\n", " ")
+    return " ".join(text.split())
 
 
 class Maintenance(Area):
@@ -72,11 +82,20 @@ class Maintenance(Area):
             ("users", lambda: store_reconcile_state.users_problems(store)),
             ("records", lambda: store_reconcile.records_problems(store)),
         )
+        damaged = False
         for part, run in parts:
             try:
-                problems.extend(run())
+                found = run()
             except Exception as error:  # a damaged file can fail anywhere: a line, never a crash
-                problems.append(f"{part}: could not be checked, the file is damaged here ({error})")
+                found = [f"{part}: could not be checked, the file is damaged here ({error})"]
+                damaged = True
+            damaged = damaged or (part == "integrity" and any(not p.startswith("foreign_key") for p in found))
+            problems.extend(_one_line(p) for p in found)
+        if damaged:  # said as damage, with where and what to do, after the lines that found it
+            where = next((m.group(0) for p in problems if (m := _PAGE.search(p))), "")
+            path = store.path
+            newest = config.newest_backup(path) if path is not None else None
+            problems.append(damaged_message(path, "see the lines above", where.lower(), newest))
         return problems
 
     def _version_problems(self) -> list[str]:

@@ -8,6 +8,10 @@ with: the job carries everything the PDF shows, including the audit head it was 
 from __future__ import annotations
 
 import errno
+import os
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -48,6 +52,33 @@ def render(job: VisitJob) -> bytes:
     )
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a worker process: end at once when the process that started it is gone (killed, crashed).
+
+    Without this a worker whose parent was killed with ``kill -9`` keeps building reports
+    nobody will write. Linux is told directly (``PR_SET_PDEATHSIG``); everywhere a small
+    thread also watches the parent's id, which changes when the parent dies.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # already gone before the watch began
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ketadesk-parent-watch", daemon=True).start()
+
+
 def render_all(jobs: Iterator[VisitJob], workers: int) -> Iterator[tuple[VisitJob, bytes]]:
     """Each job with its PDF, in order; in ``workers`` processes when more than one."""
     if workers <= 1:
@@ -59,7 +90,12 @@ def render_all(jobs: Iterator[VisitJob], workers: int) -> Iterator[tuple[VisitJo
     # "spawn": a forked child would inherit the open SQLite connection (and, in the GUI, Qt).
     # A frozen program must call multiprocessing.freeze_support() first thing (ketadesk.__main__ does).
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             window: deque[tuple[VisitJob, Future[bytes]]] = deque()
             ahead = workers * 4  # enough queued to keep every worker busy, few enough to bound memory
             for job in jobs:

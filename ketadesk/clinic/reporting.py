@@ -8,29 +8,25 @@ told to, and leave one audit entry per file written ("export"), as printing does
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ketadesk.clinic import anchors, files
+from ketadesk.clinic import anchors, export_batch, files
 from ketadesk.clinic.changes import Change
+from ketadesk.clinic.export_batch import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport, report_file_name
 from ketadesk.clinic.files import ExportedFile
-from ketadesk.clinic.report_jobs import VisitJob, render, render_all
+from ketadesk.clinic.report_jobs import VisitJob, render
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction, AuditEntity
-from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
 from ketadesk.core.records import VisitDetail, VisitSummary
-from ketadesk.core.signing import Signature
 from ketadesk.core.users import REPORTING
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
@@ -40,44 +36,14 @@ from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 
-MANIFEST_NAME = "manifest.csv"
-MANIFEST_COLUMNS = (
-    "file",
-    "visit_id",
-    "mrn",
-    "patient",
-    "visit_date",
-    "status",
-    "signed_by",
-    "signed_at",
-    "bytes",
-    "sha256",
-    "audit_head",  # the audit chain's head when the export began, as in each PDF's keywords (anchors.py)
-)
 # Visits read from the database at a time during a batch: bounds memory, keeps queries few.
 _BATCH_READ = 50
 # Below this many reports, starting worker processes costs more than it saves.
 _POOL_FROM = 24
 
 
-@dataclass(frozen=True, slots=True)
-class BatchExport:
-    """What a batch export wrote: one PDF per visit and the manifest that lists them."""
-
-    folder: Path
-    files: tuple[ExportedFile, ...]
-    manifest: Path
-
-
-def _signer(signature: Signature | None) -> str:
-    if signature is None:
-        return ""
-    return f"{signature.printed_name}, {signature.credentials}" if signature.credentials else signature.printed_name
-
-
-def report_file_name(summary_date: date, mrn: str, visit_id: int) -> str:
-    """``2026-11-24_KD-10001_visit-123.pdf``: sorts by date, names the patient by MRN only."""
-    return f"{summary_date.isoformat()}_{mrn}_visit-{visit_id}.pdf"
+# The batch's names stay importable from here, where the screens and the CLI have always found them.
+__all__ = ["MANIFEST_COLUMNS", "MANIFEST_NAME", "BatchExport", "Reports", "report_file_name"]
 
 
 class Reports(Area):
@@ -193,21 +159,27 @@ class Reports(Area):
     @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
     def save_visit_report(self, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
         """Write the visit's PDF to ``path`` (atomically; an existing file only with ``overwrite``) and audit it."""
-        made = files.write_file(path, self.visit_report_pdf(visit_id), overwrite=overwrite)
-        return self._exported("visit_pdf", "visit", visit_id, made)
+        pdf = self.visit_report_pdf(visit_id)
+        return files.audited_write(
+            self.session, path, pdf, kind="visit_pdf", entity="visit", entity_id=visit_id, overwrite=overwrite
+        )
 
     @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
     def save_course_report(self, course_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
         """Write the course summary PDF to ``path`` and audit it."""
-        made = files.write_file(path, self.course_report_pdf(course_id), overwrite=overwrite)
-        return self._exported("course_pdf", "course", course_id, made)
+        pdf = self.course_report_pdf(course_id)
+        return files.audited_write(
+            self.session, path, pdf, kind="course_pdf", entity="course", entity_id=course_id, overwrite=overwrite
+        )
 
     @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
     def save_visit_fhir(self, visit_id: int, path: Path, *, overwrite: bool = False) -> ExportedFile:
         """Write the visit's FHIR R4 Bundle as JSON to ``path`` and audit it."""
         text = json.dumps(self.visit_fhir(visit_id), ensure_ascii=False, indent=2) + "\n"
-        made = files.write_file(path, text.encode("utf-8"), overwrite=overwrite)
-        return self._exported("fhir_r4", "visit", visit_id, made)
+        data = text.encode("utf-8")
+        return files.audited_write(
+            self.session, path, data, kind="fhir_r4", entity="visit", entity_id=visit_id, overwrite=overwrite
+        )
 
     @use_case("export reports", roles=REPORTING, changes={Change.AUDIT})
     def save_vitals_csv(
@@ -222,26 +194,21 @@ class Reports(Area):
                 store_visits.current_phase(
                     self.session.store, visit_id
                 )  # an unknown visit fails before any file exists
-        digest = hashlib.sha256()
-        size = 0
-        rows = 0
-        with files.atomic_file(path, overwrite=overwrite) as out:
+        scope = "all" if visit_ids is None else list(visit_ids)
+        with files.audited_file(
+            self.session, path, kind="vitals_csv", entity="vitals", entity_id=None, overwrite=overwrite, visits=scope
+        ) as out:
 
-            class _Hashing:
-                """Text to UTF-8 bytes into the file, hashing as it goes (the whole clinic may not fit in memory)."""
+            class _Encoding:
+                """Text to UTF-8 bytes into the file as it goes (the whole clinic may not fit in memory)."""
 
                 def write(self, text: str, /) -> int:
-                    nonlocal size
-                    data = text.encode("utf-8")
-                    digest.update(data)
-                    size += len(data)
-                    out.write(data)
+                    out.write(text.encode("utf-8"))
                     return len(text)
 
-            rows = self._write_vitals_csv(_Hashing(), visit_ids, bom=bom)
-        made = ExportedFile(Path(path).expanduser(), size, digest.hexdigest())
-        scope = "all" if visit_ids is None else list(visit_ids)
-        return self._exported("vitals_csv", "vitals", None, made, visits=scope, rows=rows)
+            out.extra["rows"] = self._write_vitals_csv(_Encoding(), visit_ids, bom=bom)
+        assert out.made is not None
+        return out.made
 
     @use_case("print reports", roles=REPORTING, changes={Change.AUDIT})
     def record_print(self, visit_id: int) -> None:
@@ -285,9 +252,11 @@ class Reports(Area):
     ) -> BatchExport:
         """One PDF per visit from ``first`` to ``last`` into ``folder``, and a manifest CSV listing them.
 
-        Nothing is written if any target file exists (unless ``overwrite``). With ``workers``
-        above 1, reports are built in that many processes; files, the manifest and the audit
-        entries are still written here, one after another, in date order.
+        Nothing is written if any target file exists (unless ``overwrite``), except in a
+        folder an interrupted export marked incomplete: that export is resumed (see
+        :mod:`ketadesk.clinic.export_batch`). With ``workers`` above 1, reports are built in
+        that many processes; files, the manifest and the audit entries are still written
+        here, one after another, in date order.
         """
         if first is not None and last is not None and first > last:
             raise ValidationError(
@@ -301,63 +270,5 @@ class Reports(Area):
         if folder.exists() and not folder.is_dir():
             raise ValidationError("folder", str(folder), "a folder", message=f"{folder} is a file, not a folder.")
         rows = self._export_rows(first, last, signed_only=signed_only)
-        names = [report_file_name(r.summary.scheduled_date, r.summary.mrn, r.summary.id) for r in rows]
-        if not overwrite:
-            clash = [n for n in [*names, MANIFEST_NAME] if (folder / n).exists()]
-            if clash:
-                more = f" and {len(clash) - 1} more" if len(clash) > 1 else ""
-                raise FileExistsError(17, f"already exists{more}; nothing was exported", str(folder / clash[0]))
-        folder.mkdir(parents=True, exist_ok=True)
-        staff = self.report_staff()
-        anchor = anchors.anchor_text(self.session.store)  # the head as the export began: in every PDF and row
-        patients: dict[int, Patient] = {}
-        written: list[ExportedFile] = []
-        manifest_rows: list[list[object]] = []
-        total = len(rows)
-        if progress is not None:
-            progress(0, total)
-
-        def jobs() -> Iterator[VisitJob]:
-            for start in range(0, total, _BATCH_READ):
-                for detail, _ in store_visits.details(self.session.store, rows[start : start + _BATCH_READ]):
-                    yield self._visit_job(detail, staff, patients, anchor)
-
-        for index, (job, pdf) in enumerate(render_all(jobs(), workers if total >= _POOL_FROM else 1)):
-            made = files.write_file(folder / names[index], pdf, overwrite=overwrite)
-            written.append(made)
-            self._exported("visit_pdf", "visit", job.visit.summary.id, made, batch=True)
-            summary = job.visit.summary
-            sig = job.signature
-            manifest_rows.append(
-                [
-                    names[index],
-                    summary.id,
-                    summary.mrn,
-                    summary.patient_name,
-                    summary.scheduled_date.isoformat(),
-                    summary.phase.value,
-                    _signer(sig),
-                    to_utc_iso(sig.signed_at) if sig else "",
-                    made.size,
-                    made.sha256,
-                    anchor,
-                ]
-            )
-            if progress is not None:
-                progress(index + 1, total)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(MANIFEST_COLUMNS)
-        writer.writerows(manifest_rows)
-        manifest = files.write_file(folder / MANIFEST_NAME, out.getvalue().encode("utf-8"), overwrite=overwrite)
-        self._exported(
-            "manifest",
-            "export",
-            None,
-            manifest,
-            files=len(written),
-            first=first.isoformat() if first else None,
-            last=last.isoformat() if last else None,
-            signed_only=signed_only,
-        )
-        return BatchExport(folder, tuple(written), manifest.path)
+        batch = export_batch.Batch(self, folder, rows, overwrite=overwrite, progress=progress, workers=workers)
+        return batch.run(first, last, signed_only=signed_only)

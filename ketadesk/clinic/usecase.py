@@ -23,6 +23,7 @@ from ketadesk.clinic.changes import Change, Changes
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.phases import Phase, PhaseSet, check_transition
 from ketadesk.core.users import Role, User
+from ketadesk.store.errors import ReadOnlyDatabaseError, SqliteError, from_sqlite, passes_through, read_only_message
 
 if TYPE_CHECKING:
     from ketadesk.clinic.session import Session
@@ -166,6 +167,8 @@ class BoundUseCase(Generic[A, P, R]):
         if denied is not None:
             raise denied
         if rule.changes:
+            if session.store.read_only:  # refused before anything is built, let alone a file written
+                raise ReadOnlyDatabaseError(read_only_message(session.store.path, session.store.read_only))
             session.require_standing()
         visit_id: int | None = None
         token = None
@@ -178,6 +181,10 @@ class BoundUseCase(Generic[A, P, R]):
             token = _checked.set((session, visit_id, phase))
         try:
             result = self.use_case.func(self.area, *args, **kwargs)
+        except SqliteError as error:  # never SQLite's bare error through the API: the store's words for it
+            if passes_through(error):  # translated already, or a trigger's refusal in its own words
+                raise
+            raise from_sqlite(error, session.store.path, read_only=session.store.read_only) from error
         finally:
             if token is not None:
                 _checked.reset(token)
@@ -192,6 +199,8 @@ class BoundUseCase(Generic[A, P, R]):
         denied = rule.role_error(session.user)
         if denied is not None:
             return Verdict(False, denied.message)
+        if rule.changes and session.store.read_only:
+            return Verdict(False, f"The database is read-only: {session.store.read_only}.")
         if rule.visit_scoped:
             if phase is None:
                 if visit_id is None:

@@ -265,3 +265,20 @@ def write(
     """An audit entry that is its own write (sign-out, lock, export, print)."""
     with store.transaction():
         return append(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=entity_id, after=after)
+
+
+def exported_files(store: Store, folder: str) -> dict[str, tuple[int, str]]:
+    """Files the audit trail says were exported into ``folder`` (resolved path → bytes, SHA-256), newest winning.
+
+    A resumed export keeps a file already there only when it matches its entry here.
+    """
+    rows = store.all("SELECT after FROM audit WHERE action = 'export' AND instr(after, ?) > 0 ORDER BY id", (folder,))
+    found: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        try:
+            value = json.loads(row[0] or "null")
+        except ValueError:
+            continue
+        if isinstance(value, dict) and isinstance(value.get("file"), str) and isinstance(value.get("sha256"), str):
+            found[value["file"]] = (int(value.get("bytes") or 0), value["sha256"])
+    return found

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from ketadesk.core.vitals import Source
 from ketadesk.store import protocols
 from ketadesk.store.db import Store
 from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
@@ -88,4 +89,19 @@ def records_problems(store: Store) -> list[str]:
             problems.append(f"{pairing.table}: could not be reconciled with the audit trail ({error})")
     conn.execute("DROP TABLE IF EXISTS temp.audit_by_action")
     problems.extend(protocols.altered(store))
+    problems.extend(unaudited_values(store))
     return problems
+
+
+def unaudited_values(store: Store) -> list[str]:
+    """Columns no audit entry records, checked against what they may hold (a flipped bit makes a word no word).
+
+    A reading's source (typed by hand, or from a monitor) is stored with it but not in its
+    entry's payload, so changing it would otherwise pass unseen.
+    """
+    allowed = tuple(source.value for source in Source)
+    marks = ", ".join("?" for _ in allowed)
+    rows = store.all(
+        f"SELECT id, source FROM vitals WHERE source NOT IN ({marks}) ORDER BY id LIMIT {MAX_PER_KIND}", allowed
+    )
+    return [f"vitals: row {r[0]} has the source {r[1]!r}, which is none of {', '.join(allowed)}" for r in rows]

@@ -113,9 +113,19 @@ PAIRINGS: tuple[Pairing, ...] = (
     Pairing(
         "checklist_entries",
         "visit",
-        ("by", "checklist", "item", "checked", "note"),
-        "SELECT visit_id, by, checklist, item_key, checked, note FROM checklist_entries",
-        _audit("'checklist'", "visit", "entity_id", _j("checklist", "item", "checked", "note")),
+        ("by", "at", "checklist", "item", "checked", "note"),
+        # A corrected answer keeps the time of the one it replaces, which its entry does not carry: the
+        # time is compared for every other answer (a changed time of a signed visit's answer is found).
+        "SELECT visit_id, by, CASE WHEN id IN (SELECT replacement_id FROM corrections WHERE record = 'checklist')"
+        " THEN NULL ELSE at END, checklist, item_key, checked, note FROM checklist_entries",
+        _audit(
+            "'checklist'",
+            "visit",
+            "entity_id",
+            "CASE WHEN EXISTS (SELECT 1 FROM corrections c WHERE c.record = 'checklist'"
+            " AND c.visit_id = audit.entity_id AND c.at = audit.at) THEN NULL ELSE at END, "
+            + _j("checklist", "item", "checked", "note"),
+        ),
     ),
     Pairing(
         "weights",

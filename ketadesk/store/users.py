@@ -112,7 +112,13 @@ def record_sign_in(
     action: str,
     detail: dict[str, object] | None = None,
 ) -> None:
-    """Keep the failed-attempt count and lock, and audit the sign-in, failure or re-entry."""
+    """Keep the failed-attempt count and lock, and audit the sign-in, failure or re-entry.
+
+    A read-only file cannot record either: the person may still look (the password is
+    still checked), and nothing of the visit can be changed.
+    """
+    if store.read_only:
+        return
     with store.transaction():
         if user_id is not None:
             store.execute(

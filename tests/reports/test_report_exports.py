@@ -30,7 +30,9 @@ def _exports(clinic: Clinic) -> list[dict[str, object]]:
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.endswith(".part")]
+    return [p.name for p in files.temporary_files(folder)] + [
+        p.name for p in folder.iterdir() if p.name.endswith(".part")
+    ]
 
 
 def test_save_visit_report_writes_and_audits(clinic: Clinic, walked: WalkedVisit, tmp_path: Path) -> None:
@@ -69,12 +71,13 @@ def test_failed_build_leaves_no_file(
     """If writing fails half-way, neither the file nor a temporary part is left, and nothing is audited."""
     target = tmp_path / "visit.pdf"
 
-    def broken(path: Path, data: bytes, *, overwrite: bool = False) -> files.ExportedFile:
-        with files.atomic_file(path, overwrite=overwrite) as out:
-            out.write(data[:100])
-            raise OSError(28, "No space left on device")
+    real = files.StagedFile.write
 
-    monkeypatch.setattr(files, "write_file", broken)
+    def broken(self: files.StagedFile, data: bytes) -> int:
+        real(self, data[:100])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.StagedFile, "write", broken)
     with pytest.raises(OSError, match="No space"):
         clinic.reports.save_visit_report(walked.visit_id, target)
     assert not target.exists() and _leftovers(tmp_path) == [] and _exports(clinic) == []

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ketadesk.clinic import Clinic, ValidationError, config
+from ketadesk.clinic import Clinic, StoreError, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.window.daily_backup import DailyBackups
@@ -86,7 +86,12 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
     any way (the window, ``kill``, Ctrl+C, the desktop logging out) records the sign-out once.
     """
     app = application()
-    window = build_main_window(db_path, require_sign_in=True)
+    try:
+        window = build_main_window(db_path, require_sign_in=True)
+    except StoreError as error:  # damaged, newer, cannot be read: said in a box too, as the desktop shows no stderr
+        if not exit_after_start:
+            QMessageBox.critical(None, "KetaDesk cannot open the database", str(error))
+        raise
     window.confirm_close = ask_before_closing
     if user_login:
         window.suggest_login(user_login)

@@ -38,7 +38,7 @@ from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
 from ketadesk.ui.window.session_watch import SessionWatch
-from ketadesk.ui.window.status import StatusLine
+from ketadesk.ui.window.status import StatusLine, read_only_banner
 from ketadesk.ui.window.visit_tabs import VisitTabs
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
@@ -82,7 +82,18 @@ class MainWindow(MenuActions):
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("main_stack")
-        self.setCentralWidget(self.stack)
+        self.read_only_banner = read_only_banner(clinic)
+        if self.read_only_banner is None:
+            self.setCentralWidget(self.stack)
+        else:  # a file that can only be read: said above every page, for as long as it is open
+            frame = QWidget(self)
+            frame.setObjectName("main_frame")
+            column = QVBoxLayout(frame)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(0)
+            column.addWidget(self.read_only_banner)
+            column.addWidget(self.stack, 1)
+            self.setCentralWidget(frame)
         self.door_page: SignInScreen | FirstStartScreen | None = None
         self.work_page: QWidget | None = None
         self.lock_page = LockScreen(self)
@@ -126,7 +137,8 @@ class MainWindow(MenuActions):
         assert widget is not None
         self.stack.setCurrentWidget(widget)
         name = self.clinic.protocol.clinic_name
-        self.setWindowTitle(f"KetaDesk — {name}{' (demo)' if self.demo else ''}")
+        marks = (" (demo)" if self.demo else "") + (" (read-only)" if self.clinic.read_only else "")
+        self.setWindowTitle(f"KetaDesk — {name}{marks}")
         build_menus(self, self)
         self.statusBar().clearMessage()
         where = self.clinic.database_path

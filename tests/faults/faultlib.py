@@ -1,0 +1,83 @@
+"""What the fault probes share: how many to run (fast or long), running the CLI, and reporting figures."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ketadesk.cli import main
+
+LONG = os.environ.get("KETADESK_FAULTS") == "long"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def scale(fast: int, long: int) -> int:
+    """``fast`` under ``make test``, ``long`` under ``make faults``."""
+    return long if LONG else fast
+
+
+def figure(name: str, **values: object) -> None:
+    """Print one probe's figures (``make faults`` shows them; docs/BENCHMARKS.md keeps them)."""
+    text = ", ".join(f"{k}={v}" for k, v in values.items())
+    sys.stdout.write(f"\n[faults] {name}: {text}\n")
+
+
+def run_cli(*args: str | Path) -> tuple[int, str, str]:
+    """``ketadesk ARGS`` in this process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def environment() -> dict[str, str]:
+    """The environment a probe's child process runs in: this worktree's package first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def spawn(args: Sequence[str | Path], **kwargs: object) -> subprocess.Popen[str]:
+    """A child Python process running ``args`` (after ``python``), its output piped as text."""
+    return subprocess.Popen(  # our own interpreter and module, no shell
+        [sys.executable, *(str(a) for a in args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+        cwd=ROOT,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def one_line_each(stderr: str) -> list[str]:
+    """The lines of ``stderr`` that are not KetaDesk's one-line messages (empty when all are)."""
+    return [line for line in stderr.splitlines() if line and not line.startswith(("ketadesk: ", "  ["))]
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc; empty elsewhere)."""
+    found: list[int] = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
