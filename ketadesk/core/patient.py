@@ -113,7 +113,7 @@ def _too_long(field_name: str, text: str, max_length: int, label: str) -> Valida
 
 
 def validate_name(field_name: str, raw: str, label: str) -> str:
-    """A person's name: required, one line, any script, nothing invisible (:func:`ketadesk.core.text.normalise_name`)."""
+    """A person's name: required, one line, any script, nothing invisible (``core.text.normalise_name``)."""
     text = clean_text(field_name, raw, max_length=NAME_MAX, required=True, label=label)
     if any(c in "\n\t\u2028\u2029" for c in text):  # U+2028/9 break lines on screen like a newline
         raise ValidationError(field_name, text, "a single line", message=f"{label} must be a single line.")
@@ -184,12 +184,12 @@ E = TypeVar("E", bound=StrEnum)
 def choice(field_name: str, kind: type[E], value: object, label: str) -> E:
     """One of an enum's values, or a ValidationError listing them (``Sex("x")`` would raise a bare ValueError)."""
     try:
-        return kind(value)
+        return kind(value)  # type: ignore[arg-type]  # anything may come in: that is what is checked
     except (ValueError, TypeError):
         allowed = ", ".join(member.value for member in kind)
-        raise ValidationError(
-            field_name, value, f"one of {allowed}", message=f"{label} {repr(value)[:40]} is not known; use one of {allowed}."
-        ) from None
+        shown = repr(value)[:40]
+        message = f"{label} {shown} is not known; use one of {allowed}."
+        raise ValidationError(field_name, value, f"one of {allowed}", message=message) from None
 
 
 def validate_patient(patient: Patient, today: date) -> Patient:
