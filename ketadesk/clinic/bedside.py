@@ -270,8 +270,16 @@ class Bedside(Area):
         return Changes.visit(visit_id, created_id=row_id)
 
     def save_draft(self, visit_id: int, field: str, text: str) -> None:
-        """Keep what the user is typing in a note field, so an interruption loses nothing."""
+        """Keep what the user is typing in a note field, so an interruption loses nothing.
+
+        A draft is scratch, not record, so it keeps what was typed as it was (the note refuses
+        what deceives when it is saved); only what cannot be kept at all is refused: text
+        far longer than any note, or for a visit that does not exist.
+        """
         s = self.session
+        if len(text) > 2 * NOTE_MAX:
+            raise ValidationError("text", f"{text[:20]}…", f"a draft of at most {2 * NOTE_MAX} characters")
+        s.phase(visit_id)  # a visit that does not exist is NotFound, not a broken foreign key
         store_visits.save_draft(s.store, visit_id, s.user.id, field, text, at=s.stamp())
 
     def draft(self, visit_id: int, field: str) -> str:

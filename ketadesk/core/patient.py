@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from ketadesk.core import dates
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.text import normalise_name, normalise_text
+from ketadesk.core.text import name_key, normalise_name, normalise_text
 
 
 class Sex(StrEnum):
@@ -190,6 +190,33 @@ def choice(field_name: str, kind: type[E], value: object, label: str) -> E:
         shown = repr(value)[:40]
         message = f"{label} {shown} is not known; use one of {allowed}."
         raise ValidationError(field_name, value, f"one of {allowed}", message=message) from None
+
+
+class PossibleDuplicate(ValidationError):
+    """A new patient with the name and date of birth of one already registered: asked, not registered.
+
+    Zero-width characters are refused and names normalised, but two registrations of one
+    person typed twice ("SMITH, Ann" and "Smith, ann") still look like two patients; the
+    clinic confirms it is another person before a second record is made.
+    """
+
+    def __init__(self, existing: Patient) -> None:
+        born = existing.date_of_birth.isoformat()
+        super().__init__(
+            "patient",
+            f"{existing.display_name}, born {born}",
+            "another person (register again with the duplicate confirmed)",
+            message=f"A patient with this name and date of birth exists: MRN {existing.mrn} "
+            f"({existing.display_name}, born {born}). Register another patient anyway?",
+        )
+        self.existing = existing
+
+
+def same_person(new: Patient, registered: Patient) -> bool:
+    """Whether a registration names someone already registered: the same date of birth and the same name key."""
+    return new.date_of_birth == registered.date_of_birth and name_key(new.family_name, new.given_name) == name_key(
+        registered.family_name, registered.given_name
+    )
 
 
 def validate_patient(patient: Patient, today: date) -> Patient:
