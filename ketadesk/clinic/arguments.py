@@ -16,12 +16,13 @@ them) and to every use case, so a new entry point is covered without anyone reme
 from __future__ import annotations
 
 import collections.abc
+import contextlib
 import enum
 import functools
 import inspect
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import is_dataclass
 from datetime import date, datetime
 from pathlib import PurePath
@@ -29,11 +30,15 @@ from typing import Any, TypeVar
 
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.text import check_encodable
+from ketadesk.store.errors import FileProblem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # SQLite keeps integers in 64 bits; a bigger one cannot be bound, let alone name a row.
 INT_LIMIT = 2**63 - 1
+# Days and moments the record can hold with room for arithmetic (a week on, a day's end in any zone):
+# date.max plus a day, or datetime.min in another zone, overflows; no clinic's date is near either end.
+YEARS = (1800, 2999)
 # No file a clinic keeps is named with more characters than this (most file systems allow 255 per part).
 PATH_MAX = 4096
 
@@ -59,8 +64,8 @@ def _words(hint: Any) -> str:
         int: "a whole number",
         float: "a number",
         str: "text",
-        date: "a date (no time of day)",
-        datetime: "a time with its time zone",
+        date: f"a date (no time of day) in the years {YEARS[0]}–{YEARS[1]}",
+        datetime: f"a time with its time zone in the years {YEARS[0]}–{YEARS[1]}",
     }
     if hint in known:
         return known[hint]
@@ -93,9 +98,9 @@ def fits(value: object, hint: Any) -> bool:
     if hint is str:
         return isinstance(value, str)
     if hint is date:
-        return isinstance(value, date) and not isinstance(value, datetime)
+        return isinstance(value, date) and not isinstance(value, datetime) and YEARS[0] <= value.year <= YEARS[1]
     if hint is datetime:
-        return isinstance(value, datetime) and value.utcoffset() is not None
+        return isinstance(value, datetime) and value.utcoffset() is not None and YEARS[0] <= value.year <= YEARS[1]
     if origin is not None:
         return _fits_generic(value, origin, arguments)
     if getattr(hint, "_is_protocol", False):  # a typing.Protocol (a text sink …): duck-typed, not judged here
@@ -166,13 +171,30 @@ def check_arguments(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
             check_encodable(name, text, name)
 
 
+@contextlib.contextmanager
+def files_said() -> Iterator[None]:
+    """An OS error from a file the API was asked to use (exists, is a folder, no room, no right) as the store's error.
+
+    The path is the caller's input like any other argument; what the system says about it
+    reaches the user as a :class:`~ketadesk.store.errors.FileProblem` naming the file and the
+    reason, not as a traceback.
+    """
+    try:
+        yield
+    except FileProblem:
+        raise
+    except OSError as error:
+        raise FileProblem(error) from error
+
+
 def checked(func: F) -> F:
     """``func`` with its arguments checked first (for an area's public reads; use cases check in their call)."""
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
         check_arguments(func, args, kwargs)
-        return func(*args, **kwargs)
+        with files_said():
+            return func(*args, **kwargs)
 
     run.__checked__ = True  # type: ignore[attr-defined]
     return typing.cast(F, run)

@@ -42,8 +42,6 @@ class Bedside(Area):
         item = next((i for i in items if i.key == item_key), None)
         if item is None:
             raise ValidationError("item", item_key, f"one of the {checklist.replace('_', '-')} checklist items")
-        if item.automatic:
-            raise ValidationError("item", item_key, "this criterion is judged from the record, not ticked")
         answer = self.answer_pre_infusion if checklist == "pre_infusion" else self.answer_discharge
         return answer(visit_id, item, checked, note)
 
@@ -71,6 +69,12 @@ class Bedside(Area):
 
     def _answer(self, visit_id: int, checklist: str, item: ChecklistItem, checked: bool, note: str) -> Changes:
         s = self.session
+        # The item handed in must be one of the protocol's for this checklist: any other key would be stored as asked.
+        items = s.protocol.pre_infusion_checklist if checklist == "pre_infusion" else s.protocol.discharge_checklist
+        if item not in items:
+            raise ValidationError("item", item.key, f"one of the {checklist.replace('_', '-')} checklist items")
+        if item.automatic:
+            raise ValidationError("item", item.key, "this criterion is judged from the record, not ticked")
         text = clean_text("note", note, max_length=NOTE_MAX, required=False, label="Checklist note")
         store_visits.add_checklist(
             s.store, visit_id, checklist, item.key, checked, text, at=s.stamp(), actor_id=s.user.id

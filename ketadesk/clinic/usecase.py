@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from ketadesk.clinic.arguments import check_arguments, checked
+from ketadesk.clinic.arguments import check_arguments, checked, files_said
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.phases import Phase, PhaseSet, check_transition
@@ -191,7 +191,8 @@ class BoundUseCase(Generic[A, P, R]):
                 raise wrong
             token = _checked.set((session, visit_id, phase))
         try:
-            result = self.use_case.func(self.area, *args, **kwargs)
+            with files_said():
+                result = self.use_case.func(self.area, *args, **kwargs)
         finally:
             if token is not None:
                 _checked.reset(token)
