@@ -181,7 +181,7 @@ def files_said() -> Iterator[None]:
     """
     try:
         yield
-    except FileProblem:
+    except (FileProblem, FileExistsError):  # a file already there is the API's own question (--force, overwrite?)
         raise
     except OSError as error:
         raise FileProblem(error) from error

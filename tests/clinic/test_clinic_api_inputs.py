@@ -4,7 +4,8 @@ The entry points are found by looking at the areas a ``Clinic`` holds (a new use
 fuzzed without being listed); their arguments come from their annotations
 (``tests/clinic/api_inputs.py``), right and wrong. Each call is made as the nurse, the
 physician, the administrator or the program itself, on one clinic with visits in several
-phases. What may escape is a ``ValidationError``, ``PermissionDenied`` or ``StoreError``;
+phases. What may escape is a ``ValidationError``, ``PermissionDenied``, ``StoreError`` or, for a file
+that is already there, the ``FileExistsError`` the CLI and the screens answer;
 a refused value leaves every table as it was; no text that deceives is stored; and the
 clinic's own check still finds nothing wrong at the end.
 
@@ -40,7 +41,8 @@ from tests.clinic.api_inputs import NoStrategy, World, call_strategy, core_words
 from tests.clinic.clinic_steps import chart, row_counts, tick_discharge
 from tests.helpers import PASSWORDS, make_patient, ready_to_infuse, set_up_staff
 
-PROJECT_ERRORS = (ValidationError, PermissionDenied, StoreError)
+# A file already there is FileExistsError by design: the CLI answers it with --force, the screens ask.
+PROJECT_ERRORS = (ValidationError, PermissionDenied, StoreError, FileExistsError)
 CALLERS = ["nurse", "nurse", "doctor", "admin", "system"]  # the nurse most, as at the bedside
 EXAMPLES = int(os.environ.get("KETADESK_FUZZ_EXAMPLES", "8"))
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
