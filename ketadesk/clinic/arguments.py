@@ -28,7 +28,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, TypeVar
 
-from ketadesk.core.errors import ValidationError
+from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.text import check_encodable
 from ketadesk.store.errors import FileProblem
 
@@ -181,7 +181,9 @@ def files_said() -> Iterator[None]:
     """
     try:
         yield
-    except (FileProblem, FileExistsError):  # a file already there is the API's own question (--force, overwrite?)
+    # PermissionDenied is a PermissionError, an OSError to Python, but the clinic's own refusal; a file
+    # already there is the API's own question (--force, overwrite?).
+    except (FileProblem, FileExistsError, PermissionDenied):
         raise
     except OSError as error:
         raise FileProblem(error) from error

@@ -31,7 +31,7 @@ BORN = date(1979, 4, 2)
 def test_a_bad_field_is_named_with_what_is_allowed(
     nurse: Clinic, changes: dict[str, object], field: str, allowed: str
 ) -> None:
-    """A bad sex, diagnosis, a datetime birth date, a number for a name …: a ValidationError naming it; nothing stored."""
+    """A bad sex, diagnosis, datetime birth date, a number for a name: a ValidationError naming it; nothing stored."""
     with pytest.raises(ValidationError) as caught:
         nurse.patients.register(make_patient("KD-40001", **changes))
     assert caught.value.field == field and allowed in caught.value.allowed
@@ -69,7 +69,7 @@ def test_names_in_chinese_arabic_and_hebrew_register_and_are_found(nurse: Clinic
 
 @pytest.mark.parametrize("text", ["x" * 50_000, "Smi\ud800", "\udfff"])
 def test_a_search_too_long_or_broken_is_refused_not_crashed_on(nurse: Clinic, text: str) -> None:
-    """50,000 characters (SQLite's LIKE limit) or half a surrogate pair (no UTF-8): a ValidationError, the search named."""
+    """50,000 characters (past SQLite's LIKE limit) or half a surrogate pair: a ValidationError naming the search."""
     for search in (nurse.patients.find, nurse.visits.search):
         with pytest.raises(ValidationError) as caught:
             search(text)
