@@ -75,7 +75,7 @@ def test_failed_build_leaves_no_file(
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files, "write_file", broken)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(StoreError, match="No space"):  # the OS error, said as the store's
         clinic.reports.save_visit_report(walked.visit_id, target)
     assert not target.exists() and _leftovers(tmp_path) == [] and _exports(clinic) == []
 
