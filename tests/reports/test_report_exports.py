@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.clinic import Clinic, NotFound, ValidationError, files, reporting
+from ketadesk.clinic import Clinic, NotFound, StoreError, ValidationError, files, reporting
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.layout import DRAFT_MARK
 from tests.helpers import PASSWORDS
