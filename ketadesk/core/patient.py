@@ -183,13 +183,13 @@ E = TypeVar("E", bound=StrEnum)
 
 def choice(field_name: str, kind: type[E], value: object, label: str) -> E:
     """One of an enum's values, or a ValidationError listing them (``Sex("x")`` would raise a bare ValueError)."""
-    try:
-        return kind(value)  # type: ignore[arg-type]  # anything may come in: that is what is checked
-    except (ValueError, TypeError):
-        allowed = ", ".join(member.value for member in kind)
-        shown = repr(value)[:40]
-        message = f"{label} {shown} is not known; use one of {allowed}."
-        raise ValidationError(field_name, value, f"one of {allowed}", message=message) from None
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str) and value in {member.value for member in kind}:
+        return kind(value)
+    allowed = ", ".join(member.value for member in kind)
+    message = f"{label} {repr(value)[:40]} is not known; use one of {allowed}."
+    raise ValidationError(field_name, value, f"one of {allowed}", message=message)
 
 
 class PossibleDuplicate(ValidationError):
