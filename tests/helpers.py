@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.patient import Diagnosis, Patient, Sex
@@ -37,12 +37,20 @@ def set_up_staff(clinic: Clinic) -> None:
 
 
 def make_patient(mrn: str = "KD-00001", **changes: object) -> Patient:
-    """A valid patient, with any field changed by keyword."""
+    """A valid patient, with any field changed by keyword.
+
+    Patients of different MRNs are born on different days (from 9 March 1984, a day later per
+    number of the MRN, within the year), so that a test registering several is not asked
+    whether they are one person (a name and a birth date registered twice is refused unless
+    confirmed).
+    """
+    digits = "".join(c for c in mrn if c.isdigit())
+    later = (int(digits) - 1) % 259 if digits else 0
     fields: dict[str, object] = {
         "mrn": mrn,
         "family_name": "Núñez",
         "given_name": "Zoë",
-        "date_of_birth": date(1984, 3, 9),
+        "date_of_birth": date(1984, 3, 9) + timedelta(days=later),
         "sex": Sex.FEMALE,
         "weight_kg": 70.0,
         "diagnoses": (Diagnosis.PTSD,),

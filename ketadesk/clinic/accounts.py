@@ -8,6 +8,7 @@ who they are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.patient import clean_text
+from ketadesk.core.patient import choice, clean_text
 from ketadesk.core.users import ADMIN_ONLY, EVERYONE, Role, User
 from ketadesk.store import audit as store_audit
 from ketadesk.store import keys as store_keys
@@ -55,6 +56,8 @@ class Accounts(Area):
     def check_password(self, user: User, password: str, action: str) -> None:
         """Verify ``password`` for ``user``, counting failures and locking after five."""
         s = self.session
+        if not re.fullmatch(r"[a-z][a-z_]{0,59}", action):  # it names the audit action: a program's word, not text
+            raise ValidationError("action", action, "a word of lower-case letters and underscores (what is confirmed)")
         now = s.now()
         attempts, locked_until, active = store_users.lockout(s.store, user.id)
         if not active:
@@ -132,6 +135,7 @@ class Accounts(Area):
     def sign_out(self, how: str = "") -> None:
         """Record that the user left the workstation; ``how`` says what ended the session when the program ended it."""
         s = self.session
+        how = clean_text("how", how, max_length=200, required=False, label="How the session ended")
         if s.store.read_only:  # a read-only file cannot record it; looking leaves no trace to record
             return
         store_audit.write(
@@ -147,6 +151,7 @@ class Accounts(Area):
     def record_lock(self, reason: str = "idle") -> None:
         """Record that the screen locked (drafts are kept)."""
         s = self.session
+        reason = clean_text("reason", reason, max_length=200, required=True, label="Why the screen locked")
         if s.store.read_only:
             return
         store_audit.write(
@@ -266,7 +271,7 @@ class Accounts(Area):
 
     def with_role(self, role: object) -> list[User]:
         """Active users holding ``role``, by printed name."""
-        return store_users.with_role(self.session.store, Role(str(role)))
+        return store_users.with_role(self.session.store, choice("role", Role, str(role), "Role"))
 
     def by_login(self, login: str) -> User | None:
         """Look a user up by login."""
@@ -291,7 +296,7 @@ def _new_user(
         login=clean_login,
         display_name=name,
         credentials=credentials.strip(),
-        roles=frozenset(Role(str(r)) for r in roles),
+        roles=frozenset(choice("roles", Role, str(r), "Role") for r in roles),
         at=s.stamp(),
         actor_id=s.user.id,
         password_hash=password_hash,

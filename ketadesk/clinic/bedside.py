@@ -46,8 +46,6 @@ class Bedside(Area):
         item = next((i for i in items if i.key == item_key), None)
         if item is None:
             raise ValidationError("item", item_key, f"one of the {checklist.replace('_', '-')} checklist items")
-        if item.automatic:
-            raise ValidationError("item", item_key, "this criterion is judged from the record, not ticked")
         answer = self.answer_pre_infusion if checklist == "pre_infusion" else self.answer_discharge
         return answer(visit_id, item, checked, note)
 
@@ -75,6 +73,12 @@ class Bedside(Area):
 
     def _answer(self, visit_id: int, checklist: str, item: ChecklistItem, checked: bool, note: str) -> Changes:
         s = self.session
+        # The item handed in must be one of the protocol's for this checklist: any other key would be stored as asked.
+        items = s.protocol.pre_infusion_checklist if checklist == "pre_infusion" else s.protocol.discharge_checklist
+        if item not in items:
+            raise ValidationError("item", item.key, f"one of the {checklist.replace('_', '-')} checklist items")
+        if item.automatic:
+            raise ValidationError("item", item.key, "this criterion is judged from the record, not ticked")
         text = clean_text("note", note, max_length=NOTE_MAX, required=False, label="Checklist note")
         store_visits.add_checklist(
             s.store, visit_id, checklist, item.key, checked, text, at=s.stamp(), actor_id=s.user.id
@@ -283,8 +287,16 @@ class Bedside(Area):
         return Changes.visit(visit_id, created_id=row_id)
 
     def save_draft(self, visit_id: int, field: str, text: str) -> None:
-        """Keep what the user is typing in a note field, so an interruption loses nothing."""
+        """Keep what the user is typing in a note field, so an interruption loses nothing.
+
+        A draft is scratch, not record, so it keeps what was typed as it was (the note refuses
+        what deceives when it is saved); only what cannot be kept at all is refused: text
+        far longer than any note, or for a visit that does not exist.
+        """
         s = self.session
+        if len(text) > 2 * NOTE_MAX:
+            raise ValidationError("text", f"{text[:20]}…", f"a draft of at most {2 * NOTE_MAX} characters")
+        s.phase(visit_id)  # a visit that does not exist is NotFound, not a broken foreign key
         store_visits.save_draft(s.store, visit_id, s.user.id, field, text, at=s.stamp())
 
     def draft(self, visit_id: int, field: str) -> str:

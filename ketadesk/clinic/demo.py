@@ -209,7 +209,8 @@ def build_demo(
         with clinic.store.transaction():
             clock.set(max(clock.now(), real_now - timedelta(days=120)))
             patient = demo_patient(rng, number, today)
-            patient_id = nurse.patients.register(patient).created_id or 0
+            # Demo people are drawn at random: two with one name and birth date are two people, not asked about.
+            patient_id = nurse.patients.register(patient, confirm_duplicate=True).created_id or 0
             finished = rng.choice((0, 2, 3, 5, 7, 8, 8, 10)) if number not in today_plan else rng.choice((1, 3, 6))
             start = today - timedelta(days=_course_days(finished) + rng.randint(1, 6))
             clock.set(_local(start, 8, 0) - timedelta(days=7))

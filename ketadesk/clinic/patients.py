@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.clinic.views import PatientHistory
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.patient import Patient, validate_patient
+from ketadesk.core.patient import Patient, PossibleDuplicate, same_person, validate_patient
+from ketadesk.core.text import search_text
 from ketadesk.core.users import SCHEDULING
 from ketadesk.store import courses as store_courses
 from ketadesk.store import patients as store_patients
@@ -19,8 +18,13 @@ class Patients(Area):
     """The clinic's patients."""
 
     @use_case("register patients", roles=SCHEDULING, changes={Change.PATIENT})
-    def register(self, patient: Patient) -> Changes:
-        """Register a new patient after checking every field."""
+    def register(self, patient: Patient, *, confirm_duplicate: bool = False) -> Changes:
+        """Register a new patient after checking every field.
+
+        A patient whose normalised name and date of birth match one already registered is
+        refused with :class:`PossibleDuplicate` naming that patient's MRN, unless the caller
+        confirms it is another person (``confirm_duplicate``): the screen asks the user.
+        """
         s = self.session
         clean = validate_patient(patient, s.today())
         if store_patients.by_mrn(s.store, clean.mrn) is not None:
@@ -31,6 +35,10 @@ class Patients(Area):
                 message=f"MRN {clean.mrn} is already registered to another patient; "
                 "find that patient instead of registering again.",
             )
+        if not confirm_duplicate:
+            for registered in store_patients.born_on(s.store, clean.date_of_birth):
+                if same_person(clean, registered):
+                    raise PossibleDuplicate(registered)
         patient_id = store_patients.register(s.store, clean, at=s.stamp(), actor_id=s.user.id)
         return Changes.patient(patient_id, created_id=patient_id)
 
@@ -57,7 +65,8 @@ class Patients(Area):
     def find(self, text: str, limit: int = 50) -> list[Patient]:
         """Patients whose name contains, or whose MRN starts with, ``text``."""
         # Names are stored NFC; a search typed in decomposed form (combining accents) must still match.
-        needle = unicodedata.normalize("NFC", text)
+        # Too long or holding half a surrogate pair is refused (SQLite's LIKE and UTF-8 cannot take them).
+        needle = search_text(text)
         if "\x00" in needle:  # SQLite's LIKE stops at NUL ("ab\0zz" would match as "ab"); no stored name has one
             return []
         return store_patients.find(self.session.store, needle, limit)

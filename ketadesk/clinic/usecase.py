@@ -14,11 +14,13 @@ idea of calibre's ``@write_api``). The same declaration
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, overload
 
+from ketadesk.clinic.arguments import check_arguments, checked, files_said
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.phases import Phase, PhaseSet, check_transition
@@ -46,10 +48,21 @@ def checked_phase(session: Session, visit_id: int) -> Phase:
 
 
 class Area:
-    """One area of the clinic's work (patients, bedside, signing …) over the clinic's session."""
+    """One area of the clinic's work (patients, bedside, signing …) over the clinic's session.
+
+    Every public method an area defines has its arguments checked against its annotations
+    (:mod:`ketadesk.clinic.arguments`) before it runs, as every use case does, so a new entry
+    point refuses a wrong type with a ValidationError without anyone remembering to.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(value) and not hasattr(value, "__checked__"):
+                setattr(cls, name, checked(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +179,7 @@ class BoundUseCase(Generic[A, P, R]):
         denied = rule.role_error(session.user)
         if denied is not None:
             raise denied
+        check_arguments(self.use_case.func, (self.area, *args), kwargs)
         if rule.changes:
             if session.store.read_only:  # refused before anything is built, let alone a file written
                 raise ReadOnlyDatabaseError(read_only_message(session.store.path, session.store.read_only))
@@ -180,7 +194,8 @@ class BoundUseCase(Generic[A, P, R]):
                 raise wrong
             token = _checked.set((session, visit_id, phase))
         try:
-            result = self.use_case.func(self.area, *args, **kwargs)
+            with files_said():
+                result = self.use_case.func(self.area, *args, **kwargs)
         except SqliteError as error:  # never SQLite's bare error through the API: the store's words for it
             if passes_through(error):  # translated already, or a trigger's refusal in its own words
                 raise

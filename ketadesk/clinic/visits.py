@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -11,6 +10,7 @@ from ketadesk.clinic.views import VisitListing, VisitView
 from ketadesk.core.charting import charted_minute
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.records import VisitSummary, VitalsRecord
+from ketadesk.core.text import search_text
 from ketadesk.core.timers import compute_timers
 from ketadesk.store import visit_search
 from ketadesk.store import visits as store_visits
@@ -85,7 +85,7 @@ class Visits(Area):
         ``text`` matches as the patient search does: the start of an MRN or any part of a
         name. Nothing given lists the newest visits of the whole clinic, up to ``limit``.
         """
-        needle = unicodedata.normalize("NFC", text)
+        needle = search_text(text)  # as the patient search: NFC, not too long, encodable
         if "\x00" in needle:  # as in the patient search: no stored name or MRN holds a NUL
             return []
         return self._listed(visit_search.search(self.session.store, needle, first, last, limit))

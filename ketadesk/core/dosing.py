@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.numbers import NotPlain, TooPrecise, read_plain, typed_text
 from ketadesk.core.protocol import DoseRules
 from ketadesk.core.vitals import parse_decimal
 
@@ -39,19 +39,21 @@ class DoseReview:
 
 
 def parse_mg_per_kg(raw: str | float) -> float:
-    """Read a typed mg/kg dose: plain digits with at most three decimals, 0.05–3 mg/kg."""
-    text = str(raw).strip().replace(",", ".")
-    plain = re.fullmatch(r"\d{1,2}(\.\d{1,3})?|\.\d{1,3}", text, flags=re.ASCII) is not None
-    value = float(text) if plain else math.nan
-    if not plain or not 0.05 <= value <= 3.0:
+    """Read a typed mg/kg dose: plain digits with at most three decimals (trailing zeros aside), 0.05–3 mg/kg."""
+    text = typed_text(raw)
+    try:
+        value = float(read_plain(raw, 3))
+    except (NotPlain, TooPrecise):
+        value = math.nan
+    if not 0.05 <= value <= 3.0:
         raise ValidationError(
             "mg_per_kg",
             text,
-            "a dose between 0.05 and 3 mg/kg",
-            message=f"Dose {text!r} mg/kg is not a plausible ketamine dose; "
+            "a dose between 0.05 and 3 mg/kg, with at most three decimals",
+            message=f"Dose {text[:20]!r} mg/kg is not a plausible ketamine dose; "
             "enter 0.05–3 mg/kg with at most three decimals.",
         )
-    return round(value, 3)
+    return value
 
 
 def validate_lot(raw: str) -> str:
@@ -127,10 +129,6 @@ def review_dose(mg_per_kg: float, previous_mg_per_kg: float | None, rules: DoseR
     return DoseReview(bool(reasons), tuple(reasons))
 
 
-# A typed amount given: plain digits with at most two decimals (what a nurse reads off a pump or a chart).
-_GIVEN_TEXT = re.compile(r"\d{1,4}(\.\d{1,2})?|\.\d{1,2}", flags=re.ASCII)
-
-
 def dose_given_by_time(prepared_mg: float, planned_min: float, minutes_run: float) -> float:
     """The amount given in ``minutes_run`` of ``planned_min``: prepared mg × minutes run ÷ planned minutes.
 
@@ -155,15 +153,18 @@ def parse_given_mg(raw: str | float, prepared_mg: float) -> float:
     (a nurse who gave nothing stops the visit differently). Refused naming the field, the
     value and the allowed range, so the dialog can say exactly what to fix.
     """
-    text = str(raw).strip().replace(",", ".")
-    allowed = f"more than 0 and at most {prepared_mg:g} mg (the dose prepared)"
-    plain = _GIVEN_TEXT.fullmatch(text) is not None
-    value = round(float(text), 1) if plain else math.nan  # rounded first: 0.04 mg is 0.0 mg, refused
+    text = typed_text(raw)
+    allowed = f"more than 0 and at most {prepared_mg:g} mg (the dose prepared), with at most one decimal"
+    try:
+        value = float(read_plain(raw, 1))  # the record keeps 0.1 mg: a second decimal is refused, not rounded
+    except (NotPlain, TooPrecise):
+        value = math.nan
+    plain = not math.isnan(value)
     if not plain or not 0 < value <= prepared_mg:
         raise ValidationError(
             "given_mg",
             text,
             allowed,
-            message=f"Amount given {text!r} mg is not plausible; enter {allowed}.",
+            message=f"Amount given {text[:20]!r} mg is not plausible; enter {allowed}.",
         )
     return value

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from ketadesk.core import dates
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.text import name_key, normalise_name, normalise_text
 
 
 class Sex(StrEnum):
@@ -85,36 +87,37 @@ class Patient:
 def clean_text(field_name: str, raw: str, *, max_length: int, required: bool, label: str) -> str:
     """Normalise typed text (NFC, trimmed) and check its length and characters.
 
-    Any script is welcome; control characters other than newlines and tabs are not,
-    because they corrupt printouts and exports.
+    Any script is welcome; what deceives or corrupts is not (control characters other than
+    newlines and tabs, direction overrides, invisible characters: the rule is
+    :func:`ketadesk.core.text.normalise_text`, once for every text that enters the record).
     """
-    # Windows line endings become plain newlines before anything is checked.
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n")).strip()
+    if not isinstance(raw, str):
+        raise ValidationError(field_name, raw, "text", message=f"{label} must be text, not {type(raw).__name__}.")
+    if len(raw) > 4 * max_length:  # far too long whatever it holds: refused before anything is scanned
+        raise _too_long(field_name, raw, max_length, label)
+    text = normalise_text(field_name, raw, label).strip()
     if required and not text:
         raise ValidationError(field_name, raw, f"{label} is required", message=f"{label} is required.")
     if len(text) > max_length:
-        raise ValidationError(
-            field_name,
-            f"{text[:20]}…",
-            f"at most {max_length} characters",
-            message=f"{label} is {len(text)} characters long; at most {max_length} are allowed.",
-        )
-    bad = [c for c in text if unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\n\t"]
-    if bad:
-        raise ValidationError(
-            field_name,
-            text,
-            "letters, digits, punctuation and spaces",
-            message=f"{label} contains a control character (U+{ord(bad[0]):04X}); retype it.",
-        )
+        raise _too_long(field_name, text, max_length, label)
     return text
 
 
+def _too_long(field_name: str, text: str, max_length: int, label: str) -> ValidationError:
+    return ValidationError(
+        field_name,
+        f"{text[:20]}…",
+        f"at most {max_length} characters",
+        message=f"{label} is {len(text)} characters long; at most {max_length} are allowed.",
+    )
+
+
 def validate_name(field_name: str, raw: str, label: str) -> str:
-    """A person's name: required, one line, any script."""
+    """A person's name: required, one line, any script, nothing invisible (``core.text.normalise_name``)."""
     text = clean_text(field_name, raw, max_length=NAME_MAX, required=True, label=label)
     if any(c in "\n\t\u2028\u2029" for c in text):  # U+2028/9 break lines on screen like a newline
         raise ValidationError(field_name, text, "a single line", message=f"{label} must be a single line.")
+    text = normalise_name(field_name, text, label)
     if not any(unicodedata.category(c).startswith("L") for c in text):
         raise ValidationError(field_name, text, "at least one letter", message=f"{label} {text!r} has no letters.")
     return text
@@ -122,7 +125,7 @@ def validate_name(field_name: str, raw: str, label: str) -> str:
 
 def validate_mrn(raw: str) -> str:
     """Medical record number: 3–20 letters, digits or hyphens, starting with a letter or digit."""
-    text = raw.strip()
+    text = raw.strip() if isinstance(raw, str) else ""
     # Match before upper-casing: "ß12".upper() is "SS12", which would silently become another patient's MRN.
     if not MRN_PATTERN.fullmatch(text):
         raise ValidationError(
@@ -135,7 +138,14 @@ def validate_mrn(raw: str) -> str:
 
 
 def validate_date_of_birth(born: date, today: date) -> date:
-    """A date of birth in the past and no more than 120 years ago."""
+    """A date of birth in the past and no more than 120 years ago (a day, not a moment: no datetime)."""
+    if not isinstance(born, date) or isinstance(born, datetime):
+        raise ValidationError(
+            "date_of_birth",
+            born,
+            "a date (year, month, day)",
+            message=f"Date of birth must be a date, not {type(born).__name__}.",
+        )
     if born > today:
         raise ValidationError(
             "date_of_birth",
@@ -168,26 +178,72 @@ def parse_date(field_name: str, raw: str, label: str) -> date:
         ) from None
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(field_name: str, kind: type[E], value: object, label: str) -> E:
+    """One of an enum's values, or a ValidationError listing them (``Sex("x")`` would raise a bare ValueError)."""
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str) and value in {member.value for member in kind}:
+        return kind(value)
+    allowed = ", ".join(member.value for member in kind)
+    message = f"{label} {repr(value)[:40]} is not known; use one of {allowed}."
+    raise ValidationError(field_name, value, f"one of {allowed}", message=message)
+
+
+class PossibleDuplicate(ValidationError):
+    """A new patient with the name and date of birth of one already registered: asked, not registered.
+
+    Zero-width characters are refused and names normalised, but two registrations of one
+    person typed twice ("SMITH, Ann" and "Smith, ann") still look like two patients; the
+    clinic confirms it is another person before a second record is made.
+    """
+
+    def __init__(self, existing: Patient) -> None:
+        born = existing.date_of_birth.isoformat()
+        super().__init__(
+            "patient",
+            f"{existing.display_name}, born {born}",
+            "another person (register again with the duplicate confirmed)",
+            message=f"A patient with this name and date of birth exists: MRN {existing.mrn} "
+            f"({existing.display_name}, born {born}). Register another patient anyway?",
+        )
+        self.existing = existing
+
+
+def same_person(new: Patient, registered: Patient) -> bool:
+    """Whether a registration names someone already registered: the same date of birth and the same name key."""
+    return new.date_of_birth == registered.date_of_birth and name_key(new.family_name, new.given_name) == name_key(
+        registered.family_name, registered.given_name
+    )
+
+
 def validate_patient(patient: Patient, today: date) -> Patient:
     """Check and normalise every field of a patient, raising on the first bad one."""
     from ketadesk.core.vitals import parse_decimal
 
     weight = None if patient.weight_kg is None else parse_decimal("weight_kg", patient.weight_kg)
-    if len(set(patient.diagnoses)) != len(patient.diagnoses):
-        raise ValidationError("diagnoses", ", ".join(patient.diagnoses), "each diagnosis once")
+    if not isinstance(patient.diagnoses, (tuple, list, frozenset, set)):
+        raise ValidationError("diagnoses", patient.diagnoses, "a list of diagnoses")
+    diagnoses = tuple(choice("diagnoses", Diagnosis, d, "Diagnosis") for d in patient.diagnoses)
+    if len(set(diagnoses)) != len(diagnoses):
+        raise ValidationError("diagnoses", ", ".join(diagnoses), "each diagnosis once")
+    if not isinstance(patient.substance_use, bool):
+        raise ValidationError("substance_use", patient.substance_use, "yes or no (True or False)")
     return Patient(
         mrn=validate_mrn(patient.mrn),
         family_name=validate_name("family_name", patient.family_name, "Family name"),
         given_name=validate_name("given_name", patient.given_name, "Given name"),
         date_of_birth=validate_date_of_birth(patient.date_of_birth, today),
-        sex=Sex(patient.sex),
+        sex=choice("sex", Sex, patient.sex, "Sex"),
         weight_kg=weight,
-        diagnoses=tuple(Diagnosis(d) for d in patient.diagnoses),
+        diagnoses=diagnoses,
         allergies=clean_text("allergies", patient.allergies, max_length=NOTE_MAX, required=False, label="Allergies"),
         medications=clean_text(
             "medications", patient.medications, max_length=NOTE_MAX, required=False, label="Current medications"
         ),
-        substance_use=bool(patient.substance_use),
+        substance_use=patient.substance_use,
         substance_use_note=clean_text(
             "substance_use_note",
             patient.substance_use_note,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.numbers import NotPlain, TooPrecise, allowed_form, read_plain, typed_text
 from ketadesk.core.protocol import AlertThresholds, ExtremeLimits
 
 
@@ -102,8 +102,11 @@ def _allowed(field: str) -> str:
 
 
 def parse_whole(field: str, raw: str | int) -> int:
-    """Read a whole-number vital from typed text, refusing typing errors with the range."""
-    text = str(raw).strip()
+    """Read a whole-number vital from typed text, refusing typing errors with the range.
+
+    Only digits: a decimal point in a whole-number box is a reading typed in the wrong box.
+    """
+    text = raw.strip() if isinstance(raw, str) else typed_text(raw) if isinstance(raw, int) else repr(raw)
     if not text:
         raise ValidationError(
             field, text, _allowed(field), message=f"{FIELD_LABELS[field]} is missing; {_allowed(field)}."
@@ -136,32 +139,34 @@ def parse_whole(field: str, raw: str | int) -> int:
 
 
 def parse_decimal(field: str, raw: str | float, places: int = 1) -> float:
-    """Read a decimal measurement (temperature, weight) from typed text."""
-    text = str(raw).strip().replace(",", ".")
+    """Read a decimal measurement (temperature, weight) from typed text, to ``places`` decimals and no more.
+
+    The reading rule is :func:`ketadesk.core.numbers.read_plain`: "72.45" kg is refused (the
+    record keeps 0.1 kg), "36.60" is 36.6, "3.66e1" and "+36.6" are not temperatures.
+    """
+    text = typed_text(raw)
+    allowed = f"{_allowed(field)}, {allowed_form(places)}"
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not text or not text.isascii() or "_" in text or not number.is_finite():
+        number = read_plain(raw, places)
+    except NotPlain:
         raise ValidationError(
-            field, text, _allowed(field), message=f"{FIELD_LABELS[field]} {text!r} is not a number; {_allowed(field)}."
-        )
-    low, high = PLAUSIBLE[field]
-    try:
-        value = float(round(number, places))
-    except InvalidOperation:  # more digits than Decimal can round: far outside any plausible range
+            field, text, allowed, message=f"{FIELD_LABELS[field]} {text[:20]!r} is not a number; {allowed}."
+        ) from None
+    except TooPrecise:
         raise ValidationError(
             field,
             text,
-            _allowed(field),
-            message=f"{FIELD_LABELS[field]} {text[:12]!r} is outside the plausible range; {_allowed(field)}.",
+            allowed,
+            message=f"{FIELD_LABELS[field]} {text[:20]!r} has more decimals than the record keeps; {allowed}.",
         ) from None
+    low, high = PLAUSIBLE[field]
+    value = float(number)
     if not low <= value <= high:
         raise ValidationError(
             field,
-            value,
-            _allowed(field),
-            message=f"{FIELD_LABELS[field]} {value:g} is outside the plausible range; {_allowed(field)}.",
+            text,
+            allowed,
+            message=f"{FIELD_LABELS[field]} {text[:12]} is outside the plausible range; {allowed}.",
         )
     return value
 

@@ -99,3 +99,13 @@ def from_sqlite(error: sqlite3.Error, path: Path | None, *, read_only: str = "")
     if any(word in low for word in _DAMAGED) or type(error) is sqlite3.DatabaseError:
         return DamagedDatabaseError(damaged_message(path, text))
     return StoreError(f"the database {name} could not do this ({text}); {NOTHING_SAVED}")
+
+
+class FileProblem(StoreError):
+    """A file the clinic reads or writes (a backup, a report, an export) could not be used: the OS said why."""
+
+    def __init__(self, error: OSError) -> None:
+        where = f" {error.filename}" if error.filename else ""
+        why = error.strerror or str(error) or type(error).__name__
+        super().__init__(f"The file{where} could not be used: {why}. Choose another place or check the disk.")
+        self.error = error

@@ -119,6 +119,11 @@ def get(store: Store, patient_id: int) -> Patient:
     return _patient(row)
 
 
+def born_on(store: Store, day: date) -> list[Patient]:
+    """Every patient (current revision) born on ``day``: the candidates a new registration may duplicate."""
+    return [_patient(r) for r in store.all(_CURRENT + " WHERE r.date_of_birth = ? ORDER BY p.id", (day.isoformat(),))]
+
+
 def by_mrn(store: Store, mrn: str) -> Patient | None:
     """The patient with this MRN, if registered."""
     row = store.one(_CURRENT + " WHERE p.mrn = ?", (mrn.strip().upper(),))

@@ -89,7 +89,7 @@ def test_an_implausible_amount_is_refused_and_nothing_stops(
     error = caught.value
     assert isinstance(error, ValidationError)
     assert error.value == typed.strip()
-    assert error.allowed == "more than 0 and at most 35 mg (the dose prepared)"
+    assert error.allowed == "more than 0 and at most 35 mg (the dose prepared), with at most one decimal"
     assert nurse.visits.get(infusing).detail.summary.phase.value == "infusing"
 
 

@@ -14,6 +14,7 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.scales import AldreteScore
+from ketadesk.store.errors import StoreError
 from tests.clinic.clinic_steps import Refused
 from tests.helpers import password_of, ready_to_infuse
 
@@ -322,7 +323,7 @@ def test_stop_early_is_one_write(
 
     clock.advance(minutes=5)
     monkeypatch.setattr(store_visits, "add_event", failing_add_event)
-    with refused(OSError):
+    with refused(StoreError, match="disk unplugged"):  # an OS error reaches the user as the store's, saying why
         nurse.infusion.stop_infusion(infusing, early=True, reason="Vomiting")
     monkeypatch.undo()
     assert nurse.visits.get(infusing).detail.summary.phase is Phase.INFUSING

@@ -110,13 +110,20 @@ class VisitMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ helpers of the sensible next step
 
-    def _near_baseline(self) -> dict[str, int]:
-        """A reading equal to the baseline (or an ordinary one if there is none)."""
+    def _near_baseline(self) -> dict[str, int | bool]:
+        """A reading equal to the baseline (or an ordinary one if there is none), confirmed as the baseline was.
+
+        A baseline may itself be an extreme the nurse confirmed (a pulse pressure of 4): the
+        same values again need the same confirmation.
+        """
         baseline = self.nurse.visits.get(self.visit_id).detail.baseline
         if baseline is None:
             return {"sbp": 124, "dbp": 80, "hr": 72, "spo2": 98, "rr": 14}
         b = baseline.vitals
-        return {"sbp": b.sbp, "dbp": b.dbp, "hr": b.hr, "spo2": b.spo2, "rr": b.rr}
+        return {
+            "sbp": b.sbp, "dbp": b.dbp, "hr": b.hr, "spo2": b.spo2, "rr": b.rr,
+            "confirmed_extreme": bool(baseline.confirmed_extremes),
+        }  # fmt: skip
 
     def _clear_pre_assessment(self) -> None:
         """Answer what is missing, weigh, take a baseline, prepare the dose, and get the physician if needed."""

@@ -80,9 +80,25 @@ def test_an_amount_is_accepted_only_within_the_plausible_bounds(prepared: float,
         assert error.field == "given_mg"
         assert error.value == text
         assert f"at most {prepared:g} mg" in error.allowed
-        assert not 0 < round(float(text), 1) <= prepared
+        # refused only when outside the bounds or when it holds a second decimal the record would not keep
+        assert not 0 < float(text) <= prepared or not text.endswith("0")
     else:
         assert 0 < value <= prepared
+        assert value == float(text)  # never rounded
+
+
+@pytest.mark.parametrize(("typed", "value"), [("22.80", 22.8), ("22.8000", 22.8), ("7", 7.0), (" 7,5 ", 7.5)])
+def test_trailing_zeros_are_the_same_amount(typed: str, value: float) -> None:
+    """Zeros after the kept decimal add no digit: the amount is read as it is."""
+    assert parse_given_mg(typed, PREPARED) == value
+
+
+@pytest.mark.parametrize("typed", ["22.85", "0.04", "1.25", "+22.8", "2.28e1"])
+def test_a_second_decimal_is_refused_not_rounded(typed: str) -> None:
+    """The record keeps 0.1 mg: "22.85" is refused naming the form, not stored as 22.8 or 22.9."""
+    with pytest.raises(ValidationError) as caught:
+        parse_given_mg(typed, PREPARED)
+    assert caught.value.field == "given_mg" and "at most one decimal" in caught.value.allowed
 
 
 @pytest.mark.parametrize("typed", ["", " ", "0", "0.0", "0.04", "-5", "35.1", "350", "abc", "2e1", "nan", "inf", "½"])

@@ -91,11 +91,30 @@ def test_decimal_vitals_limits(field: str, inside: tuple[str, ...], outside: tup
         assert range_text(field) in caught.value.message
 
 
-def test_parse_decimal_rounds_to_one_place_and_accepts_a_comma() -> None:
-    """Decimals are rounded to 0.1 and a decimal comma is read as a point."""
-    assert parse_decimal("temp_c", "36,64") == 36.6
-    assert parse_decimal("weight_kg", " 80.25 ") == 80.2
+def test_parse_decimal_keeps_one_place_and_accepts_a_comma() -> None:
+    """One decimal is kept, trailing zeros are fine, and a decimal comma is read as a point."""
+    assert parse_decimal("temp_c", "36,6") == 36.6
+    assert parse_decimal("temp_c", "36.60") == 36.6
+    assert parse_decimal("weight_kg", " 80.2 ") == 80.2
     assert parse_decimal("weight_kg", 80.0) == 80.0
+
+
+@pytest.mark.parametrize(("field", "text"), [("weight_kg", "72.45"), ("temp_c", "36,64"), ("weight_kg", 80.25)])
+def test_parse_decimal_refuses_more_decimals_than_are_kept(field: str, text: str | float) -> None:
+    """ "72.45" kg is refused naming the field and the form, never stored as 72.4 (the record keeps 0.1)."""
+    with pytest.raises(ValidationError) as caught:
+        parse_decimal(field, text)
+    assert caught.value.field == field
+    assert "more decimals than the record keeps" in caught.value.message
+    assert "at most one decimal" in caught.value.allowed
+
+
+@pytest.mark.parametrize("text", ["3.66e1", "+36.6", "36.6e0", "-36.6", "3_6.6", "36 .6", "٣٦.٦", "0x24"])
+def test_a_temperature_is_plain_digits(text: str) -> None:
+    """Exponents, signs, underscores, inner spaces and non-ASCII digits are not a temperature."""
+    with pytest.raises(ValidationError) as caught:
+        parse_decimal("temp_c", text)
+    assert caught.value.field == "temp_c" and "is not a number" in caught.value.message
 
 
 def test_parse_whole_trims_whitespace() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.clinic import Clinic, NotFound, ValidationError, files, reporting
+from ketadesk.clinic import Clinic, NotFound, StoreError, ValidationError, files, reporting
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.layout import DRAFT_MARK
 from tests.helpers import PASSWORDS
@@ -78,7 +78,7 @@ def test_failed_build_leaves_no_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.StagedFile, "write", broken)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(StoreError, match="No space"):  # the OS error, said as the store's
         clinic.reports.save_visit_report(walked.visit_id, target)
     assert not target.exists() and _leftovers(tmp_path) == [] and _exports(clinic) == []
 

@@ -67,7 +67,7 @@ def test_patient_and_encounter(bundle: dict[str, Any], inputs: ReportInputs) -> 
     assert patient["identifier"][0]["value"] == inputs.patient.mrn
     assert patient["identifier"][0]["type"]["coding"][0]["code"] == "MR"
     assert patient["name"][0]["family"] == "Łukasik Żelazny"
-    assert patient["gender"] == "female" and patient["birthDate"] == "1984-03-09"
+    assert patient["gender"] == "female" and patient["birthDate"] == inputs.patient.date_of_birth.isoformat()
     (encounter,) = _resources(bundle, "Encounter")
     assert encounter["status"] == "finished"
     assert encounter["class"]["code"] == "AMB"

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Clinic, ProtocolError, ValidationError
+from ketadesk.clinic import Clinic
 from ketadesk.clinic.accounts import MIN_PASSWORD
 from ketadesk.clinic.demo_files import DEMO_FILE, DemoBuild, demo_path, usable_demo
 from ketadesk.core.users import Role
@@ -238,7 +238,7 @@ class FirstStartScreen(QWidget):
             return None
         try:
             self.clinic.maintenance.save_clinic_settings(name, chairs)
-        except (ValidationError, ProtocolError, OSError) as error:
+        except DOOR_ERRORS as error:  # a file that cannot be written comes as the store's error (FileProblem)
             self.setup_message.error(door_error_text(error))
             return None
         protocol = replace(self.clinic.protocol, clinic_name=name, chairs=chairs)

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketadesk.clinic import Clinic
+from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.patient import Patient
+from ketadesk.core.text import SEARCH_MAX
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.screen_fit import fit_to_screen
+from ketadesk.ui.kit.writes import error_text
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.patients.schedule import ScheduleVisitDialog
 from ketadesk.ui.patients.visit_list import VisitList
@@ -46,6 +48,7 @@ class FindPatientDialog(QDialog):
         self.query.setObjectName("patient_search")
         self.query.setAccessibleName("Search by name or MRN")
         self.query.setPlaceholderText("Name or MRN…")
+        self.query.setMaxLength(SEARCH_MAX)
         self.query.textChanged.connect(self.search)
         layout.addWidget(self.query)
         self.results = QTableWidget(0, 4)
@@ -84,7 +87,13 @@ class FindPatientDialog(QDialog):
 
     def search(self) -> None:
         """Show matching patients as the user types."""
-        self.patients = self.clinic.patients.find(self.query.text())
+        try:
+            self.patients = self.clinic.patients.find(self.query.text())
+        except ValidationError as error:  # half a surrogate pair pasted in: said, and what was typed is kept
+            self.patients = []
+            self.message.error(error_text(error))
+        else:
+            self.message.clear_message()
         self.results.setRowCount(len(self.patients))
         for row, patient in enumerate(self.patients):
             caution = "⚠ substance-use history" if patient.substance_use else ""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QVBoxLayout, QW
 
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.dates import day_in_words
+from ketadesk.core.text import SEARCH_MAX
 from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.screen_fit import fit_to_screen
@@ -37,6 +38,7 @@ class FindVisitDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.query = line("visit_search_patient", "Patient name or MRN", placeholder="Name or MRN (optional)…")
+        self.query.setMaxLength(SEARCH_MAX)
         form.addRow("Patient", self.query)
         dates = QHBoxLayout()
         self.first = DateField("visit_search_from", "From date", "from", words=day_in_words)
@@ -69,8 +71,13 @@ class FindVisitDialog(QDialog):
         if first is not None and last is not None and first > last:
             self.message.error(f"The first date {first.isoformat()} is after the last date {last.isoformat()}.")
             return
+        try:
+            found = self.clinic.visits.search(self.query.text(), first, last)
+        except ValidationError as error:  # too long or a broken character: said, and what was typed is kept
+            self.message.error(error_text(error))
+            return
         self.message.clear_message()
-        self.visits.show_listings(self.clinic.visits.search(self.query.text(), first, last))
+        self.visits.show_listings(found)
 
     def _visit_chosen(self, visit_id: int) -> None:
         """Hand the visit to the window and close, so the visit opened is what the user sees."""

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
 
 from ketadesk.clinic import Changes, Clinic
 from ketadesk.core.dates import birth_date_in_words
-from ketadesk.core.patient import Diagnosis, Patient, Sex
+from ketadesk.core.patient import Diagnosis, Patient, PossibleDuplicate, Sex
 from ketadesk.core.vitals import parse_decimal
 from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import line
-from ketadesk.ui.kit.writes import run_write
+from ketadesk.ui.kit.writes import error_text, run_write
+from ketadesk.ui.patients.duplicate import RegisterDuplicateQuestion
 
 
 class PatientForm(QDialog):
@@ -34,6 +35,7 @@ class PatientForm(QDialog):
         self.clinic = clinic
         self.patient_id = patient_id
         self.saved_id: int | None = None
+        self.duplicate_question: RegisterDuplicateQuestion | None = None
         self.setObjectName("patient_form")
         self.setWindowTitle("Edit patient" if patient_id else "Register patient")
         self.setMinimumWidth(520)
@@ -151,14 +153,39 @@ class PatientForm(QDialog):
 
     def save(self) -> None:
         """Register or revise through the clinic; stay open with the reason if refused."""
+        self._save(confirm_duplicate=False)
 
+    def _save(self, *, confirm_duplicate: bool) -> None:
         def write() -> Changes:
             typed = self.patient()
             if self.patient_id is None:
-                return self.clinic.patients.register(typed)
+                return self.clinic.patients.register(typed, confirm_duplicate=confirm_duplicate)
             return self.clinic.patients.edit(self.patient_id, typed)
 
-        changes = run_write(self.clinic, self.message, write)
+        def refused(error: BaseException) -> None:
+            if isinstance(error, PossibleDuplicate):
+                self._ask_duplicate(error)
+            else:
+                self.message.error(error_text(error))
+
+        changes = run_write(self.clinic, self.message, write, refused=refused)
         if changes is not None:
             self.saved_id = changes.created_id if self.patient_id is None else self.patient_id
             self.accept()
+
+    def _ask_duplicate(self, duplicate: PossibleDuplicate) -> None:
+        """Ask without blocking; the question is kept as ``duplicate_question`` (tests answer it there)."""
+        if self.duplicate_question is not None:
+            self.duplicate_question.deleteLater()
+        mrn = duplicate.existing.mrn
+        self.message.error(f"MRN {mrn} already has this name and date of birth: not registered yet.")
+        question = RegisterDuplicateQuestion(
+            duplicate,
+            lambda: self._save(confirm_duplicate=True),
+            lambda: self.message.error(
+                f"Not registered: MRN {mrn} has this name and date of birth. What you typed is kept."
+            ),
+            self,
+        )
+        self.duplicate_question = question
+        question.open()
