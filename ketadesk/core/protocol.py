@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ketadesk.core.cadss6 import CADSS6_NUMBERS
+from ketadesk.core.identifiers import identifier_system
 
 
 class ProtocolError(ValueError):
@@ -115,8 +116,7 @@ class Protocol:
     discharge_checklist: tuple[ChecklistItem, ...]
     cadss6_items: tuple[tuple[int, str], ...]
     """The CADSS-6 items in order with the clinic's labels ([scales.cadss6]: plain defaults or licensed wording)."""
-    mrn_system: str = ""
-    """The URI of the clinic's MRNs in exports ([clinic] mrn_system; '' means urn:ketadesk:<installation>:mrn)."""
+    mrn_system: str = ""  # the URI of the clinic's MRNs in exports; "" derives urn:ketadesk:<installation>:mrn
 
     def template(self, key: str | None = None) -> ScheduleTemplate:
         """Return the named schedule template, or the clinic's default."""
@@ -381,13 +381,5 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
         pre_infusion_checklist=_checklist(r, "pre_infusion"),
         discharge_checklist=_checklist(r, "discharge"),
         cadss6_items=tuple((n, r.text("scales.cadss6", f"item_{n}")) for n in CADSS6_NUMBERS),
-        mrn_system=_identifier_system(r),
+        mrn_system=identifier_system(r.table("clinic").get("mrn_system", ""), "clinic", "mrn_system", r.fail),
     )
-
-
-def _identifier_system(r: _Reader) -> str:
-    """[clinic] mrn_system: empty (derived from the installation) or an absolute URI such as ``urn:…``/``https://…``."""
-    value = r.table("clinic").get("mrn_system", "")
-    if not isinstance(value, str) or (value.strip() and not re.fullmatch(r"(urn:|https?://)\S+", value.strip())):
-        raise r.fail("clinic", "mrn_system", "must be empty or a URI starting urn: or http(s)://")
-    return value.strip()

@@ -78,8 +78,8 @@ def _lines(b: Builder) -> dict[str, list[str]]:
         record.NOTES_SECTION: record.notes_text(b),
         record.CHECKLIST_SECTION: record.checklists(b),
         record.ORDERS_SECTION: record.orders(b),
-        record.ADDENDA_SECTION: record.addenda(b),
         record.SIGNATURE_SECTION: record.signature(b),
+        record.ADDENDA_SECTION: record.addenda(b),
     }
     if v.dose is not None:
         text[medication.MEDICATIONS_SECTION].insert(0, f"{v.dose.drug} {v.dose.route}")
