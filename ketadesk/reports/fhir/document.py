@@ -81,19 +81,18 @@ def _lines(b: Builder) -> dict[str, list[str]]:
         record.SIGNATURE_SECTION: record.signature(b),
         record.ADDENDA_SECTION: record.addenda(b),
     }
-    if v.dose is not None:
-        text[medication.MEDICATIONS_SECTION].insert(0, f"{v.dose.drug} {v.dose.route}")
-    stop = v.pump_stop
-    if stop is not None:
-        text[medication.PROCEDURE_SECTION] = [
-            f"Pump stopped ({stop.phase.value}) at {when(stop.at)}: {stop.reason}".rstrip(": ")
-        ]
+    drug, pump = medication.infusion_lines(b)
+    text[medication.MEDICATIONS_SECTION][:0] = drug
+    text[medication.PROCEDURE_SECTION] = pump
     discharged = [e for e in v.events if e.phase.value == "discharged"]
     text[parties.DISCHARGE_SECTION] = [f"Discharged by {b.name(e.by)} at {when(e.at)}" for e in discharged]
     text["status"] = [
         f"Signed: the record as the physician signed it at {when(_moment(b))}." if b.signed else PRELIMINARY_NOTE
     ]
     parties.practitioners(b)  # last: everyone referenced above
+    text[parties.CARE_TEAM_SECTION] = [b.protocol.clinic_name] + [
+        f"{b.name(login)} ({b.sender.roles.get(login) or 'staff'})" for login in sorted(b.people)
+    ]
     return text
 
 

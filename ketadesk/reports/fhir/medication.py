@@ -67,7 +67,7 @@ def infusion(b: Builder) -> None:
     )
     given = given_dose(v)
     if given is not None:
-        text += f"; {given.line()}"
+        text += f"; {given.line(b.name)}"
     medication: dict[str, Any] = {
         "resourceType": "Medication",
         "id": "infused",
@@ -99,6 +99,20 @@ def infusion(b: Builder) -> None:
     if reason:
         resource["statusReason"] = reason
     b.add(b.url("medication administration"), resource, MEDICATIONS_SECTION)
+
+
+def infusion_lines(b: Builder) -> tuple[list[str], list[str]]:
+    """The narrative of the Medications and Infusion sections: the ketamine actually given, and how the pump stopped."""
+    v = b.visit
+    given = given_dose(v)
+    drug = (
+        [f"{v.dose.drug} {v.dose.route}: " + (given.line(b.name) if given else "no amount given yet")] if v.dose else []
+    )
+    stop = v.pump_stop
+    if stop is None:
+        return drug, ["Infusion running" if v.event_time(Phase.INFUSING) else ""]
+    how = "Stopped early" if stop.phase is Phase.STOPPED_EARLY else "Completed"
+    return drug, [f"{how} at {when(stop.at)}" + (f": {stop.reason}" if stop.reason else "")]
 
 
 def _ketamine_url(b: Builder) -> str | None:
