@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from ketadesk.core.patient import Patient
+from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum
@@ -84,7 +85,7 @@ def _lines(b: Builder) -> dict[str, list[str]]:
     drug, pump = medication.infusion_lines(b)
     text[medication.MEDICATIONS_SECTION][:0] = drug
     text[medication.PROCEDURE_SECTION] = pump
-    discharged = [e for e in v.events if e.phase.value == "discharged"]
+    discharged = [e for e in v.events if e.phase is Phase.DISCHARGED]
     text[parties.DISCHARGE_SECTION] = [f"Discharged by {b.name(e.by)} at {when(e.at)}" for e in discharged]
     text["status"] = [
         f"Signed: the record as the physician signed it at {when(_moment(b))}." if b.signed else PRELIMINARY_NOTE
