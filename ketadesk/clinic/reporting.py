@@ -27,7 +27,7 @@ from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
 from ketadesk.core.records import VisitDetail, VisitSummary
-from ketadesk.core.users import REPORTING
+from ketadesk.core.users import REPORTING, role_words
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
 from ketadesk.store import courses as store_courses
@@ -120,10 +120,21 @@ class Reports(Area):
 
     @use_case("read reports", roles=REPORTING)
     def visit_fhir(self, visit_id: int) -> dict[str, Any]:
-        """The visit as a FHIR R4 Bundle (plain dicts)."""
-        detail, _ = store_visits.detail(self.session.store, visit_id)
-        patient = store_patients.get(self.session.store, detail.summary.patient_id)
-        return fhir.visit_bundle(detail, patient, self.session.protocol, self.report_staff())
+        """The visit as a FHIR R4 document Bundle (plain dicts): signed, with its signatures; else preliminary."""
+        store = self.session.store
+        detail, _ = store_visits.detail(store, visit_id)
+        patient = store_patients.get(store, detail.summary.patient_id)
+        sender = fhir.Sender(
+            installation=store.chain.installation or "",
+            mrn_system=self.session.protocol.mrn_system,
+            staff=self.report_staff(),
+            roles={user.login: role_words(user.roles) for user, _ in store_users.everyone(store)},
+        )
+        seals = [
+            fhir.Seal(s.signature, s.addendum_id, s.digital) for s in store_signatures.stored_for_visit(store, visit_id)
+        ]
+        addenda = store_signatures.addenda(store, visit_id)
+        return fhir.visit_bundle(detail, patient, self.session.protocol, sender=sender, seals=seals, addenda=addenda)
 
     def vitals_csv(self, visit_ids: Sequence[int] | None = None) -> str:
         """Vital signs of the given visits (every visit when None) as CSV text with ISO times."""

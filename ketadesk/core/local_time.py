@@ -17,7 +17,7 @@ workstation's, so the same record gives the same file everywhere.
 from __future__ import annotations
 
 import time as system_time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -134,3 +134,15 @@ def zone_named(name: str) -> tzinfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"{name!r} is not a time zone name such as Europe/Oslo or America/Chicago") from None
+
+
+def zone_setting(value: object, section: str, key: str, fail: Callable[[str, str, str], Exception]) -> str:
+    """A protocol's time-zone setting as given ('' when unset), or ``fail(section, key, why)`` raised for a bad one."""
+    name = value.strip() if isinstance(value, str) else None
+    try:
+        if name is None:
+            raise ValueError(f"{value!r} is not a time zone name such as Europe/Oslo or America/Chicago")
+        zone_named(name)
+    except ValueError as error:
+        raise fail(section, key, str(error)) from None
+    return name

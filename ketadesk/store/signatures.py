@@ -200,3 +200,24 @@ def worklist_out_of_step(store: Store) -> list[int]:
            ORDER BY visit_id"""
     )
     return [int(r[0]) for r in rows]
+
+
+def stored_for_visit(store: Store, visit_id: int) -> list[StoredSignature]:
+    """The visit's signature and its addenda's, oldest first, with their digital signatures (for the FHIR export)."""
+    rows = store.all(
+        "SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id WHERE s.visit_id = ? ORDER BY s.id",
+        (visit_id,),
+    )
+    return [
+        StoredSignature(
+            _signature(r),
+            r["visit_id"],
+            r["addendum_id"],
+            r["id"],
+            r["signer_id"],
+            r["signed_at"],
+            r["key_id"],
+            None if r["signature"] is None else bytes(r["signature"]),
+        )
+        for r in rows
+    ]

@@ -177,7 +177,7 @@ def test_fhir_and_csv(run: Run, db: Path, tmp_path: Path) -> None:
     code, _, err = run("--db", db, "fhir", visit_id, "-o", tmp_path / "v.json")
     assert code == 0, err
     bundle = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
-    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "document"
     code, _, err = run("--db", db, "csv", visit_id, "-o", tmp_path / "one.csv")
     assert code == 0, err
     assert (tmp_path / "one.csv").read_bytes().startswith(b"\xef\xbb\xbfvisit_id,")  # a spreadsheet reads UTF-8

@@ -83,10 +83,16 @@ def test_visit_pdf_of_an_unconfirmed_early_stop_says_calculated(
 def test_fhir_dose_is_the_amount_given(nurse: Clinic, clinic: Clinic, clock: FakeClock) -> None:
     """MedicationAdministration: stopped, with dosage.dose the 20 mg given (not the 35 mg prepared)."""
     visit_id, _, _ = _early_visit(nurse, clock)
-    given = _medication(clinic.reports.visit_fhir(visit_id))
+    bundle = clinic.reports.visit_fhir(visit_id)
+    given = _medication(bundle)
     assert given["status"] == "stopped"
     assert given["dosage"]["dose"]["value"] == 20.0 and given["dosage"]["dose"]["code"] == "mg"
     assert "20 mg given of 35 mg prepared — stopped early at 26 of 40 min" in given["dosage"]["text"]
+    (procedure,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"]
+    assert procedure["status"] == "stopped" and procedure["statusReason"]["text"]
+    sections = {s["title"]: s["text"]["div"] for s in bundle["entry"][0]["resource"]["section"]}
+    assert "20 mg given of 35 mg prepared" in sections["Medications administered"]
+    assert "Stopped early at" in sections["Infusion"]
 
 
 def test_fhir_claims_no_dose_while_the_pump_runs(nurse: Clinic, clinic: Clinic, visit_id: int) -> None:

@@ -1,6 +1,6 @@
-"""The FHIR export validated with the fhir.resources models (its R4B package: fhir.resources 8 defaults to R5, and
-R4B keeps R4's Patient, Encounter, Observation and MedicationAdministration), and its codes and units checked
-against CLINICAL.md."""
+"""The FHIR export of an unsigned, discharged visit validated twice (the official R4 JSON schema, and the
+fhir.resources R4B models: fhir.resources 8 defaults to R5, and R4B keeps R4's resources), its codes and units
+checked against CLINICAL.md and the R4 vital-signs profile."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import json
 from typing import Any
 
 import pytest
-from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.reports.fhir import visit_bundle
 from tests.reports.conftest import ReportInputs
+from tests.reports.fhir_checks import validate_twice
 from tests.reports.report_builders import ALERT_AT
 
 LOINC = "http://loinc.org"
@@ -41,13 +41,10 @@ def bundle(inputs: ReportInputs) -> dict[str, Any]:
     return json.loads(json.dumps(made, ensure_ascii=False))  # type: ignore[no-any-return]
 
 
-def test_bundle_validates_against_the_r4b_models(bundle: dict[str, Any]) -> None:
-    """The Bundle and every resource in it parse with fhir.resources' R4B models."""
-    parsed = Bundle.model_validate(bundle)
-    assert parsed.type == "collection"
-    for entry in bundle["entry"]:
-        resource = entry["resource"]
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+def test_bundle_validates_twice(bundle: dict[str, Any]) -> None:
+    """The document Bundle and every resource pass the R4 JSON schema and parse with the R4B models."""
+    validate_twice(bundle)
+    assert bundle["type"] == "document" and bundle["entry"][0]["resource"]["resourceType"] == "Composition"
 
 
 def test_every_reference_resolves_inside_the_bundle(bundle: dict[str, Any]) -> None:
@@ -101,8 +98,9 @@ def test_vital_signs_codes_and_units(bundle: dict[str, Any], inputs: ReportInput
     assert len(vital) == 4 * len(readings) + expected["8310-5"][1] + 1
     for observation in vital:
         assert observation["category"][0]["coding"][0]["system"] == CATEGORY
-        assert observation["status"] == "final"
+        assert observation["status"] == "preliminary"  # the visit is not signed yet
         assert observation["effectiveDateTime"].endswith("Z")
+        assert observation["meta"]["profile"][0].startswith("http://hl7.org/fhir/StructureDefinition/")
 
 
 def test_alert_reading_is_interpreted_high(bundle: dict[str, Any], inputs: ReportInputs) -> None:
@@ -115,7 +113,8 @@ def test_alert_reading_is_interpreted_high(bundle: dict[str, Any], inputs: Repor
 
 def test_medication_administration(bundle: dict[str, Any], inputs: ReportInputs) -> None:
     """The ketamine given: dose in mg, route IV (SNOMED), rate, period start and stop, lot in the Medication."""
-    (given,) = _resources(bundle, "MedicationAdministration")
+    given, rescue = _resources(bundle, "MedicationAdministration")
+    assert rescue["medicationCodeableConcept"]["text"] == "Ondansetron"
     dose = inputs.visit.dose
     assert dose is not None
     assert given["status"] == "completed"
@@ -130,6 +129,11 @@ def test_medication_administration(bundle: dict[str, Any], inputs: ReportInputs)
     assert given["medicationReference"]["reference"] == f"#{medication['id']}"
     assert medication["batch"]["lotNumber"] == dose.lot_number == "KT2301-15"
     assert medication["code"]["text"] == "Ketamine hydrochloride"
+    assert medication["code"]["coding"][0] == {
+        "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "code": "6130",
+        "display": "ketamine",
+    }
 
 
 def test_scores_are_survey_observations(bundle: dict[str, Any], inputs: ReportInputs) -> None:
@@ -149,10 +153,12 @@ def test_scores_are_survey_observations(bundle: dict[str, Any], inputs: ReportIn
 
 
 def test_bundle_is_repeatable_and_through_the_api(clinic: Clinic, inputs: ReportInputs) -> None:
-    """The same visit gives the same Bundle, ids included; the clinic API gives the same one."""
+    """The same visit gives the same Bundle, ids included, from the builder and from the clinic API."""
     first = visit_bundle(inputs.visit, inputs.patient, inputs.protocol, inputs.staff)
     assert first == visit_bundle(inputs.visit, inputs.patient, inputs.protocol, inputs.staff)
-    assert clinic.reports.visit_fhir(inputs.visit.summary.id) == json.loads(json.dumps(first))
+    made = clinic.reports.visit_fhir(inputs.visit.summary.id)
+    assert made == clinic.reports.visit_fhir(inputs.visit.summary.id)
+    assert [e["fullUrl"] for e in made["entry"]] != [e["fullUrl"] for e in first["entry"]]  # keyed by installation
 
 
 def test_visit_not_yet_infused(nurse: Clinic, clinic: Clinic, patient_id: int, visit_id: int) -> None:
@@ -162,6 +168,7 @@ def test_visit_not_yet_infused(nurse: Clinic, clinic: Clinic, patient_id: int, v
     ready_to_infuse(nurse, visit_id)
     bundle = clinic.reports.visit_fhir(visit_id)
     Bundle.model_validate(bundle)
+    validate_twice(bundle)
     assert _resources(bundle, "Encounter")[0]["status"] == "arrived"
     assert not _resources(bundle, "MedicationAdministration")
     assert len(_by_code(bundle, "85354-9")) == 1
