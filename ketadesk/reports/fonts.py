@@ -158,7 +158,7 @@ def runs(text: str) -> list[tuple[str | None, str]]:
     for char in text:
         if char in JOINERS and out and out[-1][0] is not None:
             font: str | None = out[-1][0]
-        elif not is_letter(char) and covers(REGULAR, char):
+        elif not is_letter(char) and (covers(REGULAR, char) or char.isspace()):  # a line break has no glyph
             font = REGULAR
         else:
             font = font_for(char)

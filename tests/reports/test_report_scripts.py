@@ -119,3 +119,10 @@ def test_a_field_no_font_can_draw_is_named_and_printed_as_code_points(inputs: Re
     course = CourseInfo(1, "induction", "Induction", inputs.visit.summary.scheduled_date, 6, 28)
     summary = " ".join(_text(course_report(course, patient, inputs.protocol, [inputs.visit])).split())
     assert "Allergies: 3 characters no font here can draw" in summary
+
+
+def test_a_plain_table_cell_with_a_line_break_stays_plain_text() -> None:
+    """A header like "Dose\\nmg/kg" keeps the table's own line break (no Paragraph, no rewrapping)."""
+    assert scripts.plain("Dose\nmg/kg")
+    assert not scripts.plain("王\nmg")
+    assert scripts.markup("Dose\nmg/kg") == "Dose<br/>mg/kg"
