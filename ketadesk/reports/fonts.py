@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any, cast
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -117,7 +118,7 @@ def face_of(font_name: str) -> Face:
 def _covers(font_name: str) -> frozenset[int]:
     register()
     font = pdfmetrics.getFont(font_name)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(cast(Any, font).face.charToGlyph)
 
 
 def covers(font_name: str, char: str) -> bool:

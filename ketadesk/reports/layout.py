@@ -372,7 +372,9 @@ def undrawable_notice(found: Sequence[scripts.Undrawable]) -> list[Flowable]:
     if not found:
         return []
     lines = "<br/>".join(markup(f.describe()) for f in found)
-    style = ParagraphStyle("undrawable", fontName=fonts.BOLD, fontSize=8.5, leading=10.5, textColor=ALERT, shaping=1)
+    style = ParagraphStyle(
+        "undrawable", fontName=fonts.BOLD, fontSize=8.5, leading=10.5, textColor=ALERT, spaceAfter=6, shaping=1
+    )
     return [Paragraph(f"Not every character could be printed.<br/>{lines}", style)]
 
 

@@ -287,7 +287,7 @@ def shape_word(word: Any, *_args: Any, **_kwargs: Any) -> Any:
 
 def install() -> None:
     """Make Paragraphs shape word by word and font by font (once; reportlab looks the name up per call)."""
-    _paragraph.shapeFragWord = shape_word  # type: ignore[attr-defined]
+    cast(Any, _paragraph).shapeFragWord = shape_word
 
 
 def draw_line(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *, align: str = "left") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 import pytest
 from pypdf import PdfReader
@@ -56,7 +57,7 @@ def _text(data: bytes) -> str:
 def _postscript(font_name: str) -> str:
     """The name a registered font is embedded under (after the subset's tag)."""
     fonts.register()
-    face = pdfmetrics.getFont(font_name).face  # type: ignore[attr-defined]
+    face = cast(Any, pdfmetrics.getFont(font_name)).face
     return str((face.name + face.subfontNameX).decode())
 
 
