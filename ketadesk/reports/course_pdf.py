@@ -21,7 +21,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.scales import Scale
 from ketadesk.core.signing import Signature
-from ketadesk.reports import charts
+from ketadesk.reports import charts, scripts
 from ketadesk.reports.layout import (
     ALERT,
     PageSetup,
@@ -33,6 +33,7 @@ from ketadesk.reports.layout import (
     number,
     patient_line,
     table,
+    undrawable_notice,
     ymd,
     zone_note,
 )
@@ -111,7 +112,7 @@ def course_report(
 
     ``anchor``, the audit chain's head, goes into the PDF's keywords. Times are in the clinic's zone.
     """
-    with shown_in(protocol.zone):
+    with shown_in(protocol.zone), scripts.collecting() as undrawable:
         signed = signatures or {}
         styles = Styles()
         ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
@@ -155,15 +156,15 @@ def course_report(
         substance = "No"
         if patient.substance_use:
             substance = "<font color='#b00020'><b>YES</b></font>" + (
-                f" — {markup(patient.substance_use_note)}" if patient.substance_use_note else ""
+                f" — {markup(patient.substance_use_note, 'Substance use')}" if patient.substance_use_note else ""
             )
         pairs: list[tuple[str, object]] = [
-            ("Patient", Paragraph(markup(patient.display_name), styles.body)),
+            ("Patient", Paragraph(markup(patient.display_name, "Patient"), styles.body)),
             ("MRN", patient.mrn),
             ("Date of birth", ymd(patient.date_of_birth)),
             ("Diagnoses", Paragraph(markup(", ".join(d.label for d in patient.diagnoses) or "–"), styles.body)),
             ("Substance use", Paragraph(substance, styles.body)),
-            ("Allergies", Paragraph(markup(patient.allergies or "None recorded"), styles.body)),
+            ("Allergies", Paragraph(markup(patient.allergies or "None recorded", "Allergies"), styles.body)),
             (
                 "Schedule",
                 Paragraph(
@@ -249,4 +250,4 @@ def course_report(
                 styles.small,
             )
         )
-        return build_pdf(story, setup)
+        return build_pdf(undrawable_notice(undrawable) + story, setup)

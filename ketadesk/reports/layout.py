@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Protocol, cast
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -25,7 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from ketadesk.core.local_time import clock_text, date_clock_text, in_zone, offset_changes_on
 from ketadesk.core.patient import Patient
-from ketadesk.reports import fonts
+from ketadesk.reports import fonts, scripts
 from ketadesk.reports.archival import ARCHIVAL_EPOCH, make_archival
 
 PAGE_SIZES = {"Letter": LETTER, "A4": A4}
@@ -118,9 +117,9 @@ def person(login: str, staff: Mapping[str, str]) -> str:
     return staff.get(login, login)
 
 
-def markup(text: str) -> str:
-    """User text made safe for a Paragraph: escaped, line breaks kept."""
-    return escape(text).replace("\n", "<br/>")
+def markup(text: str, field: str | None = None) -> str:
+    """User text made safe for a Paragraph: escaped, line breaks kept, any script drawn (:mod:`.scripts`)."""
+    return scripts.markup(text, field)
 
 
 # ----------------------------------------------------------------------------- styles
@@ -146,6 +145,7 @@ def _style(
         spaceBefore=space_before,
         spaceAfter=space_after,
         leftIndent=left_indent,
+        shaping=1,  # HarfBuzz shapes Arabic, Devanagari, Thai and orders right-to-left words (scripts.py)
     )
 
 
@@ -195,11 +195,18 @@ def table(
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
         ]
     style += list(extra)
-    made = Table(
-        [list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT"
-    )
+    cells = [_drawable(r, font_size, font_size + 1.5, bold=header and n == 0) for n, r in enumerate(rows)]
+    made = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT")
     made.setStyle(TableStyle(style))
     return made
+
+
+def _drawable(row: Sequence[Any], size: float, leading: float, *, bold: bool = False) -> list[Any]:
+    """A table row whose plain-text cells in another script become Paragraphs, so they get their fonts."""
+    style = ParagraphStyle(
+        "cell_text", fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, leading=leading, shaping=1
+    )
+    return [Paragraph(markup(c), style) if isinstance(c, str) and not scripts.plain(c) else c for c in row]
 
 
 def key_values(pairs: Sequence[tuple[str, Any]], width: float, columns: int = 2) -> Table:
@@ -216,7 +223,7 @@ def key_values(pairs: Sequence[tuple[str, Any]], width: float, columns: int = 2)
     label_w = 29 * mm
     value_w = width / columns - label_w
     widths = [label_w, value_w] * columns
-    made = Table(cells, colWidths=widths, hAlign="LEFT", splitInRow=1)
+    made = Table([_drawable(r, 8.5, 10.5) for r in cells], colWidths=widths, hAlign="LEFT", splitInRow=1)
     made.setStyle(
         TableStyle(
             [
@@ -257,16 +264,12 @@ def _decorate(setup: PageSetup, canvas: Canvas, _doc: BaseDocTemplate) -> None:
         canvas.saveState()
     top = height - 11 * mm
     canvas.setFillColor(INK)
-    canvas.setFont(fonts.BOLD, 9.5)
-    canvas.drawString(MARGIN_X, top, setup.clinic_name)
-    canvas.setFont(fonts.REGULAR, 8.5)
+    scripts.draw_line(canvas, MARGIN_X, top, setup.clinic_name, fonts.BOLD, 9.5)
     canvas.setFillColor(MUTED)
-    canvas.drawRightString(width - MARGIN_X, top, setup.title)
+    scripts.draw_line(canvas, width - MARGIN_X, top, setup.title, fonts.REGULAR, 8.5, align="right")
     canvas.setFillColor(INK)
-    canvas.setFont(fonts.BOLD, 9.5)
-    canvas.drawString(MARGIN_X, top - 12, setup.patient_line)
-    canvas.setFont(fonts.REGULAR, 8.5)
-    canvas.drawRightString(width - MARGIN_X, top - 12, setup.reference)
+    scripts.draw_line(canvas, MARGIN_X, top - 12, setup.patient_line, fonts.BOLD, 9.5)
+    scripts.draw_line(canvas, width - MARGIN_X, top - 12, setup.reference, fonts.REGULAR, 8.5, align="right")
     if setup.draft:
         canvas.setFillColor(DRAFT_RED)
         canvas.setFont(fonts.BOLD, 9.5)
@@ -278,8 +281,7 @@ def _decorate(setup: PageSetup, canvas: Canvas, _doc: BaseDocTemplate) -> None:
     canvas.setLineWidth(0.4)
     canvas.line(MARGIN_X, MARGIN_BOTTOM - 4 * mm, width - MARGIN_X, MARGIN_BOTTOM - 4 * mm)
     canvas.setFillColor(MUTED)
-    canvas.setFont(fonts.REGULAR, 7)
-    canvas.drawString(MARGIN_X, MARGIN_BOTTOM - 8 * mm, setup.footer)
+    scripts.draw_line(canvas, MARGIN_X, MARGIN_BOTTOM - 8 * mm, setup.footer, fonts.REGULAR, 7)
     canvas.restoreState()
 
 
@@ -322,6 +324,7 @@ class _NumberedCanvas(Canvas):
 def prepare() -> None:
     """Set reportlab up for reports: the fonts and repeatable output."""
     fonts.register()
+    scripts.install()
     # Invariant mode: a fixed creation date and document ID, so equal records give equal bytes.
     rl_config.invariant = 1
 
@@ -362,6 +365,17 @@ def build_pdf(story: list[Flowable], setup: PageSetup) -> bytes:
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=partial(_decorate, setup))])
     doc.build(story, canvasmaker=partial(_NumberedCanvas, setup=setup))
     return buffer.getvalue()
+
+
+def undrawable_notice(found: Sequence[scripts.Undrawable]) -> list[Flowable]:
+    """The warning a report opens with when some field holds characters no font here can draw."""
+    if not found:
+        return []
+    lines = "<br/>".join(markup(f.describe()) for f in found)
+    style = ParagraphStyle(
+        "undrawable", fontName=fonts.BOLD, fontSize=8.5, leading=10.5, textColor=ALERT, spaceAfter=6, shaping=1
+    )
+    return [Paragraph(f"Not every character could be printed.<br/>{lines}", style)]
 
 
 def paragraph(text: str, style: ParagraphStyle) -> Paragraph:

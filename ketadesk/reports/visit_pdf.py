@@ -21,7 +21,7 @@ from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature, canonical_visit, content_hash
-from ketadesk.reports import fonts, visit_corrections, visit_monitoring, visit_orders, visit_recovery
+from ketadesk.reports import fonts, scripts, visit_corrections, visit_monitoring, visit_orders, visit_recovery
 from ketadesk.reports.layout import (
     DRAFT_MARK,
     DRAFT_RED,
@@ -35,6 +35,7 @@ from ketadesk.reports.layout import (
     number,
     patient_line,
     table,
+    undrawable_notice,
     ymd,
     ymd_hm,
     zone_note,
@@ -117,20 +118,22 @@ class _Report(VisitReportContext):
         substance = "No"
         if p.substance_use:
             substance = "<font color='#b00020'><b>YES</b></font>" + (
-                f" — {markup(p.substance_use_note)}" if p.substance_use_note else ""
+                f" — {markup(p.substance_use_note, 'Substance use')}" if p.substance_use_note else ""
             )
         patient_pairs: list[tuple[str, object]] = [
-            ("Name", Paragraph(markup(p.display_name), self.s.body)),
+            ("Name", Paragraph(markup(p.display_name, "Name"), self.s.body)),
             ("MRN", p.mrn),
             ("Date of birth", f"{ymd(p.date_of_birth)} (age {age})"),
             ("Sex", p.sex.value.capitalize()),
-            ("Diagnoses", Paragraph(markup(", ".join(d.label for d in p.diagnoses) or "–"), self.s.body)),
-            ("Allergies", Paragraph(markup(p.allergies or "None recorded"), self.s.body)),
-            ("Medications", Paragraph(markup(p.medications or "None recorded"), self.s.body)),
+            ("Diagnoses", Paragraph(markup(", ".join(d.label for d in p.diagnoses) or "–", "Diagnoses"), self.s.body)),
+            ("Allergies", Paragraph(markup(p.allergies or "None recorded", "Allergies"), self.s.body)),
+            ("Medications", Paragraph(markup(p.medications or "None recorded", "Medications"), self.s.body)),
             ("Substance use", Paragraph(substance, self.s.body)),
         ]
         if p.contraindications:
-            patient_pairs.append(("Contraindications", Paragraph(markup(p.contraindications), self.s.body)))
+            patient_pairs.append(
+                ("Contraindications", Paragraph(markup(p.contraindications, "Contraindications"), self.s.body))
+            )
         flow += [*self.heading("Patient"), key_values(patient_pairs, self.width)]
         if v.events:
             rows: list[list[object]] = [["Time", "Step", "By", "Reason"]]
@@ -304,7 +307,8 @@ def visit_report(
     "DRAFT — NOT SIGNED". ``anchor``, the audit chain's head, goes into the PDF's keywords.
     Times are printed in the clinic's time zone (``protocol.zone``), whatever the workstation's.
     """
-    with shown_in(protocol.zone):
+    with shown_in(protocol.zone), scripts.collecting() as undrawable:
         report = _Report(visit, patient, protocol, signature, addenda, staff or {})
         setup = replace(report.setup(), pdf_keywords=anchor)
-        return build_pdf(report.story(frame_width(setup)), setup)
+        story = report.story(frame_width(setup))
+        return build_pdf(undrawable_notice(undrawable) + story, setup)

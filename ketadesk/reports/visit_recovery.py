@@ -38,7 +38,7 @@ def events_and_interventions(ctx: VisitReportContext) -> list[Flowable]:
                 [
                     hm(event.onset_at),
                     event.kind.label,
-                    Paragraph(markup(event.description or "–"), ctx.s.cell),
+                    Paragraph(markup(event.description or "–", f"Adverse event of {hm(event.onset_at)}"), ctx.s.cell),
                     f"{ctx.who(event.by)} {hm(event.at)}",
                 ]
             )
@@ -73,7 +73,7 @@ def notes(ctx: VisitReportContext) -> list[Flowable]:
     for note in v.notes:
         head = f"{ymd_hm(note.at)} · {note_heading(note.kind)} · {ctx.who(note.by)}"
         flow.append(KeepTogether([Paragraph(markup(head), ctx.s.note_head)]))
-        flow.append(Paragraph(markup(note.text), ctx.s.note_body))
+        flow.append(Paragraph(markup(note.text, f"Note of {ymd_hm(note.at)}"), ctx.s.note_body))
     return flow
 
 
