@@ -37,7 +37,7 @@ def _reconcile_one(store: Store, pairing: Pairing) -> list[str]:
     names = ", ".join(f"c{i}" for i in range(len(pairing.columns) + 1))
     rows, entries = pairing.rows, pairing.entries
     if pairing.suspects:
-        suspects = [int(r[0]) for r in store.all(f"{pairing.suspects} LIMIT {MAX_PER_KIND * 20}")]
+        suspects = [int(r[0]) for r in store.all(f"{pairing.suspects} LIMIT {MAX_PER_KIND * 20}") if r[0] is not None]
         if not suspects:
             return []
         keys = ", ".join(str(k) for k in suspects)

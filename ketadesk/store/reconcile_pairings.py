@@ -54,7 +54,8 @@ _VITALS_SUSPECTS = (
     "SELECT v.id FROM vitals v LEFT JOIN audit a ON a.entity = 'vitals' AND a.entity_id = v.id"
     " WHERE a.id IS NULL OR a.action NOT IN ('vitals', 'correct_vitals') OR a.actor_id IS NOT v.entered_by"
     f" OR a.at IS NOT v.entered_at OR a.after IS NOT ({_VITALS_TEXT})"
-    " UNION SELECT a.entity_id FROM audit a WHERE a.entity = 'vitals'"
+    # A reading's entry with no reading (the CSV export's entries name the vitals as a whole, with no id: not these).
+    " UNION SELECT a.entity_id FROM audit a WHERE a.entity = 'vitals' AND a.action IN ('vitals', 'correct_vitals')"
     " AND NOT EXISTS (SELECT 1 FROM vitals WHERE id = a.entity_id)"
 )
 _FIRST_EVENT = "SELECT min(id) FROM visit_events GROUP BY visit_id"
