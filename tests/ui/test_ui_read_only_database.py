@@ -8,12 +8,14 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QStatusBar
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.window.app import build_main_window
+from ketadesk.ui.window.daily_backup import DailyBackups
 from tests.helpers import PASSWORDS, ready_to_infuse
 
 # KETADESK_SCREENSHOTS=docs/screenshots saves the window as docs/screenshots/gui_read_only.png.
@@ -64,3 +66,23 @@ def test_a_read_only_file_opens_for_looking(
         db_path.chmod(0o644)
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == digest
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [db_path.name]
+
+
+def test_a_read_only_file_is_not_backed_up_and_warns_of_nothing_more(
+    qtbot: QtBot, db_path: Path, clock: FakeClock, default_protocol: Protocol, nurse: Clinic
+) -> None:
+    """A backup is audited in the database, which a read-only file cannot take: none is tried, no second warning."""
+    nurse.store.close()
+    db_path.chmod(0o444)
+    looking = Clinic.open(db_path, clock, default_protocol)
+    try:
+        assert looking.read_only
+        bar = QStatusBar()
+        qtbot.addWidget(bar)
+        backups = DailyBackups(bar, threaded=False)
+        assert backups.start(looking) is False
+        assert backups.warning.isHidden() and backups.made is None
+        assert not list(db_path.parent.glob("backups/*"))
+    finally:
+        looking.close()
+        db_path.chmod(0o644)

@@ -60,7 +60,8 @@ class DailyBackups(QObject):
     def start(self, clinic: Clinic) -> bool:
         """Start today's backup of ``clinic``'s database if it is due; True when one was started."""
         path = clinic.database_path
-        if path is None or self.running():
+        # A read-only file can take no audit entry, so no backup: the banner already says why.
+        if path is None or self.running() or clinic.read_only:
             return False
         try:
             job = clinic.maintenance.daily_backup_due(config.backup_dir(path))
