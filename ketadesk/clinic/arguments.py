@@ -146,20 +146,70 @@ def _strings(value: object) -> collections.abc.Iterator[str]:
             yield from _strings(item)
 
 
+def _instance_of(kind: type) -> Callable[[object], bool]:
+    return lambda value: isinstance(value, kind)
+
+
+def _always(_value: object) -> bool:
+    return True
+
+
 @functools.cache
-def _parameters(func: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any]]:
-    return inspect.signature(func), typing.get_type_hints(func)
+def _checker(hint: Any) -> Callable[[object], bool]:
+    """:func:`fits` for one annotation, made once: every API call checks its arguments, so this runs per reading."""
+    if hint is Any or hint is object:
+        return _always
+    if hint is str:
+        return _instance_of(str)
+    if hint is bool:
+        return _instance_of(bool)
+    if hint is int:
+        return lambda value: (type(value) is int and -INT_LIMIT <= value <= INT_LIMIT) or fits(value, int)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        parts = tuple(_checker(h) for h in typing.get_args(hint))
+        return lambda value: any(part(value) for part in parts)
+    return functools.partial(_fits_reversed, hint)
+
+
+def _fits_reversed(hint: Any, value: object) -> bool:
+    return fits(value, hint)
+
+
+@functools.cache
+def _parameters(func: Callable[..., Any]) -> tuple[inspect.Signature, dict[str, Any], tuple[str, ...] | None]:
+    """The signature, the hints, and the positional parameters' names (None when ``*args``/``**kwargs`` make
+    binding by name alone unsafe, so each call binds through the signature)."""
+    signature = inspect.signature(func)
+    hints = typing.get_type_hints(func)
+    kinds = [p.kind for p in signature.parameters.values()]
+    if inspect.Parameter.VAR_POSITIONAL in kinds or inspect.Parameter.VAR_KEYWORD in kinds:
+        return signature, hints, None
+    positional = tuple(
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    )
+    return signature, hints, positional
+
+
+def _given(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Each argument of the call with its parameter's name (by position, then by keyword)."""
+    signature, _, positional = _parameters(func)
+    if positional is None or len(args) > len(positional) or any(k in positional[: len(args)] for k in kwargs):
+        yield from signature.bind(*args, **kwargs).arguments.items()  # a wrong call is the caller's bug: TypeError
+        return
+    yield from zip(positional, args, strict=False)
+    yield from kwargs.items()
 
 
 def check_arguments(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Refuse any argument that is not of its parameter's annotated type, or holds a string no UTF-8 can keep."""
-    signature, hints = _parameters(func)
-    bound = signature.bind(*args, **kwargs)  # a call with the wrong parameters is the caller's bug: TypeError
-    for name, value in bound.arguments.items():
+    hints = _parameters(func)[1]
+    for name, value in _given(func, args, kwargs):
         hint = hints.get(name)
         if hint is None or name == "self":
             continue
-        if not fits(value, hint):
+        if not _checker(hint)(value):
             allowed = _words(hint)
             raise ValidationError(
                 name,
