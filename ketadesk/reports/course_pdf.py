@@ -27,6 +27,7 @@ from ketadesk.reports.layout import (
     PageSetup,
     Styles,
     build_pdf,
+    counted,
     frame_width,
     key_values,
     markup,
@@ -140,7 +141,7 @@ def course_report(
         infused = [line for line in lines if line.infused and line.mg_per_kg is not None]
         total = course_total(ordered)
         running = sum(1 for line in infused if line.given_mg is None)
-        total_text = f"{number(total.mg, 1)} mg in {total.infusions} infusions"
+        total_text = f"{number(total.mg, 1)} mg in {counted(total.infusions, 'infusion')}"
         if running:
             total_text += f" ({running} still running, not counted)"
         story: list[Flowable] = [
@@ -148,7 +149,7 @@ def course_report(
             Paragraph(
                 markup(
                     f"Course {course.id} · {course.template_label} · started {ymd(course.start_date)} · "
-                    f"{len(lines)} visits booked, {len(infused)} infusions given"
+                    f"{counted(len(lines), 'visit')} booked, {counted(len(infused), 'infusion')} given"
                 ),
                 styles.subtitle,
             ),
@@ -224,7 +225,10 @@ def course_report(
                     f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
                     str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
                     Paragraph(markup(", ".join(line.adverse_events) or "None"), styles.cell),
-                    in_zone(line.signed.signed_at).strftime("%Y-%m-%d")
+                    Paragraph(
+                        f"{markup(f'{in_zone(line.signed.signed_at):%Y-%m-%d}')}<br/>{markup(line.signed.printed_name)}",
+                        styles.cell,
+                    )
                     if line.signed
                     else "not signed"
                     if line.infused
@@ -233,7 +237,7 @@ def course_report(
             )
             if line.signed is None and line.infused:
                 extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))
-        widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 17 * mm]
+        widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 21 * mm]
         widths[9] = width - sum(widths)
         extra.append(("ALIGN", (4, 0), (8, -1), "CENTER"))
         story.append(table(rows, widths, extra=extra))

@@ -87,6 +87,11 @@ def ymd_hm(moment: datetime | None) -> str:
     return date_clock_text(moment) if moment is not None else "–"
 
 
+def counted(n: int, singular: str, plural: str = "") -> str:
+    """``1 infusion``, ``2 infusions``: a count with its noun agreeing."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def ymd(day: date | None) -> str:
     """``2026-11-24`` or a dash."""
     return day.isoformat() if day is not None else "–"

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.course_pdf import CourseInfo, course_report
+from tests.helpers import PASSWORDS
 from tests.reports.report_builders import flat, pdf_pages, walk_visit
 
 
@@ -67,3 +68,16 @@ def test_course_without_infusions(nurse: Clinic, clinic: Clinic, patient_id: int
     course_id = clinic.scheduling.courses(patient_id)[-1].id
     text = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(course_id))))
     assert "No infusion has been given in this course yet." in text
+
+
+def test_a_signed_visit_names_its_signer_and_counts_agree_with_their_nouns(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
+    """The Signed column names who signed and when; one infusion is "1 infusion", never "1 infusions"."""
+    first = walk_visit(nurse, physician, clock, readings=6)
+    physician.signing.sign_visit(first.visit_id, PASSWORDS["doctor"])
+    text = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(first.course_id))))
+    signed = clinic.signing.signature(first.visit_id)
+    assert signed is not None and signed.printed_name in text
+    assert "1 visit booked, 1 infusion given" in text and " mg in 1 infusion" in text
+    assert "1 infusions" not in text and "not signed" not in text
