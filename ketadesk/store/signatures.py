@@ -107,6 +107,20 @@ def _signature(row: sqlite3.Row) -> Signature:
     )
 
 
+def _stored(r: sqlite3.Row) -> StoredSignature:
+    """A signature row (joined with its signer's login) with the ids and bytes verification needs."""
+    return StoredSignature(
+        _signature(r),
+        r["visit_id"],
+        r["addendum_id"],
+        r["id"],
+        r["signer_id"],
+        r["signed_at"],
+        r["key_id"],
+        None if r["signature"] is None else bytes(r["signature"]),
+    )
+
+
 def visit_signature(store: Store, visit_id: int) -> Signature | None:
     """The signature over the visit itself, if signed."""
     row = store.one(
@@ -156,19 +170,7 @@ def signatures_in_batches(store: Store, size: int) -> Iterator[list[StoredSignat
         )
         if not rows:
             return
-        yield [
-            StoredSignature(
-                _signature(r),
-                r["visit_id"],
-                r["addendum_id"],
-                r["id"],
-                r["signer_id"],
-                r["signed_at"],
-                r["key_id"],
-                None if r["signature"] is None else bytes(r["signature"]),
-            )
-            for r in rows
-        ]
+        yield [_stored(r) for r in rows]
         after = int(rows[-1]["id"])
 
 
@@ -208,16 +210,4 @@ def stored_for_visit(store: Store, visit_id: int) -> list[StoredSignature]:
         "SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id WHERE s.visit_id = ? ORDER BY s.id",
         (visit_id,),
     )
-    return [
-        StoredSignature(
-            _signature(r),
-            r["visit_id"],
-            r["addendum_id"],
-            r["id"],
-            r["signer_id"],
-            r["signed_at"],
-            r["key_id"],
-            None if r["signature"] is None else bytes(r["signature"]),
-        )
-        for r in rows
-    ]
+    return [_stored(r) for r in rows]

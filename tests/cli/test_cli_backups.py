@@ -12,23 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.cli import main
 from ketadesk.store import backup as store_backup
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Call ``ketadesk.cli.main``; return (exit code, stdout, stderr), never with a traceback."""
-
-    def call(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err and "Traceback" not in out
-        return code, out, err
-
-    return call
+from tests.cli.cli_calls import Run
 
 
 def _digest(path: Path) -> str:

@@ -17,21 +17,7 @@ from ketadesk.cli import main
 from ketadesk.clinic import Clinic, config
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Call ``ketadesk.cli.main``; return (exit code, stdout, stderr), never with a traceback."""
-
-    def call(*args: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err and "Traceback" not in out
-        return code, out, err
-
-    return call
+from tests.cli.cli_calls import Run
 
 
 def _one_line(err: str) -> str:
