@@ -84,6 +84,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("api-inputs")
     clock = FakeClock(START)
     with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)  # a relative path (even Path("")) writes in the test's folder, never the checkout
         patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         patch.setattr(keys, "KDF_COST", KdfCost(time_cost=1, memory_cost=8, parallelism=1))
         clinic = Clinic.open(folder / "clinic.sqlite", clock, load_protocol(default_protocol_text()))
