@@ -6,6 +6,7 @@ otherwise; a clinic's ``protocol.toml`` in the same folder overrides the shipped
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from platformdirs import user_data_path
 
 from ketadesk.clinic import files
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.local_time import zone_named
 from ketadesk.core.protocol import Protocol, ProtocolError, load_protocol, parse_toml
 
 APP_NAME = "KetaDesk"
@@ -64,12 +66,14 @@ def load_clinic_protocol(database: Path | None = None) -> Protocol:
     return load_protocol(default_protocol_text(), override, source=str(override_path))
 
 
-def save_clinic_settings(database: Path, name: str, chairs: int) -> Path:
-    """Write the clinic's name and number of chairs into ``protocol.toml`` beside the database.
+def save_clinic_settings(database: Path, name: str, chairs: int, time_zone: str | None = None) -> Path:
+    """Write the clinic's name, number of chairs and time zone into ``protocol.toml`` beside the database.
 
-    An existing file keeps every other line and comment; a missing one is created with just
-    ``[clinic]``. The new text is read back as the program will read it at the next start,
-    and only then replaces the old file (temp file + rename), so a failure leaves it as it was.
+    ``time_zone`` is an IANA name, "" for the workstation's own, or None to leave the file's
+    setting as it is. An existing file keeps every other line and comment; a missing one is
+    created with just ``[clinic]``. The new text is read back as the program will read it at
+    the next start, and only then replaces the old file (temp file + rename), so a failure
+    leaves it as it was.
     """
     clean = name.strip()
     if not clean or len(clean) > 100 or any(ord(c) < 32 for c in clean):
@@ -81,28 +85,65 @@ def save_clinic_settings(database: Path, name: str, chairs: int) -> Path:
         )
     if not 1 <= chairs <= 24:
         raise ValidationError("chairs", chairs, "1–24 chairs")
+    settings: dict[str, str | int] = {"name": clean, "chairs": chairs}
+    if time_zone is not None:
+        settings["time_zone"] = _zone_name(time_zone)
     path = database.parent / PROTOCOL_FILE
     source = str(path)
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
     before = parse_toml(old, source)
     if old:  # a file the program would refuse is refused here too, with its own line numbers, and left alone
         load_protocol(default_protocol_text(), old, source=source)
-    # json's string escapes are valid TOML basic-string escapes.
-    new = _with_clinic_keys(old, {"name": json.dumps(clean, ensure_ascii=False), "chairs": str(chairs)})
+    # json's string escapes are valid TOML basic-string escapes (and a whole number is its own JSON).
+    new = _with_clinic_keys(old, {key: json.dumps(value, ensure_ascii=False) for key, value in settings.items()})
     try:
         after = tomllib.loads(new)
     except tomllib.TOMLDecodeError:
         after = None
-    expected = {**before, "clinic": {**before.get("clinic", {}), "name": clean, "chairs": chairs}}
+    expected = {**before, "clinic": {**before.get("clinic", {}), **settings}}
     if after != expected:
+        keys = " and ".join(settings)
         raise ProtocolError(
-            source, "[clinic]", "is written in a form KetaDesk cannot edit; set name and chairs under [clinic] by hand"
+            source, "[clinic]", f"is written in a form KetaDesk cannot edit; set {keys} under [clinic] by hand"
         )
     load_protocol(default_protocol_text(), new, source=source)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.is_file() else 0o644  # keep the permissions the file had
     files.write_file(path, new.encode("utf-8"), overwrite=True, mode=mode)
     return path
+
+
+def _zone_name(name: str) -> str:
+    """An IANA time zone name as typed, trimmed, or "" (the workstation's own); refused when unknown."""
+    clean = name.strip()
+    try:
+        zone_named(clean)
+    except ValueError:
+        raise ValidationError(
+            "time zone", name, "an IANA time zone name such as Europe/Oslo or America/Chicago, or empty"
+        ) from None
+    return clean
+
+
+def workstation_zone_name() -> str:
+    """The IANA name of this workstation's own time zone ("" when it cannot be told), a clinic's likely setting.
+
+    Read from ``TZ``, then ``/etc/localtime``'s link into the zone database, then ``/etc/timezone``;
+    a name is offered only when the zone database knows it.
+    """
+    found: list[str] = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        link = os.readlink("/etc/localtime")
+        found.append(link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else "")
+    with contextlib.suppress(OSError):
+        found.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in found:
+        try:
+            if name and zone_named(name) is not None:
+                return name
+        except ValueError:
+            continue
+    return ""
 
 
 _HEADER = re.compile(r"^\s*\[")

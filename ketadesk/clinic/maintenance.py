@@ -120,11 +120,13 @@ class Maintenance(Area):
             ),
         ]
 
-    def save_clinic_settings(self, name: str, chairs: int) -> Path:
-        """Write the clinic's name and chairs into ``protocol.toml`` beside the database (atomically), audited.
+    def save_clinic_settings(self, name: str, chairs: int, time_zone: str | None = None) -> Path:
+        """Write the clinic's name, chairs and time zone into ``protocol.toml`` beside the database, audited.
 
-        An administrator's act — except at first start, before anyone exists, when the
-        program itself writes what the person setting the clinic up typed.
+        Written atomically; in force from the next start. ``time_zone`` is the IANA zone the
+        reports print times in ("" for the workstation's own; None leaves it as it is). An
+        administrator's act — except at first start, before anyone exists, when the program
+        itself writes what the person setting the clinic up typed.
         """
         s = self.session
         if Role.SYSTEM not in s.user.roles or store_users.with_password_count(s.store) > 0:
@@ -132,7 +134,10 @@ class Maintenance(Area):
         database = s.store.path
         if database is None:
             raise ValidationError("database", "", "a clinic database in a file, with its protocol beside it")
-        path = config.save_clinic_settings(database, name, chairs)
+        path = config.save_clinic_settings(database, name, chairs, time_zone)
+        clinic: dict[str, str | int] = {"name": name.strip(), "chairs": chairs}
+        if time_zone is not None:
+            clinic["time_zone"] = time_zone.strip()
         store_audit.write(
             s.store,
             at=s.stamp(),
@@ -140,7 +145,7 @@ class Maintenance(Area):
             action=AuditAction.PROTOCOL,
             entity=AuditEntity.PROTOCOL,
             entity_id=None,
-            after={"file": str(path.resolve()), "clinic": {"name": name.strip(), "chairs": chairs}},
+            after={"file": str(path.resolve()), "clinic": clinic},
         )
         return path
 

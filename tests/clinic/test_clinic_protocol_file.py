@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+from zoneinfo import ZoneInfo
 
-from ketadesk.clinic import Clinic
+import pytest
+
+from ketadesk.clinic import Clinic, ValidationError
+from ketadesk.clinic.config import load_clinic_protocol, workstation_zone_name
 
 
 def test_clinic_settings_are_written_whole_and_audited(administrator: Clinic) -> None:
@@ -21,3 +26,45 @@ def test_clinic_settings_are_written_whole_and_audited(administrator: Clinic) ->
     entry = administrator.store.one("SELECT action, entity, after FROM audit ORDER BY id DESC LIMIT 1")
     assert entry is not None and (entry["action"], entry["entity"]) == ("protocol", "protocol")
     assert "Riverside Infusion Clinic" in entry["after"]
+
+
+def test_the_time_zone_is_saved_checked_and_left_alone_unless_given(administrator: Clinic) -> None:
+    """A zone is written and read back; None keeps it; "" means the workstation's own; the audit entry names it."""
+    path = administrator.maintenance.save_clinic_settings("Riverside", 6, " America/Chicago ")
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["clinic"]["time_zone"] == "America/Chicago"
+    database = administrator.database_path
+    assert database is not None
+    assert load_clinic_protocol(database).time_zone == "America/Chicago"
+    entry = administrator.store.one("SELECT after FROM audit ORDER BY id DESC LIMIT 1")
+    assert entry is not None and json.loads(entry["after"])["clinic"]["time_zone"] == "America/Chicago"
+
+    administrator.maintenance.save_clinic_settings("Riverside Infusion Clinic", 6)
+    assert load_clinic_protocol(database).time_zone == "America/Chicago"
+    administrator.maintenance.save_clinic_settings("Riverside Infusion Clinic", 6, "")
+    assert load_clinic_protocol(database).time_zone == ""
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "Europe/", "../etc/passwd", "UTC+2"])
+def test_an_unknown_time_zone_is_refused_naming_the_field_and_nothing_is_written(
+    administrator: Clinic, zone: str
+) -> None:
+    """An unknown zone is refused with the field, the value and what is allowed; the file stays as it was."""
+    path = administrator.maintenance.save_clinic_settings("Riverside", 6, "Asia/Tokyo")
+    before, audited = path.read_bytes(), administrator.audit.count()
+    with pytest.raises(ValidationError) as refused:
+        administrator.maintenance.save_clinic_settings("Riverside", 6, zone)
+    assert refused.value.field == "time zone" and refused.value.value == zone
+    assert "IANA time zone name" in str(refused.value)
+    assert path.read_bytes() == before and administrator.audit.count() == audited
+
+
+def test_the_workstation_zone_is_a_name_the_zone_database_knows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TZ is honoured when it names a zone, and a name the database does not know is never offered."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    assert workstation_zone_name() == "Asia/Kolkata"
+    monkeypatch.setenv("TZ", ":Europe/Lisbon")
+    assert workstation_zone_name() == "Europe/Lisbon"
+    monkeypatch.setenv("TZ", "Nowhere/Special")
+    offered = workstation_zone_name()
+    assert offered != "Nowhere/Special"
+    assert offered == "" or ZoneInfo(offered) is not None

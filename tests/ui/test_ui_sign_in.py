@@ -20,6 +20,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.door.first_start import FirstStartScreen
 from ketadesk.ui.door.sign_in import SignInScreen
+from ketadesk.ui.kit.zones import ZoneField
 from ketadesk.ui.window.main_window import MainWindow, Page
 from tests.ui.sign_in_steps import (
     PASSWORDS,
@@ -74,6 +75,7 @@ def _fill_setup(
 ) -> None:
     type_into(qtbot, window, "setup_clinic_name", "Riverside Infusion Clinic")
     child(window, QSpinBox, "setup_chairs").setValue(6)
+    child(window, ZoneField, "setup_time_zone").set_zone("Europe/Oslo")
     type_into(qtbot, window, "setup_login", "rita")
     type_into(qtbot, window, "setup_display_name", "Rita Lindgren")
     type_into(qtbot, window, "setup_credentials", "RN")
@@ -112,9 +114,10 @@ def test_setting_up_the_clinic_signs_the_administrator_in(
     assert len(fresh.board.tiles) == 6
     assert fresh.windowTitle() == "KetaDesk — Riverside Infusion Clinic"
     written = tomllib.loads((db_path.parent / "protocol.toml").read_text(encoding="utf-8"))
-    assert written == {"clinic": {"name": "Riverside Infusion Clinic", "chairs": 6}}
+    assert written == {"clinic": {"name": "Riverside Infusion Clinic", "chairs": 6, "time_zone": "Europe/Oslo"}}
     reread = load_clinic_protocol(db_path)
-    assert (reread.clinic_name, reread.chairs) == ("Riverside Infusion Clinic", 6)
+    assert (reread.clinic_name, reread.chairs, reread.time_zone) == ("Riverside Infusion Clinic", 6, "Europe/Oslo")
+    assert fresh.clinic.protocol.time_zone == "Europe/Oslo"  # the session runs the zone just chosen
     assert fresh.findChild(QAction, "users_action").isEnabled()
     actions = [(e.actor, e.action) for e in reversed(fresh.clinic.audit.search(actor="rita"))]
     assert ("rita", "sign_in") in actions
@@ -145,7 +148,7 @@ def test_setup_keeps_an_existing_protocol_file_and_refuses_differing_passwords(
     assert text.startswith("# our clinic\n")
     assert tomllib.loads(text) == {
         "dose": {"default_mg_per_kg": 0.6},
-        "clinic": {"name": "Riverside Infusion Clinic", "chairs": 6},
+        "clinic": {"name": "Riverside Infusion Clinic", "chairs": 6, "time_zone": "Europe/Oslo"},
     }
 
 

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.accounts import MIN_PASSWORD
+from ketadesk.clinic.config import workstation_zone_name
 from ketadesk.clinic.demo_files import DEMO_FILE, DemoBuild, demo_path, usable_demo
 from ketadesk.core.users import Role
 from ketadesk.ui.door.panel import DOOR_ERRORS, centred, door_error_text, note, panel, title, with_protocol
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import button, line
 from ketadesk.ui.kit.writes import attempt
+from ketadesk.ui.kit.zones import ZoneField
 
 DEMO_PATIENTS = 24
 
@@ -190,6 +192,8 @@ class FirstStartScreen(QWidget):
         self.chairs.setAccessibleName("Infusion chairs")
         self.chairs.setRange(1, 24)
         self.chairs.setValue(min(max(self.clinic.protocol.chairs, 1), 24))
+        # The zone reports print times in: the protocol's, else this workstation's own (a clinic's likely one).
+        self.time_zone = ZoneField("setup_time_zone", self.clinic.protocol.time_zone or workstation_zone_name())
         self.login = line("setup_login", "Administrator's login", placeholder="letters, digits, . _ -")
         self.display_name = line(
             "setup_display_name", "Administrator's printed name", placeholder="as under a signature"
@@ -209,6 +213,7 @@ class FirstStartScreen(QWidget):
         roles.addStretch(1)
         form.addRow("Clinic &name", self.clinic_name)
         form.addRow("&Chairs", self.chairs)
+        form.addRow("&Time zone", self.time_zone)
         form.addRow(note("The first administrator, who adds everyone else:"))
         form.addRow("&Login", self.login)
         form.addRow("Printed na&me", self.display_name)
@@ -225,7 +230,7 @@ class FirstStartScreen(QWidget):
         return box
 
     def set_up(self) -> Clinic | None:
-        """Save the clinic's name and chairs, create the first administrator and sign them in."""
+        """Save the clinic's name, chairs and time zone, create the first administrator and sign them in."""
         if self.building:
             return None
         name, chairs = self.clinic_name.text().strip(), self.chairs.value()
@@ -237,11 +242,11 @@ class FirstStartScreen(QWidget):
             self._password_refused(f"A password needs at least {MIN_PASSWORD} characters.")
             return None
         try:
-            self.clinic.maintenance.save_clinic_settings(name, chairs)
+            self.clinic.maintenance.save_clinic_settings(name, chairs, self.time_zone.zone())
         except DOOR_ERRORS as error:  # a file that cannot be written comes as the store's error (FileProblem)
             self.setup_message.error(door_error_text(error))
             return None
-        protocol = replace(self.clinic.protocol, clinic_name=name, chairs=chairs)
+        protocol = replace(self.clinic.protocol, clinic_name=name, chairs=chairs, time_zone=self.time_zone.zone())
         roles = {Role.ADMINISTRATOR}
         roles |= {Role.NURSE} if self.also_nurse.isChecked() else set()
         roles |= {Role.PHYSICIAN} if self.also_physician.isChecked() else set()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, Q
 
 from ketadesk.clinic import Clinic
 from ketadesk.ui.admin.audit_log import AuditLogDialog
+from ketadesk.ui.admin.settings import ClinicSettingsDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
@@ -139,6 +140,16 @@ class MenuActions(QMainWindow):
             self.statusBar().showMessage("The audit log is for administrators only.", 6000)
             return None
         dialog = AuditLogDialog(self.clinic, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_clinic_settings(self) -> ClinicSettingsDialog | None:
+        """The administrator's clinic settings (name, chairs, time zone), written for the next start."""
+        if not self.may_manage_users():
+            self.statusBar().showMessage("The clinic's settings are for administrators only.", 6000)
+            return None
+        dialog = ClinicSettingsDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

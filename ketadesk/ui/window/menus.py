@@ -84,6 +84,10 @@ def build_menus(window: MenuActions, pages: PageActions) -> None:
                 _action(window, "audit_log_action", "&Audit log…", None, window.open_audit_log),
                 window.may_read_audit_log(),
             ),
+            (
+                _action(window, "clinic_settings_action", "&Clinic settings…", None, window.open_clinic_settings),
+                window.may_manage_users(),
+            ),
         ):
             action.setEnabled(allowed)
             action.setToolTip("" if allowed else "For administrators only")
