@@ -29,15 +29,14 @@ from ketadesk.reports.layout import (
     build_pdf,
     counted,
     frame_width,
-    key_values,
     markup,
     number,
     patient_line,
-    table,
     undrawable_notice,
     ymd,
     zone_note,
 )
+from ketadesk.reports.tables import key_values, table
 from ketadesk.reports.visit_context import latest_entry
 
 TITLE = "Course summary"
