@@ -115,6 +115,7 @@ class Reports(Area):
             self.session.protocol,
             details,
             signatures=signatures,
+            staff=self.report_staff(),
             anchor=anchors.anchor_text(self.session.store),
         )
 

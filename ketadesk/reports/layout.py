@@ -39,6 +39,8 @@ MUTED = colors.HexColor("#5a5a5a")
 RULE = colors.HexColor("#9a9a9a")
 SHADE = colors.HexColor("#eef1f4")
 ALERT = colors.HexColor("#b00020")
+ALERT_HEX = ALERT.hexval().replace("0x", "#")
+"""The alert colour as Paragraph markup writes it (``<font color='#b00020'>``)."""
 DRAFT_RED = colors.HexColor("#c62828")
 
 
