@@ -16,6 +16,7 @@ from ketadesk.core.users import Role
 from ketadesk.reports.layout import MARGIN_X, PAGE_SIZES, hm, ymd_hm
 from ketadesk.reports.visit_corrections import HEADING
 from tests.helpers import PASSWORDS
+from tests.reports.fhir_checks import resources
 from tests.reports.record_builders import (
     ADDENDUM,
     LONG_REMARK,
@@ -124,10 +125,17 @@ def test_every_part_of_the_record_is_in_the_pdf(
 
 
 @pytest.mark.parametrize("run_min", [3, 5])
-def test_a_short_infusion_prints_its_given_dose(
+def test_a_short_infusion_gives_its_given_dose_in_every_export(
     nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock, run_min: int
 ) -> None:
-    """Stopped at 3 or 5 of 40 minutes: the amount given is the share of the time it ran, never the planned 35 mg."""
+    """Stopped at 3 or 5 of 40 minutes: the visit PDF, the course summary and FHIR all give the share of the time
+    it ran (2.6 or 4.4 mg), never the planned 35 mg."""
     walked = record_visit(nurse, physician, clock, run_min=run_min, sign=False)
     given = round(35 * run_min / 40, 1)
     assert f"{given:g} mg of 35 mg prepared — stopped early at {run_min} of 40 min" in _text(clinic, walked.visit_id)
+    course = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(walked.course_id))))
+    assert f"{given:g}* stopped at {run_min} of 40 min" in course and f"Total given {given:g} mg" in course
+    bundle = clinic.reports.visit_fhir(walked.visit_id)
+    (ketamine,) = [m for m in resources(bundle, "MedicationAdministration") if "medicationReference" in m]
+    assert ketamine["status"] == "stopped" and ketamine["dosage"]["dose"]["value"] == given
+    assert ketamine["statusReason"][0]["text"] == STOP_REASON
