@@ -12,8 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ketadesk.clinic.keys import Verifier
 from ketadesk.clinic.session import Session
+from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.record_signing import SignedRecord, canonical_record
 from ketadesk.core.signing_keys import sign
+from ketadesk.reports.fhir import RecordSeal
 from ketadesk.store import keys as store_keys
 from ketadesk.store import record_signatures as store_records
 from ketadesk.store.db import Store
@@ -36,6 +38,30 @@ def sign_record(s: Session, kind: SignedRecord, record_id: int, visit_id: int, s
     return store_records.add(
         s.store, kind, record_id, visit_id, signer_id=signer_id, at=stamp, key_id=key_id, digital=sign(private, message)
     )
+
+
+_BELONGS_TO = {SignedRecord.APPROVAL_ANSWER: "request_id", SignedRecord.ORDER_REVIEW: "order_id"}
+"""The column naming what a signed answer or review belongs to (an acknowledgement is its own subject)."""
+
+
+def export_seal(signed: store_records.RecordSignature) -> RecordSeal:
+    """One record's signature as the FHIR export carries it: what it belongs to, who signed when, the bytes and text.
+
+    The text is rebuilt from the row as it stands, as ``check`` verifies it, so a receiver
+    holding the signer's public key can verify the signature over exactly this text.
+    """
+    assert signed.fields is not None, "a signature whose record is gone is reported by check, not exported"
+    column = _BELONGS_TO.get(signed.kind)
+    subject = signed.record_id if column is None else int(str(signed.fields[column]))
+    text = canonical_record(
+        signed.kind,
+        signed.record_id,
+        signed.fields,
+        signer_id=signed.signer_id,
+        signed_at=signed.signed_at,
+        key_id=signed.key_id,
+    )
+    return RecordSeal(signed.kind, subject, signed.signer, from_utc_iso(signed.signed_at), signed.digital, text)
 
 
 def problems(store: Store) -> list[str]:

@@ -19,6 +19,7 @@ from ketadesk.clinic import anchors, export_batch, files
 from ketadesk.clinic.changes import Change
 from ketadesk.clinic.export_batch import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport, report_file_name
 from ketadesk.clinic.files import ExportedFile
+from ketadesk.clinic.record_signing import export_seal
 from ketadesk.clinic.report_jobs import VisitJob, render
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -32,6 +33,7 @@ from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
 from ketadesk.store import courses as store_courses
 from ketadesk.store import patients as store_patients
+from ketadesk.store import record_signatures as store_records
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
@@ -115,6 +117,7 @@ class Reports(Area):
             self.session.protocol,
             details,
             signatures=signatures,
+            staff=self.report_staff(),
             anchor=anchors.anchor_text(self.session.store),
         )
 
@@ -134,7 +137,10 @@ class Reports(Area):
             fhir.Seal(s.signature, s.addendum_id, s.digital) for s in store_signatures.stored_for_visit(store, visit_id)
         ]
         addenda = store_signatures.addenda(store, visit_id)
-        return fhir.visit_bundle(detail, patient, self.session.protocol, sender=sender, seals=seals, addenda=addenda)
+        records = [export_seal(r) for r in store_records.signed(store, visit_id) if r.fields is not None]
+        return fhir.visit_bundle(
+            detail, patient, self.session.protocol, sender=sender, seals=seals, addenda=addenda, record_seals=records
+        )
 
     def vitals_csv(self, visit_ids: Sequence[int] | None = None) -> str:
         """Vital signs of the given visits (every visit when None) as CSV text with ISO times."""

@@ -11,7 +11,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, Shape, String
 from reportlab.lib import colors
@@ -19,7 +18,7 @@ from reportlab.lib import colors
 from ketadesk.core import local_time
 from ketadesk.core.protocol import AlertThresholds
 from ketadesk.core.records import VitalsRecord
-from ketadesk.reports import fonts
+from ketadesk.reports import chart_labels, fonts
 from ketadesk.reports.layout import ALERT, INK, MUTED, RULE
 
 SBP_COLOUR = colors.HexColor("#b3261e")
@@ -32,9 +31,12 @@ LOW_BAND = colors.HexColor("#e5eef8")
 GRID = colors.HexColor("#e3e3e3")
 
 _TICK_STEPS_MIN = (5, 10, 15, 20, 30, 60, 120, 240)
+LABEL_ROW = 9.0
+"""The height of a row of the infusion's labels above the plot (6.5 pt text and its spacing)."""
+UNIT_CAPTION = "mmHg · /min"
 
 # The text anchors reportlab's String accepts (it checks them at draw time).
-Anchor = Literal["start", "middle", "end"]
+Anchor = chart_labels.Anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +149,21 @@ def vitals_chart(
 
     left, right = 34.0, width - 58.0
     x = _Axis(0.0, span, left, right)
+    # The infusion's labels first: a short infusion may need a second row of them above the plot.
+    marks = [
+        (x.at(_minutes(moment, origin)), f"{label} {local_time.clock_text(moment)}", label.endswith("start"))
+        for moment, label in ((infusion_start, "Infusion start"), (infusion_stop, "Infusion stop"))
+        if moment is not None
+    ]
+    unit_caption = chart_labels.text_box(0, 2, UNIT_CAPTION, fonts.REGULAR, 6.5, "start")
+    infusion_labels = chart_labels.place(
+        marks, width=width, font=fonts.BOLD, size=6.5, row_y=(0.0, LABEL_ROW), obstacles=[unit_caption]
+    )
+    plot_top = height - 26.0 - LABEL_ROW * max((p.row for p in infusion_labels), default=0)
     top_low = min([40.0] + [r.vitals.dbp - 10.0 for r in readings] + [r.vitals.hr - 10.0 for r in readings])
     top_high = max([220.0] + [r.vitals.sbp + 10.0 for r in readings] + [r.vitals.hr + 10.0 for r in readings])
     top_low, top_high = math.floor(top_low / 20) * 20, math.ceil(top_high / 20) * 20
-    y_top = _Axis(top_low, top_high, 92.0, height - 26.0)
+    y_top = _Axis(top_low, top_high, 92.0, plot_top)
     spo2_low = min([85.0] + [r.vitals.spo2 - 2.0 for r in readings])
     spo2_low = math.floor(spo2_low / 5) * 5
     y_low = _Axis(spo2_low, 100.0, 26.0, 76.0)
@@ -195,8 +208,9 @@ def vitals_chart(
         drawing.add(
             _rect(left, axis.start, right - left, axis.end - axis.start, fill=None, stroke=RULE, stroke_width=0.6)
         )
-    drawing.add(_text(left - 3, y_top.end + 5, "mmHg · /min", anchor="end"))
-    drawing.add(_text(left - 3, y_low.end + 5, "SpO2 %", anchor="end"))
+    # The unit captions start at the drawing's left edge: right-aligned on the axis they would reach into the margin.
+    drawing.add(_text(0, y_top.end + 5, UNIT_CAPTION))
+    drawing.add(_text(0, y_low.end + 5, "SpO2 %"))
 
     # Time ticks on local clock times.
     step = next((s for s in _TICK_STEPS_MIN if span / s <= 12), _TICK_STEPS_MIN[-1])
@@ -213,24 +227,11 @@ def vitals_chart(
         drawing.add(_text(xx, y_low.start - 11, local_time.clock_text(at), anchor="middle"))
         tick += step
 
-    # Infusion start and stop across both panels.
-    for moment, label in ((infusion_start, "Infusion start"), (infusion_stop, "Infusion stop")):
-        if moment is None:
-            continue
-        xx = x.at(_minutes(moment, origin))
+    # Infusion start and stop across both panels, each labelled where chart_labels placed it.
+    for (xx, _, _), mark in zip(marks, infusion_labels, strict=True):
         drawing.add(_dashed(xx, y_low.start, xx, y_top.end, INFUSION_COLOUR, (4, 2), width=0.9))
-        anchor: Anchor = "start" if label.endswith("start") else "end"
-        shift = 2 if anchor == "start" else -2
-        drawing.add(
-            _text(
-                xx + shift,
-                y_top.end + 3,
-                f"{label} {local_time.clock_text(moment)}",
-                colour=INFUSION_COLOUR,
-                anchor=anchor,
-                bold=True,
-            )
-        )
+        y = y_top.end + 3 + LABEL_ROW * mark.row
+        drawing.add(_text(mark.x, y, mark.text, colour=INFUSION_COLOUR, anchor=mark.anchor, bold=True))
 
     # The readings.
     series = (

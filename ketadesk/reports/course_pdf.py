@@ -1,7 +1,10 @@
 """The course summary: every visit of one treatment course on a page or two, with the dose over time.
 
-For each visit: date, position in the course, dose, the highest blood pressure, the lowest
-SpO2, the highest CADSS-6 and any adverse events, and whether a physician has signed it.
+For each visit: date, position in the course, dose, the amount actually given (an early stop
+marked with when it stopped), the highest blood pressure, the lowest SpO2, the highest
+CADSS-6 and any adverse events, and whether a physician has signed it. The total adds the
+amounts given, never the planned ones; the early stops are counted and listed with their
+reasons and what each amount rests on.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from ketadesk.core.dose_given import GivenBasis, course_total, given_dose
+from ketadesk.core.dose_given import GivenBasis, course_total, given_dose, minutes_text
 from ketadesk.core.local_time import in_zone, shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
@@ -24,20 +29,21 @@ from ketadesk.core.signing import Signature
 from ketadesk.reports import charts, scripts
 from ketadesk.reports.layout import (
     ALERT,
+    ALERT_HEX,
     PageSetup,
     Styles,
     build_pdf,
     counted,
     frame_width,
-    key_values,
     markup,
     number,
     patient_line,
-    table,
+    person,
     undrawable_notice,
     ymd,
     zone_note,
 )
+from ketadesk.reports.tables import key_values, table
 from ketadesk.reports.visit_context import latest_entry
 
 TITLE = "Course summary"
@@ -68,6 +74,12 @@ class VisitLine:
     """The amount actually given (never the planned one); None until the pump has stopped."""
     given_mark: str
     """``*`` when the amount is calculated from the times and no nurse confirmed it, ``†`` when stopped early."""
+    early_stop: str | None
+    """For an early stop, what the row and the list of early stops say: ``stopped at 3 of 40 min``; else None."""
+    early_reason: str
+    """Why the infusion was stopped early, as the nurse wrote it ("" when not stopped early)."""
+    given_how: str
+    """How the amount given was arrived at (core's words), for the list of early stops."""
     infused: bool
     peak_bp: VitalsRecord | None
     lowest_spo2: int | None
@@ -76,13 +88,21 @@ class VisitLine:
     signed: Signature | None
 
 
-def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
-    """The summary of one visit: peak BP is the reading with the highest systolic (then diastolic)."""
+def visit_line(visit: VisitDetail, signature: Signature | None, staff: Mapping[str, str] | None = None) -> VisitLine:
+    """The summary of one visit: peak BP is the reading with the highest systolic (then diastolic).
+
+    ``staff`` maps logins to printed names, for who confirmed an amount given.
+    """
     s = visit.summary
     peak = max(visit.vitals, key=lambda r: (r.vitals.sbp, r.vitals.dbp)) if visit.vitals else None
     cadss = [x.total for x in visit.scores if x.scale == Scale.CADSS6]
     given = given_dose(visit)
     mark = "" if given is None or not given.early else "*" if given.basis is GivenBasis.FROM_TIMES else "†"
+    early = visit.early_stop
+    stopped = None
+    if early is not None:
+        ran = f"{minutes_text(given.minutes_run)} of {given.dose.duration_min} min" if given is not None else ""
+        stopped = f"stopped at {ran}" if ran else "stopped early"
     return VisitLine(
         visit_id=s.id,
         day=s.scheduled_date,
@@ -91,6 +111,9 @@ def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
         mg_per_kg=visit.dose.mg_per_kg if visit.dose else None,
         given_mg=given.mg if given is not None else None,
         given_mark=mark,
+        early_stop=stopped,
+        early_reason=early.reason if early is not None else "",
+        given_how=given.basis_text(lambda login: person(login, staff or {})) if given is not None else "",
         infused=visit.event_time(Phase.INFUSING) is not None,
         peak_bp=peak,
         lowest_spo2=min(r.vitals.spo2 for r in visit.vitals) if visit.vitals else None,
@@ -100,6 +123,56 @@ def visit_line(visit: VisitDetail, signature: Signature | None) -> VisitLine:
     )
 
 
+def early_count(lines: Sequence[VisitLine]) -> str:
+    """``1 of 3 infusions stopped early``; ``None: every infusion ran its planned time``; ``–`` before any."""
+    given = [line for line in lines if line.given_mg is not None]
+    early = sum(1 for line in given if line.early_stop is not None)
+    if not given:
+        return "–"
+    if not early:
+        return "None: every infusion ran its planned time"
+    return f"{early} of {counted(len(given), 'infusion')} stopped early"
+
+
+def _given_cell(line: VisitLine, styles: Styles) -> object:
+    """The amount given with its mark, and under it, for an early stop, when it stopped (in alert red)."""
+    if line.given_mg is None:
+        return "–"
+    amount = f"{number(line.given_mg, 1)}{line.given_mark}"
+    if line.early_stop is None:
+        return amount
+    centred = ParagraphStyle("cell_centred", parent=styles.cell, alignment=TA_CENTER)
+    return Paragraph(
+        f"{markup(amount)}<br/><font color='{ALERT_HEX}' size='6.5'>{markup(line.early_stop)}</font>", centred
+    )
+
+
+def _early_stops(lines: Sequence[VisitLine], styles: Styles, width: float) -> list[Flowable]:
+    """Each early stop of the course: which visit, when it stopped, why, and what the amount given rests on."""
+    rows: list[list[object]] = [["#", "Date", "Stopped", "Reason", "Given"]]
+    for index, line in enumerate(lines, start=1):
+        if line.early_stop is None:
+            continue
+        given = (
+            f"{number(line.given_mg, 1)} mg{line.given_mark}: {line.given_how}" if line.given_mg is not None else "–"
+        )
+        rows.append(
+            [
+                str(index),
+                ymd(line.day),
+                line.early_stop,
+                Paragraph(markup(line.early_reason or "no reason recorded"), styles.cell),
+                Paragraph(markup(given), styles.cell),
+            ]
+        )
+    if len(rows) == 1:
+        return []
+    heading = Paragraph(markup(f"Early stops: {early_count(lines)}"), styles.cell_bold)
+    widths = [6 * mm, 17 * mm, 30 * mm, 50 * mm]
+    widths.append(width - sum(widths))
+    return [Spacer(1, 6), KeepTogether([heading, Spacer(1, 2), table(rows, widths)])]
+
+
 def course_report(
     course: CourseInfo,
     patient: Patient,
@@ -107,17 +180,19 @@ def course_report(
     visits: Sequence[VisitDetail],
     *,
     signatures: Mapping[int, Signature | None] | None = None,
+    staff: Mapping[str, str] | None = None,
     anchor: str = "",
 ) -> bytes:
     """The course's PDF: visits in date order with their key figures and a dose-over-time chart.
 
     ``anchor``, the audit chain's head, goes into the PDF's keywords. Times are in the clinic's zone.
+    ``staff`` maps logins to printed names (who confirmed an early stop's amount).
     """
     with shown_in(protocol.zone), scripts.collecting() as undrawable:
         signed = signatures or {}
         styles = Styles()
         ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
-        lines = [visit_line(v, signed.get(v.summary.id)) for v in ordered]
+        lines = [visit_line(v, signed.get(v.summary.id), staff) for v in ordered]
         first = next((v.events[0].at for v in ordered if v.events), None)
         setup = PageSetup(
             page_size=protocol.page_size,
@@ -177,6 +252,7 @@ def course_report(
                 ),
             ),
             ("Total given", total_text),
+            ("Early stops", early_count(lines)),
         ]
         story += [Paragraph("Course", styles.heading), key_values(pairs, width)]
         story.append(Paragraph("Dose over time", styles.heading))
@@ -220,7 +296,7 @@ def course_report(
                     line.position,
                     line.status,
                     number(line.mg_per_kg, 3) if line.mg_per_kg is not None else "–",
-                    f"{number(line.given_mg, 1)}{line.given_mark}" if line.given_mg is not None else "–",
+                    _given_cell(line, styles),
                     peak_text,
                     f"{line.lowest_spo2} %" if line.lowest_spo2 is not None else "–",
                     str(line.highest_cadss6) if line.highest_cadss6 is not None else "–",
@@ -237,17 +313,18 @@ def course_report(
             )
             if line.signed is None and line.infused:
                 extra.append(("TEXTCOLOR", (10, index), (10, index), ALERT))
-        widths = [6 * mm, 17 * mm, 24 * mm, 22 * mm, 11 * mm, 13 * mm, 14 * mm, 15 * mm, 15 * mm, 0.0, 21 * mm]
+        widths = [6 * mm, 17 * mm, 22 * mm, 22 * mm, 11 * mm, 19 * mm, 14 * mm, 14 * mm, 16 * mm, 0.0, 21 * mm]
         widths[9] = width - sum(widths)
         extra.append(("ALIGN", (4, 0), (8, -1), "CENTER"))
         story.append(table(rows, widths, extra=extra))
+        story += _early_stops(lines, styles, width)
         story.append(Spacer(1, 6))
         story.append(
             Paragraph(
                 markup(
-                    "Given mg is the amount actually given, never the planned dose: † stopped early, the amount "
-                    "calculated from the time it ran as the nurse confirmed or corrected it; * stopped early with no "
-                    "amount recorded, calculated from the times. "
+                    "Given mg is the amount actually given, never the planned dose, and the total adds those amounts: "
+                    "† stopped early, the amount calculated from the time it ran as the nurse confirmed or corrected "
+                    "it; * stopped early with no amount recorded, calculated from the times. "
                     "Peak BP is the reading with the highest systolic pressure (red: it raised an alert). "
                     "Each visit's own report has every reading, the notes and the signature."
                 ),

@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from ketadesk.core.local_time import clock_text, date_clock_text, in_zone, offset_changes_on
 from ketadesk.core.patient import Patient
@@ -39,6 +39,8 @@ MUTED = colors.HexColor("#5a5a5a")
 RULE = colors.HexColor("#9a9a9a")
 SHADE = colors.HexColor("#eef1f4")
 ALERT = colors.HexColor("#b00020")
+ALERT_HEX = ALERT.hexval().replace("0x", "#")
+"""The alert colour as Paragraph markup writes it (``<font color='#b00020'>``)."""
 DRAFT_RED = colors.HexColor("#c62828")
 
 
@@ -170,80 +172,6 @@ class Styles:
         self.note_body = _style("note_body", 8.5, left_indent=8, space_after=1)
         self.alert = _style("alert", 8.5, bold=True, color=ALERT)
         self.signature = _style("signature", 9, bold=True, space_before=2, space_after=2)
-
-
-def table(
-    rows: Sequence[Sequence[Any]],
-    widths: Sequence[float],
-    *,
-    header: bool = True,
-    extra: Sequence[tuple[Any, ...]] = (),
-    font_size: float = 7.5,
-) -> Table:
-    """A ruled table; the header row repeats on every page and long rows may split across pages."""
-    style: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
-        ("FONTSIZE", (0, 0), (-1, -1), font_size),
-        ("LEADING", (0, 0), (-1, -1), font_size + 1.5),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-    ]
-    if header:
-        style += [
-            ("FONTNAME", (0, 0), (-1, 0), fonts.BOLD),
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
-        ]
-    style += list(extra)
-    cells = [_drawable(r, font_size, font_size + 1.5, bold=header and n == 0) for n, r in enumerate(rows)]
-    made = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT")
-    made.setStyle(TableStyle(style))
-    return made
-
-
-def _drawable(row: Sequence[Any], size: float, leading: float, *, bold: bool = False) -> list[Any]:
-    """A table row whose plain-text cells in another script become Paragraphs, so they get their fonts."""
-    style = ParagraphStyle(
-        "cell_text", fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, leading=leading, shaping=1
-    )
-    return [Paragraph(markup(c), style) if isinstance(c, str) and not scripts.plain(c) else c for c in row]
-
-
-def key_values(pairs: Sequence[tuple[str, Any]], width: float, columns: int = 2) -> Table:
-    """Label/value pairs laid out in ``columns`` column pairs, labels in grey."""
-    cells: list[list[Any]] = []
-    row: list[Any] = []
-    for label, value in pairs:
-        row += [label, value]
-        if len(row) == columns * 2:
-            cells.append(row)
-            row = []
-    if row:
-        cells.append(row + [""] * (columns * 2 - len(row)))
-    label_w = 29 * mm
-    value_w = width / columns - label_w
-    widths = [label_w, value_w] * columns
-    made = Table([_drawable(r, 8.5, 10.5) for r in cells], colWidths=widths, hAlign="LEFT", splitInRow=1)
-    made.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
-                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                ("LEADING", (0, 0), (-1, -1), 10.5),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                *[("TEXTCOLOR", (i, 0), (i, -1), MUTED) for i in range(0, columns * 2, 2)],
-            ]
-        )
-    )
-    return made
 
 
 # ----------------------------------------------------------------------------- pages

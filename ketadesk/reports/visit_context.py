@@ -25,6 +25,7 @@ from ketadesk.core.scales import (
 from ketadesk.core.signing import Addendum, Signature
 from ketadesk.core.vitals import AlertKind
 from ketadesk.reports.layout import (
+    MUTED,
     Styles,
     markup,
     person,
@@ -59,6 +60,8 @@ ALERT_COLUMNS = {
     AlertKind.RR_HIGH: 5,
 }
 ALERT_MARK = "⚠"
+STRUCK = f"#{MUTED.hexval()[2:]}"
+"""The gray of an entry that no longer counts, printed struck through (the report's muted ink)."""
 
 
 def note_heading(kind: str) -> str:

@@ -12,12 +12,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from ketadesk.core.correction_text import corrected_entries
-from ketadesk.reports.layout import MUTED, hm, markup, table, ymd_hm
-from ketadesk.reports.visit_context import VisitReportContext
+from ketadesk.reports.layout import hm, markup, ymd_hm
+from ketadesk.reports.tables import table
+from ketadesk.reports.visit_context import STRUCK, VisitReportContext
 
 HEADING = "Corrections and entries struck in error"
-STRUCK = f"#{MUTED.hexval()[2:]}"
-"""The gray of a struck original (the report's muted ink)."""
 
 
 def corrections(ctx: VisitReportContext) -> list[Flowable]:
@@ -34,7 +33,9 @@ def corrections(ctx: VisitReportContext) -> list[Flowable]:
             ctx.s.small,
         )
     )
-    rows: list[list[object]] = [["Entry", "As first recorded", "Now", "Corrected", "Reason"]]
+    rows: list[list[object]] = [["Entry", "As first recorded", "Now", "Corrected by, at"]]
+    extra: list[tuple[object, ...]] = []
+    joined: list[int] = []
     for entry in entries:
         fix = entry.correction
         who = f"{ctx.who(fix.by)}, {ymd_hm(fix.at)}" if fix is not None else "before reasons were kept"
@@ -45,11 +46,16 @@ def corrections(ctx: VisitReportContext) -> list[Flowable]:
                 Paragraph(f"<strike><font color='{STRUCK}'>{markup(entry.recorded)}</font></strike>", ctx.s.cell),
                 Paragraph(markup(entry.now), ctx.s.cell),
                 Paragraph(markup(who), ctx.s.cell),
-                Paragraph(markup(fix.reason if fix is not None else "(recorded in a correction note)"), ctx.s.cell),
             ]
         )
+        # The reason across the whole width under its entry: a long remark wraps there, never off the page.
+        joined.append(len(rows) - 1)
+        why = fix.reason if fix is not None else "(recorded in a correction note)"
+        rows.append([Paragraph(f"<i>Reason:</i> {markup(why)}", ctx.s.cell), "", "", ""])
+        extra.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+        extra.append(("NOSPLIT", (0, len(rows) - 2), (-1, len(rows) - 1)))
     w = ctx.width
-    widths = [30 * mm, 52 * mm, 40 * mm, 30 * mm]
+    widths = [34 * mm, 62 * mm, 50 * mm]
     widths.append(w - sum(widths))
-    flow.append(table(rows, widths))
+    flow.append(table(rows, widths, extra=extra, joined=joined))
     return flow

@@ -4,89 +4,139 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from ketadesk.core import readiness
+from ketadesk.core.corrections import Corrected
 from ketadesk.core.local_time import in_zone
 from ketadesk.core.phases import Phase
-from ketadesk.core.records import ScoreRecord
+from ketadesk.core.records import ScoreRecord, VisitDetail, VitalsRecord
 from ketadesk.core.scales import (
     BEDSIDE_SCALES,
     Scale,
 )
 from ketadesk.core.vitals import CONFIRMED_EXTREME
-from ketadesk.reports import charts
-from ketadesk.reports.layout import (
-    ALERT,
-    TIME_W,
-    hm,
-    markup,
-    number,
-    table,
-)
+from ketadesk.reports import charts, fonts
+from ketadesk.reports.layout import ALERT, TIME_W, counted, hm, markup, number
+from ketadesk.reports.tables import table
 from ketadesk.reports.visit_context import (
     ALERT_COLUMNS,
     ALERT_MARK,
     SHORT_ALERTS,
+    STRUCK,
     SUBJECT_LABELS,
     VisitReportContext,
     score_level,
 )
 
 
-def vitals(ctx: VisitReportContext) -> list[Flowable]:
-    v = ctx.visit
-    flow = ctx.heading(f"Vital signs ({len(v.vitals)} readings)")
-    if not v.vitals:
-        return [*flow, ctx.none("No vital signs were recorded.")]
-    chart = charts.vitals_chart(
-        v.vitals,
-        ctx.protocol.alerts,
-        ctx.width,
-        infusion_start=v.event_time(Phase.INFUSING),
-        infusion_stop=v.infusion_stopped_at,
+def _replaced_line(v: VisitDetail) -> str:
+    """How many readings no longer count and are printed struck through in their place ("" when none)."""
+    replaced = v.replaced_vitals
+    if not replaced:
+        return ""
+    struck = sum(1 for r in replaced if (c := v.correction_of(Corrected.VITALS, r.id)) is not None and c.struck)
+    parts = [f"{counted(len(replaced) - struck, 'reading')} corrected"] if len(replaced) > struck else []
+    parts += [f"{counted(struck, 'reading')} struck as entered in error"] if struck else []
+    return (
+        f"Also printed, struck through where they were taken: {' and '.join(parts)}. "
+        "Who changed each, when and why is under Corrections."
     )
-    # The heading goes to the next page with the chart rather than stay alone at the foot of this one.
-    flow = [flow[0], KeepTogether([flow[1], chart, Spacer(1, 4)])]
+
+
+def _replaced_remark(ctx: VisitReportContext, record: VitalsRecord) -> str:
+    """Why a reading no longer counts: corrected or struck, by whom and when (the reason is under Corrections)."""
+    fix = ctx.visit.correction_of(Corrected.VITALS, record.id)
+    if fix is None:
+        return "corrected (see Corrections)"
+    verb = "struck as entered in error" if fix.struck else "corrected"
+    return f"{verb} {hm(fix.at)} by {ctx.who(fix.by)} (see Corrections)"
+
+
+def _remarks(ctx: VisitReportContext, record: VitalsRecord, firsts: dict[int, VitalsRecord]) -> list[str]:
+    remarks = []
+    if record.is_baseline:
+        remarks.append("baseline")
+    if record.corrects_id is not None:
+        first = firsts.get(record.corrects_id)
+        remarks.append(
+            f"correction of the reading entered {hm(first.entered_at)} (see Corrections)"
+            if first is not None
+            else "corrected (see Corrections)"
+        )
+    if record.source.value != "manual":
+        remarks.append(f"from {record.source.value}")
+    if record.confirmed_extremes:
+        kinds = ", ".join(kind.label for kind in record.confirmed_extremes)
+        remarks.append(f"{CONFIRMED_EXTREME}: {kinds}")
+    return remarks
+
+
+def vitals(ctx: VisitReportContext) -> list[Flowable]:
+    """Every reading in the order taken: the current ones, and those corrected or struck printed struck through."""
+    v = ctx.visit
+    flow = ctx.heading(f"Vital signs ({counted(len(v.vitals), 'reading')})")
+    if not v.vitals and not v.replaced_vitals:
+        return [*flow, ctx.none("No vital signs were recorded.")]
+    if v.vitals:
+        chart = charts.vitals_chart(
+            v.vitals,
+            ctx.protocol.alerts,
+            ctx.width,
+            infusion_start=v.event_time(Phase.INFUSING),
+            infusion_stop=v.infusion_stopped_at,
+        )
+        # The heading goes to the next page with the chart rather than stay alone at the foot of this one.
+        flow = [flow[0], KeepTogether([flow[1], chart, Spacer(1, 4)])]
+    note = _replaced_line(v)
+    if note:
+        flow.append(ctx.none(note))
     rows: list[list[object]] = [
         ["Time", "SBP", "DBP", "HR", "SpO2 %", "RR", "Temp °C", "Entered by", "Alert", "Remarks"]
     ]
     extra: list[tuple[object, ...]] = []
     day = v.summary.scheduled_date
-    for index, record in enumerate(v.vitals, start=1):
+    replaced = {r.id for r in v.replaced_vitals}
+    firsts = {r.id: r for r in (*v.vitals, *v.replaced_vitals)}
+    everything = sorted(firsts.values(), key=lambda r: (r.vitals.taken_at, r.entered_at, r.id))
+    centred = ParagraphStyle("cell_centred", parent=ctx.s.cell, alignment=TA_CENTER)
+    for index, record in enumerate(everything, start=1):
         vs = record.vitals
         taken = in_zone(vs.taken_at)
         time_text = hm(vs.taken_at) if taken.date() == day else f"{taken.strftime('%m-%d')} {hm(vs.taken_at)}"
-        remarks = []
-        if record.is_baseline:
-            remarks.append("baseline")
-        if record.corrects_id is not None:
-            remarks.append("corrected (see Corrections)")
-        if record.source.value != "manual":
-            remarks.append(f"from {record.source.value}")
-        if record.confirmed_extremes:
-            kinds = ", ".join(kind.label for kind in record.confirmed_extremes)
-            remarks.append(f"{CONFIRMED_EXTREME}: {kinds}")
         alert_text = f"{ALERT_MARK} " + ", ".join(SHORT_ALERTS[a] for a in record.alerts) if record.alerts else ""
-        rows.append(
-            [
-                time_text,
-                str(vs.sbp),
-                str(vs.dbp),
-                str(vs.hr),
-                str(vs.spo2),
-                str(vs.rr),
-                number(vs.temp_c) if vs.temp_c is not None else "",
-                ctx.who(record.entered_by),
-                alert_text,
-                Paragraph(markup("; ".join(remarks)), ctx.s.cell) if remarks else "",
+        values = [
+            time_text,
+            str(vs.sbp),
+            str(vs.dbp),
+            str(vs.hr),
+            str(vs.spo2),
+            str(vs.rr),
+            number(vs.temp_c) if vs.temp_c is not None else "",
+            ctx.who(record.entered_by),
+            alert_text,
+        ]
+        if record.id in replaced:
+            struck = [
+                Paragraph(
+                    f"<strike><font color='{STRUCK}'>{markup(text)}</font></strike>",
+                    centred if 0 < n < 7 else ctx.s.cell,
+                )
+                if text
+                else ""
+                for n, text in enumerate(values)
             ]
-        )
+            rows.append([*struck, Paragraph(markup(_replaced_remark(ctx, record)), ctx.s.cell)])
+            continue
+        remarks = _remarks(ctx, record, firsts)
+        rows.append([*values, Paragraph(markup("; ".join(remarks)), ctx.s.cell) if remarks else ""])
         for alert in record.alerts:
             column = ALERT_COLUMNS[alert]
             extra.append(("TEXTCOLOR", (column, index), (column, index), ALERT))
-            extra.append(("FONTNAME", (column, index), (column, index), "DejaVuSans-Bold"))
+            extra.append(("FONTNAME", (column, index), (column, index), fonts.BOLD))
         if record.alerts:
             extra.append(("TEXTCOLOR", (8, index), (8, index), ALERT))
         if record.is_baseline:
@@ -135,7 +185,7 @@ def alerts(ctx: VisitReportContext) -> list[Flowable]:
                 ]
             )
             extra.append(("TEXTCOLOR", (3, index), (3, index), ALERT))
-            extra.append(("FONTNAME", (3, index), (3, index), "DejaVuSans-Bold"))
+            extra.append(("FONTNAME", (3, index), (3, index), fonts.BOLD))
     w = ctx.width
     return [*flow, table(rows, [TIME_W, 36 * mm, 30 * mm, 40 * mm, w - 125 * mm], extra=extra)]
 

@@ -12,10 +12,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from ketadesk.core.orders import order_status, request_status
-from ketadesk.reports.layout import ALERT, hm, markup, table
+from ketadesk.reports.layout import ALERT_HEX, hm, markup
+from ketadesk.reports.tables import table
 from ketadesk.reports.visit_context import VisitReportContext
-
-ALERT_HEX = ALERT.hexval().replace("0x", "#")
 
 
 def _status(text: str, style: ParagraphStyle, *, loud: bool) -> Paragraph:

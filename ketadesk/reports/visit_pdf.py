@@ -14,14 +14,21 @@ from dataclasses import replace
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ketadesk.core.dose_given import given_dose
 from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature, canonical_visit, content_hash
-from ketadesk.reports import fonts, scripts, visit_corrections, visit_monitoring, visit_orders, visit_recovery
+from ketadesk.reports import (
+    fonts,
+    scripts,
+    visit_corrections,
+    visit_dose,
+    visit_monitoring,
+    visit_orders,
+    visit_recovery,
+)
 from ketadesk.reports.layout import (
     DRAFT_MARK,
     DRAFT_RED,
@@ -30,16 +37,14 @@ from ketadesk.reports.layout import (
     build_pdf,
     frame_width,
     hm,
-    key_values,
     markup,
-    number,
     patient_line,
-    table,
     undrawable_notice,
     ymd,
     ymd_hm,
     zone_note,
 )
+from ketadesk.reports.tables import key_values, table
 from ketadesk.reports.visit_context import TITLE, VisitReportContext, latest_entry, staff_on_visit
 
 
@@ -68,7 +73,7 @@ class _Report(VisitReportContext):
         flow += self.title()
         flow += self.visit_block()
         flow += self.pre_infusion()
-        flow += self.dose_block()
+        flow += visit_dose.dose(self)
         flow += visit_monitoring.vitals(self)
         flow += visit_monitoring.alerts(self)
         flow += visit_monitoring.acknowledgements(self)
@@ -189,50 +194,6 @@ class _Report(VisitReportContext):
             *self.heading("Pre-infusion checklist"),
             table(rows, [72 * mm, 14 * mm, 36 * mm, 12 * mm, w - 134 * mm]),
         ]
-
-    def dose_block(self) -> list[Flowable]:
-        v = self.visit
-        flow = self.heading("Dose")
-        dose = v.dose
-        if dose is None:
-            weight = f"{number(v.weight_kg)} kg" if v.weight_kg is not None else "not recorded"
-            return [*flow, self.none(f"No dose was prepared. Weight today: {weight}.")]
-        pairs: list[tuple[str, object]] = [
-            ("Weight today", f"{number(v.weight_kg if v.weight_kg is not None else dose.weight_kg)} kg"),
-            ("Dose", f"{number(dose.mg_per_kg, 3)} mg/kg × {number(dose.weight_kg)} kg = {number(dose.dose_mg, 2)} mg"),
-            ("Drug", Paragraph(markup(dose.drug), self.s.body)),
-            ("Route", dose.route),
-            ("Lot number", dose.lot_number or "–"),
-            ("Concentration", f"{number(dose.concentration_mg_per_ml, 3)} mg/mL"),
-            ("Volume", f"{number(dose.volume_ml, 2)} mL"),
-            ("Rate", f"{number(dose.rate_ml_per_h, 2)} mL/h over {dose.duration_min} min"),
-            ("Prepared", f"{hm(dose.at)} by {self.who(dose.by)}"),
-            ("Infusion", f"{hm(v.event_time(Phase.INFUSING))} – {hm(v.infusion_stopped_at)}"),
-            ("Given", Paragraph(self._given(), self.s.body)),
-        ]
-        for old, new in v.superseded_doses:
-            struck = (
-                f"<strike>{number(old.mg_per_kg, 3)} mg/kg × {number(old.weight_kg)} kg = {number(old.dose_mg, 2)} mg,"
-                f" lot {markup(old.lot_number or '–')}, prepared {hm(old.at)} by {markup(self.who(old.by))}</strike>"
-            )
-            pairs.append(
-                (
-                    "Superseded",
-                    Paragraph(f"{struck} — superseded {hm(new.at)} by {markup(self.who(new.by))}", self.s.body),
-                )
-            )
-        return [*flow, key_values(pairs, self.width)]
-
-    def _given(self) -> str:
-        """The amount given (never the planned one), with how the infusion ended and on what basis."""
-        v = self.visit
-        given = given_dose(v)
-        if given is None:
-            running = v.event_time(Phase.INFUSING) is not None
-            return markup("Infusion running: not yet stopped" if running else "Not given: the infusion did not start")
-        when = f" at {hm(given.at)}" if given.at is not None else ""
-        prepared = f" of {number(given.dose.dose_mg, 1)} mg prepared"
-        return f"<b>{number(given.mg, 1)} mg</b>{prepared} — {markup(given.how(self.who))}{when}"
 
     def signature_block(self) -> list[Flowable]:
         flow = self.heading("Signature")

@@ -14,14 +14,9 @@ from ketadesk.core.scales import (
     Scale,
     aldrete_verdict,
 )
-from ketadesk.reports.layout import (
-    ALERT,
-    TIME_W,
-    hm,
-    markup,
-    table,
-    ymd_hm,
-)
+from ketadesk.reports import fonts
+from ketadesk.reports.layout import ALERT, TIME_W, hm, markup, ymd_hm
+from ketadesk.reports.tables import table
 from ketadesk.reports.visit_context import VisitReportContext, note_heading
 
 
@@ -94,11 +89,11 @@ def discharge(ctx: VisitReportContext) -> list[Flowable]:
             how = f"From the record: {criterion.detail}"
         else:
             answer = v.checklist_answer("discharge", criterion.key)
-            how = (
-                f"Ticked by {ctx.who(answer.by)} at {hm(answer.at)}"
-                if answer is not None and answer.checked
-                else "Not ticked"
-            )
+            if answer is None:
+                how = "Not answered"
+            else:
+                verb = "Ticked" if answer.checked else "Answered no"
+                how = f"{verb} by {ctx.who(answer.by)} at {hm(answer.at)}"
             if answer is not None and answer.note:
                 how += f" — {answer.note}"
         rows.append(
@@ -110,7 +105,7 @@ def discharge(ctx: VisitReportContext) -> list[Flowable]:
         )
         if not criterion.met:
             extra.append(("TEXTCOLOR", (1, index), (1, index), ALERT))
-            extra.append(("FONTNAME", (1, index), (1, index), "DejaVuSans-Bold"))
+            extra.append(("FONTNAME", (1, index), (1, index), fonts.BOLD))
     w = ctx.width
     flow.append(table(rows, [w - 82 * mm, 12 * mm, 70 * mm], extra=extra))
     aldrete = v.latest_score(Scale.ALDRETE)
@@ -138,9 +133,7 @@ def discharge(ctx: VisitReportContext) -> list[Flowable]:
                 f"{judged} (pass mark {verdict.pass_mark} of {ALDRETE_MAX})",
             ]
         )
-        flow.append(
-            table(rows, [70 * mm, 14 * mm, w - 84 * mm], extra=[("FONTNAME", (0, -1), (-1, -1), "DejaVuSans-Bold")])
-        )
+        flow.append(table(rows, [70 * mm, 14 * mm, w - 84 * mm], extra=[("FONTNAME", (0, -1), (-1, -1), fonts.BOLD)]))
     flow.append(Spacer(1, 4))
     if discharged is not None:
         event = next(e for e in reversed(v.events) if e.phase is Phase.DISCHARGED)

@@ -93,15 +93,19 @@ def add(
     return signature_id
 
 
-def signed(store: Store) -> Iterator[RecordSignature]:
-    """Every record signature with its record as it stands, in order (``ketadesk check``)."""
+def signed(store: Store, visit_id: int | None = None) -> Iterator[RecordSignature]:
+    """Every record signature with its record as it stands, in order (``ketadesk check``); one visit's when given.
+
+    The FHIR export reads a visit's to carry each as a Provenance with the signature's bytes.
+    """
     for kind, (table, columns) in _TABLES.items():
         cols = ", ".join(f"r.{c} AS f_{c}" for c in columns)
+        only_visit = "" if visit_id is None else " AND s.visit_id = ?"
         rows = store.all(
             f"SELECT s.id, s.record_id, s.visit_id, s.signer_id, u.login, s.signed_at, s.key_id, s.signature,"
             f" r.id AS present, {cols} FROM record_signatures s LEFT JOIN {table} r ON r.id = s.record_id"
-            " LEFT JOIN users u ON u.id = s.signer_id WHERE s.record = ? ORDER BY s.id",
-            (kind.value,),
+            f" LEFT JOIN users u ON u.id = s.signer_id WHERE s.record = ?{only_visit} ORDER BY s.id",
+            (kind.value,) if visit_id is None else (kind.value, visit_id),
         )
         for row in rows:
             yield RecordSignature(

@@ -12,6 +12,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.course_pdf import CourseInfo, course_report
 from tests.helpers import PASSWORDS
+from tests.reports.record_builders import STOP_REASON, record_visit
 from tests.reports.report_builders import flat, pdf_pages, walk_visit
 
 
@@ -81,3 +82,31 @@ def test_a_signed_visit_names_its_signer_and_counts_agree_with_their_nouns(
     assert signed is not None and signed.printed_name in text
     assert "1 visit booked, 1 infusion given" in text and " mg in 1 infusion" in text
     assert "1 infusions" not in text and "not signed" not in text
+
+
+def test_early_stops_show_the_amount_given_their_reason_and_are_counted(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
+    """A visit stopped at 3 of 40 min and a completed one: the row gives 2.6 mg (not 35) marked stopped at 3 of 40
+    min, the early stops list names its reason and what the amount rests on, the total adds what was given, and a
+    line counts the early stops."""
+    early = record_visit(nurse, physician, clock, run_min=3)
+    clock.advance(timedelta(days=2))
+    walk_visit(nurse, physician, clock, readings=6, patient_id=early.patient_id)
+    text = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(early.course_id))))
+    assert "0.5 2.6* stopped at 3 of 40 min" in text  # the row: amount given, marked, when it stopped
+    assert "Early stops 1 of 2 infusions stopped early" in text  # the count in the course block
+    assert "Early stops: 1 of 2 infusions stopped early" in text
+    day = clinic.visits.get(early.visit_id).detail.summary.scheduled_date.isoformat()
+    assert f"1 {day} stopped at 3 of 40 min {STOP_REASON} 2.6 mg*: calculated from the times" in text
+    assert "Total given 37.6 mg in 2 infusions" in text  # 2.6 + 35, never 35 + 35
+    assert "70 mg" not in text
+
+
+def test_a_course_without_early_stops_says_so(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
+    """Every infusion ran its planned time: the count says none, and no early-stop list is printed."""
+    first = walk_visit(nurse, physician, clock, readings=6)
+    text = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(first.course_id))))
+    assert "Early stops None: every infusion ran its planned time" in text and "Early stops:" not in text

@@ -45,16 +45,31 @@ def _medication(bundle: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_visit_pdf_gives_the_amount_given_and_the_early_stop(nurse: Clinic, clinic: Clinic, clock: FakeClock) -> None:
-    """The dose block: 20 mg given of 35 prepared, stopped early at 26 of 40 min, corrected by the nurse."""
+    """The dose block: 20 mg given of 35 prepared, stopped early at 26 of 40 min (when, by whom, why), corrected by
+    the nurse; and all three preparations, in the order made, the first two superseded with who and when."""
     visit_id, _, _ = _early_visit(nurse, clock)
+    detail = clinic.visits.get(visit_id).detail
     text = flat(" ".join(pdf_pages(clinic.reports.visit_report_pdf(visit_id))))
     assert "20 mg of 35 mg prepared — stopped early at 26 of 40 min" in text
     assert "corrected by Maria Santos, RN (calculated from the times: 35 mg × 26 ÷ 40 min = 22.8 mg)" in text
-    assert text.count("Superseded") == 2 and "0.4 mg/kg × 70 kg = 28 mg, lot KT2301-14" in text
-    replaced = clinic.visits.get(visit_id).detail.superseded_doses
-    assert len(replaced) == 2
-    for _, new in replaced:
-        assert f"superseded {hm(new.at)} by Maria Santos, RN" in text
+    stop = detail.early_stop
+    assert stop is not None
+    assert f"Stopped early {hm(stop.at)} by Maria Santos, RN — reason: Distressing dissociation" in text
+    assert "Preparations (3), in the order they were made" in text
+    chain = (*detail.earlier_doses, detail.dose)
+    assert len(chain) == 3
+    section = text[text.index("Preparations (3)") :]
+    found = [
+        section.index(
+            f"{n} {hm(d.at)} by Maria Santos, RN {d.mg_per_kg:g} mg/kg × 70 kg = {d.dose_mg:g} mg {d.lot_number}"
+        )
+        for n, d in enumerate(chain, start=1)
+        if d is not None
+    ]
+    assert found == sorted(found) and len(found) == 3  # each preparation, in the order made
+    assert text.count("Superseded") == 2 and "Current: the dose run" in section
+    for _, new in detail.superseded_doses:
+        assert f"Superseded at {hm(new.at)} by Maria Santos, RN" in text
 
 
 def test_visit_pdf_strikes_out_the_superseded_preparation(nurse: Clinic, clinic: Clinic, clock: FakeClock) -> None:

@@ -9,8 +9,8 @@
 - :mod:`.document`: the Composition and the Bundle.
 """
 
-from ketadesk.reports.fhir.builder import Seal, Sender, default_mrn_system
+from ketadesk.reports.fhir.builder import RecordSeal, Seal, Sender, default_mrn_system
 from ketadesk.reports.fhir.codes import MIME_TYPE
 from ketadesk.reports.fhir.document import PRELIMINARY_NOTE, visit_bundle
 
-__all__ = ["MIME_TYPE", "PRELIMINARY_NOTE", "Seal", "Sender", "default_mrn_system", "visit_bundle"]
+__all__ = ["MIME_TYPE", "PRELIMINARY_NOTE", "RecordSeal", "Seal", "Sender", "default_mrn_system", "visit_bundle"]

@@ -19,6 +19,7 @@ from ketadesk.core.corrections import Corrected, Correction
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
+from ketadesk.core.record_signing import SignedRecord
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum, Signature
 
@@ -32,6 +33,25 @@ class Seal:
     signature: Signature
     addendum_id: int | None = None
     digital: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSeal:
+    """A physician's digital signature over one approval, answer or order review (:mod:`ketadesk.core.record_signing`).
+
+    ``subject_id`` is the id of what it belongs to in the visit's record: the acknowledgement
+    itself, the approval request answered, or the verbal order reviewed. ``signed_text`` is
+    the exact text the Ed25519 ``digital`` signature is over (canonical JSON), so a receiver
+    holding the physician's public key can verify it.
+    """
+
+    kind: SignedRecord
+    subject_id: int
+    signer: str
+    """The signer's login."""
+    signed_at: datetime
+    digital: bytes
+    signed_text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +96,7 @@ class Builder:
         sender: Sender,
         seals: Sequence[Seal] = (),
         addenda: Sequence[Addendum] = (),
+        record_seals: Sequence[RecordSeal] = (),
     ) -> None:
         self.visit = visit
         self.patient = patient
@@ -84,6 +105,7 @@ class Builder:
         self.addenda = tuple(addenda)
         self.visit_seal = next((s for s in seals if s.addendum_id is None), None)
         self.addendum_seals = {s.addendum_id: s for s in seals if s.addendum_id is not None}
+        self.record_seals = {(s.kind, s.subject_id): s for s in record_seals}
         self.signed = self.visit_seal is not None or visit.summary.phase is Phase.SIGNED
         self.clinic_seed = sender.installation or f"clinic {protocol.clinic_name}"
         self.entries: list[dict[str, Any]] = []
@@ -106,6 +128,10 @@ class Builder:
     def url(self, key: str) -> str:
         """The fullUrl of a resource of this visit."""
         return self.shared_url(f"visit {self.visit.summary.id}|{key}")
+
+    def has(self, url: str) -> bool:
+        """Whether an entry was added under ``url``."""
+        return any(e["fullUrl"] == url for e in self.entries)
 
     def add(self, url: str, resource: dict[str, Any], section: str | None = None) -> str:
         """Add ``resource`` under ``url`` (its id is the UUID), listed in ``section`` of the Composition."""

@@ -42,8 +42,15 @@ AUTHOR_SIGNATURE = ("1.2.840.10065.1.12.1.1", "Author's Signature")
 VERIFICATION_SIGNATURE = ("1.2.840.10065.1.12.1.5", "Verification Signature")
 ADDENDUM_SIGNATURE = ("1.2.840.10065.1.12.1.15", "Addendum Signature")
 
+SIGNED_TEXT_FORMAT = "application/json"
+"""What KetaDesk's Ed25519 signatures are made over: canonical JSON (sorted keys, no spaces, UTF-8)."""
+SIGNATURE_FORMAT = "application/octet-stream"
+"""The signature bytes themselves: a raw 64-byte Ed25519 signature (RFC 8032), no envelope around it."""
+
 PROCEDURE_NOTE = ("28570-0", "Procedure note")
 """The document's type: LOINC's procedure note (the C-CDA Procedure Note's document code)."""
+PATIENT_CONSENT = ("59284-0", "Patient Consent")
+"""A Consent's category: the LOINC code R4's consent-category value set lists for a patient's consent."""
 VITAL_SIGNS_SECTION = ("8716-3", "Vital signs")
 MEDICATIONS_ADMINISTERED_SECTION = ("29549-3", "Medication administered")
 

@@ -22,7 +22,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum
 from ketadesk.reports.fhir import codes, medication, observations, parties, record
-from ketadesk.reports.fhir.builder import Builder, Seal, Sender, div, when
+from ketadesk.reports.fhir.builder import Builder, RecordSeal, Seal, Sender, div, when
 
 PRELIMINARY_NOTE = "Preliminary: this visit is not signed by a physician; its record may still change."
 
@@ -144,15 +144,17 @@ def visit_bundle(
     sender: Sender | None = None,
     seals: Sequence[Seal] = (),
     addenda: Sequence[Addendum] = (),
+    record_seals: Sequence[RecordSeal] = (),
 ) -> dict[str, Any]:
     """The visit as a FHIR R4 ``document`` Bundle (plain dicts, ready for ``json.dumps``).
 
     ``staff`` maps logins to printed names (``sender.staff`` when a sender is given); ``seals``
-    are the visit's signature and its addenda's, with their digital signatures.
+    are the visit's signature and its addenda's, with their digital signatures; ``record_seals``
+    the physicians' signatures over their approvals, answers and order reviews.
     """
     if sender is None:
         sender = Sender(staff=staff or {})
-    b = Builder(visit, patient, protocol, sender, seals, addenda)
+    b = Builder(visit, patient, protocol, sender, seals, addenda, record_seals)
     text = _lines(b)
     composition = _composition(b, text)
     composition["id"] = b.composition_url.removeprefix("urn:uuid:")

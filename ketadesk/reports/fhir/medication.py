@@ -21,6 +21,10 @@ from ketadesk.reports.fhir.builder import Builder, when
 MEDICATIONS_SECTION = "medications"
 PROCEDURE_SECTION = "procedure"
 EVENTS_SECTION = "adverse events"
+PROCEDURE_KEY = "procedure"
+"""The infusion's Procedure, under this key of the visit (an approval of the baseline BP authorises it)."""
+KETAMINE_KEY = "medication administration"
+"""The ketamine given, under this key of the visit (an approval of the dose authorises it)."""
 
 # A rescue dose as nurses write it: an amount and a unit UCUM spells the same way.
 _DOSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mg|g|mL|L)\s*$")
@@ -47,7 +51,7 @@ def infusion(b: Builder) -> None:
         period["end"] = when(stop.at)
     status = _status(b)
     reason = [{"text": stop.reason}] if stop is not None and stop.phase is Phase.STOPPED_EARLY and stop.reason else []
-    procedure_url = b.url("procedure")
+    procedure_url = b.url(PROCEDURE_KEY)
     procedure: dict[str, Any] = {
         "resourceType": "Procedure",
         "status": "completed" if status == "completed" else status,
@@ -98,7 +102,7 @@ def infusion(b: Builder) -> None:
         resource["dosage"]["dose"] = codes.quantity(given.mg, "mg", "mg")
     if reason:
         resource["statusReason"] = reason
-    b.add(b.url("medication administration"), resource, MEDICATIONS_SECTION)
+    b.add(b.url(KETAMINE_KEY), resource, MEDICATIONS_SECTION)
 
 
 def infusion_lines(b: Builder) -> tuple[list[str], list[str]]:
@@ -117,7 +121,7 @@ def infusion_lines(b: Builder) -> tuple[list[str], list[str]]:
 
 def _ketamine_url(b: Builder) -> str | None:
     v = b.visit
-    return b.url("medication administration") if v.dose is not None and v.event_time(Phase.INFUSING) else None
+    return b.url(KETAMINE_KEY) if v.dose is not None and v.event_time(Phase.INFUSING) else None
 
 
 def rescue_text(given: Intervention) -> str:

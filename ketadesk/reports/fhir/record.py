@@ -4,11 +4,15 @@ Notes go out as Composition section narrative, each with its author and time (st
 corrected ones marked): they are free text a clinician wrote and signed as part of the
 visit, which is what a document section carries; ClinicalImpression would claim a coded
 assessment they are not. A ticked consent item is a Consent resource (verified, with who
-ticked it). Approvals, bedside acknowledgements and verbal orders are Provenance on the
-Encounter, naming who gave the order (author), who entered it (enterer) and who
-countersigned or disputed it (verifier): FHIR's own record of "who did what on whose
-authority". The visit's signature and each addendum's are Provenance with ``signature``:
-signer, time, the Ed25519 bytes as data, and the SHA-256 of the content they cover.
+ticked it). Approvals, bedside acknowledgements and verbal orders are Provenance whose
+target is what they authorise (the infusion for a baseline BP, the ketamine given for a
+dose, the Encounter for a discharge), naming who gave the order (author), who entered it
+(enterer) and who countersigned or disputed it (verifier): FHIR's own record of "who did
+what on whose authority". A physician's approval, answer and review is digitally signed in
+the record (:mod:`ketadesk.core.record_signing`); its Provenance carries that signature
+(the Ed25519 bytes, base64) and, contained, the exact text it is over. The visit's signature
+and each addendum's are Provenance with ``signature``: signer, time, the Ed25519 bytes as
+data, and the SHA-256 of the content they cover.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ketadesk.core import readiness
 from ketadesk.core.corrections import Corrected
 from ketadesk.core.orders import SUBJECT_LABELS
-from ketadesk.reports.fhir import codes
+from ketadesk.core.record_signing import SignedRecord
+from ketadesk.reports.fhir import codes, medication
 from ketadesk.reports.fhir.builder import Builder, Seal, when
 
 NOTES_SECTION = "notes"
@@ -69,7 +75,7 @@ def checklists(b: Builder) -> list[str]:
                 "resourceType": "Consent",
                 "status": "active",
                 "scope": {"coding": [{"system": codes.CONSENT_SCOPE, "code": "treatment", "display": "Treatment"}]},
-                "category": [{"coding": [{"system": codes.LOINC, "code": "59284-0", "display": "Patient Consent"}]}],
+                "category": [codes.loinc(codes.PATIENT_CONSENT)],
                 "patient": b.subject(),
                 "dateTime": when(entry.at),
                 "organization": [{"reference": b.organization_url}],
@@ -91,10 +97,57 @@ def _agent(b: Builder, kind: str, login: str) -> dict[str, Any]:
     return {"type": {"coding": [{"system": codes.PARTICIPANT_TYPE, "code": kind}]}, "who": b.who(login)}
 
 
-def _provenance(b: Builder, key: str, at: Any, activity: str, agents: list[dict[str, Any]], **more: Any) -> str:
+def _authorised(b: Builder, subject: str) -> dict[str, str]:
+    """What an approval of ``subject`` authorises: the infusion (baseline BP), the ketamine given (dose), else the
+    visit itself (a discharge, or an infusion that never started)."""
+    key = {readiness.BASELINE_BP: medication.PROCEDURE_KEY, readiness.DOSE_OVERRIDE: medication.KETAMINE_KEY}
+    url = b.url(key[subject]) if subject in key else None
+    return b.ref(url) if url is not None and b.has(url) else b.encounter_ref()
+
+
+def _record_seal(b: Builder, kind: SignedRecord, subject_id: int, verifies: bool = False) -> dict[str, Any]:
+    """A signed record's Provenance parts: the Ed25519 signature (base64) and the exact text it is over, contained.
+
+    Empty for a record signed before record signatures existed (migration 0015): nothing to carry.
+    """
+    seal = b.record_seals.get((kind, subject_id))
+    if seal is None:
+        return {}
+    code = codes.VERIFICATION_SIGNATURE if verifies else codes.AUTHOR_SIGNATURE
+    signed = {
+        "resourceType": "Binary",
+        "id": "signed",
+        "contentType": codes.SIGNED_TEXT_FORMAT,
+        "data": base64.b64encode(seal.signed_text.encode("utf-8")).decode("ascii"),
+    }
+    return {
+        "contained": [signed],
+        "entity": [
+            {
+                "role": "source",
+                "what": {"reference": "#signed", "display": f"The {kind.label} as signed (canonical JSON)"},
+            }
+        ],
+        "signature": [
+            {
+                "type": [{"system": codes.SIGNATURE_TYPE, "code": code[0], "display": code[1]}],
+                "when": when(seal.signed_at),
+                "who": b.who(seal.signer),
+                "targetFormat": codes.SIGNED_TEXT_FORMAT,
+                "sigFormat": codes.SIGNATURE_FORMAT,
+                "data": base64.b64encode(seal.digital).decode("ascii"),
+            }
+        ],
+    }
+
+
+def _provenance(
+    b: Builder, key: str, at: Any, activity: str, agents: list[dict[str, Any]], target: dict[str, str], **more: Any
+) -> str:
     resource: dict[str, Any] = {
         "resourceType": "Provenance",
-        "target": [b.encounter_ref()],
+        **({"contained": more.pop("contained")} if "contained" in more else {}),
+        "target": [target],
         "recorded": when(at),
         "activity": {"text": activity},
         "agent": agents,
@@ -104,7 +157,11 @@ def _provenance(b: Builder, key: str, at: Any, activity: str, agents: list[dict[
 
 
 def orders(b: Builder) -> list[str]:
-    """Bedside approvals, requests with their answers, and verbal orders with their review, as Provenance."""
+    """Approvals, requests with their answers and verbal orders with their review, as Provenance.
+
+    Each targets what it authorises; a physician's approval, answer or review carries the
+    physician's digital signature over it, with the text signed.
+    """
     v = b.visit
     lines = []
     for ack in v.acknowledgements:
@@ -113,19 +170,23 @@ def orders(b: Builder) -> list[str]:
         if ack.entered_by and ack.entered_by != ack.by:
             agents.append(_agent(b, "enterer", ack.entered_by))
         text = f"{label}: acknowledged by {b.name(ack.by)} — {ack.note}"
-        _provenance(b, f"acknowledgement {ack.id}", ack.at, text, agents)
+        seal = _record_seal(b, SignedRecord.ACKNOWLEDGEMENT, ack.id)
+        _provenance(b, f"acknowledgement {ack.id}", ack.at, text, agents, _authorised(b, ack.subject), **seal)
         lines.append(f"{text} ({when(ack.at)})")
     for request in v.approval_requests:
         agents = [_agent(b, "enterer", request.by)]
         text = f"Approval requested of {b.name(request.physician)}: {request.label} — {request.reason}"
         if request.values:
             text += f" ({request.values})"
+        seal = {}
         if request.answer is not None:
-            agents.append(_agent(b, "author", request.answer.by))
+            agents.insert(0, _agent(b, "author", request.answer.by))
             text += f"; {request.answer.decision.value} by {b.name(request.answer.by)} at {when(request.answer.at)}"
             if request.answer.reason:
                 text += f": {request.answer.reason}"
-        _provenance(b, f"approval request {request.id}", request.at, text, agents)
+            seal = _record_seal(b, SignedRecord.APPROVAL_ANSWER, request.id)
+        target = _authorised(b, request.subject)
+        _provenance(b, f"approval request {request.id}", request.at, text, agents, target, **seal)
         lines.append(text)
     for order in v.verbal_orders:
         agents = [_agent(b, "author", order.physician), _agent(b, "enterer", order.by)]
@@ -138,9 +199,10 @@ def orders(b: Builder) -> list[str]:
             agents.append(_agent(b, "verifier", order.review.by))
             text += f"; {order.review.review.value} by {b.name(order.review.by)} at {when(order.review.at)}"
             text += f": {order.review.reason}" if order.review.reason else ""
-            if order.countersigned:
+            more = _record_seal(b, SignedRecord.ORDER_REVIEW, order.id, verifies=order.countersigned)
+            if not more and order.countersigned:
                 more["signature"] = [_signature(b, codes.VERIFICATION_SIGNATURE, order.review.by, order.review.at)]
-        _provenance(b, f"verbal order {order.id}", order.at, text, agents, **more)
+        _provenance(b, f"verbal order {order.id}", order.at, text, agents, _authorised(b, order.subject), **more)
         lines.append(text)
     return lines
 
@@ -152,6 +214,8 @@ def _signature(b: Builder, kind: tuple[str, str], login: str, at: Any, seal: Sea
         "who": b.who(login),
     }
     if seal is not None and seal.digital:
+        signature["targetFormat"] = codes.SIGNED_TEXT_FORMAT
+        signature["sigFormat"] = codes.SIGNATURE_FORMAT
         signature["data"] = base64.b64encode(seal.digital).decode("ascii")
     return signature
 
