@@ -150,8 +150,12 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
 
     protocol = config.load_clinic_protocol(path)
     made = make_demo(path, SystemClock(), protocol, patients=args.patients, seed=args.seed, progress=_progress)
-    visits, entries = made
-    print(f"Done: {args.patients} patients, {visits} visits today, {entries} audit entries.")
+    print(f"Done: {args.patients} patients, {made.visits_today} visits today, {made.audit_entries} audit entries.")
+    if made.showcase:
+        print("Visits to look at first (ketadesk report ID -o FILE.pdf, fhir ID -o FILE.json, csv ID -o FILE.csv):")
+        width = max(len(str(s.visit_id)) for s in made.showcase)
+        for shown in made.showcase:
+            print(f"  {shown.visit_id:>{width}}  {shown.patient}: {shown.shows}")
     return 0
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ketadesk.clinic.api import Clinic
-from ketadesk.clinic.demo import build_demo
+from ketadesk.clinic.demo import Showcase, build_demo
 from ketadesk.core.clock import Clock
 from ketadesk.core.protocol import Protocol
 
@@ -53,6 +54,16 @@ def usable_demo(target: Path, clock: Clock, protocol: Protocol) -> bool:
         existing.close()
 
 
+@dataclass(frozen=True, slots=True)
+class DemoMade:
+    """What a finished demo holds, for the line `ketadesk demo` ends with."""
+
+    visits_today: int
+    audit_entries: int
+    showcase: tuple[Showcase, ...]
+    """The visits worth opening or exporting first, and what each shows."""
+
+
 class DemoBuild:
     """A demo clinic being written into a scratch file beside ``target``, one patient per :meth:`step`."""
 
@@ -71,7 +82,10 @@ class DemoBuild:
         self.scratch = target.with_name(f".{target.stem}-building{target.suffix}")
         remove_database(self.scratch)
         self.clinic: Clinic | None = Clinic.open(self.scratch, clock, protocol)
-        self._steps: Iterator[None] = build_demo(self.clinic, patients=patients, seed=seed, progress=progress)
+        self._showcase: list[Showcase] = []
+        self._steps: Iterator[None] = build_demo(
+            self.clinic, patients=patients, seed=seed, progress=progress, showcase=self._showcase
+        )
 
     def step(self) -> bool:
         """Write one more patient; False once the demo is complete (then :meth:`publish` it)."""
@@ -86,10 +100,10 @@ class DemoBuild:
             self.clinic.close()
             self.clinic = None
 
-    def summary(self) -> tuple[int, int]:
-        """The finished demo's visits today and audit entries (before :meth:`publish` closes it)."""
+    def summary(self) -> DemoMade:
+        """The finished demo's visits today, audit entries and showcase (before :meth:`publish` closes it)."""
         assert self.clinic is not None
-        return len(self.clinic.visits.board()), self.clinic.audit.count()
+        return DemoMade(len(self.clinic.visits.board()), self.clinic.audit.count(), tuple(self._showcase))
 
     def publish(self) -> Path:
         """Close the finished demo and rename it into place at ``target`` in one step; returns ``target``."""
@@ -113,8 +127,8 @@ def make_demo(
     patients: int,
     seed: int = 7,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[int, int]:
-    """Build a whole demo clinic at ``target`` (`ketadesk demo`): its visits today and audit entries.
+) -> DemoMade:
+    """Build a whole demo clinic at ``target`` (`ketadesk demo`): what it holds (:class:`DemoMade`).
 
     Built in the scratch file and renamed into place only when finished: a demo killed half-way
     leaves no database at ``target`` (the next run removes the scratch file and starts again).

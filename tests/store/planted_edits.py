@@ -289,7 +289,14 @@ KINDS: tuple[Kind, ...] = (
         _sql("UPDATE visits SET chair = coalesce(chair, 0) + 5 WHERE id = {unsigned}"),
         "visits (date and chair): row",
     ),
-    Kind("visit given to another patient", _sql("UPDATE visits SET patient_id = 2 WHERE id = 21"), "visits: row 21"),
+    Kind(
+        "visit given to another patient",
+        _sql(
+            "UPDATE visits SET patient_id = (SELECT min(id) FROM patients WHERE id <> "
+            "(SELECT patient_id FROM visits WHERE id = {unsigned})) WHERE id = {unsigned}"
+        ),
+        "visits: row",
+    ),
     Kind("course changed", _sql("UPDATE courses SET start_date = '2020-01-01' WHERE id = 1"), "courses: row 1"),
     Kind(
         "reading for a visit that does not exist",
