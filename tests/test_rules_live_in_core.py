@@ -1,4 +1,4 @@
-"""A scale key, an automatic criterion key or a charted-time limit is written once, in core.
+"""A scale or instrument key, an automatic criterion key or a charted-time limit is written once, in core.
 
 Everything outside core (the clinic API, the reports, the store, the CLI) names them through
 core's enums and constants. The screens are being moved to core's names separately and the
@@ -33,7 +33,7 @@ SCANNED = sorted(
 )
 COPIES = re.compile(
     r"""["'](moaas|rass|cadss6|aldrete|observation_elapsed|aldrete_pass|sedation_resolved|vitals_near_baseline"""
-    r"""|vitals_alert)["']|timedelta\(hours=12\)"""
+    r"""|vitals_alert|phq9|gad7|pcl5|fear_questionnaire|suicide_risk)["']|timedelta\(hours=12\)"""
 )
 
 

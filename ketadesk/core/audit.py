@@ -63,6 +63,13 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     BACKUP = "backup"
     PROTOCOL = "protocol"
+    CHOOSE_INSTRUMENTS = "choose_instruments"
+    MEASURE = "measure"
+    CORRECT_MEASURE = "correct_measure"
+    STRIKE_MEASURE = "strike_measure"
+    RISK_ASSESSMENT = "risk_assessment"
+    OVERRIDE_RISK_FLAG = "override_risk_flag"
+    FAILED_OVERRIDE_RISK_FLAG = "failed_override_risk_flag"
 
 
 class AuditEntity(StrEnum):
@@ -79,6 +86,9 @@ class AuditEntity(StrEnum):
     DATABASE = "database"
     EXPORT = "export"
     PROTOCOL = "protocol"
+    MEASURE = "measure"
+    RISK_ASSESSMENT = "risk_assessment"
+    RISK_OVERRIDE = "risk_override"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,14 @@ without reading the words; ``str()`` of each gives the sentence shown today.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from ketadesk.core import orders
 from ketadesk.core.dosing import review_dose
+from ketadesk.core.instruments.risk import RiskFlag, blocking
 from ketadesk.core.orders import VerbalOrder, covering_order
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import ChecklistItem, Protocol
@@ -45,6 +47,7 @@ class Gate(StrEnum):
     DOSE = "dose"
     DOSE_OVERRIDE = DOSE_OVERRIDE
     DOSE_WEIGHT = "dose_weight"
+    SUICIDE_RISK = "suicide_risk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class Blocker:
     """The unticked checklist item (checklist gates only)."""
     reasons: tuple[str, ...] = ()
     """Why the dose needs a physician, one reason each (dose override only)."""
+    flag: RiskFlag | None = None
+    """The suicide-risk flag still to assess (suicide-risk gates only)."""
 
     @property
     def key(self) -> str:
@@ -115,9 +120,20 @@ class Criterion:
         return f"{self.label} ({self.detail})"
 
 
-def start_blockers(protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: float | None) -> list[Blocker]:
-    """Everything that stops the infusion from starting now, in the order a nurse fixes them."""
-    blockers: list[Blocker] = []
+RISK_REMEDY = "a clinician's risk assessment (level and action taken), or a physician's override with a reason"
+
+
+def start_blockers(
+    protocol: Protocol, visit: VisitDetail, previous_mg_per_kg: float | None, risk: Sequence[RiskFlag] = ()
+) -> list[Blocker]:
+    """Everything that stops the infusion from starting now, in the order a nurse fixes them.
+
+    ``risk`` is the patient's suicide-risk flags (:func:`ketadesk.core.instruments.risk.risk_flags`):
+    one raised and neither assessed nor overridden stops the infusion, first of all.
+    """
+    blockers: list[Blocker] = [
+        Blocker(Gate.SUICIDE_RISK, f"{flag.summary}", RISK_REMEDY, flag=flag) for flag in blocking(risk)
+    ]
     for item in protocol.pre_infusion_checklist:
         answer = visit.checklist_answer("pre_infusion", item.key)
         if answer is None or not answer.checked:

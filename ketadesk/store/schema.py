@@ -8,8 +8,9 @@ needs no table.
 
 from __future__ import annotations
 
-# The waves register in import order: first, later, third.
-from ketadesk.store import schema_first, schema_later, schema_third
+# The waves register in import order: first, later, third, then outcome measures (each wave imports the
+# one before it where the alphabet would put it first, so the order cannot follow the import list).
+from ketadesk.store import schema_first, schema_later, schema_outcomes, schema_third
 from ketadesk.store.guards import APPEND_ONLY, NEVER_DELETED, VISIT_ROWS
 from ketadesk.store.migration_set import MIGRATION_SET, migrations
 
@@ -24,6 +25,7 @@ __all__ = [
     "migrations",
     "schema_first",
     "schema_later",
+    "schema_outcomes",
     "schema_third",
 ]
 

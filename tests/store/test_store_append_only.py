@@ -35,6 +35,7 @@ from ketadesk.store import (
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
+from tests.store.outcome_rows import add_outcome_rows
 
 # One column per append-only table that a forger would most like to change.
 TARGET_COLUMN = {
@@ -65,6 +66,10 @@ TARGET_COLUMN = {
     "visit_protocols": ("protocol_id", "2"),
     "record_signatures": ("record_id", "2"),
     "record_signatures_from": ("first_id", "0"),
+    "course_instruments": ("instruments", "'pcl5'"),
+    "outcome_measures": ("total", "0"),
+    "risk_assessments": ("level", "'high'"),
+    "risk_overrides": ("reason", "'forged'"),
 }
 
 
@@ -82,9 +87,10 @@ def full_visit(
 ) -> int:
     """A visit with at least one row in every append-only table, and a course for the patient."""
     template = ScheduleTemplate("induction-6", "Six over two weeks", (3, 3), 28)
-    courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
+    course_id = courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
     patients.revise(store, patient_id, make_patient(weight_kg=67.9), at=at(3), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(4), actor_id=nurse.id)
+    add_outcome_rows(store, patient_id=patient_id, course_id=course_id, visit_id=visit_id, actor_id=nurse.id, at=at(4))
     protocols.record_in_force(store, visit_id, '{"chairs":4}', at=at(4), actor_id=nurse.id)
     visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
     visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
