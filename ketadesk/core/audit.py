@@ -63,6 +63,10 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     BACKUP = "backup"
     PROTOCOL = "protocol"
+    PATIENT_REQUEST = "patient_request"
+    DECIDE_REQUEST = "decide_request"
+    SCREENING = "screening"
+    ACKNOWLEDGE_FLAG = "acknowledge_flag"
 
 
 class AuditEntity(StrEnum):

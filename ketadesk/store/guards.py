@@ -29,6 +29,8 @@ ORDER_ROWS = ("approval_requests", "approval_answers", "verbal_orders", "verbal_
 KEY_ROWS = ("signing_keys", "signing_key_seals", "keyed_signatures_from")
 # Physicians' signatures over their approvals, answers and reviews, and where they begin (0015).
 RECORD_SIGNATURE_ROWS = ("record_signatures", "record_signatures_from")
+# The course watch (0017): patients' requests and their decisions, screenings, physicians' acknowledged flags.
+WATCH_ROWS = ("patient_requests", "request_decisions", "screenings", "flag_acknowledgements")
 APPEND_ONLY = (
     *_APPEND_ONLY_0001,
     "adverse_events",
@@ -42,6 +44,7 @@ APPEND_ONLY = (
     "protocols",
     "visit_protocols",
     *RECORD_SIGNATURE_ROWS,
+    *WATCH_ROWS,
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

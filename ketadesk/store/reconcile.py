@@ -23,6 +23,7 @@ from ketadesk.core.vitals import Source
 from ketadesk.store import protocols
 from ketadesk.store.db import Store
 from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
+from ketadesk.store.reconcile_watch import WATCH_PAIRINGS
 
 MAX_PER_KIND = 5  # differences reported per kind and direction
 
@@ -82,7 +83,7 @@ def records_problems(store: Store) -> list[str]:
         " WHERE entity IN ('visit', 'note', 'course', 'patient', 'correction', 'protocol')"
     )
     conn.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
-    for pairing in (*PAIRINGS, *PROTOCOLS):
+    for pairing in (*PAIRINGS, *PROTOCOLS, *WATCH_PAIRINGS):
         try:
             problems.extend(_reconcile_one(store, pairing))
         except sqlite3.DatabaseError as error:

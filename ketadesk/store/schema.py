@@ -8,8 +8,8 @@ needs no table.
 
 from __future__ import annotations
 
-# The waves register in import order: first, later, third.
-from ketadesk.store import schema_first, schema_later, schema_third
+# The waves register in import order: first, later, third, then the course watch.
+from ketadesk.store import schema_first, schema_later, schema_third, schema_watch
 from ketadesk.store.guards import APPEND_ONLY, NEVER_DELETED, VISIT_ROWS
 from ketadesk.store.migration_set import MIGRATION_SET, migrations
 
@@ -25,6 +25,7 @@ __all__ = [
     "schema_first",
     "schema_later",
     "schema_third",
+    "schema_watch",
 ]
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
