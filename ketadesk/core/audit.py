@@ -70,6 +70,10 @@ class AuditAction(StrEnum):
     RISK_ASSESSMENT = "risk_assessment"
     OVERRIDE_RISK_FLAG = "override_risk_flag"
     FAILED_OVERRIDE_RISK_FLAG = "failed_override_risk_flag"
+    PATIENT_REQUEST = "patient_request"
+    DECIDE_REQUEST = "decide_request"
+    SCREENING = "screening"
+    ACKNOWLEDGE_FLAG = "acknowledge_flag"
 
 
 class AuditEntity(StrEnum):

@@ -17,6 +17,7 @@ from ketadesk.core.cadss6 import CADSS6_NUMBERS
 from ketadesk.core.identifiers import identifier_system
 from ketadesk.core.local_time import zone_named, zone_setting
 from ketadesk.core.protocol_outcomes import OutcomeSettings, read_outcomes
+from ketadesk.core.watch.settings import WatchRules, read_watch
 
 
 class ProtocolError(ValueError):
@@ -120,6 +121,7 @@ class Protocol:
     cadss6_items: tuple[tuple[int, str], ...]
     """The CADSS-6 items in order with the clinic's labels ([scales.cadss6]: plain defaults or licensed wording)."""
     outcomes: OutcomeSettings  # [outcomes], [outcomes.suicide_risk], [scales.fear_questionnaire]
+    watch: WatchRules  # the tolerance and misuse watch's thresholds ([watch], core.watch.settings)
     mrn_system: str = ""  # the URI of the clinic's MRNs in exports; "" derives urn:ketadesk:<installation>:mrn
     time_zone: str = ""  # the clinic's IANA time zone, that reports print times in; "" for the workstation's own
 
@@ -392,6 +394,7 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
         discharge_checklist=_checklist(r, "discharge"),
         cadss6_items=tuple((n, r.text("scales.cadss6", f"item_{n}")) for n in CADSS6_NUMBERS),
         outcomes=read_outcomes(r),
+        watch=read_watch(r),
         time_zone=zone_setting(r.table("clinic").get("time_zone", ""), "clinic", "time_zone", r.fail),
         mrn_system=identifier_system(r.table("clinic").get("mrn_system", ""), "clinic", "mrn_system", r.fail),
     )

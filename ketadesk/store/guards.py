@@ -31,6 +31,8 @@ KEY_ROWS = ("signing_keys", "signing_key_seals", "keyed_signatures_from")
 RECORD_SIGNATURE_ROWS = ("record_signatures", "record_signatures_from")
 # Outcome measures, the instruments each course uses, and the suicide-risk flag's assessments and overrides (0016).
 OUTCOME_ROWS = ("course_instruments", "outcome_measures", "risk_assessments", "risk_overrides")
+# The course watch (0017): patients' requests and their decisions, screenings, physicians' acknowledged flags.
+WATCH_ROWS = ("patient_requests", "request_decisions", "screenings", "flag_acknowledgements")
 APPEND_ONLY = (
     *_APPEND_ONLY_0001,
     "adverse_events",
@@ -45,6 +47,7 @@ APPEND_ONLY = (
     "visit_protocols",
     *RECORD_SIGNATURE_ROWS,
     *OUTCOME_ROWS,
+    *WATCH_ROWS,
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

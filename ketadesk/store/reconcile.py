@@ -24,6 +24,7 @@ from ketadesk.store import protocols
 from ketadesk.store.db import Store
 from ketadesk.store.reconcile_outcomes import OUTCOME_PAIRINGS
 from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
+from ketadesk.store.reconcile_watch import WATCH_PAIRINGS
 
 MAX_PER_KIND = 5  # differences reported per kind and direction
 
@@ -83,7 +84,7 @@ def records_problems(store: Store) -> list[str]:
         " WHERE entity IN ('visit', 'note', 'course', 'patient', 'correction', 'protocol')"
     )
     conn.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
-    for pairing in (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS):
+    for pairing in (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS, *WATCH_PAIRINGS):
         try:
             problems.extend(_reconcile_one(store, pairing))
         except sqlite3.DatabaseError as error:

@@ -8,9 +8,9 @@ needs no table.
 
 from __future__ import annotations
 
-# The waves register in import order: first, later, third, then outcome measures (each wave imports the
-# one before it where the alphabet would put it first, so the order cannot follow the import list).
-from ketadesk.store import schema_first, schema_later, schema_outcomes, schema_third
+# The waves register in import order: first, later, third, outcome measures, then the course watch (each
+# wave imports the one before it where the alphabet would put it first, so the order cannot follow the list).
+from ketadesk.store import schema_first, schema_later, schema_outcomes, schema_third, schema_watch
 from ketadesk.store.guards import APPEND_ONLY, NEVER_DELETED, VISIT_ROWS
 from ketadesk.store.migration_set import MIGRATION_SET, migrations
 
@@ -27,6 +27,7 @@ __all__ = [
     "schema_later",
     "schema_outcomes",
     "schema_third",
+    "schema_watch",
 ]
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

@@ -21,6 +21,7 @@ from ketadesk.core.signing import ADDENDUM_MEANING, Signature
 from ketadesk.core.signing_keys import KdfCost, new_key
 from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
+from ketadesk.core.watch.records import RequestDecision, RequestKind, ScreeningKind
 from ketadesk.store import (
     corrections,
     courses,
@@ -31,6 +32,7 @@ from ketadesk.store import (
     record_signatures,
     signatures,
     visits,
+    watch,
 )
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
@@ -70,6 +72,10 @@ TARGET_COLUMN = {
     "outcome_measures": ("total", "0"),
     "risk_assessments": ("level", "'high'"),
     "risk_overrides": ("reason", "'forged'"),
+    "patient_requests": ("kind", "'earlier_visit'"),
+    "request_decisions": ("decision", "'granted'"),
+    "screenings": ("score", "0"),
+    "flag_acknowledgements": ("note", "'forged'"),
 }
 
 
@@ -151,6 +157,7 @@ def full_visit(
     record_signatures.add(
         store, SignedRecord.ORDER_REVIEW, 1, visit_id, signer_id=nurse.id, at=at(13), key_id=key_id, digital=b"s" * 64
     )
+    _watch_rows(store, nurse, course_id, patient_id, key_id, at)
     signatures.add_signature(
         store,
         visit_id,
@@ -160,6 +167,29 @@ def full_visit(
         at=at(13),
     )
     return visit_id
+
+
+def _watch_rows(
+    store: Store, nurse: User, course_id: int, patient_id: int, key_id: int, at: Callable[[float], str]
+) -> None:
+    """A request and its decision, an AUDIT-C and a flag's acknowledgement (0017)."""
+    asked = watch.add_request(store, course_id, RequestKind.HIGHER_DOSE, "More", at(13), at=at(13), actor_id=nurse.id)
+    request = watch.request_by_id(store, asked)
+    assert request is not None
+    watch.add_decision(store, request, RequestDecision.REFUSED, "Not indicated", at=at(13), actor_id=nurse.id)
+    watch.add_screening(store, patient_id, ScreeningKind.AUDIT_C, 2, None, "", at(13), at=at(13), actor_id=nurse.id)
+    fields: dict[str, object] = {
+        "course_id": course_id,
+        "rule": "dose-creep",
+        "rule_version": 1,
+        "fingerprint": "a" * 64,
+        "inputs": "",
+        "note": "Seen",
+        "at": at(13),
+        "by": nurse.id,
+    }
+    with store.transaction():
+        watch.add_acknowledgement(store, watch.next_acknowledgement_id(store), fields, key_id=key_id, digital=b"s" * 64)
 
 
 def _snapshot(store: Store, table: str) -> list[tuple[object, ...]]:
