@@ -3,7 +3,7 @@
 from ketadesk.clinic.api import Clinic
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Verdict
-from ketadesk.clinic.views import NextVisit, PatientHistory, VisitListing, VisitView
+from ketadesk.clinic.views import CourseView, NextVisit, PatientHistory, VisitListing, VisitView
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.protocol import ProtocolError
 from ketadesk.store.errors import NewerDatabaseError, NotFound, StoreError
@@ -12,6 +12,7 @@ __all__ = [
     "Change",
     "Changes",
     "Clinic",
+    "CourseView",
     "NewerDatabaseError",
     "NextVisit",
     "NotFound",

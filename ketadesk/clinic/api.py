@@ -19,6 +19,7 @@ from ketadesk.clinic.approvals import Approvals
 from ketadesk.clinic.audit_log import AuditLog
 from ketadesk.clinic.bedside import Bedside
 from ketadesk.clinic.corrections import Corrections
+from ketadesk.clinic.course import Courses
 from ketadesk.clinic.discharge import Discharge
 from ketadesk.clinic.infusion import Infusion
 from ketadesk.clinic.maintenance import Maintenance
@@ -51,6 +52,7 @@ class Clinic:
         self.session = session
         self.patients = Patients(self.session)
         self.scheduling = Scheduling(self.session)
+        self.course = Courses(self.session)
         self.visits = Visits(self.session)
         self.infusion = Infusion(self.session)
         self.bedside = Bedside(self.session)

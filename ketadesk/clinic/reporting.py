@@ -17,6 +17,7 @@ from typing import Any
 
 from ketadesk.clinic import anchors, export_batch, files
 from ketadesk.clinic.changes import Change
+from ketadesk.clinic.course import read_course
 from ketadesk.clinic.export_batch import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport, report_file_name
 from ketadesk.clinic.files import ExportedFile
 from ketadesk.clinic.record_signing import export_seal
@@ -31,7 +32,6 @@ from ketadesk.core.records import VisitDetail, VisitSummary
 from ketadesk.core.users import REPORTING, role_words
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
-from ketadesk.store import courses as store_courses
 from ketadesk.store import patients as store_patients
 from ketadesk.store import record_signatures as store_records
 from ketadesk.store import signatures as store_signatures
@@ -90,32 +90,25 @@ class Reports(Area):
         """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6."""
         from ketadesk.reports.course_pdf import CourseInfo, course_report  # reportlab: loaded when first needed
 
-        course = store_courses.get(self.session.store, course_id)
-        patient = store_patients.get(self.session.store, course.patient_id)
-        rows = [
-            r
-            for r in store_visits.for_patient(self.session.store, course.patient_id)
-            if r.summary.course_id == course_id
-        ]
-        details = [d for d, _ in store_visits.details(self.session.store, rows)]
-        signatures = {d.summary.id: store_signatures.visit_signature(self.session.store, d.summary.id) for d in details}
-        try:
-            label = self.session.protocol.template(course.template.key).label
-        except KeyError:  # the protocol no longer has the template the course was planned with
-            label = course.template.key
+        read = read_course(self.session, course_id)
+        course = read.course
+        signatures = {
+            d.summary.id: store_signatures.visit_signature(self.session.store, d.summary.id) for d in read.details
+        }
         info = CourseInfo(
             course.id,
             course.template.key,
-            label,
+            read.template_label,
             course.start_date,
             course.template.induction_count,
             course.template.maintenance_interval_days,
+            course.template.maintenance_taper_days,
         )
         return course_report(
             info,
-            patient,
+            read.patient,
             self.session.protocol,
-            details,
+            read.details,
             signatures=signatures,
             staff=self.report_staff(),
             anchor=anchors.anchor_text(self.session.store),

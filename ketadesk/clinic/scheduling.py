@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.course import plan_of, with_taper
 from ketadesk.clinic.usecase import Area, checked_phase, use_case
 from ketadesk.clinic.views import NextVisit
-from ketadesk.core.course import Course, CoursePosition, next_visit_date
+from ketadesk.core.course import Course
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import OPEN, Phase
 from ketadesk.core.users import SCHEDULING
@@ -32,8 +33,8 @@ class Scheduling(Area):
         return Changes.patient(patient_id, created_id=course_id)
 
     def courses(self, patient_id: int) -> list[Course]:
-        """A patient's courses, oldest first."""
-        return store_courses.for_patient(self.session.store, patient_id)
+        """A patient's courses, oldest first, each template with the taper the protocol gives it."""
+        return [with_taper(self.session, c) for c in store_courses.for_patient(self.session.store, patient_id)]
 
     def next_visit(self, patient_id: int) -> NextVisit:
         """What to book next for this patient: the next visit of the latest course and its planned date."""
@@ -42,10 +43,8 @@ class Scheduling(Area):
         if not courses:
             return NextVisit(None, None, s.today(), "No course planned")
         course = courses[-1]
-        sequence = store_courses.next_sequence(s.store, course.id)
-        planned = next_visit_date(course.template, course.start_date, sequence)
-        label = CoursePosition(sequence, course.template.induction_count).label
-        return NextVisit(course.id, sequence, max(planned, s.today()), label)
+        step = plan_of(s, with_taper(s, course))[0]  # the first visit of the plan the course screen shows
+        return NextVisit(course.id, step.position.sequence, step.day, step.label)
 
     @use_case("schedule visits", roles=SCHEDULING, changes={Change.SCHEDULE})
     def schedule_visit(

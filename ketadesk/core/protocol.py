@@ -11,9 +11,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from typing import Any
 
 from ketadesk.core.cadss6 import CADSS6_NUMBERS
+from ketadesk.core.course_taper import maintenance_taper
 from ketadesk.core.identifiers import identifier_system
 from ketadesk.core.local_time import zone_named, zone_setting
 from ketadesk.core.protocol_outcomes import OutcomeSettings, read_outcomes
@@ -43,12 +45,13 @@ class ChecklistItem:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleTemplate:
-    """How many infusions in each week of induction, then the maintenance interval."""
+    """How many infusions in each week of induction, then the maintenance taper and interval (days)."""
 
     key: str
     label: str
     visits_per_week: tuple[int, ...]
     maintenance_interval_days: int
+    maintenance_taper_days: tuple[int, ...] = ()  # see ketadesk.core.course_taper
 
     @property
     def induction_count(self) -> int:
@@ -267,7 +270,8 @@ def _templates(reader: _Reader) -> tuple[ScheduleTemplate, ...]:
             raise ProtocolError(reader.source, where, f"visits_per_week {weeks!r} must list whole numbers 1-7")
         if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 365:
             raise ProtocolError(reader.source, where, f"maintenance_interval_days {interval!r} must be 1-365")
-        templates.append(ScheduleTemplate(key, label, tuple(weeks), interval))
+        taper = maintenance_taper(entry, interval, index, reader.texts[-1], partial(ProtocolError, reader.source))
+        templates.append(ScheduleTemplate(key, label, tuple(weeks), interval, taper))
     return tuple(templates)
 
 

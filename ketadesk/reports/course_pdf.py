@@ -18,13 +18,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
-from ketadesk.core.dose_given import GivenBasis, course_total, given_dose, minutes_text
+from ketadesk.core.course import maintenance_text
+from ketadesk.core.course_record import PEAK_DISSOCIATION, course_visit, in_course_order
+from ketadesk.core.dose_given import GivenBasis, course_total, minutes_text
 from ketadesk.core.local_time import in_zone, shown_in
 from ketadesk.core.patient import Patient
-from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VitalsRecord
-from ketadesk.core.scales import Scale
 from ketadesk.core.signing import Signature
 from ketadesk.reports import charts, scripts
 from ketadesk.reports.layout import (
@@ -59,6 +59,7 @@ class CourseInfo:
     start_date: date
     induction_count: int
     maintenance_interval_days: int
+    maintenance_taper_days: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +90,12 @@ class VisitLine:
 
 
 def visit_line(visit: VisitDetail, signature: Signature | None, staff: Mapping[str, str] | None = None) -> VisitLine:
-    """The summary of one visit: peak BP is the reading with the highest systolic (then diastolic).
+    """The summary of one visit, from the figures the course screen shows too (:func:`course_visit`).
 
     ``staff`` maps logins to printed names, for who confirmed an amount given.
     """
-    s = visit.summary
-    peak = max(visit.vitals, key=lambda r: (r.vitals.sbp, r.vitals.dbp)) if visit.vitals else None
-    cadss = [x.total for x in visit.scores if x.scale == Scale.CADSS6]
-    given = given_dose(visit)
+    line = course_visit(visit)
+    given = line.given
     mark = "" if given is None or not given.early else "*" if given.basis is GivenBasis.FROM_TIMES else "†"
     early = visit.early_stop
     stopped = None
@@ -104,21 +103,21 @@ def visit_line(visit: VisitDetail, signature: Signature | None, staff: Mapping[s
         ran = f"{minutes_text(given.minutes_run)} of {given.dose.duration_min} min" if given is not None else ""
         stopped = f"stopped at {ran}" if ran else "stopped early"
     return VisitLine(
-        visit_id=s.id,
-        day=s.scheduled_date,
-        position=s.position.label if s.position else "–",
-        status=s.phase.label,
-        mg_per_kg=visit.dose.mg_per_kg if visit.dose else None,
+        visit_id=line.visit_id,
+        day=line.day,
+        position=line.position.label if line.position else "–",
+        status=line.phase.label,
+        mg_per_kg=line.mg_per_kg,
         given_mg=given.mg if given is not None else None,
         given_mark=mark,
         early_stop=stopped,
         early_reason=early.reason if early is not None else "",
         given_how=given.basis_text(lambda login: person(login, staff or {})) if given is not None else "",
-        infused=visit.event_time(Phase.INFUSING) is not None,
-        peak_bp=peak,
-        lowest_spo2=min(r.vitals.spo2 for r in visit.vitals) if visit.vitals else None,
-        highest_cadss6=max(cadss) if cadss else None,
-        adverse_events=tuple(e.kind.label for e in visit.adverse_events),
+        infused=line.infused,
+        peak_bp=line.peak_bp,
+        lowest_spo2=line.lowest_spo2,
+        highest_cadss6=line.highest_cadss6,
+        adverse_events=tuple(e.kind.label for e in line.adverse_events),
         signed=signature,
     )
 
@@ -191,7 +190,7 @@ def course_report(
     with shown_in(protocol.zone), scripts.collecting() as undrawable:
         signed = signatures or {}
         styles = Styles()
-        ordered = sorted(visits, key=lambda v: (v.summary.scheduled_date, v.summary.id))
+        ordered = in_course_order(visits)
         lines = [visit_line(v, signed.get(v.summary.id), staff) for v in ordered]
         first = next((v.events[0].at for v in ordered if v.events), None)
         setup = PageSetup(
@@ -245,8 +244,8 @@ def course_report(
                 "Schedule",
                 Paragraph(
                     markup(
-                        f"{course.template_key}: {course.induction_count} induction infusions, then "
-                        f"every {course.maintenance_interval_days} days"
+                        f"{course.template_key}: {course.induction_count} induction infusions, "
+                        + maintenance_text(course.maintenance_interval_days, course.maintenance_taper_days)
                     ),
                     styles.body,
                 ),
@@ -278,7 +277,7 @@ def course_report(
                 "Given\nmg",
                 "Peak\nBP",
                 "Lowest\nSpO2",
-                f"Max\n{Scale.CADSS6.label}",
+                f"Max\n{PEAK_DISSOCIATION.label}",
                 "Adverse events",
                 "Signed",
             ]

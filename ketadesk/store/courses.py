@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from ketadesk.core.course import Course
+from ketadesk.core.phases import NOT_HELD
 from ketadesk.core.protocol import ScheduleTemplate
 from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
+
+# A visit of the course held or still booked: its latest phase is not one of core's NOT_HELD.
+_HELD = (
+    "(SELECT phase FROM visit_events e WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1) NOT IN ("
+    + ", ".join(f"'{phase.value}'" for phase in NOT_HELD)
+    + ")"
+)
 
 
 def create(store: Store, patient_id: int, template: ScheduleTemplate, start: date, *, at: str, actor_id: int) -> int:
@@ -67,9 +75,16 @@ def for_patient(store: Store, patient_id: int) -> list[Course]:
 def next_sequence(store: Store, course_id: int) -> int:
     """The number the next visit of this course takes (cancelled and no-show visits do not count)."""
     row = store.one(
-        """SELECT count(*) FROM visits v WHERE v.course_id = ? AND
-           (SELECT phase FROM visit_events e WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1)
-           NOT IN ('cancelled', 'no_show')""",
+        f"SELECT count(*) FROM visits v WHERE v.course_id = ? AND {_HELD}",
         (course_id,),
     )
     return (int(row[0]) if row else 0) + 1
+
+
+def last_held_day(store: Store, course_id: int) -> date | None:
+    """The date of the course's latest visit held or still booked (cancelled and no-show visits aside)."""
+    row = store.one(
+        f"SELECT max(v.scheduled_date) FROM visits v WHERE v.course_id = ? AND {_HELD}",
+        (course_id,),
+    )
+    return date.fromisoformat(row[0]) if row and row[0] else None

@@ -29,7 +29,7 @@ def test_next_visit_without_a_course_says_so(nurse: Clinic) -> None:
 
 
 def test_course_walks_the_3_2_1_1_1_template(nurse: Clinic) -> None:
-    """Booking each suggested visit in turn gives 'Infusion n of 8' on days 0,2,4,7,10,14,21,28, then maintenance."""
+    """Booking each suggested visit in turn gives 'Infusion n of 8' on days 0,2,4,7,10,14,21,28, then the taper."""
     patient_id = _new_patient(nurse)
     start = nurse.today() + timedelta(days=1)
     course_id = nurse.scheduling.plan_course(patient_id, start).created_id
@@ -45,7 +45,7 @@ def test_course_walks_the_3_2_1_1_1_template(nurse: Clinic) -> None:
         assert summary.position is not None and summary.position.label == f"Infusion {number} of 8"
     step = nurse.scheduling.next_visit(patient_id)
     assert step.label == "Maintenance 1"
-    assert step.day == start + timedelta(days=28 + 28)
+    assert step.day == start + timedelta(days=28 + 14)  # the protocol's taper: 14, then 21, then every 28 days
 
 
 def test_next_visit_is_never_in_the_past(nurse: Clinic) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -54,9 +55,19 @@ def test_next_visit_date_within_induction(protocol: Protocol) -> None:
     assert next_visit_date(template, MONDAY, 8) == date(2025, 2, 3)
 
 
-def test_maintenance_follows_at_the_template_interval(protocol: Protocol) -> None:
-    """Maintenance visits come every 28 days after the last induction infusion."""
+def test_maintenance_follows_the_taper_then_the_template_interval(protocol: Protocol) -> None:
+    """The shipped taper: maintenance 14 days after the last induction infusion, then 21, then every 28."""
     template = protocol.template()
+    assert template.maintenance_taper_days == (14, 21)
+    last = date(2025, 2, 3)
+    assert [next_visit_date(template, MONDAY, n) - last for n in (9, 10, 11, 12)] == [
+        timedelta(days=d) for d in (14, 35, 63, 91)
+    ]
+
+
+def test_a_template_without_a_taper_steps_by_its_interval(protocol: Protocol) -> None:
+    """Without a taper every maintenance visit comes the template's interval after the one before."""
+    template = replace(protocol.template(), maintenance_taper_days=())
     assert next_visit_date(template, MONDAY, 9) == date(2025, 2, 3) + timedelta(days=28)
     assert next_visit_date(template, MONDAY, 10) == date(2025, 2, 3) + timedelta(days=56)
 
@@ -85,13 +96,21 @@ def test_course_position_labels(sequence: int, label: str, maintenance: bool) ->
     assert position.is_maintenance is maintenance
 
 
-TEMPLATES = st.builds(
-    ScheduleTemplate,
-    key=st.just("t"),
-    label=st.just("T"),
-    visits_per_week=st.lists(st.integers(min_value=1, max_value=7), min_size=1, max_size=12).map(tuple),
-    maintenance_interval_days=st.integers(min_value=1, max_value=365),
-)
+@st.composite
+def _templates(draw: st.DrawFn) -> ScheduleTemplate:
+    """Any template the protocol reader accepts: a taper of lengthening steps, none longer than the interval."""
+    interval = draw(st.integers(min_value=1, max_value=365))
+    taper = sorted(draw(st.lists(st.integers(min_value=1, max_value=interval), max_size=5)))
+    return ScheduleTemplate(
+        "t",
+        "T",
+        tuple(draw(st.lists(st.integers(min_value=1, max_value=7), min_size=1, max_size=12))),
+        interval,
+        tuple(taper),
+    )
+
+
+TEMPLATES = _templates()
 
 
 @settings(max_examples=200, deadline=None)
@@ -113,7 +132,7 @@ def test_any_template_plans_its_count_in_order_inside_each_week(template: Schedu
 @settings(max_examples=200, deadline=None)
 @given(TEMPLATES, st.integers(min_value=1, max_value=60))
 def test_next_visit_date_agrees_with_the_plan_and_label(template: ScheduleTemplate, sequence: int) -> None:
-    """next_visit_date matches the induction plan, then steps by the interval; the label agrees on which is which."""
+    """next_visit_date matches the induction plan, then steps by the taper and the interval; the label agrees."""
     plan = plan_induction(template, MONDAY)
     when = next_visit_date(template, MONDAY, sequence)
     position = CoursePosition(sequence, template.induction_count)
@@ -123,5 +142,9 @@ def test_next_visit_date_agrees_with_the_plan_and_label(template: ScheduleTempla
         assert position.label == f"Infusion {sequence} of {template.induction_count}"
     else:
         extra = sequence - len(plan)
-        assert when == plan[-1] + timedelta(days=template.maintenance_interval_days * extra)
+        steps = [*template.maintenance_taper_days, *[template.maintenance_interval_days] * extra][:extra]
+        assert when == plan[-1] + timedelta(days=sum(steps))
         assert position.label == f"Maintenance {extra}"
+        if extra > 1:  # each maintenance visit follows the one before by its step, never by less
+            gap = (when - next_visit_date(template, MONDAY, sequence - 1)).days
+            assert gap == steps[-1] and gap >= steps[0]
