@@ -34,7 +34,7 @@ def given_text(ctx: VisitReportContext) -> str:
     if given is None:
         running = v.event_time(Phase.INFUSING) is not None
         return markup("Infusion running: not yet stopped" if running else "Not given: the infusion did not start")
-    when = f", recorded {hm(given.at)}" if given.at is not None else ""
+    when = f" at {hm(given.at)}" if given.at is not None else ""
     prepared = f" of {number(given.dose.dose_mg, 1)} mg prepared"
     return f"<b>{number(given.mg, 1)} mg</b>{prepared} — {markup(given.how(ctx.who))}{when}"
 
@@ -75,7 +75,8 @@ def _preparations(ctx: VisitReportContext) -> list[Flowable]:
     w = ctx.width
     widths = [6 * mm, 32 * mm, 40 * mm, 18 * mm, 24 * mm, 30 * mm]
     widths.append(w - sum(widths))
-    caption = Paragraph(markup(f"Preparations ({len(chain)}), in the order they were made"), ctx.s.cell_bold)
+    words = f"Preparations ({len(chain)}), in the order they were made" if len(chain) > 1 else "Prepared once"
+    caption = Paragraph(markup(words), ctx.s.cell_bold)
     return [Spacer(1, 3), KeepTogether([caption, table(rows, widths)])]
 
 
