@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from ketadesk.clinic.api import Clinic
 from ketadesk.clinic.demo_people import DISSOCIATION_NOTES, NURSING_NOTES, demo_patient
+from ketadesk.clinic.demo_watch import record_watch
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
@@ -246,6 +247,17 @@ def build_demo(
                             DEMO_PASSWORDS["nurse"],
                         )
                         made_addendum = True
+            record_watch(
+                nurse,
+                staff.physician,
+                DEMO_PASSWORDS["doctor"],
+                clock,
+                seed=seed,
+                number=number,
+                patient_id=patient_id,
+                course_id=course_id,
+                substance_use=patient.substance_use,
+            )
             if number in today_plan:
                 _today_visit(
                     base,
