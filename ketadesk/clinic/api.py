@@ -30,6 +30,7 @@ from ketadesk.clinic.scheduling import Scheduling
 from ketadesk.clinic.session import Session
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.visits import Visits
+from ketadesk.clinic.watch import Watch
 from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role, User
@@ -65,6 +66,7 @@ class Clinic:
         self.audit = AuditLog(self.session)
         self.reports = Reports(self.session)
         self.maintenance = Maintenance(self.session)
+        self.watch = Watch(self.session)
 
     @classmethod
     def open(cls, path: Path, clock: Clock, protocol: Protocol) -> Clinic:

@@ -29,6 +29,7 @@ class Change(StrEnum):
     PATIENT = "patient"
     USERS = "users"
     AUDIT = "audit"
+    WATCH = "watch"
 
 
 @dataclass(frozen=True, slots=True)

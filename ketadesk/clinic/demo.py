@@ -27,6 +27,7 @@ from ketadesk.clinic.demo_stories import (
     ask_for_baseline_approval,
 )
 from ketadesk.clinic.demo_visit import DEMO_PASSWORDS, DemoStaff, DemoVisit, sign_in_staff
+from ketadesk.clinic.demo_watch import record_watch
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 
@@ -57,6 +58,7 @@ def build_demo(
     clock = FakeClock(real_now - timedelta(days=120))
     base = clinic.with_clock(clock)
     writer = _Writer(base, clock, sign_in_staff(base), rng, real_now, [] if showcase is None else showcase)
+    writer.seed = seed
     today_plan = _today_plan(real_now, patients, clinic.protocol.chairs)
     for number in range(patients):
         with clinic.store.transaction():
@@ -86,6 +88,7 @@ class _Writer:
         self.today = now.astimezone().date()
         self.showcase = showcase
         self.made_addendum = False
+        self.seed = 7  # the demo's seed: the course watch draws its screenings and requests from it
 
     def patient(self, number: int, today_visit: tuple[Phase, int, int] | None) -> None:
         """One patient: featured (fixed name, course and story) or drawn at random."""
@@ -109,6 +112,17 @@ class _Writer:
             visit_id, previous = self._past_visit(patient_id, course_id, weight, previous, story)
             if story is not None:
                 self.showcase.append(Showcase(visit_id, patient.display_name, SHOWS[story]))
+        record_watch(
+            nurse,
+            self.staff.physician,
+            DEMO_PASSWORDS["doctor"],
+            clock,
+            seed=self.seed,
+            number=number,
+            patient_id=patient_id,
+            course_id=course_id,
+            substance_use=patient.substance_use,
+        )
         if today_visit is not None:
             visit_id = _today_visit(
                 self.clinic, clock, self.staff, rng, patient_id, course_id, weight, previous, today_visit, self.now

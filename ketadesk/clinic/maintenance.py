@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ketadesk.clinic import anchors, backups, config, record_signing
+from ketadesk.clinic import anchors, backups, config, record_signing, watch_signing
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -77,6 +77,7 @@ class Maintenance(Area):
             ("audit anchors", lambda: anchors.problems(store)),
             ("signatures", lambda: [f"signature: {p}" for p in Signing(self.session).problems()]),
             ("record signatures", lambda: [f"signature: {p}" for p in record_signing.problems(store)]),
+            ("watch signatures", lambda: [f"signature: {p}" for p in watch_signing.problems(store)]),
             ("worklists", self._worklist_problems),
             ("schema", lambda: store_reconcile_state.schema_problems(store)),
             ("users", lambda: store_reconcile_state.users_problems(store)),

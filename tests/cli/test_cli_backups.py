@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -84,7 +85,7 @@ def test_backup_list_shows_each_backup(run: Run, demo_copy: Callable[[str], Path
     assert (code, err) == (0, "")
     lines = [line for line in out.splitlines() if line.startswith("  ")]
     assert len(lines) == 2, out
-    assert all("verified" in line and "entry " in line and "KiB" in line for line in lines)
+    assert all("verified" in line and "entry " in line and re.search(r"\d (KiB|MiB)", line) for line in lines)
     assert any(str(elsewhere) in line for line in lines)
     assert "partial" not in out
 

@@ -344,6 +344,10 @@ LIKELY: dict[str, tuple[Any, ...]] = {
     "physician_login": ("doctor", "nurse"),
     "login": tuple(PASSWORDS),
     "display_name": ("Ann Lee", "\u202eeeL nnA"),
+    # The course watch: a screening's result, a decision on a request, a flag's fingerprint.
+    "result": ("negative", "positive", "concerns", None),
+    "decision": ("granted", "refused", "declined"),
+    "fingerprint": ("0" * 64, "f" * 63, ""),
 }
 
 

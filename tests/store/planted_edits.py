@@ -136,11 +136,23 @@ def _flip_bytes(old: bytes, new: bytes, which: int) -> Callable[[Path], None]:
 
 
 def _zero_page(path: Path) -> None:
-    """A page of the file zeroed, as a failing disk or a careless editor leaves it."""
+    """A page of the records zeroed, as a failing disk or a careless editor leaves it.
+
+    The middle page among those that hold no part of the schema: a zeroed schema page makes
+    the file unopenable (said as damage when it is opened, not by ``check``), and where the
+    schema's last page falls moves whenever a migration adds a table.
+    """
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        schema = {row[0] for row in conn.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'")}
+        total = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        conn.close()
+    records = [number for number in range(2, total + 1) if number not in schema]
     data = bytearray(path.read_bytes())
     page = int.from_bytes(data[16:18], "big") or 65536
-    middle = (len(data) // page // 2) * page
-    data[middle : middle + page] = bytes(page)
+    start = (records[len(records) // 2] - 1) * page
+    data[start : start + page] = bytes(page)
     path.write_bytes(bytes(data))
 
 

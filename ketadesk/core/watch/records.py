@@ -10,10 +10,36 @@ counts as a positive screen is the clinic's, in the protocol's ``[watch.screenin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from ketadesk.core.charting import FUTURE_GRACE
+from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.errors import ValidationError
+
+REQUEST_ENTRY_LIMIT = timedelta(days=30)
+"""How long after a patient asked the request may still be written down (a call taken before the record was open)."""
+SCREENING_ENTRY_LIMIT = timedelta(days=365)
+"""How old a screening may be when entered: older than a year it says nothing about now (write it in a note)."""
+
+
+def check_past(field: str, moment: datetime, now: datetime, limit: timedelta, label: str) -> datetime:
+    """A time something happened: with its zone, not in the future, at most ``limit`` before now."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValidationError(field, str(moment), "a time with its time zone")
+    if moment > now + FUTURE_GRACE:
+        raise ValidationError(
+            field, to_utc_iso(moment), "a time not in the future", message=f"{label} is in the future."
+        )
+    if moment < now - limit:
+        days = limit.days
+        raise ValidationError(
+            field,
+            to_utc_iso(moment),
+            f"within the last {days} days",
+            message=f"{label} is more than {days} days ago; only the last {days} days may be entered.",
+        )
+    return moment
 
 
 class RequestKind(StrEnum):
