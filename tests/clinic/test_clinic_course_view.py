@@ -74,7 +74,7 @@ def test_the_course_pdf_shows_the_same_figures(nurse: Clinic, clinic: Clinic, cl
     walked = walk_course(nurse, clock)
     view = nurse.course.view(walked.course_id)
     text = flat(" ".join(pdf_pages(clinic.reports.course_report_pdf(walked.course_id))))
-    assert "0.5 20† 168/100" in text and "0.5 35 152/94" in text
+    assert "0.5 20† stopped at 26 of 40 min 168/100" in text and "0.5 35 152/94" in text
     assert "then after 14, then 21 days, then every 28 days" in text
     assert f"{view.total.mg:g} mg in 2 infusions" in text
     for line in view.visits:
