@@ -3,20 +3,32 @@
 The rules that judge benefit (dose rising while scores do not improve, benefit wearing
 off sooner, the first effective dose) take each instrument's dated totals as plain values
 (:class:`~ketadesk.core.watch.records.OutcomeSeries`) and are tested with them in core.
-This program does not store outcome measures (PHQ-9, GAD-7, PCL-5, the Fear
-Questionnaire) yet, so :func:`outcome_scores` has none to give and those rules say they
-were not judged. When the measures are stored, this function reads the course's totals
-from their store — and it is the only line of the watch that changes.
+Here they are read from the stored outcome measures of the course: only the current ones
+(a corrected original or a measure struck as entered in error never counts), oldest first.
 """
 
 from __future__ import annotations
 
 from ketadesk.clinic.session import Session
 from ketadesk.core.course import Course
-from ketadesk.core.watch.records import OutcomeSeries
+from ketadesk.core.instruments import ORDER, instrument_label
+from ketadesk.core.instruments.measures import current
+from ketadesk.core.watch.records import OutcomePoint, OutcomeSeries
+from ketadesk.store import outcomes as store_outcomes
 
 
 def outcome_scores(session: Session, course: Course) -> tuple[OutcomeSeries, ...]:
-    """Each outcome instrument's totals over ``course``, oldest first: none while outcome measures are not stored."""
-    del session, course  # nothing to read yet: no outcome measure is stored
-    return ()
+    """Each outcome instrument's current totals over ``course``, oldest first, in the instruments' order."""
+    measures = [
+        m for m in current(store_outcomes.measures(session.store, course.patient_id)) if m.course_id == course.id
+    ]
+    series = []
+    for key in ORDER:
+        points = tuple(
+            OutcomePoint(m.entered_at, m.total)
+            for m in sorted(measures, key=lambda m: (m.entered_at, m.id))
+            if m.instrument is key
+        )
+        if points:
+            series.append(OutcomeSeries(instrument_label(key), points))
+    return tuple(series)
