@@ -147,10 +147,8 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """Overlay a clinic's file on the defaults: tables merge key by key, other values replace."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
-        else:
-            merged[key] = value
+        nested = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = merge(merged[key], value) if nested else value
     return merged
 
 
@@ -360,12 +358,9 @@ def load_protocol(default_text: str, override_text: str | None = None, source: s
         baseline_sbp_above=r.whole("alerts", "baseline_sbp_above", 80, 250),
         baseline_dbp_above=r.whole("alerts", "baseline_dbp_above", 40, 150),
     )
-    if alerts.sbp_below >= alerts.sbp_at_or_above:
-        raise r.fail("alerts", "sbp_below", "must be lower than sbp_at_or_above")
-    if alerts.hr_below >= alerts.hr_above:
-        raise r.fail("alerts", "hr_below", "must be lower than hr_above")
-    if alerts.rr_below >= alerts.rr_above:
-        raise r.fail("alerts", "rr_below", "must be lower than rr_above")
+    for low, high in (("sbp_below", "sbp_at_or_above"), ("hr_below", "hr_above"), ("rr_below", "rr_above")):
+        if getattr(alerts, low) >= getattr(alerts, high):
+            raise r.fail("alerts", low, f"must be lower than {high}")
 
     extremes = _extremes(r, alerts)
     intervals = {

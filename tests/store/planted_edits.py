@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ketadesk.store.audit import GENESIS, row_hash
+from tests.store.planted_file_edits import flip_bytes, zero_page
 
 Edit = Callable[[sqlite3.Connection], None]
 SIGNED = "(SELECT phase FROM visit_events e WHERE e.visit_id = v.id ORDER BY e.id DESC LIMIT 1)"
@@ -115,45 +116,6 @@ def _delete_audit_tail(count: int) -> Edit:
         conn.execute("DELETE FROM audit WHERE id > (SELECT max(id) FROM audit) - ?", (count,))
 
     return edit
-
-
-def _flip_bytes(old: bytes, new: bytes, which: int) -> Callable[[Path], None]:
-    """Overwrite one occurrence of ``old`` in the file (``which``: 0 the first, -1 the last) with ``new``."""
-
-    def edit(path: Path) -> None:
-        data = bytearray(path.read_bytes())
-        places = []
-        start = data.find(old)
-        while start != -1:
-            places.append(start)
-            start = data.find(old, start + 1)
-        assert places, f"{old!r} is not in the file"
-        at = places[which]
-        data[at : at + len(new)] = new
-        path.write_bytes(bytes(data))
-
-    return edit
-
-
-def _zero_page(path: Path) -> None:
-    """A page of the records zeroed, as a failing disk or a careless editor leaves it.
-
-    The middle page among those that hold no part of the schema: a zeroed schema page makes
-    the file unopenable (said as damage when it is opened, not by ``check``), and where the
-    schema's last page falls moves whenever a migration adds a table.
-    """
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        schema = {row[0] for row in conn.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'")}
-        total = int(conn.execute("PRAGMA page_count").fetchone()[0])
-    finally:
-        conn.close()
-    records = [number for number in range(2, total + 1) if number not in schema]
-    data = bytearray(path.read_bytes())
-    page = int.from_bytes(data[16:18], "big") or 65536
-    start = (records[len(records) // 2] - 1) * page
-    data[start : start + page] = bytes(page)
-    path.write_bytes(bytes(data))
 
 
 _VITALS_COPY = (
@@ -399,13 +361,13 @@ KINDS: tuple[Kind, ...] = (
         "allergy hex-edited (first copy)",
         None,
         "patient_revisions",
-        file_edit=_flip_bytes(b"Penicillin", b"Penicillim", 0),
+        file_edit=flip_bytes(b"Penicillin", b"Penicillim", 0),
     ),
     Kind(
         "allergy hex-edited (last copy)",
         None,
         "patient_revisions",
-        file_edit=_flip_bytes(b"Penicillin", b"Penicillim", -1),
+        file_edit=flip_bytes(b"Penicillin", b"Penicillim", -1),
     ),
-    Kind("a page zeroed", None, "integrity", file_edit=_zero_page),
+    Kind("a page zeroed", None, "integrity", file_edit=zero_page),
 )
