@@ -57,8 +57,7 @@ def build_demo(
     real_now = clinic.clock.now()
     clock = FakeClock(real_now - timedelta(days=120))
     base = clinic.with_clock(clock)
-    writer = _Writer(base, clock, sign_in_staff(base), rng, real_now, [] if showcase is None else showcase)
-    writer.seed = seed
+    writer = _Writer(base, clock, sign_in_staff(base), rng, real_now, [] if showcase is None else showcase, seed)
     today_plan = _today_plan(real_now, patients, clinic.protocol.chairs)
     for number in range(patients):
         with clinic.store.transaction():
@@ -79,6 +78,7 @@ class _Writer:
         rng: random.Random,
         now: datetime,
         showcase: list[Showcase],
+        seed: int,
     ) -> None:
         self.clinic = clinic
         self.clock = clock
@@ -88,7 +88,7 @@ class _Writer:
         self.today = now.astimezone().date()
         self.showcase = showcase
         self.made_addendum = False
-        self.seed = 7  # the demo's seed: the course watch draws its screenings and requests from it
+        self.seed = seed  # the course watch draws each patient's screenings and requests from it
 
     def patient(self, number: int, today_visit: tuple[Phase, int, int] | None) -> None:
         """One patient: featured (fixed name, course and story) or drawn at random."""

@@ -213,57 +213,65 @@ def add_risk_assessment(
     store: Store, measure: Measure, level: RiskLevel, action: str, *, at: str, actor_id: int
 ) -> int:
     """A clinician's assessment of the risk ``measure`` raised."""
-    with store.transaction():
-        cursor = store.execute(
-            "INSERT INTO risk_assessments (measure_id, patient_id, visit_id, level, action, at, by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (measure.id, measure.patient_id, measure.visit_id, level.value, action, at, actor_id),
-        )
-        row_id = int(cursor.lastrowid or 0)
-        audit.append(
-            store,
-            at=at,
-            actor_id=actor_id,
-            action=AuditAction.RISK_ASSESSMENT,
-            entity=AuditEntity.RISK_ASSESSMENT,
-            entity_id=row_id,
-            after={
-                "measure_id": measure.id,
-                "patient_id": measure.patient_id,
-                "visit_id": measure.visit_id,
-                "level": level.value,
-                "action": action,
-            },
-        )
-    return row_id
+    fields: dict[str, object] = {"level": level.value, "action": action}
+    return _answer_flag(
+        store,
+        "risk_assessments",
+        measure,
+        fields,
+        AuditAction.RISK_ASSESSMENT,
+        AuditEntity.RISK_ASSESSMENT,
+        at,
+        actor_id,
+    )
 
 
 def add_risk_override(
     store: Store, measure: Measure, reason: str, *, at: str, actor_id: int, entered_by: int | None
 ) -> int:
     """A physician's override of the flag ``measure`` raised (``actor_id`` the physician, typed in ``entered_by``'s)."""
+    fields: dict[str, object] = {"reason": reason, "entered_by": entered_by}
+    return _answer_flag(
+        store,
+        "risk_overrides",
+        measure,
+        fields,
+        AuditAction.OVERRIDE_RISK_FLAG,
+        AuditEntity.RISK_OVERRIDE,
+        at,
+        actor_id,
+    )
+
+
+def _answer_flag(
+    store: Store,
+    table: str,
+    measure: Measure,
+    fields: dict[str, object],
+    action: AuditAction,
+    entity: AuditEntity,
+    at: str,
+    actor_id: int,
+) -> int:
+    """One row answering the flag ``measure`` raised, with its audit entry in the same transaction.
+
+    Assessments and overrides name the measure, its patient and visit, then their own fields;
+    the audit entry carries the same values, which is what ``check`` reconciles them by.
+    """
+    after: dict[str, object] = {
+        "measure_id": measure.id,
+        "patient_id": measure.patient_id,
+        "visit_id": measure.visit_id,
+        **fields,
+    }
+    columns = [*after, "at", "by"]
     with store.transaction():
         cursor = store.execute(
-            "INSERT INTO risk_overrides (measure_id, patient_id, visit_id, reason, at, by, entered_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (measure.id, measure.patient_id, measure.visit_id, reason, at, actor_id, entered_by),
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            (*after.values(), at, actor_id),
         )
         row_id = int(cursor.lastrowid or 0)
-        audit.append(
-            store,
-            at=at,
-            actor_id=actor_id,
-            action=AuditAction.OVERRIDE_RISK_FLAG,
-            entity=AuditEntity.RISK_OVERRIDE,
-            entity_id=row_id,
-            after={
-                "measure_id": measure.id,
-                "patient_id": measure.patient_id,
-                "visit_id": measure.visit_id,
-                "reason": reason,
-                "entered_by": entered_by,
-            },
-        )
+        audit.append(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=row_id, after=after)
     return row_id
 
 

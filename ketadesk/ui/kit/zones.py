@@ -18,8 +18,7 @@ WORKSTATION_ZONE = "the workstation's own"
 @cache
 def zone_names() -> tuple[str, ...]:
     """Every zone the zone database knows, Area/City ones first (what a clinic would choose), sorted."""
-    names = sorted(available_timezones())
-    return tuple(sorted(names, key=lambda name: ("/" not in name or name.startswith("Etc/"), name)))
+    return tuple(sorted(available_timezones(), key=lambda name: ("/" not in name or name.startswith("Etc/"), name)))
 
 
 class ZoneField(QComboBox):
