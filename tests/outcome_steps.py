@@ -10,7 +10,7 @@ a response, no remission) and GAD-7 4 (a response and a remission) a week after 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock, to_utc_iso
@@ -87,3 +87,33 @@ def measured_course(nurse: Clinic, clock: FakeClock, *, mrn: str = "KD-40001") -
     record(nurse, course_id, InstrumentKey.PHQ9, 10)
     record(nurse, course_id, InstrumentKey.GAD7, 4)
     return MeasuredCourse(patient_id, course_id, start, visits)
+
+
+LONGER_PHQ9 = (21, 18, 15, 13, 11, 9, 7)
+LONGER_GAD7 = (16, 14, 13, 10, 8, 6, 5)
+
+
+def longer_course(nurse: Clinic, clock: FakeClock, *, mrn: str = "KD-40002") -> MeasuredCourse:
+    """Six induction infusions over two weeks, PHQ-9 and GAD-7 at check-in (08:00) before each, so the first
+    day's are the baselines; the fourth infusion stopped early at 22 min; the last scores a week after the sixth."""
+    patient_id = nurse.patients.register(make_patient(mrn, family_name="Lindqvist", given_name="Anna")).created_id
+    assert patient_id is not None
+    start = nurse.today() + timedelta(days=1)
+    course_id = nurse.scheduling.plan_course(patient_id, start).created_id
+    assert course_id is not None
+    visits = []
+    for number, day in enumerate((0, 2, 4, 7, 9, 11)):
+        on = start + timedelta(days=day)
+        clock.set(datetime.combine(on, time(8, 0), tzinfo=UTC))
+        record(nurse, course_id, InstrumentKey.PHQ9, LONGER_PHQ9[number])
+        record(nurse, course_id, InstrumentKey.GAD7, LONGER_GAD7[number])
+        stop = (22, "19") if number == 3 else (None, None)
+        visits.append(
+            infuse(
+                nurse, clock, patient_id, course_id, on, peak=PEAK, cadss=CADSS, stop_at_min=stop[0], given_mg=stop[1]
+            )
+        )
+    clock.set(clock.now() + timedelta(days=7))
+    record(nurse, course_id, InstrumentKey.PHQ9, LONGER_PHQ9[-1])
+    record(nurse, course_id, InstrumentKey.GAD7, LONGER_GAD7[-1])
+    return MeasuredCourse(patient_id, course_id, start, tuple(visits))
