@@ -31,7 +31,7 @@ from ketadesk.core.instruments.schedule import MeasureDue
 from ketadesk.core.instruments.types import Instrument, InstrumentKey
 from ketadesk.core.patient import NOTE_MAX, choice, clean_text
 from ketadesk.core.phases import NOTES_OPEN, Phase
-from ketadesk.core.protocol_outcomes import instrument_keys
+from ketadesk.core.protocol_outcomes import checked_instruments
 from ketadesk.core.users import CHARTING, SCHEDULING
 from ketadesk.store import courses as store_courses
 from ketadesk.store import outcomes as store_outcomes
@@ -58,9 +58,7 @@ class Outcomes(Area):
     def choose_instruments(self, course_id: int, keys: Sequence[str]) -> Changes:
         """Choose which instruments the course uses from now on (one or more, in the clinic's order)."""
         s = self.session
-        chosen = instrument_keys(list(keys))
-        if isinstance(chosen, str):
-            raise ValidationError("instruments", list(keys), "one or more of phq9, gad7, pcl5, fq", message=chosen)
+        chosen = checked_instruments(keys)
         course = store_courses.get(s.store, course_id)
         row = store_outcomes.choose_instruments(s.store, course.id, chosen, at=s.stamp(), actor_id=s.user.id)
         return Changes.patient(course.patient_id, created_id=row)
