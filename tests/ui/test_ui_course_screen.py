@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -12,8 +14,9 @@ from ketadesk.clinic import Change, Changes, Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.rules import REMISSION, RESPONSE, RULES_VERSION
 from ketadesk.core.instruments.types import InstrumentKey
+from ketadesk.ui.course.charts import DoseChart
 from ketadesk.ui.course.screen import CourseScreen
-from ketadesk.ui.course.visits import VISIT_COLUMNS
+from ketadesk.ui.course.visits import VISIT_COLUMNS, VisitsModel
 from ketadesk.ui.kit.writes import bus_for
 from tests.course_steps import EARLY_REASON, walk_course
 from tests.outcome_steps import LONGER_PHQ9, longer_course, measured_course, record
@@ -37,10 +40,14 @@ def _text(screen: QWidget, name: str) -> str:
     return found.text()
 
 
+def _model(screen: CourseScreen) -> VisitsModel:
+    model = screen.visits_table.model()
+    assert isinstance(model, VisitsModel)
+    return model
+
+
 def _cell(screen: CourseScreen, row: int, column: str) -> str:
-    item = screen.visits_table.item(row, VISIT_COLUMNS.index(column))
-    assert item is not None
-    return item.text()
+    return _model(screen).text(row, column)
 
 
 def test_every_visit_with_its_figures_the_total_and_the_plan_ahead(
@@ -49,7 +56,7 @@ def test_every_visit_with_its_figures_the_total_and_the_plan_ahead(
     """The walked course's four visits in date order: dose, amount given with the early stop, peaks, events."""
     walked = walk_course(nurse, clock)
     screen = _screen(qtbot, nurse, walked.course_id)
-    assert screen.visits_table.rowCount() == 4
+    assert _model(screen).rowCount() == 4
     assert [_cell(screen, r, "Visit") for r in range(2)] == ["Infusion 1 of 8", "Infusion 2 of 8"]
     assert _cell(screen, 0, "Date") == walked.start.isoformat()
     assert _cell(screen, 0, "Dose prepared") == "35 mg · 0.5 mg/kg"
@@ -58,8 +65,9 @@ def test_every_visit_with_its_figures_the_total_and_the_plan_ahead(
     assert _cell(screen, 1, "Days since previous") == "2"
     given = _cell(screen, 1, "Given")
     assert given.startswith("20 mg (0.286 mg/kg)") and "stopped early at 26 of 40 min" in given
-    item = screen.visits_table.item(1, VISIT_COLUMNS.index("Given"))
-    assert item is not None and EARLY_REASON in item.toolTip()
+    model = _model(screen)
+    tip = model.data(model.index(1, VISIT_COLUMNS.index("Given")), Qt.ItemDataRole.ToolTipRole)
+    assert isinstance(tip, str) and EARLY_REASON in tip
     assert _cell(screen, 1, "Peak BP") == "168/100" and _cell(screen, 1, "Adverse events") == "Nausea"
     assert _cell(screen, 2, "Status") == "Cancelled" and _cell(screen, 2, "Days since previous") == "–"
     assert _cell(screen, 3, "Days since previous") == "5"
@@ -80,7 +88,7 @@ def test_a_course_never_measured_says_so_plainly_and_still_charts_the_dose(
     assert message == "No outcome measures have been recorded in this course yet. It measures PHQ-9 and GAD-7."
     assert screen.outcomes_message.isVisible()
     assert screen.summaries == {}
-    assert [w.objectName() for w in screen.chart_widgets] == ["course_chart_dose"]
+    assert [c.widget.objectName() for c in screen.charts] == ["course_chart_dose"]
     assert screen.findChild(QLabel, "course_phq9_response_state") is None
 
 
@@ -92,7 +100,7 @@ def test_each_instrument_is_charted_with_its_bands_and_judged_by_a_stated_rule(
     walked = measured_course(nurse, clock)
     screen = _screen(qtbot, nurse, walked.course_id)
     assert not screen.outcomes_message.isVisible()
-    names = [w.objectName() for w in screen.chart_widgets]
+    names = [c.widget.objectName() for c in screen.charts]
     assert names == ["course_chart_phq9", "course_chart_gad7", "course_chart_dose"]
     assert _text(screen, "course_phq9_baseline").startswith("20 · severe · ")
     assert _text(screen, "course_phq9_latest").startswith("10 · moderate · ")
@@ -104,10 +112,9 @@ def test_each_instrument_is_charted_with_its_bands_and_judged_by_a_stated_rule(
     rule = _text(screen, "course_phq9_response_rule")
     assert RESPONSE.definition[1:] in rule and rule.endswith(f"rule {RULES_VERSION}")
     assert _text(screen, "course_gad7_remission_rule").startswith(REMISSION.definition[:1].upper())
-    phq9, _gad7, dose = screen.chart_widgets
-    bottom = dose.getPlotItem()
-    assert phq9.getPlotItem().getViewBox().linkedView(0) is bottom.getViewBox()
-    band_names = [name for _, name in phq9.getPlotItem().getAxis("right")._tickLevels[0]]
+    phq9, _gad7, dose = screen.charts
+    assert phq9.view.linkedView(0) is dose.view and dose.bottom is not None and phq9.bottom is None
+    band_names = [name for _, name in phq9.right._tickLevels[0]]
     assert band_names == ["minimal", "mild", "moderate", "moderately severe", "severe"]
 
 
@@ -122,12 +129,15 @@ def test_a_longer_course_charts_every_score_and_each_infusion_and_its_dose(
     assert [p.total for p in phq9.points] == list(LONGER_PHQ9)
     assert phq9.baseline is not None and phq9.baseline.total == LONGER_PHQ9[0]
     assert _text(screen, "course_phq9_change") == "−14 (−67 %)"
-    assert screen.visits_table.rowCount() == 6
+    assert _model(screen).rowCount() == 7  # six infusions and the visit booked after them
+    assert _cell(screen, 6, "Status") == "Scheduled" and _cell(screen, 6, "Given") == "–"
     assert "stopped early at 22 of 40 min" in _cell(screen, 3, "Given")
-    for chart in screen.chart_widgets:
-        lines = next(i for i in chart.getPlotItem().items if i.__class__.__name__ == "PlotCurveItem")
-        xs, _ys = lines.getData()
-        assert len(xs) == 2 * 6, f"{chart.objectName()}: one line (two ends) per infusion"
+    for chart in screen.charts:
+        xs, _ys = chart.infusions.getData()
+        assert len(xs) == 2 * 6, f"{chart.widget.objectName()}: one line (two ends) per infusion"
+    dose = screen.charts[-1]
+    assert isinstance(dose, DoseChart)
+    assert list(dose.given.getData()[1]) == [pytest.approx(19 / 70, abs=0.001)]
     if SHOTS:
         QApplication.processEvents()
         screen.grab().save(str(Path(SHOTS) / "gui_course.png"))
@@ -139,10 +149,10 @@ def test_a_published_change_to_the_course_redraws_it_and_others_do_not(
     """A measure recorded for one of the course's visits redraws the screen; a change elsewhere reads nothing."""
     walked = measured_course(nurse, clock)
     screen = _screen(qtbot, nurse, walked.course_id)
-    record(nurse, walked.course_id, InstrumentKey.PHQ9, 4)
+    changes = record(nurse, walked.booked, InstrumentKey.PHQ9, 4)
     bus = bus_for(nurse)
-    bus.publish(Changes(visits=frozenset({walked.visits[0] + 999}), kinds=frozenset({Change.VITALS})), None, "nurse")
+    bus.publish(Changes(visits=frozenset({walked.booked + 999}), kinds=frozenset({Change.VITALS})), None, "nurse")
     assert _text(screen, "course_phq9_latest").startswith("10 ")
-    bus.publish(Changes.visit(walked.visits[-1]), None, "nurse")
+    bus.publish(changes, None, "nurse")
     assert _text(screen, "course_phq9_latest").startswith("4 · minimal")
     assert _text(screen, "course_phq9_remission_state") == "Remission: met"

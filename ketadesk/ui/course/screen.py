@@ -14,8 +14,6 @@ or an outcome measure.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -28,9 +26,6 @@ from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.page import Box, WheelToPage
-
-if TYPE_CHECKING:
-    import pyqtgraph as pg
 
 REDRAWN_BY = (Change.SCHEDULE, Change.PATIENT)
 """Kinds of change that may add to or alter a course even when no visit of it is named (a new booking)."""
@@ -92,7 +87,7 @@ class CourseScreen(QWidget, Watching):
             self.outcomes_box.column.addWidget(widget)
         self.outcomes_box.column.addLayout(self.charts_grid)
         self.page_layout.addWidget(self.outcomes_box)
-        self.chart_widgets: list[pg.PlotWidget] = []
+        self.charts: list[charts.Chart] = []
         self.summaries: dict[str, InstrumentSummary] = {}
 
     def _build_visits(self) -> None:
@@ -152,7 +147,7 @@ class CourseScreen(QWidget, Watching):
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()
-        self.chart_widgets = []
+        self.charts = []
         self.summaries = {}
 
     def _draw_outcomes(self, view: CourseView) -> None:
@@ -171,26 +166,27 @@ class CourseScreen(QWidget, Watching):
             lines.append("No infusion has been given in this course yet.")
         self.outcomes_message.setText(" ".join(lines))
         self.outcomes_message.setVisible(bool(lines))
+        moments = [*infusions, *(charts.seconds(p.at) for t in measured for p in t.points)]
+        span = charts.time_range(moments, moments[0] if moments else 0.0)
         for row, trend in enumerate(measured):
             last = row == len(measured) - 1
-            chart = charts.InstrumentChart(trend, infusions, dates=last and not infusions)
+            chart = charts.InstrumentChart(trend, infusions, span, dates=last and not infusions)
             summary = InstrumentSummary(trend)
             self.charts_grid.addWidget(chart.widget, row, 0)
             self.charts_grid.addWidget(summary, row, 1)
-            self.chart_widgets.append(chart.widget)
+            self.charts.append(chart)
             self.summaries[trend.instrument.key.value] = summary
         if infusions:
-            dose = charts.DoseChart(view.visits)
+            dose = charts.DoseChart(view.visits, span)
             self.charts_grid.addWidget(dose.widget, len(measured), 0)
             note = label("course_dose_note", "Dose prepared at each infusion, mg/kg", style=MUTED_STYLE)
             self.charts_grid.addWidget(note, len(measured), 1)
-            self.chart_widgets.append(dose.widget)
-        moments = [*infusions, *(charts.seconds(p.at) for t in measured for p in t.points)]
-        if self.chart_widgets:
-            charts.link_time(self.chart_widgets, charts.time_range(moments, moments[0]))
-        self.legend.setVisible(bool(self.chart_widgets))
-        for widget in self.chart_widgets:
-            widget.viewport().installEventFilter(self.wheel)
+            self.charts.append(dose)
+        if self.charts:
+            charts.link_time(self.charts)
+        self.legend.setVisible(bool(self.charts))
+        for drawn in self.charts:
+            drawn.widget.viewport().installEventFilter(self.wheel)
 
     # ------------------------------------------------------------------ the change contract
 
