@@ -3,10 +3,11 @@
 ``python -m bench.ui_course --db FILE [--reps N]`` runs in a fresh interpreter (one JSON object
 on stdout) with Qt offscreen. It signs in as the clinic's first nurse, finds the course with
 the most visits, and then, each repetition, builds a new :class:`CourseScreen` for it (one read
-of the course and its outcome trends, every widget and chart made), shows it and grabs it —
-``QWidget.grab()`` paints the whole screen, charts and table included — and stops the clock
-when the pixmap is back. The first open in the process also loads pyqtgraph and is reported
-apart; the goal is judged on the repetitions after it, as a clinician opens courses all day.
+of the course and its outcome trends, every widget and chart made), shows it and processes
+events until the visits table and the lowest chart have both been painted (paint events on
+their viewports, counted), and stops the clock there: open to first paint. The first open in
+the process also loads pyqtgraph and is reported apart; the goal is judged on the
+repetitions after it, as a clinician opens courses all day.
 The reads alone (``clinic.course.view`` and ``clinic.course.outcomes``) are timed too, so the
 figure splits into the record and the drawing.
 """
@@ -30,6 +31,28 @@ from bench.stats import summary
 REPO = Path(__file__).resolve().parent.parent
 GOAL_MS = 100.0
 SIZE = (1360, 1000)
+DEADLINE_S = 20.0
+
+
+def _painted(targets: list[Any]) -> list[bool]:
+    """One flag per widget, set when the widget receives its first paint event."""
+    from PySide6.QtCore import QEvent, QObject
+
+    flags = [False] * len(targets)
+
+    class Watch(QObject):
+        def __init__(self, index: int) -> None:
+            super().__init__(targets[index])
+            self.index = index
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                flags[self.index] = True
+            return False
+
+    for index, target in enumerate(targets):
+        target.installEventFilter(Watch(index))
+    return flags
 
 
 def largest_course(db: Path) -> tuple[int, int, int]:
@@ -62,33 +85,39 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
         NURSES[0][0], BENCH_PASSWORD
     )
 
-    def open_once() -> tuple[float, float, Any]:
+    def open_once() -> tuple[float, float, float, Any]:
+        cpu = time.process_time()
         start = time.perf_counter()
         screen = CourseScreen(clinic, course_id)
         screen.resize(*SIZE)
-        screen.show()
         built = time.perf_counter()
-        app.processEvents()
-        pixmap = screen.grab()
+        painted = _painted([screen.visits_table.viewport(), *(c.widget.viewport() for c in screen.charts[-1:])])
+        screen.show()
+        deadline = start + DEADLINE_S
+        while not all(painted):
+            app.processEvents()
+            if time.perf_counter() > deadline:
+                raise SystemExit("the course screen was never painted")
         done = time.perf_counter()
-        assert not pixmap.isNull()
+        cpu = time.process_time() - cpu
         screen.close()
         screen.deleteLater()
         app.processEvents()
-        return done - start, built - start, screen
+        return done - start, built - start, cpu, screen
 
-    first, _, screen = open_once()
+    first, _, _, screen = open_once()
     trends = clinic.course.outcomes(course_id)
     shown = {
-        "visits_in_table": screen.visits_table.rowCount(),
-        "charts": [w.objectName() for w in screen.chart_widgets],
+        "visits_in_table": screen.visits_table.model().rowCount(),
+        "charts": [c.widget.objectName() for c in screen.charts],
         "scores": sum(len(t.points) for t in trends),
     }
-    opens, builds = [], []
+    opens, builds, cpus = [], [], []
     for _ in range(reps):
-        whole, built, _ = open_once()
+        whole, built, cpu, _ = open_once()
         opens.append(whole)
         builds.append(built)
+        cpus.append(cpu)
 
     def timed(call: Callable[[], object]) -> float:
         start = time.perf_counter()
@@ -105,6 +134,7 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
         "first_ms": first * 1000,
         "open": summary(opens),
         "built": summary(builds),
+        "cpu": summary(cpus),
         "reads": summary(reads),
         "reps": reps,
         "size": list(SIZE),
@@ -133,7 +163,7 @@ def run(db: Path, report: Callable[[str], None], *, quick: bool = False) -> dict
 def rows(c: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     """The course screen's rows of the table."""
     shown = c["shown"]
-    o, b, r = c["open"], c["built"], c["reads"]
+    o, b, r, cpu = c["open"], c["built"], c["reads"], c["cpu"]
     verdict = "OK" if o["p95_ms"] < GOAL_MS else "MISS"
     return [
         (
@@ -144,6 +174,7 @@ def rows(c: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             f"< {GOAL_MS:g} ms",
             f"(min {o['min_ms']:.1f}) {verdict}",
         ),
+        ("  the same, CPU time of the process", f"{cpu['median_ms']:.1f} ms", f"{cpu['p95_ms']:.1f} ms", "", ""),
         ("  of which built (reads, widgets, charts)", f"{b['median_ms']:.1f} ms", f"{b['p95_ms']:.1f} ms", "", ""),
         ("  of which the reads (view + outcomes)", f"{r['median_ms']:.1f} ms", f"{r['p95_ms']:.1f} ms", "", ""),
         ("  first open in the process (pyqtgraph loaded)", f"{c['first_ms']:.1f} ms", "", "", ""),

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.corrections import Corrected
+from ketadesk.core.course_record import PEAK_DISSOCIATION
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import (
@@ -78,7 +79,8 @@ def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -
 
     ``figures_only`` reads just what a course's figures of each visit come from (the course
     screen's table: events, dose, amount given, scores, adverse events, and of the readings
-    only the highest blood pressure and the lowest SpO2); the visits come back without
+    only the highest blood pressure and the lowest SpO2, of the scores only the dissociation
+    scale a course shows); the visits come back without
     their other records, so such a read is for those figures and nothing else.
     """
     if not rows:
@@ -126,7 +128,9 @@ def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -
     scores = _grouped(
         store,
         "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-        f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')} ORDER BY s.taken_at, s.id",
+        f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')}"
+        + (f" AND s.scale = '{PEAK_DISSOCIATION.value}'" if figures_only else "")
+        + " ORDER BY s.taken_at, s.id",
         ids,
     )
     adverse = _grouped(

@@ -21,6 +21,7 @@ def _course(p95: float) -> dict[str, Any]:
         "first_ms": 400.0,
         "open": _timing(60.0, p95),
         "built": _timing(40.0, 50.0),
+        "cpu": _timing(55.0, 70.0),
         "reads": _timing(10.0, 12.0),
         "reps": 10,
         "size": [1360, 1000],
@@ -37,3 +38,4 @@ def test_the_course_row_is_judged_on_its_p95_against_100_ms() -> None:
     assert ui_course.rows(_course(100.0))[0][4].endswith("MISS")
     text = table({"course": _course(90.0)})
     assert "of which the reads (view + outcomes)" in text and "first open in the process" in text
+    assert "the same, CPU time of the process" in text

@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
+from PySide6.QtGui import QBrush, QColor, QPalette, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QHBoxLayout, QWidget
 
 from ketadesk.core.course_record import CourseVisit
 from ketadesk.core.instruments.trend import InstrumentTrend
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 SCORE_COLOUR = "#0d47a1"
 DOSE_COLOUR = "#4a148c"
-INFUSION_COLOUR = "#9e9e9e"
+INFUSION_COLOUR = "#757575"
 # Band shading from the lowest band (least severe) to the highest; every instrument's bands rise in severity.
 BAND_SHADES = ((46, 125, 50), (124, 179, 66), (251, 192, 45), (239, 108, 0), (198, 40, 40))
 BAND_ALPHA = 38
@@ -88,6 +88,15 @@ def _shade(index: int, count: int) -> tuple[int, int, int]:
     return BAND_SHADES[round(index * step)]
 
 
+def _axis(orientation: str) -> pg.AxisItem:
+    """An axis in the charts' grays, its values never rescaled by an SI prefix (a dose reads 0.5, not 500 m)."""
+    import pyqtgraph as pg
+
+    axis = pg.AxisItem(orientation, pen=pg.mkPen("#616161"), textPen=pg.mkPen("#212121"))
+    axis.enableAutoSIPrefix(False)  # also spares a relabelling on every change of range
+    return axis
+
+
 def _date_axis() -> pg.AxisItem:
     """A time axis labelled with local dates in the clinic's form (``2026-11-28``; ``2026-11`` by months)."""
     import pyqtgraph as pg
@@ -101,7 +110,9 @@ def _date_axis() -> pg.AxisItem:
             shown = "%Y-%m" if spacing >= 30 * DAY_S else "%Y-%m-%d"
             return [datetime.fromtimestamp(v).strftime(shown) for v in values]
 
-    return DateAxis("bottom")
+    axis = DateAxis("bottom", pen=pg.mkPen("#616161"), textPen=pg.mkPen("#212121"))
+    axis.enableAutoSIPrefix(False)
+    return axis
 
 
 class Chart:
@@ -121,14 +132,12 @@ class Chart:
         layout.setContentsMargins(2, 6, 2, 2)
         layout.setSpacing(0)
         self.view = pg.ViewBox(enableMenu=False, enableMouse=False, defaultPadding=0)
-        self.left = pg.AxisItem("left")
-        self.right = pg.AxisItem("right")
+        self.left = _axis("left")
+        self.right = _axis("right")
         self.bottom = _date_axis() if dates else None
         axes = [self.left, self.right] + ([self.bottom] if self.bottom is not None else [])
         for axis in axes:
             axis.linkToView(self.view)
-            axis.setPen(pg.mkPen("#616161"))
-            axis.setTextPen(pg.mkPen("#212121"))
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.left.setWidth(LEFT_AXIS_PX)
         self.right.setWidth(RIGHT_AXIS_PX)
@@ -211,7 +220,6 @@ class DoseChart(Chart):
 
         super().__init__("course_chart_dose", "Chart of the dose at each infusion, mg/kg", DOSE_PX, dates=True)
         self.left.setLabel("mg/kg")
-        self.left.enableAutoSIPrefix(False)  # doses read as 0.5, never as 500 × 0.001
         self.right.setTicks([[], []])
         infused = [(v.started_at, v) for v in visits if v.started_at is not None and v.mg_per_kg is not None]
         xs = [seconds(at) for at, _ in infused]
@@ -237,15 +245,36 @@ class DoseChart(Chart):
         self.show_range(span, 0.0, top)
 
 
-def legend_html() -> str:
-    """The charts' key, in words and symbols, above the charts so it never hides a score."""
-    return (
-        f'<span style="color:{SCORE_COLOUR}">● score &nbsp; ◯ baseline (last score before the first infusion)</span>'
-        " &nbsp; shaded: the instrument's bands, named on the right &nbsp; "
-        f'<span style="color:{MARKER_COLOUR}">│ infusion</span> &nbsp; '
-        f'<span style="color:{DOSE_COLOUR}">■ dose prepared, mg/kg</span> &nbsp; '
-        f'<span style="color:{ALERT_COLOUR}">◇ amount given when stopped early</span>'
-    )
+LEGEND = (
+    (SCORE_COLOUR, "● score"),
+    (SCORE_COLOUR, "◯ baseline (last score before the first infusion)"),
+    (MARKER_COLOUR, "shaded: the instrument's bands, named on the right"),
+    (INFUSION_COLOUR, "│ infusion"),
+    (DOSE_COLOUR, "■ dose prepared, mg/kg"),
+    (ALERT_COLOUR, "◇ amount given when stopped early"),
+)
+"""The charts' key, in words and symbols, each in the colour it stands for."""
+
+
+def legend() -> QWidget:
+    """The charts' key on white above the charts, so it never hides a score (plain labels: quick to draw)."""
+    from ketadesk.ui.course.verdicts import tinted
+    from ketadesk.ui.kit.widgets import label
+
+    widget = QWidget()
+    widget.setObjectName("course_chart_legend")
+    widget.setAccessibleName("Key to the charts")
+    widget.setAutoFillBackground(True)
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("white"))
+    widget.setPalette(palette)
+    row = QHBoxLayout(widget)
+    row.setContentsMargins(4, 3, 4, 3)
+    row.setSpacing(14)
+    for index, (colour, words) in enumerate(LEGEND):
+        row.addWidget(tinted(label(f"course_chart_legend_{index}", words, plain=True, wrap=False), colour))
+    row.addStretch(1)
+    return widget
 
 
 def time_range(moments: Sequence[float], fallback: float) -> tuple[float, float]:

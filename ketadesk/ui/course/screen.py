@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWi
 from ketadesk.clinic import Change, Changes, Clinic, CourseView
 from ketadesk.core.instruments.trend import InstrumentTrend
 from ketadesk.ui.course import charts
-from ketadesk.ui.course.verdicts import SUMMARY_WIDTH, InstrumentSummary
+from ketadesk.ui.course.verdicts import SUMMARY_WIDTH, InstrumentSummary, tinted
 from ketadesk.ui.course.visits import plan_table, show_plan, show_visits, total_text, visits_table
-from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE
+from ketadesk.ui.kit.colours import CAUTION_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.page import Box, WheelToPage
@@ -75,9 +75,8 @@ class CourseScreen(QWidget, Watching):
 
     def _build_outcomes(self) -> None:
         self.outcomes_box = Box("course_outcomes_box", "Outcome measures and dose over the course")
-        self.outcomes_message = label("course_outcomes_message", plain=True, style=MUTED_STYLE)
-        self.legend = label("course_chart_legend", charts.legend_html(), accessible="Key to the charts")
-        self.legend.setStyleSheet("background: white; padding: 3px;")
+        self.outcomes_message = tinted(label("course_outcomes_message", plain=True))
+        self.legend = charts.legend()
         self.charts_grid = QGridLayout()
         self.charts_grid.setHorizontalSpacing(6)
         self.charts_grid.setVerticalSpacing(4)
@@ -100,7 +99,7 @@ class CourseScreen(QWidget, Watching):
         self.plan_box = Box("course_plan_box", "Plan ahead")
         self.schedule = label("course_schedule", plain=True, selectable=True)
         self.plan_table = plan_table()
-        self.plan_empty = label("course_plan_empty", plain=True, style=MUTED_STYLE)
+        self.plan_empty = tinted(label("course_plan_empty", plain=True))
         for widget in (self.schedule, self.plan_table, self.plan_empty):
             self.plan_box.column.addWidget(widget)
         self.page_layout.addWidget(self.plan_box)
@@ -179,7 +178,7 @@ class CourseScreen(QWidget, Watching):
         if infusions:
             dose = charts.DoseChart(view.visits, span)
             self.charts_grid.addWidget(dose.widget, len(measured), 0)
-            note = label("course_dose_note", "Dose prepared at each infusion, mg/kg", style=MUTED_STYLE)
+            note = tinted(label("course_dose_note", "Dose prepared at each infusion, mg/kg"))
             self.charts_grid.addWidget(note, len(measured), 1)
             self.charts.append(dose)
         if self.charts:

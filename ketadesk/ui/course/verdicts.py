@@ -7,11 +7,12 @@ it means here. Colour only goes with the words.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from ketadesk.core.instruments.trend import InstrumentTrend, TrendPoint, Verdict
 from ketadesk.core.local_time import local_date
-from ketadesk.ui.kit.colours import MUTED_STYLE
+from ketadesk.ui.kit.colours import MUTED_COLOUR
 from ketadesk.ui.kit.widgets import label
 
 BADGE_STYLES = {
@@ -21,6 +22,14 @@ BADGE_STYLES = {
 }
 BADGE_SHAPE = "border-radius: 3px; padding: 2px 6px; font-weight: bold;"
 SUMMARY_WIDTH = 360
+
+
+def tinted(widget: QLabel, colour: str = MUTED_COLOUR) -> QLabel:
+    """``widget`` with its text in ``colour``, by palette (a style sheet on every label slows a long page's drawing)."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    widget.setPalette(palette)
+    return widget
 
 
 def point_text(point: TrendPoint | None, empty: str) -> str:
@@ -54,7 +63,7 @@ class Badge(QWidget):
         self.badge = label(f"{name}_state", badge_text(verdict), plain=True, selectable=True)
         self.badge.setStyleSheet(BADGE_STYLES[verdict.state] + BADGE_SHAPE)
         self.badge.setToolTip(verdict.text)
-        self.rule = label(f"{name}_rule", rule_text(verdict), plain=True, selectable=True, style=MUTED_STYLE)
+        self.rule = tinted(label(f"{name}_rule", rule_text(verdict), plain=True, selectable=True))
         column.addWidget(self.badge)
         column.addWidget(self.rule)
 
@@ -82,7 +91,7 @@ class InstrumentSummary(QWidget):
             ("change", "Change", trend.change.text if trend.change is not None else "–"),
         )
         for row, (what, title, value) in enumerate(rows):
-            grid.addWidget(label(f"course_{key}_{what}_title", title, style=MUTED_STYLE, plain=True), row, 0)
+            grid.addWidget(tinted(label(f"course_{key}_{what}_title", title, plain=True)), row, 0)
             self.values[what] = label(f"course_{key}_{what}", value, plain=True, selectable=True)
             grid.addWidget(self.values[what], row, 1)
         grid.setColumnStretch(1, 1)

@@ -41,8 +41,9 @@ DISPLAY, FOREGROUND, TOOLTIP, USER = (
     Qt.ItemDataRole.ToolTipRole.value,
     Qt.ItemDataRole.UserRole.value,
 )
-VISIBLE_ROWS = 12
-"""The visits table shows this many rows and scrolls inside (a ten-year course has hundreds of visits)."""
+VISIBLE_ROWS = 8
+"""The tables show this many rows and scroll inside (a ten-year course has hundreds of visits), so the
+charts, the latest visits and the next ones to book fit on one screen."""
 
 
 def amount(mg: float) -> str:
