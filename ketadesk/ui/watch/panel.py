@@ -45,12 +45,20 @@ def _box(name: str, title: str) -> tuple[QGroupBox, QVBoxLayout]:
 
 
 def _empty(layout: QLayout) -> None:
-    """Remove and delete everything a redraw put in ``layout``."""
+    """Remove everything a redraw put in ``layout``: hidden at once (not left on screen until deleted), then deleted."""
     while layout.count():
         item = layout.takeAt(0)
         widget = item.widget() if item is not None else None
         if widget is not None:
+            widget.hide()
             widget.deleteLater()
+
+
+def _fill(layout: QVBoxLayout, widgets: list[QWidget], empty: QWidget) -> None:
+    """Put the redrawn rows (or the "nothing yet" line) in ``layout``, shown at once rather than on the next event."""
+    for widget in widgets or [empty]:
+        layout.addWidget(widget)
+        widget.show()
 
 
 class WatchPanel(QWidget, Watching):
@@ -77,10 +85,12 @@ class WatchPanel(QWidget, Watching):
         column = QVBoxLayout(content)
         scroll.setWidget(content)
         outer.addWidget(scroll, 1)
-        flags_box, self.flags_layout = _box("watch_flags", "Flags raised now")
-        column.addWidget(flags_box)
+        flags_box, flags_column = _box("watch_flags", "Flags raised now")
+        self.flags_layout = QVBoxLayout()
+        flags_column.addLayout(self.flags_layout)
         self.unjudged = label("watch_unjudged", style=MUTED_STYLE, plain=True, accessible="rules not judged")
-        column.addWidget(self.unjudged)
+        flags_column.addWidget(self.unjudged)  # a rule that could not judge says so, in the flags' own box
+        column.addWidget(flags_box)
         requests_box, requests_column = _box("watch_requests", "Patient requests")
         self.requests_layout = QVBoxLayout()
         requests_column.addLayout(self.requests_layout)
@@ -115,20 +125,18 @@ class WatchPanel(QWidget, Watching):
         _empty(self.flags_layout)
         verdict = self.clinic.watch.acknowledge_flag.allowed()
         self.flag_rows = [FlagRow(raised, names, verdict, self.open_acknowledge) for raised in state.flags]
-        for row in self.flag_rows:
-            self.flags_layout.addWidget(row)
-        if not self.flag_rows:
-            self.flags_layout.addWidget(empty_line("watch_no_flags", "No flag is raised on this course now."))
+        _fill(
+            self.flags_layout,
+            list(self.flag_rows),
+            empty_line("watch_no_flags", "No flag is raised on this course now."),
+        )
         unjudged = [f"Not judged — {rule.label}: {why}" for rule, why in state.unjudged]
         self.unjudged.setText("\n".join(unjudged))
         self.unjudged.setVisible(bool(unjudged))
         _empty(self.requests_layout)
         deciding = self.clinic.watch.decide_request.allowed()
         self.request_rows = [RequestRow(r, names, deciding, self.open_decide) for r in state.requests]
-        for request_row in self.request_rows:
-            self.requests_layout.addWidget(request_row)
-        if not self.request_rows:
-            self.requests_layout.addWidget(empty_line("watch_no_requests", "No request recorded on this course."))
+        _fill(self.requests_layout, list(self.request_rows), empty_line("watch_no_requests", "No request recorded."))
         draw_screenings(self.screenings, state.screening, names)
         for action, use_case in (
             (self.record_request, self.clinic.watch.record_request),

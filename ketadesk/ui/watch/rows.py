@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ketadesk.clinic.usecase import Verdict
 from ketadesk.core.watch.evaluate import RaisedFlag
@@ -46,6 +55,8 @@ class FlagRow(QFrame):
         self.setAccessibleName(flag.rule.label)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         column = QVBoxLayout(self)
+        column.setContentsMargins(8, 6, 8, 6)
+        column.setSpacing(3)
         mark = "⚑" if raised.open else "✓"
         self.heading = label(
             "watch_flag_text", f"{mark} {flag.text}", bold=True, plain=True, selectable=True, accessible="flag"
@@ -82,6 +93,8 @@ class RequestRow(QFrame):
         self.setAccessibleName(request.kind.label)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         column = QVBoxLayout(self)
+        column.setContentsMargins(8, 6, 8, 6)
+        column.setSpacing(3)
         column.addWidget(label("watch_request_text", request_line(request, names), plain=True, selectable=True))
         foot = QHBoxLayout()
         decision = request.decision
@@ -117,8 +130,10 @@ def draw_screenings(widget: QTableWidget, screening: Sequence[ScreeningDue], nam
                 font.setBold(True)
                 item.setFont(font)
             widget.setItem(row, column, item)
-    widget.resizeColumnsToContents()
-    widget.horizontalHeader().setStretchLastSection(True)
+    header = widget.horizontalHeader()
+    for column in (0, 1):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
     height = widget.horizontalHeader().height() + sum(widget.rowHeight(r) for r in range(widget.rowCount())) + 4
     widget.setFixedHeight(height)
 

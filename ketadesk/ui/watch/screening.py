@@ -26,7 +26,10 @@ def typed_score(kind: ScreeningKind, text: str) -> int:
     allowed = f"a whole number {span[0]}-{span[1]}" if span is not None else "no score"
     if not typed:
         raise ValidationError(
-            "score", typed, allowed, message=f"The {kind.label} score is missing; its total is {allowed.removeprefix('a ')}."
+            "score",
+            typed,
+            allowed,
+            message=f"The {kind.label} score is missing; its total is {allowed.removeprefix('a ')}.",
         )
     if not typed.isascii() or not typed.isdigit() or len(typed) > _SCORE_DIGITS:
         raise ValidationError(
