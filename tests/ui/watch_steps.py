@@ -36,11 +36,12 @@ def shot(widget: QWidget, name: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Course:
-    """The course built, and its patient."""
+    """The course built, its patient, today's visit (the dose prepared) and the request not yet decided."""
 
     patient_id: int
     course_id: int
     pending_request: int
+    visit_id: int
 
 
 def flagged_course(nurse: Clinic, physician: Clinic, clock: FakeClock) -> Course:
@@ -64,7 +65,7 @@ def flagged_course(nurse: Clinic, physician: Clinic, clock: FakeClock) -> Course
     on_day(clock, 7)
     pending = nurse.watch.record_request(course_id, RequestKind.EARLIER_VISIT, "Asked to come back in 5 days")
     assert pending.created_id is not None
-    prepared(nurse, patient_id, "0.75")
+    visit_id = prepared(nurse, patient_id, "0.75")
     rules = {f.flag.rule for f in nurse.watch.flags(course_id)}
     assert {WatchRule.DOSE_CREEP, WatchRule.REFUSED_REQUESTS, WatchRule.SCREENING_OVERDUE} <= rules
-    return Course(patient_id, course_id, pending.created_id)
+    return Course(patient_id, course_id, pending.created_id, visit_id)

@@ -162,6 +162,8 @@ class WatchForm(QDialog):
         if changes is not None:
             self.result_changes = changes
             self.accept()
+        else:
+            self.adjustSize()  # room for the refusal's wrapped line, so it sits under its field, not over the next
         return changes
 
 
