@@ -89,6 +89,7 @@ def test_the_physician_grants_or_refuses_saying_why(
     dialog = DecideDialog(physician, request)
     _show(qtbot, dialog)
     assert "An earlier visit — “Asked to come back in 5 days”" in dialog.findChild(QLabel, "decide_request").text()
+    assert dialog.findChild(QLabel, "decide_physician").text() == "Samuel Okonkwo, MD"
     dialog.reason.setPlainText("Keep the planned interval; the taper is working")
     dialog.save_button.click()
     assert _refusal(dialog, "decision") == "⚠ Choose Granted or Refused."
@@ -114,6 +115,7 @@ def test_a_nurse_cannot_decide_and_her_reason_is_kept(
     dialog = DecideDialog(nurse, request)
     _show(qtbot, dialog)
     assert not dialog.save_button.isEnabled() and "physician" in dialog.message.text().lower()
+    assert dialog.findChild(QLabel, "decide_physician").text() == "a physician, in their own session"
     dialog.choices[RequestDecision.GRANTED].setChecked(True)
     dialog.reason.setPlainText("She is struggling")
     dialog.decide()

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLayout,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QSpacerItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -29,6 +32,9 @@ from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.dates import DateField
 from ketadesk.ui.kit.lines import MessageLine, set_style
 from ketadesk.ui.kit.writes import error_text, run_write
+
+FORM_WIDTH = 600
+"""Wide enough for a flag's text on a few lines, well inside a 1366-pixel screen."""
 
 
 def text_box(name: str, accessible: str, placeholder: str, height: int = 70) -> QPlainTextEdit:
@@ -102,10 +108,12 @@ class WatchForm(QDialog):
         super().__init__(parent)
         self.setObjectName(name)
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
         self.clinic = clinic
         self.result_changes: Changes | None = None
         self.outer = QVBoxLayout(self)
+        # As tall as the form needs and no taller, growing as a refusal shows under a field and shrinking after.
+        self.outer.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        self.outer.addItem(QSpacerItem(FORM_WIDTH, 0, QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum))
         self.form = QFormLayout()
         self.outer.addLayout(self.form)
         self.fields: dict[str, tuple[QWidget, MessageLine]] = {}
@@ -162,8 +170,6 @@ class WatchForm(QDialog):
         if changes is not None:
             self.result_changes = changes
             self.accept()
-        else:
-            self.adjustSize()  # room for the refusal's wrapped line, so it sits under its field, not over the next
         return changes
 
 

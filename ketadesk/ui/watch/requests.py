@@ -95,9 +95,10 @@ class DecideDialog(WatchForm):
         self.add_field("decision", "Decision", choices)
         self.reason = text_box("decide_reason", "Why", "Why you grant or refuse it (required)")
         self.add_field("reason", "Why", self.reason)
-        self.form.addRow("Decided by", label("decide_physician", clinic.user.signature_name, plain=True))
-        self.finish_layout("Record the decision", self.decide)
         verdict = clinic.watch.decide_request.allowed()
+        who = clinic.user.signature_name if verdict else "a physician, in their own session"
+        self.form.addRow("Decided by", label("decide_physician", who, plain=True))
+        self.finish_layout("Record the decision", self.decide)
         self.save_button.setEnabled(bool(verdict))
         self.save_button.setToolTip(verdict.reason)
         if not verdict:
