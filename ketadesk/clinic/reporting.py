@@ -32,6 +32,7 @@ from ketadesk.core.records import VisitDetail, VisitSummary
 from ketadesk.core.users import REPORTING, role_words
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
+from ketadesk.store import outcomes as store_outcomes
 from ketadesk.store import patients as store_patients
 from ketadesk.store import record_signatures as store_records
 from ketadesk.store import signatures as store_signatures
@@ -116,7 +117,11 @@ class Reports(Area):
 
     @use_case("read reports", roles=REPORTING)
     def visit_fhir(self, visit_id: int) -> dict[str, Any]:
-        """The visit as a FHIR R4 document Bundle (plain dicts): signed, with its signatures; else preliminary."""
+        """The visit as a FHIR R4 document Bundle (plain dicts): signed, with its signatures; else preliminary.
+
+        It carries the outcome measures taken for the visit (each as a QuestionnaireResponse and
+        a survey Observation), corrected and struck ones included.
+        """
         store = self.session.store
         detail, _ = store_visits.detail(store, visit_id)
         patient = store_patients.get(store, detail.summary.patient_id)
@@ -131,8 +136,16 @@ class Reports(Area):
         ]
         addenda = store_signatures.addenda(store, visit_id)
         records = [export_seal(r) for r in store_records.signed(store, visit_id) if r.fields is not None]
+        measures = [m for m in store_outcomes.measures(store, detail.summary.patient_id) if m.visit_id == visit_id]
         return fhir.visit_bundle(
-            detail, patient, self.session.protocol, sender=sender, seals=seals, addenda=addenda, record_seals=records
+            detail,
+            patient,
+            self.session.protocol,
+            sender=sender,
+            seals=seals,
+            addenda=addenda,
+            record_seals=records,
+            outcome_measures=measures,
         )
 
     def vitals_csv(self, visit_ids: Sequence[int] | None = None) -> str:
