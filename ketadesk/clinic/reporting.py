@@ -11,20 +11,23 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ketadesk.clinic import anchors, export_batch, files
 from ketadesk.clinic.changes import Change
 from ketadesk.clinic.course import read_course
+from ketadesk.clinic.course_outcomes import course_outcomes
 from ketadesk.clinic.export_batch import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport, report_file_name
 from ketadesk.clinic.files import ExportedFile
 from ketadesk.clinic.record_signing import export_seal
 from ketadesk.clinic.report_jobs import VisitJob, render
 from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.clinic.watch import Watch
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.instruments.risk import RiskFlag, risk_flags
 from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
@@ -88,7 +91,9 @@ class Reports(Area):
 
     @use_case("read reports", roles=REPORTING)
     def course_report_pdf(self, course_id: int) -> bytes:
-        """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6."""
+        """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6,
+        then the outcome trends, the suicide-risk flags and the tolerance and misuse watch as the course screen
+        shows them."""
         from ketadesk.reports.course_pdf import CourseInfo, course_report  # reportlab: loaded when first needed
 
         read = read_course(self.session, course_id)
@@ -113,6 +118,27 @@ class Reports(Area):
             signatures=signatures,
             staff=self.report_staff(),
             anchor=anchors.anchor_text(self.session.store),
+            outcomes=course_outcomes(self.session, course_id),
+            watch=Watch(self.session).state(course_id),
+            risk_flags=self._course_risk_flags(course.patient_id, course_id),
+        )
+
+    def _course_risk_flags(self, patient_id: int, course_id: int) -> tuple[RiskFlag, ...]:
+        """Every suicide-risk flag the course's measures raised, cleared or not, whatever its age.
+
+        The banner shows a flag only for its period; the course's record keeps all of them, so
+        they are judged as of just before the course's first measure, before any period could run out.
+        """
+        store = self.session.store
+        measures = [m for m in store_outcomes.measures(store, patient_id) if m.course_id == course_id]
+        if not measures:
+            return ()
+        return risk_flags(
+            measures,
+            store_outcomes.assessments(store, patient_id),
+            store_outcomes.overrides(store, patient_id),
+            self.session.protocol.outcomes.risk,
+            min(m.entered_at for m in measures) - timedelta(seconds=1),
         )
 
     @use_case("read reports", roles=REPORTING)
