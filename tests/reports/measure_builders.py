@@ -1,4 +1,4 @@
-"""Outcome measures written for the report tests: recorded, corrected and struck as the clinic records them.
+"""Outcome measures for the report tests: recorded, corrected and struck through the clinic API.
 
 The answers below are worked out by hand, so a test that reads a total back is checked
 against arithmetic, not against the scoring it tests.
@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ketadesk.clinic import Clinic
-from ketadesk.core.instruments.measures import EntryMode, Measure
-from ketadesk.core.instruments.rules import outcome_status
+from ketadesk.core.instruments.measures import EntryMode
 from ketadesk.core.instruments.types import InstrumentKey
-from ketadesk.store import outcomes as store_outcomes
 
 PHQ9_MODERATE = {1: 2, 2: 2, 3: 2, 4: 2, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1, 10: 1}  # total 13, item 9 answered 1
 PHQ9_CORRECTED = {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 1, 8: 1, 9: 0, 10: 2}  # total 14
@@ -34,11 +32,6 @@ FQ_SUBSCALES = {
 }
 
 
-def _visit_course(nurse: Clinic, visit_id: int) -> tuple[int, int | None]:
-    summary = nurse.visits.get(visit_id).detail.summary
-    return summary.patient_id, summary.course_id
-
-
 def record_measure(
     nurse: Clinic,
     visit_id: int,
@@ -46,47 +39,29 @@ def record_measure(
     answers: Mapping[int, int],
     *,
     mode: EntryMode = EntryMode.NURSE,
-    corrects_id: int | None = None,
-    entered_in_error: bool = False,
-    reason: str = "",
 ) -> int:
-    """One measure for the visit, scored as the clinic's definition scores it, entered now in ``nurse``'s session."""
-    patient_id, course_id = _visit_course(nurse, visit_id)
-    scored = nurse.protocol.outcomes.instrument(instrument).score(answers)
-    return store_outcomes.add_measure(
-        nurse.store,
-        patient_id=patient_id,
-        course_id=course_id,
-        visit_id=visit_id,
-        answers=answers,
-        scored=scored,
-        status=outcome_status(instrument, scored.total, None),
-        mode=mode,
-        at=nurse.session.stamp(),
-        actor_id=nurse.user.id,
-        corrects_id=corrects_id,
-        entered_in_error=entered_in_error,
-        reason=reason,
-    )
-
-
-def measure(nurse: Clinic, measure_id: int) -> Measure:
-    """One stored measure row."""
-    return store_outcomes.measure(nurse.store, measure_id)
+    """One measure for the visit through the clinic API, entered now in ``nurse``'s session; its id."""
+    created = nurse.outcomes.record_measure(visit_id, instrument, answers, mode=mode).created_id
+    assert created is not None
+    return created
 
 
 def correct_measure(nurse: Clinic, measure_id: int, answers: Mapping[int, int], reason: str) -> int:
-    """A correction of the measure: new answers, pointing at the one they replace."""
-    old = measure(nurse, measure_id)
-    assert old.visit_id is not None
-    return record_measure(nurse, old.visit_id, old.instrument, answers, corrects_id=measure_id, reason=reason)
+    """A correction of the measure through the clinic API: new answers, pointing at the one they replace."""
+    created = nurse.outcomes.correct_measure(measure_id, answers, reason).created_id
+    assert created is not None
+    return created
 
 
 def strike_measure(nurse: Clinic, measure_id: int, reason: str) -> int:
-    """The measure struck as entered in error (a row that says so, with the struck answers)."""
-    old = measure(nurse, measure_id)
-    assert old.visit_id is not None
-    answers = dict(old.answers)
-    return record_measure(
-        nurse, old.visit_id, old.instrument, answers, corrects_id=measure_id, entered_in_error=True, reason=reason
-    )
+    """The measure struck as entered in error through the clinic API."""
+    created = nurse.outcomes.strike_measure(measure_id, reason).created_id
+    assert created is not None
+    return created
+
+
+def use_every_instrument(nurse: Clinic, visit_id: int) -> None:
+    """Let the visit's course measure all four instruments (the protocol's default is PHQ-9 and GAD-7)."""
+    course_id = nurse.visits.get(visit_id).detail.summary.course_id
+    assert course_id is not None
+    nurse.outcomes.choose_instruments(course_id, [k.value for k in InstrumentKey])

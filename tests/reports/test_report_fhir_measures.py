@@ -24,6 +24,7 @@ from tests.reports.measure_builders import (
     correct_measure,
     record_measure,
     strike_measure,
+    use_every_instrument,
 )
 from tests.reports.report_builders import walk_visit
 
@@ -147,6 +148,7 @@ def test_pcl5_clusters_and_fear_questionnaire_subscales_are_components(
     PCL-5 clusters and the provisional-PTSD rule and the FQ subscales come as components; the FQ items unanswered
     (17, 23) are left out of its response, and its Questionnaire words the items as the clinic's protocol does."""
     walked = walk_visit(nurse, physician, clock, readings=6)
+    use_every_instrument(nurse, walked.visit_id)
     record_measure(nurse, walked.visit_id, InstrumentKey.PCL5, PCL5_PROVISIONAL)
     record_measure(nurse, walked.visit_id, InstrumentKey.FQ, FQ_ANSWERS, mode=EntryMode.PATIENT)
     bundle = _bundle(clinic, walked.visit_id)
@@ -174,12 +176,12 @@ def test_only_the_visits_own_measures_and_names_in_any_script(
     """A measure of the patient's next visit stays out of this visit's document; a Greek and Cyrillic name comes
     through as written in the responses' subject."""
     walked = walk_visit(nurse, physician, clock, readings=6, family="Παπαδοπούλου", given="Анна-Мария")
-    record_measure(nurse, walked.visit_id, InstrumentKey.PHQ9, PHQ9_MODERATE)
+    record_measure(nurse, walked.visit_id, InstrumentKey.PHQ9, PHQ9_CORRECTED)  # item 9 at 0: no flag to assess
     clock.advance(timedelta(days=2))
     later = walk_visit(nurse, physician, clock, readings=6, patient_id=walked.patient_id)
     record_measure(nurse, later.visit_id, InstrumentKey.PHQ9, PHQ9_MILD)
     first, second = _bundle(clinic, walked.visit_id), _bundle(clinic, later.visit_id)
-    assert [o["valueInteger"] for o in _surveys(first)] == [13]
+    assert [o["valueInteger"] for o in _surveys(first)] == [14]
     assert [o["valueInteger"] for o in _surveys(second)] == [6]
     (response,) = resources(first, "QuestionnaireResponse")
     assert response["subject"]["display"] == clinic.patients.get(walked.patient_id).display_name
