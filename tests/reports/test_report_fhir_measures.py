@@ -11,6 +11,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.measures import EntryMode
 from ketadesk.core.instruments.types import INSTRUMENT_SYSTEM, InstrumentKey
+from tests.helpers import PASSWORDS
 from tests.reports.fhir_checks import by_url, references, resources, validate_twice
 from tests.reports.measure_builders import (
     FQ_ANSWERS,
@@ -112,6 +113,9 @@ def test_a_corrected_measure_is_amended_and_links_what_it_replaced(
     assert {t["reference"] for t in provenance["target"]} == {
         e["fullUrl"] for e in bundle["entry"] if e["resource"]["id"] in (response["id"], total["id"])
     }
+    physician.signing.sign_visit(walked.visit_id, PASSWORDS["doctor"])
+    signed = _bundle(clinic, walked.visit_id)
+    assert [o["status"] for o in _surveys(signed)] == ["amended"], "signed: the corrected total is amended"
 
 
 def test_a_struck_measure_is_entered_in_error_beside_the_ones_that_count(
