@@ -14,7 +14,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.rules import REMISSION, RESPONSE, RULES_VERSION
 from ketadesk.core.instruments.types import InstrumentKey
-from tests.outcome_steps import measured_course, record
+from tests.outcome_steps import answers_for, measured_course, record
 from tests.reports.report_builders import flat, pdf_pages
 
 
@@ -82,3 +82,24 @@ def test_names_in_other_scripts_and_no_outcomes_yet(nurse: Clinic, clinic: Clini
     assert fresh is not None
     empty = _text(clinic, fresh)
     assert "No PHQ-9 recorded in this course yet." in empty
+
+
+def test_a_corrected_score_counts_and_a_struck_one_does_not(nurse: Clinic, clinic: Clinic, clock: FakeClock) -> None:
+    """The latest PHQ-9 corrected from 10 to 8 prints as 8 (−12, −60 %), never 10; the latest GAD-7 struck leaves
+    the GAD-7 with only its baseline, so its verdicts are not judged and say why."""
+    course = measured_course(nurse, clock)
+    latest = {
+        m.instrument: m
+        for m in sorted(nurse.outcomes.current(course.patient_id, course.course_id), key=lambda m: m.entered_at)
+    }
+    phq9 = nurse.protocol.outcomes.instrument(InstrumentKey.PHQ9)
+    nurse.outcomes.correct_measure(latest[InstrumentKey.PHQ9].id, answers_for(phq9, 8), "Item 2 read from item 3")
+    nurse.outcomes.strike_measure(latest[InstrumentKey.GAD7].id, "Another patient's form")
+    text = _text(clinic, course.course_id)
+    assert "Change \u221212 (\u221260 %)" in text and "Latest 8 on " in text
+    trend = clinic.course.outcomes(course.course_id)[0]
+    assert [p.total for p in trend.points] == [20, 8]
+    assert "Scores " + "; ".join(f"{p.at.date().isoformat()} {p.total}" for p in trend.points) in text
+    assert "Latest 10 on " not in text
+    assert "Latest – " in text
+    assert "Response: not judged (no score since the baseline)" in text

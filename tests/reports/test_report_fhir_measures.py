@@ -71,6 +71,7 @@ def test_nurse_and_patient_entered_measures(nurse: Clinic, physician: Clinic, cl
         (str(n), v) for n, v in sorted(PHQ9_MODERATE.items())
     ]
     assert phq9["authored"] < gad7["authored"]
+    assert bundle["timestamp"] == gad7["authored"], "unsigned: stamped with the latest moment, the measure's"
     total_phq9, total_gad7 = _surveys(bundle)
     assert _code(total_phq9) == (LOINC, "44261-6") and _code(total_gad7) == (LOINC, "70274-6")
     assert (total_phq9["valueInteger"], total_gad7["valueInteger"]) == (13, 16)

@@ -3,7 +3,7 @@
 A signed visit's Composition is ``final`` with the signing physician as its ``legal``
 attester at the signing time, and the Bundle's timestamp is that time. An unsigned visit is
 ``preliminary`` (its Observations too) and its title and first section say so; its
-timestamp is the latest moment the record mentions, so the same record still gives the same
+timestamp is the latest moment the record mentions (its outcome measures too), so the same record still gives the same
 Bundle. Every entry is referenced from the Composition (subject, encounter, author,
 attester, custodian or a section), and every reference resolves inside the Bundle.
 R4 has no Bundle element for the FHIR version: the Bundle states it as a ``meta.tag`` from
@@ -61,8 +61,8 @@ _SECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
 def _moment(b: Builder) -> datetime:
     if b.visit_seal is not None:
         return b.visit_seal.signature.signed_at
-    last = b.visit.last_moment
-    return last if last is not None else datetime.combine(b.visit.summary.scheduled_date, time(), UTC)
+    moments = [m for m in (b.visit.last_moment, *(m.entered_at for m in b.measures)) if m is not None]
+    return max(moments) if moments else datetime.combine(b.visit.summary.scheduled_date, time(), UTC)
 
 
 def _lines(b: Builder) -> dict[str, list[str]]:
