@@ -121,7 +121,7 @@ def outcome_chart(
         if px - last_label >= 26:
             drawing.add(_text(px, bottom - 9, f"{_day(point.at):%m-%d}", anchor="middle"))
             last_label = px
-    legend = [("\u25b2 infusion", INFUSION_COLOUR), ("\u25cb baseline", SCORE_COLOUR), ("\u25cf score", SCORE_COLOUR)]
+    legend = [("\u25bc infusion", INFUSION_COLOUR), ("\u25cb baseline", SCORE_COLOUR), ("\u25cf score", SCORE_COLOUR)]
     for n, (words, colour) in enumerate(legend):
         drawing.add(_text(left + n * 48, bottom - 20, words, size=6, colour=colour))
     return drawing

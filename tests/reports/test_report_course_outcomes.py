@@ -53,7 +53,7 @@ def test_the_charts_shade_the_bands_and_mark_the_infusions_as_vectors(
     text = flat(" ".join(pdf_pages(data)))
     bands = ("0–4 minimal", "5–9 mild", "10–14 moderate", "15–19 moderately severe", "20–27 severe", "15–21 severe")
     assert all(band in text for band in bands)
-    assert "▲ infusion" in text and "○ baseline" in text
+    assert "▼ infusion" in text and "○ baseline" in text
     assert all(not page.images for page in PdfReader(io.BytesIO(data)).pages)
 
 
