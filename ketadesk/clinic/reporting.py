@@ -27,6 +27,7 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.clinic.watch import Watch
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.instruments.measures import Measure
 from ketadesk.core.instruments.risk import RiskFlag, risk_flags
 from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
@@ -120,17 +121,19 @@ class Reports(Area):
             anchor=anchors.anchor_text(self.session.store),
             outcomes=course_outcomes(self.session, course_id),
             watch=Watch(self.session).state(course_id),
-            risk_flags=self._course_risk_flags(course.patient_id, course_id),
+            risk_flags=self._risk_flags(
+                course.patient_id,
+                [m for m in store_outcomes.measures(self.session.store, course.patient_id) if m.course_id == course_id],
+            ),
         )
 
-    def _course_risk_flags(self, patient_id: int, course_id: int) -> tuple[RiskFlag, ...]:
-        """Every suicide-risk flag the course's measures raised, cleared or not, whatever its age.
+    def _risk_flags(self, patient_id: int, measures: Sequence[Measure]) -> tuple[RiskFlag, ...]:
+        """Every suicide-risk flag ``measures`` raised (a visit's, a course's), cleared or not, whatever its age.
 
-        The banner shows a flag only for its period; the course's record keeps all of them, so
-        they are judged as of just before the course's first measure, before any period could run out.
+        The banner shows a flag only for its period; the record keeps all of them, so they are
+        judged as of just before the first of the measures, before any period could run out.
         """
         store = self.session.store
-        measures = [m for m in store_outcomes.measures(store, patient_id) if m.course_id == course_id]
         if not measures:
             return ()
         return risk_flags(
@@ -172,6 +175,7 @@ class Reports(Area):
             addenda=addenda,
             record_seals=records,
             outcome_measures=measures,
+            risk_flags=self._risk_flags(detail.summary.patient_id, measures),
         )
 
     def vitals_csv(self, visit_ids: Sequence[int] | None = None) -> str:

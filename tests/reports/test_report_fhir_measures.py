@@ -192,3 +192,39 @@ def test_only_the_visits_own_measures_and_names_in_any_script(
     assert response["subject"]["display"] == clinic.patients.get(walked.patient_id).display_name
     assert response["subject"]["display"] == "ΠΑΠΑΔΟΠΟΎΛΟΥ, Анна-Мария"
     assert resources(first, "Patient")[0]["name"][0]["family"] == "Παπαδοπούλου"
+
+
+def test_suicide_risk_flags_their_assessment_and_an_override(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
+    """A PHQ-9 with item 9 at 1 assessed as moderate risk: a RiskAssessment based on its response and total, the
+    level a risk-probability code, the action its mitigation, by the nurse. Another at item 9 = 2 the physician
+    overrode in the nurse's session: a Provenance with the physician as author and the nurse as enterer. Both totals
+    carry the flag in a note."""
+    walked = walk_visit(nurse, physician, clock, readings=6)
+    assessed = record_measure(nurse, walked.visit_id, InstrumentKey.PHQ9, PHQ9_MODERATE)
+    nurse.outcomes.record_risk_assessment(assessed, "moderate", "Safety plan reviewed; crisis line given")
+    clock.advance(minutes=10)
+    overridden = record_measure(nurse, walked.visit_id, InstrumentKey.PHQ9, {**PHQ9_MILD, 9: 2})
+    reason = "Seen by me this morning; plan unchanged"
+    nurse.outcomes.override_risk_flag(
+        overridden, reason, physician_login=physician.user.login, password=PASSWORDS["doctor"]
+    )
+    bundle = _bundle(clinic, walked.visit_id)
+    urls = by_url(bundle)
+    (assessment,) = resources(bundle, "RiskAssessment")
+    (prediction,) = assessment["prediction"]
+    assert prediction["qualitativeRisk"]["coding"][0]["code"] == "moderate"
+    assert assessment["mitigation"] == "Safety plan reviewed; crisis line given"
+    assert urls[assessment["performer"]["reference"]]["resourceType"] == "Practitioner"
+    based = [urls[r["reference"]] for r in assessment["basis"]]
+    assert [r["resourceType"] for r in based] == ["QuestionnaireResponse", "Observation"]
+    assert based[0]["identifier"]["value"] == str(assessed)
+    (override,) = [p for p in resources(bundle, "Provenance") if "overridden" in p["activity"]["text"]]
+    roles = {a["type"]["coding"][0]["code"]: a["who"]["display"] for a in override["agent"]}
+    staff = clinic.reports.report_staff()
+    assert roles == {"author": staff[physician.user.login], "enterer": staff[nurse.user.login]}
+    assert override["reason"][0]["text"] == reason
+    notes = {o["identifier"][0]["value"]: " ".join(n["text"] for n in o["note"]) for o in _surveys(bundle)}
+    assert "Suicide-risk flag (raised): PHQ-9 item 9 answered 1" in notes[str(assessed)]
+    assert "Suicide-risk flag (high priority): PHQ-9 item 9 answered 2" in notes[str(overridden)]

@@ -17,6 +17,7 @@ from typing import Any
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.corrections import Corrected, Correction
 from ketadesk.core.instruments.measures import Measure
+from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -99,6 +100,7 @@ class Builder:
         addenda: Sequence[Addendum] = (),
         record_seals: Sequence[RecordSeal] = (),
         measures: Sequence[Measure] = (),
+        risk_flags: Sequence[RiskFlag] = (),
     ) -> None:
         self.visit = visit
         self.patient = patient
@@ -110,6 +112,8 @@ class Builder:
         self.record_seals = {(s.kind, s.subject_id): s for s in record_seals}
         self.measures = tuple(measures)
         """The outcome measures taken for this visit: every row, corrections and strikes included."""
+        self.risk_flags = tuple(risk_flags)
+        """The suicide-risk flags those measures raised, each with its assessment or override."""
         self.signed = self.visit_seal is not None or visit.summary.phase is Phase.SIGNED
         self.clinic_seed = sender.installation or f"clinic {protocol.clinic_name}"
         self.entries: list[dict[str, Any]] = []

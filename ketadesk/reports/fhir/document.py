@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from ketadesk.core.instruments.measures import Measure
+from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -153,17 +154,19 @@ def visit_bundle(
     addenda: Sequence[Addendum] = (),
     record_seals: Sequence[RecordSeal] = (),
     outcome_measures: Sequence[Measure] = (),
+    risk_flags: Sequence[RiskFlag] = (),
 ) -> dict[str, Any]:
     """The visit as a FHIR R4 ``document`` Bundle (plain dicts, ready for ``json.dumps``).
 
     ``staff`` maps logins to printed names (``sender.staff`` when a sender is given); ``seals``
     are the visit's signature and its addenda's, with their digital signatures; ``record_seals``
     the physicians' signatures over their approvals, answers and order reviews; ``outcome_measures``
-    the outcome measures taken for the visit (every row: corrections and strikes too).
+    the outcome measures taken for the visit (every row: corrections and strikes too), ``risk_flags``
+    the suicide-risk flags they raised with their assessments or overrides.
     """
     if sender is None:
         sender = Sender(staff=staff or {})
-    b = Builder(visit, patient, protocol, sender, seals, addenda, record_seals, outcome_measures)
+    b = Builder(visit, patient, protocol, sender, seals, addenda, record_seals, outcome_measures, risk_flags)
     text = _lines(b)
     composition = _composition(b, text)
     composition["id"] = b.composition_url.removeprefix("urn:uuid:")

@@ -13,7 +13,8 @@ components, and ``derivedFrom`` the response.
 Corrections follow the vital signs: the corrected measure goes out on the original's
 resource ids (the response ``amended``), a struck one as ``entered-in-error``; a Provenance
 per correction or strike targets them, naming who, when and why, with the replaced
-measure's identifier as its entity (role ``revision``, or ``removal`` for a strike).
+measure's identifier as its entity (role ``revision``, or ``removal`` for a strike). A
+suicide-risk flag, and the assessment or override that answered it: :mod:`.risk`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from ketadesk.core.instruments.measures import EntryMode, Measure, chain
 from ketadesk.core.instruments.rules import REMISSION, RESPONSE
 from ketadesk.core.instruments.types import LOINC, Asked, Code, Instrument, local_code
-from ketadesk.reports.fhir import codes
+from ketadesk.reports.fhir import codes, risk
 from ketadesk.reports.fhir.builder import Builder, when
 
 OUTCOMES_SECTION = "outcomes"
@@ -169,6 +170,9 @@ def _observation(
         resource["interpretation"] = [{"text": band.text}]
     low, high = instrument.range
     resource["referenceRange"] = [{"low": {"value": low}, "high": {"value": high}, "text": f"{low}–{high}"}]
+    flag = next((f for f in b.risk_flags if f.measure.id == measure.id), None)
+    if flag is not None and status != "entered-in-error":
+        notes = [*notes, risk.flag_note(flag)]
     written = [{"text": n} for n in notes] + _status_note(measure)
     if written:
         resource["note"] = written
@@ -216,6 +220,7 @@ def outcomes(b: Builder) -> list[str]:
     rows = list(b.measures)
     replaced = {m.corrects_id for m in rows if m.corrects_id is not None}
     lines: list[str] = []
+    basis: dict[int, tuple[str, str]] = {}
     for head in rows:
         if head.id in replaced:
             continue
@@ -239,7 +244,9 @@ def outcomes(b: Builder) -> list[str]:
         obs_url = _observation(b, root.id, shown, instrument, obs_status, response_url, notes[::-1])
         for change, earlier in pairwise(lineage):
             _provenance(b, change, earlier, [response_url, obs_url], instrument)
+        if not struck:
+            basis[shown.id] = (response_url, obs_url)
         who = f"{shown.mode.label}, {b.name(shown.entered_by)}, {when(shown.entered_at)}"
         mark = "[struck as entered in error] " if struck else "[corrected] " if amended else ""
         lines.append(f"{mark}{measure_text(shown, instrument)} ({who})")
-    return lines
+    return lines + risk.risk(b, basis, OUTCOMES_SECTION)
