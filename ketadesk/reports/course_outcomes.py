@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from ketadesk.core.instruments.rules import REMISSION, RESPONSE
 from ketadesk.core.instruments.trend import InstrumentTrend, TrendPoint
 from ketadesk.core.local_time import in_zone
-from ketadesk.reports.charts import GRID, INFUSION_COLOUR, _Axis, _dashed, _rect, _text
+from ketadesk.reports.charts import GRID, INFUSION_COLOUR, Axis, box, chart_text, dashed
 from ketadesk.reports.layout import INK, RULE, Styles, markup
 from ketadesk.reports.tables import key_values
 
@@ -82,31 +82,31 @@ def outcome_chart(
     first = min(moments)
     span = max((max(moments) - first).total_seconds() / 86400, 1.0)
     pad = span * 0.04 + 0.3
-    x = _Axis(-pad, span + pad, left, right)
+    x = Axis(-pad, span + pad, left, right)
     low, high = trend.instrument.range
-    y = _Axis(float(low), float(high), bottom, top)
+    y = Axis(float(low), float(high), bottom, top)
 
     def xat(moment: datetime) -> float:
         return x.at((moment - first).total_seconds() / 86400)
 
     for band, shade in zip(trend.bands, _shades(len(trend.bands)), strict=True):
         y1, y2 = y.at(band.low), y.at(min(band.high + 1, high))
-        drawing.add(_rect(left, y1, right - left, y2 - y1, fill=shade, stroke=None))
-        drawing.add(_text(right + 3, (y1 + y2) / 2 - 2.2, band.text, size=6))
+        drawing.add(box(left, y1, right - left, y2 - y1, fill=shade, stroke=None))
+        drawing.add(chart_text(right + 3, (y1 + y2) / 2 - 2.2, band.text, size=6))
     value = low
     while value <= high:
         yy = y.at(value)
         drawing.add(Line(left, yy, right, yy, strokeColor=GRID, strokeWidth=0.3))
-        drawing.add(_text(left - 3, yy - 2.2, str(value), anchor="end"))
+        drawing.add(chart_text(left - 3, yy - 2.2, str(value), anchor="end"))
         value += _step(high)
-    drawing.add(_rect(left, bottom, right - left, top - bottom, fill=None, stroke=RULE, stroke_width=0.6))
-    drawing.add(_text(left - 3, top + 5, trend.instrument.total_label.lower(), anchor="end"))
+    drawing.add(box(left, bottom, right - left, top - bottom, fill=None, stroke=RULE, stroke_width=0.6))
+    drawing.add(chart_text(left - 3, top + 5, trend.instrument.total_label.lower(), anchor="end"))
     for mark in infusions:
         px = xat(mark.at)
-        drawing.add(_dashed(px, bottom, px, top, INFUSION_COLOUR, dash=(1.5, 1.5), width=0.5))
+        drawing.add(dashed(px, bottom, px, top, INFUSION_COLOUR, dash=(1.5, 1.5), width=0.5))
         triangle = [px - 2.6, top + 4.5, px + 2.6, top + 4.5, px, top + 0.5]
         drawing.add(Polygon(triangle, fillColor=INFUSION_COLOUR, strokeColor=None))
-        drawing.add(_text(px + 3.5, top + 1.5, mark.label, size=5.5, colour=INFUSION_COLOUR))
+        drawing.add(chart_text(px + 3.5, top + 1.5, mark.label, size=5.5, colour=INFUSION_COLOUR))
     coords: list[float] = []
     for point in trend.points:
         coords += [xat(point.at), y.at(point.total)]
@@ -117,13 +117,13 @@ def outcome_chart(
         px, py = coords[2 * index], coords[2 * index + 1]
         key = trend.baseline is not None and point.measure_id == trend.baseline.measure_id
         drawing.add(Circle(px, py, 2.3, fillColor=colors.white if key else SCORE_COLOUR, strokeColor=SCORE_COLOUR))
-        drawing.add(_text(px, py + 4, str(point.total), anchor="middle", colour=INK, bold=key))
+        drawing.add(chart_text(px, py + 4, str(point.total), anchor="middle", colour=INK, bold=key))
         if px - last_label >= 26:
-            drawing.add(_text(px, bottom - 9, f"{_day(point.at):%m-%d}", anchor="middle"))
+            drawing.add(chart_text(px, bottom - 9, f"{_day(point.at):%m-%d}", anchor="middle"))
             last_label = px
     legend = [("\u25bc infusion", INFUSION_COLOUR), ("\u25cb baseline", SCORE_COLOUR), ("\u25cf score", SCORE_COLOUR)]
     for n, (words, colour) in enumerate(legend):
-        drawing.add(_text(left + n * 48, bottom - 20, words, size=6, colour=colour))
+        drawing.add(chart_text(left + n * 48, bottom - 20, words, size=6, colour=colour))
     return drawing
 
 
