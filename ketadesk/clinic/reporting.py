@@ -121,6 +121,7 @@ class Reports(Area):
             anchor=anchors.anchor_text(self.session.store),
             outcomes=course_outcomes(self.session, course_id),
             watch=Watch(self.session).state(course_id),
+            watch_as_of=self.session.now(),
             risk_flags=self._risk_flags(
                 course.patient_id,
                 [m for m in store_outcomes.measures(self.session.store, course.patient_id) if m.course_id == course_id],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -30,9 +30,8 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.signing import Signature
 from ketadesk.core.watch.evaluate import WatchState
-from ketadesk.reports import charts, scripts
+from ketadesk.reports import charts, course_watch, scripts
 from ketadesk.reports.course_outcomes import InfusionMark, outcomes_panel
-from ketadesk.reports.course_watch import risk_panel, watch_panel
 from ketadesk.reports.layout import (
     ALERT,
     ALERT_HEX,
@@ -190,13 +189,15 @@ def course_report(
     outcomes: Sequence[InstrumentTrend] = (),
     watch: WatchState | None = None,
     risk_flags: Sequence[RiskFlag] | None = None,
+    watch_as_of: datetime | None = None,
 ) -> bytes:
     """The course's PDF: visits in date order with their key figures and a dose-over-time chart.
 
     ``anchor``, the audit chain's head, goes into the PDF's keywords. Times are in the clinic's zone.
     ``staff`` maps logins to printed names (who confirmed an early stop's amount, who acknowledged a flag).
     ``outcomes`` are the course's outcome trends (the panel after the visits), ``watch`` the tolerance
-    and misuse watch and ``risk_flags`` every suicide-risk flag of the course (None: not given, left out).
+    and misuse watch (as evaluated at ``watch_as_of``) and ``risk_flags`` every suicide-risk flag of the
+    course (None: not given, left out).
     """
     with shown_in(protocol.zone), scripts.collecting() as undrawable:
         signed = signatures or {}
@@ -219,7 +220,8 @@ def course_report(
             created=max(
                 [s.signed_at for s in signed.values() if s is not None]
                 + [m for v in ordered if (m := latest_entry(v)) is not None]
-                + [p.at for trend in outcomes for p in trend.points],
+                + [p.at for trend in outcomes for p in trend.points]
+                + course_watch.moments(watch, risk_flags or ()),
                 default=None,
             ),
         )
@@ -349,6 +351,6 @@ def course_report(
         ]
         story += outcomes_panel(outcomes, marks, styles, width)
         if risk_flags is not None:
-            story += risk_panel(risk_flags, styles, width, staff)
-        story += watch_panel(watch, styles, width, staff)
+            story += course_watch.risk_panel(risk_flags, styles, width, staff)
+        story += course_watch.watch_panel(watch, styles, width, staff, watch_as_of)
         return build_pdf(undrawable_notice(undrawable) + story, setup)

@@ -98,16 +98,38 @@ def _screenings(state: WatchState, styles: Styles, width: float, staff: Mapping[
     return [table(rows, widths)]
 
 
+def moments(state: WatchState | None, flags: Sequence[RiskFlag] = ()) -> list[datetime]:
+    """Every time the watch and the risk flags mention: the latest is when the record they print last changed."""
+    if state is None:
+        found: list[datetime] = []
+    else:
+        found = [r.entered_at for r in state.requests]
+        found += [r.decision.decided_at for r in state.requests if r.decision is not None]
+        found += [d.latest.entered_at for d in state.screening if d.latest is not None]
+        found += [f.acknowledgement.at for f in state.flags if f.acknowledgement is not None]
+    for flag in flags:
+        found += [a.at for a in (flag.assessment, flag.override) if a is not None]
+    return found
+
+
 def watch_panel(
-    state: WatchState | None, styles: Styles, width: float, staff: Mapping[str, str] | None = None
+    state: WatchState | None,
+    styles: Styles,
+    width: float,
+    staff: Mapping[str, str] | None = None,
+    as_of: datetime | None = None,
 ) -> list[Flowable]:
-    """The watch as the course screen shows it; nothing when the clinic gave no watch."""
+    """The watch as the course screen shows it, evaluated ``as_of``; nothing when the clinic gave no watch."""
     if state is None:
         return []
     names = staff or {}
     substance = state.substance_text
     style = styles.alert if state.substance_use else styles.body
-    story: list[Flowable] = [Paragraph(HEADING, styles.heading), Paragraph(markup(substance), style), Spacer(1, 3)]
+    story: list[Flowable] = [Paragraph(HEADING, styles.heading)]
+    if as_of is not None:
+        # The flags and what is due are judged afresh each time: the paper says when.
+        story.append(Paragraph(markup(f"As evaluated at {_at(as_of)}."), styles.small))
+    story += [Paragraph(markup(substance), style), Spacer(1, 3)]
     story += [Paragraph("Flags", styles.cell_bold), Spacer(1, 1)]
     story += _flags(state, styles, width, names) + _unjudged(state, styles)
     story += [Spacer(1, 4), Paragraph("Patient requests", styles.cell_bold), Spacer(1, 1)]

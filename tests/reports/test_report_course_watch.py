@@ -4,7 +4,10 @@ suicide-risk flag with its assessment or override, or that it still waits for on
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
+
+from pypdf import PdfReader
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
@@ -49,6 +52,7 @@ def test_flags_requests_screenings_and_substance_use(
     staff = clinic.reports.report_staff()
     doctor = staff[physician.user.login]
     assert "Tolerance and misuse watch" in text
+    assert f"As evaluated at {clock.now():%Y-%m-%d %H:%M}." in text, "the flags are judged afresh: the paper says when"
     assert "Substance-use history: Alcohol use disorder, remission" in text
     for raised in state.flags:
         assert flat(raised.flag.text) in text
@@ -88,3 +92,19 @@ def test_a_course_without_a_risk_flag_says_so(nurse: Clinic, clinic: Clinic, clo
     """The measured course's PHQ-9s leave item 9 at 0: the section says no flag was raised."""
     course = measured_course(nurse, clock)
     assert "No PHQ-9 of this course raised a suicide-risk flag." in _text(clinic, course.course_id)
+
+
+def test_a_later_acknowledgement_is_a_later_file(
+    nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock
+) -> None:
+    """The summary is stamped with the latest moment it prints: an acknowledgement made later moves the stamp, so two
+    files of the same course tell which is newer; asked twice with nothing new, the bytes are the same."""
+    course = measured_course(nurse, clock)
+    before = clinic.reports.course_report_pdf(course.course_id)
+    assert clinic.reports.course_report_pdf(course.course_id) == before
+    clock.advance(minutes=30)
+    flag = clinic.watch.state(course.course_id).flags[0].flag
+    physician.watch.acknowledge_flag(course.course_id, flag.fingerprint, "Seen", password=PASSWORDS["doctor"])
+    after = clinic.reports.course_report_pdf(course.course_id)
+    created = [PdfReader(io.BytesIO(data)).metadata.creation_date for data in (before, after)]
+    assert created[0] is not None and created[1] is not None and created[0] < created[1]
