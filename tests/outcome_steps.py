@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from ketadesk.clinic import Changes, Clinic
-from ketadesk.core.clock import FakeClock
+from ketadesk.core.clock import FakeClock, to_utc_iso
+from ketadesk.core.instruments.measures import EntryMode
+from ketadesk.core.instruments.rules import outcome_status
 from ketadesk.core.instruments.types import Asked, Instrument, InstrumentKey
+from ketadesk.store import courses as store_courses
+from ketadesk.store import outcomes as store_outcomes
 from tests.course_steps import infuse
 from tests.helpers import make_patient
 
@@ -40,17 +44,40 @@ def answers_for(instrument: Instrument, total: int) -> dict[int, int]:
     return answers
 
 
-def record(nurse: Clinic, visit_id: int, key: InstrumentKey, total: int) -> Changes:
-    """One measure of ``key`` totalling ``total`` at ``visit_id``, entered by the nurse now."""
+def record_at(nurse: Clinic, visit_id: int, key: InstrumentKey, total: int) -> Changes:
+    """One measure of ``key`` totalling ``total`` at ``visit_id``, entered by the nurse now (the clinic's write)."""
     return nurse.outcomes.record_measure(visit_id, key, answers_for(nurse.outcomes.definition(key), total))
+
+
+def record(nurse: Clinic, course_id: int, key: InstrumentKey, total: int) -> int:
+    """One measure of ``key`` for the course outside any visit, written as the store keeps one entered now.
+
+    For an instrument the course was not planned with (the clinic's write refuses those): a
+    course measured with it all the same, as one planned before the instruments were chosen.
+    """
+    instrument = nurse.outcomes.definition(key)
+    course = store_courses.get(nurse.store, course_id)
+    scored = instrument.score(answers_for(instrument, total))
+    return store_outcomes.add_measure(
+        nurse.store,
+        patient_id=course.patient_id,
+        course_id=course_id,
+        visit_id=None,
+        answers=answers_for(instrument, total),
+        scored=scored,
+        status=outcome_status(key, scored.total, None),
+        mode=EntryMode.NURSE,
+        at=to_utc_iso(nurse.session.now()),
+        actor_id=nurse.session.user.id,
+    )
 
 
 def _measures(nurse: Clinic, clock: FakeClock, phq9: int, gad7: int) -> Callable[[int], None]:
     """A check-in that records PHQ-9 and GAD-7 at the visit, taking five minutes (the pump starts after it)."""
 
     def check_in(visit_id: int) -> None:
-        record(nurse, visit_id, InstrumentKey.PHQ9, phq9)
-        record(nurse, visit_id, InstrumentKey.GAD7, gad7)
+        record_at(nurse, visit_id, InstrumentKey.PHQ9, phq9)
+        record_at(nurse, visit_id, InstrumentKey.GAD7, gad7)
         clock.advance(minutes=5)
 
     return check_in

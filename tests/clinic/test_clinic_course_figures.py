@@ -11,7 +11,8 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.course_record import course_visits
 from tests.clinic.watch_steps import prepared
 
-READINGS = st.lists(st.tuples(st.integers(100, 175), st.integers(60, 99), st.integers(92, 100)), min_size=1, max_size=6)
+READINGS = st.lists(st.tuples(st.integers(110, 175), st.integers(60, 95), st.integers(92, 100)), min_size=1, max_size=6)
+"""(SBP, DBP, SpO2) sets, none extreme (the pulse pressure stays above 10)."""
 
 
 def _figures(nurse: Clinic, course_id: int, *, figures_only: bool) -> list[tuple[object, ...]]:

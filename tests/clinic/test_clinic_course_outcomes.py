@@ -11,7 +11,7 @@ from ketadesk.core.clock import FakeClock, from_utc_iso
 from ketadesk.core.instruments.rules import RULES_VERSION
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.store import outcomes as store_outcomes
-from tests.outcome_steps import answers_for, measured_course, record
+from tests.outcome_steps import answers_for, measured_course, record_at
 
 
 def test_each_instrument_of_the_course_is_judged_from_its_baseline_before_the_first_infusion(
@@ -51,7 +51,7 @@ def test_a_corrected_score_replaces_its_original_and_another_courses_scores_stay
     clock.advance(timedelta(days=60))
     visit = nurse.scheduling.schedule_visit(walked.patient_id, nurse.today(), 2, course_id=other).created_id
     assert visit is not None
-    record(nurse, visit, InstrumentKey.PHQ9, 3)
+    record_at(nurse, visit, InstrumentKey.PHQ9, 3)
     assert [p.total for p in nurse.course.outcomes(walked.course_id)[0].points] == [20, 8]
     assert [p.total for p in nurse.course.outcomes(other)[0].points] == [3]
 

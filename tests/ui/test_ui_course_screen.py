@@ -19,7 +19,7 @@ from ketadesk.ui.course.screen import CourseScreen
 from ketadesk.ui.course.visits import VISIT_COLUMNS, VisitsModel
 from ketadesk.ui.kit.writes import bus_for
 from tests.course_steps import EARLY_REASON, walk_course
-from tests.outcome_steps import LONGER_PHQ9, longer_course, measured_course, record
+from tests.outcome_steps import LONGER_PHQ9, longer_course, measured_course, record_at
 
 # KETADESK_SCREENSHOTS=docs/screenshots saves the measured course as docs/screenshots/gui_course.png.
 SHOTS = os.environ.get("KETADESK_SCREENSHOTS", "")
@@ -149,7 +149,7 @@ def test_a_published_change_to_the_course_redraws_it_and_others_do_not(
     """A measure recorded for one of the course's visits redraws the screen; a change elsewhere reads nothing."""
     walked = measured_course(nurse, clock)
     screen = _screen(qtbot, nurse, walked.course_id)
-    changes = record(nurse, walked.booked, InstrumentKey.PHQ9, 4)
+    changes = record_at(nurse, walked.booked, InstrumentKey.PHQ9, 4)
     bus = bus_for(nurse)
     bus.publish(Changes(visits=frozenset({walked.booked + 999}), kinds=frozenset({Change.VITALS})), None, "nurse")
     assert _text(screen, "course_phq9_latest").startswith("10 ")
