@@ -151,7 +151,12 @@ def test_a_published_change_to_the_course_redraws_it_and_others_do_not(
     screen = _screen(qtbot, nurse, walked.course_id)
     changes = record_at(nurse, walked.booked, InstrumentKey.PHQ9, 4)
     bus = bus_for(nurse)
-    bus.publish(Changes(visits=frozenset({walked.booked + 999}), kinds=frozenset({Change.VITALS})), None, "nurse")
+    elsewhere = Changes(
+        visits=frozenset({walked.booked + 999}),
+        patients=frozenset({walked.patient_id + 999}),
+        kinds=frozenset({Change.VITALS, Change.SCHEDULE, Change.OUTCOMES}),
+    )
+    bus.publish(elsewhere, None, "nurse")
     assert _text(screen, "course_phq9_latest").startswith("10 ")
     bus.publish(changes, None, "nurse")
     assert _text(screen, "course_phq9_latest").startswith("4 · minimal")

@@ -8,8 +8,8 @@ book. The course watch's panel (advisory flags for tolerance and misuse) has its
 this page, filled by :meth:`CourseScreen.set_watch_panel`; until then nothing stands there.
 
 The screen only reads (``clinic.course.view`` and ``clinic.course.outcomes``) and redraws
-whole when a published change touches the course: its patient, one of its visits, a booking
-or an outcome measure.
+whole when a published change touches the course: its patient or one of its visits (a
+booking and every outcome measure's write name the patient).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Change, Changes, Clinic, CourseView
+from ketadesk.clinic import Changes, Clinic, CourseView
 from ketadesk.core.instruments.trend import InstrumentTrend
 from ketadesk.ui.course import charts
 from ketadesk.ui.course.verdicts import SUMMARY_WIDTH, InstrumentSummary, tinted
@@ -26,9 +26,6 @@ from ketadesk.ui.kit.colours import CAUTION_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.page import Box, WheelToPage
-
-REDRAWN_BY = (Change.SCHEDULE, Change.PATIENT)
-"""Kinds of change that may add to or alter a course even when no visit of it is named (a new booking)."""
 
 
 def _names(keys: list[str]) -> str:
@@ -194,13 +191,12 @@ class CourseScreen(QWidget, Watching):
         return frozenset(v.visit_id for v in self.view.visits) if self.view is not None else frozenset()
 
     def affected_by(self, changes: Changes) -> bool:
-        """The course's patient, one of its visits, a booking, or an outcome measure changed."""
+        """The course's patient or one of its visits changed (a booking, an outcome measure, a chart entry).
+
+        A booking and every outcome write name the patient, so another patient's day never redraws the course.
+        """
         patient = self.view.patient.id if self.view is not None else None
-        return (
-            patient in changes.patients
-            or not changes.visits.isdisjoint(self.visit_ids())
-            or changes.touches(*REDRAWN_BY)
-        )
+        return patient in changes.patients or not changes.visits.isdisjoint(self.visit_ids())
 
     def redraw(self) -> None:
         """One read of the course."""
