@@ -161,3 +161,21 @@ def test_a_published_change_to_the_course_redraws_it_and_others_do_not(
     bus.publish(changes, None, "nurse")
     assert _text(screen, "course_phq9_latest").startswith("4 · minimal")
     assert _text(screen, "course_phq9_remission_state") == "Remission: met"
+
+
+def test_a_course_measured_before_its_first_infusion_dates_its_chart_and_judges_nothing_yet(
+    qtbot: QtBot, nurse: Clinic, patient_id: int, visit_id: int
+) -> None:
+    """Scores at check-in, no infusion yet: the PHQ-9 chart carries the dates, its score is the baseline, and
+    both badges say why they are not judged yet; the screen says no infusion has been given."""
+    record_at(nurse, visit_id, InstrumentKey.PHQ9, 16)
+    course_id = nurse.scheduling.courses(patient_id)[-1].id
+    screen = _screen(qtbot, nurse, course_id)
+    assert [c.widget.objectName() for c in screen.charts] == ["course_chart_phq9"]
+    assert screen.charts[0].bottom is not None
+    message = _text(screen, "course_outcomes_message")
+    assert message == "No scores recorded in this course yet for GAD-7. No infusion has been given in this course yet."
+    assert _text(screen, "course_phq9_baseline").startswith("16 · moderately severe · ")
+    assert _text(screen, "course_phq9_latest") == "none since the baseline"
+    assert _text(screen, "course_phq9_response_state") == "Response: not judged (no score since the baseline)"
+    assert _text(screen, "course_phq9_remission_state") == "Remission: not judged (no score since the baseline)"
