@@ -29,7 +29,9 @@ def refused_requests(
     if len(refused) < rules.refused_requests:
         return None
     items = [
-        f"{r.kind.label.lower()} ({local_date(r.requested_at).isoformat()}, refused by {r.decision.decided_by})"
+        # Who refused is on each request as the screens and reports show it (by printed name); a flag's
+        # text is signed into its acknowledgement, so it names no login.
+        f"{r.kind.label.lower()} (asked {local_date(r.requested_at).isoformat()}, refused)"
         for r in refused
         if r.decision is not None
     ]

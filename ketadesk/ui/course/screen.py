@@ -4,8 +4,10 @@ A clinician opens it from the patient's record or from an open visit to see whet
 course is working: each outcome instrument over time with its bands, baseline, latest and
 change and the response and remission verdicts with the rule behind them, the dose of each
 infusion on the same time axis, then every visit with its figures and the visits still to
-book. The course watch's panel (advisory flags for tolerance and misuse) has its place on
-this page, filled by :meth:`CourseScreen.set_watch_panel`; until then nothing stands there.
+book. The course watch's panel (the substance-use history, and the advisory flags for
+tolerance and misuse with their acknowledgements) stands at the top of the page
+(:class:`~ketadesk.ui.watch.panel.WatchPanel`, which redraws on its own changes), at a
+height that leaves the outcomes in view; it scrolls inside itself when the course has more.
 
 The screen only reads (``clinic.course.view`` and ``clinic.course.outcomes``) and redraws
 whole when a published change touches the course: its patient or one of its visits (a
@@ -26,6 +28,10 @@ from ketadesk.ui.kit.colours import CAUTION_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.page import Box, WheelToPage
+from ketadesk.ui.watch.panel import WatchPanel
+
+WATCH_HEIGHT = 340
+"""The watch panel's height at most: flags and history in view, the outcomes' first chart still on screen."""
 
 
 def _names(keys: list[str]) -> str:
@@ -63,6 +69,7 @@ class CourseScreen(QWidget, Watching):
         self.watch_slot.setContentsMargins(0, 0, 0, 0)
         self.page_layout.addLayout(self.watch_slot)
         self.watch_panel: QWidget | None = None
+        self.set_watch_panel(self._watch_box(clinic, course_id))
         self._build_outcomes()
         self._build_visits()
         self.page_layout.addStretch(1)
@@ -102,6 +109,16 @@ class CourseScreen(QWidget, Watching):
         self.page_layout.addWidget(self.plan_box)
 
     # ------------------------------------------------------------------ the watch's place
+
+    @staticmethod
+    def _watch_box(clinic: Clinic, course_id: int) -> QWidget:
+        box = Box("course_watch_box", "Tolerance and misuse watch")
+        panel = WatchPanel(clinic, course_id)
+        panel.setObjectName("course_watch_panel")
+        panel.setMinimumHeight(WATCH_HEIGHT // 2)
+        panel.setMaximumHeight(WATCH_HEIGHT)
+        box.column.addWidget(panel)
+        return box
 
     def set_watch_panel(self, widget: QWidget) -> None:
         """Put the course watch's panel in its place above the outcomes (replacing one given before)."""
