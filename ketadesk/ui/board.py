@@ -18,6 +18,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
+from ketadesk.clinic.outcome_reads import OutcomeMarks
 from ketadesk.core.dates import day_in_words
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
@@ -27,6 +28,7 @@ from ketadesk.ui.kit.lines import set_style
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
+from ketadesk.ui.outcomes.tile_marks import draw_marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ class ChairTile(QFrame):
         self.more_menu: QMenu | None = None
         self.patient = label("patient", bold=True, scale=1.5)
         self.flag = label("substance_flag", bold=True, scale=1.2)
+        self.risk_flag = label("risk_flag", bold=True, scale=1.2, accessible="Suicide-risk flag")
+        self.measures_overdue = label("measures_overdue", bold=True, scale=1.2)
         self.phase = label("phase", bold=True, scale=1.4)
         self.course = label("course", scale=1.2)
         self.infusion = label("infusion_timer", scale=1.4)
@@ -110,6 +114,8 @@ class ChairTile(QFrame):
         for widget in (
             self.patient,
             self.flag,
+            self.risk_flag,
+            self.measures_overdue,
             self.phase,
             self.course,
             self.infusion,
@@ -141,9 +147,10 @@ class ChairTile(QFrame):
         menu.popup(self.more_button.mapToGlobal(self.more_button.rect().bottomLeft()))
         return menu
 
-    def show_state(self, state: ChairState) -> None:
-        """Redraw the tile for ``state``."""
+    def show_state(self, state: ChairState, marks: OutcomeMarks | None = None) -> None:
+        """Redraw the tile for ``state``, with the visit's outcome marks (risk flag, measures overdue)."""
         visit = state.visit
+        draw_marks(self.risk_flag, self.measures_overdue, marks if visit is not None else None)
         self.visit_id = visit.id if visit else None
         self.title.setText(f"Chair {self.chair}")
         self.more_button.setText(f"+{state.waiting} more booked ▾")
@@ -220,6 +227,8 @@ class ChairTile(QFrame):
         """Collapse lines with nothing to say, so what matters sits together."""
         for line in (
             self.flag,
+            self.risk_flag,
+            self.measures_overdue,
             self.phase,
             self.course,
             self.infusion,
@@ -275,6 +284,7 @@ class ChairBoard(QWidget, Watching):
             grid.addWidget(tile, index // columns, index % columns)
             self.tiles.append(tile)
         self.visits: list[VisitSummary] = []
+        self.marks: dict[int, OutcomeMarks] = {}  # per visit on a tile, read again with the visits
         self._read_at: tuple[tuple[int, int], date] | None = None
         self.refresh()
         self.watch(clinic)
@@ -282,6 +292,7 @@ class ChairBoard(QWidget, Watching):
     def refresh(self) -> None:
         """Re-read today's visits and every visit still in progress, and redraw every tile."""
         self._read_at = (self.clinic.visits.revision(), self.clinic.today())
+        self.marks = {}
         self._show(self.clinic.visits.board())
 
     def tick(self) -> None:
@@ -302,9 +313,15 @@ class ChairBoard(QWidget, Watching):
         today = self.clinic.today()
         for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles), today), strict=True):
             tile.day_visits = [v for v in visits if v.chair == tile.chair]
-            tile.show_state(state)
+            tile.show_state(state, self._marks(state.visit.id) if state.visit is not None else None)
         if self.on_tick is not None:
             self.on_tick(visits)
+
+    def _marks(self, visit_id: int) -> OutcomeMarks:
+        """The visit's outcome marks, read once per re-read of the board (the tick redraws from these)."""
+        if visit_id not in self.marks:
+            self.marks[visit_id] = self.clinic.outcomes.marks(visit_id)
+        return self.marks[visit_id]
 
     def affected_by(self, changes: Changes) -> bool:
         """Anything about a visit, a booking or a patient may change a tile."""

@@ -89,6 +89,7 @@ class VisitWorkspace(QWidget, Watching):
         self._revision = self.clinic.visits.revision()
         view = self.clinic.visits.get(self.visit_id)
         self.signed_notice.draw(view.detail.summary.phase is Phase.SIGNED)  # read again only after a change
+        self.banner.risk.show_marks(self.clinic, self.clinic.outcomes.marks(self.visit_id))
         self._draw(view, every_section=every_section)
 
     def _draw(self, view: VisitView, *, every_section: bool) -> None:
