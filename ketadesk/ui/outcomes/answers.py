@@ -37,9 +37,7 @@ def total_line(instrument: Instrument, answers: Mapping[int, int]) -> str:
         return f"{instrument.total_label}: not yet — {error.message}"
     low, high = instrument.range
     band = f" · {scored.band.name}" if scored.band is not None else ""
-    subscales = "".join(
-        f" · {s.label} {scored.subscale(s.key)}" for s in instrument.subscales if len(s.items) > 1
-    )
+    subscales = "".join(f" · {s.label} {scored.subscale(s.key)}" for s in instrument.subscales if len(s.items) > 1)
     return f"{instrument.total_label}: {scored.total} (of {low}–{high}){band}{subscales}"
 
 

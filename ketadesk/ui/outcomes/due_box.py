@@ -57,7 +57,7 @@ class OutcomeMeasuresBox(QGroupBox):
         self.states: dict[InstrumentKey, QLabel] = {}
         self.enter_buttons: dict[InstrumentKey, QPushButton] = {}
         self.patient_buttons: dict[InstrumentKey, QPushButton] = {}
-        self.all_due_button = button("patient_fills_all_due_button", "Patient fills in every due measure…", default=False)
+        self.all_due_button = button("patient_fills_all_due", "Patient fills in every due measure…", default=False)
         self.all_due_button.clicked.connect(self.patient_fills_all_due)
         column.addWidget(self.all_due_button)
         self._due: tuple[MeasureDue, ...] = ()
@@ -78,9 +78,7 @@ class OutcomeMeasuresBox(QGroupBox):
             self.all_due_button.hide()
             return
         asks = [d for d in due if d.state.asks]
-        self.summary.setText(
-            f"{len(asks)} to take before the infusion." if asks else "Nothing is due at this visit."
-        )
+        self.summary.setText(f"{len(asks)} to take before the infusion." if asks else "Nothing is due at this visit.")
         for row, item in enumerate(due):
             self._row(row, item, may_enter)
         self.all_due_button.setVisible(len(asks) > 1)

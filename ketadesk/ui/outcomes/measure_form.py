@@ -8,6 +8,7 @@ every answer chosen, so nothing has to be chosen twice.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -44,10 +45,11 @@ class MeasureForm(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(label("measure_title", f"{instrument.name} — {instrument.title}", bold=True, scale=1.3))
         outer.addWidget(label("measure_stem", instrument.stem, plain=True, bold=True))
-        self.scroll = scroll = QScrollArea(self)
+        self.items_scroll = scroll = QScrollArea(self)
         scroll.setObjectName("measure_items_scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the items wrap instead
         content = QWidget()
         grid = QGridLayout(content)
         grid.setColumnStretch(1, 1)
@@ -66,9 +68,7 @@ class MeasureForm(QDialog):
         self.total = label("measure_total", bold=True, selectable=True)
         outer.addWidget(self.total)
         outer.addWidget(label("measure_licence", instrument.licence, plain=True, style=MUTED_STYLE))
-        outer.addWidget(
-            label("measure_entered_by", f"Entered by the nurse in {clinic.user.signature_name}'s session.")
-        )
+        outer.addWidget(label("measure_entered_by", f"Entered by the nurse in {clinic.user.signature_name}'s session."))
         self.message = MessageLine("measure_message")
         outer.addWidget(self.message)
         buttons = QDialogButtonBox()
@@ -118,5 +118,5 @@ class MeasureForm(QDialog):
                 choice.mark_invalid()
         named = self.choices[number]
         named.mark_invalid()
-        self.scroll.ensureWidgetVisible(named)
+        self.items_scroll.ensureWidgetVisible(named)
         named.buttons[named.item.scale.low].setFocus()

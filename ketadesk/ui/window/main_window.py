@@ -372,7 +372,7 @@ class MainWindow(MenuActions):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        """Ask first while a patient has the drug in (a questionnaire ends at the lock instead); then end the session."""
+        """Ask first while a patient has the drug in (a questionnaire ends at the lock instead); end the session."""
         if self.questionnaire.refuses_close():
             event.ignore()
             return

@@ -1,0 +1,167 @@
+"""The nurse's outcome-measure entry from the pre-assessment, the risk flag on tile and banner, and its answer."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ketadesk.clinic import Clinic
+from ketadesk.core.clock import FakeClock
+from ketadesk.core.instruments.measures import EntryMode
+from ketadesk.core.instruments.risk import RiskLevel
+from ketadesk.core.instruments.types import InstrumentKey
+from ketadesk.core.phases import Phase
+from ketadesk.ui.board import ChairBoard
+from ketadesk.ui.outcomes.measure_form import MeasureForm
+from ketadesk.ui.outcomes.risk_dialog import RiskAssessmentDialog
+from ketadesk.ui.visit.workspace import VisitWorkspace
+from tests.helpers import PASSWORDS, ready_to_infuse
+from tests.ui.outcome_steps import CALM_PHQ9, FLAGGING_PHQ9, choose, shoot
+
+PHQ9 = InstrumentKey.PHQ9
+
+
+@pytest.fixture
+def workspace(qtbot: QtBot, nurse: Clinic, visit_id: int) -> VisitWorkspace:
+    """The visit's workspace, every pre-infusion gate met but the outcome measures."""
+    ready_to_infuse(nurse, visit_id)
+    built = VisitWorkspace(nurse, visit_id)
+    qtbot.addWidget(built)
+    built.resize(1280, 900)
+    built.show()
+    return built
+
+
+def _enter(workspace: VisitWorkspace, answers: dict[int, int]) -> MeasureForm:
+    form = workspace.pre_assessment.outcomes.enter(PHQ9)
+    choose(form, answers)
+    return form
+
+
+def _assessment(workspace: VisitWorkspace) -> RiskAssessmentDialog:
+    assert workspace.banner.risk.assess_button.isVisible()
+    workspace.banner.risk.assess_button.click()
+    dialog = workspace.banner.risk.dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def test_a_phq9_entered_from_the_pre_assessment_is_saved_and_flags_tile_and_banner(
+    qtbot: QtBot, nurse: Clinic, workspace: VisitWorkspace, patient_id: int
+) -> None:
+    """Enter… opens the form; the total is core's; Save stores it as the nurse's; the flag shows on banner and tile."""
+    box = workspace.pre_assessment.outcomes
+    assert box.states[PHQ9].text() == "DUE"
+    box.enter_buttons[PHQ9].click()
+    form = box.form
+    assert form is not None and form.isVisible()
+    assert "No permission required" in form.findChild(type(form.total), "measure_licence").text()
+    choose(form, FLAGGING_PHQ9)
+    assert form.total.text().startswith("Total: 11 (of 0–27) · moderate")
+    shoot(form, "gui_measure_form.png")
+    form.save_button.click()
+    assert not form.isVisible()
+    [measure] = nurse.outcomes.current(patient_id)
+    assert (measure.instrument, measure.mode, measure.entered_by) == (PHQ9, EntryMode.NURSE, "nurse")
+    assert dict(measure.answers) == FLAGGING_PHQ9
+    assert box.states[PHQ9].text() == "DONE"
+    banner = workspace.banner.risk
+    assert banner.isVisible()
+    assert "high priority" in banner.text.text() and "needs a risk assessment" in banner.text.text()
+    board = ChairBoard(nurse)
+    qtbot.addWidget(board)
+    board.resize(900, 700)
+    board.show()
+    tile = board.tile(1)
+    assert tile.risk_flag.isVisible()
+    assert "HIGH PRIORITY" in tile.risk_flag.text()
+    shoot(board, "gui_tile_risk.png")
+
+
+def test_a_calm_phq9_raises_no_flag(nurse: Clinic, workspace: VisitWorkspace) -> None:
+    """Item 9 at 0: nothing on the banner, and the infusion may start."""
+    _enter(workspace, CALM_PHQ9).save_button.click()
+    assert not workspace.banner.risk.isVisible()
+    assert workspace.pre_assessment.start_infusion_button.isEnabled()
+
+
+def test_the_infusion_cannot_start_until_the_risk_is_assessed(
+    nurse: Clinic, workspace: VisitWorkspace, visit_id: int
+) -> None:
+    """The flag is named as what stops the start; the assessment refuses a missing level or action, then clears it."""
+    section = workspace.pre_assessment
+    assert section.start_infusion_button.isEnabled()
+    _enter(workspace, FLAGGING_PHQ9).save_button.click()
+    assert not section.start_infusion_button.isEnabled()
+    assert "Suicide-risk flag (high priority)" in section.blockers.text()
+    dialog = _assessment(workspace)
+    dialog.assess_button.click()
+    assert "level" in dialog.assessment_message.text().lower()
+    dialog.level_buttons[next(iter(dialog.level_buttons))].click()
+    dialog.assess_button.click()
+    assert "Action taken" in dialog.assessment_message.text()
+    assert dialog.isVisible()
+    dialog.action.setPlainText("Safety plan reviewed with the patient; psychiatrist informed; follow-up call tomorrow")
+    dialog.assess_button.click()
+    assert not dialog.isVisible()
+    assert "assessed: low risk by" in workspace.banner.risk.text.text()
+    assert not workspace.banner.risk.assess_button.isVisible()
+    assert section.start_infusion_button.isEnabled()
+    section.start_infusion_button.click()
+    assert nurse.visits.get(visit_id).detail.summary.phase is Phase.INFUSING
+
+
+def test_a_physician_overrides_the_flag_with_their_own_password(
+    nurse: Clinic, workspace: VisitWorkspace, patient_id: int
+) -> None:
+    """A wrong password is refused and nothing is written; the physician's own password and a reason clear the flag."""
+    _enter(workspace, FLAGGING_PHQ9).save_button.click()
+    dialog = _assessment(workspace)
+    dialog.level_buttons[RiskLevel.MODERATE].click()
+    dialog.action.setPlainText("Safety plan made with the patient; her sister will stay with her tonight")
+    shoot(dialog, "gui_risk_assessment.png")
+    dialog.reason.setPlainText("Assessed by me in clinic this morning; plan in place")
+    dialog.password.setText("not-the-password")
+    dialog.override_button.click()
+    assert dialog.isVisible() and dialog.override_message.isVisible()
+    assert nurse.outcomes.risk_flags(patient_id)[0].override is None
+    assert dialog.reason.toPlainText().startswith("Assessed by me")  # kept
+    dialog.password.setText(PASSWORDS["doctor"])
+    dialog.override_button.click()
+    assert not dialog.isVisible()
+    flag = nurse.outcomes.risk_flags(patient_id)[0]
+    assert flag.override is not None and flag.override.by == "doctor"
+    assert workspace.pre_assessment.start_infusion_button.isEnabled()
+
+
+def test_an_unanswered_item_is_named_and_every_answer_kept(
+    nurse: Clinic, workspace: VisitWorkspace, patient_id: int
+) -> None:
+    """Save with item 4 left: the refusal names item 4, outlines it, stores nothing and keeps the other answers."""
+    form = _enter(workspace, {n: v for n, v in FLAGGING_PHQ9.items() if n != 4})
+    assert "item 4" in form.total.text()  # the total says what is missing before Save
+    form.save_button.click()
+    assert form.isVisible()
+    assert "PHQ-9 item 4: not answered" in form.message.text()
+    assert form.choices[4].styleSheet() and not form.choices[3].styleSheet()
+    assert nurse.outcomes.measures(patient_id) == []
+    assert form.answers() == {n: v for n, v in FLAGGING_PHQ9.items() if n != 4}
+    form.choices[4].choose(1)
+    assert not form.choices[4].styleSheet()
+    form.save_button.click()
+    assert not form.isVisible()
+    assert len(nurse.outcomes.measures(patient_id)) == 1
+
+
+def test_an_overdue_measure_shows_on_the_tile(qtbot: QtBot, nurse: Clinic, visit_id: int, clock: FakeClock) -> None:
+    """A visit still in pre-assessment the day after it was booked: the tile names the measures overdue, in words."""
+    nurse.infusion.start_pre_assessment(visit_id)
+    clock.advance(minutes=24 * 60)
+    board = ChairBoard(nurse)
+    qtbot.addWidget(board)
+    board.show()
+    tile = board.tile(1)
+    assert tile.measures_overdue.isVisible()
+    assert "PHQ-9 overdue since" in tile.measures_overdue.text()
+    assert "GAD-7 overdue since" in tile.measures_overdue.text()
+    assert not tile.risk_flag.isVisible()
