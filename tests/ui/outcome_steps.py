@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ketadesk.ui.outcomes.measure_form import MeasureForm
 
@@ -29,4 +29,5 @@ def shoot(widget: QWidget, name: str) -> None:
     """Save ``widget`` as docs/screenshots/``name`` when screenshots are asked for."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        QApplication.processEvents()  # the layout of words just changed settles before the picture
         widget.grab().save(str(Path(SHOTS) / name))

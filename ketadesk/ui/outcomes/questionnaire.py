@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.instruments.measures import EntryMode
@@ -29,9 +29,9 @@ from ketadesk.ui.kit.writes import run_write
 from ketadesk.ui.outcomes.answers import asked_now, refused_item, without_unasked
 from ketadesk.ui.outcomes.choices import AnswerChoice
 
-TEXT_SCALE = 1.8
+TEXT_SCALE = 2.6
 """The item's words, read at arm's length by someone who may not have their glasses."""
-ANSWER_SCALE = 1.5
+ANSWER_SCALE = 2.0
 
 W = TypeVar("W", bound=QWidget)
 
@@ -64,12 +64,14 @@ class QuestionnairePage(QWidget):
         self.index = 0
         self.choice: AnswerChoice | None = None
         self.stopping = False
-        self.pages = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
-        outer.addWidget(self.pages)
-        self.pages.addWidget(self._item_screen())
-        self.pages.addWidget(self._done_screen())
+        # Two screens in one column, one shown: a stacked layout would not wrap long item words to their height.
+        self.item_screen = self._item_screen()
+        self.done_screen = self._done_screen()
+        outer.addWidget(self.item_screen)
+        outer.addWidget(self.done_screen)
+        self.done_screen.hide()
         self.show_step(0)
 
     # ------------------------------------------------------------------ screens
@@ -77,11 +79,11 @@ class QuestionnairePage(QWidget):
     def _item_screen(self) -> QWidget:
         screen = QWidget()
         column = QVBoxLayout(screen)
-        self.greeting = label("questionnaire_greeting", f"Hello, {self.first_name}", bold=True, scale=1.4, plain=True)
+        self.greeting = label("questionnaire_greeting", f"Hello, {self.first_name}", bold=True, scale=2.0, plain=True)
         column.addWidget(self.greeting)
-        self.progress = label("questionnaire_progress", scale=1.3, style=MUTED_STYLE)
+        self.progress = label("questionnaire_progress", scale=1.6, style=MUTED_STYLE)
         column.addWidget(self.progress)
-        self.stem = label("questionnaire_stem", scale=1.4, plain=True)
+        self.stem = label("questionnaire_stem", scale=1.9, plain=True)
         column.addWidget(self.stem)
         self.item_text = label("questionnaire_item", bold=True, scale=TEXT_SCALE, plain=True)
         column.addWidget(self.item_text)
@@ -108,16 +110,11 @@ class QuestionnairePage(QWidget):
         screen = QWidget()
         column = QVBoxLayout(screen)
         column.addStretch(1)
-        column.addWidget(
-            label("questionnaire_done", "Done — please hand the tablet back", bold=True, scale=2.2),
-            0,
-            Qt.AlignmentFlag.AlignHCenter,
-        )
-        column.addWidget(
-            label("questionnaire_thanks", f"Thank you, {self.first_name}. Your answers are saved.", scale=1.5),
-            0,
-            Qt.AlignmentFlag.AlignHCenter,
-        )
+        done = label("questionnaire_done", "Done — please hand the tablet back", bold=True, scale=3.0)
+        thanks = label("questionnaire_thanks", f"Thank you, {self.first_name}. Your answers are saved.", scale=2.0)
+        for line in (done, thanks):
+            line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            column.addWidget(line)
         self.hand_back_button = self._big(button("questionnaire_hand_back", "Hand back to the nurse", default=False))
         self.hand_back_button.clicked.connect(self.hand_back)
         column.addWidget(self.hand_back_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -129,7 +126,8 @@ class QuestionnairePage(QWidget):
         font = widget.font()
         font.setPointSizeF(font.pointSizeF() * ANSWER_SCALE)
         widget.setFont(font)
-        widget.setMinimumHeight(56)
+        widget.setMinimumHeight(64)
+        widget.setMinimumWidth(180)
         return widget
 
     @property
@@ -140,7 +138,7 @@ class QuestionnairePage(QWidget):
     @property
     def done(self) -> bool:
         """True once every answer is saved and the page asks for the workstation back."""
-        return self.pages.currentIndex() == 1
+        return not self.done_screen.isHidden()
 
     def show_step(self, index: int) -> None:
         """Put item ``index`` on screen with its answer as chosen so far."""
@@ -150,15 +148,14 @@ class QuestionnairePage(QWidget):
         self.stop_button.setText("Stop and hand back to the nurse")
         self.message.clear_message()
         position = [s for s in self.steps if s.instrument is step.instrument].index(step) + 1
-        self.progress.setText(
-            f"Question {index + 1} of {len(self.steps)}  ·  {step.instrument.name}, question {position} of "
-            f"{len(step.instrument.items)}"
-        )
+        within = f", question {position} of {len(step.instrument.items)}" if len(self.instruments) > 1 else ""
+        self.progress.setText(f"Question {index + 1} of {len(self.steps)}  ·  {step.instrument.name}{within}")
         self.stem.setText(step.instrument.stem)
         optional = "  (you may leave this one blank)" if step.item.asked is not Asked.ALWAYS else ""
         self.item_text.setText(step.item.text + optional)
         if self.choice is not None:
             self.answer_area.removeWidget(self.choice)
+            self.choice.hide()  # at once: it is deleted only when the event loop comes round
             self.choice.deleteLater()
         self.choice = AnswerChoice("questionnaire_answer", step.item, vertical=True)
         for answer in self.choice.buttons.values():
@@ -229,7 +226,8 @@ class QuestionnairePage(QWidget):
             if changes is None:  # said on the line; the answers stay, Finish tries again
                 return False
             self.saved.add(instrument.key)
-        self.pages.setCurrentIndex(1)
+        self.item_screen.hide()
+        self.done_screen.show()
         self.hand_back_button.setFocus()
         return True
 
