@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Changes, Clinic
+from ketadesk.clinic import Change, Changes, Clinic
 from ketadesk.clinic.outcome_reads import OutcomeMarks
 from ketadesk.core.dates import day_in_words
 from ketadesk.core.phases import Phase
@@ -284,7 +284,9 @@ class ChairBoard(QWidget, Watching):
             grid.addWidget(tile, index // columns, index % columns)
             self.tiles.append(tile)
         self.visits: list[VisitSummary] = []
-        self.marks: dict[int, OutcomeMarks] = {}  # per visit on a tile, read again with the visits
+        # Per visit on a tile: read again after a measure, a flag's answer or a phase change, a change from
+        # elsewhere or a new day, not after every reading (the Enter of a vitals row stays quick).
+        self.marks: dict[int, OutcomeMarks] = {}
         self._read_at: tuple[tuple[int, int], date] | None = None
         self.refresh()
         self.watch(clinic)
@@ -292,12 +294,12 @@ class ChairBoard(QWidget, Watching):
     def refresh(self) -> None:
         """Re-read today's visits and every visit still in progress, and redraw every tile."""
         self._read_at = (self.clinic.visits.revision(), self.clinic.today())
-        self.marks = {}
         self._show(self.clinic.visits.board())
 
     def tick(self) -> None:
         """Once a second: re-read if anything was committed or the day turned, else redraw the countdowns."""
         if self._read_at != (self.clinic.visits.revision(), self.clinic.today()):
+            self.marks = {}  # committed elsewhere, or a new day: what is due or flagged may have changed
             self.refresh()
             return
         visits = self.clinic.visits.retime(self.visits)
@@ -325,6 +327,8 @@ class ChairBoard(QWidget, Watching):
 
     def affected_by(self, changes: Changes) -> bool:
         """Anything about a visit, a booking or a patient may change a tile."""
+        if changes.touches(Change.OUTCOMES, Change.PHASE):
+            self.marks = {}
         return bool(changes.visits or changes.patients)
 
     def redraw(self) -> None:

@@ -165,3 +165,18 @@ def test_an_overdue_measure_shows_on_the_tile(qtbot: QtBot, nurse: Clinic, visit
     assert "PHQ-9 overdue since" in tile.measures_overdue.text()
     assert "GAD-7 overdue since" in tile.measures_overdue.text()
     assert not tile.risk_flag.isVisible()
+
+
+def test_a_flag_raised_elsewhere_reaches_the_tile_and_banner_at_the_next_tick(
+    qtbot: QtBot, nurse: Clinic, workspace: VisitWorkspace, visit_id: int
+) -> None:
+    """A measure committed without this screen's write path (another window) shows at the next once-a-second tick."""
+    board = ChairBoard(nurse)
+    qtbot.addWidget(board)
+    board.show()
+    assert not board.tile(1).risk_flag.text()
+    nurse.outcomes.record_measure(visit_id, PHQ9, FLAGGING_PHQ9)  # not published here
+    board.tick()
+    workspace.tick()
+    assert "HIGH PRIORITY" in board.tile(1).risk_flag.text()
+    assert "high priority" in workspace.banner.risk.text.text()
