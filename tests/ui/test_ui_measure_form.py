@@ -94,6 +94,10 @@ def test_the_infusion_cannot_start_until_the_risk_is_assessed(
     _enter(workspace, FLAGGING_PHQ9).save_button.click()
     assert not section.start_infusion_button.isEnabled()
     assert "Suicide-risk flag (high priority)" in section.blockers.text()
+    assert section.blockers.text().splitlines()[1].startswith("•  Suicide-risk flag")  # first of what is needed
+    workspace.tabs.setCurrentIndex(1)  # the monitoring tab's Start says the same
+    assert "Suicide-risk flag (high priority)" in workspace.monitoring.start_blockers.text()
+    workspace.tabs.setCurrentIndex(0)
     dialog = _assessment(workspace)
     dialog.assess_button.click()
     assert "level" in dialog.assessment_message.text().lower()
@@ -180,3 +184,14 @@ def test_a_flag_raised_elsewhere_reaches_the_tile_and_banner_at_the_next_tick(
     workspace.tick()
     assert "HIGH PRIORITY" in board.tile(1).risk_flag.text()
     assert "high priority" in workspace.banner.risk.text.text()
+
+
+def test_the_flag_is_the_first_thing_still_needed(qtbot: QtBot, nurse: Clinic, visit_id: int) -> None:
+    """With the checklist not yet ticked, the raised flag is listed above it, first of all."""
+    nurse.infusion.start_pre_assessment(visit_id)
+    nurse.outcomes.record_measure(visit_id, PHQ9, FLAGGING_PHQ9)
+    workspace = VisitWorkspace(nurse, visit_id)
+    qtbot.addWidget(workspace)
+    needed = workspace.pre_assessment.blockers.text().splitlines()
+    assert needed[1].startswith("•  Suicide-risk flag (high priority)")
+    assert needed[2].startswith("•  Checklist: 10 items not ticked")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, Verdict
@@ -59,7 +60,7 @@ class OutcomeMeasuresBox(QGroupBox):
         self.patient_buttons: dict[InstrumentKey, QPushButton] = {}
         self.all_due_button = button("patient_fills_all_due", "Patient fills in every due measure…", default=False)
         self.all_due_button.clicked.connect(self.patient_fills_all_due)
-        column.addWidget(self.all_due_button)
+        column.addWidget(self.all_due_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._due: tuple[MeasureDue, ...] = ()
 
     def draw(self, due: Sequence[MeasureDue], may_enter: Verdict) -> None:
@@ -69,6 +70,7 @@ class OutcomeMeasuresBox(QGroupBox):
             taken = self.grid.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
+                widget.hide()  # at once: it is deleted only when the event loop comes round
                 widget.deleteLater()
         self.states.clear()
         self.enter_buttons.clear()
@@ -98,9 +100,10 @@ class OutcomeMeasuresBox(QGroupBox):
         enter.clicked.connect(lambda _=False, k=key: self.enter(k))
         patient = button(f"patient_fills_{key.value}", "Patient fills it in…", default=False)
         patient.clicked.connect(lambda _=False, k=key: self.patient_fills((k,)))
+        taken = item.state is DueState.DONE  # a second entry would count twice; a correction is made on the record
         for widget, column in ((enter, 2), (patient, 3)):
-            widget.setEnabled(bool(may_enter))
-            widget.setToolTip(may_enter.reason)
+            widget.setEnabled(bool(may_enter) and not taken)
+            widget.setToolTip("Taken for this visit." if taken else may_enter.reason)
             self.grid.addWidget(widget, row, column)
         self.enter_buttons[key] = enter
         self.patient_buttons[key] = patient
