@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
@@ -195,3 +196,12 @@ def test_the_flag_is_the_first_thing_still_needed(qtbot: QtBot, nurse: Clinic, v
     needed = workspace.pre_assessment.blockers.text().splitlines()
     assert needed[1].startswith("•  Suicide-risk flag (high priority)")
     assert needed[2].startswith("•  Checklist: 10 items not ticked")
+
+
+def test_an_answer_to_an_item_that_may_be_left_can_be_cleared(workspace: VisitWorkspace) -> None:
+    """PHQ-9 item 10 has Clear; the items always asked have none."""
+    form = _enter(workspace, FLAGGING_PHQ9)
+    clear = form.findChild(QPushButton, "clear_item_10")
+    assert clear is not None and form.findChild(QPushButton, "clear_item_9") is None
+    clear.click()
+    assert 10 not in form.answers() and form.choices[10].value() is None

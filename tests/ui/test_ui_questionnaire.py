@@ -185,3 +185,20 @@ def test_every_due_measure_in_one_sitting(window: MainWindow, visit_id: int, pat
     _answer_all(page, dict.fromkeys(range(1, 11), 1))
     saved = {m.instrument: m.mode for m in window.clinic.outcomes.current(patient_id)}
     assert saved == {PHQ9: EntryMode.PATIENT, InstrumentKey.GAD7: EntryMode.PATIENT}
+
+
+def test_an_item_that_may_be_left_can_be_left_blank(window: MainWindow, visit_id: int, patient_id: int) -> None:
+    """PHQ-9 item 10 may be left: Next goes on without an answer, and one chosen can be taken back."""
+    page = _hand_over(window, visit_id)
+    for _ in range(9):
+        assert not page.clear_button.isVisible()
+        page.choice.choose(1)  # type: ignore[union-attr]
+        page.next_button.click()
+    assert page.step.item.number == 10 and page.clear_button.isVisible()
+    page.choice.choose(2)  # type: ignore[union-attr]
+    page.clear_button.click()
+    assert page.choice is not None and page.choice.value() is None
+    page.next_button.click()
+    assert page.done
+    [measure] = window.clinic.outcomes.current(patient_id)
+    assert measure.answer(10) is None and measure.total == 9

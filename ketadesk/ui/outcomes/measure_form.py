@@ -63,6 +63,10 @@ class MeasureForm(QDialog):
             choice.chosen.connect(self._answered)
             grid.addWidget(choice, row * 2 + 1, 1)
             self.choices[item.number] = choice
+            if item.asked is not Asked.ALWAYS:  # an item that may be left: its answer can be taken back
+                clear = button(f"clear_item_{item.number}", "Clear", default=False)
+                clear.clicked.connect(lambda _=False, c=choice: self._clear(c))
+                grid.addWidget(clear, row * 2 + 1, 2)
         scroll.setWidget(content)
         outer.addWidget(scroll, 1)
         self.total = label("measure_total", bold=True, selectable=True)
@@ -85,6 +89,10 @@ class MeasureForm(QDialog):
     def answers(self) -> dict[int, int]:
         """Every item answered so far, item number to the number chosen."""
         return {n: v for n, c in self.choices.items() if (v := c.value()) is not None}
+
+    def _clear(self, choice: AnswerChoice) -> None:
+        choice.clear()
+        self._answered()
 
     def _answered(self, _value: int = 0) -> None:
         self.total.setText(total_line(self.instrument, self.answers()))

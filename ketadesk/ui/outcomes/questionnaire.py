@@ -89,6 +89,9 @@ class QuestionnairePage(QWidget):
         column.addWidget(self.item_text)
         self.answer_area = QVBoxLayout()
         column.addLayout(self.answer_area)
+        self.clear_button = self._big(button("questionnaire_clear", "Leave this one blank", default=False))
+        self.clear_button.clicked.connect(self.leave_blank)
+        column.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.message = MessageLine("questionnaire_message")
         column.addWidget(self.message)
         column.addStretch(1)
@@ -153,6 +156,7 @@ class QuestionnairePage(QWidget):
         self.stem.setText(step.instrument.stem)
         optional = "  (you may leave this one blank)" if step.item.asked is not Asked.ALWAYS else ""
         self.item_text.setText(step.item.text + optional)
+        self.clear_button.setVisible(bool(optional))
         if self.choice is not None:
             self.answer_area.removeWidget(self.choice)
             self.choice.hide()  # at once: it is deleted only when the event loop comes round
@@ -167,6 +171,12 @@ class QuestionnairePage(QWidget):
         self.answer_area.addWidget(self.choice)
         self.back_button.setEnabled(self._neighbour(-1) is not None)
         self.next_button.setText("Finish  ✓" if self._neighbour(1) is None else "Next  ▶")
+
+    def leave_blank(self) -> None:
+        """Take back the answer to an item that may be left blank."""
+        if self.choice is not None:
+            self.choice.clear()
+        self.answers[self.step.instrument.key].pop(self.step.item.number, None)
 
     def _chosen(self, value: int) -> None:
         self.message.clear_message()
