@@ -7,12 +7,15 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
+from ketadesk.clinic.outcomes import Outcomes
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.measures import EntryMode
 from ketadesk.core.instruments.risk import RiskLevel
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.phases import Phase
 from ketadesk.ui.board import ChairBoard
+from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.writes import run_write
 from ketadesk.ui.outcomes.measure_form import MeasureForm
 from ketadesk.ui.outcomes.risk_dialog import RiskAssessmentDialog
 from ketadesk.ui.visit.workspace import VisitWorkspace
@@ -205,3 +208,31 @@ def test_an_answer_to_an_item_that_may_be_left_can_be_cleared(workspace: VisitWo
     assert clear is not None and form.findChild(QPushButton, "clear_item_9") is None
     clear.click()
     assert 10 not in form.answers() and form.choices[10].value() is None
+
+
+def test_a_reading_does_not_read_the_outcome_marks_again(
+    qtbot: QtBot, nurse: Clinic, visit_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter on the vitals row redraws the board and the visit without one more outcome read (the hot path)."""
+    ready_to_infuse(nurse, visit_id)
+    nurse.infusion.start_infusion(visit_id)
+    workspace = VisitWorkspace(nurse, visit_id)
+    qtbot.addWidget(workspace)
+    workspace.show()
+    board = ChairBoard(nurse)
+    qtbot.addWidget(board)
+    board.show()
+    reads: list[str] = []
+    for name in ("marks", "risk_flags", "due"):
+        read = getattr(Outcomes, name)
+        monkeypatch.setattr(Outcomes, name, lambda self, key, r=read, n=name: reads.append(n) or r(self, key))
+    run_write(
+        nurse,
+        MessageLine("probe"),
+        lambda: nurse.bedside.record_vitals(visit_id, sbp=120, dbp=80, hr=70, spo2=98, rr=14),
+        workspace,
+    )
+    board.tick()
+    workspace.tick()
+    assert reads == []
+    assert workspace.monitoring.isVisible()  # the reading was drawn where the nurse looks
