@@ -32,6 +32,8 @@ from ketadesk.ui.outcomes.choices import AnswerChoice
 TEXT_SCALE = 2.6
 """The item's words, read at arm's length by someone who may not have their glasses."""
 ANSWER_SCALE = 2.0
+VERTICAL_UP_TO = 5
+"""Scales of up to this many answers are laid out one under another."""
 
 W = TypeVar("W", bound=QWidget)
 
@@ -125,12 +127,13 @@ class QuestionnairePage(QWidget):
         return screen
 
     @staticmethod
-    def _big(widget: W) -> W:
+    def _big(widget: W, *, wide: bool = True) -> W:
         font = widget.font()
         font.setPointSizeF(font.pointSizeF() * ANSWER_SCALE)
         widget.setFont(font)
-        widget.setMinimumHeight(64)
-        widget.setMinimumWidth(180)
+        widget.setMinimumHeight(64 if wide else 96)
+        if wide:
+            widget.setMinimumWidth(180)
         return widget
 
     @property
@@ -161,9 +164,11 @@ class QuestionnairePage(QWidget):
             self.answer_area.removeWidget(self.choice)
             self.choice.hide()  # at once: it is deleted only when the event loop comes round
             self.choice.deleteLater()
-        self.choice = AnswerChoice("questionnaire_answer", step.item, vertical=True)
+        # A few answers one under another, each a whole line; a long scale (the FQ's 0-8) side by side, to fit.
+        vertical = len(step.item.scale.values) <= VERTICAL_UP_TO
+        self.choice = AnswerChoice("questionnaire_answer", step.item, vertical=vertical)
         for answer in self.choice.buttons.values():
-            self._big(answer)
+            self._big(answer, wide=vertical)
         chosen = self.answers[step.instrument.key].get(step.item.number)
         if chosen is not None:
             self.choice.buttons[chosen].setChecked(True)
