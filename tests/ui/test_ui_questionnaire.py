@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel
+from PySide6.QtWidgets import QAbstractButton, QDialog, QHBoxLayout, QLabel, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
@@ -202,3 +202,19 @@ def test_an_item_that_may_be_left_can_be_left_blank(window: MainWindow, visit_id
     assert page.done
     [measure] = window.clinic.outcomes.current(patient_id)
     assert measure.answer(10) is None and measure.total == 9
+
+
+def test_the_fear_questionnaires_long_scale_sits_side_by_side(
+    window: MainWindow, visit_id: int, patient_id: int
+) -> None:
+    """Nine answers (0-8) in one row, so a 768-pixel screen holds them; PCL-5's five stay one under another."""
+    course = window.clinic.scheduling.courses(patient_id)[-1]
+    window.clinic.outcomes.choose_instruments(course.id, ["pcl5", "fear_questionnaire"])
+    page = _hand_over(window, visit_id, (InstrumentKey.PCL5, InstrumentKey.FQ))
+    assert page.choice is not None and isinstance(page.choice.layout(), QVBoxLayout)
+    for _ in range(20):
+        page.choice.choose(1)
+        page.next_button.click()
+    assert page.step.instrument.key is InstrumentKey.FQ
+    assert page.choice is not None and isinstance(page.choice.layout(), QHBoxLayout)
+    assert len(page.choice.buttons) == 9
