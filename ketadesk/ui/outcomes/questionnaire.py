@@ -32,6 +32,8 @@ from ketadesk.ui.outcomes.choices import AnswerChoice
 TEXT_SCALE = 2.6
 """The item's words, read at arm's length by someone who may not have their glasses."""
 ANSWER_SCALE = 2.0
+ROW_SCALE = 1.4
+"""A long scale's answers side by side: smaller, so nine of them fit a 1024-pixel screen."""
 VERTICAL_UP_TO = 5
 """Scales of up to this many answers are laid out one under another."""
 
@@ -67,7 +69,7 @@ class QuestionnairePage(QWidget):
         self.choice: AnswerChoice | None = None
         self.stopping = False
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 32, 48, 32)
+        outer.setContentsMargins(32, 24, 32, 24)
         # Two screens in one column, one shown: a stacked layout would not wrap long item words to their height.
         self.item_screen = self._item_screen()
         self.done_screen = self._done_screen()
@@ -129,9 +131,9 @@ class QuestionnairePage(QWidget):
     @staticmethod
     def _big(widget: W, *, wide: bool = True) -> W:
         font = widget.font()
-        font.setPointSizeF(font.pointSizeF() * ANSWER_SCALE)
+        font.setPointSizeF(font.pointSizeF() * (ANSWER_SCALE if wide else ROW_SCALE))
         widget.setFont(font)
-        widget.setMinimumHeight(64 if wide else 96)
+        widget.setMinimumHeight(64 if wide else 80)
         if wide:
             widget.setMinimumWidth(180)
         return widget
