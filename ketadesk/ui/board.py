@@ -220,7 +220,8 @@ class ChairTile(QFrame):
         set_style(
             self,
             f"#chair_tile_{self.chair} {{ border: 3px solid "
-            f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}",
+            f"{ALERT_COLOUR if visit.unacknowledged_alerts or (marks and marks.blocking) else colour}; "
+            "border-radius: 6px; }",
         )
 
     def _hide_empty(self) -> None:

@@ -14,6 +14,7 @@ from ketadesk.core.instruments.risk import RiskLevel
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.phases import Phase
 from ketadesk.ui.board import ChairBoard
+from ketadesk.ui.kit.colours import ALERT_COLOUR
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.writes import run_write
 from ketadesk.ui.outcomes.measure_form import MeasureForm
@@ -79,7 +80,6 @@ def test_a_phq9_entered_from_the_pre_assessment_is_saved_and_flags_tile_and_bann
     tile = board.tile(1)
     assert tile.risk_flag.isVisible()
     assert "HIGH PRIORITY" in tile.risk_flag.text()
-    shoot(board, "gui_tile_risk.png")
 
 
 def test_a_calm_phq9_raises_no_flag(nurse: Clinic, workspace: VisitWorkspace) -> None:
@@ -173,6 +173,13 @@ def test_an_overdue_measure_shows_on_the_tile(qtbot: QtBot, nurse: Clinic, visit
     assert "PHQ-9 overdue since" in tile.measures_overdue.text()
     assert "GAD-7 overdue since" in tile.measures_overdue.text()
     assert not tile.risk_flag.isVisible()
+    nurse.outcomes.record_measure(visit_id, PHQ9, FLAGGING_PHQ9)  # taken late: the flag, and GAD-7 still overdue
+    board.tick()
+    assert "HIGH PRIORITY" in tile.risk_flag.text() and tile.risk_flag.isVisible()
+    assert f"border: 3px solid {ALERT_COLOUR}" in tile.styleSheet()  # the tile's frame too, with the words
+    assert "PHQ-9" not in tile.measures_overdue.text() and "GAD-7 overdue" in tile.measures_overdue.text()
+    board.resize(900, 700)
+    shoot(board, "gui_tile_risk.png")
 
 
 def test_a_flag_raised_elsewhere_reaches_the_tile_and_banner_at_the_next_tick(
