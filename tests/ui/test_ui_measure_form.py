@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -243,3 +244,19 @@ def test_a_reading_does_not_read_the_outcome_marks_again(
     workspace.tick()
     assert reads == []
     assert workspace.monitoring.isVisible()  # the reading was drawn where the nurse looks
+
+
+def test_the_form_is_filled_from_the_keyboard_one_key_an_item(
+    qtbot: QtBot, workspace: VisitWorkspace, patient_id: int, nurse: Clinic
+) -> None:
+    """Typing each answer's number chooses it and moves to the next item; after the last, Save has the keyboard."""
+    form = workspace.pre_assessment.outcomes.enter(PHQ9)
+    form.choices[1].buttons[0].setFocus()
+    for number in range(1, 11):
+        focused = form.focusWidget()
+        assert focused is not None and focused.parentWidget() is form.choices[number]
+        qtbot.keyClicks(focused, str(FLAGGING_PHQ9[number]))
+    assert form.answers() == FLAGGING_PHQ9
+    assert form.focusWidget() is form.save_button
+    qtbot.keyClick(form.save_button, Qt.Key.Key_Space)
+    assert len(nurse.outcomes.measures(patient_id)) == 1

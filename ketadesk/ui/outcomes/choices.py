@@ -8,6 +8,7 @@ chooses; the widget never guesses a default (an unanswered item must stay visibl
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QButtonGroup, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ketadesk.core.instruments.types import Item
@@ -26,6 +27,8 @@ class AnswerChoice(QWidget):
     """
 
     chosen = Signal(int)
+    typed = Signal(int)
+    """An answer chosen by typing its number (the form moves on to the next item)."""
 
     def __init__(self, name: str, item: Item, *, vertical: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,16 @@ class AnswerChoice(QWidget):
     def _clicked(self, value: int) -> None:
         self.mark_invalid(False)
         self.chosen.emit(value)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Typing an answer's number chooses it: a form is filled from the keyboard, one key an item."""
+        text = event.text()
+        if text.isdigit() and int(text) in self.buttons:
+            self.choose(int(text))
+            self.typed.emit(int(text))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def value(self) -> int | None:
         """The number chosen, or None while nothing is."""

@@ -61,6 +61,7 @@ class MeasureForm(QDialog):
             grid.addWidget(label(f"item_text_{item.number}", words, plain=True), row * 2, 1)
             choice = AnswerChoice(f"item_{item.number}", item)
             choice.chosen.connect(self._answered)
+            choice.typed.connect(lambda _v, n=item.number: self._next_after(n))
             grid.addWidget(choice, row * 2 + 1, 1)
             self.choices[item.number] = choice
             if item.asked is not Asked.ALWAYS:  # an item that may be left: its answer can be taken back
@@ -89,6 +90,18 @@ class MeasureForm(QDialog):
     def answers(self) -> dict[int, int]:
         """Every item answered so far, item number to the number chosen."""
         return {n: v for n, c in self.choices.items() if (v := c.value()) is not None}
+
+    def _next_after(self, number: int) -> None:
+        """An answer typed: the next item takes the keyboard (its chosen answer, else its first), in view."""
+        numbers = list(self.choices)
+        following = numbers[numbers.index(number) + 1 :]
+        if not following:
+            self.save_button.setFocus()
+            return
+        choice = self.choices[following[0]]
+        chosen = choice.value()
+        choice.buttons[choice.item.scale.low if chosen is None else chosen].setFocus()
+        self.items_scroll.ensureWidgetVisible(choice)
 
     def _clear(self, choice: AnswerChoice) -> None:
         choice.clear()
