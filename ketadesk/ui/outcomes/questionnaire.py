@@ -83,7 +83,8 @@ class QuestionnairePage(QWidget):
     def _item_screen(self) -> QWidget:
         screen = QWidget()
         column = QVBoxLayout(screen)
-        self.greeting = label("questionnaire_greeting", f"Hello, {self.first_name}", bold=True, scale=2.0, plain=True)
+        hello = f"Hello, {self.first_name}" if self.first_name else "Hello"
+        self.greeting = label("questionnaire_greeting", hello, bold=True, scale=2.0, plain=True)
         column.addWidget(self.greeting)
         self.progress = label("questionnaire_progress", scale=1.6, style=MUTED_STYLE)
         column.addWidget(self.progress)
@@ -118,7 +119,8 @@ class QuestionnairePage(QWidget):
         column = QVBoxLayout(screen)
         column.addStretch(1)
         done = label("questionnaire_done", "Done — please hand the tablet back", bold=True, scale=3.0)
-        thanks = label("questionnaire_thanks", f"Thank you, {self.first_name}. Your answers are saved.", scale=2.0)
+        who = f", {self.first_name}" if self.first_name else ""
+        thanks = label("questionnaire_thanks", f"Thank you{who}. Your answers are saved.", scale=2.0)
         for line in (done, thanks):
             line.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(line)
