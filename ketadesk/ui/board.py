@@ -326,6 +326,11 @@ class ChairBoard(QWidget, Watching):
             self.marks[visit_id] = self.clinic.outcomes.marks(visit_id)
         return self.marks[visit_id]
 
+    def flagged(self) -> frozenset[int]:
+        """The visits on a tile whose patient has a suicide-risk flag still to assess (for the lock screen)."""
+        shown = (tile.visit_id for tile in self.tiles if tile.visit_id is not None)
+        return frozenset(visit_id for visit_id in shown if self._marks(visit_id).blocking)
+
     def affected_by(self, changes: Changes) -> bool:
         """Anything about a visit, a booking or a patient may change a tile."""
         if changes.touches(Change.OUTCOMES, Change.PHASE):

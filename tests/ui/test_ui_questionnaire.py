@@ -218,3 +218,14 @@ def test_the_fear_questionnaires_long_scale_sits_side_by_side(
     assert page.step.instrument.key is InstrumentKey.FQ
     assert page.choice is not None and isinstance(page.choice.layout(), QHBoxLayout)
     assert len(page.choice.buttons) == 9
+
+
+def test_the_lock_screen_names_the_chair_whose_risk_flag_waits(window: MainWindow, visit_id: int) -> None:
+    """After the questionnaire raised a flag, the lock screen says which chair needs a risk assessment — no name."""
+    page = _hand_over(window, visit_id)
+    _answer_all(page, FLAGGING_PHQ9)
+    page.hand_back_button.click()
+    assert window.page is Page.LOCKED
+    window.tick()  # the once-a-second timer, locked: the chairs that need a nurse, by number
+    assert window.lock_page.chairs.text() == "Chair 1: risk assessment needed"
+    assert "Zoë" not in window.lock_page.chairs.text()

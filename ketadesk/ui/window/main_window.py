@@ -273,7 +273,7 @@ class MainWindow(MenuActions):
         minutes = self.clinic.protocol.idle_lock_minutes
         why = f"Locked after {minutes} min without input." if reason == "idle" else "Locked by hand."
         self.lock_page.prepare(self.clinic, why + problem)
-        self.lock_page.show_chairs(self.board.visits)
+        self.lock_page.show_chairs(self.board.visits, self.board.flagged())
         self._show_page(Page.LOCKED)
 
     def _unlocked(self, clinic: Clinic) -> None:
@@ -324,7 +324,7 @@ class MainWindow(MenuActions):
         if self.page in (Page.LOCKED, Page.QUESTIONNAIRE):  # the chime still hears; locked, chair numbers show
             self.board.tick()
             if self.page is Page.LOCKED:
-                self.lock_page.show_chairs(self.board.visits)
+                self.lock_page.show_chairs(self.board.visits, self.board.flagged())
             return
         if self.page is not Page.WORK:
             return

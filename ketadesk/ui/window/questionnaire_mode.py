@@ -90,7 +90,7 @@ class QuestionnaireMode:
         except USER_ERRORS as error:  # the screen locks all the same
             problem = f" (The lock could not be recorded: {error})"
         window.lock_page.prepare(window.clinic, why + problem)
-        window.lock_page.show_chairs(window.board.visits)
+        window.lock_page.show_chairs(window.board.visits, window.board.flagged())
         window._show_page(Page.LOCKED)
         self.discard()
 
