@@ -179,6 +179,10 @@ class QuestionnairePage(QWidget):
         self.choice.chosen.connect(self._chosen)
         self.answer_area.addWidget(self.choice)
         self.back_button.setEnabled(self._neighbour(-1) is not None)
+        self._name_next()
+
+    def _name_next(self) -> None:
+        """Next, or Finish on the last item asked (an answer can change which: PHQ-9 item 10 needs a total above 0)."""
         self.next_button.setText("Finish  ✓" if self._neighbour(1) is None else "Next  ▶")
 
     def leave_blank(self) -> None:
@@ -186,10 +190,12 @@ class QuestionnairePage(QWidget):
         if self.choice is not None:
             self.choice.clear()
         self.answers[self.step.instrument.key].pop(self.step.item.number, None)
+        self._name_next()
 
     def _chosen(self, value: int) -> None:
         self.message.clear_message()
         self.answers[self.step.instrument.key][self.step.item.number] = value
+        self._name_next()
 
     def _neighbour(self, direction: int) -> int | None:
         """The next (or previous) item that is asked given the answers so far."""
