@@ -100,8 +100,11 @@ def test_the_infusion_cannot_start_until_the_risk_is_assessed(
     assert not section.start_infusion_button.isEnabled()
     assert "Suicide-risk flag (high priority)" in section.blockers.text()
     assert section.blockers.text().splitlines()[1].startswith("•  Suicide-risk flag")  # first of what is needed
-    workspace.tabs.setCurrentIndex(1)  # the monitoring tab's Start says the same
+    workspace.tabs.setCurrentIndex(1)  # the monitoring tab's Start says the same, and is refused naming the flag
     assert "Suicide-risk flag (high priority)" in workspace.monitoring.start_blockers.text()
+    workspace.monitoring.start_button.click()
+    assert "Suicide-risk flag" in workspace.monitoring.infusion_message.text()
+    assert nurse.visits.get(visit_id).detail.summary.phase is Phase.PRE_ASSESSMENT
     workspace.tabs.setCurrentIndex(0)
     dialog = _assessment(workspace)
     dialog.assess_button.click()
