@@ -9,6 +9,8 @@
   CPU, and program start on the ten-year file next to a bare PySide6 window
   (:mod:`bench.ui_start`), with resident memory; each step in a fresh process
   (:mod:`bench.ui_clinic` builds its small clinic, :mod:`bench.ui_steps` holds the steps).
+- :mod:`bench.ui_course` — the course screen for the ten-year clinic's largest course, open to
+  first paint, a fresh screen each time, in a fresh process.
 - :mod:`bench.signatures` — opening a signing key at the real argon2id cost, one Ed25519
   signature and its verification, and a whole ``sign_visit`` on a small generated clinic.
 - :mod:`bench.table` — the table every run prints, with ``ketadesk check`` full and quick.

@@ -5,6 +5,7 @@
     python -m bench --only tenyear --scale 0.01  # the ten-year clinic at 1 % of its size (checks the wiring)
     python -m bench --only reports  # one visit report and a batch of ~1,000 (about 2 min)
     python -m bench --only ui  # the bedside GUI alone (reuses the ten-year file; makes it if missing)
+    python -m bench --quick --only course  # the course screen for the ten-year clinic's largest course
     python -m bench --only signatures  # open a key, sign, verify; a whole sign_visit (about 15 s)
     python -m bench --out results.json
 
@@ -26,7 +27,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from bench import OUT_DIR, machine, reports, signatures, tenyear, ui, write
+from bench import OUT_DIR, machine, reports, signatures, tenyear, ui, ui_course, write
 from bench.clinic_gen import BulkSpec
 from bench.table import GOALS, table
 from ketadesk.store.schema import SCHEMA_VERSION
@@ -71,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         "overrides --quick's size, not its repetitions): to check the wiring, not to compare figures",
     )
     parser.add_argument(
-        "--only", choices=("write", "tenyear", "reports", "ui", "signatures"), help="run one benchmark only"
+        "--only",
+        choices=("write", "tenyear", "reports", "ui", "course", "signatures"),
+        help="run one benchmark only",
     )
     parser.add_argument(
         "--no-check",
@@ -133,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         if results["ui"].get("profiles"):
             for step, text in results["ui"]["profiles"].items():
                 _say(f"{step}:\n{text}")
+    if args.only in (None, "course"):
+        path = OUT_DIR / name
+        if not tenyear.reusable(path, spec):
+            _say(f"no finished ten-year clinic at {path}: generating it for the course screen ...")
+            tenyear.generate(path, spec, _say)
+        results["course"] = ui_course.run(path, _say, quick=args.quick)
     if args.only in (None, "reports"):
         results["reports"] = reports.run(OUT_DIR, _say, quick=args.quick)
     if args.only in (None, "signatures"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench import reports, signatures, ui
+from bench import reports, signatures, ui, ui_course
 
 GOALS = {"write_ratio": 2.0, "generate_s": 300.0, "board_ms": 20.0, "history_ms": 50.0}
 # Issue 11: ``ketadesk check`` on the full ten-year clinic took 167–188 s before it reconciled everything.
@@ -290,6 +290,8 @@ def table(results: dict[str, Any]) -> str:
         rows += check_rows(t)
     if results.get("ui"):
         rows += _ui_rows(results["ui"])
+    if results.get("course"):
+        rows += ui_course.rows(results["course"])
     if results.get("reports"):
         rows += reports.rows(results["reports"])
     if results.get("signatures"):

@@ -8,6 +8,7 @@ on day 7 a visit booked and not yet begun. Each infused visit is discharged; non
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -48,12 +49,16 @@ def infuse(
     stop_at_min: int | None = None,
     given_mg: str | None = None,
     nausea: bool = False,
+    check_in: Callable[[int], object] | None = None,
 ) -> int:
     """One visit on ``day``: baseline, the pump, a reading at ``peak`` after 10 minutes, CADSS-6, then the stop
-    (at the planned end, or early at ``stop_at_min`` with :data:`EARLY_REASON`), observation and discharge."""
+    (at the planned end, or early at ``stop_at_min`` with :data:`EARLY_REASON`), observation and discharge.
+    ``check_in`` is called with the visit booked, before anything is charted (outcome measures, say)."""
     clock.set(_morning(day))
     visit_id = nurse.scheduling.schedule_visit(patient_id, day, 1, course_id=course_id).created_id
     assert visit_id is not None
+    if check_in is not None:
+        check_in(visit_id)
     ready_to_infuse(nurse, visit_id)
     nurse.infusion.start_infusion(visit_id)
     clock.advance(minutes=10)

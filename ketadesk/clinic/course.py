@@ -54,13 +54,17 @@ def plan_of(session: Session, course: Course) -> tuple[PlannedVisit, ...]:
     )
 
 
-def read_course(session: Session, course_id: int) -> CourseRead:
-    """Read one course for the screen or the PDF (an unknown course is :class:`NotFound`)."""
+def read_course(session: Session, course_id: int, *, figures_only: bool = False) -> CourseRead:
+    """Read one course for the screen or the PDF (an unknown course is :class:`NotFound`).
+
+    ``figures_only``: each visit with just what its course figures come from (the screen's
+    table; see :func:`ketadesk.store.visit_details.details`), not its whole record.
+    """
     store = session.store
     course = with_taper(session, store_courses.get(store, course_id))
     patient = store_patients.get(store, course.patient_id)
     rows = [r for r in store_visits.for_patient(store, course.patient_id) if r.summary.course_id == course_id]
-    details = tuple(d for d, _ in store_visits.details(store, rows))
+    details = tuple(d for d, _ in store_visits.details(store, rows, figures_only=figures_only))
     try:
         label = session.protocol.template(course.template.key).label
     except KeyError:  # the protocol no longer has the template the course was planned with
@@ -75,7 +79,7 @@ class Courses(Area):
         """One course: each visit's date, position, dose, amount given, early stop, peaks and adverse events,
         the interval since the visit before, the course's total given, and the visits still to book."""
         s = self.session
-        read = read_course(s, course_id)
+        read = read_course(s, course_id, figures_only=True)
         return CourseView(
             read.course,
             read.template_label,

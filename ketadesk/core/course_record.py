@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.dose_given import GivenDose, given_dose
@@ -46,6 +46,8 @@ class CourseVisit:
     adverse_events: tuple[AdverseEvent, ...]
     interval_days: int | None = None
     """Days since the course's previous visit held or booked (None for the first, and for visits not held)."""
+    started_at: datetime | None = None
+    """When the infusion started (None until it has): where the course screen marks it on the time axis."""
 
     @property
     def label(self) -> str:
@@ -89,6 +91,7 @@ def highest_score(visit: VisitDetail, scale: Scale) -> int | None:
 def course_visit(visit: VisitDetail, interval_days: int | None = None) -> CourseVisit:
     """One visit's figures (its interval is the course's to give: see :func:`course_visits`)."""
     stop = visit.early_stop
+    started = visit.event_time(Phase.INFUSING)
     return CourseVisit(
         visit_id=visit.summary.id,
         day=visit.summary.scheduled_date,
@@ -96,13 +99,14 @@ def course_visit(visit: VisitDetail, interval_days: int | None = None) -> Course
         position=visit.summary.position,
         dose=visit.dose,
         given=given_dose(visit),
-        infused=visit.event_time(Phase.INFUSING) is not None,
+        infused=started is not None,
         early_stop_reason=stop.reason if stop is not None else None,
         peak_bp=peak_bp(visit),
         lowest_spo2=min(r.vitals.spo2 for r in visit.vitals) if visit.vitals else None,
         highest_cadss6=highest_score(visit, PEAK_DISSOCIATION),
         adverse_events=visit.adverse_events,
         interval_days=interval_days,
+        started_at=started,
     )
 
 

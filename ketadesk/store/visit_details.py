@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.corrections import Corrected
+from ketadesk.core.course_record import PEAK_DISSOCIATION
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import (
@@ -45,15 +46,47 @@ def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
     return groups
 
 
-def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, VisitTimes]]:
+_COUNTED_VITALS = (
+    f"v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id) AND v.visit_id {_IN}"
+)
+# For each visit, the reading with the highest systolic then diastolic pressure (diastolic is below 1000) and
+# the one with the lowest SpO2: the only readings a course's figures can come from (core.course_record).
+# (SQLite takes a bare column from the row holding the group's one min() or max().)
+_EXTREME_VITALS = (
+    f"SELECT id FROM (SELECT v.id AS id, max(v.sbp * 1000 + v.dbp) FROM vitals v WHERE {_COUNTED_VITALS}"
+    " GROUP BY v.visit_id) UNION"
+    f" SELECT id FROM (SELECT v.id AS id, min(v.spo2) FROM vitals v WHERE {_COUNTED_VITALS} GROUP BY v.visit_id)"
+)
+
+
+def _vitals(store: Store, ids: str, *, figures_only: bool) -> dict[int, list[sqlite3.Row]]:
+    """The visits' readings that count, in time order (``figures_only``: only each visit's extremes)."""
+    where = f"v.id {_IN}" if figures_only else _COUNTED_VITALS
+    wanted = json.dumps([r[0] for r in store.all(_EXTREME_VITALS, (ids, ids))]) if figures_only else ids
+    return _grouped(
+        store,
+        "SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by"
+        f" WHERE {where} ORDER BY v.taken_at, v.id",
+        wanted,
+    )
+
+
+def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -> list[tuple[VisitDetail, VisitTimes]]:
     """Everything recorded about several visits, one query per kind of record for all of them.
 
     A patient's whole history is read this way: the cost grows with the rows read, not
     with the number of visits times the number of tables.
+
+    ``figures_only`` reads just what a course's figures of each visit come from (the course
+    screen's table: events, dose, amount given, scores, adverse events, and of the readings
+    only the highest blood pressure and the lowest SpO2, of the scores only the dissociation
+    scale a course shows); the visits come back without
+    their other records, so such a read is for those figures and nothing else.
     """
     if not rows:
         return []
     ids = json.dumps([r.summary.id for r in rows])
+    none = json.dumps([]) if figures_only else ids
     events = _grouped(
         store,
         f"SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by WHERE e.visit_id {_IN} ORDER BY e.id",
@@ -70,38 +103,34 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
         f"SELECT g.*, u.login FROM doses_given g JOIN users u ON u.id = g.by WHERE g.visit_id {_IN} ORDER BY g.id",
         ids,
     )
-    vitals = _grouped(
-        store,
-        """SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by
-        WHERE v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id)"""
-        f" AND v.visit_id {_IN} ORDER BY v.taken_at, v.id",
-        ids,
-    )
+    vitals = _vitals(store, ids, figures_only=figures_only)
     checklist = _grouped(
         store,
         f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
         WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
         AND x.checklist = c.checklist AND x.item_key = c.item_key AND {not_corrected(Corrected.CHECKLIST, "x")})
         ORDER BY c.checklist, c.id""",
-        ids,
+        none,
     )
     notes = _grouped(
         store,
         f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
         AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) AND {not_corrected(Corrected.NOTE, "n")}
         ORDER BY n.at, n.id""",
-        ids,
+        none,
     )
     acks = _grouped(
         store,
         "SELECT a.*, u.login, e.login AS entered_login FROM acknowledgements a JOIN users u ON u.id = a.by"
         f" LEFT JOIN users e ON e.id = a.entered_by WHERE a.visit_id {_IN} ORDER BY a.id",
-        ids,
+        none,
     )
     scores = _grouped(
         store,
         "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-        f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')} ORDER BY s.taken_at, s.id",
+        f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')}"
+        + (f" AND s.scale = '{PEAK_DISSOCIATION.value}'" if figures_only else "")
+        + " ORDER BY s.taken_at, s.id",
         ids,
     )
     adverse = _grouped(
@@ -114,10 +143,10 @@ def details(store: Store, rows: list[VisitRow]) -> list[tuple[VisitDetail, Visit
         store,
         "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
         f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id",
-        ids,
+        none,
     )
-    requests, verbal_orders = store_orders.for_visits(store, (r.summary.id for r in rows))
-    fixed = histories(store, ids)
+    requests, verbal_orders = store_orders.for_visits(store, () if figures_only else (r.summary.id for r in rows))
+    fixed = histories(store, none)
     result: list[tuple[VisitDetail, VisitTimes]] = []
     for base in rows:
         vid = base.summary.id

@@ -2,7 +2,8 @@
 
 The chosen patient's visits (every course, newest first) list under the patients; choosing
 one closes the dialog and hands the visit to the window (``visit_chosen``), which opens it
-in its review when it is over and in its workspace while it is not.
+in its review when it is over and in its workspace while it is not. Course… hands the
+window the course of the highlighted visit, or the patient's latest (``course_chosen``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.patient import Patient
 from ketadesk.core.text import SEARCH_MAX
+from ketadesk.ui.course.opening import course_of_patient
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.screen_fit import fit_to_screen
 from ketadesk.ui.kit.writes import error_text
@@ -36,6 +38,7 @@ class FindPatientDialog(QDialog):
     """Find a patient by name or MRN, then open any of their visits, edit them or book their next visit."""
 
     visit_chosen = Signal(int)
+    course_chosen = Signal(int)
 
     def __init__(self, clinic: Clinic, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +69,7 @@ class FindPatientDialog(QDialog):
             ("register_patient_button", "&Register new…", self.register),
             ("edit_patient_button", "&Edit…", self.edit),
             ("schedule_patient_button", "&Schedule visit…", self.schedule),
+            ("patient_course_button", "C&ourse…", self.course),
         ):
             button = QPushButton(text)
             button.setObjectName(name)
@@ -157,3 +161,16 @@ class FindPatientDialog(QDialog):
             self.scheduled.append(dialog.visit_id)
             self.show_visits()
             self.message.ok(f"Visit booked for {patient.display_name}")
+
+    def course(self) -> None:
+        """Hand the window the course of the highlighted visit (else the patient's latest) and close."""
+        patient = self.selected()
+        if patient is None or patient.id is None:
+            self.message.error("Choose a patient first.")
+            return
+        course_id = course_of_patient(self.clinic, patient.id, self.visits.current_visit_id())
+        if course_id is None:
+            self.message.error(f"{patient.display_name} has no treatment course planned.")
+            return
+        self.course_chosen.emit(course_id)
+        self.accept()

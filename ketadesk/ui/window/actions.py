@@ -18,6 +18,8 @@ from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.settings import ClinicSettingsDialog
 from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.board import ChairBoard
+from ketadesk.ui.course.opening import course_of_visit
+from ketadesk.ui.course.screen import CourseScreen
 from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
 from ketadesk.ui.kit.widgets import follow_text_size
 from ketadesk.ui.kit.writes import USER_ERRORS
@@ -96,6 +98,7 @@ class MenuActions(QMainWindow):
         dialog = FindPatientDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.visit_chosen.connect(self.open_record)
+        dialog.course_chosen.connect(self.open_course)
         dialog.open()
         return dialog
 
@@ -233,3 +236,19 @@ class MenuActions(QMainWindow):
             return self.open_review(current.visit_id)
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
+
+    def open_course(self, course_id: int) -> CourseScreen:
+        """One patient's treatment course on one page (reusing its tab when it is already open)."""
+        return self.tabs.open_course(course_id)
+
+    def course_of_current(self) -> CourseScreen | None:
+        """Open the course of the visit in front (its workspace or its review)."""
+        current = self.tabs.currentWidget()
+        if not isinstance(current, VisitWorkspace | ReviewScreen):
+            self.statusBar().showMessage("Open a visit first, or find the patient (Ctrl+F) and choose Course…", 5000)
+            return None
+        course_id = course_of_visit(self.clinic, current.visit_id)
+        if course_id is None:
+            self.statusBar().showMessage("This visit is not part of a treatment course.", 5000)
+            return None
+        return self.open_course(course_id)

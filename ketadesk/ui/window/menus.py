@@ -29,6 +29,7 @@ class PageActions(Protocol):
     def open_worklist(self) -> object: ...
     def review_current(self) -> object: ...
     def export_current_pdf(self) -> object: ...
+    def course_of_current(self) -> object: ...
 
 
 def _action(
@@ -131,3 +132,6 @@ def _clinical_menus(window: MenuActions, pages: PageActions, bar: QMenuBar) -> N
     visit.addAction(_action(window, "worklist_action", "Awaiting &signature…", "Ctrl+Shift+S", pages.open_worklist))
     visit.addAction(_action(window, "review_action", "&Review / sign this visit", "Ctrl+R", pages.review_current))
     visit.addAction(_action(window, "export_pdf_action", "&Export PDF…", "Ctrl+E", pages.export_current_pdf))
+    visit.addAction(
+        _action(window, "course_action", "C&ourse of this patient…", "Ctrl+Shift+C", pages.course_of_current)
+    )

@@ -1,4 +1,4 @@
-"""The working page's tabs: the chair board first (never closed), then visits, the worklist and reviews.
+"""The working page's tabs: the chair board first (never closed), then visits, the worklist, reviews and courses.
 
 Each visit, review or the worklist has at most one tab; opening one already open brings it
 to the front. Closing a tab loses nothing: every entry is already saved. A visit chosen
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from ketadesk.clinic import Clinic
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.board import ChairBoard
+from ketadesk.ui.course.screen import CourseScreen
 from ketadesk.ui.review.screen import ReviewScreen
 from ketadesk.ui.review.worklist import WorklistPanel
 from ketadesk.ui.visit.workspace import VisitWorkspace
@@ -103,4 +104,17 @@ class VisitTabs(QTabWidget):
         screen = ReviewScreen(self.clinic, visit_id, self.owner)
         name = self.clinic.visits.get(visit_id).detail.summary.patient_name
         self.setCurrentIndex(self.addTab(screen, f"Review · {name}"))
+        return screen
+
+    def open_course(self, course_id: int) -> CourseScreen:
+        """One patient's course on one page: outcomes, every visit, the plan ahead (one tab per course)."""
+        index = self._find(lambda w: isinstance(w, CourseScreen) and w.course_id == course_id)
+        if index > 0:
+            found = self.widget(index)
+            assert isinstance(found, CourseScreen)
+            self.setCurrentIndex(index)
+            return found
+        screen = CourseScreen(self.clinic, course_id, self.owner)
+        name = screen.view.patient.display_name if screen.view is not None else f"{course_id}"
+        self.setCurrentIndex(self.addTab(screen, f"Course · {name}"))
         return screen
