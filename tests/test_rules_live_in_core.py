@@ -28,6 +28,7 @@ SCANNED = sorted(
         PACKAGE / "ui" / "board.py",
         PACKAGE / "cli.py",
         *PACKAGE.glob("ui/visit/**/*.py"),
+        *PACKAGE.glob("ui/outcomes/*.py"),
     ]
     if p.name != "bulk.py"
 )

@@ -17,7 +17,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Changes, Clinic
+from ketadesk.clinic import Change, Changes, Clinic
+from ketadesk.clinic.outcome_reads import OutcomeMarks
 from ketadesk.core.dates import day_in_words
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
@@ -27,6 +28,7 @@ from ketadesk.ui.kit.lines import set_style
 from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
+from ketadesk.ui.outcomes.tile_marks import draw_marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ class ChairTile(QFrame):
         self.more_menu: QMenu | None = None
         self.patient = label("patient", bold=True, scale=1.5)
         self.flag = label("substance_flag", bold=True, scale=1.2)
+        self.risk_flag = label("risk_flag", bold=True, scale=1.2, accessible="Suicide-risk flag")
+        self.measures_overdue = label("measures_overdue", bold=True, scale=1.2)
         self.phase = label("phase", bold=True, scale=1.4)
         self.course = label("course", scale=1.2)
         self.infusion = label("infusion_timer", scale=1.4)
@@ -110,6 +114,8 @@ class ChairTile(QFrame):
         for widget in (
             self.patient,
             self.flag,
+            self.risk_flag,
+            self.measures_overdue,
             self.phase,
             self.course,
             self.infusion,
@@ -141,9 +147,10 @@ class ChairTile(QFrame):
         menu.popup(self.more_button.mapToGlobal(self.more_button.rect().bottomLeft()))
         return menu
 
-    def show_state(self, state: ChairState) -> None:
-        """Redraw the tile for ``state``."""
+    def show_state(self, state: ChairState, marks: OutcomeMarks | None = None) -> None:
+        """Redraw the tile for ``state``, with the visit's outcome marks (risk flag, measures overdue)."""
         visit = state.visit
+        draw_marks(self.risk_flag, self.measures_overdue, marks if visit is not None else None)
         self.visit_id = visit.id if visit else None
         self.title.setText(f"Chair {self.chair}")
         self.more_button.setText(f"+{state.waiting} more booked ▾")
@@ -213,13 +220,16 @@ class ChairTile(QFrame):
         set_style(
             self,
             f"#chair_tile_{self.chair} {{ border: 3px solid "
-            f"{ALERT_COLOUR if visit.unacknowledged_alerts else colour}; border-radius: 6px; }}",
+            f"{ALERT_COLOUR if visit.unacknowledged_alerts or (marks and marks.blocking) else colour}; "
+            "border-radius: 6px; }",
         )
 
     def _hide_empty(self) -> None:
         """Collapse lines with nothing to say, so what matters sits together."""
         for line in (
             self.flag,
+            self.risk_flag,
+            self.measures_overdue,
             self.phase,
             self.course,
             self.infusion,
@@ -275,6 +285,9 @@ class ChairBoard(QWidget, Watching):
             grid.addWidget(tile, index // columns, index % columns)
             self.tiles.append(tile)
         self.visits: list[VisitSummary] = []
+        # Per visit on a tile: read again after a measure, a flag's answer or a phase change, a change from
+        # elsewhere or a new day, not after every reading (the Enter of a vitals row stays quick).
+        self.marks: dict[int, OutcomeMarks] = {}
         self._read_at: tuple[tuple[int, int], date] | None = None
         self.refresh()
         self.watch(clinic)
@@ -287,6 +300,7 @@ class ChairBoard(QWidget, Watching):
     def tick(self) -> None:
         """Once a second: re-read if anything was committed or the day turned, else redraw the countdowns."""
         if self._read_at != (self.clinic.visits.revision(), self.clinic.today()):
+            self.marks = {}  # committed elsewhere, or a new day: what is due or flagged may have changed
             self.refresh()
             return
         visits = self.clinic.visits.retime(self.visits)
@@ -302,12 +316,25 @@ class ChairBoard(QWidget, Watching):
         today = self.clinic.today()
         for tile, state in zip(self.tiles, chair_states(visits, len(self.tiles), today), strict=True):
             tile.day_visits = [v for v in visits if v.chair == tile.chair]
-            tile.show_state(state)
+            tile.show_state(state, self._marks(state.visit.id) if state.visit is not None else None)
         if self.on_tick is not None:
             self.on_tick(visits)
 
+    def _marks(self, visit_id: int) -> OutcomeMarks:
+        """The visit's outcome marks, read once per re-read of the board (the tick redraws from these)."""
+        if visit_id not in self.marks:
+            self.marks[visit_id] = self.clinic.outcomes.marks(visit_id)
+        return self.marks[visit_id]
+
+    def flagged(self) -> frozenset[int]:
+        """The visits on a tile whose patient has a suicide-risk flag still to assess (for the lock screen)."""
+        shown = (tile.visit_id for tile in self.tiles if tile.visit_id is not None)
+        return frozenset(visit_id for visit_id in shown if self._marks(visit_id).blocking)
+
     def affected_by(self, changes: Changes) -> bool:
         """Anything about a visit, a booking or a patient may change a tile."""
+        if changes.touches(Change.OUTCOMES, Change.PHASE):
+            self.marks = {}
         return bool(changes.visits or changes.patients)
 
     def redraw(self) -> None:

@@ -30,11 +30,13 @@ from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core import readiness
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.corrections import Corrected
+from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import load_protocol
 from ketadesk.core.vitals import VitalSigns, extremes
 from ketadesk.ui.admin.audit_log import AuditLogDialog
 from ketadesk.ui.admin.users import UsersDialog
+from ketadesk.ui.outcomes.measure_form import MeasureForm
 from ketadesk.ui.patients.find import FindPatientDialog
 from ketadesk.ui.patients.find_visit import FindVisitDialog
 from ketadesk.ui.patients.form import PatientForm
@@ -176,6 +178,11 @@ def main(out: Path) -> dict[str, object]:
     vitals = VitalSigns(clinic.clock.now(), 262, 140, 88, 97, 16)
     probe.dialog("extreme-value", lambda: ExtremeValueDialog(extremes(vitals, clinic.protocol.extremes), typed, window))
     probe.dialog("find-visit", lambda: FindVisitDialog(clinic, window))
+    for key in (InstrumentKey.PHQ9, InstrumentKey.FQ):  # the shortest form and the longest (24 items, 0-8)
+        probe.dialog(
+            f"measure-form-{key.value}",
+            lambda k=key: MeasureForm(clinic, any_visit, clinic.outcomes.definition(k), window),  # type: ignore[misc]
+        )
     for index in range(3):
 
         def approval_way(way: int = index) -> QDialog:

@@ -61,8 +61,11 @@ class LockScreen(QWidget):
         self.message.clear_message()
         self.reason.setText(f"{why} Signed in: {clinic.user.signature_name}. Notes being typed are kept as drafts.")
 
-    def show_chairs(self, visits: list[VisitSummary]) -> None:
-        """Say which chairs have vitals overdue, an alert open or the planned end passed — chair numbers only."""
+    def show_chairs(self, visits: list[VisitSummary], flagged: frozenset[int] = frozenset()) -> None:
+        """Say which chairs have vitals overdue, an alert open, the planned end passed or a risk flag to assess.
+
+        Chair numbers only; ``flagged`` are the visits whose patient has a suicide-risk flag still to assess.
+        """
         lines = []
         for visit in sorted((v for v in visits if v.chair is not None), key=lambda v: v.chair or 0):
             needs = []
@@ -72,6 +75,8 @@ class LockScreen(QWidget):
                 needs.append("vitals overdue")
             if visit.phase is Phase.INFUSING and visit.timers is not None and visit.timers.planned_end_passed:
                 needs.append("planned end passed")
+            if visit.id in flagged:
+                needs.append("risk assessment needed")
             if needs:
                 lines.append(f"Chair {visit.chair}: {', '.join(needs)}")
         self.chairs.setText("\n".join(lines))

@@ -13,6 +13,7 @@ from ketadesk.core.timers import format_duration, planned_end_passed_text
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
+from ketadesk.ui.outcomes.risk_line import RiskFlagLine
 from ketadesk.ui.watch.banner_line import WatchLine
 
 
@@ -47,6 +48,8 @@ class VisitBanner(QFrame):
         grid.addWidget(self.allergies, 3, 0)
         grid.addWidget(self.substance, 4, 0, 1, 2)
         grid.addWidget(self.watch, 5, 0, 1, 2)
+        self.risk = RiskFlagLine(self)  # the suicide-risk flag, drawn by the workspace after each change
+        grid.addWidget(self.risk, 6, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ketadesk.clinic import Changes, Clinic, VisitView
+from ketadesk.clinic import Change, Changes, Clinic, VisitView
 from ketadesk.core.phases import Phase
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.visit.banner import VisitBanner
@@ -68,6 +68,7 @@ class VisitWorkspace(QWidget, Watching):
         self.view: VisitView | None = None
         self._stale: set[int] = set()  # sections behind another tab not yet redrawn from the latest read
         self._revision = clinic.visits.revision()
+        self._marks_stale = True  # the banner's risk flag: read after a measure, an answer or a phase change
         self.tabs.currentChanged.connect(self._on_section_shown)
         self.refresh()
         if self.view is not None:
@@ -90,6 +91,9 @@ class VisitWorkspace(QWidget, Watching):
         view = self.clinic.visits.get(self.visit_id)
         self.banner.watch.show_course(self.clinic, view.detail.summary.course_id)  # judged from the record: read now
         self.signed_notice.draw(view.detail.summary.phase is Phase.SIGNED)  # read again only after a change
+        if self._marks_stale:
+            self._marks_stale = False
+            self.banner.risk.show_marks(self.clinic, self.clinic.outcomes.marks(self.visit_id))
         self._draw(view, every_section=every_section)
 
     def _draw(self, view: VisitView, *, every_section: bool) -> None:
@@ -111,6 +115,7 @@ class VisitWorkspace(QWidget, Watching):
     def tick(self) -> None:
         """Once a second: re-read only if something was committed; else redraw the clocks from the same record."""
         if self.view is None or self.clinic.visits.revision() != self._revision:
+            self._marks_stale = True  # committed elsewhere: a flag may have been raised or answered there
             self.refresh(every_section=False)
             return
         self._draw(self.clinic.visits.retime_view(self.view), every_section=False)
@@ -126,9 +131,12 @@ class VisitWorkspace(QWidget, Watching):
 
     def affected_by(self, changes: Changes) -> bool:
         """Only changes to this visit (or to the patient it is for) redraw the workspace."""
-        if changes.touches_visit(self.visit_id):
-            return True
-        return self.view is not None and self.view.detail.summary.patient_id in changes.patients
+        touched = changes.touches_visit(self.visit_id) or (
+            self.view is not None and self.view.detail.summary.patient_id in changes.patients
+        )
+        if touched and changes.touches(Change.OUTCOMES, Change.PHASE):
+            self._marks_stale = True
+        return touched
 
     def redraw(self) -> None:
         """One read of the visit, for the banner and the section in front."""

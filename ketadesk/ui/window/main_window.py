@@ -1,8 +1,8 @@
 """The main window: the doors (first start, sign-in), the working page, the lock, and the one 1 Hz timer.
 
-A stack of three pages is the central widget: the door (set up or sign in), the working
-page (the chair board and one tab per open visit) and the lock. Nothing clinical exists
-until someone signs in, and nothing clinical shows while locked. No screen reaches into
+A stack of pages is the central widget: the door (set up or sign in), the working page
+(the chair board and one tab per open visit), the lock and the patient's questionnaire.
+Nothing clinical exists until someone signs in, and nothing clinical shows while locked. No screen reaches into
 another: the window hands the clinic API to each, listens for what changed, and redraws.
 QSettings keeps preferences only (layout, text size, mute) — never clinical data, which
 lives in the database alone. The menus (:mod:`.menus`, :mod:`.actions`), the status bar
@@ -37,6 +37,7 @@ from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
+from ketadesk.ui.window.questionnaire_mode import QuestionnaireMode
 from ketadesk.ui.window.session_watch import SessionWatch
 from ketadesk.ui.window.status import StatusLine, read_only_banner
 from ketadesk.ui.window.visit_tabs import VisitTabs
@@ -99,6 +100,7 @@ class MainWindow(MenuActions):
         self.lock_page = LockScreen(self)
         self.lock_page.unlocked.connect(self._unlocked)
         self.stack.addWidget(self.lock_page)
+        self.questionnaire = QuestionnaireMode(self)  # the patient's page, opened from a visit's pre-assessment
 
         self.status = StatusLine(self.statusBar())
         self.session_watch = SessionWatch(lambda: self.page is Page.WORK, self.refresh_signature_count, self._ended)
@@ -133,7 +135,8 @@ class MainWindow(MenuActions):
     def _show_page(self, page: Page) -> None:
         """Bring ``page`` to the front, with the menus and status line that belong to it."""
         self.page = page
-        widget = {Page.DOOR: self.door_page, Page.WORK: self.work_page, Page.LOCKED: self.lock_page}[page]
+        pages = {Page.DOOR: self.door_page, Page.WORK: self.work_page, Page.LOCKED: self.lock_page}
+        widget = self.questionnaire.page if page is Page.QUESTIONNAIRE else pages[page]
         assert widget is not None
         self.stack.setCurrentWidget(widget)
         name = self.clinic.protocol.clinic_name
@@ -141,6 +144,7 @@ class MainWindow(MenuActions):
         self.setWindowTitle(f"KetaDesk — {name}{marks}")
         build_menus(self, self)
         self.statusBar().clearMessage()
+        self.statusBar().setVisible(page is not Page.QUESTIONNAIRE)  # nothing of the clinic behind the patient
         where = self.clinic.database_path
         user = self.clinic.user
         if page is Page.WORK:
@@ -223,12 +227,14 @@ class MainWindow(MenuActions):
         self.work_page = page
         self.status.forget_seen()
         self.session_watch.watch(clinic)
+        self.questionnaire.watch(clinic)
         self.note_activity()
         self._show_page(Page.WORK)
         self.tick()
 
     def _discard_work(self) -> None:
         """Close the working page and its visit tabs (what was typed in notes is kept as drafts first)."""
+        self.questionnaire.discard()  # a session ended during the patient's questionnaire
         if self.work_page is None:
             return
         self.flush_workspaces()
@@ -267,7 +273,7 @@ class MainWindow(MenuActions):
         minutes = self.clinic.protocol.idle_lock_minutes
         why = f"Locked after {minutes} min without input." if reason == "idle" else "Locked by hand."
         self.lock_page.prepare(self.clinic, why + problem)
-        self.lock_page.show_chairs(self.board.visits)
+        self.lock_page.show_chairs(self.board.visits, self.board.flagged())
         self._show_page(Page.LOCKED)
 
     def _unlocked(self, clinic: Clinic) -> None:
@@ -315,9 +321,10 @@ class MainWindow(MenuActions):
     def tick(self) -> None:
         """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers."""
         self.approvals.tick(self.clinic, self.page is Page.WORK, self.chime.ring)
-        if self.page is Page.LOCKED:  # what needs a nurse stays visible behind the lock, by chair number only
+        if self.page in (Page.LOCKED, Page.QUESTIONNAIRE):  # the chime still hears; locked, chair numbers show
             self.board.tick()
-            self.lock_page.show_chairs(self.board.visits)
+            if self.page is Page.LOCKED:
+                self.lock_page.show_chairs(self.board.visits, self.board.flagged())
             return
         if self.page is not Page.WORK:
             return
@@ -361,10 +368,14 @@ class MainWindow(MenuActions):
     def close_without_asking(self) -> None:
         """Close even with patients in the chair: the program is being ended (a signal, a log-out)."""
         self.confirm_close = None
+        self.questionnaire.ending = True
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        """Ask first while a patient has the drug in; then remember the layout and end a guarded session."""
+        """Ask first while a patient has the drug in (a questionnaire ends at the lock instead); end the session."""
+        if self.questionnaire.refuses_close():
+            event.ignore()
+            return
         if self.confirm_close is not None and self.page is not Page.DOOR:
             chair = under_way_now(self.clinic)
             if chair and not self.confirm_close(self, chair, self.page is Page.LOCKED):

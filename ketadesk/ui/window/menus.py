@@ -55,6 +55,9 @@ def build_menus(window: MenuActions, pages: PageActions) -> None:
         old.setEnabled(False)
     window.setMenuBar(QMenuBar(window))  # the old bar and its actions are deleted with it
     bar = window.menuBar()
+    if window.page is Page.QUESTIONNAIRE:  # the patient's page: no menu at all, so no shortcut either
+        bar.hide()
+        return
     working = window.page is Page.WORK
     file_menu = bar.addMenu("&File")
     if working:

@@ -1,4 +1,4 @@
-"""The window's three pages, and the clinic the doors act as before anyone signs in."""
+"""The window's pages, and the clinic the doors act as before anyone signs in."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ class Page(StrEnum):
     DOOR = "door"  # first start or sign-in: nothing clinical
     WORK = "work"  # the chair board and the visits
     LOCKED = "locked"  # the lock screen: nothing clinical
+    QUESTIONNAIRE = "questionnaire"  # the patient answers outcome measures: their first name and the items only
 
 
 def door_of(clinic: Clinic) -> Clinic:

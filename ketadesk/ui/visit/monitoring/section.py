@@ -206,6 +206,7 @@ class MonitoringSection(SectionBase):
                 detail.dose,
                 tuple(v.id for v in detail.vitals),
                 detail.acknowledgements,
+                self.clinic.outcomes.risk_flags(detail.summary.patient_id),  # a flag raised or answered meanwhile
             )
             if key != self._blockers_key:
                 self._blockers_key = key

@@ -19,13 +19,18 @@ from ketadesk.ui.visit.pre_assessment.part import PreAssessmentPart
 
 
 def blocker_lines(blockers: list[Blocker]) -> list[str]:
-    """The blockers in words, the unticked checklist items folded into one line."""
+    """The blockers in words, the unticked checklist items folded into one line; a suicide-risk flag first of all."""
     unticked = [b.item.label for b in blockers if b.gate is Gate.CHECKLIST and b.item is not None]
-    others = [b.why for b in blockers if not (b.gate is Gate.CHECKLIST and b.item is not None)]
+    risk = [b.why for b in blockers if b.gate is Gate.SUICIDE_RISK]
+    others = [
+        b.why
+        for b in blockers
+        if b.gate is not Gate.SUICIDE_RISK and not (b.gate is Gate.CHECKLIST and b.item is not None)
+    ]
     if not unticked:
-        return others
+        return [*risk, *others]
     count = f"{len(unticked)} item{'s' if len(unticked) != 1 else ''} not ticked"
-    return [f"Checklist: {count} — " + "; ".join(unticked), *others]
+    return [*risk, f"Checklist: {count} — " + "; ".join(unticked), *others]
 
 
 class StartGate(PreAssessmentPart):

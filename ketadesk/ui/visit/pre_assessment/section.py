@@ -1,4 +1,4 @@
-"""Pre-assessment: the pre-infusion checklist, today's weight, baseline vitals and the dose.
+"""Pre-assessment: the pre-infusion checklist, the outcome measures due, today's weight, baseline vitals and the dose.
 
 Everything here is recorded the moment it is entered, through the clinic API. What still
 stops the infusion from starting is listed in words, straight from the clinic's own gate,
@@ -19,6 +19,7 @@ from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.times import local_time
+from ketadesk.ui.outcomes.due_box import OutcomeMeasuresBox
 from ketadesk.ui.visit.checklist_line import ChecklistLine
 from ketadesk.ui.visit.pre_assessment.baseline import WeightAndBaseline
 from ketadesk.ui.visit.pre_assessment.dose import DoseCalculator
@@ -76,8 +77,10 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         right.addWidget(self._dose_box())
         right.addStretch(1)
         columns.addLayout(right, 0, 1)
-        columns.addWidget(self._baseline_box(clinic, visit_id), 1, 0, 1, 2)
-        columns.addWidget(self._blockers_box(), 2, 0, 1, 2)
+        self.outcomes = OutcomeMeasuresBox(clinic, visit_id)
+        columns.addWidget(self.outcomes, 1, 0, 1, 2)
+        columns.addWidget(self._baseline_box(clinic, visit_id), 2, 0, 1, 2)
+        columns.addWidget(self._blockers_box(), 3, 0, 1, 2)
         layout.addLayout(columns)
         layout.addStretch(1)
 
@@ -106,8 +109,10 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
     def refresh(self, view: VisitView) -> None:
         """Redraw from the record. Nothing here depends on the clock, so an unchanged record costs nothing."""
         detail = view.detail
+        marks = self.clinic.outcomes.marks(self.visit_id)  # what is due, and the risk flags that stop the start
         # The baseline, not every reading: a set charted during the infusion changes nothing here.
         key = (
+            marks,
             detail.summary.phase,
             detail.events,
             detail.weight_kg,
@@ -132,6 +137,7 @@ class PreAssessmentSection(StartGate, DoseCalculator, WeightAndBaseline):
         self._draw_weight(detail, editable)
         self._draw_baseline(detail, editable)
         self._draw_dose(detail, editable)
+        self.outcomes.draw(marks.due, self.clinic.outcomes.record_measure.allowed(phase=phase))
         self._draw_blockers(phase)
 
     def _draw_status(self, detail: VisitDetail, phase: Phase) -> None:
