@@ -2,6 +2,7 @@
 
 from ketadesk.clinic.api import Clinic
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.outcome_reads import OutcomeMarks
 from ketadesk.clinic.usecase import Verdict
 from ketadesk.clinic.views import CourseView, NextVisit, PatientHistory, VisitListing, VisitView
 from ketadesk.core.errors import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ __all__ = [
     "NewerDatabaseError",
     "NextVisit",
     "NotFound",
+    "OutcomeMarks",
     "PatientHistory",
     "PermissionDenied",
     "ProtocolError",

@@ -17,8 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Change, Changes, Clinic
-from ketadesk.clinic.outcome_reads import OutcomeMarks
+from ketadesk.clinic import Change, Changes, Clinic, OutcomeMarks
 from ketadesk.core.dates import day_in_words
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from ketadesk.clinic import Clinic
-from ketadesk.clinic.outcome_reads import OutcomeMarks
+from ketadesk.clinic import Clinic, OutcomeMarks
 from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.ui.kit.colours import CAUTION_STYLE
 from ketadesk.ui.kit.lines import set_style

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from ketadesk.clinic.outcome_reads import OutcomeMarks
+from ketadesk.clinic import OutcomeMarks
 from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.ui.kit.colours import ALERT_COLOUR, CAUTION_STYLE
 from ketadesk.ui.kit.lines import set_style
