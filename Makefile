@@ -4,13 +4,20 @@
 #   make format reformat the code with ruff (make test fails on code ruff would reformat)
 #   make bench  run the benchmarks (figures go in docs/BENCHMARKS.md)
 #   make faults the long fault suite: many kill -9s, bit flips, read-only and full-disk probes (figures in docs/BENCHMARKS.md)
+#   make bundle the one-folder frozen program in dist/ketadesk/ (PyInstaller, from a clean .venv-bundle)
+#   make bundle-test  the frozen program's smoke test: CLI commands and the GUI, nothing of the source tree on the path
+#   make deb    a Debian package of the bundle (dist/ketadesk_<version>_<arch>.deb) and its validation
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format format-check bench faults demo screenshots clean
+BUNDLE_VENV := .venv-bundle
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
+BUNDLE := dist/ketadesk/ketadesk
+
+.PHONY: run test lint format format-check bench faults demo screenshots clean bundle bundle-test deb
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -56,8 +63,38 @@ screenshots: $(STAMP)
 	$(BIN)/python tools/report_screenshots.py
 	KETADESK_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/ui/test_ui_orders.py tests/ui/test_ui_orders_signing.py tests/ui/test_ui_read_only_database.py tests/ui/test_ui_patient_duplicates.py tests/ui/test_ui_clinic_settings.py
 
+# The build venv holds KetaDesk as a wheel would install it (not editable) and the pinned
+# PyInstaller, nothing else: what is in the bundle is what the program imports.
+$(BUNDLE_STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	rm -rf $(BUNDLE_VENV)
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet '.[bundle]'
+	@touch $(BUNDLE_STAMP)
+
+# KetaDesk itself is installed again on every build (no dependencies: those are the stamp's),
+# so the bundle is always of the tree as it is now.
+bundle: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+	rm -rf build/lib build/bdist.* ketadesk.egg-info
+	cd packaging && ../$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath ../dist --workpath ../build/pyinstaller ketadesk.spec
+	@du -sh dist/ketadesk | sed 's/^/bundle size: /'
+
+# The smoke test runs the frozen program from a temporary folder with no PYTHONPATH; it is
+# skipped by `make test` while dist/ketadesk is missing.
+bundle-test: $(STAMP)
+	@test -x $(BUNDLE) || $(MAKE) bundle
+	env -u PYTHONPATH KETADESK_BUNDLE=dist/ketadesk QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -p no:randomly --timeout=900 tests/packaging
+
+deb: $(STAMP)
+	@test -x $(BUNDLE) || $(MAKE) bundle
+	$(BIN)/python packaging/build_deb.py dist/ketadesk dist
+
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) $(BUNDLE_VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
