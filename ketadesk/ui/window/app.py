@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ketadesk.clinic import Clinic, StoreError, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
+from ketadesk.ui.app_icon import DESKTOP_ID, application_icon
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
@@ -27,10 +28,17 @@ def application() -> QApplication:
     if isinstance(app, QApplication):
         return app
     created = QApplication(sys.argv[:1])
-    created.setOrganizationName("KetaDesk")
-    created.setApplicationName("KetaDesk")
+    name_application(created)
     created.setStyle("Fusion")
     return created
+
+
+def name_application(app: QApplication) -> None:
+    """The program's names (QSettings uses them), its icon and its menu entry's name."""
+    app.setOrganizationName("KetaDesk")
+    app.setApplicationName("KetaDesk")
+    app.setDesktopFileName(DESKTOP_ID)  # the menu entry's name: how the task bar finds the icon and groups windows
+    app.setWindowIcon(application_icon())
 
 
 def build_main_window(
@@ -102,8 +110,10 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
     handlers = QuitHandlers(app, window)
     settle_memory()
     try:
-        if exit_after_start:
+        if exit_after_start:  # the frozen program's smoke test: up at its door, say which, then close
             app.processEvents()
+            front = window.stack.currentWidget()
+            print(f"KetaDesk started at {front.objectName()}: {window.windowTitle()}", flush=True)
             window.close()
             return 0
         return int(app.exec())
