@@ -17,7 +17,7 @@ BUNDLE_VENV := .venv-bundle
 BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
 BUNDLE := dist/ketadesk/ketadesk
 
-.PHONY: run test lint format format-check bench faults demo screenshots clean bundle bundle-test deb
+.PHONY: run test lint format format-check bench faults demo screenshots clean bundle bundle-test deb deb-validators
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -89,9 +89,26 @@ bundle-test: $(STAMP)
 	env -u PYTHONPATH KETADESK_BUNDLE=dist/ketadesk QT_QPA_PLATFORM=offscreen \
 		$(BIN)/python -m pytest -q -p no:randomly --timeout=900 tests/packaging
 
+# Where the distributor publishes docs/screenshots: AppStream names screenshots by web address.
+SCREENSHOTS_URL ?= https://ketadesk.org/screenshots
+
 deb: $(STAMP)
 	@test -x $(BUNDLE) || $(MAKE) bundle
-	$(BIN)/python packaging/build_deb.py dist/ketadesk dist
+	$(BIN)/python -m tools.debian_package dist/ketadesk dist --screenshots-url $(SCREENSHOTS_URL)
+	@$(MAKE) --no-print-directory deb-validators
+	KETADESK_DEB_DIR=dist QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/packaging/test_debian_package.py
+
+# desktop-file-validate and appstreamcli check the menu entry and the metainfo; installed from
+# Debian's packages when missing and this is root with apt, else their tests skip, saying why.
+deb-validators:
+	@for pair in desktop-file-validate:desktop-file-utils appstreamcli:appstream; do \
+		tool=$${pair%%:*}; package=$${pair##*:}; \
+		command -v $$tool >/dev/null 2>&1 && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -q $$package >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$package >/dev/null 2>&1; } \
+				|| echo "make deb: $$package could not be installed; the $$tool check is skipped"; \
+		else echo "make deb: $$tool is missing (sudo apt install $$package); its check is skipped"; fi; \
+	done
 
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)

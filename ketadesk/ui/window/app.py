@@ -113,7 +113,8 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
         if exit_after_start:  # the frozen program's smoke test: up at its door, say which, then close
             app.processEvents()
             front = window.stack.currentWidget()
-            print(f"KetaDesk started at {front.objectName()}: {window.windowTitle()}", flush=True)
+            where = front.objectName() if front is not None else "no screen"
+            print(f"KetaDesk started at {where}: {window.windowTitle()}", flush=True)
             window.close()
             return 0
         return int(app.exec())
