@@ -33,7 +33,9 @@ def about_text(clinic: Clinic) -> str:
 
 def show_about(parent: QWidget, clinic: Clinic) -> QMessageBox:
     """Open the About box over ``parent`` (not waiting for it, so tests can read and close it)."""
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "About KetaDesk", about_text(clinic), QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.NoIcon, "About KetaDesk", about_text(clinic), QMessageBox.StandardButton.Ok, parent
+    )
     box.setObjectName("about_box")
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.open()
