@@ -328,7 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stderr.write(f"ketadesk: note: {lack}\n")
             from ketadesk.ui.window.app import run_gui
 
-            return run_gui(path, args.user, exit_after_start=args.exit_after_start)
+            notes = [str(lack) for lack in lacks]
+            return run_gui(path, args.user, exit_after_start=args.exit_after_start, notes=notes)
         if args.command == "backup":
             return cli_backups.cmd_backup(args, path)
         if args.command == "restore":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -86,12 +87,16 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False) -> int:
+def run_gui(
+    db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False, notes: Sequence[str] = ()
+) -> int:
     """Start the bedside workstation at its first-start or sign-in screen and run until it is closed.
 
     ``user_login`` (``ketadesk gui --user LOGIN``) only fills in the login: the password is always asked.
     Closing the window with a patient infusing or in observation asks first; ending the program
     any way (the window, ``kill``, Ctrl+C, the desktop logging out) records the sign-out once.
+    ``notes`` (what the system lacks without stopping the start, such as sound for the chime)
+    are shown in the status bar for the first half minute, for a program started from the menu.
     """
     app = application()
     try:
@@ -105,6 +110,8 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
         window.suggest_login(user_login)
     window.show()
     window.start()
+    if notes:
+        window.statusBar().showMessage(" · ".join(notes), 30_000)
     window.daily_backups = DailyBackups(window.statusBar())
     window.daily_backups.start(window.door)  # today's backup, if not made yet, off the window's thread
     handlers = QuitHandlers(app, window)
