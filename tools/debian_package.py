@@ -280,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     info, arch = release(), architecture()
     tree = stage(args.bundle, args.out / "deb-root", info, arch, args.screenshots_url)
     deb = build(tree, args.out, info, arch)
+    shutil.rmtree(tree)  # a second copy of the bundle, only needed while packing
     print(f"{deb} ({deb.stat().st_size / 1e6:.0f} MB)")
     return 0
 

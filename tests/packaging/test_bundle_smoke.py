@@ -61,10 +61,10 @@ def demo(home: Path) -> Path:
     return database
 
 
-def test_version_is_the_package_version() -> None:
+def test_version_is_the_package_version(home: Path) -> None:
     """`--version` answers with the version pyproject gives."""
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    done = run(PROGRAM.parent.parent, "--version", timeout=120)
+    done = run(home, "--version", timeout=120)
     assert done.stdout.strip() == f"KetaDesk {version}"
 
 
