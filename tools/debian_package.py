@@ -188,10 +188,12 @@ def render_icons(svg: Path, into: Path) -> list[Path]:
     """The application icon as PNGs of every hicolor size, drawn from the SVG by Qt offscreen."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    # A widgets application, not a bare QGuiApplication: in the test run, the screens' tests come after.
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise SystemExit(f"debian_package: {svg} is not an SVG Qt can draw")
