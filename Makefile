@@ -4,13 +4,20 @@
 #   make format reformat the code with ruff (make test fails on code ruff would reformat)
 #   make bench  run the benchmarks (figures go in docs/BENCHMARKS.md)
 #   make faults the long fault suite: many kill -9s, bit flips, read-only and full-disk probes (figures in docs/BENCHMARKS.md)
+#   make bundle the one-folder frozen program in dist/ketadesk/ (PyInstaller, from a clean .venv-bundle)
+#   make bundle-test  the frozen program's smoke test: CLI commands and the GUI, nothing of the source tree on the path
+#   make deb    a Debian package of the bundle (dist/ketadesk_<version>_<arch>.deb) and its validation
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format format-check bench faults demo screenshots clean
+BUNDLE_VENV := .venv-bundle
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
+BUNDLE := dist/ketadesk/ketadesk
+
+.PHONY: run test lint format format-check bench faults demo screenshots clean bundle bundle-test deb deb-validators
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -58,8 +65,55 @@ screenshots: $(STAMP)
 		tests/ui/test_ui_watch_panel.py tests/ui/test_ui_watch_acknowledge.py \
 		tests/ui/test_ui_measure_form.py tests/ui/test_ui_questionnaire.py
 
+# The build venv holds KetaDesk as a wheel would install it (not editable) and the pinned
+# PyInstaller, nothing else: what is in the bundle is what the program imports.
+$(BUNDLE_STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	rm -rf $(BUNDLE_VENV)
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet '.[bundle]'
+	@touch $(BUNDLE_STAMP)
+
+# KetaDesk itself is installed again on every build (no dependencies: those are the stamp's),
+# so the bundle is always of the tree as it is now.
+bundle: $(BUNDLE_STAMP)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
+	rm -rf build/lib build/bdist.* ketadesk.egg-info
+	cd packaging && ../$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath ../dist --workpath ../build/pyinstaller ketadesk.spec
+	@du -sh dist/ketadesk | sed 's/^/bundle size: /'
+
+# The smoke test runs the frozen program from a temporary folder with no PYTHONPATH; it is
+# skipped by `make test` while dist/ketadesk is missing.
+bundle-test: $(STAMP)
+	@test -x $(BUNDLE) || $(MAKE) bundle
+	env -u PYTHONPATH KETADESK_BUNDLE=dist/ketadesk QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -p no:randomly --timeout=900 tests/packaging
+
+# Where the distributor publishes docs/screenshots: AppStream names screenshots by web address.
+SCREENSHOTS_URL ?= https://ketadesk.org/screenshots
+
+deb: $(STAMP)
+	@test -x $(BUNDLE) || $(MAKE) bundle
+	$(BIN)/python -m tools.debian_package dist/ketadesk dist --screenshots-url $(SCREENSHOTS_URL)
+	@$(MAKE) --no-print-directory deb-validators
+	KETADESK_DEB_DIR=dist QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/packaging/test_debian_package.py
+
+# desktop-file-validate and appstreamcli check the menu entry and the metainfo; installed from
+# Debian's packages when missing and this is root with apt, else their tests skip, saying why.
+deb-validators:
+	@for pair in desktop-file-validate:desktop-file-utils appstreamcli:appstream; do \
+		tool=$${pair%%:*}; package=$${pair##*:}; \
+		command -v $$tool >/dev/null 2>&1 && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -q $$package >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $$package >/dev/null 2>&1; } \
+				|| echo "make deb: $$package could not be installed; the $$tool check is skipped"; \
+		else echo "make deb: $$tool is missing (sudo apt install $$package); its check is skipped"; fi; \
+	done
+
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) $(BUNDLE_VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

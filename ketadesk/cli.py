@@ -318,14 +318,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _cmd_check(path, args.quick)
         if args.command == "gui":
-            from ketadesk.ui.desktop import desktop_problem
+            from ketadesk.ui.system_needs import start_lacks
 
-            problem = desktop_problem()
-            if problem is not None:
-                return _fail(str(problem))
+            lacks = start_lacks(path)
+            stopping = [lack for lack in lacks if lack.stops_start]
+            if stopping:
+                return _fail(str(stopping[0]))
+            for lack in lacks:  # the program runs without these; said once, on the way in
+                sys.stderr.write(f"ketadesk: note: {lack}\n")
             from ketadesk.ui.window.app import run_gui
 
-            return run_gui(path, args.user, exit_after_start=args.exit_after_start)
+            notes = [str(lack) for lack in lacks]
+            return run_gui(path, args.user, exit_after_start=args.exit_after_start, notes=notes)
         if args.command == "backup":
             return cli_backups.cmd_backup(args, path)
         if args.command == "restore":

@@ -1,7 +1,7 @@
 """Where KetaDesk keeps its file, and which protocol it runs.
 
-The database lives in the user's data folder unless ``--db`` or ``KETADESK_DB`` says
-otherwise; a clinic's ``protocol.toml`` in the same folder overrides the shipped defaults.
+The database lives in the user's data folder unless ``--db``, ``KETADESK_DB`` or the folder
+chosen at first start says otherwise; a clinic's ``protocol.toml`` in the same folder overrides the shipped defaults.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ APP_NAME = "KetaDesk"
 DB_ENV = "KETADESK_DB"
 DB_FILE = "ketadesk.sqlite"
 PROTOCOL_FILE = "protocol.toml"
+# In the data folder: the one line naming another folder for the database, chosen at first start.
+LOCATION_FILE = "database-folder.txt"
 
 
 def package_version() -> str:
@@ -43,15 +45,35 @@ def data_dir() -> Path:
 
 
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The database to open: ``--db``, then ``KETADESK_DB``, then the data folder."""
+    """The database to open: ``--db``, then ``KETADESK_DB``, the first start's chosen folder, else the data folder."""
     if explicit:
         return Path(explicit).expanduser()
     from_env = os.environ.get(DB_ENV)
     if from_env:
         return Path(from_env).expanduser()
+    chosen = chosen_folder()
+    if chosen is not None:
+        return chosen / DB_FILE
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / DB_FILE
+
+
+def chosen_folder() -> Path | None:
+    """The folder for the database and its backups chosen on the first-start screen, if one was."""
+    try:
+        text = (data_dir() / LOCATION_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return Path(text) if text else None
+
+
+def remember_folder(folder: Path) -> Path:
+    """Keep ``folder`` as where this workstation's database lives (a one-line file in the data folder)."""
+    home = data_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    files.write_file(home / LOCATION_FILE, f"{folder.resolve()}\n".encode(), overwrite=True)
+    return folder.resolve() / DB_FILE
 
 
 def default_protocol_text() -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ketadesk.store import chain_key
+from ketadesk.store import chain_key, upgrade_copy
 from ketadesk.store.chain_key import ChainKey
 from ketadesk.store.errors import (
     DamagedDatabaseError,
@@ -307,6 +307,8 @@ def _opened(conn: sqlite3.Connection, target: Path, read_only: str, *, migrate: 
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     db = Database(conn)
     if migrate and len(applied) < SCHEMA_VERSION:
+        if applied:  # a clinic's file from an older program, not a new one: kept as it was, first
+            upgrade_copy.copy_before_upgrade(conn, target, len(applied), SCHEMA_VERSION)
         try:
             migrations.apply(db)
         except (ReadOnlyDatabaseError, DiskFullError, DamagedDatabaseError):  # its own words: full, damaged

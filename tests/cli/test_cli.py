@@ -54,7 +54,9 @@ def test_no_command_starts_the_workstation(
     """With no command the GUI starts on the chosen database; main([]) does not read the process's own argv."""
     started: list[tuple[Path, str | None]] = []
 
-    def fake_run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False) -> int:
+    def fake_run_gui(
+        db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False, notes: object = ()
+    ) -> int:
         started.append((db_path, user_login))
         return 0
 

@@ -27,6 +27,7 @@ from ketadesk.clinic.accounts import MIN_PASSWORD
 from ketadesk.clinic.config import workstation_zone_name
 from ketadesk.clinic.demo_files import DEMO_FILE, DemoBuild, demo_path, usable_demo
 from ketadesk.core.users import Role
+from ketadesk.ui.door.location import LocationBox
 from ketadesk.ui.door.panel import DOOR_ERRORS, centred, door_error_text, note, panel, title, with_protocol
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import button, line
@@ -41,6 +42,7 @@ class FirstStartScreen(QWidget):
 
     signed_in = Signal(object)
     demo_ready = Signal(object)
+    database_chosen = Signal(object)  # another folder was chosen: the window opens the database there
 
     def __init__(self, clinic: Clinic, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +69,10 @@ class FirstStartScreen(QWidget):
         columns.addWidget(self._demo_box(), 2)
         columns.addWidget(self._setup_box(), 3)
         layout.addLayout(columns)
+        self.location = LocationBox(clinic.database_path or Path(DEMO_FILE).resolve())
+        self.location.setVisible(clinic.database_path is not None)
+        self.location.chosen.connect(self.database_chosen.emit)
+        layout.addWidget(self.location)
         centred(self, frame)
         self.setFocusProxy(self.clinic_name)
 
@@ -180,6 +186,7 @@ class FirstStartScreen(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.open_demo_button.setEnabled(not busy)
         self.setup_button.setEnabled(not busy)
+        self.location.set_busy(busy)
 
     # ------------------------------------------------------------------ set up this clinic
 

@@ -171,16 +171,11 @@ class MenuActions(QMainWindow):
             return
         self.statusBar().showMessage(f"Backup written and verified: {made}", 8000)
 
-    def about(self) -> None:
-        """Name, version and database."""
-        from ketadesk.clinic.config import package_version
+    def about(self) -> QMessageBox:
+        """The program's version, the clinic, the database and its schema version."""
+        from ketadesk.ui.window.about import show_about
 
-        QMessageBox.about(
-            self,
-            "About KetaDesk",
-            f"KetaDesk {package_version()}\nBedside workstation for ketamine infusion clinics.\n"
-            f"Database: {self.clinic.database_path}",
-        )
+        return show_about(self, self.clinic)
 
     def export_current_pdf(self) -> PdfPreviewDialog | None:
         """Preview the PDF of the visit in front (workspace or review), then save it."""

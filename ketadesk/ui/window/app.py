@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ketadesk.clinic import Clinic, StoreError, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
+from ketadesk.ui.app_icon import DESKTOP_ID, application_icon
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
@@ -27,10 +29,17 @@ def application() -> QApplication:
     if isinstance(app, QApplication):
         return app
     created = QApplication(sys.argv[:1])
-    created.setOrganizationName("KetaDesk")
-    created.setApplicationName("KetaDesk")
+    name_application(created)
     created.setStyle("Fusion")
     return created
+
+
+def name_application(app: QApplication) -> None:
+    """The program's names (QSettings uses them), its icon and its menu entry's name."""
+    app.setOrganizationName("KetaDesk")
+    app.setApplicationName("KetaDesk")
+    app.setDesktopFileName(DESKTOP_ID)  # the menu entry's name: how the task bar finds the icon and groups windows
+    app.setWindowIcon(application_icon())
 
 
 def build_main_window(
@@ -78,12 +87,16 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False) -> int:
+def run_gui(
+    db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False, notes: Sequence[str] = ()
+) -> int:
     """Start the bedside workstation at its first-start or sign-in screen and run until it is closed.
 
     ``user_login`` (``ketadesk gui --user LOGIN``) only fills in the login: the password is always asked.
     Closing the window with a patient infusing or in observation asks first; ending the program
     any way (the window, ``kill``, Ctrl+C, the desktop logging out) records the sign-out once.
+    ``notes`` (what the system lacks without stopping the start, such as sound for the chime)
+    are shown in the status bar for the first half minute, for a program started from the menu.
     """
     app = application()
     try:
@@ -97,13 +110,18 @@ def run_gui(db_path: Path, user_login: str | None = None, *, exit_after_start: b
         window.suggest_login(user_login)
     window.show()
     window.start()
+    if notes:
+        window.statusBar().showMessage(" · ".join(notes), 30_000)
     window.daily_backups = DailyBackups(window.statusBar())
     window.daily_backups.start(window.door)  # today's backup, if not made yet, off the window's thread
     handlers = QuitHandlers(app, window)
     settle_memory()
     try:
-        if exit_after_start:
+        if exit_after_start:  # the frozen program's smoke test: up at its door, say which, then close
             app.processEvents()
+            front = window.stack.currentWidget()
+            where = front.objectName() if front is not None else "no screen"
+            print(f"KetaDesk started at {where}: {window.windowTitle()}", flush=True)
             window.close()
             return 0
         return int(app.exec())

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
-from ketadesk.clinic import Clinic
+from ketadesk.clinic import Clinic, config
 from ketadesk.clinic.demo_files import is_demo
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.door.first_start import FirstStartScreen
@@ -168,6 +168,7 @@ class MainWindow(MenuActions):
         if self.door.accounts.needs_setup():
             screen = FirstStartScreen(self.door, self)
             screen.demo_ready.connect(self._open_demo)
+            screen.database_chosen.connect(lambda path: self._open_demo(path, demo=False))
         else:
             screen = SignInScreen(self.door, self, demo=self.demo, login=login)
         screen.signed_in.connect(self._signed_in)
@@ -198,17 +199,19 @@ class MainWindow(MenuActions):
         self._discard_door()
         self._enter_work(clinic)
 
-    def _open_demo(self, path: Path) -> None:
-        """Switch the window to the demo clinic's database and its sign-in screen."""
+    def _open_demo(self, path: Path, *, demo: bool = True) -> None:
+        """Switch the window to the demo clinic's database (or the one in a folder chosen at first start)."""
         try:
-            demo = Clinic.open(path, self.door.clock, self.door.protocol)
+            protocol = self.door.protocol if demo else config.load_clinic_protocol(path)
+            opened = Clinic.open(path, self.door.clock, protocol)
         except DOOR_ERRORS as error:
             if isinstance(self.door_page, FirstStartScreen):
-                self.door_page.demo_message.error(f"{path} cannot be opened: {error}")
+                shown = self.door_page.demo_message if demo else self.door_page.location.message
+                shown.error(f"{path} cannot be opened: {error}")
             return
         previous = self.door
-        self.door = demo
-        self.demo = True
+        self.door = opened
+        self.demo = demo
         previous.close()
         self._show_door()
 
