@@ -262,7 +262,7 @@ def _write(path: Path, text: str) -> None:
 def build(tree: Path, out: Path, info: Release, arch: str) -> Path:
     """Pack the staged tree with dpkg-deb, files owned by root whoever builds it."""
     deb = out / f"{PACKAGE}_{info.version}_{arch}.deb"
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(tree), str(deb)], check=True)
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z1", "--build", str(tree), str(deb)], check=True)
     return deb
 
 
