@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Clinic, Verdict
+from ketadesk.core.instruments.measures import Measure
 from ketadesk.core.instruments.schedule import DueState, MeasureDue
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.ui.kit.colours import ALERT_COLOUR, MUTED_STYLE
@@ -58,6 +59,7 @@ class OutcomeMeasuresBox(QGroupBox):
         self.states: dict[InstrumentKey, QLabel] = {}
         self.enter_buttons: dict[InstrumentKey, QPushButton] = {}
         self.patient_buttons: dict[InstrumentKey, QPushButton] = {}
+        self.correct_buttons: dict[InstrumentKey, QPushButton] = {}
         self.all_due_button = button("patient_fills_all_due", "Patient fills in every due measure…", default=False)
         self.all_due_button.clicked.connect(self.patient_fills_all_due)
         column.addWidget(self.all_due_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -75,6 +77,7 @@ class OutcomeMeasuresBox(QGroupBox):
         self.states.clear()
         self.enter_buttons.clear()
         self.patient_buttons.clear()
+        self.correct_buttons.clear()
         if not due:
             self.summary.setText("This visit is not part of a course: no outcome measures are scheduled for it.")
             self.all_due_button.hide()
@@ -107,12 +110,38 @@ class OutcomeMeasuresBox(QGroupBox):
             self.grid.addWidget(widget, row, column)
         self.enter_buttons[key] = enter
         self.patient_buttons[key] = patient
+        measure = self.taken_here(key) if taken else None
+        if measure is not None:
+            may_correct = self.clinic.outcomes.correct_measure.allowed()
+            correct = button(f"correct_measure_{key.value}", "Correct…", default=False)
+            correct.clicked.connect(lambda _=False, m=measure: self.correct(m))
+            correct.setEnabled(bool(may_correct))
+            correct.setToolTip(may_correct.reason or f"Correct the {self.clinic.outcomes.definition(key).name} answers")
+            self.grid.addWidget(correct, row, 4)
+            self.correct_buttons[key] = correct
 
     def enter(self, key: InstrumentKey) -> MeasureForm:
         """Open the nurse's form for one instrument (not blocking; a save redraws through the published change)."""
         if self.form is not None:
             self.form.deleteLater()
         self.form = MeasureForm(self.clinic, self.visit_id, self.clinic.outcomes.definition(key), self)
+        self.form.open()
+        return self.form
+
+    def taken_here(self, key: InstrumentKey) -> Measure | None:
+        """The measure of ``key`` that counts for this visit (the one a correction replaces), if any."""
+        patient_id = self.clinic.visits.get(self.visit_id).detail.summary.patient_id
+        here = [
+            m for m in self.clinic.outcomes.current(patient_id) if m.visit_id == self.visit_id and m.instrument is key
+        ]
+        return here[-1] if here else None
+
+    def correct(self, measure: Measure) -> MeasureForm:
+        """Open the form on a measure taken for this visit, its answers shown, to correct them with a reason."""
+        if self.form is not None:
+            self.form.deleteLater()
+        definition = self.clinic.outcomes.definition(measure.instrument)
+        self.form = MeasureForm(self.clinic, self.visit_id, definition, self, correcting=measure)
         self.form.open()
         return self.form
 

@@ -4,6 +4,10 @@ The item words, the stem and the licence are the instrument's definition as this
 words it (``clinic.outcomes.definition``). Save writes the answers through the clinic
 (``record_measure``, entered by the nurse); a refusal names the item, outlines it and keeps
 every answer chosen, so nothing has to be chosen twice.
+
+Opened on a measure already taken (``correcting``), the same form shows its answers and asks
+why they are being corrected: Save writes a correction (``correct_measure``), and the
+original stays in the record, struck through with the reason wherever it is shown.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QGridLayout,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ketadesk.clinic import Changes, Clinic
-from ketadesk.core.instruments.measures import EntryMode
+from ketadesk.core.instruments.measures import EntryMode, Measure
 from ketadesk.core.instruments.types import Asked, Instrument
 from ketadesk.ui.kit.colours import MUTED_STYLE
 from ketadesk.ui.kit.lines import MessageLine
@@ -34,11 +39,20 @@ from ketadesk.ui.outcomes.choices import AnswerChoice
 class MeasureForm(QDialog):
     """One instrument for one visit, entered by the nurse (not blocking: it is opened, never exec'd)."""
 
-    def __init__(self, clinic: Clinic, visit_id: int, instrument: Instrument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        clinic: Clinic,
+        visit_id: int,
+        instrument: Instrument,
+        parent: QWidget | None = None,
+        *,
+        correcting: Measure | None = None,
+    ) -> None:
         super().__init__(parent)
         self.clinic = clinic
         self.visit_id = visit_id
         self.instrument = instrument
+        self.correcting = correcting
         self.result_changes: Changes | None = None
         self.setObjectName("measure_form")
         self.setWindowTitle(f"{instrument.name} — {instrument.title}")
@@ -72,6 +86,25 @@ class MeasureForm(QDialog):
         outer.addWidget(scroll, 1)
         self.total = label("measure_total", bold=True, selectable=True)
         outer.addWidget(self.total)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("measure_correction_reason")
+        self.reason.setAccessibleName("Reason for the correction")
+        self.reason.setPlaceholderText("Why the answers are corrected (required)")
+        if correcting is not None:
+            for number, value in correcting.answers:
+                if number in self.choices:
+                    self.choices[number].choose(value)
+            entered = correcting.entered_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            outer.addWidget(
+                label(
+                    "measure_correcting",
+                    f"Correcting the answers entered {entered} by {correcting.entered_by}:",
+                    bold=True,
+                )
+            )
+            outer.addWidget(self.reason)
+        else:
+            self.reason.hide()
         outer.addWidget(label("measure_licence", instrument.licence, plain=True, style=MUTED_STYLE))
         outer.addWidget(label("measure_entered_by", f"Entered by the nurse in {clinic.user.signature_name}'s session."))
         self.message = MessageLine("measure_message")
@@ -114,12 +147,17 @@ class MeasureForm(QDialog):
         """Write the measure (entered by the nurse); on a refusal outline the item named and keep every answer."""
         for choice in self.choices.values():
             choice.mark_invalid(False)
+        original = self.correcting
         changes = run_write(
             self.clinic,
             self.message,
-            lambda: self.clinic.outcomes.record_measure(
-                self.visit_id, self.instrument.key, self.answers(), mode=EntryMode.NURSE
-            ),
+            (
+                lambda: self.clinic.outcomes.record_measure(
+                    self.visit_id, self.instrument.key, self.answers(), mode=EntryMode.NURSE
+                )
+            )
+            if original is None
+            else (lambda: self.clinic.outcomes.correct_measure(original.id, self.answers(), self.reason.text())),
             self,
             refused=self._refused,
         )
