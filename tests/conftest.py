@@ -28,6 +28,7 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing_keys import KdfCost
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
+from tests.pg_server import REQUIRE_ENV, ServerUnavailable, ThrowawayServer, required, start_server
 
 atexit.register(shutil.rmtree, os.environ["KETADESK_KEY_DIR"], ignore_errors=True)
 
@@ -45,6 +46,31 @@ def clock() -> FakeClock:
 def default_protocol() -> Protocol:
     """The protocol that ships with the program."""
     return load_protocol(default_protocol_text())
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[ThrowawayServer]:
+    """A throwaway PostgreSQL for the whole run, started only when a test asks for one (tests/pg_server.py).
+
+    Where none can be started the PostgreSQL tests fail when ``KETADESK_REQUIRE_POSTGRESQL=1``
+    (CI), and are skipped with the reason otherwise, never silently.
+    """
+    try:
+        server = start_server()
+    except ServerUnavailable as error:
+        if required():
+            pytest.fail(f"{REQUIRE_ENV}=1 but no PostgreSQL could be started: {error}", pytrace=False)
+        pytest.skip(f"no PostgreSQL for the [postgresql] tests: {error} (set {REQUIRE_ENV}=1 to fail instead)")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgresql_url(postgresql_server: ThrowawayServer) -> Iterator[str]:
+    """A ``postgresql://`` URL to an empty database of this test's own, dropped after it."""
+    name = postgresql_server.create_database()
+    yield postgresql_server.url(name)
+    postgresql_server.drop_database(name)
 
 
 @pytest.fixture

