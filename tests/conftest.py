@@ -73,6 +73,27 @@ def postgresql_url(postgresql_server: ThrowawayServer) -> Iterator[str]:
     postgresql_server.drop_database(name)
 
 
+@pytest.fixture(scope="session")
+def postgresql_clinic(postgresql_server: ThrowawayServer) -> str:
+    """One database the program has migrated, for the whole run; each test empties it first (postgresql_clinic_url)."""
+    from ketadesk.store.db import open_store
+
+    name = postgresql_server.create_database()
+    open_store(postgresql_server.url(name)).close()
+    return name
+
+
+@pytest.fixture
+def postgresql_clinic_url(postgresql_server: ThrowawayServer, postgresql_clinic: str) -> str:
+    """A URL to a migrated database with no rows but its installation: as a fresh clinic database is.
+
+    Emptying the one migrated database (about 0.1 s) rather than copying it for each test (1–2 s):
+    the migrations themselves are tested on empty databases of their own (``postgresql_url``).
+    """
+    postgresql_server.emptied(postgresql_clinic, keep=("schema_version", "schema_migrations", "installation"))
+    return postgresql_server.url(postgresql_clinic)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A fresh database file path."""

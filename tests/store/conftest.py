@@ -36,9 +36,24 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    """A freshly migrated database on a real file, closed after the test."""
-    opened = open_store(db_path)
+def engine() -> str:
+    """The engine a test's store runs on: SQLite, unless its module runs it on both (tests.engines.BOTH_ENGINES)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def store_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's database is, not created yet: a file path, or an empty PostgreSQL database's URL."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("postgresql_url"))
+    return db_path
+
+
+@pytest.fixture
+def store(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A freshly migrated database (a real file, or a PostgreSQL database of its own), closed after the test."""
+    target = str(request.getfixturevalue("postgresql_clinic_url")) if engine == "postgresql" else db_path
+    opened = open_store(target)
     yield opened
     opened.close()
 
@@ -150,7 +165,7 @@ def count() -> Callable[[Store, str], int]:
     """How many rows a table holds."""
 
     def rows(store: Store, table: str) -> int:
-        return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(store.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     return rows
 
@@ -177,7 +192,7 @@ def last_audit() -> Callable[[Store], AuditRow]:
     """The newest audit row of a store."""
 
     def newest(store: Store) -> AuditRow:
-        row = store.conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        row = store.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         assert row is not None, "no audit rows at all"
         return AuditRow(
             row["id"],

@@ -1,0 +1,116 @@
+"""The PostgreSQL engine's own parts: parameters, rows, ids, the translated schema and its guards, the write lock."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from ketadesk.store import audit
+from ketadesk.store.db import Store, open_store
+from ketadesk.store.errors import NewerDatabaseError, StoreError
+from ketadesk.store.pg_engine import PostgresStore, connect, placeholders, shown
+from ketadesk.store.pg_schema import translate
+from ketadesk.store.schema import APPEND_ONLY, KNOWN_MIGRATIONS, NEVER_DELETED, SCHEMA_VERSION
+
+pytestmark = pytest.mark.parametrize("engine", ["postgresql"])
+
+
+def test_question_marks_become_parameters_outside_quotes_only(engine: str) -> None:
+    """A ``?`` in a string or a name stays; every ``%`` is doubled, since psycopg reads them all."""
+    sql = "SELECT ? FROM t WHERE a = 'is this the reading?' AND \"odd?\" LIKE '5%' AND b = ?"
+    assert placeholders(sql) == "SELECT %s FROM t WHERE a = 'is this the reading?' AND \"odd?\" LIKE '5%%' AND b = %s"
+
+
+def test_a_delete_guard_also_refuses_truncate_and_an_unknown_statement_is_refused(engine: str) -> None:
+    """The translation of SQLite's trigger keeps its words, adds TRUNCATE, and knows what it does not know."""
+    statements = translate(
+        "CREATE TRIGGER notes_no_delete BEFORE DELETE ON notes BEGIN SELECT RAISE(ABORT, 'KetaDesk: never; ever'); END"
+    )
+    assert "RAISE EXCEPTION USING MESSAGE = 'KetaDesk: never; ever'" in statements[0]
+    assert statements[2].startswith("CREATE TRIGGER notes_no_delete_truncate BEFORE TRUNCATE ON notes")
+    with pytest.raises(ValueError, match="does not know"):
+        translate("CREATE VIRTUAL TABLE notes_text USING fts5(text)")
+
+
+def test_a_password_in_the_url_is_refused_and_never_repeated(engine: str) -> None:
+    """Credentials come from PGPASSFILE or a service file; the message names the database without the password."""
+    with pytest.raises(StoreError, match="PGPASSFILE") as refused:
+        connect("postgresql://nurse:s3cret-pass@db.clinic.example:5433/ketadesk")
+    assert "s3cret-pass" not in str(refused.value)
+    assert "postgresql://nurse@db.clinic.example:5433/ketadesk" in str(refused.value)
+    assert shown("postgresql://nurse@/ketadesk?host=%2Ftmp%2Fsock") == "postgresql://nurse@/ketadesk"
+
+
+def test_rows_read_by_name_and_position_and_insert_gives_the_id(engine: str, store: Store) -> None:
+    """Rows are sqlite3.Row as on SQLite, and Store.insert returns the new row's id from RETURNING."""
+    first = store.insert(
+        "INSERT INTO users (login, display_name, roles, created_at) VALUES (?, ?, ?, ?)", ("a", "A", "nurse", "t")
+    )
+    second = store.insert(
+        "INSERT INTO users (login, display_name, roles, created_at) VALUES (?, ?, ?, ?)", ("b", "B", "nurse", "t")
+    )
+    row = store.one("SELECT id, login, active FROM users WHERE id = ?", (second,))
+    assert isinstance(row, sqlite3.Row)
+    assert (row["login"], row[0], row["active"], row.keys()) == ("b", second, 1, ["id", "login", "active"])
+    assert second == first + 1
+
+
+def test_the_schema_has_every_migration_in_order(engine: str, store_target: str) -> None:
+    """A new PostgreSQL database gets the same migrations as a SQLite file, recorded in order, at the same version."""
+    store = open_store(store_target)
+    try:
+        names = [r[0] for r in store.all("SELECT name FROM schema_migrations ORDER BY id")]
+        assert names == list(KNOWN_MIGRATIONS)
+        assert store.schema_version() == SCHEMA_VERSION
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("table", [*APPEND_ONLY, *NEVER_DELETED])
+def test_truncate_is_refused(engine: str, store: Store, table: str) -> None:
+    """TRUNCATE, which skips row triggers, is refused on every table whose rows are never deleted."""
+    with pytest.raises(StoreError, match="never"):
+        store.execute(f"TRUNCATE {table} CASCADE")
+
+
+def test_a_newer_schema_is_refused_untouched(engine: str, store_target: str) -> None:
+    """A database with a migration this program does not know is refused, and nothing in it changes."""
+    store = open_store(store_target)
+    store.execute("INSERT INTO schema_migrations (migration_set, name) VALUES ('ketadesk', '0999_from_the_future')")
+    before = store.all("SELECT name FROM schema_migrations ORDER BY id")
+    with pytest.raises(NewerDatabaseError, match="newer KetaDesk"):
+        open_store(_url_of(store))
+    assert store.all("SELECT name FROM schema_migrations ORDER BY id") == before
+    store.close()
+
+
+def _url_of(store: Store) -> str:
+    assert isinstance(store, PostgresStore)
+    return store.url
+
+
+def test_two_workstations_writing_at_once_keep_one_chain(engine: str, store: Store) -> None:
+    """Writers on separate connections queue on the write lock: every audit row links to the one before."""
+    url = _url_of(store)
+    errors: list[BaseException] = []
+
+    def workstation(number: int) -> None:
+        own = open_store(url)
+        try:
+            for n in range(15):
+                audit.write(own, at=f"t{number}-{n}", actor_id=None, action="print", entity="database", entity_id=None)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=workstation, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert audit.count(store) == 60
+    assert audit.verify_chain(store, store.chain.secret) is None
