@@ -14,9 +14,11 @@ database is always named without one, so no password reaches a message or the au
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any, NoReturn
@@ -50,15 +52,42 @@ def shown(url: str) -> str:
     return f"postgresql://{user}{place}{port}/{parts.get('dbname') or ''}{service}"
 
 
-@lru_cache(maxsize=2048)
-def placeholders(sql: str) -> str:
-    """SQLite's ``?`` parameters as psycopg's ``%s``, and every literal ``%`` doubled (psycopg reads them all).
+_LIST = "\x00"  # marks the parameter of a list rewritten from json_each
+# SQLite's dialect where the store uses it in queries, as PostgreSQL says it (outside quotes only).
+_DIALECT = (
+    # A list of ids or names passed as one JSON array: PostgreSQL's = ANY of an array (the parameter becomes a list).
+    (re.compile(r"\bIN \(SELECT value FROM json_each\(\?\)\)"), f"= ANY({_LIST})"),
+    # NOCASE and LIKE: SQLite folds ASCII letters only, lower() and ILIKE every letter; patients are found either way.
+    (re.compile(r"([\w.]+) COLLATE NOCASE"), r"lower(\1)"),
+    (re.compile(r"\bLIKE\b"), "ILIKE"),
+    (re.compile(r"\binstr\("), "strpos("),
+)
 
-    A ``?`` inside a quoted string or name stays what it is.
+
+def outside_quotes(sql: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to the parts of ``sql`` that are not in single quotes (string literals stay as written)."""
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    return "".join(part if index % 2 else change(part) for index, part in enumerate(parts))
+
+
+def _dialect(part: str) -> str:
+    for pattern, replacement in _DIALECT:
+        part = pattern.sub(replacement, part)
+    return part
+
+
+@lru_cache(maxsize=2048)
+def placeholders(sql: str) -> tuple[str, tuple[int, ...]]:
+    """The statement as psycopg runs it, and which parameters are JSON lists to pass as arrays.
+
+    SQLite's ``?`` become ``%s`` and every literal ``%`` is doubled (psycopg reads them all);
+    a ``?`` inside a quoted string or name stays what it is; the dialect above is translated.
     """
     out: list[str] = []
+    lists: list[int] = []
     quote = ""
-    for char in sql:
+    number = 0
+    for char in outside_quotes(sql, _dialect):
         if char == "%":
             out.append("%%")
         elif quote:
@@ -68,11 +97,14 @@ def placeholders(sql: str) -> str:
         elif char in "'\"":
             quote = char
             out.append(char)
-        elif char == "?":
+        elif char in ("?", _LIST):
+            if char == _LIST:
+                lists.append(number)
+            number += 1
             out.append("%s")
         else:
             out.append(char)
-    return "".join(out)
+    return "".join(out), tuple(lists)
 
 
 class _Shapes:
@@ -145,7 +177,11 @@ class PgConnection:
             raise TypeError("the PostgreSQL engine takes ? parameters, not named ones")
         try:
             if parameters:
-                cursor = self.raw.execute(placeholders(sql), [_value(v) for v in parameters])
+                statement, lists = placeholders(sql)
+                values = [_value(v) for v in parameters]
+                for index in lists:
+                    values[index] = json.loads(values[index])
+                cursor = self.raw.execute(statement, values)
             else:
                 cursor = self.raw.execute(sql.replace("%", "%%"))
             if cursor.description is None:

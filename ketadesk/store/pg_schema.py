@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from ketadesk.store.errors import NewerDatabaseError, StoreError
 from ketadesk.store.migration_set import MIGRATION_SET, MigrationTarget, migrations
-from ketadesk.store.pg_engine import PgCursor, PostgresStore
+from ketadesk.store.pg_engine import PgCursor, PostgresStore, outside_quotes
 from ketadesk.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
 
 _VERSION_TABLES = (
@@ -67,19 +67,13 @@ _STRICT = re.compile(r"\)\s*STRICT\s*$")
 _USER_VERSION = re.compile(r"PRAGMA user_version = (\d+)$")
 
 
-def _outside_quotes(sql: str, change: Any) -> str:
-    """``change`` applied to the parts of ``sql`` that are not in single quotes (string literals stay as written)."""
-    parts = re.split(r"('(?:[^']|'')*')", sql)
-    return "".join(part if index % 2 else change(part) for index, part in enumerate(parts))
-
-
 def _types(sql: str) -> str:
     def change(part: str) -> str:
         for pattern, replacement in _TYPES:
             part = pattern.sub(replacement, part)
         return part
 
-    return _outside_quotes(sql, change)
+    return outside_quotes(sql, change)
 
 
 def _trigger(sql: str) -> list[str]:

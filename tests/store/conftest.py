@@ -23,6 +23,7 @@ from ketadesk.core.users import Role, User
 from ketadesk.core.vitals import VitalSigns
 from ketadesk.store import patients, users, visits
 from ketadesk.store.db import Store, open_store
+from tests.engines import parametrize_engines
 from tests.store.audit_writes import Ctx
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
@@ -33,6 +34,10 @@ DAY = T0.date()
 def db_path(tmp_path: Path) -> Path:
     """Where the test's database file lives (not created yet)."""
     return tmp_path / "ketadesk.sqlite"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
 
 
 @pytest.fixture

@@ -14,13 +14,26 @@ from ketadesk.store.pg_engine import PostgresStore, connect, placeholders, shown
 from ketadesk.store.pg_schema import translate
 from ketadesk.store.schema import APPEND_ONLY, KNOWN_MIGRATIONS, NEVER_DELETED, SCHEMA_VERSION
 
-pytestmark = pytest.mark.parametrize("engine", ["postgresql"])
+pytestmark = pytest.mark.parametrize("engine", ["postgresql"])  # this engine alone
 
 
 def test_question_marks_become_parameters_outside_quotes_only(engine: str) -> None:
     """A ``?`` in a string or a name stays; every ``%`` is doubled, since psycopg reads them all."""
-    sql = "SELECT ? FROM t WHERE a = 'is this the reading?' AND \"odd?\" LIKE '5%' AND b = ?"
-    assert placeholders(sql) == "SELECT %s FROM t WHERE a = 'is this the reading?' AND \"odd?\" LIKE '5%%' AND b = %s"
+    sql = "SELECT ? FROM t WHERE a = 'is this the reading?' AND \"odd?\" = '5%' AND b = ?"
+    assert placeholders(sql) == (
+        "SELECT %s FROM t WHERE a = 'is this the reading?' AND \"odd?\" = '5%%' AND b = %s",
+        (),
+    )
+
+
+def test_sqlite_dialect_in_queries_is_said_as_postgresql_says_it(engine: str) -> None:
+    """A JSON list becomes an array parameter; NOCASE, LIKE and instr their PostgreSQL words; literals stay."""
+    sql = "SELECT x FROM t WHERE n LIKE ? AND id IN (SELECT value FROM json_each(?)) ORDER BY t.n COLLATE NOCASE"
+    assert placeholders(sql) == ("SELECT x FROM t WHERE n ILIKE %s AND id = ANY(%s) ORDER BY lower(t.n)", (1,))
+    assert placeholders("SELECT instr(a, ?) FROM t WHERE b = 'LIKE'") == (
+        "SELECT strpos(a, %s) FROM t WHERE b = 'LIKE'",
+        (),
+    )
 
 
 def test_a_delete_guard_also_refuses_truncate_and_an_unknown_statement_is_refused(engine: str) -> None:
