@@ -144,11 +144,7 @@ class ThrowawayServer:
         reset, which the program's own guards would refuse. Whoever else is still connected is
         disconnected first. One server-side block: a test's reset costs one round trip.
         """
-        import psycopg
-
-        conn = self._resetters.get(name)
-        if conn is None:
-            conn = self._resetters[name] = psycopg.connect(self.url(name), autocommit=True)
+        conn = self._resetter(name)
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
             " AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
@@ -168,10 +164,43 @@ class ThrowawayServer:
             END LOOP; END $reset$"""
         )
 
-    def drop_database(self, name: str) -> None:
-        """Drop a test's database, closing whatever connection the test left open to it."""
+    def signature(self, name: str) -> str:
+        """A digest of database ``name``'s schema and of the rows a reset keeps: a test that changed them shows."""
+        row = (
+            self._resetter(name)
+            .execute(
+                """SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
+                SELECT 't:' || tgrelid::regclass || '.' || tgname || ':' || tgenabled::text AS x FROM pg_trigger
+                    WHERE NOT tgisinternal
+                UNION ALL SELECT 'c:' || table_name || '.' || column_name || ':' || data_type
+                    FROM information_schema.columns WHERE table_schema = 'public'
+                UNION ALL SELECT 'i:' || indexname || ':' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+                UNION ALL SELECT 'p:' || proname || ':' || md5(prosrc) FROM pg_proc
+                    WHERE pronamespace = 'public'::regnamespace
+                UNION ALL SELECT 'm:' || name FROM schema_migrations
+                UNION ALL SELECT 'v:' || version FROM schema_version
+                UNION ALL SELECT 'k:' || installation || key_check FROM installation) parts"""
+            )
+            .fetchone()
+        )
+        return str(row[0])
+
+    def _resetter(self, name: str) -> Any:
+        import psycopg
+
+        conn = self._resetters.get(name)
+        if conn is None:
+            conn = self._resetters[name] = psycopg.connect(self.url(name), autocommit=True)
+        return conn
+
+    def release(self, name: str) -> None:
+        """Close this helper's own connection to database ``name`` (a template must have none)."""
         if (resetter := self._resetters.pop(name, None)) is not None:
             resetter.close()
+
+    def drop_database(self, name: str) -> None:
+        """Drop a test's database, closing whatever connection the test left open to it."""
+        self.release(name)
         self._admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

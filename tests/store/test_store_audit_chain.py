@@ -10,6 +10,7 @@ import pytest
 from ketadesk.store import backup
 from ketadesk.store.audit import GENESIS, ChainBreak, row_hash, verify_chain
 from ketadesk.store.db import Store, open_store
+from tests.engines import BOTH_ENGINES
 from tests.store.audit_writes import (
     Ctx,
     add_checklist,
@@ -23,6 +24,7 @@ from tests.store.audit_writes import (
 )
 
 
+@BOTH_ENGINES
 def test_chain_links_each_row_to_the_one_before(ctx: Ctx) -> None:
     """The first audit row links to the genesis hash and every later one to its predecessor's hash."""
     add_note(ctx)
@@ -32,6 +34,7 @@ def test_chain_links_each_row_to_the_one_before(ctx: Ctx) -> None:
         assert later["prev_hash"] == earlier["hash"]
 
 
+@BOTH_ENGINES
 def test_empty_trail_verifies(store: Store) -> None:
     """A database with no audit rows yet has nothing to break."""
     assert verify_chain(store) is None
@@ -43,8 +46,10 @@ def _busy_day(c: Ctx) -> None:
 
 
 def _drop_audit_guards(store: Store) -> None:
-    store.conn.execute("DROP TRIGGER audit_no_update")
-    store.conn.execute("DROP TRIGGER audit_no_delete")
+    """What someone holding the database's owner would do first (PostgreSQL names a trigger with its table)."""
+    table = " ON audit" if store.engine == "postgresql" else ""
+    store.execute(f"DROP TRIGGER audit_no_update{table}")
+    store.execute(f"DROP TRIGGER audit_no_delete{table}")
 
 
 def _middle_id(store: Store) -> int:
@@ -52,56 +57,62 @@ def _middle_id(store: Store) -> int:
     return int((first + last) // 2)
 
 
+@BOTH_ENGINES
 def test_good_chain_verifies(ctx: Ctx) -> None:
     """After a day of ordinary writes the chain verifies."""
     _busy_day(ctx)
     assert verify_chain(ctx.store) is None
 
 
+@BOTH_ENGINES
 def test_changed_row_is_named(ctx: Ctx) -> None:
     """Rewriting one row's recorded values (guards dropped) breaks the chain at exactly that row."""
     _busy_day(ctx)
     target = _middle_id(ctx.store)
     _drop_audit_guards(ctx.store)
-    ctx.store.conn.execute("UPDATE audit SET after = ? WHERE id = ?", ('{"sbp":120}', target))
+    ctx.store.execute("UPDATE audit SET after = ? WHERE id = ?", ('{"sbp":120}', target))
     found = verify_chain(ctx.store)
     assert isinstance(found, ChainBreak)
     assert found.audit_id == target
     assert "changed" in found.reason
 
 
+@BOTH_ENGINES
 def test_changed_actor_is_named(ctx: Ctx) -> None:
     """Reattributing a row to another user breaks the chain at that row."""
     _busy_day(ctx)
     target = _middle_id(ctx.store)
     _drop_audit_guards(ctx.store)
-    ctx.store.conn.execute("UPDATE audit SET actor_id = 1 WHERE id = ?", (target,))
+    ctx.store.execute("UPDATE audit SET actor_id = 1 WHERE id = ?", (target,))
     found = verify_chain(ctx.store)
     assert found is not None and found.audit_id == target
 
 
+@BOTH_ENGINES
 def test_deleted_row_is_named(ctx: Ctx) -> None:
     """Deleting one row from the middle (guards dropped) is reported as that row missing."""
     _busy_day(ctx)
     target = _middle_id(ctx.store)
     _drop_audit_guards(ctx.store)
-    ctx.store.conn.execute("DELETE FROM audit WHERE id = ?", (target,))
+    ctx.store.execute("DELETE FROM audit WHERE id = ?", (target,))
     found = verify_chain(ctx.store)
     assert isinstance(found, ChainBreak)
     assert found.audit_id == target
     assert "missing" in found.reason
 
 
+@BOTH_ENGINES
 @pytest.mark.parametrize("which", ["first", "second"])
 def test_deleted_head_of_the_trail_is_named(ctx: Ctx, which: str) -> None:
     """Deleting the very first audit rows is reported as those rows missing, not as a later link failing."""
     _busy_day(ctx)
     _drop_audit_guards(ctx.store)
     last = 1 if which == "first" else 2
-    ctx.store.conn.execute("DELETE FROM audit WHERE id <= ?", (last,))
+    ctx.store.execute("DELETE FROM audit WHERE id <= ?", (last,))
     assert verify_chain(ctx.store) == ChainBreak(1, f"audit entries 1–{last} are missing")
 
 
+@BOTH_ENGINES
 def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
     """Changing a row and recomputing its own hash still breaks the chain at the row after it."""
     _busy_day(ctx)
@@ -120,7 +131,7 @@ def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
         row["before"],
         forged_after,
     )
-    ctx.store.conn.execute("UPDATE audit SET after = ?, hash = ? WHERE id = ?", (forged_after, forged_hash, target))
+    ctx.store.execute("UPDATE audit SET after = ?, hash = ? WHERE id = ?", (forged_after, forged_hash, target))
     found = verify_chain(ctx.store)
     assert found is not None
     assert found.audit_id == target + 1
@@ -128,11 +139,11 @@ def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
 
 
 def test_backup_taken_before_tampering_still_verifies(ctx: Ctx, tmp_path: Path) -> None:
-    """verify_chain on an untouched backup still passes while the tampered original fails."""
+    """verify_chain on an untouched backup still passes while the tampered original fails (SQLite's backup file)."""
     _busy_day(ctx)
     copy = backup.backup_to(ctx.store, tmp_path / "before-tamper.sqlite")
     _drop_audit_guards(ctx.store)
-    ctx.store.conn.execute("UPDATE audit SET after = NULL WHERE id = 2")
+    ctx.store.execute("UPDATE audit SET after = NULL WHERE id = 2")
     assert verify_chain(ctx.store) == ChainBreak(2, "its content was changed after it was written")
     untouched = open_store(copy)
     try:
