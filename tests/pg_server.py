@@ -179,7 +179,9 @@ class ThrowawayServer:
                     WHERE pronamespace = 'public'::regnamespace
                 UNION ALL SELECT 'm:' || name FROM schema_migrations
                 UNION ALL SELECT 'v:' || version FROM schema_version
-                UNION ALL SELECT 'k:' || installation || key_check FROM installation) parts"""
+                UNION ALL SELECT 'k:' || installation || key_check FROM installation
+                UNION ALL SELECT 'f:' || first_id FROM keyed_signatures_from
+                UNION ALL SELECT 'r:' || record || first_id FROM record_signatures_from) parts"""
             )
             .fetchone()
         )
