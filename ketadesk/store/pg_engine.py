@@ -188,7 +188,7 @@ class PgConnection:
                 return PgCursor([], cursor.rowcount)
             names = tuple(column.name for column in cursor.description)
             return PgCursor(_SHAPES.rows(names, cursor.fetchall()), cursor.rowcount)
-        except psycopg.errors.IntegrityError as error:
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as error:  # SQLite's STRICT is the former
             raise StoreError(f"the database refused the change: {_said(error)}") from error
         except psycopg.OperationalError as error:
             raise StoreError(f"the clinic database {self.name} cannot be reached: {_said(error)}") from error

@@ -1,4 +1,7 @@
-"""The PostgreSQL engine's own parts: parameters, rows, ids, the translated schema and its guards, the write lock."""
+"""The PostgreSQL engine's own parts: parameters, rows, ids, the translated guards (TRUNCATE), the write lock.
+
+The schema's versions and migrations on both engines: test_store_schema_engines.py.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ import pytest
 
 from ketadesk.store import audit
 from ketadesk.store.db import Store, open_store
-from ketadesk.store.errors import NewerDatabaseError, StoreError
+from ketadesk.store.errors import StoreError
 from ketadesk.store.pg_engine import PostgresStore, connect, placeholders, shown
 from ketadesk.store.pg_schema import translate
-from ketadesk.store.schema import APPEND_ONLY, KNOWN_MIGRATIONS, NEVER_DELETED, SCHEMA_VERSION
+from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
 
 pytestmark = pytest.mark.parametrize("engine", ["postgresql"])  # this engine alone
 
@@ -70,33 +73,11 @@ def test_rows_read_by_name_and_position_and_insert_gives_the_id(engine: str, sto
     assert second == first + 1
 
 
-def test_the_schema_has_every_migration_in_order(engine: str, store_target: str) -> None:
-    """A new PostgreSQL database gets the same migrations as a SQLite file, recorded in order, at the same version."""
-    store = open_store(store_target)
-    try:
-        names = [r[0] for r in store.all("SELECT name FROM schema_migrations ORDER BY id")]
-        assert names == list(KNOWN_MIGRATIONS)
-        assert store.schema_version() == SCHEMA_VERSION
-    finally:
-        store.close()
-
-
 @pytest.mark.parametrize("table", [*APPEND_ONLY, *NEVER_DELETED])
 def test_truncate_is_refused(engine: str, store: Store, table: str) -> None:
     """TRUNCATE, which skips row triggers, is refused on every table whose rows are never deleted."""
     with pytest.raises(StoreError, match="never"):
         store.execute(f"TRUNCATE {table} CASCADE")
-
-
-def test_a_newer_schema_is_refused_untouched(engine: str, store_target: str) -> None:
-    """A database with a migration this program does not know is refused, and nothing in it changes."""
-    store = open_store(store_target)
-    store.execute("INSERT INTO schema_migrations (migration_set, name) VALUES ('ketadesk', '0999_from_the_future')")
-    before = store.all("SELECT name FROM schema_migrations ORDER BY id")
-    with pytest.raises(NewerDatabaseError, match="newer KetaDesk"):
-        open_store(_url_of(store))
-    assert store.all("SELECT name FROM schema_migrations ORDER BY id") == before
-    store.close()
 
 
 def _url_of(store: Store) -> str:
