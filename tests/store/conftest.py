@@ -239,6 +239,23 @@ def raw_connect() -> Iterator[Callable[[Path], sqlite3.Connection]]:
 
 
 @pytest.fixture
+def peek(store: Store, db_path: Path) -> Iterator[Callable[[str], tuple[Any, ...]]]:
+    """The first row of a query on another connection to the test's database (another window or workstation)."""
+    if store.engine == "postgresql":
+        import psycopg
+
+        other: Any = psycopg.connect(store.url, autocommit=True)  # type: ignore[attr-defined]
+    else:
+        other = sqlite3.connect(str(db_path), isolation_level=None)
+
+    def first_row(sql: str) -> tuple[Any, ...]:
+        return tuple(other.execute(sql).fetchone())
+
+    yield first_row
+    other.close()
+
+
+@pytest.fixture
 def ctx(
     store: Store,
     nurse: User,
