@@ -29,7 +29,13 @@ from psycopg.conninfo import conninfo_to_dict
 from sqlite_utils import Database
 
 from ketadesk.store import chain_key
-from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, read_only_message
+from ketadesk.store.errors import (
+    NOTHING_SAVED,
+    BusyDatabaseError,
+    ReadOnlyDatabaseError,
+    StoreError,
+    read_only_message,
+)
 from ketadesk.store.sqlite_engine import Store
 
 # Every write transaction takes this lock first (pg_advisory_xact_lock, released by its COMMIT or ROLLBACK).
@@ -190,6 +196,11 @@ class PgConnection:
             return PgCursor(_SHAPES.rows(names, cursor.fetchall()), cursor.rowcount)
         except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as error:  # SQLite's STRICT is the former
             raise StoreError(f"the database refused the change: {_said(error)}") from error
+        except psycopg.errors.LockNotAvailable as error:  # another workstation held the write lock past lock_timeout
+            raise BusyDatabaseError(
+                f"the database {self.name} is busy in another window or workstation ({_said(error)}); "
+                f"{NOTHING_SAVED}, try again"
+            ) from error
         except psycopg.OperationalError as error:
             raise StoreError(f"the clinic database {self.name} cannot be reached: {_said(error)}") from error
 
