@@ -10,7 +10,7 @@ import pytest
 from ketadesk.store import backup
 from ketadesk.store.audit import GENESIS, ChainBreak, row_hash, verify_chain
 from ketadesk.store.db import Store, open_store
-from tests.engines import BOTH_ENGINES
+from tests.engines import BOTH_ENGINES, sqlite_only
 from tests.store.audit_writes import (
     Ctx,
     add_checklist,
@@ -23,8 +23,9 @@ from tests.store.audit_writes import (
     move,
 )
 
+pytestmark = BOTH_ENGINES
 
-@BOTH_ENGINES
+
 def test_chain_links_each_row_to_the_one_before(ctx: Ctx) -> None:
     """The first audit row links to the genesis hash and every later one to its predecessor's hash."""
     add_note(ctx)
@@ -34,7 +35,6 @@ def test_chain_links_each_row_to_the_one_before(ctx: Ctx) -> None:
         assert later["prev_hash"] == earlier["hash"]
 
 
-@BOTH_ENGINES
 def test_empty_trail_verifies(store: Store) -> None:
     """A database with no audit rows yet has nothing to break."""
     assert verify_chain(store) is None
@@ -57,14 +57,12 @@ def _middle_id(store: Store) -> int:
     return int((first + last) // 2)
 
 
-@BOTH_ENGINES
 def test_good_chain_verifies(ctx: Ctx) -> None:
     """After a day of ordinary writes the chain verifies."""
     _busy_day(ctx)
     assert verify_chain(ctx.store) is None
 
 
-@BOTH_ENGINES
 def test_changed_row_is_named(ctx: Ctx) -> None:
     """Rewriting one row's recorded values (guards dropped) breaks the chain at exactly that row."""
     _busy_day(ctx)
@@ -77,7 +75,6 @@ def test_changed_row_is_named(ctx: Ctx) -> None:
     assert "changed" in found.reason
 
 
-@BOTH_ENGINES
 def test_changed_actor_is_named(ctx: Ctx) -> None:
     """Reattributing a row to another user breaks the chain at that row."""
     _busy_day(ctx)
@@ -88,7 +85,6 @@ def test_changed_actor_is_named(ctx: Ctx) -> None:
     assert found is not None and found.audit_id == target
 
 
-@BOTH_ENGINES
 def test_deleted_row_is_named(ctx: Ctx) -> None:
     """Deleting one row from the middle (guards dropped) is reported as that row missing."""
     _busy_day(ctx)
@@ -101,7 +97,6 @@ def test_deleted_row_is_named(ctx: Ctx) -> None:
     assert "missing" in found.reason
 
 
-@BOTH_ENGINES
 @pytest.mark.parametrize("which", ["first", "second"])
 def test_deleted_head_of_the_trail_is_named(ctx: Ctx, which: str) -> None:
     """Deleting the very first audit rows is reported as those rows missing, not as a later link failing."""
@@ -112,7 +107,6 @@ def test_deleted_head_of_the_trail_is_named(ctx: Ctx, which: str) -> None:
     assert verify_chain(ctx.store) == ChainBreak(1, f"audit entries 1–{last} are missing")
 
 
-@BOTH_ENGINES
 def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
     """Changing a row and recomputing its own hash still breaks the chain at the row after it."""
     _busy_day(ctx)
@@ -138,6 +132,7 @@ def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
     assert "link" in found.reason
 
 
+@sqlite_only("backups of a PostgreSQL database (pg_dump, verified) are not written yet")
 def test_backup_taken_before_tampering_still_verifies(ctx: Ctx, tmp_path: Path) -> None:
     """verify_chain on an untouched backup still passes while the tampered original fails (SQLite's backup file)."""
     _busy_day(ctx)
