@@ -36,6 +36,7 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ketadesk.sqlite"
 
 
+@pytest.hookimpl(trylast=True)  # after the tests' own parameters: the engine ends the id ("…[vitals-postgresql]")
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     parametrize_engines(metafunc)
 
