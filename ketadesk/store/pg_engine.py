@@ -83,6 +83,12 @@ def _dialect(part: str) -> str:
 
 
 @lru_cache(maxsize=2048)
+def dialect(sql: str) -> str:
+    """A statement without parameters in PostgreSQL's words (the dialect above; nothing else changes)."""
+    return outside_quotes(sql, _dialect)
+
+
+@lru_cache(maxsize=2048)
 def placeholders(sql: str) -> tuple[str, tuple[int, ...]]:
     """The statement as psycopg runs it, and which parameters are JSON lists to pass as arrays.
 
@@ -188,8 +194,8 @@ class PgConnection:
                 for index in lists:
                     values[index] = json.loads(values[index])
                 cursor = self.raw.execute(statement, values)
-            else:
-                cursor = self.raw.execute(sql.replace("%", "%%"))
+            else:  # without parameters psycopg reads no placeholder: a % stays as written
+                cursor = self.raw.execute(dialect(sql))
             if cursor.description is None:
                 return PgCursor([], cursor.rowcount)
             names = tuple(column.name for column in cursor.description)

@@ -13,7 +13,7 @@ import pytest
 from ketadesk.store import audit
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import StoreError
-from ketadesk.store.pg_engine import PostgresStore, connect, placeholders, shown
+from ketadesk.store.pg_engine import PostgresStore, connect, dialect, placeholders, shown
 from ketadesk.store.pg_schema import translate
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
 
@@ -37,6 +37,16 @@ def test_sqlite_dialect_in_queries_is_said_as_postgresql_says_it(engine: str) ->
         "SELECT strpos(a, %s) FROM t WHERE b = 'LIKE'",
         (),
     )
+
+
+def test_a_statement_without_parameters_keeps_its_percent_signs(engine: str, store: Store) -> None:
+    """psycopg reads placeholders only when there are parameters: a literal % is sent as written, and matches."""
+    user_id = store.insert(
+        "INSERT INTO users (login, display_name, roles, created_at) VALUES ('100%', 'Full', 'nurse', 't')"
+    )
+    found = store.all("SELECT id, login FROM users WHERE login LIKE '100%' ORDER BY display_name COLLATE NOCASE")
+    assert [tuple(r) for r in found] == [(user_id, "100%")]
+    assert dialect("SELECT a FROM t ORDER BY t.a COLLATE NOCASE") == "SELECT a FROM t ORDER BY lower(t.a)"
 
 
 def test_a_delete_guard_also_refuses_truncate_and_an_unknown_statement_is_refused(engine: str) -> None:
