@@ -33,6 +33,8 @@ REQUIRE_ENV = "KETADESK_REQUIRE_POSTGRESQL"
 # The account the cluster runs as when the tests run as root (PostgreSQL refuses root).
 _UNPRIVILEGED = "nobody"
 _SUPERUSER = "ketadesk_test"
+# The one role that must give a password (scram-sha-256), for the tests of where credentials come from.
+PASSWORD_ROLE = "ketadesk_password_test"
 
 
 class ServerUnavailable(Exception):
@@ -76,9 +78,9 @@ class ThrowawayServer:
     def socket_dir(self) -> Path:
         return self.root
 
-    def url(self, database: str) -> str:
+    def url(self, database: str, user: str = _SUPERUSER) -> str:
         """A ``postgresql://`` URL to one database, over the socket, with no password (trust on the socket)."""
-        return f"postgresql://{_SUPERUSER}@/{database}?host={quote(str(self.socket_dir), safe='')}"
+        return f"postgresql://{user}@/{database}?host={quote(str(self.socket_dir), safe='')}"
 
     def _run(self, program: str, *args: str, timeout: float = 60) -> None:
         command = [str(self.bin / program), *args]
@@ -103,6 +105,9 @@ class ThrowawayServer:
             "--locale=C",
             "--no-sync",
             "--no-instructions",
+        )
+        (self.data / "pg_hba.conf").write_text(
+            f"local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n", encoding="utf-8"
         )
         options = f"-h '' -k {self.socket_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "server.log"), "-o", options, "start")

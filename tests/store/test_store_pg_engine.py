@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,8 @@ from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.pg_engine import PostgresStore, connect, dialect, placeholders, shown
 from ketadesk.store.pg_schema import translate
-from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
+from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED, SCHEMA_VERSION
+from tests.pg_server import PASSWORD_ROLE, ThrowawayServer
 
 pytestmark = pytest.mark.parametrize("engine", ["postgresql"])  # this engine alone
 
@@ -67,6 +69,34 @@ def test_a_password_in_the_url_is_refused_and_never_repeated(engine: str) -> Non
     assert "s3cret-pass" not in str(refused.value)
     assert "postgresql://nurse@db.clinic.example:5433/ketadesk" in str(refused.value)
     assert shown("postgresql://nurse@/ketadesk?host=%2Ftmp%2Fsock") == "postgresql://nurse@/ketadesk"
+
+
+def test_the_password_comes_from_pgpassfile(
+    engine: str,
+    store: Store,
+    postgresql_server: ThrowawayServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A role that must give a password connects with the one in PGPASSFILE, and without it is told so, unrepeated."""
+    if store.one("SELECT 1 FROM pg_roles WHERE rolname = ?", (PASSWORD_ROLE,)) is None:
+        store.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'kept-in-the-file'")
+    store.execute(f"GRANT pg_read_all_data TO {PASSWORD_ROLE}")
+    database = store.one("SELECT current_database()")
+    assert database is not None
+    url = postgresql_server.url(database[0], user=PASSWORD_ROLE)
+    passfile = tmp_path / "pgpass"
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    with pytest.raises(StoreError, match=r"cannot be reached.*password") as refused:
+        open_store(url)
+    assert "kept-in-the-file" not in str(refused.value)
+    passfile.write_text(f"*:*:*:{PASSWORD_ROLE}:kept-in-the-file\n", encoding="utf-8")
+    passfile.chmod(0o600)  # libpq ignores a password file others can read
+    opened = open_store(url)
+    try:
+        assert opened.schema_version() == SCHEMA_VERSION
+    finally:
+        opened.close()
 
 
 def test_rows_read_by_name_and_position_and_insert_gives_the_id(engine: str, store: Store) -> None:
