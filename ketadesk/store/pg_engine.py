@@ -273,10 +273,11 @@ class PostgresStore(Store):
     def revision(self) -> tuple[int, int]:
         """A value that moves whenever anything is committed on the server, by any workstation.
 
-        The server's write-ahead log position: it also moves for the server's own housekeeping,
-        which costs a screen one needless re-read. (Live updates by LISTEN/NOTIFY replace it.)
+        The server's write-ahead log insert position (not its write position, which lags behind
+        a commit when ``synchronous_commit`` is off): it also moves for the server's own
+        housekeeping, which costs a screen one needless re-read. (LISTEN/NOTIFY replaces it.)
         """
-        row = self.connection.execute("SELECT pg_current_wal_lsn() - '0/0'").fetchone()
+        row = self.connection.execute("SELECT pg_current_wal_insert_lsn() - '0/0'").fetchone()
         return int(row[0]) if row else 0, 0
 
     @contextmanager

@@ -190,3 +190,16 @@ def test_write_still_locked_after_the_timeout_is_a_store_error(
     assert [r[0] for r in second.all("SELECT text FROM notes")] == ["holding the lock"]
     visits.add_note(second, visit_id, "observation", "after the lock", at="2025-03-03T14:31:00.000Z", actor_id=nurse.id)
     assert verify_chain(second) is None
+
+
+def test_a_commit_in_the_other_window_moves_the_revision(
+    store: Store, second: Store, nurse: User, visit_id: int
+) -> None:
+    """The value a screen polls changes when another window or workstation commits (on SQLite only then)."""
+    quiet = store.revision()
+    if store.engine == "sqlite":  # PostgreSQL's log position also moves for the server's own housekeeping
+        assert store.revision() == quiet
+    visits.add_note(
+        second, visit_id, "observation", "from the other chair", at="2025-03-03T14:40:00.000Z", actor_id=nurse.id
+    )
+    assert store.revision() != quiet
