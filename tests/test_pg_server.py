@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -42,3 +46,44 @@ def test_ci_requires_the_server(monkeypatch: pytest.MonkeyPatch, value: str | No
     else:
         monkeypatch.setenv(pg_server.REQUIRE_ENV, value)
     assert pg_server.required() is expected
+
+
+_WITHOUT_A_SERVER = """
+import pytest
+
+import tests.conftest
+from tests.conftest import postgresql_server  # noqa: F401  (the fixture under test)
+from tests.pg_server import ServerUnavailable
+
+
+def _unavailable():
+    raise ServerUnavailable("no binaries on this machine")
+
+
+tests.conftest.start_server = _unavailable
+
+
+def test_on_postgresql(postgresql_server):
+    pass
+"""
+
+
+@pytest.mark.parametrize(("required", "outcome"), [("1", "1 error"), ("", "1 skipped")])
+def test_a_missing_server_fails_in_ci_and_is_skipped_with_its_reason_elsewhere(
+    tmp_path: Path, required: str, outcome: str
+) -> None:
+    """Run in a pytest of its own with no server to be had: an error when required, else a skip saying why."""
+    (tmp_path / "test_without_a_server.py").write_text(_WITHOUT_A_SERVER, encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent), pg_server.REQUIRE_ENV: required}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-ra", "-p", "no:randomly", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=100,
+        check=False,
+    )
+    assert outcome in run.stdout, run.stdout + run.stderr
+    assert "no binaries on this machine" in run.stdout
+    assert run.returncode == (1 if required else 0)
