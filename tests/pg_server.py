@@ -19,7 +19,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -221,7 +220,9 @@ def start_server() -> ThrowawayServer:
     # A short path: a Unix socket's path is limited to about 100 bytes.
     root = Path(tempfile.mkdtemp(prefix="kdpg-", dir="/tmp" if os.path.isdir("/tmp") else None))
     user: str | None = None
-    if os.geteuid() == 0:
+    if getattr(os, "geteuid", lambda: -1)() == 0:  # root, on a Unix: no geteuid on Windows
+        import pwd
+
         user = _UNPRIVILEGED
         account = pwd.getpwnam(user)
         os.chown(root, account.pw_uid, account.pw_gid)
