@@ -25,6 +25,8 @@ from typing import Any, NoReturn
 
 import psycopg
 import psycopg.errors
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict
 from sqlite_utils import Database
 
@@ -168,6 +170,14 @@ class PgCursor:
 
     def __iter__(self) -> Iterator[sqlite3.Row]:
         return iter(self.fetchall())
+
+
+class _SqliteNumbers(Loader):
+    """PostgreSQL's ``numeric`` (``sum`` and ``avg`` of integers) as SQLite gives it: int or float, not Decimal."""
+
+    def load(self, data: Buffer) -> int | float:
+        text = bytes(data).decode("ascii")
+        return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
 def _value(value: Any) -> Any:
@@ -366,4 +376,5 @@ def connect(url: str) -> PgConnection:
     except psycopg.OperationalError as error:
         raise StoreError(f"the clinic database {name} cannot be reached: {_said(error)}") from error
     raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    raw.adapters.register_loader("numeric", _SqliteNumbers)
     return PgConnection(raw, url, name)

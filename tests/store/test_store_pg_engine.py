@@ -51,6 +51,13 @@ def test_a_statement_without_parameters_keeps_its_percent_signs(engine: str, sto
     assert dialect("SELECT a FROM t ORDER BY t.a COLLATE NOCASE") == "SELECT a FROM t ORDER BY lower(t.a)"
 
 
+def test_sums_and_averages_are_numbers_as_on_sqlite(engine: str, store: Store) -> None:
+    """sum() and avg() of integers come back int and float (PostgreSQL's numeric would be Decimal)."""
+    row = store.one("SELECT sum(x), avg(x), sum(-x) FROM (VALUES (1::bigint), (2::bigint)) AS t(x)")
+    assert row is not None
+    assert (type(row[0]), row[0], type(row[1]), row[1], row[2]) == (int, 3, float, 1.5, -3)
+
+
 def test_a_delete_guard_also_refuses_truncate_and_an_unknown_statement_is_refused(engine: str) -> None:
     """The translation of SQLite's trigger keeps its words, adds TRUNCATE, and knows what it does not know."""
     statements = translate(
