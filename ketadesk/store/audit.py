@@ -94,7 +94,7 @@ def append_text(
     The writes the bulk loader also makes pass their payload as text built by one shared
     function, so the two paths cannot drift apart.
     """
-    if not store.conn.in_transaction:
+    if not store.in_transaction:
         raise RuntimeError("audit rows are written inside the transaction of the change they record")
     last = store.one("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
     prev = last[1] if last else GENESIS
@@ -128,7 +128,7 @@ def verify_chain(store: Store, key: bytes | None = None) -> ChainBreak | None:
     """
     prev = GENESIS
     expected_id = 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
-    cursor = store.conn.execute(
+    cursor = store.execute(
         "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash,"
         f" {'mac' if key is not None else 'NULL AS mac'} FROM audit ORDER BY id"
     )

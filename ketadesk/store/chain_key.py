@@ -14,8 +14,9 @@ file of another installation is told apart from the right one. Without its key t
 program still opens and works: rows written then carry no MAC, and ``check`` says the
 chain can only be checked as plain hashes.
 
-This module imports nothing else of the store (the migrations use it, and the store's
-``db`` module imports the migrations), so it works on a bare connection.
+This module imports nothing else of the store but the connection's shape (the migrations use
+it, and the store's ``db`` module imports the migrations), so it works on a bare connection
+of either engine.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_config_path
+
+from ketadesk.store.sql_seam import Executes
 
 KEY_DIR_ENV = "KETADESK_KEY_DIR"
 KEY_BYTES = 32
@@ -145,7 +148,7 @@ def _loose(path: Path, wanted: int, what: str) -> tuple[str, ...]:
     return ()
 
 
-def create_table(conn: sqlite3.Connection) -> None:
+def create_table(conn: Executes) -> None:
     """The one-row ``installation`` table, fixed once the audit chain has begun (migration 0013)."""
     for statement in (
         """CREATE TABLE installation (
@@ -161,7 +164,7 @@ def create_table(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-def issue(conn: sqlite3.Connection, folder: Path) -> ChainKey:
+def issue(conn: Executes, folder: Path) -> ChainKey:
     """A new installation: a random id and secret, the key file written, the id and key check stored."""
     installation = str(uuid.uuid4())
     secret = secrets.token_bytes(KEY_BYTES)
@@ -173,7 +176,7 @@ def issue(conn: sqlite3.Connection, folder: Path) -> ChainKey:
     return ChainKey(installation, secret, folder)
 
 
-def adopt(conn: sqlite3.Connection, installation: str, secret: bytes, folder: Path | None = None) -> ChainKey:
+def adopt(conn: Executes, installation: str, secret: bytes, folder: Path | None = None) -> ChainKey:
     """Give a database whose audit chain has not begun a chosen installation id and key (the bench's fixed one).
 
     The key file the database had (never used: there is no audit row) is removed. The
@@ -205,17 +208,20 @@ def seal_every_row(conn: sqlite3.Connection, secret: bytes) -> None:
         conn.execute(row[0])
 
 
-def key_the_chain(conn: sqlite3.Connection) -> None:
+def key_the_chain(conn: Executes) -> None:
     """Migration 0013's body: the installation, its key file, the MAC column, every existing row sealed."""
     create_table(conn)
     conn.execute("ALTER TABLE audit ADD COLUMN mac TEXT")
     issued = issue(conn, key_folder())
     assert issued.secret is not None
     if conn.execute("SELECT 1 FROM audit LIMIT 1").fetchone() is not None:
+        # Only a SQLite file can hold audit rows from before the keyed chain: the PostgreSQL engine came after it.
+        if not isinstance(conn, sqlite3.Connection):
+            raise ValueError("audit rows from before the keyed chain can only be sealed in a SQLite file")
         seal_every_row(conn, issued.secret)
 
 
-def load(conn: sqlite3.Connection, folder: Path | None = None) -> ChainKey:
+def load(conn: Executes, folder: Path | None = None) -> ChainKey:
     """The database's installation and its key from this workstation's key folder, or why there is none."""
     folder = folder or key_folder()
     try:

@@ -43,12 +43,11 @@ def add_correction(
 ) -> int:
     """Record that ``original_id`` was corrected by ``replacement_id`` (or struck, when None), and why."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO corrections (visit_id, record, original_id, replacement_id, reason, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (visit_id, record.value, original_id, replacement_id, reason, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,

@@ -22,7 +22,7 @@ _HELD = (
 def create(store: Store, patient_id: int, template: ScheduleTemplate, start: date, *, at: str, actor_id: int) -> int:
     """Plan a course for a patient; the template is copied so later protocol edits leave it alone."""
     with store.transaction():
-        cursor = store.execute(
+        course_id = store.insert(
             """INSERT INTO courses (patient_id, template_key, visits_per_week, induction_count,
                maintenance_interval_days, start_date, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (
@@ -36,7 +36,6 @@ def create(store: Store, patient_id: int, template: ScheduleTemplate, start: dat
                 actor_id,
             ),
         )
-        course_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

@@ -1,4 +1,7 @@
-"""Opening the one SQLite file safely, migrating it, and writing to it in transactions.
+"""Opening the one SQLite file safely and migrating it (its writes: :mod:`ketadesk.store.sqlite_engine`).
+
+A ``postgresql://`` URL opens the clinic's shared server instead (:mod:`ketadesk.store.pg_engine`),
+behind the same :class:`Store`.
 
 Durability settings are not optional: WAL so readers never block the bedside, ``FULL``
 sync so a committed reading survives a power cut, foreign keys so nothing points nowhere,
@@ -10,15 +13,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
 from ketadesk.store import chain_key, upgrade_copy
-from ketadesk.store.chain_key import ChainKey
 from ketadesk.store.errors import (
     DamagedDatabaseError,
     DiskFullError,
@@ -26,156 +26,15 @@ from ketadesk.store.errors import (
     ReadOnlyDatabaseError,
     StoreError,
     damaged_message,
-    from_sqlite,
     read_only_message,
 )
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
+from ketadesk.store.sqlite_engine import Store, _Connection
+
+__all__ = ["BUSY_TIMEOUT_MS", "CACHE_KIB", "Store", "open_store", "page_of_damage", "read_only_reason"]
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 32 * 1024
-
-
-class Store:
-    """One open KetaDesk database."""
-
-    def __init__(self, db: Database, path: Path | None, read_only: str = "") -> None:
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
-        self.path = path
-        # Why the file was opened for reading only ("" when it can be written): every write is
-        # refused before it starts, with this reason.
-        self.read_only = read_only
-        if isinstance(self.conn, _Connection):
-            self.conn.path, self.conn.read_only = path, read_only
-        # The installation and its chain key (read when the store opens; see chain_key).
-        self.chain: ChainKey = chain_key.NOT_LOADED
-        # Set when a transaction writes an audit row; after its commit, ``on_audit_commit``
-        # (the clinic's witness of the chain's head) runs once.
-        self.audit_written = False
-        self.on_audit_commit: Callable[[], None] | None = None
-
-    def revision(self) -> tuple[int, int]:
-        """A value that changes whenever anything is committed, by this connection or another one.
-
-        ``PRAGMA data_version`` moves when another connection commits; ``total_changes``
-        when this one writes. A screen that ticks once a second compares it with the value
-        it last drew from and only re-reads the database when it moved.
-        """
-        row = self.conn.execute("PRAGMA data_version").fetchone()
-        return int(row[0]), int(self.conn.total_changes)
-
-    @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """One write: everything inside commits together or not at all.
-
-        ``BEGIN IMMEDIATE`` takes the write lock up front, so the audit chain's "row
-        before" cannot change under us when a second window writes at the same time.
-        Nested use becomes a savepoint.
-        """
-        if self.read_only:
-            raise ReadOnlyDatabaseError(read_only_message(self.path, self.read_only))
-        if self.conn.in_transaction:
-            with self.db.atomic():
-                yield self
-            return
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:  # still locked after the busy timeout, read-only, damaged
-            raise from_sqlite(error, self.path) from error
-        self.audit_written = False
-        try:
-            yield self
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self.conn.execute("COMMIT")
-            except BaseException as error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                if isinstance(error, sqlite3.Error):  # disk full, I/O error
-                    raise from_sqlite(error, self.path) from error
-                raise
-            if self.audit_written and self.on_audit_commit is not None:
-                self.on_audit_commit()
-        finally:
-            self.audit_written = False
-
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        """Run one statement, turning constraint failures into a :class:`StoreError`."""
-        try:
-            return self.conn.execute(sql, params)
-        except sqlite3.IntegrityError as error:
-            raise StoreError(f"the database refused the change: {error}") from error
-
-    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        """The first row of a query, or None."""
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
-
-    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        """Every row of a query."""
-        return list(self.conn.execute(sql, params).fetchall())
-
-    def schema_version(self) -> int:
-        """How many of this program's migrations the file has."""
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def close(self) -> None:
-        """Checkpoint the WAL into the main file and close."""
-        # Another connection may hold the WAL; it is checkpointed later then.
-        with suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.conn.close()
-
-
-class _Connection(sqlite3.Connection):
-    """A connection whose failures are the store's errors (read-only, disk full, damaged), never SQLite's bare ones.
-
-    Every statement goes through ``execute``/``executemany``/``executescript``, here and in
-    sqlite-utils, so translating there covers the whole store; the errors still derive from
-    :class:`sqlite3.OperationalError`/:class:`sqlite3.DatabaseError`, and constraint
-    failures (:class:`sqlite3.IntegrityError`, the triggers' refusals) pass unchanged.
-    """
-
-    path: Path | None = None
-    read_only: str = ""
-
-    def _translated(self, error: sqlite3.Error) -> BaseException:
-        if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError | StoreError):
-            return error
-        return from_sqlite(error, self.path, read_only=self.read_only)
-
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        try:
-            return super().execute(sql, parameters)
-        except UnicodeDecodeError as error:  # SQLite's message about a damaged schema is itself garbled
-            raise DamagedDatabaseError(damaged_message(self.path, "its schema cannot be read")) from error
-        except sqlite3.Error as error:
-            translated = self._translated(error)
-            if translated is error:
-                raise
-            raise translated from error
-
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
-        try:
-            return super().executemany(sql, parameters)
-        except sqlite3.Error as error:
-            translated = self._translated(error)
-            if translated is error:
-                raise
-            raise translated from error
-
-    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
-        try:
-            return super().executescript(sql_script)
-        except sqlite3.Error as error:
-            translated = self._translated(error)
-            if translated is error:
-                raise
-            raise translated from error
 
 
 def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
@@ -252,8 +111,11 @@ def _applied_names(conn: sqlite3.Connection) -> list[str]:
 def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
-    A file written by a newer KetaDesk is refused before anything is written to it.
+    A file written by a newer KetaDesk is refused before anything is written to it. A
+    ``postgresql://`` URL opens that server's database, with the same guarantees.
     """
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        return _open_postgresql(path, migrate=migrate)
     target = Path(path)
     if target.exists() and target.is_dir():
         raise StoreError(f"{target} is a folder, not a KetaDesk database file")
@@ -368,4 +230,18 @@ def _read_only_store(conn: sqlite3.Connection, target: Path, applied: list[str],
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     store = Store(Database(conn), target, reason)
     store.chain = chain_key.load(conn)
+    return store
+
+
+def _open_postgresql(url: str, *, migrate: bool) -> Store:
+    """The clinic database on a PostgreSQL server, its schema brought up to date (a newer one refused untouched)."""
+    from ketadesk.store import pg_engine, pg_schema  # psycopg is loaded only for a clinic on a server
+
+    store = pg_engine.PostgresStore(pg_engine.connect(url))
+    try:
+        pg_schema.bring_up_to_date(store, migrate=migrate)
+        store.chain = chain_key.load(store.connection)
+    except BaseException:
+        store.close()
+        raise
     return store

@@ -7,7 +7,7 @@ triggers for the tables they add).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from ketadesk.store.migration_set import MigrationTarget
 
 # Tables whose rows are clinical record: never updated, never deleted.
 _APPEND_ONLY_0001 = (
@@ -58,7 +58,7 @@ NEVER_DELETED = ("users", "patients", "courses", "visits")
 VISIT_ROWS = ("visit_events", "checklist_entries", "weights", "doses", "vitals", "notes", "acknowledgements", "scores")
 
 
-def signed_lock_triggers(db: Database) -> None:
+def signed_lock_triggers(db: MigrationTarget) -> None:
     """A signed visit accepts nothing more, whoever sends it, raw SQL included.
 
     Corrections after signing are addenda, which live in their own table.
@@ -76,7 +76,7 @@ def signed_lock_triggers(db: Database) -> None:
     )
 
 
-def guard_triggers(db: Database) -> None:
+def guard_triggers(db: MigrationTarget) -> None:
     """Clinical rows are never updated or deleted, and the core records never deleted, raw SQL included."""
     for table in _APPEND_ONLY_0001:
         for action in ("UPDATE", "DELETE"):
@@ -92,7 +92,7 @@ def guard_triggers(db: Database) -> None:
         )
 
 
-def append_only_triggers(db: Database, tables: tuple[str, ...]) -> None:
+def append_only_triggers(db: MigrationTarget, tables: tuple[str, ...]) -> None:
     """Rows of ``tables`` are never updated or deleted (for the tables a later migration adds)."""
     for table in tables:
         for action in ("UPDATE", "DELETE"):
@@ -103,7 +103,7 @@ def append_only_triggers(db: Database, tables: tuple[str, ...]) -> None:
             )
 
 
-def visit_lock_triggers(db: Database, tables: tuple[str, ...]) -> None:
+def visit_lock_triggers(db: MigrationTarget, tables: tuple[str, ...]) -> None:
     """A signed visit accepts no new row in ``tables`` (each has a ``visit_id``), raw SQL included."""
     for table in tables:
         db.execute(

@@ -35,11 +35,10 @@ class PublicKey:
 def add_key(store: Store, user_id: int, sealed: SealedKey, reason: str, *, at: str, actor_id: int) -> int:
     """Append a new key for ``user_id`` and its first seal, audited; the key's id."""
     with store.transaction():
-        cursor = store.execute(
+        key_id = store.insert(
             "INSERT INTO signing_keys (user_id, public_key, reason, created_at, by) VALUES (?, ?, ?, ?, ?)",
             (user_id, sealed.public_key, reason, at, actor_id),
         )
-        key_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -70,11 +69,10 @@ def add_seal(store: Store, key_id: int, user_id: int, sealed: SealedKey, *, at: 
 
 
 def _add_seal(store: Store, key_id: int, sealed: SealedKey, *, at: str) -> int:
-    cursor = store.execute(
+    return store.insert(
         "INSERT INTO signing_key_seals (key_id, kdf, salt, nonce, sealed, at) VALUES (?, ?, ?, ?, ?, ?)",
         (key_id, sealed.cost.text(), sealed.salt, sealed.nonce, sealed.sealed, at),
     )
-    return int(cursor.lastrowid or 0)
 
 
 def current(store: Store, user_id: int) -> tuple[int, SealedKey] | None:

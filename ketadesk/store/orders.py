@@ -52,12 +52,11 @@ def add_request(
 ) -> int:
     """The nurse asks a physician elsewhere for an approval: what, why, the values, to whom."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO approval_requests (visit_id, subject, subject_id, reason, concerned, physician_id, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (visit_id, subject, subject_id, reason, concerned, physician_id, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -89,12 +88,11 @@ def add_answer(
 ) -> int:
     """The physician's answer to a request, in their own session (an approval names the acknowledgement it wrote)."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO approval_answers (request_id, visit_id, decision, reason, acknowledgement_id, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (request.id, request.visit_id, decision.value, reason, acknowledgement_id, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -122,12 +120,11 @@ def add_verbal_order(
 ) -> int:
     """The nurse records a verbal or telephone order in the physician's name, read back (the table insists)."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO verbal_orders (visit_id, subject, subject_id, mode, order_text, concerned, physician_id,"
             " read_back, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             (visit_id, subject, subject_id, mode.value, text, concerned, physician_id, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -152,11 +149,10 @@ def add_verbal_order(
 def add_order_review(store: Store, order: VerbalOrder, review: Review, reason: str, *, at: str, actor_id: int) -> int:
     """The physician countersigns or disputes a verbal order given in their name."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO verbal_order_reviews (order_id, visit_id, review, reason, at, by) VALUES (?, ?, ?, ?, ?, ?)",
             (order.id, order.visit_id, review.value, reason, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,

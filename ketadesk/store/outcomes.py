@@ -43,11 +43,10 @@ def choose_instruments(
     """Record which instruments a course uses from now on (the latest row of a course counts)."""
     text = instruments_text(instruments)
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO course_instruments (course_id, instruments, at, by) VALUES (?, ?, ?, ?)",
             (course_id, text, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -135,7 +134,7 @@ def add_measure(
         reason=reason,
     )
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             """INSERT INTO outcome_measures (patient_id, course_id, visit_id, instrument, answers, scores, status,
                total, scoring_version, rule_version, mode, entered_at, entered_by, corrects_id, entered_in_error,
                correction_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -158,7 +157,6 @@ def add_measure(
                 reason,
             ),
         )
-        row_id = int(cursor.lastrowid or 0)
         action = (
             AuditAction.STRIKE_MEASURE
             if entered_in_error
@@ -266,11 +264,10 @@ def _answer_flag(
     }
     columns = [*after, "at", "by"]
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             (*after.values(), at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(store, at=at, actor_id=actor_id, action=action, entity=entity, entity_id=row_id, after=after)
     return row_id
 

@@ -69,10 +69,9 @@ def register(store: Store, patient: Patient, *, at: str, actor_id: int) -> int:
     with store.transaction():
         if store.one("SELECT 1 FROM patients WHERE mrn = ?", (patient.mrn,)):
             raise StoreError(f"MRN {patient.mrn} is already registered to another patient")
-        cursor = store.execute(
+        patient_id = store.insert(
             "INSERT INTO patients (mrn, created_at, created_by) VALUES (?, ?, ?)", (patient.mrn, at, actor_id)
         )
-        patient_id = int(cursor.lastrowid or 0)
         _insert_revision(store, patient_id, 1, patient, at, actor_id)
         audit.append_text(
             store,

@@ -29,10 +29,9 @@ def record_in_force(store: Store, visit_id: int, text: str, *, at: str, actor_id
             return
         row = store.one("SELECT id FROM protocols WHERE sha256 = ?", (sha,))
         if row is None:
-            cursor = store.execute(
+            protocol_id = store.insert(
                 "INSERT INTO protocols (sha256, text, at, by) VALUES (?, ?, ?, ?)", (sha, text, at, actor_id)
             )
-            protocol_id = int(cursor.lastrowid or 0)
             audit.append(
                 store,
                 at=at,

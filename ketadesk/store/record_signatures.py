@@ -75,12 +75,11 @@ def add(
 ) -> int:
     """Append the signature over one record, audited as its signer's act; the signature's id."""
     with store.transaction():
-        cursor = store.execute(
+        signature_id = store.insert(
             "INSERT INTO record_signatures (record, record_id, visit_id, signer_id, signed_at, key_id, signature)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (kind.value, record_id, visit_id, signer_id, at, key_id, digital),
         )
-        signature_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

@@ -5,14 +5,12 @@ Released migrations are never edited; a change is a new migration in :mod:`ketad
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from ketadesk.store.guards import guard_triggers, signed_lock_triggers
-from ketadesk.store.migration_set import migrations
+from ketadesk.store.migration_set import MigrationTarget, migrations
 
 
 @migrations(name="0001_initial")
-def initial(db: Database) -> None:
+def initial(db: MigrationTarget) -> None:
     """Users, patients with revisions, courses, visits and every clinical record of a visit.
 
     Corrections are rows that point at what they correct (``corrects_id``); the phase of
@@ -199,7 +197,7 @@ def initial(db: Database) -> None:
 
 
 @migrations(name="0002_bedside")
-def bedside(db: Database) -> None:
+def bedside(db: MigrationTarget) -> None:
     """Adverse events, interventions given for them, and note drafts.
 
     Adverse events and interventions are clinical record: append-only and locked with the
@@ -257,7 +255,7 @@ def bedside(db: Database) -> None:
 
 
 @migrations(name="0003_signatures")
-def signatures(db: Database) -> None:
+def signatures(db: MigrationTarget) -> None:
     """Sign-in safety for users, physicians' signatures, and addenda after signing.
 
     A signature records who signed, as printed, with credentials, when, what it means, and

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from ketadesk.store import chain_key
 from ketadesk.store.guards import KEY_ROWS, ORDER_ROWS, append_only_triggers, visit_lock_triggers
-from ketadesk.store.migration_set import migrations
+from ketadesk.store.migration_set import MigrationTarget, migrations
 
 
 @migrations(name="0004_signature_worklist")
-def signature_worklist(db: Database) -> None:
+def signature_worklist(db: MigrationTarget) -> None:
     """Partial indexes over the two phases that make the physician's worklist (dropped by 0005).
 
     Every discharged visit has exactly one "discharged" step, and a "signed" step can only
@@ -23,7 +21,7 @@ def signature_worklist(db: Database) -> None:
 
 
 @migrations(name="0005_signature_worklist_table")
-def signature_worklist_table(db: Database) -> None:
+def signature_worklist_table(db: MigrationTarget) -> None:
     """The physician's worklist as a table the database keeps itself, replacing 0004's indexes.
 
     A row appears when a visit's "discharged" step is written and goes when its "signed"
@@ -55,7 +53,7 @@ def signature_worklist_table(db: Database) -> None:
 
 
 @migrations(name="0006_acknowledgement_entered_by")
-def acknowledgement_entered_by(db: Database) -> None:
+def acknowledgement_entered_by(db: MigrationTarget) -> None:
     """Who typed an approval, when it is not the physician whose approval it is.
 
     A physician at the bedside approves in the nurse's session with their own password: the
@@ -76,7 +74,7 @@ def _number(name: str) -> int:
 
 
 @migrations(name="0007_in_the_chair")
-def in_the_chair(db: Database) -> None:
+def in_the_chair(db: MigrationTarget) -> None:
     """The visits whose patient is in a chair now, as a table the database keeps itself.
 
     The board shows every visit still in progress whatever day it was booked for (a patient
@@ -108,7 +106,7 @@ def in_the_chair(db: Database) -> None:
 
 
 @migrations(name="0008_dose_given")
-def dose_given(db: Database) -> None:
+def dose_given(db: MigrationTarget) -> None:
     """The amount of the prepared dose actually given, recorded when the pump stops.
 
     A completed infusion records the prepared dose; an early stop records the amount
@@ -146,7 +144,7 @@ def dose_given(db: Database) -> None:
 
 
 @migrations(name="0009_approval_requests")
-def approval_requests(db: Database) -> None:
+def approval_requests(db: MigrationTarget) -> None:
     """Approvals asked of a physician elsewhere, verbal orders, and the physicians' answers to both.
 
     A request (what, why, the values, to whom) is the nurse's; its answer (approved or
@@ -214,7 +212,7 @@ def approval_requests(db: Database) -> None:
 
 
 @migrations(name="0010_confirmed_extremes")
-def confirmed_extremes(db: Database) -> None:
+def confirmed_extremes(db: MigrationTarget) -> None:
     """A reading's extremes the nurse confirmed before it was saved (SBP 262 "is this the reading?" — yes).
 
     The extreme kinds joined by commas, as the alerts are; empty for an ordinary reading and
@@ -226,7 +224,7 @@ def confirmed_extremes(db: Database) -> None:
 
 
 @migrations(name="0011_corrections")
-def corrections(db: Database) -> None:
+def corrections(db: MigrationTarget) -> None:
     """Who corrected or struck an entry, when and why: one row per correction, for every kind of entry.
 
     A corrected reading, score, checklist answer or note is a new row of its own table; this
@@ -265,7 +263,7 @@ def corrections(db: Database) -> None:
 
 
 @migrations(name="0012_signing_keys")
-def signing_keys(db: Database) -> None:
+def signing_keys(db: MigrationTarget) -> None:
     """Clinicians' signing keys, their sealed private halves, and a digital signature on every new signature row.
 
     ``signing_keys`` is the public keys' history, kept forever: whose key, which, since when,
@@ -312,7 +310,7 @@ def signing_keys(db: Database) -> None:
 
 
 @migrations(name="0013_reconcile")
-def protocol_in_force(db: Database) -> None:
+def protocol_in_force(db: MigrationTarget) -> None:
     """The protocol each visit was charted under: each distinct protocol once, by its content hash.
 
     A visit's row is written when its pre-assessment starts, so ``check`` can show that the
@@ -341,7 +339,7 @@ def protocol_in_force(db: Database) -> None:
 
 
 @migrations(name="0014_keyed_chain")
-def keyed_chain(db: Database) -> None:
+def keyed_chain(db: MigrationTarget) -> None:
     """The audit chain keyed with a secret held outside the database (:mod:`ketadesk.store.chain_key`).
 
     The installation gets its id (kept here, in ``installation``) and a key file in the

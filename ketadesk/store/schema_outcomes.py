@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 # The third wave registers first: these migrations follow 0015 whatever order the waves are imported in.
 from ketadesk.store import schema_third  # noqa: F401
 from ketadesk.store.guards import OUTCOME_ROWS, append_only_triggers, visit_lock_triggers
-from ketadesk.store.migration_set import migration_number, migrations
+from ketadesk.store.migration_set import MigrationTarget, migration_number, migrations
 
 
 @migrations(name="0016_outcome_measures")
-def outcome_measures(db: Database) -> None:
+def outcome_measures(db: MigrationTarget) -> None:
     """The instruments each course uses, the measures taken with them, and the suicide-risk flag's answers.
 
     ``course_instruments``: the instruments chosen for a course (their keys joined by commas);

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from ketadesk.store.guards import RECORD_SIGNATURE_ROWS, append_only_triggers, visit_lock_triggers
-from ketadesk.store.migration_set import migration_number, migrations
+from ketadesk.store.migration_set import MigrationTarget, migration_number, migrations
 
 
 @migrations(name="0015_record_signatures")
-def record_signatures(db: Database) -> None:
+def record_signatures(db: MigrationTarget) -> None:
     """Digital signatures over a physician's approvals, answers to requests and reviews of verbal orders.
 
     Each row signs one record (``record`` and ``record_id``: an acknowledgement that is an

@@ -7,12 +7,10 @@ released before it.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 # Outcome measures register first: this migration follows 0016 whatever order the waves are imported in.
 from ketadesk.store import schema_outcomes  # noqa: F401
 from ketadesk.store.guards import WATCH_ROWS, append_only_triggers
-from ketadesk.store.migration_set import migration_number, migrations
+from ketadesk.store.migration_set import MigrationTarget, migration_number, migrations
 
 # Written out, not read from core: a released migration must not change when core's sets do.
 _REQUESTS = "('extra_infusion', 'higher_dose', 'earlier_visit')"
@@ -27,7 +25,7 @@ _SCORED_OR_RESULT = """(
 
 
 @migrations(name="0017_course_watch")
-def course_watch(db: Database) -> None:
+def course_watch(db: MigrationTarget) -> None:
     """The tolerance and misuse watch's record: what patients asked for, screenings, physicians' acknowledgements.
 
     ``patient_requests`` (an extra infusion, a higher dose, an earlier visit: when asked,

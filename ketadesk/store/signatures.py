@@ -35,11 +35,10 @@ class StoredSignature:
 def add_addendum(store: Store, visit_id: int, text: str, reason: str, *, at: str, actor_id: int) -> int:
     """Append an addendum (its signature is written by the caller in the same transaction)."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO addenda (visit_id, text, reason, at, by) VALUES (?, ?, ?, ?, ?)",
             (visit_id, text, reason, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -65,7 +64,7 @@ def add_signature(
 ) -> int:
     """Append a signature over a visit (``addendum_id`` None) or over one addendum, with its digital signature."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO signatures (visit_id, addendum_id, signer_id, printed_name, credentials, meaning,"
             " signed_at, content_hash, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -81,7 +80,6 @@ def add_signature(
                 digital,
             ),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

@@ -33,12 +33,11 @@ def create(
         raise StoreError(f"the login {login!r} is taken")
     role_text = ",".join(sorted(r.value for r in roles))
     with store.transaction():
-        cursor = store.execute(
+        user_id = store.insert(
             "INSERT INTO users (login, display_name, credentials, roles, password_hash, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (login, display_name, credentials, role_text, password_hash, at),
         )
-        user_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

@@ -27,11 +27,10 @@ def add_note(
 ) -> int:
     """Save a time-stamped note (``noted_at``: a corrected note keeps the time of the one it replaces)."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO notes (visit_id, kind, text, at, by, corrects_id) VALUES (?, ?, ?, ?, ?, ?)",
             (visit_id, kind, text, noted_at or at, actor_id, corrects_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -61,12 +60,11 @@ def add_acknowledgement(
     when that is someone else (a physician approving at a nurse's workstation).
     """
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO acknowledgements (visit_id, subject, subject_id, note, at, by, entered_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (visit_id, subject, subject_id, note, at, actor_id, entered_by),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -93,11 +91,10 @@ def add_score(
     """Save a bedside scale score (MOAA/S, RASS, CADSS-6, Aldrete)."""
     items_text = json.dumps(items, sort_keys=True) if items else ""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO scores (visit_id, scale, total, items, taken_at, by) VALUES (?, ?, ?, ?, ?, ?)",
             (visit_id, scale, total, items_text, taken_at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -115,11 +112,10 @@ def add_adverse_event(
 ) -> int:
     """Record an adverse event."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO adverse_events (visit_id, kind, description, onset_at, at, by) VALUES (?, ?, ?, ?, ?, ?)",
             (visit_id, kind.value, description, onset_at, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -147,12 +143,11 @@ def add_intervention(
 ) -> int:
     """Record a medicine or measure given during the visit."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO interventions (visit_id, adverse_event_id, drug, dose, route, given_at, note, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (visit_id, adverse_event_id, drug, dose, route.value, given_at, note, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

@@ -34,12 +34,11 @@ def add_dose_given(
         "basis": basis,
     }
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO doses_given (visit_id, dose_id, given_mg, calculated_mg, minutes_run, basis, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (visit_id, dose_id, given_mg, calculated_mg, minutes_run, basis, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

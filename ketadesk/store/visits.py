@@ -102,12 +102,11 @@ def schedule(
 ) -> int:
     """Book a visit and open its phase timeline at "scheduled"."""
     with store.transaction():
-        cursor = store.execute(
+        visit_id = store.insert(
             "INSERT INTO visits (patient_id, course_id, sequence, scheduled_date, chair, created_at, created_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (patient_id, course_id, sequence, day.isoformat(), chair, at, actor_id),
         )
-        visit_id = int(cursor.lastrowid or 0)
         store.execute(
             "INSERT INTO visit_events (visit_id, phase, at, by) VALUES (?, ?, ?, ?)",
             (visit_id, Phase.SCHEDULED.value, at, actor_id),
@@ -182,12 +181,11 @@ def add_checklist(
     ``answered_at`` is the answer's time when it is not now: a corrected answer keeps the time of the one it replaces.
     """
     with store.transaction():
-        cursor = store.execute(
+        entry_id = store.insert(
             "INSERT INTO checklist_entries (visit_id, checklist, item_key, checked, note, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (visit_id, checklist, item_key, int(checked), note, answered_at or at, actor_id),
         )
-        entry_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -203,10 +201,9 @@ def add_checklist(
 def add_weight(store: Store, visit_id: int, weight_kg: float, *, at: str, actor_id: int) -> int:
     """Record today's weight."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO weights (visit_id, weight_kg, at, by) VALUES (?, ?, ?, ?)", (visit_id, weight_kg, at, actor_id)
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -223,12 +220,11 @@ def add_dose(store: Store, visit_id: int, plan: DosePlan, *, at: str, actor_id: 
     """Record the dose as prepared; a later row supersedes it until the infusion starts (both are kept)."""
     values = payloads.dose_values(plan)
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             f"INSERT INTO doses (visit_id, {', '.join(values)}, at, by)"
             f" VALUES (?, {', '.join('?' * len(values))}, ?, ?)",
             (visit_id, *values.values(), at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,
@@ -262,7 +258,7 @@ def add_vitals(
     extreme_text = ",".join(e.value for e in confirmed_extremes)
     taken = to_utc_iso(vitals.taken_at)
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             """INSERT INTO vitals (visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, source, alerts, is_baseline,
                entered_at, entered_by, corrects_id, entered_in_error, confirmed_extremes)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -285,7 +281,6 @@ def add_vitals(
                 extreme_text,
             ),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append_text(
             store,
             at=at,

@@ -40,11 +40,10 @@ def add_request(
 ) -> int:
     """A patient's request, written down by the nurse or physician who heard it."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO patient_requests (course_id, kind, detail, requested_at, at, by) VALUES (?, ?, ?, ?, ?, ?)",
             (course_id, kind.value, detail, requested_at, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -62,11 +61,10 @@ def add_decision(
 ) -> int:
     """The physician's decision on a request, in their own session."""
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO request_decisions (request_id, decision, reason, at, by) VALUES (?, ?, ?, ?, ?)",
             (request.id, decision.value, reason, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,
@@ -94,12 +92,11 @@ def add_screening(
     """One substance-use screening of a patient, as the clinician who entered it recorded it."""
     value = result.value if result is not None else None
     with store.transaction():
-        cursor = store.execute(
+        row_id = store.insert(
             "INSERT INTO screenings (patient_id, kind, score, result, detail, done_at, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (patient_id, kind.value, score, value, detail, done_at, at, actor_id),
         )
-        row_id = int(cursor.lastrowid or 0)
         audit.append(
             store,
             at=at,

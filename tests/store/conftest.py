@@ -23,6 +23,7 @@ from ketadesk.core.users import Role, User
 from ketadesk.core.vitals import VitalSigns
 from ketadesk.store import patients, users, visits
 from ketadesk.store.db import Store, open_store
+from tests.engines import parametrize_engines
 from tests.store.audit_writes import Ctx
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
@@ -35,10 +36,30 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ketadesk.sqlite"
 
 
+@pytest.hookimpl(trylast=True)  # after the tests' own parameters: the engine ends the id ("…[vitals-postgresql]")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    """A freshly migrated database on a real file, closed after the test."""
-    opened = open_store(db_path)
+def engine() -> str:
+    """The engine a test's store runs on: SQLite, unless its module runs it on both (tests.engines.BOTH_ENGINES)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def store_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's database is, not created yet: a file path, or an empty PostgreSQL database's URL."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("postgresql_url"))
+    return db_path
+
+
+@pytest.fixture
+def store(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A freshly migrated database (a real file, or a PostgreSQL database of its own), closed after the test."""
+    target = str(request.getfixturevalue("postgresql_clinic_url")) if engine == "postgresql" else db_path
+    opened = open_store(target)
     yield opened
     opened.close()
 
@@ -150,7 +171,7 @@ def count() -> Callable[[Store, str], int]:
     """How many rows a table holds."""
 
     def rows(store: Store, table: str) -> int:
-        return int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(store.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     return rows
 
@@ -177,7 +198,7 @@ def last_audit() -> Callable[[Store], AuditRow]:
     """The newest audit row of a store."""
 
     def newest(store: Store) -> AuditRow:
-        row = store.conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        row = store.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         assert row is not None, "no audit rows at all"
         return AuditRow(
             row["id"],
@@ -216,6 +237,23 @@ def raw_connect() -> Iterator[Callable[[Path], sqlite3.Connection]]:
     yield connect
     for conn in opened:
         conn.close()
+
+
+@pytest.fixture
+def peek(store: Store, db_path: Path) -> Iterator[Callable[[str], tuple[Any, ...]]]:
+    """The first row of a query on another connection to the test's database (another window or workstation)."""
+    if store.engine == "postgresql":
+        import psycopg
+
+        other: Any = psycopg.connect(store.url, autocommit=True)  # type: ignore[attr-defined]
+    else:
+        other = sqlite3.connect(str(db_path), isolation_level=None)
+
+    def first_row(sql: str) -> tuple[Any, ...]:
+        return tuple(other.execute(sql).fetchone())
+
+    yield first_row
+    other.close()
 
 
 @pytest.fixture

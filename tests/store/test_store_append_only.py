@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+import psycopg
 import pytest
 
 from ketadesk.core.corrections import Corrected
@@ -36,8 +37,14 @@ from ketadesk.store import (
 )
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
+from ketadesk.store.pg_engine import PostgresStore, placeholders
 from ketadesk.store.schema import APPEND_ONLY, NEVER_DELETED
-from tests.store.outcome_rows import add_outcome_rows
+from tests.engines import BOTH_ENGINES
+from tests.store.outcome_rows import add_outcome_rows, add_outcome_rows_by_sql
+
+pytestmark = BOTH_ENGINES
+# The database's own refusal, raw SQL past the store: SQLite's, or PostgreSQL's (a trigger raises an integrity error).
+REFUSED = (sqlite3.IntegrityError, psycopg.errors.IntegrityError)
 
 # One column per append-only table that a forger would most like to change.
 TARGET_COLUMN = {
@@ -96,7 +103,8 @@ def full_visit(
     course_id = courses.create(store, patient_id, template, date(2025, 3, 3), at=at(3), actor_id=nurse.id)
     patients.revise(store, patient_id, make_patient(weight_kg=67.9), at=at(3), actor_id=nurse.id)
     visits.add_event(store, visit_id, Phase.PRE_ASSESSMENT, at=at(4), actor_id=nurse.id)
-    add_outcome_rows(store, patient_id=patient_id, course_id=course_id, visit_id=visit_id, actor_id=nurse.id, at=at(4))
+    outcome_rows = add_outcome_rows if store.engine == "sqlite" else add_outcome_rows_by_sql
+    outcome_rows(store, patient_id=patient_id, course_id=course_id, visit_id=visit_id, actor_id=nurse.id, at=at(4))
     protocols.record_in_force(store, visit_id, '{"chairs":4}', at=at(4), actor_id=nurse.id)
     visits.add_checklist(store, visit_id, "pre_infusion", "fasting", True, "", at=at(5), actor_id=nurse.id)
     visits.add_weight(store, visit_id, 67.9, at=at(6), actor_id=nurse.id)
@@ -193,7 +201,15 @@ def _watch_rows(
 
 
 def _snapshot(store: Store, table: str) -> list[tuple[object, ...]]:
-    return [tuple(r) for r in store.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+    return [tuple(r) for r in store.execute(f"SELECT * FROM {table} ORDER BY id")]
+
+
+def _raw(store: Store, sql: str, params: tuple[object, ...] = ()) -> None:
+    """Run ``sql`` on the database's own connection, past the store (psycopg's own, on PostgreSQL)."""
+    if isinstance(store, PostgresStore):
+        store.connection.raw.execute(placeholders(sql)[0], params)
+    else:
+        store.conn.execute(sql, params)
 
 
 def test_every_append_only_table_is_covered() -> None:
@@ -207,8 +223,8 @@ def test_update_is_refused(store: Store, full_visit: int, table: str) -> None:
     before = _snapshot(store, table)
     assert before, f"the fixture left {table} empty"
     column, value = TARGET_COLUMN[table]
-    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
-        store.conn.execute(f"UPDATE {table} SET {column} = {value}")
+    with pytest.raises(REFUSED, match="never changed"):
+        _raw(store, f"UPDATE {table} SET {column} = {value}")
     assert _snapshot(store, table) == before
 
 
@@ -216,10 +232,10 @@ def test_update_is_refused(store: Store, full_visit: int, table: str) -> None:
 def test_delete_is_refused(store: Store, full_visit: int, table: str) -> None:
     """A raw DELETE on an append-only table fails with the 'never changed' message and removes nothing."""
     before = _snapshot(store, table)
-    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
-        store.conn.execute(f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table})")
-    with pytest.raises(sqlite3.IntegrityError, match="never changed"):
-        store.conn.execute(f"DELETE FROM {table}")  # no truncate shortcut around the trigger
+    with pytest.raises(REFUSED, match="never changed"):
+        _raw(store, f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table})")
+    with pytest.raises(REFUSED, match="never changed"):
+        _raw(store, f"DELETE FROM {table}")  # no truncate shortcut around the trigger
     assert _snapshot(store, table) == before
 
 
@@ -228,8 +244,8 @@ def test_identity_rows_are_never_deleted(store: Store, full_visit: int, table: s
     """Users, patients, courses and visits cannot be deleted, not even all at once."""
     before = _snapshot(store, table)
     assert before
-    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
-        store.conn.execute(f"DELETE FROM {table}")
+    with pytest.raises(REFUSED, match="never deleted"):
+        _raw(store, f"DELETE FROM {table}")
     assert _snapshot(store, table) == before
 
 
@@ -257,7 +273,7 @@ def test_refused_update_inside_a_transaction_rolls_back_the_whole_write(
 
 def test_scheduling_columns_of_a_visit_may_change(store: Store, full_visit: int) -> None:
     """Visits are not append-only: their date and chair may be moved (the store audits the move)."""
-    store.conn.execute("UPDATE visits SET chair = 4 WHERE id = ?", (full_visit,))
+    _raw(store, "UPDATE visits SET chair = 4 WHERE id = ?", (full_visit,))
     assert store.one("SELECT chair FROM visits WHERE id = ?", (full_visit,))[0] == 4  # type: ignore[index]
 
 
@@ -328,22 +344,24 @@ def test_signed_visit_refuses_raw_sql_on_every_visit_table(store: Store, full_vi
         ),
     ]
     for sql, params in attempts:
-        with pytest.raises(sqlite3.DatabaseError, match="signed and locked"):
-            store.conn.execute(sql, params)
+        with pytest.raises((sqlite3.DatabaseError, psycopg.errors.IntegrityError), match="signed and locked"):
+            _raw(store, sql, params)
 
 
 def test_a_verbal_order_without_its_read_back_and_a_second_answer_are_refused(
     store: Store, full_visit: int, nurse: User
 ) -> None:
     """The table insists on the read-back, and a request or an order has one answer only."""
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        store.conn.execute(
+    with pytest.raises(REFUSED, match=r"(?i)check"):
+        _raw(
+            store,
             "INSERT INTO verbal_orders (visit_id, subject, mode, order_text, physician_id, read_back, at, by)"
             " VALUES (?, 'dose_override', 'verbal', 'x', ?, 0, 'x', ?)",
             (full_visit, nurse.id, nurse.id),
         )
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        store.conn.execute(
+    with pytest.raises(REFUSED, match=r"(?i)unique"):
+        _raw(
+            store,
             "INSERT INTO approval_answers (request_id, visit_id, decision, reason, at, by)"
             " VALUES ((SELECT max(id) FROM approval_requests), ?, 'approved', '', 'x', ?)",
             (full_visit, nurse.id),

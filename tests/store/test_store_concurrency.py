@@ -15,14 +15,18 @@ from ketadesk.store import audit, visits
 from ketadesk.store.audit import verify_chain
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import StoreError
+from ketadesk.store.pg_engine import PostgresStore
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES
 
 WRITES_PER_WINDOW = 25
 
 
 @pytest.fixture
 def second(db_path: Path, store: Store) -> Iterator[Store]:
-    """A second Store on the same file, as a second KetaDesk window would open it."""
-    other = open_store(db_path)
+    """A second Store on the same database, as a second KetaDesk window (or workstation) would open it."""
+    other = open_store(store.url if isinstance(store, PostgresStore) else db_path)
     yield other
     other.close()
 
@@ -167,7 +171,11 @@ def test_write_still_locked_after_the_timeout_is_a_store_error(
     count: Callable[[Store, str], int],
 ) -> None:
     """If the other window keeps the write lock past the busy timeout, the write fails as a StoreError, unsaved."""
-    second.conn.execute("PRAGMA busy_timeout = 50")  # the real timeout is seconds; the outcome is the same
+    # The real timeout is seconds; the outcome is the same.
+    if isinstance(second, PostgresStore):
+        second.execute("SET lock_timeout = '50ms'")
+    else:
+        second.conn.execute("PRAGMA busy_timeout = 50")
     notes_before = count(store, "notes")
     with store.transaction():
         visits.add_note(
@@ -177,8 +185,21 @@ def test_write_still_locked_after_the_timeout_is_a_store_error(
             visits.add_note(
                 second, visit_id, "observation", "must wait", at="2025-03-03T14:30:00.000Z", actor_id=nurse.id
             )
-        assert not second.conn.in_transaction
+        assert not second.in_transaction
     assert count(store, "notes") == notes_before + 1
     assert [r[0] for r in second.all("SELECT text FROM notes")] == ["holding the lock"]
     visits.add_note(second, visit_id, "observation", "after the lock", at="2025-03-03T14:31:00.000Z", actor_id=nurse.id)
     assert verify_chain(second) is None
+
+
+def test_a_commit_in_the_other_window_moves_the_revision(
+    store: Store, second: Store, nurse: User, visit_id: int
+) -> None:
+    """The value a screen polls changes when another window or workstation commits (on SQLite only then)."""
+    quiet = store.revision()
+    if store.engine == "sqlite":  # PostgreSQL's log position also moves for the server's own housekeeping
+        assert store.revision() == quiet
+    visits.add_note(
+        second, visit_id, "observation", "from the other chair", at="2025-03-03T14:40:00.000Z", actor_id=nurse.id
+    )
+    assert store.revision() != quiet

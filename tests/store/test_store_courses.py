@@ -13,6 +13,9 @@ from ketadesk.core.users import User
 from ketadesk.store import courses, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound, StoreError
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES
 
 AT = "2025-03-03T14:00:00.000Z"
 START = date(2025, 3, 3)

@@ -17,6 +17,9 @@ from ketadesk.core.users import User
 from ketadesk.store import patients, users
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import NotFound, StoreError
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES
 
 Count = Callable[[Store, str], int]
 AT = "2025-03-03T14:00:00.000Z"

@@ -13,7 +13,10 @@ from ketadesk.core.users import Role, User
 from ketadesk.core.vitals import AlertKind
 from ketadesk.store import patients, users, visits
 from ketadesk.store.db import Store
+from tests.engines import BOTH_ENGINES
 from tests.store.visit_rows import DAY, T0, At, Count, Reading, save
+
+pytestmark = BOTH_ENGINES
 
 # ----------------------------------------------------------------------------- alerts and acknowledgements
 

@@ -16,7 +16,10 @@ from ketadesk.core.vitals import AlertKind, Source
 from ketadesk.store import patients, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import NotFound
+from tests.engines import BOTH_ENGINES
 from tests.store.visit_rows import DAY, T0, At, Count, Reading, save
+
+pytestmark = BOTH_ENGINES
 
 # ----------------------------------------------------------------------------- schedule and phases
 

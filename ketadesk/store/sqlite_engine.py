@@ -1,0 +1,188 @@
+"""The store itself, SQLite's engine: one open file, its transactions, and its failures said in the store's words.
+
+:class:`Store` is what every store module is given; the PostgreSQL engine
+(:class:`ketadesk.store.pg_engine.PostgresStore`) is a :class:`Store` too, answering the
+same calls. Opening a file (its checks, its settings, its migrations) is :mod:`ketadesk.store.db`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ketadesk.store import chain_key
+from ketadesk.store.chain_key import ChainKey
+from ketadesk.store.errors import (
+    DamagedDatabaseError,
+    ReadOnlyDatabaseError,
+    StoreError,
+    damaged_message,
+    from_sqlite,
+    read_only_message,
+)
+from ketadesk.store.sql_seam import Cursor
+
+
+class Store:
+    """One open KetaDesk database: this class is the SQLite engine, ``pg_engine.PostgresStore`` the other."""
+
+    engine = "sqlite"
+
+    def __init__(self, db: Database, path: Path | None, read_only: str = "") -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.path = path
+        # Why the file was opened for reading only ("" when it can be written): every write is
+        # refused before it starts, with this reason.
+        self.read_only = read_only
+        if isinstance(self.conn, _Connection):
+            self.conn.path, self.conn.read_only = path, read_only
+        # The installation and its chain key (read when the store opens; see chain_key).
+        self.chain: ChainKey = chain_key.NOT_LOADED
+        # Set when a transaction writes an audit row; after its commit, ``on_audit_commit``
+        # (the clinic's witness of the chain's head) runs once.
+        self.audit_written = False
+        self.on_audit_commit: Callable[[], None] | None = None
+
+    def revision(self) -> tuple[int, int]:
+        """A value that changes whenever anything is committed, by this connection or another one.
+
+        ``PRAGMA data_version`` moves when another connection commits; ``total_changes``
+        when this one writes. A screen that ticks once a second compares it with the value
+        it last drew from and only re-reads the database when it moved.
+        """
+        row = self.conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0]), int(self.conn.total_changes)
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside :meth:`transaction` (audit rows are written only there)."""
+        return self.conn.in_transaction
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One write: everything inside commits together or not at all.
+
+        ``BEGIN IMMEDIATE`` takes the write lock up front, so the audit chain's "row
+        before" cannot change under us when a second window writes at the same time.
+        Nested use becomes a savepoint.
+        """
+        if self.read_only:
+            raise ReadOnlyDatabaseError(read_only_message(self.path, self.read_only))
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:  # still locked after the busy timeout, read-only, damaged
+            raise from_sqlite(error, self.path) from error
+        self.audit_written = False
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException as error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(error, sqlite3.Error):  # disk full, I/O error
+                    raise from_sqlite(error, self.path) from error
+                raise
+            if self.audit_written and self.on_audit_commit is not None:
+                self.on_audit_commit()
+        finally:
+            self.audit_written = False
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        """Run one statement, turning constraint failures into a :class:`StoreError`."""
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"the database refused the change: {error}") from error
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one INSERT of a row into a table with an ``id`` and return the new row's id.
+
+        The portable form of ``lastrowid`` (which PostgreSQL has not): its engine appends ``RETURNING id``.
+        """
+        row_id = self.execute(sql, params).lastrowid
+        if not row_id:
+            raise StoreError(f"the database gave no id for the new row ({sql.split('(', maxsplit=1)[0].strip()})")
+        return int(row_id)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row of a query, or None."""
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Every row of a query."""
+        return list(self.conn.execute(sql, params).fetchall())
+
+    def schema_version(self) -> int:
+        """How many of this program's migrations the file has."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close."""
+        # Another connection may hold the WAL; it is checkpointed later then.
+        with suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose failures are the store's errors (read-only, disk full, damaged), never SQLite's bare ones.
+
+    Every statement goes through ``execute``/``executemany``/``executescript``, here and in
+    sqlite-utils, so translating there covers the whole store; the errors still derive from
+    :class:`sqlite3.OperationalError`/:class:`sqlite3.DatabaseError`, and constraint
+    failures (:class:`sqlite3.IntegrityError`, the triggers' refusals) pass unchanged.
+    """
+
+    path: Path | None = None
+    read_only: str = ""
+
+    def _translated(self, error: sqlite3.Error) -> BaseException:
+        if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError | StoreError):
+            return error
+        return from_sqlite(error, self.path, read_only=self.read_only)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except UnicodeDecodeError as error:  # SQLite's message about a damaged schema is itself garbled
+            raise DamagedDatabaseError(damaged_message(self.path, "its schema cannot be read")) from error
+        except sqlite3.Error as error:
+            translated = self._translated(error)
+            if translated is error:
+                raise
+            raise translated from error
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as error:
+            translated = self._translated(error)
+            if translated is error:
+                raise
+            raise translated from error
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(sql_script)
+        except sqlite3.Error as error:
+            translated = self._translated(error)
+            if translated is error:
+                raise
+            raise translated from error
