@@ -63,7 +63,8 @@ screenshots: $(STAMP)
 	$(BIN)/python tools/report_screenshots.py
 	KETADESK_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/ui/test_ui_orders.py tests/ui/test_ui_orders_signing.py tests/ui/test_ui_read_only_database.py tests/ui/test_ui_patient_duplicates.py tests/ui/test_ui_clinic_settings.py \
 		tests/ui/test_ui_watch_panel.py tests/ui/test_ui_watch_acknowledge.py \
-		tests/ui/test_ui_measure_form.py tests/ui/test_ui_questionnaire.py
+		tests/ui/test_ui_measure_form.py tests/ui/test_ui_questionnaire.py \
+		tests/ui/test_ui_course_screen.py tests/ui/test_ui_course_watch.py
 
 # The build venv holds KetaDesk as a wheel would install it (not editable) and the pinned
 # PyInstaller, nothing else: what is in the bundle is what the program imports.
