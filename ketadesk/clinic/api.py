@@ -24,6 +24,7 @@ from ketadesk.clinic.discharge import Discharge
 from ketadesk.clinic.infusion import Infusion
 from ketadesk.clinic.maintenance import Maintenance
 from ketadesk.clinic.orders import Orders
+from ketadesk.clinic.outcomes import Outcomes
 from ketadesk.clinic.patients import Patients
 from ketadesk.clinic.reporting import Reports
 from ketadesk.clinic.scheduling import Scheduling
@@ -67,6 +68,7 @@ class Clinic:
         self.reports = Reports(self.session)
         self.maintenance = Maintenance(self.session)
         self.watch = Watch(self.session)
+        self.outcomes = Outcomes(self.session)
 
     @classmethod
     def open(cls, path: Path, clock: Clock, protocol: Protocol) -> Clinic:

@@ -29,7 +29,7 @@ from ketadesk.core.orders import Decision
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import CHARTED_UNSIGNED
 from ketadesk.core.record_signing import SignedRecord
-from ketadesk.core.users import CHARTING, Role
+from ketadesk.core.users import CHARTING, Role, User
 from ketadesk.store import orders as store_orders
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
@@ -87,6 +87,27 @@ def write_override(
     return Changes.visit(visit_id)
 
 
+def named_physician(session: Session, physician_login: str, act: str) -> User:
+    """The physician whose login was typed at the bedside, refused (in the same words) unless it is one.
+
+    An unknown login and a wrong password are refused alike ("Wrong login or password."), so
+    the dialog does not tell a passer-by which logins exist; a known user who is not a
+    physician is told that only a physician can ``act``.
+    """
+    login = physician_login.strip().lower()
+    physician = store_users.by_login(session.store, login) if login else None
+    if physician is None or login == store_users.SYSTEM_LOGIN:
+        raise ValidationError("physician", physician_login, "a physician's login", message="Wrong login or password.")
+    if Role.PHYSICIAN not in physician.roles:
+        raise ValidationError(
+            "physician",
+            physician_login,
+            "a physician's login",
+            message=f"{physician.display_name} is not a physician; only a physician can {act}.",
+        )
+    return physician
+
+
 class Approvals(Area):
     """Approvals a physician gives at the bedside, in a nurse's session, with their own password."""
 
@@ -103,19 +124,7 @@ class Approvals(Area):
         """
         s = self.session
         check_override(subject, reason)
-        login = physician_login.strip().lower()
-        physician = store_users.by_login(s.store, login) if login else None
-        if physician is None or login == store_users.SYSTEM_LOGIN:
-            raise ValidationError(
-                "physician", physician_login, "a physician's login", message="Wrong login or password."
-            )
-        if Role.PHYSICIAN not in physician.roles:
-            raise ValidationError(
-                "physician",
-                physician_login,
-                "a physician's login",
-                message=f"{physician.display_name} is not a physician; only a physician can approve this.",
-            )
+        physician = named_physician(s, physician_login, "approve this")
 
         def authenticate() -> Key:
             Accounts(s).check_password(physician, password, AuditAction.APPROVE_AT_BEDSIDE)

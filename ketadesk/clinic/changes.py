@@ -30,6 +30,7 @@ class Change(StrEnum):
     USERS = "users"
     AUDIT = "audit"
     WATCH = "watch"
+    OUTCOMES = "outcomes"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ketadesk.clinic.changes import Change, Changes
+from ketadesk.clinic.outcome_reads import patient_flags
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
 from ketadesk.core.dose_given import GivenBasis, GivenEstimate, read_given, running_estimate
@@ -89,7 +90,8 @@ class Infusion(Area):
         """What still stops the infusion from starting, gate by gate (empty when it may start)."""
         s = self.session
         detail, _ = store_visits.detail(s.store, visit_id)
-        return readiness.start_blockers(s.protocol, detail, self._previous(detail.summary))
+        risk = patient_flags(s, detail.summary.patient_id)
+        return readiness.start_blockers(s.protocol, detail, self._previous(detail.summary), risk)
 
     def start_blockers(self, visit_id: int) -> list[str]:
         """What still stops the infusion from starting, in words (see :meth:`blockers` for the structured values)."""

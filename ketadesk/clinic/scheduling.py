@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from ketadesk.clinic.changes import Change, Changes
@@ -11,8 +12,10 @@ from ketadesk.clinic.views import NextVisit
 from ketadesk.core.course import Course
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import OPEN, Phase
+from ketadesk.core.protocol_outcomes import checked_instruments
 from ketadesk.core.users import SCHEDULING
 from ketadesk.store import courses as store_courses
+from ketadesk.store import outcomes as store_outcomes
 from ketadesk.store import patients as store_patients
 from ketadesk.store import visits as store_visits
 
@@ -20,16 +23,30 @@ from ketadesk.store import visits as store_visits
 class Scheduling(Area):
     """Treatment courses and the chair bookings of their visits."""
 
-    @use_case("plan courses", roles=SCHEDULING, changes={Change.SCHEDULE})
-    def plan_course(self, patient_id: int, start: date, template_key: str | None = None) -> Changes:
-        """Start a treatment course for a patient from one of the protocol's templates."""
+    @use_case("plan courses", roles=SCHEDULING, changes={Change.SCHEDULE, Change.OUTCOMES})
+    def plan_course(
+        self,
+        patient_id: int,
+        start: date,
+        template_key: str | None = None,
+        instruments: Sequence[str] | None = None,
+    ) -> Changes:
+        """Start a treatment course from one of the protocol's templates, measured with the chosen instruments.
+
+        The instruments (the protocol's default set when none are chosen) are recorded with
+        the course in the same transaction, so a course keeps the measures it was planned
+        with when the clinic's default later changes, as it keeps its template.
+        """
         s = self.session
         try:
             template = s.protocol.template(template_key)
         except KeyError as error:
             raise ValidationError("template", template_key, str(error.args[0])) from None
+        chosen = s.protocol.outcomes.default_instruments if instruments is None else checked_instruments(instruments)
         store_patients.get(s.store, patient_id)
-        course_id = store_courses.create(s.store, patient_id, template, start, at=s.stamp(), actor_id=s.user.id)
+        with s.store.transaction():
+            course_id = store_courses.create(s.store, patient_id, template, start, at=s.stamp(), actor_id=s.user.id)
+            store_outcomes.choose_instruments(s.store, course_id, chosen, at=s.stamp(), actor_id=s.user.id)
         return Changes.patient(patient_id, created_id=course_id)
 
     def courses(self, patient_id: int) -> list[Course]:

@@ -10,9 +10,11 @@ and kept on the :class:`~ketadesk.core.protocol.Protocol` as one :class:`Outcome
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ketadesk.core.errors import ValidationError
 from ketadesk.core.instruments import ORDER, definitions, instrument_label
 from ketadesk.core.instruments.fear_questionnaire import ITEM_COUNT
 from ketadesk.core.instruments.pcl5 import TOTAL_HIGH as PCL5_HIGH
@@ -68,6 +70,15 @@ def instrument_keys(value: object) -> tuple[InstrumentKey, ...] | str:
             return f"{instrument_label(entry)} is listed twice"
         keys.append(InstrumentKey(entry))
     return tuple(k for k in ORDER if k in keys)
+
+
+def checked_instruments(value: Sequence[str]) -> tuple[InstrumentKey, ...]:
+    """The instruments a course is to use, or a ValidationError naming the one that is not (for the API)."""
+    chosen = instrument_keys(list(value))
+    if isinstance(chosen, str):
+        allowed = "one or more of " + ", ".join(k.value for k in ORDER)
+        raise ValidationError("instruments", list(value), allowed, message=chosen)
+    return chosen
 
 
 def read_outcomes(r: Reader) -> OutcomeSettings:

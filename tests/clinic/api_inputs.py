@@ -348,6 +348,13 @@ LIKELY: dict[str, tuple[Any, ...]] = {
     "result": ("negative", "positive", "concerns", None),
     "decision": ("granted", "refused", "declined"),
     "fingerprint": ("0" * 64, "f" * 63, ""),
+    # Outcome measures: a PHQ-9 answered whole (item 9 above 0 raises the flag), one half-answered, a risk level.
+    "answers": ({**dict.fromkeys(range(1, 9), 1), 9: 1, 10: 1}, dict.fromkeys(range(1, 10), 0), {1: 0}, {"1": 0}),
+    "instrument": ("phq9", "gad7", "pcl5", "beck"),
+    "mode": ("nurse", "patient", "proxy"),
+    "level": ("low", "high", "severe"),
+    "action": ("Safety plan reviewed", ""),
+    "keys": (["phq9", "gad7"], ["fq"], ["beck"], []),
 }
 
 

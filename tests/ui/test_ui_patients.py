@@ -105,6 +105,23 @@ def test_plan_a_course_from_the_booking_dialog(qtbot: QtBot, nurse: Clinic) -> N
     assert len(nurse.scheduling.courses(pid)) == 1
 
 
+def test_a_course_is_planned_with_the_outcome_measures_ticked(qtbot: QtBot, nurse: Clinic) -> None:
+    """The clinic's default measures come ticked; unticking GAD-7 and ticking PCL-5 plans the course with those."""
+    pid = nurse.patients.register(make_patient("KD-20007")).created_id or 0
+    dialog = ScheduleVisitDialog(nurse, pid)
+    qtbot.addWidget(dialog)
+    assert [k for k, box in dialog.measures.items() if box.isChecked()] == ["phq9", "gad7"]
+    dialog.measures["gad7"].setChecked(False)
+    dialog.measures["pcl5"].setChecked(True)
+    dialog.plan_course()
+    course_id = nurse.scheduling.courses(pid)[-1].id
+    assert [i.key.value for i in nurse.outcomes.instruments(course_id)] == ["phq9", "pcl5"]
+    for box in dialog.measures.values():
+        box.setChecked(False)
+    dialog.plan_course()
+    assert "must list one or more" in dialog.message.text() and len(nurse.scheduling.courses(pid)) == 1
+
+
 def test_a_date_of_birth_is_stored_exactly_as_typed(qtbot: QtBot, nurse: Clinic) -> None:
     """Typed key by key, 1988-02-29 is read back in words and stored as 29 February 1988 (a mask made it 01-02)."""
     form = PatientForm(nurse)

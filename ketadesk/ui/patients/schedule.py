@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -40,6 +42,18 @@ class ScheduleVisitDialog(QDialog):
         self.template.setAccessibleName("Course template")
         for template in clinic.protocol.templates:
             self.template.addItem(template.label, template.key)
+        # The outcome measures a new course is planned with: the clinic's default ticked, any others to add.
+        self.measures: dict[str, QCheckBox] = {}
+        measures_row = QHBoxLayout()
+        default = set(clinic.protocol.outcomes.default_instruments)
+        for instrument in clinic.protocol.outcomes.instruments:
+            box = QCheckBox(instrument.name)
+            box.setObjectName(f"plan_measure_{instrument.key.value}")
+            box.setToolTip(instrument.title)
+            box.setChecked(instrument.key in default)
+            self.measures[instrument.key.value] = box
+            measures_row.addWidget(box)
+        measures_row.addStretch(1)
         self.plan_button = QPushButton("Plan a new course starting on this date")
         self.plan_button.setObjectName("plan_course_button")
         self.plan_button.clicked.connect(self.plan_course)
@@ -52,6 +66,7 @@ class ScheduleVisitDialog(QDialog):
             self.chair.addItem(f"Chair {chair}", chair)
         form.addRow("Course", self.course_label)
         form.addRow("Template", self.template)
+        form.addRow("Outcome measures", measures_row)
         form.addRow("", self.plan_button)
         form.addRow("Date", self.day)
         form.addRow("Chair", self.chair)
@@ -82,7 +97,10 @@ class ScheduleVisitDialog(QDialog):
             self.clinic,
             self.message,
             lambda: self.clinic.scheduling.plan_course(
-                self.patient_id, self.day.value(), str(self.template.currentData())
+                self.patient_id,
+                self.day.value(),
+                str(self.template.currentData()),
+                [key for key, box in self.measures.items() if box.isChecked()],
             ),
         )
         if changes is not None:
