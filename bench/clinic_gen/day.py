@@ -112,7 +112,7 @@ class DayEvents(OutcomeEvents):
         sec = rng.randint(8 * 3600, 17 * 3600)
         self.event(events, day, sec, REGISTER, person, desk)
         self.event(events, day, sec + 40, PLAN, person, desk)
-        self.choose_event(person, events, day, sec + 60, desk)
+        self.choose_event(person, events, day, sec + 40, desk)  # with the course, as plan_course records it
         self.event(events, day, sec + 90, BOOK, person.attempts[0], desk)
 
     def cancel_events(self, attempt: Attempt, events: list[Event], cutoff: int | None) -> None:

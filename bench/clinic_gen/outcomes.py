@@ -102,7 +102,7 @@ class OutcomeEvents(GeneratorState):
         return course
 
     def choose_event(self, person: Person, events: list[Event], day: date, sec: int, by: int) -> None:
-        """The desk records the course's instruments just after planning it (the course drawn here too)."""
+        """The course's instruments, recorded with it as plan_course does (and how the course will go drawn)."""
         self.plan_outcomes(person)
         self.event(events, day, sec, CHOOSE, person, by)
 
@@ -185,11 +185,12 @@ class OutcomeEvents(GeneratorState):
         assert course is not None
         w = self.w
         scored = self._definitions[key].score(answers)
-        row_id = w.next_id["outcome_measures"]
-        is_baseline = attempt.sequence == 1
-        if is_baseline:  # before the course's first infusion: the course baseline
-            course.baseline[key] = Timed(row_id, _EPOCH, scored.total)
-        status = outcome_status(key, scored.total, course.baseline.get(key), is_baseline=is_baseline)
+        # As clinic.outcomes judges it: before the course's first infusion a measure is (for now) the
+        # baseline, judged against any earlier one; after it, against the last one taken before it.
+        before_first = attempt.sequence == 1
+        status = outcome_status(key, scored.total, course.baseline.get(key), is_baseline=before_first)
+        if before_first:
+            course.baseline[key] = Timed(w.next_id["outcome_measures"], _EPOCH, scored.total)
         p = measure_payload(
             patient_id=attempt.person.patient_id,
             course_id=attempt.person.course_id,

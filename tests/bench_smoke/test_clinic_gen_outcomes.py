@@ -19,6 +19,7 @@ from bench import clinic_gen
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
+from ketadesk.core.instruments.rules import remitted, responded
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.store.db import open_store
@@ -185,3 +186,21 @@ def test_the_clinic_reads_a_course_s_measures(clinic: Clinic, db: sqlite3.Connec
     measures = clinic.outcomes.measures(patient_id)
     assert len(measures) == count
     assert [m.entered_at for m in measures] == sorted(m.entered_at for m in measures)
+
+
+def test_each_status_is_judged_against_the_course_baseline(db: sqlite3.Connection) -> None:
+    """As clinic.outcomes judges: the measure before the first infusion has no baseline; the rest name it."""
+    baseline: dict[tuple[int, str], tuple[int, int]] = {}
+    for measure_id, course_id, instrument, total, sequence, status in db.execute(
+        "SELECT m.id, m.course_id, m.instrument, m.total, v.sequence, m.status FROM outcome_measures m"
+        " JOIN visits v ON v.id = m.visit_id ORDER BY m.id"
+    ):
+        judged = json.loads(status)
+        if sequence == 1:
+            assert (judged["baseline_id"], judged["response"]) == (None, None)
+            baseline[(course_id, instrument)] = (measure_id, total)
+            continue
+        first_id, first_total = baseline[(course_id, instrument)]
+        assert (judged["baseline_id"], judged["baseline_total"]) == (first_id, first_total)
+        assert judged["response"] == responded(first_total, total)
+        assert judged["remission"] == remitted(InstrumentKey(instrument), total)
