@@ -19,7 +19,6 @@ Every draw comes from a random stream of its own, so the rest of a seed's clinic
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -28,11 +27,11 @@ from bench.clinic_gen.state import GeneratorState
 from bench.clinic_gen.vocabulary import RISK_ACTIONS
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.instruments import ORDER
-from ketadesk.core.instruments.measures import EntryMode
+from ketadesk.core.instruments.measures import EntryMode, scored_payload
 from ketadesk.core.instruments.phq9 import DIFFICULTY_ITEM, ITEM_9
 from ketadesk.core.instruments.risk import RiskLevel
-from ketadesk.core.instruments.rules import Timed, outcome_status
-from ketadesk.core.instruments.types import Asked, InstrumentKey
+from ketadesk.core.instruments.rules import OutcomeStatus, Timed, outcome_status
+from ketadesk.core.instruments.types import Asked, InstrumentKey, Scored
 from ketadesk.core.patient import Diagnosis
 from ketadesk.store.audit import canonical
 from ketadesk.store.outcomes import instruments_text, measure_payload
@@ -50,6 +49,8 @@ RISK_COURSE_RATE = 0.06
 """Courses in which a PHQ-9 may answer item 9 above 0 (while the score is still high)."""
 SKIP_RATE = 0.02
 """Maintenance measures not taken when due (the next visit asks again)."""
+SCORED_KEPT = 100_000
+"""Scorings remembered at most (then forgotten all at once): bounds the load's memory at any size."""
 # A stored measure's entry time does not matter to the status, only its id and total.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -57,17 +58,9 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 class OutcomeEvents(GeneratorState):
     """Plans, times and writes the outcome measures (see the module docstring)."""
 
-    def outcome_stream(self) -> random.Random:
-        """The measures' own random stream, made on first use."""
-        rng: random.Random | None = getattr(self, "_outcome_rng", None)
-        if rng is None:
-            rng = self._outcome_rng = random.Random(f"{self.spec.seed}:outcomes")
-            self._definitions = {i.key: i for i in self.protocol.outcomes.instruments}
-        return rng
-
     def plan_outcomes(self, person: Person) -> MeasuredCourse:
         """Choose the course's instruments for its diagnoses and draw how the course will go."""
-        rng = self.outcome_stream()
+        rng = self.outcome_rng
         assert person.patient is not None
         diagnoses = person.patient.diagnoses
         chosen = set(self.protocol.outcomes.default_instruments)
@@ -92,7 +85,7 @@ class OutcomeEvents(GeneratorState):
         for key in course.instruments:
             severity = rng.uniform(0.5, 0.85)
             items = []
-            for item in self._definitions[key].items:
+            for item in self.definitions[key].items:
                 if item.asked is not Asked.ALWAYS or (key is InstrumentKey.PHQ9 and item.number == ITEM_9):
                     continue  # item 9 is answered only in a risk episode; left or derived items are not drawn
                 high = item.scale.high
@@ -118,7 +111,7 @@ class OutcomeEvents(GeneratorState):
         course = attempt.person.measured
         if course is None:
             return
-        rng = self.outcome_stream()
+        rng = self.outcome_rng
         settings = self.protocol.outcomes.schedule
         in_induction = attempt.sequence <= self.template.induction_count
         due = (
@@ -184,7 +177,7 @@ class OutcomeEvents(GeneratorState):
         course = attempt.person.measured
         assert course is not None
         w = self.w
-        scored = self._definitions[key].score(answers)
+        scored, scores_text = self._scoring(key, answers)
         # As clinic.outcomes judges it: before the course's first infusion a measure is (for now) the
         # baseline, judged against any earlier one; after it, against the last one taken before it.
         before_first = attempt.sequence == 1
@@ -209,8 +202,8 @@ class OutcomeEvents(GeneratorState):
             attempt.visit_id,
             key.value,
             canonical(p["answers"]),
-            canonical(p["scores"]),
-            canonical(p["status"]),
+            scores_text,
+            self._status_text(status),
             scored.total,
             scored.version,
             status.rule_version,
@@ -223,3 +216,21 @@ class OutcomeEvents(GeneratorState):
         )
         box[0] = w.add("outcome_measures", row)
         w.audit(at, by, AuditAction.MEASURE, AuditEntity.MEASURE, box[0], None, canonical(p))
+
+    def _scoring(self, key: InstrumentKey, answers: dict[int, int]) -> tuple[Scored, str]:
+        """Core's scoring of one set of answers, and its stored text, remembered: two in three sets repeat."""
+        wanted = (key, tuple(answers.items()))
+        found = self.scorings.get(wanted)
+        if found is None:
+            if len(self.scorings) >= SCORED_KEPT:
+                self.scorings.clear()
+            scored = self.definitions[key].score(answers)
+            found = self.scorings[wanted] = (scored, canonical(scored_payload(scored)))
+        return found
+
+    def _status_text(self, status: OutcomeStatus) -> str:
+        """A status as the row stores it (a course's statuses repeat from measure to measure)."""
+        text = self.status_texts.get(status)
+        if text is None:
+            text = self.status_texts[status] = canonical(status.payload())
+        return text
