@@ -5,9 +5,12 @@ in many scripts, courses at different stages, finished visits with complete vita
 notes and checklists, and today's visits in every phase — one of them mid-infusion — so
 every screen has something true to show. Some past visits hold what a record must also
 tell truly (:mod:`ketadesk.clinic.demo_stories`): corrections, an early stop, adverse events
-with what was given for them, approvals and a countersigned telephone order. Everything is
-attributed to demo staff, each acting with their own password, and audited as real entries
-are. The same clock and seed give the same clinic.
+with what was given for them, approvals and a countersigned telephone order. Each course
+has its outcome measures, and the course watch its flags (:mod:`ketadesk.clinic.demo_outcomes`,
+:mod:`ketadesk.clinic.demo_watch`); the visits and courses worth opening are listed as they
+are written (:class:`Showcase`). Everything is attributed to demo staff, each acting with
+their own password, and audited as real entries are. The same clock and seed give the same
+clinic.
 """
 
 from __future__ import annotations

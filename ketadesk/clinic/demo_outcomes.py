@@ -92,7 +92,6 @@ def instruments_for(patient: Patient, protocol_default: tuple[InstrumentKey, ...
 class CourseMeasures:
     """One demo course's questionnaires: what it is measured with, how it goes, and its visits counted."""
 
-    nurse: Clinic
     number: int
     course_id: int
     instruments: tuple[InstrumentKey, ...]
@@ -125,7 +124,6 @@ class CourseMeasures:
                 items.append((item.number, min(max(rng.gauss(severity * high, 0.6), 0.0), float(high)), high))
             levels[key] = tuple(items)
         return cls(
-            nurse,
             number,
             course_id,
             chosen,
