@@ -12,7 +12,8 @@ before the infusion.
 Each measure is scored by core as the clinic scores it (``protocol.outcomes.instrument(key).score``),
 judged against the course baseline by :func:`~ketadesk.core.instruments.rules.outcome_status`,
 and written with the audit payload the store's own write builds
-(:func:`ketadesk.store.outcomes.measure_payload`), so ``ketadesk check`` reconciles every row.
+(:func:`ketadesk.store.outcomes.measure_payload`, its text joined from remembered parts by
+:func:`measure_text`), so ``ketadesk check`` reconciles every row.
 Every draw comes from a random stream of its own, so the rest of a seed's clinic is as before.
 """
 
@@ -34,7 +35,7 @@ from ketadesk.core.instruments.rules import OutcomeStatus, Timed, outcome_status
 from ketadesk.core.instruments.types import Asked, InstrumentKey, Scored
 from ketadesk.core.patient import Diagnosis
 from ketadesk.store.audit import canonical
-from ketadesk.store.outcomes import instruments_text, measure_payload
+from ketadesk.store.outcomes import answers_payload, instruments_text
 
 # How courses go, with how often: (trajectory, share, lowest and highest fraction of the baseline it falls to).
 TRAJECTORIES = (
@@ -174,36 +175,26 @@ class OutcomeEvents(GeneratorState):
         attempt, key, answers, mode, by, box = payload
         assert isinstance(attempt, Attempt) and isinstance(key, InstrumentKey) and isinstance(answers, dict)
         assert isinstance(mode, EntryMode) and isinstance(by, int) and isinstance(box, list)
-        course = attempt.person.measured
+        person = attempt.person
+        course = person.measured
         assert course is not None
         w = self.w
-        scored, scores_text = self._scoring(key, answers)
+        scored, scores_text, answers_text = self._scoring(key, answers)
         # As clinic.outcomes judges it: before the course's first infusion a measure is (for now) the
         # baseline, judged against any earlier one; after it, against the last one taken before it.
         before_first = attempt.sequence == 1
         status = outcome_status(key, scored.total, course.baseline.get(key), is_baseline=before_first)
         if before_first:
             course.baseline[key] = Timed(w.next_id["outcome_measures"], _EPOCH, scored.total)
-        p = measure_payload(
-            patient_id=attempt.person.patient_id,
-            course_id=attempt.person.course_id,
-            visit_id=attempt.visit_id,
-            answers=answers,
-            scored=scored,
-            status=status,
-            mode=mode,
-            corrects_id=None,
-            entered_in_error=False,
-            reason="",
-        )
+        status_text = self._status_text(status)
         row = (
-            attempt.person.patient_id,
-            attempt.person.course_id,
+            person.patient_id,
+            person.course_id,
             attempt.visit_id,
             key.value,
-            canonical(p["answers"]),
+            answers_text,
             scores_text,
-            self._status_text(status),
+            status_text,
             scored.total,
             scored.version,
             status.rule_version,
@@ -215,17 +206,38 @@ class OutcomeEvents(GeneratorState):
             "",
         )
         box[0] = w.add("outcome_measures", row)
-        w.audit(at, by, AuditAction.MEASURE, AuditEntity.MEASURE, box[0], None, canonical(p))
+        fields = {
+            "answers": answers_text,
+            "course_id": str(person.course_id),
+            "corrects": "null",
+            "entered_in_error": "false",
+            "instrument": canonical(key.value),
+            "mode": canonical(mode.value),
+            "patient_id": str(person.patient_id),
+            "reason": '""',
+            "rule_version": canonical(status.rule_version),
+            "scores": scores_text,
+            "scoring_version": canonical(scored.version),
+            "status": status_text,
+            "total": str(scored.total),
+            "visit_id": str(attempt.visit_id),
+        }
+        w.audit(at, by, AuditAction.MEASURE, AuditEntity.MEASURE, box[0], None, measure_text(fields))
 
-    def _scoring(self, key: InstrumentKey, answers: dict[int, int]) -> tuple[Scored, str]:
-        """Core's scoring of one set of answers, and its stored text, remembered: two in three sets repeat."""
+    def _scoring(self, key: InstrumentKey, answers: dict[int, int]) -> tuple[Scored, str, str]:
+        """Core's scoring of one set of answers with the scores' and answers' stored texts, remembered.
+
+        Two answer sets in three repeat one seen before, so each is scored (and its texts
+        made) once.
+        """
         wanted = (key, tuple(answers.items()))
         found = self.scorings.get(wanted)
         if found is None:
             if len(self.scorings) >= SCORED_KEPT:
                 self.scorings.clear()
             scored = self.definitions[key].score(answers)
-            found = self.scorings[wanted] = (scored, canonical(scored_payload(scored)))
+            found = (scored, canonical(scored_payload(scored)), canonical(answers_payload(answers)))
+            self.scorings[wanted] = found
         return found
 
     def _status_text(self, status: OutcomeStatus) -> str:
@@ -234,3 +246,32 @@ class OutcomeEvents(GeneratorState):
         if text is None:
             text = self.status_texts[status] = canonical(status.payload())
         return text
+
+
+MEASURE_KEYS = (
+    "answers",
+    "corrects",
+    "course_id",
+    "entered_in_error",
+    "instrument",
+    "mode",
+    "patient_id",
+    "reason",
+    "rule_version",
+    "scores",
+    "scoring_version",
+    "status",
+    "total",
+    "visit_id",
+)
+"""The keys of :func:`~ketadesk.store.outcomes.measure_payload`, in the order canonical JSON sorts them."""
+
+
+def measure_text(fields: dict[str, str]) -> str:
+    """A measure's audit payload as ``canonical(measure_payload(...))`` gives it, from each value's JSON text.
+
+    Joined rather than dumped: most of a payload's parts (scores, answers, status) repeat and
+    their texts are remembered, and dumping the whole payload was the largest part of writing
+    a measure. ``tests/bench_smoke/test_clinic_gen_outcomes.py`` holds it to the canonical text.
+    """
+    return "{" + ",".join(f'"{k}":{fields[k]}' for k in MEASURE_KEYS) + "}"

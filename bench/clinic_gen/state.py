@@ -83,7 +83,7 @@ class GeneratorState:
         # the instruments as the clinic words them; scorings and status texts remembered, as many repeat.
         self.outcome_rng = random.Random(f"{spec.seed}:outcomes")
         self.definitions = {i.key: i for i in protocol.outcomes.instruments}
-        self.scorings: dict[tuple[InstrumentKey, tuple[tuple[int, int], ...]], tuple[Scored, str]] = {}
+        self.scorings: dict[tuple[InstrumentKey, tuple[tuple[int, int], ...]], tuple[Scored, str, str]] = {}
         self.status_texts: dict[OutcomeStatus, str] = {}
         self._offsets: list[int] = [0]
         self._counter = 0

@@ -16,13 +16,16 @@ from pathlib import Path
 import pytest
 
 from bench import clinic_gen
+from bench.clinic_gen.outcomes import MEASURE_KEYS
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.rules import remitted, responded
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.protocol import Protocol, load_protocol
+from ketadesk.store.audit import canonical
 from ketadesk.store.db import open_store
+from ketadesk.store.outcomes import measure_payload
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 SPEC = clinic_gen.BulkSpec(patients=40, visits=800, vitals=9_000, years=10, now=NOW, today_visits=8)
@@ -204,3 +207,25 @@ def test_each_status_is_judged_against_the_course_baseline(db: sqlite3.Connectio
         assert (judged["baseline_id"], judged["baseline_total"]) == (first_id, first_total)
         assert judged["response"] == responded(first_total, total)
         assert judged["remission"] == remitted(InstrumentKey(instrument), total)
+
+
+def test_each_measure_s_audit_entry_is_the_store_s_canonical_payload(clinic: Clinic, db: sqlite3.Connection) -> None:
+    """The joined audit text of every measure is byte for byte what store.outcomes.add_measure writes."""
+    audited = dict(db.execute("SELECT entity_id, after FROM audit WHERE action = 'measure'").fetchall())
+    patients = [r[0] for r in db.execute("SELECT DISTINCT patient_id FROM outcome_measures")]
+    for patient_id in patients:
+        for m in clinic.outcomes.measures(patient_id):
+            payload = measure_payload(
+                patient_id=m.patient_id,
+                course_id=m.course_id,
+                visit_id=m.visit_id,
+                answers=dict(m.answers),
+                scored=m.scored,
+                status=m.status,
+                mode=m.mode,
+                corrects_id=None,
+                entered_in_error=False,
+                reason="",
+            )
+            assert audited[m.id] == canonical(payload), m.id
+    assert set(MEASURE_KEYS) == set(payload)
