@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from bench.clinic_gen.model import ASSESS, CHOOSE, MEASURE, Attempt, Event, MeasuredCourse, Person
-from bench.clinic_gen.state import GeneratorState
+from bench.clinic_gen.state import GeneratorState, Scoring
 from bench.clinic_gen.vocabulary import RISK_ACTIONS
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.instruments import ORDER
@@ -32,7 +32,7 @@ from ketadesk.core.instruments.measures import EntryMode, scored_payload
 from ketadesk.core.instruments.phq9 import DIFFICULTY_ITEM, ITEM_9
 from ketadesk.core.instruments.risk import RiskLevel
 from ketadesk.core.instruments.rules import OutcomeStatus, Timed, outcome_status
-from ketadesk.core.instruments.types import Asked, InstrumentKey, Scored
+from ketadesk.core.instruments.types import Asked, InstrumentKey
 from ketadesk.core.patient import Diagnosis
 from ketadesk.store.audit import canonical
 from ketadesk.store.outcomes import answers_payload, instruments_text
@@ -179,14 +179,14 @@ class OutcomeEvents(GeneratorState):
         course = person.measured
         assert course is not None
         w = self.w
-        scored, scores_text, answers_text = self._scoring(key, answers)
+        scored, scores_text, answers_text, fixed = self._scoring(key, answers)
         # As clinic.outcomes judges it: before the course's first infusion a measure is (for now) the
         # baseline, judged against any earlier one; after it, against the last one taken before it.
         before_first = attempt.sequence == 1
         status = outcome_status(key, scored.total, course.baseline.get(key), is_baseline=before_first)
         if before_first:
             course.baseline[key] = Timed(w.next_id["outcome_measures"], _EPOCH, scored.total)
-        status_text = self._status_text(status)
+        status_text, rule_text = self._status_text(status)
         row = (
             person.patient_id,
             person.course_id,
@@ -211,21 +211,21 @@ class OutcomeEvents(GeneratorState):
             "course_id": str(person.course_id),
             "corrects": "null",
             "entered_in_error": "false",
-            "instrument": canonical(key.value),
-            "mode": canonical(mode.value),
+            "instrument": fixed[0],
+            "mode": _MODE_TEXT[mode],
             "patient_id": str(person.patient_id),
             "reason": '""',
-            "rule_version": canonical(status.rule_version),
+            "rule_version": rule_text,
             "scores": scores_text,
-            "scoring_version": canonical(scored.version),
+            "scoring_version": fixed[1],
             "status": status_text,
             "total": str(scored.total),
             "visit_id": str(attempt.visit_id),
         }
         w.audit(at, by, AuditAction.MEASURE, AuditEntity.MEASURE, box[0], None, measure_text(fields))
 
-    def _scoring(self, key: InstrumentKey, answers: dict[int, int]) -> tuple[Scored, str, str]:
-        """Core's scoring of one set of answers with the scores' and answers' stored texts, remembered.
+    def _scoring(self, key: InstrumentKey, answers: dict[int, int]) -> Scoring:
+        """Core's scoring of one set of answers with the texts a measure stores of it, remembered.
 
         Two answer sets in three repeat one seen before, so each is scored (and its texts
         made) once.
@@ -236,18 +236,24 @@ class OutcomeEvents(GeneratorState):
             if len(self.scorings) >= SCORED_KEPT:
                 self.scorings.clear()
             scored = self.definitions[key].score(answers)
-            found = (scored, canonical(scored_payload(scored)), canonical(answers_payload(answers)))
+            found = (
+                scored,
+                canonical(scored_payload(scored)),
+                canonical(answers_payload(answers)),
+                (canonical(key.value), canonical(scored.version)),
+            )
             self.scorings[wanted] = found
         return found
 
-    def _status_text(self, status: OutcomeStatus) -> str:
-        """A status as the row stores it (a course's statuses repeat from measure to measure)."""
-        text = self.status_texts.get(status)
-        if text is None:
-            text = self.status_texts[status] = canonical(status.payload())
-        return text
+    def _status_text(self, status: OutcomeStatus) -> tuple[str, str]:
+        """A status as the row stores it, and its rule's version as JSON (statuses repeat from measure to measure)."""
+        texts = self.status_texts.get(status)
+        if texts is None:
+            texts = self.status_texts[status] = (canonical(status.payload()), canonical(status.rule_version))
+        return texts
 
 
+_MODE_TEXT = {mode: canonical(mode.value) for mode in EntryMode}
 MEASURE_KEYS = (
     "answers",
     "corrects",

@@ -22,6 +22,9 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.store.bulk_insert import BulkWriter, fixed_installation
 from ketadesk.store.db import Store
 
+Scoring = tuple[Scored, str, str, tuple[str, str]]
+"""An answer set scored by core, with the texts a measure stores: scores, answers, (instrument, scoring version)."""
+
 
 def day_prefixes() -> Callable[[date, int], str]:
     """A function from (day, seconds into it) to the store's UTC ISO text, caching each day's prefix.
@@ -83,8 +86,8 @@ class GeneratorState:
         # the instruments as the clinic words them; scorings and status texts remembered, as many repeat.
         self.outcome_rng = random.Random(f"{spec.seed}:outcomes")
         self.definitions = {i.key: i for i in protocol.outcomes.instruments}
-        self.scorings: dict[tuple[InstrumentKey, tuple[tuple[int, int], ...]], tuple[Scored, str, str]] = {}
-        self.status_texts: dict[OutcomeStatus, str] = {}
+        self.scorings: dict[tuple[InstrumentKey, tuple[tuple[int, int], ...]], Scoring] = {}
+        self.status_texts: dict[OutcomeStatus, tuple[str, str]] = {}
         self._offsets: list[int] = [0]
         self._counter = 0
 
