@@ -54,7 +54,8 @@ screenshots: $(STAMP)
 	$(BIN)/python tools/dose_screenshots.py
 	$(BIN)/python tools/correction_screenshots.py
 	$(BIN)/python tools/report_screenshots.py
-	KETADESK_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/ui/test_ui_orders.py tests/ui/test_ui_orders_signing.py tests/ui/test_ui_read_only_database.py tests/ui/test_ui_patient_duplicates.py tests/ui/test_ui_clinic_settings.py
+	KETADESK_SCREENSHOTS=docs/screenshots QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:randomly tests/ui/test_ui_orders.py tests/ui/test_ui_orders_signing.py tests/ui/test_ui_read_only_database.py tests/ui/test_ui_patient_duplicates.py tests/ui/test_ui_clinic_settings.py \
+		tests/ui/test_ui_watch_panel.py tests/ui/test_ui_watch_acknowledge.py
 
 demo: $(STAMP)
 	$(BIN)/ketadesk demo $(ARGS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ketadesk.clinic.course_outcomes import course_outcomes
 from ketadesk.clinic.session import Session
 from ketadesk.clinic.usecase import Area
 from ketadesk.clinic.views import CourseView
@@ -18,6 +19,7 @@ from ketadesk.core.course import Course, with_protocol_taper
 from ketadesk.core.course_plan import PlannedVisit, plan_ahead
 from ketadesk.core.course_record import course_visits
 from ketadesk.core.dose_given import course_total
+from ketadesk.core.instruments.trend import InstrumentTrend
 from ketadesk.core.patient import Patient
 from ketadesk.core.records import VisitDetail
 from ketadesk.store import courses as store_courses
@@ -82,3 +84,7 @@ class Courses(Area):
             course_total(read.details),
             plan_of(s, read.course),
         )
+
+    def outcomes(self, course_id: int) -> tuple[InstrumentTrend, ...]:
+        """Each instrument the course measures over time: bands, baseline, latest, change, response, remission."""
+        return course_outcomes(self.session, course_id)

@@ -28,7 +28,7 @@ from ketadesk.core.instruments.measures import EntryMode, Measure, current
 from ketadesk.core.instruments.risk import RiskFlag, RiskLevel, raises_flag
 from ketadesk.core.instruments.rules import OutcomeStatus, course_baseline, outcome_status
 from ketadesk.core.instruments.schedule import MeasureDue
-from ketadesk.core.instruments.types import Instrument, InstrumentKey
+from ketadesk.core.instruments.types import Instrument, InstrumentKey, Scored
 from ketadesk.core.patient import NOTE_MAX, choice, clean_text
 from ketadesk.core.phases import NOTES_OPEN, Phase
 from ketadesk.core.protocol_outcomes import checked_instruments
@@ -105,18 +105,8 @@ class Outcomes(Area):
         visit = store_visits.row(s.store, visit_id).summary
         definition = self._course_definition(visit.course_id, instrument)
         scored = definition.score(answers)
-        row = store_outcomes.add_measure(
-            s.store,
-            patient_id=visit.patient_id,
-            course_id=visit.course_id,
-            visit_id=visit.id,
-            answers=dict(answers),
-            scored=scored,
-            status=self._status(visit.patient_id, visit.course_id, definition.key, scored.total),
-            mode=entered,
-            at=s.stamp(),
-            actor_id=s.user.id,
-        )
+        status = self._status(visit.patient_id, visit.course_id, definition.key, scored.total)
+        row = self._add(visit.patient_id, visit.course_id, visit.id, entered, answers, scored, status)
         return Changes.visit(visit.id, created_id=row)
 
     @use_case("correct outcome measures", roles=CHARTING, changes={Change.OUTCOMES})
@@ -127,39 +117,20 @@ class Outcomes(Area):
         original = self._open_measure(measure_id)
         definition = s.protocol.outcomes.instrument(original.instrument)
         scored = definition.score(answers)
-        row = store_outcomes.add_measure(
-            s.store,
-            patient_id=original.patient_id,
-            course_id=original.course_id,
-            visit_id=original.visit_id,
-            answers=dict(answers),
-            scored=scored,
-            status=self._status(original.patient_id, original.course_id, original.instrument, scored.total),
-            mode=original.mode,
-            at=s.stamp(),
-            actor_id=s.user.id,
-            corrects_id=original.id,
-            reason=why,
-        )
+        status = self._status(original.patient_id, original.course_id, original.instrument, scored.total)
+        row = self._add(*self._place(original), answers, scored, status, corrects_id=original.id, reason=why)
         return self._changed(original, row)
 
     @use_case("strike outcome measures", roles=CHARTING, changes={Change.OUTCOMES})
     def strike_measure(self, measure_id: int, reason: str) -> Changes:
         """Mark a measure as entered in error (the wrong patient, the wrong form), saying why."""
-        s = self.session
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Reason")
         original = self._open_measure(measure_id)
-        row = store_outcomes.add_measure(
-            s.store,
-            patient_id=original.patient_id,
-            course_id=original.course_id,
-            visit_id=original.visit_id,
-            answers=dict(original.answers),
-            scored=original.scored,
-            status=original.status,
-            mode=original.mode,
-            at=s.stamp(),
-            actor_id=s.user.id,
+        row = self._add(
+            *self._place(original),
+            dict(original.answers),
+            original.scored,
+            original.status,
             corrects_id=original.id,
             entered_in_error=True,
             reason=why,
@@ -193,6 +164,43 @@ class Outcomes(Area):
             s.store, measure, why, at=s.stamp(), actor_id=physician.id, entered_by=entered_by
         )
         return self._changed(measure, row)
+
+    def _add(
+        self,
+        patient_id: int,
+        course_id: int | None,
+        visit_id: int | None,
+        mode: EntryMode,
+        answers: Mapping[int, int],
+        scored: Scored,
+        status: OutcomeStatus,
+        *,
+        corrects_id: int | None = None,
+        entered_in_error: bool = False,
+        reason: str = "",
+    ) -> int:
+        """Write one measure row (a new one, a correction or a strike) as the signed-in user, now."""
+        s = self.session
+        return store_outcomes.add_measure(
+            s.store,
+            patient_id=patient_id,
+            course_id=course_id,
+            visit_id=visit_id,
+            answers=dict(answers),
+            scored=scored,
+            status=status,
+            mode=mode,
+            at=s.stamp(),
+            actor_id=s.user.id,
+            corrects_id=corrects_id,
+            entered_in_error=entered_in_error,
+            reason=reason,
+        )
+
+    @staticmethod
+    def _place(measure: Measure) -> tuple[int, int | None, int | None, EntryMode]:
+        """Where a correction or strike of ``measure`` belongs: its patient, course, visit, and how it was entered."""
+        return measure.patient_id, measure.course_id, measure.visit_id, measure.mode
 
     def _course_definition(self, course_id: int | None, instrument: InstrumentKey | str) -> Instrument:
         """The instrument, refused unless the visit's course uses it (a visit outside a course: the default set)."""

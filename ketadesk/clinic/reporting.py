@@ -11,20 +11,24 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ketadesk.clinic import anchors, export_batch, files
 from ketadesk.clinic.changes import Change
 from ketadesk.clinic.course import read_course
+from ketadesk.clinic.course_outcomes import course_outcomes
 from ketadesk.clinic.export_batch import MANIFEST_COLUMNS, MANIFEST_NAME, BatchExport, report_file_name
 from ketadesk.clinic.files import ExportedFile
 from ketadesk.clinic.record_signing import export_seal
 from ketadesk.clinic.report_jobs import VisitJob, render
 from ketadesk.clinic.usecase import Area, use_case
+from ketadesk.clinic.watch import Watch
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.errors import ValidationError
+from ketadesk.core.instruments.measures import Measure
+from ketadesk.core.instruments.risk import RiskFlag, risk_flags
 from ketadesk.core.local_time import shown_in
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import NEVER_HAPPENED, Phase
@@ -32,6 +36,7 @@ from ketadesk.core.records import VisitDetail, VisitSummary
 from ketadesk.core.users import REPORTING, role_words
 from ketadesk.reports import csv_export, fhir
 from ketadesk.store import audit as store_audit
+from ketadesk.store import outcomes as store_outcomes
 from ketadesk.store import patients as store_patients
 from ketadesk.store import record_signatures as store_records
 from ketadesk.store import signatures as store_signatures
@@ -87,7 +92,9 @@ class Reports(Area):
 
     @use_case("read reports", roles=REPORTING)
     def course_report_pdf(self, course_id: int) -> bytes:
-        """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6."""
+        """The course summary PDF: every visit of the course with dose, peak BP, lowest SpO2, highest CADSS-6,
+        then the outcome trends, the suicide-risk flags and the tolerance and misuse watch as the course screen
+        shows them."""
         from ketadesk.reports.course_pdf import CourseInfo, course_report  # reportlab: loaded when first needed
 
         read = read_course(self.session, course_id)
@@ -112,11 +119,39 @@ class Reports(Area):
             signatures=signatures,
             staff=self.report_staff(),
             anchor=anchors.anchor_text(self.session.store),
+            outcomes=course_outcomes(self.session, course_id),
+            watch=Watch(self.session).state(course_id),
+            watch_as_of=self.session.now(),
+            risk_flags=self._risk_flags(
+                course.patient_id,
+                [m for m in store_outcomes.measures(self.session.store, course.patient_id) if m.course_id == course_id],
+            ),
+        )
+
+    def _risk_flags(self, patient_id: int, measures: Sequence[Measure]) -> tuple[RiskFlag, ...]:
+        """Every suicide-risk flag ``measures`` raised (a visit's, a course's), cleared or not, whatever its age.
+
+        The banner shows a flag only for its period; the record keeps all of them, so they are
+        judged as of just before the first of the measures, before any period could run out.
+        """
+        store = self.session.store
+        if not measures:
+            return ()
+        return risk_flags(
+            measures,
+            store_outcomes.assessments(store, patient_id),
+            store_outcomes.overrides(store, patient_id),
+            self.session.protocol.outcomes.risk,
+            min(m.entered_at for m in measures) - timedelta(seconds=1),
         )
 
     @use_case("read reports", roles=REPORTING)
     def visit_fhir(self, visit_id: int) -> dict[str, Any]:
-        """The visit as a FHIR R4 document Bundle (plain dicts): signed, with its signatures; else preliminary."""
+        """The visit as a FHIR R4 document Bundle (plain dicts): signed, with its signatures; else preliminary.
+
+        It carries the outcome measures taken for the visit (each as a QuestionnaireResponse and
+        a survey Observation), corrected and struck ones included.
+        """
         store = self.session.store
         detail, _ = store_visits.detail(store, visit_id)
         patient = store_patients.get(store, detail.summary.patient_id)
@@ -131,8 +166,17 @@ class Reports(Area):
         ]
         addenda = store_signatures.addenda(store, visit_id)
         records = [export_seal(r) for r in store_records.signed(store, visit_id) if r.fields is not None]
+        measures = [m for m in store_outcomes.measures(store, detail.summary.patient_id) if m.visit_id == visit_id]
         return fhir.visit_bundle(
-            detail, patient, self.session.protocol, sender=sender, seals=seals, addenda=addenda, record_seals=records
+            detail,
+            patient,
+            self.session.protocol,
+            sender=sender,
+            seals=seals,
+            addenda=addenda,
+            record_seals=records,
+            outcome_measures=measures,
+            risk_flags=self._risk_flags(detail.summary.patient_id, measures),
         )
 
     def vitals_csv(self, visit_ids: Sequence[int] | None = None) -> str:

@@ -40,7 +40,7 @@ Anchor = chart_labels.Anchor
 
 
 @dataclass(frozen=True, slots=True)
-class _Axis:
+class Axis:
     """Maps a value range onto a span of points."""
 
     low: float
@@ -49,10 +49,11 @@ class _Axis:
     end: float
 
     def at(self, value: float) -> float:
+        """Where ``value`` falls on the span."""
         return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
 
 
-def _text(
+def chart_text(
     x: float,
     y: float,
     text: str,
@@ -62,12 +63,13 @@ def _text(
     anchor: Anchor = "start",
     bold: bool = False,
 ) -> String:
+    """A label in the reports' font (muted, 6.5 pt unless told), anchored at its start, middle or end."""
     return String(
         x, y, text, fontName=fonts.BOLD if bold else fonts.REGULAR, fontSize=size, fillColor=colour, textAnchor=anchor
     )
 
 
-def _rect(
+def box(
     x: float,
     y: float,
     width: float,
@@ -88,7 +90,7 @@ def _rect(
     return rect
 
 
-def _dashed(
+def dashed(
     x1: float,
     y1: float,
     x2: float,
@@ -97,6 +99,7 @@ def _dashed(
     dash: tuple[float, float] = (3, 2),
     width: float = 0.6,
 ) -> Line:
+    """A dashed line (thresholds, the infusion's start and stop, infusions on a course's axis)."""
     return Line(x1, y1, x2, y2, strokeColor=colour, strokeWidth=width, strokeDashArray=list(dash))
 
 
@@ -111,7 +114,7 @@ def _marker(shape: str, x: float, y: float, colour: colors.Color, alert: bool) -
     if shape == "open":
         made.append(Circle(x, y, size, fillColor=colors.white, strokeColor=colour, strokeWidth=0.8))
     elif shape == "square":
-        made.append(_rect(x - size, y - size, 2 * size, 2 * size, fill=colour, stroke=None))
+        made.append(box(x - size, y - size, 2 * size, 2 * size, fill=colour, stroke=None))
     elif shape == "diamond":
         made.append(
             Polygon(
@@ -148,7 +151,7 @@ def vitals_chart(
     span = _minutes(finish, origin)
 
     left, right = 34.0, width - 58.0
-    x = _Axis(0.0, span, left, right)
+    x = Axis(0.0, span, left, right)
     # The infusion's labels first: a short infusion may need a second row of them above the plot.
     marks = [
         (x.at(_minutes(moment, origin)), f"{label} {local_time.clock_text(moment)}", label.endswith("start"))
@@ -163,30 +166,30 @@ def vitals_chart(
     top_low = min([40.0] + [r.vitals.dbp - 10.0 for r in readings] + [r.vitals.hr - 10.0 for r in readings])
     top_high = max([220.0] + [r.vitals.sbp + 10.0 for r in readings] + [r.vitals.hr + 10.0 for r in readings])
     top_low, top_high = math.floor(top_low / 20) * 20, math.ceil(top_high / 20) * 20
-    y_top = _Axis(top_low, top_high, 92.0, plot_top)
+    y_top = Axis(top_low, top_high, 92.0, plot_top)
     spo2_low = min([85.0] + [r.vitals.spo2 - 2.0 for r in readings])
     spo2_low = math.floor(spo2_low / 5) * 5
-    y_low = _Axis(spo2_low, 100.0, 26.0, 76.0)
+    y_low = Axis(spo2_low, 100.0, 26.0, 76.0)
 
     # Threshold bands and lines, under everything else.
     band_top = y_top.at(min(max(limits.sbp_at_or_above, top_low), top_high))
-    drawing.add(_rect(left, band_top, right - left, y_top.end - band_top, fill=HIGH_BAND, stroke=None))
+    drawing.add(box(left, band_top, right - left, y_top.end - band_top, fill=HIGH_BAND, stroke=None))
     drawing.add(
-        _text(right + 3, min(band_top + 2, y_top.end - 7), f"SBP ≥ {limits.sbp_at_or_above}", colour=SBP_COLOUR)
+        chart_text(right + 3, min(band_top + 2, y_top.end - 7), f"SBP ≥ {limits.sbp_at_or_above}", colour=SBP_COLOUR)
     )
     spo2_band = y_low.at(max(min(limits.spo2_below, 100), spo2_low))
-    drawing.add(_rect(left, y_low.start, right - left, spo2_band - y_low.start, fill=LOW_BAND, stroke=None))
-    drawing.add(_text(right + 3, spo2_band - 7, f"SpO2 < {limits.spo2_below}", colour=SPO2_COLOUR))
+    drawing.add(box(left, y_low.start, right - left, spo2_band - y_low.start, fill=LOW_BAND, stroke=None))
+    drawing.add(chart_text(right + 3, spo2_band - 7, f"SpO2 < {limits.spo2_below}", colour=SPO2_COLOUR))
 
     # Grid and axes.
     for value in range(int(top_low), int(top_high) + 1, 20):
         yy = y_top.at(value)
         drawing.add(Line(left, yy, right, yy, strokeColor=GRID, strokeWidth=0.4))
-        drawing.add(_text(left - 3, yy - 2.2, str(value), anchor="end"))
+        drawing.add(chart_text(left - 3, yy - 2.2, str(value), anchor="end"))
     for value in range(int(spo2_low), 101, 5):
         yy = y_low.at(value)
         drawing.add(Line(left, yy, right, yy, strokeColor=GRID, strokeWidth=0.4))
-        drawing.add(_text(left - 3, yy - 2.2, str(value), anchor="end"))
+        drawing.add(chart_text(left - 3, yy - 2.2, str(value), anchor="end"))
     lines = (
         (limits.sbp_below, f"SBP < {limits.sbp_below}", SBP_COLOUR, (3.0, 2.0)),
         (limits.dbp_at_or_above, f"DBP ≥ {limits.dbp_at_or_above}", DBP_COLOUR, (3.0, 2.0)),
@@ -198,19 +201,19 @@ def vitals_chart(
         if not top_low <= value <= top_high:
             continue
         yy = y_top.at(value)
-        drawing.add(_dashed(left, yy, right, yy, colour, dash))
+        drawing.add(dashed(left, yy, right, yy, colour, dash))
         label_y = yy - 2.2
         while any(abs(label_y - other) < 7 for other in placed):
             label_y -= 7
         placed.append(label_y)
-        drawing.add(_text(right + 3, label_y, label, colour=colour))
+        drawing.add(chart_text(right + 3, label_y, label, colour=colour))
     for axis in (y_top, y_low):
         drawing.add(
-            _rect(left, axis.start, right - left, axis.end - axis.start, fill=None, stroke=RULE, stroke_width=0.6)
+            box(left, axis.start, right - left, axis.end - axis.start, fill=None, stroke=RULE, stroke_width=0.6)
         )
     # The unit captions start at the drawing's left edge: right-aligned on the axis they would reach into the margin.
-    drawing.add(_text(0, y_top.end + 5, UNIT_CAPTION))
-    drawing.add(_text(0, y_low.end + 5, "SpO2 %"))
+    drawing.add(chart_text(0, y_top.end + 5, UNIT_CAPTION))
+    drawing.add(chart_text(0, y_low.end + 5, "SpO2 %"))
 
     # Time ticks on local clock times.
     step = next((s for s in _TICK_STEPS_MIN if span / s <= 12), _TICK_STEPS_MIN[-1])
@@ -224,14 +227,14 @@ def vitals_chart(
         drawing.add(Line(xx, y_top.start, xx, y_top.end, strokeColor=GRID, strokeWidth=0.3))
         # From the UTC moment, never local_origin + minutes: a fixed offset would be an hour out after a change.
         at = origin + timedelta(minutes=tick)
-        drawing.add(_text(xx, y_low.start - 11, local_time.clock_text(at), anchor="middle"))
+        drawing.add(chart_text(xx, y_low.start - 11, local_time.clock_text(at), anchor="middle"))
         tick += step
 
     # Infusion start and stop across both panels, each labelled where chart_labels placed it.
     for (xx, _, _), mark in zip(marks, infusion_labels, strict=True):
-        drawing.add(_dashed(xx, y_low.start, xx, y_top.end, INFUSION_COLOUR, (4, 2), width=0.9))
+        drawing.add(dashed(xx, y_low.start, xx, y_top.end, INFUSION_COLOUR, (4, 2), width=0.9))
         y = y_top.end + 3 + LABEL_ROW * mark.row
-        drawing.add(_text(mark.x, y, mark.text, colour=INFUSION_COLOUR, anchor=mark.anchor, bold=True))
+        drawing.add(chart_text(mark.x, y, mark.text, colour=INFUSION_COLOUR, anchor=mark.anchor, bold=True))
 
     # The readings.
     series = (
@@ -274,7 +277,7 @@ def vitals_chart(
             drawing.add(Line(lx - 2, ly + 2.2, lx + 10, ly + 2.2, strokeColor=colour, strokeWidth=1.1))
             for shape_ in _marker(shape, lx + 4, ly + 2.2, colour, False):
                 drawing.add(shape_)
-        drawing.add(_text(lx + 14, ly, label, size=7, colour=INK))
+        drawing.add(chart_text(lx + 14, ly, label, size=7, colour=INK))
         lx += 26 + len(label) * 4.2
     return drawing
 
@@ -294,15 +297,15 @@ def dose_chart(
     first, last = min(days), max(days)
     span = max((last - first).days, 1)
     pad = span * 0.05 + 0.5
-    x = _Axis(-pad, span + pad, left, right)
+    x = Axis(-pad, span + pad, left, right)
     high = max([1.0] + [v for _, v, _ in points] + ([limits[1]] if limits else []))
     high = math.ceil((high + 0.1) * 4) / 4
-    y = _Axis(0.0, high, bottom, top)
+    y = Axis(0.0, high, bottom, top)
     if limits is not None:
         y1, y2 = y.at(limits[0]), y.at(limits[1])
-        drawing.add(_rect(left, y1, right - left, y2 - y1, fill=LOW_BAND, stroke=None))
+        drawing.add(box(left, y1, right - left, y2 - y1, fill=LOW_BAND, stroke=None))
         drawing.add(
-            _text(
+            chart_text(
                 right - 2, y2 + 2, f"protocol range {limits[0]:g}–{limits[1]:g} mg/kg", colour=HR_COLOUR, anchor="end"
             )
         )
@@ -310,10 +313,10 @@ def dose_chart(
     while value <= high + 1e-9:
         yy = y.at(value)
         drawing.add(Line(left, yy, right, yy, strokeColor=GRID, strokeWidth=0.4))
-        drawing.add(_text(left - 3, yy - 2.2, f"{value:g}", anchor="end"))
+        drawing.add(chart_text(left - 3, yy - 2.2, f"{value:g}", anchor="end"))
         value += 0.25
-    drawing.add(_rect(left, bottom, right - left, top - bottom, fill=None, stroke=RULE, stroke_width=0.6))
-    drawing.add(_text(left - 3, top + 6, "mg/kg", anchor="end"))
+    drawing.add(box(left, bottom, right - left, top - bottom, fill=None, stroke=RULE, stroke_width=0.6))
+    drawing.add(chart_text(left - 3, top + 6, "mg/kg", anchor="end"))
     coords: list[float] = []
     for day, dose, _ in points:
         coords += [x.at((day - first).days), y.at(dose)]
@@ -327,10 +330,12 @@ def dose_chart(
         # The dose is written where it changes: under the point when the line climbs from it, else above.
         if dose != previous:
             following = points[index + 1][1] if index + 1 < len(points) else dose
-            drawing.add(_text(px, py - 10 if following > dose else py + 5, f"{dose:g}", anchor="middle", colour=INK))
+            drawing.add(
+                chart_text(px, py - 10 if following > dose else py + 5, f"{dose:g}", anchor="middle", colour=INK)
+            )
         previous = dose
         if px - last_label_x >= 34:
-            drawing.add(_text(px, bottom - 10, day.strftime("%m-%d"), anchor="middle"))
-            drawing.add(_text(px, bottom - 18, label, anchor="middle", size=6))
+            drawing.add(chart_text(px, bottom - 10, day.strftime("%m-%d"), anchor="middle"))
+            drawing.add(chart_text(px, bottom - 18, label, anchor="middle", size=6))
             last_label_x = px
     return drawing

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -21,12 +21,17 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from ketadesk.core.course import maintenance_text
 from ketadesk.core.course_record import PEAK_DISSOCIATION, course_visit, in_course_order
 from ketadesk.core.dose_given import GivenBasis, course_total, minutes_text
+from ketadesk.core.instruments.risk import RiskFlag
+from ketadesk.core.instruments.trend import InstrumentTrend
 from ketadesk.core.local_time import in_zone, shown_in
 from ketadesk.core.patient import Patient
+from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail, VitalsRecord
 from ketadesk.core.signing import Signature
-from ketadesk.reports import charts, scripts
+from ketadesk.core.watch.evaluate import WatchState
+from ketadesk.reports import charts, course_watch, scripts
+from ketadesk.reports.course_outcomes import InfusionMark, outcomes_panel
 from ketadesk.reports.layout import (
     ALERT,
     ALERT_HEX,
@@ -181,11 +186,18 @@ def course_report(
     signatures: Mapping[int, Signature | None] | None = None,
     staff: Mapping[str, str] | None = None,
     anchor: str = "",
+    outcomes: Sequence[InstrumentTrend] = (),
+    watch: WatchState | None = None,
+    risk_flags: Sequence[RiskFlag] | None = None,
+    watch_as_of: datetime | None = None,
 ) -> bytes:
     """The course's PDF: visits in date order with their key figures and a dose-over-time chart.
 
     ``anchor``, the audit chain's head, goes into the PDF's keywords. Times are in the clinic's zone.
-    ``staff`` maps logins to printed names (who confirmed an early stop's amount).
+    ``staff`` maps logins to printed names (who confirmed an early stop's amount, who acknowledged a flag).
+    ``outcomes`` are the course's outcome trends (the panel after the visits), ``watch`` the tolerance
+    and misuse watch (as evaluated at ``watch_as_of``) and ``risk_flags`` every suicide-risk flag of the
+    course (None: not given, left out).
     """
     with shown_in(protocol.zone), scripts.collecting() as undrawable:
         signed = signatures or {}
@@ -207,7 +219,9 @@ def course_report(
             # The course as of its latest signature or entry: the same course gives the same file.
             created=max(
                 [s.signed_at for s in signed.values() if s is not None]
-                + [m for v in ordered if (m := latest_entry(v)) is not None],
+                + [m for v in ordered if (m := latest_entry(v)) is not None]
+                + [p.at for trend in outcomes for p in trend.points]
+                + course_watch.moments(watch, risk_flags or ()),
                 default=None,
             ),
         )
@@ -330,4 +344,13 @@ def course_report(
                 styles.small,
             )
         )
+        marks = [
+            InfusionMark(at, f"#{index}", line.mg_per_kg)
+            for index, (line, visit) in enumerate(zip(lines, ordered, strict=True), start=1)
+            if line.infused and (at := visit.event_time(Phase.INFUSING)) is not None
+        ]
+        story += outcomes_panel(outcomes, marks, styles, width)
+        if risk_flags is not None:
+            story += course_watch.risk_panel(risk_flags, styles, width, staff)
+        story += course_watch.watch_panel(watch, styles, width, staff, watch_as_of)
         return build_pdf(undrawable_notice(undrawable) + story, setup)

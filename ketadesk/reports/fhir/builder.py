@@ -16,6 +16,8 @@ from typing import Any
 
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.core.corrections import Corrected, Correction
+from ketadesk.core.instruments.measures import Measure
+from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
@@ -97,6 +99,8 @@ class Builder:
         seals: Sequence[Seal] = (),
         addenda: Sequence[Addendum] = (),
         record_seals: Sequence[RecordSeal] = (),
+        measures: Sequence[Measure] = (),
+        risk_flags: Sequence[RiskFlag] = (),
     ) -> None:
         self.visit = visit
         self.patient = patient
@@ -106,6 +110,10 @@ class Builder:
         self.visit_seal = next((s for s in seals if s.addendum_id is None), None)
         self.addendum_seals = {s.addendum_id: s for s in seals if s.addendum_id is not None}
         self.record_seals = {(s.kind, s.subject_id): s for s in record_seals}
+        self.measures = tuple(measures)
+        """The outcome measures taken for this visit: every row, corrections and strikes included."""
+        self.risk_flags = tuple(risk_flags)
+        """The suicide-risk flags those measures raised, each with its assessment or override."""
         self.signed = self.visit_seal is not None or visit.summary.phase is Phase.SIGNED
         self.clinic_seed = sender.installation or f"clinic {protocol.clinic_name}"
         self.entries: list[dict[str, Any]] = []
@@ -114,6 +122,7 @@ class Builder:
         """Login → Practitioner fullUrl, filled as people are met (parties.practitioners adds the resources)."""
         self.mrn_system = sender.mrn_system or default_mrn_system(sender.installation, protocol.clinic_name)
         self.visit_system = f"urn:ketadesk:{sender.installation or 'local'}:visit"
+        self.measure_system = f"urn:ketadesk:{sender.installation or 'local'}:measure"
         self.patient_url = self.shared_url(f"patient {patient.mrn}")
         self.encounter_url = self.url("encounter")
         self.organization_url = self.shared_url("organization")

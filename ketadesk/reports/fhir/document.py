@@ -3,7 +3,7 @@
 A signed visit's Composition is ``final`` with the signing physician as its ``legal``
 attester at the signing time, and the Bundle's timestamp is that time. An unsigned visit is
 ``preliminary`` (its Observations too) and its title and first section say so; its
-timestamp is the latest moment the record mentions, so the same record still gives the same
+timestamp is the latest moment the record mentions (its outcome measures too), so the same record still gives the same
 Bundle. Every entry is referenced from the Composition (subject, encounter, author,
 attester, custodian or a section), and every reference resolves inside the Bundle.
 R4 has no Bundle element for the FHIR version: the Bundle states it as a ``meta.tag`` from
@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any
 
+from ketadesk.core.instruments.measures import Measure
+from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail
 from ketadesk.core.signing import Addendum
-from ketadesk.reports.fhir import codes, medication, observations, parties, record
+from ketadesk.reports.fhir import codes, measures, medication, observations, parties, record
 from ketadesk.reports.fhir.builder import Builder, RecordSeal, Seal, Sender, div, when
 
 PRELIMINARY_NOTE = "Preliminary: this visit is not signed by a physician; its record may still change."
@@ -37,6 +39,10 @@ _SECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
         codes.local(codes.SECTION_SYSTEM, "adverse-events", "Adverse events"),
     ),
     observations.SCORES_SECTION: ("Scores", codes.local(codes.SECTION_SYSTEM, "scores", "Scores")),
+    measures.OUTCOMES_SECTION: (
+        "Outcome measures",
+        codes.local(codes.SECTION_SYSTEM, "outcome-measures", "Outcome measures"),
+    ),
     record.NOTES_SECTION: ("Notes", codes.local(codes.SECTION_SYSTEM, "notes", "Notes")),
     record.CHECKLIST_SECTION: (
         "Checklists and consent",
@@ -56,8 +62,8 @@ _SECTIONS: dict[str, tuple[str, dict[str, Any]]] = {
 def _moment(b: Builder) -> datetime:
     if b.visit_seal is not None:
         return b.visit_seal.signature.signed_at
-    last = b.visit.last_moment
-    return last if last is not None else datetime.combine(b.visit.summary.scheduled_date, time(), UTC)
+    moments = [m for m in (b.visit.last_moment, *(m.entered_at for m in b.measures)) if m is not None]
+    return max(moments) if moments else datetime.combine(b.visit.summary.scheduled_date, time(), UTC)
 
 
 def _lines(b: Builder) -> dict[str, list[str]]:
@@ -71,9 +77,11 @@ def _lines(b: Builder) -> dict[str, list[str]]:
     medication.infusion(b)
     medication.adverse_events(b)
     observations.scores(b)
+    outcome_lines = measures.outcomes(b)
     text: dict[str, list[str]] = {
         observations.VITALS_SECTION: [f"{when(r.vitals.taken_at)}: {observations.reading_text(r)}" for r in v.vitals],
         observations.SCORES_SECTION: [f"{when(s.taken_at)}: {observations.score_text(s)}" for s in v.scores],
+        measures.OUTCOMES_SECTION: outcome_lines,
         medication.EVENTS_SECTION: [f"{e.kind.label}: {e.description} ({when(e.onset_at)})" for e in v.adverse_events],
         medication.MEDICATIONS_SECTION: [medication.rescue_text(i) for i in v.interventions],
         record.NOTES_SECTION: record.notes_text(b),
@@ -145,16 +153,20 @@ def visit_bundle(
     seals: Sequence[Seal] = (),
     addenda: Sequence[Addendum] = (),
     record_seals: Sequence[RecordSeal] = (),
+    outcome_measures: Sequence[Measure] = (),
+    risk_flags: Sequence[RiskFlag] = (),
 ) -> dict[str, Any]:
     """The visit as a FHIR R4 ``document`` Bundle (plain dicts, ready for ``json.dumps``).
 
     ``staff`` maps logins to printed names (``sender.staff`` when a sender is given); ``seals``
     are the visit's signature and its addenda's, with their digital signatures; ``record_seals``
-    the physicians' signatures over their approvals, answers and order reviews.
+    the physicians' signatures over their approvals, answers and order reviews; ``outcome_measures``
+    the outcome measures taken for the visit (every row: corrections and strikes too), ``risk_flags``
+    the suicide-risk flags they raised with their assessments or overrides.
     """
     if sender is None:
         sender = Sender(staff=staff or {})
-    b = Builder(visit, patient, protocol, sender, seals, addenda, record_seals)
+    b = Builder(visit, patient, protocol, sender, seals, addenda, record_seals, outcome_measures, risk_flags)
     text = _lines(b)
     composition = _composition(b, text)
     composition["id"] = b.composition_url.removeprefix("urn:uuid:")

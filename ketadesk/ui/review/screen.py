@@ -118,6 +118,7 @@ class ReviewScreen(QWidget, Watching):
         addenda = self.clinic.signing.addenda(self.visit_id)
         self.header.draw(detail, patient, signature, addenda)
         self.banner.show_visit(view, patient, self.clinic.today())
+        self.banner.watch.show_course(self.clinic, detail.summary.course_id)
         self.dose.draw(detail)
         self.timeline.draw(detail)
         self.readings.draw(detail)

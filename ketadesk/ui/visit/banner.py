@@ -13,6 +13,7 @@ from ketadesk.core.timers import format_duration, planned_end_passed_text
 from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import ALERT_COLOUR, phase_colour
 from ketadesk.ui.kit.lines import set_style
+from ketadesk.ui.watch.banner_line import WatchLine
 
 
 def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:
@@ -21,7 +22,7 @@ def _label(name: str, *, bold: bool = False, scale: float = 1.0) -> QLabel:
 
 
 class VisitBanner(QFrame):
-    """Always on top of the workspace: identity, cautions, course position, phase, timers."""
+    """Always on top of the workspace: identity, cautions, the watch's open flags, course position, phase, timers."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +37,7 @@ class VisitBanner(QFrame):
         self.course = _label("banner_course", bold=True)
         self.phase = _label("banner_phase", bold=True, scale=1.2)
         self.timers = _label("banner_timers", scale=1.1)
+        self.watch = WatchLine(self)  # drawn by the screen after each read (show_course), not on the tick
         grid.addWidget(self.name, 0, 0)
         grid.addWidget(self.phase, 0, 1)
         grid.addWidget(self.identity, 1, 0)
@@ -44,6 +46,7 @@ class VisitBanner(QFrame):
         grid.addWidget(self.timers, 2, 1)
         grid.addWidget(self.allergies, 3, 0)
         grid.addWidget(self.substance, 4, 0, 1, 2)
+        grid.addWidget(self.watch, 5, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
 

@@ -88,6 +88,7 @@ class VisitWorkspace(QWidget, Watching):
         """
         self._revision = self.clinic.visits.revision()
         view = self.clinic.visits.get(self.visit_id)
+        self.banner.watch.show_course(self.clinic, view.detail.summary.course_id)  # judged from the record: read now
         self.signed_notice.draw(view.detail.summary.phase is Phase.SIGNED)  # read again only after a change
         self._draw(view, every_section=every_section)
 
