@@ -28,6 +28,7 @@ from ketadesk.core.instruments import ORDER, instrument_label
 from ketadesk.core.instruments.measures import EntryMode, Measure
 from ketadesk.core.instruments.phq9 import DIFFICULTY_ITEM, ITEM_9
 from ketadesk.core.instruments.risk import RiskLevel
+from ketadesk.core.instruments.rules import RESPONSE_FALL_PERCENT
 from ketadesk.core.instruments.types import Asked, InstrumentKey
 from ketadesk.core.patient import Diagnosis, Patient
 
@@ -51,6 +52,7 @@ _FLOOR = {
     Trajectory.WEARS_OFF: 0.55,
 }
 RELAPSE_FROM_VISIT = 5
+"""Relapse: from this visit (0 the first) the scores climb back."""
 AFTER_INFUSION = 0.3
 """Wearing off: the share of the baseline's answers on the day of a maintenance infusion, before going home."""
 
@@ -69,7 +71,7 @@ FLAG_TODAY = {2: False, 0: True}
 """Today's PHQ-9 answers item 9 above 0 for these patients: True when it was assessed before the infusion."""
 
 SHOWS = {
-    Trajectory.RESPONDS: "responds: {series}, a fall of 50 % or more",
+    Trajectory.RESPONDS: f"responds: {{series}}, a fall of {RESPONSE_FALL_PERCENT} % or more",
     Trajectory.REMITS: "remits: {series}",
     Trajectory.RELAPSES: "relapses: responded, then {series} climbed back",
     Trajectory.NO_RESPONSE: "does not respond: {series}, the dose stepped up at the bedside",
