@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from ketadesk.clinic.api import Clinic
-from ketadesk.clinic.demo_outcomes import FLAG_TODAY, SOONER, CourseMeasures, sooner_day
+from ketadesk.clinic.demo_outcomes import FLAG_TODAY, SOONER, TEMPLATES, CourseMeasures, sooner_day
 from ketadesk.clinic.demo_people import DISSOCIATION_NOTES, FEATURED, Story, demo_patient
 from ketadesk.clinic.demo_stories import (
     ADDENDUM_SHOWS,
@@ -34,6 +34,7 @@ from ketadesk.clinic.demo_stories import (
 from ketadesk.clinic.demo_visit import DEMO_PASSWORDS, DemoStaff, DemoVisit, sign_in_staff
 from ketadesk.clinic.demo_watch import record_watch, show_flags
 from ketadesk.core.clock import FakeClock
+from ketadesk.core.course import next_visit_date
 from ketadesk.core.phases import Phase
 
 __all__ = ["DEMO_PASSWORDS", "Showcase", "build_demo"]
@@ -111,11 +112,18 @@ class _Writer:
             finished = featured.visits_done
         else:
             finished = rng.choice((0, 2, 3, 5, 7, 8, 8, 10)) if today_visit is None else rng.choice((1, 3, 6))
-        days = _course_days(8) + sum(SOONER[number]) if number in SOONER else _course_days(finished)
+        template = self.clinic.protocol.template(TEMPLATES.get(number))
+        days = _course_days(finished)
+        if number in SOONER:  # the plan's induction, then the maintenance visits as they came
+            induction = next_visit_date(template, self.today, template.induction_count) - self.today
+            days = induction.days + sum(SOONER[number])
         start = self.today - timedelta(days=days + rng.randint(1, 6))
         clock.set(_local(start, 8, 0) - timedelta(days=7))
-        course_id = nurse.scheduling.plan_course(patient_id, start).created_id or 0
-        measures = CourseMeasures.plan(nurse, seed=self.seed, number=number, course_id=course_id, patient=patient)
+        course_id = nurse.scheduling.plan_course(patient_id, start, template.key).created_id or 0
+        measures = CourseMeasures.plan(
+            nurse, seed=self.seed, number=number, course_id=course_id, patient=patient,
+            induction=template.induction_count,
+        )  # fmt: skip
         previous: float | None = None
         weight = patient.weight_kg or 70.0
         visit_id, last_day = 0, start

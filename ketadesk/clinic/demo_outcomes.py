@@ -65,8 +65,10 @@ FIXED: dict[int, Trajectory] = {
     10: Trajectory.WEARS_OFF,
 }
 """The courses whose story is fixed, by the patient's place in the demo's list (the rest are drawn)."""
-SOONER: dict[int, tuple[int, ...]] = {10: (14, 21, 16, 12)}
+SOONER: dict[int, tuple[int, ...]] = {10: (21, 16, 12)}
 """Days between the maintenance visits of a course whose patient comes back sooner each time."""
+TEMPLATES: dict[int, str] = {10: "induction-6"}
+"""Courses planned on another of the protocol's templates than its default (the shorter induction)."""
 FLAG_TODAY = {2: False, 0: True}
 """Today's PHQ-9 answers item 9 above 0 for these patients: True when it was assessed before the infusion."""
 
@@ -107,7 +109,9 @@ class CourseMeasures:
     """The index today's visit has (0 the course's first), so today's item-9 answer falls on it."""
 
     @classmethod
-    def plan(cls, nurse: Clinic, *, seed: int, number: int, course_id: int, patient: Patient) -> CourseMeasures:
+    def plan(
+        cls, nurse: Clinic, *, seed: int, number: int, course_id: int, patient: Patient, induction: int
+    ) -> CourseMeasures:
         """Choose the course's instruments (through ``clinic.outcomes``) and draw the answers it starts from."""
         rng = random.Random(seed * 1013 + number)
         default = nurse.protocol.outcomes.default_instruments
@@ -132,7 +136,7 @@ class CourseMeasures:
             FIXED.get(number, drawn),
             rng,
             levels,
-            nurse.protocol.template(None).induction_count,
+            induction,
         )
 
     def share(self, index: int) -> float:
@@ -181,8 +185,8 @@ class CourseMeasures:
                 )
 
     def before_home(self, walk: DemoVisit) -> None:
-        """Wearing off: after a maintenance infusion the patient answers again before going home, much better."""
-        if self.trajectory is Trajectory.WEARS_OFF and self.visits > self.induction:
+        """Wearing off: from the last induction infusion on, the patient answers again before going home, better."""
+        if self.trajectory is Trajectory.WEARS_OFF and self.visits >= self.induction:
             for key in self.instruments:
                 walk.clock.advance(minutes=2)
                 walk.nurse.outcomes.record_measure(walk.visit_id, key, self.answers(key, AFTER_INFUSION))
