@@ -62,12 +62,12 @@ FIXED: dict[int, Trajectory] = {
     6: Trajectory.RESPONDS,
     7: Trajectory.REMITS,
     9: Trajectory.RELAPSES,
-    10: Trajectory.WEARS_OFF,
+    23: Trajectory.WEARS_OFF,
 }
 """The courses whose story is fixed, by the patient's place in the demo's list (the rest are drawn)."""
-SOONER: dict[int, tuple[int, ...]] = {10: (21, 16, 12)}
+SOONER: dict[int, tuple[int, ...]] = {23: (21, 16, 12)}
 """Days between the maintenance visits of a course whose patient comes back sooner each time."""
-TEMPLATES: dict[int, str] = {10: "induction-6"}
+TEMPLATES: dict[int, str] = {23: "induction-6"}
 """Courses planned on another of the protocol's templates than its default (the shorter induction)."""
 FLAG_TODAY = {2: False, 0: True}
 """Today's PHQ-9 answers item 9 above 0 for these patients: True when it was assessed before the infusion."""
