@@ -155,7 +155,8 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
         print("Visits to look at first (ketadesk report ID -o FILE.pdf, fhir ID -o FILE.json, csv ID -o FILE.csv):")
         width = max(len(str(s.visit_id)) for s in made.showcase)
         for shown in made.showcase:
-            print(f"  {shown.visit_id:>{width}}  {shown.patient}: {shown.shows}")
+            course = "" if shown.course_id is None else f" (course {shown.course_id})"
+            print(f"  {shown.visit_id:>{width}}  {shown.patient}{course}: {shown.shows}")
     return 0
 
 

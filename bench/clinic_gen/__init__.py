@@ -5,7 +5,10 @@ never imports it (an import-linter contract holds that). It writes users, patien
 revisions, treatment courses, visits with their phase timelines, weights, doses, vitals
 (with the alerts core classifies), sedation and Aldrete scores, acknowledgements of alert
 readings and high baselines, a few adverse events with what was given for them,
-physicians' signatures and, optionally, checklist answers — and for every row the audit
+physicians' signatures, outcome measures (each course's instruments, PHQ-9, GAD-7, PCL-5 or
+the Fear Questionnaire before each induction infusion and every 14 days after, scored by
+core, with the risk assessments a PHQ-9 item 9 above 0 calls for) and, optionally,
+checklist answers — and for every row the audit
 row the clinic API would have written, with the same action, entity and JSON payload
 (:mod:`ketadesk.store.payloads`, shared with the store's own writes), hash-chained in id
 order, so ``verify_chain`` and ``Clinic.check()`` pass.
@@ -21,6 +24,7 @@ The parts, one job each:
 - :mod:`~bench.clinic_gen.model` — the working records (patients, attempts, sealed content);
 - :mod:`~bench.clinic_gen.planning` — every patient's visits, chairs and start times;
 - :mod:`~bench.clinic_gen.day` — one day's acts as time-stamped events;
+- :mod:`~bench.clinic_gen.outcomes` — each course's instruments, how it goes, its measures;
 - :mod:`~bench.clinic_gen.writing` — the events as rows and audit rows;
 - :mod:`~bench.clinic_gen.credentials` — the staff's password hash and fixed signing keys;
 - :mod:`~bench.clinic_gen.generator` — the load: day by day, chunk by chunk, spot-checking signatures.

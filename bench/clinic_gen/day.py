@@ -32,7 +32,7 @@ from bench.clinic_gen.model import (
     Event,
     Person,
 )
-from bench.clinic_gen.state import GeneratorState
+from bench.clinic_gen.outcomes import OutcomeEvents
 from bench.clinic_gen.vocabulary import (
     ADVERSE_EVENTS,
     ADVERSE_RATE,
@@ -65,7 +65,7 @@ def next_working_day(day: date) -> date:
     return following
 
 
-class DayEvents(GeneratorState):
+class DayEvents(OutcomeEvents):
     """Turns the plan of one day into its events (see the module docstring)."""
 
     def make_patient(self, person: Person) -> None:
@@ -112,6 +112,7 @@ class DayEvents(GeneratorState):
         sec = rng.randint(8 * 3600, 17 * 3600)
         self.event(events, day, sec, REGISTER, person, desk)
         self.event(events, day, sec + 40, PLAN, person, desk)
+        self.choose_event(person, events, day, sec + 40, desk)  # with the course, as plan_course records it
         self.event(events, day, sec + 90, BOOK, person.attempts[0], desk)
 
     def cancel_events(self, attempt: Attempt, events: list[Event], cutoff: int | None) -> None:
@@ -168,6 +169,7 @@ class DayEvents(GeneratorState):
                 self.event(events, day, s + offset, kind, attempt, *payload)
 
         add(pre, PHASE, Phase.PRE_ASSESSMENT.value, "", nurse)
+        self.measure_events(attempt, add, nurse, pre)
         if self.spec.checklists:
             for i, item in enumerate(self.protocol.pre_infusion_checklist):
                 if not item.automatic:

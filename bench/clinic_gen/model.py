@@ -12,6 +12,8 @@ from datetime import date
 from typing import Any
 
 from ketadesk.core.course import CoursePosition
+from ketadesk.core.instruments.rules import Timed
+from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.signing import canonical_json
@@ -23,6 +25,8 @@ Event = tuple[str, int, int, tuple[Any, ...]]
 
 # Event kinds, in rough order of how often they occur.
 (VITALS, PHASE, SCORE, ACK, WEIGHT, DOSE, CHECK, BOOK, REGISTER, PLAN, REVISE, ADVERSE, INTERVENTION, SIGN) = range(14)
+# Outcome measures (bench.clinic_gen.outcomes): a course's instruments, one measure, a risk assessment.
+(CHOOSE, MEASURE, ASSESS) = range(14, 17)
 
 
 @dataclass(slots=True)
@@ -48,6 +52,29 @@ class Person:
     response: float = 1.0
     weight: float = 70.0
     mg_per_kg: float = 0.5
+    measured: MeasuredCourse | None = None
+    """How the course's outcome measures go (bench.clinic_gen.outcomes), drawn when the course is planned."""
+
+
+@dataclass(slots=True)
+class MeasuredCourse:
+    """One course's outcome measures while they are written: its instruments, its trajectory, its baselines.
+
+    ``levels`` holds each instrument's answer to every item at the baseline (a fraction of a
+    point, rounded at random each time); a measure scales them by where the course stands
+    (:meth:`bench.clinic_gen.outcomes.OutcomeEvents.fraction`).
+    """
+
+    instruments: tuple[InstrumentKey, ...]
+    trajectory: str
+    floor: float
+    relapse_after: int
+    risk: bool
+    levels: dict[InstrumentKey, tuple[tuple[int, float, int], ...]] = field(default_factory=dict)
+    """Per instrument, each asked item's (number, baseline level, highest answer)."""
+    last_on: date | None = None
+    baseline: dict[InstrumentKey, Timed] = field(default_factory=dict)
+    """Each instrument's course baseline once written: the last measure before the first infusion."""
 
 
 @dataclass(slots=True)

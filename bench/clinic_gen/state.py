@@ -16,9 +16,14 @@ from bench.clinic_gen.credentials import SigningKey
 from bench.clinic_gen.model import Attempt, Event
 from bench.clinic_gen.spec import UNSIGNED_DAYS, BulkSpec, chain_identity
 from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.instruments.rules import OutcomeStatus
+from ketadesk.core.instruments.types import InstrumentKey, Scored
 from ketadesk.core.protocol import Protocol
 from ketadesk.store.bulk_insert import BulkWriter, fixed_installation
 from ketadesk.store.db import Store
+
+Scoring = tuple[Scored, str, str, tuple[str, str]]
+"""An answer set scored by core, with the texts a measure stores: scores, answers, (instrument, scoring version)."""
 
 
 def day_prefixes() -> Callable[[date, int], str]:
@@ -77,6 +82,12 @@ class GeneratorState:
         self.to_sign: dict[date, list[Attempt]] = {}
         self.sign_rng = random.Random(f"{spec.seed}:signing")
         self.signed: list[tuple[int, str]] = []
+        # Outcome measures (bench.clinic_gen.outcomes): their own random stream, so every other draw stays as it was;
+        # the instruments as the clinic words them; scorings and status texts remembered, as many repeat.
+        self.outcome_rng = random.Random(f"{spec.seed}:outcomes")
+        self.definitions = {i.key: i for i in protocol.outcomes.instruments}
+        self.scorings: dict[tuple[InstrumentKey, tuple[tuple[int, int], ...]], Scoring] = {}
+        self.status_texts: dict[OutcomeStatus, tuple[str, str]] = {}
         self._offsets: list[int] = [0]
         self._counter = 0
 

@@ -184,3 +184,11 @@ ADVERSE_EVENTS = (
     (AdverseEventKind.TACHYCARDIA, 6, None),
 )
 ADVERSE_RATE = 0.06
+
+# What a clinician did after a PHQ-9 answered item 9 above 0 (the risk assessment's action taken).
+RISK_ACTIONS = (
+    "Asked directly; passive thoughts only, no plan or intent. Safety plan reviewed, crisis line given",
+    "Structured assessment: no plan, protective factors (family, work). Proceed; recheck next visit",
+    "Discussed with the patient and partner; safety plan updated, psychiatrist informed today",
+    "No current ideation on questioning; answer reflected a bad week. Proceed, PHQ-9 again next visit",
+)

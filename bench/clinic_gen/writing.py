@@ -33,7 +33,7 @@ from bench.clinic_gen.model import (
     Person,
     Sealable,
 )
-from bench.clinic_gen.state import GeneratorState
+from bench.clinic_gen.outcomes import OutcomeEvents
 from bench.clinic_gen.vocabulary import ADMINS, NURSES, PHYSICIANS
 from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
@@ -44,7 +44,7 @@ from ketadesk.store import payloads
 from ketadesk.store import users as store_users
 
 
-class Writing(GeneratorState):
+class Writing(OutcomeEvents):
     """Writes events into the bulk writer (see the module docstring)."""
 
     def dispatch(self, events: list[Event]) -> None:
@@ -318,6 +318,8 @@ class Writing(GeneratorState):
                     at, by, "revise", "patient", person.patient_id, payloads.patient(before), payloads.patient(changed)
                 )
                 person.patient = changed
+            else:
+                self.write_outcome(at, kind, payload)
 
     def revision_row(self, person: Person, patient: Patient, at: str, by: int) -> None:
         """The patient's next revision row (registration is revision 1)."""

@@ -5,9 +5,12 @@ in many scripts, courses at different stages, finished visits with complete vita
 notes and checklists, and today's visits in every phase — one of them mid-infusion — so
 every screen has something true to show. Some past visits hold what a record must also
 tell truly (:mod:`ketadesk.clinic.demo_stories`): corrections, an early stop, adverse events
-with what was given for them, approvals and a countersigned telephone order. Everything is
-attributed to demo staff, each acting with their own password, and audited as real entries
-are. The same clock and seed give the same clinic.
+with what was given for them, approvals and a countersigned telephone order. Each course
+has its outcome measures, and the course watch its flags (:mod:`ketadesk.clinic.demo_outcomes`,
+:mod:`ketadesk.clinic.demo_watch`); the visits and courses worth opening are listed as they
+are written (:class:`Showcase`). Everything is attributed to demo staff, each acting with
+their own password, and audited as real entries are. The same clock and seed give the same
+clinic.
 """
 
 from __future__ import annotations
@@ -17,18 +20,21 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from ketadesk.clinic.api import Clinic
+from ketadesk.clinic.demo_outcomes import FLAG_TODAY, SOONER, TEMPLATES, CourseMeasures, sooner_day
 from ketadesk.clinic.demo_people import DISSOCIATION_NOTES, FEATURED, Story, demo_patient
 from ketadesk.clinic.demo_stories import (
     ADDENDUM_SHOWS,
     REQUEST_SHOWS,
+    RISK_SHOWS,
     SHOWS,
     STORIES,
     Showcase,
     ask_for_baseline_approval,
 )
 from ketadesk.clinic.demo_visit import DEMO_PASSWORDS, DemoStaff, DemoVisit, sign_in_staff
-from ketadesk.clinic.demo_watch import record_watch
+from ketadesk.clinic.demo_watch import record_watch, show_flags
 from ketadesk.core.clock import FakeClock
+from ketadesk.core.course import next_visit_date
 from ketadesk.core.phases import Phase
 
 __all__ = ["DEMO_PASSWORDS", "Showcase", "build_demo"]
@@ -65,6 +71,8 @@ def build_demo(
         if progress is not None:
             progress(number + 1, patients)
         yield
+    clock.set(real_now)
+    show_flags(writer.staff.physician, writer.courses, writer.showcase)
 
 
 class _Writer:
@@ -89,6 +97,8 @@ class _Writer:
         self.showcase = showcase
         self.made_addendum = False
         self.seed = seed  # the course watch draws each patient's screenings and requests from it
+        self.courses: dict[int, tuple[int, str]] = {}
+        """Each course's latest visit and patient, for the summary of what the course watch flags."""
 
     def patient(self, number: int, today_visit: tuple[Phase, int, int] | None) -> None:
         """One patient: featured (fixed name, course and story) or drawn at random."""
@@ -102,16 +112,30 @@ class _Writer:
             finished = featured.visits_done
         else:
             finished = rng.choice((0, 2, 3, 5, 7, 8, 8, 10)) if today_visit is None else rng.choice((1, 3, 6))
-        start = self.today - timedelta(days=_course_days(finished) + rng.randint(1, 6))
+        template = self.clinic.protocol.template(TEMPLATES.get(number))
+        days = _course_days(finished)
+        if number in SOONER:  # the plan's induction, then the maintenance visits as they came
+            induction = next_visit_date(template, self.today, template.induction_count) - self.today
+            days = induction.days + sum(SOONER[number])
+        start = self.today - timedelta(days=days + rng.randint(1, 6))
         clock.set(_local(start, 8, 0) - timedelta(days=7))
-        course_id = nurse.scheduling.plan_course(patient_id, start).created_id or 0
+        course_id = nurse.scheduling.plan_course(patient_id, start, template.key).created_id or 0
+        measures = CourseMeasures.plan(
+            nurse, seed=self.seed, number=number, course_id=course_id, patient=patient,
+            induction=template.induction_count,
+        )  # fmt: skip
         previous: float | None = None
         weight = patient.weight_kg or 70.0
+        visit_id, last_day = 0, start
         for index in range(finished):
             story = featured.story if featured is not None and index == featured.story_visit else None
-            visit_id, previous = self._past_visit(patient_id, course_id, weight, previous, story)
+            sooner = sooner_day(number, index - measures.induction, last_day)
+            visit_id, previous, last_day = self._past_visit(
+                patient_id, course_id, weight, previous, story, measures, sooner
+            )
             if story is not None:
                 self.showcase.append(Showcase(visit_id, patient.display_name, SHOWS[story]))
+        last_past = visit_id
         record_watch(
             nurse,
             self.staff.physician,
@@ -124,25 +148,46 @@ class _Writer:
             substance_use=patient.substance_use,
         )
         if today_visit is not None:
+            measures.today_index = finished
             visit_id = _today_visit(
-                self.clinic, clock, self.staff, rng, patient_id, course_id, weight, previous, today_visit, self.now
-            )
+                self.clinic, clock, self.staff, rng, patient_id, course_id, weight, previous, today_visit, self.now,
+                measures,
+            )  # fmt: skip
+            flagged = FLAG_TODAY.get(number)
             if today_visit[0] is Phase.PRE_ASSESSMENT:
-                self.showcase.append(Showcase(visit_id, patient.display_name, REQUEST_SHOWS))
+                text = REQUEST_SHOWS + ("" if flagged is None else f" and {RISK_SHOWS[flagged]}")
+                self.showcase.append(Showcase(visit_id, patient.display_name, text))
+            elif flagged is not None:
+                self.showcase.append(Showcase(visit_id, patient.display_name, f"today: {RISK_SHOWS[flagged]}"))
+        shows = measures.summary(nurse.outcomes.current(patient_id, course_id))
+        if shows is not None and last_past:
+            self.showcase.append(Showcase(last_past, patient.display_name, shows, course_id))
+        if visit_id:
+            self.courses[course_id] = (visit_id, patient.display_name)
 
     def _past_visit(
-        self, patient_id: int, course_id: int, weight: float, previous: float | None, story: Story | None
-    ) -> tuple[int, float]:
-        """Book, walk and (when old enough) sign one past visit; its id and the dose it gave per kg."""
+        self,
+        patient_id: int,
+        course_id: int,
+        weight: float,
+        previous: float | None,
+        story: Story | None,
+        measures: CourseMeasures,
+        day: date | None,
+    ) -> tuple[int, float, date]:
+        """Book, walk and (when old enough) sign one past visit (on ``day``, else the plan's); its id, mg/kg, day."""
         rng, clock, staff, today = self.rng, self.clock, self.staff, self.today
         nurse = staff.nurses[0]
-        step = nurse.scheduling.next_visit(patient_id)
-        day = step.day if step.day < today else today - timedelta(days=1)
+        if day is None:
+            step = nurse.scheduling.next_visit(patient_id)
+            day = step.day
+        day = day if day < today else today - timedelta(days=1)
         clock.set(max(clock.now(), _local(day - timedelta(days=3), 9, 0)))
         chair = rng.randint(1, self.clinic.protocol.chairs)
         visit_id = nurse.scheduling.schedule_visit(patient_id, day, chair, course_id=course_id).created_id or 0
         clock.set(_local(day, rng.choice((8, 9, 10, 11, 13, 14)), rng.choice((0, 15, 30))))
         walk = DemoVisit(staff, clock, rng, visit_id, weight, previous)
+        walk.measuring = measures
         observation = rng.choice((30, 45))
         if story is None:
             walk.routine(observation)
@@ -164,7 +209,7 @@ class _Writer:
                 self.showcase.append(
                     Showcase(visit_id, nurse.visits.get(visit_id).detail.summary.patient_name, ADDENDUM_SHOWS)
                 )
-        return visit_id, walk.dose
+        return visit_id, walk.dose, day
 
 
 def _course_days(visits_done: int) -> int:
@@ -201,8 +246,9 @@ def _today_visit(
     previous: float | None,
     plan: tuple[Phase, int, int],
     now: datetime,
+    measures: CourseMeasures,
 ) -> int:
-    """Book today's visit and walk it to the phase it is in right now; its id."""
+    """Book today's visit and walk it to the phase it is in right now, its questionnaires taken; its id."""
     phase, chair, minutes = plan
     nurse = staff.nurses[0]
     clock.set(max(clock.now(), now - timedelta(days=2)))
@@ -213,8 +259,10 @@ def _today_visit(
         return visit_id
     clock.set(now - timedelta(minutes=minutes))
     walk = DemoVisit(staff, clock, rng, visit_id, weight, previous)
+    walk.measuring = measures
     if phase is Phase.PRE_ASSESSMENT:
         walk.nurse.infusion.start_pre_assessment(visit_id)
+        measures.at_check_in(walk)
         for item in clinic.protocol.pre_infusion_checklist[:4]:
             clock.advance(seconds=40)
             walk.nurse.bedside.record_checklist(visit_id, "pre_infusion", item.key, True)

@@ -266,5 +266,7 @@ FEATURED: dict[int, Featured] = {
     13: Featured("佐藤", "陽菜", _F, 33, 49.5, (Diagnosis.OCD,), 2, medications="Fluvoxamine 200 mg daily"),
     15: Featured("حسین\u200cزاده", "مریم", _F, 57, 66.1, (_TRD, Diagnosis.BIPOLAR_DEPRESSION), 5,
                  medications="Lithium 800 mg daily"),
+    # Last in the list, so the patients drawn at random before her are drawn as they always were.
+    23: Featured("O'Brien", "Siobhan", _F, 44, 66.0, (_TRD,), 9, medications="Sertraline 100 mg daily"),
 }  # fmt: skip
 """The featured patients by their place in the demo's list (0 the first registered)."""

@@ -28,6 +28,8 @@ class Showcase:
     visit_id: int
     patient: str
     shows: str
+    course_id: int | None = None
+    """The course to open for what it shows (its outcome series, its watch flags), when it is the course's story."""
 
 
 SHOWS = {
@@ -41,6 +43,11 @@ SHOWS = {
 """What each story's visit shows, in the words `ketadesk demo` lists it with."""
 ADDENDUM_SHOWS = "signed, then an addendum correcting the discharge record"
 REQUEST_SHOWS = "today: a raised baseline waiting for the physician's approval"
+RISK_SHOWS = {
+    False: "PHQ-9 item 9 answered 1: a suicide-risk flag to assess before the infusion can start",
+    True: "PHQ-9 item 9 answered 1, assessed (low risk) by the nurse before the infusion",
+}
+"""Today's PHQ-9 item-9 flags, by whether the flag was assessed (ketadesk.clinic.demo_outcomes.FLAG_TODAY)."""
 
 
 def _corrections(w: DemoVisit, observation_min: int) -> None:

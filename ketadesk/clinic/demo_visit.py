@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from ketadesk.clinic.api import Clinic
 from ketadesk.clinic.demo_people import DISSOCIATION_NOTES, NURSING_NOTES
@@ -19,6 +20,14 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
+
+
+class Measuring(Protocol):
+    """The course's questionnaires at a visit (:mod:`ketadesk.clinic.demo_outcomes`): at check-in, before home."""
+
+    def at_check_in(self, walk: DemoVisit) -> None: ...
+
+    def before_home(self, walk: DemoVisit) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,8 @@ class DemoVisit:
         self.base_dbp = rng.randint(68, 92)
         self.base_hr = rng.randint(62, 92)
         self.dose = 0.5
+        self.measuring: Measuring | None = None
+        """The course's questionnaires, taken at check-in (and, for some, again before going home)."""
 
     # ------------------------------------------------------------------ readings
 
@@ -119,9 +130,11 @@ class DemoVisit:
     # ------------------------------------------------------------------ before the pump starts
 
     def check_in(self) -> None:
-        """Pre-assessment begins: the checklist ticked item by item, today's weight."""
+        """Pre-assessment begins: the questionnaires due, the checklist ticked item by item, today's weight."""
         n = self.nurse
         n.infusion.start_pre_assessment(self.visit_id)
+        if self.measuring is not None:
+            self.measuring.at_check_in(self)
         for item in n.protocol.pre_infusion_checklist:
             self.clock.advance(seconds=20)
             n.bedside.record_checklist(self.visit_id, "pre_infusion", item.key, True)
@@ -231,6 +244,8 @@ class DemoVisit:
 
     def go_home(self) -> None:
         """A nursing note now and then, and the patient goes home."""
+        if self.measuring is not None:
+            self.measuring.before_home(self)
         if self.rng.random() < 0.5:
             self.nurse.bedside.add_note(self.visit_id, "nursing", self.rng.choice(NURSING_NOTES))
         self.clock.advance(minutes=2)

@@ -9,10 +9,13 @@ demo's seed and the patient's number), so the rest of the demo draws the same as
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 from ketadesk.clinic.api import Clinic
+from ketadesk.clinic.demo_stories import Showcase
 from ketadesk.core.clock import FakeClock
+from ketadesk.core.watch.flags import WatchRule
 from ketadesk.core.watch.records import RequestDecision, RequestKind, ScreeningKind, ScreeningResult
 
 _REQUESTS = (
@@ -76,3 +79,37 @@ def record_watch(
                 "Reviewed with the patient; screening booked for the next visit.",
                 password=physician_password,
             )
+
+
+SHOWN_FLAGS = (
+    WatchRule.DOSE_CREEP,
+    WatchRule.INTERVALS_SHORTENING,
+    WatchRule.BENEFIT_WEARING_OFF,
+    WatchRule.REFUSED_REQUESTS,
+    WatchRule.SCREENING_OVERDUE,
+)
+"""The flags the demo's summary names a course for, each the first course raising it (one already listed first)."""
+
+
+def show_flags(physician: Clinic, courses: dict[int, tuple[int, str]], showcase: list[Showcase]) -> None:
+    """Name, for each of :data:`SHOWN_FLAGS`, a course whose watch raises it now (still to acknowledge).
+
+    Judged by ``clinic.watch`` on the finished demo rather than assumed from how it was
+    written, so the summary says what the course screen will show. A course already listed
+    gets its flags added to its line; another gets a line of its own at its latest visit.
+    """
+    raised = {course_id: {f.flag.rule for f in physician.watch.state(course_id).open_flags} for course_id in courses}
+    listed = [s.course_id for s in showcase if s.course_id is not None]
+    named: dict[int, list[str]] = {}
+    for rule in SHOWN_FLAGS:
+        course_id = next((c for c in (*listed, *courses) if rule in raised.get(c, set())), None)
+        if course_id is not None:
+            named.setdefault(course_id, []).append(rule.label.lower())
+    for course_id, labels in named.items():
+        words = "the course watch flags " + " and ".join(labels)
+        at = next((n for n, s in enumerate(showcase) if s.course_id == course_id), None)
+        if at is None:
+            visit_id, patient = courses[course_id]
+            showcase.append(Showcase(visit_id, patient, words, course_id))
+        else:
+            showcase[at] = replace(showcase[at], shows=f"{showcase[at].shows}; {words}")

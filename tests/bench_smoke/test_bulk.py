@@ -108,6 +108,9 @@ def test_every_record_row_has_its_audit_row(tiny: tuple[Path, clinic_gen.Progres
         + c["interventions"]
         + c["signatures"]
         + c["record_signatures"]
+        + c["course_instruments"]
+        + c["outcome_measures"]
+        + c["risk_assessments"]
     )
     assert c["audit"] == expected
 

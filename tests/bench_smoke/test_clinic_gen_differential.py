@@ -25,6 +25,9 @@ from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.dosing import DosePlan
 from ketadesk.core.events import AdverseEventKind, Route
+from ketadesk.core.instruments.measures import EntryMode, scored_from_payload, status_from_payload
+from ketadesk.core.instruments.risk import RiskLevel
+from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.patient import Diagnosis, Patient, Sex
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol, load_protocol
@@ -33,7 +36,7 @@ from ketadesk.core.signing import Signature
 from ketadesk.core.signing_keys import KdfCost, SealedKey
 from ketadesk.core.users import Role
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
-from ketadesk.store import courses, keys, patients, record_signatures, signatures, users, visits
+from ketadesk.store import courses, keys, outcomes, patients, record_signatures, signatures, users, visits
 from ketadesk.store.bulk_insert import fixed_installation
 from ketadesk.store.db import Store, open_store
 
@@ -61,6 +64,9 @@ EVERY_WRITE = {
     "sign",
     "sign_record",
     "signing_key",
+    "choose_instruments",
+    "measure",
+    "risk_assessment",
 }
 
 
@@ -207,6 +213,20 @@ def _replay(generated: sqlite3.Connection, store: Store, protocol: Protocol) -> 
                 store, entity_id, SealedKey(public, KdfCost.from_text(cost), salt, nonce, sealed), a["reason"],
                 at=at, actor_id=actor,
             )  # fmt: skip
+        elif action == "choose_instruments":
+            chosen = tuple(InstrumentKey(k) for k in a["instruments"].split(","))
+            outcomes.choose_instruments(store, entity_id, chosen, at=at, actor_id=actor)
+        elif action == "measure":
+            instrument = InstrumentKey(a["instrument"])
+            outcomes.add_measure(
+                store, patient_id=a["patient_id"], course_id=a["course_id"], visit_id=a["visit_id"],
+                answers={int(n): v for n, v in a["answers"].items()},
+                scored=scored_from_payload(instrument, a["scores"]), status=status_from_payload(a["status"]),
+                mode=EntryMode(a["mode"]), at=at, actor_id=actor,
+            )  # fmt: skip
+        elif action == "risk_assessment":
+            flagged = outcomes.measure(store, a["measure_id"])
+            outcomes.add_risk_assessment(store, flagged, RiskLevel(a["level"]), a["action"], at=at, actor_id=actor)
         else:
             raise AssertionError(f"the generator wrote an action this replay does not know: {action}")
     return seen

@@ -37,6 +37,7 @@ def test_demo_lists_its_visits_and_each_exports(run: Run, tmp_path: Path) -> Non
     for words in ("corrected", "struck", "stopped early", "midazolam", "ondansetron", "telephone order", "addendum"):
         assert words in shows, shows
     early = next(visit for text, visit in listed.items() if "stopped early" in text)
+    assert re.search(r"\(course \d+\): responds", out), out  # a course's story names the course to open
 
     code, _, err = run("--db", db, "report", early, "-o", tmp_path / "early.pdf")
     assert code == 0, err

@@ -1,5 +1,5 @@
-"""Fixtures for clinic API tests: visits walked to a given phase on the fake clock, and a guard
-that proves a refused call left the database exactly as it was."""
+"""Fixtures for clinic API tests: visits walked to a given phase on the fake clock, a guard
+that proves a refused call left the database exactly as it was, and the demo clinic."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from argon2 import PasswordHasher
 
-from ketadesk.clinic import Clinic, ValidationError
+from ketadesk.clinic import Clinic, ValidationError, accounts, keys
+from ketadesk.clinic.demo import Showcase, build_demo
 from ketadesk.core.clock import FakeClock
+from ketadesk.core.protocol import Protocol
 from ketadesk.core.scales import AldreteScore
+from ketadesk.core.signing_keys import KdfCost
 from tests.clinic.clinic_steps import Refused, chart, row_counts
+from tests.conftest import START
 from tests.helpers import ready_to_infuse
 
 
@@ -75,3 +80,23 @@ def ready(nurse: Clinic, recovered: int) -> int:
     """The visit marked ready for discharge, no discharge item ticked yet."""
     nurse.discharge.mark_ready(recovered)
     return recovered
+
+
+@pytest.fixture(scope="session")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, default_protocol: Protocol
+) -> Iterator[tuple[Clinic, list[Showcase]]]:
+    """The default-sized demo clinic, as the program itself, with the visits it lists to look at first.
+
+    Built once for every demo test (at argon2's lowest cost): it takes the better part of a minute.
+    """
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    showcase: list[Showcase] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        patch.setattr(keys, "KDF_COST", KdfCost(time_cost=1, memory_cost=8, parallelism=1))
+        clinic = Clinic.open(path, FakeClock(START), default_protocol)
+        for _ in build_demo(clinic, showcase=showcase):
+            pass
+    yield clinic, showcase
+    clinic.close()

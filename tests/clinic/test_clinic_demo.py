@@ -11,15 +11,13 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from pypdf import PdfReader
 
-from ketadesk.clinic import Clinic, accounts, keys
+from ketadesk.clinic import Clinic
 from ketadesk.clinic.demo import Showcase, build_demo
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.corrections import Corrected
@@ -29,7 +27,6 @@ from ketadesk.core.patient import Patient
 from ketadesk.core.phases import Phase
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import VisitDetail
-from ketadesk.core.signing_keys import KdfCost
 from tests.conftest import START
 
 SCRIPTS = ("Han", "Arabic", "Hebrew", "Greek", "Cyrillic", "Devanagari", "Thai", "Hangul", "Latin with diacritics")
@@ -51,23 +48,6 @@ def scripts_of(text: str) -> set[str]:
         elif first == "LATIN":
             found.add("Latin" if c.isascii() else "Latin with diacritics")
     return found
-
-
-@pytest.fixture(scope="module")
-def demo(
-    tmp_path_factory: pytest.TempPathFactory, default_protocol: Protocol
-) -> Iterator[tuple[Clinic, list[Showcase]]]:
-    """The default-sized demo clinic, as the program itself, with the visits it lists to look at first."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    showcase: list[Showcase] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        patch.setattr(keys, "KDF_COST", KdfCost(time_cost=1, memory_cost=8, parallelism=1))
-        clinic = Clinic.open(path, FakeClock(START), default_protocol)
-        for _ in build_demo(clinic, showcase=showcase):
-            pass
-    yield clinic, showcase
-    clinic.close()
 
 
 def _visits(clinic: Clinic) -> list[VisitDetail]:
