@@ -116,7 +116,7 @@ def test_the_infusion_cannot_start_until_the_risk_is_assessed(
     dialog.action.setPlainText("Safety plan reviewed with the patient; psychiatrist informed; follow-up call tomorrow")
     dialog.assess_button.click()
     assert not dialog.isVisible()
-    assert "assessed: low risk by" in workspace.banner.risk.text.text()
+    assert "assessed: low risk by Maria Santos, RN" in workspace.banner.risk.text.text()  # by name, not login
     assert not workspace.banner.risk.assess_button.isVisible()
     assert section.start_infusion_button.isEnabled()
     section.start_infusion_button.click()

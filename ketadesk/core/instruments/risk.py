@@ -15,7 +15,7 @@ neither item 9 nor the priority: otherwise the corrected answer is a new flag to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -107,10 +107,14 @@ class RiskFlag:
     @property
     def summary(self) -> str:
         """The flag in one line: ``Suicide-risk flag (high priority): PHQ-9 item 9 answered 2; total 21 …``."""
+        return self.described()
+
+    def described(self, name: Callable[[str], str] = str) -> str:
+        """The flag in one line, naming who answered it by ``name`` of their login (a screen gives the printed name)."""
         state = (
-            f"assessed: {self.assessment.level.label} by {self.assessment.by}"
+            f"assessed: {self.assessment.level.label} by {name(self.assessment.by)}"
             if self.assessment is not None
-            else f"overridden by {self.override.by}"
+            else f"overridden by {name(self.override.by)}"
             if self.override is not None
             else "needs a risk assessment"
         )

@@ -29,6 +29,7 @@ from ketadesk.core.instruments.risk import RiskFlag, RiskLevel
 from ketadesk.core.users import Role
 from ketadesk.ui.kit.colours import ALERT_COLOUR, MUTED_STYLE
 from ketadesk.ui.kit.lines import MessageLine
+from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.widgets import button, label, line
 from ketadesk.ui.kit.writes import run_write
 
@@ -58,7 +59,8 @@ class RiskAssessmentDialog(QDialog):
         self.setWindowTitle("Suicide-risk assessment")
         self.setMinimumWidth(620)
         outer = QVBoxLayout(self)
-        outer.addWidget(label("risk_flag_summary", f"⚠ {flag.summary}", plain=True, style=FLAG_STYLE))
+        summary = f"⚠ {flag.described(names_for(clinic).name)}"
+        outer.addWidget(label("risk_flag_summary", summary, plain=True, style=FLAG_STYLE))
         outer.addWidget(self._assessment_box())
         outer.addWidget(self._override_box())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

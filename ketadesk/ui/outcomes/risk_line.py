@@ -14,6 +14,7 @@ from ketadesk.clinic import Clinic, OutcomeMarks
 from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.ui.kit.colours import CAUTION_STYLE
 from ketadesk.ui.kit.lines import set_style
+from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.widgets import button, label
 from ketadesk.ui.outcomes.risk_dialog import FLAG_STYLE, RiskAssessmentDialog
 
@@ -43,7 +44,8 @@ class RiskFlagLine(QWidget):
         if not marks.flags:
             self.hide()
             return
-        self.text.setText("\n".join(f"⚠ {f.summary}" for f in marks.flags))
+        name = names_for(clinic).name
+        self.text.setText("\n".join(f"⚠ {f.described(name)}" for f in marks.flags))
         open_flags = marks.blocking
         set_style(self.text, FLAG_STYLE if open_flags else CAUTION_STYLE)
         self.assess_button.setVisible(bool(open_flags))
