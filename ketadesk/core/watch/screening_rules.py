@@ -114,7 +114,7 @@ def screening_flags(
                     f"{latest.shown} on {local_date(latest.done_at, zone).isoformat()} ({positive})",
                     (
                         FlagInput("screening", f"{latest.shown}; {latest.detail or 'no detail'}"),
-                        FlagInput("done", f"{local_date(latest.done_at, zone).isoformat()} by {latest.entered_by}"),
+                        FlagInput("done", local_date(latest.done_at, zone).isoformat()),  # who: the screening says
                         FlagInput("rule", positive),
                     ),
                     (str(latest.id),),
