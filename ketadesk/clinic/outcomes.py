@@ -118,7 +118,19 @@ class Outcomes(Area):
         definition = s.protocol.outcomes.instrument(original.instrument)
         scored = definition.score(answers)
         status = self._status(original.patient_id, original.course_id, original.instrument, scored.total)
-        row = self._add(*self._place(original), answers, scored, status, corrects_id=original.id, reason=why)
+        # The corrected answers are the nurse's, typed in this session, whoever typed the original.
+        patient_id, course_id, visit_id, _ = self._place(original)
+        row = self._add(
+            patient_id,
+            course_id,
+            visit_id,
+            EntryMode.NURSE,
+            answers,
+            scored,
+            status,
+            corrects_id=original.id,
+            reason=why,
+        )
         return self._changed(original, row)
 
     @use_case("strike outcome measures", roles=CHARTING, changes={Change.OUTCOMES})
