@@ -137,9 +137,17 @@ def _infusion_line(infusions: Sequence[InfusionMark]) -> str:
 
 
 def _instrument(trend: InstrumentTrend, infusions: Sequence[InfusionMark], styles: Styles, width: float) -> Flowable:
+    return KeepTogether(_instrument_parts(trend, infusions, styles, width))
+
+
+def _instrument_parts(
+    trend: InstrumentTrend, infusions: Sequence[InfusionMark], styles: Styles, width: float
+) -> list[Flowable]:
+    """One instrument's heading, chart and figures, to be kept together (never nested in another KeepTogether:
+    reportlab measures a KeepTogether inside another as endless and moves it to a page of its own)."""
     head = Paragraph(markup(f"{trend.name}: {trend.instrument.title}"), styles.cell_bold)
     if not trend.points:
-        return KeepTogether([head, Paragraph(markup(f"No {trend.name} recorded in this course yet."), styles.small)])
+        return [head, Paragraph(markup(f"No {trend.name} recorded in this course yet."), styles.small)]
     scores = "; ".join(f"{_day(p.at):%Y-%m-%d} {p.total}" for p in trend.points)
     pairs: list[tuple[str, object]] = [
         ("Baseline", _when(trend.baseline)),
@@ -149,9 +157,7 @@ def _instrument(trend: InstrumentTrend, infusions: Sequence[InfusionMark], style
         ("Response", Paragraph(markup(trend.response.text), styles.cell)),
         ("Remission", Paragraph(markup(trend.remission.text), styles.cell)),
     ]
-    return KeepTogether(
-        [head, Spacer(1, 2), outcome_chart(trend, infusions, width), Spacer(1, 2), key_values(pairs, width)]
-    )
+    return [head, Spacer(1, 2), outcome_chart(trend, infusions, width), Spacer(1, 2), key_values(pairs, width)]
 
 
 def outcomes_panel(
@@ -171,7 +177,7 @@ def outcomes_panel(
         Spacer(1, 3),
         Paragraph(markup(f"Infusions: {_infusion_line(infusions)}"), styles.small),
         Spacer(1, 5),
-        _instrument(trends[0], infusions, styles, width),
+        *_instrument_parts(trends[0], infusions, styles, width),
     ]
     story: list[Flowable] = [KeepTogether(opening)]  # the heading and the rules never stand alone at a page's foot
     for trend in trends[1:]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from ketadesk.core.instruments.risk import RiskFlag
 from ketadesk.core.watch.evaluate import WatchState
@@ -130,12 +130,9 @@ def watch_panel(
         # The flags and what is due are judged afresh each time: the paper says when.
         story.append(Paragraph(markup(f"As evaluated at {_at(as_of)}."), styles.small))
     story += [Paragraph(markup(substance), style), Spacer(1, 3)]
-    story += [Paragraph("Flags", styles.cell_bold), Spacer(1, 1)]
-    story += _flags(state, styles, width, names) + _unjudged(state, styles)
-    story += [Spacer(1, 4), Paragraph("Patient requests", styles.cell_bold), Spacer(1, 1)]
-    story += _requests(state, styles, width, names)
-    story += [Spacer(1, 4), Paragraph("Substance-use screening", styles.cell_bold), Spacer(1, 1)]
-    story += _screenings(state, styles, width, names)
+    story += _titled("Flags", _flags(state, styles, width, names) + _unjudged(state, styles), styles)
+    story += [Spacer(1, 4), *_titled("Patient requests", _requests(state, styles, width, names), styles)]
+    story += [Spacer(1, 4), *_titled("Substance-use screening", _screenings(state, styles, width, names), styles)]
     story.append(Spacer(1, 2))
     story.append(
         Paragraph(
@@ -145,6 +142,12 @@ def watch_panel(
         )
     )
     return story
+
+
+def _titled(title: str, parts: list[Flowable], styles: Styles) -> list[Flowable]:
+    """A sub-heading kept on the page of what it heads (never alone at a page's foot)."""
+    head: list[Flowable] = [Paragraph(title, styles.cell_bold), Spacer(1, 1), *parts[:1]]
+    return [KeepTogether(head), *parts[1:]]
 
 
 def _risk_state(flag: RiskFlag, staff: Mapping[str, str]) -> tuple[str, bool]:

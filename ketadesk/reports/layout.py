@@ -153,6 +153,8 @@ def _style(
         spaceAfter=space_after,
         leftIndent=left_indent,
         shaping=1,  # HarfBuzz shapes Arabic, Devanagari, Thai and orders right-to-left words (scripts.py)
+        allowWidows=0,  # a paragraph's last line never stands alone at the top of a page
+        allowOrphans=0,  # nor its first line alone at the foot of one
     )
 
 
