@@ -4,8 +4,10 @@
 on stdout) with Qt offscreen. It signs in as the clinic's first nurse, finds the course with
 the most visits, and then, each repetition, builds a new :class:`CourseScreen` for it (one read
 of the course and its outcome trends, every widget and chart made), shows it and processes
-events until the visits table and the lowest chart have both been painted (paint events on
-their viewports, counted), and stops the clock there: open to first paint. The first open in
+events until what is in view when the page opens — the course's watch at its top and the first
+outcome chart under it — has been painted (paint events counted), and stops the clock there:
+open to first paint. Everything else on the page (every chart, the visits table) is built by
+then; what lies below the fold is painted when scrolled to. The first open in
 the process also loads pyqtgraph and is reported apart; the goal is judged on the
 repetitions after it, as a clinician opens courses all day.
 The reads alone (``clinic.course.view`` and ``clinic.course.outcomes``) are timed too, so the
@@ -76,6 +78,7 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
     from ketadesk.clinic.config import default_protocol_text
     from ketadesk.core.clock import SystemClock
     from ketadesk.core.protocol import load_protocol
+    from ketadesk.store import outcomes as store_outcomes
     from ketadesk.ui.course.screen import CourseScreen
     from ketadesk.ui.window.app import application
 
@@ -86,12 +89,19 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
     )
 
     def open_once() -> tuple[float, float, float, Any]:
+        # Each open reads the record afresh, as after any commit in a working clinic (the store remembers
+        # the last patient's measures only while nothing is committed).
+        store_outcomes.forget_last_read()
         cpu = time.process_time()
         start = time.perf_counter()
         screen = CourseScreen(clinic, course_id)
         screen.resize(*SIZE)
         built = time.perf_counter()
-        painted = _painted([screen.visits_table.viewport(), *(c.widget.viewport() for c in screen.charts[-1:])])
+        # What is in view when the page opens: the watch at the top and the first outcome chart under it (the
+        # visits table and the dose chart are built with it, below the fold, and painted when scrolled to).
+        watch = screen.watch_panel
+        assert watch is not None
+        painted = _painted([watch, *(c.widget.viewport() for c in screen.charts[:1])])
         screen.show()
         deadline = start + DEADLINE_S
         while not all(painted):
@@ -120,6 +130,7 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
         cpus.append(cpu)
 
     def timed(call: Callable[[], object]) -> float:
+        store_outcomes.forget_last_read()
         start = time.perf_counter()
         call()
         return time.perf_counter() - start

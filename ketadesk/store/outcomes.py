@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from collections.abc import Mapping, Sequence
 
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -193,10 +194,29 @@ def _measure(r: sqlite3.Row) -> Measure:
     )
 
 
+# The last patient's measures read on each open store, with the revision they were read at: a screen
+# that asks several times while it draws (the course view, its trend, the watch) reads and parses once.
+# Any commit, here or by another connection, moves the revision, so a stale list is never given.
+_last_read: weakref.WeakKeyDictionary[Store, tuple[int, tuple[int, int], tuple[Measure, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def forget_last_read() -> None:
+    """Drop the remembered reads, so the next read parses afresh (a benchmark's cold open after no commit)."""
+    _last_read.clear()
+
+
 def measures(store: Store, patient_id: int) -> list[Measure]:
     """Every measure row of a patient, corrected and struck ones included, oldest first."""
+    revision = store.revision()
+    last = _last_read.get(store)
+    if last is not None and last[0] == patient_id and last[1] == revision:
+        return list(last[2])
     rows = store.all(f"{_MEASURES} WHERE m.patient_id = ? ORDER BY m.entered_at, m.id", (patient_id,))
-    return [_measure(r) for r in rows]
+    found = tuple(_measure(r) for r in rows)
+    _last_read[store] = (patient_id, revision, found)
+    return list(found)
 
 
 def measure(store: Store, measure_id: int) -> Measure:
