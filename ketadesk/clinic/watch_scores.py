@@ -13,22 +13,19 @@ from ketadesk.clinic.session import Session
 from ketadesk.core.course import Course
 from ketadesk.core.instruments import ORDER, instrument_label
 from ketadesk.core.instruments.measures import current
+from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.watch.records import OutcomePoint, OutcomeSeries
 from ketadesk.store import outcomes as store_outcomes
 
 
 def outcome_scores(session: Session, course: Course) -> tuple[OutcomeSeries, ...]:
     """Each outcome instrument's current totals over ``course``, oldest first, in the instruments' order."""
-    measures = [
-        m for m in current(store_outcomes.measures(session.store, course.patient_id)) if m.course_id == course.id
-    ]
-    series = []
-    for key in ORDER:
-        points = tuple(
-            OutcomePoint(m.entered_at, m.total)
-            for m in sorted(measures, key=lambda m: (m.entered_at, m.id))
-            if m.instrument is key
-        )
-        if points:
-            series.append(OutcomeSeries(instrument_label(key), points))
-    return tuple(series)
+    # The store reads them oldest first (by entered_at, then id), and current() keeps that order.
+    read = current(store_outcomes.measures(session.store, course.patient_id))
+    measures = [m for m in read if m.course_id == course.id]
+    by_instrument: dict[InstrumentKey, list[OutcomePoint]] = {}
+    for m in measures:
+        by_instrument.setdefault(m.instrument, []).append(OutcomePoint(m.entered_at, m.total))
+    return tuple(
+        OutcomeSeries(instrument_label(key), tuple(by_instrument[key])) for key in ORDER if key in by_instrument
+    )
