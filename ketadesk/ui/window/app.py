@@ -111,7 +111,7 @@ def run_gui(
     window.show()
     window.start()
     if notes:
-        window.statusBar().showMessage(" · ".join(notes), 30_000)
+        window.status.note(" · ".join(notes), 30_000)
     window.daily_backups = DailyBackups(window.statusBar())
     window.daily_backups.start(window.door)  # today's backup, if not made yet, off the window's thread
     handlers = QuitHandlers(app, window)

@@ -6,6 +6,7 @@ the alert line and the chime come from the board's tick.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from ketadesk.clinic import Clinic
@@ -21,6 +22,12 @@ class StatusLine:
         self.user: QLabel = label("status_user", wrap=False, accessible="")
         self.alerts: QLabel = label("status_alerts", wrap=False, accessible="")
         bar.addWidget(self.user, 1)
+        self.notice: QLabel = label("status_notice", wrap=False, accessible="")
+        self.notice.hide()
+        bar.addWidget(self.notice, 1)
+        self._notice_timer = QTimer(self.notice)  # one timer: a later note restarts it, an older one cannot hide it
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
         bar.addPermanentWidget(self.alerts)
         self.signatures = QPushButton()
         self.signatures.setObjectName("status_signatures")
@@ -30,6 +37,12 @@ class StatusLine:
         self._alerts_seen: set[tuple[int, int, str]] = set()
         self._overdue_seen: set[int] = set()
         self._overrun_seen: set[int] = set()
+
+    def note(self, text: str, msec: int) -> None:
+        """Say ``text`` beside who is signed in for ``msec`` (a bar's own message would be drawn over that line)."""
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start(msec)
 
     def forget_seen(self) -> None:
         """A new working page: every alert there is new to its user."""
