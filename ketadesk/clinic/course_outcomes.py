@@ -9,11 +9,10 @@ Every rule is core's; this module only reads the record.
 
 from __future__ import annotations
 
-from ketadesk.clinic.outcome_reads import course_instruments
+from ketadesk.clinic.outcome_reads import counted_measures, course_instruments
 from ketadesk.clinic.session import Session
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.instruments import ORDER
-from ketadesk.core.instruments.measures import current
 from ketadesk.core.instruments.trend import InstrumentTrend, course_trends
 from ketadesk.store import courses as store_courses
 from ketadesk.store import outcomes as store_outcomes
@@ -23,7 +22,7 @@ def course_outcomes(session: Session, course_id: int) -> tuple[InstrumentTrend, 
     """Every instrument of ``course_id`` as a trend, in the instruments' order (an unknown course is NotFound)."""
     store = session.store
     course = store_courses.get(store, course_id)
-    measures = [m for m in current(store_outcomes.measures(store, course.patient_id)) if m.course_id == course_id]
+    measures = counted_measures(session, course.patient_id, course_id)
     used = {i.key for i in course_instruments(session, course_id)} | {m.instrument for m in measures}
     first = store_outcomes.first_infusion_at(store, course_id)
     settings = session.protocol.outcomes

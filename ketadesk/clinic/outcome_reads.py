@@ -68,6 +68,16 @@ def course_instruments(session: Session, course_id: int | None) -> tuple[Instrum
     return tuple(outcomes.instrument(k) for k in keys)
 
 
+def counted_measures(session: Session, patient_id: int, course_id: int | None = None) -> list[Measure]:
+    """The patient's measures that count (of one course when ``course_id`` is given), oldest first.
+
+    Not replaced by a correction and not struck (core's :func:`current`); the one read every
+    outcome view starts from: what is due, the course's trends, the watch's scores.
+    """
+    counted = current(store_outcomes.measures(session.store, patient_id))
+    return [m for m in counted if course_id is None or m.course_id == course_id]
+
+
 def patient_flags(session: Session, patient_id: int) -> tuple[RiskFlag, ...]:
     """The patient's suicide-risk flags showing now, the ones still to assess and high priority first."""
     store = session.store
@@ -89,7 +99,7 @@ def visit_due(session: Session, visit: VisitSummary) -> tuple[MeasureDue, ...]:
     if visit.course_id is None or visit.phase in (Phase.CANCELLED, Phase.NO_SHOW):
         return ()
     course: Course = store_courses.get(session.store, visit.course_id)
-    counted = [m for m in current(store_outcomes.measures(session.store, visit.patient_id)) if m.course_id == course.id]
+    counted = counted_measures(session, visit.patient_id, course.id)
     started = visit.phase not in NOT_YET_STARTED
     here = {
         m.instrument

@@ -19,12 +19,19 @@ from collections.abc import Mapping, Sequence
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import named_physician
 from ketadesk.clinic.changes import Change, Changes
-from ketadesk.clinic.outcome_reads import OutcomeMarks, course_instruments, patient_flags, visit_due, visit_marks
+from ketadesk.clinic.outcome_reads import (
+    OutcomeMarks,
+    counted_measures,
+    course_instruments,
+    patient_flags,
+    visit_due,
+    visit_marks,
+)
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.instruments.measures import EntryMode, Measure, current
+from ketadesk.core.instruments.measures import EntryMode, Measure
 from ketadesk.core.instruments.risk import RiskFlag, RiskLevel, raises_flag
 from ketadesk.core.instruments.rules import OutcomeStatus, course_baseline, outcome_status
 from ketadesk.core.instruments.schedule import MeasureDue
@@ -77,8 +84,7 @@ class Outcomes(Area):
 
     def current(self, patient_id: int, course_id: int | None = None) -> list[Measure]:
         """The patient's measures that count (of one course when ``course_id`` is given), oldest first."""
-        counted = current(store_outcomes.measures(self.session.store, patient_id))
-        return [m for m in counted if course_id is None or m.course_id == course_id]
+        return counted_measures(self.session, patient_id, course_id)
 
     def risk_flags(self, patient_id: int) -> tuple[RiskFlag, ...]:
         """The patient's suicide-risk flags showing now, the ones still to assess and high priority first."""

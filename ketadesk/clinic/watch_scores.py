@@ -9,20 +9,18 @@ Here they are read from the stored outcome measures of the course: only the curr
 
 from __future__ import annotations
 
+from ketadesk.clinic.outcome_reads import counted_measures
 from ketadesk.clinic.session import Session
 from ketadesk.core.course import Course
 from ketadesk.core.instruments import ORDER, instrument_label
-from ketadesk.core.instruments.measures import current
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.watch.records import OutcomePoint, OutcomeSeries
-from ketadesk.store import outcomes as store_outcomes
 
 
 def outcome_scores(session: Session, course: Course) -> tuple[OutcomeSeries, ...]:
     """Each outcome instrument's current totals over ``course``, oldest first, in the instruments' order."""
     # The store reads them oldest first (by entered_at, then id), and current() keeps that order.
-    read = current(store_outcomes.measures(session.store, course.patient_id))
-    measures = [m for m in read if m.course_id == course.id]
+    measures = counted_measures(session, course.patient_id, course.id)
     by_instrument: dict[InstrumentKey, list[OutcomePoint]] = {}
     for m in measures:
         by_instrument.setdefault(m.instrument, []).append(OutcomePoint(m.entered_at, m.total))
