@@ -7,8 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
+from ketadesk.clinic import Clinic
 from ketadesk.ui.outcomes.measure_form import MeasureForm
+from ketadesk.ui.visit.workspace import VisitWorkspace
+from tests.helpers import ready_to_infuse
 
 # KETADESK_SCREENSHOTS=docs/screenshots saves the outcome screens there (gui_measure_form.png, …).
 SHOTS = os.environ.get("KETADESK_SCREENSHOTS", "")
@@ -31,3 +35,13 @@ def shoot(widget: QWidget, name: str) -> None:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         QApplication.processEvents()  # the layout of words just changed settles before the picture
         widget.grab().save(str(Path(SHOTS) / name))
+
+
+def ready_workspace(qtbot: QtBot, nurse: Clinic, visit_id: int) -> VisitWorkspace:
+    """The visit's workspace shown, every pre-infusion gate met but the outcome measures."""
+    ready_to_infuse(nurse, visit_id)
+    built = VisitWorkspace(nurse, visit_id)
+    qtbot.addWidget(built)
+    built.resize(1280, 900)
+    built.show()
+    return built

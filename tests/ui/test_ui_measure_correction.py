@@ -8,20 +8,15 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Clinic
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.ui.visit.workspace import VisitWorkspace
-from tests.helpers import ready_to_infuse
-from tests.ui.outcome_steps import CALM_PHQ9, FLAGGING_PHQ9, choose
+from tests.ui.outcome_steps import CALM_PHQ9, FLAGGING_PHQ9, choose, ready_workspace
 
 PHQ9 = InstrumentKey.PHQ9
 
 
 @pytest.fixture
 def workspace(qtbot: QtBot, nurse: Clinic, visit_id: int) -> VisitWorkspace:
-    ready_to_infuse(nurse, visit_id)
-    built = VisitWorkspace(nurse, visit_id)
-    qtbot.addWidget(built)
-    built.resize(1280, 900)
-    built.show()
-    return built
+    """The visit's workspace, every pre-infusion gate met but the outcome measures."""
+    return ready_workspace(qtbot, nurse, visit_id)
 
 
 def test_a_taken_measure_is_corrected_with_a_reason_and_the_original_kept(

@@ -22,7 +22,7 @@ from ketadesk.ui.outcomes.measure_form import MeasureForm
 from ketadesk.ui.outcomes.risk_dialog import RiskAssessmentDialog
 from ketadesk.ui.visit.workspace import VisitWorkspace
 from tests.helpers import PASSWORDS, ready_to_infuse
-from tests.ui.outcome_steps import CALM_PHQ9, FLAGGING_PHQ9, choose, shoot
+from tests.ui.outcome_steps import CALM_PHQ9, FLAGGING_PHQ9, choose, ready_workspace, shoot
 
 PHQ9 = InstrumentKey.PHQ9
 
@@ -30,12 +30,7 @@ PHQ9 = InstrumentKey.PHQ9
 @pytest.fixture
 def workspace(qtbot: QtBot, nurse: Clinic, visit_id: int) -> VisitWorkspace:
     """The visit's workspace, every pre-infusion gate met but the outcome measures."""
-    ready_to_infuse(nurse, visit_id)
-    built = VisitWorkspace(nurse, visit_id)
-    qtbot.addWidget(built)
-    built.resize(1280, 900)
-    built.show()
-    return built
+    return ready_workspace(qtbot, nurse, visit_id)
 
 
 def _enter(workspace: VisitWorkspace, answers: dict[int, int]) -> MeasureForm:
