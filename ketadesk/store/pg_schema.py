@@ -34,7 +34,9 @@ from typing import Any, cast
 
 from ketadesk.store.errors import NewerDatabaseError, StoreError
 from ketadesk.store.migration_set import MIGRATION_SET, MigrationTarget, migrations
-from ketadesk.store.pg_engine import PgCursor, PostgresStore, outside_quotes
+from ketadesk.store.pg_connection import PgCursor
+from ketadesk.store.pg_dialect import outside_quotes
+from ketadesk.store.pg_engine import PostgresStore
 from ketadesk.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
 
 _VERSION_TABLES = (

@@ -1,0 +1,165 @@
+"""One psycopg connection run the store's way: ``?`` parameters, :class:`sqlite3.Row` rows, the store's errors.
+
+Credentials come from where libpq looks for them (``PGPASSFILE``, a service file, the
+user's ``.pgpass``), never from the URL: a URL that carries a password is refused, and the
+database is always named without one, so no password reaches a message or the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import psycopg.errors
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
+from psycopg.conninfo import conninfo_to_dict
+
+from ketadesk.store.errors import NOTHING_SAVED, BusyDatabaseError, StoreError
+from ketadesk.store.pg_dialect import dialect, placeholders
+
+LOCK_TIMEOUT = "5s"  # as SQLite's busy timeout: a second writer waits this long for the first
+CONNECT_TIMEOUT_S = 5
+
+
+def shown(url: str) -> str:
+    """The database as messages name it: ``postgresql://user@host:port/dbname``, never with a password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://(a URL that could not be read)"
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    host = str(parts.get("host") or "")
+    place = host if not host.startswith("/") else ""  # a Unix socket's folder is not part of the name
+    port = f":{parts['port']}" if parts.get("port") and place else ""
+    service = f"?service={parts['service']}" if parts.get("service") else ""
+    return f"postgresql://{user}{place}{port}/{parts.get('dbname') or ''}{service}"
+
+
+class _Shapes:
+    """Empty SQLite cursors with a query's column names, so PostgreSQL's rows become :class:`sqlite3.Row`."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._by_names: dict[tuple[str, ...], sqlite3.Cursor] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, names: tuple[str, ...], values: list[tuple[Any, ...]]) -> list[sqlite3.Row]:
+        shape = self._by_names.get(names)
+        if shape is None:
+            columns = ", ".join('NULL AS "{}"'.format(name.replace('"', '""')) for name in names)
+            with self._lock:
+                shape = self._db.execute(f"SELECT {columns} LIMIT 0")
+                self._by_names[names] = shape
+        return [sqlite3.Row(shape, row) for row in values]
+
+
+_SHAPES = _Shapes()
+
+
+class PgCursor:
+    """One statement's answer, read like sqlite3's cursor (rows by name or position; no ``lastrowid``)."""
+
+    def __init__(self, rows: list[sqlite3.Row], rowcount: int) -> None:
+        self._rows = rows
+        self._next = 0
+        self._rowcount = rowcount
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        raise StoreError("PostgreSQL gives no lastrowid: the store writes a new row with Store.insert (RETURNING id)")
+
+    def fetchone(self) -> sqlite3.Row | None:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchall(self) -> list[sqlite3.Row]:
+        rest, self._next = self._rows[self._next :], len(self._rows)
+        return rest
+
+    def __iter__(self) -> Iterator[sqlite3.Row]:
+        return iter(self.fetchall())
+
+
+class _SqliteNumbers(Loader):
+    """PostgreSQL's ``numeric`` (``sum`` and ``avg`` of integers) as SQLite gives it: int or float, not Decimal."""
+
+    def load(self, data: Buffer) -> int | float:
+        text = bytes(data).decode("ascii")
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _value(value: Any) -> Any:
+    # SQLite stores True as 1; the schema's flags are integers on both engines.
+    return int(value) if isinstance(value, bool) else value
+
+
+class PgConnection:
+    """The psycopg connection, run the store's way: ``?`` parameters, sqlite3 rows, the store's errors."""
+
+    def __init__(self, raw: psycopg.Connection[tuple[Any, ...]], url: str, name: str) -> None:
+        self.raw = raw
+        self.url = url  # as given, which never holds a password (connect refuses one)
+        self.name = name
+
+    def execute(self, sql: str, parameters: Any = ()) -> PgCursor:
+        """Run one statement (outside a transaction it commits by itself, as SQLite's autocommit does)."""
+        if isinstance(parameters, dict):
+            raise TypeError("the PostgreSQL engine takes ? parameters, not named ones")
+        try:
+            if parameters:
+                statement, lists = placeholders(sql)
+                values = [_value(v) for v in parameters]
+                for index in lists:
+                    values[index] = json.loads(values[index])
+                cursor = self.raw.execute(statement, values)
+            else:  # without parameters psycopg reads no placeholder: a % stays as written
+                cursor = self.raw.execute(dialect(sql))
+            if cursor.description is None:
+                return PgCursor([], cursor.rowcount)
+            names = tuple(column.name for column in cursor.description)
+            return PgCursor(_SHAPES.rows(names, cursor.fetchall()), cursor.rowcount)
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as error:  # SQLite's STRICT is the former
+            raise StoreError(f"the database refused the change: {_said(error)}") from error
+        except psycopg.errors.LockNotAvailable as error:  # another workstation held the write lock past lock_timeout
+            raise BusyDatabaseError(
+                f"the database {self.name} is busy in another window or workstation ({_said(error)}); "
+                f"{NOTHING_SAVED}, try again"
+            ) from error
+        except psycopg.OperationalError as error:
+            raise StoreError(f"the clinic database {self.name} cannot be reached: {_said(error)}") from error
+
+
+def _said(error: psycopg.Error) -> str:
+    return (error.diag.message_primary or str(error)).strip()
+
+
+def connect(url: str) -> PgConnection:
+    """A connection to the clinic database at ``url`` (whose password, if any, libpq finds itself)."""
+    name = shown(url)
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as error:
+        raise StoreError(f"{name}: the database URL could not be read") from error
+    if parts.get("password"):
+        raise StoreError(
+            f"the database URL for {name} carries a password: keep it in PGPASSFILE or a service file "
+            "(pg_service.conf), never in a URL or on the command line"
+        )
+    try:
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="KetaDesk")
+    except psycopg.OperationalError as error:
+        raise StoreError(f"the clinic database {name} cannot be reached: {_said(error)}") from error
+    raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    raw.adapters.register_loader("numeric", _SqliteNumbers)
+    return PgConnection(raw, url, name)
