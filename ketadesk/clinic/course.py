@@ -18,7 +18,7 @@ from ketadesk.clinic.views import CourseView
 from ketadesk.core.course import Course, with_protocol_taper
 from ketadesk.core.course_plan import PlannedVisit, plan_ahead
 from ketadesk.core.course_record import course_visits
-from ketadesk.core.dose_given import course_total
+from ketadesk.core.dose_given import total_given
 from ketadesk.core.instruments.trend import InstrumentTrend
 from ketadesk.core.patient import Patient
 from ketadesk.core.records import VisitDetail
@@ -80,12 +80,13 @@ class Courses(Area):
         the interval since the visit before, the course's total given, and the visits still to book."""
         s = self.session
         read = read_course(s, course_id, figures_only=True)
+        lines = course_visits(read.details)
         return CourseView(
             read.course,
             read.template_label,
             read.patient,
-            course_visits(read.details),
-            course_total(read.details),
+            lines,
+            total_given(line.given for line in lines),
             plan_of(s, read.course),
         )
 

@@ -188,7 +188,12 @@ class CourseTotal:
 
 def course_total(visits: Iterable[VisitDetail]) -> CourseTotal:
     """The amounts given over a course's visits whose pump has stopped (never the planned amounts)."""
-    given = [g for g in (given_dose(v) for v in visits) if g is not None]
+    return total_given(given_dose(v) for v in visits)
+
+
+def total_given(amounts: Iterable[GivenDose | None]) -> CourseTotal:
+    """The total of amounts already worked out (a course's lines carry theirs: no second pass over the record)."""
+    given = [g for g in amounts if g is not None]
     return CourseTotal(
         round(sum(g.mg for g in given), 1),
         len(given),

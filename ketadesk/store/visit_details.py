@@ -31,6 +31,8 @@ from ketadesk.store.record_rows import checklist_entry, note_record, score_recor
 from ketadesk.store.visit_reads import IN_IDS, VisitRow, row, vitals_record
 
 _IN = IN_IDS
+_PHASES = {phase.value: phase for phase in Phase}
+"""A stored phase by its value, without the enum's own lookup (a long course reads thousands of events)."""
 
 
 def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
@@ -157,7 +159,7 @@ def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -
         detail_ = VisitDetail(
             summary=base.summary,
             events=tuple(
-                PhaseEvent(Phase(r["phase"]), from_utc_iso(r["at"]), r["login"], r["reason"])
+                PhaseEvent(_PHASES[r["phase"]], from_utc_iso(r["at"]), r["login"], r["reason"])
                 for r in events.get(vid, ())
             ),
             weight_kg=float(weight_rows[-1]["weight_kg"]) if weight_rows else None,

@@ -16,6 +16,7 @@ booking and every outcome measure's write name the patient).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
@@ -59,6 +60,9 @@ class CourseScreen(QWidget, Watching):
         self.page_scroll.setObjectName("course_scroll")
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # A course's page is always longer than the window: a scroll bar that is always there spares Qt a
+        # second layout of every wrapped line at the narrower width once the bar appears.
+        self.page_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         outer.addWidget(self.page_scroll, 1)
         page = QWidget()
         page.setObjectName("course_page")

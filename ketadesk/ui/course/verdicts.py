@@ -60,10 +60,10 @@ class Badge(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 2, 0, 2)
         column.setSpacing(1)
-        self.badge = label(f"{name}_state", badge_text(verdict), plain=True, selectable=True)
+        self.badge = label(f"{name}_state", badge_text(verdict), plain=True)
         self.badge.setStyleSheet(BADGE_STYLES[verdict.state] + BADGE_SHAPE)
         self.badge.setToolTip(verdict.text)
-        self.rule = tinted(label(f"{name}_rule", rule_text(verdict), plain=True, selectable=True))
+        self.rule = tinted(label(f"{name}_rule", rule_text(verdict), plain=True))
         column.addWidget(self.badge)
         column.addWidget(self.rule)
 
@@ -91,8 +91,8 @@ class InstrumentSummary(QWidget):
             ("change", "Change", trend.change.text if trend.change is not None else "–"),
         )
         for row, (what, title, value) in enumerate(rows):
-            grid.addWidget(tinted(label(f"course_{key}_{what}_title", title, plain=True)), row, 0)
-            self.values[what] = label(f"course_{key}_{what}", value, plain=True, selectable=True)
+            grid.addWidget(tinted(label(f"course_{key}_{what}_title", title, plain=True, wrap=False)), row, 0)
+            self.values[what] = label(f"course_{key}_{what}", value, plain=True, wrap=False)
             grid.addWidget(self.values[what], row, 1)
         grid.setColumnStretch(1, 1)
         column.addLayout(grid)

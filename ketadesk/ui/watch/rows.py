@@ -59,18 +59,18 @@ class FlagRow(QFrame):
         column.setSpacing(3)
         mark = "⚑" if raised.open else "✓"
         self.heading = label(
-            "watch_flag_text", f"{mark} {flag.text}", bold=True, plain=True, selectable=True, accessible="flag"
+            "watch_flag_text", f"{mark} {flag.text}", bold=True, plain=True, selectable=False, accessible="flag"
         )
         column.addWidget(self.heading)
         inputs = "\n".join(f"• {i.name}: {i.value}" for i in flag.inputs)
-        self.inputs = label("watch_flag_inputs", inputs, plain=True, selectable=True, accessible="inputs")
+        self.inputs = label("watch_flag_inputs", inputs, plain=True, selectable=False, accessible="inputs")
         column.addWidget(self.inputs)
         foot = QHBoxLayout()
         self.status = label(
             "watch_flag_status",
             flag_status(raised, names),
             plain=True,
-            selectable=True,
+            selectable=False,
             style=CAUTION_STYLE if raised.open else OK_STYLE,
             accessible="acknowledgement",
         )
@@ -95,12 +95,12 @@ class RequestRow(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 6)
         column.setSpacing(3)
-        column.addWidget(label("watch_request_text", request_line(request, names), plain=True, selectable=True))
+        column.addWidget(label("watch_request_text", request_line(request, names), plain=True, selectable=False))
         foot = QHBoxLayout()
         decision = request.decision
         style = CAUTION_STYLE if decision is None else f"color: {ALERT_COLOUR};" if request.refused else OK_STYLE
         self.status = label(
-            "watch_request_decision", decision_line(decision, names), plain=True, selectable=True, style=style
+            "watch_request_decision", decision_line(decision, names), plain=True, selectable=False, style=style
         )
         foot.addWidget(self.status, 1)
         self.decide = _action("watch_decide", "Decide…", verdict, lambda: decide(request))
