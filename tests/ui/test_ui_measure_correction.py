@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic
@@ -50,3 +51,34 @@ def test_a_taken_measure_is_corrected_with_a_reason_and_the_original_kept(
 
 def test_nothing_to_correct_before_a_measure_is_taken(workspace: VisitWorkspace) -> None:
     assert PHQ9 not in workspace.pre_assessment.outcomes.correct_buttons
+
+
+def test_a_measure_entered_for_the_wrong_patient_is_struck_with_a_reason_and_is_due_again(
+    nurse: Clinic, workspace: VisitWorkspace, patient_id: int
+) -> None:
+    """Strike… names what is struck and who entered it, refuses without a reason keeping the dialog, then strikes:
+    the measure stays in the record, counts no more, its flag goes, and the instrument is due again."""
+    box = workspace.pre_assessment.outcomes
+    form = box.enter(PHQ9)
+    choose(form, FLAGGING_PHQ9)
+    form.save_button.click()
+    assert workspace.banner.risk.isVisible()
+    assert box.states[PHQ9].text() == "DONE" and box.strike_buttons[PHQ9].isEnabled()
+    box.strike_buttons[PHQ9].click()
+    dialog = box.strike_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.editor is None
+    recorded = dialog.findChild(QLabel, "correction_recorded")
+    assert recorded is not None and "PHQ-9, total" in recorded.text() and "Maria Santos, RN" in recorded.text()
+    dialog.save_button.click()
+    assert dialog.isVisible() and "Reason" in dialog.message.text()
+    assert len(nurse.outcomes.measures(patient_id)) == 1  # nothing written by the refusal
+    dialog.reason.setText("Entered for the wrong patient")
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    original, struck = nurse.outcomes.measures(patient_id)
+    assert struck.entered_in_error and struck.corrects_id == original.id
+    assert struck.correction_reason == "Entered for the wrong patient"
+    assert list(nurse.outcomes.current(patient_id)) == []
+    assert not workspace.banner.risk.isVisible()
+    assert box.states[PHQ9].text() != "DONE" and box.enter_buttons[PHQ9].isEnabled()
+    assert PHQ9 not in box.strike_buttons

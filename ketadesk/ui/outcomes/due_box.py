@@ -2,7 +2,8 @@
 
 Each instrument the course uses is listed with its state for this visit as the clinic
 judges it (``clinic.outcomes`` — due, overdue, done, missed, not due): overdue in red and
-in words. "Enter…" opens the nurse's form; "Patient fills it in…" hands the workstation
+in words. "Enter…" opens the nurse's form; a measure taken has "Correct…" (its answers
+again, with a reason) and "Strike…" (entered in error, with a reason); "Patient fills it in…" hands the workstation
 to the patient in the locked questionnaire mode (asked of the window through the session's
 hub, :mod:`.requests`). Nothing here decides what is due: the rule is core's.
 """
@@ -20,9 +21,12 @@ from ketadesk.core.instruments.schedule import DueState, MeasureDue
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.ui.kit.colours import ALERT_COLOUR, MUTED_STYLE
 from ketadesk.ui.kit.lines import OK_STYLE, set_style
+from ketadesk.ui.kit.names import names_for
+from ketadesk.ui.kit.times import local_time
 from ketadesk.ui.kit.widgets import button, label
 from ketadesk.ui.outcomes.measure_form import MeasureForm
 from ketadesk.ui.outcomes.requests import QuestionnaireRequest, requests_for
+from ketadesk.ui.visit.corrections import CorrectionDialog
 
 STATE_STYLES = {
     DueState.OVERDUE: f"color: white; background: {ALERT_COLOUR}; font-weight: bold; padding: 2px;",
@@ -60,6 +64,8 @@ class OutcomeMeasuresBox(QGroupBox):
         self.enter_buttons: dict[InstrumentKey, QPushButton] = {}
         self.patient_buttons: dict[InstrumentKey, QPushButton] = {}
         self.correct_buttons: dict[InstrumentKey, QPushButton] = {}
+        self.strike_buttons: dict[InstrumentKey, QPushButton] = {}
+        self.strike_dialog: CorrectionDialog | None = None
         self.all_due_button = button("patient_fills_all_due", "Patient fills in every due measure…", default=False)
         self.all_due_button.clicked.connect(self.patient_fills_all_due)
         column.addWidget(self.all_due_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -78,6 +84,7 @@ class OutcomeMeasuresBox(QGroupBox):
         self.enter_buttons.clear()
         self.patient_buttons.clear()
         self.correct_buttons.clear()
+        self.strike_buttons.clear()
         if not due:
             self.summary.setText("This visit is not part of a course: no outcome measures are scheduled for it.")
             self.all_due_button.hide()
@@ -119,6 +126,15 @@ class OutcomeMeasuresBox(QGroupBox):
             correct.setToolTip(may_correct.reason or f"Correct the {self.clinic.outcomes.definition(key).name} answers")
             self.grid.addWidget(correct, row, 4)
             self.correct_buttons[key] = correct
+            may_strike = self.clinic.outcomes.strike_measure.allowed()
+            strike = button(f"strike_measure_{key.value}", "Strike…", default=False)
+            strike.clicked.connect(lambda _=False, m=measure: self.strike(m))
+            strike.setEnabled(bool(may_strike))
+            strike.setToolTip(
+                may_strike.reason or "Strike as entered in error (the wrong patient or the wrong form), with a reason"
+            )
+            self.grid.addWidget(strike, row, 5)
+            self.strike_buttons[key] = strike
 
     def enter(self, key: InstrumentKey) -> MeasureForm:
         """Open the nurse's form for one instrument (not blocking; a save redraws through the published change)."""
@@ -144,6 +160,31 @@ class OutcomeMeasuresBox(QGroupBox):
         self.form = MeasureForm(self.clinic, self.visit_id, definition, self, correcting=measure)
         self.form.open()
         return self.form
+
+    def strike(self, measure: Measure) -> CorrectionDialog:
+        """Ask why a measure taken for this visit was entered in error, and strike it: it stays, struck, in the record.
+
+        Struck, it no longer counts: the instrument is due again at this visit, and neither the
+        course's trend nor its verdicts nor the suicide-risk flag come from it.
+        """
+        if self.strike_dialog is not None:
+            self.strike_dialog.deleteLater()
+        name = self.clinic.outcomes.definition(measure.instrument).name
+        band = f" · {measure.scored.band.name}" if measure.scored.band is not None else ""
+        recorded = (
+            f"{name}, total {measure.total}{band}, entered by {names_for(self.clinic).name(measure.entered_by)} "
+            f"at {local_time(measure.entered_at)}"
+        )
+        self.strike_dialog = CorrectionDialog(
+            self.clinic,
+            title=f"Strike {name} as entered in error",
+            recorded=recorded,
+            editor=None,
+            write=lambda why: self.clinic.outcomes.strike_measure(measure.id, why),
+            parent=self,
+        )
+        self.strike_dialog.open()
+        return self.strike_dialog
 
     def patient_fills(self, keys: tuple[InstrumentKey, ...]) -> None:
         """Hand the workstation to the patient for ``keys``, in the locked questionnaire mode."""
