@@ -237,3 +237,29 @@ def test_the_lock_screen_names_the_chair_whose_risk_flag_waits(window: MainWindo
     window.tick()  # the once-a-second timer, locked: the chairs that need a nurse, by number
     assert window.lock_page.chairs.text() == "Chair 1: risk assessment needed"
     assert "Zoë" not in window.lock_page.chairs.text()
+
+
+def test_a_questionnaire_left_without_input_locks_after_the_idle_minutes_keeping_what_was_saved(
+    window: MainWindow, clock: FakeClock, visit_id: int, patient_id: int
+) -> None:
+    """PHQ-9 answered, GAD-7 begun, then the patient walks away: at the idle lock's minutes (not before) the window
+    locks, saying so; answers are saved only at the end (the patient may go back to any item), so none is kept
+    of a questionnaire left unfinished, and the board never shows."""
+    page = _hand_over(window, visit_id, (PHQ9, InstrumentKey.GAD7))
+    for _ in range(10):  # PHQ-9 whole, item 10 included (its total is above 0)
+        page.choice.choose(1)  # type: ignore[union-attr]
+        page.next_button.click()
+    page.choice.choose(2)  # type: ignore[union-attr]  # GAD-7 item 1, then nothing more
+    page.next_button.click()
+    window.note_activity()
+    minutes = window.clinic.protocol.idle_lock_minutes
+    clock.advance(seconds=minutes * 60 - 1)
+    window.tick()
+    assert window.page is Page.QUESTIONNAIRE
+    clock.advance(seconds=1)
+    window.tick()
+    assert window.page is Page.LOCKED and not window.board.isVisible()
+    said = window.lock_page.reason.text()
+    assert said.startswith(f"Questionnaire left without input for {minutes} min: nothing was saved."), said
+    assert window.clinic.outcomes.measures(patient_id) == []
+    assert window.questionnaire.page is None

@@ -278,9 +278,12 @@ class QuestionnairePage(QWidget):
         """The patient hands the workstation back: the window locks for the nurse."""
         self.finished.emit(self.closing_words())
 
-    def closing_words(self) -> str:
-        """What the lock screen says of how the questionnaire ended."""
+    def closing_words(self, idle_minutes: int | None = None) -> str:
+        """What the lock screen says of how the questionnaire ended (``idle_minutes``: left without input that long)."""
         names = ", ".join(i.name for i in self.instruments if i.key in self.saved)
+        if idle_minutes is not None and not self.done:
+            left = f"Questionnaire left without input for {idle_minutes} min"
+            return f"{left}: {names} saved; the rest was not." if names else f"{left}: nothing was saved."
         if self.done:
             return f"Questionnaire done: {names} saved as entered by the patient."
         if names:

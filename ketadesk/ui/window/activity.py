@@ -38,3 +38,7 @@ class IdleClock:
     def idle_for(self, now: datetime) -> timedelta:
         """How long the program has been idle at ``now``."""
         return now - self.last_input
+
+    def past(self, now: datetime, minutes: int) -> bool:
+        """``minutes`` have gone by at ``now`` without a key press, click or wheel turn (time to lock)."""
+        return self.idle_for(now) >= timedelta(minutes=minutes)

@@ -324,14 +324,18 @@ class MainWindow(MenuActions):
     def tick(self) -> None:
         """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers."""
         self.approvals.tick(self.clinic, self.page is Page.WORK, self.chime.ring)
+        minutes = self.clinic.protocol.idle_lock_minutes
+        idle = self.guarded and self.idle.past(self.clinic.clock.now(), minutes)
         if self.page in (Page.LOCKED, Page.QUESTIONNAIRE):  # the chime still hears; locked, chair numbers show
+            if self.page is Page.QUESTIONNAIRE and idle:
+                self.questionnaire.left_idle(minutes)  # the patient walked away
             self.board.tick()
             if self.page is Page.LOCKED:
                 self.lock_page.show_chairs(self.board.visits, self.board.flagged())
             return
         if self.page is not Page.WORK:
             return
-        if self.guarded and self.idle_for() >= timedelta(minutes=self.clinic.protocol.idle_lock_minutes):
+        if idle:
             self.lock("idle")
             return
         self.board.tick()

@@ -3,7 +3,8 @@
 A screen asks for the mode on its session's hub (:mod:`ketadesk.ui.outcomes.requests`);
 the window the request came from puts the questionnaire page in front of everything, with
 no menu (so no shortcut) and no status bar. The page ends by finishing or stopping, and
-closing the window while it shows ends it the same way: the window then shows the lock
+closing the window while it shows ends it the same way, and so does the idle lock's time
+without input (a patient who walked away): the window then shows the lock
 screen, never the board, and the nurse signs in again to see what was saved. The lock is
 audited like any other.
 """
@@ -93,6 +94,11 @@ class QuestionnaireMode:
         window.lock_page.show_chairs(window.board.visits, window.board.flagged())
         window._show_page(Page.LOCKED)
         self.discard()
+
+    def left_idle(self, minutes: int) -> None:
+        """Nobody touched the page for the idle lock's ``minutes``: the patient walked away; lock as the board locks."""
+        if self.page is not None:
+            self.hand_back(self.page.closing_words(idle_minutes=minutes))
 
     def refuses_close(self) -> bool:
         """Closing the window during the questionnaire ends it at the lock screen instead (True: do not close)."""
