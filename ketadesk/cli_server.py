@@ -18,10 +18,8 @@ from ketadesk.core.clock import SystemClock
 EXIT_USAGE = 2
 EXIT_FAILED = 1
 
-_CREDENTIALS = (
-    "The administrator's password is never on the command line or in the URL: libpq reads it from "
-    "PGPASSFILE, a service file (pg_service.conf, ?service=NAME) or ~/.pgpass."
-)
+_CREDENTIALS = """The administrator's password is never on the command line or in the URL: libpq
+reads it from PGPASSFILE, a service file (pg_service.conf, ?service=NAME) or ~/.pgpass."""
 _INIT = f"""Create the clinic's PostgreSQL roles and database, and migrate it:
 
   an owner role (NOLOGIN) that owns the schema, its tables, triggers and functions;

@@ -115,6 +115,8 @@ def init_server(
     if password is None and pgpass is None:
         raise ValidationError("application role password", "", "a password typed, or --pgpass FILE to make one")
     secret = _checked_password(password if password is not None else new_password())
+    if pgpass is not None and not Path(pgpass).expanduser().parent.is_dir():
+        raise ValidationError("pgpass", str(pgpass), "a file in an existing folder")
     admin = _opened(admin_url)
     try:
         who = pg_roles.administrator(admin)
@@ -219,16 +221,16 @@ def copy_to_server(source_path: Path, target_url: str, clock: Clock) -> ClinicMo
     except StoreError as error:
         raise StoreError(f"{error}; open it once with this KetaDesk (`ketadesk check`), then copy it") from error
     try:
-        found = Maintenance(_program_session(source, clock)).check()
-        if found:
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            raise StoreError(f"{source_path} does not pass `ketadesk check`: {found[0]}{more}; nothing was copied")
         target = _opened(target_url)
         try:
             pg_roles.act_as_owner(target)
-            refusal = pg_copy.emptiness(target)
+            refusal = pg_copy.emptiness(target)  # the quick refusal first, before the file's whole check
             if refusal is not None:
                 raise StoreError(refusal)
+            found = Maintenance(_program_session(source, clock)).check()
+            if found:
+                more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+                raise StoreError(f"{source_path} does not pass `ketadesk check`: {found[0]}{more}; nothing was copied")
             pg_schema.bring_up_to_date(target, migrate=True)
             copied = pg_copy.copy_clinic(source, target, at=to_utc_iso(clock.now()), verify=arrival_problems(clock))
             pg_roles.grant_application(target, pg_roles.application_roles(target))

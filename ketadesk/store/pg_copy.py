@@ -188,7 +188,7 @@ def copy_clinic(source: Store, target: PostgresStore, *, at: str, verify: Callab
         differ = sorted(set(tables) ^ expected)
         raise StoreError(f"{target.name} and {source.path} have different tables ({', '.join(differ)}); nothing copied")
     copied = [t for t in _order(source, tables) if t not in pg_roles.MIGRATION_WRITTEN + pg_roles.TRIGGER_WRITTEN]
-    before, rows = target.chain, {}
+    before, rows = chain_key.load(target.connection), {}
     with target.transaction():
         refusal = emptiness(target)  # again, under the write lock: nobody wrote since it was looked at
         if refusal is not None:
@@ -196,7 +196,8 @@ def copy_clinic(source: Store, target: PostgresStore, *, at: str, verify: Callab
         source.conn.execute("BEGIN IMMEDIATE")
         try:
             _set_from_file(source, target)
-            rows = {t: _copy_table(source, target, t, _columns(source, target, t)) for t in copied}
+            rows = {t: len(_rows(target, t, "id")) for t in ("installation", *_SET_FROM_FILE)}
+            rows |= {t: _copy_table(source, target, t, _columns(source, target, t)) for t in copied}
             for table in pg_roles.TRIGGER_WRITTEN:
                 if _rows(source, table, "visit_id") != _rows(target, table, "visit_id"):
                     raise StoreError(
@@ -211,6 +212,7 @@ def copy_clinic(source: Store, target: PostgresStore, *, at: str, verify: Callab
         try:
             target.chain = chain_key.load(target.connection)
             entry = _record(source, target, at, head)
+            _advance_sequences(target)  # past the copy's own entry too (audit ids are given, not drawn)
             problems = verify(target)
         except BaseException:
             target.chain = before

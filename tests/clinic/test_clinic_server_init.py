@@ -169,6 +169,9 @@ def test_the_program_works_as_the_application_role(
         nurse.bedside.save_draft(chair[0], "nursing", "settled in")
         nurse.bedside.save_draft(chair[0], "nursing", "settled in, calm")
         nurse.bedside.save_draft(chair[0], "nursing", "")
+        assert nurse.visits.revision()[0] > 0  # the server's change marker is the app role's to read
+        with pytest.raises(StoreError, match=r"refused this role: permission denied for table vitals; nothing was"):
+            clinic.store.execute("DELETE FROM vitals")
     finally:
         clinic.close()
 
@@ -329,6 +332,7 @@ def test_what_exists_already_is_refused_and_a_failure_half_way_leaves_nothing(
         ("app role", {"app": "kd_owner_same"}),
         ("application role password", {"password": "short"}),
         ("application role password", {"password": None}),
+        ("pgpass", {"password": None, "pgpass": Path("/no/such/folder/pgpass")}),
     ],
 )
 def test_bad_names_and_passwords_are_refused_before_connecting(field: str, changes: dict[str, object]) -> None:
