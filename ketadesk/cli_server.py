@@ -38,7 +38,9 @@ Without --pgpass it is asked twice at the terminal, or read as one line from sta
 input when that is not a terminal (at least 16 characters).
 
 The workstations then open the database as the application role, and the audit
-chain's key file named at the end is copied into each workstation's key folder."""
+chain's key file named at the end is copied into each workstation's key folder. The
+URL and the pgpass line printed name the server as --admin does: give --admin the
+host name the workstations use."""
 _MIGRATE_SERVER = f"""Bring the clinic database's schema up to this KetaDesk's, as the database's owner
 (through SET ROLE from the administrator's connection), and renew the application
 roles' grants for any table a migration added. A workstation that opens a database
@@ -50,7 +52,8 @@ every row of every table with its ids, the id sequences moved past them, the aud
 chain and every signature verified on arrival before anything is committed. The file
 must pass `ketadesk check` and is never changed; a database that holds any record is
 refused and left untouched. The copy runs as the database's owner, connected as the
-administrator (a superuser, or the role that ran `server init`); the triggers stay on.
+administrator (a superuser, or the role that ran `server init`); every row goes in
+with the triggers on.
 
 {_CREDENTIALS}"""
 
