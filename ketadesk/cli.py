@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ketadesk import cli_backups, cli_visits
+from ketadesk import cli_backups, cli_server, cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quick", action="store_true", help="SQLite's quick_check instead of the full integrity_check")
 
     cli_backups.add_parsers(commands)
+    cli_server.add_parsers(commands)
     _add_report_commands(commands)
     return parser
 
@@ -306,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # An explicit empty list means "no arguments", not "read the process's own command line".
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
     try:
+        if args.command == "server":  # the server's own URLs, never --db
+            return cli_server.cmd_server(args)
         if args.command == "demo" and not args.db and not os.environ.get(config.DB_ENV):
             folder = config.data_dir()
             folder.mkdir(parents=True, exist_ok=True)
@@ -333,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(path, args.user, exit_after_start=args.exit_after_start, notes=notes)
         if args.command == "backup":
             return cli_backups.cmd_backup(args, path)
+        if args.command == "migrate":
+            return cli_server.cmd_migrate(args, path)
         if args.command == "restore":
             return cli_backups.cmd_restore(args, path)
         if args.command in _REPORT_COMMANDS:

@@ -34,6 +34,8 @@ _UNPRIVILEGED = "nobody"
 _SUPERUSER = "ketadesk_test"
 # The one role that must give a password (scram-sha-256), for the tests of where credentials come from.
 PASSWORD_ROLE = "ketadesk_password_test"
+# Roles whose names begin so must give theirs too (the application roles `server init` makes in its tests).
+PASSWORD_PREFIX = "kd_pw_"
 
 
 class ServerUnavailable(Exception):
@@ -106,7 +108,10 @@ class ThrowawayServer:
             "--no-instructions",
         )
         (self.data / "pg_hba.conf").write_text(
-            f"local all {PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n", encoding="utf-8"
+            f"local all {PASSWORD_ROLE} scram-sha-256\n"
+            f"local all /^{PASSWORD_PREFIX} scram-sha-256\n"
+            "local all all trust\n",
+            encoding="utf-8",
         )
         options = f"-h '' -k {self.socket_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "server.log"), "-o", options, "start")

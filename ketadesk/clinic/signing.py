@@ -115,8 +115,12 @@ class Signing(Area):
         and hashing the records rather than a round of queries per visit, and only one batch
         is in memory.
         """
+        return [f"signing {p}" for p in store_keys.unaudited(self.session.store)] + self.signature_problems()
+
+    def signature_problems(self) -> list[str]:
+        """The signatures alone, as :meth:`problems` checks them (a copied clinic's are checked on arrival)."""
         store = self.session.store
-        problems = [f"signing {p}" for p in store_keys.unaudited(store)]
+        problems: list[str] = []
         verifier = keys.Verifier(store_keys.history(store), store_keys.keyed_from(store))
         for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH):
             rows = store_visits.rows_by_id(store, (s.visit_id for s in batch if s.addendum_id is None))

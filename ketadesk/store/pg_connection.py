@@ -136,6 +136,11 @@ class PgConnection:
                 f"the database {self.name} is busy in another window or workstation ({_said(error)}); "
                 f"{NOTHING_SAVED}, try again"
             ) from error
+        except psycopg.errors.InsufficientPrivilege as error:  # the application role owns nothing (pg_roles)
+            raise StoreError(
+                f"the database {self.name} refused this role: {_said(error)}; {NOTHING_SAVED}. If this KetaDesk is "
+                "newer than the database's grants, its administrator runs `ketadesk server migrate`"
+            ) from error
         except psycopg.OperationalError as error:
             raise StoreError(f"the clinic database {self.name} cannot be reached: {_said(error)}") from error
 

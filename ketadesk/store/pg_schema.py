@@ -14,7 +14,10 @@ tests loudly instead of drifting. What translates, and how:
   strict); ``json_valid(x)`` ``x IS JSON``; an index ``COLLATE NOCASE`` on ``lower(x)``.
 - A trigger: a PL/pgSQL function that tests the trigger's WHEN (a subquery cannot be in
   PostgreSQL's) and runs its body, ``RAISE(ABORT, …)`` raising an integrity violation with
-  the same words; ``INSERT OR IGNORE`` is ``ON CONFLICT DO NOTHING``. A trigger that refuses
+  the same words; ``INSERT OR IGNORE`` is ``ON CONFLICT DO NOTHING``. A trigger that writes
+  (the worklists the database keeps) runs as its owner (``SECURITY DEFINER``, its search path
+  fixed with ``pg_temp`` last), so the application role needs no write of its own on the
+  worklists (:mod:`ketadesk.store.pg_roles`). A trigger that refuses
   every DELETE refuses TRUNCATE too: SQLite has no TRUNCATE (a DELETE of every row fires
   the trigger for each), PostgreSQL's would skip row triggers.
 - ``PRAGMA user_version = N``: the one row of ``schema_version``.
@@ -32,6 +35,7 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
+from ketadesk.store import pg_roles
 from ketadesk.store.errors import NewerDatabaseError, StoreError
 from ketadesk.store.migration_set import MIGRATION_SET, MigrationTarget, migrations
 from ketadesk.store.pg_connection import PgCursor
@@ -95,8 +99,9 @@ def _trigger(sql: str) -> list[str]:
         raise ValueError(f"the PostgreSQL translation does not know the body of trigger {name}: {body[:120]}")
     returned = "NULL" if time == "AFTER" else ("OLD" if event == "DELETE" else "NEW")
     step = f"IF {condition} THEN {action}; END IF;" if condition else f"{action};"
+    runs_as = "" if raised else f" SECURITY DEFINER SET search_path = {pg_roles.SCHEMA}, pg_temp"
     statements = [
-        f"CREATE FUNCTION ketadesk_{name}() RETURNS trigger LANGUAGE plpgsql AS $body$"
+        f"CREATE FUNCTION ketadesk_{name}() RETURNS trigger LANGUAGE plpgsql{runs_as} AS $body$"
         f" BEGIN {step} RETURN {returned}; END $body$",
         f"CREATE TRIGGER {name} {time} {event} ON {table} FOR EACH ROW EXECUTE FUNCTION ketadesk_{name}()",
     ]
@@ -173,6 +178,12 @@ def bring_up_to_date(store: PostgresStore, *, migrate: bool) -> None:
         return
     if not migrate:
         raise StoreError(f"{store.name} needs an upgrade (schema {len(done)} of {SCHEMA_VERSION})")
+    if not pg_roles.may_migrate(store):  # the application role: the schema is its owner's to change
+        raise StoreError(
+            f"{store.name} has schema {len(done)} and this KetaDesk needs {SCHEMA_VERSION}; it has not been changed. "
+            "The clinic database's administrator upgrades it with `ketadesk server migrate` (this workstation's "
+            "role may not change the schema)"
+        )
     target = TranslatingTarget(store)
     for migration in migrations._migrations:
         try:
