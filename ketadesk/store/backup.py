@@ -154,7 +154,16 @@ def backup_to(
     at: str | None = None,
     actor_id: int | None = None,
 ) -> Path:
-    """Copy the open database to ``destination``, verify the copy, audit the backup and publish it."""
+    """Copy the open database to ``destination``, verify the copy, audit the backup and publish it.
+
+    On PostgreSQL the copy is the program's logical dump (:mod:`ketadesk.store.pg_dump`).
+    """
+    if store.engine == "postgresql":
+        from ketadesk.store import pg_dump
+
+        if at is None:
+            raise StoreError("a dump of a server's database is audited: it needs the time it is taken")
+        return pg_dump.dump_to(store, destination, at=at, actor_id=actor_id)
     destination = check_destination(store, destination)
     copy = copy_verified(store.conn, destination.parent, secret=store.chain.secret, progress=progress)
     return publish(store, copy, destination, at=at, actor_id=actor_id)
@@ -193,7 +202,12 @@ def head_of(path: Path) -> AuditHead | None:
     """The audit head a backup holds (its last entry and its installation), or None when it is not a readable backup.
 
     Read-only, two indexed reads: a backup is an anchor of the chain as it stood when it was taken.
+    A PostgreSQL clinic's logical dump says its head in its manifest.
     """
+    from ketadesk.store import pg_dump_file
+
+    if pg_dump_file.is_dump(path):
+        return pg_dump_file.head_of(path)
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     except (sqlite3.Error, ValueError, OSError):
@@ -209,8 +223,15 @@ def head_of(path: Path) -> AuditHead | None:
 def check(store: Store, *, quick: bool = False) -> list[str]:
     """Run integrity_check (``quick``: quick_check) and foreign_key_check; return what failed (empty when all is well).
 
-    The full check also reads every index against its table, which the quick one skips.
+    The full check also reads every index against its table, which the quick one skips. On
+    PostgreSQL: the server's own checks and every foreign key (:mod:`ketadesk.store.pg_integrity`).
     """
+    if store.engine == "postgresql":
+        from ketadesk.store import pg_integrity
+        from ketadesk.store.pg_engine import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        return pg_integrity.problems(store, quick=quick)
     problems: list[str] = []
     pragma = "quick_check" if quick else "integrity_check"
     found = [row[0] for row in store.conn.execute(f"PRAGMA {pragma}(20)").fetchall()]

@@ -77,9 +77,14 @@ def verify_file(path: Path, *, installation: str | None = None, folder: Path | N
     """Read one backup file (read-only) and say what it is: when taken, its size, its audit head, whether it verifies.
 
     The chain's key is looked up in this workstation's key folder (``folder``); without the key
-    the chain is checked as plain hashes, as ``check`` does.
+    the chain is checked as plain hashes, as ``check`` does. A PostgreSQL clinic's logical dump
+    is verified as one (:mod:`ketadesk.store.pg_dump_file`).
     """
     path = Path(path)
+    from ketadesk.store import pg_dump_file
+
+    if pg_dump_file.is_dump(path):
+        return pg_dump_file.verify(path, installation=installation, folder=folder)
     try:
         stat = path.stat()
     except OSError as error:

@@ -40,7 +40,7 @@ _VITALS_TEXT = (
     """'{"alerts":"' || v.alerts || '","baseline":' || """
     + _BOOL.format("v.is_baseline")
     + """ || ',' || CASE WHEN v.confirmed_extremes != '' THEN '"confirmed_extremes":"' || v.confirmed_extremes"""
-    + """ || '",' ELSE '' END || '"corrects":' || coalesce(v.corrects_id, 'null') || ',"dbp":' || v.dbp"""
+    + """ || '",' ELSE '' END || '"corrects":' || coalesce(CAST(v.corrects_id AS TEXT), 'null') || ',"dbp":' || v.dbp"""
     + """ || ',"entered_in_error":' || """
     + _BOOL.format("v.entered_in_error")
     + """ || ',"hr":' || v.hr || ',"rr":' || v.rr || ',"sbp":' || v.sbp || ',"spo2":' || v.spo2"""
@@ -95,12 +95,13 @@ PAIRINGS: tuple[Pairing, ...] = (
             *_VITALS_TAIL,
         ),
         "SELECT id, entered_by, entered_at, visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, alerts, is_baseline,"
-        " corrects_id, entered_in_error, confirmed_extremes FROM vitals",
+        " corrects_id, entered_in_error, nullif(confirmed_extremes, '') FROM vitals",
         "SELECT entity_id, actor_id, at, "
         + _j("visit_id", "taken_at", "sbp", "dbp", "hr", "spo2", "rr", "temp_c", "alerts", "baseline", "corrects")
         + ", "
         + _j("entered_in_error")
-        + ", coalesce(json_extract(after, '$.confirmed_extremes'), '')"
+        # Written only when the nurse confirmed one: an empty column is no key in the entry.
+        + ", json_extract(after, '$.confirmed_extremes')"
         " FROM audit WHERE entity = 'vitals' AND action IN ('vitals', 'correct_vitals')",
         _VITALS_SUSPECTS,
     ),

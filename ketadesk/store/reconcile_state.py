@@ -10,7 +10,7 @@ password change; for them the password cannot be checked, everything else can.
 
 The schema's tables, triggers and indexes are compared with a fresh in-memory database
 built by the same migrations: a dropped guard trigger, an added one, a dropped index or an
-altered definition is named.
+altered definition is named (on PostgreSQL: :mod:`ketadesk.store.pg_schema_check`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _SPACES = re.compile(r"\s+")
 
 def _replay(store: Store, problems: list[str]) -> dict[int, dict[str, object]]:
     users: dict[int, dict[str, object]] = {}
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT id, action, entity_id, after FROM audit WHERE entity = 'user' AND entity_id IS NOT NULL ORDER BY id"
     )
     for entry_id, action, user_id, after_text in rows:
@@ -69,7 +69,7 @@ def users_problems(store: Store) -> list[str]:
     problems: list[str] = []
     replayed = _replay(store, problems)
     seen: set[int] = set()
-    for row in store.conn.execute(f"SELECT id, password_hash, {', '.join(_FIELDS)} FROM users ORDER BY id"):
+    for row in store.execute(f"SELECT id, password_hash, {', '.join(_FIELDS)} FROM users ORDER BY id"):
         user_id = int(row["id"])
         seen.add(user_id)
         name = row["login"]
@@ -115,7 +115,16 @@ def _objects(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
 
 
 def schema_problems(store: Store) -> list[str]:
-    """Tables, triggers and indexes that are missing, altered, or that no migration creates; migrations out of order."""
+    """Tables, triggers and indexes that are missing, altered, or that no migration creates; migrations out of order.
+
+    On PostgreSQL, its own catalog against the same migrations' objects (:mod:`ketadesk.store.pg_schema_check`).
+    """
+    if store.engine == "postgresql":
+        from ketadesk.store import pg_schema_check
+        from ketadesk.store.pg_engine import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        return pg_schema_check.schema_problems(store)
     expected = expected_schema()
     actual = _objects(store.conn)
     problems: list[str] = []
