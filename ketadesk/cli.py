@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ketadesk import cli_backups, cli_visits
+from ketadesk import cli_backups, cli_server, cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help=f"database file (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)",
+        help=f"database file, or a postgresql:// URL for check, backup and restore (default: ${config.DB_ENV},"
+        f" else {config.DB_FILE} in the data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -306,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # An explicit empty list means "no arguments", not "read the process's own command line".
         args = parser.parse_args([*(sys.argv[1:] if argv is None else argv), "gui"])
     try:
+        server = cli_server.server_url(args.db)
+        if server is not None and args.command in cli_server.COMMANDS:  # a clinic database on a PostgreSQL server
+            return cli_server.run(args, server)
         if args.command == "demo" and not args.db and not os.environ.get(config.DB_ENV):
             folder = config.data_dir()
             folder.mkdir(parents=True, exist_ok=True)

@@ -65,9 +65,12 @@ class DailyBackup:
 
 
 def due(session: Session, folder: Path) -> DailyBackup | None:
-    """Today's backup still to make (None: made already, or nothing yet worth keeping: no patient)."""
+    """Today's backup still to make (None: made already, or nothing yet worth keeping: no patient).
+
+    None on a PostgreSQL clinic: the server's own backups are the daily ones (:mod:`ketadesk.clinic.server_backups`).
+    """
     store = session.store
-    if store_patients.count(store) == 0:
+    if store.engine == "postgresql" or store_patients.count(store) == 0:
         return None
     target = store_backup.daily_target(store, folder, session.today())
     if target is None:

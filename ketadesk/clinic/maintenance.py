@@ -42,10 +42,36 @@ class Maintenance(Area):
         return made
 
     def manual_backup(self, folder: Path) -> Path:
-        """A backup made by hand into ``folder`` (made if missing), named for this database and the time now."""
+        """A backup made by hand into ``folder`` (made if missing), named for this database and the time now.
+
+        On PostgreSQL, the program's logical dump of the server's database (:mod:`ketadesk.clinic.server_backups`).
+        """
         folder.mkdir(parents=True, exist_ok=True)
         stamp = self.session.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
-        return self.backup(folder / backups.manual_name(self.session.store.path, stamp))
+        store = self.session.store
+        if store.engine == "postgresql":
+            from ketadesk.clinic import server_backups
+
+            return self.backup(folder / server_backups.dump_name(store, stamp))
+        return self.backup(folder / backups.manual_name(store.path, stamp))
+
+    def list_backups(self) -> list[backups.BackupFile]:
+        """This database's backups, oldest first, each verified (a server's: the dumps its audit names, and ours)."""
+        store = self.session.store
+        if store.engine == "postgresql":
+            from ketadesk.clinic import server_backups
+
+            return server_backups.list_dumps(store)
+        return backups.list_backups(store.path) if store.path is not None else []
+
+    def integrity_scope(self) -> str:
+        """What the integrity part of :meth:`check` covers on this database, in a few words."""
+        store = self.session.store
+        if store.engine == "postgresql":
+            from ketadesk.store import pg_integrity
+
+            return pg_integrity.scope(store)
+        return "integrity, foreign keys"
 
     def daily_backup(self, folder: Path) -> Path | None:
         """Today's automatic backup, if not made yet (and a patient exists); keeps the protocol's number of days."""

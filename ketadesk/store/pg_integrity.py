@@ -38,7 +38,7 @@ WHERE k.contype = 'f' AND c.relnamespace = 'public'::regnamespace ORDER BY c.rel
 """
 
 
-def amcheck_schema(store: PostgresStore) -> str | None:
+def amcheck_schema(store: Store) -> str | None:
     """The schema ``amcheck`` is installed in, when the program's role may run its checks (None: it may not)."""
     row = store.one(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'"
@@ -57,7 +57,7 @@ def amcheck_schema(store: PostgresStore) -> str | None:
     return schema if allowed is not None and allowed[0] else None
 
 
-def scope(store: PostgresStore) -> str:
+def scope(store: Store) -> str:
     """What the integrity part checks on this database, in a few words (the command line's ``ok`` line)."""
     checksums = store.one("SHOW data_checksums")
     sums = "data checksums" if checksums is not None and checksums[0] == "on" else "no data checksums"
@@ -94,7 +94,7 @@ def _said(error: psycopg.Error) -> str:
     return " ".join((error.diag.message_primary or str(error)).split())
 
 
-def _checksum_failures(store: PostgresStore) -> list[str]:
+def _checksum_failures(store: Store) -> list[str]:
     row = store.one(
         "SELECT checksum_failures, checksum_last_failure FROM pg_stat_database WHERE datname = current_database()"
     )
@@ -103,7 +103,7 @@ def _checksum_failures(store: PostgresStore) -> list[str]:
     return [f"data checksums: the server has found {row[0]} damaged page(s) in this database, the last at {row[1]}"]
 
 
-def foreign_key_problems(store: PostgresStore) -> list[str]:
+def foreign_key_problems(store: Store) -> list[str]:
     """Rows that point at a row that is not there, as SQLite's ``foreign_key_check`` says them."""
     problems: list[str] = []
     for child, parent, columns, referenced, has_id in store.all(_FOREIGN_KEYS):

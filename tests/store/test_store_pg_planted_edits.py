@@ -9,22 +9,17 @@ allows are :data:`tests.store.pg_planted.PG_KINDS`. The clean copy gives no line
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
-from argon2 import PasswordHasher
 
 from ketadesk import cli
-from ketadesk.clinic import Clinic, accounts
-from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
+from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
-from ketadesk.core.errors import ValidationError
 from ketadesk.core.protocol import Protocol
 from ketadesk.store import pg_integrity
 from ketadesk.store.pg_engine import PostgresStore
 from tests.conftest import START
-from tests.pg_server import ThrowawayServer
+from tests.store.pg_demo import copy_of_demo, demo_database
 from tests.store.pg_planted import IDS_AS_SQLITE_GIVES_THEM, NOT_ON_A_SERVER, PG_KINDS, WITHOUT_FOREIGN_KEYS, Insider
 from tests.store.planted_edits import KINDS as EARLIER_KINDS
 from tests.store.planted_edits import Kind
@@ -32,39 +27,9 @@ from tests.store.planted_records import RECORD_KINDS
 
 SQLITE_KINDS = (*EARLIER_KINDS, *RECORD_KINDS)  # as tests/store/test_store_planted_edits.py runs them
 
+__all__ = ["copy_of_demo", "demo_database"]  # the fixtures this module uses
+
 KINDS = (*(k for k in SQLITE_KINDS if k.name not in NOT_ON_A_SERVER), *PG_KINDS)
-
-
-@pytest.fixture(scope="module")
-def demo_database(postgresql_server: ThrowawayServer, default_protocol: Protocol) -> Iterator[str]:
-    """Six patients' demo clinic on the server, closed, one login locked out, a sign-out last; amcheck installed."""
-    name = postgresql_server.create_database()
-    url = postgresql_server.url(name)
-    with psycopg.connect(url, autocommit=True) as owner:
-        owner.execute("CREATE EXTENSION amcheck")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        clinic = Clinic.open(url, FakeClock(START), default_protocol)  # type: ignore[arg-type]
-        try:
-            for _ in build_demo(clinic, patients=6, seed=7):
-                pass
-            for _ in range(accounts.LOCK_AFTER):
-                with pytest.raises(ValidationError):
-                    clinic.sign_in("nurse2", "not the password")
-            clinic.sign_in("nurse", DEMO_PASSWORDS["nurse"]).accounts.sign_out()
-            clinic.sign_in("nurse", DEMO_PASSWORDS["nurse"]).accounts.sign_out()
-        finally:
-            clinic.close()
-    yield name
-    postgresql_server.drop_database(name)
-
-
-@pytest.fixture
-def copy_of_demo(postgresql_server: ThrowawayServer, demo_database: str) -> Iterator[str]:
-    """A copy of the demo database for one test (its URL), dropped after it."""
-    name = postgresql_server.create_database(template=demo_database)
-    yield postgresql_server.url(name)
-    postgresql_server.drop_database(name)
 
 
 def _check(url: str, protocol: Protocol, *, quick: bool = False) -> list[str]:
