@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from ketadesk import cli
 from ketadesk.clinic import Clinic, StoreError
@@ -181,7 +182,7 @@ def test_a_restore_by_a_role_that_owns_nothing_is_refused(
 ) -> None:
     """Setting the triggers aside is the owner's: the program's own role is told so, and the database stays empty."""
     open_store(empty_url).close()  # the owner makes the schema, nothing else
-    name = empty_url.split("/")[-1].split("?")[0]
+    name = str(conninfo_to_dict(empty_url)["dbname"])
     with psycopg.connect(empty_url, autocommit=True) as owner:
         owner.execute("DROP ROLE IF EXISTS ketadesk_restore_test")
         owner.execute("CREATE ROLE ketadesk_restore_test LOGIN")
