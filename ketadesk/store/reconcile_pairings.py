@@ -35,6 +35,11 @@ def _audit(actions: str, entity: str, key: str, values: str) -> str:
 
 _VITALS_TAIL = ("corrects", "entered_in_error", "confirmed_extremes")
 _BOOL = "CASE {} WHEN 1 THEN 'true' ELSE 'false' END"
+# A temperature as Python writes it: 37.0 keeps its ".0" (PostgreSQL's text of a double would drop it).
+_TEMP_TEXT = (
+    "CASE WHEN v.temp_c = CAST(v.temp_c AS BIGINT) THEN CAST(CAST(v.temp_c AS BIGINT) AS TEXT) || '.0'"
+    " ELSE CAST(v.temp_c AS TEXT) END"
+)
 # The reading's payload as :func:`payloads.vitals` writes it, rebuilt from its row (a REAL as text is Python's repr).
 _VITALS_TEXT = (
     """'{"alerts":"' || v.alerts || '","baseline":' || """
@@ -44,7 +49,9 @@ _VITALS_TEXT = (
     + """ || ',"entered_in_error":' || """
     + _BOOL.format("v.entered_in_error")
     + """ || ',"hr":' || v.hr || ',"rr":' || v.rr || ',"sbp":' || v.sbp || ',"spo2":' || v.spo2"""
-    + """ || ',"taken_at":"' || v.taken_at || '","temp_c":' || coalesce(CAST(v.temp_c AS TEXT), 'null')"""
+    + """ || ',"taken_at":"' || v.taken_at || '","temp_c":' || coalesce("""
+    + _TEMP_TEXT
+    + """, 'null')"""
     + """ || ',"visit_id":' || v.visit_id || '}'"""
 )
 # Readings are the most numerous rows: each is joined to its entry by the entity index and compared as

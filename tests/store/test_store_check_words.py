@@ -30,7 +30,7 @@ def test_json_extract_gives_sqlite_values(engine: str, store: Store) -> None:
 
 
 def test_a_lists_elements_joined_and_a_blob_as_hex(engine: str, store: Store) -> None:
-    """``group_concat`` over ``json_each`` of a list, and ``lower(hex(blob))``, as ``check`` reads diagnoses and keys."""
+    """``group_concat`` over ``json_each`` of a list and ``lower(hex(blob))``, as ``check`` reads them."""
     row = store.one(
         f"WITH t(after) AS (SELECT {_PAYLOAD})"
         " SELECT (SELECT coalesce(group_concat(value, ','), '') FROM json_each(t.after, '$.list')) FROM t"

@@ -17,7 +17,9 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.store import pg_integrity
+from ketadesk.store.db import open_store
 from ketadesk.store.pg_engine import PostgresStore
+from ketadesk.store.reconcile_pairings import _VITALS_SUSPECTS as VITALS_SUSPECTS
 from tests.conftest import START
 from tests.store.pg_demo import copy_of_demo, demo_database
 from tests.store.pg_planted import IDS_AS_SQLITE_GIVES_THEM, NOT_ON_A_SERVER, PG_KINDS, WITHOUT_FOREIGN_KEYS, Insider
@@ -92,3 +94,13 @@ def test_the_command_line_check_of_a_server_database(
     _planted(next(k for k in KINDS if k.name == "role raised"), copy_of_demo)
     assert cli.main(["--db", copy_of_demo, "check"]) == cli.EXIT_FAILED
     assert "user nurse: roles are administrator,nurse in the table, nurse in the audit trail" in capsys.readouterr().err
+
+
+def test_no_reading_of_the_clean_demo_is_a_suspect(copy_of_demo: str) -> None:
+    """The readings' quick comparison (as text) must hold for a clean record: suspects beyond its limit go unread."""
+    store = open_store(copy_of_demo)
+    try:
+        assert store.all(VITALS_SUSPECTS) == []
+        assert store.one("SELECT count(*) FROM vitals WHERE temp_c = round(temp_c)")[0] > 0  # type: ignore[index]
+    finally:
+        store.close()
