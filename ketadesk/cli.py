@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ketadesk import cli_backups, cli_server, cli_visits
+from ketadesk import cli_backups, cli_pg, cli_server, cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help=f"database file (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)",
+        help=f"database file, or a postgresql:// URL for check, backup and restore (default: ${config.DB_ENV},"
+        f" else {config.DB_FILE} in the data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -309,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "server":  # the server's own URLs, never --db
             return cli_server.cmd_server(args)
+        server = cli_pg.server_url(args.db)
+        if server is not None and args.command in cli_pg.COMMANDS:  # a clinic database on a PostgreSQL server
+            return cli_pg.run(args, server)
         if args.command == "demo" and not args.db and not os.environ.get(config.DB_ENV):
             folder = config.data_dir()
             folder.mkdir(parents=True, exist_ok=True)

@@ -71,8 +71,11 @@ class Clinic:
         self.outcomes = Outcomes(self.session)
 
     @classmethod
-    def open(cls, path: Path, clock: Clock, protocol: Protocol) -> Clinic:
-        """Open the database at ``path`` as the program itself (sign in to act as a person)."""
+    def open(cls, path: Path | str, clock: Clock, protocol: Protocol) -> Clinic:
+        """Open the database at ``path`` (a file, or a ``postgresql://`` URL) as the program itself.
+
+        Sign in to act as a person.
+        """
         try:
             store = open_store(path)
         except DamagedDatabaseError as error:  # name the backup to restore, when the clinic has one

@@ -15,12 +15,12 @@ from pathlib import Path
 from ketadesk.clinic import anchors, config
 from ketadesk.clinic.session import Session
 from ketadesk.core.audit_head import AuditHead
+from ketadesk.core.backup_file import BackupFile
 from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.store import backup as store_backup
-from ketadesk.store import backup_files, backup_verify
+from ketadesk.store import backup_files, backup_publish, backup_verify
 from ketadesk.store import patients as store_patients
 from ketadesk.store import restore as store_restore
-from ketadesk.store.backup_verify import BackupFile
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import StoreError
 
@@ -36,7 +36,7 @@ class DailyBackup:
         self.target = target
         self._source = session.store.path
         self._secret = session.store.chain.secret
-        self._copy: store_backup.VerifiedCopy | None = None
+        self._copy: backup_publish.VerifiedCopy | None = None
 
     def copy(self) -> None:
         """Copy the database into a temporary beside the target and verify it (raises StoreError; no file left)."""
@@ -52,7 +52,7 @@ class DailyBackup:
         if self.target.exists():  # another window made today's meanwhile
             made.discard()
             return self.target
-        published = store_backup.publish(s.store, made, self.target, at=s.stamp(), actor_id=s.user.id)
+        published = backup_publish.publish(s.store, made, self.target, at=s.stamp(), actor_id=s.user.id)
         store_backup.prune(s.store, self.folder, s.protocol.backups_kept)
         anchors.witness_backup(s.store, published)
         return published
@@ -65,9 +65,12 @@ class DailyBackup:
 
 
 def due(session: Session, folder: Path) -> DailyBackup | None:
-    """Today's backup still to make (None: made already, or nothing yet worth keeping: no patient)."""
+    """Today's backup still to make (None: made already, or nothing yet worth keeping: no patient).
+
+    None on a PostgreSQL clinic: the server's own backups are the daily ones (:mod:`ketadesk.clinic.server_backups`).
+    """
     store = session.store
-    if store_patients.count(store) == 0:
+    if store.engine == "postgresql" or store_patients.count(store) == 0:
         return None
     target = store_backup.daily_target(store, folder, session.today())
     if target is None:

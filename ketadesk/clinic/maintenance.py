@@ -42,10 +42,36 @@ class Maintenance(Area):
         return made
 
     def manual_backup(self, folder: Path) -> Path:
-        """A backup made by hand into ``folder`` (made if missing), named for this database and the time now."""
+        """A backup made by hand into ``folder`` (made if missing), named for this database and the time now.
+
+        On PostgreSQL, the program's logical dump of the server's database (:mod:`ketadesk.clinic.server_backups`).
+        """
         folder.mkdir(parents=True, exist_ok=True)
         stamp = self.session.now().astimezone().strftime("%Y-%m-%d-%H%M%S")
-        return self.backup(folder / backups.manual_name(self.session.store.path, stamp))
+        store = self.session.store
+        if store.engine == "postgresql":
+            from ketadesk.clinic import server_backups
+
+            return self.backup(folder / server_backups.dump_name(store, stamp))
+        return self.backup(folder / backups.manual_name(store.path, stamp))
+
+    def list_backups(self) -> list[backups.BackupFile]:
+        """This database's backups, oldest first, each verified (a server's: the dumps its audit names, and ours)."""
+        store = self.session.store
+        if store.engine == "postgresql":
+            from ketadesk.clinic import server_backups
+
+            return server_backups.list_dumps(store)
+        return backups.list_backups(store.path) if store.path is not None else []
+
+    def integrity_scope(self) -> str:
+        """What the integrity part of :meth:`check` covers on this database, in a few words."""
+        store = self.session.store
+        if store.engine == "postgresql":
+            from ketadesk.store import pg_integrity
+
+            return pg_integrity.scope(store)
+        return "integrity, foreign keys"
 
     def daily_backup(self, folder: Path) -> Path | None:
         """Today's automatic backup, if not made yet (and a patient exists); keeps the protocol's number of days."""
@@ -65,8 +91,9 @@ class Maintenance(Area):
     def check(self, *, quick: bool = False) -> list[str]:
         """Integrity, keys, schema, audit chain, signatures, records against the audit trail …; empty if all hold.
 
-        ``quick``: SQLite's quick_check instead of the full integrity_check. Each part runs on
-        its own, so a damaged file gives one line per part it could not read, never a crash.
+        ``quick``: SQLite's quick_check instead of the full integrity_check (on PostgreSQL, the
+        indexes checked against themselves only). Each part runs on its own, so a damaged file
+        gives one line per part it could not read, never a crash.
         """
         store = self.session.store
         problems: list[str] = []
@@ -84,15 +111,23 @@ class Maintenance(Area):
             ("records", lambda: store_reconcile.records_problems(store)),
         )
         damaged = False
+        on_server = store.engine == "postgresql"
         for part, run in parts:
             try:
                 found = run()
             except Exception as error:  # a damaged file can fail anywhere: a line, never a crash
-                found = [f"{part}: could not be checked, the file is damaged here ({error})"]
-                damaged = True
+                if on_server:  # a server answers or refuses; what it refused is named, not taken for damage
+                    found = [f"{part}: could not be checked ({error})"]
+                else:
+                    found = [f"{part}: could not be checked, the file is damaged here ({error})"]
+                    damaged = True
             damaged = damaged or (part == "integrity" and any(not p.startswith("foreign_key") for p in found))
             problems.extend(_one_line(p) for p in found)
-        if damaged:  # said as damage, with where and what to do, after the lines that found it
+        if damaged and on_server:
+            from ketadesk.store import pg_integrity
+
+            problems.append(pg_integrity.damaged_line(store))
+        elif damaged:  # said as damage, with where and what to do, after the lines that found it
             where = next((m.group(0) for p in problems if (m := _PAGE.search(p))), "")
             path = store.path
             newest = config.newest_backup(path) if path is not None else None

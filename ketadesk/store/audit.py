@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,14 +127,19 @@ def verify_chain(store: Store, key: bytes | None = None) -> ChainBreak | None:
     With the installation's ``key`` each row's MAC is checked too (in the same walk); without
     it the chain is checked as plain hashes only.
     """
-    prev = GENESIS
-    expected_id = 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
     cursor = store.execute(
         "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash,"
         f" {'mac' if key is not None else 'NULL AS mac'} FROM audit ORDER BY id"
     )
+    return verify_rows(cursor, key)
+
+
+def verify_rows(rows: Iterable[Any], key: bytes | None = None) -> ChainBreak | None:
+    """:func:`verify_chain` over audit rows read anywhere (a database, a logical dump), in id order, read by name."""
+    prev = GENESIS
+    expected_id = 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
     seal = sealer(key) if key is not None else None
-    for row in cursor:
+    for row in rows:
         if row["id"] != expected_id:
             return ChainBreak(expected_id, f"audit entries {expected_id}–{row['id'] - 1} are missing")
         if row["prev_hash"] != prev:

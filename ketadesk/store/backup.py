@@ -1,7 +1,7 @@
 """Backups through SQLite's online backup API: copied aside, verified, audited, then published.
 
 The online API copies a live database without stopping the bedside. The copy is written
-under a temporary name (:mod:`ketadesk.store.backup_files`), kept only once its pages,
+under a temporary name (:mod:`ketadesk.core.backup_files`), kept only once its pages,
 its schema and its own audit chain verify (:mod:`ketadesk.store.backup_verify`), and
 published by a rename inside the transaction that writes its audit entry: the file and
 its entry exist both or neither. The heavy part, :func:`copy_verified`, can run on a
@@ -13,29 +13,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ketadesk.core.audit_head import AuditHead
-from ketadesk.store import audit, backup_files, backup_verify
+from ketadesk.store import backup_files, backup_verify
+from ketadesk.store.backup_publish import VerifiedCopy, check_destination, publish
 from ketadesk.store.db import BUSY_TIMEOUT_MS, Store
 from ketadesk.store.errors import StoreError
 
 # A full disk, simulated without root: the copy may hold at most this many pages (tests set it).
 TARGET_MAX_PAGES: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class VerifiedCopy:
-    """A copy written under a temporary name and verified, not yet published (``head``: where its trail ends)."""
-
-    partial: Path
-    head: AuditHead | None
-
-    def discard(self) -> None:
-        """Remove the temporary (a backup not published leaves nothing behind)."""
-        backup_files.discard(self.partial)
 
 
 def copy_verified(
@@ -96,56 +84,6 @@ def copy_verified(
     return VerifiedCopy(partial, head)
 
 
-def publish(store: Store, copy: VerifiedCopy, destination: Path, *, at: str | None, actor_id: int | None) -> Path:
-    """Rename the verified copy to ``destination`` inside the transaction that audits it (both or neither).
-
-    Without ``at`` (a test's copy) nothing is audited and the copy is simply renamed.
-    """
-    published = False
-    try:
-        if at is None:
-            os.replace(copy.partial, destination)
-        else:
-            with store.transaction():
-                audit.append(
-                    store,
-                    at=at,
-                    actor_id=actor_id,
-                    action="backup",
-                    entity="database",
-                    entity_id=None,
-                    after={"file": str(destination)},
-                )
-                os.replace(copy.partial, destination)
-                published = True
-        backup_files.fsync_folder(destination.parent)
-    except OSError as error:
-        if published:
-            destination.unlink(missing_ok=True)
-        copy.discard()
-        raise StoreError(
-            f"the backup could not be put in place ({error.strerror or error}); nothing was kept"
-        ) from error
-    except BaseException:
-        if published:  # the entry was not committed: the file goes too
-            destination.unlink(missing_ok=True)
-        copy.discard()
-        raise
-    return destination
-
-
-def check_destination(store: Store, destination: Path) -> Path:
-    """Refuse a destination that is a folder, in a missing folder, or the database itself."""
-    destination = Path(destination)
-    if destination.exists() and destination.is_dir():
-        raise StoreError(f"{destination} is a folder; give a file name for the backup")
-    if not destination.parent.exists():
-        raise StoreError(f"the folder {destination.parent} does not exist")
-    if store.path is not None and destination.resolve() == store.path.resolve():
-        raise StoreError("a backup cannot overwrite the database it copies")
-    return destination
-
-
 def backup_to(
     store: Store,
     destination: Path,
@@ -154,7 +92,16 @@ def backup_to(
     at: str | None = None,
     actor_id: int | None = None,
 ) -> Path:
-    """Copy the open database to ``destination``, verify the copy, audit the backup and publish it."""
+    """Copy the open database to ``destination``, verify the copy, audit the backup and publish it.
+
+    On PostgreSQL the copy is the program's logical dump (:mod:`ketadesk.store.pg_dump`).
+    """
+    if store.engine == "postgresql":
+        from ketadesk.store import pg_dump
+
+        if at is None:
+            raise StoreError("a dump of a server's database is audited: it needs the time it is taken")
+        return pg_dump.dump_to(store, destination, at=at, actor_id=actor_id)
     destination = check_destination(store, destination)
     copy = copy_verified(store.conn, destination.parent, secret=store.chain.secret, progress=progress)
     return publish(store, copy, destination, at=at, actor_id=actor_id)
@@ -193,7 +140,12 @@ def head_of(path: Path) -> AuditHead | None:
     """The audit head a backup holds (its last entry and its installation), or None when it is not a readable backup.
 
     Read-only, two indexed reads: a backup is an anchor of the chain as it stood when it was taken.
+    A PostgreSQL clinic's logical dump says its head in its manifest.
     """
+    from ketadesk.store import pg_dump_file
+
+    if pg_dump_file.is_dump(path):
+        return pg_dump_file.head_of(path)
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     except (sqlite3.Error, ValueError, OSError):
@@ -209,8 +161,15 @@ def head_of(path: Path) -> AuditHead | None:
 def check(store: Store, *, quick: bool = False) -> list[str]:
     """Run integrity_check (``quick``: quick_check) and foreign_key_check; return what failed (empty when all is well).
 
-    The full check also reads every index against its table, which the quick one skips.
+    The full check also reads every index against its table, which the quick one skips. On
+    PostgreSQL: the server's own checks and every foreign key (:mod:`ketadesk.store.pg_integrity`).
     """
+    if store.engine == "postgresql":
+        from ketadesk.store import pg_integrity
+        from ketadesk.store.pg_engine import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        return pg_integrity.problems(store, quick=quick)
     problems: list[str] = []
     pragma = "quick_check" if quick else "integrity_check"
     found = [row[0] for row in store.conn.execute(f"PRAGMA {pragma}(20)").fetchall()]

@@ -7,28 +7,17 @@ The same verdict is used when a backup is written (on its temporary copy), when
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from ketadesk.core.audit_head import AuditHead
+from ketadesk.core.backup_file import BackupFile
 from ketadesk.store import chain_key
 from ketadesk.store.audit import verify_chain
 from ketadesk.store.db import Store
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION
-
-
-@dataclass(frozen=True, slots=True)
-class BackupFile:
-    """One backup as ``backup --list`` shows it; ``problem`` is None when it verifies."""
-
-    path: Path
-    taken: datetime
-    size: int
-    head: AuditHead | None
-    problem: str | None
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -77,9 +66,14 @@ def verify_file(path: Path, *, installation: str | None = None, folder: Path | N
     """Read one backup file (read-only) and say what it is: when taken, its size, its audit head, whether it verifies.
 
     The chain's key is looked up in this workstation's key folder (``folder``); without the key
-    the chain is checked as plain hashes, as ``check`` does.
+    the chain is checked as plain hashes, as ``check`` does. A PostgreSQL clinic's logical dump
+    is verified as one (:mod:`ketadesk.store.pg_dump_file`).
     """
     path = Path(path)
+    from ketadesk.store import pg_dump_file
+
+    if pg_dump_file.is_dump(path):
+        return pg_dump_file.verify(path, installation=installation, folder=folder)
     try:
         stat = path.stat()
     except OSError as error:

@@ -230,7 +230,12 @@ def load(conn: Executes, folder: Path | None = None) -> ChainKey:
         return ChainKey(None, None, folder, "the database is older than the keyed audit chain (before migration 0013)")
     if row is None:
         return ChainKey(None, None, folder, "the database has no installation id, so its audit chain has no key")
-    installation, check = str(row[0]), str(row[1])
+    return key_for(str(row[0]), str(row[1]), folder)
+
+
+def key_for(installation: str, check: str, folder: Path | None = None) -> ChainKey:
+    """The key of ``installation`` from this workstation's key folder, if ``check`` (its check value) says it is."""
+    folder = folder or key_folder()
     path = key_path(folder, installation)
     try:
         secret = _read_key(path)

@@ -103,18 +103,23 @@ def keyed_from(store: Store) -> int:
 def unaudited(store: Store) -> list[str]:
     """Each key whose row does not match the audit row written with it (none, another user, another key, time).
 
-    One query over the key rows (a handful) looking up their audit rows by entity, so a
-    public key slipped into the table, swapped, or re-dated behind the program's back is
-    named; what the audit rows themselves are worth is the audit chain's check.
+    The key rows (a handful) against the key entries of their users, each row's payload built
+    again by the function that wrote it (:func:`payloads.signing_key`), so a public key slipped
+    into the table, swapped, or re-dated behind the program's back is named, on either engine;
+    what the audit rows themselves are worth is the audit chain's check.
     """
-    rows = store.all(
-        """SELECT k.id, k.user_id, u.login FROM signing_keys k LEFT JOIN users u ON u.id = k.user_id
-           WHERE NOT EXISTS (
-               SELECT 1 FROM audit a WHERE a.entity = 'user' AND a.entity_id = k.user_id
-               AND a.action = ? AND a.at = k.created_at AND a.actor_id = k.by
-               AND a.after = json_object('key_id', k.id, 'public_key', lower(hex(k.public_key)),
-                                         'reason', k.reason, 'user_id', k.user_id))
-           ORDER BY k.id""",
+    keys = store.all(
+        "SELECT k.id, k.user_id, u.login, k.public_key, k.reason, k.created_at, k.by FROM signing_keys k"
+        " LEFT JOIN users u ON u.id = k.user_id ORDER BY k.id"
+    )
+    entries = store.all(
+        "SELECT entity_id, at, actor_id, after FROM audit WHERE entity = 'user' AND action = ?"
+        " AND entity_id IN (SELECT user_id FROM signing_keys)",
         (KEY_ACTION,),
     )
-    return [f"key {r[0]} of {r[2] or f'user {r[1]}'} does not match the audit row it was written with" for r in rows]
+    recorded = {tuple(entry) for entry in entries}
+    return [
+        f"key {k[0]} of {k[2] or f'user {k[1]}'} does not match the audit row it was written with"
+        for k in keys
+        if (k[1], k[5], k[6], payloads.signing_key(k[0], bytes(k[3]), k[4], k[1])) not in recorded
+    ]

@@ -43,7 +43,7 @@ from ketadesk.store.pg_dialect import outside_quotes
 from ketadesk.store.pg_engine import PostgresStore
 from ketadesk.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
 
-_VERSION_TABLES = (
+VERSION_TABLES = (
     "CREATE TABLE schema_version (one BIGINT PRIMARY KEY DEFAULT 1 CHECK (one = 1), version BIGINT NOT NULL)",
     "INSERT INTO schema_version (version) VALUES (0)",
     """CREATE TABLE schema_migrations (
@@ -189,7 +189,7 @@ def bring_up_to_date(store: PostgresStore, *, migrate: bool) -> None:
         try:
             with store.transaction():
                 if not _has_versions(store):
-                    for statement in _VERSION_TABLES:
+                    for statement in VERSION_TABLES:
                         store.execute(statement)
                 if migration.name in applied(store):  # another workstation ran it while this one waited
                     continue

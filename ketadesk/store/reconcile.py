@@ -7,8 +7,13 @@ projected onto those values, and the audit trail, projected onto the same values
 entry, a value changed in place no longer matches its entry, and an entry whose row was
 deleted matches nothing. The comparison is one grouping query per kind of record (rows
 and entries sorted together; every group of equal values must hold as many of each), so
-it runs as set work inside SQLite rather than one lookup per row, and a duplicated row
-shows as well as a missing one.
+it runs as set work inside the database rather than one lookup per row, and a duplicated
+row shows as well as a missing one.
+
+On PostgreSQL the same queries run translated (:mod:`ketadesk.store.pg_dialect`); there a
+column holds one type while an entry's values are JSON, so both sides are compared as JSON
+values (``to_jsonb`` of each column): a number equals the same number, a text the same text,
+as SQLite compares them.
 
 A kind whose audit entry is keyed by the visit (a checklist answer, a weight …) is
 compared as (visit, values); one whose entry is keyed by the row (a reading, a note) or
@@ -22,6 +27,7 @@ import sqlite3
 from ketadesk.core.vitals import Source
 from ketadesk.store import protocols
 from ketadesk.store.db import Store
+from ketadesk.store.errors import StoreError
 from ketadesk.store.reconcile_outcomes import OUTCOME_PAIRINGS
 from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
 from ketadesk.store.reconcile_watch import WATCH_PAIRINGS
@@ -34,21 +40,30 @@ def _describe(pairing: Pairing, row: sqlite3.Row) -> str:
     return f"{pairing.key} {row[0]} ({values})"
 
 
+def _compared(store: Store, count: int) -> str:
+    """The columns c0… of one side as they are compared: as they are on SQLite, as JSON values on PostgreSQL."""
+    shape = "to_jsonb(c{0}) AS c{0}" if store.engine == "postgresql" else "c{0}"
+    return ", ".join(shape.format(i) for i in range(count))
+
+
 def _reconcile_one(store: Store, pairing: Pairing) -> list[str]:
     """One sort over the rows and the entries together: a group of equal values must hold as many of each."""
-    names = ", ".join(f"c{i}" for i in range(len(pairing.columns) + 1))
+    count = len(pairing.columns) + 1
+    names = ", ".join(f"c{i}" for i in range(count))
     rows, entries = pairing.rows, pairing.entries
     if pairing.suspects:
         suspects = [int(r[0]) for r in store.all(f"{pairing.suspects} LIMIT {MAX_PER_KIND * 20}") if r[0] is not None]
         if not suspects:
             return []
         keys = ", ".join(str(k) for k in suspects)
-        rows, entries = f"SELECT * FROM ({rows}) WHERE id IN ({keys})", f"{entries} AND entity_id IN ({keys})"
+        rows = f"SELECT * FROM ({rows}) AS suspect WHERE id IN ({keys})"
+        entries = f"{entries} AND entity_id IN ({keys})"
+    compared = _compared(store, count)
     differing = store.all(
         f"WITH r({names}) AS ({rows}), e({names}) AS ({entries})"
         f" SELECT {names}, sum(side) AS in_table, count(*) - sum(side) AS in_audit"
-        f" FROM (SELECT 1 AS side, * FROM r UNION ALL SELECT 0, * FROM e)"
-        f" GROUP BY {names} HAVING in_table != in_audit ORDER BY c0 LIMIT {MAX_PER_KIND * 2}"
+        f" FROM (SELECT 1 AS side, {compared} FROM r UNION ALL SELECT 0, {compared} FROM e) AS sides"
+        f" GROUP BY {names} HAVING sum(side) != count(*) - sum(side) ORDER BY c0 LIMIT {MAX_PER_KIND * 2}"
     )
     table_side = [r for r in differing if r["in_table"] > r["in_audit"]]
     audit_side = [r for r in differing if r["in_table"] < r["in_audit"]]
@@ -75,21 +90,24 @@ def _reconcile_one(store: Store, pairing: Pairing) -> list[str]:
 def records_problems(store: Store) -> list[str]:
     """Every clinical row that its audit entry does not record as it is, and every entry with no row."""
     problems: list[str] = []
-    conn = store.conn
     # Every entry but the readings' (those are found by the entity index), listed once by action, so
     # each kind reads only its own entries instead of scanning a million visit entries for each.
-    conn.execute("DROP TABLE IF EXISTS temp.audit_by_action")
-    conn.execute(
+    store.execute("DROP TABLE IF EXISTS temp.audit_by_action")
+    store.execute(
         "CREATE TEMP TABLE audit_by_action AS SELECT action, id FROM audit"
         " WHERE entity IN ('visit', 'note', 'course', 'patient', 'correction', 'protocol')"
     )
-    conn.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
-    for pairing in (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS, *WATCH_PAIRINGS):
-        try:
-            problems.extend(_reconcile_one(store, pairing))
-        except sqlite3.DatabaseError as error:
-            problems.append(f"{pairing.table}: could not be reconciled with the audit trail ({error})")
-    conn.execute("DROP TABLE IF EXISTS temp.audit_by_action")
+    store.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
+    if store.engine == "postgresql":  # its planner knows nothing of a temporary table it has not analysed
+        store.execute("ANALYZE temp.audit_by_action")
+    try:
+        for pairing in (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS, *WATCH_PAIRINGS):
+            try:
+                problems.extend(_reconcile_one(store, pairing))
+            except (sqlite3.DatabaseError, StoreError) as error:  # a value no query can read: named, not a crash
+                problems.append(f"{pairing.table}: could not be reconciled with the audit trail ({error})")
+    finally:
+        store.execute("DROP TABLE IF EXISTS temp.audit_by_action")
     problems.extend(protocols.altered(store))
     problems.extend(unaudited_values(store))
     return problems

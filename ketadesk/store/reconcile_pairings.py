@@ -35,16 +35,23 @@ def _audit(actions: str, entity: str, key: str, values: str) -> str:
 
 _VITALS_TAIL = ("corrects", "entered_in_error", "confirmed_extremes")
 _BOOL = "CASE {} WHEN 1 THEN 'true' ELSE 'false' END"
+# A temperature as Python writes it: 37.0 keeps its ".0" (PostgreSQL's text of a double would drop it).
+_TEMP_TEXT = (
+    "CASE WHEN v.temp_c = CAST(v.temp_c AS BIGINT) THEN CAST(CAST(v.temp_c AS BIGINT) AS TEXT) || '.0'"
+    " ELSE CAST(v.temp_c AS TEXT) END"
+)
 # The reading's payload as :func:`payloads.vitals` writes it, rebuilt from its row (a REAL as text is Python's repr).
 _VITALS_TEXT = (
     """'{"alerts":"' || v.alerts || '","baseline":' || """
     + _BOOL.format("v.is_baseline")
     + """ || ',' || CASE WHEN v.confirmed_extremes != '' THEN '"confirmed_extremes":"' || v.confirmed_extremes"""
-    + """ || '",' ELSE '' END || '"corrects":' || coalesce(v.corrects_id, 'null') || ',"dbp":' || v.dbp"""
+    + """ || '",' ELSE '' END || '"corrects":' || coalesce(CAST(v.corrects_id AS TEXT), 'null') || ',"dbp":' || v.dbp"""
     + """ || ',"entered_in_error":' || """
     + _BOOL.format("v.entered_in_error")
     + """ || ',"hr":' || v.hr || ',"rr":' || v.rr || ',"sbp":' || v.sbp || ',"spo2":' || v.spo2"""
-    + """ || ',"taken_at":"' || v.taken_at || '","temp_c":' || coalesce(CAST(v.temp_c AS TEXT), 'null')"""
+    + """ || ',"taken_at":"' || v.taken_at || '","temp_c":' || coalesce("""
+    + _TEMP_TEXT
+    + """, 'null')"""
     + """ || ',"visit_id":' || v.visit_id || '}'"""
 )
 # Readings are the most numerous rows: each is joined to its entry by the entity index and compared as
@@ -95,12 +102,13 @@ PAIRINGS: tuple[Pairing, ...] = (
             *_VITALS_TAIL,
         ),
         "SELECT id, entered_by, entered_at, visit_id, taken_at, sbp, dbp, hr, spo2, rr, temp_c, alerts, is_baseline,"
-        " corrects_id, entered_in_error, confirmed_extremes FROM vitals",
+        " corrects_id, entered_in_error, nullif(confirmed_extremes, '') FROM vitals",
         "SELECT entity_id, actor_id, at, "
         + _j("visit_id", "taken_at", "sbp", "dbp", "hr", "spo2", "rr", "temp_c", "alerts", "baseline", "corrects")
         + ", "
         + _j("entered_in_error")
-        + ", coalesce(json_extract(after, '$.confirmed_extremes'), '')"
+        # Written only when the nurse confirmed one: an empty column is no key in the entry.
+        + ", json_extract(after, '$.confirmed_extremes')"
         " FROM audit WHERE entity = 'vitals' AND action IN ('vitals', 'correct_vitals')",
         _VITALS_SUSPECTS,
     ),

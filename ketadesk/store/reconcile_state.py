@@ -10,30 +10,25 @@ password change; for them the password cannot be checked, everything else can.
 
 The schema's tables, triggers and indexes are compared with a fresh in-memory database
 built by the same migrations: a dropped guard trigger, an added one, a dropped index or an
-altered definition is named.
+altered definition is named (on PostgreSQL: :mod:`ketadesk.store.pg_schema_check`).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
-from functools import cache
-
-from sqlite_utils import Database
 
 from ketadesk.store.db import Store
 from ketadesk.store.payloads import password_digest
-from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
+from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET
+from ketadesk.store.schema_expected import expected_schema, schema_objects
 
 UNKNOWN = "(not recorded)"  # a password digest the audit trail does not hold (users created before 0014)
 _FIELDS = ("login", "display_name", "credentials", "roles", "active", "failed_attempts", "locked_until")
-_SPACES = re.compile(r"\s+")
 
 
 def _replay(store: Store, problems: list[str]) -> dict[int, dict[str, object]]:
     users: dict[int, dict[str, object]] = {}
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT id, action, entity_id, after FROM audit WHERE entity = 'user' AND entity_id IS NOT NULL ORDER BY id"
     )
     for entry_id, action, user_id, after_text in rows:
@@ -69,7 +64,7 @@ def users_problems(store: Store) -> list[str]:
     problems: list[str] = []
     replayed = _replay(store, problems)
     seen: set[int] = set()
-    for row in store.conn.execute(f"SELECT id, password_hash, {', '.join(_FIELDS)} FROM users ORDER BY id"):
+    for row in store.execute(f"SELECT id, password_hash, {', '.join(_FIELDS)} FROM users ORDER BY id"):
         user_id = int(row["id"])
         seen.add(user_id)
         name = row["login"]
@@ -98,26 +93,19 @@ def _shown(value: object) -> str:
     return "empty" if value is None or value == "" else str(value)
 
 
-@cache
-def expected_schema() -> dict[str, tuple[str, str]]:
-    """Every schema object (name → type, definition) that the migrations create on an empty database."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        migrations.apply(Database(conn))
-        return _objects(conn)
-    finally:
-        conn.close()
-
-
-def _objects(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
-    return {name: (kind, _SPACES.sub(" ", sql or "").strip()) for kind, name, sql in rows}
-
-
 def schema_problems(store: Store) -> list[str]:
-    """Tables, triggers and indexes that are missing, altered, or that no migration creates; migrations out of order."""
+    """Tables, triggers and indexes that are missing, altered, or that no migration creates; migrations out of order.
+
+    On PostgreSQL, its own catalog against the same migrations' objects (:mod:`ketadesk.store.pg_schema_check`).
+    """
+    if store.engine == "postgresql":
+        from ketadesk.store import pg_schema_check
+        from ketadesk.store.pg_engine import PostgresStore
+
+        assert isinstance(store, PostgresStore)
+        return pg_schema_check.schema_problems(store)
     expected = expected_schema()
-    actual = _objects(store.conn)
+    actual = schema_objects(store.conn)
     problems: list[str] = []
     for name, (kind, sql) in sorted(expected.items()):
         found = actual.get(name)
