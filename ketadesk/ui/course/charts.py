@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QHBoxLayout, QWi
 
 from ketadesk.core.course_record import CourseVisit
 from ketadesk.core.instruments.trend import InstrumentTrend
-from ketadesk.ui.course.dots import Dots, Mark
 from ketadesk.ui.kit.colours import ALERT_COLOUR, MARKER_COLOUR
 
 if TYPE_CHECKING:
@@ -197,15 +196,16 @@ class InstrumentChart(Chart):
         xs = [seconds(p.at) for p in trend.points]
         ys = [p.total for p in trend.points]
         self.line = self.add(pg.PlotCurveItem(xs, ys, pen=pg.mkPen(SCORE_COLOUR, width=2)))
-        self.scores = self.add(Dots(xs, ys, mark=Mark.CIRCLE, size=8, brush=QBrush(QColor(SCORE_COLOUR))))
+        self.scores = self.add(pg.ScatterPlotItem(xs, ys, size=8, symbol="o", brush=pg.mkBrush(SCORE_COLOUR), pen=None))
         baseline = trend.baseline
         self.baseline = self.add(
-            Dots(
+            pg.ScatterPlotItem(
                 [seconds(baseline.at)] if baseline else [],
                 [baseline.total] if baseline else [],
-                mark=Mark.CIRCLE,
                 size=18,
-                pen=QPen(QColor(SCORE_COLOUR), 2),
+                symbol="o",
+                brush=None,
+                pen=pg.mkPen(SCORE_COLOUR, width=2),
             )
         )
         pad = (high - low) * 0.04
@@ -229,14 +229,17 @@ class DoseChart(Chart):
         self.infusions = self.infusion_lines(xs, 0.0, top)
         dashed = pg.mkPen(DOSE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine)
         self.line = self.add(pg.PlotCurveItem(xs, doses, pen=dashed))
-        self.doses = self.add(Dots(xs, doses, mark=Mark.SQUARE, size=9, brush=QBrush(QColor(DOSE_COLOUR))))
+        self.doses = self.add(
+            pg.ScatterPlotItem(xs, doses, size=9, symbol="s", brush=pg.mkBrush(DOSE_COLOUR), pen=None)
+        )
         self.given = self.add(
-            Dots(
+            pg.ScatterPlotItem(
                 [x for x, _ in early],
                 [g for _, g in early],
-                mark=Mark.DIAMOND,
                 size=11,
-                pen=QPen(QColor(ALERT_COLOUR), 2),
+                symbol="d",
+                brush=None,
+                pen=pg.mkPen(ALERT_COLOUR, width=2),
             )
         )
         self.show_range(span, 0.0, top)
