@@ -18,6 +18,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -28,7 +29,7 @@ from ketadesk.clinic import Clinic, accounts
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.clinic.demo import DEMO_PASSWORDS, build_demo
 from ketadesk.core import readiness
-from ketadesk.core.clock import SystemClock
+from ketadesk.core.clock import FakeClock
 from ketadesk.core.corrections import Corrected
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.phases import Phase
@@ -120,6 +121,17 @@ def _visits(window: MainWindow) -> dict[Phase, int]:
     return {v.phase: v.id for v in window.board.visits}
 
 
+def _midday() -> datetime:
+    """Noon today on this machine: the demo's day then has every phase on the board.
+
+    The probe runs on a fixed clock, not the wall clock, so the day it sees does not
+    depend on when (or how slowly) it runs: near midnight a wall clock would put some of
+    the demo's visits on another day.
+    """
+    today = datetime.now().astimezone()
+    return today.replace(hour=12, minute=0, second=0, microsecond=0)
+
+
 def main(out: Path) -> dict[str, object]:
     """Open everything on the screen Qt was started with; the findings."""
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -127,12 +139,14 @@ def main(out: Path) -> dict[str, object]:
     app = application()
     folder = Path(tempfile.mkdtemp(prefix="ketadesk-screen-"))
     db = folder / "demo.sqlite"
-    seed = Clinic.open(db, SystemClock(), load_protocol(default_protocol_text()))
+    clock = FakeClock(_midday())
+    seed = Clinic.open(db, clock, load_protocol(default_protocol_text()))
     for _ in build_demo(seed, patients=8):
         pass
     seed.close()
     settings = QSettings(str(folder / "prefs.ini"), QSettings.Format.IniFormat)
-    window = build_main_window(db, settings=settings, sign_in=("nurse", DEMO_PASSWORDS["nurse"]))
+    clock.advance(timedelta(seconds=5))
+    window = build_main_window(db, clock, settings=settings, sign_in=("nurse", DEMO_PASSWORDS["nurse"]))
     window.show()
     window.tick()
     probe = Probe(app, out)

@@ -61,7 +61,9 @@ def test_every_window_and_dialog_fits_the_screen(screen: str, tmp_path: Path) ->
     every_dialog |= {"correct-reading", "duplicate-reading", "extreme-value", "find-visit", "close-while-infusing"}
     every_dialog |= {"approval-way-0", "approval-way-1", "approval-way-2"}
     assert every_dialog <= set(found["looked"])
-    assert sum(name.startswith("visit-") for name in found["looked"]) >= 20
+    on_the_board = ("scheduled", "pre_assessment", "infusing", "observation", "ready_for_discharge", "discharged")
+    every_section = {f"visit-{phase}-{tab}" for phase in on_the_board for tab in range(4)}
+    assert every_section - set(found["looked"]) == set(), "a phase's visit or one of its sections was not looked at"
     assert found["problems"] == {}
 
 
