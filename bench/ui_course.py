@@ -101,7 +101,7 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
         # visits table and the dose chart are built with it, below the fold, and painted when scrolled to).
         watch = screen.watch_panel
         assert watch is not None
-        painted = _painted([watch, *(c.widget.viewport() for c in screen.charts[:1])])
+        painted = _painted([watch, *screen.charts[:1]])
         screen.show()
         deadline = start + DEADLINE_S
         while not all(painted):
@@ -119,7 +119,7 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
     trends = clinic.course.outcomes(course_id)
     shown = {
         "visits_in_table": screen.visits_table.model().rowCount(),
-        "charts": [c.widget.objectName() for c in screen.charts],
+        "charts": [c.objectName() for c in screen.charts],
         "scores": sum(len(t.points) for t in trends),
     }
     opens, builds, cpus = [], [], []

@@ -8,10 +8,12 @@ timers are created in C++, are never watched, and are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from tests.ui.timer_guard import Site, TimerWatch, failure_message
 
@@ -36,3 +38,26 @@ def no_leaked_timers(qapp: QApplication) -> Iterator[TimerWatch]:
         watch.stop_all()
     if leaks:
         pytest.fail(failure_message(leaks), pytrace=False)
+
+
+@pytest.fixture
+def kept(qtbot: QtBot) -> Iterator[Callable[[QWidget], None]]:
+    """Hold a top-level widget until the test's end, then close and delete it there.
+
+    pytest-qt tracks a widget by a weak reference and paints it once more after the test
+    returns. A screen kept alive only by a reference cycle (its change subscription) could
+    then be freed by Python's collector in the middle of one of its own paints — a crash.
+    Held here, it is deleted at a moment of the test's choosing instead.
+    """
+    held: list[QWidget] = []
+
+    def keep(widget: QWidget) -> None:
+        qtbot.addWidget(widget)
+        held.append(widget)
+
+    yield keep
+    for widget in held:
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    held.clear()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pytestqt.qtbot import QtBot
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
@@ -13,12 +15,12 @@ from tests.ui.watch_steps import HISTORY, flagged_course, shot
 
 
 def test_the_course_screen_shows_the_watch_above_the_outcomes(
-    qtbot: QtBot, nurse: Clinic, physician: Clinic, clock: FakeClock
+    kept: Callable[[QWidget], None], nurse: Clinic, physician: Clinic, clock: FakeClock
 ) -> None:
     """The physician opens the course: the history and the dose-creep flag are on the page, above the charts."""
     course = flagged_course(nurse, physician, clock)
     screen = CourseScreen(physician, course.course_id)
-    qtbot.addWidget(screen)
+    kept(screen)
     screen.resize(1360, 1000)
     screen.show()
     panel = screen.findChild(WatchPanel, "course_watch_panel")

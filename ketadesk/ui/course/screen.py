@@ -23,12 +23,14 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWi
 from ketadesk.clinic import Changes, Clinic, CourseView
 from ketadesk.core.instruments.trend import InstrumentTrend
 from ketadesk.ui.course import charts
+from ketadesk.ui.course.chart_axes import seconds, time_range
+from ketadesk.ui.course.chart_widget import ChartWidget
 from ketadesk.ui.course.verdicts import SUMMARY_WIDTH, InstrumentSummary, tinted
 from ketadesk.ui.course.visits import plan_table, show_plan, show_visits, total_text, visits_table
 from ketadesk.ui.kit.colours import CAUTION_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import Watching
-from ketadesk.ui.review.page import Box, WheelToPage
+from ketadesk.ui.review.page import Box
 from ketadesk.ui.watch.panel import WatchPanel
 
 WATCH_HEIGHT = 340
@@ -77,7 +79,6 @@ class CourseScreen(QWidget, Watching):
         self._build_outcomes()
         self._build_visits()
         self.page_layout.addStretch(1)
-        self.wheel = WheelToPage(self.page_scroll)
         self.refresh()
         self.watch(clinic)
 
@@ -94,7 +95,7 @@ class CourseScreen(QWidget, Watching):
             self.outcomes_box.column.addWidget(widget)
         self.outcomes_box.column.addLayout(self.charts_grid)
         self.page_layout.addWidget(self.outcomes_box)
-        self.charts: list[charts.Chart] = []
+        self.charts: list[ChartWidget] = []
         self.summaries: dict[str, InstrumentSummary] = {}
 
     def _build_visits(self) -> None:
@@ -172,7 +173,7 @@ class CourseScreen(QWidget, Watching):
         self._clear_charts()
         measured = [t for t in self.trends if t.points]
         unmeasured = [t.name for t in self.trends if not t.points]
-        infusions = [charts.seconds(v.started_at) for v in view.visits if v.started_at is not None]
+        infusions = [seconds(v.started_at) for v in view.visits if v.started_at is not None]
         lines = []
         if not measured:
             uses = f" It measures {_names(unmeasured)}." if unmeasured else ""
@@ -183,27 +184,23 @@ class CourseScreen(QWidget, Watching):
             lines.append("No infusion has been given in this course yet.")
         self.outcomes_message.setText(" ".join(lines))
         self.outcomes_message.setVisible(bool(lines))
-        moments = [*infusions, *(charts.seconds(p.at) for t in measured for p in t.points)]
-        span = charts.time_range(moments, moments[0] if moments else 0.0)
+        moments = [*infusions, *(seconds(p.at) for t in measured for p in t.points)]
+        span = time_range(moments, moments[0] if moments else 0.0)
         for row, trend in enumerate(measured):
             last = row == len(measured) - 1
             chart = charts.InstrumentChart(trend, infusions, span, dates=last and not infusions)
             summary = InstrumentSummary(trend)
-            self.charts_grid.addWidget(chart.widget, row, 0)
+            self.charts_grid.addWidget(chart, row, 0)
             self.charts_grid.addWidget(summary, row, 1)
             self.charts.append(chart)
             self.summaries[trend.instrument.key.value] = summary
         if infusions:
             dose = charts.DoseChart(view.visits, span)
-            self.charts_grid.addWidget(dose.widget, len(measured), 0)
+            self.charts_grid.addWidget(dose, len(measured), 0)
             note = tinted(label("course_dose_note", "Dose prepared at each infusion, mg/kg"))
             self.charts_grid.addWidget(note, len(measured), 1)
             self.charts.append(dose)
-        if self.charts:
-            charts.link_time(self.charts)
         self.legend.setVisible(bool(self.charts))
-        for drawn in self.charts:
-            drawn.widget.viewport().installEventFilter(self.wheel)
 
     # ------------------------------------------------------------------ the change contract
 
