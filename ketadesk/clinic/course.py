@@ -63,7 +63,7 @@ def read_course(session: Session, course_id: int, *, figures_only: bool = False)
     store = session.store
     course = with_taper(session, store_courses.get(store, course_id))
     patient = store_patients.get(store, course.patient_id)
-    rows = [r for r in store_visits.for_patient(store, course.patient_id) if r.summary.course_id == course_id]
+    rows = store_visits.for_course(store, course_id)
     details = tuple(d for d, _ in store_visits.details(store, rows, figures_only=figures_only))
     try:
         label = session.protocol.template(course.template.key).label

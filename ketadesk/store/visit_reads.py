@@ -270,6 +270,12 @@ def for_patient(store: Store, patient_id: int) -> list[VisitRow]:
     return [_row(store, r, with_readings=False) for r in rows]
 
 
+def for_course(store: Store, course_id: int) -> list[VisitRow]:
+    """Every visit of one course, oldest first (summaries only), without reading the patient's other courses."""
+    rows = store.all(_SUMMARY + " WHERE v.course_id = ? ORDER BY v.scheduled_date, v.id", (course_id,))
+    return [_row(store, r, with_readings=False) for r in rows]
+
+
 def rows_by_id(store: Store, visit_ids: Iterable[int]) -> list[VisitRow]:
     """Several visits' summaries and timer inputs in one query, in id order, without readings.
 

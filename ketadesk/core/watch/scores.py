@@ -18,6 +18,7 @@ reference total:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,18 +38,25 @@ def fall_percent(reference: int, later: int) -> float | None:
     return None if reference <= 0 else (reference - later) * 100 / reference
 
 
+def _taken(point: OutcomePoint) -> datetime:
+    return point.taken_at
+
+
 def last_before(points: Sequence[OutcomePoint], moment: datetime) -> OutcomePoint | None:
-    """The last score taken at or before ``moment`` (a score taken at check-in comes before the pump starts)."""
-    found = None
-    for point in points:
-        if point.taken_at <= moment:
-            found = point
-    return found
+    """The last score taken at or before ``moment`` (a score taken at check-in comes before the pump starts).
+
+    ``points`` are oldest first, as :func:`measured` gives them: found by bisection, since every
+    rule asks this once per infusion of a course that may have hundreds.
+    """
+    index = bisect_right(points, moment, key=_taken)
+    return points[index - 1] if index else None
 
 
 def between(points: Sequence[OutcomePoint], start: datetime, end: datetime | None) -> list[OutcomePoint]:
-    """The scores taken after ``start`` and before ``end`` (None: no end), oldest first."""
-    return [p for p in points if p.taken_at > start and (end is None or p.taken_at < end)]
+    """The scores taken after ``start`` and before ``end`` (None: no end), oldest first (``points`` are)."""
+    first = bisect_right(points, start, key=_taken)
+    last = len(points) if end is None else bisect_left(points, end, key=_taken)
+    return list(points[first:last])
 
 
 def measured(scores: Sequence[OutcomeSeries]) -> list[OutcomeSeries]:
