@@ -171,14 +171,6 @@ class ChartWidget(QWidget):
             LEFT_AXIS_PX, TOP_PX, self.width() - LEFT_AXIS_PX - RIGHT_AXIS_PX, self.height() - TOP_PX - bottom
         )
 
-    def scale(self) -> Scale:
-        """How the picture's moments and values map onto the widget at its size now."""
-        return Scale.of(self.plot_area(), self.picture.span, self.picture.shown)
-
-    def point(self, x: float, y: float) -> QPointF:
-        """Where a value ``y`` at moment ``x`` lies on the widget."""
-        return self.scale().point(x, y)
-
     # ------------------------------------------------------------------ painting
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
