@@ -22,6 +22,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -71,73 +72,83 @@ def largest_course(db: Path) -> tuple[int, int, int]:
 
 
 def step_open(db: Path, reps: int) -> dict[str, Any]:
-    """Open the largest course's screen ``reps`` times after a first open, each fresh; every figure in JSON."""
+    """Open the largest course's tab in the main window ``reps`` times after a first open, each fresh; JSON figures."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
     from bench.clinic_gen.vocabulary import BENCH_PASSWORD, NURSES
-    from ketadesk.clinic import Clinic
     from ketadesk.clinic.config import default_protocol_text
     from ketadesk.core.clock import SystemClock
     from ketadesk.core.protocol import load_protocol
     from ketadesk.store import outcomes as store_outcomes
-    from ketadesk.ui.course.screen import CourseScreen
-    from ketadesk.ui.window.app import application, settle_memory
+    from ketadesk.ui.window.app import application, build_main_window, settle_memory
 
     course_id, visits, measures = largest_course(db)
     app = application()
-    clinic = Clinic.open(db, SystemClock(), load_protocol(default_protocol_text())).sign_in(
-        NURSES[0][0], BENCH_PASSWORD
-    )
-    settle_memory()  # as run_gui does once the window is up, before anyone opens a course
-
-    def open_once() -> tuple[float, float, float, Any]:
-        # Each open reads the record afresh, as after any commit in a working clinic (the store remembers
-        # the last patient's measures only while nothing is committed).
-        store_outcomes.forget_last_read()
-        cpu = time.process_time()
-        start = time.perf_counter()
-        screen = CourseScreen(clinic, course_id)
-        screen.resize(*SIZE)
-        built = time.perf_counter()
-        # What is in view when the page opens: the watch at the top and the first outcome chart under it (the
-        # visits table and the dose chart are built with it, below the fold, and painted when scrolled to).
-        watch = screen.watch_panel
-        assert watch is not None
-        painted = _painted([watch, *screen.charts[:1]])
-        screen.show()
-        deadline = start + DEADLINE_S
-        while not all(painted):
-            app.processEvents()
-            if time.perf_counter() > deadline:
-                raise SystemExit("the course screen was never painted")
-        done = time.perf_counter()
-        cpu = time.process_time() - cpu
-        screen.close()
-        screen.deleteLater()
+    with tempfile.TemporaryDirectory(prefix="ketadesk-bench-course-") as folder:
+        window = build_main_window(
+            db,
+            SystemClock(),
+            protocol=load_protocol(default_protocol_text()),
+            sign_in=(NURSES[0][0], BENCH_PASSWORD),
+            settings=QSettings(str(Path(folder) / "prefs.ini"), QSettings.Format.IniFormat),
+        )
+        window.resize(*SIZE)
+        window.show()
         app.processEvents()
-        return done - start, built - start, cpu, screen
+        settle_memory()  # as run_gui does once the window is up, before anyone opens a course
+        tabs = window.tabs
 
-    first, _, _, screen = open_once()
-    trends = clinic.course.outcomes(course_id)
-    shown = {
-        "visits_in_table": screen.visits_table.model().rowCount(),
-        "charts": [c.objectName() for c in screen.charts],
-        "scores": sum(len(t.points) for t in trends),
-    }
-    opens, builds, cpus = [], [], []
-    for _ in range(reps):
-        whole, built, cpu, _ = open_once()
-        opens.append(whole)
-        builds.append(built)
-        cpus.append(cpu)
+        def open_once() -> tuple[float, float, float, Any]:
+            # Each open reads the record afresh, as after any commit in a working clinic (the store remembers
+            # the last patient's measures only while nothing is committed).
+            store_outcomes.forget_last_read()
+            cpu = time.process_time()
+            start = time.perf_counter()
+            screen = tabs.open_course(course_id)
+            built = time.perf_counter()
+            # What is in view when the tab opens: the watch at the top and the first outcome chart under it (the
+            # visits table and the dose chart are built with it, below the fold, and painted when scrolled to).
+            watch = screen.watch_panel
+            assert watch is not None
+            painted = _painted([watch, *screen.charts[:1]])
+            deadline = start + DEADLINE_S
+            while not all(painted):
+                app.processEvents()
+                if time.perf_counter() > deadline:
+                    raise SystemExit("the course screen was never painted")
+            done = time.perf_counter()
+            cpu = time.process_time() - cpu
+            shown = {
+                "visits_in_table": screen.visits_table.model().rowCount(),
+                "charts": [c.objectName() for c in screen.charts],
+                "scores": sum(len(t.points) for t in screen.trends),
+            }
+            tabs.close_tab(tabs.indexOf(screen))  # as the clinician closes it; the screen is deleted
+            app.processEvents()
+            return done - start, built - start, cpu, shown
 
-    def timed(call: Callable[[], object]) -> float:
-        store_outcomes.forget_last_read()
-        start = time.perf_counter()
-        call()
-        return time.perf_counter() - start
+        first, _, _, shown = open_once()
+        opens, builds, cpus = [], [], []
+        for _ in range(reps):
+            whole, built, cpu, _ = open_once()
+            opens.append(whole)
+            builds.append(built)
+            cpus.append(cpu)
+        clinic = window.clinic
 
-    reads = [timed(lambda: (clinic.course.view(course_id), clinic.course.outcomes(course_id))) for _ in range(reps)]
-    clinic.close()
+        def timed(call: Callable[[], object]) -> float:
+            store_outcomes.forget_last_read()
+            start = time.perf_counter()
+            call()
+            return time.perf_counter() - start
+
+        reads = [
+            timed(lambda: (clinic.course.view(course_id), clinic.course.outcomes(course_id))) for _ in range(reps)
+        ]
+        window.stop()
+        window.close()
+        clinic.close()
     return {
         "course_id": course_id,
         "visits": visits,
