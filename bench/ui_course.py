@@ -143,9 +143,7 @@ def step_open(db: Path, reps: int) -> dict[str, Any]:
             call()
             return time.perf_counter() - start
 
-        reads = [
-            timed(lambda: (clinic.course.view(course_id), clinic.course.outcomes(course_id))) for _ in range(reps)
-        ]
+        reads = [timed(lambda: (clinic.course.view(course_id), clinic.course.outcomes(course_id))) for _ in range(reps)]
         window.stop()
         window.close()
         clinic.close()

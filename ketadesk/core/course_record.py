@@ -17,12 +17,15 @@ from datetime import date, datetime
 from ketadesk.core.course import CoursePosition
 from ketadesk.core.dose_given import GivenDose, given_dose
 from ketadesk.core.events import AdverseEvent
-from ketadesk.core.phases import NOT_HELD, Phase
+from ketadesk.core.phases import NOT_HELD, PUMP_STOPPED, Phase, PhaseSet
 from ketadesk.core.records import DoseRecord, VisitDetail, VitalsRecord
 from ketadesk.core.scales import Scale
 
 PEAK_DISSOCIATION = Scale.CADSS6
 """The scale whose highest total a course shows for each visit."""
+FIGURE_PHASES: PhaseSet = (Phase.INFUSING, *PUMP_STOPPED)
+"""The steps of a visit its course figures read: the infusion's start, and the step that stopped the pump (an early
+stop with its reason, or observation after a full infusion); its phase now comes with the visit itself."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,24 +174,43 @@ def add_measure(
 _MEASURES = "SELECT m.*, u.login FROM outcome_measures m JOIN users u ON u.id = m.entered_by"
 
 
-def _measure(r: sqlite3.Row) -> Measure:
-    instrument = InstrumentKey(r["instrument"])
-    return Measure(
-        id=r["id"],
-        patient_id=r["patient_id"],
-        course_id=r["course_id"],
-        visit_id=r["visit_id"],
-        instrument=instrument,
-        answers=tuple(sorted((int(k), int(v)) for k, v in json.loads(r["answers"]).items())),
-        scored=scored_from_payload(instrument, json.loads(r["scores"])),
-        status=status_from_payload(json.loads(r["status"])),
-        mode=EntryMode(r["mode"]),
-        entered_at=from_utc_iso(r["entered_at"]),
-        entered_by=r["login"],
-        corrects_id=r["corrects_id"],
-        entered_in_error=bool(r["entered_in_error"]),
-        correction_reason=r["correction_reason"],
-    )
+class _Parsed:
+    """The scorings and statuses already parsed in one read, by their stored text.
+
+    A patient's measures repeat the same few: one scoring per total and band, one status
+    per verdict. Parsed once each, a long course's hundreds of rows read in a fraction of
+    the time; the values are immutable, so sharing them is safe.
+    """
+
+    def __init__(self) -> None:
+        self.scored: dict[tuple[InstrumentKey, str], Scored] = {}
+        self.status: dict[str, OutcomeStatus] = {}
+
+    def measure(self, r: sqlite3.Row) -> Measure:
+        instrument = InstrumentKey(r["instrument"])
+        scores_text, status_text = r["scores"], r["status"]
+        scored = self.scored.get((instrument, scores_text))
+        if scored is None:
+            scored = self.scored[instrument, scores_text] = scored_from_payload(instrument, json.loads(scores_text))
+        status = self.status.get(status_text)
+        if status is None:
+            status = self.status[status_text] = status_from_payload(json.loads(status_text))
+        return Measure(
+            id=r["id"],
+            patient_id=r["patient_id"],
+            course_id=r["course_id"],
+            visit_id=r["visit_id"],
+            instrument=instrument,
+            answers=tuple(sorted((int(k), int(v)) for k, v in json.loads(r["answers"]).items())),
+            scored=scored,
+            status=status,
+            mode=EntryMode(r["mode"]),
+            entered_at=from_utc_iso(r["entered_at"]),
+            entered_by=r["login"],
+            corrects_id=r["corrects_id"],
+            entered_in_error=bool(r["entered_in_error"]),
+            correction_reason=r["correction_reason"],
+        )
 
 
 # The last patient's measures read on each open store, with the revision they were read at: a screen
@@ -214,7 +233,8 @@ def measures(store: Store, patient_id: int) -> list[Measure]:
     if last is not None and last[0] == patient_id and last[1] == revision:
         return list(last[2])
     rows = store.all(f"{_MEASURES} WHERE m.patient_id = ? ORDER BY m.entered_at, m.id", (patient_id,))
-    found = tuple(_measure(r) for r in rows)
+    parsed = _Parsed()
+    found = tuple(parsed.measure(r) for r in rows)
     _last_read[store] = (patient_id, revision, found)
     return list(found)
 
@@ -224,7 +244,7 @@ def measure(store: Store, measure_id: int) -> Measure:
     row = store.one(f"{_MEASURES} WHERE m.id = ?", (measure_id,))
     if row is None:
         raise NotFound(f"no outcome measure with id {measure_id}")
-    return _measure(row)
+    return _Parsed().measure(row)
 
 
 def add_risk_assessment(

@@ -1,4 +1,6 @@
-"""The course watch's migration (0017): patients' requests and their decisions, screenings, acknowledged flags.
+"""The course watch's migrations: its record (0017) and the index its course figures are read from (0018).
+
+0017 holds patients' requests and their decisions, screenings and acknowledged flags.
 
 Its own module, imported last by :mod:`ketadesk.store.schema`, so its number comes from its
 place in the set (:func:`~ketadesk.store.migration_set.migration_number`) whatever was
@@ -88,3 +90,16 @@ def course_watch(db: MigrationTarget) -> None:
         db.execute(statement)
     append_only_triggers(db, WATCH_ROWS)
     db.execute(f"PRAGMA user_version = {migration_number('0017_course_watch')}")
+
+
+@migrations(name="0018_course_figures")
+def course_figures(db: MigrationTarget) -> None:
+    """An index holding every reading's pressures and SpO2 by visit, so a course's extremes are read from it alone.
+
+    The course screen and the course PDF show each visit's highest blood pressure and lowest
+    SpO2 (:mod:`ketadesk.core.course_record`). A long course's visits have thousands of
+    readings spread over a ten-year table; read through ``vitals_visit`` each one costs a
+    look-up in the table, through this index none does.
+    """
+    db.execute("CREATE INDEX vitals_figures ON vitals(visit_id, entered_in_error, sbp, dbp, spo2)")
+    db.execute(f"PRAGMA user_version = {migration_number('0018_course_figures')}")

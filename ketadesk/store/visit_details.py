@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.corrections import Corrected
-from ketadesk.core.course_record import PEAK_DISSOCIATION
+from ketadesk.core.course_record import FIGURE_PHASES, PEAK_DISSOCIATION
 from ketadesk.core.events import AdverseEvent, AdverseEventKind, Intervention, Route
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import (
@@ -33,6 +33,8 @@ from ketadesk.store.visit_reads import IN_IDS, VisitRow, row, vitals_record
 _IN = IN_IDS
 _PHASES = {phase.value: phase for phase in Phase}
 """A stored phase by its value, without the enum's own lookup (a long course reads thousands of events)."""
+_FIGURE_PHASES = ", ".join(f"'{phase.value}'" for phase in FIGURE_PHASES)
+"""The steps a course's figures read, as a SQL list (:data:`ketadesk.core.course_record.FIGURE_PHASES`)."""
 
 
 def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
@@ -80,9 +82,9 @@ def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -
     with the number of visits times the number of tables.
 
     ``figures_only`` reads just what a course's figures of each visit come from (the course
-    screen's table: events, dose, amount given, scores, adverse events, and of the readings
-    only the highest blood pressure and the lowest SpO2, of the scores only the dissociation
-    scale a course shows); the visits come back without
+    screen's table: of the events only the infusion's start and the pump's stop, the dose, the
+    amount given, the adverse events, of the readings only the highest blood pressure and the
+    lowest SpO2, of the scores only the dissociation scale a course shows); the visits come back without
     their other records, so such a read is for those figures and nothing else.
     """
     if not rows:
@@ -91,7 +93,9 @@ def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -
     none = json.dumps([]) if figures_only else ids
     events = _grouped(
         store,
-        f"SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by WHERE e.visit_id {_IN} ORDER BY e.id",
+        f"SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by WHERE e.visit_id {_IN}"
+        + (f" AND e.phase IN ({_FIGURE_PHASES})" if figures_only else "")
+        + " ORDER BY e.id",
         ids,
     )
     weights = _grouped(store, f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids)

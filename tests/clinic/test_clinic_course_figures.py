@@ -26,18 +26,26 @@ def _figures(nurse: Clinic, course_id: int, *, figures_only: bool) -> list[tuple
             v.given,
             v.adverse_events,
             v.started_at,
+            v.infused,
+            v.early_stop_reason,
         )
         for v in visits
     ]
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(readings=READINGS, corrected=st.booleans())
+@given(readings=READINGS, corrected=st.booleans(), ending=st.sampled_from(["running", "early", "completed"]))
 def test_the_narrow_read_gives_the_full_reads_figures(
-    nurse: Clinic, clock: FakeClock, patient_id: int, readings: list[tuple[int, int, int]], corrected: bool
+    nurse: Clinic,
+    clock: FakeClock,
+    patient_id: int,
+    readings: list[tuple[int, int, int]],
+    corrected: bool,
+    ending: str,
 ) -> None:
-    """Whatever the readings (ties included) and a corrected or struck highest one, the peak BP, lowest SpO2 and
-    every other figure of the course screen are those of the visit's whole record."""
+    """Whatever the readings (ties included), a corrected or struck highest one, and an infusion still running,
+    stopped early or completed, the peak BP, lowest SpO2, amount given, early stop and every other figure of the
+    course screen are those of the visit's whole record (the narrow read keeps only the start and stop steps)."""
     visit_id = prepared(nurse, patient_id, "0.5")
     nurse.infusion.start_infusion(visit_id)
     ids = []
@@ -52,9 +60,15 @@ def test_the_narrow_read_gives_the_full_reads_figures(
         nurse.bedside.correct_vitals(visit_id, last, reason="Cuff slipped", sbp=130, dbp=80, hr=80, spo2=97, rr=14)
     else:
         nurse.bedside.correct_vitals(visit_id, last, reason="Wrong patient", entered_in_error=True)
+    if ending == "early":
+        nurse.infusion.stop_infusion(visit_id, early=True, reason="Nausea")  # no amount: calculated from the steps
+    elif ending == "completed":
+        clock.advance(minutes=45)
+        nurse.infusion.stop_infusion(visit_id)
     course_id = nurse.visits.get(visit_id).detail.summary.course_id
     assert course_id is not None
     narrow = _figures(nurse, course_id, figures_only=True)
     assert narrow == _figures(nurse, course_id, figures_only=False)
     peak = next(f for f in narrow if f[0] == visit_id)
     assert peak[1] != (176, 99) and peak[2] != 91
+    assert (peak[4] is not None, peak[8]) == (ending != "running", "Nausea" if ending == "early" else None)
