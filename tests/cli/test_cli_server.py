@@ -15,6 +15,7 @@ import pytest
 
 from ketadesk import cli_server
 from ketadesk.cli import main
+from ketadesk.store.schema import SCHEMA_VERSION
 from tests.cli.cli_calls import Run, one_line
 from tests.pg_server import ThrowawayServer
 from tests.server_steps import APP_PASSWORD, Names, drop, fresh_names
@@ -74,7 +75,8 @@ def test_init_writes_the_password_file_and_migrate_renews_the_grants(
     assert pgpass.read_text(encoding="utf-8").count(f":{names.database}:{names.app}:") == 1
     code, out, err = run("server", "migrate", "--admin", postgresql_server.url(names.database))
     assert code == 0, err
-    assert out.strip() == f"Schema 17 → 17, migrated as {names.owner}; grants renewed for {names.app}."
+    version = SCHEMA_VERSION
+    assert out.strip() == f"Schema {version} → {version}, migrated as {names.owner}; grants renewed for {names.app}."
 
 
 def test_the_password_can_come_from_standard_input(
