@@ -45,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help=f"database file, or a postgresql:// URL for check, backup and restore (default: ${config.DB_ENV},"
-        f" else {config.DB_FILE} in the data folder)",
+        help="database file, or a postgresql:// URL for visits, check, backup, restore, report, export, fhir and"
+        f" csv (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -119,15 +119,24 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _open(path: Path, *, daily_backup: bool = False) -> Clinic:
-    """Open the clinic; with ``daily_backup``, make today's automatic backup first if it is missing."""
-    clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(path))
+Target = Path | str
+"""A clinic database on the command line: a SQLite file, or a ``postgresql://`` URL (:func:`cli_pg.server_url`)."""
+
+
+def _open(path: Target, *, daily_backup: bool = False) -> Clinic:
+    """Open the clinic; with ``daily_backup``, make a file's automatic backup of today first if it is missing.
+
+    A server's database has no folder beside it for a protocol file (the workstation's own is
+    used) and no daily file copy (its dumps are the administrator's: ``ketadesk backup``).
+    """
+    file = path if isinstance(path, Path) else None
+    clinic = Clinic.open(path, SystemClock(), config.load_clinic_protocol(file))
     if clinic.read_only:  # every command refuses at once, one line, before any file is made
         clinic.close()
         clinic.require_writable()
-    if daily_backup:
+    if daily_backup and file is not None:
         try:
-            cli_backups.daily_backup_or_warn(clinic, path)  # a failure warns; the command carries on
+            cli_backups.daily_backup_or_warn(clinic, file)  # a failure warns; the command carries on
         except BaseException:
             clinic.close()
             raise
@@ -162,12 +171,12 @@ def _cmd_demo(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
-def _cmd_visits(args: argparse.Namespace, path: Path) -> int:
+def _cmd_visits(args: argparse.Namespace, path: Target) -> int:
     try:
         typed = cli_visits.typed_range(args)
     except ValidationError as error:
         return _fail(str(error), EXIT_USAGE)
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         return _fail(f"{path} does not exist; check --db or {config.DB_ENV} (a new clinic starts with 'ketadesk gui')")
     clinic = _open(path, daily_backup=True)
     try:
@@ -201,9 +210,10 @@ def _cmd_check(path: Path, quick: bool) -> int:
     return 0
 
 
-def _existing(path: Path) -> Clinic:
-    """Open a database that must already exist (reports never create an empty one)."""
-    if not path.exists():
+def _existing(path: Target) -> Clinic:
+    """Open a database that must already exist (reports never create an empty one; a server's is made by
+    ``ketadesk server init``)."""
+    if isinstance(path, Path) and not path.exists():
         raise FileNotFoundError(2, "No such database (check --db or $KETADESK_DB)", str(path))
     return _open(path)
 
@@ -221,7 +231,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
 
 
-def _cmd_report(args: argparse.Namespace, path: Path) -> int:
+def _cmd_report(args: argparse.Namespace, path: Target) -> int:
     if (args.visit is None) == (args.course is None):
         return _fail("give either VISIT_ID or --course COURSE_ID (one of them)", EXIT_USAGE)
     clinic = _existing(path)
@@ -238,7 +248,7 @@ def _cmd_report(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
-def _cmd_export(args: argparse.Namespace, path: Path) -> int:
+def _cmd_export(args: argparse.Namespace, path: Target) -> int:
     for flag, text in (("--from", args.first), ("--to", args.last)):
         if text and not _is_date(text):
             return _fail(f"{flag} {text!r} is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
@@ -273,7 +283,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _cmd_fhir(args: argparse.Namespace, path: Path) -> int:
+def _cmd_fhir(args: argparse.Namespace, path: Target) -> int:
     clinic = _existing(path)
     try:
         made = clinic.reports.save_visit_fhir(args.visit, Path(args.output), overwrite=args.force)
@@ -283,7 +293,7 @@ def _cmd_fhir(args: argparse.Namespace, path: Path) -> int:
     return 0
 
 
-def _cmd_csv(args: argparse.Namespace, path: Path) -> int:
+def _cmd_csv(args: argparse.Namespace, path: Target) -> int:
     if (args.visit is None) == (not args.all):
         return _fail("give either VISIT_ID or --all (one of them)", EXIT_USAGE)
     clinic = _existing(path)
@@ -298,6 +308,8 @@ def _cmd_csv(args: argparse.Namespace, path: Path) -> int:
 
 
 _REPORT_COMMANDS = {"report": _cmd_report, "export": _cmd_export, "fhir": _cmd_fhir, "csv": _cmd_csv}
+_ON_A_SERVER = {**_REPORT_COMMANDS, "visits": _cmd_visits}
+"""The commands that read or write a clinic's record alike on a file and on a server's database."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -313,6 +325,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = cli_pg.server_url(args.db)
         if server is not None and args.command in cli_pg.COMMANDS:  # a clinic database on a PostgreSQL server
             return cli_pg.run(args, server)
+        if server is not None and args.command in _ON_A_SERVER:  # the same commands as on a file, through the URL
+            return _ON_A_SERVER[args.command](args, server)
+        if server is not None:  # gui, demo, migrate (whose --db is the file copied to the server)
+            works = ", ".join(sorted({*cli_pg.COMMANDS, *_ON_A_SERVER}))
+            return _fail(
+                f"{args.command} needs a SQLite file for --db; a postgresql:// URL works for {works}", EXIT_USAGE
+            )
         if args.command == "demo" and not args.db and not os.environ.get(config.DB_ENV):
             folder = config.data_dir()
             folder.mkdir(parents=True, exist_ok=True)
