@@ -323,12 +323,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "server":  # the server's own URLs, never --db
             return cli_server.cmd_server(args)
         server = cli_pg.server_url(args.db)
-        if server is not None and args.command in cli_pg.COMMANDS:  # a clinic database on a PostgreSQL server
-            return cli_pg.run(args, server)
-        if server is not None and args.command in _ON_A_SERVER:  # the same commands as on a file, through the URL
-            return _ON_A_SERVER[args.command](args, server)
-        if server is not None:  # gui, demo, migrate (whose --db is the file copied to the server)
-            works = ", ".join(sorted({*cli_pg.COMMANDS, *_ON_A_SERVER}))
+        if server is not None:  # a clinic database on a PostgreSQL server
+            if args.command in cli_pg.COMMANDS:  # check, backup, restore: the server's own ways
+                return cli_pg.run(args, server)
+            if args.command in _ON_A_SERVER:  # the same commands as on a file, through the URL
+                return _ON_A_SERVER[args.command](args, server)
+            works = ", ".join(sorted({*cli_pg.COMMANDS, *_ON_A_SERVER}))  # gui, demo, migrate (--db is its source)
             return _fail(
                 f"{args.command} needs a SQLite file for --db; a postgresql:// URL works for {works}", EXIT_USAGE
             )
