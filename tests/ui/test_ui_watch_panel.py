@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QStackedWidget, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -188,3 +189,40 @@ def test_the_patients_history_recorded_later_shows_at_once(qtbot: QtBot, nurse: 
     edited = make_patient(substance_use=True, substance_use_note="Opioid use disorder, on buprenorphine")
     assert run_write(nurse, MessageLine("edit_message"), lambda: nurse.patients.edit(patient_id, edited)) is not None
     assert panel.substance.text() == "⚠ Substance-use history: Opioid use disorder, on buprenorphine"
+
+
+class _WindowsShown(QObject):
+    """Every widget shown as a window of its own while installed on the application."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            self.names.append(watched.objectName())
+        return False
+
+
+def test_no_button_of_a_row_opens_as_a_window_of_its_own(
+    qtbot: QtBot, nurse: Clinic, physician: Clinic, clock: FakeClock
+) -> None:
+    """Open flags and an undecided request: their buttons are shown inside their rows, never as windows first.
+
+    A button shown before its row's layout took it flashed up as a little window of its own on a
+    desktop (and cost a native window each time the course opened).
+    """
+    course = flagged_course(nurse, physician, clock)
+    shown = _WindowsShown()
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(shown)
+    try:
+        panel = _panel(qtbot, physician, course.course_id)
+        qtbot.waitUntil(panel.isVisible)
+        panel.refresh()  # a redraw builds the rows again
+    finally:
+        app.removeEventFilter(shown)
+    assert [r.acknowledge.isVisibleTo(panel) for r in panel.flag_rows] == [True] * len(panel.flag_rows)
+    assert any(r.decide.isVisibleTo(panel) for r in panel.request_rows)
+    assert shown.names == ["watch_panel"]

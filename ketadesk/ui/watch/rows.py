@@ -34,7 +34,10 @@ SCREENING_HEADERS = ("Screening", "Latest", "Next due")
 
 
 def _action(name: str, text: str, verdict: Verdict, pressed: Callable[[], None]) -> QPushButton:
-    """A row's button: live only when the clinic would accept the act now, saying why not otherwise."""
+    """A row's button: live only when the clinic would accept the act now, saying why not otherwise.
+
+    It has no parent until the row's layout takes it: shown before that, it would open as a window of its own.
+    """
     widget = button(name, text, default=False)
     widget.setEnabled(bool(verdict))
     widget.setToolTip(verdict.reason)
@@ -66,6 +69,7 @@ class FlagRow(QFrame):
         self.inputs = label("watch_flag_inputs", inputs, plain=True, selectable=False, accessible="inputs")
         column.addWidget(self.inputs)
         foot = QHBoxLayout()
+        column.addLayout(foot)  # in the row before anything is shown in it (see _action)
         self.status = label(
             "watch_flag_status",
             flag_status(raised, names),
@@ -76,9 +80,8 @@ class FlagRow(QFrame):
         )
         foot.addWidget(self.status, 1)
         self.acknowledge = _action("watch_acknowledge", "Acknowledge…", verdict, lambda: acknowledge(raised))
-        self.acknowledge.setVisible(raised.open)
         foot.addWidget(self.acknowledge)
-        column.addLayout(foot)
+        self.acknowledge.setHidden(not raised.open)
 
 
 class RequestRow(QFrame):
@@ -97,6 +100,7 @@ class RequestRow(QFrame):
         column.setSpacing(3)
         column.addWidget(label("watch_request_text", request_line(request, names), plain=True, selectable=False))
         foot = QHBoxLayout()
+        column.addLayout(foot)  # in the row before anything is shown in it (see _action)
         decision = request.decision
         style = CAUTION_STYLE if decision is None else f"color: {ALERT_COLOUR};" if request.refused else OK_STYLE
         self.status = label(
@@ -104,9 +108,8 @@ class RequestRow(QFrame):
         )
         foot.addWidget(self.status, 1)
         self.decide = _action("watch_decide", "Decide…", verdict, lambda: decide(request))
-        self.decide.setVisible(decision is None)
         foot.addWidget(self.decide)
-        column.addLayout(foot)
+        self.decide.setHidden(decision is not None)
 
 
 def screening_table() -> QTableWidget:
