@@ -122,6 +122,10 @@ class CourseScreen(QWidget, Watching):
         panel.setObjectName("course_watch_panel")
         panel.setMinimumHeight(WATCH_HEIGHT // 2)
         panel.setMaximumHeight(WATCH_HEIGHT)
+        # Held to that height the panel nearly always scrolls (flags, requests and screenings): a bar that is
+        # always there spares Qt a second layout of every flag's wrapped lines at the narrower width once it
+        # appears (about 5 ms of the page's opening).
+        panel.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         box.column.addWidget(panel)
         return box
 
