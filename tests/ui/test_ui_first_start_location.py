@@ -21,6 +21,7 @@ from ketadesk.ui import system_needs
 from ketadesk.ui.door.first_start import FirstStartScreen
 from ketadesk.ui.window.main_window import MainWindow
 from tests.ui.sign_in_steps import guarded_window
+from tests.ui.windows_shown import windows_shown
 
 
 @pytest.fixture
@@ -85,3 +86,20 @@ def test_another_folder_is_taken_and_remembered(window: MainWindow, tmp_path: Pa
     assert config.chosen_folder() == other.resolve()
     assert config.database_path() == other.resolve() / "ketadesk.sqlite"
     assert config.database_path("/elsewhere/x.sqlite") == Path("/elsewhere/x.sqlite")  # --db still wins
+
+
+def test_the_first_start_opens_as_one_window(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, default_protocol: Protocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing on the first start's page (the folders' box) opens for an instant as a window of its own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv(config.DB_ENV, raising=False)
+    settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    with windows_shown() as shown:
+        built = guarded_window(qtbot, tmp_path / "ketadesk.sqlite", clock, default_protocol, settings)
+        qtbot.waitUntil(built.isVisible)
+    try:
+        assert screen_of(built).location.isVisibleTo(built)
+        assert shown == [built.objectName()]
+    finally:
+        built.clinic.close()

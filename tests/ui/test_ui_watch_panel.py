@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QStackedWidget, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +18,7 @@ from ketadesk.ui.watch.rows import FlagRow
 from ketadesk.ui.watch.screening import ScreeningDialog
 from tests.helpers import PASSWORDS, make_patient
 from tests.ui.watch_steps import HISTORY, Course, flagged_course, shot
+from tests.ui.windows_shown import windows_shown
 
 
 def _panel(qtbot: QtBot, clinic: Clinic, course_id: int) -> WatchPanel:
@@ -191,19 +191,6 @@ def test_the_patients_history_recorded_later_shows_at_once(qtbot: QtBot, nurse: 
     assert panel.substance.text() == "⚠ Substance-use history: Opioid use disorder, on buprenorphine"
 
 
-class _WindowsShown(QObject):
-    """Every widget shown as a window of its own while installed on the application."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: list[str] = []
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
-            self.names.append(watched.objectName())
-        return False
-
-
 def test_no_button_of_a_row_opens_as_a_window_of_its_own(
     qtbot: QtBot, nurse: Clinic, physician: Clinic, clock: FakeClock
 ) -> None:
@@ -213,16 +200,10 @@ def test_no_button_of_a_row_opens_as_a_window_of_its_own(
     desktop (and cost a native window each time the course opened).
     """
     course = flagged_course(nurse, physician, clock)
-    shown = _WindowsShown()
-    app = QApplication.instance()
-    assert app is not None
-    app.installEventFilter(shown)
-    try:
+    with windows_shown() as shown:
         panel = _panel(qtbot, physician, course.course_id)
         qtbot.waitUntil(panel.isVisible)
         panel.refresh()  # a redraw builds the rows again
-    finally:
-        app.removeEventFilter(shown)
     assert [r.acknowledge.isVisibleTo(panel) for r in panel.flag_rows] == [True] * len(panel.flag_rows)
     assert any(r.decide.isVisibleTo(panel) for r in panel.request_rows)
-    assert shown.names == ["watch_panel"]
+    assert shown == ["watch_panel"]

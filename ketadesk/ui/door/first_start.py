@@ -70,9 +70,10 @@ class FirstStartScreen(QWidget):
         columns.addWidget(self._setup_box(), 3)
         layout.addLayout(columns)
         self.location = LocationBox(clinic.database_path or Path(DEMO_FILE).resolve())
-        self.location.setVisible(clinic.database_path is not None)
         self.location.chosen.connect(self.database_chosen.emit)
         layout.addWidget(self.location)
+        # Hidden only once in the page: shown before, it would open for an instant as a window of its own.
+        self.location.setHidden(clinic.database_path is None)
         centred(self, frame)
         self.setFocusProxy(self.clinic_name)
 
