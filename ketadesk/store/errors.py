@@ -40,6 +40,10 @@ class BusyDatabaseError(StoreError, sqlite3.OperationalError):
     """Another window or workstation holds the write lock for longer than the busy timeout."""
 
 
+class UnreachableDatabaseError(StoreError):
+    """The clinic database's server cannot be reached: nothing is saved until it is back; the store connects again."""
+
+
 SqliteError = sqlite3.Error
 """SQLite's base error, for the layers above the store, which never import sqlite3 themselves."""
 

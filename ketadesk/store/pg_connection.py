@@ -3,6 +3,12 @@
 Credentials come from where libpq looks for them (``PGPASSFILE``, a service file, the
 user's ``.pgpass``), never from the URL: a URL that carries a password is refused, and the
 database is always named without one, so no password reaches a message or the audit trail.
+
+A workstation keeps its connection for the whole shift, and a server restarts or a network
+drops meanwhile. A lost connection is an :class:`UnreachableDatabaseError` (a write in
+progress is rolled back by the server, so nothing is half-saved); the connection is dialled
+again on a thread of its own (a screen's once-a-second tick never waits for the network) and
+taken up by the first statement outside a transaction once it is there.
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Any
 
 import psycopg
@@ -19,11 +27,15 @@ from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict
 
-from ketadesk.store.errors import NOTHING_SAVED, BusyDatabaseError, StoreError
+from ketadesk.store.errors import NOTHING_SAVED, BusyDatabaseError, StoreError, UnreachableDatabaseError
 from ketadesk.store.pg_dialect import dialect, placeholders
 
 LOCK_TIMEOUT = "5s"  # as SQLite's busy timeout: a second writer waits this long for the first
 CONNECT_TIMEOUT_S = 5
+REDIAL_TIMEOUT_S = 3
+"""How long one attempt to connect again may take (on its own thread)."""
+REDIAL_EVERY_S = 2.0
+"""How soon after a failed attempt the next one starts."""
 
 
 def shown(url: str) -> str:
@@ -111,11 +123,62 @@ class PgConnection:
         self.raw = raw
         self.url = url  # as given, which never holds a password (connect refuses one)
         self.name = name
+        self.in_transaction = False
+        """Set by the store between its BEGIN and COMMIT: a connection lost there is not taken up again mid-way."""
+        self.lost = ""
+        """Why the server cannot be reached now ("" while connected)."""
+        self._redial: _Redial | None = None
+        self._next_redial = 0.0
+        self.redial_every = REDIAL_EVERY_S
+
+    def reachable(self) -> str:
+        """"" when the server answers; else why not (taking up a connection dialled again meanwhile, if there is one).
+
+        Never waits for the network: a screen asks this once a second while the server is away.
+        """
+        if self.lost or self.raw.broken:
+            try:
+                self._take_up()
+            except UnreachableDatabaseError:
+                return self.lost
+        return ""
+
+    def _unreachable(self) -> UnreachableDatabaseError:
+        return UnreachableDatabaseError(
+            f"the clinic database {self.name} cannot be reached ({self.lost}); {NOTHING_SAVED}. "
+            "KetaDesk connects again by itself"
+        )
+
+    def _take_up(self) -> None:
+        """Use the connection dialled again if it is there; else start dialling (or keep waiting) and refuse."""
+        redial = self._redial
+        if redial is not None and redial.done.is_set():
+            self._redial = None
+            if redial.raw is not None:
+                with suppress(psycopg.Error):
+                    self.raw.close()
+                self.raw, self.lost = redial.raw, ""
+                return
+            self.lost = redial.error or self.lost
+            self._next_redial = time.monotonic() + self.redial_every
+        if self._redial is None and time.monotonic() >= self._next_redial:
+            self._redial = _Redial(self.url)
+        raise self._unreachable()
+
+    def wait_for_redial(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the attempt to connect again under way, if any (tests, the CLI)."""
+        if self._redial is not None:
+            self._redial.done.wait(timeout)
 
     def execute(self, sql: str, parameters: Any = ()) -> PgCursor:
         """Run one statement (outside a transaction it commits by itself, as SQLite's autocommit does)."""
         if isinstance(parameters, dict):
             raise TypeError("the PostgreSQL engine takes ? parameters, not named ones")
+        if self.lost or self.raw.broken:
+            if self.in_transaction:  # the server has rolled back what the transaction wrote
+                self.lost = self.lost or "the connection was lost"
+                raise self._unreachable()
+            self._take_up()
         try:
             if parameters:
                 statement, lists = placeholders(sql)
@@ -142,7 +205,40 @@ class PgConnection:
                 "newer than the database's grants, its administrator runs `ketadesk server migrate`"
             ) from error
         except psycopg.OperationalError as error:
-            raise StoreError(f"the clinic database {self.name} cannot be reached: {_said(error)}") from error
+            if not self.raw.broken:  # the server answered (a statement cancelled, say): not a lost connection
+                raise StoreError(f"the clinic database {self.name} refused the statement: {_said(error)}") from error
+            self.lost = _said(error)
+            if self._redial is None:  # dialling starts at once, so the first answer after the loss can be the last
+                self._redial = _Redial(self.url)
+            raise self._unreachable() from error
+
+    def close(self) -> None:
+        """Close for good (no attempt to connect again is taken up after this)."""
+        self.raw.close()
+        redial, self._redial = self._redial, None
+        if redial is not None:
+            redial.done.wait(REDIAL_TIMEOUT_S + 1)
+            if redial.raw is not None:
+                redial.raw.close()
+
+
+class _Redial:
+    """One attempt to connect again, on a thread of its own; ``done`` is set when it has succeeded or failed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.raw: psycopg.Connection[tuple[Any, ...]] | None = None
+        self.error = ""
+        self.done = threading.Event()
+        threading.Thread(target=self._dial, name="ketadesk-reconnect", daemon=True).start()
+
+    def _dial(self) -> None:
+        try:
+            self.raw = _raw(self.url, REDIAL_TIMEOUT_S)
+        except psycopg.Error as error:
+            self.error = _said(error)
+        finally:
+            self.done.set()
 
 
 def _said(error: psycopg.Error) -> str:
@@ -162,9 +258,15 @@ def connect(url: str) -> PgConnection:
             "(pg_service.conf), never in a URL or on the command line"
         )
     try:
-        raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="KetaDesk")
+        raw = _raw(url, CONNECT_TIMEOUT_S)
     except psycopg.OperationalError as error:
-        raise StoreError(f"the clinic database {name} cannot be reached: {_said(error)}") from error
+        raise UnreachableDatabaseError(f"the clinic database {name} cannot be reached: {_said(error)}") from error
+    return PgConnection(raw, url, name)
+
+
+def _raw(url: str, timeout: int) -> psycopg.Connection[tuple[Any, ...]]:
+    """A new psycopg connection set up the store's way (the write lock's timeout, SQLite's numbers)."""
+    raw = psycopg.connect(url, autocommit=True, connect_timeout=timeout, application_name="KetaDesk")
     raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     raw.adapters.register_loader("numeric", _SqliteNumbers)
-    return PgConnection(raw, url, name)
+    return raw

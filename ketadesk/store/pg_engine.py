@@ -22,7 +22,7 @@ import psycopg
 from sqlite_utils import Database
 
 from ketadesk.store import chain_key
-from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, read_only_message
+from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, UnreachableDatabaseError, read_only_message
 from ketadesk.store.pg_connection import PgConnection, PgCursor, connect, shown
 from ketadesk.store.pg_dialect import dialect, outside_quotes, placeholders
 from ketadesk.store.sqlite_engine import Store
@@ -108,6 +108,7 @@ class PostgresStore(Store):
             return
         self.connection.execute("BEGIN")
         self._depth, self.audit_written = 1, False
+        self.connection.in_transaction = True
         try:
             self.connection.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield self
@@ -117,14 +118,21 @@ class PostgresStore(Store):
         else:
             try:
                 self.connection.execute("COMMIT")
+            except UnreachableDatabaseError as error:  # the COMMIT left; whether it arrived, nobody here can know
+                raise UnreachableDatabaseError(
+                    f"the connection to the clinic database {self.name} was lost as this was being saved: whether "
+                    "it was kept shows in the record once KetaDesk has connected again (it does so by itself)"
+                ) from error
             except BaseException:
                 self._rollback("ROLLBACK")
                 raise
             self._depth = 0
+            self.connection.in_transaction = False
             if self.audit_written and self.on_audit_commit is not None:
                 self.on_audit_commit()
         finally:
             self._depth, self.audit_written = 0, False
+            self.connection.in_transaction = False
 
     def _savepoint(self) -> Iterator[Store]:
         name = f"ketadesk_{self._depth}"
@@ -163,5 +171,9 @@ class PostgresStore(Store):
         row = self.connection.execute("SELECT version FROM schema_version").fetchone()
         return int(row[0]) if row else 0
 
+    def reachable(self) -> str:
+        """"" while the server answers; else why not (a connection dialled again meanwhile is taken up here)."""
+        return self.connection.reachable()
+
     def close(self) -> None:
-        self.connection.raw.close()
+        self.connection.close()

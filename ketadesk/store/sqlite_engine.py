@@ -59,6 +59,10 @@ class Store:
         row = self.conn.execute("PRAGMA data_version").fetchone()
         return int(row[0]), int(self.conn.total_changes)
 
+    def reachable(self) -> str:
+        """"" when the database answers, else why not: a file on this workstation always does (see the server's)."""
+        return ""
+
     @property
     def in_transaction(self) -> bool:
         """True inside :meth:`transaction` (audit rows are written only there)."""
