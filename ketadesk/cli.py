@@ -308,7 +308,24 @@ def _cmd_csv(args: argparse.Namespace, path: Target) -> int:
 
 
 _REPORT_COMMANDS = {"report": _cmd_report, "export": _cmd_export, "fhir": _cmd_fhir, "csv": _cmd_csv}
-_ON_A_SERVER = {**_REPORT_COMMANDS, "visits": _cmd_visits}
+
+
+def _cmd_gui(args: argparse.Namespace, path: Target) -> int:
+    from ketadesk.ui.system_needs import start_lacks
+
+    lacks = start_lacks(path if isinstance(path, Path) else None)  # a server's database has no folder here
+    stopping = [lack for lack in lacks if lack.stops_start]
+    if stopping:
+        return _fail(str(stopping[0]))
+    for lack in lacks:  # the program runs without these; said once, on the way in
+        sys.stderr.write(f"ketadesk: note: {lack}\n")
+    from ketadesk.ui.window.app import run_gui
+
+    notes = [str(lack) for lack in lacks]
+    return run_gui(path, args.user, exit_after_start=args.exit_after_start, notes=notes)
+
+
+_ON_A_SERVER = {**_REPORT_COMMANDS, "visits": _cmd_visits, "gui": _cmd_gui}
 """The commands that read or write a clinic's record alike on a file and on a server's database."""
 
 
@@ -328,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return cli_pg.run(args, server)
             if args.command in _ON_A_SERVER:  # the same commands as on a file, through the URL
                 return _ON_A_SERVER[args.command](args, server)
-            works = ", ".join(sorted({*cli_pg.COMMANDS, *_ON_A_SERVER}))  # gui, demo, migrate (--db is its source)
+            works = ", ".join(sorted({*cli_pg.COMMANDS, *_ON_A_SERVER}))  # demo, migrate (--db is its source)
             return _fail(
                 f"{args.command} needs a SQLite file for --db; a postgresql:// URL works for {works}", EXIT_USAGE
             )
@@ -345,18 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _cmd_check(path, args.quick)
         if args.command == "gui":
-            from ketadesk.ui.system_needs import start_lacks
-
-            lacks = start_lacks(path)
-            stopping = [lack for lack in lacks if lack.stops_start]
-            if stopping:
-                return _fail(str(stopping[0]))
-            for lack in lacks:  # the program runs without these; said once, on the way in
-                sys.stderr.write(f"ketadesk: note: {lack}\n")
-            from ketadesk.ui.window.app import run_gui
-
-            notes = [str(lack) for lack in lacks]
-            return run_gui(path, args.user, exit_after_start=args.exit_after_start, notes=notes)
+            return _cmd_gui(args, path)
         if args.command == "backup":
             return cli_backups.cmd_backup(args, path)
         if args.command == "migrate":

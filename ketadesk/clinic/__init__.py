@@ -7,7 +7,7 @@ from ketadesk.clinic.usecase import Verdict
 from ketadesk.clinic.views import CourseView, NextVisit, PatientHistory, VisitListing, VisitView
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.protocol import ProtocolError
-from ketadesk.store.errors import NewerDatabaseError, NotFound, StoreError
+from ketadesk.store.errors import NewerDatabaseError, NotFound, StoreError, UnreachableDatabaseError
 
 __all__ = [
     "Change",
@@ -22,6 +22,7 @@ __all__ = [
     "PermissionDenied",
     "ProtocolError",
     "StoreError",
+    "UnreachableDatabaseError",
     "ValidationError",
     "Verdict",
     "VisitListing",

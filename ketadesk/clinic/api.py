@@ -119,8 +119,20 @@ class Clinic:
 
     @property
     def database_path(self) -> Path | None:
-        """The file this clinic is working in."""
+        """The file this clinic is working in (None for a server's database: see :attr:`database_name`)."""
         return self.session.store.path
+
+    @property
+    def database_name(self) -> str:
+        """The database as the window names it: the file, or the server's URL (never with a password)."""
+        return self.session.store.name
+
+    def reachable(self) -> str:
+        """ "" while the database answers; else why not (a server away: KetaDesk connects again by itself).
+
+        Never waits for the network, so the window can ask once a second.
+        """
+        return self.session.store.reachable()
 
     def today(self) -> date:
         """Today's date in the workstation's local time zone."""

@@ -81,15 +81,20 @@ def default_protocol_text() -> str:
     return resources.files("ketadesk.resources").joinpath(PROTOCOL_FILE).read_text(encoding="utf-8")
 
 
+def protocol_path(database: Path | None) -> Path:
+    """The clinic's ``protocol.toml``: beside its file, or in the workstation's data folder for a server's database."""
+    return (database.parent if database else data_dir()) / PROTOCOL_FILE
+
+
 def load_clinic_protocol(database: Path | None = None) -> Protocol:
-    """Defaults overlaid with the clinic's ``protocol.toml`` beside the database, if there is one."""
-    override_path = (database.parent if database else data_dir()) / PROTOCOL_FILE
+    """Defaults overlaid with the clinic's ``protocol.toml`` (:func:`protocol_path`), if there is one."""
+    override_path = protocol_path(database)
     override = override_path.read_text(encoding="utf-8") if override_path.is_file() else None
     return load_protocol(default_protocol_text(), override, source=str(override_path))
 
 
-def save_clinic_settings(database: Path, name: str, chairs: int, time_zone: str | None = None) -> Path:
-    """Write the clinic's name, number of chairs and time zone into ``protocol.toml`` beside the database.
+def save_clinic_settings(database: Path | None, name: str, chairs: int, time_zone: str | None = None) -> Path:
+    """Write the clinic's name, number of chairs and time zone into its ``protocol.toml`` (:func:`protocol_path`).
 
     ``time_zone`` is an IANA name, "" for the workstation's own, or None to leave the file's
     setting as it is. An existing file keeps every other line and comment; a missing one is
@@ -110,7 +115,7 @@ def save_clinic_settings(database: Path, name: str, chairs: int, time_zone: str 
     settings: dict[str, str | int] = {"name": clean, "chairs": chairs}
     if time_zone is not None:
         settings["time_zone"] = _zone_name(time_zone)
-    path = database.parent / PROTOCOL_FILE
+    path = protocol_path(database)
     source = str(path)
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
     before = parse_toml(old, source)

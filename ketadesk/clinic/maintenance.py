@@ -10,7 +10,6 @@ from ketadesk.clinic import anchors, backups, config, record_signing, watch_sign
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
-from ketadesk.core.errors import ValidationError
 from ketadesk.core.users import ADMIN_ONLY, Role
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
@@ -157,7 +156,7 @@ class Maintenance(Area):
         ]
 
     def save_clinic_settings(self, name: str, chairs: int, time_zone: str | None = None) -> Path:
-        """Write the clinic's name, chairs and time zone into ``protocol.toml`` beside the database, audited.
+        """Write the clinic's name, chairs and time zone into its ``protocol.toml`` (beside a file), audited.
 
         Written atomically; in force from the next start. ``time_zone`` is the IANA zone the
         reports print times in ("" for the workstation's own; None leaves it as it is). An
@@ -167,10 +166,8 @@ class Maintenance(Area):
         s = self.session
         if Role.SYSTEM not in s.user.roles or store_users.with_password_count(s.store) > 0:
             s.user.require("change the clinic's settings", *ADMIN_ONLY)
-        database = s.store.path
-        if database is None:
-            raise ValidationError("database", "", "a clinic database in a file, with its protocol beside it")
-        path = config.save_clinic_settings(database, name, chairs, time_zone)
+        # A server's database has no folder beside it: the workstation's own protocol file, where it is read from.
+        path = config.save_clinic_settings(s.store.path, name, chairs, time_zone)
         clinic: dict[str, str | int] = {"name": name.strip(), "chairs": chairs}
         if time_zone is not None:
             clinic["time_zone"] = time_zone.strip()

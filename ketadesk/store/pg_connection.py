@@ -132,7 +132,7 @@ class PgConnection:
         self.redial_every = REDIAL_EVERY_S
 
     def reachable(self) -> str:
-        """"" when the server answers; else why not (taking up a connection dialled again meanwhile, if there is one).
+        """ "" when the server answers; else why not (taking up a connection dialled again meanwhile, if there is one).
 
         Never waits for the network: a screen asks this once a second while the server is away.
         """

@@ -172,7 +172,7 @@ class PostgresStore(Store):
         return int(row[0]) if row else 0
 
     def reachable(self) -> str:
-        """"" while the server answers; else why not (a connection dialled again meanwhile is taken up here)."""
+        """ "" while the server answers; else why not (a connection dialled again meanwhile is taken up here)."""
         return self.connection.reachable()
 
     def close(self) -> None:

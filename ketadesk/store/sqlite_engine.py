@@ -37,6 +37,8 @@ class Store:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self.path = path
+        self.name = str(path) if path is not None else "(in memory)"
+        """The database as messages name it (a server's store names its URL, never with a password)."""
         # Why the file was opened for reading only ("" when it can be written): every write is
         # refused before it starts, with this reason.
         self.read_only = read_only
@@ -60,7 +62,7 @@ class Store:
         return int(row[0]), int(self.conn.total_changes)
 
     def reachable(self) -> str:
-        """"" when the database answers, else why not: a file on this workstation always does (see the server's)."""
+        """ "" when the database answers, else why not: a file on this workstation always does (see the server's)."""
         return ""
 
     @property

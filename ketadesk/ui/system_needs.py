@@ -109,14 +109,14 @@ def _loads(soname: str) -> bool:
     return True
 
 
-def start_lacks(database: Path, environ: Mapping[str, str] | None = None) -> list[Lack]:
-    """Everything this system lacks, the ones that stop the start first."""
+def start_lacks(database: Path | None, environ: Mapping[str, str] | None = None) -> list[Lack]:
+    """Everything this system lacks, the ones that stop the start first (``database``: None for a server's)."""
     env = os.environ if environ is None else environ
     found: list[Lack] = []
     window = desktop_problem(env)
     if window is not None:
         found.append(Lack(f"KetaDesk cannot open its window: {window.reason}", window.remedy, True))
-    folder = data_folder_lack(database)
+    folder = data_folder_lack(database) if database is not None else None
     if folder is not None:
         found.append(folder)
     if env.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal"):  # no screen, no one to hear a chime

@@ -96,9 +96,12 @@ def test_export_writes_one_pdf_per_signed_visit_from_the_server(
     assert counts[0] == counts[1] > 0
 
 
-@pytest.mark.parametrize("command", [["gui"], ["demo"], ["migrate", "--to", "postgresql://x@/y"]])
+@pytest.mark.parametrize("command", [["demo"], ["migrate", "--to", "postgresql://x@/y"]])
 def test_the_commands_that_need_a_file_say_so(run: Run, command: list[str]) -> None:
-    """gui, demo and migrate (its --db is the file copied) refuse a URL in one line naming what works with one."""
+    """demo and migrate (its --db is the file copied) refuse a URL in one line naming what works with one.
+
+    (`gui` opens a server's database: tests/ui/test_ui_server.py.)
+    """
     code, _, err = run("--db", "postgresql://nobody@/nothing", *command)
     assert code == 2
     line = one_line(err)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from ketadesk.clinic import Clinic, ValidationError
-from ketadesk.clinic.config import load_clinic_protocol, workstation_zone_name
+from ketadesk.clinic import Clinic, ValidationError, config
+from ketadesk.clinic.config import load_clinic_protocol, protocol_path, workstation_zone_name
+from ketadesk.core.clock import FakeClock
+from ketadesk.core.protocol import Protocol
+from tests.helpers import PASSWORDS, set_up_staff
 
 
 def test_clinic_settings_are_written_whole_and_audited(administrator: Clinic) -> None:
@@ -68,3 +72,23 @@ def test_the_workstation_zone_is_a_name_the_zone_database_knows(monkeypatch: pyt
     offered = workstation_zone_name()
     assert offered != "Nowhere/Special"
     assert offered == "" or ZoneInfo(offered) is not None
+
+
+def test_on_a_server_the_settings_go_to_the_workstations_own_protocol_file(
+    postgresql_url: str, clock: FakeClock, default_protocol: Protocol, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's database has no folder beside it: the file is the one this workstation reads at its next start."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    opened = Clinic.open(postgresql_url, clock, default_protocol)
+    try:
+        set_up_staff(opened)
+        admin = opened.sign_in("admin", PASSWORDS["admin"])
+        path = admin.maintenance.save_clinic_settings("Hillside Infusion Clinic", 4)
+        assert path == protocol_path(None) == config.data_dir() / "protocol.toml"
+        assert str(tmp_path / "data") in str(path)
+        read = load_clinic_protocol(None)
+        assert (read.clinic_name, read.chairs) == ("Hillside Infusion Clinic", 4)
+        entry = admin.store.one("SELECT action, after FROM audit ORDER BY id DESC LIMIT 1")
+        assert entry is not None and entry["action"] == "protocol" and str(path.resolve()) in entry["after"]
+    finally:
+        opened.close()

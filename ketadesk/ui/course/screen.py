@@ -125,7 +125,7 @@ class CourseScreen(QWidget, Watching):
         # Held to that height the panel nearly always scrolls (flags, requests and screenings): a bar that is
         # always there spares Qt a second layout of every flag's wrapped lines at the narrower width once it
         # appears (about 5 ms of the page's opening).
-        panel.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        panel.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         box.column.addWidget(panel)
         return box
 

@@ -60,7 +60,7 @@ class FirstStartScreen(QWidget):
         layout.addWidget(title("first_start_title", "Welcome to KetaDesk"))
         layout.addWidget(
             note(
-                f"Nobody can sign in to this clinic's database yet ({clinic.database_path}). "
+                f"Nobody can sign in to this clinic's database yet ({clinic.database_name}). "
                 "Look around in a demo clinic first, or set this clinic up now."
             )
         )
@@ -91,6 +91,9 @@ class FirstStartScreen(QWidget):
         )
         self.open_demo_button = button("open_demo_button", "Open a &demo clinic")
         self.open_demo_button.clicked.connect(self.open_demo)
+        if self.clinic.database_path is None:  # a server's database: the demo is a file, made on a workstation
+            self.open_demo_button.setEnabled(False)
+            self.open_demo_button.setToolTip("The demo clinic is a file on one workstation: start `ketadesk demo`")
         inner.addWidget(self.open_demo_button)
         self.demo_progress = QProgressBar()
         self.demo_progress.setObjectName("demo_progress")

@@ -35,7 +35,7 @@ class SignInScreen(QWidget):
         self.setObjectName("sign_in_screen")
         frame, layout = panel(600 if demo else 420)
         layout.addWidget(title("sign_in_clinic_name", clinic.protocol.clinic_name))
-        layout.addWidget(note(f"KetaDesk · {clinic.database_path}", "sign_in_database"))
+        layout.addWidget(note(f"KetaDesk · {clinic.database_name}", "sign_in_database"))
         form = QFormLayout()
         self.login = line("sign_in_login", "Login")
         self.login.setText(login)

@@ -16,12 +16,13 @@ from ketadesk.clinic.config import backup_dir, package_version
 def about_text(clinic: Clinic) -> str:
     """The About box's lines, in plain text."""
     database = clinic.database_path
+    server = "" if database is not None else " (the clinic's server; its backups are its administrator's)"
     lines = [
         f"KetaDesk {package_version()}",
         "Bedside workstation for ketamine infusion clinics.",
         "",
         f"Clinic: {clinic.protocol.clinic_name}",
-        f"Database: {database}",
+        f"Database: {clinic.database_name}{server}",
         f"Database schema: version {clinic.maintenance.schema_version()}",
     ]
     if database is not None:

@@ -47,6 +47,7 @@ class MenuActions(QMainWindow):
     chime: Chime
     mute_action: QAction
     board: ChairBoard
+    work_page: QWidget | None
 
     # ------------------------------------------------------------------ preferences
 
@@ -231,6 +232,11 @@ class MenuActions(QMainWindow):
             return self.open_review(current.visit_id)
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
+
+    def read_afresh(self) -> None:
+        """The database answers again after a while away: the board reads what the other workstations saved."""
+        if self.work_page is not None:
+            self.board.refresh()
 
     def open_course(self, course_id: int) -> CourseScreen:
         """One patient's treatment course on one page (reusing its tab when it is already open)."""

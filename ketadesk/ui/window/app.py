@@ -18,6 +18,7 @@ from ketadesk.clinic import Clinic, StoreError, ValidationError, config
 from ketadesk.core.clock import Clock, SystemClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.app_icon import DESKTOP_ID, application_icon
+from ketadesk.ui.window.banners import say_unreachable_on
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
@@ -43,7 +44,7 @@ def name_application(app: QApplication) -> None:
 
 
 def build_main_window(
-    db_path: Path,
+    db_path: Path | str,
     clock: Clock | None = None,
     *,
     protocol: Protocol | None = None,
@@ -51,7 +52,7 @@ def build_main_window(
     settings: QSettings | None = None,
     require_sign_in: bool | None = None,
 ) -> MainWindow:
-    """Open ``db_path`` and build the main window around it.
+    """Open ``db_path`` (a file, or a clinic server's ``postgresql://`` URL) and build the main window around it.
 
     With ``sign_in`` (a login and its password) the window opens signed in as that user,
     the password checked as at the door (tests, screenshots, benchmarks); without one it
@@ -63,7 +64,8 @@ def build_main_window(
     """
     application()
     guarded = sign_in is None if require_sign_in is None else require_sign_in
-    chosen_protocol = protocol or config.load_clinic_protocol(db_path)
+    # A server's database has no folder beside it for a protocol file: the workstation's own is used.
+    chosen_protocol = protocol or config.load_clinic_protocol(db_path if isinstance(db_path, Path) else None)
     clinic = Clinic.open(db_path, clock or SystemClock(), chosen_protocol)  # the program itself until someone signs in
     if sign_in is None:
         return MainWindow(clinic, settings or QSettings(), signed_in=False, guarded=guarded)
@@ -88,7 +90,7 @@ def settle_memory() -> None:
 
 
 def run_gui(
-    db_path: Path, user_login: str | None = None, *, exit_after_start: bool = False, notes: Sequence[str] = ()
+    db_path: Path | str, user_login: str | None = None, *, exit_after_start: bool = False, notes: Sequence[str] = ()
 ) -> int:
     """Start the bedside workstation at its first-start or sign-in screen and run until it is closed.
 
@@ -115,6 +117,8 @@ def run_gui(
     window.daily_backups = DailyBackups(window.statusBar())
     window.daily_backups.start(window.door)  # today's backup, if not made yet, off the window's thread
     handlers = QuitHandlers(app, window)
+    # The window's clinic changes at each sign-in: asked afresh each time.
+    unhook = say_unreachable_on(window.server_banner, lambda: window.clinic.reachable())  # noqa: PLW0108
     settle_memory()
     try:
         if exit_after_start:  # the frozen program's smoke test: up at its door, say which, then close
@@ -126,6 +130,7 @@ def run_gui(
             return 0
         return int(app.exec())
     finally:
+        unhook()
         handlers.remove()
         window.daily_backups.shutdown()
         window.end_session("quit")

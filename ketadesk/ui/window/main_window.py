@@ -32,6 +32,7 @@ from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
 from ketadesk.ui.window.approvals_watch import ApprovalsWatch
+from ketadesk.ui.window.banners import ServerBanner, framed, read_only_banner
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import ConfirmClose, under_way_now
@@ -39,7 +40,7 @@ from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
 from ketadesk.ui.window.questionnaire_mode import QuestionnaireMode
 from ketadesk.ui.window.session_watch import SessionWatch
-from ketadesk.ui.window.status import StatusLine, read_only_banner
+from ketadesk.ui.window.status import StatusLine
 from ketadesk.ui.window.visit_tabs import VisitTabs
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
@@ -83,18 +84,9 @@ class MainWindow(MenuActions):
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("main_stack")
-        self.read_only_banner = read_only_banner(clinic)
-        if self.read_only_banner is None:
-            self.setCentralWidget(self.stack)
-        else:  # a file that can only be read: said above every page, for as long as it is open
-            frame = QWidget(self)
-            frame.setObjectName("main_frame")
-            column = QVBoxLayout(frame)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(0)
-            column.addWidget(self.read_only_banner)
-            column.addWidget(self.stack, 1)
-            self.setCentralWidget(frame)
+        self.read_only_banner = read_only_banner(clinic)  # a file that can only be read: said above every page
+        self.server_banner = ServerBanner(clinic.database_name)  # a server that cannot be reached, while it cannot
+        self.setCentralWidget(framed(self.stack, [w for w in (self.read_only_banner, self.server_banner) if w]))
         self.door_page: SignInScreen | FirstStartScreen | None = None
         self.work_page: QWidget | None = None
         self.lock_page = LockScreen(self)
@@ -145,7 +137,7 @@ class MainWindow(MenuActions):
         build_menus(self, self)
         self.statusBar().clearMessage()
         self.statusBar().setVisible(page is not Page.QUESTIONNAIRE)  # nothing of the clinic behind the patient
-        where = self.clinic.database_path
+        where = self.clinic.database_name
         user = self.clinic.user
         if page is Page.WORK:
             roles = role_words(user)
@@ -322,7 +314,14 @@ class MainWindow(MenuActions):
         self.timer.stop()
 
     def tick(self) -> None:
-        """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers."""
+        """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers.
+
+        A server that cannot be reached is said above every page, and nothing is read until it answers again;
+        then the board and the open visit read afresh what the other workstations saved meanwhile.
+        """
+        self.server_banner.tick(self.clinic, self._tick, self.read_afresh)
+
+    def _tick(self) -> None:
         self.approvals.tick(self.clinic, self.page is Page.WORK, self.chime.ring)
         minutes = self.clinic.protocol.idle_lock_minutes
         idle = self.guarded and self.idle.past(self.clinic.clock.now(), minutes)

@@ -77,25 +77,3 @@ class StatusLine:
             parts.append(f"PLANNED END PASSED in {len(overrun)} chair{'s' if len(overrun) != 1 else ''}")
         self.alerts.setText("   ".join(parts) or "No alerts")
         return new
-
-
-def read_only_banner(clinic: Clinic) -> QLabel | None:
-    """The strip above every page of a database that can only be read: why, and that nothing can be saved.
-
-    None when the database can be written. The window stays for looking: the write buttons
-    are disabled by their verdicts (which say "the database is read-only"), and a write that
-    is still tried is refused with the same words.
-    """
-    if not clinic.read_only:
-        return None
-    banner = label(
-        "read_only_banner",
-        f"READ-ONLY — {clinic.database_path} can only be read: {clinic.read_only}. "
-        "You can look at every visit and report; nothing can be recorded, changed or saved.",
-        accessible="The database is read-only",
-    )
-    banner.setStyleSheet(
-        "QLabel#read_only_banner { background: #fff3cd; color: #5d4200; border-bottom: 2px solid #e0a800;"
-        " padding: 6px 10px; font-weight: bold; }"
-    )
-    return banner

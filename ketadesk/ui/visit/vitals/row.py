@@ -20,7 +20,7 @@ from ketadesk.ui.kit import widgets
 from ketadesk.ui.kit.colours import INVALID_STYLE
 from ketadesk.ui.kit.lines import MessageLine, set_style
 from ketadesk.ui.kit.times import local_time
-from ketadesk.ui.kit.writes import error_text, run_write
+from ketadesk.ui.kit.writes import USER_ERRORS, error_text, run_write
 from ketadesk.ui.visit.vitals.confirm_extreme import ExtremeValueDialog
 from ketadesk.ui.visit.vitals.duplicate import DuplicateQuestion
 
@@ -107,7 +107,11 @@ class VitalsRow(QWidget):
         An extreme value is not a refusal to fix but a question: the confirmation dialog opens
         (:attr:`confirm_dialog`), and "Save" records the same typing again, confirmed.
         """
-        existing = self.clinic.visits.reading_in_the_same_minute(self.visit_id)
+        try:
+            existing = self.clinic.visits.reading_in_the_same_minute(self.visit_id)
+        except USER_ERRORS as error:  # a server away: said here, what is typed kept, nothing saved
+            self.message.error(error_text(error))
+            return None
         if existing is not None and self._plausible():
             self._ask_duplicate(existing)
             return None
