@@ -310,6 +310,10 @@ class ChairBoard(QWidget, Watching):
             return
         self._show(visits)
 
+    def countdowns(self) -> None:
+        """Redraw the countdowns from the last read, reading nothing (while the clinic's server is away)."""
+        self._show(self.clinic.visits.retime(self.visits))
+
     def _show(self, visits: list[VisitSummary]) -> None:
         self.visits = visits
         today = self.clinic.today()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -25,7 +26,7 @@ from ketadesk.store.pg_engine import PostgresStore
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.banners import say_unreachable_on
 from ketadesk.ui.window.main_window import MainWindow
-from tests.helpers import PASSWORDS, make_patient, set_up_staff
+from tests.helpers import PASSWORDS, make_patient, ready_to_infuse, set_up_staff
 from tests.pg_server import ThrowawayServer
 from tests.ui.test_ui_start_line import start_once
 
@@ -139,10 +140,12 @@ def test_the_server_lost_is_said_at_once_what_was_typed_stays_and_it_comes_back_
 
 
 def test_while_the_server_refuses_connections_the_strip_stays_and_the_board_is_not_read(
-    window: MainWindow, other: Clinic, postgresql_server: ThrowawayServer
+    window: MainWindow, other: Clinic, postgresql_server: ThrowawayServer, clock: FakeClock
 ) -> None:
-    """Every tick while the server turns it away says why; the board keeps what it showed, and catches up after."""
+    """Every tick while the server turns it away says why; the board keeps its visits, its clocks count on."""
     first = _visit_today(other, "KD-20003", 1)
+    ready_to_infuse(other, first)
+    other.infusion.start_infusion(first)  # its clocks: the infusion's time left, the next vitals due
     window.tick()
     store = window.clinic.store
     assert isinstance(store, PostgresStore)
@@ -152,7 +155,9 @@ def test_while_the_server_refuses_connections_the_strip_stays_and_the_board_is_n
         try:
             _cut(postgresql_server, window)
             window.tick()
+            visit_ends = window.board.visits[0].timers
             for _ in range(2):
+                clock.advance(timedelta(minutes=1))
                 store.connection.wait_for_redial(10)
                 window.tick()
                 assert not window.server_banner.isHidden()
@@ -160,6 +165,8 @@ def test_while_the_server_refuses_connections_the_strip_stays_and_the_board_is_n
                     window.server_banner.text()
                 )
                 assert [v.id for v in window.board.visits] == [first]
+            # The clocks kept counting from the last read (a nurse still sees when vitals fall due).
+            assert window.board.visits[0].timers != visit_ends
         finally:
             admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
     second = _visit_today(other, "KD-20004", 3)

@@ -120,6 +120,11 @@ class VisitWorkspace(QWidget, Watching):
             return
         self._draw(self.clinic.visits.retime_view(self.view), every_section=False)
 
+    def countdowns(self) -> None:
+        """The clocks redrawn from the last read, reading nothing (while the clinic's server is away)."""
+        if self.view is not None:
+            self._draw(self.clinic.visits.retime_view(self.view), every_section=False)
+
     def flush(self) -> None:
         """Save anything half-typed that sections keep as drafts (before closing)."""
         for section in self.sections:

@@ -238,6 +238,14 @@ class MenuActions(QMainWindow):
         if self.work_page is not None:
             self.board.refresh()
 
+    def countdowns(self) -> None:
+        """The server is away: the board's and the open visit's clocks keep counting from what was last read."""
+        if self.work_page is not None:
+            self.board.countdowns()
+            current = self.tabs.currentWidget()
+            if isinstance(current, VisitWorkspace):
+                current.countdowns()
+
     def open_course(self, course_id: int) -> CourseScreen:
         """One patient's treatment course on one page (reusing its tab when it is already open)."""
         return self.tabs.open_course(course_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from types import TracebackType
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -73,14 +74,19 @@ class ServerBanner(QLabel):
         self.hide()
         return was
 
-    def tick(self, clinic: Clinic, tick: Callable[[], object], afresh: Callable[[], object]) -> None:
+    def tick(
+        self, clinic: Clinic, tick: Callable[[], object], afresh: Callable[[], object], away: Callable[[], object]
+    ) -> None:
         """The window's once-a-second ``tick``, run only while the server answers; ``afresh`` first when it is back.
 
-        A server found gone by the tick's own reads (between two ticks) is said at once too.
+        Meanwhile ``away`` keeps the clocks counting from the last read (a nurse still sees when vitals
+        are due). A server found gone by the tick's own reads (between two ticks) is said at once too.
         """
         lost = clinic.reachable()
         if lost:
             self.lost(lost)
+            with suppress(UnreachableDatabaseError):  # a mark never read before cannot be read now
+                away()
             return
         if self.back():
             afresh()

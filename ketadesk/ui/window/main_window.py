@@ -319,7 +319,7 @@ class MainWindow(MenuActions):
         A server that cannot be reached is said above every page, and nothing is read until it answers again;
         then the board and the open visit read afresh what the other workstations saved meanwhile.
         """
-        self.server_banner.tick(self.clinic, self._tick, self.read_afresh)
+        self.server_banner.tick(self.clinic, self._tick, self.read_afresh, self.countdowns)
 
     def _tick(self) -> None:
         self.approvals.tick(self.clinic, self.page is Page.WORK, self.chime.ring)
