@@ -5,8 +5,17 @@ from __future__ import annotations
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.clinic.views import PatientHistory
+from ketadesk.core.clock import from_utc_iso
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.patient import Patient, PossibleDuplicate, same_person, validate_patient
+from ketadesk.core.local_time import in_zone
+from ketadesk.core.patient import (
+    ChangedMeanwhile,
+    Patient,
+    PossibleDuplicate,
+    changed_fields,
+    same_person,
+    validate_patient,
+)
 from ketadesk.core.text import search_text
 from ketadesk.core.users import SCHEDULING
 from ketadesk.store import courses as store_courses
@@ -43,11 +52,22 @@ class Patients(Area):
         return Changes.patient(patient_id, created_id=patient_id)
 
     @use_case("edit patients", roles=SCHEDULING, changes={Change.PATIENT})
-    def edit(self, patient_id: int, patient: Patient) -> Changes:
-        """Record an edit of a patient as a new revision (the earlier one stays)."""
+    def edit(self, patient_id: int, patient: Patient, *, opened: Patient | None = None) -> Changes:
+        """Record an edit of a patient as a new revision (the earlier one stays).
+
+        ``opened``: the record the form was filled from. Saved by someone else since (another
+        workstation, another window), the edit is refused with :class:`ChangedMeanwhile` naming who
+        changed what and when, under the write lock, so no change is silently replaced.
+        """
         s = self.session
         clean = validate_patient(patient, s.today())
-        store_patients.revise(s.store, patient_id, clean, at=s.stamp(), actor_id=s.user.id)
+        with s.store.transaction():
+            current = store_patients.get(s.store, patient_id)
+            if opened is not None and current not in (opened, clean):
+                at, by = store_patients.last_revised(s.store, patient_id)
+                when = in_zone(from_utc_iso(at), s.protocol.zone).strftime("%Y-%m-%d %H:%M")
+                raise ChangedMeanwhile(current, changed_fields(opened, current), by, when)
+            store_patients.revise(s.store, patient_id, clean, at=s.stamp(), actor_id=s.user.id)
         return Changes.patient(patient_id)
 
     def get(self, patient_id: int) -> Patient:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
@@ -210,6 +210,37 @@ class PossibleDuplicate(ValidationError):
             f"({existing.display_name}, born {born}). Register another patient anyway?",
         )
         self.existing = existing
+
+
+def changed_fields(before: Patient, after: Patient) -> list[str]:
+    """The fields that differ between two records of one patient, in the form's words ("date of birth")."""
+    return [
+        f.name.replace("_", " ")
+        for f in fields(Patient)
+        if f.compare and getattr(before, f.name) != getattr(after, f.name)
+    ]
+
+
+class ChangedMeanwhile(ValidationError):
+    """The patient was saved by someone else after this form was opened: nothing is overwritten, nothing saved.
+
+    Two workstations editing one patient each started from the same record; the second save
+    would replace the first one's change without anyone seeing it. The second is told who
+    changed what, and when, and keeps what they typed.
+    """
+
+    def __init__(self, current: Patient, changed: list[str], by: str, at: str) -> None:
+        what = ", ".join(changed) or "the record"
+        super().__init__(
+            "patient",
+            current.mrn,
+            "the record as it is now (open it again to see the change)",
+            message=f"{current.mrn} was changed by {by} at {at} after this form was opened ({what}). "
+            "Nothing was saved and what you typed is kept: look at their change (open the patient again), "
+            "then save yours.",
+        )
+        self.current = current
+        self.changed = changed
 
 
 def same_person(new: Patient, registered: Patient) -> bool:

@@ -110,6 +110,18 @@ def revise(store: Store, patient_id: int, patient: Patient, *, at: str, actor_id
     return revision
 
 
+def last_revised(store: Store, patient_id: int) -> tuple[str, str]:
+    """When the patient's current revision was recorded (stored UTC text) and the login of who recorded it."""
+    row = store.one(
+        "SELECT r.recorded_at, u.login FROM patient_revisions r JOIN users u ON u.id = r.recorded_by"
+        " WHERE r.patient_id = ? ORDER BY r.revision DESC LIMIT 1",
+        (patient_id,),
+    )
+    if row is None:
+        raise NotFound(f"no patient with id {patient_id}")
+    return str(row[0]), str(row[1])
+
+
 def get(store: Store, patient_id: int) -> Patient:
     """The current revision of one patient."""
     row = store.one(_CURRENT + " WHERE p.id = ?", (patient_id,))

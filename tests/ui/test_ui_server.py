@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ketadesk.clinic import Clinic, UnreachableDatabaseError
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.store.pg_engine import PostgresStore
+from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.banners import say_unreachable_on
 from ketadesk.ui.window.main_window import MainWindow
@@ -198,3 +200,22 @@ def test_a_lost_server_met_by_a_screens_own_read_goes_to_the_strip(
     finally:
         sys.excepthook = previous
     _redialled(window)
+
+
+def test_two_workstations_editing_one_patient_the_second_is_told_and_keeps_what_it_typed(
+    qtbot: QtBot, window: MainWindow, other: Clinic
+) -> None:
+    """The form opened here; another workstation saves a weight; here the allergy edit is refused, typing kept."""
+    patient_id = other.patients.register(make_patient("KD-20005")).created_id
+    assert patient_id is not None
+    form = PatientForm(window.clinic, patient_id, window)
+    qtbot.addWidget(form)
+    opened = other.patients.get(patient_id)
+    other.patients.edit(patient_id, replace(opened, weight_kg=81.0), opened=opened)
+    form.allergies.setPlainText("Latex")
+    form.save()
+    assert form.result() == 0 and form.saved_id is None  # still open
+    assert "was changed by nurse at" in form.message.text() and "(weight kg)" in form.message.text()
+    assert form.allergies.toPlainText() == "Latex"
+    now = other.patients.get(patient_id)
+    assert (now.weight_kg, now.allergies) == (81.0, opened.allergies)

@@ -95,8 +95,11 @@ class PatientForm(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.opened: Patient | None = None
+        """The record as it was when the form was filled (another workstation's save since is refused, not lost)."""
         if patient_id is not None:
-            self._load(clinic.patients.get(patient_id))
+            self.opened = clinic.patients.get(patient_id)
+            self._load(self.opened)
 
     @staticmethod
     def _text(name: str, accessible: str) -> QPlainTextEdit:
@@ -160,7 +163,7 @@ class PatientForm(QDialog):
             typed = self.patient()
             if self.patient_id is None:
                 return self.clinic.patients.register(typed, confirm_duplicate=confirm_duplicate)
-            return self.clinic.patients.edit(self.patient_id, typed)
+            return self.clinic.patients.edit(self.patient_id, typed, opened=self.opened)
 
         def refused(error: BaseException) -> None:
             if isinstance(error, PossibleDuplicate):
