@@ -16,7 +16,12 @@ Refused = Callable[..., AbstractContextManager[pytest.ExceptionInfo[BaseExceptio
 
 def row_counts(clinic: Clinic) -> RowCounts:
     """How many rows every table of the database holds."""
-    tables = [r[0] for r in clinic.store.all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    listed = (
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        if clinic.store.engine == "postgresql"
+        else "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    )
+    tables = [r[0] for r in clinic.store.all(listed)]
     return {t: int(clinic.store.all(f'SELECT count(*) FROM "{t}"')[0][0]) for t in tables}
 
 

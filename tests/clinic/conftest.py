@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -17,7 +18,33 @@ from ketadesk.core.scales import AldreteScore
 from ketadesk.core.signing_keys import KdfCost
 from tests.clinic.clinic_steps import Refused, chart, row_counts
 from tests.conftest import START
+from tests.engines import parametrize_engines
 from tests.helpers import ready_to_infuse
+
+
+@pytest.hookimpl(trylast=True)  # after the tests' own parameters: the engine ends the id ("…[nurse-postgresql]")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
+@pytest.fixture
+def engine() -> str:
+    """The engine a test's clinic runs on: SQLite, unless its module runs it on both (tests.engines.BOTH_ENGINES)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def clinic_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's clinic lives: its file, or its own database on the throwaway server (reopened by it)."""
+    return str(request.getfixturevalue("postgresql_url")) if engine == "postgresql" else db_path
+
+
+@pytest.fixture
+def blank_clinic(clinic_target: Path | str, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
+    """A clinic on a new database nobody has set up yet, as the program itself: a file, or a server's database."""
+    opened = Clinic.open(clinic_target, clock, default_protocol)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.core.vitals import AlertKind
 from ketadesk.store import visits as store_visits
 from tests.clinic.clinic_steps import Refused, chart
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # ----------------------------------------------------------------------------- alerts
 
@@ -177,7 +180,12 @@ def test_vitals_fall_due_every_15_min_in_observation(nurse: Clinic, observing: i
 
 
 def test_reopening_the_database_shows_the_same_board(
-    clinic: Clinic, nurse: Clinic, infusing: int, db_path: Path, clock: FakeClock, default_protocol: Protocol
+    clinic: Clinic,
+    nurse: Clinic,
+    infusing: int,
+    clinic_target: Path | str,
+    clock: FakeClock,
+    default_protocol: Protocol,
 ) -> None:
     """Closing and reopening (a restart) or a second window gives identical timers, alerts and phases."""
     clock.advance(minutes=17)
@@ -186,14 +194,14 @@ def test_reopening_the_database_shows_the_same_board(
     before = nurse.visits.board()
     assert before[0].timers is not None and before[0].timers.infusion_remaining == timedelta(minutes=17)
 
-    second_window = Clinic.open(db_path, clock, default_protocol)
+    second_window = Clinic.open(clinic_target, clock, default_protocol)
     try:
         assert second_window.visits.board() == before
     finally:
         second_window.close()
 
     clinic.close()
-    reopened = Clinic.open(db_path, clock, default_protocol)
+    reopened = Clinic.open(clinic_target, clock, default_protocol)
     try:
         after = reopened.visits.board()
         assert after == before

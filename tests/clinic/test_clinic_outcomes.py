@@ -11,7 +11,10 @@ from ketadesk.core.instruments.measures import EntryMode
 from ketadesk.core.instruments.risk import RiskLevel
 from ketadesk.core.instruments.schedule import DueState
 from tests.clinic.clinic_steps import Refused
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 CALM = dict.fromkeys(range(1, 10), 0)
 LOW_MOOD = {**dict.fromkeys(range(1, 9), 2), 9: 0, 10: 1}

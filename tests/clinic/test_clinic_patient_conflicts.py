@@ -13,7 +13,10 @@ import pytest
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.patient import ChangedMeanwhile, changed_fields
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
+
+pytestmark = BOTH_ENGINES  # every use case here on a file and on a server's database
 
 
 @pytest.fixture

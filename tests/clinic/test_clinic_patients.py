@@ -12,7 +12,10 @@ from ketadesk.core.patient import Diagnosis
 from ketadesk.store import audit as store_audit
 from ketadesk.store import patients as store_patients
 from tests.clinic.clinic_steps import Refused
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
+
+pytestmark = BOTH_ENGINES  # every use case here on a file and on a server's database
 
 
 def test_register_stores_the_cleaned_patient_and_audits_it(nurse: Clinic) -> None:

@@ -9,7 +9,10 @@ import pytest
 from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from tests.clinic.clinic_steps import Refused
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # The leaflet's course: 3 infusions in week 1 (days 0, 2, 4), 2 in week 2 (days 7, 10), then weekly.
 INDUCTION_8_DAYS = [0, 2, 4, 7, 10, 14, 21, 28]

@@ -16,7 +16,10 @@ from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.store.errors import StoreError
 from tests.clinic.clinic_steps import Refused
+from tests.engines import BOTH_ENGINES
 from tests.helpers import password_of, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _phases(clinic: Clinic, visit_id: int) -> list[Phase]:

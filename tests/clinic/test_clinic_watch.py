@@ -12,7 +12,10 @@ from ketadesk.core.watch.flags import WatchRule
 from ketadesk.core.watch.records import RequestDecision, RequestKind, ScreeningKind, ScreeningResult
 from tests.clinic.clinic_steps import Refused
 from tests.clinic.watch_steps import given, on_day, prepared
+from tests.engines import BOTH_ENGINES, sqlite_only
 from tests.helpers import PASSWORDS, make_patient
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _course(nurse: Clinic, patient_id: int) -> int:
@@ -187,6 +190,7 @@ def test_a_physician_acknowledges_a_flag_with_a_note_and_their_password(
     assert again.open and again.flag.fingerprint != creep.fingerprint
 
 
+@sqlite_only("raw SQL on the file; the server's planted edits: tests/store/test_store_pg_planted_edits.py")
 def test_check_names_an_acknowledgement_edited_behind_the_programs_back(
     nurse: Clinic, physician: Clinic, clinic: Clinic, clock: FakeClock, patient_id: int
 ) -> None:
