@@ -24,6 +24,7 @@ from ketadesk.clinic import Clinic, UnreachableDatabaseError
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.store.pg_engine import PostgresStore
+from ketadesk.ui.door.first_start import FirstStartScreen
 from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.banners import say_unreachable_on
@@ -219,3 +220,23 @@ def test_two_workstations_editing_one_patient_the_second_is_told_and_keeps_what_
     assert form.allergies.toPlainText() == "Latex"
     now = other.patients.get(patient_id)
     assert (now.weight_kg, now.allergies) == (81.0, opened.allergies)
+
+
+def test_the_first_start_on_a_server_names_it_and_offers_no_demo_file(
+    qtbot: QtBot, postgresql_url: str, clock: FakeClock, default_protocol: Protocol, tmp_path: Path
+) -> None:
+    """Nobody set up yet: the page names the server's database; no folder box; the demo (a file) is off, saying why."""
+    settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    built = build_main_window(postgresql_url, clock, protocol=default_protocol, settings=settings)
+    qtbot.addWidget(built)
+    built.show()
+    try:
+        screen = built.door_page
+        assert isinstance(screen, FirstStartScreen)
+        assert built.clinic.database_name in built.status_user.text()
+        assert not screen.location.isVisibleTo(built)
+        assert not screen.open_demo_button.isEnabled()
+        assert "ketadesk demo" in screen.open_demo_button.toolTip()
+    finally:
+        built.stop()
+        built.clinic.close()
