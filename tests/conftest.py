@@ -27,6 +27,7 @@ from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing_keys import KdfCost
+from tests.engines import parametrize_engines
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
 from tests.pg_server import REQUIRE_ENV, ServerUnavailable, ThrowawayServer, required, start_server
 
@@ -46,6 +47,17 @@ def clock() -> FakeClock:
 def default_protocol() -> Protocol:
     """The protocol that ships with the program."""
     return load_protocol(default_protocol_text())
+
+
+@pytest.hookimpl(trylast=True)  # after the tests' own parameters: the engine ends the id ("…[vitals-postgresql]")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
+@pytest.fixture
+def engine() -> str:
+    """The engine a test's store or clinic runs on: SQLite, unless its module runs it on both (BOTH_ENGINES)."""
+    return "sqlite"
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,17 @@ def make_patient(mrn: str = "KD-00001", **changes: object) -> Patient:
     return Patient(**fields)  # type: ignore[arg-type]
 
 
+def visit_today(nurse: Clinic, mrn: str, chair: int) -> int:
+    """A new patient ``mrn`` with a planned course and its first visit booked today in ``chair``."""
+    patient = nurse.patients.register(make_patient(mrn)).created_id
+    assert patient is not None
+    nurse.scheduling.plan_course(patient, nurse.today())
+    course = nurse.scheduling.courses(patient)[-1]
+    visit = nurse.scheduling.schedule_visit(patient, nurse.today(), chair, course_id=course.id).created_id
+    assert visit is not None
+    return visit
+
+
 def ready_to_infuse(nurse: Clinic, visit_id: int, *, sbp: int = 128, dbp: int = 80) -> None:
     """Walk a scheduled visit through pre-assessment until the pump may start."""
     nurse.infusion.start_pre_assessment(visit_id)

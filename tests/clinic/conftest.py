@@ -20,19 +20,7 @@ from ketadesk.core.signing_keys import KdfCost
 from ketadesk.store.db import open_store
 from tests.clinic.clinic_steps import Refused, chart, row_counts
 from tests.conftest import START
-from tests.engines import parametrize_engines
 from tests.helpers import ready_to_infuse
-
-
-@pytest.hookimpl(trylast=True)  # after the tests' own parameters: the engine ends the id ("…[nurse-postgresql]")
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    parametrize_engines(metafunc)
-
-
-@pytest.fixture
-def engine() -> str:
-    """The engine a test's clinic runs on: SQLite, unless its module runs it on both (tests.engines.BOTH_ENGINES)."""
-    return "sqlite"
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from ketadesk.core.users import Role, User
 from ketadesk.core.vitals import VitalSigns
 from ketadesk.store import patients, users, visits
 from ketadesk.store.db import Store, open_store
-from tests.engines import parametrize_engines
 from tests.store.audit_writes import Ctx
 
 T0 = datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
@@ -34,17 +33,6 @@ DAY = T0.date()
 def db_path(tmp_path: Path) -> Path:
     """Where the test's database file lives (not created yet)."""
     return tmp_path / "ketadesk.sqlite"
-
-
-@pytest.hookimpl(trylast=True)  # after the tests' own parameters: the engine ends the id ("…[vitals-postgresql]")
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    parametrize_engines(metafunc)
-
-
-@pytest.fixture
-def engine() -> str:
-    """The engine a test's store runs on: SQLite, unless its module runs it on both (tests.engines.BOTH_ENGINES)."""
-    return "sqlite"
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from ketadesk.ui.patients.form import PatientForm
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.banners import say_unreachable_on
 from ketadesk.ui.window.main_window import MainWindow
-from tests.helpers import PASSWORDS, make_patient, ready_to_infuse, set_up_staff
+from tests.helpers import PASSWORDS, make_patient, ready_to_infuse, set_up_staff, visit_today
 from tests.pg_server import ThrowawayServer
 from tests.ui.test_ui_start_line import start_once
 
@@ -70,16 +70,6 @@ def window(
     built.clinic.close()
 
 
-def _visit_today(nurse: Clinic, mrn: str, chair: int) -> int:
-    patient = nurse.patients.register(make_patient(mrn)).created_id
-    assert patient is not None
-    nurse.scheduling.plan_course(patient, nurse.today())
-    course = nurse.scheduling.courses(patient)[-1]
-    visit = nurse.scheduling.schedule_visit(patient, nurse.today(), chair, course_id=course.id).created_id
-    assert visit is not None
-    return visit
-
-
 def _cut(postgresql_server: ThrowawayServer, window: MainWindow) -> None:
     store = window.clinic.store
     assert isinstance(store, PostgresStore)
@@ -113,7 +103,7 @@ def test_the_window_names_the_server_and_shows_another_workstations_visit(
     assert window.clinic.database_name in window.status_user.text()
     assert "password" not in window.status_user.text()
     assert window.board.visits == []
-    visit_id = _visit_today(other, "KD-20001", 2)
+    visit_id = visit_today(other, "KD-20001", 2)
     window.tick()
     assert [v.id for v in window.board.visits] == [visit_id]
     assert window.board.tile(2).patient.text().endswith("KD-20001")
@@ -123,7 +113,7 @@ def test_the_server_lost_is_said_at_once_what_was_typed_stays_and_it_comes_back_
     qtbot: QtBot, window: MainWindow, other: Clinic, postgresql_server: ThrowawayServer
 ) -> None:
     """Cut: the strip names the server; a save is refused with the typed values kept and nothing stored; back: saved."""
-    visit_id = _visit_today(other, "KD-20002", 1)
+    visit_id = visit_today(other, "KD-20002", 1)
     other.infusion.start_pre_assessment(visit_id)
     window.tick()
     workspace = window.tabs.open_visit(visit_id)
@@ -146,7 +136,7 @@ def test_while_the_server_refuses_connections_the_strip_stays_and_the_board_is_n
     window: MainWindow, other: Clinic, postgresql_server: ThrowawayServer, clock: FakeClock
 ) -> None:
     """Every tick while the server turns it away says why; the board keeps its visits, its clocks count on."""
-    first = _visit_today(other, "KD-20003", 1)
+    first = visit_today(other, "KD-20003", 1)
     ready_to_infuse(other, first)
     other.infusion.start_infusion(first)  # its clocks: the infusion's time left, the next vitals due
     window.tick()
@@ -172,7 +162,7 @@ def test_while_the_server_refuses_connections_the_strip_stays_and_the_board_is_n
             assert window.board.visits[0].timers != visit_ends
         finally:
             admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
-    second = _visit_today(other, "KD-20004", 3)
+    second = visit_today(other, "KD-20004", 3)
     _redialled(window)
     assert sorted(v.id for v in window.board.visits) == [first, second]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.protocol import Protocol
-from tests.helpers import PASSWORDS, make_patient, set_up_staff
+from tests.helpers import PASSWORDS, set_up_staff, visit_today
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 4
@@ -25,12 +25,7 @@ GOAL_S = 2.0
 
 
 def _visit(nurse: Clinic, mrn: str, chair: int) -> int:
-    patient = nurse.patients.register(make_patient(mrn)).created_id
-    assert patient is not None
-    nurse.scheduling.plan_course(patient, nurse.today())
-    course = nurse.scheduling.courses(patient)[-1]
-    visit = nurse.scheduling.schedule_visit(patient, nurse.today(), chair, course_id=course.id).created_id
-    assert visit is not None
+    visit = visit_today(nurse, mrn, chair)
     nurse.infusion.start_pre_assessment(visit)
     return visit
 

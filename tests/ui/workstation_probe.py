@@ -32,7 +32,7 @@ from ketadesk.ui.window.app import application, build_main_window
 DEADLINE_S = 10.0
 
 
-def _heart_rates(window: object, visit_id: int) -> int | None:
+def _heart_rate(window: object, visit_id: int) -> int | None:
     """The heart rate of the latest reading the board shows for ``visit_id``."""
     for visit in window.board.visits:  # type: ignore[attr-defined]
         if visit.id == visit_id and visit.latest is not None:
@@ -72,8 +72,8 @@ def run(spec: dict[str, object]) -> dict[str, object]:
             app.processEvents()
             # Their chair shows this round of theirs, or a later one if they are ahead; so does the shared
             # visit, unless ours came after theirs.
-            latest = _heart_rates(window, theirs)
-            on_shared = _heart_rates(window, shared)
+            latest = _heart_rate(window, theirs)
+            on_shared = _heart_rate(window, shared)
             if latest is not None and latest >= expected and on_shared is not None and on_shared >= min(expected, hr):
                 seen.append(time.time())
                 break

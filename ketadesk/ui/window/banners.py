@@ -61,11 +61,13 @@ class ServerBanner(QLabel):
 
     def lost(self, reason: str) -> None:
         """Say the server cannot be reached (``reason``: the server's or the network's words)."""
-        self.setText(
+        text = (
             f"NOT CONNECTED — the clinic database {self.database} cannot be reached ({reason}). "
             "Nothing you have typed is lost, but nothing can be saved and other workstations' changes do not show "
             "until it is back; KetaDesk connects again by itself."
         )
+        if text != self.text():  # said every second while the server is away: laid out again only when it changes
+            self.setText(text)
         self.show()
 
     def back(self) -> bool:
