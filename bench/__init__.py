@@ -13,6 +13,9 @@
   first paint, a fresh screen each time, in a fresh process.
 - :mod:`bench.signatures` — opening a signing key at the real argon2id cost, one Ed25519
   signature and its verification, and a whole ``sign_visit`` on a small generated clinic.
+- :mod:`bench.server` — on a throwaway PostgreSQL server: one vitals write next to bare
+  psycopg (:mod:`bench.server_write`), the ten-year clinic copied on and read, and a change
+  at one workstation → visible on another's board (:mod:`bench.server_live`, :mod:`bench.server_watch`).
 - :mod:`bench.table` — the table every run prints, with ``ketadesk check`` full and quick.
 
 Figures and the machine they came from are written up in docs/BENCHMARKS.md.
@@ -20,6 +23,10 @@ Figures and the machine they came from are written up in docs/BENCHMARKS.md.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
+# The benchmark files' chain keys and witnesses stay in bench/out, not in the user's config folder: set for
+# every ``python -m bench.…`` (a step run on its own writes with the same key as the run that made the file).
+os.environ.setdefault("KETADESK_KEY_DIR", str(OUT_DIR / "keys"))

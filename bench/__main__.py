@@ -7,6 +7,7 @@
     python -m bench --only ui  # the bedside GUI alone (reuses the ten-year file; makes it if missing)
     python -m bench --quick --only course  # the course screen for the ten-year clinic's largest course
     python -m bench --only signatures  # open a key, sign, verify; a whole sign_visit (about 15 s)
+    python -m bench --quick --only server  # on a throwaway PostgreSQL: write, board, history, live
     python -m bench --out results.json
 
 The ten-year part ends with ``ketadesk check`` (``Clinic.maintenance.check``) twice: with the
@@ -27,7 +28,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from bench import OUT_DIR, machine, reports, signatures, tenyear, ui, ui_course, write
+from bench import OUT_DIR, machine, reports, server, signatures, tenyear, ui, ui_course, write
 from bench.clinic_gen import BulkSpec
 from bench.table import GOALS, table
 from ketadesk.store.schema import SCHEMA_VERSION
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("write", "tenyear", "reports", "ui", "course", "signatures"),
+        choices=("write", "tenyear", "reports", "ui", "course", "signatures", "server"),
         help="run one benchmark only",
     )
     parser.add_argument(
@@ -97,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.combine(date.today(), clock_time(14, 0)).astimezone()
     spec = replace(spec, now=now)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    # The benchmark files' chain keys and witnesses stay in bench/out, not in the user's config folder.
-    os.environ.setdefault("KETADESK_KEY_DIR", str(OUT_DIR / "keys"))
     results: dict[str, Any] = {
         "machine": machine.describe(OUT_DIR),
         "quick": args.quick,
@@ -147,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "signatures"):
         _say("signing: open a key, sign, verify at the program's argon2id cost; whole sign_visit calls ...")
         results["signatures"] = signatures.run(OUT_DIR / "signing", reps=100 if args.quick else 200)
+    if args.only in (None, "server"):
+        path = OUT_DIR / name
+        if not tenyear.reusable(path, spec):
+            _say(f"no finished ten-year clinic at {path}: generating it to copy onto the server ...")
+            tenyear.generate(path, spec, _say)
+        results["server"] = server.run(path, now, _say, quick=args.quick)
     results["seconds"] = time.perf_counter() - started
     results["load_average_at_end"] = os.getloadavg()
     text = table(results)

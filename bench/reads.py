@@ -14,28 +14,34 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import statistics
 import time
 from collections import Counter
 from contextlib import closing
 from datetime import date, datetime
-from pathlib import Path
+from typing import Any
 
 from bench.stats import peak_rss_mib, summary
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import load_protocol
+from ketadesk.store.db import open_store
 
 PROTOCOL = load_protocol(default_protocol_text())
 
 
-def _open(db: Path, now: datetime) -> Clinic:
+def _open(db: str, now: datetime) -> Clinic:
     return Clinic.open(db, FakeClock(now), PROTOCOL)
 
 
-def step_open(db: Path, now: datetime, reps: int) -> dict[str, object]:
+def _ask(db: str, sql: str) -> list[Any]:
+    """What the benchmark needs to choose its subjects, on a connection of its own (not the clinic's cache)."""
+    with closing(open_store(db, migrate=False)) as store:
+        return [tuple(row) for row in store.all(sql)]
+
+
+def step_open(db: str, now: datetime, reps: int) -> dict[str, object]:
     """Open the database the way the program does, first in this process and then again and again."""
     rss_before = peak_rss_mib()
     start = time.perf_counter()
@@ -56,12 +62,9 @@ def step_open(db: Path, now: datetime, reps: int) -> dict[str, object]:
     }
 
 
-def step_board(db: Path, now: datetime, reps: int) -> dict[str, object]:
+def step_board(db: str, now: datetime, reps: int) -> dict[str, object]:
     """Today's board with timers: the first call after opening, then ``reps`` more; and the busiest day's."""
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as raw:
-        busiest = raw.execute(
-            "SELECT scheduled_date, count(*) FROM visits GROUP BY scheduled_date ORDER BY 2 DESC, 1 DESC LIMIT 1"
-        ).fetchone()
+    busiest = _ask(db, "SELECT scheduled_date, count(*) FROM visits GROUP BY scheduled_date ORDER BY 2 DESC, 1 DESC")[0]
     clinic = _open(db, now)
     rss_open = peak_rss_mib()
     day = clinic.today()
@@ -94,10 +97,9 @@ def step_board(db: Path, now: datetime, reps: int) -> dict[str, object]:
     }
 
 
-def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> dict[str, object]:
+def step_history(db: str, now: datetime, reps: int, seed: int, sample: int) -> dict[str, object]:
     """Whole histories of ``sample`` random patients (first call and ``reps`` repeats each), and the largest one."""
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as raw:
-        visit_counts = dict(raw.execute("SELECT patient_id, count(*) FROM visits GROUP BY patient_id").fetchall())
+    visit_counts = dict(_ask(db, "SELECT patient_id, count(*) FROM visits GROUP BY patient_id"))
     largest = max(visit_counts, key=lambda p: (visit_counts[p], -p))
     patients = random.Random(seed).sample(sorted(visit_counts), min(sample, len(visit_counts)))
     clinic = _open(db, now)
@@ -140,7 +142,7 @@ def step_history(db: Path, now: datetime, reps: int, seed: int, sample: int) -> 
     }
 
 
-def step_check(db: Path, now: datetime, quick: bool = False) -> dict[str, object]:
+def step_check(db: str, now: datetime, quick: bool = False) -> dict[str, object]:
     """``Clinic.maintenance.check(quick=quick)`` once, as ``ketadesk check [--quick]`` runs it: every part of it."""
     clinic = _open(db, now)
     start = time.perf_counter()
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run one step and print its JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.reads", description=__doc__)
     parser.add_argument("step", choices=("open", "board", "history", "check"))
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", required=True, help="the clinic's file, or a postgresql:// URL")
     parser.add_argument("--now", required=True, help="the moment the clinic clock shows (ISO-8601, aware)")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--sample", type=int, default=100, help="patients whose history is loaded")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench import reports, signatures, ui, ui_course
+from bench import reports, server, signatures, ui, ui_course
 
 GOALS = {"write_ratio": 2.0, "generate_s": 300.0, "board_ms": 20.0, "history_ms": 50.0}
 # Issue 11: ``ketadesk check`` on the full ten-year clinic took 167–188 s before it reconciled everything.
@@ -296,6 +296,8 @@ def table(results: dict[str, Any]) -> str:
         rows += reports.rows(results["reports"])
     if results.get("signatures"):
         rows += signatures.rows(results["signatures"])
+    if results.get("server"):
+        rows += server.rows(results["server"])
     header = ("benchmark", "median", "p95", "goal", "result")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)), "  ".join("-" * n for n in widths)]

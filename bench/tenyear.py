@@ -81,7 +81,7 @@ def sizes(path: Path) -> dict[str, object]:
     return {"files": files, "total_bytes": sum(files.values()), "per_table_bytes": ordered}
 
 
-def read_step(step: str, path: Path, now: datetime, *extra: str) -> dict[str, object]:
+def read_step(step: str, path: Path | str, now: datetime, *extra: str) -> dict[str, object]:
     """Run one :mod:`bench.reads` step in a fresh interpreter and return its JSON."""
     command = [sys.executable, "-m", "bench.reads", step, "--db", str(path), "--now", now.isoformat(), *extra]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)

@@ -48,7 +48,7 @@ AUDIT_INSERT = (
 
 
 @dataclass
-class _Setup:
+class Setup:
     clinic: Clinic
     nurse: Clinic
     visit_id: int
@@ -56,10 +56,11 @@ class _Setup:
     clock: FakeClock
 
 
-def _prepare(path: Path) -> _Setup:
-    """A fresh database with one visit infusing, made through the clinic API."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+def prepare(path: Path | str) -> Setup:
+    """A fresh database (a file, or an empty database on a server) with one visit infusing, made through the API."""
+    if isinstance(path, Path):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
     clock = FakeClock(START)
     protocol = load_protocol(default_protocol_text())
     clinic = Clinic.open(path, clock, protocol)
@@ -78,7 +79,7 @@ def _prepare(path: Path) -> _Setup:
     nurse.bedside.record_vitals(visit_id, sbp="122", dbp="78", hr="72", spo2="98", rr="14")
     nurse.infusion.prepare_dose(visit_id, "0.5", "LOT-1")
     nurse.infusion.start_infusion(visit_id)
-    return _Setup(clinic, nurse, visit_id, nurse.user.id, clock)
+    return Setup(clinic, nurse, visit_id, nurse.user.id, clock)
 
 
 def _bare_connection(path: Path, synchronous: str) -> sqlite3.Connection:
@@ -91,7 +92,7 @@ def _bare_connection(path: Path, synchronous: str) -> sqlite3.Connection:
 
 
 def _bare(path: Path, *, synchronous: str, with_audit: bool) -> tuple[Callable[[], float], Callable[[], None]]:
-    setup = _prepare(path)
+    setup = prepare(path)
     visit_id, nurse_id = setup.visit_id, setup.nurse_id
     setup.clinic.close()
     conn = _bare_connection(path, synchronous)
@@ -115,8 +116,8 @@ def _bare(path: Path, *, synchronous: str, with_audit: bool) -> tuple[Callable[[
     return once, conn.close
 
 
-def _api(path: Path, *, synchronous: str) -> tuple[Callable[[], float], Callable[[], None], _Setup]:
-    setup = _prepare(path)
+def _api(path: Path, *, synchronous: str) -> tuple[Callable[[], float], Callable[[], None], Setup]:
+    setup = prepare(path)
     if synchronous != "FULL":
         setup.clinic.store.conn.execute(f"PRAGMA synchronous = {synchronous}")
     nurse, visit_id, clock = setup.nurse, setup.visit_id, setup.clock

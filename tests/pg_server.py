@@ -9,8 +9,8 @@ another program to find), stopped and removed at the end of the run.
 PostgreSQL refuses to run as root. Under root (a container's CI) the cluster runs as the
 ``nobody`` account, which owns only the temporary folder; no account is created.
 
-Durability is switched off (``fsync=off``): a test database is thrown away, and the
-durability the clinic relies on is the server's, not the tests'. Each test gets a database
+Durability is switched off (``fsync=off``) unless asked for: a test database is thrown away,
+and the durability the clinic relies on is the server's, not the tests'. Each test gets a database
 of its own, copied from ``template0``, and dropped after it.
 """
 
@@ -66,6 +66,7 @@ class ThrowawayServer:
     root: Path
     bin: Path
     user: str | None  # the account it runs as when the tests are root, else None (the tests' own)
+    durable: bool = False  # fsync and synchronous_commit on, as a clinic's server runs (the benchmarks)
     started_in: float = 0.0
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _admin_conn: Any = None
@@ -113,7 +114,9 @@ class ThrowawayServer:
             "local all all trust\n",
             encoding="utf-8",
         )
-        options = f"-h '' -k {self.socket_dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options = f"-h '' -k {self.socket_dir}"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "server.log"), "-o", options, "start")
         self.started_in = time.perf_counter() - began
 
@@ -215,8 +218,12 @@ class ThrowawayServer:
         self._admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_server() -> ThrowawayServer:
-    """Start a cluster in a new temporary folder, or raise :class:`ServerUnavailable` saying why."""
+def start_server(*, durable: bool = False) -> ThrowawayServer:
+    """Start a cluster in a new temporary folder, or raise :class:`ServerUnavailable` saying why.
+
+    ``durable`` keeps PostgreSQL's own durability (``fsync``, ``synchronous_commit=on``): for the
+    benchmarks, which compare commits on it; the tests' clusters throw their data away.
+    """
     folder = _binaries()
     try:
         import psycopg  # noqa: F401
@@ -231,7 +238,7 @@ def start_server() -> ThrowawayServer:
         user = _UNPRIVILEGED
         account = pwd.getpwnam(user)
         os.chown(root, account.pw_uid, account.pw_gid)
-    server = ThrowawayServer(root, folder, user)
+    server = ThrowawayServer(root, folder, user, durable)
     try:
         server.start()
     except BaseException:

@@ -1,0 +1,73 @@
+"""The watching workstation of :mod:`bench.server_live`, in a process of its own.
+
+    python -m bench.server_watch SPEC.json OUT.json
+
+The program's own window (offscreen, on the real clock, signed in as the spec's nurse, its
+one-second timer running), on the clinic server. It writes a "ready" file once its board is
+up, then turns its event loop until its board's tile for the spec's visit has shown every
+heart rate the other workstation will record, noting the wall-clock moment each first shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+
+from ketadesk.clinic.config import default_protocol_text
+from ketadesk.core.clock import SystemClock
+from ketadesk.core.protocol import load_protocol
+from ketadesk.ui.window.app import application, build_main_window
+
+DEADLINE_S = 30.0  # after the last reading was due, at the latest
+
+
+def watch(spec: dict[str, object]) -> dict[str, float]:
+    """Each heart rate the board first showed for the visit, with the wall-clock time it showed."""
+    app = application()
+    folder = tempfile.mkdtemp(prefix="ketadesk-watch-")
+    window = build_main_window(
+        str(spec["url"]),
+        SystemClock(),
+        protocol=load_protocol(default_protocol_text()),
+        sign_in=(str(spec["login"]), str(spec["password"])),
+        settings=QSettings(str(Path(folder) / "prefs.ini"), QSettings.Format.IniFormat),
+    )
+    window.show()
+    window.start()  # the program's 1 Hz timer
+    app.processEvents()
+    visit_id, last_hr = int(str(spec["visit"])), int(str(spec["last_hr"]))
+    Path(str(spec["ready"])).write_text("ready", encoding="utf-8")
+    seen: dict[str, float] = {}
+    deadline = time.perf_counter() + float(str(spec["seconds"])) + DEADLINE_S
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        tile = next((v for v in window.board.visits if v.id == visit_id), None)
+        if tile is not None and tile.latest is not None:
+            hr = int(tile.latest.vitals.hr)
+            if str(hr) not in seen:
+                seen[str(hr)] = time.time()
+            if hr == last_hr:
+                break
+        time.sleep(0.002)  # between two turns of the event loop
+    window.stop()
+    window.close()
+    window.clinic.close()
+    return seen
+
+
+def main() -> None:
+    """Read the spec, watch, write what was seen."""
+    spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    Path(sys.argv[2]).write_text(json.dumps(watch(spec)), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
