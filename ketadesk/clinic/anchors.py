@@ -109,7 +109,7 @@ class Witness:
         """Write the head now (a failure to write never undoes the write that was committed)."""
         if self.frozen or self.path is None:
             return
-        head = store_audit.head(self.store)
+        head = store_audit.head_after_commit(self.store)
         if head is not None:
             with suppress(OSError):
                 write_witness(self.path, head)

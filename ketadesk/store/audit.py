@@ -19,6 +19,7 @@ from ketadesk.core.audit import AuditEntry
 from ketadesk.core.audit_head import AuditHead
 from ketadesk.store.chain_key import row_mac, sealer
 from ketadesk.store.db import Store
+from ketadesk.store.sqlite_engine import ChainEntry
 
 GENESIS = "0" * 64
 
@@ -97,7 +98,7 @@ def append_text(
     """
     if not store.in_transaction:
         raise RuntimeError("audit rows are written inside the transaction of the change they record")
-    last = store.one("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+    last = store.chain_tail()
     prev = last[1] if last else GENESIS
     # The id is given, not left to SQLite (which would pick the same one): the MAC covers it.
     audit_id = last[0] + 1 if last else 1
@@ -110,6 +111,7 @@ def append_text(
         (audit_id, at, actor_id, action, entity, entity_id, before, after, prev, digest, mac),
     )
     store.audit_written = True
+    store.chain_moved(ChainEntry(audit_id, at, digest, mac))
     return audit_id
 
 
@@ -178,6 +180,14 @@ def head(store: Store) -> AuditHead | None:
     if row is None or installation is None:
         return None
     return AuditHead(installation, int(row[0]), str(row[2]), row[3], str(row[1]))
+
+
+def head_after_commit(store: Store) -> AuditHead | None:
+    """:func:`head` right after the store's own commit: what the store knows it wrote last, else read."""
+    known, installation = store.committed_head(), store.chain.installation
+    if known is None or installation is None:
+        return head(store)
+    return AuditHead(installation, known.id, known.hash, known.mac, known.at)
 
 
 def seal_of(store: Store, audit_id: int) -> tuple[str, str | None] | None:

@@ -120,7 +120,9 @@ class PgConnection:
     """The psycopg connection, run the store's way: ``?`` parameters, sqlite3 rows, the store's errors."""
 
     def __init__(self, raw: psycopg.Connection[tuple[Any, ...]], url: str, name: str) -> None:
-        self.raw = raw
+        self._raw = raw
+        self.went_around = 0
+        """How often :attr:`raw` was handed out: what psycopg did directly (COPY, say) this class never saw."""
         self.url = url  # as given, which never holds a password (connect refuses one)
         self.name = name
         self.in_transaction = False
@@ -131,12 +133,21 @@ class PgConnection:
         self._next_redial = 0.0
         self.redial_every = REDIAL_EVERY_S
 
+    @property
+    def raw(self) -> psycopg.Connection[tuple[Any, ...]]:
+        """The psycopg connection itself, for what only psycopg does (COPY, a role's password, a server function).
+
+        Counted: what is written through it, the store cannot know it wrote (:attr:`went_around`).
+        """
+        self.went_around += 1
+        return self._raw
+
     def reachable(self) -> str:
         """ "" when the server answers; else why not (taking up a connection dialled again meanwhile, if there is one).
 
         Never waits for the network: a screen asks this once a second while the server is away.
         """
-        if self.lost or self.raw.broken:
+        if self.lost or self._raw.broken:
             try:
                 self._take_up()
             except UnreachableDatabaseError:
@@ -156,8 +167,8 @@ class PgConnection:
             self._redial = None
             if redial.raw is not None:
                 with suppress(psycopg.Error):
-                    self.raw.close()
-                self.raw, self.lost = redial.raw, ""
+                    self._raw.close()
+                self._raw, self.lost = redial.raw, ""
                 return
             self.lost = redial.error or self.lost
             self._next_redial = time.monotonic() + self.redial_every
@@ -170,11 +181,15 @@ class PgConnection:
         if self._redial is not None:
             self._redial.done.wait(timeout)
 
-    def execute(self, sql: str, parameters: Any = ()) -> PgCursor:
-        """Run one statement (outside a transaction it commits by itself, as SQLite's autocommit does)."""
+    def execute(self, sql: str, parameters: Any = (), *, last_result: bool = False) -> PgCursor:
+        """Run one statement (outside a transaction it commits by itself, as SQLite's autocommit does).
+
+        With ``last_result`` (and no parameters), ``sql`` may be several statements sent as one
+        message, one round trip; their last one's rows are returned.
+        """
         if isinstance(parameters, dict):
             raise TypeError("the PostgreSQL engine takes ? parameters, not named ones")
-        if self.lost or self.raw.broken:
+        if self.lost or self._raw.broken:
             if self.in_transaction:  # the server has rolled back what the transaction wrote
                 self.lost = self.lost or "the connection was lost"
                 raise self._unreachable()
@@ -185,9 +200,11 @@ class PgConnection:
                 values = [_value(v) for v in parameters]
                 for index in lists:
                     values[index] = json.loads(values[index])
-                cursor = self.raw.execute(statement, values)
+                cursor = self._raw.execute(statement, values)
             else:  # without parameters psycopg reads no placeholder: a % stays as written
-                cursor = self.raw.execute(dialect(sql))
+                cursor = self._raw.execute(dialect(sql))
+                while last_result and cursor.nextset():
+                    pass
             if cursor.description is None:
                 return PgCursor([], cursor.rowcount)
             names = tuple(column.name for column in cursor.description)
@@ -205,7 +222,7 @@ class PgConnection:
                 "newer than the database's grants, its administrator runs `ketadesk server migrate`"
             ) from error
         except psycopg.OperationalError as error:
-            if not self.raw.broken:  # the server answered (a statement cancelled, say): not a lost connection
+            if not self._raw.broken:  # the server answered (a statement cancelled, say): not a lost connection
                 raise StoreError(f"the clinic database {self.name} refused the statement: {_said(error)}") from error
             self.lost = _said(error)
             if self._redial is None:  # dialling starts at once, so the first answer after the loss can be the last
@@ -214,7 +231,7 @@ class PgConnection:
 
     def close(self) -> None:
         """Close for good (no attempt to connect again is taken up after this)."""
-        self.raw.close()
+        self._raw.close()
         redial, self._redial = self._redial, None
         if redial is not None:
             redial.done.wait(REDIAL_TIMEOUT_S + 1)

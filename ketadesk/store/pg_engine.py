@@ -25,12 +25,17 @@ from ketadesk.store import chain_key
 from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, UnreachableDatabaseError, read_only_message
 from ketadesk.store.pg_connection import PgConnection, PgCursor, connect, shown
 from ketadesk.store.pg_dialect import dialect, outside_quotes, placeholders
-from ketadesk.store.sqlite_engine import Store
+from ketadesk.store.sqlite_engine import ChainEntry, Store
 
 __all__ = ["PgConnection", "PgCursor", "PostgresStore", "connect", "dialect", "outside_quotes", "placeholders", "shown"]
 
 # Every write transaction takes this lock first (pg_advisory_xact_lock, released by its COMMIT or ROLLBACK).
 WRITE_LOCK = int.from_bytes(b"KetaDesk", "big")
+# A write's start as one message, one round trip: BEGIN and the lock, then (once the schema has the audit table and
+# its chain is loaded) the chain's last entry, read under the lock: each statement of a message has its own
+# snapshot at READ COMMITTED, so this one sees every commit made before the lock was had.
+_BEGIN_LOCKED = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+_BEGIN_WRITE = f"{_BEGIN_LOCKED}; SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1"
 
 
 class PostgresStore(Store):
@@ -64,6 +69,12 @@ class PostgresStore(Store):
         self.audit_written = False
         self.on_audit_commit = None
         self._depth = 0
+        # The chain's last entry as this write knows it (read at BEGIN, moved by each append) and how often the raw
+        # connection had been handed out then: a COPY through it, or a savepoint rolled back, and it is read again.
+        self._tail: ChainEntry | None = None
+        self._tail_known = False
+        self._tail_around = 0
+        self._committed: ChainEntry | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -106,11 +117,18 @@ class PostgresStore(Store):
         if self._depth:
             yield from self._savepoint()
             return
-        self.connection.execute("BEGIN")
+        self._committed = None
+        chained = self.chain is not chain_key.NOT_LOADED  # else the migrations are still making the tables
+        try:
+            last = self.connection.execute(_BEGIN_WRITE if chained else _BEGIN_LOCKED, last_result=True).fetchone()
+        except BaseException:  # the lock not had in time, say: the transaction begun is ended
+            self._rollback("ROLLBACK")
+            raise
         self._depth, self.audit_written = 1, False
         self.connection.in_transaction = True
+        self._tail = ChainEntry(int(last[0]), str(last[1]), str(last[2]), last[3]) if chained and last else None
+        self._tail_known, self._tail_around = chained, self.connection.went_around
         try:
-            self.connection.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield self
         except BaseException:
             self._rollback("ROLLBACK")
@@ -128,11 +146,14 @@ class PostgresStore(Store):
                 raise
             self._depth = 0
             self.connection.in_transaction = False
+            # The lock was held until the COMMIT: nothing came after this write's last entry, as the witness writes now.
+            self._committed = self._tail if self._tail_known and self.audit_written else None
             if self.audit_written and self.on_audit_commit is not None:
                 self.on_audit_commit()
         finally:
             self._depth, self.audit_written = 0, False
             self.connection.in_transaction = False
+            self._tail_known = False
 
     def _savepoint(self) -> Iterator[Store]:
         name = f"ketadesk_{self._depth}"
@@ -142,11 +163,34 @@ class PostgresStore(Store):
             yield self
         except BaseException:
             self._rollback(f"ROLLBACK TO SAVEPOINT {name}")
+            self._tail_known = False  # an entry appended inside it is gone again
             raise
         else:
             self.connection.execute(f"RELEASE SAVEPOINT {name}")
         finally:
             self._depth -= 1
+
+    def chain_tail(self) -> tuple[int, str] | None:
+        """The chain's last entry as read at BEGIN and moved by each append since: no round trip to the server."""
+        if self._tail_known and self.connection.went_around == self._tail_around:
+            return (self._tail.id, self._tail.hash) if self._tail is not None else None
+        self._tail_known = False
+        return super().chain_tail()
+
+    def chain_moved(self, entry: ChainEntry) -> None:
+        if self._tail_known and self.connection.went_around == self._tail_around:
+            self._tail = entry
+
+    def committed_head(self) -> ChainEntry | None:
+        return self._committed
+
+    def gather_statistics(self) -> None:
+        """``ANALYZE``: the planner's statistics after rows arrived in bulk (a copy, a restore), as the owner.
+
+        Until autovacuum gets round to it, a table filled by COPY has none, and the board's
+        query is planned as if every table were empty: 25 ms instead of 10 on the ten-year clinic.
+        """
+        self.connection.execute("ANALYZE")
 
     def _rollback(self, statement: str) -> None:
         with suppress(psycopg.Error, StoreError):  # a lost connection has rolled back already

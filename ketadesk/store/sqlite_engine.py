@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -26,6 +26,15 @@ from ketadesk.store.errors import (
     read_only_message,
 )
 from ketadesk.store.sql_seam import Cursor
+
+
+class ChainEntry(NamedTuple):
+    """One audit row's place in the chain: what the next row is sealed to, and what a witness of the head records."""
+
+    id: int
+    at: str
+    hash: str
+    mac: str | None
 
 
 class Store:
@@ -50,6 +59,18 @@ class Store:
         # (the clinic's witness of the chain's head) runs once.
         self.audit_written = False
         self.on_audit_commit: Callable[[], None] | None = None
+
+    def chain_tail(self) -> tuple[int, str] | None:
+        """The audit chain's last entry (id, hash) as the write under way sees it; None before the first."""
+        row = self.one("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
+        return (int(row[0]), str(row[1])) if row else None
+
+    def chain_moved(self, entry: ChainEntry) -> None:
+        """An audit row was just appended in the write under way (a file's tail is read again: it costs no trip)."""
+
+    def committed_head(self) -> ChainEntry | None:
+        """The chain's last entry right after this store's own commit, when known without asking; never on a file."""
+        return None
 
     def revision(self) -> tuple[int, int]:
         """A value that changes whenever anything is committed, by this connection or another one.
