@@ -220,6 +220,7 @@ def copy_clinic(source: Store, target: PostgresStore, *, at: str, verify: Callab
         if problems:
             target.chain = before
             raise StoreError(f"the copy on {target.name} did not verify, so nothing was copied: {'; '.join(problems)}")
+    target.gather_statistics()
     if before.installation and before.folder and before.installation != target.chain.installation:
         chain_key.key_path(before.folder, before.installation).unlink(missing_ok=True)  # the empty target's own
     return Copied(rows, str(target.chain.installation), entry)

@@ -156,6 +156,7 @@ def restore_dump(url: str, dump: Path, *, at: str) -> tuple[AuditHead | None, Au
                     },
                 )
         head = audit.head(store)
+        store.gather_statistics()
     except (psycopg.errors.InsufficientPrivilege, StoreError) as error:
         denied = error if isinstance(error, psycopg.errors.InsufficientPrivilege) else error.__cause__
         if not isinstance(denied, psycopg.errors.InsufficientPrivilege):  # the store's own refusal, as it said it
