@@ -53,13 +53,14 @@ def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
 _COUNTED_VITALS = (
     f"v.entered_in_error = 0 AND NOT EXISTS (SELECT 1 FROM vitals c WHERE c.corrects_id = v.id) AND v.visit_id {_IN}"
 )
-# For each visit, the reading with the highest systolic then diastolic pressure (diastolic is below 1000) and
-# the one with the lowest SpO2: the only readings a course's figures can come from (core.course_record).
-# (SQLite takes a bare column from the row holding the group's one min() or max().)
+# For each visit, the reading with the highest systolic then diastolic pressure and the one with the lowest SpO2
+# (the first entered of equals): the only readings a course's figures can come from (core.course_record). Window
+# functions, which both engines have: SQLite's bare column beside max() is refused by PostgreSQL.
 _EXTREME_VITALS = (
-    f"SELECT id FROM (SELECT v.id AS id, max(v.sbp * 1000 + v.dbp) FROM vitals v WHERE {_COUNTED_VITALS}"
-    " GROUP BY v.visit_id) UNION"
-    f" SELECT id FROM (SELECT v.id AS id, min(v.spo2) FROM vitals v WHERE {_COUNTED_VITALS} GROUP BY v.visit_id)"
+    "SELECT id FROM (SELECT v.id AS id, row_number() OVER (PARTITION BY v.visit_id"
+    f" ORDER BY v.sbp DESC, v.dbp DESC, v.id) AS place FROM vitals v WHERE {_COUNTED_VITALS}) AS highest"
+    " WHERE place = 1 UNION SELECT id FROM (SELECT v.id AS id, row_number() OVER (PARTITION BY v.visit_id"
+    f" ORDER BY v.spo2, v.id) AS place FROM vitals v WHERE {_COUNTED_VITALS}) AS lowest WHERE place = 1"
 )
 
 

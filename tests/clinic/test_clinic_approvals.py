@@ -8,7 +8,10 @@ from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.signing import canonical_visit
+from tests.engines import BOTH_ENGINES
 from tests.helpers import password_of, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 DOCTOR_PASSWORD = "doctor-password-1"
 NURSE_PASSWORD = "nurse-password-1"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.events import AdverseEventKind, Route
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 @pytest.fixture
@@ -73,10 +77,12 @@ def test_administrator_cannot_chart_interventions(administrator: Clinic, infusin
         administrator.bedside.record_intervention(infusing, drug="Midazolam", dose="1 mg", route="IV")
 
 
-def test_draft_survives_reopening_and_clears_when_the_note_is_saved(nurse: Clinic, infusing: int) -> None:
+def test_draft_survives_reopening_and_clears_when_the_note_is_saved(
+    nurse: Clinic, infusing: int, clinic_target: Path | str
+) -> None:
     """A half-typed note is kept in the database and cleared in the same write that saves the note."""
     nurse.bedside.save_draft(infusing, "dissociation", "Describes floating, colours breath")
-    reopened = Clinic.open(nurse.store.path or "", nurse.clock, nurse.protocol).sign_in("nurse", PASSWORDS["nurse"])
+    reopened = Clinic.open(clinic_target, nurse.clock, nurse.protocol).sign_in("nurse", PASSWORDS["nurse"])
     try:
         assert reopened.bedside.draft(infusing, "dissociation") == "Describes floating, colours breath"
         reopened.bedside.add_note(

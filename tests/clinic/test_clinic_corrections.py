@@ -11,6 +11,9 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.corrections import Corrected
 from ketadesk.core.scales import AldreteScore, Scale
 from tests.clinic.clinic_steps import Refused, chart, tick_discharge
+from tests.engines import BOTH_ENGINES, sqlite_only
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # The physician's password, as tests/ui/sign_in_steps.PASSWORDS gives it (that module imports Qt).
 DOCTOR_PASSWORD = "doctor-password-1"
@@ -161,6 +164,9 @@ def test_bad_corrections_are_refused(nurse: Clinic, infusing: int, refused: Refu
         nurse.bedside.correct_vitals(infusing, reading, reason="Again", entered_in_error=True)
 
 
+@sqlite_only(
+    "the database's own refusal through the file's raw connection; on the server: tests/store/test_store_append_only.py"
+)
 def test_signed_visit_takes_no_corrections(
     nurse: Clinic, physician: Clinic, administrator: Clinic, ready: int, refused: Refused
 ) -> None:

@@ -10,6 +10,9 @@ from ketadesk.clinic.course import read_course
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.course_record import course_visits
 from tests.clinic.watch_steps import prepared
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 READINGS = st.lists(st.tuples(st.integers(110, 175), st.integers(60, 95), st.integers(92, 100)), min_size=1, max_size=6)
 """(SBP, DBP, SpO2) sets, none extreme (the pulse pressure stays above 10)."""

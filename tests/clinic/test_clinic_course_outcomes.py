@@ -11,7 +11,10 @@ from ketadesk.core.clock import FakeClock, from_utc_iso
 from ketadesk.core.instruments.rules import RULES_VERSION
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.store import outcomes as store_outcomes
+from tests.engines import BOTH_ENGINES
 from tests.outcome_steps import answers_for, measured_course, record_at
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def test_each_instrument_of_the_course_is_judged_from_its_baseline_before_the_first_infusion(

@@ -10,7 +10,10 @@ from ketadesk.clinic import Clinic, NotFound
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from tests.course_steps import EARLY_REASON, walk_course
+from tests.engines import BOTH_ENGINES
 from tests.reports.report_builders import flat, pdf_pages
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def test_every_visit_with_its_figures_in_date_order(nurse: Clinic, clock: FakeClock) -> None:

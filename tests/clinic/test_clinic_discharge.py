@@ -10,7 +10,10 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
 from tests.clinic.clinic_steps import Refused, chart, tick_discharge
+from tests.engines import BOTH_ENGINES
 from tests.helpers import password_of
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def test_ready_for_discharge_is_refused_before_30_min(

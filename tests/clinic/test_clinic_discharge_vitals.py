@@ -7,7 +7,10 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from tests.clinic.clinic_steps import Refused, chart, tick_discharge
+from tests.engines import BOTH_ENGINES
 from tests.helpers import password_of
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 REASON = "Vitals are overdue: record a final set before discharge, or a physician's override"
 

@@ -12,7 +12,10 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.dose_given import GivenBasis, course_total, given_dose
 from ketadesk.core.signing import canonical_visit
 from tests.clinic.clinic_steps import Refused
+from tests.engines import BOTH_ENGINES
 from tests.helpers import ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # ready_to_infuse prepares 0.5 mg/kg for 70 kg: 35 mg over 40 min.
 PREPARED = 35.0

@@ -10,6 +10,9 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.vitals import ExtremeKind, ExtremeNeedsConfirming
 from tests.clinic.clinic_steps import Refused, chart
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 ORDINARY = {"sbp": 130, "dbp": 82, "hr": 76, "spo2": 97, "rr": 14}
 

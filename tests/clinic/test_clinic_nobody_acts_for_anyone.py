@@ -20,8 +20,11 @@ from ketadesk.core import readiness
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.users import Role
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.report_builders import walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # What the program itself may run: reads and files (reports, exports), backups and the check.
 PROGRAM_MAY = {"read reports", "export reports", "print reports"}

@@ -10,8 +10,11 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.orders import Decision, Review
 from ketadesk.core.signing import canonical_visit
 from ketadesk.core.users import Role
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, password_of, ready_to_infuse
 from tests.ui.review_steps import discharge
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 DOCTOR2_PASSWORD = PASSWORDS["doctor2"]
 WHY = "Baseline 152/96, patient calm, known treated hypertension"

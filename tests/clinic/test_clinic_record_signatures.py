@@ -11,7 +11,10 @@ import pytest
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core import readiness
 from ketadesk.core.record_signing import SignedRecord
+from tests.engines import BOTH_ENGINES, sqlite_only
 from tests.helpers import PASSWORDS, password_of, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 WHY = "Baseline 152/96, calm, known treated hypertension"
 
@@ -144,6 +147,7 @@ def test_an_alert_acknowledged_by_a_nurse_is_charting_and_needs_no_signature(
     assert clinic.maintenance.check() == []
 
 
+@sqlite_only("raw SQL on the file; the server's planted edits: tests/store/test_store_pg_planted_edits.py")
 def test_edited_answers_and_reviews_are_named(
     clinic: Clinic, nurse: Clinic, physician: Clinic, high_baseline: int, db_path: Path
 ) -> None:
@@ -166,6 +170,7 @@ def test_edited_answers_and_reviews_are_named(
     assert all(line.endswith("(changed after it was signed, or forged)") for line in lines)
 
 
+@sqlite_only("raw SQL on the file; the server's planted edits: tests/store/test_store_pg_planted_edits.py")
 def test_a_review_forged_without_a_signature_is_named_and_a_moved_cut_off_leaves_its_audit_entry_unmatched(
     clinic: Clinic, nurse: Clinic, physician: Clinic, high_baseline: int, db_path: Path
 ) -> None:

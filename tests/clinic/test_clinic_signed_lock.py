@@ -8,6 +8,9 @@ import ketadesk.clinic.api  # noqa: F401 (every area imported: the registry hold
 from ketadesk.clinic.changes import Change
 from ketadesk.clinic.usecase import UseCase
 from ketadesk.core.phases import Phase
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # Addenda are the one write a signed visit takes; the seal_* steps run only inside sign_visit and add_addendum.
 AFTER_SIGNING = {"add_addendum"}

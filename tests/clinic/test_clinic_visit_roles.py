@@ -13,7 +13,10 @@ from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.users import Role
 from tests.clinic.clinic_steps import Refused
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 # ----------------------------------------------------------------------------- roles
 
@@ -76,10 +79,10 @@ def test_physician_may_chart(physician: Clinic, visit_id: int) -> None:
 
 
 def test_a_clinic_opens_as_the_program_and_acts_for_a_person_only_after_their_password(
-    clinic: Clinic, db_path: Path, clock: FakeClock
+    clinic: Clinic, clinic_target: Path | str, clock: FakeClock
 ) -> None:
     """Opening gives the program itself; an unknown login or a wrong password is refused naming 'login'/'password'."""
-    opened = Clinic.open(db_path, clock, clinic.protocol)
+    opened = Clinic.open(clinic_target, clock, clinic.protocol)
     try:
         assert opened.user.login == "system"
         with pytest.raises(ValidationError) as caught:

@@ -7,8 +7,11 @@ from datetime import timedelta
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
 from tests.ui.review_steps import discharge
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 DOCTOR_PASSWORD = "doctor-password-1"
 
