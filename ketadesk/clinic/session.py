@@ -21,6 +21,7 @@ from ketadesk.core.users import Role, User
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 from ketadesk.store.db import Store
+from ketadesk.store.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,20 @@ class Session:
         """
         if Role.SYSTEM in self.user.roles:
             return
-        _attempts, locked_until, active = store_users.lockout(self.store, self.user.id)
+        self._refuse_if_ended(store_users.lockout(self.store, self.user.id))
+
+    def standing_and_phase(self, visit_id: int) -> Phase:
+        """:meth:`require_standing`, then the visit's phase, read together (one round trip on a server)."""
+        if Role.SYSTEM in self.user.roles:
+            return self.phase(visit_id)
+        standing, phase = store_users.lockout_and_phase(self.store, self.user.id, visit_id)
+        self._refuse_if_ended(standing)
+        if phase is None:
+            raise NotFound(f"no visit with id {visit_id}")
+        return Phase(phase)
+
+    def _refuse_if_ended(self, standing: tuple[int, str | None, bool]) -> None:
+        _attempts, locked_until, active = standing
         if not active:
             raise SessionEnded(self.user.login, "was disabled")
         if locked_until and from_utc_iso(locked_until) > self.clock.now():

@@ -183,12 +183,14 @@ class BoundUseCase(Generic[A, P, R]):
         if rule.changes:
             if session.store.read_only:  # refused before anything is built, let alone a file written
                 raise ReadOnlyDatabaseError(read_only_message(session.store.path, session.store.read_only))
-            session.require_standing()
+            if not rule.visit_scoped:
+                session.require_standing()
         visit_id: int | None = None
         token = None
         if rule.visit_scoped:
             visit_id = int(args[0] if args else kwargs["visit_id"])  # type: ignore[call-overload]
-            phase = session.phase(visit_id)
+            # A write asks the user's standing first; with the phase, in one read.
+            phase = session.standing_and_phase(visit_id) if rule.changes else session.phase(visit_id)
             wrong = rule.phase_error(phase)
             if wrong is not None:
                 raise wrong

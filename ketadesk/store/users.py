@@ -100,6 +100,21 @@ def lockout(store: Store, user_id: int) -> tuple[int, str | None, bool]:
     return int(row[0]), row[1], bool(row[2])
 
 
+def lockout_and_phase(store: Store, user_id: int, visit_id: int) -> tuple[tuple[int, str | None, bool], str | None]:
+    """:func:`lockout` and the visit's latest phase step (None: no such visit) in one statement.
+
+    What every charting write asks before it begins: on a server, one round trip instead of two.
+    """
+    row = store.one(
+        "SELECT failed_attempts, locked_until, active,"
+        " (SELECT phase FROM visit_events WHERE visit_id = ? ORDER BY id DESC LIMIT 1) FROM users WHERE id = ?",
+        (visit_id, user_id),
+    )
+    if row is None:
+        raise NotFound(f"no user with id {user_id}")
+    return (int(row[0]), row[1], bool(row[2])), row[3]
+
+
 def record_sign_in(
     store: Store,
     user_id: int | None,

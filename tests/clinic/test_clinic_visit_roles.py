@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
+from ketadesk.clinic import Clinic, NotFound, PermissionDenied, ValidationError
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
+from ketadesk.core.errors import SessionEnded
 from ketadesk.core.users import Role
 from tests.clinic.clinic_steps import Refused
 from tests.engines import BOTH_ENGINES
@@ -94,3 +95,22 @@ def test_a_clinic_opens_as_the_program_and_acts_for_a_person_only_after_their_pa
         assert opened.sign_in("nurse", PASSWORDS["nurse"]).user.login == "nurse"
     finally:
         opened.close()
+
+
+def test_a_charting_write_by_a_login_locked_elsewhere_is_refused_before_anything_is_read(
+    clinic: Clinic, nurse: Clinic, infusing: int
+) -> None:
+    """Five wrong passwords for the nurse's login at another keyboard: her next reading is refused, nothing stored."""
+    before = len(nurse.visits.get(infusing).detail.vitals)
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            clinic.sign_in("nurse", "not-her-password")
+    with pytest.raises(SessionEnded, match="was locked after wrong passwords"):
+        nurse.bedside.record_vitals(infusing, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
+    assert len(nurse.visits.get(infusing).detail.vitals) == before
+
+
+def test_a_write_on_a_visit_that_does_not_exist_names_it(nurse: Clinic) -> None:
+    """The standing and the phase are read together; a visit id nobody booked is refused by name."""
+    with pytest.raises(NotFound, match="no visit with id 9999"):
+        nurse.bedside.record_vitals(9999, sbp=120, dbp=80, hr=70, spo2=98, rr=14)
