@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from ketadesk.core.dosing import DosePlan
-from ketadesk.core.phases import Phase
+from ketadesk.core.phases import Phase, check_transition
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, VitalSigns
 from ketadesk.store import audit, payloads
 from ketadesk.store.db import Store
@@ -147,9 +147,15 @@ def move(store: Store, visit_id: int, *, day: date, chair: int | None, at: str, 
 
 
 def add_event(store: Store, visit_id: int, phase: Phase, *, at: str, actor_id: int, reason: str = "") -> None:
-    """Append a phase step."""
+    """Append a phase step, allowed from the phase the visit is in under the write lock.
+
+    The caller checked the step against the phase it read before; another window or workstation
+    may have moved the visit since (two nurses pressing Stop at once): the step is checked again
+    here, so the second is refused with what the visit can do next, and nothing is written.
+    """
     with store.transaction():
         before = current_phase(store, visit_id)
+        check_transition(before, phase, reason)
         store.execute(
             "INSERT INTO visit_events (visit_id, phase, at, by, reason) VALUES (?, ?, ?, ?, ?)",
             (visit_id, phase.value, at, actor_id, reason),

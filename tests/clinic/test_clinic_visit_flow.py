@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ketadesk.clinic import Clinic, PermissionDenied
+from ketadesk.clinic import Clinic, PermissionDenied, ValidationError
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import NEXT_PHASES, Phase
 from ketadesk.core.scales import AldreteScore
+from ketadesk.store import visits as store_visits
+from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
-from tests.clinic.clinic_steps import Refused
+from tests.clinic.clinic_steps import Refused, row_counts
 from tests.engines import BOTH_ENGINES
 from tests.helpers import password_of, ready_to_infuse
 
@@ -357,3 +360,29 @@ def test_cancel_is_possible_in_pre_assessment_but_not_once_infusing(
     nurse.infusion.start_pre_assessment(other)
     nurse.scheduling.cancel_visit(other, "IV access failed twice")
     assert nurse.visits.get(other).detail.summary.phase is Phase.CANCELLED
+
+
+def test_two_workstations_marking_one_visit_ready_at_once_the_second_is_refused_and_writes_nothing(
+    nurse: Clinic, recovered: int, clock: FakeClock, clinic_target: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both checked the step from observation before either wrote; the second is checked again under the lock."""
+    other = Clinic.open(clinic_target, clock, nurse.protocol).sign_in("nurse", password_of(nurse))
+    try:
+        write = store_visits.add_event
+        between: list[dict[str, int]] = []
+
+        def the_first_writes_in_between(store: Store, *args: Any, **kwargs: Any) -> None:
+            if store is other.store and not between:  # the second workstation checked its step and is writing ...
+                nurse.discharge.mark_ready(recovered)  # ... when the first's is committed
+                between.append(row_counts(nurse))
+            write(store, *args, **kwargs)
+
+        monkeypatch.setattr(store_visits, "add_event", the_first_writes_in_between)
+        with pytest.raises(ValidationError, match="Cannot move the visit to ready for discharge") as caught:
+            other.discharge.mark_ready(recovered)
+        monkeypatch.undo()
+        assert caught.value.field == "phase"
+        assert nurse.session.phase(recovered) is Phase.READY_FOR_DISCHARGE
+        assert between and row_counts(nurse) == between[0]  # the second wrote nothing at all, audit included
+    finally:
+        other.close()
