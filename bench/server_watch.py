@@ -20,29 +20,40 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.protocol import load_protocol
 from ketadesk.ui.window.app import application, build_main_window
+from ketadesk.ui.window.main_window import MainWindow
 
 DEADLINE_S = 30.0  # after the last reading was due, at the latest
 
 
-def watch(spec: dict[str, object]) -> dict[str, float]:
-    """Each heart rate the board first showed for the visit, with the wall-clock time it showed."""
+def signed_in_window(url: str, login: str, password: str) -> tuple[QApplication, MainWindow]:
+    """The program's own window on ``url``: the real clock, signed in, shown, its one-second timer running.
+
+    Its preferences in a folder of its own, so no run sees another's. Also the two-workstation test's window.
+    """
     app = application()
-    folder = tempfile.mkdtemp(prefix="ketadesk-watch-")
+    folder = tempfile.mkdtemp(prefix="ketadesk-workstation-")
     window = build_main_window(
-        str(spec["url"]),
+        url,
         SystemClock(),
         protocol=load_protocol(default_protocol_text()),
-        sign_in=(str(spec["login"]), str(spec["password"])),
+        sign_in=(login, password),
         settings=QSettings(str(Path(folder) / "prefs.ini"), QSettings.Format.IniFormat),
     )
     window.show()
-    window.start()  # the program's 1 Hz timer
+    window.start()  # the program's 1 Hz timer: the board re-reads when another workstation committed
     app.processEvents()
+    return app, window
+
+
+def watch(spec: dict[str, object]) -> dict[str, float]:
+    """Each heart rate the board first showed for the visit, with the wall-clock time it showed."""
+    app, window = signed_in_window(str(spec["url"]), str(spec["login"]), str(spec["password"]))
     visit_id, last_hr = int(str(spec["visit"])), int(str(spec["last_hr"]))
     Path(str(spec["ready"])).write_text("ready", encoding="utf-8")
     seen: dict[str, float] = {}

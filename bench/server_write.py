@@ -24,13 +24,11 @@ from typing import Any
 
 import psycopg
 
-from bench.stats import summary
-from bench.write import START, VITALS_INSERT, prepare
+from bench.write import START, VITALS_INSERT, Runner, api_runner, interleaved, prepare
 from ketadesk.core.clock import to_utc_iso
 from ketadesk.store.pg_engine import WRITE_LOCK
 
 VARIANTS = ("bare", "bare_audit", "api")
-Runner = tuple[Callable[[], float], Callable[[], None]]
 
 
 def _bare(url: str, *, with_audit: bool) -> Runner:
@@ -69,41 +67,11 @@ def _bare(url: str, *, with_audit: bool) -> Runner:
     return once, conn.close
 
 
-def _api(url: str) -> Runner:
-    setup = prepare(url)
-    nurse, visit_id, clock = setup.nurse, setup.visit_id, setup.clock
-
-    def once() -> float:
-        clock.advance(seconds=30)
-        start = time.perf_counter()
-        nurse.bedside.record_vitals(visit_id, sbp="128", dbp="80", hr="76", spo2="98", rr="14")
-        return time.perf_counter() - start
-
-    return once, setup.clinic.close
-
-
 def run(database: Callable[[], str], reps: int, rounds: int = 10, warmup: int = 20) -> dict[str, object]:
     """Time every variant ``reps`` times, interleaved in ``rounds`` blocks; each on a new database from ``database``."""
     runners: dict[str, Runner] = {
         "bare": _bare(database(), with_audit=False),
         "bare_audit": _bare(database(), with_audit=True),
-        "api": _api(database()),
+        "api": api_runner(database()),
     }
-    timings: dict[str, list[float]] = {name: [] for name in VARIANTS}
-    try:
-        for name in VARIANTS:
-            for _ in range(warmup):
-                runners[name][0]()
-        per_round = max(1, reps // rounds)
-        for _ in range(rounds):
-            for name in VARIANTS:
-                once = runners[name][0]
-                timings[name].extend(once() for _ in range(per_round))
-    finally:
-        for _, close in runners.values():
-            close()
-    result: dict[str, object] = {name: summary(values) for name, values in timings.items()}
-    bare, api = summary(timings["bare"]), summary(timings["api"])
-    result["ratio_median"] = api["median_ms"] / bare["median_ms"]
-    result["ratio_p95"] = api["p95_ms"] / bare["p95_ms"]
-    return result
+    return interleaved(runners, reps, rounds, warmup)

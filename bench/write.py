@@ -91,7 +91,7 @@ def _bare_connection(path: Path, synchronous: str) -> sqlite3.Connection:
     return conn
 
 
-def _bare(path: Path, *, synchronous: str, with_audit: bool) -> tuple[Callable[[], float], Callable[[], None]]:
+def _bare(path: Path, *, synchronous: str, with_audit: bool) -> Runner:
     setup = prepare(path)
     visit_id, nurse_id = setup.visit_id, setup.nurse_id
     setup.clinic.close()
@@ -116,7 +116,11 @@ def _bare(path: Path, *, synchronous: str, with_audit: bool) -> tuple[Callable[[
     return once, conn.close
 
 
-def _api(path: Path, *, synchronous: str) -> tuple[Callable[[], float], Callable[[], None], Setup]:
+Runner = tuple[Callable[[], float], Callable[[], None]]  # one timed write, and what closes its database
+
+
+def api_runner(path: Path | str, *, synchronous: str = "FULL") -> Runner:
+    """``Clinic.bedside.record_vitals`` from typed text on a fresh database (a file, or a server's), 30 s apart."""
     setup = prepare(path)
     if synchronous != "FULL":
         setup.clinic.store.conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -128,12 +132,33 @@ def _api(path: Path, *, synchronous: str) -> tuple[Callable[[], float], Callable
         nurse.bedside.record_vitals(visit_id, sbp="128", dbp="80", hr="76", spo2="98", rr="14")
         return time.perf_counter() - start
 
-    return once, setup.clinic.close, setup
+    return once, setup.clinic.close
+
+
+def interleaved(runners: dict[str, Runner], reps: int, rounds: int, warmup: int) -> dict[str, object]:
+    """Time every runner ``reps`` times, in ``rounds`` blocks taking turns; close them; summaries and API / bare."""
+    timings: dict[str, list[float]] = {name: [] for name in runners}
+    try:
+        for once, _ in runners.values():
+            for _ in range(warmup):
+                once()
+        per_round = max(1, reps // rounds)
+        for _ in range(rounds):
+            for name, (once, _) in runners.items():
+                timings[name].extend(once() for _ in range(per_round))
+    finally:
+        for _, close in runners.values():
+            close()
+    result: dict[str, object] = {name: summary(values) for name, values in timings.items()}
+    bare, api = summary(timings["bare"]), summary(timings["api"])
+    result["ratio_median"] = api["median_ms"] / bare["median_ms"]
+    result["ratio_p95"] = api["p95_ms"] / bare["p95_ms"]
+    return result
 
 
 def profile_api(folder: Path, calls: int = 300) -> str:
     """cProfile of ``calls`` durable API writes: the top functions by own time and by cumulative time."""
-    once, close, _ = _api(folder / "write-profile.sqlite", synchronous="FULL")
+    once, close = api_runner(folder / "write-profile.sqlite")
     profiler = cProfile.Profile()
     try:
         profiler.enable()
@@ -155,29 +180,12 @@ VARIANTS = ("bare", "bare_audit", "api", "bare_nosync", "api_nosync")
 def run(folder: Path, reps: int, rounds: int = 10, warmup: int = 20) -> dict[str, object]:
     """Time every variant ``reps`` times, interleaved in ``rounds`` blocks; return their summaries."""
     folder.mkdir(parents=True, exist_ok=True)
-    runners: dict[str, tuple[Callable[[], float], Callable[[], None]]] = {}
-    runners["bare"] = _bare(folder / "write-bare.sqlite", synchronous="FULL", with_audit=False)
-    runners["bare_audit"] = _bare(folder / "write-bare-audit.sqlite", synchronous="FULL", with_audit=True)
-    api_once, api_close, _ = _api(folder / "write-api.sqlite", synchronous="FULL")
-    runners["api"] = (api_once, api_close)
-    runners["bare_nosync"] = _bare(folder / "write-bare-nosync.sqlite", synchronous="OFF", with_audit=False)
-    nosync_once, nosync_close, _ = _api(folder / "write-api-nosync.sqlite", synchronous="OFF")
-    runners["api_nosync"] = (nosync_once, nosync_close)
-    timings: dict[str, list[float]] = {name: [] for name in VARIANTS}
-    try:
-        for name in VARIANTS:
-            for _ in range(warmup):
-                runners[name][0]()
-        per_round = max(1, reps // rounds)
-        for _ in range(rounds):
-            for name in VARIANTS:
-                once = runners[name][0]
-                timings[name].extend(once() for _ in range(per_round))
-    finally:
-        for _, close in runners.values():
-            close()
-    result: dict[str, object] = {name: summary(values) for name, values in timings.items()}
-    bare, api = timings["bare"], timings["api"]
-    result["ratio_median"] = summary(api)["median_ms"] / summary(bare)["median_ms"]
-    result["ratio_p95"] = summary(api)["p95_ms"] / summary(bare)["p95_ms"]
-    return result
+    runners: dict[str, Runner] = {
+        "bare": _bare(folder / "write-bare.sqlite", synchronous="FULL", with_audit=False),
+        "bare_audit": _bare(folder / "write-bare-audit.sqlite", synchronous="FULL", with_audit=True),
+        "api": api_runner(folder / "write-api.sqlite"),
+        "bare_nosync": _bare(folder / "write-bare-nosync.sqlite", synchronous="OFF", with_audit=False),
+        "api_nosync": api_runner(folder / "write-api-nosync.sqlite", synchronous="OFF"),
+    }
+    assert tuple(runners) == VARIANTS
+    return interleaved(runners, reps, rounds, warmup)

@@ -170,15 +170,19 @@ class PostgresStore(Store):
         finally:
             self._depth -= 1
 
+    def _tail_holds(self) -> bool:
+        """The tail read at BEGIN, moved by each append, is still the chain's: nothing went around the store since."""
+        return self._tail_known and self.connection.went_around == self._tail_around
+
     def chain_tail(self) -> tuple[int, str] | None:
         """The chain's last entry as read at BEGIN and moved by each append since: no round trip to the server."""
-        if self._tail_known and self.connection.went_around == self._tail_around:
+        if self._tail_holds():
             return (self._tail.id, self._tail.hash) if self._tail is not None else None
         self._tail_known = False
         return super().chain_tail()
 
     def chain_moved(self, entry: ChainEntry) -> None:
-        if self._tail_known and self.connection.went_around == self._tail_around:
+        if self._tail_holds():
             self._tail = entry
 
     def committed_head(self) -> ChainEntry | None:

@@ -16,18 +16,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
-
-from ketadesk.clinic.config import default_protocol_text
-from ketadesk.core.clock import SystemClock
-from ketadesk.core.protocol import load_protocol
-from ketadesk.ui.window.app import application, build_main_window
+from bench.server_watch import signed_in_window
 
 DEADLINE_S = 10.0
 
@@ -42,18 +36,7 @@ def _heart_rate(window: object, visit_id: int) -> int | None:
 
 def run(spec: dict[str, object]) -> dict[str, object]:
     """The rounds of one workstation; what it saved and what it saw, with wall-clock times."""
-    app = application()
-    folder = tempfile.mkdtemp(prefix="ketadesk-workstation-")
-    window = build_main_window(
-        str(spec["url"]),
-        SystemClock(),
-        protocol=load_protocol(default_protocol_text()),
-        sign_in=(str(spec["login"]), str(spec["password"])),
-        settings=QSettings(str(Path(folder) / "prefs.ini"), QSettings.Format.IniFormat),
-    )
-    window.show()
-    window.start()  # the program's 1 Hz timer: the board re-reads when another workstation committed
-    app.processEvents()
+    app, window = signed_in_window(str(spec["url"]), str(spec["login"]), str(spec["password"]))
     own, shared, theirs = int(spec["own"]), int(spec["shared"]), int(spec["theirs"])  # type: ignore[call-overload]
     mine, other = int(spec["hr_base"]), int(spec["other_hr_base"])  # type: ignore[call-overload]
     saved: list[float] = []
