@@ -105,7 +105,7 @@ def append_text(
     digest = row_hash(prev, at, actor_id, action, entity, entity_id, before, after)
     secret = store.chain.secret
     mac = row_mac(secret, audit_id, digest) if secret is not None else None
-    store.execute(
+    store.write_unanswered(
         "INSERT INTO audit (id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash, mac)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (audit_id, at, actor_id, action, entity, entity_id, before, after, prev, digest, mac),

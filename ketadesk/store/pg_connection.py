@@ -9,6 +9,11 @@ drops meanwhile. A lost connection is an :class:`UnreachableDatabaseError` (a wr
 progress is rolled back by the server, so nothing is half-saved); the connection is dialled
 again on a thread of its own (a screen's once-a-second tick never waits for the network) and
 taken up by the first statement outside a transaction once it is there.
+
+A round trip to the server costs more than most statements do on it, so what a write need
+not wait for waits to go with the next statement (:meth:`PgConnection.later`, psycopg's
+pipeline mode): a write's BEGIN, its lock and its read of the chain's tail go with its first
+statement, and its audit rows with its COMMIT.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from typing import Any
 
@@ -132,15 +137,44 @@ class PgConnection:
         self._redial: _Redial | None = None
         self._next_redial = 0.0
         self.redial_every = REDIAL_EVERY_S
+        self._later: list[tuple[str, Any, Callable[[PgCursor], None] | None]] = []
 
     @property
     def raw(self) -> psycopg.Connection[tuple[Any, ...]]:
         """The psycopg connection itself, for what only psycopg does (COPY, a role's password, a server function).
 
         Counted: what is written through it, the store cannot know it wrote (:attr:`went_around`).
+        What waits to be sent (:meth:`later`) is sent first, so it stays in the order it was written.
         """
+        if self._later:
+            self.flush()
         self.went_around += 1
         return self._raw
+
+    def later(self, sql: str, parameters: Any = (), then: Callable[[PgCursor], None] | None = None) -> None:
+        """Send ``sql`` with the next statement, in the same round trip; ``then`` is given its answer.
+
+        For what a transaction need not wait for: its failure is raised by the statement it
+        went with (the whole transaction fails, as any failure spoils it on PostgreSQL).
+        """
+        self._later.append((sql, parameters, then))
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        """The statements that wait to go with the next one, in the order they will be sent."""
+        return tuple(each[0] for each in self._later)
+
+    def flush(self) -> None:
+        """Send what waits now, in one round trip (when its answer is needed before any next statement)."""
+        if self._later:
+            sql, parameters, then = self._later.pop()
+            answer = self.execute(sql, parameters)
+            if then is not None:
+                then(answer)
+
+    def drop_later(self) -> None:
+        """Forget what waits (its transaction is rolled back, or never reached the server)."""
+        self._later.clear()
 
     def reachable(self) -> str:
         """ "" when the server answers; else why not (taking up a connection dialled again meanwhile, if there is one).
@@ -181,34 +215,30 @@ class PgConnection:
         if self._redial is not None:
             self._redial.done.wait(timeout)
 
-    def execute(self, sql: str, parameters: Any = (), *, last_result: bool = False) -> PgCursor:
+    def execute(self, sql: str, parameters: Any = ()) -> PgCursor:
         """Run one statement (outside a transaction it commits by itself, as SQLite's autocommit does).
 
-        With ``last_result`` (and no parameters), ``sql`` may be several statements sent as one
-        message, one round trip; their last one's rows are returned.
+        What waits (:meth:`later`) goes first, in the same round trip.
         """
         if isinstance(parameters, dict):
             raise TypeError("the PostgreSQL engine takes ? parameters, not named ones")
         if self.lost or self._raw.broken:
+            self._later.clear()  # never sent: the transaction they were part of is gone with the connection
             if self.in_transaction:  # the server has rolled back what the transaction wrote
                 self.lost = self.lost or "the connection was lost"
                 raise self._unreachable()
             self._take_up()
         try:
-            if parameters:
-                statement, lists = placeholders(sql)
-                values = [_value(v) for v in parameters]
-                for index in lists:
-                    values[index] = json.loads(values[index])
-                cursor = self._raw.execute(statement, values)
-            else:  # without parameters psycopg reads no placeholder: a % stays as written
-                cursor = self._raw.execute(dialect(sql))
-                while last_result and cursor.nextset():
-                    pass
-            if cursor.description is None:
-                return PgCursor([], cursor.rowcount)
-            names = tuple(column.name for column in cursor.description)
-            return PgCursor(_SHAPES.rows(names, cursor.fetchall()), cursor.rowcount)
+            if not self._later:
+                return _answer(self._send(sql, parameters))
+            waiting, self._later = self._later, []
+            with self._raw.pipeline():  # one round trip: what waited, then this statement
+                sent = [(self._send(*each[:2]), each[2]) for each in waiting]
+                cursor = self._send(sql, parameters)
+            for earlier, then in sent:
+                if then is not None:
+                    then(_answer(earlier))
+            return _answer(cursor)
         except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as error:  # SQLite's STRICT is the former
             raise StoreError(f"the database refused the change: {_said(error)}") from error
         except psycopg.errors.LockNotAvailable as error:  # another workstation held the write lock past lock_timeout
@@ -229,8 +259,18 @@ class PgConnection:
                 self._redial = _Redial(self.url)
             raise self._unreachable() from error
 
+    def _send(self, sql: str, parameters: Any) -> psycopg.Cursor[tuple[Any, ...]]:
+        if parameters:
+            statement, lists = placeholders(sql)
+            values = [_value(v) for v in parameters]
+            for index in lists:
+                values[index] = json.loads(values[index])
+            return self._raw.execute(statement, values)
+        return self._raw.execute(dialect(sql))  # without parameters psycopg reads no placeholder: a % stays
+
     def close(self) -> None:
         """Close for good (no attempt to connect again is taken up after this)."""
+        self._later.clear()
         self._raw.close()
         redial, self._redial = self._redial, None
         if redial is not None:
@@ -256,6 +296,15 @@ class _Redial:
             self.error = _said(error)
         finally:
             self.done.set()
+
+
+def _answer(cursor: psycopg.Cursor[tuple[Any, ...]]) -> PgCursor:
+    # The column names from the result itself: psycopg's description builds a Column object for each, every time.
+    result = cursor.pgresult
+    if result is None or result.status != psycopg.pq.ExecStatus.TUPLES_OK:
+        return PgCursor([], cursor.rowcount)
+    names = tuple((result.fname(i) or b"").decode() for i in range(result.nfields))
+    return PgCursor(_SHAPES.rows(names, cursor.fetchall()), cursor.rowcount)
 
 
 def _said(error: psycopg.Error) -> str:

@@ -31,11 +31,11 @@ __all__ = ["PgConnection", "PgCursor", "PostgresStore", "connect", "dialect", "o
 
 # Every write transaction takes this lock first (pg_advisory_xact_lock, released by its COMMIT or ROLLBACK).
 WRITE_LOCK = int.from_bytes(b"KetaDesk", "big")
-# A write's start as one message, one round trip: BEGIN and the lock, then (once the schema has the audit table and
-# its chain is loaded) the chain's last entry, read under the lock: each statement of a message has its own
+# A write's start, sent with its first statement (one round trip): BEGIN and the lock, then (once the schema has the
+# audit table and its chain is loaded) the chain's last entry, read under the lock: each statement has its own
 # snapshot at READ COMMITTED, so this one sees every commit made before the lock was had.
-_BEGIN_LOCKED = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-_BEGIN_WRITE = f"{_BEGIN_LOCKED}; SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1"
+_BEGIN = ("BEGIN", f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+_TAIL = "SELECT id, at, hash, mac FROM audit ORDER BY id DESC LIMIT 1"
 
 
 class PostgresStore(Store):
@@ -73,6 +73,7 @@ class PostgresStore(Store):
         # connection had been handed out then: a COPY through it, or a savepoint rolled back, and it is read again.
         self._tail: ChainEntry | None = None
         self._tail_known = False
+        self._tail_waiting = False  # the tail's read is sent with the write's first statement, not yet answered
         self._tail_around = 0
         self._committed: ChainEntry | None = None
 
@@ -119,15 +120,15 @@ class PostgresStore(Store):
             return
         self._committed = None
         chained = self.chain is not chain_key.NOT_LOADED  # else the migrations are still making the tables
-        try:
-            last = self.connection.execute(_BEGIN_WRITE if chained else _BEGIN_LOCKED, last_result=True).fetchone()
-        except BaseException:  # the lock not had in time, say: the transaction begun is ended
-            self._rollback("ROLLBACK")
-            raise
+        self._tail = None
+        self.connection.drop_later()
+        self.connection.later(_BEGIN[0])
+        self.connection.later(_BEGIN[1])
+        if chained:
+            self.connection.later(_TAIL, then=self._tail_read)
         self._depth, self.audit_written = 1, False
         self.connection.in_transaction = True
-        self._tail = ChainEntry(int(last[0]), str(last[1]), str(last[2]), last[3]) if chained and last else None
-        self._tail_known, self._tail_around = chained, self.connection.went_around
+        self._tail_known, self._tail_waiting, self._tail_around = chained, chained, self.connection.went_around
         try:
             yield self
         except BaseException:
@@ -135,7 +136,10 @@ class PostgresStore(Store):
             raise
         else:
             try:
-                self.connection.execute("COMMIT")
+                if self._begun or len(self.connection.waiting) > len(_BEGIN) + chained:  # else nothing was sent
+                    self.connection.execute("COMMIT")  # with the audit rows that waited for it: one round trip
+                else:  # nothing was written or read inside: the server never saw the write begin
+                    self.connection.drop_later()
             except UnreachableDatabaseError as error:  # the COMMIT left; whether it arrived, nobody here can know
                 raise UnreachableDatabaseError(
                     f"the connection to the clinic database {self.name} was lost as this was being saved: whether "
@@ -154,6 +158,7 @@ class PostgresStore(Store):
             self._depth, self.audit_written = 0, False
             self.connection.in_transaction = False
             self._tail_known = False
+            self.connection.drop_later()
 
     def _savepoint(self) -> Iterator[Store]:
         name = f"ketadesk_{self._depth}"
@@ -170,6 +175,16 @@ class PostgresStore(Store):
         finally:
             self._depth -= 1
 
+    @property
+    def _begun(self) -> bool:
+        """The write's BEGIN has been sent (else the server never saw it: nothing to commit or roll back)."""
+        return _BEGIN[0] not in self.connection.waiting
+
+    def _tail_read(self, answer: PgCursor) -> None:
+        last = answer.fetchone()
+        self._tail = ChainEntry(int(last[0]), str(last[1]), str(last[2]), last[3]) if last else None
+        self._tail_waiting = False
+
     def _tail_holds(self) -> bool:
         """The tail read at BEGIN, moved by each append, is still the chain's: nothing went around the store since."""
         return self._tail_known and self.connection.went_around == self._tail_around
@@ -177,6 +192,8 @@ class PostgresStore(Store):
     def chain_tail(self) -> tuple[int, str] | None:
         """The chain's last entry as read at BEGIN and moved by each append since: no round trip to the server."""
         if self._tail_holds():
+            if self._tail_waiting:  # nothing has been sent since BEGIN: the tail is asked for now
+                self.connection.flush()
             return (self._tail.id, self._tail.hash) if self._tail is not None else None
         self._tail_known = False
         return super().chain_tail()
@@ -197,8 +214,18 @@ class PostgresStore(Store):
         self.connection.execute("ANALYZE")
 
     def _rollback(self, statement: str) -> None:
+        # What waited is dropped, not sent: the rollback would undo it (after a savepoint, nothing before the
+        # savepoint waits: the SAVEPOINT itself went with it).
+        begun = self._begun
+        self.connection.drop_later()
+        if not begun:  # the server never saw this write begin
+            return
         with suppress(psycopg.Error, StoreError):  # a lost connection has rolled back already
             self.connection.execute(statement)
+
+    def write_unanswered(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Sent with the write's next statement (its COMMIT, for the last audit row): no round trip of its own."""
+        self.connection.later(sql, params)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> PgCursor:
         return self.connection.execute(sql, params)

@@ -137,6 +137,14 @@ class Store:
         except sqlite3.IntegrityError as error:
             raise StoreError(f"the database refused the change: {error}") from error
 
+    def write_unanswered(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A write inside a transaction whose answer nobody reads (an audit row): a file runs it now.
+
+        A server sends it with the transaction's next statement, in the same round trip; its
+        failure, if any, is raised there and spoils the transaction as any failure does.
+        """
+        self.execute(sql, params)
+
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one INSERT of a row into a table with an ``id`` and return the new row's id.
 

@@ -17,6 +17,7 @@ import pytest
 from ketadesk.core.users import User
 from ketadesk.store import audit
 from ketadesk.store.db import Store, open_store
+from ketadesk.store.errors import StoreError
 from ketadesk.store.pg_engine import PgConnection
 
 pytestmark = pytest.mark.parametrize("engine", ["postgresql"])  # this engine alone
@@ -90,18 +91,74 @@ def test_the_witness_after_a_commit_is_the_servers_head(
     assert store.committed_head() is not None
 
 
-def test_a_write_of_one_row_is_three_round_trips(
-    engine: str, store: Store, system: User, at: Callable[[float], str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """BEGIN with the lock and the chain's tail, the audit row, COMMIT: the tail is not asked for again."""
-    sent: list[str] = []
+def _round_trips(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """What each round trip to the server carried: the statements that waited, then the one that took them."""
+    trips: list[list[str]] = []
     execute = PgConnection.execute
 
-    def counted(self: PgConnection, sql: str, parameters: object = (), **options: bool) -> object:
-        sent.append(sql.split(maxsplit=1)[0])
-        return execute(self, sql, parameters, **options)
+    def counted(self: PgConnection, sql: str, parameters: object = ()) -> object:
+        waiting = [each.split(maxsplit=1)[0] for each in self.waiting]
+        trips.append([*waiting, sql.split(maxsplit=1)[0]])
+        return execute(self, sql, parameters)
 
     monkeypatch.setattr(PgConnection, "execute", counted)
+    return trips
+
+
+def test_a_write_of_one_audit_row_is_two_round_trips(
+    engine: str, store: Store, system: User, at: Callable[[float], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN and the lock go with the read of the chain's tail (the row is sealed to it); the row with the COMMIT."""
+    trips = _round_trips(monkeypatch)
     with store.transaction():
         _entry(store, system, at(1), "one")
-    assert sent == ["BEGIN;", "INSERT", "COMMIT"]
+        _entry(store, system, at(1), "two")  # sealed to the first: the tail is not read again
+    assert trips == [["BEGIN", "SELECT", "SELECT"], ["INSERT", "INSERT", "COMMIT"]]
+    assert audit.verify_chain(store, key=store.chain.secret) is None
+
+
+def test_a_row_and_its_audit_entry_are_two_round_trips(
+    engine: str, store: Store, system: User, at: Callable[[float], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row's INSERT takes BEGIN, the lock and the tail (its id is needed); its audit row goes with the COMMIT."""
+    trips = _round_trips(monkeypatch)
+    with store.transaction():
+        row_id = store.insert(
+            "INSERT INTO protocols (sha256, text, at, by) VALUES (?, ?, ?, ?)", ("0" * 64, "{}", at(1), system.id)
+        )
+        _entry(store, system, at(1), f"protocol {row_id}")
+    assert trips == [["BEGIN", "SELECT", "SELECT", "INSERT"], ["INSERT", "COMMIT"]]
+    assert audit.verify_chain(store, key=store.chain.secret) is None
+
+
+def test_a_write_that_fails_on_the_server_sends_nothing_after_it_and_is_rolled_back(
+    engine: str, store: Store, system: User, at: Callable[[float], str]
+) -> None:
+    """An audit row refused (a duplicate id) fails its COMMIT's round trip: the transaction is rolled back, whole."""
+    before = _ids(store)
+    with pytest.raises(StoreError, match="refused"), store.transaction():
+        _entry(store, system, at(1), "kept?")
+        tail = store.chain_tail()
+        assert tail is not None
+        store.write_unanswered(
+            "INSERT INTO audit (id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)"
+            " VALUES (?, ?, ?, 'note', 'database', NULL, NULL, NULL, ?, ?)",
+            (tail[0], at(1), system.id, "x", "y"),
+        )
+    assert _ids(store) == before
+    with store.transaction():  # the connection is usable: nothing of the failed write waits or stays open
+        _entry(store, system, at(2), "next")
+    assert _ids(store) == [*before, before[-1] + 1 if before else 1]
+    assert audit.verify_chain(store, key=store.chain.secret) is None
+
+
+def test_a_transaction_with_nothing_inside_sends_nothing(
+    engine: str, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No statement, no round trip: the server never sees it begin (nor its lock taken)."""
+    trips = _round_trips(monkeypatch)
+    with store.transaction():
+        pass
+    with pytest.raises(RuntimeError), store.transaction():
+        raise RuntimeError("refused before anything was written")
+    assert trips == []
