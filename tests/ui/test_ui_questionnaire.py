@@ -124,6 +124,20 @@ def test_the_patient_answers_one_item_a_screen_and_the_nurse_signs_back_in(
     assert "HIGH PRIORITY" in window.board.tile(1).risk_flag.text()
 
 
+def test_the_patient_may_answer_by_typing_the_answers_number(
+    qtbot: QtBot, window: MainWindow, visit_id: int, patient_id: int
+) -> None:
+    """A number key chooses that answer wherever the focus is on the page; a number off the scale chooses nothing."""
+    page = _hand_over(window, visit_id)
+    page.next_button.setFocus()
+    qtbot.keyClick(page.next_button, "7")  # PHQ-9 answers are 0-3
+    assert page.choice is not None and page.choice.value() is None
+    qtbot.keyClick(page.next_button, "2")
+    assert page.choice.value() == 2 and page.answers[PHQ9] == {1: 2}
+    qtbot.keyClick(page.next_button, "0")
+    assert page.choice.value() == 0 and page.answers[PHQ9] == {1: 0}
+
+
 def test_item_10_is_skipped_when_the_total_is_0(window: MainWindow, visit_id: int, patient_id: int) -> None:
     """Every item answered 0: PHQ-9 item 10 is not asked, and the measure is saved without it."""
     page = _hand_over(window, visit_id)

@@ -291,8 +291,13 @@ class QuestionnairePage(QWidget):
         return "Questionnaire stopped before the end: nothing was saved."
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        """Escape leaves nothing here: the page is closed only by finishing or stopping."""
+        """An answer's number chooses it wherever the focus is; Escape leaves nothing (finish or stop ends the page)."""
         if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return
+        text = event.text()
+        if self.choice is not None and not self.done and text.isdigit() and int(text) in self.choice.buttons:
+            self.choice.choose(int(text))
             event.accept()
             return
         super().keyPressEvent(event)
