@@ -40,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.clinic_gen.vocabulary import BENCH_PASSWORD, NURSES
 from bench.stats import summary
 from bench.ui_steps import step_enter, step_idle, step_profile_enter, step_profile_tick, step_tick
 
@@ -74,8 +75,12 @@ def _child(*args: str) -> Any:
 def _start_once(kind: str, db: Path, ini: Path) -> dict[str, Any]:
     """One start in a fresh process, timed from just before the process is created."""
     command = [sys.executable, str(REPO / "bench" / "ui_start.py"), kind, "--db", str(db), "--ini", str(ini)]
+    env = _env()
+    if kind == "gui":
+        command += ["--login", NURSES[0][0]]
+        env["KETADESK_BENCH_PASSWORD"] = BENCH_PASSWORD
     spawned = time.time()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False, env=_env())
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"bench/ui_start.py {kind} failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout)

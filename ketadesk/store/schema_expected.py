@@ -10,9 +10,8 @@ import re
 import sqlite3
 from functools import cache
 
-from sqlite_utils import Database
-
 from ketadesk.store.schema import migrations
+from ketadesk.store.sqlite_engine import wrap
 
 _SPACES = re.compile(r"\s+")
 
@@ -22,7 +21,7 @@ def expected_schema() -> dict[str, tuple[str, str]]:
     """Every schema object (name → type, definition) that the migrations create on an empty database."""
     conn = sqlite3.connect(":memory:")
     try:
-        migrations.apply(Database(conn))
+        migrations.apply(wrap(conn))
         return schema_objects(conn)
     finally:
         conn.close()

@@ -28,6 +28,17 @@ from ketadesk.store.errors import (
 from ketadesk.store.sql_seam import Cursor
 
 
+def wrap(conn: sqlite3.Connection) -> Database:
+    """sqlite-utils over an open connection, without its plugins.
+
+    sqlite-utils would otherwise load every ``sqlite_utils`` plugin installed in the
+    environment (reading every distribution's entry points, about 11 ms at each start) and let
+    each register its own SQL functions on the clinic's connection: nothing but KetaDesk's own
+    code runs on a clinic's database.
+    """
+    return Database(conn, execute_plugins=False)
+
+
 class ChainEntry(NamedTuple):
     """One audit row's place in the chain: what the next row is sealed to, and what a witness of the head records."""
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlite_utils import hookimpl
+from sqlite_utils.plugins import pm
 
 from ketadesk.store.db import BUSY_TIMEOUT_MS, CACHE_KIB, Store, open_store
 from ketadesk.store.errors import StoreError
@@ -24,6 +27,29 @@ def test_pragmas_after_open(store: Store) -> None:
     assert _pragma(store, "cache_size") == -CACHE_KIB  # 32 MiB of page cache, filled as pages are read
     assert int(_pragma(store, "busy_timeout")) > 0  # type: ignore[call-overload]
     assert _pragma(store, "busy_timeout") == BUSY_TIMEOUT_MS
+
+
+class _PlantedPlugin:
+    """A sqlite-utils plugin as any package in the environment could install one: a function on every connection."""
+
+    @hookimpl
+    def prepare_connection(self, conn: sqlite3.Connection) -> None:
+        conn.create_function("planted", 0, lambda: "ran on the clinic's connection")
+
+
+def test_no_sqlite_utils_plugin_runs_on_a_clinics_connection(db_path: Path) -> None:
+    """A plugin installed beside KetaDesk registers nothing on the clinic's database (nor is it looked for)."""
+    plugin = _PlantedPlugin()
+    pm.register(plugin)
+    try:
+        store = open_store(db_path)
+        try:
+            with pytest.raises(StoreError, match="no such function: planted"):
+                store.conn.execute("SELECT planted()")
+        finally:
+            store.close()
+    finally:
+        pm.unregister(plugin)
 
 
 def test_pragmas_after_reopening_an_existing_file(db_path: Path) -> None:
