@@ -27,7 +27,7 @@ from ketadesk.store.errors import (
     read_only_message,
 )
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
-from ketadesk.store.sqlite_engine import Store, _Connection, wrap
+from ketadesk.store.sqlite_engine import Store, _Connection, sqlite_utils_database
 
 __all__ = ["BUSY_TIMEOUT_MS", "CACHE_KIB", "Store", "open_store", "page_of_damage", "read_only_reason"]
 
@@ -165,7 +165,7 @@ def _opened(conn: sqlite3.Connection, target: Path, read_only: str, *, migrate: 
     # A page cache of up to 32 MiB (SQLite's default is 2 MiB): a long patient history or the worklist read
     # twice comes from memory, not from the file again. It fills only as pages are read.
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    db = wrap(conn)
+    db = sqlite_utils_database(conn)
     if migrate and len(applied) < SCHEMA_VERSION:
         if applied:  # a clinic's file from an older program, not a new one: kept as it was, first
             upgrade_copy.copy_before_upgrade(conn, target, len(applied), SCHEMA_VERSION)
@@ -226,7 +226,7 @@ def _read_only_store(conn: sqlite3.Connection, target: Path, applied: list[str],
         )
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    store = Store(wrap(conn), target, reason)
+    store = Store(sqlite_utils_database(conn), target, reason)
     store.chain = chain_key.load(conn)
     return store
 

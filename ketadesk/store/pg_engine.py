@@ -121,11 +121,11 @@ class PostgresStore(Store):
         self._committed = None
         chained = self.chain is not chain_key.NOT_LOADED  # else the migrations are still making the tables
         self._tail = None
-        self.connection.drop_later()
         self.connection.later(_BEGIN[0])
         self.connection.later(_BEGIN[1])
         if chained:
             self.connection.later(_TAIL, then=self._tail_read)
+        opening = self.connection.waiting
         self._depth, self.audit_written = 1, False
         self.connection.in_transaction = True
         self._tail_known, self._tail_waiting, self._tail_around = chained, chained, self.connection.went_around
@@ -136,7 +136,7 @@ class PostgresStore(Store):
             raise
         else:
             try:
-                if self._begun or len(self.connection.waiting) > len(_BEGIN) + chained:  # else nothing was sent
+                if self.connection.waiting != opening:  # something was sent, or waits to go with the COMMIT
                     self.connection.execute("COMMIT")  # with the audit rows that waited for it: one round trip
                 else:  # nothing was written or read inside: the server never saw the write begin
                     self.connection.drop_later()

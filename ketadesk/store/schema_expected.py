@@ -11,7 +11,7 @@ import sqlite3
 from functools import cache
 
 from ketadesk.store.schema import migrations
-from ketadesk.store.sqlite_engine import wrap
+from ketadesk.store.sqlite_engine import sqlite_utils_database
 
 _SPACES = re.compile(r"\s+")
 
@@ -21,7 +21,7 @@ def expected_schema() -> dict[str, tuple[str, str]]:
     """Every schema object (name → type, definition) that the migrations create on an empty database."""
     conn = sqlite3.connect(":memory:")
     try:
-        migrations.apply(wrap(conn))
+        migrations.apply(sqlite_utils_database(conn))
         return schema_objects(conn)
     finally:
         conn.close()

@@ -28,7 +28,7 @@ from ketadesk.store.errors import (
 from ketadesk.store.sql_seam import Cursor
 
 
-def wrap(conn: sqlite3.Connection) -> Database:
+def sqlite_utils_database(conn: sqlite3.Connection) -> Database:
     """sqlite-utils over an open connection, without its plugins.
 
     sqlite-utils would otherwise load every ``sqlite_utils`` plugin installed in the

@@ -38,6 +38,7 @@ def application_icon() -> QIcon:
 
 
 def drawn_icon(shipped: Traversable) -> QIcon:
+    """The icon drawn here at each of :data:`ICON_SIZES`, for a Qt without its SVG icon engine."""
     from PySide6.QtSvg import QSvgRenderer  # only here: the engine's plugin normally draws the icon
 
     renderer = QSvgRenderer(QByteArray(shipped.read_bytes()))

@@ -61,13 +61,21 @@ class AnswerChoice(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         """Typing an answer's number chooses it: a form is filled from the keyboard, one key an item."""
+        if not self.take_key(event):
+            super().keyPressEvent(event)
+
+    def take_key(self, event: QKeyEvent) -> bool:
+        """Choose the answer whose number was typed (and say it was typed); False for any other key.
+
+        Also for a page that holds one item at a time and takes the key wherever its focus is.
+        """
         text = event.text()
-        if text.isdigit() and int(text) in self.buttons:
-            self.choose(int(text))
-            self.typed.emit(int(text))
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not (text.isdigit() and int(text) in self.buttons):
+            return False
+        self.choose(int(text))
+        self.typed.emit(int(text))
+        event.accept()
+        return True
 
     def value(self) -> int | None:
         """The number chosen, or None while nothing is."""

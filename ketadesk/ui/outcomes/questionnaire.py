@@ -295,9 +295,6 @@ class QuestionnairePage(QWidget):
         if event.key() == Qt.Key.Key_Escape:
             event.accept()
             return
-        text = event.text()
-        if self.choice is not None and not self.done and text.isdigit() and int(text) in self.choice.buttons:
-            self.choice.choose(int(text))
-            event.accept()
+        if self.choice is not None and not self.done and self.choice.take_key(event):
             return
         super().keyPressEvent(event)
