@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ketadesk.store import backup
+from ketadesk.store import backup, pg_restore
 from ketadesk.store.audit import GENESIS, ChainBreak, row_hash, verify_chain
 from ketadesk.store.db import Store, open_store
-from tests.engines import BOTH_ENGINES, sqlite_only
+from tests.engines import BOTH_ENGINES
 from tests.store.audit_writes import (
     Ctx,
     add_checklist,
@@ -132,16 +132,30 @@ def test_resealed_row_breaks_the_next_link(ctx: Ctx) -> None:
     assert "link" in found.reason
 
 
-@sqlite_only("backups of a PostgreSQL database (pg_dump, verified) are not written yet")
-def test_backup_taken_before_tampering_still_verifies(ctx: Ctx, tmp_path: Path) -> None:
-    """verify_chain on an untouched backup still passes while the tampered original fails (SQLite's backup file)."""
+def test_backup_taken_before_tampering_still_verifies(
+    ctx: Ctx, tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
+    """verify_chain on an untouched backup still passes while the tampered original fails.
+
+    SQLite's backup is a file opened as it is; a server's is the verified dump, restored into an
+    empty database of its own (the restore adds its own entry, which must link on).
+    """
     _busy_day(ctx)
-    copy = backup.backup_to(ctx.store, tmp_path / "before-tamper.sqlite")
+    on_server = engine == "postgresql"
+    copy = backup.backup_to(
+        ctx.store, tmp_path / ("before-tamper" + (".kddump" if on_server else ".sqlite")), at=ctx.at(30)
+    )
     _drop_audit_guards(ctx.store)
     ctx.store.execute("UPDATE audit SET after = NULL WHERE id = 2")
     assert verify_chain(ctx.store) == ChainBreak(2, "its content was changed after it was written")
-    untouched = open_store(copy)
+    if on_server:
+        restored_url = str(request.getfixturevalue("postgresql_url"))
+        pg_restore.restore_dump(restored_url, copy, at=ctx.at(31))
+        untouched = open_store(restored_url)
+    else:
+        untouched = open_store(copy)
     try:
         assert verify_chain(untouched) is None
+        assert untouched.one("SELECT after FROM audit WHERE id = 2")[0] is not None  # type: ignore[index]
     finally:
         untouched.close()
