@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["KETADESK_KEY_DIR"] = tempfile.mkdtemp(prefix="ketadesk-keys-")
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,10 +24,12 @@ import pytest
 from argon2 import PasswordHasher
 
 from ketadesk.clinic import Clinic, accounts, keys
+from ketadesk.clinic.anchors import witness_path
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol, load_protocol
 from ketadesk.core.signing_keys import KdfCost
+from ketadesk.store.db import open_store
 from tests.engines import parametrize_engines
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
 from tests.pg_server import REQUIRE_ENV, ServerUnavailable, ThrowawayServer, required, start_server
@@ -98,8 +101,6 @@ MIGRATION_ROWS = (
 @pytest.fixture(scope="session")
 def postgresql_template(postgresql_server: ThrowawayServer) -> tuple[str, str]:
     """A database the program has migrated, never used itself: its name and its schema's signature."""
-    from ketadesk.store.db import open_store
-
     name = postgresql_server.create_database()
     open_store(postgresql_server.url(name)).close()
     signature = postgresql_server.signature(name)
@@ -153,9 +154,31 @@ def _quick_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture
-def blank_clinic(db_path: Path, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
-    """A clinic on a new database that nobody has set up yet, as the program itself."""
-    opened = Clinic.open(db_path, clock, default_protocol)
+def clinic_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's clinic lives: its file, or its own database on the throwaway server (reopened by it).
+
+    Here, not in tests/clinic, so that the report tests' clinics run on both engines as well.
+    """
+    if engine != "postgresql":
+        return db_path
+    # A copy of the migrated template (a file copy on the server, not the migrations again): every copy has the
+    # template's installation, so the witness an earlier test's copy left would read as a rollback; it goes first.
+    server = request.getfixturevalue("postgresql_server")
+    template, _signature = request.getfixturevalue("postgresql_template")
+    name = server.create_database(template)
+    request.addfinalizer(lambda: server.drop_database(name))
+    url = server.url(name)
+    with closing(open_store(url, migrate=False)) as store:
+        witness = witness_path(store)
+    if witness is not None:
+        witness.unlink(missing_ok=True)
+    return str(url)
+
+
+@pytest.fixture
+def blank_clinic(clinic_target: Path | str, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
+    """A clinic on a new database nobody has set up yet, as the program itself: a file, or a server's database."""
+    opened = Clinic.open(clinic_target, clock, default_protocol)
     yield opened
     opened.close()
 

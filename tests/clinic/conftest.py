@@ -4,50 +4,20 @@ that proves a refused call left the database exactly as it was, and the demo cli
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import contextmanager
 
 import pytest
 from argon2 import PasswordHasher
 
 from ketadesk.clinic import Clinic, ValidationError, accounts, keys
-from ketadesk.clinic.anchors import witness_path
 from ketadesk.clinic.demo import Showcase, build_demo
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.signing_keys import KdfCost
-from ketadesk.store.db import open_store
 from tests.clinic.clinic_steps import Refused, chart, row_counts
 from tests.conftest import START
 from tests.helpers import ready_to_infuse
-
-
-@pytest.fixture
-def clinic_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
-    """Where the test's clinic lives: its file, or its own database on the throwaway server (reopened by it)."""
-    if engine != "postgresql":
-        return db_path
-    # A copy of the migrated template (a file copy on the server, not the migrations again): every copy has the
-    # template's installation, so the witness an earlier test's copy left would read as a rollback; it goes first.
-    server = request.getfixturevalue("postgresql_server")
-    template, _signature = request.getfixturevalue("postgresql_template")
-    name = server.create_database(template)
-    request.addfinalizer(lambda: server.drop_database(name))
-    url = server.url(name)
-    with closing(open_store(url, migrate=False)) as store:
-        witness = witness_path(store)
-    if witness is not None:
-        witness.unlink(missing_ok=True)
-    return str(url)
-
-
-@pytest.fixture
-def blank_clinic(clinic_target: Path | str, clock: FakeClock, default_protocol: Protocol) -> Iterator[Clinic]:
-    """A clinic on a new database nobody has set up yet, as the program itself: a file, or a server's database."""
-    opened = Clinic.open(clinic_target, clock, default_protocol)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from ketadesk.clinic import Clinic, PermissionDenied, ValidationError, signing
@@ -12,7 +13,11 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.phases import Phase
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.users import Role
+from tests.behind import behind_the_programs_back
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database (planted edits: tests/behind.py)
 
 PASSWORD = "correct horse battery"
 
@@ -68,12 +73,12 @@ def discharged(staffed: Clinic, clock: FakeClock, patient_id: int, visit_id: int
     return visit_id
 
 
-def test_setup_only_once_and_passwords_are_hashed(staffed: Clinic, db_path: Path) -> None:
+def test_setup_only_once_and_passwords_are_hashed(staffed: Clinic, clinic_target: Path | str) -> None:
     """The first administrator is created once; passwords are stored as argon2 hashes, never in clear."""
     assert not staffed.accounts.needs_setup()
     with pytest.raises(ValidationError, match="already set up"):
         staffed.setup_clinic(login="x", display_name="X", credentials="", password=PASSWORD)
-    with sqlite3.connect(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         hashes = [r[0] for r in raw.execute("SELECT password_hash FROM users WHERE password_hash IS NOT NULL")]
         audit_text = " ".join(r[0] or "" for r in raw.execute("SELECT after FROM audit"))
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
@@ -135,7 +140,9 @@ def test_roles_are_enforced_at_the_api(staffed: Clinic, discharged: int, visit_i
         nurse.audit.search()
 
 
-def test_physician_signs_with_password_and_the_visit_locks(staffed: Clinic, discharged: int) -> None:
+def test_physician_signs_with_password_and_the_visit_locks(
+    staffed: Clinic, discharged: int, clinic_target: Path | str
+) -> None:
     """Signing re-asks the password, records name, credentials, time, meaning and hash, and locks the visit."""
     physician = staffed.sign_in("sam", PASSWORD)
     assert [v.id for v in physician.signing.awaiting()] == [discharged]
@@ -158,8 +165,11 @@ def test_physician_signs_with_password_and_the_visit_locks(staffed: Clinic, disc
     nurse = staffed.sign_in("ann", PASSWORD)
     with pytest.raises(ValidationError):
         nurse.bedside.add_note(discharged, "nursing", "Late note")
-    with pytest.raises(sqlite3.DatabaseError, match="signed and locked"):
-        nurse.store.conn.execute(
+    with (
+        behind_the_programs_back(clinic_target) as raw,
+        pytest.raises((sqlite3.DatabaseError, psycopg.Error), match="signed and locked"),
+    ):
+        raw.execute(
             "INSERT INTO notes (visit_id, kind, text, at, by) VALUES (?, 'nursing', 'x', 'x', 1)", (discharged,)
         )
     assert staffed.maintenance.check() == []
@@ -182,10 +192,12 @@ def test_addenda_are_signed_by_their_authors_in_order(staffed: Clinic, discharge
     assert staffed.maintenance.check() == []
 
 
-def test_check_names_a_visit_changed_behind_the_program(staffed: Clinic, discharged: int, db_path: Path) -> None:
+def test_check_names_a_visit_changed_behind_the_program(
+    staffed: Clinic, discharged: int, clinic_target: Path | str
+) -> None:
     """Editing a signed visit's value in the file, triggers dropped, makes check name that visit."""
     staffed.sign_in("sam", PASSWORD).signing.sign_visit(discharged, PASSWORD)
-    with sqlite3.connect(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute("DROP TRIGGER vitals_no_update")
         raw.execute("UPDATE vitals SET sbp = 119 WHERE visit_id = ? AND is_baseline = 0", (discharged,))
     problems = staffed.maintenance.check()
@@ -193,7 +205,12 @@ def test_check_names_a_visit_changed_behind_the_program(staffed: Clinic, dischar
 
 
 def test_check_names_changed_content_among_many_signatures_read_in_batches(
-    clinic: Clinic, nurse: Clinic, physician: Clinic, clock: FakeClock, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    clinic: Clinic,
+    nurse: Clinic,
+    physician: Clinic,
+    clock: FakeClock,
+    clinic_target: Path | str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Verifying two signatures at a time, check names exactly the changed visit and addendum, in signature order."""
     monkeypatch.setattr(signing, "SIGNATURE_BATCH", 2)
@@ -209,7 +226,7 @@ def test_check_names_changed_content_among_many_signatures_read_in_batches(
         visits[1], "Escort was her brother", "Charted wrong name", PASSWORDS["doctor"]
     ).created_id
     assert clinic.maintenance.check() == []
-    with sqlite3.connect(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute("DROP TRIGGER vitals_no_update")
         raw.execute("DROP TRIGGER addenda_no_update")
         raw.execute("UPDATE vitals SET sbp = 119 WHERE visit_id = ? AND is_baseline = 0", (visits[3],))
@@ -222,9 +239,9 @@ def test_check_names_changed_content_among_many_signatures_read_in_batches(
     assert any(p.startswith(f"addenda: row {addendum} differs from its audit entry") for p in problems)
 
 
-def test_check_names_the_first_broken_audit_entry(staffed: Clinic, db_path: Path) -> None:
+def test_check_names_the_first_broken_audit_entry(staffed: Clinic, clinic_target: Path | str) -> None:
     """Removing an audit row behind the program's back breaks the chain at that entry."""
-    with sqlite3.connect(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute("DROP TRIGGER audit_no_delete")
         raw.execute("DELETE FROM audit WHERE id = 3")
     assert any("audit chain: entry 3" in p for p in staffed.maintenance.check())
