@@ -7,6 +7,9 @@ import typing
 
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.usecase import Area, BoundUseCase, UseCase
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _areas() -> dict[str, type[Area]]:

@@ -10,6 +10,9 @@ from ketadesk.clinic.demo import build_demo
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.records import previous_infusion
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def test_previous_dose_from_the_store_is_cores_previous_infusion(

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 
 from ketadesk.clinic import Clinic, ValidationError
 from tests.clinic.clinic_steps import row_counts
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 ANSWERS = st.dictionaries(st.integers(-1, 12), st.integers(-1, 4), max_size=12)

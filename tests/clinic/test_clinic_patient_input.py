@@ -11,7 +11,10 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.patient import PossibleDuplicate
 from ketadesk.core.text import SEARCH_MAX
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 BORN = date(1979, 4, 2)
 

@@ -13,14 +13,27 @@ from ketadesk.clinic import Clinic, ValidationError, config
 from ketadesk.clinic.config import load_clinic_protocol, protocol_path, workstation_zone_name
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, set_up_staff
 
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
-def test_clinic_settings_are_written_whole_and_audited(administrator: Clinic) -> None:
-    """Naming the clinic writes protocol.toml beside the database, readable, with one audit entry naming it."""
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The workstation's data folder is the test's: a server's clinic writes its protocol file there."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
+def test_clinic_settings_are_written_whole_and_audited(administrator: Clinic, _own_data_folder: Path) -> None:
+    """Naming the clinic writes protocol.toml beside the database file (a server's: the workstation's), audited once."""
     before = administrator.audit.count()
     path = administrator.maintenance.save_clinic_settings("  Riverside Infusion Clinic ", 6)
-    assert path.parent == administrator.database_path.parent if administrator.database_path else False
+    database = administrator.database_path
+    assert path.parent == (database.parent if database is not None else config.data_dir())
+    assert database is not None or path.is_relative_to(_own_data_folder)  # never the real home's data folder
     assert tomllib.loads(path.read_text(encoding="utf-8")) == {
         "clinic": {"name": "Riverside Infusion Clinic", "chairs": 6}
     }
@@ -36,8 +49,7 @@ def test_the_time_zone_is_saved_checked_and_left_alone_unless_given(administrato
     """A zone is written and read back; None keeps it; "" means the workstation's own; the audit entry names it."""
     path = administrator.maintenance.save_clinic_settings("Riverside", 6, " America/Chicago ")
     assert tomllib.loads(path.read_text(encoding="utf-8"))["clinic"]["time_zone"] == "America/Chicago"
-    database = administrator.database_path
-    assert database is not None
+    database = administrator.database_path  # None on a server: the workstation's own file is read
     assert load_clinic_protocol(database).time_zone == "America/Chicago"
     entry = administrator.store.one("SELECT after FROM audit ORDER BY id DESC LIMIT 1")
     assert entry is not None and json.loads(entry["after"])["clinic"]["time_zone"] == "America/Chicago"

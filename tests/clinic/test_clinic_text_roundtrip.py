@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.patient import NAME_MAX, NOTE_MAX
 from tests.clinic.clinic_steps import row_counts
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 SQL = [
     "'); DROP TABLE vitals;--",

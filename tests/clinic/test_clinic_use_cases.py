@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from ketadesk.clinic import Change, Clinic, PermissionDenied, ValidationError
 from ketadesk.clinic.usecase import UseCase
 from ketadesk.core.phases import IN_THE_CHAIR, NOT_HELD, NOTES_OPEN, OPEN, Phase
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 READS = ("read ",)
 

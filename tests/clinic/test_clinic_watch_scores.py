@@ -12,6 +12,9 @@ from ketadesk.core.instruments import GAD7, PHQ9, Instrument
 from ketadesk.core.instruments.measures import EntryMode
 from ketadesk.core.instruments.rules import outcome_status
 from ketadesk.store import outcomes
+from tests.engines import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 PHQ9_HIGH = {1: 3, 2: 3, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2, 8: 2, 9: 0, 10: 2}  # total 18
 PHQ9_LOW = {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 0, 7: 0, 8: 0, 9: 0, 10: 1}  # total 5
