@@ -11,33 +11,37 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketadesk.clinic import anchors, config
-from ketadesk.clinic.accounts import Accounts
-from ketadesk.clinic.approvals import Approvals
-from ketadesk.clinic.audit_log import AuditLog
-from ketadesk.clinic.bedside import Bedside
-from ketadesk.clinic.corrections import Corrections
-from ketadesk.clinic.course import Courses
-from ketadesk.clinic.discharge import Discharge
-from ketadesk.clinic.infusion import Infusion
-from ketadesk.clinic.maintenance import Maintenance
-from ketadesk.clinic.orders import Orders
-from ketadesk.clinic.outcomes import Outcomes
-from ketadesk.clinic.patients import Patients
-from ketadesk.clinic.reporting import Reports
-from ketadesk.clinic.scheduling import Scheduling
 from ketadesk.clinic.session import Session
-from ketadesk.clinic.signing import Signing
-from ketadesk.clinic.visits import Visits
-from ketadesk.clinic.watch import Watch
 from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role, User
 from ketadesk.store import users as store_users
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import DamagedDatabaseError, ReadOnlyDatabaseError, read_only_message
+
+if TYPE_CHECKING:  # each area is imported the first time it is used (see Clinic)
+    from ketadesk.clinic.accounts import Accounts
+    from ketadesk.clinic.approvals import Approvals
+    from ketadesk.clinic.audit_log import AuditLog
+    from ketadesk.clinic.bedside import Bedside
+    from ketadesk.clinic.corrections import Corrections
+    from ketadesk.clinic.course import Courses
+    from ketadesk.clinic.discharge import Discharge
+    from ketadesk.clinic.infusion import Infusion
+    from ketadesk.clinic.maintenance import Maintenance
+    from ketadesk.clinic.orders import Orders
+    from ketadesk.clinic.outcomes import Outcomes
+    from ketadesk.clinic.patients import Patients
+    from ketadesk.clinic.reporting import Reports
+    from ketadesk.clinic.scheduling import Scheduling
+    from ketadesk.clinic.signing import Signing
+    from ketadesk.clinic.visits import Visits
+    from ketadesk.clinic.watch import Watch
 
 
 class Clinic:
@@ -48,27 +52,133 @@ class Clinic:
     exports), and a person's ``Clinic`` comes only from :meth:`sign_in` with their password
     or from :meth:`setup_clinic`, which makes the first administrator with the password
     they chose. Everything else keeps the session's user.
+
+    Each area is made, and its module imported, the first time it is used: a start pays
+    only for the areas its first screen calls (the board, signing in), not for reports,
+    exports or the watch (about 100 ms of imports).
     """
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.patients = Patients(self.session)
-        self.scheduling = Scheduling(self.session)
-        self.course = Courses(self.session)
-        self.visits = Visits(self.session)
-        self.infusion = Infusion(self.session)
-        self.bedside = Bedside(self.session)
-        self.corrections = Corrections(self.session)
-        self.approvals = Approvals(self.session)
-        self.orders = Orders(self.session)
-        self.discharge = Discharge(self.session)
-        self.signing = Signing(self.session)
-        self.accounts = Accounts(self.session)
-        self.audit = AuditLog(self.session)
-        self.reports = Reports(self.session)
-        self.maintenance = Maintenance(self.session)
-        self.watch = Watch(self.session)
-        self.outcomes = Outcomes(self.session)
+
+    @cached_property
+    def patients(self) -> Patients:
+        """The clinic's patients."""
+        from ketadesk.clinic.patients import Patients
+
+        return Patients(self.session)
+
+    @cached_property
+    def scheduling(self) -> Scheduling:
+        """Treatment courses and the chair bookings of their visits."""
+        from ketadesk.clinic.scheduling import Scheduling
+
+        return Scheduling(self.session)
+
+    @cached_property
+    def course(self) -> Courses:
+        """Treatment courses as a whole: every visit with its figures, and the plan ahead."""
+        from ketadesk.clinic.course import Courses
+
+        return Courses(self.session)
+
+    @cached_property
+    def visits(self) -> Visits:
+        """The visits of the clinic as the screens read them (timers derived from the stored times and the clock)."""
+        from ketadesk.clinic.visits import Visits
+
+        return Visits(self.session)
+
+    @cached_property
+    def infusion(self) -> Infusion:
+        """From the patient sitting down to the pump stopping."""
+        from ketadesk.clinic.infusion import Infusion
+
+        return Infusion(self.session)
+
+    @cached_property
+    def bedside(self) -> Bedside:
+        """What the nurse charts while the patient is in the chair."""
+        from ketadesk.clinic.bedside import Bedside
+
+        return Bedside(self.session)
+
+    @cached_property
+    def corrections(self) -> Corrections:
+        """Corrections and strikes of scores, checklist answers and notes."""
+        from ketadesk.clinic.corrections import Corrections
+
+        return Corrections(self.session)
+
+    @cached_property
+    def approvals(self) -> Approvals:
+        """Approvals a physician gives at the bedside, in a nurse's session, with their own password."""
+        from ketadesk.clinic.approvals import Approvals
+
+        return Approvals(self.session)
+
+    @cached_property
+    def orders(self) -> Orders:
+        """Requests to a physician elsewhere and verbal orders, with the physicians' answers."""
+        from ketadesk.clinic.orders import Orders
+
+        return Orders(self.session)
+
+    @cached_property
+    def discharge(self) -> Discharge:
+        """From the end of the infusion to the patient going home."""
+        from ketadesk.clinic.discharge import Discharge
+
+        return Discharge(self.session)
+
+    @cached_property
+    def signing(self) -> Signing:
+        """The physician's worklist, signatures and addenda."""
+        from ketadesk.clinic.signing import Signing
+
+        return Signing(self.session)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Who may use the workstation, and proving who is at it."""
+        from ketadesk.clinic.accounts import Accounts
+
+        return Accounts(self.session)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        """Every write's audit entry, for the administrator."""
+        from ketadesk.clinic.audit_log import AuditLog
+
+        return AuditLog(self.session)
+
+    @cached_property
+    def reports(self) -> Reports:
+        """Visit and course reports, FHIR and CSV, and the batch export."""
+        from ketadesk.clinic.reporting import Reports
+
+        return Reports(self.session)
+
+    @cached_property
+    def maintenance(self) -> Maintenance:
+        """Backups and the integrity check (the system user may run these)."""
+        from ketadesk.clinic.maintenance import Maintenance
+
+        return Maintenance(self.session)
+
+    @cached_property
+    def watch(self) -> Watch:
+        """The course watch: read its flags; record requests, decisions, screenings and acknowledgements."""
+        from ketadesk.clinic.watch import Watch
+
+        return Watch(self.session)
+
+    @cached_property
+    def outcomes(self) -> Outcomes:
+        """Outcome measures: the instruments, what is due, the measures, and the suicide-risk flag."""
+        from ketadesk.clinic.outcomes import Outcomes
+
+        return Outcomes(self.session)
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock, protocol: Protocol) -> Clinic:

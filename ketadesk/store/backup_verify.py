@@ -16,7 +16,6 @@ from ketadesk.store import chain_key
 from ketadesk.store.audit import verify_chain
 from ketadesk.store.db import Store
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION
-from ketadesk.store.sqlite_engine import sqlite_utils_database
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -55,7 +54,7 @@ def problem_of(conn: sqlite3.Connection, secret: bytes | None, *, installation: 
     head = head_in(conn)
     if installation is not None and head is not None and head.installation != installation:
         return f"it is a backup of another installation ({head.installation}), not of this database ({installation})"
-    broken = verify_chain(Store(sqlite_utils_database(conn), None), key=secret)
+    broken = verify_chain(Store(conn, None), key=secret)
     if broken is not None:
         return f"its audit chain does not hold: entry {broken.audit_id} {broken.reason}"
     return None

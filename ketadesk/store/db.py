@@ -165,19 +165,18 @@ def _opened(conn: sqlite3.Connection, target: Path, read_only: str, *, migrate: 
     # A page cache of up to 32 MiB (SQLite's default is 2 MiB): a long patient history or the worklist read
     # twice comes from memory, not from the file again. It fills only as pages are read.
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    db = sqlite_utils_database(conn)
     if migrate and len(applied) < SCHEMA_VERSION:
         if applied:  # a clinic's file from an older program, not a new one: kept as it was, first
             upgrade_copy.copy_before_upgrade(conn, target, len(applied), SCHEMA_VERSION)
         try:
-            migrations.apply(db)
+            migrations.apply(sqlite_utils_database(conn))
         except (ReadOnlyDatabaseError, DiskFullError, DamagedDatabaseError):  # its own words: full, damaged
             raise
         except Exception as error:
             raise StoreError(f"{target}: upgrading the database failed and was rolled back: {error}") from error
     elif len(applied) < SCHEMA_VERSION:
         raise StoreError(f"{target} needs an upgrade (schema {len(applied)} of {SCHEMA_VERSION})")
-    store = Store(db, target)
+    store = Store(conn, target)
     store.chain = chain_key.load(conn)
     return store
 
@@ -226,7 +225,7 @@ def _read_only_store(conn: sqlite3.Connection, target: Path, applied: list[str],
         )
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-    store = Store(sqlite_utils_database(conn), target, reason)
+    store = Store(conn, target, reason)
     store.chain = chain_key.load(conn)
     return store
 

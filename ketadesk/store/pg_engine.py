@@ -19,7 +19,6 @@ from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 import psycopg
-from sqlite_utils import Database
 
 from ketadesk.store import chain_key
 from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, UnreachableDatabaseError, read_only_message
@@ -84,14 +83,6 @@ class PostgresStore(Store):
     @conn.setter
     def conn(self, value: sqlite3.Connection) -> None:
         self._sqlite_only("the raw SQLite connection")
-
-    @property
-    def db(self) -> Database:
-        self._sqlite_only("sqlite-utils")
-
-    @db.setter
-    def db(self, value: Database) -> None:
-        self._sqlite_only("sqlite-utils")
 
     def _sqlite_only(self, what: str) -> NoReturn:
         raise StoreError(f"{what} exists only for a SQLite file; {self.name} is a PostgreSQL database")

@@ -7,13 +7,12 @@ same calls. Opening a file (its checks, its settings, its migrations) is :mod:`k
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NamedTuple
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ketadesk.store import chain_key
 from ketadesk.store.chain_key import ChainKey
@@ -27,6 +26,12 @@ from ketadesk.store.errors import (
 )
 from ketadesk.store.sql_seam import Cursor
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Names for the savepoints of nested writes, unique in the process.
+_SAVEPOINTS = itertools.count(1)
+
 
 def sqlite_utils_database(conn: sqlite3.Connection) -> Database:
     """sqlite-utils over an open connection, without its plugins.
@@ -34,8 +39,11 @@ def sqlite_utils_database(conn: sqlite3.Connection) -> Database:
     sqlite-utils would otherwise load every ``sqlite_utils`` plugin installed in the
     environment (reading every distribution's entry points, about 11 ms at each start) and let
     each register its own SQL functions on the clinic's connection: nothing but KetaDesk's own
-    code runs on a clinic's database.
+    code runs on a clinic's database. Imported here, when a file is created, upgraded or
+    compared with the schema, not at every start (about 80 ms, numpy included).
     """
+    from sqlite_utils import Database
+
     return Database(conn, execute_plugins=False)
 
 
@@ -53,9 +61,8 @@ class Store:
 
     engine = "sqlite"
 
-    def __init__(self, db: Database, path: Path | None, read_only: str = "") -> None:
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: str = "") -> None:
+        self.conn = conn
         self.path = path
         self.name = str(path) if path is not None else "(in memory)"
         """The database as messages name it (a server's store names its URL, never with a password)."""
@@ -113,7 +120,7 @@ class Store:
         if self.read_only:
             raise ReadOnlyDatabaseError(read_only_message(self.path, self.read_only))
         if self.conn.in_transaction:
-            with self.db.atomic():
+            with self._nested():
                 yield self
             return
         try:
@@ -140,6 +147,22 @@ class Store:
                 self.on_audit_commit()
         finally:
             self.audit_written = False
+
+    @contextmanager
+    def _nested(self) -> Iterator[None]:
+        """A write inside the one under way: undone alone when it fails, committed with the outer one."""
+        name = f"nested_{next(_SAVEPOINTS)}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # A trigger's RAISE(ROLLBACK) ends the whole transaction, savepoints with it: then there is nothing to undo.
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         """Run one statement, turning constraint failures into a :class:`StoreError`."""

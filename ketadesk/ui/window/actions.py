@@ -8,31 +8,33 @@ window checks itself.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.admin.audit_log import AuditLogDialog
-from ketadesk.ui.admin.settings import ClinicSettingsDialog
-from ketadesk.ui.admin.users import UsersDialog
 from ketadesk.ui.board import ChairBoard
-from ketadesk.ui.course.opening import course_of_visit
-from ketadesk.ui.course.screen import CourseScreen
 from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
 from ketadesk.ui.kit.widgets import follow_text_size
 from ketadesk.ui.kit.writes import USER_ERRORS
-from ketadesk.ui.patients.find import FindPatientDialog
-from ketadesk.ui.patients.find_visit import FindVisitDialog
-from ketadesk.ui.patients.form import PatientForm
-from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
-from ketadesk.ui.review.screen import ReviewScreen
-from ketadesk.ui.review.worklist import WorklistPanel
-from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.pages import Page
 from ketadesk.ui.window.visit_tabs import VisitTabs
+
+# Each dialog and screen is imported when it is first opened: the start builds the board alone.
+if TYPE_CHECKING:
+    from ketadesk.ui.admin.audit_log import AuditLogDialog
+    from ketadesk.ui.admin.settings import ClinicSettingsDialog
+    from ketadesk.ui.admin.users import UsersDialog
+    from ketadesk.ui.course.screen import CourseScreen
+    from ketadesk.ui.patients.find import FindPatientDialog
+    from ketadesk.ui.patients.find_visit import FindVisitDialog
+    from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
+    from ketadesk.ui.review.screen import ReviewScreen
+    from ketadesk.ui.review.worklist import WorklistPanel
+    from ketadesk.ui.visit.workspace import VisitWorkspace
 
 MIN_FONT, MAX_FONT = 8, 28
 
@@ -96,6 +98,8 @@ class MenuActions(QMainWindow):
 
         A visit booked from there reaches the board as a published change.
         """
+        from ketadesk.ui.patients.find import FindPatientDialog
+
         dialog = FindPatientDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.visit_chosen.connect(self.open_record)
@@ -105,6 +109,8 @@ class MenuActions(QMainWindow):
 
     def find_visit(self) -> FindVisitDialog:
         """Find a visit by date and patient (not blocking); the one chosen opens in a tab of its own."""
+        from ketadesk.ui.patients.find_visit import FindVisitDialog
+
         dialog = FindVisitDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.visit_chosen.connect(self.open_record)
@@ -118,6 +124,8 @@ class MenuActions(QMainWindow):
 
     def register_patient(self) -> None:
         """Register a new patient."""
+        from ketadesk.ui.patients.form import PatientForm
+
         PatientForm(self.clinic, None, self).exec()
 
     def may_manage_users(self) -> bool:
@@ -133,6 +141,8 @@ class MenuActions(QMainWindow):
         if not self.may_manage_users():
             self.statusBar().showMessage("Managing users is for administrators only.", 6000)
             return None
+        from ketadesk.ui.admin.users import UsersDialog
+
         dialog = UsersDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -143,6 +153,8 @@ class MenuActions(QMainWindow):
         if not self.may_read_audit_log():
             self.statusBar().showMessage("The audit log is for administrators only.", 6000)
             return None
+        from ketadesk.ui.admin.audit_log import AuditLogDialog
+
         dialog = AuditLogDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -153,6 +165,8 @@ class MenuActions(QMainWindow):
         if not self.may_manage_users():
             self.statusBar().showMessage("The clinic's settings are for administrators only.", 6000)
             return None
+        from ketadesk.ui.admin.settings import ClinicSettingsDialog
+
         dialog = ClinicSettingsDialog(self.clinic, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -180,10 +194,12 @@ class MenuActions(QMainWindow):
 
     def export_current_pdf(self) -> PdfPreviewDialog | None:
         """Preview the PDF of the visit in front (workspace or review), then save it."""
-        current = self.tabs.currentWidget()
-        if not isinstance(current, VisitWorkspace | ReviewScreen):
+        current = self.tabs.current_record()
+        if current is None:
             self.statusBar().showMessage("Open a visit or its review first", 5000)
             return None
+        from ketadesk.ui.review.pdf_preview import PdfPreviewDialog
+
         dialog = PdfPreviewDialog(self.clinic, current.visit_id, self)
         self.preview_dialog = dialog
         dialog.open()
@@ -227,8 +243,8 @@ class MenuActions(QMainWindow):
 
     def review_current(self) -> ReviewScreen | None:
         """Open the review of the visit whose workspace is in front."""
-        current = self.tabs.currentWidget()
-        if isinstance(current, VisitWorkspace):
+        current = self.tabs.current_visit()
+        if current is not None:
             return self.open_review(current.visit_id)
         self.statusBar().showMessage("Open a visit first, or use Awaiting signature (Ctrl+Shift+S)", 5000)
         return None
@@ -242,8 +258,8 @@ class MenuActions(QMainWindow):
         """The server is away: the board's and the open visit's clocks keep counting from what was last read."""
         if self.work_page is not None:
             self.board.countdowns()
-            current = self.tabs.currentWidget()
-            if isinstance(current, VisitWorkspace):
+            current = self.tabs.current_visit()
+            if current is not None:
                 current.countdowns()
 
     def open_course(self, course_id: int) -> CourseScreen:
@@ -252,10 +268,12 @@ class MenuActions(QMainWindow):
 
     def course_of_current(self) -> CourseScreen | None:
         """Open the course of the visit in front (its workspace or its review)."""
-        current = self.tabs.currentWidget()
-        if not isinstance(current, VisitWorkspace | ReviewScreen):
+        current = self.tabs.current_record()
+        if current is None:
             self.statusBar().showMessage("Open a visit first, or find the patient (Ctrl+F) and choose Course…", 5000)
             return None
+        from ketadesk.ui.course.opening import course_of_visit
+
         course_id = course_of_visit(self.clinic, current.visit_id)
         if course_id is None:
             self.statusBar().showMessage("This visit is not part of a treatment course.", 5000)

@@ -28,7 +28,6 @@ from ketadesk.ui.door.lock import LockScreen
 from ketadesk.ui.door.panel import DOOR_ERRORS, role_words, with_protocol
 from ketadesk.ui.door.sign_in import SignInScreen
 from ketadesk.ui.kit.writes import USER_ERRORS
-from ketadesk.ui.visit.workspace import VisitWorkspace
 from ketadesk.ui.window.actions import MenuActions
 from ketadesk.ui.window.activity import ActivityWatch, IdleClock
 from ketadesk.ui.window.approvals_watch import ApprovalsWatch
@@ -338,8 +337,8 @@ class MainWindow(MenuActions):
             self.lock("idle")
             return
         self.board.tick()
-        current = self.tabs.currentWidget()
-        if isinstance(current, VisitWorkspace):
+        current = self.tabs.current_visit()
+        if current is not None:
             current.tick()
         self._ticks += 1
         if self._ticks % SIGNATURE_COUNT_EVERY == 1:
