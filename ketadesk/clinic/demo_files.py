@@ -14,11 +14,14 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketadesk.clinic.api import Clinic
-from ketadesk.clinic.demo import Showcase, build_demo
 from ketadesk.core.clock import Clock
 from ketadesk.core.protocol import Protocol
+
+if TYPE_CHECKING:  # the demo's own modules load only when one is built (every start asks is_demo)
+    from ketadesk.clinic.demo import Showcase
 
 DEMO_FILE = "demo.sqlite"
 """The demo clinic sits beside the clinic's own database under this name (as `ketadesk demo` makes it)."""
@@ -80,6 +83,8 @@ class DemoBuild:
         """Start the build: any scratch file left by an earlier attempt is removed, a fresh one opened."""
         self.target = target
         self.scratch = target.with_name(f".{target.stem}-building{target.suffix}")
+        from ketadesk.clinic.demo import build_demo
+
         remove_database(self.scratch)
         self.clinic: Clinic | None = Clinic.open(self.scratch, clock, protocol)
         self._showcase: list[Showcase] = []

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ketadesk.clinic import keys
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.changes import Change, Changes
-from ketadesk.clinic.record_signing import Key, sign_record
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
 from ketadesk.core.audit import AuditAction
@@ -49,6 +49,9 @@ from ketadesk.store import orders as store_orders
 from ketadesk.store import users as store_users
 from ketadesk.store import visits as store_visits
 from ketadesk.store.errors import NotFound
+
+if TYPE_CHECKING:
+    from ketadesk.clinic.record_signing import Key
 
 BEFORE_START = (Phase.PRE_ASSESSMENT,)
 """When a baseline BP or a dose may be approved: before the pump starts."""
@@ -293,6 +296,10 @@ class Orders(Area):
         return keys.unlock(self.session, password)
 
     def _sign(self, kind: SignedRecord, record_id: int, visit_id: int, key: Key) -> None:
+        # Signing loads the record's FHIR form (ketadesk.reports.fhir): only when a physician answers, not at every
+        # start, when the status bar asks this area what waits.
+        from ketadesk.clinic.record_signing import sign_record
+
         sign_record(self.session, kind, record_id, visit_id, self.session.user.id, key)
 
     @use_case("answer approval requests", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})

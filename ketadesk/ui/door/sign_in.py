@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from ketadesk.clinic import Clinic
-from ketadesk.clinic.demo import DEMO_PASSWORDS
 from ketadesk.ui.door.panel import centred, note, panel, role_words, title
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.widgets import button, line
@@ -66,6 +65,8 @@ class SignInScreen(QWidget):
 
     def _demo_table(self) -> QWidget:
         """The demo's logins and passwords, one row per demo person; clicking a row fills the form."""
+        from ketadesk.clinic.demo import DEMO_PASSWORDS  # a demo clinic's only: the demo's modules load for it
+
         box = QGroupBox("Demo clinic — made-up patients; sign in as any of these")
         box.setObjectName("sign_in_demo_box")
         inner = QVBoxLayout(box)

@@ -15,19 +15,18 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.kit.screen_fit import fit_to_screen, keep_on_screen
 from ketadesk.ui.kit.widgets import follow_text_size
 from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.pages import Page
-from ketadesk.ui.window.visit_tabs import VisitTabs
 
 # Each dialog and screen is imported when it is first opened: the start builds the board alone.
 if TYPE_CHECKING:
     from ketadesk.ui.admin.audit_log import AuditLogDialog
     from ketadesk.ui.admin.settings import ClinicSettingsDialog
     from ketadesk.ui.admin.users import UsersDialog
+    from ketadesk.ui.board import ChairBoard
     from ketadesk.ui.course.screen import CourseScreen
     from ketadesk.ui.patients.find import FindPatientDialog
     from ketadesk.ui.patients.find_visit import FindVisitDialog
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from ketadesk.ui.review.screen import ReviewScreen
     from ketadesk.ui.review.worklist import WorklistPanel
     from ketadesk.ui.visit.workspace import VisitWorkspace
+    from ketadesk.ui.window.visit_tabs import VisitTabs
 
 MIN_FONT, MAX_FONT = 8, 28
 

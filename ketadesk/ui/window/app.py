@@ -22,6 +22,7 @@ from ketadesk.ui.window.banners import say_unreachable_on
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
+from ketadesk.ui.window.warm_up import WarmUp
 
 
 def application() -> QApplication:
@@ -120,6 +121,8 @@ def run_gui(
     # The window's clinic changes at each sign-in: asked afresh each time.
     unhook = say_unreachable_on(window.server_banner, lambda: window.clinic.reachable())  # noqa: PLW0108
     settle_memory()
+    # While the door waits for a password, the working page's modules load (and are set aside from the collector).
+    WarmUp(window, then=settle_memory).start()
     try:
         if exit_after_start:  # the frozen program's smoke test: up at its door, say which, then close
             app.processEvents()

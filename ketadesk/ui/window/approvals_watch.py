@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QPushButton, QStatusBar
 
 from ketadesk.clinic import Change, Changes, Clinic
 from ketadesk.ui.kit.writes import bus_for
-from ketadesk.ui.review.requests import kind_words
 
 
 class ApprovalsWatch:
@@ -46,6 +45,8 @@ class ApprovalsWatch:
         found = frozenset((w.kind, w.id) for w in waiting)
         self._seen = (clinic.user.id, now, found)
         if waiting:
+            from ketadesk.ui.review.requests import kind_words  # the worklist's words, loaded when something waits
+
             first = waiting[0]
             more = f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""
             self.button.setText(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -40,7 +41,9 @@ from ketadesk.ui.window.pages import Page, door_of
 from ketadesk.ui.window.questionnaire_mode import QuestionnaireMode
 from ketadesk.ui.window.session_watch import SessionWatch
 from ketadesk.ui.window.status import StatusLine
-from ketadesk.ui.window.visit_tabs import VisitTabs
+
+if TYPE_CHECKING:  # the working page's modules load at sign-in (the door is shown first), or while it waits
+    from ketadesk.ui.window.visit_tabs import VisitTabs
 
 # The signature count is a query of its own; it is refreshed after writes and every so often.
 SIGNATURE_COUNT_EVERY = 15
@@ -208,6 +211,8 @@ class MainWindow(MenuActions):
 
     def _enter_work(self, clinic: Clinic) -> None:
         """Build the working page for ``clinic``'s user: the chair board, no visit tabs yet."""
+        from ketadesk.ui.window.visit_tabs import VisitTabs
+
         self._discard_work()
         self.clinic = clinic
         page = QWidget(self)

@@ -11,17 +11,19 @@ audited like any other.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from ketadesk.clinic import Clinic
-from ketadesk.ui.board import ChairBoard
 from ketadesk.ui.door.lock import LockScreen
 from ketadesk.ui.kit.writes import USER_ERRORS
 from ketadesk.ui.outcomes.questionnaire import QuestionnairePage
 from ketadesk.ui.outcomes.requests import QuestionnaireRequest, QuestionnaireRequests, requests_for
 from ketadesk.ui.window.pages import Page
+
+if TYPE_CHECKING:
+    from ketadesk.ui.board import ChairBoard
 
 
 class Host(Protocol):
