@@ -66,9 +66,8 @@ class VisitMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.folder = Path(tempfile.mkdtemp(prefix="ketadesk-machine-"))
         self.clock = FakeClock(START)
-        self.clinic = Clinic.open(self.folder / "clinic.sqlite", self.clock, PROTOCOL)
+        self.clinic = Clinic.open(self.new_database(), self.clock, PROTOCOL)
         set_up_staff(self.clinic)
         self.nurse = self.clinic.sign_in("nurse", PASSWORDS["nurse"])
         self.physician = self.clinic.sign_in("doctor", PASSWORDS["doctor"])
@@ -84,10 +83,19 @@ class VisitMachine(RuleBasedStateMachine):
         self.events: list[Phase] = [Phase.SCHEDULED]
         self.discharges_allowed = 0
 
-    def teardown(self) -> None:
-        """Close the database and remove its folder."""
-        self.clinic.close()
+    def new_database(self) -> Path | str:
+        """Where this run's clinic lives: a new file in a folder of its own (a server's database, in a subclass)."""
+        self.folder = Path(tempfile.mkdtemp(prefix="ketadesk-machine-"))
+        return self.folder / "clinic.sqlite"
+
+    def remove_database(self) -> None:
+        """Remove what :meth:`new_database` made."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def teardown(self) -> None:
+        """Close the database and remove it."""
+        self.clinic.close()
+        self.remove_database()
 
     # ------------------------------------------------------------------ the one way every action is tried
 
