@@ -6,19 +6,18 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ketadesk.clinic import anchors, backups, config, record_signing, watch_signing
+from ketadesk.clinic import anchors, backups, check_since, config, record_signing, watch_signing
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
 from ketadesk.core.users import ADMIN_ONLY, Role
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
+from ketadesk.store import checkpoints as store_checkpoints
 from ketadesk.store import reconcile as store_reconcile
 from ketadesk.store import reconcile_state as store_reconcile_state
-from ketadesk.store import signatures as store_signatures
 from ketadesk.store import users as store_users
-from ketadesk.store import visits as store_visits
-from ketadesk.store.errors import damaged_message
+from ketadesk.store.errors import StoreError, damaged_message
 from ketadesk.store.schema import SCHEMA_VERSION
 
 _PAGE = re.compile(r"page \d+", re.IGNORECASE)
@@ -143,17 +142,44 @@ class Maintenance(Area):
         return [] if broken is None else [f"audit chain: entry {broken.audit_id} {broken.reason}"]
 
     def _worklist_problems(self) -> list[str]:
+        return check_since.worklist_problems(self.session.store)
+
+    def full_check(self, *, quick: bool = False) -> check_since.FullCheck:
+        """:meth:`check`, and when it finds nothing, the checkpoint the check at every start begins from.
+
+        What ``ketadesk check`` runs. The checkpoint names the record as it stood just before
+        the check began (read in one statement), so all it names was among what the check read.
+        """
         store = self.session.store
-        return [
-            *(
-                f"signature worklist: visit {v} is out of step with its phase steps"
-                for v in store_signatures.worklist_out_of_step(store)
-            ),
-            *(
-                f"in the chair: visit {v} is out of step with its phase steps"
-                for v in store_visits.in_the_chair_out_of_step(store)
-            ),
-        ]
+        try:
+            verified, _ = store_checkpoints.mark(store)
+        except Exception:  # a file too damaged to count: the check itself says where
+            verified = None
+        problems = self.check(quick=quick)
+        if problems:
+            return check_since.FullCheck(tuple(problems), None, "no checkpoint recorded: the check found problems")
+        if verified is None:
+            return check_since.FullCheck((), None, "no checkpoint recorded: the record has no audit entries yet")
+        scope = f"{'quick' if quick else 'full'} ({self.integrity_scope()})"
+        try:
+            made, note = check_since.record(self.session, verified, scope)
+        except StoreError as error:  # locked or full: the check held, only its checkpoint is missing
+            return check_since.FullCheck((), None, f"no checkpoint recorded: {error}")
+        return check_since.FullCheck((), made, note)
+
+    def check_since_last_full_check(self) -> check_since.SinceCheck:
+        """The check at every start: what was written since the last clean full check, from its keyed checkpoint.
+
+        Seconds, not minutes, on a ten-year clinic; it reads what came after the checkpoint and
+        the few small things it reads whole. It says what it covered, what it did not and when
+        the last full check was; with no checkpoint the chain's key vouches for, it says a full
+        check is needed (its ``ok`` is then False). Writes nothing.
+        """
+        return check_since.check_since(self.session)
+
+    def last_full_check(self) -> check_since.LastFullCheck | None:
+        """The newest clean full check its keyed checkpoint vouches for (None: none yet, or no key here)."""
+        return check_since.last_full_check(self.session)
 
     def save_clinic_settings(self, name: str, chairs: int, time_zone: str | None = None) -> Path:
         """Write the clinic's name, chairs and time zone into its ``protocol.toml`` (beside a file), audited.

@@ -64,11 +64,15 @@ def export_seal(signed: store_records.RecordSignature) -> RecordSeal:
     return RecordSeal(signed.kind, subject, signed.signer, from_utc_iso(signed.signed_at), signed.digital, text)
 
 
-def problems(store: Store) -> list[str]:
-    """Each approval, answer or review whose signature fails, whose record changed, or that has none; named."""
+def problems(store: Store, after: int = 0) -> list[str]:
+    """Each approval, answer or review whose signature fails, whose record changed, or that has none; named.
+
+    ``after``: only the signatures with a higher id (made since a checkpoint); every record
+    that must carry one and does not is still named (a look-up per kind of record).
+    """
     verifier = Verifier(store_keys.history(store), store_keys.keyed_from(store))
     found: list[str] = []
-    for signed in store_records.signed(store):
+    for signed in store_records.signed(store, after=after):
         what = f"visit {signed.visit_id}: {signed.kind.label} {signed.record_id}"
         if signed.fields is None:
             found.append(f"{what} is gone; its signature by {signed.signer} remains")

@@ -117,12 +117,15 @@ class Signing(Area):
         """
         return [f"signing {p}" for p in store_keys.unaudited(self.session.store)] + self.signature_problems()
 
-    def signature_problems(self) -> list[str]:
-        """The signatures alone, as :meth:`problems` checks them (a copied clinic's are checked on arrival)."""
+    def signature_problems(self, after: int = 0) -> list[str]:
+        """The signatures alone, as :meth:`problems` checks them (a copied clinic's are checked on arrival).
+
+        ``after``: only those with a higher id (made since a checkpoint).
+        """
         store = self.session.store
         problems: list[str] = []
         verifier = keys.Verifier(store_keys.history(store), store_keys.keyed_from(store))
-        for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH):
+        for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH, after):
             rows = store_visits.rows_by_id(store, (s.visit_id for s in batch if s.addendum_id is None))
             sealed = {
                 detail.summary.id: content_hash(canonical_visit(detail))

@@ -29,11 +29,14 @@ def write_signed(store: Store, fields: dict[str, object], key: Key) -> int:
         return store_watch.add_acknowledgement(store, record_id, fields, key_id=key_id, digital=sign(private, message))
 
 
-def problems(store: Store) -> list[str]:
-    """Each acknowledgement whose signature fails (changed, forged, another's key, outside the key's time); named."""
+def problems(store: Store, after: int = 0) -> list[str]:
+    """Each acknowledgement whose signature fails (changed, forged, another's key, outside the key's time); named.
+
+    ``after``: only those with a higher id (made since a checkpoint).
+    """
     verifier = Verifier(store_keys.history(store), store_keys.keyed_from(store))
     found: list[str] = []
-    for stored in store_watch.stored_acknowledgements(store):
+    for stored in store_watch.stored_acknowledgements(store, after):
         message = canonical_acknowledgement(
             stored.id,
             stored.fields,

@@ -74,6 +74,7 @@ class AuditAction(StrEnum):
     DECIDE_REQUEST = "decide_request"
     SCREENING = "screening"
     ACKNOWLEDGE_FLAG = "acknowledge_flag"
+    CHECKPOINT = "checkpoint"
 
 
 class AuditEntity(StrEnum):
@@ -93,6 +94,7 @@ class AuditEntity(StrEnum):
     MEASURE = "measure"
     RISK_ASSESSMENT = "risk_assessment"
     RISK_OVERRIDE = "risk_override"
+    CHECKPOINT = "checkpoint"
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,10 +136,29 @@ def verify_chain(store: Store, key: bytes | None = None) -> ChainBreak | None:
     return verify_rows(cursor, key)
 
 
-def verify_rows(rows: Iterable[Any], key: bytes | None = None) -> ChainBreak | None:
-    """:func:`verify_chain` over audit rows read anywhere (a database, a logical dump), in id order, read by name."""
-    prev = GENESIS
-    expected_id = 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
+def verify_chain_since(store: Store, entry: int, digest: str, upto: int, key: bytes) -> ChainBreak | None:
+    """Walk the entries after ``entry`` (whose hash was verified to be ``digest``) up to ``upto``, MACs with them.
+
+    The check since a checkpoint: each entry must link to the one before it from the
+    checkpoint's on, so an entry after it removed, rewritten or re-hashed is named.
+    """
+    cursor = store.execute(
+        "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash, mac FROM audit"
+        " WHERE id > ? AND id <= ? ORDER BY id",
+        (entry, upto),
+    )
+    return verify_rows(cursor, key, after=(entry, digest))
+
+
+def verify_rows(
+    rows: Iterable[Any], key: bytes | None = None, after: tuple[int, str] = (0, GENESIS)
+) -> ChainBreak | None:
+    """:func:`verify_chain` over audit rows read anywhere (a database, a logical dump), in id order, read by name.
+
+    ``after``: the entry the rows follow and its hash (none: they start the chain).
+    """
+    prev = after[1]
+    expected_id = after[0] + 1  # rowids start at 1 and audit rows are never deleted, so any gap is a removal
     seal = sealer(key) if key is not None else None
     for row in rows:
         if row["id"] != expected_id:

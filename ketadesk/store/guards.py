@@ -33,6 +33,8 @@ RECORD_SIGNATURE_ROWS = ("record_signatures", "record_signatures_from")
 OUTCOME_ROWS = ("course_instruments", "outcome_measures", "risk_assessments", "risk_overrides")
 # The course watch (0017): patients' requests and their decisions, screenings, physicians' acknowledged flags.
 WATCH_ROWS = ("patient_requests", "request_decisions", "screenings", "flag_acknowledgements")
+# What each clean full check verified, sealed with the chain's key (0019): where the incremental check starts.
+CHECKPOINT_ROWS = ("checkpoints",)
 APPEND_ONLY = (
     *_APPEND_ONLY_0001,
     "adverse_events",
@@ -48,6 +50,7 @@ APPEND_ONLY = (
     *RECORD_SIGNATURE_ROWS,
     *OUTCOME_ROWS,
     *WATCH_ROWS,
+    *CHECKPOINT_ROWS,
 )
 # Tables whose rows may never be deleted (a few scheduling columns may change, audited).
 NEVER_DELETED = ("users", "patients", "courses", "visits")

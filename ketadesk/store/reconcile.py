@@ -26,6 +26,7 @@ import sqlite3
 
 from ketadesk.core.vitals import Source
 from ketadesk.store import protocols
+from ketadesk.store.checkpoints import CHECKPOINT_PAIRINGS
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.reconcile_outcomes import OUTCOME_PAIRINGS
@@ -33,6 +34,7 @@ from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
 from ketadesk.store.reconcile_watch import WATCH_PAIRINGS
 
 MAX_PER_KIND = 5  # differences reported per kind and direction
+ALL_PAIRINGS: tuple[Pairing, ...] = (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS, *WATCH_PAIRINGS, *CHECKPOINT_PAIRINGS)
 
 
 def _describe(pairing: Pairing, row: sqlite3.Row) -> str:
@@ -46,8 +48,11 @@ def _compared(store: Store, count: int) -> str:
     return ", ".join(shape.format(i) for i in range(count))
 
 
-def _reconcile_one(store: Store, pairing: Pairing) -> list[str]:
-    """One sort over the rows and the entries together: a group of equal values must hold as many of each."""
+def reconcile_one(store: Store, pairing: Pairing) -> list[str]:
+    """One sort over the rows and the entries together: a group of equal values must hold as many of each.
+
+    Also run on the rows and entries written since a checkpoint (:mod:`ketadesk.store.reconcile_since`).
+    """
     count = len(pairing.columns) + 1
     names = ", ".join(f"c{i}" for i in range(count))
     rows, entries = pairing.rows, pairing.entries
@@ -101,9 +106,9 @@ def records_problems(store: Store) -> list[str]:
     if store.engine == "postgresql":  # its planner knows nothing of a temporary table it has not analysed
         store.execute("ANALYZE temp.audit_by_action")
     try:
-        for pairing in (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS, *WATCH_PAIRINGS):
+        for pairing in ALL_PAIRINGS:
             try:
-                problems.extend(_reconcile_one(store, pairing))
+                problems.extend(reconcile_one(store, pairing))
             except (sqlite3.DatabaseError, StoreError) as error:  # a value no query can read: named, not a crash
                 problems.append(f"{pairing.table}: could not be reconciled with the audit trail ({error})")
     finally:
@@ -113,15 +118,17 @@ def records_problems(store: Store) -> list[str]:
     return problems
 
 
-def unaudited_values(store: Store) -> list[str]:
+def unaudited_values(store: Store, after: int = 0) -> list[str]:
     """Columns no audit entry records, checked against what they may hold (a flipped bit makes a word no word).
 
     A reading's source (typed by hand, or from a monitor) is stored with it but not in its
-    entry's payload, so changing it would otherwise pass unseen.
+    entry's payload, so changing it would otherwise pass unseen. ``after``: only the readings
+    with a higher id (those written since a checkpoint).
     """
     allowed = tuple(source.value for source in Source)
     marks = ", ".join("?" for _ in allowed)
     rows = store.all(
-        f"SELECT id, source FROM vitals WHERE source NOT IN ({marks}) ORDER BY id LIMIT {MAX_PER_KIND}", allowed
+        f"SELECT id, source FROM vitals WHERE id > ? AND source NOT IN ({marks}) ORDER BY id LIMIT {MAX_PER_KIND}",
+        (after, *allowed),
     )
     return [f"vitals: row {r[0]} has the source {r[1]!r}, which is none of {', '.join(allowed)}" for r in rows]

@@ -92,10 +92,11 @@ def add(
     return signature_id
 
 
-def signed(store: Store, visit_id: int | None = None) -> Iterator[RecordSignature]:
+def signed(store: Store, visit_id: int | None = None, after: int = 0) -> Iterator[RecordSignature]:
     """Every record signature with its record as it stands, in order (``ketadesk check``); one visit's when given.
 
-    The FHIR export reads a visit's to carry each as a Provenance with the signature's bytes.
+    The FHIR export reads a visit's to carry each as a Provenance with the signature's bytes;
+    ``after``: only signatures with a higher id (made since a checkpoint).
     """
     for kind, (table, columns) in _TABLES.items():
         cols = ", ".join(f"r.{c} AS f_{c}" for c in columns)
@@ -103,8 +104,8 @@ def signed(store: Store, visit_id: int | None = None) -> Iterator[RecordSignatur
         rows = store.all(
             f"SELECT s.id, s.record_id, s.visit_id, s.signer_id, u.login, s.signed_at, s.key_id, s.signature,"
             f" r.id AS present, {cols} FROM record_signatures s LEFT JOIN {table} r ON r.id = s.record_id"
-            f" LEFT JOIN users u ON u.id = s.signer_id WHERE s.record = ?{only_visit} ORDER BY s.id",
-            (kind.value,) if visit_id is None else (kind.value, visit_id),
+            f" LEFT JOIN users u ON u.id = s.signer_id WHERE s.record = ? AND s.id > ?{only_visit} ORDER BY s.id",
+            (kind.value, after) if visit_id is None else (kind.value, after, visit_id),
         )
         for row in rows:
             yield RecordSignature(

@@ -8,9 +8,10 @@ needs no table.
 
 from __future__ import annotations
 
-# The waves register in import order: first, later, third, outcome measures, then the course watch (each
-# wave imports the one before it where the alphabet would put it first, so the order cannot follow the list).
-from ketadesk.store import schema_first, schema_later, schema_outcomes, schema_third, schema_watch
+# The waves register in import order: first, later, third, outcome measures, the course watch, then the check's
+# checkpoints (each wave imports the ones before it where the alphabet would put it first, so the order cannot follow
+# the list).
+from ketadesk.store import schema_checks, schema_first, schema_later, schema_outcomes, schema_third, schema_watch
 from ketadesk.store.guards import APPEND_ONLY, NEVER_DELETED, VISIT_ROWS
 from ketadesk.store.migration_set import MIGRATION_SET, migrations
 
@@ -23,6 +24,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "VISIT_ROWS",
     "migrations",
+    "schema_checks",
     "schema_first",
     "schema_later",
     "schema_outcomes",

@@ -151,15 +151,15 @@ def addenda(store: Store, visit_id: int) -> list[Addendum]:
     ]
 
 
-def signatures_in_batches(store: Store, size: int) -> Iterator[list[StoredSignature]]:
-    """Every signature in the file, oldest first, ``size`` at a time.
+def signatures_in_batches(store: Store, size: int, after: int = 0) -> Iterator[list[StoredSignature]]:
+    """Every signature in the file (``after``: with a higher id), oldest first, ``size`` at a time.
 
     Each batch is its own query starting after the last id seen, so verifying a ten-year
-    clinic's signatures never holds more than one batch of them (for ``ketadesk check``).
+    clinic's signatures never holds more than one batch of them (for ``ketadesk check``); the
+    check since a checkpoint starts after the last signature the full check verified.
     """
     if size < 1:
         raise ValueError("a batch holds at least one signature")
-    after = 0
     while True:
         rows = store.all(
             "SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"

@@ -278,11 +278,12 @@ class StoredAcknowledgement:
     digital: bytes
 
 
-def stored_acknowledgements(store: Store) -> Iterator[StoredAcknowledgement]:
-    """Every acknowledgement as stored, in order (``ketadesk check``)."""
+def stored_acknowledgements(store: Store, after: int = 0) -> Iterator[StoredAcknowledgement]:
+    """Every acknowledgement as stored (``after``: with a higher id), in order (``ketadesk check``)."""
     rows = store.all(
         f"SELECT a.id, {', '.join(f'a.{c}' for c in ACKNOWLEDGEMENT_FIELDS)}, a.key_id, a.signature, u.login"
-        " FROM flag_acknowledgements a LEFT JOIN users u ON u.id = a.by ORDER BY a.id"
+        " FROM flag_acknowledgements a LEFT JOIN users u ON u.id = a.by WHERE a.id > ? ORDER BY a.id",
+        (after,),
     )
     for row in rows:
         yield StoredAcknowledgement(

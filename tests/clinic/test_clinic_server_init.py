@@ -208,12 +208,11 @@ def test_an_older_schema_asks_for_the_administrator_and_server_migrate_brings_it
             [names.app],
         )
         with connected(postgresql_server, names.database) as conn:
-            newest_index = conn.execute(
-                "SELECT tablename, pg_get_userbyid(relowner) FROM pg_indexes JOIN pg_class ON relname = indexname"
-                " WHERE schemaname = 'public' AND indexname = 'vitals_figures'"
+            newest_table = conn.execute(
+                "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'checkpoints'"
             ).fetchall()
-        assert newest_index == [("vitals", names.owner)]
-        assert newest.name == "0018_course_figures"
+        assert newest_table == [("checkpoints", names.owner)]
+        assert newest.name == "0019_checkpoints"
         open_store(made.app_url).close()
     finally:
         drop(postgresql_server, names)

@@ -24,6 +24,7 @@ from ketadesk.core.users import User
 from ketadesk.core.vitals import Source, VitalSigns
 from ketadesk.core.watch.records import RequestDecision, RequestKind, ScreeningKind
 from ketadesk.store import (
+    checkpoints,
     corrections,
     courses,
     keys,
@@ -83,6 +84,7 @@ TARGET_COLUMN = {
     "request_decisions": ("decision", "'granted'"),
     "screenings": ("score", "0"),
     "flag_acknowledgements": ("note", "'forged'"),
+    "checkpoints": ("audit_id", "1"),
 }
 
 
@@ -173,6 +175,11 @@ def full_visit(
         Signature("Maria Santos", "RN", ADDENDUM_MEANING, datetime(2025, 3, 3, tzinfo=UTC), "a" * 64),
         signer_id=nurse.id,
         at=at(13),
+    )
+    verified, _ = checkpoints.mark(store)
+    assert verified is not None
+    checkpoints.record(
+        store, verified, at=at(14), actor_id=nurse.id, ran="a test", scope="full", secret=b"k" * 32, installation="t"
     )
     return visit_id
 
