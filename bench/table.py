@@ -55,7 +55,6 @@ def _ui_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 f"  one visit growing to {one['readings_in_visit']['max']} readings: last third",
                 one["last_third"],
                 goals["enter_ms"],
-                judged=False,
             )
     t = u.get("tick")
     if t:
@@ -90,16 +89,48 @@ def _ui_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     s = u.get("start")
     if s:
         g, b = s["gui"], s["bare"]
+        ratio = s["ratio_to_bare"]
         rows.append(
             (
-                f"GUI: start to painted board, ten-year file ({g['n']} starts, {g['tiles_with_visit']}/"
+                f"GUI: start to painted board, signed in, ten-year file ({g['n']} starts, {g['tiles_with_visit']}/"
                 f"{g['tiles']} tiles busy)",
                 f"{g['median_ms'] / 1000:.2f} s",
                 f"{g['p95_ms'] / 1000:.2f} s",
-                f"< {goals['start_s']:g} s",
-                f"(min {g['min_ms'] / 1000:.2f}) {_verdict(g['median_ms'] < goals['start_s'] * 1000)}",
+                f"≤ {goals['start_ratio']:g}× bare",
+                f"{ratio:.1f}× {_verdict(ratio <= goals['start_ratio'])}",
             )
         )
+        if "door" in s:
+            d = s["door"]
+            door_ratio = s["door_ratio_to_bare"]
+            rows.append(
+                (
+                    "GUI: start to the sign-in screen painted (what `ketadesk gui` shows first)",
+                    f"{d['median_ms'] / 1000:.2f} s",
+                    f"{d['p95_ms'] / 1000:.2f} s",
+                    f"≤ {goals['start_ratio']:g}× bare",
+                    f"{door_ratio:.1f}× {_verdict(door_ratio <= goals['start_ratio'])}",
+                )
+            )
+            enter = d["enter_to_board"]
+            rows.append(
+                (
+                    "  then Enter at the door → board painted (password check included), after the warm-up",
+                    f"{enter['median_ms']:.0f} ms",
+                    f"{enter['p95_ms']:.0f} ms",
+                    f"< {goals['enter_at_door_s'] * 1000:.0f} ms",
+                    _verdict(enter["p95_ms"] < goals["enter_at_door_s"] * 1000),
+                )
+            )
+            rows.append(
+                (
+                    "  the warm-up (the working page's modules, loaded while the door waits)",
+                    f"{d['warm_up']['median_ms']:.0f} ms",
+                    f"{d['warm_up']['p95_ms']:.0f} ms",
+                    "",
+                    "",
+                )
+            )
         rows.append(
             (
                 "  bare PySide6 QMainWindow, same way",

@@ -29,6 +29,7 @@ from the wall clock the parent notes just before starting it.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -45,7 +46,17 @@ from bench.stats import summary
 from bench.ui_steps import step_enter, step_idle, step_profile_enter, step_profile_tick, step_tick
 
 REPO = Path(__file__).resolve().parent.parent
-GOALS = {"enter_ms": 50.0, "tick_ms": 5.0, "idle_cpu_pct": 2.0, "start_s": 1.5, "rss_mib": 300.0}
+# Issue 17: Enter ≤ 30 ms p95 at any count up to 500 readings in the visit; the start ≤ 3× a bare window's.
+GOALS = {
+    "enter_ms": 30.0,
+    "tick_ms": 5.0,
+    "idle_cpu_pct": 2.0,
+    "start_ratio": 3.0,
+    "enter_at_door_s": 0.5,
+    "rss_mib": 300.0,
+}
+ONE_VISIT_READINGS = 500
+"""Presses into one visit, so the last third is measured at 330–500 readings (the issue's "up to 500")."""
 
 
 # ---------------------------------------------------------------------------- the parent side
@@ -76,7 +87,7 @@ def _start_once(kind: str, db: Path, ini: Path) -> dict[str, Any]:
     """One start in a fresh process, timed from just before the process is created."""
     command = [sys.executable, str(REPO / "bench" / "ui_start.py"), kind, "--db", str(db), "--ini", str(ini)]
     env = _env()
-    if kind == "gui":
+    if kind in ("gui", "door"):
         command += ["--login", NURSES[0][0]]
         env["KETADESK_BENCH_PASSWORD"] = BENCH_PASSWORD
     spawned = time.time()
@@ -102,18 +113,33 @@ def _cli_once(db: Path, home: Path) -> float:
     return elapsed
 
 
+def compile_package() -> None:
+    """KetaDesk's bytecode, written beside its source as an installed program has it.
+
+    pip compiles an installed package, the Debian package compiles at installation and the
+    bundle carries bytecode; a checkout run with ``PYTHONDONTWRITEBYTECODE`` (as this project's
+    machines set it) would otherwise compile every module from source at every start, about
+    0.1 s that no clinic's workstation pays.
+    """
+    if not compileall.compile_dir(REPO / "ketadesk", quiet=1):
+        raise RuntimeError("ketadesk could not be compiled to bytecode")
+
+
 def step_start(db: Path, runs: int) -> dict[str, Any]:
-    """``runs`` starts of the program on ``db`` and of a bare PySide6 window, interleaved, after one warm-up each."""
+    """``runs`` starts on ``db`` signed in, at the door, and of a bare PySide6 window, interleaved, after a warm-up."""
     gui: list[dict[str, Any]] = []
+    door: list[dict[str, Any]] = []
     bare: list[dict[str, Any]] = []
     cli: list[float] = []
+    compile_package()
     with tempfile.TemporaryDirectory(prefix="ketadesk-bench-ui-") as folder:
         ini, home = Path(folder) / "prefs.ini", Path(folder) / "config"
-        _start_once("bare", db, ini)
-        _start_once("gui", db, ini)
+        for kind in ("bare", "gui", "door"):
+            _start_once(kind, db, ini)
         for _ in range(runs):
             bare.append(_start_once("bare", db, ini))
             gui.append(_start_once("gui", db, ini))
+            door.append(_start_once("door", db, ini))
             cli.append(_cli_once(db, home))
 
     def steps(results: list[dict[str, Any]]) -> dict[str, float]:
@@ -140,6 +166,16 @@ def step_start(db: Path, runs: int) -> dict[str, Any]:
             "interpreter": summary([r["interpreter_s"] for r in bare]),
             "steps_median_s": steps(bare),
         },
+        "door": {
+            **summary([r["steps_s"]["door_painted"] + r["interpreter_s"] for r in door]),
+            "steps_median_s": steps(door),
+            "enter_to_board": summary([r["enter_to_board_s"] for r in door]),
+            "warm_up": summary([r["warm_up_s"] for r in door]),
+            "tiles_filled": all(r["tiles_filled"] for r in door),
+        },
+        "ratio_to_bare": statistics.median(gui_s) / statistics.median(bare_s),
+        "door_ratio_to_bare": statistics.median(r["steps_s"]["door_painted"] + r["interpreter_s"] for r in door)
+        / statistics.median(bare_s),
         "difference_ms": (statistics.median(gui_s) - statistics.median(bare_s)) * 1000,
         "difference_per_run": summary([g - b for g, b in zip(gui_s, bare_s, strict=True)]),
         "cli_exit_after_start": summary(cli),
@@ -157,13 +193,22 @@ def missed(result: dict[str, Any]) -> list[str]:
     names = []
     if "enter" in result and result["enter"]["six_chairs"]["p95_ms"] >= GOALS["enter_ms"]:
         names.append("enter")
+    if (
+        "one_visit" in result.get("enter", {})
+        and result["enter"]["one_visit"]["last_third"]["p95_ms"] >= GOALS["enter_ms"]
+    ):
+        names.append("enter at 500 readings")
     if "tick" in result and result["tick"]["window_tick_board_in_front"]["p95_ms"] >= GOALS["tick_ms"]:
         names.append("tick")
     if "idle" in result and result["idle"]["board_in_front"]["cpu_pct_of_one_core"] >= GOALS["idle_cpu_pct"]:
         names.append("idle")
     if "start" in result:
-        if result["start"]["gui"]["median_ms"] >= GOALS["start_s"] * 1000:
+        if result["start"]["ratio_to_bare"] > GOALS["start_ratio"]:
             names.append("start")
+        if result["start"]["door_ratio_to_bare"] > GOALS["start_ratio"]:
+            names.append("start at the door")
+        if result["start"]["door"]["enter_to_board"]["p95_ms"] >= GOALS["enter_at_door_s"] * 1000:
+            names.append("enter at the door")
         if result["start"]["memory"]["gui_hwm_mib"] >= GOALS["rss_mib"]:
             names.append("memory")
     return names
@@ -176,7 +221,7 @@ def run(db: Path, report: Callable[[str], None], *, quick: bool = False) -> dict
     load: dict[str, tuple[float, ...]] = {}
     report(f"bedside GUI: Enter → reading everywhere ({enter_reps} presses) ...")
     load["enter"] = os.getloadavg()
-    result["enter"] = _child("enter", "--reps", str(enter_reps))
+    result["enter"] = _child("enter", "--reps", str(enter_reps), "--single-reps", str(ONE_VISIT_READINGS))
     report(f"  board tick ({tick_reps} ticks each) ...")
     load["tick"] = os.getloadavg()
     result["tick"] = _child("tick", "--reps", str(tick_reps))

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from ketadesk.clinic import Clinic
+from tests.helpers import PASSWORDS
+
 
 @pytest.mark.parametrize(
     ("step", "extra"),
@@ -31,3 +34,24 @@ def test_a_gui_benchmark_step_runs(step: str, extra: list[str], pytestconfig: py
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["reps"] == 2
+
+
+def test_the_start_benchmark_signs_in_at_the_door(clinic: Clinic, db_path: Path, pytestconfig: pytest.Config) -> None:
+    """``bench/ui_start.py door``: the sign-in screen painted, the warm-up done, then Enter to a painted board."""
+    clinic.close()
+    root: Path = pytestconfig.rootpath
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(root),
+        "KETADESK_BENCH_PASSWORD": PASSWORDS["nurse"],
+    }
+    command = [sys.executable, str(root / "bench" / "ui_start.py"), "door", "--db", str(db_path)]
+    command += ["--ini", str(db_path.with_suffix(".ini")), "--login", "nurse"]
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    steps = figures["steps_s"]
+    assert steps["door_painted"] <= steps["warmed"] <= steps["board_painted"]
+    assert 0 < figures["enter_to_board_s"] < steps["board_painted"]
+    assert figures["tiles_filled"]
