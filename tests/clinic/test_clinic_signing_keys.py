@@ -1,13 +1,14 @@
 """Signatures no one can forge: each is an Ed25519 signature by its signer's key, and check verifies every one.
 
-The edits here are an insider's, on the file itself (triggers dropped where they stand in
-the way); each must be named by ``ketadesk check``, visit and signer.
+The edits here are an insider's, on the file itself or as the server's superuser (triggers dropped
+where they stand in the way, :mod:`tests.behind`); each must be named by ``ketadesk check``, visit and signer.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -17,8 +18,12 @@ from ketadesk.core import signing_keys
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.signing import canonical_signature, canonical_visit, content_hash
 from ketadesk.core.users import Role
+from tests.behind import behind_the_programs_back
 from tests.clinic.test_clinic_accounts import walk_to_discharge
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, make_patient
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 DOCTOR = "doctor (Samuel Okonkwo)"
 
@@ -46,11 +51,7 @@ def signed(nurse: Clinic, physician: Clinic, clock: FakeClock, visit_id: int) ->
     return visit_id
 
 
-def _raw(db_path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(db_path, isolation_level=None)
-
-
-def _doctor_key(raw: sqlite3.Connection) -> tuple[int, bytes]:
+def _doctor_key(raw: Any) -> tuple[int, bytes]:
     row = raw.execute(
         "SELECT k.id, k.public_key FROM signing_keys k JOIN users u ON u.id = k.user_id"
         " WHERE u.login = 'doctor' ORDER BY k.id DESC LIMIT 1"
@@ -58,9 +59,11 @@ def _doctor_key(raw: sqlite3.Connection) -> tuple[int, bytes]:
     return int(row[0]), bytes(row[1])
 
 
-def test_a_signature_is_the_signers_ed25519_signature_over_the_row(signed: int, clinic: Clinic, db_path: Path) -> None:
+def test_a_signature_is_the_signers_ed25519_signature_over_the_row(
+    signed: int, clinic: Clinic, clinic_target: Path | str
+) -> None:
     """The stored signature verifies with the physician's public key over the row itself, and check agrees."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         key_id, public = _doctor_key(raw)
         row = raw.execute(
             "SELECT id, signer_id, printed_name, credentials, meaning, signed_at, content_hash, key_id, signature"
@@ -77,9 +80,9 @@ def test_a_signature_is_the_signers_ed25519_signature_over_the_row(signed: int, 
     assert clinic.maintenance.check() == []
 
 
-def test_each_clinician_gets_a_key_with_their_first_password(clinic: Clinic, db_path: Path) -> None:
+def test_each_clinician_gets_a_key_with_their_first_password(clinic: Clinic, clinic_target: Path | str) -> None:
     """The administrator, nurse and physician each have one key, created, written with its audit row."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         rows = raw.execute(
             "SELECT u.login, k.reason FROM signing_keys k JOIN users u ON u.id = k.user_id ORDER BY k.id"
         ).fetchall()
@@ -96,26 +99,28 @@ def test_a_wrong_password_cannot_sign(nurse: Clinic, physician: Clinic, clock: F
     assert physician.signing.signature(visit_id) is None
 
 
-def test_a_forged_digital_signature_is_named(signed: int, clinic: Clinic, db_path: Path) -> None:
+def test_a_forged_digital_signature_is_named(signed: int, clinic: Clinic, clinic_target: Path | str) -> None:
     """Random bytes in place of the signature: check names the visit and the signer."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         key_id, _ = _doctor_key(raw)
         raw.execute("DROP TRIGGER signatures_no_update")
-        raw.execute("UPDATE signatures SET signature = randomblob(64) WHERE visit_id = ?", (signed,))
+        raw.execute("UPDATE signatures SET signature = ? WHERE visit_id = ?", (os.urandom(64), signed))
     assert _checked(clinic) == [
         f"signature: visit {signed}: the digital signature by {DOCTOR} does not verify with key {key_id}"
     ]
 
 
-def test_changed_content_with_its_hash_recomputed_is_named(signed: int, clinic: Clinic, db_path: Path) -> None:
+def test_changed_content_with_its_hash_recomputed_is_named(
+    signed: int, clinic: Clinic, clinic_target: Path | str
+) -> None:
     """SHA-256 anyone can recompute; the signature over it only the physician can make."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         key_id, _ = _doctor_key(raw)
         raw.execute("DROP TRIGGER vitals_no_update")
         raw.execute("DROP TRIGGER signatures_no_update")
         raw.execute("UPDATE vitals SET sbp = 119 WHERE visit_id = ? AND is_baseline = 0", (signed,))
     recomputed = content_hash(canonical_visit(clinic.visits.get(signed).detail))
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute("UPDATE signatures SET content_hash = ? WHERE visit_id = ?", (recomputed, signed))
     assert _checked(clinic) == [
         f"signature: visit {signed}: the digital signature by {DOCTOR} does not verify with key {key_id}"
@@ -123,10 +128,10 @@ def test_changed_content_with_its_hash_recomputed_is_named(signed: int, clinic: 
     assert any(line.startswith("vitals: row ") and "119 in the table" in line for line in clinic.maintenance.check())
 
 
-def test_a_swapped_public_key_is_named(signed: int, clinic: Clinic, db_path: Path) -> None:
+def test_a_swapped_public_key_is_named(signed: int, clinic: Clinic, clinic_target: Path | str) -> None:
     """The physician's public key replaced by the forger's: the key's audit row and every signature disagree."""
     forger = signing_keys.new_key("forger password", 99, signing_keys.KdfCost(1, 8, 1))
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         key_id, _ = _doctor_key(raw)
         raw.execute("DROP TRIGGER signing_keys_no_update")
         raw.execute("UPDATE signing_keys SET public_key = ? WHERE id = ?", (forger.public_key, key_id))
@@ -137,11 +142,11 @@ def test_a_swapped_public_key_is_named(signed: int, clinic: Clinic, db_path: Pat
 
 
 def test_a_signature_copied_onto_another_visit_is_named(
-    signed: int, clinic: Clinic, nurse: Clinic, clock: FakeClock, db_path: Path
+    signed: int, clinic: Clinic, nurse: Clinic, clock: FakeClock, clinic_target: Path | str
 ) -> None:
     """The row and its signature copied to an unsigned visit: the signature covers the visit it was made for."""
     other = _visit(nurse, clock, "KD-00077")
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         key_id, _ = _doctor_key(raw)
         raw.execute(
             "INSERT INTO signatures (visit_id, addendum_id, signer_id, printed_name, credentials, meaning, signed_at,"
@@ -153,13 +158,17 @@ def test_a_signature_copied_onto_another_visit_is_named(
     assert f"signature: visit {other}: the digital signature by {DOCTOR} does not verify with key {key_id}" in problems
 
 
-def test_a_signature_row_without_a_digital_signature_is_named(signed: int, clinic: Clinic, db_path: Path) -> None:
+def test_a_signature_row_without_a_digital_signature_is_named(
+    signed: int, clinic: Clinic, clinic_target: Path | str
+) -> None:
     """A row written after keys existed must carry one; dropping it is no way round the check."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute("DROP TRIGGER signatures_no_update")
         raw.execute("UPDATE signatures SET signature = NULL, key_id = NULL WHERE visit_id = ?", (signed,))
     assert _checked(clinic) == [f"signature: visit {signed}: the signature by {DOCTOR} carries no digital signature"]
-    with _raw(db_path) as raw:  # passed off as signed before migration 0012, when content alone was checked
+    with behind_the_programs_back(
+        clinic_target
+    ) as raw:  # passed off as signed before migration 0012, when content alone was checked
         raw.execute("DROP TRIGGER keyed_signatures_from_no_update")
         raw.execute("UPDATE keyed_signatures_from SET first_id = 1000")
     assert _checked(clinic) == []  # the signature check is fooled, but the row no longer matches its audit entry
@@ -169,11 +178,11 @@ def test_a_signature_row_without_a_digital_signature_is_named(signed: int, clini
 
 
 def test_a_replaced_password_hash_signs_in_but_cannot_sign(
-    clinic: Clinic, nurse: Clinic, clock: FakeClock, visit_id: int, db_path: Path
+    clinic: Clinic, nurse: Clinic, clock: FakeClock, visit_id: int, clinic_target: Path | str
 ) -> None:
     """A new hash lets a forger sign in as the physician; the key is still sealed under the old password."""
     walk_to_discharge(nurse, clock, visit_id)
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute(
             "UPDATE users SET password_hash = ? WHERE login = 'doctor'",
             (PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("forger password"),),
@@ -184,36 +193,37 @@ def test_a_replaced_password_hash_signs_in_but_cannot_sign(
     assert clinic.signing.signature(visit_id) is None
 
 
-def test_a_key_slipped_into_the_history_is_named(signed: int, clinic: Clinic, db_path: Path) -> None:
+def test_a_key_slipped_into_the_history_is_named(signed: int, clinic: Clinic, clinic_target: Path | str) -> None:
     """A forger's own key added for the physician (no audit row) and a signature made with it: both named."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         user_id = raw.execute("SELECT id FROM users WHERE login = 'doctor'").fetchone()[0]
         real_key, _ = _doctor_key(raw)
         signed_at = raw.execute("SELECT signed_at FROM signatures WHERE visit_id = ?", (signed,)).fetchone()[0]
         forger = signing_keys.new_key("forger password", user_id, signing_keys.KdfCost(1, 8, 1))
-        cursor = raw.execute(
+        raw.execute(
             "INSERT INTO signing_keys (user_id, public_key, reason, created_at, by) VALUES (?, ?, 'reset', ?, ?)",
             (user_id, forger.public_key, "2026-11-24T08:00:00.000Z", user_id),
         )
+        slipped = raw.execute("SELECT max(id) FROM signing_keys").fetchone()[0]
     assert _checked(clinic) == [
-        f"signature: signing key {cursor.lastrowid} of doctor does not match the audit row it was written with",
+        f"signature: signing key {slipped} of doctor does not match the audit row it was written with",
         f"signature: visit {signed}: the signature by {DOCTOR} is dated {signed_at},"
         f" outside key {real_key}'s time in use",
     ]
 
 
 def test_an_administrators_reset_issues_a_new_key_and_old_signatures_still_verify(
-    signed: int, clinic: Clinic, nurse: Clinic, administrator: Clinic, clock: FakeClock, db_path: Path
+    signed: int, clinic: Clinic, nurse: Clinic, administrator: Clinic, clock: FakeClock, clinic_target: Path | str
 ) -> None:
     """The reset gives the physician a new key pair; the old public key stays and its signatures verify."""
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         old_key, _ = _doctor_key(raw)
     clock.advance(minutes=1)
     administrator.accounts.set_password("doctor", "a brand new password")
     doctor = clinic.sign_in("doctor", "a brand new password")
     other = _visit(nurse, clock, "KD-00078")
     doctor.signing.sign_visit(other, "a brand new password")
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         new_key, _ = _doctor_key(raw)
         reasons = [r[0] for r in raw.execute("SELECT reason FROM signing_keys WHERE id IN (?, ?)", (old_key, new_key))]
         used = [r[0] for r in raw.execute("SELECT key_id FROM signatures ORDER BY id")]
@@ -223,7 +233,7 @@ def test_an_administrators_reset_issues_a_new_key_and_old_signatures_still_verif
 
 
 def test_changing_ones_own_password_seals_the_same_key_again(
-    signed: int, clinic: Clinic, nurse: Clinic, physician: Clinic, clock: FakeClock, db_path: Path
+    signed: int, clinic: Clinic, nurse: Clinic, physician: Clinic, clock: FakeClock, clinic_target: Path | str
 ) -> None:
     """The current password is asked for; the key stays the same and signs with the new password."""
     with pytest.raises(ValidationError, match="Type your current password"):
@@ -233,18 +243,20 @@ def test_changing_ones_own_password_seals_the_same_key_again(
     physician.accounts.set_password("doctor", "my new password!", current_password=PASSWORDS["doctor"])
     other = _visit(nurse, clock, "KD-00079")
     clinic.sign_in("doctor", "my new password!").signing.sign_visit(other, "my new password!")
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         keys = raw.execute("SELECT DISTINCT key_id FROM signatures").fetchall()
         seals = raw.execute("SELECT count(*) FROM signing_key_seals WHERE key_id = ?", keys[0]).fetchone()[0]
     assert len(keys) == 1 and seals == 2
     assert clinic.maintenance.check() == []
 
 
-def test_an_addendum_is_signed_with_its_authors_key(signed: int, clinic: Clinic, nurse: Clinic, db_path: Path) -> None:
+def test_an_addendum_is_signed_with_its_authors_key(
+    signed: int, clinic: Clinic, nurse: Clinic, clinic_target: Path | str
+) -> None:
     """The nurse's addendum carries her own key's signature; a forged one names the addendum and her."""
     addendum = nurse.signing.add_addendum(signed, "Escort was her brother", "Wrong name", PASSWORDS["nurse"]).created_id
     assert clinic.maintenance.check() == []
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         raw.execute("DROP TRIGGER signatures_no_update")
         raw.execute("UPDATE signatures SET meaning = 'Approved' WHERE addendum_id = ?", (addendum,))
         key_id = raw.execute("SELECT key_id FROM signatures WHERE addendum_id = ?", (addendum,)).fetchone()[0]
@@ -255,7 +267,7 @@ def test_an_addendum_is_signed_with_its_authors_key(signed: int, clinic: Clinic,
 
 
 def test_a_clinician_without_a_key_gets_one_at_their_first_signature(
-    clinic: Clinic, nurse: Clinic, administrator: Clinic, clock: FakeClock, visit_id: int, db_path: Path
+    clinic: Clinic, nurse: Clinic, administrator: Clinic, clock: FakeClock, visit_id: int, clinic_target: Path | str
 ) -> None:
     """A login given a bare hash (or made before keys existed) has no key; signing makes one under that password."""
     administrator.accounts.add_user(
@@ -263,7 +275,7 @@ def test_a_clinician_without_a_key_gets_one_at_their_first_signature(
     )
     walk_to_discharge(nurse, clock, visit_id)
     clinic.sign_in("dr.new", "new doctor password").signing.sign_visit(visit_id, "new doctor password")
-    with _raw(db_path) as raw:
+    with behind_the_programs_back(clinic_target) as raw:
         made = raw.execute(
             "SELECT k.reason FROM signing_keys k JOIN users u ON u.id = k.user_id WHERE u.login = 'dr.new'"
         ).fetchall()
