@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ketadesk import cli_backups, cli_pg, cli_server, cli_visits
+from ketadesk import cli_backups, cli_check, cli_pg, cli_server, cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="check the database: integrity, schema, audit chain, records and users against the audit trail"
     )
-    check.add_argument("--quick", action="store_true", help="SQLite's quick_check instead of the full integrity_check")
+    cli_check.add_arguments(check)
 
     cli_backups.add_parsers(commands)
     cli_server.add_parsers(commands)
@@ -188,7 +188,7 @@ def _cmd_visits(args: argparse.Namespace, path: Target) -> int:
     return 0
 
 
-def _cmd_check(path: Path, quick: bool) -> int:
+def _cmd_check(path: Path, args: argparse.Namespace) -> int:
     if not path.exists():
         return _fail(f"{path} does not exist")
     try:
@@ -196,18 +196,13 @@ def _cmd_check(path: Path, quick: bool) -> int:
     except StoreError as error:  # damaged beyond opening, read-only: its one line, not a traceback
         return _fail(f"check failed: {error}", EXIT_FAILED)
     try:
-        problems = clinic.maintenance.check(quick=quick)
-        version_now = clinic.maintenance.schema_version()
+        if args.since_last_full_check:
+            return cli_check.since(clinic, str(path))
+        return cli_check.full(clinic, str(path), args.quick, "integrity, foreign keys")
     except sqlite3.DatabaseError as error:
-        problems, version_now = [f"the file is damaged ({error})"], 0
+        return _fail(f"check failed: the file is damaged ({error})", EXIT_FAILED)
     finally:
         clinic.close()
-    if problems:
-        for problem in problems:
-            sys.stderr.write(f"ketadesk: check failed: {problem}\n")
-        return EXIT_FAILED
-    print(f"{path}: ok (integrity, foreign keys, schema {version_now}, audit chain, records, users, signatures)")
-    return 0
 
 
 def _existing(path: Target) -> Clinic:
@@ -360,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "visits":
             return _cmd_visits(args, path)
         if args.command == "check":
-            return _cmd_check(path, args.quick)
+            return _cmd_check(path, args)
         if args.command == "gui":
             return _cmd_gui(args, path)
         if args.command == "backup":

@@ -33,19 +33,16 @@ def _open(url: str) -> Clinic:
     return Clinic.open(url, SystemClock(), config.load_clinic_protocol(None))
 
 
-def _check(url: str, quick: bool) -> int:
+def _check(url: str, args: argparse.Namespace) -> int:
+    from ketadesk import cli_check
+
     clinic = _open(url)
     try:
-        problems = clinic.maintenance.check(quick=quick)
-        version, scope = clinic.maintenance.schema_version(), clinic.maintenance.integrity_scope()
+        if args.since_last_full_check:
+            return cli_check.since(clinic, url)
+        return cli_check.full(clinic, url, args.quick, clinic.maintenance.integrity_scope())
     finally:
         clinic.close()
-    if problems:
-        for problem in problems:
-            sys.stderr.write(f"ketadesk: check failed: {problem}\n")
-        return EXIT_FAILED
-    print(f"{url}: ok ({scope}, schema {version}, audit chain, records, users, signatures)")
-    return 0
 
 
 def _backup(args: argparse.Namespace, url: str) -> int:
@@ -90,7 +87,7 @@ def _restore(args: argparse.Namespace, url: str) -> int:
 def run(args: argparse.Namespace, url: str) -> int:
     """One of :data:`COMMANDS` on the database at ``url``."""
     if args.command == "check":
-        return _check(url, args.quick)
+        return _check(url, args)
     if args.command == "backup":
         return _backup(args, url)
     return _restore(args, url)
