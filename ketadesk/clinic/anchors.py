@@ -212,11 +212,19 @@ def superseded(store: Store, anchor: AuditHead) -> bool:
 
 
 def _newest_backup(store: Store) -> tuple[AuditHead, Path] | None:
-    """The backup of this installation whose head is furthest on: daily backups beside the file and those audited."""
+    """The backup of this installation whose head is furthest on: those audited, and those in the backups folder.
+
+    The folder is read as well as the audit because a cut tail takes the audit rows naming the
+    latest backups with it: a file's daily backups beside it, a server's dumps in this workstation's folder.
+    """
     candidates: set[Path] = {Path(f) for f in store_audit.backup_files(store)}
     if store.path is not None:
         folder = config.backup_dir(store.path)
         candidates.update(backup_files.backups_in(folder, store.path))
+    elif store.engine == "postgresql":
+        from ketadesk.clinic import server_backups  # it needs this module: imported when used
+
+        candidates.update(server_backups.workstation_dumps(store))
     best: tuple[AuditHead, Path] | None = None
     for path in candidates:
         if store.path is not None and path.resolve() == store.path.resolve():

@@ -33,15 +33,24 @@ def dump_name(store: Store, stamp: str) -> str:
     return f"{pg_dump.database_name(store)}-manual-{stamp}{pg_dump_file.SUFFIX}"
 
 
+def workstation_dumps(store: Store, folder: Path | None = None) -> set[Path]:
+    """The dumps of this database in this workstation's folder (``folder``), whether or not its audit still names them.
+
+    A dump names its database in its file name; the audit rows that name a dump can be cut off
+    with the tail of the chain, so the folder is read too, as a SQLite clinic's backups folder is.
+    """
+    folder = folder or default_folder()
+    if not folder.is_dir():
+        return set()
+    return set(folder.glob(f"{pg_dump.database_name(store)}-*{pg_dump_file.SUFFIX}"))
+
+
 def list_dumps(store: Store, folder: Path | None = None) -> list[BackupFile]:
     """Every dump of this database that still exists, oldest first: those its audit names, and this workstation's.
 
     Each is read and verified (its members, its manifest's MAC, its own chain, that it is this installation's).
     """
-    folder = folder or default_folder()
-    found = {Path(f) for f in store_audit.backup_files(store, limit=1000)}
-    if folder.is_dir():
-        found.update(folder.glob(f"{pg_dump.database_name(store)}-*{pg_dump_file.SUFFIX}"))
+    found = {Path(f) for f in store_audit.backup_files(store, limit=1000)} | workstation_dumps(store, folder)
     listed = [
         pg_dump_file.verify(path, installation=store.chain.installation, folder=store.chain.folder)
         for path in found

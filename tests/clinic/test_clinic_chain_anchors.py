@@ -1,25 +1,49 @@
 """The audit chain's head witnessed outside the file: check reports a deleted tail, a rolled-back file, a copy
-without its -wal, a re-hashed chain, a missing or wrong key; backups, PDFs and manifests carry the head."""
+without its -wal, a re-hashed chain, a missing or wrong key; backups, PDFs and manifests carry the head.
+
+On both engines, but for what only a file can suffer (an older copy put back, a copy without its -wal);
+the insider's edits through :mod:`tests.behind` (the file's connection, or the server's superuser).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import shutil
-import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
-from ketadesk.clinic import Clinic, anchors, config
+from ketadesk.clinic import Clinic, anchors, config, server_backups
 from ketadesk.core.audit_head import AuditHead, parse_head
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
 from ketadesk.store import chain_key
+from tests.behind import behind_the_programs_back
+from tests.engines import BOTH_ENGINES, sqlite_only
 from tests.helpers import PASSWORDS, make_patient
+
+pytestmark = BOTH_ENGINES
+ONLY_A_FILE = "a SQLite file copied or put back by hand; a server's database is never a file a workstation copies"
+
+
+@pytest.fixture
+def key_put_back(clinic: Clinic, tmp_path: Path) -> Iterator[Path]:
+    """The chain key's file, put back as it was after the test.
+
+    A server's clinic databases in these tests are copies of one template, one installation, one key
+    file: a test that removes or replaces it would break every later test's chain on the server.
+    """
+    installation = clinic.store.chain.installation
+    assert installation is not None
+    path = chain_key.key_path(chain_key.key_folder(), installation)
+    kept = shutil.copy2(path, tmp_path / "kept.key")
+    yield path
+    shutil.copy2(kept, path)
 
 
 def _register(nurse: Clinic, count: int) -> None:
@@ -33,14 +57,13 @@ def _head(clinic: Clinic) -> AuditHead:
     return head
 
 
-def _raw(path: Path, *statements: str) -> None:
-    """Raw SQL as an insider with the file would run it, guards dropped first."""
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-        conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+def _raw(target: Path | str, *statements: str) -> None:
+    """Raw SQL as an insider with the file (or the server's superuser) would run it, guards dropped first."""
+    with behind_the_programs_back(target) as conn:
+        conn.execute("DROP TRIGGER audit_no_delete")
+        conn.execute("DROP TRIGGER audit_no_update")
         for statement in statements:
             conn.execute(statement)
-        conn.commit()
 
 
 def _anchor_lines(clinic: Clinic) -> list[str]:
@@ -69,17 +92,18 @@ def test_the_witness_follows_each_write(clinic: Clinic, nurse: Clinic) -> None:
     assert after == _head(clinic) and after.entry > before.entry and after.mac is not None
 
 
-def test_deleted_tail_is_reported_against_the_witness(clinic: Clinic, nurse: Clinic, db_path: Path) -> None:
+def test_deleted_tail_is_reported_against_the_witness(clinic: Clinic, nurse: Clinic, clinic_target: Path | str) -> None:
     """The last entries removed: the record ends before the entry the witness saw."""
     _register(nurse, 3)
     head = _head(clinic)
-    _raw(db_path, f"DELETE FROM audit WHERE id > {head.entry - 3}")
+    _raw(clinic_target, f"DELETE FROM audit WHERE id > {head.entry - 3}")
     lines = _anchor_lines(clinic)
     assert len(lines) == 1, lines
     assert f"the record ends at entry {head.entry - 3:,}; entry {head.entry:,} was witnessed on" in lines[0]
     assert "witness file" in lines[0]
 
 
+@sqlite_only(ONLY_A_FILE)
 def test_a_file_rolled_back_to_an_older_copy_is_reported(
     clinic: Clinic, nurse: Clinic, db_path: Path, tmp_path: Path, clock: FakeClock, default_protocol: Protocol
 ) -> None:
@@ -107,6 +131,7 @@ def test_a_file_rolled_back_to_an_older_copy_is_reported(
         back.close()
 
 
+@sqlite_only(ONLY_A_FILE)
 def test_a_copy_without_its_wal_is_reported(
     clinic: Clinic, nurse: Clinic, db_path: Path, tmp_path: Path, clock: FakeClock, default_protocol: Protocol
 ) -> None:
@@ -124,34 +149,34 @@ def test_a_copy_without_its_wal_is_reported(
         opened.close()
 
 
-def test_a_rewritten_and_rehashed_chain_is_reported(clinic: Clinic, nurse: Clinic, db_path: Path) -> None:
+def test_a_rewritten_and_rehashed_chain_is_reported(clinic: Clinic, nurse: Clinic, clinic_target: Path | str) -> None:
     """Every entry's plain hash recomputed after an edit: check names the first entry whose MAC fails."""
     _register(nurse, 2)
     target = _head(clinic).entry - 2
-    _raw(db_path, f"""UPDATE audit SET after = '{{"forged":true}}' WHERE id = {target}""")
-    with closing(sqlite3.connect(db_path)) as conn:
-        conn.row_factory = sqlite3.Row
+    _raw(clinic_target, f"""UPDATE audit SET after = '{{"forged":true}}' WHERE id = {target}""")
+    with behind_the_programs_back(clinic_target) as conn:
         prev = conn.execute("SELECT hash FROM audit WHERE id = ?", (target - 1,)).fetchone()[0]
-        for r in conn.execute("SELECT * FROM audit WHERE id >= ? ORDER BY id", (target,)).fetchall():
-            values = (r["at"], r["actor_id"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"])
+        columns = "id, at, actor_id, action, entity, entity_id, before, after"
+        for row_id, *values in conn.execute(
+            f"SELECT {columns} FROM audit WHERE id >= ? ORDER BY id", (target,)
+        ).fetchall():
             digest = store_audit.row_hash(prev, *values)
-            conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, r["id"]))
+            conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row_id))
             prev = digest
-        conn.commit()
     lines = _anchor_lines(clinic)
     assert f"audit chain: entry {target} does not match its MAC: it was rewritten and its hash recomputed" in lines
     assert any("is not the one witnessed" in line for line in lines), "the witness saw another head hash too"
 
 
 def test_missing_key_opens_works_and_says_so(
-    clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol
+    clinic: Clinic, clinic_target: Path | str, clock: FakeClock, default_protocol: Protocol, key_put_back: Path
 ) -> None:
     """A restored file on a workstation without its key: it opens, a nurse can work, check says what it can check."""
     installation = clinic.store.chain.installation
     assert installation is not None
     clinic.close()
     chain_key.key_path(chain_key.key_folder(), installation).unlink()
-    restored = Clinic.open(db_path, clock, default_protocol)
+    restored = Clinic.open(clinic_target, clock, default_protocol)
     try:
         _register(restored.sign_in("nurse", PASSWORDS["nurse"]), 1)
         lines = _anchor_lines(restored)
@@ -162,31 +187,41 @@ def test_missing_key_opens_works_and_says_so(
 
 
 def test_another_installations_key_is_reported(
-    clinic: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol
+    clinic: Clinic, clinic_target: Path | str, clock: FakeClock, default_protocol: Protocol, key_put_back: Path
 ) -> None:
     """A key file of another installation under this one's name is named as such."""
     installation = clinic.store.chain.installation
     assert installation is not None
     clinic.close()
     chain_key.write_key(chain_key.key_folder(), installation, b"\x07" * chain_key.KEY_BYTES)
-    opened = Clinic.open(db_path, clock, default_protocol)
+    opened = Clinic.open(clinic_target, clock, default_protocol)
     try:
         assert any("is not this installation's key" in line for line in _anchor_lines(opened))
     finally:
         opened.close()
 
 
-def test_a_backup_carries_the_head_and_anchors_check(clinic: Clinic, nurse: Clinic, db_path: Path) -> None:
-    """A backup's own trail ends at the head it was taken at; with the witness gone it still shows a deleted tail."""
+def test_a_backup_carries_the_head_and_anchors_check(
+    clinic: Clinic, nurse: Clinic, clinic_target: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup's own trail ends at the head it was taken at; with the witness gone it still shows a deleted tail.
+
+    The backup is where this workstation keeps it and the tail cut takes the backup's own audit entry: a file's
+    daily backup beside it, a server's dump made by hand in the workstation's backups folder.
+    """
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     _register(nurse, 3)
     head = _head(clinic)
-    made = clinic.maintenance.daily_backup(config.backup_dir(db_path))
+    if isinstance(clinic_target, Path):
+        made = clinic.maintenance.daily_backup(config.backup_dir(clinic_target))
+    else:
+        made = clinic.maintenance.manual_backup(server_backups.default_folder())
     assert made is not None
     assert store_backup.head_of(made) == head
     witness = anchors.witness_path(clinic.store)
     assert witness is not None
     witness.unlink()
-    _raw(db_path, f"DELETE FROM audit WHERE id > {head.entry - 2}")
+    _raw(clinic_target, f"DELETE FROM audit WHERE id > {head.entry - 2}")
     lines = _anchor_lines(clinic)
     assert len(lines) == 1 and f"entry {head.entry:,} was witnessed on" in lines[0] and "backup" in lines[0], lines
 
@@ -211,6 +246,9 @@ def test_an_export_manifest_carries_the_head(clinic: Clinic, nurse: Clinic, visi
     assert metadata is not None and parse_head(str(metadata.get("/Keywords", ""))) == head
 
 
+@sqlite_only(
+    "a SQLite backup is opened as a clinic; a server's dump is restored first (tests/store/test_store_pg_backup.py)"
+)
 def test_a_backup_checked_later_is_not_taken_for_a_rolled_back_file(
     clinic: Clinic, nurse: Clinic, tmp_path: Path, clock: FakeClock, default_protocol: Protocol
 ) -> None:
