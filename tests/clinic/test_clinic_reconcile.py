@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +11,11 @@ from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.core.users import Role
 from ketadesk.store import protocols
 from ketadesk.store.payloads import password_digest
+from tests.behind import behind_the_programs_back
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database (planted edits: tests/behind.py)
 
 
 def _entries(clinic: Clinic, action: str) -> list[dict[str, object]]:
@@ -47,21 +51,26 @@ def test_each_password_hash_is_audited_by_its_digest_and_a_swap_is_found(adminis
     assert clinic.maintenance.check() == ["user rn.ada: the password hash is not the one the audit trail records"]
 
 
-def test_a_user_created_before_digests_is_checked_for_all_but_the_password(clinic: Clinic) -> None:
+def test_a_user_created_before_digests_is_checked_for_all_but_the_password(
+    clinic: Clinic, clinic_target: Path | str
+) -> None:
     """An old create entry with no digest: the password cannot be checked, the roles still are."""
-    store = clinic.session.store
-    conn: sqlite3.Connection = store.conn
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute(
-        "UPDATE audit SET after = json_remove(after, '$.password_sha256') WHERE action = 'create' AND entity = 'user'"
+    on_server = isinstance(clinic_target, str)
+    without_digest = (
+        "(after::jsonb - 'password_sha256')::text" if on_server else "json_remove(after, '$.password_sha256')"
     )
-    conn.execute("UPDATE users SET password_hash = 'x', roles = 'administrator' WHERE login = 'nurse'")
+    with behind_the_programs_back(clinic_target) as conn:
+        conn.execute("DROP TRIGGER audit_no_update")
+        conn.execute(f"UPDATE audit SET after = {without_digest} WHERE action = 'create' AND entity = 'user'")
+        conn.execute("UPDATE users SET password_hash = 'x', roles = 'administrator' WHERE login = 'nurse'")
     problems = clinic.maintenance.check()
     assert "user nurse: roles are administrator in the table, nurse in the audit trail" in problems
     assert not any("password hash" in p for p in problems)
 
 
-def test_the_protocol_in_force_is_recorded_once_when_visits_start(nurse: Clinic, clinic: Clinic, visit_id: int) -> None:
+def test_the_protocol_in_force_is_recorded_once_when_visits_start(
+    nurse: Clinic, clinic: Clinic, visit_id: int, clinic_target: Path | str
+) -> None:
     """Starting the pre-assessment records the protocol's hash for the visit; its text is kept once, audited."""
     nurse.infusion.start_pre_assessment(visit_id)
     store = clinic.session.store
@@ -69,8 +78,9 @@ def test_the_protocol_in_force_is_recorded_once_when_visits_start(nurse: Clinic,
     assert row is not None and row["sha256"] == protocols.digest(protocols.protocol_text(nurse.protocol))
     assert json.loads(row["text"])["chairs"] == nurse.protocol.chairs
     assert clinic.maintenance.check() == []
-    store.conn.execute("DROP TRIGGER protocols_no_update")
-    store.conn.execute("UPDATE protocols SET text = replace(text, '\"chairs\":', '\"chairs\": ')")
+    with behind_the_programs_back(clinic_target) as conn:
+        conn.execute("DROP TRIGGER protocols_no_update")
+        conn.execute("UPDATE protocols SET text = replace(text, '\"chairs\":', '\"chairs\": ')")
     assert any("protocols: row 1's text has changed" in p for p in clinic.maintenance.check())
 
 
