@@ -40,8 +40,8 @@ def full(clinic: Clinic, target: str, quick: bool, ok_words: str) -> int:
     done = clinic.maintenance.full_check(quick=quick)
     if done.problems:
         return _problems(done.problems)
-    print(f"{target}: ok ({ok_words}, schema {clinic.maintenance.schema_version()}, audit chain, records, users,"
-          " signatures)")  # fmt: skip
+    version = clinic.maintenance.schema_version()
+    print(f"{target}: ok ({ok_words}, schema {version}, audit chain, records, users, signatures)")
     print(f"  {done.note}")
     return 0
 
@@ -60,8 +60,10 @@ def since(clinic: Clinic, target: str) -> int:
     if done.problems:
         sys.stderr.write(f"ketadesk: found since the last full check ({when}, by {last.by}); run a full check\n")
         return EXIT_FAILED
-    print(f"{target}: ok since the last full check ({when}, by {last.by}, up to audit entry {last.entry:,});"
-          f" {done.entries_checked:,} audit entries since")  # fmt: skip
+    print(
+        f"{target}: ok since the last full check ({when}, by {last.by}, up to audit entry {last.entry:,});"
+        f" {done.entries_checked:,} audit entries since"
+    )
     print("  checked: " + "; ".join(done.covered))
     print("  not checked (the full check does): " + "; ".join(done.not_covered))
     return 0

@@ -32,6 +32,7 @@ from ketadesk.store import visits as store_visits
 from ketadesk.store.chain_key import row_mac
 from ketadesk.store.checkpoints import Checkpoint, Mark
 from ketadesk.store.db import Store
+from ketadesk.store.schema import SCHEMA_VERSION
 
 NOT_COVERED = (
     "values of rows written before the last full check and changed in place since (their count is checked)",
@@ -218,6 +219,7 @@ def _verify(session: Session, start: Checkpoint, now: Mark, above: dict[str, int
         ),
         ("signatures", "signatures made since", lambda: _signature_problems(session, then)),
         ("users", "users against their audit history", lambda: store_reconcile_state.users_problems(store)),
+        ("schema version", "the schema's version", lambda: _version_problems(store)),
         ("schema", "the schema against the migrations", lambda: store_reconcile_state.schema_problems(store)),
         ("worklists", "the signature worklist and the chairs", lambda: worklist_problems(store)),
         ("protocols", "the kept protocols' texts", lambda: store_protocols.altered(store)),
@@ -231,12 +233,23 @@ def _verify(session: Session, start: Checkpoint, now: Mark, above: dict[str, int
     return tuple(what for _, what, _ in parts), problems
 
 
+def _version_problems(store: Store) -> list[str]:
+    version = store.schema_version()
+    return [] if version == SCHEMA_VERSION else [f"schema version is {version}, expected {SCHEMA_VERSION}"]
+
+
 def _entry_problems(store: Store, start: Checkpoint, key: bytes, since: str) -> list[str]:
-    seal = store_audit.seal_of(store, start.audit_id)
-    if seal is None:
+    """The entry the checkpoint names: still there, its content still hashing to the hash recorded, its MAC."""
+    row = store.one(
+        "SELECT id, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash, mac FROM audit"
+        " WHERE id = ?",
+        (start.audit_id,),
+    )
+    if row is None:
         return [f"audit chain: entry {start.audit_id:,}, where {since} ended, is missing"]
-    digest, mac = seal
-    if digest != start.audit_hash or mac != row_mac(key, start.audit_id, digest):
+    content = (row["at"], row["actor_id"], row["action"], row["entity"], row["entity_id"], row["before"], row["after"])
+    digest = store_audit.row_hash(row["prev_hash"], *content)
+    if row["hash"] != start.audit_hash or digest != start.audit_hash or row["mac"] != row_mac(key, row["id"], digest):
         return [f"audit chain: entry {start.audit_id:,} is not the one {since} verified: the trail was rewritten"]
     return []
 
