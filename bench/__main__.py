@@ -11,7 +11,9 @@
     python -m bench --out results.json
 
 The ten-year part ends with ``ketadesk check`` (``Clinic.maintenance.check``) twice: with the
-full integrity_check and with ``--quick``, each with its audit rows (``--no-check`` skips them).
+full integrity_check and with ``--quick``, each with its audit rows; then, on a copy, the full
+check that leaves a checkpoint, 50 vitals sets and the check since it, as a window's start runs
+it (:mod:`bench.check_since`; ``--no-check`` skips all of them).
 Files are written under bench/out/ (ignored by git), all on the same disk.
 """
 
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-check",
         action="store_true",
-        help="skip `ketadesk check` (Clinic.maintenance.check, full and --quick) of the ten-year file",
+        help="skip `ketadesk check` of the ten-year file (full, --quick, and since its checkpoint)",
     )
     parser.add_argument(
         "--reuse",

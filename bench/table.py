@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench import reports, server, signatures, ui, ui_course
+from bench import check_since, reports, server, signatures, ui, ui_course
 
 GOALS = {"write_ratio": 2.0, "generate_s": 300.0, "board_ms": 20.0, "history_ms": 50.0}
 # Issue 11: ``ketadesk check`` on the full ten-year clinic took 167–188 s before it reconciled everything.
@@ -337,7 +337,8 @@ def table(results: dict[str, Any]) -> str:
 
 
 def check_rows(t: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
-    """``ketadesk check`` on the ten-year clinic, full and ``--quick``, against issue 11's 167–188 s.
+    """``ketadesk check`` on the ten-year clinic, full and ``--quick``, against issue 11's 167–188 s; then the check
+    since the checkpoint a clean full check leaves, against issue 17's 2 s (at any size: it reads what is new).
 
     The comparison is only printed for the full-size clinic: a scaled one has fewer rows to check.
     """
@@ -359,4 +360,6 @@ def check_rows(t: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 f"{clean}{versus}",
             )
         )
+    if t.get("check_since"):
+        rows += check_since.rows(t["check_since"])
     return rows

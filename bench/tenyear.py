@@ -18,7 +18,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from bench import clinic_gen
+from bench import check_since, clinic_gen
 from bench.stats import peak_rss_mib
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.protocol import load_protocol
@@ -114,7 +114,7 @@ def run(
     check: bool = True,
     reuse: bool = False,
 ) -> dict[str, object]:
-    """Generate, then open, board, history (and ``check``, full and quick); everything the write-up reports."""
+    """Generate, then open, board, history (and ``check`` full, quick, since its checkpoint); what the write-up uses."""
     assert spec.now is not None
     result: dict[str, object] = {
         "spec": {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(spec).items()},
@@ -139,4 +139,6 @@ def run(
         result["check"] = read_step("check", path, spec.now)
         report("  Clinic.maintenance.check(quick=True) ...")
         result["check_quick"] = read_step("check", path, spec.now, "--quick")
+        report("  Clinic.maintenance.check_since_last_full_check(), from a clean full check's checkpoint ...")
+        result["check_since"] = check_since.run(path, spec.now, report)
     return result
