@@ -18,8 +18,11 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.signing import VISIT_MEANING, Signature, canonical_visit, content_hash
 from ketadesk.reports.archival import ARCHIVAL_EPOCH, srgb_profile
 from ketadesk.reports.visit_pdf import visit_report
+from tests.engines import BOTH_ENGINES
 from tests.reports.conftest import ReportInputs
 from tests.reports.report_builders import WalkedVisit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _signature(inputs: ReportInputs) -> Signature:

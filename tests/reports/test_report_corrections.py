@@ -7,7 +7,10 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.scales import Scale
 from ketadesk.reports.visit_corrections import HEADING
 from ketadesk.reports.visit_pdf import visit_report
+from tests.engines import BOTH_ENGINES
 from tests.reports.report_builders import flat, pdf_pages, walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _pdf(clinic: Clinic, visit_id: int) -> str:

@@ -14,8 +14,11 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.rules import REMISSION, RESPONSE, RULES_VERSION
 from ketadesk.core.instruments.types import InstrumentKey
+from tests.engines import BOTH_ENGINES
 from tests.outcome_steps import answers_for, measured_course, record
 from tests.reports.report_builders import flat, pdf_pages
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _text(clinic: Clinic, course_id: int) -> str:

@@ -11,9 +11,12 @@ from pypdf import PdfReader
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.course_pdf import CourseInfo, course_report
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.record_builders import STOP_REASON, record_visit
 from tests.reports.report_builders import flat, pdf_pages, walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _course(nurse: Clinic, physician: Clinic, clock: FakeClock) -> tuple[int, int, list[int]]:

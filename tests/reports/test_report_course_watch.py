@@ -13,10 +13,13 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.types import InstrumentKey
 from ketadesk.core.watch.records import RequestDecision, RequestKind, ScreeningKind
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.outcome_steps import measured_course
 from tests.reports.measure_builders import PHQ9_MODERATE, record_measure
 from tests.reports.report_builders import flat, pdf_pages
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 PHQ9_ITEM9_TWO = {1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 2, 10: 1}  # total 10, item 9 at 2: high priority
 ASKED = "Ζητά υψηλότερη δόση — «τη χρειάζομαι»"

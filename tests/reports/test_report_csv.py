@@ -9,8 +9,11 @@ from datetime import datetime
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.csv_export import COLUMNS, vitals_csv
+from tests.engines import BOTH_ENGINES
 from tests.reports.conftest import ReportInputs
 from tests.reports.report_builders import walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _rows(text: str) -> list[dict[str, str]]:

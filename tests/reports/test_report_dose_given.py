@@ -13,8 +13,11 @@ import pytest
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.layout import hm
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient, ready_to_infuse
 from tests.reports.report_builders import flat, pdf_pages, walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _early_visit(nurse: Clinic, clock: FakeClock, *, given_mg: str | None = "20") -> tuple[int, int, int]:

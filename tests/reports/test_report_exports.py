@@ -15,8 +15,11 @@ import pytest
 from ketadesk.clinic import Clinic, NotFound, StoreError, ValidationError, files, reporting
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.layout import DRAFT_MARK
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.report_builders import WalkedVisit, flat, pdf_pages, walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _exports(clinic: Clinic) -> list[dict[str, object]]:

@@ -8,8 +8,11 @@ import io
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.scales import AldreteScore
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient, ready_to_infuse
 from tests.reports.report_builders import flat, pdf_pages
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _visit_with_an_extreme(nurse: Clinic, clock: FakeClock) -> int:

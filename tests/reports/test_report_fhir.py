@@ -13,9 +13,12 @@ from fhir.resources.R4B.bundle import Bundle
 from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.reports.fhir import visit_bundle
+from tests.engines import BOTH_ENGINES
 from tests.reports.conftest import ReportInputs
 from tests.reports.fhir_checks import validate_twice
 from tests.reports.report_builders import ALERT_AT
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

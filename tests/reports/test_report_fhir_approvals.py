@@ -23,9 +23,12 @@ from ketadesk.core.record_signing import SignedRecord
 from ketadesk.reports.fhir import codes
 from ketadesk.store import keys as store_keys
 from ketadesk.store import record_signatures as store_records
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, ready_to_infuse
 from tests.reports.fhir_checks import by_url, resources, schema_errors, validate_twice
 from tests.reports.record_builders import record_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _signed_provenance(bundle: dict[str, Any]) -> dict[bytes, dict[str, Any]]:

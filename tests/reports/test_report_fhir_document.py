@@ -13,9 +13,12 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports.fhir.codes import FHIR_VERSION, RXNORM
 from ketadesk.store import signatures as store_signatures
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.fhir_checks import by_url, references, resources, schema_errors, validate_twice
 from tests.reports.report_builders import walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 KINDS = (
     "Composition",

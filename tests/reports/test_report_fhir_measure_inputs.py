@@ -13,8 +13,11 @@ from ketadesk.core.instruments.measures import EntryMode, Measure
 from ketadesk.core.instruments.rules import outcome_status
 from ketadesk.core.instruments.types import Asked, Instrument, InstrumentKey
 from ketadesk.reports.fhir import visit_bundle
+from tests.engines import BOTH_ENGINES
 from tests.reports.conftest import ReportInputs
 from tests.reports.fhir_checks import schema_errors
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 MEASURE_KINDS = {"Questionnaire", "QuestionnaireResponse", "Provenance"}

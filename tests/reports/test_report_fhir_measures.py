@@ -11,6 +11,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.instruments.measures import EntryMode
 from ketadesk.core.instruments.types import INSTRUMENT_SYSTEM, InstrumentKey
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.fhir_checks import by_url, references, resources, validate_twice
 from tests.reports.measure_builders import (
@@ -28,6 +29,8 @@ from tests.reports.measure_builders import (
     use_every_instrument,
 )
 from tests.reports.report_builders import walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 LOINC = "http://loinc.org"
 

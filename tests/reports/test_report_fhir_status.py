@@ -14,10 +14,13 @@ from ketadesk.core.clock import FakeClock, to_utc_iso
 from ketadesk.core.protocol import ProtocolError, load_protocol
 from ketadesk.core.scales import Scale
 from ketadesk.reports.fhir import PRELIMINARY_NOTE, Sender, visit_bundle
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.conftest import ReportInputs
 from tests.reports.fhir_checks import resources, validate_twice
 from tests.reports.report_builders import walk_visit
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 HEART_RATE = "8867-4"
 

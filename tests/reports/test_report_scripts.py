@@ -14,8 +14,11 @@ from reportlab.pdfbase import pdfmetrics
 from ketadesk.reports import fonts, scripts
 from ketadesk.reports.course_pdf import CourseInfo, course_report
 from ketadesk.reports.visit_pdf import visit_report
+from tests.engines import BOTH_ENGINES
 from tests.reports.conftest import ReportInputs
 from tests.reports.test_report_archival import _fonts
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 @dataclass(frozen=True, slots=True)

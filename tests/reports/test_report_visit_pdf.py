@@ -21,9 +21,12 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.signing import ADDENDUM_MEANING, VISIT_MEANING, Addendum, Signature, canonical_visit, content_hash
 from ketadesk.reports.layout import DRAFT_MARK
 from ketadesk.reports.visit_pdf import visit_report
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient
 from tests.reports.conftest import ReportInputs
 from tests.reports.report_builders import ALERT_AT, GREEK_NOTE, WalkedVisit, flat, pdf_pages
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _build(inputs: ReportInputs, **kwargs: object) -> bytes:

@@ -15,6 +15,7 @@ from ketadesk.core.corrections import Corrected
 from ketadesk.core.users import Role
 from ketadesk.reports.layout import MARGIN_X, PAGE_SIZES, hm, ymd_hm
 from ketadesk.reports.visit_corrections import HEADING
+from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS
 from tests.reports.fhir_checks import resources
 from tests.reports.record_builders import (
@@ -28,6 +29,8 @@ from tests.reports.record_builders import (
     record_visit,
 )
 from tests.reports.report_builders import flat, pdf_pages
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 LONG_NAME = "Maria-Fernanda Anastasopoulou-Wojciechowska Konstantinopoulou-Brzęczyszczykiewicz de la Trinidad"
 """A printed name near its 100-character limit, longer than any column it prints in."""
