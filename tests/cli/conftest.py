@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from ketadesk.cli import main
+from ketadesk.clinic.anchors import witness_path
 from ketadesk.store import chain_key
+from ketadesk.store.db import open_store
 from tests.cli.cli_calls import Run
+from tests.pg_server import ThrowawayServer
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +57,38 @@ def demo_copy(demo_master: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def demo_master_on_server(demo_master: Path, postgresql_server: ThrowawayServer) -> str:
+    """The same demo clinic in a database on the throwaway server (its name): copied there by ``ketadesk migrate``.
+
+    ``demo`` writes SQLite files only; the copy is whole, the same rows and the same installation.
+    """
+    name = postgresql_server.create_database()
+    assert main(["--db", str(demo_master), "migrate", "--to", postgresql_server.url(name)]) == 0
+    postgresql_server.release(name)
+    return name
+
+
+@pytest.fixture
+def demo_target(engine: str, request: pytest.FixtureRequest) -> Path | str:
+    """A private copy of the demo clinic: a file, or a database copied from the server's demo (its URL).
+
+    The server's copies are one installation, with one key and one witness: the witness an
+    earlier test's writes left would read as a rollback, so it goes first.
+    """
+    if engine != "postgresql":  # the file's copy sits on a key folder of its own (demo_copy)
+        return Path(request.getfixturevalue("demo_copy")("clinic.sqlite"))
+    server: ThrowawayServer = request.getfixturevalue("postgresql_server")
+    name = server.create_database(template=request.getfixturevalue("demo_master_on_server"))
+    request.addfinalizer(lambda: server.drop_database(name))
+    url = server.url(name)
+    with closing(open_store(url, migrate=False)) as store:
+        witness = witness_path(store)
+    if witness is not None:
+        witness.unlink(missing_ok=True)
+    return url
 
 
 @pytest.fixture

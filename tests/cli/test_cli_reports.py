@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from ketadesk.clinic import Clinic, config
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from tests.cli.cli_calls import Run
+from tests.engines import BOTH_ENGINES
 
 
 def _one_line(err: str) -> str:
@@ -27,22 +27,25 @@ def _one_line(err: str) -> str:
     return lines[0]
 
 
+pytestmark = BOTH_ENGINES  # on a demo file and on the same demo in a server's database
+
+
 @pytest.fixture
-def db(demo_copy: Callable[[str], Path]) -> Path:
-    """A private copy of the session's demo clinic."""
-    return demo_copy("clinic.sqlite")
+def db(demo_target: Path | str) -> Path | str:
+    """A private copy of the session's demo clinic (a file, or a server's database)."""
+    return demo_target
 
 
-def _visits(db: Path) -> list[tuple[int, int | None, Phase]]:
+def _visits(db: Path | str) -> list[tuple[int, int | None, Phase]]:
     """(visit id, course id, phase) of every visit with something charted, oldest first."""
-    clinic = Clinic.open(db, SystemClock(), config.load_clinic_protocol(db))
+    clinic = Clinic.open(db, SystemClock(), config.load_clinic_protocol(db if isinstance(db, Path) else None))
     try:
         return [(r.id, r.course_id, r.phase) for r in clinic.reports.export_visits()]
     finally:
         clinic.close()
 
 
-def test_report_writes_a_pdf_and_keeps_an_existing_file(run: Run, db: Path, tmp_path: Path) -> None:
+def test_report_writes_a_pdf_and_keeps_an_existing_file(run: Run, db: Path | str, tmp_path: Path) -> None:
     """`report VISIT -o FILE` writes the PDF; again without --force exits 1 and leaves it; --force replaces it."""
     visit_id = next(v for v, _, phase in _visits(db) if phase is Phase.SIGNED)
     target = tmp_path / "visit.pdf"
@@ -61,7 +64,7 @@ def test_report_writes_a_pdf_and_keeps_an_existing_file(run: Run, db: Path, tmp_
     assert target.read_bytes().startswith(b"%PDF")
 
 
-def test_report_course(run: Run, db: Path, tmp_path: Path) -> None:
+def test_report_course(run: Run, db: Path | str, tmp_path: Path) -> None:
     """`report --course ID -o FILE` writes the course summary."""
     course_id = next(c for _, c, _ in _visits(db) if c is not None)
     code, _, err = run("--db", db, "report", "--course", course_id, "-o", tmp_path / "course.pdf")
@@ -87,7 +90,7 @@ def test_report_course(run: Run, db: Path, tmp_path: Path) -> None:
 )
 def test_mistakes_are_one_line(
     capsys: pytest.CaptureFixture[str],
-    db: Path,
+    db: Path | str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
@@ -108,7 +111,7 @@ def test_mistakes_are_one_line(
     assert not any(tmp_path.glob("x.*")) and not (tmp_path / "out").exists()
 
 
-def test_output_folder_must_exist_and_database_must_exist(run: Run, db: Path, tmp_path: Path) -> None:
+def test_output_folder_must_exist_and_database_must_exist(run: Run, db: Path | str, tmp_path: Path) -> None:
     """A missing output folder or database is one line, and no empty database is created."""
     visit_id = _visits(db)[0][0]
     code, _, err = run("--db", db, "report", visit_id, "-o", tmp_path / "nowhere" / "v.pdf")
@@ -124,7 +127,7 @@ def _without_head(pdf: bytes) -> bytes:
     return re.sub(rb"/ID \n\[<[0-9a-f]+><[0-9a-f]+>\]", b"", re.sub(rb"KetaDesk audit head: [^)]*", b"", pdf))
 
 
-def test_export_folder_with_manifest_and_progress(run: Run, db: Path, tmp_path: Path) -> None:
+def test_export_folder_with_manifest_and_progress(run: Run, db: Path | str, tmp_path: Path) -> None:
     """`export DIR` writes one PDF per visit begun and a manifest, with a progress bar on stderr; the PDFs built by
     two worker processes are byte for byte those built by one."""
     visits = _visits(db)
@@ -144,7 +147,7 @@ def test_export_folder_with_manifest_and_progress(run: Run, db: Path, tmp_path: 
     assert code == 1 and "--force" in _one_line(err)
 
 
-def test_export_signed_only_and_dates(run: Run, db: Path, tmp_path: Path) -> None:
+def test_export_signed_only_and_dates(run: Run, db: Path | str, tmp_path: Path) -> None:
     """--signed-only exports the signed visits only; --from/--to keep the visits booked in the range."""
     signed = [v for v, _, phase in _visits(db) if phase is Phase.SIGNED]
     code, out, err = run("--db", db, "export", tmp_path / "signed", "--signed-only", "--workers", "1")
@@ -157,7 +160,7 @@ def test_export_signed_only_and_dates(run: Run, db: Path, tmp_path: Path) -> Non
     assert all(p.name.startswith(first_day) for p in (tmp_path / "day").glob("*.pdf"))
 
 
-def test_fhir_and_csv(run: Run, db: Path, tmp_path: Path) -> None:
+def test_fhir_and_csv(run: Run, db: Path | str, tmp_path: Path) -> None:
     """`fhir` writes a Bundle; `csv VISIT` that visit's readings; `csv --all` every reading, with ISO times."""
     visit_id = _visits(db)[0][0]
     code, _, err = run("--db", db, "fhir", visit_id, "-o", tmp_path / "v.json")
