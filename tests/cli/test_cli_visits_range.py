@@ -12,7 +12,10 @@ import pytest
 from ketadesk.cli import main
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
+from tests.engines import BOTH_ENGINES
 from tests.helpers import make_patient, ready_to_infuse
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -44,35 +47,37 @@ def last_week(nurse: Clinic, clock: FakeClock) -> tuple[int, int]:
 
 
 def test_today_lists_a_visit_still_in_the_chair_from_last_week(
-    run: Run, db_path: Path, last_week: tuple[int, int]
+    run: Run, clinic_target: Path | str, last_week: tuple[int, int]
 ) -> None:
     """Today's list holds last week's infusion (marked as booked outside the range), not last week's booking."""
     infusing, _ = last_week
-    code, out, err = run("--db", db_path, "visits", "--json")
+    code, out, err = run("--db", clinic_target, "visits", "--json")
     assert code == 0, err
     rows = json.loads(out)
     assert [r["id"] for r in rows] == [infusing]
     assert rows[0]["in_progress"] and rows[0]["booked_outside_range"]
-    code, table, _ = run("--db", db_path, "visits")
+    code, table, _ = run("--db", clinic_target, "visits")
     assert "infusing (still in the chair)" in table
 
 
 def test_a_range_lists_its_bookings_and_what_is_in_progress(
-    run: Run, db_path: Path, last_week: tuple[int, int]
+    run: Run, clinic_target: Path | str, last_week: tuple[int, int]
 ) -> None:
     """--from a week ago --to today: both of last week's visits, each once, the infusion not marked outside."""
     infusing, booked = last_week
     start = (date.today() - timedelta(days=7)).isoformat()
-    code, out, err = run("--db", db_path, "visits", "--from", start, "--to", date.today().isoformat(), "--json")
+    code, out, err = run("--db", clinic_target, "visits", "--from", start, "--to", date.today().isoformat(), "--json")
     assert code == 0, err
     rows = json.loads(out)
     assert sorted(r["id"] for r in rows) == sorted([infusing, booked])
     assert not any(r["booked_outside_range"] for r in rows)
 
 
-def test_a_range_in_the_past_is_a_record_of_those_days(run: Run, db_path: Path, last_week: tuple[int, int]) -> None:
+def test_a_range_in_the_past_is_a_record_of_those_days(
+    run: Run, clinic_target: Path | str, last_week: tuple[int, int]
+) -> None:
     """A range ending before today lists what was booked then, and nothing else."""
-    code, out, _ = run("--db", db_path, "visits", "--from", "2020-01-01", "--to", "2020-01-31")
+    code, out, _ = run("--db", clinic_target, "visits", "--from", "2020-01-01", "--to", "2020-01-31")
     assert (code, out.strip()) == (0, "No visits from 2020-01-01 to 2020-01-31.")
 
 
@@ -87,10 +92,10 @@ def test_a_range_in_the_past_is_a_record_of_those_days(run: Run, db_path: Path, 
     ],
 )
 def test_bad_dates_are_refused_naming_the_option(
-    run: Run, db_path: Path, clinic: Clinic, args: list[str], named: str
+    run: Run, clinic_target: Path | str, clinic: Clinic, args: list[str], named: str
 ) -> None:
     """A date that is not a date, or a range backwards, is one line naming the option and value, exit 2."""
-    code, out, err = run("--db", db_path, "visits", *args)
+    code, out, err = run("--db", clinic_target, "visits", *args)
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ketadesk: ")
