@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -66,17 +68,20 @@ def demo_master_on_server(demo_master: Path, postgresql_server: ThrowawayServer)
     ``demo`` writes SQLite files only; the copy is whole, the same rows and the same installation.
     """
     name = postgresql_server.create_database()
-    assert main(["--db", str(demo_master), "migrate", "--to", postgresql_server.url(name)]) == 0
+    said = io.StringIO()  # made inside a test that captures its output: migrate's lines are not the test's
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        assert main(["--db", str(demo_master), "migrate", "--to", postgresql_server.url(name)]) == 0, said.getvalue()
     postgresql_server.release(name)
     return name
 
 
 @pytest.fixture
-def demo_target(engine: str, request: pytest.FixtureRequest) -> Path | str:
+def demo_target(engine: str, demo_master: Path, request: pytest.FixtureRequest) -> Path | str:
     """A private copy of the demo clinic: a file, or a database copied from the server's demo (its URL).
 
     The server's copies are one installation, with one key and one witness: the witness an
-    earlier test's writes left would read as a rollback, so it goes first.
+    earlier test's writes left would read as a rollback, so it goes first. ``demo_master`` is asked for
+    here so that it is built before the test captures its output, as with ``demo_copy``.
     """
     if engine != "postgresql":  # the file's copy sits on a key folder of its own (demo_copy)
         return Path(request.getfixturevalue("demo_copy")("clinic.sqlite"))

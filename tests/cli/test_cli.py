@@ -15,7 +15,12 @@ from pathlib import Path
 import pytest
 
 from ketadesk.cli import main
+from tests.behind import behind_the_programs_back
 from tests.cli.cli_calls import Run, digest, in_a_process, one_line
+from tests.engines import BOTH_ENGINES
+
+# visits and check on the demo file and on the same demo in a server's database (demo_target); the rest once
+pytestmark = BOTH_ENGINES
 
 # ----------------------------------------------------------------------------- version and usage
 
@@ -133,9 +138,9 @@ def test_demo_without_db_goes_to_the_data_folder(run: Run, isolated_data_folder:
 # ----------------------------------------------------------------------------- visits
 
 
-def test_visits_json_lists_todays_visits(run: Run, demo_copy: Callable[[str], Path]) -> None:
+def test_visits_json_lists_todays_visits(run: Run, demo_target: Path | str) -> None:
     """visits --json gives today's visits with id, patient, mrn, date, chair, phase and course position."""
-    code, out, err = run("--db", demo_copy("clinic.sqlite"), "visits", "--json")
+    code, out, err = run("--db", demo_target, "visits", "--json")
     assert code == 0, err
     rows = json.loads(out)
     assert rows, "the demo books visits today"
@@ -162,9 +167,9 @@ def test_visits_json_lists_todays_visits(run: Run, demo_copy: Callable[[str], Pa
     }
 
 
-def test_visits_table_has_a_header_and_a_row_per_visit(run: Run, demo_copy: Callable[[str], Path]) -> None:
+def test_visits_table_has_a_header_and_a_row_per_visit(run: Run, demo_target: Path | str) -> None:
     """Without --json the visits come as an aligned table, one line per visit under a header."""
-    db = demo_copy("clinic.sqlite")
+    db = demo_target
     _, out, _ = run("--db", db, "visits", "--json")
     count = len(json.loads(out))
     code, table, _ = run("--db", db, "visits")
@@ -175,9 +180,9 @@ def test_visits_table_has_a_header_and_a_row_per_visit(run: Run, demo_copy: Call
     assert any("infusing" in line for line in lines[1:])
 
 
-def test_visits_on_a_day_without_visits(run: Run, demo_copy: Callable[[str], Path]) -> None:
+def test_visits_on_a_day_without_visits(run: Run, demo_target: Path | str) -> None:
     """A day with nothing booked says so in words, and as [] in JSON."""
-    db = demo_copy("clinic.sqlite")
+    db = demo_target
     code, out, _ = run("--db", db, "visits", "--date", "2001-02-03")
     assert (code, out.strip()) == (0, "No visits on 2001-02-03.")
     code, out, _ = run("--db", db, "visits", "--date", "2001-02-03", "--json")
@@ -185,9 +190,9 @@ def test_visits_on_a_day_without_visits(run: Run, demo_copy: Callable[[str], Pat
 
 
 @pytest.mark.parametrize("day", ["2026-13-40", "yesterday", "2026-02-30"])
-def test_visits_with_an_impossible_date(run: Run, demo_copy: Callable[[str], Path], day: str) -> None:
+def test_visits_with_an_impossible_date(run: Run, demo_target: Path | str, day: str) -> None:
     """--date that is not a real YYYY-MM-DD date is one line on stderr with exit 2, and no traceback."""
-    code, out, err = run("--db", demo_copy("clinic.sqlite"), "visits", "--date", day)
+    code, out, err = run("--db", demo_target, "visits", "--date", day)
     assert code == 2
     assert out == ""
     line = one_line(err)
@@ -197,25 +202,23 @@ def test_visits_with_an_impossible_date(run: Run, demo_copy: Callable[[str], Pat
 # ----------------------------------------------------------------------------- check
 
 
-def test_check_passes_on_the_demo(run: Run, demo_copy: Callable[[str], Path]) -> None:
+def test_check_passes_on_the_demo(run: Run, demo_target: Path | str) -> None:
     """check on a freshly built demo database exits 0 and says what it checked."""
-    db = demo_copy("clinic.sqlite")
+    db = demo_target
     code, out, err = run("--db", db, "check")
     assert (code, err) == (0, "")
     assert "ok" in out and "audit chain" in out
 
 
-def test_check_names_the_tampered_audit_entry(run: Run, demo_copy: Callable[[str], Path]) -> None:
+def test_check_names_the_tampered_audit_entry(run: Run, demo_target: Path | str) -> None:
     """After audit entry 5 is edited behind the program's back, check exits 1 and names entry 5.
 
     It is not the only line: the dropped trigger and the user the entry created are reported too.
     """
-    db = demo_copy("clinic.sqlite")
-    conn = sqlite3.connect(db)
-    conn.execute("DROP TRIGGER audit_no_update")
-    conn.execute("UPDATE audit SET after = '{}' WHERE id = 5")
-    conn.commit()
-    conn.close()
+    db = demo_target
+    with behind_the_programs_back(db) as conn:
+        conn.execute("DROP TRIGGER audit_no_update")
+        conn.execute("UPDATE audit SET after = '{}' WHERE id = 5")
     code, out, err = run("--db", db, "check")
     assert code == 1
     assert out == ""
