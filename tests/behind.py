@@ -14,6 +14,11 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+import psycopg
+
+from ketadesk.store.db import Store
+from ketadesk.store.pg_engine import PostgresStore
+
 
 class Raw(Protocol):
     """The one call planted edits make: a statement, its parameters, and a cursor to read from."""
@@ -25,8 +30,6 @@ class Raw(Protocol):
 def behind_the_programs_back(target: Path | str) -> Iterator[Raw]:
     """An autocommitting connection to ``target`` (a file or a ``postgresql://`` URL) outside the program."""
     if isinstance(target, str) and target.startswith("postgresql://"):
-        import psycopg
-
         from tests.store.pg_planted import IDS_AS_SQLITE_GIVES_THEM, Insider
 
         with psycopg.connect(target, autocommit=True) as conn:
@@ -35,3 +38,28 @@ def behind_the_programs_back(target: Path | str) -> Iterator[Raw]:
         return
     with closing(sqlite3.connect(target, isolation_level=None)) as conn:
         yield conn
+
+
+def past_the_store(store: Store) -> Raw:
+    """The open store's own connection, past the store's methods (psycopg's, on PostgreSQL), as the insider uses it.
+
+    A statement the database refuses raises the driver's own error: :data:`REFUSED` on either engine.
+    """
+    if isinstance(store, PostgresStore):
+        from tests.store.pg_planted import Insider
+
+        return Insider(store.connection.raw)
+    conn: Raw = store.conn
+    return conn
+
+
+def guard_triggers(raw: Raw, engine: str) -> list[str]:
+    """The names of the program's guard triggers (``…_no_update``, ``…_no_delete``, …) on the database."""
+    if engine == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%\\_no\\_%'"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_no\\_%' ESCAPE '\\'"
+    return [str(name) for (name,) in raw.execute(query).fetchall()]
+
+
+REFUSED = (sqlite3.IntegrityError, psycopg.errors.IntegrityError)

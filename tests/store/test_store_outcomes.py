@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 
@@ -21,7 +19,11 @@ from ketadesk.store import courses, outcomes, visits
 from ketadesk.store.db import Store
 from ketadesk.store.errors import StoreError
 from ketadesk.store.reconcile import records_problems
+from tests.behind import REFUSED, guard_triggers, past_the_store
+from tests.engines import BOTH_ENGINES
 from tests.store.outcome_rows import ANSWERS, add_outcome_rows
+
+pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 At = Callable[[float], str]
 BASELINE_AT = from_utc_iso("2025-03-03T09:00:00.000Z")
@@ -104,13 +106,12 @@ def test_the_table_refuses_what_the_program_never_writes(store: Store, nurse: Us
         "INSERT INTO outcome_measures (patient_id, instrument, answers, scores, status, total, scoring_version,"
         " rule_version, entered_at, entered_by, mode, entered_in_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
+    raw = past_the_store(store)
     for mode, struck in (("robot", 0), ("nurse", 1)):
-        with pytest.raises(sqlite3.IntegrityError):
-            store.conn.execute(insert, (*row, mode, struck))
-    with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute(
-            insert, (patient_id, "gad7", "{not json", "{}", "{}", 0, "v", "v", at(1), nurse.id, "nurse", 0)
-        )
+        with pytest.raises(REFUSED):
+            raw.execute(insert, (*row, mode, struck))
+    with pytest.raises(REFUSED):
+        raw.execute(insert, (patient_id, "gad7", "{not json", "{}", "{}", 0, "v", "v", at(1), nurse.id, "nurse", 0))
 
 
 def test_a_signed_visit_accepts_no_measure_assessment_or_override(
@@ -126,8 +127,8 @@ def test_a_signed_visit_accepts_no_measure_assessment_or_override(
     ):
         with pytest.raises(StoreError, match="signed and locked"):
             write()
-    with pytest.raises(sqlite3.IntegrityError, match="signed and locked"):
-        store.conn.execute(
+    with pytest.raises(REFUSED, match="signed and locked"):
+        past_the_store(store).execute(
             "INSERT INTO outcome_measures (patient_id, visit_id, instrument, answers, scores, status, total,"
             " scoring_version, rule_version, mode, entered_at, entered_by) SELECT patient_id, visit_id, instrument,"
             " answers, scores, status, total, scoring_version, rule_version, mode, entered_at, entered_by"
@@ -148,7 +149,11 @@ def test_check_finds_nothing_in_rows_written_by_the_program(store: Store, measur
 @pytest.mark.parametrize(
     ("edit", "expect"),
     [
-        ("UPDATE outcome_measures SET answers = json_set(answers, '$.9', 0)", "differs from its audit entry: answers"),
+        # A tenth answer (key 9) added to the JSON text, in words both engines have.
+        (
+            """UPDATE outcome_measures SET answers = replace(answers, '}', ',"9":0}')""",
+            "differs from its audit entry: answers",
+        ),
         ("UPDATE outcome_measures SET total = 2", "differs from its audit entry: total 2 in the table"),
         ("UPDATE outcome_measures SET mode = 'patient'", "mode 'patient' in the table, 'nurse' in the audit trail"),
         ("UPDATE risk_assessments SET level = 'high'", "risk_assessments: row 1 differs from its audit entry: level"),
@@ -162,11 +167,13 @@ def test_check_finds_nothing_in_rows_written_by_the_program(store: Store, measur
         ),
     ],
 )
-def test_check_names_an_edit_behind_the_programs_back(store: Store, measure_id: int, edit: str, expect: str) -> None:
+def test_check_names_an_edit_behind_the_programs_back(
+    store: Store, measure_id: int, edit: str, expect: str, engine: str
+) -> None:
     """With the guard triggers dropped, as an insider would, each edit shows as a line naming the row."""
-    for (name,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_%'"):
-        with contextlib.suppress(sqlite3.OperationalError):
-            store.conn.execute(f"DROP TRIGGER {name}")
-    store.conn.execute(edit)
+    raw = past_the_store(store)
+    for name in guard_triggers(raw, engine):
+        raw.execute(f"DROP TRIGGER {name}")
+    raw.execute(edit)
     lines = _outcome_lines(store)
     assert any(expect in line for line in lines), lines
