@@ -16,8 +16,17 @@ from ketadesk.store.audit import ChainBreak, row_hash, verify_chain
 from ketadesk.store.bulk_insert import fixed_installation
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.schema import migrations
+from tests.behind import Raw, past_the_store
+from tests.engines import BOTH_ENGINES, sqlite_only
+
+pytestmark = BOTH_ENGINES  # the migration 0013 test opens a file of its own: once
 
 AT = "2025-03-03T14:00:00.000Z"
+# The server's store tests share one database copied from a migrated template: one installation, one key file.
+SHARED_KEY = (
+    "the server's store tests share one installation's key file; a server database's missing or foreign key: "
+    "tests/clinic/test_clinic_chain_anchors.py"
+)
 
 
 def _write(store: Store, n: int) -> None:
@@ -25,16 +34,15 @@ def _write(store: Store, n: int) -> None:
         audit.write(store, at=AT, actor_id=None, action="lock", entity="session", entity_id=i, after={"n": i})
 
 
-def _rehash_from(conn: sqlite3.Connection, first: int) -> None:
-    """What an insider holding the file can do: recompute the plain chain from ``first`` on."""
-    rows = conn.execute("SELECT * FROM audit WHERE id >= ? ORDER BY id", (first,)).fetchall()
+def _rehash_from(conn: Raw, first: int) -> None:
+    """What an insider holding the file (or the server) can do: recompute the plain chain from ``first`` on."""
+    columns = "id, at, actor_id, action, entity, entity_id, before, after"
+    rows = conn.execute(f"SELECT {columns} FROM audit WHERE id >= ? ORDER BY id", (first,)).fetchall()
     prev = conn.execute("SELECT hash FROM audit WHERE id = ?", (first - 1,)).fetchone()
     prev_hash = prev[0] if prev else audit.GENESIS
-    for r in rows:
-        digest = row_hash(
-            prev_hash, r["at"], r["actor_id"], r["action"], r["entity"], r["entity_id"], r["before"], r["after"]
-        )
-        conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev_hash, digest, r["id"]))
+    for row_id, *values in rows:
+        digest = row_hash(prev_hash, *values)
+        conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", (prev_hash, digest, row_id))
         prev_hash = digest
 
 
@@ -63,9 +71,10 @@ def test_every_row_is_sealed_and_the_keyed_chain_verifies(store: Store) -> None:
 def test_a_row_edited_and_rehashed_is_found_by_its_mac(store: Store) -> None:
     """Plain SHA-256 recomputed after an edit fools the plain chain, not the MAC."""
     _write(store, 6)
-    store.conn.execute("DROP TRIGGER audit_no_update")
-    store.conn.execute("""UPDATE audit SET after = '{"n":99}' WHERE id = 3""")
-    _rehash_from(store.conn, 3)
+    raw = past_the_store(store)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("""UPDATE audit SET after = '{"n":99}' WHERE id = 3""")
+    _rehash_from(raw, 3)
     assert verify_chain(store) is None, "the plain chain alone cannot see it"
     assert verify_chain(store, key=store.chain.secret) == ChainBreak(
         3, "does not match its MAC: it was rewritten and its hash recomputed"
@@ -75,12 +84,14 @@ def test_a_row_edited_and_rehashed_is_found_by_its_mac(store: Store) -> None:
 def test_a_removed_mac_is_named(store: Store) -> None:
     """A row whose MAC was cleared is reported as carrying none."""
     _write(store, 3)
-    store.conn.execute("DROP TRIGGER audit_no_update")
-    store.conn.execute("UPDATE audit SET mac = NULL WHERE id = 2")
+    raw = past_the_store(store)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute("UPDATE audit SET mac = NULL WHERE id = 2")
     found = verify_chain(store, key=store.chain.secret)
     assert found is not None and found.audit_id == 2 and "carries no MAC" in found.reason
 
 
+@sqlite_only(SHARED_KEY)
 def test_a_missing_key_file_still_opens_and_writes_and_says_so(db_path: Path, store: Store) -> None:
     """A restored file on a workstation without its key: it opens, writes (without MACs) and names the problem."""
     _write(store, 2)
@@ -99,6 +110,7 @@ def test_a_missing_key_file_still_opens_and_writes_and_says_so(db_path: Path, st
         again.close()
 
 
+@sqlite_only(SHARED_KEY)
 def test_another_installations_key_is_reported(db_path: Path, store: Store, tmp_path: Path) -> None:
     """A key file that is not this installation's is told apart by the key check kept in the file."""
     installation = store.chain.installation
@@ -113,6 +125,7 @@ def test_another_installations_key_is_reported(db_path: Path, store: Store, tmp_
         again.close()
 
 
+@sqlite_only(SHARED_KEY)
 def test_a_readable_key_file_is_noted(db_path: Path, store: Store) -> None:
     """A key file others may read is a finding for check, not a refusal."""
     if os.name == "nt":
@@ -129,6 +142,7 @@ def test_a_readable_key_file_is_noted(db_path: Path, store: Store) -> None:
         again.close()
 
 
+@sqlite_only("the bulk loader's seam (bench/clinic_gen), which writes SQLite files")
 def test_the_installation_is_fixed_once_the_chain_has_begun(store: Store) -> None:
     """Before the first audit row a loader may give the file its own installation; after it, not even raw SQL."""
     fixed_installation(store, "bench-fixed", b"\x02" * chain_key.KEY_BYTES)
