@@ -16,10 +16,10 @@ pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def test_previous_dose_from_the_store_is_cores_previous_infusion(
-    tmp_path: Path, clock: FakeClock, default_protocol: Protocol
+    clinic_target: Path | str, clock: FakeClock, default_protocol: Protocol
 ) -> None:
     """For every demo visit, the dose the bedside compares with is the one core's rule picks from the history."""
-    clinic = Clinic.open(tmp_path / "demo.db", clock, default_protocol)
+    clinic = Clinic.open(clinic_target, clock, default_protocol)
     try:
         for _ in build_demo(clinic, patients=4, seed=3):
             pass

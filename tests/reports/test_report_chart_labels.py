@@ -19,9 +19,6 @@ from ketadesk.core.vitals import Source, VitalSigns
 from ketadesk.reports import charts
 from ketadesk.reports.chart_labels import Box, place, text_box
 from ketadesk.reports.layout import prepare
-from tests.engines import BOTH_ENGINES
-
-pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 WIDTH = 521.0  # the Letter page's frame, as the visit report draws the chart

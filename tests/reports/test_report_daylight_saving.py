@@ -12,10 +12,7 @@ from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.reports import charts
 from ketadesk.reports.visit_pdf import visit_report
-from tests.engines import BOTH_ENGINES
 from tests.reports.report_builders import flat, pdf_pages, walk_visit
-
-pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 pytestmark = pytest.mark.usefixtures("berlin")
 
