@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ketadesk.clinic import anchors, config
 from ketadesk.clinic.session import Session
+from ketadesk.clinic.usecase import Area
 from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role, User
@@ -179,6 +180,15 @@ class Clinic:
         from ketadesk.clinic.outcomes import Outcomes
 
         return Outcomes(self.session)
+
+    @classmethod
+    def area_names(cls) -> tuple[str, ...]:
+        """Every area's attribute name, in the order they are declared (what ``clinic.<name>`` offers)."""
+        return tuple(name for name, member in vars(cls).items() if isinstance(member, cached_property))
+
+    def areas(self) -> dict[str, Area]:
+        """Every area by its name, each made now: for what looks at the whole API (its tests, its fuzzing)."""
+        return {name: getattr(self, name) for name in self.area_names()}
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock, protocol: Protocol) -> Clinic:

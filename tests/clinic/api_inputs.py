@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 import ketadesk.core
 from ketadesk.clinic import Clinic
-from ketadesk.clinic.usecase import Area, UseCase
+from ketadesk.clinic.usecase import UseCase
 from ketadesk.clinic.views import VisitView
 from ketadesk.core.audit import AuditEntry
 from ketadesk.core.clock import FakeClock
@@ -300,9 +300,7 @@ def entry_points(clinic: Clinic) -> dict[str, tuple[Any, Any]]:
     anyone adding it here.
     """
     found: dict[str, tuple[Any, Any]] = {}
-    for attribute, area in vars(clinic).items():
-        if not isinstance(area, Area):
-            continue
+    for attribute, area in clinic.areas().items():
         for name, member in vars(type(area)).items():
             if name.startswith("_"):
                 continue

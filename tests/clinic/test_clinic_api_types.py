@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import typing
 
+import ketadesk.clinic
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.usecase import Area, BoundUseCase, UseCase
 from tests.engines import BOTH_ENGINES
@@ -13,20 +16,20 @@ pytestmark = BOTH_ENGINES  # on a file and on a server's database
 
 
 def _areas() -> dict[str, type[Area]]:
-    """Every area class a Clinic holds, by attribute name."""
-    hints = typing.get_type_hints(Clinic.__init__)
-    assert hints  # the constructor is annotated
-    source = inspect.getsource(Clinic.__init__)
+    """Every area class a Clinic holds, by attribute name (from each area property's annotated return type)."""
+    # The area classes are imported by the clinic only when first used: their names resolved from their modules.
+    classes = {
+        name: value
+        for info in pkgutil.iter_modules(ketadesk.clinic.__path__, "ketadesk.clinic.")
+        if not info.name.rsplit(".", 1)[1].startswith("demo")
+        for name, value in vars(importlib.import_module(info.name)).items()
+        if inspect.isclass(value) and issubclass(value, Area)
+    }
     found: dict[str, type[Area]] = {}
-    for name, value in vars(__import__("ketadesk.clinic.api", fromlist=["api"])).items():
-        if (
-            inspect.isclass(value)
-            and issubclass(value, Area)
-            and value is not Area
-            and f"{name}(self.session)" in source
-        ):
-            attribute = source.split(f"= {name}(self.session)")[0].rsplit("self.", 1)[1].strip()
-            found[attribute] = value
+    for attribute in Clinic.area_names():
+        made = typing.get_type_hints(getattr(Clinic, attribute).func, localns=classes)["return"]
+        assert inspect.isclass(made) and issubclass(made, Area) and made is not Area, attribute
+        found[attribute] = made
     return found
 
 

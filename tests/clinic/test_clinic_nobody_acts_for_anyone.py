@@ -37,9 +37,7 @@ PROGRAM_WRITES = {AuditAction.CREATE, AuditAction.EXPORT, AuditAction.PRINT, Aud
 def _use_cases(clinic: Clinic) -> list[tuple[str, BoundUseCase]]:  # type: ignore[type-arg]
     """Every use case of every area the clinic holds, bound to ``clinic``'s session."""
     found = []
-    for area_name, area in vars(clinic).items():
-        if area_name == "session":
-            continue
+    for area_name, area in clinic.areas().items():
         for name in dir(type(area)):
             bound = getattr(area, name, None)
             if isinstance(bound, BoundUseCase):

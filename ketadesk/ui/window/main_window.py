@@ -15,7 +15,6 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -42,9 +41,6 @@ from ketadesk.ui.window.questionnaire_mode import QuestionnaireMode
 from ketadesk.ui.window.session_watch import SessionWatch
 from ketadesk.ui.window.status import StatusLine
 
-if TYPE_CHECKING:  # the working page's modules load at sign-in (the door is shown first), or while it waits
-    from ketadesk.ui.window.visit_tabs import VisitTabs
-
 # The signature count is a query of its own; it is refreshed after writes and every so often.
 SIGNATURE_COUNT_EVERY = 15
 
@@ -58,8 +54,6 @@ class MainWindow(MenuActions):
     ``confirm_close`` asks before closing while a patient has the drug in (the real program
     passes :func:`~.ending.ask_before_closing`; without one the window closes unasked).
     """
-
-    tabs: VisitTabs
 
     def __init__(
         self,
@@ -211,7 +205,7 @@ class MainWindow(MenuActions):
 
     def _enter_work(self, clinic: Clinic) -> None:
         """Build the working page for ``clinic``'s user: the chair board, no visit tabs yet."""
-        from ketadesk.ui.window.visit_tabs import VisitTabs
+        from ketadesk.ui.window.visit_tabs import VisitTabs  # loaded at sign-in, or by the warm-up before it
 
         self._discard_work()
         self.clinic = clinic
