@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from ketadesk.clinic import Clinic, config
-from ketadesk.clinic.server_backups import default_folder, restore_dump
+from ketadesk.clinic.anchors import default_folder
+from ketadesk.clinic.server_backups import restore_dump
 from ketadesk.core.clock import SystemClock
 
 COMMANDS = frozenset({"check", "backup", "restore"})

@@ -29,7 +29,7 @@ from ketadesk.core.audit_head import AuditHead, head_from_json
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
-from ketadesk.store import backup_files
+from ketadesk.store import backup_files, pg_dump, pg_dump_file
 from ketadesk.store import restore as store_restore
 from ketadesk.store.db import Store
 
@@ -222,9 +222,7 @@ def _newest_backup(store: Store) -> tuple[AuditHead, Path] | None:
         folder = config.backup_dir(store.path)
         candidates.update(backup_files.backups_in(folder, store.path))
     elif store.engine == "postgresql":
-        from ketadesk.clinic import server_backups  # it needs this module: imported when used
-
-        candidates.update(server_backups.workstation_dumps(store))
+        candidates.update(workstation_dumps(store))
     best: tuple[AuditHead, Path] | None = None
     for path in candidates:
         if store.path is not None and path.resolve() == store.path.resolve():
@@ -262,3 +260,20 @@ def problems(store: Store) -> list[str]:
     if backup is not None and (said := compare(store, backup[0], f"backup {backup[1]}")) is not None:
         found.append(f"audit anchor: {said}")
     return found
+
+
+def default_folder() -> Path:
+    """Where this workstation keeps the dumps it makes by hand with no ``DEST``."""
+    return config.data_dir() / "backups"
+
+
+def workstation_dumps(store: Store, folder: Path | None = None) -> set[Path]:
+    """The dumps of this database in this workstation's folder (``folder``), whether or not its audit still names them.
+
+    A dump names its database in its file name; the audit rows that name a dump can be cut off
+    with the tail of the chain, so the folder is read too, as a SQLite clinic's backups folder is.
+    """
+    folder = folder or default_folder()
+    if not folder.is_dir():
+        return set()
+    return set(folder.glob(f"{pg_dump.database_name(store)}-*{pg_dump_file.SUFFIX}"))

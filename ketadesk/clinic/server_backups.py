@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ketadesk.clinic import anchors, config
+from ketadesk.clinic import anchors
+from ketadesk.clinic.anchors import workstation_dumps
 from ketadesk.core.audit_head import AuditHead
 from ketadesk.core.backup_file import BackupFile
 from ketadesk.core.clock import Clock, to_utc_iso
@@ -23,26 +24,9 @@ from ketadesk.store import pg_dump, pg_dump_file, pg_restore
 from ketadesk.store.db import Store, open_store
 
 
-def default_folder() -> Path:
-    """Where this workstation keeps the dumps it makes by hand with no ``DEST``."""
-    return config.data_dir() / "backups"
-
-
 def dump_name(store: Store, stamp: str) -> str:
     """The file name of a dump of ``store`` made by hand at ``stamp`` (YYYY-MM-DD-HHMMSS)."""
     return f"{pg_dump.database_name(store)}-manual-{stamp}{pg_dump_file.SUFFIX}"
-
-
-def workstation_dumps(store: Store, folder: Path | None = None) -> set[Path]:
-    """The dumps of this database in this workstation's folder (``folder``), whether or not its audit still names them.
-
-    A dump names its database in its file name; the audit rows that name a dump can be cut off
-    with the tail of the chain, so the folder is read too, as a SQLite clinic's backups folder is.
-    """
-    folder = folder or default_folder()
-    if not folder.is_dir():
-        return set()
-    return set(folder.glob(f"{pg_dump.database_name(store)}-*{pg_dump_file.SUFFIX}"))
 
 
 def list_dumps(store: Store, folder: Path | None = None) -> list[BackupFile]:

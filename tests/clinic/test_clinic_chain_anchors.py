@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ketadesk.clinic import Clinic, anchors, config, server_backups
+from ketadesk.clinic import Clinic, anchors, config
 from ketadesk.core.audit_head import AuditHead, parse_head
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
@@ -215,7 +215,7 @@ def test_a_backup_carries_the_head_and_anchors_check(
     if isinstance(clinic_target, Path):
         made = clinic.maintenance.daily_backup(config.backup_dir(clinic_target))
     else:
-        made = clinic.maintenance.manual_backup(server_backups.default_folder())
+        made = clinic.maintenance.manual_backup(anchors.default_folder())
     assert made is not None
     assert store_backup.head_of(made) == head
     witness = anchors.witness_path(clinic.store)
