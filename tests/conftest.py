@@ -163,8 +163,15 @@ def clinic_target(engine: str, db_path: Path, request: pytest.FixtureRequest) ->
         return db_path
     # A copy of the migrated template (a file copy on the server, not the migrations again): every copy has the
     # template's installation, so the witness an earlier test's copy left would read as a rollback; it goes first.
-    server = request.getfixturevalue("postgresql_server")
     template, _signature = request.getfixturevalue("postgresql_template")
+    return server_copy(request, request.getfixturevalue("postgresql_server"), template)
+
+
+def server_copy(request: pytest.FixtureRequest, server: ThrowawayServer, template: str) -> str:
+    """A database of the test's own copied from ``template`` (dropped after it), its URL; the copies' witness gone.
+
+    Every copy has the template's installation, so the witness an earlier test's copy left would read as a rollback.
+    """
     name = server.create_database(template)
     request.addfinalizer(lambda: server.drop_database(name))
     url = server.url(name)

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from ketadesk.cli import main
-from ketadesk.clinic.anchors import witness_path
 from ketadesk.store import chain_key
-from ketadesk.store.db import open_store
 from tests.cli.cli_calls import Run
+from tests.conftest import server_copy
 from tests.pg_server import ThrowawayServer
 
 
@@ -86,14 +85,7 @@ def demo_target(engine: str, demo_master: Path, request: pytest.FixtureRequest) 
     if engine != "postgresql":  # the file's copy sits on a key folder of its own (demo_copy)
         return Path(request.getfixturevalue("demo_copy")("clinic.sqlite"))
     server: ThrowawayServer = request.getfixturevalue("postgresql_server")
-    name = server.create_database(template=request.getfixturevalue("demo_master_on_server"))
-    request.addfinalizer(lambda: server.drop_database(name))
-    url = server.url(name)
-    with closing(open_store(url, migrate=False)) as store:
-        witness = witness_path(store)
-    if witness is not None:
-        witness.unlink(missing_ok=True)
-    return url
+    return server_copy(request, server, request.getfixturevalue("demo_master_on_server"))
 
 
 @pytest.fixture
