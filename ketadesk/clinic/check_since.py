@@ -13,9 +13,9 @@ is needed and never passes. A checkpoint whose seal fails is a finding, never a 
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from ketadesk.clinic import anchors, config, record_signing, watch_signing
@@ -31,7 +31,7 @@ from ketadesk.store import signatures as store_signatures
 from ketadesk.store import visits as store_visits
 from ketadesk.store.chain_key import row_mac
 from ketadesk.store.checkpoints import Checkpoint, Mark
-from ketadesk.store.db import Store
+from ketadesk.store.db import Store, open_again
 from ketadesk.store.schema import SCHEMA_VERSION
 
 NOT_COVERED = (
@@ -44,7 +44,7 @@ FULL_CHECK = "run a full check (ketadesk check)"
 MAX_FORGED = 5  # checkpoints named one by one before the rest are counted
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class LastFullCheck:
     """The newest clean full check, as its checkpoint (verified by the chain's key) records it."""
 
@@ -55,7 +55,7 @@ class LastFullCheck:
     scope: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class FullCheck:
     """A full check's findings and whether it left a checkpoint (``note`` says which, or why not)."""
 
@@ -64,7 +64,7 @@ class FullCheck:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class SinceCheck:
     """What the check since the last full check found, what it covered, and what only a full check covers.
 
@@ -158,6 +158,26 @@ def record(session: Session, verified: Mark, scope: str) -> tuple[LastFullCheck 
         installation=chain.installation,
     )
     return _described(session, made), f"checkpoint recorded: the record is verified up to audit entry {made.audit_id:,}"
+
+
+class StartCheck:
+    """The check at every start, made ready on the window's thread and run on another, on a connection of its own.
+
+    A connection belongs to the thread that uses it, and the window's is the window's: so the
+    job keeps only where the database is, the clock, the protocol and who runs it, and opens
+    the database again to check it. The window stays free while it runs.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def run(self) -> SinceCheck:
+        """Open the database again, check what was written since the last full check, close it (raises StoreError)."""
+        store = open_again(self._session.store)
+        try:
+            return check_since(dataclasses.replace(self._session, store=store))
+        finally:
+            store.close()
 
 
 def check_since(session: Session) -> SinceCheck:

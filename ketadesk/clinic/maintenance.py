@@ -177,6 +177,10 @@ class Maintenance(Area):
         """
         return check_since.check_since(self.session)
 
+    def start_check(self) -> check_since.StartCheck:
+        """:meth:`check_since_last_full_check` as a job for another thread (the window's check at every start)."""
+        return check_since.StartCheck(self.session)
+
     def last_full_check(self) -> check_since.LastFullCheck | None:
         """The newest clean full check its keyed checkpoint vouches for (None: none yet, or no key here)."""
         return check_since.last_full_check(self.session)

@@ -142,6 +142,19 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
         raise
 
 
+def open_again(store: Store) -> Store:
+    """A second connection to ``store``'s database, for work on another thread (a connection stays on its own).
+
+    The schema is the one ``store`` brought up to date; nothing is migrated again.
+    """
+    url = getattr(store, "url", None)
+    if isinstance(url, str):
+        return _open_postgresql(url, migrate=False)
+    if store.path is None:
+        raise StoreError("a database in memory cannot be opened a second time")
+    return open_store(store.path, migrate=False)
+
+
 def _opened(conn: sqlite3.Connection, target: Path, read_only: str, *, migrate: bool) -> Store:
     """The first reads and settings on a fresh connection (any damage found raises; the caller closes it)."""
     # Reading the header first: a file that is not SQLite fails here, untouched.

@@ -37,7 +37,10 @@ def test_a_gui_benchmark_step_runs(step: str, extra: list[str], pytestconfig: py
 
 
 def test_the_start_benchmark_signs_in_at_the_door(clinic: Clinic, db_path: Path, pytestconfig: pytest.Config) -> None:
-    """``bench/ui_start.py door``: the sign-in screen painted, the warm-up done, then Enter to a painted board."""
+    """``bench/ui_start.py door``: the sign-in screen painted, the warm-up and the check at start done, then Enter
+    to a painted board."""
+    done_check = clinic.maintenance.full_check()
+    assert done_check.checkpoint is not None, done_check.note
     clinic.close()
     root: Path = pytestconfig.rootpath
     env = {
@@ -52,6 +55,7 @@ def test_the_start_benchmark_signs_in_at_the_door(clinic: Clinic, db_path: Path,
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     steps = figures["steps_s"]
-    assert steps["door_painted"] <= steps["warmed"] <= steps["board_painted"]
+    assert steps["door_painted"] <= steps["warmed"] <= steps["checked"] <= steps["board_painted"]
+    assert figures["start_check"].startswith("ok, ") and 0 < figures["start_check_s"] < 20
     assert 0 < figures["enter_to_board_s"] < steps["board_painted"]
     assert figures["tiles_filled"]

@@ -22,6 +22,7 @@ from ketadesk.ui.window.banners import say_unreachable_on
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.ending import QuitHandlers, ask_before_closing
 from ketadesk.ui.window.main_window import MainWindow
+from ketadesk.ui.window.start_check import StartCheckLine
 from ketadesk.ui.window.warm_up import WarmUp
 
 
@@ -90,6 +91,24 @@ def settle_memory() -> None:
     gc.freeze()
 
 
+def after_door(window: MainWindow, *, threaded: bool = True) -> tuple[WarmUp, StartCheckLine]:
+    """What runs while the door waits for a password, once it is painted, each in its turn.
+
+    First the working page's modules load (one per turn of the event loop), so Enter finds
+    them ready; then the record is checked since the last full check, on a worker thread.
+    Each after the other: both want the interpreter, and the door's keys come first.
+    """
+    checking = StartCheckLine(window.statusBar(), window.status, threaded=threaded)
+
+    def warmed() -> None:
+        settle_memory()
+        checking.start(window.door)
+
+    warm_up = WarmUp(window, then=warmed)
+    warm_up.start()
+    return warm_up, checking
+
+
 def run_gui(
     db_path: Path | str, user_login: str | None = None, *, exit_after_start: bool = False, notes: Sequence[str] = ()
 ) -> int:
@@ -121,8 +140,8 @@ def run_gui(
     # The window's clinic changes at each sign-in: asked afresh each time.
     unhook = say_unreachable_on(window.server_banner, lambda: window.clinic.reachable())  # noqa: PLW0108
     settle_memory()
-    # While the door waits for a password, the working page's modules load (and are set aside from the collector).
-    WarmUp(window, then=settle_memory).start()
+    # While the door waits for a password: the working page's modules load, then the check at every start runs.
+    _, start_check = after_door(window)
     try:
         if exit_after_start:  # the frozen program's smoke test: up at its door, say which, then close
             app.processEvents()
@@ -136,5 +155,6 @@ def run_gui(
         unhook()
         handlers.remove()
         window.daily_backups.shutdown()
+        start_check.shutdown()
         window.end_session("quit")
         window.clinic.close()

@@ -308,8 +308,9 @@ class MainWindow(MenuActions):
         self.timer.start()
 
     def stop(self) -> None:
-        """Stop the refresh (closing, tests)."""
+        """Stop the refresh and the status bar's note (closing, tests)."""
         self.timer.stop()
+        self.status.stop()
 
     def tick(self) -> None:
         """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers.

@@ -44,6 +44,10 @@ class StatusLine:
         self.notice.show()
         self._notice_timer.start(msec)
 
+    def stop(self) -> None:
+        """The window closes: a note's timer stops with it (the note goes with the window)."""
+        self._notice_timer.stop()
+
     def forget_seen(self) -> None:
         """A new working page: every alert there is new to its user."""
         self._alerts_seen, self._overdue_seen, self._overrun_seen = set(), set(), set()
