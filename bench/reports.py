@@ -34,7 +34,8 @@ from bench.clinic_gen import BulkSpec
 from bench.stats import peak_rss_mib, summary
 
 REPO = Path(__file__).resolve().parent.parent
-GOALS = {"one_ms": 200.0, "batch_per_s": 10.0}
+# Issue 17: a batch export of at least 15 reports a second in one process and 30 with two workers.
+GOALS = {"one_ms": 200.0, "batch_per_s": 15.0, "batch_per_s_workers": 30.0}
 # About 1,060 visits booked; after cancellations, no-shows and visits not begun yet, about 1,000 to report.
 SPEC = BulkSpec(patients=80, visits=1_060, vitals=31_800, years=1, checklists=True, seed=20261127)
 QUICK = BulkSpec(patients=20, visits=220, vitals=6_600, years=1, checklists=True, seed=20261127)
@@ -201,13 +202,14 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     for key in sorted((k for k in r if k.startswith("batch_")), reverse=True):
         b = r[key]
         who = f"{b['workers']} worker processes" if b["workers"] > 1 else "1 process"
+        goal = GOALS["batch_per_s_workers"] if b["workers"] > 1 else GOALS["batch_per_s"]
         made.append(
             (
                 f"batch export: {b['reports']:,} visit reports + manifest, {who}",
                 f"{b['seconds']:.1f} s",
                 "",
-                f"≥ {GOALS['batch_per_s']:.0f}/s",
-                f"{b['per_second']:.1f}/s {verdict(b['per_second'] >= GOALS['batch_per_s'])}",
+                f"≥ {goal:.0f}/s",
+                f"{b['per_second']:.1f}/s {verdict(b['per_second'] >= goal)}",
             )
         )
         peak = f"{b['rss_peak_mib']:.0f} MiB"

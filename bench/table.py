@@ -6,7 +6,9 @@ from typing import Any
 
 from bench import check_since, reports, server, signatures, ui, ui_course
 
-GOALS = {"write_ratio": 2.0, "generate_s": 300.0, "board_ms": 20.0, "history_ms": 50.0}
+# Issue 17: a vitals write within 1.3× a bare insert + commit; the largest patient history ≤ 30 ms (the first call in
+# a fresh process), so every history; every other read on the board ≤ 10 ms.
+GOALS = {"write_ratio": 1.3, "generate_s": 300.0, "board_ms": 10.0, "history_ms": 30.0}
 # Issue 11: ``ketadesk check`` on the full ten-year clinic took 167–188 s before it reconciled everything.
 CHECK_BEFORE_S = (167.0, 188.0)
 
@@ -131,6 +133,17 @@ def _ui_rows(u: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                     "",
                 )
             )
+            if "start_check" in d:
+                check = d["start_check"]
+                rows.append(
+                    (
+                        f"  then the check at start, on its own thread (it said: {d['start_check_said']})",
+                        f"{check['median_ms']:.0f} ms",
+                        f"{check['p95_ms']:.0f} ms",
+                        f"≤ {goals['start_check_s']:g} s",
+                        _verdict(check["p95_ms"] <= goals["start_check_s"] * 1000),
+                    )
+                )
         rows.append(
             (
                 "  bare PySide6 QMainWindow, same way",
@@ -198,7 +211,7 @@ def table(results: dict[str, Any]) -> str:
             s = w[key]
             goal = verdict = ""
             if key == "api":
-                goal = f"≤ {GOALS['write_ratio']:.0f}× bare"
+                goal = f"≤ {GOALS['write_ratio']:g}× bare"
                 verdict = f"{w['ratio_median']:.2f}× {_verdict(w['ratio_median'] <= GOALS['write_ratio'])}"
             rows.append((label, f"{s['median_ms']:.3f} ms", f"{s['p95_ms']:.3f} ms", goal, verdict))
         for key, label in (
@@ -290,13 +303,24 @@ def table(results: dict[str, Any]) -> str:
         big = h["largest"]
         rows.append(
             (
-                f"patient_history, largest patient ({big['visits']} visits, {big['vitals']:,} vitals)",
+                f"patient_history, largest patient ({big['visits']} visits, {big['vitals']:,} vitals), repeated",
                 f"{big['timing']['median_ms']:.1f} ms",
                 f"{big['timing']['p95_ms']:.1f} ms",
-                "",
-                "",
+                f"< {GOALS['history_ms']:.0f} ms",
+                _verdict(big["timing"]["p95_ms"] < GOALS["history_ms"]),
             )
         )
+        if "largest_first" in t:
+            first = t["largest_first"]["first"]
+            rows.append(
+                (
+                    f"  the same, the first call in a fresh process ({first['n']} processes)",
+                    f"{first['median_ms']:.1f} ms",
+                    f"{first['p95_ms']:.1f} ms",
+                    f"< {GOALS['history_ms']:.0f} ms",
+                    _verdict(first["p95_ms"] < GOALS["history_ms"]),
+                )
+            )
         rows.append(("size on disk (db + wal + shm)", _mib(t["size"]["total_bytes"]), "", "", ""))
         if not g.get("reused"):
             rows.append(("peak RSS: generation process", f"{g['peak_rss_mib']:.0f} MiB", "", "", ""))
