@@ -66,6 +66,8 @@ def to_utc_iso(moment: datetime) -> str:
 
     A fixed width (milliseconds, ``Z`` suffix) keeps the text sortable as a string.
     """
+    if moment.tzinfo is UTC:  # what the store reads back: its "+00:00" becomes the "Z" without a conversion
+        return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are not stored: attach a timezone first")
     # isoformat rather than strftime: the same text (milliseconds truncated, not rounded), at a third of the cost.

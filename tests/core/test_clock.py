@@ -106,3 +106,15 @@ def test_iso_text_sorts_like_time(a: datetime, b: datetime) -> None:
     ma, mb = from_utc_iso(ta), from_utc_iso(tb)
     assert (ta < tb) == (ma < mb)
     assert (ta == tb) == (ma == mb)
+
+
+@settings(max_examples=200)
+@given(
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)),
+    st.integers(min_value=-14 * 60, max_value=14 * 60),
+)
+def test_a_utc_time_is_written_as_the_same_time_given_in_any_zone(moment: datetime, minutes: int) -> None:
+    """The quick way for a time already in UTC (what the store reads back) gives the general way's text."""
+    elsewhere = moment.astimezone(timezone(timedelta(minutes=minutes)))
+    assert to_utc_iso(moment) == to_utc_iso(elsewhere)
+    assert to_utc_iso(moment) == moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
