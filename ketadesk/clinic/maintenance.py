@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ketadesk.clinic import anchors, backups, check_since, config, record_signing, watch_signing
+from ketadesk.clinic import anchors, backups, check_since, check_workers, config, record_signing, watch_signing
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -94,31 +94,53 @@ class Maintenance(Area):
         gives one line per part it could not read, never a crash.
         """
         store = self.session.store
+        shared = check_workers.start(store, quick=quick)  # a large file's heavy parts, in worker processes
+        try:
+            return self._checked(quick, shared)
+        finally:
+            if shared is not None:
+                shared.close()
+
+    def _checked(self, quick: bool, shared: check_workers.SharedCheck | None) -> list[str]:
+        """:meth:`check`'s parts in order, the heavy ones collected from ``shared`` when the workers have them."""
+        store = self.session.store
         problems: list[str] = []
+        signing = Signing(self.session)
         parts: tuple[tuple[str, Callable[[], list[str]]], ...] = (
-            ("integrity", lambda: store_backup.check(store, quick=quick)),
+            ("integrity", shared.integrity if shared else lambda: store_backup.check(store, quick=quick)),
             ("schema version", self._version_problems),
-            ("audit chain", self._chain_problems),
+            ("audit chain", lambda: self._chain_problems(shared)),
             ("audit anchors", lambda: anchors.problems(store)),
-            ("signatures", lambda: [f"signature: {p}" for p in Signing(self.session).problems()]),
+            (
+                "signatures",
+                lambda: [
+                    f"signature: {p}"
+                    for p in (signing.problems() if shared is None else signing.key_problems() + shared.signatures())
+                ],
+            ),
             ("record signatures", lambda: [f"signature: {p}" for p in record_signing.problems(store)]),
             ("watch signatures", lambda: [f"signature: {p}" for p in watch_signing.problems(store)]),
             ("worklists", self._worklist_problems),
             ("schema", lambda: store_reconcile_state.schema_problems(store)),
             ("users", lambda: store_reconcile_state.users_problems(store)),
-            ("records", lambda: store_reconcile.records_problems(store)),
+            ("records", shared.records if shared else lambda: store_reconcile.records_problems(store)),
         )
         damaged = False
         on_server = store.engine == "postgresql"
-        for part, run in parts:
+        # While the workers run their shares, this process does the small parts; the lines keep the parts' order.
+        waited = {"integrity", "audit chain", "signatures", "records"} if shared is not None else set()
+        findings: dict[str, list[str]] = {}
+        for part, run in sorted(parts, key=lambda p: p[0] in waited):
             try:
-                found = run()
+                findings[part] = run()
             except Exception as error:  # a damaged file can fail anywhere: a line, never a crash
                 if on_server:  # a server answers or refuses; what it refused is named, not taken for damage
-                    found = [f"{part}: could not be checked ({error})"]
+                    findings[part] = [f"{part}: could not be checked ({error})"]
                 else:
-                    found = [f"{part}: could not be checked, the file is damaged here ({error})"]
+                    findings[part] = [f"{part}: could not be checked, the file is damaged here ({error})"]
                     damaged = True
+        for part, _ in parts:
+            found = findings[part]
             damaged = damaged or (part == "integrity" and any(not p.startswith("foreign_key") for p in found))
             problems.extend(_one_line(p) for p in found)
         if damaged and on_server:
@@ -136,9 +158,9 @@ class Maintenance(Area):
         version = self.session.store.schema_version()
         return [] if version == SCHEMA_VERSION else [f"schema version is {version}, expected {SCHEMA_VERSION}"]
 
-    def _chain_problems(self) -> list[str]:
+    def _chain_problems(self, shared: check_workers.SharedCheck | None) -> list[str]:
         store = self.session.store
-        broken = store_audit.verify_chain(store, key=store.chain.secret)
+        broken = store_audit.verify_chain(store, key=store.chain.secret) if shared is None else shared.chain()
         return [] if broken is None else [f"audit chain: entry {broken.audit_id} {broken.reason}"]
 
     def _worklist_problems(self) -> list[str]:

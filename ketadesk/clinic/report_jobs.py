@@ -52,7 +52,7 @@ def render(job: VisitJob) -> bytes:
     )
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """In a worker process: end at once when the process that started it is gone (killed, crashed).
 
     Without this a worker whose parent was killed with ``kill -9`` keeps building reports
@@ -93,7 +93,7 @@ def render_all(jobs: Iterator[VisitJob], workers: int) -> Iterator[tuple[VisitJo
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_die_with_parent,
+            initializer=die_with_parent,
             initargs=(os.getpid(),),
         ) as pool:
             window: deque[tuple[VisitJob, Future[bytes]]] = deque()

@@ -35,6 +35,7 @@ from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
 from ketadesk.store import keys as store_keys
 from ketadesk.store import signatures as store_signatures
 from ketadesk.store import visits as store_visits
+from ketadesk.store.db import Store
 
 SIGNATURE_BATCH = 500
 """Signatures ``ketadesk check`` verifies together: one query per table for the whole batch
@@ -115,46 +116,58 @@ class Signing(Area):
         and hashing the records rather than a round of queries per visit, and only one batch
         is in memory.
         """
-        return [f"signing {p}" for p in store_keys.unaudited(self.session.store)] + self.signature_problems()
+        return self.key_problems() + self.signature_problems()
+
+    def key_problems(self) -> list[str]:
+        """The signing keys no audit entry records (the first lines of :meth:`problems`)."""
+        return [f"signing {p}" for p in store_keys.unaudited(self.session.store)]
 
     def signature_problems(self, after: int = 0) -> list[str]:
         """The signatures alone, as :meth:`problems` checks them (a copied clinic's are checked on arrival).
 
         ``after``: only those with a higher id (made since a checkpoint).
         """
-        store = self.session.store
-        problems: list[str] = []
-        verifier = keys.Verifier(store_keys.history(store), store_keys.keyed_from(store))
-        for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH, after):
-            rows = store_visits.rows_by_id(store, (s.visit_id for s in batch if s.addendum_id is None))
-            sealed = {
-                detail.summary.id: content_hash(canonical_visit(detail))
-                for detail, _ in store_visits.details(store, rows)
-            }
-            addenda_by_id: dict[int, dict[int, Addendum]] = {}
-            for stored in batch:
-                bad = verifier.problem(stored)
-                if bad is not None:
-                    where = f", addendum {stored.addendum_id}" if stored.addendum_id is not None else ""
-                    problems.append(f"visit {stored.visit_id}{where}: {bad}")
-                if stored.addendum_id is None:
-                    if sealed[stored.visit_id] != stored.signature.content_hash:
-                        problems.append(f"visit {stored.visit_id}: the signed content was changed after signing")
-                    continue
-                if stored.visit_id not in addenda_by_id:
-                    addenda_by_id[stored.visit_id] = {a.id: a for a in store_signatures.addenda(store, stored.visit_id)}
-                addendum = addenda_by_id[stored.visit_id].get(stored.addendum_id)
-                if (
-                    addendum is None
-                    or content_hash(
-                        canonical_addendum(
-                            stored.visit_id, addendum.id, addendum.text, addendum.reason, addendum.at, addendum.by
-                        )
+        return signature_problems(self.session.store, after)
+
+
+def signature_problems(store: Store, after: int = 0, upto: int | None = None) -> list[str]:
+    """:meth:`Signing.signature_problems` on a bare store: those with ``after`` < id ≤ ``upto``, oldest first.
+
+    A store, not a session: the full check's worker processes each verify a range of ids
+    this way (:mod:`ketadesk.clinic.check_workers`), and their findings, joined in order,
+    are those of one pass over them all.
+    """
+    problems: list[str] = []
+    verifier = keys.Verifier(store_keys.history(store), store_keys.keyed_from(store))
+    for batch in store_signatures.signatures_in_batches(store, SIGNATURE_BATCH, after, upto):
+        rows = store_visits.rows_by_id(store, (s.visit_id for s in batch if s.addendum_id is None))
+        sealed = {
+            detail.summary.id: content_hash(canonical_visit(detail)) for detail, _ in store_visits.details(store, rows)
+        }
+        addenda_by_id: dict[int, dict[int, Addendum]] = {}
+        for stored in batch:
+            bad = verifier.problem(stored)
+            if bad is not None:
+                where = f", addendum {stored.addendum_id}" if stored.addendum_id is not None else ""
+                problems.append(f"visit {stored.visit_id}{where}: {bad}")
+            if stored.addendum_id is None:
+                if sealed[stored.visit_id] != stored.signature.content_hash:
+                    problems.append(f"visit {stored.visit_id}: the signed content was changed after signing")
+                continue
+            if stored.visit_id not in addenda_by_id:
+                addenda_by_id[stored.visit_id] = {a.id: a for a in store_signatures.addenda(store, stored.visit_id)}
+            addendum = addenda_by_id[stored.visit_id].get(stored.addendum_id)
+            if (
+                addendum is None
+                or content_hash(
+                    canonical_addendum(
+                        stored.visit_id, addendum.id, addendum.text, addendum.reason, addendum.at, addendum.by
                     )
-                    != stored.signature.content_hash
-                ):
-                    problems.append(f"visit {stored.visit_id}: addendum {stored.addendum_id} was changed after signing")
-        return problems
+                )
+                != stored.signature.content_hash
+            ):
+                problems.append(f"visit {stored.visit_id}: addendum {stored.addendum_id} was changed after signing")
+    return problems
 
 
 def _digital(

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ketadesk.store import chain_key, upgrade_copy
@@ -140,6 +141,28 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     except BaseException:
         conn.close()
         raise
+
+
+MAPPED_BYTES = 1 << 40
+"""How much of a file a reader for the full check's shares maps into memory (SQLite caps it at its own limit)."""
+
+
+@contextmanager
+def share_reader(path: Path | str) -> Iterator[Store]:
+    """A read connection of its own for one share of the full check, its file mapped into memory.
+
+    Mapped, SQLite reads each page where the OS keeps it instead of copying it first, about a
+    tenth less for reading a whole ten-year file. An I/O error on a mapped file ends the process
+    instead of raising: only the check's worker processes read this way, and a worker that ends
+    makes the check run its part itself. It is closed without :meth:`Store.close`'s checkpoint
+    of the write-ahead log, which would wait for the other workers' reads.
+    """
+    store = open_store(path, migrate=False)
+    try:
+        store.conn.execute(f"PRAGMA mmap_size = {MAPPED_BYTES}")
+        yield store
+    finally:
+        store.conn.close()
 
 
 def open_again(store: Store) -> Store:

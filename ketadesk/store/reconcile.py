@@ -34,6 +34,8 @@ from ketadesk.store.reconcile_pairings import PAIRINGS, PROTOCOLS, Pairing
 from ketadesk.store.reconcile_watch import WATCH_PAIRINGS
 
 MAX_PER_KIND = 5  # differences reported per kind and direction
+_BY_ACTION = "audit_by_action"
+"""The temporary list of entries by action most kinds read their entries from (made by :func:`records_problems`)."""
 ALL_PAIRINGS: tuple[Pairing, ...] = (*PAIRINGS, *PROTOCOLS, *OUTCOME_PAIRINGS, *WATCH_PAIRINGS, *CHECKPOINT_PAIRINGS)
 
 
@@ -92,29 +94,37 @@ def reconcile_one(store: Store, pairing: Pairing) -> list[str]:
     return problems
 
 
-def records_problems(store: Store) -> list[str]:
-    """Every clinical row that its audit entry does not record as it is, and every entry with no row."""
+def records_problems(store: Store, pairings: tuple[Pairing, ...] = ALL_PAIRINGS, *, rest: bool = True) -> list[str]:
+    """Every clinical row that its audit entry does not record as it is, and every entry with no row.
+
+    ``pairings``: only these kinds; ``rest``: with the protocols and the unaudited values (the
+    full check's worker processes each take a share this way, in :data:`ALL_PAIRINGS` order).
+    """
     problems: list[str] = []
-    # Every entry but the readings' (those are found by the entity index), listed once by action, so
-    # each kind reads only its own entries instead of scanning a million visit entries for each.
-    store.execute("DROP TABLE IF EXISTS temp.audit_by_action")
-    store.execute(
-        "CREATE TEMP TABLE audit_by_action AS SELECT action, id FROM audit"
-        " WHERE entity IN ('visit', 'note', 'course', 'patient', 'correction', 'protocol')"
-    )
-    store.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
-    if store.engine == "postgresql":  # its planner knows nothing of a temporary table it has not analysed
-        store.execute("ANALYZE temp.audit_by_action")
+    listed = any(_BY_ACTION in f"{p.rows} {p.entries} {p.suspects}" for p in pairings)
+    if listed:
+        # Every entry but the readings' (those are found by the entity index), listed once by action, so
+        # each kind reads only its own entries instead of scanning a million visit entries for each.
+        store.execute("DROP TABLE IF EXISTS temp.audit_by_action")
+        store.execute(
+            "CREATE TEMP TABLE audit_by_action AS SELECT action, id FROM audit"
+            " WHERE entity IN ('visit', 'note', 'course', 'patient', 'correction', 'protocol')"
+        )
+        store.execute("CREATE INDEX temp.audit_by_action_index ON audit_by_action(action, id)")
+        if store.engine == "postgresql":  # its planner knows nothing of a temporary table it has not analysed
+            store.execute("ANALYZE temp.audit_by_action")
     try:
-        for pairing in ALL_PAIRINGS:
+        for pairing in pairings:
             try:
                 problems.extend(reconcile_one(store, pairing))
             except (sqlite3.DatabaseError, StoreError) as error:  # a value no query can read: named, not a crash
                 problems.append(f"{pairing.table}: could not be reconciled with the audit trail ({error})")
     finally:
-        store.execute("DROP TABLE IF EXISTS temp.audit_by_action")
-    problems.extend(protocols.altered(store))
-    problems.extend(unaudited_values(store))
+        if listed:
+            store.execute("DROP TABLE IF EXISTS temp.audit_by_action")
+    if rest:
+        problems.extend(protocols.altered(store))
+        problems.extend(unaudited_values(store))
     return problems
 
 

@@ -151,25 +151,35 @@ def addenda(store: Store, visit_id: int) -> list[Addendum]:
     ]
 
 
-def signatures_in_batches(store: Store, size: int, after: int = 0) -> Iterator[list[StoredSignature]]:
-    """Every signature in the file (``after``: with a higher id), oldest first, ``size`` at a time.
+def signatures_in_batches(
+    store: Store, size: int, after: int = 0, upto: int | None = None
+) -> Iterator[list[StoredSignature]]:
+    """Every signature in the file (``after``: higher ids only; ``upto``: none above), oldest first, ``size`` at a time.
 
     Each batch is its own query starting after the last id seen, so verifying a ten-year
     clinic's signatures never holds more than one batch of them (for ``ketadesk check``); the
-    check since a checkpoint starts after the last signature the full check verified.
+    check since a checkpoint starts after the last signature the full check verified, and the
+    full check's worker processes each take a range of ids.
     """
     if size < 1:
         raise ValueError("a batch holds at least one signature")
+    bound = "" if upto is None else f" AND s.id <= {int(upto)}"
     while True:
         rows = store.all(
             "SELECT s.*, u.login FROM signatures s JOIN users u ON u.id = s.signer_id"
-            " WHERE s.id > ? ORDER BY s.id LIMIT ?",
+            f" WHERE s.id > ?{bound} ORDER BY s.id LIMIT ?",
             (after, size),
         )
         if not rows:
             return
         yield [_stored(r) for r in rows]
         after = int(rows[-1]["id"])
+
+
+def last_id(store: Store) -> int:
+    """The highest signature id (0: none yet): where the full check's worker processes split the signatures."""
+    row = store.one("SELECT max(id) FROM signatures")
+    return int(row[0]) if row is not None and row[0] is not None else 0
 
 
 def awaiting_signature(store: Store) -> list[int]:
