@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import time
 from collections import Counter
@@ -179,6 +180,8 @@ def step_check(db: str, now: datetime, quick: bool = False) -> dict[str, object]
         "problems": problems,
         "audit_rows": audit_rows,
         "rss_peak_mib": peak_rss_mib(),
+        # The check's worker processes (the largest of them, KiB on Linux), their mapped file's pages included.
+        "rss_peak_workers_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 

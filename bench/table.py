@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench import check_since, reports, server, signatures, ui, ui_course
+from bench import reports, server, signatures, ui, ui_course
+from bench.check_table import check_rows
 
 # Issue 17: a vitals write within 1.3× a bare insert + commit; the largest patient history ≤ 30 ms (the first call in
 # a fresh process), so every history; every other read on the board ≤ 10 ms.
 GOALS = {"write_ratio": 1.3, "generate_s": 300.0, "board_ms": 10.0, "history_ms": 30.0}
-# Issue 11: ``ketadesk check`` on the full ten-year clinic took 167–188 s before it reconciled everything.
-CHECK_BEFORE_S = (167.0, 188.0)
 
 
 def _verdict(ok: bool) -> str:
@@ -358,32 +357,3 @@ def table(results: dict[str, Any]) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)), "  ".join("-" * n for n in widths)]
     lines += ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip() for r in rows]
     return "\n".join(lines)
-
-
-def check_rows(t: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
-    """``ketadesk check`` on the ten-year clinic, full and ``--quick``, against issue 11's 167–188 s; then the check
-    since the checkpoint a clean full check leaves, against issue 17's 2 s (at any size: it reads what is new).
-
-    The comparison is only printed for the full-size clinic: a scaled one has fewer rows to check.
-    """
-    rows: list[tuple[str, str, str, str, str]] = []
-    full_size = t.get("full_size", False)
-    low, high = CHECK_BEFORE_S
-    for key, label in (("check", "ketadesk check (full integrity_check)"), ("check_quick", "ketadesk check --quick")):
-        c = t.get(key)
-        if not c:
-            continue
-        clean = "[] OK" if c["problems"] == [] else f"{len(c['problems'])} problems MISS"
-        versus = f", {c['seconds'] / low:.2f}× of {low:.0f} s" if full_size else ""
-        rows.append(
-            (
-                f"{label}, {c['audit_rows']:,} audit rows",
-                f"{c['seconds']:.1f} s",
-                "",
-                f"vs {low:.0f}–{high:.0f} s before" if full_size else "(scaled: not comparable)",
-                f"{clean}{versus}",
-            )
-        )
-    if t.get("check_since"):
-        rows += check_since.rows(t["check_since"])
-    return rows
