@@ -36,7 +36,7 @@ def window(
         settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
     )
     qtbot.addWidget(built)
-    built.daily_backups = DailyBackups(built.statusBar(), threaded=False)
+    built.daily_backups = DailyBackups(built.statusBar(), built.status, threaded=False)
     yield built
     built.stop()
     built.close()
@@ -52,7 +52,8 @@ def test_sign_out_makes_todays_backup_once(window: MainWindow, db_path: Path) ->
     window.sign_out()
     assert window.page is Page.DOOR
     assert len(_dailies(db_path)) == 1
-    assert "backup written and verified" in window.statusBar().currentMessage()
+    assert "backup written and verified" in window.status.notice.said
+    assert str(_dailies(db_path)[0]) in window.status.notice.toolTip()
     assert window.daily_backups is not None and window.daily_backups.warning.isHidden()
     again = window.door.sign_in("nurse", PASSWORDS["nurse"])
     window._signed_in(again)
@@ -81,7 +82,7 @@ def test_a_failed_backup_warns_without_blocking(
 
 def test_the_copy_runs_off_the_window_thread(window: MainWindow, db_path: Path, qtbot: QtBot) -> None:
     """Threaded, the backup is published back on the window's thread once the worker has copied it."""
-    window.daily_backups = DailyBackups(window.statusBar())
+    window.daily_backups = DailyBackups(window.statusBar(), window.status)
     assert window.daily_backups.start(window.door)
     qtbot.waitUntil(lambda: window.daily_backups is not None and not window.daily_backups.running(), timeout=10_000)
     assert len(_dailies(db_path)) == 1

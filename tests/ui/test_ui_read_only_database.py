@@ -16,6 +16,7 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.daily_backup import DailyBackups
+from ketadesk.ui.window.status import StatusLine
 from tests.helpers import PASSWORDS, ready_to_infuse
 
 # KETADESK_SCREENSHOTS=docs/screenshots saves the window as docs/screenshots/gui_read_only.png.
@@ -79,7 +80,7 @@ def test_a_read_only_file_is_not_backed_up_and_warns_of_nothing_more(
         assert looking.read_only
         bar = QStatusBar()
         qtbot.addWidget(bar)
-        backups = DailyBackups(bar, threaded=False)
+        backups = DailyBackups(bar, StatusLine(bar), threaded=False)
         assert backups.start(looking) is False
         assert backups.warning.isHidden() and backups.made is None
         assert not list(db_path.parent.glob("backups/*"))

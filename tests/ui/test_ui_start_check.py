@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QStatusBar
 from pytestqt.qtbot import QtBot
 
 from ketadesk.clinic import Clinic, StoreError
@@ -19,6 +20,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.ui.window.app import after_door, build_main_window
 from ketadesk.ui.window.main_window import MainWindow
 from ketadesk.ui.window.start_check import StartCheckLine
+from ketadesk.ui.window.status import StatusLine
 from tests.behind import behind_the_programs_back
 from tests.helpers import make_patient
 
@@ -68,7 +70,8 @@ def test_nothing_wrong_is_a_passing_note_naming_the_last_full_check(
     assert checking.result.entries_checked >= 3
     assert checking.line.isHidden()
     notice = door.status.notice
-    assert notice.isVisible() and "Record checked at start: nothing wrong since the full check of" in notice.text()
+    assert notice.isVisible() and "Record checked at start: nothing wrong since the full check of" in notice.said
+    assert f"{checking.result.entries_checked:,} audit entries written since it, checked" in notice.toolTip()
     assert checking.seconds is not None and checking.seconds < 20
 
 
@@ -129,3 +132,26 @@ def test_the_check_waits_for_the_warm_up_and_runs_on_its_own_connection(
     qtbot.waitUntil(checking.done, timeout=20_000)
     assert seen == [(False, True)]
     assert checking.result is not None
+
+
+def test_a_read_only_file_is_checked_too(
+    qtbot: QtBot, clinic: Clinic, nurse: Clinic, db_path: Path, clock: FakeClock, default_protocol: Protocol
+) -> None:
+    """A file that can only be read (a copy on a read-only share) is checked as well: the check writes nothing."""
+    _full_check_then_register(clinic, nurse, 2)
+    clinic.close()
+    nurse.close()
+    db_path.chmod(0o444)
+    looking = Clinic.open(db_path, clock, default_protocol)
+    try:
+        assert looking.read_only
+        bar = QStatusBar()
+        qtbot.addWidget(bar)
+        status = StatusLine(bar)
+        checking = StartCheckLine(bar, status, threaded=False)
+        checking.start(looking)
+        assert checking.result is not None and checking.result.ok, checking.result
+        status.stop()
+    finally:
+        looking.close()
+        db_path.chmod(0o644)

@@ -134,7 +134,7 @@ def run_gui(
     window.start()
     if notes:
         window.status.note(" · ".join(notes), 30_000)
-    window.daily_backups = DailyBackups(window.statusBar())
+    window.daily_backups = DailyBackups(window.statusBar(), window.status)
     window.daily_backups.start(window.door)  # today's backup, if not made yet, off the window's thread
     handlers = QuitHandlers(app, window)
     # The window's clinic changes at each sign-in: asked afresh each time.

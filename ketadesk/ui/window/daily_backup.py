@@ -21,6 +21,7 @@ from ketadesk.clinic.backups import DailyBackup
 from ketadesk.ui.kit.colours import WARNING_STYLE
 from ketadesk.ui.kit.widgets import label
 from ketadesk.ui.kit.writes import USER_ERRORS
+from ketadesk.ui.window.status import StatusLine
 
 # How long closing the window waits for a backup under way before leaving it (its temporary is removed).
 SHUTDOWN_WAIT_S = 10.0
@@ -39,9 +40,10 @@ class DailyBackups(QObject):
 
     copied = Signal(object, object)  # the job, and the error text or None
 
-    def __init__(self, bar: QStatusBar, *, threaded: bool = True) -> None:
+    def __init__(self, bar: QStatusBar, status: StatusLine, *, threaded: bool = True) -> None:
         super().__init__(bar)
         self.bar = bar
+        self.status = status
         self.threaded = threaded
         self.warning = label("status_backup_warning", wrap=False, style=WARNING_STYLE, accessible="Backup warning")
         self.warning.hide()
@@ -105,7 +107,7 @@ class DailyBackups(QObject):
         self.made, self.seconds = made, time.perf_counter() - self._started
         self.warning.hide()
         self.warning.setText("")
-        self.bar.showMessage(f"Today's backup written and verified: {made}", 8000)
+        self.status.note("Today's backup written and verified", 8000, "backup", str(made))
 
     def _warn(self, reason: str) -> None:
         """A warning that stays until a backup succeeds; cut to fit a small screen, whole in its tooltip."""

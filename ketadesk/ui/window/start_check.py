@@ -39,8 +39,8 @@ TOOLTIP_PROBLEMS = 12  # problems listed one by one in the tooltip before the re
 WHO_RUNS_IT = "An administrator runs the full check: ketadesk check (on this workstation, or on the server's)."
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
 
 
 class StartCheckLine(QObject):
@@ -110,24 +110,26 @@ class StartCheckLine(QObject):
             last = result.last_full_check
             since = f" since the full check of {last.at.astimezone():%Y-%m-%d %H:%M}" if last is not None else ""
             self.line.hide()
-            entries = _plural(result.entries_checked, "entry")
-            self.status.note(f"Record checked at start: nothing wrong{since} ({entries} checked)", NOTE_MS)
+            entries = f"{_plural(result.entries_checked, 'audit entry', 'audit entries')} written since it, checked"
+            self.status.note(f"Record checked at start: nothing wrong{since}", NOTE_MS, "check", entries)
         self.line.setAccessibleDescription(self.line.toolTip())
 
     def _show_problems(self, result: SinceCheck) -> None:
         problems = result.problems
         listed = "\n".join(f"• {p}" for p in problems[:TOOLTIP_PROBLEMS])
         more = len(problems) - TOOLTIP_PROBLEMS
-        rest = f"\n… and {_plural(more, 'more problem')}" if more > 0 else ""
+        rest = f"\n… and {_plural(more, 'more problem', 'more problems')}" if more > 0 else ""
         tip = (
-            f"The check at start found what was written since the last full check changed:\n{listed}{rest}\n"
+            "The check at start (of what was written since the last full check, and of the users, the schema and"
+            f" the keys, read whole) found:\n{listed}{rest}\n"
             f"Clinical work carries on; tell the administrator. {WHO_RUNS_IT}"
         )
-        self._show(f"⚠ Record check at start: {_plural(len(problems), 'problem')} — {problems[0]}", WARNING_STYLE, tip)
+        found = _plural(len(problems), "problem", "problems")
+        self._show(f"⚠ Record check at start: {found} — {problems[0]}", WARNING_STYLE, tip)
 
     def _show(self, text: str, style: str, tip: str) -> None:
         """A line that stays; cut to fit a small screen, whole in its tooltip."""
-        self.line.setStyleSheet(style)
+        self.line.setStyleSheet(f"QLabel#status_record_check {{ {style} }}")  # the line's, not its tooltip's
         self.line.ensurePolished()  # the style's bold font, measured before cutting
         metrics = self.line.fontMetrics()
         self.line.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, LINE_WIDTH_PX))

@@ -6,13 +6,42 @@ the alert line and the chime come from the board's tick.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStatusBar
 
 from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.records import VisitSummary
 from ketadesk.ui.kit.widgets import label
+
+
+class NoteLabel(QLabel):
+    """The notes' line: cut with "…" to the room the status bar gives it, never widening the window; all in its tooltip.
+
+    ``said`` is the whole line as the notes make it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("status_notice")
+        self.setAccessibleName("Notes")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.said = ""
+
+    def say(self, text: str) -> None:
+        """Show ``text``, cut to the width there is."""
+        self.said = text
+        self._cut()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """Cut again to the new width."""
+        super().resizeEvent(event)
+        self._cut()
+
+    def _cut(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.said, Qt.TextElideMode.ElideRight, max(self.width(), 0)))
 
 
 class StatusLine:
@@ -21,13 +50,16 @@ class StatusLine:
     def __init__(self, bar: QStatusBar) -> None:
         self.user: QLabel = label("status_user", wrap=False, accessible="")
         self.alerts: QLabel = label("status_alerts", wrap=False, accessible="")
-        bar.addWidget(self.user, 1)
-        self.notice: QLabel = label("status_notice", wrap=False, accessible="")
+        bar.addWidget(self.user)  # as wide as who and where; the notes have the rest
+        self.notice = NoteLabel()
         self.notice.hide()
         bar.addWidget(self.notice, 1)
-        self._notice_timer = QTimer(self.notice)  # one timer: a later note restarts it, an older one cannot hide it
-        self._notice_timer.setSingleShot(True)
-        self._notice_timer.timeout.connect(self.notice.hide)
+        self._bar = bar
+        # The notes up now, by what each is about, and each one's timer: a later note about the same thing replaces
+        # it and restarts its time, one about something else stands beside it.
+        self._notes: dict[str, str] = {}
+        self._more: dict[str, str] = {}
+        self._note_timers: dict[str, QTimer] = {}
         bar.addPermanentWidget(self.alerts)
         self.signatures = QPushButton()
         self.signatures.setObjectName("status_signatures")
@@ -38,15 +70,44 @@ class StatusLine:
         self._overdue_seen: set[int] = set()
         self._overrun_seen: set[int] = set()
 
-    def note(self, text: str, msec: int) -> None:
-        """Say ``text`` beside who is signed in for ``msec`` (a bar's own message would be drawn over that line)."""
-        self.notice.setText(text)
-        self.notice.show()
-        self._notice_timer.start(msec)
+    def note(self, text: str, msec: int, about: str = "", more: str = "") -> None:
+        """Say ``text`` beside who is signed in for ``msec`` (a bar's own message would be drawn over that line).
+
+        Notes about different things (``about``) stand side by side, each for its own time; so
+        each says little, and ``more`` (where a file went, what was counted) is in the tooltip.
+        """
+        self._notes.pop(about, None)  # the newest note is said first
+        self._notes[about] = text
+        self._more[about] = f"{text}: {more}" if more else text
+        timer = self._note_timers.get(about)
+        if timer is None:
+            timer = self._note_timers[about] = QTimer(self.notice)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda: self._drop(about))
+        timer.start(msec)
+        self._show_notes()
+
+    def _drop(self, about: str) -> None:
+        self._notes.pop(about, None)
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        newest_first = list(reversed(self._notes))
+        self.notice.say(" · ".join(self._notes[about] for about in newest_first))
+        self.notice.setToolTip("\n".join(self._more[about] for about in newest_first))
+        self.notice.setAccessibleDescription(self.notice.toolTip())
+        if not self._notes:
+            self.notice.hide()
+        elif self._bar.currentMessage():  # the bar's own message is up: the notes come back with its widgets after it
+            self.notice.hide()
+            self.notice.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
+        else:
+            self.notice.show()
 
     def stop(self) -> None:
-        """The window closes: a note's timer stops with it (the note goes with the window)."""
-        self._notice_timer.stop()
+        """The window closes: the notes' timers stop with it (the notes go with the window)."""
+        for timer in self._note_timers.values():
+            timer.stop()
 
     def forget_seen(self) -> None:
         """A new working page: every alert there is new to its user."""
