@@ -59,11 +59,16 @@ def row_hash(
     type than text, a whole number or NULL (a row altered by hand) is written by json.dumps itself,
     so the text is always exactly json.dumps's.
     """
-    values = (prev_hash, at, actor_id, action, entity, entity_id, before, after)
+    q = _QUOTED  # one f-string, no list: this runs four million times in a ten-year clinic's check
     try:
-        material = "[" + ",".join([_QUOTED[type(value)](value) for value in values]) + "]"
+        material = (
+            f"[{q[type(prev_hash)](prev_hash)},{q[type(at)](at)},{q[type(actor_id)](actor_id)},"
+            f"{q[type(action)](action)},{q[type(entity)](entity)},{q[type(entity_id)](entity_id)},"
+            f"{q[type(before)](before)},{q[type(after)](after)}]"
+        )
     except KeyError:
-        material = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+        values = [prev_hash, at, actor_id, action, entity, entity_id, before, after]
+        material = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
