@@ -26,6 +26,8 @@ from ketadesk.ui.kit.times import local_time
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
+    from ketadesk.ui.visit.vitals.grid import PlotGrid
+
 SPO2_COLOUR = "#6a1b9a"
 """The SpO2 series (the kit's palette has no SpO2 colour yet; only the chart uses it)."""
 # When readings run past every planned mark, the time axis grows by this many minutes at a time.
@@ -103,18 +105,20 @@ class VitalsChart(QWidget):
         self.spo2_chart.setAccessibleName("Chart of SpO2")
         self.spo2_chart.setFixedHeight(120)
         self.chart.setMinimumHeight(180)
+        from ketadesk.ui.visit.vitals.grid import PlotGrid  # pyqtgraph loads with the first chart, not at start
+
+        self.grids: list[PlotGrid] = []
         for widget in (self.chart, self.spo2_chart):
             item = widget.getPlotItem()
             item.setMouseEnabled(x=False, y=False)
             item.setMenuEnabled(False)
             item.hideButtons()
-            item.showGrid(x=True, y=True, alpha=0.15)
+            self.grids.append(PlotGrid(item))  # not the axes' grid: each move of an axis redrew it, 15 ms
             for side in ("left", "bottom"):
                 axis = item.getAxis(side)
                 axis.setPen(pg.mkPen("#616161"))
                 axis.setTextPen(pg.mkPen("#212121"))
-                # The axis item also draws the grid across the whole plot, and faint lines are slow to draw: keep it
-                # as a pixmap that is redrawn only when the axis changes (range, size, title), not on every repaint.
+                # The axis is kept as a pixmap, redrawn only when it changes (range, size, title), not on every repaint.
                 axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item.getAxis("left").setWidth(52)
         self.spo2_chart.setXLink(self.chart)
