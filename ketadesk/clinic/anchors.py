@@ -29,7 +29,7 @@ from ketadesk.core.audit_head import AuditHead, head_from_json
 from ketadesk.core.clock import from_utc_iso
 from ketadesk.store import audit as store_audit
 from ketadesk.store import backup as store_backup
-from ketadesk.store import backup_files, pg_dump, pg_dump_file
+from ketadesk.store import backup_files, pg_dump_file
 from ketadesk.store import restore as store_restore
 from ketadesk.store.db import Store
 
@@ -276,4 +276,4 @@ def workstation_dumps(store: Store, folder: Path | None = None) -> set[Path]:
     folder = folder or default_folder()
     if not folder.is_dir():
         return set()
-    return set(folder.glob(f"{pg_dump.database_name(store)}-*{pg_dump_file.SUFFIX}"))
+    return set(folder.glob(f"{pg_dump_file.database_name(store)}-*{pg_dump_file.SUFFIX}"))

@@ -20,13 +20,13 @@ from ketadesk.core.audit_head import AuditHead
 from ketadesk.core.backup_file import BackupFile
 from ketadesk.core.clock import Clock, to_utc_iso
 from ketadesk.store import audit as store_audit
-from ketadesk.store import pg_dump, pg_dump_file, pg_restore
+from ketadesk.store import pg_dump_file, pg_restore
 from ketadesk.store.db import Store, open_store
 
 
 def dump_name(store: Store, stamp: str) -> str:
     """The file name of a dump of ``store`` made by hand at ``stamp`` (YYYY-MM-DD-HHMMSS)."""
-    return f"{pg_dump.database_name(store)}-manual-{stamp}{pg_dump_file.SUFFIX}"
+    return f"{pg_dump_file.database_name(store)}-manual-{stamp}{pg_dump_file.SUFFIX}"
 
 
 def list_dumps(store: Store, folder: Path | None = None) -> list[BackupFile]:

@@ -53,12 +53,6 @@ def tables(store: Store) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-def database_name(store: Store) -> str:
-    """The database's own name on its server (what a dump's file is named after)."""
-    row = store.one("SELECT current_database()")
-    return str(row[0]) if row else "ketadesk"
-
-
 def _plain(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes | memoryview) else value
 

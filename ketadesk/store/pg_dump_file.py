@@ -26,13 +26,16 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketadesk.core.audit_head import AuditHead
 from ketadesk.core.backup_file import BackupFile
 from ketadesk.store import chain_key
 from ketadesk.store.audit import canonical, verify_rows
 from ketadesk.store.schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from ketadesk.store.db import Store
 
 FORMAT = "KetaDesk logical dump of a PostgreSQL clinic database"
 VERSION = 1
@@ -178,3 +181,13 @@ def verify(path: Path, *, installation: str | None = None, folder: Path | None =
         return BackupFile(path, taken, size, None, f"it is not a readable logical dump ({error})")
     except (ValueError, KeyError, TypeError, IndexError) as error:
         return BackupFile(path, taken, size, None, f"it is damaged ({error})")
+
+
+def database_name(store: Store) -> str:
+    """The database's own name on its server (what a dump's file is named after).
+
+    Here, with the dump file's format, rather than with the dump (which loads psycopg): the
+    window's anchors name a server's dumps at every start, a file's clinic included.
+    """
+    row = store.one("SELECT current_database()")
+    return str(row[0]) if row else "ketadesk"

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_THE_DOOR = (
     "sqlite_utils",
     "numpy",
+    "psycopg",  # only a clinic on a server needs it (a file's anchors once loaded it, 90 ms of every start)
     "pyqtgraph",
     "reportlab",
     "ketadesk.clinic.reporting",
