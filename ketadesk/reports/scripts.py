@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any, cast
 from xml.sax.saxutils import escape
 
@@ -71,6 +72,7 @@ def _turn(word: str) -> str:
     return flip(trail) + core + flip(lead)
 
 
+@cache
 def _is_rtl(char: str) -> bool:
     return unicodedata.bidirectional(char) in ("R", "AL")
 
@@ -201,6 +203,11 @@ def markup(text: str, field: str | None = None) -> str:
     is noted for the report's warning (:func:`collecting`).
     """
     _note_undrawable(text, field)
+    return _markup(text)
+
+
+@lru_cache(maxsize=fonts.TEXTS_REMEMBERED)
+def _markup(text: str) -> str:
     parts: list[str] = []
     for unit_font, piece in pieces(text):
         if unit_font is not None:
