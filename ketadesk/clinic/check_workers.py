@@ -97,7 +97,6 @@ class SharedCheck:
         path = str(store.path)
         last_entry = _last_entry(store)
         self._shares: dict[str, list[Future[list[str] | store_audit.Stretch]]] = {}
-        self._pool = pool(workers)
         # The longest shares first, so the last ones to finish are short and the workers end together.
         planned = [
             Share("records", path, after=1),
@@ -106,6 +105,7 @@ class SharedCheck:
             *(Share("signatures", path, a, u) for a, u in _ranges(store_signatures.last_id(store), SIGNATURE_SHARES)),
             *(Share("audit chain", path, a, u, key=self._key) for a, u in _ranges(last_entry, CHAIN_SHARES)),
         ]
+        self._pool = pool(workers)  # once the shares are planned: a file that cannot be read starts no process
         for share in planned:
             self._shares.setdefault(share.part, []).append(self._pool.submit(run_share, share))
         self._shares["records"].reverse()  # submitted longest first; joined in the kinds' order
