@@ -75,6 +75,7 @@ class PostgresStore(Store):
         self._tail_waiting = False  # the tail's read is sent with the write's first statement, not yet answered
         self._tail_around = 0
         self._committed: ChainEntry | None = None
+        self._appended: ChainEntry | None = None  # the file's way of knowing its tail; the server's is _tail
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -77,18 +77,27 @@ class Store:
         # (the clinic's witness of the chain's head) runs once.
         self.audit_written = False
         self.on_audit_commit: Callable[[], None] | None = None
+        # The entry the write under way appended last (None: none yet, or a savepoint undid one), and after its
+        # commit the chain's head as this write left it: the witness needs no read of its own. The write lock
+        # is held from BEGIN IMMEDIATE to COMMIT, so no other connection can append in between.
+        self._appended: ChainEntry | None = None
+        self._committed: ChainEntry | None = None
 
     def chain_tail(self) -> tuple[int, str] | None:
         """The audit chain's last entry (id, hash) as the write under way sees it; None before the first."""
+        if self._appended is not None:
+            return self._appended.id, self._appended.hash
         row = self.one("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
         return (int(row[0]), str(row[1])) if row else None
 
     def chain_moved(self, entry: ChainEntry) -> None:
-        """An audit row was just appended in the write under way (a file's tail is read again: it costs no trip)."""
+        """An audit row was just appended in the write under way: it is the tail from now on."""
+        if self.conn.in_transaction:
+            self._appended = entry
 
     def committed_head(self) -> ChainEntry | None:
-        """The chain's last entry right after this store's own commit, when known without asking; never on a file."""
-        return None
+        """The chain's last entry right after this store's own commit, when this write appended it (else None)."""
+        return self._committed
 
     def revision(self) -> tuple[int, int]:
         """A value that changes whenever anything is committed, by this connection or another one.
@@ -127,7 +136,7 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:  # still locked after the busy timeout, read-only, damaged
             raise from_sqlite(error, self.path) from error
-        self.audit_written = False
+        self.audit_written, self._appended, self._committed = False, None, None
         try:
             yield self
         except BaseException:
@@ -143,10 +152,11 @@ class Store:
                 if isinstance(error, sqlite3.Error):  # disk full, I/O error
                     raise from_sqlite(error, self.path) from error
                 raise
+            self._committed = self._appended if self.audit_written else None
             if self.audit_written and self.on_audit_commit is not None:
                 self.on_audit_commit()
         finally:
-            self.audit_written = False
+            self.audit_written, self._appended = False, None
 
     @contextmanager
     def _nested(self) -> Iterator[None]:
@@ -157,6 +167,7 @@ class Store:
             yield
         except BaseException:
             # A trigger's RAISE(ROLLBACK) ends the whole transaction, savepoints with it: then there is nothing to undo.
+            self._appended = None  # what it appended is gone: the tail is read again
             if self.conn.in_transaction:
                 self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                 self.conn.execute(f"RELEASE SAVEPOINT {name}")
