@@ -84,7 +84,7 @@ def test_a_change_behind_the_programs_back_stays_as_a_warning(
         raw.execute("UPDATE users SET roles = 'administrator,nurse' WHERE login = 'nurse'")
     checking = _checked_at_door(qtbot, door)
     assert checking.result is not None and checking.result.problems
-    assert checking.line.isVisible() and checking.line.text().startswith("⚠ Record check at start: ")
+    assert checking.line.isVisible() and checking.said.startswith("⚠ Record check at start: 1 problem — user nurse")
     assert "user nurse: roles are" in checking.line.toolTip()
     assert "tell the administrator" in checking.line.toolTip()
     assert checking.line.accessibleDescription() == checking.line.toolTip()
@@ -96,7 +96,7 @@ def test_without_a_full_check_it_says_one_is_needed(qtbot: QtBot, door: MainWind
     checking = _checked_at_door(qtbot, door, threaded=False)
     assert checking.result is not None and checking.result.full_check_needed
     assert checking.line.isVisible()
-    assert checking.line.text() == "Record not checked at start: a full check is needed"
+    assert checking.said == "Record not checked at start: a full check is needed"
     assert "ketadesk check" in checking.line.toolTip() and "no checkpoint" in checking.line.toolTip()
 
 
@@ -111,7 +111,7 @@ def test_a_check_that_fails_is_a_warning_and_the_window_goes_on(
     monkeypatch.setattr(StartCheck, "run", damaged)
     checking = _checked_at_door(qtbot, door)
     assert checking.result is None and checking.error == "the database file is damaged (page 12)"
-    assert checking.line.text().startswith("⚠ The record could not be checked at start: the database file is damaged")
+    assert checking.said == "⚠ The record could not be checked at start: the database file is damaged (page 12)"
     assert door.stack.currentWidget() is door.door_page  # the door still waits for a password
 
 

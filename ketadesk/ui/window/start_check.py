@@ -56,6 +56,7 @@ class StartCheckLine(QObject):
         self.line.hide()
         bar.addPermanentWidget(self.line)
         self.result: SinceCheck | None = None
+        self.said = ""  # the line's whole text ("" while it is hidden)
         self.error: str | None = None
         self.seconds: float | None = None  # how long the check took, start to its result on the window's thread
         self._thread: threading.Thread | None = None
@@ -132,6 +133,7 @@ class StartCheckLine(QObject):
         self.line.setStyleSheet(f"QLabel#status_record_check {{ {style} }}")  # the line's, not its tooltip's
         self.line.ensurePolished()  # the style's bold font, measured before cutting
         metrics = self.line.fontMetrics()
+        self.said = text  # whole, as the tooltip's first line has it
         self.line.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, LINE_WIDTH_PX))
         self.line.setToolTip(f"{text}\n\n{tip}")
         self.line.show()
