@@ -16,6 +16,7 @@ from ketadesk.core.patient import (
     same_person,
     validate_patient,
 )
+from ketadesk.core.records import VisitDetail, previous_infusion
 from ketadesk.core.text import search_text
 from ketadesk.core.users import SCHEDULING
 from ketadesk.store import courses as store_courses
@@ -98,3 +99,14 @@ class Patients(Area):
         rows = store_visits.for_patient(store, patient_id)
         details = tuple(detail for detail, _ in store_visits.details(store, rows))
         return PatientHistory(patient, tuple(store_courses.for_patient(store, patient_id)), details)
+
+    def previous_infusion(self, visit_id: int) -> VisitDetail | None:
+        """The patient's infusion before this visit (:func:`core.records.previous_infusion`), with its dose.
+
+        What the review's dose trend shows. The visits come without their readings, only each
+        one's extremes: the largest history holds thousands of readings, and none is shown here.
+        """
+        store = self.session.store
+        this = store_visits.row(store, visit_id).summary
+        rows = store_visits.for_patient(store, this.patient_id)
+        return previous_infusion((d for d, _ in store_visits.details(store, rows, figures_only=True)), this)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ketadesk.clinic import Clinic
 from ketadesk.core.phases import Phase
 from ketadesk.core.readiness import DOSE_WEIGHT_TOLERANCE_KG
-from ketadesk.core.records import VisitDetail, previous_infusion
+from ketadesk.core.records import VisitDetail
 from ketadesk.ui.kit.colours import CAUTION_STYLE, MUTED_STYLE
 from ketadesk.ui.kit.lines import ERROR_STYLE
 from ketadesk.ui.kit.names import NameBook
@@ -63,7 +63,7 @@ class DoseBox(Box):
         next visit, and the infusion before *this* one is what a physician compares with.
         """
         this = detail.summary
-        last = previous_infusion(self.clinic.patients.history(this.patient_id).visits, this)
+        last = self.clinic.patients.previous_infusion(this.id)
         if last is None or last.dose is None:
             return Entry("First infusion on record for this patient", style=MUTED_STYLE)
         return Entry(
