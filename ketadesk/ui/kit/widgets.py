@@ -7,13 +7,17 @@ text a nurse can select and copy, plain text that never renders as markup).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QLineEdit, QPushButton, QTableWidget
 
 SCALE = "ketadesk_font_scale"
 """The property a label made larger than the text around it keeps its scale in, to follow the text size."""
+_SCALED: weakref.WeakSet[QLabel] = weakref.WeakSet()
+"""Those labels, each for as long as it exists (a label's parent keeps it; its deletion drops it here)."""
 
 
 def follow_text_size(app: QApplication) -> int:
@@ -25,8 +29,10 @@ def follow_text_size(app: QApplication) -> int:
     """
     base = app.font().pointSizeF()
     resized = 0
-    for widget in app.allWidgets():
-        scale = widget.property(SCALE)
+    # Only the labels that asked for it: walking app.allWidgets() wrapped every widget in the application,
+    # Qt's own inner ones too, for one property each (and once crashed inside PySide doing so).
+    for widget in list(_SCALED):
+        scale = widget.property(SCALE) if shiboken6.isValid(widget) else None
         if isinstance(scale, float):
             font = widget.font()
             font.setPointSizeF(base * scale)
@@ -62,6 +68,7 @@ def label(
         if scale != 1.0:
             font.setPointSizeF(font.pointSizeF() * scale)
             widget.setProperty(SCALE, scale)
+            _SCALED.add(widget)
         widget.setFont(font)
     if style:
         widget.setStyleSheet(style)
