@@ -93,10 +93,14 @@ class Maintenance(Area):
         indexes checked against themselves only). Each part runs on its own, so a damaged file
         gives one line per part it could not read, never a crash.
         """
+        return self._check(quick)[0]
+
+    def _check(self, quick: bool) -> tuple[list[str], list[str]]:
+        """:meth:`check`'s findings, and the parts run again in this process because a worker's share failed."""
         store = self.session.store
         shared = check_workers.start(store, quick=quick)  # a large file's heavy parts, in worker processes
         try:
-            return self._checked(quick, shared)
+            return self._checked(quick, shared), sorted(shared.fell_back) if shared is not None else []
         finally:
             if shared is not None:
                 shared.close()
@@ -177,17 +181,23 @@ class Maintenance(Area):
             verified, _ = store_checkpoints.mark(store)
         except Exception:  # a file too damaged to count: the check itself says where
             verified = None
-        problems = self.check(quick=quick)
+        problems, ran_again = self._check(quick)
+        if ran_again:  # nothing was checked less, but the check took longer, and the administrator is told why
+            again = f"; {', '.join(ran_again)} checked again in one pass here, a worker's share of it having failed"
+        else:
+            again = ""
         if problems:
-            return check_since.FullCheck(tuple(problems), None, "no checkpoint recorded: the check found problems")
+            found = f"no checkpoint recorded: the check found problems{again}"
+            return check_since.FullCheck(tuple(problems), None, found)
         if verified is None:
-            return check_since.FullCheck((), None, "no checkpoint recorded: the record has no audit entries yet")
+            empty = f"no checkpoint recorded: the record has no audit entries yet{again}"
+            return check_since.FullCheck((), None, empty)
         scope = f"{'quick' if quick else 'full'} ({self.integrity_scope()})"
         try:
             made, note = check_since.record(self.session, verified, scope)
         except StoreError as error:  # locked or full: the check held, only its checkpoint is missing
-            return check_since.FullCheck((), None, f"no checkpoint recorded: {error}")
-        return check_since.FullCheck((), made, note)
+            return check_since.FullCheck((), None, f"no checkpoint recorded: {error}{again}")
+        return check_since.FullCheck((), made, note + again)
 
     def check_since_last_full_check(self) -> check_since.SinceCheck:
         """The check at every start: what was written since the last clean full check, from its keyed checkpoint.

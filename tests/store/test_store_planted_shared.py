@@ -119,3 +119,33 @@ def test_worker_processes_find_what_one_pass_finds(
     assert _check(copy, default_protocol) == alone
     assert [s.fell_back for s in shared] == [set()]
     assert (alone == []) == (name == "clean")
+
+
+def test_a_failed_share_is_checked_again_here_and_the_check_says_so(
+    demo_file: Path,  # noqa: F811
+    default_protocol: Protocol,
+    tmp_path: Path,
+    shared: list[check_workers.SharedCheck],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker's share of the signatures fails (a killed worker, a read error): that part runs again in the
+    check's own process, the findings are those of one pass, and the full check's note names the part."""
+    monkeypatch.setattr(check_workers, "pool", lambda workers: _AtOnce())
+    run_share = check_workers.run_share
+
+    def failing(share: check_workers.Share) -> Any:
+        if share.part == "signatures":
+            raise OSError("the worker was killed")
+        return run_share(share)
+
+    monkeypatch.setattr(check_workers, "run_share", failing)
+    copy = tmp_path / "clean.sqlite"
+    copy.write_bytes(demo_file.read_bytes())
+    clinic = Clinic.open(copy, FakeClock(START), default_protocol)
+    try:
+        done = clinic.maintenance.full_check()
+    finally:
+        clinic.close()
+    assert done.problems == () and done.checkpoint is not None
+    assert [s.fell_back for s in shared] == [{"signatures"}]
+    assert done.note.endswith("; signatures checked again in one pass here, a worker's share of it having failed")
