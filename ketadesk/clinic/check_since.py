@@ -31,7 +31,7 @@ from ketadesk.store import signatures as store_signatures
 from ketadesk.store import visits as store_visits
 from ketadesk.store.chain_key import row_mac
 from ketadesk.store.checkpoints import Checkpoint, Mark
-from ketadesk.store.db import Store, open_again
+from ketadesk.store.db import Store, second_reader
 from ketadesk.store.schema import SCHEMA_VERSION
 
 NOT_COVERED = (
@@ -164,8 +164,8 @@ class StartCheck:
     """The check at every start, made ready on the window's thread and run on another, on a connection of its own.
 
     A connection belongs to the thread that uses it, and the window's is the window's: so the
-    job keeps only where the database is, the clock, the protocol and who runs it, and opens
-    the database again to check it. The window stays free while it runs.
+    job uses the session for where the database is, the clock, the protocol and who runs it,
+    never for its connection, and opens the database again to check it. The window stays free.
     """
 
     def __init__(self, session: Session) -> None:
@@ -173,11 +173,8 @@ class StartCheck:
 
     def run(self) -> SinceCheck:
         """Open the database again, check what was written since the last full check, close it (raises StoreError)."""
-        store = open_again(self._session.store)
-        try:
+        with second_reader(self._session.store) as store:
             return check_since(dataclasses.replace(self._session, store=store))
-        finally:
-            store.close()
 
 
 def check_since(session: Session) -> SinceCheck:

@@ -16,6 +16,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from ketadesk.store import chain_key, upgrade_copy
 from ketadesk.store.errors import (
@@ -29,6 +30,9 @@ from ketadesk.store.errors import (
 )
 from ketadesk.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
 from ketadesk.store.sqlite_engine import Store, _Connection, sqlite_utils_database
+
+if TYPE_CHECKING:  # psycopg is loaded only for a clinic on a server
+    from ketadesk.store.pg_engine import PostgresStore
 
 __all__ = ["BUSY_TIMEOUT_MS", "CACHE_KIB", "Store", "open_store", "page_of_damage", "read_only_reason"]
 
@@ -165,17 +169,28 @@ def share_reader(path: Path | str) -> Iterator[Store]:
         store.conn.close()
 
 
-def open_again(store: Store) -> Store:
-    """A second connection to ``store``'s database, for work on another thread (a connection stays on its own).
+@contextmanager
+def second_reader(store: Store) -> Iterator[Store]:
+    """A read connection of its own to ``store``'s database, for work on another thread (a connection stays on its own).
 
-    The schema is the one ``store`` brought up to date; nothing is migrated again.
+    The schema is the one ``store`` brought up to date; nothing is migrated again. A file's is
+    closed, as :func:`share_reader`'s, without :meth:`Store.close`'s checkpoint of the
+    write-ahead log, which would wait for the window's own reads.
     """
-    url = getattr(store, "url", None)
-    if isinstance(url, str):
-        return _open_postgresql(url, migrate=False)
+    if store.engine == "postgresql":
+        server = _open_postgresql(cast("PostgresStore", store).url, migrate=False)
+        try:
+            yield server
+        finally:
+            server.close()
+        return
     if store.path is None:
         raise StoreError("a database in memory cannot be opened a second time")
-    return open_store(store.path, migrate=False)
+    reader = open_store(store.path, migrate=False)
+    try:
+        yield reader
+    finally:
+        reader.conn.close()
 
 
 def _opened(conn: sqlite3.Connection, target: Path, read_only: str, *, migrate: bool) -> Store:

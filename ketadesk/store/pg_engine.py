@@ -75,7 +75,6 @@ class PostgresStore(Store):
         self._tail_waiting = False  # the tail's read is sent with the write's first statement, not yet answered
         self._tail_around = 0
         self._committed: ChainEntry | None = None
-        self._appended: ChainEntry | None = None  # the file's way of knowing its tail; the server's is _tail
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -188,7 +187,7 @@ class PostgresStore(Store):
                 self.connection.flush()
             return (self._tail.id, self._tail.hash) if self._tail is not None else None
         self._tail_known = False
-        return super().chain_tail()
+        return self._read_tail()
 
     def chain_moved(self, entry: ChainEntry) -> None:
         if self._tail_holds():

@@ -87,6 +87,10 @@ class Store:
         """The audit chain's last entry (id, hash) as the write under way sees it; None before the first."""
         if self._appended is not None:
             return self._appended.id, self._appended.hash
+        return self._read_tail()
+
+    def _read_tail(self) -> tuple[int, str] | None:
+        """The chain's last entry as the table has it now."""
         row = self.one("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1")
         return (int(row[0]), str(row[1])) if row else None
 
