@@ -41,7 +41,7 @@ class NoteLabel(QLabel):
         self._cut()
 
     def _cut(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.said, Qt.TextElideMode.ElideRight, max(self.width(), 0)))
+        self.setText(self.fontMetrics().elidedText(self.said, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class StatusLine:
@@ -55,10 +55,10 @@ class StatusLine:
         self.notice.hide()
         bar.addWidget(self.notice, 1)
         self._bar = bar
-        # The notes up now, by what each is about, and each one's timer: a later note about the same thing replaces
-        # it and restarts its time, one about something else stands beside it.
-        self._notes: dict[str, str] = {}
-        self._more: dict[str, str] = {}
+        # The notes up now, by what each is about (what it says, and that with its details for the tooltip), and
+        # each one's timer: a later note about the same thing replaces it and restarts its time, one about
+        # something else stands beside it.
+        self._notes: dict[str, tuple[str, str]] = {}
         self._note_timers: dict[str, QTimer] = {}
         bar.addPermanentWidget(self.alerts)
         self.signatures = QPushButton()
@@ -77,8 +77,7 @@ class StatusLine:
         each says little, and ``more`` (where a file went, what was counted) is in the tooltip.
         """
         self._notes.pop(about, None)  # the newest note is said first
-        self._notes[about] = text
-        self._more[about] = f"{text}: {more}" if more else text
+        self._notes[about] = (text, f"{text}: {more}" if more else text)
         timer = self._note_timers.get(about)
         if timer is None:
             timer = self._note_timers[about] = QTimer(self.notice)
@@ -92,9 +91,9 @@ class StatusLine:
         self._show_notes()
 
     def _show_notes(self) -> None:
-        newest_first = list(reversed(self._notes))
-        self.notice.say(" · ".join(self._notes[about] for about in newest_first))
-        self.notice.setToolTip("\n".join(self._more[about] for about in newest_first))
+        newest_first = list(reversed(self._notes.values()))
+        self.notice.say(" · ".join(text for text, _ in newest_first))
+        self.notice.setToolTip("\n".join(whole for _, whole in newest_first))
         self.notice.setAccessibleDescription(self.notice.toolTip())
         if not self._notes:
             self.notice.hide()
