@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from ketadesk.clinic import Clinic
+from ketadesk.core.clock import Clock
 from ketadesk.core.patient import Diagnosis, Patient, Sex
+from ketadesk.core.protocol import Protocol
 from ketadesk.core.users import Role
 
 # The test clinic's staff passwords (conftest gives each fixture user theirs; nurse2 is made by sign_in_steps).
@@ -83,3 +88,19 @@ def ready_to_infuse(nurse: Clinic, visit_id: int, *, sbp: int = 128, dbp: int = 
     nurse.infusion.record_weight(visit_id, "70")
     nurse.bedside.record_vitals(visit_id, sbp=sbp, dbp=dbp, hr=72, spo2=98, rr=14)
     nurse.infusion.prepare_dose(visit_id, "0.5", "KT2301-15")
+
+
+@contextmanager
+def read_only_clinic(db_path: Path, clock: Clock, protocol: Protocol) -> Iterator[Clinic]:
+    """The clinic's file made read-only (a copy on a read-only share) and opened as the program; made writable after.
+
+    Close every other connection to the file first.
+    """
+    db_path.chmod(0o444)
+    looking = Clinic.open(db_path, clock, protocol)
+    try:
+        assert looking.read_only
+        yield looking
+    finally:
+        looking.close()
+        db_path.chmod(0o644)

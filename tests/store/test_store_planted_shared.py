@@ -56,6 +56,19 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[check_workers.Share
     yield started
 
 
+@pytest.fixture
+def at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shares run here, each as it is submitted (:class:`_AtOnce`), instead of in worker processes."""
+    monkeypatch.setattr(check_workers, "pool", lambda workers: _AtOnce())
+
+
+def _clean_copy(demo: Path, tmp_path: Path) -> Path:
+    """A copy of the sound demo file."""
+    copy = tmp_path / "clean.sqlite"
+    copy.write_bytes(demo.read_bytes())
+    return copy
+
+
 def _check(path: Path, protocol: Protocol, *, alone: bool = False) -> list[str]:
     clinic = Clinic.open(path, FakeClock(START), protocol)
     try:
@@ -75,10 +88,9 @@ def test_each_planted_edit_is_named_alike_in_shares(
     default_protocol: Protocol,
     tmp_path: Path,
     shared: list[check_workers.SharedCheck],
-    monkeypatch: pytest.MonkeyPatch,
+    at_once: None,
 ) -> None:
     """One pass and the shares give the same lines, in the same order (a damaged file: its part run here)."""
-    monkeypatch.setattr(check_workers, "pool", lambda workers: _AtOnce())
     copy = _planted(kind, demo_file, tmp_path)
     alone = _check(copy, default_protocol, alone=True)
     assert _check(copy, default_protocol) == alone
@@ -90,12 +102,10 @@ def test_the_clean_demo_needs_no_part_run_again(
     default_protocol: Protocol,
     tmp_path: Path,
     shared: list[check_workers.SharedCheck],
-    monkeypatch: pytest.MonkeyPatch,
+    at_once: None,
 ) -> None:
     """Every share's answer is used: no part falls back to one pass on a sound file."""
-    monkeypatch.setattr(check_workers, "pool", lambda workers: _AtOnce())
-    copy = tmp_path / "clean.sqlite"
-    copy.write_bytes(demo_file.read_bytes())
+    copy = _clean_copy(demo_file, tmp_path)
     assert _check(copy, default_protocol) == []
     assert [s.fell_back for s in shared] == [set()]
 
@@ -110,11 +120,7 @@ def test_worker_processes_find_what_one_pass_finds(
 ) -> None:
     """With real worker processes (spawned, as ``ketadesk check`` starts them): the same lines, nothing run again."""
     kinds = {k.name: k for k in KINDS}
-    copy = tmp_path / "clean.sqlite"
-    if name == "clean":
-        copy.write_bytes(demo_file.read_bytes())
-    else:
-        copy = _planted(kinds[name], demo_file, tmp_path)
+    copy = _clean_copy(demo_file, tmp_path) if name == "clean" else _planted(kinds[name], demo_file, tmp_path)
     alone = _check(copy, default_protocol, alone=True)
     assert _check(copy, default_protocol) == alone
     assert [s.fell_back for s in shared] == [set()]
@@ -126,11 +132,11 @@ def test_a_failed_share_is_checked_again_here_and_the_check_says_so(
     default_protocol: Protocol,
     tmp_path: Path,
     shared: list[check_workers.SharedCheck],
+    at_once: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A worker's share of the signatures fails (a killed worker, a read error): that part runs again in the
     check's own process, the findings are those of one pass, and the full check's note names the part."""
-    monkeypatch.setattr(check_workers, "pool", lambda workers: _AtOnce())
     run_share = check_workers.run_share
 
     def failing(share: check_workers.Share) -> Any:
@@ -139,8 +145,7 @@ def test_a_failed_share_is_checked_again_here_and_the_check_says_so(
         return run_share(share)
 
     monkeypatch.setattr(check_workers, "run_share", failing)
-    copy = tmp_path / "clean.sqlite"
-    copy.write_bytes(demo_file.read_bytes())
+    copy = _clean_copy(demo_file, tmp_path)
     clinic = Clinic.open(copy, FakeClock(START), default_protocol)
     try:
         done = clinic.maintenance.full_check()

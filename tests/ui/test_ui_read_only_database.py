@@ -17,7 +17,7 @@ from ketadesk.core.protocol import Protocol
 from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.daily_backup import DailyBackups
 from ketadesk.ui.window.status import StatusLine
-from tests.helpers import PASSWORDS, ready_to_infuse
+from tests.helpers import PASSWORDS, read_only_clinic, ready_to_infuse
 
 # KETADESK_SCREENSHOTS=docs/screenshots saves the window as docs/screenshots/gui_read_only.png.
 SHOTS = os.environ.get("KETADESK_SCREENSHOTS", "")
@@ -74,16 +74,10 @@ def test_a_read_only_file_is_not_backed_up_and_warns_of_nothing_more(
 ) -> None:
     """A backup is audited in the database, which a read-only file cannot take: none is tried, no second warning."""
     nurse.store.close()
-    db_path.chmod(0o444)
-    looking = Clinic.open(db_path, clock, default_protocol)
-    try:
-        assert looking.read_only
+    with read_only_clinic(db_path, clock, default_protocol) as looking:
         bar = QStatusBar()
         qtbot.addWidget(bar)
         backups = DailyBackups(bar, StatusLine(bar), threaded=False)
         assert backups.start(looking) is False
         assert backups.warning.isHidden() and backups.made is None
         assert not list(db_path.parent.glob("backups/*"))
-    finally:
-        looking.close()
-        db_path.chmod(0o644)

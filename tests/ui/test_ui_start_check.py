@@ -22,7 +22,7 @@ from ketadesk.ui.window.main_window import MainWindow
 from ketadesk.ui.window.start_check import StartCheckLine
 from ketadesk.ui.window.status import StatusLine
 from tests.behind import behind_the_programs_back
-from tests.helpers import make_patient
+from tests.helpers import make_patient, read_only_clinic
 
 
 @pytest.fixture
@@ -141,10 +141,7 @@ def test_a_read_only_file_is_checked_too(
     _full_check_then_register(clinic, nurse, 2)
     clinic.close()
     nurse.close()
-    db_path.chmod(0o444)
-    looking = Clinic.open(db_path, clock, default_protocol)
-    try:
-        assert looking.read_only
+    with read_only_clinic(db_path, clock, default_protocol) as looking:
         bar = QStatusBar()
         qtbot.addWidget(bar)
         status = StatusLine(bar)
@@ -152,6 +149,3 @@ def test_a_read_only_file_is_checked_too(
         checking.start(looking)
         assert checking.result is not None and checking.result.ok, checking.result
         status.stop()
-    finally:
-        looking.close()
-        db_path.chmod(0o644)
