@@ -68,10 +68,12 @@ def _vitals(store: Store, ids: str, *, figures_only: bool) -> dict[int, list[sql
     """The visits' readings that count, in time order (``figures_only``: only each visit's extremes)."""
     where = f"v.id {_IN}" if figures_only else _COUNTED_VITALS
     wanted = json.dumps([r[0] for r in store.all(_EXTREME_VITALS, (ids, ids))]) if figures_only else ids
+    # By visit first: the vitals_visit index's own order, so the readings come without a sort of them all
+    # (2,500 on the largest history); grouped by visit, each visit's are still in time order.
     return _grouped(
         store,
         "SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by"
-        f" WHERE {where} ORDER BY v.taken_at, v.id",
+        f" WHERE {where} ORDER BY v.visit_id, v.taken_at, v.id",
         wanted,
     )
 
