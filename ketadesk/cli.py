@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ketadesk import cli_backups, cli_check, cli_pg, cli_server, cli_visits
+from ketadesk import cli_backups, cli_check, cli_pg, cli_recovered, cli_server, cli_visits
 from ketadesk.clinic import (
     Clinic,
     NewerDatabaseError,
@@ -45,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help="database file, or a postgresql:// URL for visits, check, backup, restore, report, export, fhir and"
-        f" csv (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)",
+        help="database file, or a postgresql:// URL for visits, check, backup, restore, recovered, report, export, fhir"
+        f" and csv (default: ${config.DB_ENV}, else {config.DB_FILE} in the data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="random seed, for a repeatable demo")
 
     cli_visits.add_parser(commands)
+    cli_recovered.add_parser(commands)
 
     gui = commands.add_parser("gui", help="start the bedside workstation (the default with no command)")
     gui.add_argument("--user", metavar="LOGIN", help="fill in this login at sign-in (the password is still asked)")
@@ -320,7 +321,7 @@ def _cmd_gui(args: argparse.Namespace, path: Target) -> int:
     return run_gui(path, args.user, exit_after_start=args.exit_after_start, notes=notes)
 
 
-_ON_A_SERVER = {**_REPORT_COMMANDS, "visits": _cmd_visits, "gui": _cmd_gui}
+_ON_A_SERVER = {**_REPORT_COMMANDS, "visits": _cmd_visits, "gui": _cmd_gui, "recovered": cli_recovered.cmd_recovered}
 """The commands that read or write a clinic's record alike on a file and on a server's database."""
 
 
@@ -364,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_server.cmd_migrate(args, path)
         if args.command == "restore":
             return cli_backups.cmd_restore(args, path)
+        if args.command == "recovered":
+            return cli_recovered.cmd_recovered(args, path)
         if args.command in _REPORT_COMMANDS:
             return _REPORT_COMMANDS[args.command](args, path)
     except (ValidationError, PermissionDenied, ProtocolError, NewerDatabaseError, StoreError) as error:

@@ -43,6 +43,9 @@ def full(clinic: Clinic, target: str, quick: bool, ok_words: str) -> int:
     version = clinic.maintenance.schema_version()
     print(f"{target}: ok ({ok_words}, schema {version}, audit chain, records, users, signatures)")
     print(f"  {done.note}")
+    recovered = clinic.maintenance.last_recovery()
+    if recovered:
+        print(f"  {recovered}")
     return 0
 
 

@@ -241,6 +241,26 @@ def problems(store: Store) -> list[str]:
     if chain.problem is not None:
         found.append(f"audit chain: {chain.problem}")
     found.extend(f"audit chain: {note}" for note in chain.notes)
+    said = anchor_problems(store)
+    if said and store.engine == "postgresql":
+        said[-1] += f"; {RECOVERED_HINT}"
+    return found + said
+
+
+RECOVERED_HINT = (
+    "if the database was recovered to an earlier moment on purpose, an administrator records it with "
+    "`ketadesk recovered --to TIME --as LOGIN --reason TEXT`"
+)
+"""What to do when the record ends before its anchors because someone recovered it (said once, after the last line)."""
+
+
+def anchor_problems(store: Store) -> list[str]:
+    """The anchors outside the database that it disagrees with: this workstation's witness, the newest backup.
+
+    Empty when the record ends where they say or further (a longer chain is fine), or when
+    they belong to the record as it was before a restore or recovery its trail records.
+    """
+    found: list[str] = []
     path = witness_path(store)
     if path is not None:
         if _a_witnessed_backup(store, read_backups(path)):

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
-from ketadesk.clinic import anchors, backups, check_since, check_workers, config, record_signing, watch_signing
+from ketadesk.clinic import (
+    anchors,
+    backups,
+    check_since,
+    check_workers,
+    config,
+    record_signing,
+    recovery,
+    watch_signing,
+)
 from ketadesk.clinic.signing import Signing
 from ketadesk.clinic.usecase import Area
 from ketadesk.core.audit import AuditAction, AuditEntity
@@ -243,6 +253,17 @@ class Maintenance(Area):
             after={"file": str(path.resolve()), "clinic": clinic},
         )
         return path
+
+    def record_recovery(self, to: datetime, reason: str) -> recovery.RecordedRecovery:
+        """Record that the database was recovered to the moment ``to`` by other means, and why (an administrator's act).
+
+        See :mod:`ketadesk.clinic.recovery`: the anchors of the record as it was are then known for what they are.
+        """
+        return recovery.record_recovery(self.session, to, reason)
+
+    def last_recovery(self) -> str:
+        """The newest recovery recorded, as one line ("" when none): what ``check`` says beside its clean line."""
+        return recovery.last_recovery(self.session)
 
     def schema_version(self) -> int:
         """The database's schema version."""

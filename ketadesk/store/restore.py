@@ -24,11 +24,17 @@ from ketadesk.store.db import BUSY_TIMEOUT_MS, Store, open_store
 from ketadesk.store.errors import StoreError
 
 RESTORE = "restore"
+RECOVERY = "recovery"
+"""A recovery to an earlier moment by other means (the server's own tools, a file copied back by hand), recorded."""
 
 
 @dataclass(frozen=True, slots=True)
 class RestorePoint:
-    """The newest restore a trail records: its entry and time, and how far the file set aside went."""
+    """The newest restore (or recovery) a trail records: where the trail forks, when, and how far the old one went.
+
+    ``entry`` is the first entry of the trail as restored: a restore's own entry; for a recovery, the first
+    entry written after the moment recovered to (the workstations may have written before it was recorded).
+    """
 
     entry: int
     at: str
@@ -171,12 +177,87 @@ def swap_in(partial: Path, database: Path, aside: Path | None) -> None:
     backup_files.fsync_folder(database.parent)
 
 
-def last_restore(store: Store) -> RestorePoint | None:
-    """The newest restore the open database's trail records, or None when it was never restored."""
+def record_recovery(
+    store: Store, *, at: str, actor_id: int, reason: str, to: str, found: AuditHead, witnessed: AuditHead | None
+) -> tuple[AuditHead, int]:
+    """Audit a recovery to the moment ``to`` (UTC ISO), made by other means, as the administrator ``actor_id``.
+
+    The entry names the first entry written after that moment (where the trail forks), the
+    head the record ends at as found, and the head this workstation had witnessed: anchors of
+    the record as it was, taken before this entry, are then known for what they are.
+    Returns the head now (the recovery's entry) and the fork.
+    """
+    with store.transaction():
+        # After the last entry made by then, not at the first made after it: a workstation's clock running
+        # ahead (or a generated clinic's) leaves entries stamped later among the older ones.
+        # From the end backwards: the entries after the moment are few, and the times have no index.
+        row = store.one("SELECT id FROM audit WHERE at <= ? ORDER BY id DESC LIMIT 1", (to,))
+        fork = int(row[0]) + 1 if row is not None else 1
+        audit.append(
+            store,
+            at=at,
+            actor_id=actor_id,
+            action=RECOVERY,
+            entity="database",
+            entity_id=None,
+            after={
+                "recovered_to": to,
+                "reason": reason,
+                "fork_entry": fork,
+                "found_head": _head_json(found),
+                "witnessed_head": _head_json(witnessed),
+                "set_aside_head": None,  # how far the record went is not known here: other anchors may be further
+            },
+        )
+    head = audit.head(store)
+    if head is None:
+        raise StoreError("the database has no installation, so its recovery could not be audited")
+    return head, fork
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """The newest recovery a trail records: its entry, when and by whom it was recorded, to when, why, the fork."""
+
+    entry: int
+    at: str
+    by: str
+    to: str
+    reason: str
+    fork: int | None
+
+
+def last_recovery(store: Store) -> Recovery | None:
+    """The newest recovery recorded (:func:`record_recovery`), or None: ``check`` names it under its clean line."""
     row = store.one(
-        "SELECT id, at, after FROM audit WHERE entity = 'database' AND entity_id IS NULL AND action = ?"
+        "SELECT a.id, a.at, u.login, a.after FROM audit a JOIN users u ON u.id = a.actor_id"
+        " WHERE a.entity = 'database' AND a.entity_id IS NULL AND a.action = ? ORDER BY a.id DESC LIMIT 1",
+        (RECOVERY,),
+    )
+    if row is None:
+        return None
+    try:
+        after = json.loads(row[3] or "null")
+    except ValueError:
+        after = None
+    said = after if isinstance(after, dict) else {}
+    fork = said.get("fork_entry")
+    return Recovery(
+        int(row[0]),
+        str(row[1]),
+        str(row[2]),
+        str(said.get("recovered_to", "")),
+        str(said.get("reason", "")),
+        fork if isinstance(fork, int) else None,
+    )
+
+
+def last_restore(store: Store) -> RestorePoint | None:
+    """The newest restore or recovery the open database's trail records, or None when there was none."""
+    row = store.one(
+        "SELECT id, at, after FROM audit WHERE entity = 'database' AND entity_id IS NULL AND action IN (?, ?)"
         " ORDER BY id DESC LIMIT 1",
-        (RESTORE,),
+        (RESTORE, RECOVERY),
     )
     if row is None:
         return None
@@ -184,7 +265,9 @@ def last_restore(store: Store) -> RestorePoint | None:
         after = json.loads(row[2] or "null")
         aside = after.get("set_aside_head") if isinstance(after, dict) else None
         entry = aside.get("entry") if isinstance(aside, dict) else None
+        fork = after.get("fork_entry") if isinstance(after, dict) else None
         from_utc_iso(str(row[1]))
     except ValueError:
         return None
-    return RestorePoint(int(row[0]), str(row[1]), entry if isinstance(entry, int) else None)
+    start = fork if isinstance(fork, int) and 0 < fork <= int(row[0]) else int(row[0])
+    return RestorePoint(start, str(row[1]), entry if isinstance(entry, int) else None)
