@@ -114,11 +114,29 @@ class ThrowawayServer:
             "local all all trust\n",
             encoding="utf-8",
         )
+        self._launch()
+        self.started_in = time.perf_counter() - began
+
+    def _launch(self) -> None:
         options = f"-h '' -k {self.socket_dir}"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "server.log"), "-o", options, "start")
-        self.started_in = time.perf_counter() - began
+
+    def crash(self) -> None:
+        """Stop the server as a power cut would leave it: ``immediate`` (no checkpoint; its log replays at the start).
+
+        Every connection to it ends at once. The cluster stays on disk for :meth:`restart`.
+        """
+        for conn in [self._admin_conn, *self._resetters.values()]:
+            if conn is not None:
+                conn.close()
+        self._admin_conn, self._resetters = None, {}
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "immediate", "stop")
+
+    def restart(self) -> None:
+        """Start the crashed cluster again: PostgreSQL recovers from its write-ahead log before it lets anyone in."""
+        self._launch()
 
     def stop(self) -> None:
         """Stop the cluster (immediately: nothing in it is kept) and remove its folder."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import queue
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -81,3 +84,47 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+class Lines:
+    """A child's output read line by line on a thread of its own, so that no wait for a line can hang the run."""
+
+    def __init__(self, process: subprocess.Popen[str], timeout: float = 60) -> None:
+        self.process, self.timeout = process, timeout
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.strip())
+        self._lines.put(None)  # the end of its output
+
+    def next(self) -> str:
+        """The child's next line; a failure naming what it said on stderr if none comes in time or it ended."""
+        try:
+            line = self._lines.get(timeout=self.timeout)
+        except queue.Empty:
+            raise AssertionError(f"no line from the child in {self.timeout:.0f} s") from None
+        if line is None:
+            raise AssertionError(f"the child ended ({self.process.wait()}): {self.stderr()}")
+        return line
+
+    def until(self, wanted: str) -> list[str]:
+        """The lines before the first ``wanted`` line (which is read too)."""
+        before: list[str] = []
+        while (line := self.next()) != wanted:
+            before.append(line)
+        return before
+
+    def stderr(self) -> str:
+        """What the child wrote on stderr (only once it has ended; empty while it runs)."""
+        if self.process.poll() is None or self.process.stderr is None:
+            return ""
+        return self.process.stderr.read()
+
+    def kill(self) -> None:
+        """``kill -9`` the child and wait for it to be gone."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
