@@ -14,15 +14,19 @@ RowCounts = dict[str, int]
 Refused = Callable[..., AbstractContextManager[pytest.ExceptionInfo[BaseException]]]
 
 
-def row_counts(clinic: Clinic) -> RowCounts:
-    """How many rows every table of the database holds."""
+def table_names(clinic: Clinic) -> list[str]:
+    """The tables of the clinic's database, on either engine (SQLite's own ``sqlite_…`` tables among them)."""
     listed = (
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
         if clinic.store.engine == "postgresql"
         else "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
     )
-    tables = [r[0] for r in clinic.store.all(listed)]
-    return {t: int(clinic.store.all(f'SELECT count(*) FROM "{t}"')[0][0]) for t in tables}
+    return [str(r[0]) for r in clinic.store.all(listed)]
+
+
+def row_counts(clinic: Clinic) -> RowCounts:
+    """How many rows every table of the database holds."""
+    return {t: int(clinic.store.all(f'SELECT count(*) FROM "{t}"')[0][0]) for t in table_names(clinic)}
 
 
 def chart(nurse: Clinic, visit_id: int, sbp: int = 130, dbp: int = 82) -> int:

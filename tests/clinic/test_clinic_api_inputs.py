@@ -7,7 +7,8 @@ physician, the administrator or the program itself, on one clinic with visits in
 phases. What may escape is a ``ValidationError``, ``PermissionDenied``, ``StoreError`` or, for a file
 that is already there, the ``FileExistsError`` the CLI and the screens answer;
 a refused value leaves every table as it was; no text that deceives is stored; and the
-clinic's own check still finds nothing wrong at the end.
+clinic's own check still finds nothing wrong at the end. All of it runs twice: on a clinic file and
+on a clinic database on the throwaway PostgreSQL server (ids ``[…-postgresql]``).
 
 ``KETADESK_FUZZ_EXAMPLES`` sets the examples per entry point (8 in ``make test``; the
 examples are derandomized there, so a run is repeatable).
@@ -18,7 +19,7 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketadesk.clinic import Clinic, accounts, keys
+from ketadesk.clinic.anchors import witness_path
 from ketadesk.clinic.config import default_protocol_text
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.errors import PermissionDenied, ValidationError
@@ -36,10 +38,13 @@ from ketadesk.core.protocol import load_protocol
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.signing_keys import KdfCost
 from ketadesk.core.text import DIRECTION_CONTROLS, invisible
+from ketadesk.store.db import open_store
 from ketadesk.store.errors import StoreError
 from tests.clinic.api_inputs import NoStrategy, World, call_strategy, core_words, entry_points
-from tests.clinic.clinic_steps import chart, row_counts, tick_discharge
+from tests.clinic.clinic_steps import chart, row_counts, table_names, tick_discharge
+from tests.engines import ENGINES
 from tests.helpers import PASSWORDS, make_patient, ready_to_infuse, set_up_staff
+from tests.pg_server import ThrowawayServer
 
 # A file already there is FileExistsError by design: the CLI answers it with --force, the screens ask.
 PROJECT_ERRORS = (ValidationError, PermissionDenied, StoreError, FileExistsError)
@@ -78,16 +83,37 @@ def _walk(nurse: Clinic, physician: Clinic, clock: FakeClock, visit_id: int, *, 
     physician.signing.sign_visit(visit_id, PASSWORDS["doctor"])
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One clinic for every entry point: two patients, visits scheduled, in pre-assessment, infusing and signed."""
+def _database(request: pytest.FixtureRequest, folder: Path) -> Iterator[Path | str]:
+    """The world's database on the engine of the run: a file in ``folder``, or a copy of the server's template."""
+    if request.param == "sqlite":
+        yield folder / "clinic.sqlite"
+        return
+    server: ThrowawayServer = request.getfixturevalue("postgresql_server")
+    template, _signature = request.getfixturevalue("postgresql_template")
+    name = server.create_database(template)
+    url = server.url(name)
+    with closing(open_store(url, migrate=False)) as store:  # every copy shares the template's installation
+        witness = witness_path(store)
+    if witness is not None:
+        witness.unlink(missing_ok=True)
+    yield url
+    server.drop_database(name)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One clinic for every entry point: two patients, visits scheduled, in pre-assessment, infusing and signed.
+
+    Once on a file and once on a server's database (the ids end ``-sqlite`` and ``-postgresql``).
+    """
     folder = tmp_path_factory.mktemp("api-inputs")
     clock = FakeClock(START)
+    databases = _database(request, folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)  # a relative path (even Path("")) writes in the test's folder, never the checkout
         patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
         patch.setattr(keys, "KDF_COST", KdfCost(time_cost=1, memory_cost=8, parallelism=1))
-        clinic = Clinic.open(folder / "clinic.sqlite", clock, load_protocol(default_protocol_text()))
+        clinic = Clinic.open(next(databases), clock, load_protocol(default_protocol_text()))
         set_up_staff(clinic)
         nurse = clinic.sign_in("nurse", PASSWORDS["nurse"])
         physician = clinic.sign_in("doctor", PASSWORDS["doctor"])
@@ -114,12 +140,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             clock=clock,
         )
         clinic.close()
+    next(databases, None)  # the server's copy dropped
 
 
 def _bad_text_stored(clinic: Clinic) -> list[str]:
     """Every stored text (scratch aside) holding a direction control or an invisible character a name may not hold."""
     found = []
-    for (table,) in clinic.store.all("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    for table in table_names(clinic):
         if table in SCRATCH_TABLES or table.startswith("sqlite_"):
             continue
         for row in clinic.store.all(f'SELECT * FROM "{table}"'):
