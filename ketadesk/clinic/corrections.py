@@ -10,12 +10,22 @@ corrections: after signing, the way to correct the record is an addendum.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ketadesk.clinic.changes import Change, Changes
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.clock import to_utc_iso
-from ketadesk.core.corrections import Corrected, check_reason, corrected_score, require_change, require_current
+from ketadesk.core.corrections import (
+    Corrected,
+    CorrectedMeanwhile,
+    Identified,
+    check_reason,
+    corrected_score,
+    require_change,
+    require_current,
+)
+from ketadesk.core.local_time import in_zone
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import CHARTED_UNSIGNED
 from ketadesk.core.records import VisitDetail
@@ -23,12 +33,40 @@ from ketadesk.core.users import CHARTING
 from ketadesk.store import corrections as store_corrections
 from ketadesk.store import visits as store_visits
 
+if TYPE_CHECKING:
+    from ketadesk.clinic.session import Session
+
 # How a correction is refused on a visit not being charted (signed, or not started).
 CORRECTION_REFUSAL = "entries are corrected until the visit is signed; after signing, add an addendum"
 CORRECTION_REFUSAL_MESSAGE = (
     "Cannot correct the record: the visit is {phase}. Entries are corrected until the visit is signed; "
     "after signing, add an addendum instead."
 )
+
+
+def still_current(s: Session, record: Corrected, entry_id: int) -> None:
+    """Refuse, first thing under the write lock, an entry corrected or struck since this correction read it.
+
+    The use case checked the entry against the visit it read; another workstation may have
+    corrected it since (two nurses fixing one mistyped reading): the second is told who did what
+    and when (:class:`CorrectedMeanwhile`), and nothing is written.
+    """
+    found = store_corrections.correction_of(s.store, record, entry_id)
+    if found is not None:
+        correction, name = found
+        raise CorrectedMeanwhile(correction, name, in_zone(correction.at, s.protocol.zone).strftime("%H:%M"))
+
+
+def require_current_entry(s: Session, record: Corrected, entry_id: int, current: Iterable[Identified]) -> None:
+    """Refuse an entry that no longer counts: naming who corrected or struck it, and when, if someone did.
+
+    The usual way to meet one is a correction dialog left open while another workstation corrected
+    the same entry; the nurse is told by whom and why, not only that it is no longer current.
+    """
+    if any(e.id == entry_id for e in current):
+        return
+    still_current(s, record, entry_id)
+    require_current(record, entry_id, current)  # not an entry of this visit at all
 
 
 class Corrections(Area):
@@ -39,9 +77,12 @@ class Corrections(Area):
 
     def _strike(self, visit_id: int, record: Corrected, entry_id: int, why: str) -> Changes:
         s = self.session
-        row_id = store_corrections.add_correction(
-            s.store, visit_id, record, entry_id, None, why, at=s.stamp(), actor_id=s.user.id
-        )
+        stamp = s.stamp()
+        with s.store.transaction():
+            still_current(s, record, entry_id)
+            row_id = store_corrections.add_correction(
+                s.store, visit_id, record, entry_id, None, why, at=stamp, actor_id=s.user.id
+            )
         return Changes.visit(visit_id, created_id=row_id)
 
     @use_case(
@@ -65,7 +106,7 @@ class Corrections(Area):
         """Replace a score with a corrected one (a level, or the items of CADSS-6 or Aldrete), or strike it."""
         why = check_reason(reason)
         detail = self._detail(visit_id)
-        require_current(Corrected.SCORE, score_id, detail.scores)
+        require_current_entry(self.session, Corrected.SCORE, score_id, detail.scores)
         if entered_in_error:
             return self._strike(visit_id, Corrected.SCORE, score_id, why)
         original = next(x for x in detail.scores if x.id == score_id)
@@ -75,6 +116,7 @@ class Corrections(Area):
         s = self.session
         stamp = s.stamp()
         with s.store.transaction():
+            still_current(s, Corrected.SCORE, score_id)
             new_id = store_visits.add_score(
                 s.store,
                 visit_id,
@@ -114,7 +156,7 @@ class Corrections(Area):
         """
         why = check_reason(reason)
         detail = self._detail(visit_id)
-        require_current(Corrected.CHECKLIST, entry_id, detail.checklist)
+        require_current_entry(self.session, Corrected.CHECKLIST, entry_id, detail.checklist)
         if entered_in_error:
             return self._strike(visit_id, Corrected.CHECKLIST, entry_id, why)
         original = next(c for c in detail.checklist if c.id == entry_id)
@@ -128,6 +170,7 @@ class Corrections(Area):
         s = self.session
         stamp = s.stamp()
         with s.store.transaction():
+            still_current(s, Corrected.CHECKLIST, entry_id)
             new_id = store_visits.add_checklist(
                 s.store,
                 visit_id,
@@ -158,7 +201,7 @@ class Corrections(Area):
         """Replace a note's text with a corrected one (same kind, same time), or strike it."""
         why = check_reason(reason)
         detail = self._detail(visit_id)
-        require_current(Corrected.NOTE, note_id, detail.notes)
+        require_current_entry(self.session, Corrected.NOTE, note_id, detail.notes)
         if entered_in_error:
             return self._strike(visit_id, Corrected.NOTE, note_id, why)
         original = next(n for n in detail.notes if n.id == note_id)
@@ -167,6 +210,7 @@ class Corrections(Area):
         s = self.session
         stamp = s.stamp()
         with s.store.transaction():
+            still_current(s, Corrected.NOTE, note_id)
             new_id = store_visits.add_note(
                 s.store,
                 visit_id,

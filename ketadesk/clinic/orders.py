@@ -32,6 +32,7 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.errors import PermissionDenied, ValidationError
+from ketadesk.core.local_time import in_zone
 from ketadesk.core.orders import (
     SUBJECT_LABELS,
     ApprovalRequest,
@@ -241,11 +242,22 @@ class Orders(Area):
             raise NotFound(f"No approval request {request_id}.")
         self._mine(request.physician, "answer a request addressed to another physician")
         if request.answer is not None:
+            answer = request.answer
             raise ValidationError(
-                "request", request_id, "a request not yet answered", message="This request was already answered."
+                "request",
+                request_id,
+                "a request not yet answered",
+                message=f"This request was already answered: {answer.decision.value} by "
+                f"{self._by_at(answer.by, answer.at)}.",
             )
         self._unsigned(request.visit_id)
         return request
+
+    def _by_at(self, login: str, at: datetime) -> str:
+        """Who answered (their name as the record shows it) and when, in the clinic's time: "Dr Novak at 10:02"."""
+        user = store_users.by_login(self.session.store, login)
+        name = user.display_name if user is not None else login
+        return f"{name} at {in_zone(at, self.session.protocol.zone).strftime('%H:%M')}"
 
     @use_case("answer approval requests", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
     def approve_request(self, request_id: int, note: str = "", *, password: str) -> Changes:
@@ -274,6 +286,7 @@ class Orders(Area):
             if r.id != request.id and r.subject_id == request.subject_id
         ]
         with s.store.transaction():
+            self._request(request_id)  # again under the write lock: answered meanwhile at another workstation?
             ack = store_visits.add_acknowledgement(
                 s.store, request.visit_id, request.subject, ack_subject_id, why, at=stamp, actor_id=s.user.id
             )
@@ -310,6 +323,7 @@ class Orders(Area):
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Why it is declined")
         key = self._key(password)
         with s.store.transaction():
+            self._request(request_id)  # again under the write lock
             answer = store_orders.add_answer(
                 s.store, request, Decision.DECLINED, why, None, at=s.stamp(), actor_id=s.user.id
             )
@@ -322,11 +336,13 @@ class Orders(Area):
             raise NotFound(f"No verbal order {order_id}.")
         self._mine(order.physician, f"{what} a verbal order given in another physician's name")
         if order.review is not None:
+            review = order.review
             raise ValidationError(
                 "order",
                 order_id,
                 "an order not yet countersigned or disputed",
-                message="This order was already reviewed.",
+                message=f"This order was already reviewed: {review.review.value} by "
+                f"{self._by_at(review.by, review.at)}.",
             )
         self._unsigned(order.visit_id)
         return order
@@ -341,6 +357,7 @@ class Orders(Area):
         s = self.session
         key = self._key(password)
         with s.store.transaction():
+            self._order(order.id, "countersign" if review is Review.COUNTERSIGNED else "dispute")  # under the lock
             row = store_orders.add_order_review(s.store, order, review, why, at=s.stamp(), actor_id=s.user.id)
             self._sign(SignedRecord.ORDER_REVIEW, row, order.visit_id, key)
         return Changes.visit(order.visit_id)

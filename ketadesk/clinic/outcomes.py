@@ -36,6 +36,7 @@ from ketadesk.core.instruments.risk import RiskFlag, RiskLevel, raises_flag
 from ketadesk.core.instruments.rules import OutcomeStatus, course_baseline, outcome_status
 from ketadesk.core.instruments.schedule import MeasureDue
 from ketadesk.core.instruments.types import Instrument, InstrumentKey, Scored
+from ketadesk.core.local_time import in_zone
 from ketadesk.core.patient import NOTE_MAX, choice, clean_text
 from ketadesk.core.phases import NOTES_OPEN, Phase
 from ketadesk.core.protocol_outcomes import checked_instruments
@@ -197,23 +198,32 @@ class Outcomes(Area):
         entered_in_error: bool = False,
         reason: str = "",
     ) -> int:
-        """Write one measure row (a new one, a correction or a strike) as the signed-in user, now."""
+        """Write one measure row (a new one, a correction or a strike) as the signed-in user, now.
+
+        A correction or strike first looks, under the write lock, for one made meanwhile at another
+        workstation: the second is refused naming who did it and when, and nothing is written.
+        """
         s = self.session
-        return store_outcomes.add_measure(
-            s.store,
-            patient_id=patient_id,
-            course_id=course_id,
-            visit_id=visit_id,
-            answers=dict(answers),
-            scored=scored,
-            status=status,
-            mode=mode,
-            at=s.stamp(),
-            actor_id=s.user.id,
-            corrects_id=corrects_id,
-            entered_in_error=entered_in_error,
-            reason=reason,
-        )
+        stamp = s.stamp()
+        with s.store.transaction():
+            refusal = None if corrects_id is None else self._replaced(corrects_id)
+            if refusal is not None:
+                raise refusal
+            return store_outcomes.add_measure(
+                s.store,
+                patient_id=patient_id,
+                course_id=course_id,
+                visit_id=visit_id,
+                answers=dict(answers),
+                scored=scored,
+                status=status,
+                mode=mode,
+                at=stamp,
+                actor_id=s.user.id,
+                corrects_id=corrects_id,
+                entered_in_error=entered_in_error,
+                reason=reason,
+            )
 
     @staticmethod
     def _place(measure: Measure) -> tuple[int, int | None, int | None, EntryMode]:
@@ -246,12 +256,29 @@ class Outcomes(Area):
         baseline = course_baseline(earlier, None if first is None else from_utc_iso(first))
         return outcome_status(key, total, baseline, is_baseline=before_first)
 
+    def _replaced(self, measure_id: int) -> ValidationError | None:
+        """The refusal naming who corrected or struck the measure and when (a dialog left open meanwhile), if anyone."""
+        s = self.session
+        found = store_outcomes.replaced_by(s.store, measure_id)
+        if found is None:
+            return None
+        name, at, struck = found
+        done = "struck it as entered in error" if struck else "corrected it"
+        when = in_zone(from_utc_iso(at), s.protocol.zone).strftime("%H:%M")
+        return ValidationError(
+            "measure",
+            measure_id,
+            "a measure that counts (not already corrected or struck)",
+            message=f"{name} already {done} at {when}. Nothing was saved and what you typed is kept: look at their "
+            "correction, then correct the measure that counts now if it still needs it.",
+        )
+
     def _open_measure(self, measure_id: int) -> Measure:
         """The measure to correct or strike: current, and of a visit not yet signed."""
         s = self.session
         measure = store_outcomes.measure(s.store, measure_id)
         if measure.id not in {m.id for m in self.current(measure.patient_id)}:
-            raise ValidationError(
+            raise self._replaced(measure_id) or ValidationError(
                 "measure",
                 measure_id,
                 "a measure that counts (not already corrected or struck)",

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from ketadesk.clinic.changes import Changes
+from ketadesk.clinic.corrections import require_current_entry, still_current
 from ketadesk.clinic.session import Session
 from ketadesk.core.clock import to_utc_iso
-from ketadesk.core.corrections import Corrected, check_reason, require_current
+from ketadesk.core.corrections import Corrected, check_reason
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.phases import Phase
 from ketadesk.core.vitals import AlertKind, ExtremeKind, Source, classify, confirm_extremes, validate_vitals
@@ -75,7 +76,7 @@ def correct_reading(
     if original.visit_id != visit_id:
         raise ValidationError("vitals", vitals_id, "a reading of this visit")
     why = check_reason(reason)
-    require_current(Corrected.VITALS, vitals_id, s.visit_view(visit_id).detail.vitals)
+    require_current_entry(s, Corrected.VITALS, vitals_id, s.visit_view(visit_id).detail.vitals)
     alerts: tuple[AlertKind, ...] = ()
     confirmed: tuple[ExtremeKind, ...] = ()
     if entered_in_error:  # the original's values, struck: no alert, nothing to confirm
@@ -86,6 +87,7 @@ def correct_reading(
         alerts = classify(vitals, s.protocol.alerts)
     stamp = s.stamp()
     with s.store.transaction():
+        still_current(s, Corrected.VITALS, vitals_id)
         row_id = store_visits.add_vitals(
             s.store,
             visit_id,

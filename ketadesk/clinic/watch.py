@@ -27,9 +27,9 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.clinic.watch_scores import outcome_scores
 from ketadesk.clinic.watch_signing import write_signed
 from ketadesk.core.audit import AuditAction
-from ketadesk.core.clock import to_utc_iso
+from ketadesk.core.clock import from_utc_iso, to_utc_iso
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.local_time import local_date
+from ketadesk.core.local_time import in_zone, local_date
 from ketadesk.core.patient import NOTE_MAX, choice, clean_text
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
 from ketadesk.core.watch.evaluate import RaisedFlag, WatchInputs, WatchState, evaluate, watch_state
@@ -109,17 +109,19 @@ class Watch(Area):
         s = self.session
         decided = choice("decision", RequestDecision, decision, "Decision")
         why = clean_text("reason", reason, max_length=NOTE_MAX, required=True, label="Why")
-        request = store_watch.request_by_id(s.store, request_id)
-        if request is None:
-            raise NotFound(f"No patient request {request_id}.")
-        if request.decision is not None:
-            raise ValidationError(
-                "request",
-                request_id,
-                "a request not yet decided",
-                message=f"This request was already {request.decision.decision.value} by {request.decision.decided_by}.",
-            )
-        store_watch.add_decision(s.store, request, decided, why, at=s.stamp(), actor_id=s.user.id)
+        with s.store.transaction():  # read and decided under the write lock: one decision, at any workstation
+            request = store_watch.request_by_id(s.store, request_id)
+            if request is None:
+                raise NotFound(f"No patient request {request_id}.")
+            if request.decision is not None:
+                raise ValidationError(
+                    "request",
+                    request_id,
+                    "a request not yet decided",
+                    message=f"This request was already {request.decision.decision.value} by "
+                    f"{request.decision.decided_by}.",
+                )
+            store_watch.add_decision(s.store, request, decided, why, at=s.stamp(), actor_id=s.user.id)
         course = store_courses.get(s.store, request.course_id)
         return Changes.patient(course.patient_id, created_id=request.id)
 
@@ -182,6 +184,18 @@ class Watch(Area):
             "at": s.stamp(),
             "by": s.user.id,
         }
-        row = write_signed(s.store, fields, key)
+        with s.store.transaction():  # under the write lock: acknowledged meanwhile at another workstation?
+            meanwhile = store_watch.acknowledged_by(s.store, course_id, found.rule.value, found.fingerprint)
+            if meanwhile is not None:
+                name, at = meanwhile
+                when = in_zone(from_utc_iso(at), s.protocol.zone).strftime("%H:%M")
+                raise ValidationError(
+                    "fingerprint",
+                    fingerprint[:16],
+                    "a flag raised now on this course and not yet acknowledged",
+                    message=f"That flag was acknowledged by {name} at {when} while you were writing your note. "
+                    "Nothing was saved; your note is kept.",
+                )
+            row = write_signed(s.store, fields, key)
         patient_id = store_courses.get(s.store, course_id).patient_id
         return Changes.patient(patient_id, created_id=row)

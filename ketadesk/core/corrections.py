@@ -84,7 +84,29 @@ def correction_line(correction: Correction | None, name: str, when: str) -> str:
     return f"{verb} by {name} at {when}: {correction.reason}"
 
 
-class _HasId(Protocol):
+class CorrectedMeanwhile(ValidationError):
+    """Someone else corrected or struck the entry after this correction began: nothing is saved, nothing replaced.
+
+    Two workstations correcting one reading each read it as current; the second correction would
+    stand beside the first without anyone seeing it. The second is told who did what and when,
+    and keeps what they typed.
+    """
+
+    def __init__(self, correction: Correction, name: str, when: str) -> None:
+        label = correction.record.label
+        done = "struck it as entered in error" if correction.struck else "corrected it"
+        super().__init__(
+            correction.record.value,
+            correction.original_id,
+            f"a current {label} of this visit (one no one has corrected or struck)",
+            message=f"{name} already {done} at {when} ({correction.reason}). Nothing was saved and what you "
+            f"typed is kept: look at their correction, then correct the {label} that counts now if it still "
+            "needs it.",
+        )
+        self.correction = correction
+
+
+class Identified(Protocol):
     @property
     def id(self) -> int: ...
 
@@ -94,7 +116,7 @@ def corrections_of(corrections: Iterable[Correction], record: Corrected) -> dict
     return {c.original_id: c for c in corrections if c.record is record}
 
 
-def require_current(record: Corrected, entry_id: int, current: Iterable[_HasId]) -> None:
+def require_current(record: Corrected, entry_id: int, current: Iterable[Identified]) -> None:
     """Only an entry that still counts can be corrected or struck (correct the correction instead)."""
     if all(e.id != entry_id for e in current):
         raise ValidationError(

@@ -66,6 +66,20 @@ def add_correction(
     return row_id
 
 
+def correction_of(store: Store, record: Corrected, original_id: int) -> tuple[Correction, str] | None:
+    """The correction or strike of one entry, with its author's display name; None while the entry still counts.
+
+    Read inside the correcting transaction (under the write lock), so a correction made meanwhile
+    at another workstation is seen before a second one is written.
+    """
+    row = store.one(
+        "SELECT k.*, u.login, u.display_name FROM corrections k JOIN users u ON u.id = k.by"
+        " WHERE k.record = ? AND k.original_id = ?",
+        (record.value, original_id),
+    )
+    return None if row is None else (correction(row), str(row["display_name"]))
+
+
 @dataclass(frozen=True, slots=True)
 class History:
     """One visit's corrections and the entries they took out of the current record."""

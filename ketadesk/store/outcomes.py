@@ -337,6 +337,20 @@ def overrides(store: Store, patient_id: int) -> list[RiskOverride]:
     ]
 
 
+def replaced_by(store: Store, measure_id: int) -> tuple[str, str, bool] | None:
+    """Who corrected or struck a measure (display name), when (UTC ISO) and whether it was struck; None if no one.
+
+    Read inside the correcting transaction, under the write lock, so that a correction made
+    meanwhile at another workstation is seen before a second one is written.
+    """
+    row = store.one(
+        "SELECT u.display_name, m.entered_at, m.entered_in_error FROM outcome_measures m"
+        " JOIN users u ON u.id = m.entered_by WHERE m.corrects_id = ?",
+        (measure_id,),
+    )
+    return None if row is None else (str(row[0]), str(row[1]), bool(row[2]))
+
+
 def first_infusion_at(store: Store, course_id: int) -> str | None:
     """When the course's first infusion started (the course baseline is the last score before it)."""
     row = store.one(

@@ -266,6 +266,20 @@ def acknowledgements_for_course(store: Store, course_id: int) -> list[FlagAcknow
     ]
 
 
+def acknowledged_by(store: Store, course_id: int, rule: str, fingerprint: str) -> tuple[str, str] | None:
+    """Who acknowledged this occurrence of a flag (display name) and when (UTC ISO); None while it waits.
+
+    Read inside the acknowledging transaction, under the write lock, so that an acknowledgement
+    made meanwhile at another workstation is seen before a second one is written.
+    """
+    row = store.one(
+        "SELECT u.display_name, a.at FROM flag_acknowledgements a JOIN users u ON u.id = a.by"
+        " WHERE a.course_id = ? AND a.rule = ? AND a.fingerprint = ?",
+        (course_id, rule, fingerprint),
+    )
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
 @dataclass(frozen=True, slots=True)
 class StoredAcknowledgement:
     """One acknowledgement's row as ``check`` verifies it: the columns signed, the signer, the key, the signature."""

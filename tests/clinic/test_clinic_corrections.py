@@ -156,7 +156,7 @@ def test_bad_corrections_are_refused(nurse: Clinic, infusing: int, refused: Refu
     with refused(field=Scale.MOAAS.value):
         nurse.corrections.correct_score(infusing, moaas, reason="Typo", level=9)
     nurse.corrections.correct_score(infusing, moaas, reason="Typo", level=4)
-    with refused(field="score", match="not a current entry"):
+    with refused(field="score", match=r"Maria Santos already corrected it at \d\d:\d\d \(Typo\)"):
         nurse.corrections.correct_score(infusing, moaas, reason="Again", level=3)
     reading = chart(nurse, infusing)
     nurse.bedside.correct_vitals(infusing, reading, reason="Wrong chair", entered_in_error=True)
