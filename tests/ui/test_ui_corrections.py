@@ -9,12 +9,13 @@ from pytestqt.qtbot import QtBot
 from ketadesk.clinic import Clinic
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.corrections import Corrected
+from ketadesk.core.users import Role
 from ketadesk.ui.kit.colours import STRUCK_COLOUR
 from ketadesk.ui.kit.struck import CURRENT_ROLE
 from ketadesk.ui.visit.corrections import CorrectionDialog
 from ketadesk.ui.visit.monitoring.section import MonitoringSection
 from ketadesk.ui.visit.sedation.section import SedationSection
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 
 
 def _infusing(nurse: Clinic, visit_id: int, clock: FakeClock) -> None:
@@ -250,3 +251,35 @@ def test_correct_a_score_from_the_list_and_the_aldrete(
     _save(aldrete, "SpO2 was on room air")
     assert nurse.visits.get(visit_id).detail.latest_score(Scale.ALDRETE.value).total == 10  # type: ignore[union-attr]
     assert "SpO2 was on room air" in discharge.aldrete_struck.text()
+
+
+def test_a_reading_corrected_meanwhile_elsewhere_keeps_what_was_typed(
+    qtbot: QtBot, nurse: Clinic, clinic: Clinic, administrator: Clinic, visit_id: int, clock: FakeClock
+) -> None:
+    """Another nurse corrects the reading while the dialog is open: saving says who and when; the typed values stay."""
+    _infusing(nurse, visit_id, clock)
+    wrong = nurse.bedside.record_vitals(visit_id, sbp=182, dbp=84, hr=76, spo2=98, rr=14).created_id
+    assert wrong is not None
+    administrator.accounts.create_user("nurse2", "Amara Okafor", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse2"])
+    other = clinic.sign_in("nurse2", PASSWORDS["nurse2"])
+    section = MonitoringSection(nurse, visit_id)
+    qtbot.addWidget(section)
+    table = section.findChild(QTableWidget, "readings_table")
+    table.setCurrentCell(_row_of(table, "182"), 1)
+    section.findChild(QPushButton, "reading_correct_button").click()
+    dialog = section.reading_corrections.dialog
+    assert dialog is not None
+    sbp = dialog.findChild(QLineEdit, "correction_sbp")
+    QTest.keyClicks(sbp, "129")
+    other.bedside.correct_vitals(
+        visit_id, wrong, reason="Typed 182 for 128", sbp="128", dbp="84", hr="76", spo2="98", rr="14"
+    )
+    _save(dialog, "Mistyped")
+    assert dialog.isVisible() and sbp.text() == "129"
+    assert dialog.findChild(QLineEdit, "correction_reason").text() == "Mistyped"
+    said = dialog.findChild(QLabel, "correction_message").text()
+    assert "Amara Okafor already corrected it at" in said and "what you typed is kept" in said
+    message = dialog.findChild(QLabel, "correction_message")
+    # The dialog grew for the long refusal: no field squeezed below its height, the message not cut.
+    assert sbp.height() >= sbp.sizeHint().height()
+    assert message.height() >= message.heightForWidth(message.width())

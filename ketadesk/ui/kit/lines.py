@@ -6,7 +6,7 @@ and what is allowed — and never clears what the user typed.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 ERROR_STYLE = "color: #c62828; font-weight: bold;"
 OK_STYLE = "color: #2e7d32;"
@@ -38,6 +38,22 @@ class MessageLine(QLabel):
         set_style(self, ERROR_STYLE)
         self.setText(f"⚠ {text}")
         self.show()
+        self._room()
+
+    def _room(self) -> None:
+        """Grow the dialog the line is in to fit it, never shrinking it: a long refusal (two workstations, who did
+        what) squeezed the form's fields to slivers in a dialog kept at its first size."""
+        top = self.window()
+        if not isinstance(top, QDialog) or not top.isVisible():
+            return
+        layout = top.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = top.sizeHint().expandedTo(top.minimumSizeHint())
+        width = max(top.width(), wanted.width())
+        height = max(top.height(), top.heightForWidth(width) if top.hasHeightForWidth() else wanted.height())
+        if (width, height) != (top.width(), top.height()):
+            top.resize(width, height)
 
     def ok(self, text: str) -> None:
         """Show a confirmation."""
