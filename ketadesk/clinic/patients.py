@@ -37,19 +37,22 @@ class Patients(Area):
         """
         s = self.session
         clean = validate_patient(patient, s.today())
-        if store_patients.by_mrn(s.store, clean.mrn) is not None:
-            raise ValidationError(
-                "mrn",
-                clean.mrn,
-                "an MRN not registered to another patient",
-                message=f"MRN {clean.mrn} is already registered to another patient; "
-                "find that patient instead of registering again.",
-            )
-        if not confirm_duplicate:
-            for registered in store_patients.born_on(s.store, clean.date_of_birth):
-                if same_person(clean, registered):
-                    raise PossibleDuplicate(registered)
-        patient_id = store_patients.register(s.store, clean, at=s.stamp(), actor_id=s.user.id)
+        # Looked up and registered under the write lock: two desks registering one arriving patient at once
+        # would otherwise both find no one and register the same person twice.
+        with s.store.transaction():
+            if store_patients.by_mrn(s.store, clean.mrn) is not None:
+                raise ValidationError(
+                    "mrn",
+                    clean.mrn,
+                    "an MRN not registered to another patient",
+                    message=f"MRN {clean.mrn} is already registered to another patient; "
+                    "find that patient instead of registering again.",
+                )
+            if not confirm_duplicate:
+                for registered in store_patients.born_on(s.store, clean.date_of_birth):
+                    if same_person(clean, registered):
+                        raise PossibleDuplicate(registered)
+            patient_id = store_patients.register(s.store, clean, at=s.stamp(), actor_id=s.user.id)
         return Changes.patient(patient_id, created_id=patient_id)
 
     @use_case("edit patients", roles=SCHEDULING, changes={Change.PATIENT})
