@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -57,7 +58,12 @@ def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection
         uri=read_only,
     )
     conn.row_factory = sqlite3.Row
+    _LIVE.add(conn)
     return conn
+
+
+_LIVE: weakref.WeakSet[_Connection] = weakref.WeakSet()
+"""This process's connections to clinic files (:func:`_open_elsewhere`)."""
 
 
 def _not_writable(path: Path) -> bool:
@@ -236,18 +242,48 @@ _MAGIC = b"SQLite format 3\x00"
 
 
 def _refuse_unreadable(target: Path) -> None:
-    """A file this process may not read, or too short to be SQLite, is said to be that (never "not KetaDesk")."""
+    """A file this process may not read, or too short to be SQLite, is said to be that (never "not KetaDesk").
+
+    Asked of the file's permissions and size, never by opening it: closing any descriptor of a
+    file drops every POSIX lock this process holds on it, SQLite's too (sqlite.org, "How To
+    Corrupt An SQLite Database File", 2.2). A second connection opened here (the check at every
+    start has one) once left the window's connection without its lock: another program that
+    closed the file then thought itself the last, checkpointed and deleted the write-ahead log
+    under the window, and every reading the window saved after that was lost when it closed.
+    """
     try:
-        with target.open("rb") as handle:
-            head = handle.read(100)
+        size = target.stat().st_size
     except OSError as error:
         raise StoreError(
             f"the database {target} cannot be read ({error.strerror or error}); nothing was changed"
         ) from error
-    if 0 < len(head) < 100:
+    if not os.access(target, os.R_OK):
+        raise StoreError(f"the database {target} cannot be read (Permission denied); nothing was changed")
+    if 0 < size < 100:
         raise DamagedDatabaseError(
-            damaged_message(target, f"the file is cut short: {len(head)} bytes, not even SQLite's header")
+            damaged_message(target, f"the file is cut short: {size} bytes, not even SQLite's header")
         )
+
+
+def _open_elsewhere(target: Path, conn: sqlite3.Connection) -> bool:
+    """Whether another connection of this process has ``target`` open (reading its bytes would drop that one's
+    locks, :func:`_refuse_unreadable`)."""
+    for other in list(_LIVE):
+        if other is conn or other.path is None or not _same_file(other.path, target):
+            continue
+        try:
+            other.total_changes  # noqa: B018 (a closed connection refuses this)
+        except sqlite3.ProgrammingError:
+            continue
+        return True
+    return False
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def _refusal(target: Path, conn: sqlite3.Connection, error: Exception, read_only: str) -> StoreError:
@@ -256,12 +292,14 @@ def _refusal(target: Path, conn: sqlite3.Connection, error: Exception, read_only
         return error
     if isinstance(error, StoreError) and isinstance(error.__cause__, Exception):
         error = error.__cause__  # SQLite's own words, not the translation's sentence
-    with suppress(OSError):
-        with target.open("rb") as handle:
+    # Another connection of this process reading it means it is SQLite, and its locks must hold: not read then.
+    head = b""
+    if not _open_elsewhere(target, conn):
+        with suppress(OSError), target.open("rb") as handle:
             head = handle.read(16)
-        differing = sum(a != b for a, b in zip(head, _MAGIC, strict=False)) + abs(len(_MAGIC) - len(head))
-        if head and differing > 2:  # two bytes off SQLite's magic is a damaged header, not another kind of file
-            return StoreError(f"{target} is not a KetaDesk database (it is not an SQLite file); nothing was changed")
+    differing = sum(a != b for a, b in zip(head, _MAGIC, strict=False)) + abs(len(_MAGIC) - len(head))
+    if head and differing > 2:  # two bytes off SQLite's magic is a damaged header, not another kind of file
+        return StoreError(f"{target} is not a KetaDesk database (it is not an SQLite file); nothing was changed")
     if read_only and "unable to open" in str(error).lower():
         return ReadOnlyDatabaseError(read_only_message(target, read_only))
     detail = "text in it is not UTF-8" if isinstance(error, UnicodeDecodeError) else str(error)
