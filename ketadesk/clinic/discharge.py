@@ -81,25 +81,28 @@ class Discharge(Area):
     def discharge(self, visit_id: int) -> Changes:
         """Discharge the patient: every criterion must hold, or a physician's written override must exist."""
         s = self.session
-        unmet = [c for c in self.criteria(visit_id) if not c.met]
-        detail = s.visit_view(visit_id).detail
-        override = readiness.discharge_override(detail)
-        order = readiness.discharge_verbal_order(detail)
-        listed = "; ".join(str(c) for c in unmet)
-        if unmet and override is None and order is None:
-            raise ValidationError(
-                "discharge",
-                "",
-                "every criterion met, or a physician's written override",
-                message=f"Discharge is blocked: {listed}.",
-            )
-        reason = ""
-        if unmet and override is not None:
-            reason = f"Physician override by {override.by}: {override.note} — criteria unmet: {listed}"
-        elif unmet and order is not None:
-            reason = (
-                f"{order.mode.label} of {order.physician} taken by {order.by} ({order.status_word} at discharge): "
-                f"{order.text} — criteria unmet: {listed}"
-            )
-        s.move(visit_id, Phase.DISCHARGED, reason)
+        # Judged under the write lock: a checklist answer struck or a reading corrected meanwhile at another
+        # workstation is in what is judged, never discharged past.
+        with s.store.transaction():
+            unmet = [c for c in self.criteria(visit_id) if not c.met]
+            detail = s.visit_view(visit_id).detail
+            override = readiness.discharge_override(detail)
+            order = readiness.discharge_verbal_order(detail)
+            listed = "; ".join(str(c) for c in unmet)
+            if unmet and override is None and order is None:
+                raise ValidationError(
+                    "discharge",
+                    "",
+                    "every criterion met, or a physician's written override",
+                    message=f"Discharge is blocked: {listed}.",
+                )
+            reason = ""
+            if unmet and override is not None:
+                reason = f"Physician override by {override.by}: {override.note} — criteria unmet: {listed}"
+            elif unmet and order is not None:
+                reason = (
+                    f"{order.mode.label} of {order.physician} taken by {order.by} ({order.status_word} at "
+                    f"discharge): {order.text} — criteria unmet: {listed}"
+                )
+            s.move(visit_id, Phase.DISCHARGED, reason)
         return Changes.visit(visit_id)

@@ -101,12 +101,17 @@ class Infusion(Area):
         "start an infusion", roles=CHARTING, phases=PRE, phase_action="start the infusion", changes={Change.PHASE}
     )
     def start_infusion(self, visit_id: int) -> Changes:
-        """Start the pump: only when every pre-infusion gate holds."""
-        blockers = self.start_blockers(visit_id)
-        if blockers:
-            listed = "; ".join(blockers)
-            raise ValidationError("start", "", listed, message=f"The infusion cannot start yet: {listed}.")
-        self.session.move(visit_id, Phase.INFUSING)
+        """Start the pump: only when every pre-infusion gate holds.
+
+        The gates are judged under the write lock, so a baseline corrected or a dose prepared again
+        meanwhile at another workstation is in what is judged.
+        """
+        with self.session.store.transaction():
+            blockers = self.start_blockers(visit_id)
+            if blockers:
+                listed = "; ".join(blockers)
+                raise ValidationError("start", "", listed, message=f"The infusion cannot start yet: {listed}.")
+            self.session.move(visit_id, Phase.INFUSING)
         return Changes.visit(visit_id)
 
     def estimate_given(self, visit_id: int) -> GivenEstimate | None:

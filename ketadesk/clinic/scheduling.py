@@ -77,23 +77,26 @@ class Scheduling(Area):
         s = self.session
         self._check_chair(chair)
         store_patients.get(s.store, patient_id)
-        if course_id is not None:
-            course = store_courses.get(s.store, course_id)
-            if course.patient_id != patient_id:
-                raise ValidationError("course", course_id, "a course of this patient")
-            if sequence is None:
-                sequence = store_courses.next_sequence(s.store, course_id)
-        warnings = self._chair_clash(day, chair, None)
-        visit_id = store_visits.schedule(
-            s.store,
-            patient_id=patient_id,
-            course_id=course_id,
-            sequence=sequence,
-            day=day,
-            chair=chair,
-            at=s.stamp(),
-            actor_id=s.user.id,
-        )
+        # The course's next number and the chair's bookings are read under the write lock: two desks booking the
+        # next visit of one course at once would otherwise both take the same number.
+        with s.store.transaction():
+            if course_id is not None:
+                course = store_courses.get(s.store, course_id)
+                if course.patient_id != patient_id:
+                    raise ValidationError("course", course_id, "a course of this patient")
+                if sequence is None:
+                    sequence = store_courses.next_sequence(s.store, course_id)
+            warnings = self._chair_clash(day, chair, None)
+            visit_id = store_visits.schedule(
+                s.store,
+                patient_id=patient_id,
+                course_id=course_id,
+                sequence=sequence,
+                day=day,
+                chair=chair,
+                at=s.stamp(),
+                actor_id=s.user.id,
+            )
         return Changes(
             visits=frozenset({visit_id}), patients=frozenset({patient_id}), created_id=visit_id, warnings=warnings
         )

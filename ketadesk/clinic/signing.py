@@ -29,6 +29,7 @@ from ketadesk.core.signing import (
     canonical_signature,
     canonical_visit,
     content_hash,
+    visit_fingerprint,
 )
 from ketadesk.core.signing_keys import sign
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
@@ -78,15 +79,20 @@ class Signing(Area):
         refusal_message="Only a discharged visit can be signed; this one is {phase}.",
         changes={Change.SIGNATURE, Change.PHASE},
     )
-    def sign_visit(self, visit_id: int, password: str, meaning: str = VISIT_MEANING) -> Changes:
+    def sign_visit(
+        self, visit_id: int, password: str, meaning: str = VISIT_MEANING, *, shown: str | None = None
+    ) -> Changes:
         """A physician signs a discharged visit, re-entering the password; the visit then locks.
 
         Refused, naming each, while a verbal order in the visit is not yet countersigned or
-        disputed by its physician (before the password is tried).
+        disputed by its physician (before the password is tried). ``shown``: the fingerprint
+        (:func:`~ketadesk.core.signing.visit_fingerprint`) of the record the physician read; a
+        record changed since (another workstation saved to it) is refused, nothing signed, so a
+        signature never covers what its signer was not shown.
         """
         self.refuse_outstanding_orders(visit_id)
         Accounts(self.session).confirm_password(password, "reauthenticate_to_sign")
-        return _seal_visit(self.session, visit_id, meaning, keys.unlock(self.session, password))
+        return _seal_visit(self.session, visit_id, meaning, keys.unlock(self.session, password), shown)
 
     @use_case(
         "write addenda",
@@ -196,22 +202,34 @@ def _digital(
     )
 
 
-def _seal_visit(s: Session, visit_id: int, meaning: str, key: tuple[int, Ed25519PrivateKey]) -> Changes:
-    """Write the signature and the "signed" step in one transaction (``sign_visit`` checked the password)."""
-    detail, _ = store_visits.detail(s.store, visit_id)
+def _seal_visit(
+    s: Session, visit_id: int, meaning: str, key: tuple[int, Ed25519PrivateKey], shown: str | None
+) -> Changes:
+    """Write the signature and the "signed" step in one transaction (``sign_visit`` checked the password).
+
+    The record the signature covers is read under the write lock, with the verbal orders checked
+    again there: a correction or an order saved meanwhile at another workstation is either in
+    the signed content or refuses the signature, never left outside a signature that locks it.
+    """
     now = s.now()
     user = s.user
-    signature = Signature(
-        user.display_name,
-        user.credentials,
-        meaning.strip() or VISIT_MEANING,
-        now,
-        content_hash(canonical_visit(detail)),
-        user.login,
-    )
     stamp = s.stamp()
-    digital = _digital(s, visit_id, None, signature, stamp, key)
     with s.store.transaction():
+        detail, _ = store_visits.detail(s.store, visit_id)
+        Signing(s).refuse_outstanding_orders(visit_id, detail)
+        fingerprint = visit_fingerprint(detail)
+        if shown is not None and shown != fingerprint:
+            raise ValidationError(
+                "visit",
+                visit_id,
+                "the record as it was shown to the signer",
+                message="The record of this visit changed while you were reading it (another workstation saved to "
+                "it). Nothing was signed: the review now shows it as it is; read it again, then sign.",
+            )
+        signature = Signature(
+            user.display_name, user.credentials, meaning.strip() or VISIT_MEANING, now, fingerprint, user.login
+        )
+        digital = _digital(s, visit_id, None, signature, stamp, key)
         store_signatures.add_signature(
             s.store, visit_id, None, signature, signer_id=user.id, at=stamp, key_id=key[0], digital=digital
         )

@@ -180,6 +180,11 @@ def content_hash(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def visit_fingerprint(visit: VisitDetail) -> str:
+    """The SHA-256 a signature of the visit records, of its canonical content (a review is compared by it)."""
+    return content_hash(canonical_visit(visit))
+
+
 def canonical_signature(
     *,
     visit_id: int,

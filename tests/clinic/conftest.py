@@ -3,8 +3,9 @@ that proves a refused call left the database exactly as it was, and the demo cli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -15,9 +16,10 @@ from ketadesk.core.clock import FakeClock
 from ketadesk.core.protocol import Protocol
 from ketadesk.core.scales import AldreteScore
 from ketadesk.core.signing_keys import KdfCost
+from ketadesk.core.users import Role
 from tests.clinic.clinic_steps import Refused, chart, row_counts
 from tests.conftest import START
-from tests.helpers import ready_to_infuse
+from tests.helpers import PASSWORDS, ready_to_infuse
 
 
 @pytest.fixture
@@ -100,3 +102,25 @@ def demo(
             pass
     yield clinic, showcase
     clinic.close()
+
+
+@pytest.fixture
+def nurse2(clinic: Clinic, administrator: Clinic) -> Clinic:
+    """A second nurse, signed in with her own password at the bedside workstation."""
+    administrator.accounts.create_user("nurse2", "Amara Okafor", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse2"])
+    return clinic.sign_in("nurse2", PASSWORDS["nurse2"])
+
+
+@pytest.fixture
+def elsewhere(clinic_target: Path | str, clock: FakeClock, clinic: Clinic) -> Iterator[Callable[[str], Clinic]]:
+    """Sign in at a second workstation (its own connection to the same clinic) as ``login``."""
+    opened: list[Clinic] = []
+
+    def sign_in(login: str) -> Clinic:
+        other = Clinic.open(clinic_target, clock, clinic.protocol)
+        opened.append(other)
+        return other.sign_in(login, PASSWORDS[login])
+
+    yield sign_in
+    for other in opened:
+        other.close()

@@ -12,11 +12,7 @@ second answer met a bare unique-constraint error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
-from datetime import date
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,66 +22,14 @@ from ketadesk.clinic.session import Session
 from ketadesk.core import readiness
 from ketadesk.core.clock import FakeClock
 from ketadesk.core.corrections import CorrectedMeanwhile
-from ketadesk.core.patient import Patient, PossibleDuplicate
-from ketadesk.core.users import Role
 from ketadesk.core.watch.flags import WatchRule
-from ketadesk.store import patients as store_patients
-from ketadesk.store.db import BUSY_TIMEOUT_MS, Store
-from ketadesk.store.errors import BusyDatabaseError
-from ketadesk.store.pg_connection import LOCK_TIMEOUT
-from ketadesk.store.pg_engine import PostgresStore
+from tests.clinic.at_once_steps import first_in_between
 from tests.clinic.clinic_steps import RowCounts, chart, row_counts
 from tests.clinic.watch_steps import given, on_day, prepared
 from tests.engines import BOTH_ENGINES
-from tests.helpers import PASSWORDS, make_patient, password_of, ready_to_infuse
+from tests.helpers import PASSWORDS, password_of, ready_to_infuse
 
 pytestmark = BOTH_ENGINES  # on a file and on a server's database
-
-
-@pytest.fixture
-def nurse2(clinic: Clinic, administrator: Clinic) -> Clinic:
-    """A second nurse, signed in with her own password at the bedside workstation."""
-    administrator.accounts.create_user("nurse2", "Amara Okafor", "RN", frozenset({Role.NURSE}), PASSWORDS["nurse2"])
-    return clinic.sign_in("nurse2", PASSWORDS["nurse2"])
-
-
-@pytest.fixture
-def elsewhere(clinic_target: Path | str, clock: FakeClock, clinic: Clinic) -> Callable[[str], Clinic]:
-    """Sign in at a second workstation (its own connection to the same clinic) as ``login``."""
-    opened: list[Clinic] = []
-
-    def sign_in(login: str) -> Clinic:
-        other = Clinic.open(clinic_target, clock, clinic.protocol)
-        opened.append(other)
-        return other.sign_in(login, PASSWORDS[login])
-
-    yield sign_in  # type: ignore[misc]
-    for other in opened:
-        other.close()
-
-
-@contextmanager
-def first_in_between(
-    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, second: Clinic, first: Callable[[], object], watched: Clinic
-) -> Iterator[list[RowCounts]]:
-    """While the block runs, the first call of ``owner.name`` for ``second``'s session runs ``first`` before it.
-
-    ``owner.name`` is what the second's use case calls after its checks and before its write
-    (its clock stamp, or the opening of the physician's signing key). What the database holds
-    right after the first act is yielded, to compare with what it holds after the refusal.
-    """
-    original = getattr(owner, name)
-    after_first: list[RowCounts] = []
-
-    def wrapped(session: Session, *args: Any, **kwargs: Any) -> Any:
-        if session is second.session and not after_first:
-            first()
-            after_first.append(row_counts(watched))
-        return original(session, *args, **kwargs)
-
-    monkeypatch.setattr(owner, name, wrapped)
-    yield after_first
-    monkeypatch.undo()
 
 
 def test_two_nurses_correct_one_reading_at_once(
@@ -247,46 +191,3 @@ def test_one_outcome_measure_corrected_at_two_workstations_at_once(
         other.outcomes.correct_measure(made, {**calm, 1: 3}, "Misread the form")
     assert caught.value.field == "measure"
     assert after_first and row_counts(nurse) == after_first[0]
-
-
-def test_one_arriving_patient_registered_at_two_desks_at_once(
-    nurse: Clinic, nurse2: Clinic, elsewhere: Callable[[str], Clinic], monkeypatch: Any
-) -> None:
-    """The desk that looked first holds the write lock from its lookup to its registration; the other, after it,
-    is asked about the patient just registered. Without the lock both found no one and the same person got two
-    records with two MRNs, nobody asked."""
-    arriving = make_patient("KD-00007")
-    other = elsewhere("nurse")
-    looked_up = store_patients.born_on
-    meanwhile: list[BaseException] = []
-
-    def the_other_desk_tries_meanwhile(store: Store, born: date) -> list[Patient]:
-        found = looked_up(store, born)
-        if store is other.store and not meanwhile:  # the first desk has looked for the patient and found no one
-            with _briefly_waiting(nurse.store):
-                try:
-                    nurse2.patients.register(arriving)
-                except BusyDatabaseError as error:
-                    meanwhile.append(error)
-        return found
-
-    monkeypatch.setattr(store_patients, "born_on", the_other_desk_tries_meanwhile)
-    other.patients.register(replace(arriving, mrn="KD-00008"))
-    monkeypatch.undo()
-    assert meanwhile, "the second desk registered while the first was between its lookup and its registration"
-    with pytest.raises(PossibleDuplicate, match="KD-00008"):
-        nurse2.patients.register(arriving)
-    assert [p.mrn for p in nurse.patients.find("Núñez")] == ["KD-00008"]
-
-
-@contextmanager
-def _briefly_waiting(store: Store) -> Iterator[None]:
-    """The store waits a tenth of a second for the write lock instead of five (the test expects it to be held)."""
-    if isinstance(store, PostgresStore):
-        store.connection.raw.execute("SET lock_timeout = '100ms'")
-        yield
-        store.connection.raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
-    else:
-        store.conn.execute("PRAGMA busy_timeout = 100")
-        yield
-        store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -210,3 +210,29 @@ def test_discharge_override_reason_is_in_the_review(
     discharged = "\n".join(_entries(screen, "review_discharge"))
     assert "Escort arrives in 10 min" in discharged
     assert "Physician override" in discharged and "Samuel Okonkwo, MD" in discharged
+
+
+def test_a_record_changed_behind_the_open_review_is_not_signed_until_it_is_shown(
+    qtbot: QtBot, clinic: Clinic, discharged: int
+) -> None:
+    """A note corrected at the nurse's workstation while the physician reads: Sign refuses; redrawn, it signs."""
+    physician = clinic.sign_in("sam", PASSWORD)
+    screen = _screen(qtbot, physician, discharged)
+    screen.findChild(QPushButton, "sign_button").click()
+    dialog = screen.sign_dialog
+    assert dialog is not None
+    nurse = clinic.sign_in("ann", PASSWORD)
+    note = nurse.visits.get(discharged).detail.notes[0]
+    nurse.corrections.correct_note(discharged, note.id, reason="Typo", text=f"{note.text} (corrected)")
+    dialog.password.setText(PASSWORD)
+    dialog.findChild(QPushButton, "sign_confirm").click()
+    assert dialog.isVisible()
+    assert "changed while you were reading it" in dialog.findChild(QLabel, "sign_message").text()
+    assert physician.visits.get(discharged).detail.summary.phase is Phase.DISCHARGED
+    screen.refresh()  # as the once-a-second check redraws it after another workstation's write
+    assert any("(corrected)" in line for line in _entries(screen, "review_notes"))
+    dialog.password.setText(PASSWORD)
+    dialog.findChild(QPushButton, "sign_confirm").click()
+    assert not dialog.isVisible()
+    assert physician.visits.get(discharged).detail.summary.phase is Phase.SIGNED
+    assert physician.signing.problems() == []

@@ -19,6 +19,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic, VisitView
+from ketadesk.core.signing import visit_fingerprint
 from ketadesk.ui.kit.names import names_for
 from ketadesk.ui.kit.writes import Watching
 from ketadesk.ui.review.addendum_dialog import AddendumDialog
@@ -135,7 +136,7 @@ class ReviewScreen(QWidget, Watching):
 
     def open_sign_dialog(self) -> SignDialog:
         """Open the signature dialog without blocking (kept as ``sign_dialog``)."""
-        dialog = SignDialog(self.clinic, self.visit_id, self)
+        dialog = SignDialog(self.clinic, self.visit_id, self, shown=self._shown)
         dialog.accepted.connect(lambda: self._written(dialog.result_changes, "Signed. The visit is now locked."))
         if self.sign_dialog is not None:
             self.sign_dialog.deleteLater()
@@ -143,6 +144,13 @@ class ReviewScreen(QWidget, Watching):
         dialog.open()
         dialog.password.setFocus()
         return dialog
+
+    def _shown(self) -> str:
+        """The fingerprint of the record this page shows now (what a signature pressed now would be of)."""
+        if self.view is None:
+            self.refresh()
+        assert self.view is not None
+        return visit_fingerprint(self.view.detail)
 
     def open_addendum_dialog(self) -> AddendumDialog:
         """Open the addendum dialog without blocking (kept as ``addendum_dialog``)."""

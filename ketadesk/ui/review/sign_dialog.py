@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
 
 from ketadesk.clinic import Changes, Clinic
@@ -22,8 +24,13 @@ class SignDialog(QDialog):
     open; the signature is written by the clinic, which also locks the visit.
     """
 
-    def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, clinic: Clinic, visit_id: int, parent: QWidget | None = None, *, shown: Callable[[], str] | None = None
+    ) -> None:
+        """``shown`` gives the fingerprint of the record the screen behind shows now: the signature is refused if
+        the record changed from it (the review redraws on another workstation's change, and Sign is pressed again)."""
         super().__init__(parent)
+        self.shown = shown
         self.setObjectName("sign_dialog")
         self.setWindowTitle("Sign the visit")
         self.clinic = clinic
@@ -84,7 +91,9 @@ class SignDialog(QDialog):
         changes = run_write(
             self.clinic,
             self.message,
-            lambda: self.clinic.signing.sign_visit(self.visit_id, self.password.text(), meaning),
+            lambda: self.clinic.signing.sign_visit(
+                self.visit_id, self.password.text(), meaning, shown=None if self.shown is None else self.shown()
+            ),
             self,
         )
         if changes is None:
