@@ -96,7 +96,8 @@ class PostgresStore(Store):
 
         The server's write-ahead log insert position (not its write position, which lags behind
         a commit when ``synchronous_commit`` is off): it also moves for the server's own
-        housekeeping, which costs a screen one needless re-read. (LISTEN/NOTIFY replaces it.)
+        housekeeping, which costs a screen one needless re-read. Polled once a second by each
+        window, it needs no catch-up after a reconnect, as LISTEN/NOTIFY's lost notifications would.
         """
         row = self.connection.execute("SELECT pg_current_wal_insert_lsn() - '0/0'").fetchone()
         return int(row[0]) if row else 0, 0
