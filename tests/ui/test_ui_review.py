@@ -229,10 +229,25 @@ def test_a_record_changed_behind_the_open_review_is_not_signed_until_it_is_shown
     assert dialog.isVisible()
     assert "changed while you were reading it" in dialog.findChild(QLabel, "sign_message").text()
     assert physician.visits.get(discharged).detail.summary.phase is Phase.DISCHARGED
-    screen.refresh()  # as the once-a-second check redraws it after another workstation's write
-    assert any("(corrected)" in line for line in _entries(screen, "review_notes"))
+    assert any("(corrected)" in line for line in _entries(screen, "review_notes"))  # redrawn with the refusal
     dialog.password.setText(PASSWORD)
     dialog.findChild(QPushButton, "sign_confirm").click()
     assert not dialog.isVisible()
     assert physician.visits.get(discharged).detail.summary.phase is Phase.SIGNED
     assert physician.signing.problems() == []
+
+
+def test_the_review_redraws_once_a_second_when_another_workstation_saved(
+    qtbot: QtBot, clinic: Clinic, discharged: int
+) -> None:
+    """A note corrected at the nurse's workstation shows on the open review at its next tick; nothing read before."""
+    physician = clinic.sign_in("sam", PASSWORD)
+    screen = _screen(qtbot, physician, discharged)
+    before = _entries(screen, "review_notes")
+    screen.tick()
+    assert _entries(screen, "review_notes") == before
+    nurse = clinic.sign_in("ann", PASSWORD)
+    note = nurse.visits.get(discharged).detail.notes[0]
+    nurse.corrections.correct_note(discharged, note.id, reason="Typo", text=f"{note.text} (corrected)")
+    screen.tick()
+    assert any("(corrected)" in line for line in _entries(screen, "review_notes"))

@@ -50,6 +50,7 @@ class ReviewScreen(QWidget, Watching):
         self.sign_dialog: SignDialog | None = None
         self.addendum_dialog: AddendumDialog | None = None
         self.view: VisitView | None = None
+        self._revision: tuple[int, int] | None = None
         outer = QVBoxLayout(self)
         self.header = ReviewHeader(clinic)
         self.header.sign_button.clicked.connect(self.open_sign_dialog)
@@ -111,6 +112,7 @@ class ReviewScreen(QWidget, Watching):
 
     def refresh(self) -> None:
         """Re-read the visit, its signature and addenda, and redraw the whole page."""
+        self._revision = self.clinic.visits.revision()
         view = self.clinic.visits.get(self.visit_id)
         self.view = view
         detail = view.detail
@@ -132,11 +134,17 @@ class ReviewScreen(QWidget, Watching):
         self.signature.draw(detail, signature)
         self.addenda.draw(addenda)
 
+    def tick(self) -> None:
+        """Once a second, while in front: redrawn when anything was committed (a nurse's correction elsewhere), so
+        the page is the record a signature pressed now would be of."""
+        if self.clinic.visits.revision() != self._revision:
+            self.refresh()
+
     # ------------------------------------------------------------------ writing
 
     def open_sign_dialog(self) -> SignDialog:
         """Open the signature dialog without blocking (kept as ``sign_dialog``)."""
-        dialog = SignDialog(self.clinic, self.visit_id, self, shown=self._shown)
+        dialog = SignDialog(self.clinic, self.visit_id, self, shown=self._shown, changed=self.refresh)
         dialog.accepted.connect(lambda: self._written(dialog.result_changes, "Signed. The visit is now locked."))
         if self.sign_dialog is not None:
             self.sign_dialog.deleteLater()

@@ -12,7 +12,7 @@ from ketadesk.core.signing import VISIT_MEANING
 from ketadesk.ui.kit.colours import MUTED_STYLE
 from ketadesk.ui.kit.lines import MessageLine
 from ketadesk.ui.kit.times import local_datetime
-from ketadesk.ui.kit.writes import run_write
+from ketadesk.ui.kit.writes import error_text, run_write
 from ketadesk.ui.review.page import text
 from ketadesk.ui.review.subject import password_field, visit_words
 
@@ -25,12 +25,18 @@ class SignDialog(QDialog):
     """
 
     def __init__(
-        self, clinic: Clinic, visit_id: int, parent: QWidget | None = None, *, shown: Callable[[], str] | None = None
+        self,
+        clinic: Clinic,
+        visit_id: int,
+        parent: QWidget | None = None,
+        *,
+        shown: Callable[[], str] | None = None,
+        changed: Callable[[], None] | None = None,
     ) -> None:
         """``shown`` gives the fingerprint of the record the screen behind shows now: the signature is refused if
-        the record changed from it (the review redraws on another workstation's change, and Sign is pressed again)."""
+        the record changed from it, and ``changed`` then redraws that screen, so Sign pressed again is of it."""
         super().__init__(parent)
-        self.shown = shown
+        self.shown, self.changed = shown, changed
         self.setObjectName("sign_dialog")
         self.setWindowTitle("Sign the visit")
         self.clinic = clinic
@@ -80,6 +86,11 @@ class SignDialog(QDialog):
         layout.addWidget(buttons)
         self.password.setFocus()
 
+    def _refused(self, error: BaseException) -> None:
+        self.message.error(error_text(error))
+        if getattr(error, "field", None) == "visit" and self.changed is not None:  # changed elsewhere: show it now
+            self.changed()
+
     def sign(self) -> None:
         """Sign with the typed password and meaning; stay open on a refusal."""
         if not self.password.text():
@@ -95,6 +106,7 @@ class SignDialog(QDialog):
                 self.visit_id, self.password.text(), meaning, shown=None if self.shown is None else self.shown()
             ),
             self,
+            refused=self._refused,
         )
         if changes is None:
             self.password.selectAll()

@@ -337,7 +337,7 @@ class MainWindow(MenuActions):
             self.lock("idle")
             return
         self.board.tick()
-        current = self.tabs.current_visit()
+        current = self.tabs.current_record()  # a visit's workspace or its review
         if current is not None:
             current.tick()
         self._ticks += 1
