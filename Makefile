@@ -44,9 +44,10 @@ format-check: $(STAMP)
 	$(BIN)/ruff format --check ketadesk tests bench tools
 
 # Only the tests (and the screenshots and benchmarks, which set it themselves) draw offscreen;
-# `make run` opens a real window.
+# `make run` opens a real window. Two worker processes, each with its own throwaway PostgreSQL and
+# key folder; a file's tests stay on one worker (--dist loadfile), so its module fixtures are built once.
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
