@@ -30,6 +30,7 @@ from ketadesk.clinic.outcome_reads import (
 from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.clock import from_utc_iso
+from ketadesk.core.corrections import meanwhile_words
 from ketadesk.core.errors import ValidationError
 from ketadesk.core.instruments.measures import EntryMode, Measure
 from ketadesk.core.instruments.risk import RiskFlag, RiskLevel, raises_flag
@@ -263,14 +264,12 @@ class Outcomes(Area):
         if found is None:
             return None
         name, at, struck = found
-        done = "struck it as entered in error" if struck else "corrected it"
         when = in_zone(from_utc_iso(at), s.protocol.zone).strftime("%H:%M")
         return ValidationError(
             "measure",
             measure_id,
             "a measure that counts (not already corrected or struck)",
-            message=f"{name} already {done} at {when}. Nothing was saved and what you typed is kept: look at their "
-            "correction, then correct the measure that counts now if it still needs it.",
+            message=meanwhile_words(name, struck, when, "measure"),
         )
 
     def _open_measure(self, measure_id: int) -> Measure:

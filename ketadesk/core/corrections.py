@@ -84,6 +84,21 @@ def correction_line(correction: Correction | None, name: str, when: str) -> str:
     return f"{verb} by {name} at {when}: {correction.reason}"
 
 
+def meanwhile_words(name: str, struck: bool, when: str, label: str, reason: str = "") -> str:
+    """What someone is told whose correction met another person's, made meanwhile: who did what, when, and what next.
+
+    A strike leaves nothing in the entry's place, so its words say to record it again if it was right.
+    """
+    done = "struck it as entered in error" if struck else "corrected it"
+    why = f" ({reason})" if reason else ""
+    then = (
+        "it no longer counts; record it again if it was right"
+        if struck
+        else f"look at their correction, then correct the {label} that counts now if it still needs it"
+    )
+    return f"{name} already {done} at {when}{why}. Nothing was saved and what you typed is kept: {then}."
+
+
 class CorrectedMeanwhile(ValidationError):
     """Someone else corrected or struck the entry after this correction began: nothing is saved, nothing replaced.
 
@@ -94,14 +109,11 @@ class CorrectedMeanwhile(ValidationError):
 
     def __init__(self, correction: Correction, name: str, when: str) -> None:
         label = correction.record.label
-        done = "struck it as entered in error" if correction.struck else "corrected it"
         super().__init__(
             correction.record.value,
             correction.original_id,
             f"a current {label} of this visit (one no one has corrected or struck)",
-            message=f"{name} already {done} at {when} ({correction.reason}). Nothing was saved and what you "
-            f"typed is kept: look at their correction, then correct the {label} that counts now if it still "
-            "needs it.",
+            message=meanwhile_words(name, correction.struck, when, label, correction.reason),
         )
         self.correction = correction
 
