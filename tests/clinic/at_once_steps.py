@@ -11,6 +11,7 @@ import pytest
 from ketadesk.clinic import Clinic
 from ketadesk.clinic.session import Session
 from ketadesk.store.db import BUSY_TIMEOUT_MS, Store
+from ketadesk.store.errors import BusyDatabaseError
 from ketadesk.store.pg_connection import LOCK_TIMEOUT
 from ketadesk.store.pg_engine import PostgresStore
 from tests.clinic.clinic_steps import RowCounts, row_counts
@@ -51,3 +52,31 @@ def briefly_waiting(store: Store) -> Iterator[None]:
         store.conn.execute("PRAGMA busy_timeout = 100")
         yield
         store.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+@contextmanager
+def held_off_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, second: object, attempt: Callable[[], object], store: Store
+) -> Iterator[list[BaseException]]:
+    """While the block runs, ``attempt`` (the other workstation's act, on ``store``) is tried once right after
+    ``owner.name`` has answered the second workstation (its first argument is ``second``: its store or session).
+
+    The second reads and writes under one lock, so the attempt must be held off: the refusals it met (the
+    write lock busy, waited for a tenth of a second) are yielded. Empty, the act went in between.
+    """
+    original = getattr(owner, name)
+    held: list[BaseException] = []
+
+    def wrapped(first: object, *args: Any, **kwargs: Any) -> Any:
+        answer = original(first, *args, **kwargs)
+        if first is second and not held:
+            with briefly_waiting(store):
+                try:
+                    attempt()
+                except BusyDatabaseError as error:
+                    held.append(error)
+        return answer
+
+    monkeypatch.setattr(owner, name, wrapped)
+    yield held
+    monkeypatch.undo()

@@ -11,22 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import pytest
 
 from ketadesk.clinic import Clinic, ValidationError
 from ketadesk.clinic.session import Session
-from ketadesk.core.patient import Patient, PossibleDuplicate
+from ketadesk.core.patient import PossibleDuplicate
 from ketadesk.core.phases import Phase
 from ketadesk.core.signing import visit_fingerprint
 from ketadesk.store import courses as store_courses
 from ketadesk.store import patients as store_patients
 from ketadesk.store import visits as store_visits
-from ketadesk.store.db import Store
-from ketadesk.store.errors import BusyDatabaseError
-from tests.clinic.at_once_steps import briefly_waiting, first_in_between
+from tests.clinic.at_once_steps import first_in_between, held_off_meanwhile
 from tests.clinic.clinic_steps import tick_discharge
 from tests.engines import BOTH_ENGINES
 from tests.helpers import PASSWORDS, make_patient, ready_to_infuse
@@ -42,22 +39,11 @@ def test_one_arriving_patient_registered_at_two_desks_at_once(
     records with two MRNs, nobody asked."""
     arriving = make_patient("KD-00007")
     other = elsewhere("nurse")
-    looked_up = store_patients.born_on
-    meanwhile: list[BaseException] = []
-
-    def the_other_desk_tries_meanwhile(store: Store, born: date) -> list[Patient]:
-        found = looked_up(store, born)
-        if store is other.store and not meanwhile:  # the first desk has looked for the patient and found no one
-            with briefly_waiting(nurse.store):
-                try:
-                    nurse2.patients.register(arriving)
-                except BusyDatabaseError as error:
-                    meanwhile.append(error)
-        return found
-
-    monkeypatch.setattr(store_patients, "born_on", the_other_desk_tries_meanwhile)
-    other.patients.register(replace(arriving, mrn="KD-00008"))
-    monkeypatch.undo()
+    # Tried once the first desk has looked for the patient and found no one.
+    with held_off_meanwhile(
+        monkeypatch, store_patients, "born_on", other.store, lambda: nurse2.patients.register(arriving), nurse.store
+    ) as meanwhile:
+        other.patients.register(replace(arriving, mrn="KD-00008"))
     assert meanwhile, "the second desk registered while the first was between its lookup and its registration"
     with pytest.raises(PossibleDuplicate, match="KD-00008"):
         nurse2.patients.register(arriving)
@@ -75,22 +61,13 @@ def test_a_checklist_answer_struck_elsewhere_while_the_patient_is_discharged(
     tick_discharge(nurse, ready)
     answer = next(c.id for c in nurse.visits.get(ready).detail.checklist if c.checklist == "discharge")
     other = elsewhere("nurse")
-    viewed = Session.visit_view
-    meanwhile: list[BaseException] = []
 
-    def struck_meanwhile(session: Session, visit_id: int) -> Any:
-        view = viewed(session, visit_id)
-        if session is other.session and not meanwhile:  # the discharging desk has read the criteria
-            with briefly_waiting(nurse.store):
-                try:
-                    nurse2.corrections.correct_checklist(ready, answer, reason="Not asked yet", entered_in_error=True)
-                except BusyDatabaseError as error:
-                    meanwhile.append(error)
-        return view
+    def strike() -> None:
+        nurse2.corrections.correct_checklist(ready, answer, reason="Not asked yet", entered_in_error=True)
 
-    monkeypatch.setattr(Session, "visit_view", struck_meanwhile)
-    other.discharge.discharge(ready)
-    monkeypatch.undo()
+    # Tried once the discharging desk has read the criteria.
+    with held_off_meanwhile(monkeypatch, Session, "visit_view", other.session, strike, nurse.store) as meanwhile:
+        other.discharge.discharge(ready)
     assert meanwhile, "the answer was struck between the discharge's criteria and its step"
     assert nurse.session.phase(ready) is Phase.DISCHARGED
 
@@ -126,25 +103,15 @@ def test_a_baseline_corrected_elsewhere_while_the_pump_is_started(
     ready_to_infuse(nurse, visit_id)
     baseline = next(v.id for v in nurse.visits.get(visit_id).detail.vitals if v.is_baseline)
     other = elsewhere("nurse")
-    read = store_visits.detail
-    meanwhile: list[BaseException] = []
 
-    def corrected_meanwhile(store: Store, visit: int) -> Any:
-        view = read(store, visit)
-        if store is other.store and not meanwhile:  # the starting desk has read the gates
-            with briefly_waiting(nurse.store):
-                try:
-                    nurse2.bedside.correct_vitals(
-                        visit_id, baseline, reason="Read off the wrong monitor", sbp="168", dbp="102", hr="72",
-                        spo2="98", rr="14",
-                    )  # fmt: skip
-                except BusyDatabaseError as error:
-                    meanwhile.append(error)
-        return view
+    def correct() -> None:
+        nurse2.bedside.correct_vitals(
+            visit_id, baseline, reason="Read off the wrong monitor", sbp="168", dbp="102", hr="72", spo2="98", rr="14"
+        )
 
-    monkeypatch.setattr(store_visits, "detail", corrected_meanwhile)
-    other.infusion.start_infusion(visit_id)
-    monkeypatch.undo()
+    # Tried once the starting desk has read the gates.
+    with held_off_meanwhile(monkeypatch, store_visits, "detail", other.store, correct, nurse.store) as meanwhile:
+        other.infusion.start_infusion(visit_id)
     assert meanwhile, "the baseline was corrected between the start's gates and its step"
 
 
@@ -154,22 +121,13 @@ def test_the_next_visit_of_one_course_booked_at_two_desks_at_once(
     """The course's next number is taken under the lock: the two bookings are visits 1 and 2, not 1 twice."""
     course_id = nurse.scheduling.courses(patient_id)[-1].id
     other = elsewhere("nurse")
-    numbered = store_courses.next_sequence
-    meanwhile: list[BaseException] = []
 
-    def booked_meanwhile(store: Store, course: int) -> int:
-        number = numbered(store, course)
-        if store is other.store and not meanwhile:  # the first desk has taken its number
-            with briefly_waiting(nurse.store):
-                try:
-                    nurse2.scheduling.schedule_visit(patient_id, nurse.today(), 2, course_id=course_id)
-                except BusyDatabaseError as error:
-                    meanwhile.append(error)
-        return number
+    def book() -> None:
+        nurse2.scheduling.schedule_visit(patient_id, nurse.today(), 2, course_id=course_id)
 
-    monkeypatch.setattr(store_courses, "next_sequence", booked_meanwhile)
-    other.scheduling.schedule_visit(patient_id, nurse.today(), 1, course_id=course_id)
-    monkeypatch.undo()
+    # Tried once the first desk has taken its number.
+    with held_off_meanwhile(monkeypatch, store_courses, "next_sequence", other.store, book, nurse.store) as meanwhile:
+        other.scheduling.schedule_visit(patient_id, nurse.today(), 1, course_id=course_id)
     assert meanwhile, "a second booking took the same number meanwhile"
     nurse2.scheduling.schedule_visit(patient_id, nurse.today(), 2, course_id=course_id)
     numbers = nurse.store.all("SELECT sequence FROM visits WHERE course_id = ? ORDER BY sequence", (course_id,))
