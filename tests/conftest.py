@@ -32,7 +32,7 @@ from ketadesk.core.signing_keys import KdfCost
 from ketadesk.store.db import open_store
 from tests.engines import parametrize_engines
 from tests.helpers import PASSWORDS, make_patient, set_up_staff
-from tests.pg_server import REQUIRE_ENV, ServerUnavailable, ThrowawayServer, required, start_server
+from tests.pg_server import ThrowawayServer, started_for_tests
 
 atexit.register(shutil.rmtree, os.environ["KETADESK_KEY_DIR"], ignore_errors=True)
 
@@ -70,12 +70,7 @@ def postgresql_server() -> Iterator[ThrowawayServer]:
     Where none can be started the PostgreSQL tests fail when ``KETADESK_REQUIRE_POSTGRESQL=1``
     (CI), and are skipped with the reason otherwise, never silently.
     """
-    try:
-        server = start_server()
-    except ServerUnavailable as error:
-        if required():
-            pytest.fail(f"{REQUIRE_ENV}=1 but no PostgreSQL could be started: {error}", pytrace=False)
-        pytest.skip(f"no PostgreSQL for the [postgresql] tests: {error} (set {REQUIRE_ENV}=1 to fail instead)")
+    server = started_for_tests()
     yield server
     server.stop()
 

@@ -263,3 +263,16 @@ def start_server(*, durable: bool = False) -> ThrowawayServer:
         server.stop()
         raise
     return server
+
+
+def started_for_tests(*, durable: bool = False, what: str = "the [postgresql] tests") -> ThrowawayServer:
+    """A server for a fixture: where none can be started, the test fails in CI (``KETADESK_REQUIRE_POSTGRESQL=1``)
+    and is skipped with the reason elsewhere, never silently."""
+    import pytest
+
+    try:
+        return start_server(durable=durable)
+    except ServerUnavailable as error:
+        if required():
+            pytest.fail(f"{REQUIRE_ENV}=1 but no PostgreSQL could be started: {error}", pytrace=False)
+        pytest.skip(f"no PostgreSQL for {what}: {error} (set {REQUIRE_ENV}=1 to fail instead)")

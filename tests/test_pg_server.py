@@ -51,16 +51,16 @@ def test_ci_requires_the_server(monkeypatch: pytest.MonkeyPatch, value: str | No
 _WITHOUT_A_SERVER = """
 import pytest
 
-import tests.conftest
+import tests.pg_server
 from tests.conftest import postgresql_server  # noqa: F401  (the fixture under test)
 from tests.pg_server import ServerUnavailable
 
 
-def _unavailable():
+def _unavailable(**_):
     raise ServerUnavailable("no binaries on this machine")
 
 
-tests.conftest.start_server = _unavailable
+tests.pg_server.start_server = _unavailable
 
 
 def test_on_postgresql(postgresql_server):

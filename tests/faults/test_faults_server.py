@@ -32,7 +32,7 @@ from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.store import chain_key
 from tests.faults.faultlib import Lines, figure, run_cli, scale, spawn
-from tests.pg_server import REQUIRE_ENV, ServerUnavailable, ThrowawayServer, required, start_server
+from tests.pg_server import ThrowawayServer, started_for_tests
 
 pytestmark = pytest.mark.parametrize("engine", ["postgresql"])  # the server's own faults, marked so in each id
 
@@ -56,12 +56,7 @@ def server_clinic(engine: str, clinic_copy: Callable[[str], Path], postgresql_ur
 @pytest.fixture
 def durable_server(engine: str) -> Iterator[ThrowawayServer]:
     """A server of this probe's own, durable as a clinic's, for crashing (a missing server fails in CI)."""
-    try:
-        server = start_server(durable=True)
-    except ServerUnavailable as error:
-        if required():
-            pytest.fail(f"{REQUIRE_ENV}=1 but no PostgreSQL could be started: {error}", pytrace=False)
-        pytest.skip(f"no PostgreSQL for the [postgresql] fault probes: {error}")
+    server = started_for_tests(durable=True, what="the [postgresql] fault probes")
     yield server
     server.stop()
 
