@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -128,3 +129,13 @@ class Lines:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
+
+
+def exporting(db: str | Path, folder: Path, wanted: int) -> subprocess.Popen[str]:
+    """``ketadesk --db DB export FOLDER --workers 2`` in a child, returned once ``wanted`` PDFs are in the folder
+    (or it ended, or a minute passed): the moment a probe kills it."""
+    child = spawn(["-m", "ketadesk", "--db", db, "export", folder, "--workers", "2"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(folder.glob("*.pdf"))) < wanted and child.poll() is None:
+        time.sleep(0.02)
+    return child

@@ -22,7 +22,7 @@ from ketadesk.clinic.export_batch import INCOMPLETE_NAME
 from ketadesk.clinic.reporting import MANIFEST_NAME
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
-from tests.faults.faultlib import alive, children_of, figure, run_cli, scale, spawn
+from tests.faults.faultlib import alive, children_of, exporting, figure, run_cli, scale, spawn
 
 
 def _open(path: Path) -> Clinic:
@@ -87,11 +87,7 @@ def test_kill_during_export_then_resume(clinic_copy: Callable[[str], Path], tmp_
     workers_left = workers_seen = resumed = 0
     for round_ in range(rounds):
         folder = tmp_path / f"export-{round_}"
-        child = spawn(["-m", "ketadesk", "--db", path, "export", folder, "--workers", "2"])
-        deadline = time.monotonic() + 60
-        wanted = rng.randrange(1, 12)
-        while time.monotonic() < deadline and len(list(folder.glob("*.pdf"))) < wanted and child.poll() is None:
-            time.sleep(0.02)
+        child = exporting(path, folder, rng.randrange(1, 12))
         workers = [pid for pid in children_of(child.pid) if alive(pid)]
         workers_seen += len(workers)
         _kill(child)

@@ -31,7 +31,7 @@ from ketadesk.clinic.export_batch import INCOMPLETE_NAME
 from ketadesk.core.clock import SystemClock
 from ketadesk.core.phases import Phase
 from ketadesk.store import chain_key
-from tests.faults.faultlib import Lines, figure, run_cli, scale, spawn
+from tests.faults.faultlib import Lines, exporting, figure, run_cli, scale, spawn
 from tests.pg_server import ThrowawayServer, started_for_tests
 
 pytestmark = pytest.mark.parametrize("engine", ["postgresql"])  # the server's own faults, marked so in each id
@@ -146,11 +146,7 @@ def test_kill_during_an_export_from_a_server_then_resume(server_clinic: str, tmp
     resumed = 0
     for round_ in range(rounds):
         folder = tmp_path / f"export-{round_}"
-        child = spawn(["-m", "ketadesk", "--db", server_clinic, "export", folder, "--workers", "2"])
-        deadline = time.monotonic() + 60
-        wanted = rng.randrange(1, 8)
-        while time.monotonic() < deadline and len(list(folder.glob("*.pdf"))) < wanted and child.poll() is None:
-            time.sleep(0.02)
+        child = exporting(server_clinic, folder, rng.randrange(1, 8))
         Lines(child).kill()
         if not (folder / INCOMPLETE_NAME).exists():
             continue  # finished before the kill
