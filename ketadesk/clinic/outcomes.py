@@ -15,6 +15,7 @@ password: the override is the physician's act and names the session it was enter
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 
 from ketadesk.clinic.accounts import Accounts
 from ketadesk.clinic.approvals import named_physician
@@ -206,7 +207,8 @@ class Outcomes(Area):
         """
         s = self.session
         stamp = s.stamp()
-        with s.store.transaction():
+        # A new measure is one write of its own (add_measure's transaction); only a correction reads first.
+        with nullcontext() if corrects_id is None else s.store.transaction():
             refusal = None if corrects_id is None else self._replaced(corrects_id)
             if refusal is not None:
                 raise refusal
