@@ -25,7 +25,7 @@ from ketadesk.core.corrections import (
     require_change,
     require_current,
 )
-from ketadesk.core.local_time import in_zone
+from ketadesk.core.local_time import clock_text
 from ketadesk.core.patient import NOTE_MAX, clean_text
 from ketadesk.core.phases import CHARTED_UNSIGNED
 from ketadesk.core.records import VisitDetail
@@ -54,7 +54,7 @@ def still_current(s: Session, record: Corrected, entry_id: int) -> None:
     found = store_corrections.correction_of(s.store, record, entry_id)
     if found is not None:
         correction, name = found
-        raise CorrectedMeanwhile(correction, name, in_zone(correction.at, s.protocol.zone).strftime("%H:%M"))
+        raise CorrectedMeanwhile(correction, name, clock_text(correction.at, zone=s.protocol.zone))
 
 
 def require_current_entry(s: Session, record: Corrected, entry_id: int, current: Iterable[Identified]) -> None:

@@ -32,7 +32,7 @@ from ketadesk.clinic.usecase import Area, use_case
 from ketadesk.core import readiness
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.errors import PermissionDenied, ValidationError
-from ketadesk.core.local_time import in_zone
+from ketadesk.core.local_time import clock_text
 from ketadesk.core.orders import (
     SUBJECT_LABELS,
     ApprovalRequest,
@@ -257,7 +257,7 @@ class Orders(Area):
         """Who answered (their name as the record shows it) and when, in the clinic's time: "Dr Novak at 10:02"."""
         user = store_users.by_login(self.session.store, login)
         name = user.display_name if user is not None else login
-        return f"{name} at {in_zone(at, self.session.protocol.zone).strftime('%H:%M')}"
+        return f"{name} at {clock_text(at, zone=self.session.protocol.zone)}"
 
     @use_case("answer approval requests", roles=PHYSICIAN_ONLY, changes={Change.APPROVALS})
     def approve_request(self, request_id: int, note: str = "", *, password: str) -> Changes:

@@ -38,7 +38,7 @@ from ketadesk.core.instruments.risk import RiskFlag, RiskLevel, raises_flag
 from ketadesk.core.instruments.rules import OutcomeStatus, course_baseline, outcome_status
 from ketadesk.core.instruments.schedule import MeasureDue
 from ketadesk.core.instruments.types import Instrument, InstrumentKey, Scored
-from ketadesk.core.local_time import in_zone
+from ketadesk.core.local_time import clock_text
 from ketadesk.core.patient import NOTE_MAX, choice, clean_text
 from ketadesk.core.phases import NOTES_OPEN, Phase
 from ketadesk.core.protocol_outcomes import checked_instruments
@@ -266,7 +266,7 @@ class Outcomes(Area):
         if found is None:
             return None
         name, at, struck = found
-        when = in_zone(from_utc_iso(at), s.protocol.zone).strftime("%H:%M")
+        when = clock_text(from_utc_iso(at), zone=s.protocol.zone)
         return ValidationError(
             "measure",
             measure_id,

@@ -29,7 +29,7 @@ from ketadesk.clinic.watch_signing import write_signed
 from ketadesk.core.audit import AuditAction
 from ketadesk.core.clock import from_utc_iso, to_utc_iso
 from ketadesk.core.errors import ValidationError
-from ketadesk.core.local_time import in_zone, local_date
+from ketadesk.core.local_time import clock_text, local_date
 from ketadesk.core.patient import NOTE_MAX, choice, clean_text
 from ketadesk.core.users import CHARTING, PHYSICIAN_ONLY
 from ketadesk.core.watch.evaluate import RaisedFlag, WatchInputs, WatchState, evaluate, watch_state
@@ -188,7 +188,7 @@ class Watch(Area):
             meanwhile = store_watch.acknowledged_by(s.store, course_id, found.rule.value, found.fingerprint)
             if meanwhile is not None:
                 name, at = meanwhile
-                when = in_zone(from_utc_iso(at), s.protocol.zone).strftime("%H:%M")
+                when = clock_text(from_utc_iso(at), zone=s.protocol.zone)
                 raise ValidationError(
                     "fingerprint",
                     fingerprint[:16],
