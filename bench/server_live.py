@@ -3,10 +3,10 @@
 This process is the charting workstation: a nurse's clinic session records readings on one
 visit at random moments (1.1–2.1 s apart, so they fall anywhere in the other's second). The
 other workstation is the program's own window in a process of its own (:mod:`bench.server_watch`),
-its one-second timer checking the database's revision as it does in the clinic and its board
-re-reading when another workstation committed. A reading's figure is from the moment its
-``record_vitals`` returned (committed) to the moment the watching board first showed it, both
-on this machine's wall clock.
+as it runs in the clinic: listening for the server's word of each commit (LISTEN/NOTIFY, its tick
+run the moment it is heard) and, as the safety net, its one-second timer comparing the database's
+revision. A reading's figure is from the moment its ``record_vitals`` returned (committed) to the
+moment the watching board first showed it, both on this machine's wall clock.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
     python -m bench.server_watch SPEC.json OUT.json
 
 The program's own window (offscreen, on the real clock, signed in as the spec's nurse, its
-one-second timer running), on the clinic server. It writes a "ready" file once its board is
-up, then turns its event loop until its board's tile for the spec's visit has shown every
-heart rate the other workstation will record, noting the wall-clock moment each first shows.
+one-second timer running and listening for the server's word of commits), on the clinic
+server. It writes a "ready" file once its board is up and it listens, then turns its event
+loop until its board's tile for the spec's visit has shown every heart rate the other
+workstation will record, noting the wall-clock moment each first shows.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ketadesk.ui.window.app import application, build_main_window
 from ketadesk.ui.window.main_window import MainWindow
 
 DEADLINE_S = 30.0  # after the last reading was due, at the latest
+LISTENING_S = 20.0  # for the window's listening connection to be dialled (its tick takes it up)
 
 
 def signed_in_window(url: str, login: str, password: str) -> tuple[QApplication, MainWindow]:
@@ -46,7 +48,7 @@ def signed_in_window(url: str, login: str, password: str) -> tuple[QApplication,
         settings=QSettings(str(Path(folder) / "prefs.ini"), QSettings.Format.IniFormat),
     )
     window.show()
-    window.start()  # the program's 1 Hz timer: the board re-reads when another workstation committed
+    window.start()  # the 1 Hz timer; its first tick listens for the server's word of another workstation's commits
     app.processEvents()
     return app, window
 
@@ -55,6 +57,12 @@ def watch(spec: dict[str, object]) -> dict[str, float]:
     """Each heart rate the board first showed for the visit, with the wall-clock time it showed."""
     app, window = signed_in_window(str(spec["url"]), str(spec["login"]), str(spec["password"]))
     visit_id, last_hr = int(str(spec["visit"])), int(str(spec["last_hr"]))
+    listening_by = time.perf_counter() + LISTENING_S
+    while not window.elsewhere.listening and time.perf_counter() < listening_by:  # dialled on a thread of its own
+        app.processEvents()
+        time.sleep(0.01)
+    if not window.elsewhere.listening:
+        raise SystemExit(f"the watching window did not listen within {LISTENING_S:g} s")
     Path(str(spec["ready"])).write_text("ready", encoding="utf-8")
     seen: dict[str, float] = {}
     deadline = time.perf_counter() + float(str(spec["seconds"])) + DEADLINE_S

@@ -8,12 +8,14 @@ from ketadesk.clinic.views import CourseView, NextVisit, PatientHistory, VisitLi
 from ketadesk.core.errors import PermissionDenied, ValidationError
 from ketadesk.core.protocol import ProtocolError
 from ketadesk.store.errors import NewerDatabaseError, NotFound, StoreError, UnreachableDatabaseError
+from ketadesk.store.sqlite_engine import Heard
 
 __all__ = [
     "Change",
     "Changes",
     "Clinic",
     "CourseView",
+    "Heard",
     "NewerDatabaseError",
     "NextVisit",
     "NotFound",

@@ -24,6 +24,7 @@ from ketadesk.core.users import Role, User
 from ketadesk.store import users as store_users
 from ketadesk.store.db import Store, open_store
 from ketadesk.store.errors import DamagedDatabaseError, ReadOnlyDatabaseError, read_only_message
+from ketadesk.store.sqlite_engine import Heard
 
 if TYPE_CHECKING:  # each area is imported the first time it is used (see Clinic)
     from ketadesk.clinic.accounts import Accounts
@@ -253,6 +254,13 @@ class Clinic:
         Never waits for the network, so the window can ask once a second.
         """
         return self.session.store.reachable()
+
+    def listen(self) -> Heard | None:
+        """Word of other workstations' commits as they happen (a server's); None for a file, whose revision is polled.
+
+        The window watches its socket and, when it stirs, reads what changed as at its tick.
+        """
+        return self.session.store.listen()
 
     def today(self) -> date:
         """Today's date in the workstation's local time zone."""

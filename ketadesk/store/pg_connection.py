@@ -134,7 +134,7 @@ class PgConnection:
         """Set by the store between its BEGIN and COMMIT: a connection lost there is not taken up again mid-way."""
         self.lost = ""
         """Why the server cannot be reached now ("" while connected)."""
-        self._redial: _Redial | None = None
+        self._redial: Redial | None = None
         self._next_redial = 0.0
         self.redial_every = REDIAL_EVERY_S
         self._later: list[tuple[str, Any, Callable[[PgCursor], None] | None]] = []
@@ -207,7 +207,7 @@ class PgConnection:
             self.lost = redial.error or self.lost
             self._next_redial = time.monotonic() + self.redial_every
         if self._redial is None and time.monotonic() >= self._next_redial:
-            self._redial = _Redial(self.url)
+            self._redial = Redial(self.url)
         raise self._unreachable()
 
     def wait_for_redial(self, timeout: float) -> None:
@@ -256,7 +256,7 @@ class PgConnection:
                 raise StoreError(f"the clinic database {self.name} refused the statement: {_said(error)}") from error
             self.lost = _said(error)
             if self._redial is None:  # dialling starts at once, so the first answer after the loss can be the last
-                self._redial = _Redial(self.url)
+                self._redial = Redial(self.url)
             raise self._unreachable() from error
 
     def _send(self, sql: str, parameters: Any) -> psycopg.Cursor[tuple[Any, ...]]:
@@ -279,21 +279,29 @@ class PgConnection:
                 redial.raw.close()
 
 
-class _Redial:
+class Redial:
     """One attempt to connect again, on a thread of its own; ``done`` is set when it has succeeded or failed."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, then: Callable[[psycopg.Connection[tuple[Any, ...]]], object] | None = None) -> None:
         self.url = url
+        self.then = then  # what the new connection does first, on the same thread (a listener's LISTEN)
         self.raw: psycopg.Connection[tuple[Any, ...]] | None = None
         self.error = ""
         self.done = threading.Event()
         threading.Thread(target=self._dial, name="ketadesk-reconnect", daemon=True).start()
 
     def _dial(self) -> None:
+        raw = None
         try:
-            self.raw = _raw(self.url, REDIAL_TIMEOUT_S)
+            raw = _raw(self.url, REDIAL_TIMEOUT_S)
+            if self.then is not None:
+                self.then(raw)
+            self.raw = raw
         except psycopg.Error as error:
             self.error = _said(error)
+            if raw is not None:
+                with suppress(psycopg.Error):
+                    raw.close()
         finally:
             self.done.set()
 

@@ -24,6 +24,7 @@ from ketadesk.store import chain_key
 from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, UnreachableDatabaseError, read_only_message
 from ketadesk.store.pg_connection import PgConnection, PgCursor, connect, shown
 from ketadesk.store.pg_dialect import dialect, outside_quotes, placeholders
+from ketadesk.store.pg_listen import NOTIFY, Listener
 from ketadesk.store.sqlite_engine import ChainEntry, Store
 
 __all__ = ["PgConnection", "PgCursor", "PostgresStore", "connect", "dialect", "outside_quotes", "placeholders", "shown"]
@@ -96,8 +97,9 @@ class PostgresStore(Store):
 
         The server's write-ahead log insert position (not its write position, which lags behind
         a commit when ``synchronous_commit`` is off): it also moves for the server's own
-        housekeeping, which costs a screen one needless re-read. Polled once a second by each
-        window, it needs no catch-up after a reconnect, as LISTEN/NOTIFY's lost notifications would.
+        housekeeping, which costs a screen one needless re-read. Looked at when the server
+        announces a commit (:mod:`~ketadesk.store.pg_listen`) and once a second by each window,
+        it is also the catch-up after a reconnect: it compares positions, not messages.
         """
         row = self.connection.execute("SELECT pg_current_wal_insert_lsn() - '0/0'").fetchone()
         return int(row[0]) if row else 0, 0
@@ -129,7 +131,10 @@ class PostgresStore(Store):
         else:
             try:
                 if self.connection.waiting != opening:  # something was sent, or waits to go with the COMMIT
-                    self.connection.execute("COMMIT")  # with the audit rows that waited for it: one round trip
+                    # The other workstations hear of it once it is committed (pg_listen); it goes with the audit
+                    # rows that waited for the COMMIT, and the COMMIT: one round trip.
+                    self.connection.later(NOTIFY)
+                    self.connection.execute("COMMIT")
                 else:  # nothing was written or read inside: the server never saw the write begin
                     self.connection.drop_later()
             except UnreachableDatabaseError as error:  # the COMMIT left; whether it arrived, nobody here can know
@@ -241,6 +246,10 @@ class PostgresStore(Store):
     def reachable(self) -> str:
         """ "" while the server answers; else why not (a connection dialled again meanwhile is taken up here)."""
         return self.connection.reachable()
+
+    def listen(self) -> Listener:
+        """Word of every commit on the server, by any workstation, on a connection of its own (see pg_listen)."""
+        return Listener(self.url)
 
     def close(self) -> None:
         self.connection.close()

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ketadesk.store import chain_key
 from ketadesk.store.chain_key import ChainKey
@@ -45,6 +45,16 @@ def sqlite_utils_database(conn: sqlite3.Connection) -> Database:
     from sqlite_utils import Database
 
     return Database(conn, execute_plugins=False)
+
+
+class Heard(Protocol):
+    """Word of another workstation's commits: a socket to watch and, when it stirs, whether to look."""
+
+    def socket(self) -> int | None: ...
+
+    def heard(self) -> bool: ...
+
+    def close(self) -> None: ...
 
 
 class ChainEntry(NamedTuple):
@@ -116,6 +126,10 @@ class Store:
     def reachable(self) -> str:
         """ "" when the database answers, else why not: a file on this workstation always does (see the server's)."""
         return ""
+
+    def listen(self) -> Heard | None:
+        """Word of each commit as it happens, from a server (pg_listen); a file has none: its revision is polled."""
+        return None
 
     @property
     def in_transaction(self) -> bool:

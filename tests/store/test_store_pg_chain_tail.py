@@ -108,12 +108,15 @@ def _round_trips(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 def test_a_write_of_one_audit_row_is_two_round_trips(
     engine: str, store: Store, system: User, at: Callable[[float], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """BEGIN and the lock go with the read of the chain's tail (the row is sealed to it); the row with the COMMIT."""
+    """BEGIN and the lock go with the read of the chain's tail (the row is sealed to it); the row with the COMMIT.
+
+    The COMMIT carries the write's announcement to the other workstations too (NOTIFY, see pg_listen).
+    """
     trips = _round_trips(monkeypatch)
     with store.transaction():
         _entry(store, system, at(1), "one")
         _entry(store, system, at(1), "two")  # sealed to the first: the tail is not read again
-    assert trips == [["BEGIN", "SELECT", "SELECT"], ["INSERT", "INSERT", "COMMIT"]]
+    assert trips == [["BEGIN", "SELECT", "SELECT"], ["INSERT", "INSERT", "NOTIFY", "COMMIT"]]
     assert audit.verify_chain(store, key=store.chain.secret) is None
 
 
@@ -127,7 +130,7 @@ def test_a_row_and_its_audit_entry_are_two_round_trips(
             "INSERT INTO protocols (sha256, text, at, by) VALUES (?, ?, ?, ?)", ("0" * 64, "{}", at(1), system.id)
         )
         _entry(store, system, at(1), f"protocol {row_id}")
-    assert trips == [["BEGIN", "SELECT", "SELECT", "INSERT"], ["INSERT", "COMMIT"]]
+    assert trips == [["BEGIN", "SELECT", "SELECT", "INSERT"], ["INSERT", "NOTIFY", "COMMIT"]]
     assert audit.verify_chain(store, key=store.chain.secret) is None
 
 

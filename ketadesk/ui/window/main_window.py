@@ -34,6 +34,7 @@ from ketadesk.ui.window.approvals_watch import ApprovalsWatch
 from ketadesk.ui.window.banners import ServerBanner, framed, read_only_banner
 from ketadesk.ui.window.chime import Chime
 from ketadesk.ui.window.daily_backup import DailyBackups
+from ketadesk.ui.window.elsewhere import Elsewhere
 from ketadesk.ui.window.ending import ConfirmClose, under_way_now
 from ketadesk.ui.window.menus import build_menus
 from ketadesk.ui.window.pages import Page, door_of
@@ -112,6 +113,7 @@ class MainWindow(MenuActions):
         self.timer.setInterval(1000)
         self.timer.setTimerType(Qt.TimerType.CoarseTimer)
         self.timer.timeout.connect(self.tick)
+        self.elsewhere = Elsewhere(self, self.tick)  # a clinic server's word of another's commit: a tick at once
         self._restore()
         if signed_in:
             self._enter_work(clinic)
@@ -119,7 +121,6 @@ class MainWindow(MenuActions):
             self._show_door(login_hint)
 
     # ------------------------------------------------------------------ pages
-
     def _show_page(self, page: Page) -> None:
         """Bring ``page`` to the front, with the menus and status line that belong to it."""
         self.page = page
@@ -243,7 +244,6 @@ class MainWindow(MenuActions):
             workspace.flush()
 
     # ------------------------------------------------------------------ lock and sign-out
-
     def note_activity(self) -> None:
         """Someone used the keyboard or mouse: the idle lock starts counting again."""
         self.idle.note(self.clinic.clock.now())
@@ -302,7 +302,6 @@ class MainWindow(MenuActions):
             self.door_page.message.error(why)
 
     # ------------------------------------------------------------------ time
-
     def start(self) -> None:
         """Begin the 1 Hz refresh of the board and the open visit."""
         self.timer.start()
@@ -311,6 +310,7 @@ class MainWindow(MenuActions):
         """Stop the refresh and the status bar's note (closing, tests)."""
         self.timer.stop()
         self.status.stop()
+        self.elsewhere.close()
 
     def tick(self) -> None:
         """Once a second: lock when idle, else redraw the board and the visit in front; locked, the chair numbers.
@@ -318,6 +318,7 @@ class MainWindow(MenuActions):
         A server that cannot be reached is said above every page, and nothing is read until it answers again;
         then the board and the open visit read afresh what the other workstations saved meanwhile.
         """
+        self.elsewhere.tick(self.clinic)
         self.server_banner.tick(self.clinic, self._tick, self.read_afresh, self.countdowns)
 
     def _tick(self) -> None:
@@ -354,7 +355,6 @@ class MainWindow(MenuActions):
             self.chime.ring()
 
     # ------------------------------------------------------------------ visits
-
     def end_session(self, why: str = "window closed", *, closing: bool = False) -> None:
         """End a guarded session once, however the program ends (``why``: window, signal, log-out), audited with why.
 
