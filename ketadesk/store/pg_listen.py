@@ -15,21 +15,17 @@ was committed meanwhile shows.
 
 from __future__ import annotations
 
-import select
 import time
 from contextlib import suppress
 from typing import Any
 
 import psycopg
+import psycopg.errors
 
 from ketadesk.store.pg_connection import REDIAL_EVERY_S, Redial
 
 CHANNEL = "ketadesk_changes"
 NOTIFY = f"NOTIFY {CHANNEL}"
-
-
-def _listen(raw: psycopg.Connection[tuple[Any, ...]]) -> None:
-    raw.execute(f"LISTEN {CHANNEL}")
 
 
 class Listener:
@@ -43,10 +39,22 @@ class Listener:
     def __init__(self, url: str) -> None:
         self.url = url
         self._raw: psycopg.Connection[tuple[Any, ...]] | None = None
-        self._redial: Redial | None = Redial(url, then=_listen)  # the window's start does not wait for it
+        self._redial: Redial | None = Redial(url, then=self._listen)  # the window's start does not wait for it
         self.redial_every = REDIAL_EVERY_S  # how soon after a lost connection or a failed attempt the next one starts
         self._next_redial = 0.0
         self._look = False  # listening (again): what was committed before it began is to be looked at
+        self._ending = False  # the server said it ends this connection (its close follows)
+
+    def _listen(self, raw: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """The new connection's first words (on the dialling thread): listen, and hear the server end it."""
+        raw.add_notice_handler(self._noticed)
+        raw.execute(f"LISTEN {CHANNEL}")
+
+    def _noticed(self, said: psycopg.errors.Diagnostic) -> None:
+        # Between statements a server that ends the connection (a restart, pg_terminate_backend) says so first, as
+        # a notice: the close itself may arrive a moment later, and the window would hear of it only then.
+        if said.severity_nonlocalized in ("FATAL", "PANIC"):
+            self._ending = True
 
     def socket(self) -> int | None:
         """The descriptor to watch for word of a commit, or None until the connection listens."""
@@ -63,7 +71,7 @@ class Listener:
                 return
             self._next_redial = time.monotonic() + self.redial_every
         if self._redial is None and time.monotonic() >= self._next_redial:
-            self._redial = Redial(self.url, then=_listen)
+            self._redial = Redial(self.url, then=self._listen)
 
     def wait_for_dial(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for the attempt to listen (again) under way, if any (tests, benchmarks)."""
@@ -82,21 +90,20 @@ class Listener:
             return look
         pgconn = self._raw.pgconn
         try:
-            # A server ending the connection sends its reason first and closes after: the reason is read, and the
-            # socket still readable then holds the close, read at once (else the lost connection showed a tick later).
-            for _ in range(2):
-                pgconn.consume_input()
-                while pgconn.notifies() is not None:
-                    look = True
-                if look or not select.select([pgconn.socket], [], [], 0)[0]:
-                    break
-        except psycopg.OperationalError:
+            pgconn.consume_input()
+            while pgconn.notifies() is not None:
+                look = True
+        except psycopg.OperationalError:  # closed: a server gone, a network down
+            self._lost()
+            return True
+        if self._ending:
             self._lost()
             return True
         return look
 
     def _lost(self) -> None:
         self._drop()
+        self._ending = False
         self._next_redial = time.monotonic() + self.redial_every
 
     def _drop(self) -> None:
