@@ -14,7 +14,7 @@ credentials come from) in :mod:`~ketadesk.store.pg_connection`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
@@ -238,6 +238,20 @@ class PostgresStore(Store):
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self.connection.execute(sql, params).fetchall()
+
+    def all_at_once(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[sqlite3.Row]]:
+        """The queries sent together, in one round trip (the server plans and runs each while the rest wait)."""
+        if not queries:
+            return []
+        answers: list[list[sqlite3.Row]] = [[] for _ in queries]
+
+        def keep(place: int) -> Callable[[PgCursor], None]:
+            return lambda answer: answers.__setitem__(place, answer.fetchall())
+
+        for place, (sql, params) in enumerate(queries[:-1]):
+            self.connection.later(sql, params, then=keep(place))
+        answers[-1] = self.connection.execute(*queries[-1]).fetchall()
+        return answers
 
     def schema_version(self) -> int:
         row = self.connection.execute("SELECT version FROM schema_version").fetchone()

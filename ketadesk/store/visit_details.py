@@ -44,8 +44,13 @@ def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
 
 def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
     """Run ``sql`` (which selects ``visit_id``) for every visit in the JSON id list, grouped by visit."""
+    return _by_visit(store.all(sql, (ids,)))
+
+
+def _by_visit(rows: list[sqlite3.Row]) -> dict[int, list[sqlite3.Row]]:
+    """Rows that carry a ``visit_id``, grouped by visit in the order they came."""
     groups: dict[int, list[sqlite3.Row]] = defaultdict(list)
-    for found in store.all(sql, (ids,)):
+    for found in rows:
         groups[found["visit_id"]].append(found)
     return groups
 
@@ -64,14 +69,16 @@ _EXTREME_VITALS = (
 )
 
 
-def _vitals(store: Store, ids: str, *, figures_only: bool) -> dict[int, list[sqlite3.Row]]:
-    """The visits' readings that count, in time order (``figures_only``: only each visit's extremes)."""
+def _vitals(store: Store, ids: str, *, figures_only: bool) -> tuple[str, str]:
+    """The query of the visits' readings that count, in time order (``figures_only``: each visit's extremes only).
+
+    For the extremes, which readings they are is read first: their query is then by id.
+    """
     where = f"v.id {_IN}" if figures_only else _COUNTED_VITALS
     wanted = json.dumps([r[0] for r in store.all(_EXTREME_VITALS, (ids, ids))]) if figures_only else ids
     # By visit first: the vitals_visit index's own order, so the readings come without a sort of them all
     # (2,500 on the largest history); grouped by visit, each visit's are still in time order.
-    return _grouped(
-        store,
+    return (
         "SELECT v.*, u.login AS by_login FROM vitals v JOIN users u ON u.id = v.entered_by"
         f" WHERE {where} ORDER BY v.visit_id, v.taken_at, v.id",
         wanted,
@@ -94,65 +101,60 @@ def details(store: Store, rows: list[VisitRow], *, figures_only: bool = False) -
         return []
     ids = json.dumps([r.summary.id for r in rows])
     none = json.dumps([]) if figures_only else ids
-    events = _grouped(
-        store,
-        f"SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by WHERE e.visit_id {_IN}"
-        + (f" AND e.phase IN ({_FIGURE_PHASES})" if figures_only else "")
-        + " ORDER BY e.id",
-        ids,
-    )
-    weights = _grouped(store, f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids)
-    doses = _grouped(
-        store,
-        f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN} ORDER BY d.id",
-        ids,
-    )
-    given_doses = _grouped(
-        store,
-        f"SELECT g.*, u.login FROM doses_given g JOIN users u ON u.id = g.by WHERE g.visit_id {_IN} ORDER BY g.id",
-        ids,
-    )
-    vitals = _vitals(store, ids, figures_only=figures_only)
-    checklist = _grouped(
-        store,
-        f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
-        WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
-        AND x.checklist = c.checklist AND x.item_key = c.item_key AND {not_corrected(Corrected.CHECKLIST, "x")})
-        ORDER BY c.checklist, c.id""",
-        none,
-    )
-    notes = _grouped(
-        store,
-        f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
-        AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) AND {not_corrected(Corrected.NOTE, "n")}
-        ORDER BY n.at, n.id""",
-        none,
-    )
-    acks = _grouped(
-        store,
-        "SELECT a.*, u.login, e.login AS entered_login FROM acknowledgements a JOIN users u ON u.id = a.by"
-        f" LEFT JOIN users e ON e.id = a.entered_by WHERE a.visit_id {_IN} ORDER BY a.id",
-        none,
-    )
-    scores = _grouped(
-        store,
-        "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
-        f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')}"
-        + (f" AND s.scale = '{PEAK_DISSOCIATION.value}'" if figures_only else "")
-        + " ORDER BY s.taken_at, s.id",
-        ids,
-    )
-    adverse = _grouped(
-        store,
-        "SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
-        f" WHERE a.visit_id {_IN} ORDER BY a.onset_at, a.id",
-        ids,
-    )
-    given = _grouped(
-        store,
-        "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
-        f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id",
-        none,
+    # Each kind's query needs none of the others' answers: on a server they go in one round trip.
+    kinds: list[tuple[str, str]] = [
+        (
+            f"SELECT e.*, u.login FROM visit_events e JOIN users u ON u.id = e.by WHERE e.visit_id {_IN}"
+            + (f" AND e.phase IN ({_FIGURE_PHASES})" if figures_only else "")
+            + " ORDER BY e.id",
+            ids,
+        ),
+        (f"SELECT visit_id, weight_kg FROM weights WHERE visit_id {_IN} ORDER BY id", ids),
+        (f"SELECT d.*, u.login FROM doses d JOIN users u ON u.id = d.by WHERE d.visit_id {_IN} ORDER BY d.id", ids),
+        (
+            f"SELECT g.*, u.login FROM doses_given g JOIN users u ON u.id = g.by WHERE g.visit_id {_IN} ORDER BY g.id",
+            ids,
+        ),
+        _vitals(store, ids, figures_only=figures_only),
+        (
+            f"""SELECT c.*, u.login FROM checklist_entries c JOIN users u ON u.id = c.by
+            WHERE c.visit_id {_IN} AND c.id = (SELECT max(id) FROM checklist_entries x WHERE x.visit_id = c.visit_id
+            AND x.checklist = c.checklist AND x.item_key = c.item_key AND {not_corrected(Corrected.CHECKLIST, "x")})
+            ORDER BY c.checklist, c.id""",
+            none,
+        ),
+        (
+            f"""SELECT n.*, u.login FROM notes n JOIN users u ON u.id = n.by WHERE n.visit_id {_IN}
+            AND NOT EXISTS (SELECT 1 FROM notes c WHERE c.corrects_id = n.id) AND {not_corrected(Corrected.NOTE, "n")}
+            ORDER BY n.at, n.id""",
+            none,
+        ),
+        (
+            "SELECT a.*, u.login, e.login AS entered_login FROM acknowledgements a JOIN users u ON u.id = a.by"
+            f" LEFT JOIN users e ON e.id = a.entered_by WHERE a.visit_id {_IN} ORDER BY a.id",
+            none,
+        ),
+        (
+            "SELECT s.*, u.login FROM scores s JOIN users u ON u.id = s.by"
+            f" WHERE s.visit_id {_IN} AND {not_corrected(Corrected.SCORE, 's')}"
+            + (f" AND s.scale = '{PEAK_DISSOCIATION.value}'" if figures_only else "")
+            + " ORDER BY s.taken_at, s.id",
+            ids,
+        ),
+        (
+            "SELECT a.*, u.login FROM adverse_events a JOIN users u ON u.id = a.by"
+            f" WHERE a.visit_id {_IN} ORDER BY a.onset_at, a.id",
+            ids,
+        ),
+        (
+            "SELECT i.*, u.login FROM interventions i JOIN users u ON u.id = i.by"
+            f" WHERE i.visit_id {_IN} ORDER BY i.given_at, i.id",
+            none,
+        ),
+    ]
+    answers = store.all_at_once([(sql, (listed,)) for sql, listed in kinds])
+    events, weights, doses, given_doses, vitals, checklist, notes, acks, scores, adverse, given = (
+        _by_visit(found) for found in answers
     )
     requests, verbal_orders = store_orders.for_visits(store, () if figures_only else (r.summary.id for r in rows))
     fixed = histories(store, none)

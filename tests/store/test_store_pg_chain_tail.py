@@ -165,3 +165,29 @@ def test_a_transaction_with_nothing_inside_sends_nothing(
     with pytest.raises(RuntimeError), store.transaction():
         raise RuntimeError("refused before anything was written")
     assert trips == []
+
+
+def test_queries_that_need_not_wait_for_each_other_go_in_one_round_trip(
+    engine: str, store: Store, system: User, at: Callable[[float], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole history's kinds of record: sent together, answered each in its order, outside a write or inside one."""
+    with store.transaction():
+        first = _entry(store, system, at(1), "one")
+        second = _entry(store, system, at(1), "two")
+    queries = [
+        ("SELECT id FROM audit WHERE id = ?", (second,)),
+        ("SELECT id FROM audit WHERE id IN (?, ?) ORDER BY id", (first, second)),
+        ("SELECT id FROM audit WHERE id = ?", (second + 100,)),
+    ]
+    trips = _round_trips(monkeypatch)
+    answers = store.all_at_once(queries)
+    assert [[row["id"] for row in found] for found in answers] == [[second], [first, second], []]
+    assert trips == [["SELECT", "SELECT", "SELECT"]]
+    trips.clear()
+    with store.transaction():  # inside a write they go with its BEGIN, its lock and its read of the tail
+        inside = store.all_at_once(queries[:2])
+        _entry(store, system, at(2), "three")
+    assert [len(found) for found in inside] == [1, 2]
+    assert trips == [["BEGIN", "SELECT", "SELECT", "SELECT", "SELECT"], ["INSERT", "NOTIFY", "COMMIT"]]
+    assert store.all_at_once([]) == []
+    assert audit.verify_chain(store, key=store.chain.secret) is None
