@@ -161,9 +161,12 @@ def rows(s: dict[str, Any]) -> list[Row]:
     )
     out.append(timing_row("  patient_history, same patients repeated", h["repeat"], GOALS["history_ms"]))
     big = h["largest"]
+    # The goal is for the largest history itself, as on the file: judged, not only shown.
     out.append(
         timing_row(
-            f"  patient_history, largest patient ({big['visits']} visits, {big['vitals']:,} vitals)", big["timing"]
+            f"  patient_history, largest patient ({big['visits']} visits, {big['vitals']:,} vitals)",
+            big["timing"],
+            GOALS["history_ms"],
         )
     )
     live = s["live"]
