@@ -255,10 +255,11 @@ class Clinic:
         """
         return self.session.store.reachable()
 
-    def listen(self) -> Heard | None:
-        """Word of other workstations' commits as they happen (a server's); None for a file, whose revision is polled.
+    def listen(self) -> Heard:
+        """Word of other workstations' (or windows') commits: a server's as they happen, a file's when asked.
 
-        The window watches its socket and, when it stirs, reads what changed as at its tick.
+        The window watches its socket (a server's) or asks at each tick (a file's) and, when
+        another commit is heard, redraws what shows it.
         """
         return self.session.store.listen()
 

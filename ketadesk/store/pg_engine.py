@@ -13,6 +13,7 @@ credentials come from) in :mod:`~ketadesk.store.pg_connection`.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -24,7 +25,7 @@ from ketadesk.store import chain_key
 from ketadesk.store.errors import ReadOnlyDatabaseError, StoreError, UnreachableDatabaseError, read_only_message
 from ketadesk.store.pg_connection import PgConnection, PgCursor, connect, shown
 from ketadesk.store.pg_dialect import dialect, outside_quotes, placeholders
-from ketadesk.store.pg_listen import NOTIFY, Listener
+from ketadesk.store.pg_listen import Listener, announcement
 from ketadesk.store.sqlite_engine import ChainEntry, Store
 
 __all__ = ["PgConnection", "PgCursor", "PostgresStore", "connect", "dialect", "outside_quotes", "placeholders", "shown"]
@@ -76,6 +77,9 @@ class PostgresStore(Store):
         self._tail_waiting = False  # the tail's read is sent with the write's first statement, not yet answered
         self._tail_around = 0
         self._committed: ChainEntry | None = None
+        # This store's commits are announced signed with this word, so its own window's listener can tell them apart.
+        self._own = secrets.token_hex(8)
+        self._announcement = announcement(self._own)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -133,7 +137,7 @@ class PostgresStore(Store):
                 if self.connection.waiting != opening:  # something was sent, or waits to go with the COMMIT
                     # The other workstations hear of it once it is committed (pg_listen); it goes with the audit
                     # rows that waited for the COMMIT, and the COMMIT: one round trip.
-                    self.connection.later(NOTIFY)
+                    self.connection.later(self._announcement)
                     self.connection.execute("COMMIT")
                 else:  # nothing was written or read inside: the server never saw the write begin
                     self.connection.drop_later()
@@ -262,8 +266,8 @@ class PostgresStore(Store):
         return self.connection.reachable()
 
     def listen(self) -> Listener:
-        """Word of every commit on the server, by any workstation, on a connection of its own (see pg_listen)."""
-        return Listener(self.url)
+        """Word of every other store's commit on the server, on a connection of its own (see pg_listen)."""
+        return Listener(self.url, own=self._own)
 
     def close(self) -> None:
         self.connection.close()

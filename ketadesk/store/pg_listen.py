@@ -25,7 +25,11 @@ import psycopg.errors
 from ketadesk.store.pg_connection import REDIAL_EVERY_S, Redial
 
 CHANNEL = "ketadesk_changes"
-NOTIFY = f"NOTIFY {CHANNEL}"
+
+
+def announcement(own: str) -> str:
+    """The NOTIFY a write sends with its COMMIT, signed with its store's ``own`` word (its listener ignores it)."""
+    return f"NOTIFY {CHANNEL}, '{own}'"
 
 
 class Listener:
@@ -36,8 +40,9 @@ class Listener:
     readable, ``heard()`` says whether to look.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, own: str) -> None:
         self.url = url
+        self.own = own.encode()  # this workstation's own commits: already drawn from the changes they returned
         self._raw: psycopg.Connection[tuple[Any, ...]] | None = None
         self._redial: Redial | None = Redial(url, then=self._listen)  # the window's start does not wait for it
         self.redial_every = REDIAL_EVERY_S  # how soon after a lost connection or a failed attempt the next one starts
@@ -79,7 +84,7 @@ class Listener:
             self._redial.done.wait(timeout)
 
     def heard(self) -> bool:
-        """True when a commit was announced since the last call, or there is reason to look anyway.
+        """True when another workstation's commit was announced since the last call, or there is reason to look anyway.
 
         The reasons: the connection listens again after it was lost (what was committed
         meanwhile was never announced to it), or it was lost just now (the window looks, and
@@ -91,8 +96,8 @@ class Listener:
         pgconn = self._raw.pgconn
         try:
             pgconn.consume_input()
-            while pgconn.notifies() is not None:
-                look = True
+            while (notice := pgconn.notifies()) is not None:
+                look = look or notice.extra != self.own
         except psycopg.OperationalError:  # closed: a server gone, a network down
             self._lost()
             return True

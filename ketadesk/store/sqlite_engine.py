@@ -57,6 +57,29 @@ class Heard(Protocol):
     def close(self) -> None: ...
 
 
+class _OtherConnections:
+    """Another window's commits to the same file: ``PRAGMA data_version`` moves for them, never for this one's."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._seen = self._version()
+
+    def _version(self) -> int:
+        row = self._conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0]) if row else 0
+
+    def socket(self) -> int | None:
+        return None  # nothing to watch: the window asks at its tick
+
+    def heard(self) -> bool:
+        version = self._version()
+        moved, self._seen = version != self._seen, version
+        return moved
+
+    def close(self) -> None:
+        return None
+
+
 class ChainEntry(NamedTuple):
     """One audit row's place in the chain: what the next row is sealed to, and what a witness of the head records."""
 
@@ -127,9 +150,9 @@ class Store:
         """ "" when the database answers, else why not: a file on this workstation always does (see the server's)."""
         return ""
 
-    def listen(self) -> Heard | None:
-        """Word of each commit as it happens, from a server (pg_listen); a file has none: its revision is polled."""
-        return None
+    def listen(self) -> Heard:
+        """Word of another connection's commits: a file announces none, so ``PRAGMA data_version`` is asked at ticks."""
+        return _OtherConnections(self.conn)
 
     @property
     def in_transaction(self) -> bool:

@@ -261,6 +261,8 @@ class ChairBoard(QWidget, Watching):
     stored moments it already has.
     """
 
+    ticked = True  # the window's tick re-reads it when another workstation committed
+
     visit_opened = Signal(int)
 
     def __init__(

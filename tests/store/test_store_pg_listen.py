@@ -1,4 +1,4 @@
-"""Word of every commit on the clinic server reaches the other workstations' listeners, and survives a lost connection.
+"""Word of another workstation's commit on the clinic server reaches the listeners, and survives a lost connection.
 
 Nothing here sleeps: a listener's socket is waited on with ``select`` (the window's
 QSocketNotifier does the same in its event loop), the attempt to listen again runs on its
@@ -73,7 +73,9 @@ def test_a_commit_at_one_workstation_is_heard_at_the_other_and_nothing_else_is(
         assert _stirs(listener)
         assert listener.heard()
         assert not listener.heard(), "each commit is heard once"
-        _add_user(second, "rn.own")  # its own commits too: the listener cannot tell whose, and needs not
+        _add_user(second, "rn.own")  # its own store's: the window drew it from the changes the write returned
+        assert _stirs(listener) and not listener.heard()
+        _add_user(first, "rn.first.again")
         assert _stirs(listener) and listener.heard()
     finally:
         listener.close()
@@ -122,10 +124,18 @@ def _listening_again(listener: Listener) -> bool:
     return False
 
 
-def test_a_file_has_no_listener(tmp_path: Path) -> None:
-    """SQLite's revision is polled at the tick: there is nothing to listen to."""
-    store = open_store(tmp_path / "clinic.sqlite")
+def test_a_file_is_asked_for_another_connections_commits_and_hears_none_of_its_own(tmp_path: Path) -> None:
+    """SQLite announces nothing: ``PRAGMA data_version`` moves for another connection's commit, never for this one's."""
+    store, beside = open_store(tmp_path / "clinic.sqlite"), open_store(tmp_path / "clinic.sqlite")
     try:
-        assert store.listen() is None
+        heard = store.listen()
+        assert heard.socket() is None and not heard.heard()
+        _add_user(store, "rn.own")
+        assert not heard.heard()
+        _add_user(beside, "rn.beside")
+        assert heard.heard()
+        assert not heard.heard(), "each commit is heard once"
+        heard.close()
     finally:
         store.close()
+        beside.close()

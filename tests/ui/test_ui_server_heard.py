@@ -24,6 +24,7 @@ from ketadesk.ui.window.app import build_main_window
 from ketadesk.ui.window.main_window import MainWindow
 from tests.helpers import PASSWORDS, set_up_staff, visit_today
 from tests.pg_server import ThrowawayServer
+from tests.ui.review_steps import discharge
 
 HEARD_MS = 5000  # far more than it takes (a round trip): the test fails only if nothing is heard at all
 
@@ -37,9 +38,11 @@ def other(postgresql_url: str, clock: FakeClock, default_protocol: Protocol) -> 
     opened.close()
 
 
-def _window(url: str, clock: FakeClock, protocol: Protocol, tmp_path: Path, qtbot: QtBot) -> MainWindow:
+def _window(
+    url: str, clock: FakeClock, protocol: Protocol, tmp_path: Path, qtbot: QtBot, login: str = "nurse"
+) -> MainWindow:
     settings = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
-    built = build_main_window(url, clock, protocol=protocol, sign_in=("nurse", PASSWORDS["nurse"]), settings=settings)
+    built = build_main_window(url, clock, protocol=protocol, sign_in=(login, PASSWORDS[login]), settings=settings)
     qtbot.addWidget(built)
     built.show()
     return built
@@ -115,17 +118,52 @@ def test_a_lost_listening_connection_listens_again_and_what_was_saved_meanwhile_
     qtbot.waitUntil(lambda: sorted(v.id for v in window.board.visits) == sorted([visit_id, later]), timeout=HEARD_MS)
 
 
-def test_a_window_on_a_file_has_nothing_to_listen_to(
-    qtbot: QtBot, db_path: Path, clock: FakeClock, default_protocol: Protocol, tmp_path: Path
+def test_the_physicians_worklist_shows_a_visit_discharged_elsewhere_at_once(
+    qtbot: QtBot,
+    other: Clinic,
+    postgresql_url: str,
+    clock: FakeClock,
+    default_protocol: Protocol,
+    tmp_path: Path,
 ) -> None:
-    """One SQLite file: the revision is looked at once a second by the tick (data_version), nothing listens."""
-    set_up = Clinic.open(db_path, clock, default_protocol)
-    set_up_staff(set_up)
-    set_up.close()
-    built = _window(str(db_path), clock, default_protocol, tmp_path, qtbot)
+    """The worklist is no screen the tick re-reads: the server's word reaches it through the bus."""
+    built = _window(postgresql_url, clock, default_protocol, tmp_path, qtbot, login="doctor")
     try:
-        built.tick()
-        assert built.elsewhere.heard is None and not built.elsewhere.listening
+        _listening(built)
+        worklist = built.open_worklist()
+        assert worklist.count == 0
+        visit_id = visit_today(other, "KD-21005", 1)
+        discharge(other, visit_id, clock)
+        qtbot.waitUntil(lambda: worklist.count == 1, timeout=HEARD_MS)
+        assert worklist.current_visit_id() in (None, visit_id)
     finally:
         built.stop()
         built.clinic.close()
+
+
+def test_on_one_file_another_windows_discharge_reaches_the_worklist_at_the_tick(
+    qtbot: QtBot, db_path: Path, clock: FakeClock, default_protocol: Protocol, tmp_path: Path
+) -> None:
+    """A file announces nothing; the tick asks it (PRAGMA data_version) and tells the screens it does not re-read."""
+    beside = Clinic.open(db_path, clock, default_protocol)  # another window's connection to the same file
+    try:
+        set_up_staff(beside)
+        nurse = beside.sign_in("nurse", PASSWORDS["nurse"])
+        built = _window(str(db_path), clock, default_protocol, tmp_path, qtbot, login="doctor")
+        try:
+            built.tick()
+            assert built.elsewhere.heard is not None and not built.elsewhere.listening  # asked, not watched
+            worklist = built.open_worklist()
+            visit_id = visit_today(nurse, "KD-21006", 1)
+            discharge(nurse, visit_id, clock)
+            assert worklist.count == 0  # nothing has asked yet
+            built.tick()
+            assert worklist.count == 1
+            worklist.refresh()
+            built.tick()  # the window's own reads and writes are not another's: nothing more is heard
+            assert not built.elsewhere.heard.heard()
+        finally:
+            built.stop()
+            built.clinic.close()
+    finally:
+        beside.close()

@@ -5,8 +5,10 @@ what was typed) and nothing else happens; a success is published on the clinic s
 :class:`ChangeBus` with the changes, the widget that started them and the login of who did.
 Every screen listens and decides for itself from the changes whether it shows anything that
 changed; a screen that is not on view only marks itself stale and redraws when it is shown
-(the idea of Anki's ``op_executed``). Changes from another workstation will arrive on the
-same bus, so local and remote writes redraw the same way.
+(the idea of Anki's ``op_executed``). A commit made at another workstation (or another
+window on the same file) is announced on the same bus (``elsewhere``): it names nothing, so
+every screen that is not re-read by the window's own tick redraws if in view, or marks
+itself stale, as it does for a local change it shows.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class ChangeBus(QObject):
     """
 
     published = Signal(object, object, str)
+    elsewhere = Signal()
+    """Another workstation or window committed something: what, only the database knows (screens read it)."""
     session_ended = Signal(str)
     """The signed-in user was disabled or locked out meanwhile: the window goes back to the door (the reason)."""
 
@@ -128,10 +132,24 @@ class Watching:
     """
 
     stale: bool = False
+    ticked: bool = False
+    """True for a screen the window's tick re-reads when the database's revision moved (the board, the visit in
+    front): another workstation's commit reaches it that way, so it does not redraw a second time for it."""
 
     def watch(self, clinic: Clinic) -> None:
         """Start listening to the writes of ``clinic``'s session (a bound method: Qt disconnects it with the widget)."""
-        bus_for(clinic).published.connect(self._published)
+        bus = bus_for(clinic)
+        bus.published.connect(self._published)
+        if not self.ticked:
+            bus.elsewhere.connect(self._committed_elsewhere)
+
+    def _committed_elsewhere(self) -> None:
+        screen = cast(_Redrawing, self)
+        if screen.on_view():
+            screen.stale = False
+            screen.redraw()
+        else:
+            screen.stale = True
 
     def _published(self, changes: Changes, _origin: object, _by: str) -> None:
         screen = cast(_Redrawing, self)

@@ -40,6 +40,8 @@ from ketadesk.ui.visit.banner import VisitBanner
 class ReviewScreen(QWidget, Watching):
     """One visit on one scrollable page for the physician, with Sign… and Add addendum… on top."""
 
+    ticked = True  # in front, the window's tick re-reads it when another workstation committed
+
     def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clinic = clinic

@@ -43,6 +43,8 @@ SECTION_FOR_PHASE = {
 class VisitWorkspace(QWidget, Watching):
     """Everything about one visit, on one screen."""
 
+    ticked = True  # in front, the window's tick re-reads it when another workstation committed
+
     def __init__(self, clinic: Clinic, visit_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clinic = clinic
