@@ -136,6 +136,7 @@ def test_the_physicians_worklist_shows_a_visit_discharged_elsewhere_at_once(
         discharge(other, visit_id, clock)
         qtbot.waitUntil(lambda: worklist.count == 1, timeout=HEARD_MS)
         assert worklist.current_visit_id() in (None, visit_id)
+        assert built.status_signatures.text() == "Awaiting signature: 1"  # the status bar heard it too
     finally:
         built.stop()
         built.clinic.close()
@@ -159,6 +160,7 @@ def test_on_one_file_another_windows_discharge_reaches_the_worklist_at_the_tick(
             assert worklist.count == 0  # nothing has asked yet
             built.tick()
             assert worklist.count == 1
+            assert built.status_signatures.text() == "Awaiting signature: 1"
             worklist.refresh()
             built.tick()  # the window's own reads and writes are not another's: nothing more is heard
             assert not built.elsewhere.heard.heard()

@@ -1,5 +1,8 @@
 """What the window hears from its session's bus: the signature count to redraw, a session that has ended.
 
+The count is redrawn after a local discharge or signature and after any other workstation's
+commit (the bus's ``elsewhere``: what it was, only the database knows).
+
 One listener per window, attached once per database (a demo opened at the door is another
 database, with a bus of its own).
 """
@@ -26,10 +29,16 @@ class SessionWatch:
         bus = bus_for(clinic)
         if self._watched is not bus:
             bus.published.connect(self._published)
+            bus.elsewhere.connect(self._elsewhere)
             bus.session_ended.connect(self._ended)
             self._watched = bus
 
     def _published(self, changes: Changes, _origin: object, _by: str) -> None:
         """A write anywhere: the signature count moves when a visit is discharged or signed."""
         if self._working() and changes.touches(Change.SIGNATURE, Change.PHASE):
+            self._signatures()
+
+    def _elsewhere(self) -> None:
+        """Another workstation committed something: it may have discharged or signed a visit."""
+        if self._working():
             self._signatures()
