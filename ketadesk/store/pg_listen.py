@@ -118,6 +118,9 @@ class Listener:
             self._raw = None
 
     def close(self) -> None:
-        """Stop listening (the window closes, or its user signs out)."""
+        """Stop listening (the window stops, or another database is opened there); a dial under way is let go."""
         self._drop()
-        self._redial = None
+        redial, self._redial = self._redial, None
+        if redial is not None and redial.done.is_set() and redial.raw is not None:
+            with suppress(psycopg.Error):
+                redial.raw.close()
