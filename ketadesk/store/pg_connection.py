@@ -32,7 +32,13 @@ from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict
 
-from ketadesk.store.errors import NOTHING_SAVED, BusyDatabaseError, StoreError, UnreachableDatabaseError
+from ketadesk.store.errors import (
+    NOTHING_SAVED,
+    BusyDatabaseError,
+    DiskFullError,
+    StoreError,
+    UnreachableDatabaseError,
+)
 from ketadesk.store.pg_dialect import dialect, placeholders
 
 LOCK_TIMEOUT = "5s"  # as SQLite's busy timeout: a second writer waits this long for the first
@@ -245,6 +251,11 @@ class PgConnection:
             raise BusyDatabaseError(
                 f"the database {self.name} is busy in another window or workstation ({_said(error)}); "
                 f"{NOTHING_SAVED}, try again"
+            ) from error
+        except psycopg.errors.DiskFull as error:  # SQLSTATE 53100: the server could not extend a file of its own
+            raise DiskFullError(
+                f"the disk of the clinic database {self.name}'s server is full ({_said(error)}); {NOTHING_SAVED}, "
+                "everything saved before is kept. The server's administrator frees space there; then save again"
             ) from error
         except psycopg.errors.InsufficientPrivilege as error:  # the application role owns nothing (pg_roles)
             raise StoreError(
