@@ -60,13 +60,12 @@ class Heard(Protocol):
 class _OtherConnections:
     """Another window's commits to the same file: ``PRAGMA data_version`` moves for them, never for this one's."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+    def __init__(self, store: Store) -> None:
+        self._store = store
         self._seen = self._version()
 
     def _version(self) -> int:
-        row = self._conn.execute("PRAGMA data_version").fetchone()
-        return int(row[0]) if row else 0
+        return self._store.revision()[0]  # its data_version half (the other counts this connection's own writes)
 
     def socket(self) -> int | None:
         return None  # nothing to watch: the window asks at its tick
@@ -152,7 +151,7 @@ class Store:
 
     def listen(self) -> Heard:
         """Word of another connection's commits: a file announces none, so ``PRAGMA data_version`` is asked at ticks."""
-        return _OtherConnections(self.conn)
+        return _OtherConnections(self)
 
     @property
     def in_transaction(self) -> bool:

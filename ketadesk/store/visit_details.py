@@ -42,11 +42,6 @@ def detail(store: Store, visit_id: int) -> tuple[VisitDetail, VisitTimes]:
     return details(store, [row(store, visit_id)])[0]
 
 
-def _grouped(store: Store, sql: str, ids: str) -> dict[int, list[sqlite3.Row]]:
-    """Run ``sql`` (which selects ``visit_id``) for every visit in the JSON id list, grouped by visit."""
-    return _by_visit(store.all(sql, (ids,)))
-
-
 def _by_visit(rows: list[sqlite3.Row]) -> dict[int, list[sqlite3.Row]]:
     """Rows that carry a ``visit_id``, grouped by visit in the order they came."""
     groups: dict[int, list[sqlite3.Row]] = defaultdict(list)

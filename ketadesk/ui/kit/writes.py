@@ -144,17 +144,15 @@ class Watching:
             bus.elsewhere.connect(self._committed_elsewhere)
 
     def _committed_elsewhere(self) -> None:
-        screen = cast(_Redrawing, self)
-        if screen.on_view():
-            screen.stale = False
-            screen.redraw()
-        else:
-            screen.stale = True
+        self._redraw_or_mark()
 
     def _published(self, changes: Changes, _origin: object, _by: str) -> None:
+        if cast(_Redrawing, self).affected_by(changes):
+            self._redraw_or_mark()
+
+    def _redraw_or_mark(self) -> None:
+        """Redraw now if in view, else mark stale for :meth:`shown`."""
         screen = cast(_Redrawing, self)
-        if not screen.affected_by(changes):
-            return
         if screen.on_view():
             screen.stale = False
             screen.redraw()
